@@ -1,0 +1,116 @@
+package domain
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind classifies an error so that each edge (HTTP, CLI) can translate it in
+// one place. The list is append-only: values are never renumbered.
+type Kind uint8
+
+const (
+	KindInternal    Kind = iota // zero value: an unclassified error is internal
+	KindInvalid                 // the caller's input is wrong; retrying it will not help
+	KindNotFound                // it does not exist, or the caller may not know that it does
+	KindConflict                // it clashes with what exists (a taken code, a changed row)
+	KindForbidden               // the caller may not do this
+	KindUnavailable             // a dependency is down; retry later
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindInvalid:
+		return "invalid"
+	case KindNotFound:
+		return "not found"
+	case KindConflict:
+		return "conflict"
+	case KindForbidden:
+		return "forbidden"
+	case KindUnavailable:
+		return "unavailable"
+	default:
+		return "internal"
+	}
+}
+
+// Error is the one error type of the core. Safe is the sentence a user may
+// read; it never carries report text, names, contact data or tokens. Err is
+// the cause, for logs.
+type Error struct {
+	Op   string
+	Kind Kind
+	Safe string
+	Err  error
+}
+
+func (e *Error) Error() string {
+	msg := e.Safe
+	if msg == "" && e.Err != nil {
+		msg = e.Err.Error()
+	} else if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	if msg == "" {
+		msg = e.Kind.String()
+	}
+	if e.Op != "" {
+		return e.Op + ": " + msg
+	}
+	return msg
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns an error of kind k whose safe message is the formatted text.
+// Use it only with values that may be shown to the person who sent them.
+func Errorf(k Kind, format string, args ...any) error {
+	return &Error{Kind: k, Safe: fmt.Sprintf(format, args...)}
+}
+
+// KindOf returns the kind of the outermost classified error in err's chain,
+// KindInternal when none is classified.
+func KindOf(err error) Kind {
+	var e *Error
+	for cause := err; errors.As(cause, &e); cause = e.Err {
+		if e.Kind != KindInternal {
+			return e.Kind
+		}
+	}
+	return KindInternal
+}
+
+// SafeMessage returns the first safe message in err's chain, or a generic
+// sentence for its kind, so that internal causes never reach users.
+func SafeMessage(err error) string {
+	var e *Error
+	for cause := err; errors.As(cause, &e); cause = e.Err {
+		if e.Safe != "" {
+			return e.Safe
+		}
+	}
+	switch KindOf(err) {
+	case KindInvalid:
+		return "Please check what you entered."
+	case KindConflict:
+		return "That clashes with something that already exists."
+	case KindForbidden:
+		return "You may not do that."
+	case KindNotFound:
+		return "Not found."
+	case KindUnavailable:
+		return "The service is busy. Please try again in a moment."
+	default:
+		return "Something went wrong on our side. Please try again."
+	}
+}
+
+// Wrap adds op to *errp, for use as `defer domain.Wrap(&err, "app.Op")`.
+// The kind and safe message of the cause are kept.
+func Wrap(errp *error, op string) {
+	if *errp == nil {
+		return
+	}
+	*errp = &Error{Op: op, Err: *errp}
+}

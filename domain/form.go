@@ -1,0 +1,195 @@
+package domain
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Form is the public face of one school: its page /r/{code} and its SMS
+// prefix. Reports reach it and land in one of its inboxes.
+type Form struct {
+	ID           FormID
+	OrgID        OrgID
+	Name         string
+	Code         FormCode
+	Intro        string
+	ResponseTime string
+	// OutOfHours is shown instead of the form while the form is closed.
+	OutOfHours  string
+	Language    Language
+	SwearPolicy SwearPolicy
+	Open        bool
+	CreatedAt   time.Time
+}
+
+// FormCode names a form in its URL and prefixes its texts. It is stored in
+// upper case and matched case-insensitively.
+type FormCode string
+
+// Form code lengths.
+const (
+	MinFormCode = 3
+	MaxFormCode = 12
+)
+
+// reservedCodes are words that carriers and phones treat as commands; a
+// form with such a code would have its first texts eaten or misrouted.
+var reservedCodes = map[FormCode]bool{
+	"STOP": true, "STOPALL": true, "UNSTOP": true, "START": true, "HELP": true, "INFO": true,
+	"CANCEL": true, "END": true, "QUIT": true, "UNSUBSCRIBE": true, "YES": true, "NO": true,
+}
+
+// ParseFormCode checks and normalises a form code: 3 to 12 letters A–Z and
+// digits, in any case.
+func ParseFormCode(s string) (FormCode, error) {
+	// Upper-case ASCII only: strings.ToUpper would turn "ı" into "I" and let
+	// look-alike codes through.
+	code := FormCode(strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' {
+			return r - 'a' + 'A'
+		}
+		return r
+	}, strings.TrimSpace(s)))
+	if len(code) < MinFormCode || len(code) > MaxFormCode {
+		return "", Errorf(KindInvalid, "a form code has %d to %d letters and digits", MinFormCode, MaxFormCode)
+	}
+	for _, r := range code {
+		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
+			return "", Errorf(KindInvalid, "a form code has only letters A–Z and digits")
+		}
+	}
+	if reservedCodes[code] {
+		return "", Errorf(KindInvalid, "%s is a word phones use for SMS commands; choose another code", code)
+	}
+	return code, nil
+}
+
+// SuggestFormCode makes a code from the initials of name (at most four) and
+// two random digits, e.g. "Oakfield Primary School" → "OPS47". The caller
+// tries again when the code is taken.
+func SuggestFormCode(name string, random io.Reader) (FormCode, error) {
+	var initials []rune
+	for _, word := range strings.FieldsFunc(name, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		r := unicode.ToUpper([]rune(word)[0])
+		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
+			initials = append(initials, r)
+		}
+		if len(initials) == 4 {
+			break
+		}
+	}
+	if len(initials) == 0 {
+		initials = []rune("WSP")
+	}
+	var b [1]byte
+	if _, err := io.ReadFull(random, b[:]); err != nil {
+		return "", fmt.Errorf("reading randomness: %w", err)
+	}
+	code := fmt.Sprintf("%s%02d", string(initials), int(b[0])%100)
+	return ParseFormCode(code)
+}
+
+// Language is the language a form's pages open in.
+type Language string
+
+// The languages Whisper speaks to reporters.
+const (
+	English Language = "en"
+	Welsh   Language = "cy"
+)
+
+// ParseLanguage accepts "en" or "cy".
+func ParseLanguage(s string) (Language, error) {
+	switch l := Language(strings.ToLower(strings.TrimSpace(s))); l {
+	case English, Welsh:
+		return l, nil
+	}
+	return "", Errorf(KindInvalid, "language must be en or cy, not %q", s)
+}
+
+// SwearPolicy says what a form does with a report that contains swearing.
+// A report about abuse often quotes it, so the default only flags.
+type SwearPolicy string
+
+// The swear-word policies.
+const (
+	SwearOff   SwearPolicy = "off"
+	SwearFlag  SwearPolicy = "flag"
+	SwearBlock SwearPolicy = "block"
+)
+
+// ParseSwearPolicy accepts off, flag or block.
+func ParseSwearPolicy(s string) (SwearPolicy, error) {
+	switch p := SwearPolicy(strings.ToLower(strings.TrimSpace(s))); p {
+	case SwearOff, SwearFlag, SwearBlock:
+		return p, nil
+	}
+	return "", Errorf(KindInvalid, "swear-word policy must be off, flag or block, not %q", s)
+}
+
+// NewForm checks a new form. It opens in English, flags swearing and is open.
+func NewForm(id FormID, org OrgID, name string, code FormCode, now time.Time) (*Form, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return nil, Errorf(KindInvalid, "a form needs a name")
+	}
+	if utf8.RuneCountInString(name) > 200 {
+		return nil, Errorf(KindInvalid, "a form name is at most 200 characters")
+	}
+	code, err := ParseFormCode(string(code))
+	if err != nil {
+		return nil, err
+	}
+	return &Form{
+		ID: id, OrgID: org, Name: name, Code: code,
+		Language: English, SwearPolicy: SwearFlag, Open: true, CreatedAt: now,
+	}, nil
+}
+
+// Inbox is where reports land. Its name is the category a reporter picks
+// when a form has more than one inbox.
+type Inbox struct {
+	ID     InboxID
+	FormID FormID
+	OrgID  OrgID
+	Name   string
+	// Notify lists the addresses told of each new report and reply; they
+	// get a link to the portal, never the report itself.
+	Notify []string
+	// Position orders a form's inboxes; the first receives SMS reports.
+	Position  int
+	CreatedAt time.Time
+}
+
+// DefaultInboxName is the name of the inbox every new form starts with.
+const DefaultInboxName = "General"
+
+// NewInbox checks a new inbox of form.
+func NewInbox(id InboxID, form *Form, name string, notify []string, position int, now time.Time) (*Inbox, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return nil, Errorf(KindInvalid, "an inbox needs a name")
+	}
+	if utf8.RuneCountInString(name) > 100 {
+		return nil, Errorf(KindInvalid, "an inbox name is at most 100 characters")
+	}
+	var addrs []string
+	for _, a := range notify {
+		if strings.TrimSpace(a) == "" {
+			continue
+		}
+		addr, err := ParseEmail(a)
+		if err != nil {
+			return nil, err
+		}
+		addrs = append(addrs, addr)
+	}
+	return &Inbox{
+		ID: id, FormID: form.ID, OrgID: form.OrgID, Name: name,
+		Notify: addrs, Position: position, CreatedAt: now,
+	}, nil
+}

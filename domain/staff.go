@@ -1,0 +1,100 @@
+package domain
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Staff is a member of an organisation who reads and answers reports. Staff
+// see the reports of the inboxes they are assigned to; admins see every inbox
+// of their organisation and manage it.
+type Staff struct {
+	ID        StaffID
+	OrgID     OrgID
+	Email     string
+	FirstName string // shown to reporters
+	LastName  string
+	Role      Role
+	InboxIDs  []InboxID
+	// PasswordHash is a PHC-format hash, empty until a password is set.
+	PasswordHash string
+	CreatedAt    time.Time
+}
+
+// Role is what a staff member may do.
+type Role string
+
+// The roles.
+const (
+	RoleAdmin Role = "admin"
+	RoleStaff Role = "staff"
+)
+
+// ParseRole accepts admin or staff.
+func ParseRole(s string) (Role, error) {
+	switch r := Role(strings.ToLower(strings.TrimSpace(s))); r {
+	case RoleAdmin, RoleStaff:
+		return r, nil
+	}
+	return "", Errorf(KindInvalid, "role must be admin or staff, not %q", s)
+}
+
+// Password lengths, in characters. The upper bound only stops absurd input;
+// long passphrases are welcome.
+const (
+	MinPassword = 12
+	MaxPassword = 256
+)
+
+// CheckPassword applies the length rules to a new password.
+func CheckPassword(p string) error {
+	n := utf8.RuneCountInString(p)
+	if n < MinPassword {
+		return Errorf(KindInvalid, "a password has at least %d characters", MinPassword)
+	}
+	if n > MaxPassword {
+		return Errorf(KindInvalid, "a password has at most %d characters", MaxPassword)
+	}
+	return nil
+}
+
+// NewStaff checks a new staff member. Every inbox must belong to org; the
+// caller has loaded them.
+func NewStaff(id StaffID, org OrgID, email, first, last string, role Role, inboxes []*Inbox, now time.Time) (*Staff, error) {
+	addr, err := ParseEmail(email)
+	if err != nil {
+		return nil, err
+	}
+	first, last = strings.TrimSpace(first), strings.TrimSpace(last)
+	if first == "" {
+		return nil, Errorf(KindInvalid, "a staff member needs a first name (reporters see it)")
+	}
+	if utf8.RuneCountInString(first) > 100 || utf8.RuneCountInString(last) > 100 {
+		return nil, Errorf(KindInvalid, "names are at most 100 characters")
+	}
+	role, err = ParseRole(string(role))
+	if err != nil {
+		return nil, err
+	}
+	s := &Staff{ID: id, OrgID: org, Email: addr, FirstName: first, LastName: last, Role: role, CreatedAt: now}
+	for _, ib := range inboxes {
+		if ib.OrgID != org {
+			return nil, Errorf(KindInvalid, "inbox %s belongs to another organisation", ib.ID)
+		}
+		s.InboxIDs = append(s.InboxIDs, ib.ID)
+	}
+	return s, nil
+}
+
+// PasswordLink is a one-time link that lets a staff member set a password.
+// Only the hash of its token is kept.
+type PasswordLink struct {
+	TokenHash string
+	StaffID   StaffID
+	ExpiresAt time.Time
+	CreatedAt time.Time
+}
+
+// PasswordLinkLifetime is how long a set-password link works.
+const PasswordLinkLifetime = 24 * time.Hour

@@ -1,0 +1,152 @@
+// Package ports declares what Whisper's core needs from the outside world.
+// Adapters implement these interfaces; the core depends only on them.
+package ports
+
+import (
+	"context"
+
+	"github.com/whisper-schools/whisper/domain"
+)
+
+// Store keeps Whisper's data. Personal data is encrypted by the store before
+// it is written, so a dump of the database alone reveals none of it.
+type Store interface {
+	// InTx runs fn in one read-write transaction and commits when fn returns
+	// nil. It may run fn more than once (on a serialisation failure), so fn
+	// must not talk to the outside world: side effects go through the outbox.
+	InTx(ctx context.Context, fn func(tx Tx) error) error
+	// View runs fn in one read-only transaction.
+	View(ctx context.Context, fn func(tx Tx) error) error
+	// Ping checks that the database answers. It returns KindUnavailable when
+	// it does not.
+	Ping(ctx context.Context) error
+	// Close releases the store's connections.
+	Close() error
+}
+
+// Tx is one transaction: the repositories it hands out read and write
+// inside it, and are valid only while fn runs.
+type Tx interface {
+	Organisations() OrganisationRepo
+	Forms() FormRepo
+	Inboxes() InboxRepo
+	Staff() StaffRepo
+	Interactions() InteractionRepo
+	Messages() MessageRepo
+}
+
+// OrganisationRepo keeps organisations.
+type OrganisationRepo interface {
+	// Create adds org. It returns KindConflict when the id is taken.
+	Create(ctx context.Context, org *domain.Organisation) error
+	// Get returns the organisation, or KindNotFound.
+	Get(ctx context.Context, id domain.OrgID) (*domain.Organisation, error)
+	// List returns every organisation, oldest first.
+	List(ctx context.Context) ([]*domain.Organisation, error)
+	// Update saves org's name, status, retention and trial end. It returns
+	// KindNotFound when org does not exist.
+	Update(ctx context.Context, org *domain.Organisation) error
+}
+
+// FormRepo keeps forms.
+type FormRepo interface {
+	// Create adds form. It returns KindConflict when its code is taken.
+	Create(ctx context.Context, form *domain.Form) error
+	// Get returns the form, or KindNotFound.
+	Get(ctx context.Context, id domain.FormID) (*domain.Form, error)
+	// GetByCode returns the form with that code (already normalised by
+	// domain.ParseFormCode), or KindNotFound.
+	GetByCode(ctx context.Context, code domain.FormCode) (*domain.Form, error)
+	// List returns the forms that match f, oldest first.
+	List(ctx context.Context, f FormFilter) ([]*domain.Form, error)
+	// Update saves form's texts, settings and code. It returns KindNotFound
+	// when form does not exist and KindConflict when the new code is taken.
+	Update(ctx context.Context, form *domain.Form) error
+}
+
+// FormFilter narrows a list of forms; nil fields do not narrow.
+type FormFilter struct {
+	OrgID *domain.OrgID
+}
+
+// InboxRepo keeps inboxes.
+type InboxRepo interface {
+	// Create adds inbox.
+	Create(ctx context.Context, inbox *domain.Inbox) error
+	// Get returns the inbox, or KindNotFound.
+	Get(ctx context.Context, id domain.InboxID) (*domain.Inbox, error)
+	// List returns the inboxes that match f, by form and position.
+	List(ctx context.Context, f InboxFilter) ([]*domain.Inbox, error)
+	// Update saves the inbox's name, notification addresses and position.
+	Update(ctx context.Context, inbox *domain.Inbox) error
+}
+
+// InboxFilter narrows a list of inboxes; nil fields do not narrow.
+type InboxFilter struct {
+	OrgID  *domain.OrgID
+	FormID *domain.FormID
+}
+
+// StaffRepo keeps staff accounts.
+type StaffRepo interface {
+	// Create adds s with its inbox assignments. It returns KindConflict when
+	// another account has the same email address.
+	Create(ctx context.Context, s *domain.Staff) error
+	// Get returns the staff member, or KindNotFound.
+	Get(ctx context.Context, id domain.StaffID) (*domain.Staff, error)
+	// GetByEmail finds an account by address, case-insensitively in the
+	// domain part, or returns KindNotFound.
+	GetByEmail(ctx context.Context, email string) (*domain.Staff, error)
+	// List returns the staff that match f, oldest first.
+	List(ctx context.Context, f StaffFilter) ([]*domain.Staff, error)
+	// Update saves s's names, role, password hash and inbox assignments.
+	Update(ctx context.Context, s *domain.Staff) error
+	// AddPasswordLink keeps the hash of a one-time set-password link.
+	AddPasswordLink(ctx context.Context, link *domain.PasswordLink) error
+}
+
+// StaffFilter narrows a list of staff; nil fields do not narrow.
+type StaffFilter struct {
+	OrgID *domain.OrgID
+}
+
+// InteractionRepo keeps interactions and the contact data of their
+// reporters.
+type InteractionRepo interface {
+	// Create adds ia with the hash of its token and the reporter's contact
+	// data. It returns KindConflict when its reference is taken.
+	Create(ctx context.Context, ia *domain.Interaction, token domain.Token, contact domain.Contact) error
+	// Get returns the interaction, or KindNotFound.
+	Get(ctx context.Context, id domain.InteractionID) (*domain.Interaction, error)
+	// GetByRef returns the interaction with that reference, or KindNotFound.
+	GetByRef(ctx context.Context, ref domain.Reference) (*domain.Interaction, error)
+	// GetByToken returns the interaction whose link holds token, or
+	// KindNotFound. Erased interactions have no token.
+	GetByToken(ctx context.Context, token domain.Token) (*domain.Interaction, error)
+	// Contact returns the reporter's contact data.
+	Contact(ctx context.Context, id domain.InteractionID) (domain.Contact, error)
+	// List returns the interactions that match f, most recent activity first.
+	List(ctx context.Context, f InteractionFilter) ([]*domain.Interaction, error)
+	// Update saves ia's inbox, status, flags, hold and dates.
+	Update(ctx context.Context, ia *domain.Interaction) error
+}
+
+// InteractionFilter narrows a list of interactions; nil fields do not
+// narrow. InboxIDs, when not nil, keeps only those inboxes (an empty slice
+// keeps none).
+type InteractionFilter struct {
+	OrgID    *domain.OrgID
+	InboxIDs []domain.InboxID
+	Status   *domain.Status
+	Limit    int
+}
+
+// MessageRepo keeps the messages of interactions and their meta data.
+type MessageRepo interface {
+	// Add appends msg to its interaction with the sender's meta data.
+	Add(ctx context.Context, msg *domain.Message, meta domain.Meta) error
+	// List returns an interaction's messages, oldest first.
+	List(ctx context.Context, id domain.InteractionID) ([]*domain.Message, error)
+	// Meta returns the meta data recorded with a message.
+	Meta(ctx context.Context, id domain.MessageID) (domain.Meta, error)
+}

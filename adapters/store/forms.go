@@ -1,0 +1,200 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+type formRow struct {
+	bun.BaseModel `bun:"table:forms"`
+
+	ID           string    `bun:"id,pk"`
+	OrgID        string    `bun:"org_id"`
+	Name         string    `bun:"name"`
+	Code         string    `bun:"code"`
+	Intro        string    `bun:"intro"`
+	ResponseTime string    `bun:"response_time"`
+	OutOfHours   string    `bun:"out_of_hours"`
+	Language     string    `bun:"language"`
+	SwearPolicy  string    `bun:"swear_policy"`
+	Open         bool      `bun:"open"`
+	CreatedAt    time.Time `bun:"created_at"`
+}
+
+func formToRow(f *domain.Form) *formRow {
+	return &formRow{
+		ID: string(f.ID), OrgID: string(f.OrgID), Name: f.Name, Code: string(f.Code),
+		Intro: f.Intro, ResponseTime: f.ResponseTime, OutOfHours: f.OutOfHours,
+		Language: string(f.Language), SwearPolicy: string(f.SwearPolicy), Open: f.Open, CreatedAt: f.CreatedAt,
+	}
+}
+
+func (r *formRow) domain() *domain.Form {
+	return &domain.Form{
+		ID: domain.FormID(r.ID), OrgID: domain.OrgID(r.OrgID), Name: r.Name, Code: domain.FormCode(r.Code),
+		Intro: r.Intro, ResponseTime: r.ResponseTime, OutOfHours: r.OutOfHours,
+		Language: domain.Language(r.Language), SwearPolicy: domain.SwearPolicy(r.SwearPolicy),
+		Open: r.Open, CreatedAt: r.CreatedAt.UTC(),
+	}
+}
+
+type forms struct{ *tx }
+
+func (f forms) Create(ctx context.Context, form *domain.Form) error {
+	_, err := f.db.NewInsert().Model(formToRow(form)).Exec(ctx)
+	return codeConflict(err, form.Code)
+}
+
+// codeConflict words a unique violation on a form's code for the person who
+// chose it.
+func codeConflict(err error, code domain.FormCode) error {
+	err = translate(err)
+	if domain.KindOf(err) == domain.KindConflict {
+		return &domain.Error{Kind: domain.KindConflict, Safe: fmt.Sprintf("the form code %s is taken", code), Err: err}
+	}
+	return err
+}
+
+func (f forms) Get(ctx context.Context, id domain.FormID) (*domain.Form, error) {
+	return f.one(ctx, "id = ?", string(id))
+}
+
+func (f forms) GetByCode(ctx context.Context, code domain.FormCode) (*domain.Form, error) {
+	return f.one(ctx, "code = ?", string(code))
+}
+
+func (f forms) one(ctx context.Context, where string, arg any) (*domain.Form, error) {
+	var row formRow
+	if err := f.db.NewSelect().Model(&row).Where(where, arg).Scan(ctx); err != nil {
+		return nil, notFound(err, "form")
+	}
+	return row.domain(), nil
+}
+
+func (f forms) List(ctx context.Context, filter ports.FormFilter) ([]*domain.Form, error) {
+	var rows []formRow
+	q := f.db.NewSelect().Model(&rows).Order("created_at", "id")
+	if filter.OrgID != nil {
+		q = q.Where("org_id = ?", string(*filter.OrgID))
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, translate(err)
+	}
+	out := make([]*domain.Form, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, nil
+}
+
+func (f forms) Update(ctx context.Context, form *domain.Form) error {
+	res, err := f.db.NewUpdate().Model(formToRow(form)).
+		Column("name", "code", "intro", "response_time", "out_of_hours", "language", "swear_policy", "open").
+		WherePK().Exec(ctx)
+	if err != nil {
+		return codeConflict(err, form.Code)
+	}
+	return mustAffect(res, nil, "form")
+}
+
+type inboxRow struct {
+	bun.BaseModel `bun:"table:inboxes"`
+
+	ID           string    `bun:"id,pk"`
+	FormID       string    `bun:"form_id"`
+	OrgID        string    `bun:"org_id"`
+	Name         string    `bun:"name"`
+	NotifySealed []byte    `bun:"notify_sealed"`
+	Position     int       `bun:"position"`
+	CreatedAt    time.Time `bun:"created_at"`
+}
+
+type inboxes struct{ *tx }
+
+func (i inboxes) toRow(ib *domain.Inbox) (*inboxRow, error) {
+	row := &inboxRow{
+		ID: string(ib.ID), FormID: string(ib.FormID), OrgID: string(ib.OrgID), Name: ib.Name,
+		Position: ib.Position, CreatedAt: ib.CreatedAt,
+	}
+	if len(ib.Notify) > 0 {
+		list, err := json.Marshal(ib.Notify)
+		if err != nil {
+			return nil, fmt.Errorf("store: encoding notification addresses: %w", err)
+		}
+		row.NotifySealed = i.keys.Seal(string(list), aad("inboxes.notify", row.ID))
+	}
+	return row, nil
+}
+
+func (i inboxes) fromRow(r *inboxRow) (*domain.Inbox, error) {
+	ib := &domain.Inbox{
+		ID: domain.InboxID(r.ID), FormID: domain.FormID(r.FormID), OrgID: domain.OrgID(r.OrgID),
+		Name: r.Name, Position: r.Position, CreatedAt: r.CreatedAt.UTC(),
+	}
+	list, err := i.keys.Open(r.NotifySealed, aad("inboxes.notify", r.ID))
+	if err != nil {
+		return nil, fmt.Errorf("store: opening inbox %s: %w", r.ID, err)
+	}
+	if list != "" {
+		if err := json.Unmarshal([]byte(list), &ib.Notify); err != nil {
+			return nil, fmt.Errorf("store: decoding inbox %s: %w", r.ID, err)
+		}
+	}
+	return ib, nil
+}
+
+func (i inboxes) Create(ctx context.Context, ib *domain.Inbox) error {
+	row, err := i.toRow(ib)
+	if err != nil {
+		return err
+	}
+	_, err = i.db.NewInsert().Model(row).Exec(ctx)
+	return translate(err)
+}
+
+func (i inboxes) Get(ctx context.Context, id domain.InboxID) (*domain.Inbox, error) {
+	var row inboxRow
+	if err := i.db.NewSelect().Model(&row).Where("id = ?", string(id)).Scan(ctx); err != nil {
+		return nil, notFound(err, "inbox")
+	}
+	return i.fromRow(&row)
+}
+
+func (i inboxes) List(ctx context.Context, filter ports.InboxFilter) ([]*domain.Inbox, error) {
+	var rows []inboxRow
+	q := i.db.NewSelect().Model(&rows).Order("form_id", "position", "id")
+	if filter.OrgID != nil {
+		q = q.Where("org_id = ?", string(*filter.OrgID))
+	}
+	if filter.FormID != nil {
+		q = q.Where("form_id = ?", string(*filter.FormID))
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, translate(err)
+	}
+	out := make([]*domain.Inbox, len(rows))
+	for n := range rows {
+		ib, err := i.fromRow(&rows[n])
+		if err != nil {
+			return nil, err
+		}
+		out[n] = ib
+	}
+	return out, nil
+}
+
+func (i inboxes) Update(ctx context.Context, ib *domain.Inbox) error {
+	row, err := i.toRow(ib)
+	if err != nil {
+		return err
+	}
+	res, err := i.db.NewUpdate().Model(row).Column("name", "notify_sealed", "position").WherePK().Exec(ctx)
+	return mustAffect(res, err, "inbox")
+}

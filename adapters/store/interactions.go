@@ -1,0 +1,248 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/whisper-schools/whisper/adapters/store/seal"
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+type interactionRow struct {
+	bun.BaseModel `bun:"table:interactions"`
+
+	ID                 string     `bun:"id,pk"`
+	Ref                string     `bun:"ref"`
+	OrgID              string     `bun:"org_id"`
+	FormID             string     `bun:"form_id"`
+	InboxID            string     `bun:"inbox_id"`
+	Channel            string     `bun:"channel"`
+	Status             string     `bun:"status"`
+	ReporterNameSealed []byte     `bun:"reporter_name_sealed"`
+	Flagged            bool       `bun:"flagged"`
+	LegalHold          bool       `bun:"legal_hold"`
+	TokenHash          *string    `bun:"token_hash"`
+	EmailSealed        []byte     `bun:"email_sealed"`
+	EmailIndex         *string    `bun:"email_index"`
+	PhoneSealed        []byte     `bun:"phone_sealed"`
+	PhoneIndex         *string    `bun:"phone_index"`
+	CreatedAt          time.Time  `bun:"created_at"`
+	LastActivityAt     time.Time  `bun:"last_activity_at"`
+	ClosedAt           *time.Time `bun:"closed_at"`
+	ErasedAt           *time.Time `bun:"erased_at"`
+}
+
+// The columns Update may change: never the token or contact data, which
+// only creation and erasure write.
+var interactionMutable = []string{
+	"inbox_id", "status", "reporter_name_sealed", "flagged", "legal_hold", "last_activity_at", "closed_at", "erased_at",
+}
+
+// contactIndex is the blind index of a reporter's email or phone number, or
+// nil when there is none.
+func contactIndex(keys *seal.Keyring, kind, value string) *string {
+	if value == "" {
+		return nil
+	}
+	if kind == "email" {
+		value = seal.NormaliseEmailForIndex(value)
+	}
+	ix := keys.Index("reporter."+kind, value)
+	return &ix
+}
+
+type interactions struct{ *tx }
+
+func (i interactions) toRow(ia *domain.Interaction) *interactionRow {
+	return &interactionRow{
+		ID: string(ia.ID), Ref: string(ia.Ref), OrgID: string(ia.OrgID), FormID: string(ia.FormID),
+		InboxID: string(ia.InboxID), Channel: string(ia.Channel), Status: string(ia.Status),
+		ReporterNameSealed: i.keys.Seal(ia.ReporterName, aad("interactions.reporter_name", string(ia.ID))),
+		Flagged:            ia.Flagged, LegalHold: ia.LegalHold,
+		CreatedAt: ia.CreatedAt, LastActivityAt: ia.LastActivityAt, ClosedAt: ia.ClosedAt, ErasedAt: ia.ErasedAt,
+	}
+}
+
+func (i interactions) fromRow(r *interactionRow) (*domain.Interaction, error) {
+	name, err := i.keys.Open(r.ReporterNameSealed, aad("interactions.reporter_name", r.ID))
+	if err != nil {
+		return nil, fmt.Errorf("store: opening interaction %s: %w", r.ID, err)
+	}
+	return &domain.Interaction{
+		ID: domain.InteractionID(r.ID), Ref: domain.Reference(r.Ref), OrgID: domain.OrgID(r.OrgID),
+		FormID: domain.FormID(r.FormID), InboxID: domain.InboxID(r.InboxID), Channel: domain.Channel(r.Channel),
+		Status: domain.Status(r.Status), ReporterName: name, Flagged: r.Flagged, LegalHold: r.LegalHold,
+		CreatedAt: r.CreatedAt.UTC(), LastActivityAt: r.LastActivityAt.UTC(),
+		ClosedAt: utcPtr(r.ClosedAt), ErasedAt: utcPtr(r.ErasedAt),
+	}, nil
+}
+
+func (i interactions) Create(ctx context.Context, ia *domain.Interaction, token domain.Token, contact domain.Contact) error {
+	row := i.toRow(ia)
+	hash := token.Hash()
+	row.TokenHash = &hash
+	row.EmailSealed = i.keys.Seal(contact.Email, aad("interactions.email", row.ID))
+	row.EmailIndex = contactIndex(i.keys, "email", contact.Email)
+	row.PhoneSealed = i.keys.Seal(contact.Phone, aad("interactions.phone", row.ID))
+	row.PhoneIndex = contactIndex(i.keys, "phone", contact.Phone)
+	_, err := i.db.NewInsert().Model(row).Exec(ctx)
+	return translate(err)
+}
+
+func (i interactions) Get(ctx context.Context, id domain.InteractionID) (*domain.Interaction, error) {
+	return i.one(ctx, "id = ?", string(id))
+}
+
+func (i interactions) GetByRef(ctx context.Context, ref domain.Reference) (*domain.Interaction, error) {
+	return i.one(ctx, "ref = ?", string(ref))
+}
+
+func (i interactions) GetByToken(ctx context.Context, token domain.Token) (*domain.Interaction, error) {
+	return i.one(ctx, "token_hash = ?", token.Hash())
+}
+
+func (i interactions) one(ctx context.Context, where string, arg any) (*domain.Interaction, error) {
+	var row interactionRow
+	if err := i.db.NewSelect().Model(&row).ExcludeColumn("email_sealed", "phone_sealed").
+		Where(where, arg).Scan(ctx); err != nil {
+		return nil, notFound(err, "interaction")
+	}
+	return i.fromRow(&row)
+}
+
+func (i interactions) Contact(ctx context.Context, id domain.InteractionID) (domain.Contact, error) {
+	var row interactionRow
+	if err := i.db.NewSelect().Model(&row).Column("id", "email_sealed", "phone_sealed").
+		Where("id = ?", string(id)).Scan(ctx); err != nil {
+		return domain.Contact{}, notFound(err, "interaction")
+	}
+	var c domain.Contact
+	if err := openFields(i.keys, row.ID,
+		sealedField{&c.Email, row.EmailSealed, "interactions.email"},
+		sealedField{&c.Phone, row.PhoneSealed, "interactions.phone"},
+	); err != nil {
+		return domain.Contact{}, err
+	}
+	return c, nil
+}
+
+func (i interactions) List(ctx context.Context, f ports.InteractionFilter) ([]*domain.Interaction, error) {
+	var rows []interactionRow
+	if f.InboxIDs != nil && len(f.InboxIDs) == 0 {
+		return nil, nil
+	}
+	q := i.db.NewSelect().Model(&rows).ExcludeColumn("email_sealed", "phone_sealed").
+		Order("last_activity_at DESC", "id DESC")
+	if f.OrgID != nil {
+		q = q.Where("org_id = ?", string(*f.OrgID))
+	}
+	if f.InboxIDs != nil {
+		ids := make([]string, len(f.InboxIDs))
+		for n, id := range f.InboxIDs {
+			ids[n] = string(id)
+		}
+		q = q.Where("inbox_id IN (?)", bun.In(ids))
+	}
+	if f.Status != nil {
+		q = q.Where("status = ?", string(*f.Status))
+	}
+	if f.Limit > 0 {
+		q = q.Limit(int64(f.Limit))
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, translate(err)
+	}
+	out := make([]*domain.Interaction, len(rows))
+	for n := range rows {
+		ia, err := i.fromRow(&rows[n])
+		if err != nil {
+			return nil, err
+		}
+		out[n] = ia
+	}
+	return out, nil
+}
+
+func (i interactions) Update(ctx context.Context, ia *domain.Interaction) error {
+	res, err := i.db.NewUpdate().Model(i.toRow(ia)).Column(interactionMutable...).WherePK().Exec(ctx)
+	return mustAffect(res, err, "interaction")
+}
+
+type messageRow struct {
+	bun.BaseModel `bun:"table:messages"`
+
+	ID             string    `bun:"id,pk"`
+	InteractionID  string    `bun:"interaction_id"`
+	Author         string    `bun:"author"`
+	StaffID        *string   `bun:"staff_id"`
+	BodySealed     []byte    `bun:"body_sealed"`
+	IPSealed       []byte    `bun:"ip_sealed"`
+	LocationSealed []byte    `bun:"location_sealed"`
+	NetworkSealed  []byte    `bun:"network_sealed"`
+	CreatedAt      time.Time `bun:"created_at"`
+}
+
+type messages struct{ *tx }
+
+func (m messages) Add(ctx context.Context, msg *domain.Message, meta domain.Meta) error {
+	id := string(msg.ID)
+	row := &messageRow{
+		ID: id, InteractionID: string(msg.InteractionID), Author: string(msg.Author),
+		BodySealed:     m.keys.Seal(msg.Body, aad("messages.body", id)),
+		IPSealed:       m.keys.Seal(meta.IP, aad("messages.ip", id)),
+		LocationSealed: m.keys.Seal(meta.Location, aad("messages.location", id)),
+		NetworkSealed:  m.keys.Seal(meta.Network, aad("messages.network", id)),
+		CreatedAt:      msg.CreatedAt,
+	}
+	if msg.StaffID != "" {
+		sid := string(msg.StaffID)
+		row.StaffID = &sid
+	}
+	_, err := m.db.NewInsert().Model(row).Exec(ctx)
+	return translate(err)
+}
+
+func (m messages) List(ctx context.Context, id domain.InteractionID) ([]*domain.Message, error) {
+	var rows []messageRow
+	if err := m.db.NewSelect().Model(&rows).Column("id", "interaction_id", "author", "staff_id", "body_sealed", "created_at").
+		Where("interaction_id = ?", string(id)).Order("created_at", "id").Scan(ctx); err != nil {
+		return nil, translate(err)
+	}
+	out := make([]*domain.Message, len(rows))
+	for n, r := range rows {
+		body, err := m.keys.Open(r.BodySealed, aad("messages.body", r.ID))
+		if err != nil {
+			return nil, fmt.Errorf("store: opening message %s: %w", r.ID, err)
+		}
+		msg := &domain.Message{
+			ID: domain.MessageID(r.ID), InteractionID: domain.InteractionID(r.InteractionID),
+			Author: domain.Author(r.Author), Body: body, CreatedAt: r.CreatedAt.UTC(),
+		}
+		if r.StaffID != nil {
+			msg.StaffID = domain.StaffID(*r.StaffID)
+		}
+		out[n] = msg
+	}
+	return out, nil
+}
+
+func (m messages) Meta(ctx context.Context, id domain.MessageID) (domain.Meta, error) {
+	var row messageRow
+	if err := m.db.NewSelect().Model(&row).Column("id", "ip_sealed", "location_sealed", "network_sealed").
+		Where("id = ?", string(id)).Scan(ctx); err != nil {
+		return domain.Meta{}, notFound(err, "message")
+	}
+	var meta domain.Meta
+	if err := openFields(m.keys, row.ID,
+		sealedField{&meta.IP, row.IPSealed, "messages.ip"},
+		sealedField{&meta.Location, row.LocationSealed, "messages.location"},
+		sealedField{&meta.Network, row.NetworkSealed, "messages.network"},
+	); err != nil {
+		return domain.Meta{}, err
+	}
+	return meta, nil
+}

@@ -1,0 +1,103 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+
+	"github.com/uptrace/bun/migrate"
+
+	"github.com/whisper-schools/whisper/domain"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// dialectTypes fills the type names that differ between the dialects into
+// the migration templates, so one set of SQL files serves both.
+type dialectTypes struct {
+	Bytes string
+	Time  string
+}
+
+// migrationLockKey is the PostgreSQL advisory lock that keeps two whisperd
+// instances starting together from migrating at once.
+const migrationLockKey = 0x57_48_49_53 // "WHIS"
+
+func (s *Store) migrator() (*migrate.Migrator, error) {
+	ms := migrate.NewMigrations()
+	if err := ms.Discover(migrationFiles); err != nil {
+		return nil, fmt.Errorf("store: reading migrations: %w", err)
+	}
+	types := dialectTypes{Bytes: "BLOB", Time: "TIMESTAMP"}
+	if s.postgres {
+		types = dialectTypes{Bytes: "BYTEA", Time: "TIMESTAMPTZ"}
+	}
+	return migrate.NewMigrator(s.db, ms,
+		migrate.WithTableName("schema_migrations"),
+		migrate.WithLocksTableName("schema_migration_locks"),
+		migrate.WithMarkAppliedOnSuccess(true),
+		migrate.WithTemplateData(types),
+	), nil
+}
+
+// Migrate brings the schema up to date and returns the names of the
+// migrations it applied. Several processes may call it at once.
+func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
+	defer domain.Wrap(&err, "store.Migrate")
+	m, err := s.migrator()
+	if err != nil {
+		return nil, err
+	}
+	if s.postgres {
+		conn, err := s.db.Conn(ctx)
+		if err != nil {
+			return nil, translate(err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(?)", migrationLockKey); err != nil {
+			return nil, translate(err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(?)", migrationLockKey)
+	} else if s.writer != nil {
+		s.writer <- struct{}{}
+		defer func() { <-s.writer }()
+	}
+	if err := m.Init(ctx); err != nil {
+		return nil, translate(err)
+	}
+	group, err := m.Migrate(ctx)
+	if err != nil {
+		return nil, translate(err)
+	}
+	for _, mig := range group.Migrations {
+		applied = append(applied, mig.Name)
+	}
+	return applied, nil
+}
+
+// Pending returns the names of migrations not yet applied; tools that do not
+// migrate themselves use it to refuse to run on an old schema.
+func (s *Store) Pending(ctx context.Context) ([]string, error) {
+	m, err := s.migrator()
+	if err != nil {
+		return nil, err
+	}
+	if err := m.Init(ctx); err != nil {
+		return nil, translate(err)
+	}
+	ms, err := m.MigrationsWithStatus(ctx)
+	if err != nil {
+		return nil, translate(err)
+	}
+	var names []string
+	for _, mig := range ms.Unapplied() {
+		names = append(names, mig.Name)
+	}
+	return names, nil
+}
+
+// MigrationFiles exposes the embedded migrations, e.g. so that tests can
+// tell when their template database is stale.
+func MigrationFiles() fs.FS { return migrationFiles }

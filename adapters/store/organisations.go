@@ -1,0 +1,68 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/whisper-schools/whisper/domain"
+)
+
+type orgRow struct {
+	bun.BaseModel `bun:"table:organisations"`
+
+	ID              string     `bun:"id,pk"`
+	Name            string     `bun:"name"`
+	Status          string     `bun:"status"`
+	RetentionMonths int        `bun:"retention_months"`
+	TrialEndsAt     *time.Time `bun:"trial_ends_at"`
+	CreatedAt       time.Time  `bun:"created_at"`
+}
+
+func orgToRow(o *domain.Organisation) *orgRow {
+	return &orgRow{
+		ID: string(o.ID), Name: o.Name, Status: string(o.Status), RetentionMonths: int(o.Retention),
+		TrialEndsAt: o.TrialEndsAt, CreatedAt: o.CreatedAt,
+	}
+}
+
+func (r *orgRow) domain() *domain.Organisation {
+	return &domain.Organisation{
+		ID: domain.OrgID(r.ID), Name: r.Name, Status: domain.OrgStatus(r.Status),
+		Retention: domain.Retention(r.RetentionMonths), TrialEndsAt: utcPtr(r.TrialEndsAt), CreatedAt: r.CreatedAt.UTC(),
+	}
+}
+
+type organisations struct{ *tx }
+
+func (o organisations) Create(ctx context.Context, org *domain.Organisation) error {
+	_, err := o.db.NewInsert().Model(orgToRow(org)).Exec(ctx)
+	return translate(err)
+}
+
+func (o organisations) Get(ctx context.Context, id domain.OrgID) (*domain.Organisation, error) {
+	var row orgRow
+	if err := o.db.NewSelect().Model(&row).Where("id = ?", string(id)).Scan(ctx); err != nil {
+		return nil, notFound(err, "organisation")
+	}
+	return row.domain(), nil
+}
+
+func (o organisations) List(ctx context.Context) ([]*domain.Organisation, error) {
+	var rows []orgRow
+	if err := o.db.NewSelect().Model(&rows).Order("created_at", "id").Scan(ctx); err != nil {
+		return nil, translate(err)
+	}
+	out := make([]*domain.Organisation, len(rows))
+	for i := range rows {
+		out[i] = rows[i].domain()
+	}
+	return out, nil
+}
+
+func (o organisations) Update(ctx context.Context, org *domain.Organisation) error {
+	res, err := o.db.NewUpdate().Model(orgToRow(org)).
+		Column("name", "status", "retention_months", "trial_ends_at").WherePK().Exec(ctx)
+	return mustAffect(res, err, "organisation")
+}

@@ -1,0 +1,206 @@
+// Package store keeps Whisper's data in PostgreSQL or in an embedded SQLite
+// file, through one bun-backed implementation of ports.Store. Personal data
+// is sealed (see package seal) before it reaches SQL, so the database alone
+// reveals none of it.
+//
+// The two dialects differ in a few places only, each kept in a small
+// function here: how a database is opened, how writers are serialised
+// (SQLite has one writer; PostgreSQL retries serialisation failures) and how
+// migrations are locked.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/whisper-schools/whisper/adapters/store/seal"
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+var _ ports.Store = (*Store)(nil)
+
+// Store is a ports.Store on PostgreSQL or SQLite.
+type Store struct {
+	db       *bun.DB
+	keys     *seal.Keyring
+	postgres bool
+	// writer holds SQLite's single write slot, so that in-process writers
+	// queue here instead of spinning in SQLite's busy handler.
+	writer chan struct{}
+}
+
+// maxAttempts bounds how often InTx runs fn when PostgreSQL reports a
+// serialisation failure or deadlock.
+const maxAttempts = 5
+
+// Open connects to the database named by rawURL: "postgres://…" (or
+// "postgresql://…") or "sqlite:PATH". It does not migrate; see Migrate.
+func Open(ctx context.Context, rawURL string, keys *seal.Keyring) (*Store, error) {
+	if keys == nil {
+		return nil, errors.New("store: a data key is required")
+	}
+	var (
+		s   *Store
+		err error
+	)
+	switch {
+	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
+		s, err = openPostgres(rawURL)
+	case strings.HasPrefix(rawURL, "sqlite:"):
+		s, err = openSQLite(strings.TrimPrefix(rawURL, "sqlite:"))
+	default:
+		return nil, domain.Errorf(domain.KindInvalid, "database URL must start with postgres:// or sqlite:")
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.keys = keys
+	if err := s.Ping(ctx); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func openPostgres(rawURL string) (*Store, error) {
+	sqldb, err := sql.Open("pgx", rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("store: opening PostgreSQL: %w", redactURLError(err))
+	}
+	// A handful of connections serve a 2-core instance well; more only queue
+	// inside PostgreSQL. Several instances share one server.
+	sqldb.SetMaxOpenConns(16)
+	sqldb.SetMaxIdleConns(16)
+	sqldb.SetConnMaxIdleTime(5 * time.Minute)
+	return &Store{db: bun.NewDB(sqldb, pgdialect.New()), postgres: true}, nil
+}
+
+func openSQLite(path string) (*Store, error) {
+	if path == "" {
+		return nil, domain.Errorf(domain.KindInvalid, "sqlite: needs a file path, e.g. sqlite:whisper.db")
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("store: creating %s: %w", dir, err)
+		}
+	}
+	// WAL lets readers run beside the one writer; synchronous=FULL makes a
+	// commit durable before we answer "sent" (a report must never be lost to
+	// a power cut); IMMEDIATE write transactions take the write lock at
+	// BEGIN, so two writers never deadlock upgrading a read lock.
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	sqldb, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("store: opening %s: %w", path, err)
+	}
+	sqldb.SetMaxOpenConns(8)
+	sqldb.SetMaxIdleConns(8)
+	sqldb.SetConnMaxIdleTime(0)
+	return &Store{
+		db:     bun.NewDB(sqldb, sqlitedialect.New()),
+		writer: make(chan struct{}, 1),
+	}, nil
+}
+
+// redactURLError keeps a database password out of an error message.
+func redactURLError(err error) error {
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		return errors.New("the database URL is malformed")
+	}
+	return err
+}
+
+// IsPostgres says which dialect the store speaks.
+func (s *Store) IsPostgres() bool { return s.postgres }
+
+// DB exposes the bun handle to this package's tests and tools.
+func (s *Store) DB() *bun.DB { return s.db }
+
+// InTx runs fn in one read-write transaction. See ports.Store.
+func (s *Store) InTx(ctx context.Context, fn func(tx ports.Tx) error) error {
+	if s.writer != nil {
+		select {
+		case s.writer <- struct{}{}:
+			defer func() { <-s.writer }()
+		case <-ctx.Done():
+			return translate(ctx.Err())
+		}
+	}
+	var err error
+	for attempt := 1; attempt <= maxAttempts; attempt++ {
+		err = s.run(ctx, &sql.TxOptions{}, fn)
+		if !retryable(err) {
+			break
+		}
+	}
+	return err
+}
+
+// View runs fn in one read-only transaction. See ports.Store.
+func (s *Store) View(ctx context.Context, fn func(tx ports.Tx) error) error {
+	return s.run(ctx, &sql.TxOptions{ReadOnly: true}, fn)
+}
+
+func (s *Store) run(ctx context.Context, opts *sql.TxOptions, fn func(tx ports.Tx) error) error {
+	err := s.db.RunInTx(ctx, opts, func(ctx context.Context, btx bun.Tx) (err error) {
+		if opts.ReadOnly && !s.postgres {
+			// SQLite has no read-only transactions; query_only makes a
+			// write inside View fail as it does on PostgreSQL.
+			if _, err := btx.ExecContext(ctx, "PRAGMA query_only = ON"); err != nil {
+				return err
+			}
+			defer func() {
+				if _, offErr := btx.ExecContext(context.WithoutCancel(ctx), "PRAGMA query_only = OFF"); err == nil {
+					err = offErr
+				}
+			}()
+		}
+		return fn(&tx{db: btx, keys: s.keys})
+	})
+	return translate(err)
+}
+
+// Ping checks that the database answers. See ports.Store.
+func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := s.db.PingContext(ctx); err != nil {
+		return &domain.Error{Kind: domain.KindUnavailable, Safe: "the database does not answer", Err: redactURLError(err)}
+	}
+	return nil
+}
+
+// Close releases the store's connections.
+func (s *Store) Close() error { return s.db.Close() }
+
+// tx is one transaction and the repositories over it.
+type tx struct {
+	db   bun.IDB
+	keys *seal.Keyring
+}
+
+func (t *tx) Organisations() ports.OrganisationRepo { return organisations{t} }
+func (t *tx) Forms() ports.FormRepo                 { return forms{t} }
+func (t *tx) Inboxes() ports.InboxRepo              { return inboxes{t} }
+func (t *tx) Staff() ports.StaffRepo                { return staffRepo{t} }
+func (t *tx) Interactions() ports.InteractionRepo   { return interactions{t} }
+func (t *tx) Messages() ports.MessageRepo           { return messages{t} }

@@ -1,0 +1,418 @@
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+var ctx = context.Background()
+
+func testOrganisationRoundTrip(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
+	var got *domain.Organisation
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
+		got, err = tx.Organisations().Get(ctx, f.org.ID)
+		return err
+	}))
+	assert.Equal(t, f.org, got)
+
+	f.org.Status, f.org.Retention, f.org.TrialEndsAt = domain.OrgActive, domain.Retention36, nil
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Organisations().Update(ctx, f.org) }))
+	second := newFixtureAt(t, st, now.Add(time.Second))
+	var list []*domain.Organisation
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
+		list, err = tx.Organisations().List(ctx)
+		return err
+	}))
+	require.Len(t, list, 2)
+	assert.Equal(t, f.org, list[0], "updated, and oldest first")
+	assert.Equal(t, second.org.ID, list[1].ID)
+}
+
+func testNotFound(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
+	ia, msg, token := newReport(t, f, "", "never stored", now)
+	missing := map[string]func(tx ports.Tx) error{
+		"organisation": func(tx ports.Tx) error { _, err := tx.Organisations().Get(ctx, "org_missing"); return err },
+		"form":         func(tx ports.Tx) error { _, err := tx.Forms().Get(ctx, "frm_missing"); return err },
+		"form code":    func(tx ports.Tx) error { _, err := tx.Forms().GetByCode(ctx, "NOSUCH1"); return err },
+		"inbox":        func(tx ports.Tx) error { _, err := tx.Inboxes().Get(ctx, "inb_missing"); return err },
+		"staff":        func(tx ports.Tx) error { _, err := tx.Staff().Get(ctx, "stf_missing"); return err },
+		"staff email":  func(tx ports.Tx) error { _, err := tx.Staff().GetByEmail(ctx, "nobody@example.org"); return err },
+		"interaction":  func(tx ports.Tx) error { _, err := tx.Interactions().Get(ctx, ia.ID); return err },
+		"reference":    func(tx ports.Tx) error { _, err := tx.Interactions().GetByRef(ctx, ia.Ref); return err },
+		"token":        func(tx ports.Tx) error { _, err := tx.Interactions().GetByToken(ctx, token); return err },
+		"contact":      func(tx ports.Tx) error { _, err := tx.Interactions().Contact(ctx, ia.ID); return err },
+		"meta":         func(tx ports.Tx) error { _, err := tx.Messages().Meta(ctx, msg.ID); return err },
+	}
+	for what, get := range missing {
+		err := st.View(ctx, get)
+		assert.Equal(t, domain.KindNotFound, domain.KindOf(err), "%s: %v", what, err)
+	}
+}
+
+func testUpdateMissing(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
+	ghostOrg := *f.org
+	ghostOrg.ID = must(domain.NewOrgID(rand.Reader))
+	ghostForm := *f.form
+	ghostForm.ID = must(domain.NewFormID(rand.Reader))
+	ghostInbox := *f.inbox
+	ghostInbox.ID = must(domain.NewInboxID(rand.Reader))
+	ia, _, _ := newReport(t, f, "", "never stored", now)
+	updates := map[string]func(tx ports.Tx) error{
+		"organisation": func(tx ports.Tx) error { return tx.Organisations().Update(ctx, &ghostOrg) },
+		"form":         func(tx ports.Tx) error { return tx.Forms().Update(ctx, &ghostForm) },
+		"inbox":        func(tx ports.Tx) error { return tx.Inboxes().Update(ctx, &ghostInbox) },
+		"interaction":  func(tx ports.Tx) error { return tx.Interactions().Update(ctx, ia) },
+	}
+	for what, update := range updates {
+		err := st.InTx(ctx, update)
+		assert.Equal(t, domain.KindNotFound, domain.KindOf(err), "%s: %v", what, err)
+	}
+}
+
+func testFormCodeUnique(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
+	clash := must(domain.NewForm(must(domain.NewFormID(rand.Reader)), f.org.ID, "Another", f.form.Code, now))
+	err := st.InTx(ctx, func(tx ports.Tx) error { return tx.Forms().Create(ctx, clash) })
+	require.Equal(t, domain.KindConflict, domain.KindOf(err), "%v", err)
+	assert.Contains(t, domain.SafeMessage(err), string(f.form.Code))
+
+	// Renaming another form onto a taken code is a conflict too.
+	other := newFixture(t, st)
+	other.form.Code = f.form.Code
+	err = st.InTx(ctx, func(tx ports.Tx) error { return tx.Forms().Update(ctx, other.form) })
+	assert.Equal(t, domain.KindConflict, domain.KindOf(err), "%v", err)
+}
+
+func testFormsAndInboxes(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
+	second := must(domain.NewInbox(must(domain.NewInboxID(rand.Reader)), f.form, "Online worries", nil, 1, now))
+	f.form.Intro, f.form.Open, f.form.Language, f.form.SwearPolicy = "Tell us what is wrong.", false, domain.Welsh, domain.SwearBlock
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
+		if err := tx.Inboxes().Create(ctx, second); err != nil {
+			return err
+		}
+		return tx.Forms().Update(ctx, f.form)
+	}))
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
+		got, err := tx.Forms().GetByCode(ctx, f.form.Code)
+		require.NoError(t, err)
+		assert.Equal(t, f.form, got)
+		list, err := tx.Forms().List(ctx, ports.FormFilter{OrgID: &f.org.ID})
+		require.NoError(t, err)
+		assert.Equal(t, []*domain.Form{f.form}, list)
+		inboxes, err := tx.Inboxes().List(ctx, ports.InboxFilter{FormID: &f.form.ID})
+		require.NoError(t, err)
+		assert.Equal(t, []*domain.Inbox{f.inbox, second}, inboxes, "by position")
+		return nil
+	}))
+
+	f.inbox.Name, f.inbox.Notify = "Bullying", nil
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Inboxes().Update(ctx, f.inbox) }))
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
+		got, err := tx.Inboxes().Get(ctx, f.inbox.ID)
+		require.NoError(t, err)
+		assert.Equal(t, "Bullying", got.Name)
+		assert.Empty(t, got.Notify)
+		return nil
+	}))
+}
+
+func newStaff(t *testing.T, f fixture, email string, inboxes ...*domain.Inbox) *domain.Staff {
+	t.Helper()
+	return must(domain.NewStaff(must(domain.NewStaffID(rand.Reader)), f.org.ID, email, "Alex", "Jones", domain.RoleStaff, inboxes, now))
+}
+
+func testStaffRoundTrip(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
+	second := must(domain.NewInbox(must(domain.NewInboxID(rand.Reader)), f.form, "Second", nil, 1, now))
+	m := newStaff(t, f, "Alex.Jones@Oakfield.example", f.inbox)
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
+		if err := tx.Inboxes().Create(ctx, second); err != nil {
+			return err
+		}
+		if err := tx.Staff().Create(ctx, m); err != nil {
+			return err
+		}
+		return tx.Staff().AddPasswordLink(ctx, &domain.PasswordLink{
+			TokenHash: must(domain.NewToken(rand.Reader)).Hash(), StaffID: m.ID,
+			ExpiresAt: now.Add(domain.PasswordLinkLifetime), CreatedAt: now,
+		})
+	}))
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
+		got, err := tx.Staff().GetByEmail(ctx, "alex.jones@oakfield.example")
+		require.NoError(t, err, "found whatever the case")
+		assert.Equal(t, m, got)
+		return nil
+	}))
+
+	m.Role, m.InboxIDs, m.PasswordHash = domain.RoleAdmin, []domain.InboxID{second.ID}, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Staff().Update(ctx, m) }))
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
+		list, err := tx.Staff().List(ctx, ports.StaffFilter{OrgID: &f.org.ID})
+		require.NoError(t, err)
+		assert.Equal(t, []*domain.Staff{m}, list, "assignments replaced, not added")
+		return nil
+	}))
+}
+
+func testStaffEmailUnique(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
+		return tx.Staff().Create(ctx, newStaff(t, f, "head@oakfield.example"))
+	}))
+	err := st.InTx(ctx, func(tx ports.Tx) error {
+		return tx.Staff().Create(ctx, newStaff(t, f, "HEAD@oakfield.example"))
+	})
+	assert.Equal(t, domain.KindConflict, domain.KindOf(err), "%v", err)
+}
+
+func testInteractionRoundTrip(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
+	contact := domain.Contact{Email: "worried.parent@example.org"}
+	meta := domain.Meta{IP: "203.0.113.9", Location: "Bristol, England, GB", Network: "Example Broadband"}
+	ia, first, token := createReport(t, st, f, now, contact, meta)
+
+	m := newStaff(t, f, "dsl@oakfield.example", f.inbox)
+	reply := &domain.Message{
+		ID: must(domain.NewMessageID(rand.Reader)), InteractionID: ia.ID, Author: domain.AuthorStaff,
+		StaffID: m.ID, Body: "Thank you for telling us.", CreatedAt: now.Add(time.Minute),
+	}
+	ia.LastActivityAt = reply.CreatedAt
+	ia.Flagged = true
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
+		if err := tx.Staff().Create(ctx, m); err != nil {
+			return err
+		}
+		if err := tx.Messages().Add(ctx, reply, domain.Meta{IP: "198.51.100.7"}); err != nil {
+			return err
+		}
+		return tx.Interactions().Update(ctx, ia)
+	}))
+
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
+		for name, get := range map[string]func() (*domain.Interaction, error){
+			"id":    func() (*domain.Interaction, error) { return tx.Interactions().Get(ctx, ia.ID) },
+			"ref":   func() (*domain.Interaction, error) { return tx.Interactions().GetByRef(ctx, ia.Ref) },
+			"token": func() (*domain.Interaction, error) { return tx.Interactions().GetByToken(ctx, token) },
+		} {
+			got, err := get()
+			require.NoError(t, err, name)
+			assert.Equal(t, ia, got, name)
+		}
+		gotContact, err := tx.Interactions().Contact(ctx, ia.ID)
+		require.NoError(t, err)
+		assert.Equal(t, contact, gotContact)
+
+		msgs, err := tx.Messages().List(ctx, ia.ID)
+		require.NoError(t, err)
+		assert.Equal(t, []*domain.Message{first, reply}, msgs, "oldest first")
+		gotMeta, err := tx.Messages().Meta(ctx, first.ID)
+		require.NoError(t, err)
+		assert.Equal(t, meta, gotMeta)
+		return nil
+	}))
+
+	// A token that differs from the real one opens nothing.
+	other := must(domain.NewToken(rand.Reader))
+	err := st.View(ctx, func(tx ports.Tx) error { _, err := tx.Interactions().GetByToken(ctx, other); return err })
+	assert.Equal(t, domain.KindNotFound, domain.KindOf(err))
+}
+
+func testInteractionLists(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
+	other := newFixture(t, st)
+	older, _, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
+	newer, _, _ := createReport(t, st, f, now.Add(time.Hour), domain.Contact{}, domain.Meta{})
+	elsewhere, _, _ := createReport(t, st, other, now.Add(2*time.Hour), domain.Contact{}, domain.Meta{})
+	newer.Close(now.Add(90 * time.Minute))
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Update(ctx, newer) }))
+
+	closed := domain.StatusClosed
+	cases := map[string]struct {
+		filter ports.InteractionFilter
+		want   []*domain.Interaction
+	}{
+		"organisation, newest activity first": {ports.InteractionFilter{OrgID: &f.org.ID}, []*domain.Interaction{newer, older}},
+		"every organisation":                  {ports.InteractionFilter{}, []*domain.Interaction{elsewhere, newer, older}},
+		"by inbox":                            {ports.InteractionFilter{InboxIDs: []domain.InboxID{other.inbox.ID}}, []*domain.Interaction{elsewhere}},
+		"no inboxes means none":               {ports.InteractionFilter{InboxIDs: []domain.InboxID{}}, nil},
+		"by status":                           {ports.InteractionFilter{OrgID: &f.org.ID, Status: &closed}, []*domain.Interaction{newer}},
+		"limited":                             {ports.InteractionFilter{OrgID: &f.org.ID, Limit: 1}, []*domain.Interaction{newer}},
+	}
+	for name, c := range cases {
+		var got []*domain.Interaction
+		require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
+			got, err = tx.Interactions().List(ctx, c.filter)
+			return err
+		}))
+		if c.want == nil {
+			assert.Empty(t, got, name)
+			continue
+		}
+		assert.Equal(t, c.want, got, name)
+	}
+}
+
+func testReferenceUnique(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
+	first, _, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
+	clash, _, token := newReport(t, f, "", "a second report", now)
+	clash.Ref = first.Ref
+	err := st.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Create(ctx, clash, token, domain.Contact{}) })
+	assert.Equal(t, domain.KindConflict, domain.KindOf(err), "%v", err)
+}
+
+func testRollback(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
+	ia, msg, token := newReport(t, f, "Kim", "this must vanish", now)
+	boom := errors.New("boom")
+	err := st.InTx(ctx, func(tx ports.Tx) error {
+		if err := tx.Interactions().Create(ctx, ia, token, domain.Contact{Phone: "+447700900123"}); err != nil {
+			return err
+		}
+		if err := tx.Messages().Add(ctx, msg, domain.Meta{}); err != nil {
+			return err
+		}
+		f.org.Status = domain.OrgSuspended
+		if err := tx.Organisations().Update(ctx, f.org); err != nil {
+			return err
+		}
+		return boom
+	})
+	require.ErrorIs(t, err, boom)
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
+		_, err := tx.Interactions().Get(ctx, ia.ID)
+		assert.Equal(t, domain.KindNotFound, domain.KindOf(err))
+		msgs, err := tx.Messages().List(ctx, ia.ID)
+		require.NoError(t, err)
+		assert.Empty(t, msgs)
+		org, err := tx.Organisations().Get(ctx, f.org.ID)
+		require.NoError(t, err)
+		assert.Equal(t, domain.OrgTrial, org.Status)
+		return nil
+	}))
+}
+
+func testViewCannotWrite(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
+	f.org.Status = domain.OrgEnded
+	err := st.View(ctx, func(tx ports.Tx) error { return tx.Organisations().Update(ctx, f.org) })
+	require.Error(t, err)
+	// And the connection it used still writes afterwards.
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Organisations().Update(ctx, f.org) }))
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
+		org, err := tx.Organisations().Get(ctx, f.org.ID)
+		require.NoError(t, err)
+		assert.Equal(t, domain.OrgEnded, org.Status)
+		return nil
+	}))
+}
+
+// testConcurrentWriters has many goroutines each add a report and read
+// another's at once: every write lands, none is lost or doubled.
+func testConcurrentWriters(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
+	const writers = 20
+	var wg sync.WaitGroup
+	errs := make(chan error, writers)
+	for i := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ia, msg, token := newReport(t, f, "", fmt.Sprintf("report %d", i), now.Add(time.Duration(i)*time.Second))
+			errs <- st.InTx(ctx, func(tx ports.Tx) error {
+				if err := tx.Interactions().Create(ctx, ia, token, domain.Contact{}); err != nil {
+					return err
+				}
+				if err := tx.Messages().Add(ctx, msg, domain.Meta{}); err != nil {
+					return err
+				}
+				_, err := tx.Interactions().List(ctx, ports.InteractionFilter{OrgID: &f.org.ID, Limit: 5})
+				return err
+			})
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	var list []*domain.Interaction
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
+		list, err = tx.Interactions().List(ctx, ports.InteractionFilter{OrgID: &f.org.ID})
+		return err
+	}))
+	assert.Len(t, list, writers)
+}
+
+// testConcurrentConflicts races writers for one form code: exactly one wins
+// and every other gets KindConflict, never another error.
+func testConcurrentConflicts(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
+	code := must(domain.ParseFormCode("R" + randomDigits(t, 8)))
+	const racers = 20
+	var wg sync.WaitGroup
+	kinds := make(chan domain.Kind, racers)
+	for range racers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			form := must(domain.NewForm(must(domain.NewFormID(rand.Reader)), f.org.ID, "Race", code, now))
+			err := st.InTx(ctx, func(tx ports.Tx) error { return tx.Forms().Create(ctx, form) })
+			if err == nil {
+				kinds <- 255
+				return
+			}
+			kinds <- domain.KindOf(err)
+		}()
+	}
+	wg.Wait()
+	close(kinds)
+	won := 0
+	for k := range kinds {
+		if k == 255 {
+			won++
+			continue
+		}
+		assert.Equal(t, domain.KindConflict, k)
+	}
+	assert.Equal(t, 1, won)
+}
+
+func testTimes(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
+	// Times before and after a second boundary, with and without fractions,
+	// must come back exactly and order correctly.
+	at := []time.Time{
+		time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+		time.Date(2026, 1, 2, 3, 4, 5, 100000, time.UTC),
+		time.Date(2026, 1, 2, 3, 4, 5, 120000, time.UTC),
+		time.Date(2026, 1, 2, 3, 4, 6, 0, time.UTC),
+	}
+	var want []*domain.Interaction
+	for i := len(at) - 1; i >= 0; i-- {
+		ia, _, _ := createReport(t, st, f, at[i].In(time.FixedZone("BST", 3600)), domain.Contact{}, domain.Meta{})
+		ia.CreatedAt, ia.LastActivityAt = at[i], at[i]
+		want = append(want, ia)
+	}
+	var got []*domain.Interaction
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
+		got, err = tx.Interactions().List(ctx, ports.InteractionFilter{OrgID: &f.org.ID})
+		return err
+	}))
+	assert.Equal(t, want, got)
+}

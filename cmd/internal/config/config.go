@@ -1,0 +1,238 @@
+// Package config loads whisperd's and whisperctl's configuration.
+//
+// Layers, each overriding the one before (CONTRACT.md §5):
+//
+//  1. the defaults (Default);
+//  2. an optional YAML file (Options.File); unknown keys are an error;
+//  3. WHISPER_* environment variables: "WHISPER_" + the key in capitals with
+//     dots as underscores, e.g. sms.plivo.auth_token is WHISPER_SMS_PLIVO_AUTH_TOKEN;
+//  4. WHISPER_*_FILE variables, which name a file holding the value (for
+//     secrets); setting a variable and its _FILE twin is an error;
+//  5. command-line flags the user actually set (Options.Overrides).
+//
+// Load then validates the result and reports every problem at once. Only
+// cmd/ imports this package (and koanf); adapters take plain values.
+package config
+
+import (
+	"encoding/base64"
+	"fmt"
+	"net/netip"
+	"strings"
+	"time"
+)
+
+// Config is the whole configuration. Field tags are the config keys.
+//
+// Secret fields (Database.URL, Mail.SMTP.Password, SMS.Plivo.AuthToken,
+// Security.DataKey) never appear in errors or in LogValue.
+type Config struct {
+	// Listen is the host:port to serve on.
+	Listen string `koanf:"listen"`
+	// PublicURL is the external base URL, without a trailing slash. Load
+	// derives it from Listen when it is not set.
+	PublicURL string    `koanf:"public_url"`
+	Database  Database  `koanf:"database"`
+	Mail      Mail      `koanf:"mail"`
+	SMS       SMS       `koanf:"sms"`
+	Security  Security  `koanf:"security"`
+	HTTP      HTTP      `koanf:"http"`
+	GeoIP     GeoIP     `koanf:"geoip"`
+	Outbox    Outbox    `koanf:"outbox"`
+	Retention Retention `koanf:"retention"`
+	Limits    Limits    `koanf:"limits"`
+}
+
+// Database chooses the store.
+type Database struct {
+	// URL is "postgres://…" / "postgresql://…" for PostgreSQL or
+	// "sqlite:PATH" for the embedded store. Secret: it may hold a password.
+	URL string `koanf:"url"`
+}
+
+// Mail configures outgoing mail.
+type Mail struct {
+	// Driver is "log" (write a redacted line per mail) or "smtp".
+	Driver string `koanf:"driver"`
+	// From is the sender address, required with smtp.
+	From string `koanf:"from"`
+	SMTP SMTP   `koanf:"smtp"`
+}
+
+// SMTP is the mail server used when Mail.Driver is "smtp".
+type SMTP struct {
+	Host     string `koanf:"host"`
+	Port     int    `koanf:"port"`
+	Username string `koanf:"username"`
+	Password string `koanf:"password"` // secret
+	// TLS is "none", "starttls" or "tls" (implicit TLS).
+	TLS string `koanf:"tls"`
+}
+
+// SMS configures text messaging.
+type SMS struct {
+	// Driver is "log" or "plivo".
+	Driver string `koanf:"driver"`
+	Plivo  Plivo  `koanf:"plivo"`
+}
+
+// Plivo is the account used when SMS.Driver is "plivo".
+type Plivo struct {
+	AuthID    string `koanf:"auth_id"`
+	AuthToken string `koanf:"auth_token"` // secret
+	// Number is the service's own number that reporters text.
+	Number string `koanf:"number"`
+	// APIURL is the API base URL without a trailing slash; tests point it
+	// at a fake server.
+	APIURL string `koanf:"api_url"`
+}
+
+// Security holds key material.
+type Security struct {
+	// DataKey is base64 of the 32-byte key for personal data at rest.
+	// Secret. Use Config.DataKey to decode it.
+	DataKey string `koanf:"data_key"`
+}
+
+// HTTP configures the HTTP server.
+type HTTP struct {
+	// TrustedProxies are CIDRs (or bare IPs) whose X-Forwarded-For is
+	// believed. From the environment it is one comma-separated string. Use
+	// Config.TrustedProxies for the parsed prefixes.
+	TrustedProxies []string `koanf:"trusted_proxies"`
+}
+
+// GeoIP names MaxMind-format databases; empty means unknown.
+type GeoIP struct {
+	CityDB string `koanf:"city_db"`
+	ASNDB  string `koanf:"asn_db"`
+}
+
+// Outbox configures delivery of queued mail and SMS.
+type Outbox struct {
+	PollInterval time.Duration `koanf:"poll_interval"`
+	RetryMin     time.Duration `koanf:"retry_min"`
+	RetryMax     time.Duration `koanf:"retry_max"`
+	MaxAttempts  int           `koanf:"max_attempts"`
+}
+
+// Retention configures the scheduled retention purge.
+type Retention struct {
+	SweepInterval time.Duration `koanf:"sweep_interval"`
+}
+
+// Limits are new reports (and texts) accepted per hour; 0 turns one off.
+type Limits struct {
+	ReportsPerIP   int `koanf:"reports_per_ip"`
+	ReportsPerForm int `koanf:"reports_per_form"`
+	TextsPerNumber int `koanf:"texts_per_number"`
+}
+
+// Default returns the configuration used when nothing is set: the embedded
+// store in ./whisper.db, 127.0.0.1:8080, and mail and SMS written to the log.
+func Default() Config {
+	return Config{
+		Listen:   "127.0.0.1:8080",
+		Database: Database{URL: "sqlite:whisper.db"},
+		Mail: Mail{
+			Driver: "log",
+			SMTP:   SMTP{Port: 587, TLS: "starttls"},
+		},
+		SMS: SMS{
+			Driver: "log",
+			Plivo:  Plivo{APIURL: "https://api.plivo.com"},
+		},
+		Outbox: Outbox{
+			PollInterval: time.Second,
+			RetryMin:     10 * time.Second,
+			RetryMax:     time.Hour,
+			MaxAttempts:  20,
+		},
+		Retention: Retention{SweepInterval: time.Hour},
+		Limits:    Limits{ReportsPerIP: 30, ReportsPerForm: 600, TextsPerNumber: 30},
+	}
+}
+
+const sqlitePrefix = "sqlite:"
+
+// IsPostgres reports whether Database.URL names a PostgreSQL server.
+func (c *Config) IsPostgres() bool {
+	return strings.HasPrefix(c.Database.URL, "postgres://") || strings.HasPrefix(c.Database.URL, "postgresql://")
+}
+
+// SQLitePath returns the path after "sqlite:" in Database.URL (it may be
+// relative to the working directory), or "" when the URL is not sqlite:.
+func (c *Config) SQLitePath() string {
+	path, ok := strings.CutPrefix(c.Database.URL, sqlitePrefix)
+	if !ok {
+		return ""
+	}
+	return path
+}
+
+// DataKey returns the decoded 32-byte data key, or false when none is set
+// or it is malformed (Validate reports the latter).
+func (c *Config) DataKey() ([]byte, bool) {
+	key, err := decodeDataKey(c.Security.DataKey)
+	if err != nil || key == nil {
+		return nil, false
+	}
+	return key, true
+}
+
+// TrustedProxies returns HTTP.TrustedProxies parsed, a bare IP becoming a
+// /32 or /128. Invalid entries are left out (Validate reports them).
+func (c *Config) TrustedProxies() []netip.Prefix {
+	var out []netip.Prefix
+	for _, s := range c.HTTP.TrustedProxies {
+		if p, err := parseProxy(s); err == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// dataKeyLen is the length of the key for personal data at rest (AES-256).
+const dataKeyLen = 32
+
+// decodeDataKey decodes s as base64 in any of the common alphabets. It
+// returns nil, nil for an empty s. Errors never contain s.
+func decodeDataKey(s string) ([]byte, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	n := -1
+	for _, enc := range []*base64.Encoding{
+		base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding,
+	} {
+		b, err := enc.DecodeString(s)
+		if err != nil {
+			continue
+		}
+		if len(b) == dataKeyLen {
+			return b, nil
+		}
+		n = len(b)
+	}
+	if n < 0 {
+		return nil, fmt.Errorf("security.data_key is not valid base64; it must be base64 of exactly %d bytes", dataKeyLen)
+	}
+	return nil, fmt.Errorf("security.data_key decodes to %d bytes; it must be base64 of exactly %d bytes", n, dataKeyLen)
+}
+
+// parseProxy parses a CIDR or a bare IP address.
+func parseProxy(s string) (netip.Prefix, error) {
+	s = strings.TrimSpace(s)
+	if p, err := netip.ParsePrefix(s); err == nil {
+		return p.Masked(), nil
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	if a.Zone() != "" {
+		return netip.Prefix{}, fmt.Errorf("%q has a zone", s)
+	}
+	return netip.PrefixFrom(a, a.BitLen()), nil
+}

@@ -98,6 +98,14 @@ func openSQLite(path string) (*Store, error) {
 			return nil, fmt.Errorf("store: creating %s: %w", dir, err)
 		}
 	}
+	// The file holds only sealed personal data, but it is still nobody
+	// else's business: create it private (SQLite gives its -wal and -shm
+	// files the same mode).
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("store: creating %s: %w", path, err)
+	}
+	f.Close()
 	// WAL lets readers run beside the one writer; synchronous=FULL makes a
 	// commit durable before we answer "sent" (a report must never be lost to
 	// a power cut); IMMEDIATE write transactions take the write lock at

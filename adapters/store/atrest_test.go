@@ -17,6 +17,7 @@ import (
 
 	"github.com/whisper-schools/whisper/adapters/store"
 	"github.com/whisper-schools/whisper/adapters/store/pgtest"
+	"github.com/whisper-schools/whisper/adapters/store/storetest"
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
 )
@@ -110,7 +111,7 @@ func assertNoPlaintext(t *testing.T, where string, data []byte, token domain.Tok
 
 func TestSQLiteFileHoldsNoPlaintext(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "whisper.db")
-	st := openURL(t, "sqlite:"+path, true)
+	st := storetest.OpenURL(t, "sqlite:"+path)
 	token := storeSecrets(t, st)
 	// Read the file as an attacker would: the main file and its write-ahead
 	// log, with whatever has not yet been checkpointed.
@@ -129,7 +130,7 @@ func TestSQLiteFileHoldsNoPlaintext(t *testing.T) {
 
 func TestPostgresDumpHoldsNoPlaintext(t *testing.T) {
 	url := pgtest.NewDatabase(t)
-	st := openURL(t, url, false)
+	st := storetest.OpenURL(t, url)
 	token := storeSecrets(t, st)
 	pgDump, err := exec.LookPath("pg_dump")
 	if err != nil {

@@ -1,0 +1,72 @@
+package app
+
+import (
+	"context"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// CreateOrganisation is an operator's request for a new tenant.
+type CreateOrganisation struct {
+	Name string
+	// RetentionMonths is 6, 12, 24 or 36; zero means the default.
+	RetentionMonths int
+	// TrialDays starts the organisation on a trial of that many days; zero
+	// makes it active at once.
+	TrialDays int
+}
+
+// CreateOrganisation adds an organisation.
+func (s *Service) CreateOrganisation(ctx context.Context, in CreateOrganisation) (org *domain.Organisation, err error) {
+	defer domain.Wrap(&err, "app.CreateOrganisation")
+	retention := domain.DefaultRetention
+	if in.RetentionMonths != 0 {
+		if retention, err = domain.ParseRetention(in.RetentionMonths); err != nil {
+			return nil, err
+		}
+	}
+	id, err := domain.NewOrgID(s.random)
+	if err != nil {
+		return nil, err
+	}
+	if org, err = domain.NewOrganisation(id, in.Name, retention, in.TrialDays, s.now()); err != nil {
+		return nil, err
+	}
+	err = s.store.InTx(ctx, func(tx ports.Tx) error { return tx.Organisations().Create(ctx, org) })
+	if err != nil {
+		return nil, err
+	}
+	return org, nil
+}
+
+// ListOrganisations returns every organisation, oldest first.
+func (s *Service) ListOrganisations(ctx context.Context) (orgs []*domain.Organisation, err error) {
+	defer domain.Wrap(&err, "app.ListOrganisations")
+	err = s.store.View(ctx, func(tx ports.Tx) error {
+		orgs, err = tx.Organisations().List(ctx)
+		return err
+	})
+	return orgs, err
+}
+
+// SetOrganisationStatus moves an organisation to a new status. Only trial
+// and active organisations accept reports; the others keep their data
+// until it is erased on schedule.
+func (s *Service) SetOrganisationStatus(ctx context.Context, id domain.OrgID, status domain.OrgStatus) (org *domain.Organisation, err error) {
+	defer domain.Wrap(&err, "app.SetOrganisationStatus")
+	err = s.store.InTx(ctx, func(tx ports.Tx) error {
+		if org, err = tx.Organisations().Get(ctx, id); err != nil {
+			return err
+		}
+		org.Status = status
+		if status != domain.OrgTrial {
+			org.TrialEndsAt = nil
+		}
+		return tx.Organisations().Update(ctx, org)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return org, nil
+}

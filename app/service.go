@@ -1,0 +1,66 @@
+// Package app holds Whisper's use cases: what reporters, staff and
+// operators can do. Each use case runs its reads and writes in one store
+// transaction and reaches the outside world only through ports.
+package app
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// Deps are what the service needs from outside.
+type Deps struct {
+	Store  ports.Store
+	Clock  ports.Clock
+	Random ports.Random
+	Hasher ports.PasswordHasher
+	// PublicURL is the external base URL (no trailing slash), used in the
+	// links Whisper hands out.
+	PublicURL string
+}
+
+// Service runs the use cases. It is safe for concurrent use.
+type Service struct {
+	store     ports.Store
+	clock     ports.Clock
+	random    ports.Random
+	hasher    ports.PasswordHasher
+	publicURL string
+}
+
+// New returns a service over deps.
+func New(deps Deps) *Service {
+	return &Service{
+		store: deps.Store, clock: deps.Clock, random: deps.Random, hasher: deps.Hasher,
+		publicURL: strings.TrimRight(deps.PublicURL, "/"),
+	}
+}
+
+// now is the current time as the store keeps it: UTC, to the microsecond,
+// so that what is written compares equal to what is read back.
+func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Microsecond) }
+
+// Ready reports whether the service can serve: its database answers.
+func (s *Service) Ready(ctx context.Context) error { return s.store.Ping(ctx) }
+
+// Link joins path segments onto the public URL, escaping each.
+func (s *Service) Link(segments ...string) string {
+	for i, seg := range segments {
+		segments[i] = url.PathEscape(seg)
+	}
+	return s.publicURL + "/" + strings.Join(segments, "/")
+}
+
+// FormURL is the public address of a form.
+func (s *Service) FormURL(code domain.FormCode) string { return s.Link("r", string(code)) }
+
+// SystemClock reads the machine's clock.
+type SystemClock struct{}
+
+// Now returns the current time.
+func (SystemClock) Now() time.Time { return time.Now() }

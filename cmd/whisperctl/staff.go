@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/domain"
+)
+
+// staffJSON is a new staff account as whisperctl prints it.
+type staffJSON struct {
+	ID                   string     `json:"id"`
+	OrgID                string     `json:"org_id"`
+	Email                string     `json:"email"`
+	FirstName            string     `json:"first_name"`
+	LastName             string     `json:"last_name,omitempty"`
+	Role                 string     `json:"role"`
+	InboxIDs             []string   `json:"inbox_ids"`
+	SetPasswordURL       string     `json:"set_password_url,omitempty"`
+	SetPasswordExpiresAt *time.Time `json:"set_password_expires_at,omitempty"`
+}
+
+func (c *ctl) staffCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "staff",
+		Usage: "manage staff accounts",
+		Subcommands: []*cli.Command{
+			leaf(&cli.Command{
+				Name:  "create",
+				Usage: "create a staff account; prints a one-time set-password link unless --password-stdin",
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "org", Usage: "the organisation's `ID` (required)"},
+					&cli.StringFlag{Name: "email", Usage: "sign-in address (required)"},
+					&cli.StringFlag{Name: "first-name", Usage: "first name, shown to reporters (required)"},
+					&cli.StringFlag{Name: "last-name", Usage: "last name, shown to colleagues"},
+					&cli.StringFlag{Name: "role", Value: string(domain.RoleStaff), Usage: "admin or staff"},
+					&cli.StringSliceFlag{Name: "inbox", Usage: "an inbox `ID` to assign; repeat for several"},
+					&cli.BoolFlag{Name: "password-stdin", Usage: "read the password from standard input"},
+				},
+				Action: c.staffCreate,
+			}, 0),
+		},
+	}
+}
+
+func (c *ctl) staffCreate(cctx *cli.Context) error {
+	if cctx.String("org") == "" || cctx.String("email") == "" || cctx.String("first-name") == "" {
+		return usagef("--org, --email and --first-name are required")
+	}
+	in := app.CreateStaff{Email: cctx.String("email"), FirstName: cctx.String("first-name"), LastName: cctx.String("last-name")}
+	var err error
+	if in.OrgID, err = domain.ParseOrgID(cctx.String("org")); err != nil {
+		return err
+	}
+	if in.Role, err = domain.ParseRole(cctx.String("role")); err != nil {
+		return err
+	}
+	for _, s := range cctx.StringSlice("inbox") {
+		for _, part := range strings.Split(s, ",") {
+			id, err := domain.ParseInboxID(part)
+			if err != nil {
+				return err
+			}
+			in.InboxIDs = append(in.InboxIDs, id)
+		}
+	}
+	if cctx.Bool("password-stdin") {
+		if in.Password, err = readPassword(c.stdin); err != nil {
+			return err
+		}
+	}
+	svc, err := c.service(cctx, false)
+	if err != nil {
+		return err
+	}
+	out, err := svc.CreateStaff(cctx.Context, in)
+	if err != nil {
+		return err
+	}
+	m := out.Staff
+	view := staffJSON{
+		ID: string(m.ID), OrgID: string(m.OrgID), Email: m.Email, FirstName: m.FirstName, LastName: m.LastName,
+		Role: string(m.Role), InboxIDs: []string{}, SetPasswordURL: out.SetPasswordURL,
+	}
+	for _, id := range m.InboxIDs {
+		view.InboxIDs = append(view.InboxIDs, string(id))
+	}
+	if out.SetPasswordURL != "" {
+		view.SetPasswordExpiresAt = &out.LinkExpiresAt
+	}
+	return c.print(cctx, view, func(w io.Writer) {
+		fmt.Fprintf(w, "Created %s %s (%s) as %s.\n", m.Role, m.ID, m.Email, m.FirstName)
+		if out.SetPasswordURL != "" {
+			fmt.Fprintf(w, "Send them this link to choose a password; it works once, until %s:\n  %s\n",
+				out.LinkExpiresAt.Format("2006-01-02 15:04 MST"), out.SetPasswordURL)
+		}
+	})
+}
+
+// readPassword reads one line: the password, without its line ending.
+func readPassword(r io.Reader) (string, error) {
+	line, err := bufio.NewReader(io.LimitReader(r, 4096)).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", fmt.Errorf("reading the password from standard input: %w", err)
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", usagef("--password-stdin: standard input held no password")
+	}
+	return line, nil
+}

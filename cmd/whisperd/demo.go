@@ -1,0 +1,70 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"fmt"
+	"io"
+
+	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/domain"
+)
+
+// demoCode is the demo form's code, so its URL is easy to type.
+const demoCode = "DEMO"
+
+// seedDemo creates a demo organisation, form and admin when the database
+// holds no organisation yet, and prints where to find them. On a database
+// that has data it does nothing, so --demo is safe to leave on.
+func seedDemo(ctx context.Context, svc *app.Service, out io.Writer) error {
+	orgs, err := svc.ListOrganisations(ctx)
+	if err != nil {
+		return err
+	}
+	if len(orgs) > 0 {
+		fmt.Fprintln(out, "Demo: the database already has data; nothing was created.")
+		return nil
+	}
+	org, err := svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Demo Academy", RetentionMonths: 12, TrialDays: 30})
+	if err != nil {
+		return err
+	}
+	form, err := svc.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Demo Academy", Code: demoCode})
+	if err != nil {
+		return err
+	}
+	if _, err := svc.CreateInbox(ctx, app.CreateInbox{FormID: form.Form.ID, Name: "Online worries"}); err != nil {
+		return err
+	}
+	password, err := demoPassword()
+	if err != nil {
+		return err
+	}
+	const email = "admin@demo.whisper.test"
+	if _, err := svc.CreateStaff(ctx, app.CreateStaff{
+		OrgID: org.ID, Email: email, FirstName: "Demo", LastName: "Admin", Role: domain.RoleAdmin, Password: password,
+	}); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, `
+Demo created.
+  Report form:   %s  (SMS code %s)
+  Staff sign-in: %s
+    email:    %s
+    password: %s
+Mail and SMS are written to the log instead of being sent.
+
+`, form.URL, form.Form.Code, svc.Link("staff", "login"), email, password)
+	return nil
+}
+
+// demoPassword is random, so a demo left running on a network is not open
+// to anyone who has read the README.
+func demoPassword() (string, error) {
+	b := make([]byte, 10)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return base32.StdEncoding.EncodeToString(b), nil
+}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	httpadapter "github.com/whisper-schools/whisper/adapters/http"
+	"github.com/whisper-schools/whisper/adapters/passhash"
+	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/cmd/internal/config"
+	"github.com/whisper-schools/whisper/cmd/internal/wire"
+)
+
+// env is the outside world of one run: tests pass their own.
+type env struct {
+	args           []string
+	getenv         func(string) string
+	stdout, stderr io.Writer
+	// ready, when set, is told the address the server listens on.
+	ready func(addr string)
+}
+
+// shutdownGrace is how long in-flight requests may take to finish after
+// SIGTERM.
+const shutdownGrace = 10 * time.Second
+
+// run starts whisperd and blocks until ctx ends or serving fails.
+func run(ctx context.Context, e env) error {
+	flags := flag.NewFlagSet("whisperd", flag.ContinueOnError)
+	flags.SetOutput(e.stderr)
+	configFile := flags.String("config", e.getenv("WHISPER_CONFIG"), "a YAML configuration `file`")
+	listen := flags.String("listen", "", "the `address` to serve on (default 127.0.0.1:8080)")
+	databaseURL := flags.String("database-url", "", "postgres://… or sqlite:`PATH` (default sqlite:whisper.db)")
+	demo := flags.Bool("demo", false, "on an empty database, first create a demo organisation, form and admin")
+	if err := flags.Parse(e.args); err != nil {
+		return err
+	}
+	if flags.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", flags.Args())
+	}
+	overrides := map[string]any{}
+	flags.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "listen":
+			overrides["listen"] = *listen
+		case "database-url":
+			overrides["database.url"] = *databaseURL
+		}
+	})
+	cfg, err := config.Load(config.Options{File: *configFile, Getenv: e.getenv, Overrides: overrides})
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	log.Info("starting whisperd", slog.Any("config", cfg))
+
+	st, err := wire.OpenStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	applied, err := st.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	for _, name := range applied {
+		log.Info("applied migration", slog.String("migration", name))
+	}
+
+	svc := app.New(app.Deps{
+		Store: st, Clock: app.SystemClock{}, Random: rand.Reader,
+		Hasher: passhash.New(passhash.DefaultParams(), 0), PublicURL: cfg.PublicURL,
+	})
+	if *demo {
+		if err := seedDemo(ctx, svc, e.stdout); err != nil {
+			return fmt.Errorf("creating the demo: %w", err)
+		}
+	}
+	return serve(ctx, cfg, httpadapter.New(httpadapter.Config{PublicURL: cfg.PublicURL}, svc, log), log, e.ready)
+}
+
+// serve answers HTTP on cfg.Listen until ctx ends, then drains in-flight
+// requests.
+func serve(ctx context.Context, cfg *config.Config, h http.Handler, log *slog.Logger, ready func(string)) error {
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("public_url", cfg.PublicURL))
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down; finishing requests in flight")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}

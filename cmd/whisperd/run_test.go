@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// syncBuffer is a buffer the server's goroutines may write while the test
+// reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// instance is a whisperd started by a test.
+type instance struct {
+	url            string
+	stdout, stderr *syncBuffer
+	stop           func() error
+}
+
+func start(t *testing.T, args []string, vars map[string]string) instance {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	addr := make(chan string, 1)
+	done := make(chan error, 1)
+	in := instance{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	go func() {
+		done <- run(ctx, env{
+			args: append([]string{"--listen", "127.0.0.1:0"}, args...), getenv: func(k string) string { return vars[k] },
+			stdout: in.stdout, stderr: in.stderr, ready: func(a string) { addr <- a },
+		})
+	}()
+	select {
+	case a := <-addr:
+		in.url = "http://" + a
+	case err := <-done:
+		cancel()
+		t.Fatalf("whisperd stopped before serving: %v\n%s", err, in.stderr)
+	case <-time.After(30 * time.Second):
+		cancel()
+		t.Fatal("whisperd did not start")
+	}
+	var once sync.Once
+	var stopErr error
+	in.stop = func() error {
+		once.Do(func() { cancel(); stopErr = <-done })
+		return stopErr
+	}
+	t.Cleanup(func() { in.stop() })
+	return in
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(body)
+}
+
+func TestServesOnTheEmbeddedStoreAndStopsCleanly(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "whisper.db")
+	in := start(t, []string{"--database-url", "sqlite:" + db}, nil)
+
+	status, body := get(t, in.url+"/healthz")
+	assert.Equal(t, http.StatusOK, status)
+	assert.Equal(t, "ok\n", body)
+	status, _ = get(t, in.url+"/readyz")
+	assert.Equal(t, http.StatusOK, status)
+
+	require.NoError(t, in.stop(), "a cancelled run is a clean stop")
+	logs := in.stderr.String()
+	assert.Contains(t, logs, "applied migration")
+	assert.Contains(t, logs, "created a new data key")
+	assert.Contains(t, logs, "stopped")
+}
+
+func TestDemoCreatesItsDataOnce(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "whisper.db")
+	first := start(t, []string{"--demo", "--database-url", db}, map[string]string{"WHISPER_PUBLIC_URL": "https://demo.example.org"})
+	require.NoError(t, first.stop())
+	out := first.stdout.String()
+	assert.Contains(t, out, "https://demo.example.org/r/DEMO")
+	assert.Contains(t, out, "admin@demo.whisper.test")
+	assert.Regexp(t, `password: [A-Z2-7]{16}`, out)
+
+	second := start(t, []string{"--demo", "--database-url", db}, nil)
+	require.NoError(t, second.stop())
+	assert.Contains(t, second.stdout.String(), "nothing was created")
+	assert.NotContains(t, second.stderr.String(), "applied migration", "the schema was already there")
+}
+
+func TestRefusesBadConfiguration(t *testing.T) {
+	cases := map[string]struct {
+		args []string
+		vars map[string]string
+		want string
+	}{
+		"unknown flag":            {[]string{"--frobnicate"}, nil, "frobnicate"},
+		"stray argument":          {[]string{"serve"}, nil, "unexpected arguments"},
+		"bad database URL":        {[]string{"--database-url", "mysql://x"}, nil, "database.url"},
+		"postgres without key":    {nil, map[string]string{"WHISPER_DATABASE_URL": "postgres://postgres@127.0.0.1/x"}, "data_key"},
+		"missing config file":     {[]string{"--config", "/nonexistent/whisper.yaml"}, nil, "whisper.yaml"},
+		"bad limit in env":        {nil, map[string]string{"WHISPER_LIMITS_REPORTS_PER_IP": "-1"}, "limits.reports_per_ip"},
+		"unusable listen address": {[]string{"--listen", "256.0.0.1:1"}, nil, "256.0.0.1"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			vars := map[string]string{"WHISPER_DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "whisper.db")}
+			for k, v := range c.vars {
+				vars[k] = v
+			}
+			err := run(context.Background(), env{
+				args: c.args, getenv: func(k string) string { return vars[k] }, stdout: io.Discard, stderr: &stderr,
+			})
+			require.Error(t, err)
+			assert.Contains(t, strings.ToLower(err.Error()+stderr.String()), strings.ToLower(c.want))
+		})
+	}
+}

@@ -3,6 +3,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Kind classifies an error so that each edge (HTTP, CLI) can translate it in
@@ -113,4 +114,62 @@ func Wrap(errp *error, op string) {
 		return
 	}
 	*errp = &Error{Op: op, Err: *errp}
+}
+
+// FieldProblem is what is wrong with one input field, in words for the
+// person who filled it in.
+type FieldProblem struct {
+	Field string
+	Safe  string
+}
+
+// Problems lists what is wrong with a submitted form, field by field, so
+// that each message can stand beside its field. Invalid returns it as an
+// error of KindInvalid.
+type Problems []FieldProblem
+
+func (p Problems) Error() string {
+	fields := make([]string, len(p))
+	for i, fp := range p {
+		fields[i] = fp.Field
+	}
+	return "invalid: " + strings.Join(fields, ", ")
+}
+
+// Of returns the message for field, or "".
+func (p Problems) Of(field string) string {
+	for _, fp := range p {
+		if fp.Field == field {
+			return fp.Safe
+		}
+	}
+	return ""
+}
+
+// Invalid wraps problems as one KindInvalid error whose safe message is
+// the first problem's; nil when there are none.
+func (p Problems) Invalid() error {
+	if len(p) == 0 {
+		return nil
+	}
+	return &Error{Kind: KindInvalid, Safe: p[0].Safe, Err: p}
+}
+
+// Add appends a problem with field when err is one, and reports whether it
+// was.
+func (p *Problems) Add(field string, err error) bool {
+	if err == nil {
+		return false
+	}
+	*p = append(*p, FieldProblem{Field: field, Safe: SafeMessage(err)})
+	return true
+}
+
+// ProblemsOf returns the field problems in err's chain, if any.
+func ProblemsOf(err error) Problems {
+	var p Problems
+	if errors.As(err, &p) {
+		return p
+	}
+	return nil
 }

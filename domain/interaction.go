@@ -113,6 +113,26 @@ type Meta struct {
 	Network  string // the network operator (ASN organisation or carrier)
 }
 
+// Place is where an IP address approximately is, and whose network it is on.
+type Place struct {
+	City    string
+	Region  string
+	Country string // ISO 3166-1 alpha-2, e.g. "GB"
+	Network string // the operator of the network (ASN organisation)
+}
+
+// Location describes the place for people: "Bristol, England, GB", or as
+// much of it as is known.
+func (p Place) Location() string {
+	var parts []string
+	for _, s := range []string{p.City, p.Region, p.Country} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
 // NewReport is what a reporter sends to open an interaction.
 type NewReport struct {
 	Form    *Form

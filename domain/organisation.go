@@ -16,7 +16,10 @@ type Organisation struct {
 	Retention Retention
 	// TrialEndsAt is set while the organisation is on trial.
 	TrialEndsAt *time.Time
-	CreatedAt   time.Time
+	// SwearWords are the organisation's own additions to the swear-word
+	// filter, e.g. local slang.
+	SwearWords []string
+	CreatedAt  time.Time
 }
 
 // OrgStatus is where an organisation stands with the service.

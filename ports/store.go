@@ -4,6 +4,7 @@ package ports
 
 import (
 	"context"
+	"time"
 
 	"github.com/whisper-schools/whisper/domain"
 )
@@ -33,6 +34,8 @@ type Tx interface {
 	Staff() StaffRepo
 	Interactions() InteractionRepo
 	Messages() MessageRepo
+	Outbox() OutboxRepo
+	Blocks() BlockRepo
 }
 
 // OrganisationRepo keeps organisations.
@@ -43,8 +46,8 @@ type OrganisationRepo interface {
 	Get(ctx context.Context, id domain.OrgID) (*domain.Organisation, error)
 	// List returns every organisation, oldest first.
 	List(ctx context.Context) ([]*domain.Organisation, error)
-	// Update saves org's name, status, retention and trial end. It returns
-	// KindNotFound when org does not exist.
+	// Update saves org's name, status, retention, trial end and swear
+	// words. It returns KindNotFound when org does not exist.
 	Update(ctx context.Context, org *domain.Organisation) error
 }
 
@@ -108,6 +111,8 @@ type StaffRepo interface {
 // StaffFilter narrows a list of staff; nil fields do not narrow.
 type StaffFilter struct {
 	OrgID *domain.OrgID
+	// InboxID keeps the staff assigned to that inbox.
+	InboxID *domain.InboxID
 }
 
 // InteractionRepo keeps interactions and the contact data of their
@@ -149,4 +154,27 @@ type MessageRepo interface {
 	List(ctx context.Context, id domain.InteractionID) ([]*domain.Message, error)
 	// Meta returns the meta data recorded with a message.
 	Meta(ctx context.Context, id domain.MessageID) (domain.Meta, error)
+}
+
+// OutboxRepo keeps deliveries waiting to be sent.
+type OutboxRepo interface {
+	// Enqueue adds deliveries, to be sent once the transaction commits.
+	Enqueue(ctx context.Context, ds ...*domain.Delivery) error
+	// List returns the deliveries that match f, oldest first.
+	List(ctx context.Context, f OutboxFilter) ([]*domain.Delivery, error)
+}
+
+// OutboxFilter narrows a list of deliveries; nil fields do not narrow.
+type OutboxFilter struct {
+	InteractionID *domain.InteractionID
+	Status        *domain.DeliveryStatus
+}
+
+// BlockRepo keeps blocks on reporters' addresses and numbers.
+type BlockRepo interface {
+	// Create adds b, keeping only the blind index of its value.
+	Create(ctx context.Context, b *domain.Block) error
+	// Blocked reports whether any of the sender's email, phone or IP is
+	// under a block that has not expired at now.
+	Blocked(ctx context.Context, s domain.Sender, now time.Time) (bool, error)
 }

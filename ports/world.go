@@ -3,7 +3,10 @@ package ports
 import (
 	"context"
 	"io"
+	"net/netip"
 	"time"
+
+	"github.com/whisper-schools/whisper/domain"
 )
 
 // Clock tells the time. The core never reads the system clock itself, so
@@ -23,4 +26,20 @@ type PasswordHasher interface {
 	Hash(ctx context.Context, password string) (string, error)
 	// Verify reports whether password matches encoded.
 	Verify(ctx context.Context, password, encoded string) (bool, error)
+}
+
+// Locator places an IP address approximately, from offline databases. The
+// result is meta data: stored sealed and never shown to staff.
+type Locator interface {
+	// Locate returns what is known of ip; unknown parts are empty. It never
+	// fails: an address it cannot place is simply unknown.
+	Locate(ip netip.Addr) domain.Place
+}
+
+// SwearFilter spots swearing in a message, for forms whose policy flags or
+// blocks it.
+type SwearFilter interface {
+	// ContainsSwearing reports whether text holds a word from the filter's
+	// own list or from extra, an organisation's additional words.
+	ContainsSwearing(text string, extra []string) bool
 }

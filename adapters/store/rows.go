@@ -2,6 +2,8 @@ package store
 
 import (
 	"database/sql"
+	"database/sql/driver"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -64,5 +66,41 @@ func openFields(keys *seal.Keyring, id string, fields ...sealedField) error {
 		}
 		*f.dst = v
 	}
+	return nil
+}
+
+// jsonList is a list of strings kept as a JSON array in a TEXT column, the
+// same on both dialects. An empty list reads back as nil.
+type jsonList []string
+
+func (l jsonList) Value() (driver.Value, error) {
+	if len(l) == 0 {
+		return "[]", nil
+	}
+	b, err := json.Marshal([]string(l))
+	return string(b), err
+}
+
+func (l *jsonList) Scan(src any) error {
+	var b []byte
+	switch v := src.(type) {
+	case string:
+		b = []byte(v)
+	case []byte:
+		b = v
+	case nil:
+		*l = nil
+		return nil
+	default:
+		return fmt.Errorf("store: cannot read a list from %T", src)
+	}
+	var list []string
+	if err := json.Unmarshal(b, &list); err != nil {
+		return fmt.Errorf("store: reading a list: %w", err)
+	}
+	if len(list) == 0 {
+		list = nil
+	}
+	*l = list
 	return nil
 }

@@ -129,6 +129,9 @@ func (s staffRepo) List(ctx context.Context, filter ports.StaffFilter) ([]*domai
 	if filter.OrgID != nil {
 		q = q.Where("org_id = ?", string(*filter.OrgID))
 	}
+	if filter.InboxID != nil {
+		q = q.Where("id IN (SELECT staff_id FROM staff_inboxes WHERE inbox_id = ?)", string(*filter.InboxID))
+	}
 	if err := q.Scan(ctx); err != nil {
 		return nil, translate(err)
 	}

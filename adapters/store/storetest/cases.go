@@ -28,6 +28,7 @@ func testOrganisationRoundTrip(t *testing.T, st ports.Store) {
 	assert.Equal(t, f.org, got)
 
 	f.org.Status, f.org.Retention, f.org.TrialEndsAt = domain.OrgActive, domain.Retention36, nil
+	f.org.SwearWords = []string{"numpty", "wally"}
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Organisations().Update(ctx, f.org) }))
 	second := newFixtureAt(t, st, now.Add(time.Second))
 	var list []*domain.Organisation
@@ -415,4 +416,99 @@ func testTimes(t *testing.T, st ports.Store) {
 		return err
 	}))
 	assert.Equal(t, want, got)
+}
+
+func testOutbox(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
+	ia, _, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
+	ids := func() (domain.DeliveryID, error) { return domain.NewDeliveryID(rand.Reader) }
+	alerts, err := domain.StaffAlerts(ids, ia, f.form, f.inbox, []string{"dsl@oakfield.example", "dsl@oakfield.example", "head@oakfield.example"},
+		"https://whisper.example.org/staff/interactions/"+string(ia.Ref), false, now)
+	require.NoError(t, err)
+	require.Len(t, alerts, 2, "one alert per distinct address")
+	link := domain.ReporterLink(must(ids()), ia, "kid@example.org", "https://whisper.example.org/t/secret", domain.Welsh, now.Add(time.Second))
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Outbox().Enqueue(ctx, append(alerts, link)...) }))
+
+	pending := domain.DeliveryPending
+	var got []*domain.Delivery
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
+		got, err = tx.Outbox().List(ctx, ports.OutboxFilter{InteractionID: &ia.ID, Status: &pending})
+		return err
+	}))
+	require.Len(t, got, 3)
+	assert.ElementsMatch(t, alerts, got[:2])
+	assert.Equal(t, link, got[2], "oldest first")
+
+	other, _, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
+		got, err = tx.Outbox().List(ctx, ports.OutboxFilter{InteractionID: &other.ID})
+		return err
+	}))
+	assert.Empty(t, got)
+}
+
+func testBlocks(t *testing.T, st ports.Store) {
+	expired := now.Add(-time.Hour)
+	blocks := []*domain.Block{
+		{Kind: domain.BlockEmail, Value: "Troll@Example.org", Reason: "abuse"},
+		{Kind: domain.BlockIP, Value: "198.51.100.23"},
+		{Kind: domain.BlockPhone, Value: "+447700900999", ExpiresAt: &expired},
+	}
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
+		for _, b := range blocks {
+			b.ID, b.CreatedAt = must(domain.NewBlockID(rand.Reader)), now.Add(-2*time.Hour)
+			if err := tx.Blocks().Create(ctx, b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	cases := map[string]struct {
+		sender domain.Sender
+		want   bool
+	}{
+		"email, whatever its case":   {domain.Sender{Email: "troll@example.ORG"}, true},
+		"ip":                         {domain.Sender{IP: "198.51.100.23"}, true},
+		"ip written as IPv6-mapped":  {domain.Sender{IP: "::ffff:198.51.100.23"}, true},
+		"one blocked part is enough": {domain.Sender{Email: "fine@example.org", IP: "198.51.100.23"}, true},
+		"expired block":              {domain.Sender{Phone: "+447700900999"}, false},
+		"someone else":               {domain.Sender{Email: "fine@example.org", IP: "198.51.100.24"}, false},
+		"nothing known":              {domain.Sender{}, false},
+	}
+	for name, c := range cases {
+		var got bool
+		require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
+			got, err = tx.Blocks().Blocked(ctx, c.sender, now)
+			return err
+		}))
+		assert.Equal(t, c.want, got, name)
+	}
+	err := st.InTx(ctx, func(tx ports.Tx) error {
+		return tx.Blocks().Create(ctx, &domain.Block{ID: must(domain.NewBlockID(rand.Reader)), Kind: domain.BlockIP, Value: "not an ip", CreatedAt: now})
+	})
+	assert.Equal(t, domain.KindInvalid, domain.KindOf(err))
+}
+
+func testStaffOfInbox(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
+	second := must(domain.NewInbox(must(domain.NewInboxID(rand.Reader)), f.form, "Second", nil, 1, now))
+	assigned := newStaff(t, f, "assigned@oakfield.example", f.inbox, second)
+	elsewhere := newStaff(t, f, "elsewhere@oakfield.example", second)
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
+		if err := tx.Inboxes().Create(ctx, second); err != nil {
+			return err
+		}
+		if err := tx.Staff().Create(ctx, assigned); err != nil {
+			return err
+		}
+		return tx.Staff().Create(ctx, elsewhere)
+	}))
+	var got []*domain.Staff
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
+		got, err = tx.Staff().List(ctx, ports.StaffFilter{InboxID: &f.inbox.ID})
+		return err
+	}))
+	require.Len(t, got, 1)
+	assert.Equal(t, assigned.ID, got[0].ID)
+	assert.Len(t, got[0].InboxIDs, 2, "with all of its assignments")
 }

@@ -34,6 +34,9 @@ func Run(t *testing.T, open func(t *testing.T) ports.Store) {
 		"ConcurrentWriters":         testConcurrentWriters,
 		"ConcurrentConflicts":       testConcurrentConflicts,
 		"TimesKeepMicroseconds":     testTimes,
+		"OutboxRoundTrip":           testOutbox,
+		"BlocksMatchAndExpire":      testBlocks,
+		"StaffOfAnInbox":            testStaffOfInbox,
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

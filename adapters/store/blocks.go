@@ -1,0 +1,71 @@
+package store
+
+import (
+	"context"
+	"net/netip"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/whisper-schools/whisper/domain"
+)
+
+type blockRow struct {
+	bun.BaseModel `bun:"table:blocks"`
+
+	ID         string     `bun:"id,pk"`
+	Kind       string     `bun:"kind"`
+	ValueIndex string     `bun:"value_index"`
+	Reason     string     `bun:"reason"`
+	ExpiresAt  *time.Time `bun:"expires_at"`
+	CreatedAt  time.Time  `bun:"created_at"`
+}
+
+type blocks struct{ *tx }
+
+// blockIndex is the blind index a block matches on. Emails and phone
+// numbers share the indexes of the interactions' contact data; addresses
+// are compared in their canonical form, so "::ffff:192.0.2.1" is 192.0.2.1.
+func (b blocks) blockIndex(kind domain.BlockKind, value string) *string {
+	if kind == domain.BlockIP {
+		addr, err := netip.ParseAddr(value)
+		if err != nil {
+			return nil
+		}
+		ix := b.keys.Index("reporter.ip", addr.Unmap().String())
+		return &ix
+	}
+	return contactIndex(b.keys, string(kind), value)
+}
+
+func (b blocks) Create(ctx context.Context, bl *domain.Block) error {
+	ix := b.blockIndex(bl.Kind, bl.Value)
+	if ix == nil {
+		return domain.Errorf(domain.KindInvalid, "there is nothing to block")
+	}
+	_, err := b.db.NewInsert().Model(&blockRow{
+		ID: string(bl.ID), Kind: string(bl.Kind), ValueIndex: *ix, Reason: bl.Reason,
+		ExpiresAt: bl.ExpiresAt, CreatedAt: bl.CreatedAt,
+	}).Exec(ctx)
+	return translate(err)
+}
+
+func (b blocks) Blocked(ctx context.Context, s domain.Sender, now time.Time) (bool, error) {
+	var indexes []string
+	for kind, value := range map[domain.BlockKind]string{domain.BlockEmail: s.Email, domain.BlockPhone: s.Phone, domain.BlockIP: s.IP} {
+		if ix := b.blockIndex(kind, value); ix != nil {
+			indexes = append(indexes, *ix)
+		}
+	}
+	if len(indexes) == 0 {
+		return false, nil
+	}
+	n, err := b.db.NewSelect().Model((*blockRow)(nil)).
+		Where("value_index IN (?)", bun.In(indexes)).
+		Where("expires_at IS NULL OR expires_at > ?", now).
+		Count(ctx)
+	if err != nil {
+		return false, translate(err)
+	}
+	return n > 0, nil
+}

@@ -1,0 +1,102 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+type deliveryRow struct {
+	bun.BaseModel `bun:"table:outbox"`
+
+	ID            string     `bun:"id,pk"`
+	Kind          string     `bun:"kind"`
+	Channel       string     `bun:"channel"`
+	ToSealed      []byte     `bun:"to_sealed"`
+	LinkSealed    []byte     `bun:"link_sealed"`
+	Subject       string     `bun:"subject"`
+	Language      string     `bun:"language"`
+	OrgID         string     `bun:"org_id"`
+	InteractionID *string    `bun:"interaction_id"`
+	Status        string     `bun:"status"`
+	Attempts      int        `bun:"attempts"`
+	NextAttemptAt time.Time  `bun:"next_attempt_at"`
+	CreatedAt     time.Time  `bun:"created_at"`
+	SentAt        *time.Time `bun:"sent_at"`
+}
+
+type outbox struct{ *tx }
+
+func (o outbox) toRow(d *domain.Delivery) *deliveryRow {
+	id := string(d.ID)
+	row := &deliveryRow{
+		ID: id, Kind: string(d.Kind), Channel: string(d.Channel),
+		ToSealed:   o.keys.Seal(d.To, aad("outbox.to", id)),
+		LinkSealed: o.keys.Seal(d.Link, aad("outbox.link", id)),
+		Subject:    d.Subject, Language: string(d.Language), OrgID: string(d.OrgID),
+		Status: string(d.Status), Attempts: d.Attempts, NextAttemptAt: d.NextAttemptAt, CreatedAt: d.CreatedAt, SentAt: d.SentAt,
+	}
+	if d.InteractionID != "" {
+		ia := string(d.InteractionID)
+		row.InteractionID = &ia
+	}
+	return row
+}
+
+func (o outbox) fromRow(r *deliveryRow) (*domain.Delivery, error) {
+	d := &domain.Delivery{
+		ID: domain.DeliveryID(r.ID), Kind: domain.DeliveryKind(r.Kind), Channel: domain.DeliveryChannel(r.Channel),
+		Subject: r.Subject, Language: domain.Language(r.Language), OrgID: domain.OrgID(r.OrgID),
+		Status: domain.DeliveryStatus(r.Status), Attempts: r.Attempts,
+		NextAttemptAt: r.NextAttemptAt.UTC(), CreatedAt: r.CreatedAt.UTC(), SentAt: utcPtr(r.SentAt),
+	}
+	if r.InteractionID != nil {
+		d.InteractionID = domain.InteractionID(*r.InteractionID)
+	}
+	if err := openFields(o.keys, r.ID,
+		sealedField{&d.To, r.ToSealed, "outbox.to"},
+		sealedField{&d.Link, r.LinkSealed, "outbox.link"},
+	); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (o outbox) Enqueue(ctx context.Context, ds ...*domain.Delivery) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	rows := make([]*deliveryRow, len(ds))
+	for i, d := range ds {
+		rows[i] = o.toRow(d)
+	}
+	_, err := o.db.NewInsert().Model(&rows).Exec(ctx)
+	return translate(err)
+}
+
+func (o outbox) List(ctx context.Context, f ports.OutboxFilter) ([]*domain.Delivery, error) {
+	var rows []deliveryRow
+	q := o.db.NewSelect().Model(&rows).Order("created_at", "id")
+	if f.InteractionID != nil {
+		q = q.Where("interaction_id = ?", string(*f.InteractionID))
+	}
+	if f.Status != nil {
+		q = q.Where("status = ?", string(*f.Status))
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, translate(err)
+	}
+	out := make([]*domain.Delivery, len(rows))
+	for i := range rows {
+		d, err := o.fromRow(&rows[i])
+		if err != nil {
+			return nil, err
+		}
+		out[i] = d
+	}
+	return out, nil
+}

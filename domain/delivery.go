@@ -1,0 +1,121 @@
+package domain
+
+import (
+	"io"
+	"time"
+)
+
+// Delivery is one message waiting in the outbox to be sent: an email or a
+// text. Use cases queue deliveries in the same transaction as the change
+// they announce, so that nothing acknowledged is lost; a worker sends them
+// later and retries until the mail server or carrier answers.
+//
+// A delivery holds what its message needs, never more: a staff alert names
+// the inbox and links to the portal, and carries no report text, no
+// reporter name and no contact data; a reporter's message carries only
+// their conversation link.
+type Delivery struct {
+	ID      DeliveryID
+	Kind    DeliveryKind
+	Channel DeliveryChannel
+	// To is an email address or phone number. Sensitive: sealed at rest.
+	To string
+	// Link is the one link the message carries. A reporter's is their
+	// conversation link, as secret as the token in it: sealed at rest.
+	Link string
+	// Subject names what the message is about without saying anything
+	// personal, e.g. the form and inbox of a staff alert.
+	Subject  string
+	Language Language
+	OrgID    OrgID
+	// InteractionID, when set, ties the delivery to an interaction, so that
+	// erasing the interaction also drops what is still queued for it.
+	InteractionID InteractionID
+	Status        DeliveryStatus
+	Attempts      int
+	NextAttemptAt time.Time
+	CreatedAt     time.Time
+	SentAt        *time.Time
+}
+
+// DeliveryID identifies a queued message; it also becomes an email's
+// Message-ID, so a resent message is recognisably the same one.
+type DeliveryID string
+
+const prefixDelivery = "dlv"
+
+// NewDeliveryID draws a new delivery identifier.
+func NewDeliveryID(random io.Reader) (DeliveryID, error) {
+	id, err := newID(prefixDelivery, random)
+	return DeliveryID(id), err
+}
+
+// DeliveryKind says which message a delivery is.
+type DeliveryKind string
+
+// The kinds of message Whisper sends.
+const (
+	// DeliveryStaffNewReport tells an inbox's people a report arrived.
+	DeliveryStaffNewReport DeliveryKind = "staff_new_report"
+	// DeliveryStaffReply tells an inbox's people the reporter replied.
+	DeliveryStaffReply DeliveryKind = "staff_reply"
+	// DeliveryReporterLink gives a reporter their conversation link.
+	DeliveryReporterLink DeliveryKind = "reporter_link"
+)
+
+// DeliveryChannel is how a delivery travels.
+type DeliveryChannel string
+
+// The channels.
+const (
+	DeliveryEmail DeliveryChannel = "email"
+	DeliverySMS   DeliveryChannel = "sms"
+)
+
+// DeliveryStatus is where a delivery stands.
+type DeliveryStatus string
+
+// The statuses.
+const (
+	DeliveryPending DeliveryStatus = "pending"
+	DeliverySent    DeliveryStatus = "sent"
+	DeliveryFailed  DeliveryStatus = "failed"
+)
+
+// StaffAlerts returns one alert per recipient that an inbox has a new report
+// (or, with reply, a new reply from the reporter), linking to the
+// interaction in the portal. Duplicate addresses get one alert.
+func StaffAlerts(ids func() (DeliveryID, error), ia *Interaction, form *Form, inbox *Inbox, recipients []string, portalLink string, reply bool, now time.Time) ([]*Delivery, error) {
+	kind, subject := DeliveryStaffNewReport, "New report in "+inbox.Name+" ("+form.Name+")"
+	if reply {
+		kind, subject = DeliveryStaffReply, "New reply in "+inbox.Name+" ("+form.Name+")"
+	}
+	seen := map[string]bool{}
+	var out []*Delivery
+	for _, to := range recipients {
+		if to == "" || seen[to] {
+			continue
+		}
+		seen[to] = true
+		id, err := ids()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &Delivery{
+			ID: id, Kind: kind, Channel: DeliveryEmail, To: to, Link: portalLink, Subject: subject,
+			Language: English, OrgID: ia.OrgID, InteractionID: ia.ID,
+			Status: DeliveryPending, NextAttemptAt: now, CreatedAt: now,
+		})
+	}
+	return out, nil
+}
+
+// ReporterLink returns the message that gives a reporter their conversation
+// link by email.
+func ReporterLink(id DeliveryID, ia *Interaction, email, conversationLink string, lang Language, now time.Time) *Delivery {
+	return &Delivery{
+		ID: id, Kind: DeliveryReporterLink, Channel: DeliveryEmail, To: email, Link: conversationLink,
+		Subject: "Your Whisper conversation link", Language: lang, OrgID: ia.OrgID, InteractionID: ia.ID,
+		Status: DeliveryPending, NextAttemptAt: now, CreatedAt: now,
+	}
+}

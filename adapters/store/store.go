@@ -212,5 +212,5 @@ func (t *tx) Inboxes() ports.InboxRepo              { return inboxes{t} }
 func (t *tx) Staff() ports.StaffRepo                { return staffRepo{t} }
 func (t *tx) Interactions() ports.InteractionRepo   { return interactions{t} }
 func (t *tx) Messages() ports.MessageRepo           { return messages{t} }
-func (t *tx) Outbox() ports.OutboxRepo               { return outbox{t} }
-func (t *tx) Blocks() ports.BlockRepo                { return blocks{t} }
+func (t *tx) Outbox() ports.OutboxRepo              { return outbox{t} }
+func (t *tx) Blocks() ports.BlockRepo               { return blocks{t} }

@@ -1,0 +1,95 @@
+// Package swearing spots swearing in reporters' messages for forms whose
+// policy flags or blocks it. It implements ports.SwearFilter with
+// github.com/TwiN/go-away, tuned for what children write when they report
+// bullying.
+//
+// go-away's stock set-up is unusable here. It matches its words anywhere in
+// the text, spaces removed, so "I was hit" reads as "iwashit", and
+// "assembly", "assault", "embarrassed", "smartwatch", "whoever", "restful",
+// "sturdy", "puberty" and "snowballs" all count as swearing. Its list also
+// holds the words a child needs to disclose abuse ("rape", "naked", "sex"),
+// to name a body part, or to describe themselves ("queer"). A block policy
+// built on it would turn away the very reports the service exists for.
+//
+// So the Filter keeps go-away's sanitising (case, accents, leetspeak such as
+// "$h1t", separators such as "f-u-c-k") but gives it its own dictionary, in
+// words.go, whose entries carry their own word boundaries: a few stems match
+// inside any word ("bullshit", "motherfucker"), others only at the start of
+// a word ("wankers" but not "swanky") or as a whole word ("ass" but not
+// "class" or "assembly").
+//
+// Nothing here logs, stores or returns the text it is given.
+package swearing
+
+import (
+	"strings"
+
+	goaway "github.com/TwiN/go-away"
+
+	"github.com/whisper-schools/whisper/ports"
+)
+
+var _ ports.SwearFilter = (*Filter)(nil)
+
+// Filter spots swearing. The zero value is not usable; call New. A Filter is
+// safe for concurrent use: go-away's detector only reads its configuration
+// once built, and each call works on its own copies of the text.
+type Filter struct {
+	detector *goaway.ProfanityDetector
+}
+
+// New returns a Filter with the built-in dictionary.
+func New() *Filter {
+	d := goaway.NewProfanityDetector().
+		WithSanitizeLeetSpeak(true).
+		WithSanitizeSpecialCharacters(true).
+		WithSanitizeAccents(true).
+		// Never glue words together: with spaces removed, "I was hit" would
+		// contain "shit". Spaced-out letters ("f u c k") are rejoined by
+		// variants instead, and only where single letters run.
+		WithSanitizeSpaces(false).
+		WithCustomCharacterReplacements(replacements()).
+		WithCustomDictionary(clone(profanities), clone(falsePositives), nil)
+	return &Filter{detector: d}
+}
+
+// ContainsSwearing reports whether text holds a word of the built-in
+// dictionary or a word or phrase from extra, an organisation's own list.
+//
+// The built-in dictionary sees through case, accents, leetspeak, masks such
+// as "f*ck", spaced or dotted letters and stretched letters ("shiiit").
+// Entries of extra match case-insensitively and as whole words only, after
+// Unicode normalisation ("ham" matches "HAM!" but not "hamster"); an entry of
+// several words matches those words in a row, whatever separates them.
+// Blank entries are ignored. extra gets no leetspeak treatment.
+func (f *Filter) ContainsSwearing(text string, extra []string) bool {
+	if strings.TrimSpace(text) == "" {
+		return false
+	}
+	folded := fold(text)
+	for _, v := range variants(folded) {
+		if f.detector.IsProfane(v) {
+			return true
+		}
+	}
+	return containsAny(folded, extra)
+}
+
+// replacements is go-away's default character map without '*': keeping the
+// asterisk lets the dictionary name masked words such as "f*ck", while
+// go-away would otherwise turn it into a space and split the word.
+func replacements() map[rune]rune {
+	m := make(map[rune]rune, len(goaway.DefaultCharacterReplacements))
+	for k, v := range goaway.DefaultCharacterReplacements {
+		if k != '*' {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+// clone copies a word list so that go-away, which keeps the slice it is
+// given, shares nothing with package state.
+func clone(words []string) []string {
+	return append([]string(nil), words...)
+}

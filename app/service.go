@@ -19,6 +19,10 @@ type Deps struct {
 	Clock  ports.Clock
 	Random ports.Random
 	Hasher ports.PasswordHasher
+	// Locator places reporters' addresses; nil leaves them unknown.
+	Locator ports.Locator
+	// Swearing spots swearing for forms whose policy asks; nil finds none.
+	Swearing ports.SwearFilter
 	// PublicURL is the external base URL (no trailing slash), used in the
 	// links Whisper hands out.
 	PublicURL string
@@ -30,6 +34,8 @@ type Service struct {
 	clock     ports.Clock
 	random    ports.Random
 	hasher    ports.PasswordHasher
+	locator   ports.Locator
+	swearing  ports.SwearFilter
 	publicURL string
 }
 
@@ -37,6 +43,7 @@ type Service struct {
 func New(deps Deps) *Service {
 	return &Service{
 		store: deps.Store, clock: deps.Clock, random: deps.Random, hasher: deps.Hasher,
+		locator: deps.Locator, swearing: deps.Swearing,
 		publicURL: strings.TrimRight(deps.PublicURL, "/"),
 	}
 }

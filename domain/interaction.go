@@ -98,6 +98,18 @@ func CheckMessage(body string) (string, error) {
 	return body, nil
 }
 
+// CheckReporterName applies the rules to the name a reporter may give.
+func CheckReporterName(name string) (string, error) {
+	name = strings.TrimSpace(name)
+	if !utf8.ValidString(name) {
+		return "", Errorf(KindInvalid, "the name contains characters we cannot read")
+	}
+	if utf8.RuneCountInString(name) > MaxReporterName {
+		return "", Errorf(KindInvalid, "a name is at most %d characters", MaxReporterName)
+	}
+	return name, nil
+}
+
 // Contact is how Whisper reaches a reporter: the email they gave on the web,
 // or the number they texted from. It is hidden from organisations.
 type Contact struct {
@@ -153,12 +165,9 @@ func OpenInteraction(ids IDs, in NewReport, now time.Time) (*Interaction, *Messa
 	if err != nil {
 		return nil, nil, "", err
 	}
-	name := strings.TrimSpace(in.Name)
-	if !utf8.ValidString(name) {
-		return nil, nil, "", Errorf(KindInvalid, "the name contains characters we cannot read")
-	}
-	if utf8.RuneCountInString(name) > MaxReporterName {
-		return nil, nil, "", Errorf(KindInvalid, "a name is at most %d characters", MaxReporterName)
+	name, err := CheckReporterName(in.Name)
+	if err != nil {
+		return nil, nil, "", err
 	}
 	ia := &Interaction{
 		ID: ids.Interaction, Ref: ids.Ref, OrgID: in.Form.OrgID, FormID: in.Form.ID, InboxID: in.Inbox.ID,

@@ -40,3 +40,34 @@ func (s *Server) renderError(w nethttp.ResponseWriter, r *nethttp.Request, err e
 	w.WriteHeader(status)
 	w.Write([]byte(domain.SafeMessage(err) + "\n"))
 }
+
+// renderErrorPage answers a page route's error with a page. A reporter
+// cannot tell a link that exists but is refused from one that never
+// existed: both are the same 404 page.
+func (s *Server) renderErrorPage(w nethttp.ResponseWriter, r *nethttp.Request, err error) {
+	status := statusOf(err)
+	page := messagePage{chrome: s.chrome("")}
+	switch status {
+	case nethttp.StatusNotFound, nethttp.StatusForbidden:
+		status = nethttp.StatusNotFound
+		page.Heading = "We could not find that page"
+		page.Paragraphs = []string{
+			"Check that the address is complete. A conversation link is long, and it only works if all of it is copied.",
+			"If you were sent a link to your school's form, ask the school for it again.",
+		}
+	case nethttp.StatusServiceUnavailable:
+		page.Heading = "Whisper is busy"
+		page.Paragraphs = []string{"Please try again in a minute. Nothing you sent has been lost."}
+	case nethttp.StatusBadRequest, nethttp.StatusConflict:
+		page.Heading = "Something was wrong with that request"
+		page.Paragraphs = []string{domain.SafeMessage(err)}
+	default:
+		s.log.Error("request failed", slog.String("route", r.Pattern), slog.Int("status", status), slog.Any("error", err))
+		page.Heading = "Sorry, something went wrong"
+		page.Paragraphs = []string{"Please try again. If it keeps happening, come back later."}
+	}
+	page.Paragraphs = append(page.Paragraphs, "If someone is in danger right now, call 999.")
+	if err := s.render(w, status, "message", page); err != nil {
+		s.renderError(w, r, err)
+	}
+}

@@ -24,8 +24,10 @@ func newServer(t *testing.T) (*httptest.Server, func() error) {
 		Store: st, Clock: app.SystemClock{}, Random: rand.Reader,
 		Hasher: passhash.New(passhash.TestParams(), 1), PublicURL: "https://whisper.example.org",
 	})
-	srv := httptest.NewServer(httpadapter.New(httpadapter.Config{PublicURL: "https://whisper.example.org"}, svc,
-		slog.New(slog.NewTextHandler(io.Discard, nil))))
+	h, err := httpadapter.New(httpadapter.Config{PublicURL: "https://whisper.example.org"}, svc,
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	require.NoError(t, err)
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv, st.Close
 }

@@ -5,8 +5,11 @@
 package http
 
 import (
+	"io/fs"
 	"log/slog"
 	nethttp "net/http"
+	"net/netip"
+	"time"
 
 	"github.com/whisper-schools/whisper/app"
 )
@@ -15,27 +18,69 @@ import (
 type Config struct {
 	// PublicURL is the external base URL, e.g. https://whisper.example.org.
 	PublicURL string
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
+	// ReportsPerIP and ReportsPerForm cap new reports an hour; 0 is no cap.
+	ReportsPerIP   int
+	ReportsPerForm int
+	// Now is the clock for rate limits; nil means time.Now.
+	Now func() time.Time
 }
 
 // Server routes requests to the use cases.
 type Server struct {
-	cfg Config
-	app *app.Service
-	log *slog.Logger
+	cfg     Config
+	app     *app.Service
+	log     *slog.Logger
+	pages   pages
+	perIP   *limiter
+	perForm *limiter
 }
 
-// New returns the handler for every route Whisper serves.
-func New(cfg Config, svc *app.Service, log *slog.Logger) nethttp.Handler {
-	s := &Server{cfg: cfg, app: svc, log: log}
+// New returns the handler for every route Whisper serves. It fails only if
+// its own templates do not parse.
+func New(cfg Config, svc *app.Service, log *slog.Logger) (nethttp.Handler, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	pg, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg: cfg, app: svc, log: log, pages: pg,
+		perIP:   newLimiter(cfg.ReportsPerIP, time.Hour, cfg.Now),
+		perForm: newLimiter(cfg.ReportsPerForm, time.Hour, cfg.Now),
+	}
+	static, err := fs.Sub(staticFiles, "static")
+	if err != nil {
+		return nil, err
+	}
+
 	mux := nethttp.NewServeMux()
 	mux.Handle("GET /healthz", s.handle(s.healthz))
 	mux.Handle("GET /readyz", s.handle(s.readyz))
-	return securityHeaders(mux)
+	mux.Handle("GET /static/", nethttp.StripPrefix("/static/", staticHandler(static)))
+
+	// Reporter pages. Cross-origin POSTs are refused: no other site may
+	// submit reports in a visitor's name.
+	reporter := nethttp.NewServeMux()
+	reporter.Handle("GET /r/{code}", s.page(s.reportForm))
+	reporter.Handle("POST /r/{code}", s.page(s.reportSubmit))
+	reporter.Handle("GET /t/{token}", s.page(s.conversation))
+	reporter.Handle("POST /t/{token}", s.page(s.conversationReply))
+	reporter.Handle("GET /notice", s.page(s.notice))
+	reporter.Handle("GET /{$}", nethttp.RedirectHandler("/notice", nethttp.StatusSeeOther))
+	reporter.Handle("GET /", s.page(s.notFound))
+	mux.Handle("/", nethttp.NewCrossOriginProtection().Handler(reporter))
+
+	return securityHeaders(mux), nil
 }
 
 // handlerFunc is a handler that returns its error for one place to render.
 type handlerFunc func(w nethttp.ResponseWriter, r *nethttp.Request) error
 
+// handle serves a plain-text route, rendering errors as text.
 func (s *Server) handle(h handlerFunc) nethttp.Handler {
 	return nethttp.HandlerFunc(func(w nethttp.ResponseWriter, r *nethttp.Request) {
 		if err := h(w, r); err != nil {
@@ -44,16 +89,38 @@ func (s *Server) handle(h handlerFunc) nethttp.Handler {
 	})
 }
 
-// securityHeaders sets the headers every response carries. Pages that show
-// report content add Cache-Control: no-store themselves; the policy here is
-// the strictest, and pages loosen it only as far as they need.
+// page serves an HTML route, rendering errors as a page.
+func (s *Server) page(h handlerFunc) nethttp.Handler {
+	return nethttp.HandlerFunc(func(w nethttp.ResponseWriter, r *nethttp.Request) {
+		if err := h(w, r); err != nil {
+			s.renderErrorPage(w, r, err)
+		}
+	})
+}
+
+// staticHandler serves the embedded stylesheet. It changes only with a new
+// release, so browsers may keep it for a day.
+func staticHandler(files fs.FS) nethttp.Handler {
+	fileServer := nethttp.FileServerFS(files)
+	return nethttp.HandlerFunc(func(w nethttp.ResponseWriter, r *nethttp.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		fileServer.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders sets the headers every response carries. The policy lets
+// pages load only this site's stylesheet and post forms only to this site:
+// no scripts, no frames, nothing from other hosts.
 func securityHeaders(next nethttp.Handler) nethttp.Handler {
 	return nethttp.HandlerFunc(func(w nethttp.ResponseWriter, r *nethttp.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
 		next.ServeHTTP(w, r)
 	})
 }

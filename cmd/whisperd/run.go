@@ -12,8 +12,10 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/whisper-schools/whisper/adapters/geoip"
 	httpadapter "github.com/whisper-schools/whisper/adapters/http"
 	"github.com/whisper-schools/whisper/adapters/passhash"
+	"github.com/whisper-schools/whisper/adapters/swearing"
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/cmd/internal/config"
 	"github.com/whisper-schools/whisper/cmd/internal/wire"
@@ -75,16 +77,29 @@ func run(ctx context.Context, e env) error {
 		log.Info("applied migration", slog.String("migration", name))
 	}
 
+	locator, err := geoip.Open(cfg.GeoIP.CityDB, cfg.GeoIP.ASNDB)
+	if err != nil {
+		return err
+	}
+	defer locator.Close()
 	svc := app.New(app.Deps{
 		Store: st, Clock: app.SystemClock{}, Random: rand.Reader,
-		Hasher: passhash.New(passhash.DefaultParams(), 0), PublicURL: cfg.PublicURL,
+		Hasher: passhash.New(passhash.DefaultParams(), 0), Locator: locator, Swearing: swearing.New(),
+		PublicURL: cfg.PublicURL,
 	})
 	if *demo {
 		if err := seedDemo(ctx, svc, e.stdout); err != nil {
 			return fmt.Errorf("creating the demo: %w", err)
 		}
 	}
-	return serve(ctx, cfg, httpadapter.New(httpadapter.Config{PublicURL: cfg.PublicURL}, svc, log), log, e.ready)
+	handler, err := httpadapter.New(httpadapter.Config{
+		PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies(),
+		ReportsPerIP: cfg.Limits.ReportsPerIP, ReportsPerForm: cfg.Limits.ReportsPerForm,
+	}, svc, log)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, cfg, handler, log, e.ready)
 }
 
 // serve answers HTTP on cfg.Listen until ctx ends, then drains in-flight

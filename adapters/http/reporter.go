@@ -1,0 +1,179 @@
+package http
+
+import (
+	"errors"
+	nethttp "net/http"
+
+	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/domain"
+)
+
+// maxFormBytes bounds a reporter's POST: a 10,000-character message in the
+// widest UTF-8, form-encoded, fits several times over.
+const maxFormBytes = 256 << 10
+
+// formPage is the report form, fresh or shown again with problems.
+type formPage struct {
+	chrome
+	Form     *domain.Form
+	Inboxes  []*domain.Inbox
+	Values   reportValues
+	Problems domain.Problems
+	// General is a problem with the report as a whole, not one field.
+	General string
+}
+
+// reportValues are what the reporter typed, kept when the form comes back.
+type reportValues struct {
+	Name, Email, Message, Category string
+}
+
+// closedPage is shown instead of a form that takes no reports.
+type closedPage struct {
+	chrome
+	Form *domain.Form
+}
+
+// conversationPage is a reporter's conversation.
+type conversationPage struct {
+	chrome
+	Conversation app.Conversation
+	Token        string
+	Link         string
+	Reply        string
+	Problems     domain.Problems
+}
+
+func (s *Server) reportForm(w nethttp.ResponseWriter, r *nethttp.Request) error {
+	rf, err := s.app.ReportForm(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	if !rf.Accepting {
+		return s.render(w, nethttp.StatusGone, "closed", closedPage{chrome: s.chrome(rf.Form.Name), Form: rf.Form})
+	}
+	return s.render(w, nethttp.StatusOK, "form", s.formPage(rf, reportValues{}))
+}
+
+func (s *Server) formPage(rf app.ReportForm, v reportValues) formPage {
+	return formPage{chrome: s.chrome(rf.Form.Name), Form: rf.Form, Inboxes: rf.Inboxes, Values: v}
+}
+
+func (s *Server) reportSubmit(w nethttp.ResponseWriter, r *nethttp.Request) error {
+	r.Body = nethttp.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		return s.tooLarge(w, err)
+	}
+	rf, err := s.app.ReportForm(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	if !rf.Accepting {
+		return s.render(w, nethttp.StatusGone, "closed", closedPage{chrome: s.chrome(rf.Form.Name), Form: rf.Form})
+	}
+	values := reportValues{
+		Name: r.PostFormValue("name"), Email: r.PostFormValue("email"),
+		Message: r.PostFormValue("message"), Category: r.PostFormValue("category"),
+	}
+	page := s.formPage(rf, values)
+	if r.PostFormValue("website") != "" {
+		// Only a robot fills the hidden field. It learns nothing useful, and
+		// nothing is stored.
+		page.General = "We could not send this report. Please try again."
+		return s.render(w, nethttp.StatusUnprocessableEntity, "form", page)
+	}
+	ip := clientIP(r, s.cfg.TrustedProxies)
+	ipKey, formKey := ip.String(), string(rf.Form.Code)
+	if s.perIP.full(ipKey) || s.perForm.full(formKey) {
+		return s.render(w, nethttp.StatusTooManyRequests, "message", messagePage{
+			chrome:  s.chrome(rf.Form.Name),
+			Heading: "Too many reports right now",
+			Paragraphs: []string{
+				"Lots of reports have been sent from here in the last hour, so we cannot take another one just now. Please try again later.",
+				"If someone is in danger right now, call 999. To talk to someone, call Childline free on 0800 1111.",
+			},
+		})
+	}
+	rc, err := s.app.SubmitReport(r.Context(), app.SubmitReport{
+		FormCode: string(rf.Form.Code), InboxID: values.Category,
+		Name: values.Name, Email: values.Email, Body: values.Message, IP: ip,
+	})
+	switch {
+	case domain.ProblemsOf(err) != nil:
+		page.Problems = domain.ProblemsOf(err)
+		return s.render(w, nethttp.StatusUnprocessableEntity, "form", page)
+	case errors.Is(err, app.ErrRefused):
+		page.General = domain.SafeMessage(err)
+		return s.render(w, nethttp.StatusForbidden, "form", page)
+	case errors.Is(err, app.ErrNotAccepting):
+		return s.render(w, nethttp.StatusGone, "closed", closedPage{chrome: s.chrome(rf.Form.Name), Form: rf.Form})
+	case err != nil:
+		return err
+	}
+	s.perIP.record(ipKey)
+	s.perForm.record(formKey)
+	nethttp.Redirect(w, r, "/t/"+string(rc.Token), nethttp.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) conversation(w nethttp.ResponseWriter, r *nethttp.Request) error {
+	token := r.PathValue("token")
+	c, err := s.app.Conversation(r.Context(), token)
+	if err != nil {
+		return err
+	}
+	return s.render(w, nethttp.StatusOK, "conversation", s.conversationPage(c, token))
+}
+
+func (s *Server) conversationPage(c app.Conversation, token string) conversationPage {
+	return conversationPage{
+		chrome: s.chrome(c.FormName), Conversation: c, Token: token,
+		Link: s.app.ConversationURL(domain.Token(token)),
+	}
+}
+
+func (s *Server) conversationReply(w nethttp.ResponseWriter, r *nethttp.Request) error {
+	r.Body = nethttp.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		return s.tooLarge(w, err)
+	}
+	token := r.PathValue("token")
+	body := r.PostFormValue("message")
+	err := s.app.ReporterReply(r.Context(), app.ReporterReply{Token: token, Body: body, IP: clientIP(r, s.cfg.TrustedProxies)})
+	if problems := domain.ProblemsOf(err); problems != nil {
+		c, cerr := s.app.Conversation(r.Context(), token)
+		if cerr != nil {
+			return cerr
+		}
+		page := s.conversationPage(c, token)
+		page.Reply, page.Problems = body, problems
+		return s.render(w, nethttp.StatusUnprocessableEntity, "conversation", page)
+	}
+	if err != nil {
+		return err
+	}
+	nethttp.Redirect(w, r, "/t/"+token, nethttp.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) notice(w nethttp.ResponseWriter, r *nethttp.Request) error {
+	return s.render(w, nethttp.StatusOK, "notice", s.chrome(""))
+}
+
+func (s *Server) notFound(w nethttp.ResponseWriter, r *nethttp.Request) error {
+	return &domain.Error{Kind: domain.KindNotFound}
+}
+
+func (s *Server) tooLarge(w nethttp.ResponseWriter, err error) error {
+	var tooBig *nethttp.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return s.render(w, nethttp.StatusRequestEntityTooLarge, "message", messagePage{
+			chrome:     s.chrome(""),
+			Heading:    "That was too long to send",
+			Paragraphs: []string{"A message can be up to 10,000 characters. Please go back, shorten it and send it again."},
+		})
+	}
+	return domain.Errorf(domain.KindInvalid, "the form could not be read")
+}
+
+func (s *Server) chrome(school string) chrome { return chrome{Lang: "en", School: school} }

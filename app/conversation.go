@@ -1,0 +1,157 @@
+package app
+
+import (
+	"context"
+	"net/netip"
+	"time"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// Conversation is what a reporter sees through their link.
+type Conversation struct {
+	Ref      domain.Reference
+	FormName string
+	Status   domain.Status
+	Messages []ConversationMessage
+	// Accepting is false when the organisation no longer takes messages.
+	Accepting bool
+}
+
+// ConversationMessage is one turn, as the reporter sees it: staff by first
+// name only.
+type ConversationMessage struct {
+	FromReporter bool
+	// StaffName is the first name of the staff member who wrote it.
+	StaffName string
+	Body      string
+	At        time.Time
+}
+
+// unknownToken is looked up in place of a malformed token, so that a link
+// that cannot exist takes as long to refuse as one that does not.
+var unknownToken = domain.Token("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+
+// Conversation returns the conversation behind a link. Any token that opens
+// nothing, malformed or unknown, is KindNotFound, alike in words and work.
+func (s *Service) Conversation(ctx context.Context, token string) (out Conversation, err error) {
+	defer domain.Wrap(&err, "app.Conversation")
+	err = s.store.View(ctx, func(tx ports.Tx) error {
+		ia, form, org, err := interactionByToken(ctx, tx, token)
+		if err != nil {
+			return err
+		}
+		msgs, err := tx.Messages().List(ctx, ia.ID)
+		if err != nil {
+			return err
+		}
+		names := map[domain.StaffID]string{}
+		out = Conversation{Ref: ia.Ref, FormName: form.Name, Status: ia.Status, Accepting: org.Status.AcceptsReports()}
+		for _, m := range msgs {
+			cm := ConversationMessage{FromReporter: m.Author == domain.AuthorReporter, Body: m.Body, At: m.CreatedAt}
+			if !cm.FromReporter {
+				if cm.StaffName, err = staffFirstName(ctx, tx, names, m.StaffID); err != nil {
+					return err
+				}
+			}
+			out.Messages = append(out.Messages, cm)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// staffFirstName finds (once per conversation) the first name a reporter
+// sees for a staff member; a removed account shows as "Staff".
+func staffFirstName(ctx context.Context, tx ports.Tx, cache map[domain.StaffID]string, id domain.StaffID) (string, error) {
+	if name, ok := cache[id]; ok {
+		return name, nil
+	}
+	name := "Staff"
+	m, err := tx.Staff().Get(ctx, id)
+	switch {
+	case err == nil:
+		name = m.FirstName
+	case domain.KindOf(err) != domain.KindNotFound:
+		return "", err
+	}
+	cache[id] = name
+	return name, nil
+}
+
+func interactionByToken(ctx context.Context, tx ports.Tx, token string) (*domain.Interaction, *domain.Form, *domain.Organisation, error) {
+	t, err := domain.ParseToken(token)
+	if err != nil {
+		t = unknownToken
+	}
+	ia, err := tx.Interactions().GetByToken(ctx, t)
+	if err == nil && t == unknownToken {
+		err = &domain.Error{Kind: domain.KindNotFound}
+	}
+	if err != nil {
+		return nil, nil, nil, &domain.Error{Kind: domain.KindNotFound, Safe: "no such conversation", Err: err}
+	}
+	form, err := tx.Forms().Get(ctx, ia.FormID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	org, err := tx.Organisations().Get(ctx, ia.OrgID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return ia, form, org, nil
+}
+
+// ReporterReply is a reporter's answer through their link.
+type ReporterReply struct {
+	Token string
+	Body  string
+	IP    netip.Addr
+}
+
+// ReporterReply adds the reporter's message to their conversation, reopens
+// it if staff had closed it, and tells the inbox's people.
+func (s *Service) ReporterReply(ctx context.Context, in ReporterReply) (err error) {
+	defer domain.Wrap(&err, "app.ReporterReply")
+	var problems domain.Problems
+	body, err := domain.CheckMessage(in.Body)
+	problems.Add(FieldMessage, err)
+	meta := s.meta(in.IP)
+	id, err := domain.NewMessageID(s.random)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	return s.store.InTx(ctx, func(tx ports.Tx) error {
+		ia, form, org, err := interactionByToken(ctx, tx, in.Token)
+		if err != nil {
+			return err
+		}
+		if !org.Status.AcceptsReports() {
+			return ErrNotAccepting
+		}
+		flagged, err := s.checkSwearing(ctx, tx, form, body)
+		problems.Add(FieldMessage, err)
+		if err := problems.Invalid(); err != nil {
+			return err
+		}
+		msg := &domain.Message{ID: id, InteractionID: ia.ID, Author: domain.AuthorReporter, Body: body, CreatedAt: now}
+		if err := tx.Messages().Add(ctx, msg, meta); err != nil {
+			return err
+		}
+		if ia.Status == domain.StatusClosed {
+			ia.Reopen(now)
+		}
+		ia.LastActivityAt = now
+		ia.Flagged = ia.Flagged || flagged
+		if err := tx.Interactions().Update(ctx, ia); err != nil {
+			return err
+		}
+		inbox, err := tx.Inboxes().Get(ctx, ia.InboxID)
+		if err != nil {
+			return err
+		}
+		return s.alertStaff(ctx, tx, ia, form, inbox, true, now)
+	})
+}

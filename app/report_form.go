@@ -1,0 +1,57 @@
+package app
+
+import (
+	"context"
+	"html"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// ReportForm is what a reporter's form page shows.
+type ReportForm struct {
+	Form *domain.Form
+	// Inboxes are the categories a reporter may choose from, in order.
+	Inboxes []*domain.Inbox
+	// Accepting is false while the form is closed or its organisation does
+	// not take reports; the page then shows the out-of-hours text.
+	Accepting bool
+}
+
+// ReportForm returns the form with that code, in any case. A code that is
+// malformed is as unknown as one that does not exist: KindNotFound.
+func (s *Service) ReportForm(ctx context.Context, code string) (out ReportForm, err error) {
+	defer domain.Wrap(&err, "app.ReportForm")
+	err = s.store.View(ctx, func(tx ports.Tx) error {
+		out, err = loadReportForm(ctx, tx, code)
+		return err
+	})
+	return out, err
+}
+
+func loadReportForm(ctx context.Context, tx ports.Tx, code string) (ReportForm, error) {
+	fc, err := domain.ParseFormCode(code)
+	if err != nil {
+		return ReportForm{}, &domain.Error{Kind: domain.KindNotFound, Safe: "no such form"}
+	}
+	form, err := tx.Forms().GetByCode(ctx, fc)
+	if err != nil {
+		return ReportForm{}, err
+	}
+	org, err := tx.Organisations().Get(ctx, form.OrgID)
+	if err != nil {
+		return ReportForm{}, err
+	}
+	inboxes, err := tx.Inboxes().List(ctx, ports.InboxFilter{FormID: &form.ID})
+	if err != nil {
+		return ReportForm{}, err
+	}
+	return ReportForm{Form: form, Inboxes: inboxes, Accepting: form.Open && org.Status.AcceptsReports()}, nil
+}
+
+// FormSnippet is the HTML a school pastes into its own website to link to
+// its form.
+func (s *Service) FormSnippet(f *domain.Form) string {
+	return `<a href="` + html.EscapeString(s.FormURL(f.Code)) + `" rel="noopener">` +
+		html.EscapeString("Report a worry to "+f.Name+" – you can stay anonymous") + `</a>`
+}

@@ -1,0 +1,224 @@
+package app
+
+import (
+	"context"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// ErrNotAccepting is returned when a form is closed or its organisation
+// takes no reports; the reporter is shown the out-of-hours page instead.
+var ErrNotAccepting = &domain.Error{Kind: domain.KindForbidden, Safe: "this form is not taking reports just now"}
+
+// ErrRefused is returned when the sender is blocked. Its words are neutral
+// on purpose: they neither confirm a block nor help get round it.
+var ErrRefused = &domain.Error{Kind: domain.KindForbidden, Safe: "We could not send this report. If someone is in danger right now, call 999."}
+
+// SubmitReport is a report from the web form.
+type SubmitReport struct {
+	FormCode string
+	// InboxID is the category chosen; it may be empty when the form has
+	// only one inbox.
+	InboxID string
+	Name    string
+	Email   string
+	Body    string
+	// IP is the reporter's address, from the socket or a trusted proxy.
+	IP netip.Addr
+}
+
+// Receipt is what a reporter gets back: the reference and the secret of
+// their conversation link, which exists nowhere else.
+type Receipt struct {
+	Ref   domain.Reference
+	Token domain.Token
+}
+
+// Form fields that problems may name.
+const (
+	FieldName     = "name"
+	FieldEmail    = "email"
+	FieldMessage  = "message"
+	FieldCategory = "category"
+)
+
+// swearBlocked is what a reporter reads when the form blocks swearing. It
+// must never make a child feel they did wrong by quoting what was said.
+const swearBlocked = "Our filter stopped some words in your message. Please send it again without them – you can still tell us what happened, for example “they called me a rude name”."
+
+// idAttempts bounds the redraws when a new reference is taken.
+const idAttempts = 3
+
+// SubmitReport checks a report and, in one transaction, stores the
+// interaction, its first message, the reporter's contact and meta data, and
+// the notifications to send. Problems with the input come back as
+// domain.Problems (KindInvalid) and change nothing.
+func (s *Service) SubmitReport(ctx context.Context, in SubmitReport) (rc Receipt, err error) {
+	defer domain.Wrap(&err, "app.SubmitReport")
+	var problems domain.Problems
+	body, err := domain.CheckMessage(in.Body)
+	problems.Add(FieldMessage, err)
+	_, err = domain.CheckReporterName(in.Name)
+	problems.Add(FieldName, err)
+	email := strings.TrimSpace(in.Email)
+	if email != "" {
+		email, err = domain.ParseEmail(email)
+		problems.Add(FieldEmail, err)
+	}
+	// Where the reporter is, asked before the transaction: it may be slow.
+	meta := s.meta(in.IP)
+	for attempt := 1; ; attempt++ {
+		rc, err = s.submit(ctx, in, body, email, meta, problems)
+		if domain.KindOf(err) != domain.KindConflict || attempt == idAttempts {
+			return rc, err
+		}
+	}
+}
+
+func (s *Service) submit(ctx context.Context, in SubmitReport, body, email string, meta domain.Meta, problems domain.Problems) (rc Receipt, err error) {
+	now := s.now()
+	ids, err := s.newInteractionIDs()
+	if err != nil {
+		return rc, err
+	}
+	err = s.store.InTx(ctx, func(tx ports.Tx) error {
+		rf, err := loadReportForm(ctx, tx, in.FormCode)
+		if err != nil {
+			return err
+		}
+		if !rf.Accepting {
+			return ErrNotAccepting
+		}
+		inbox, err := chooseInbox(rf.Inboxes, in.InboxID)
+		problems.Add(FieldCategory, err)
+		flagged, err := s.checkSwearing(ctx, tx, rf.Form, body)
+		problems.Add(FieldMessage, err)
+		if err := problems.Invalid(); err != nil {
+			return err
+		}
+		blocked, err := tx.Blocks().Blocked(ctx, domain.Sender{Email: email, IP: meta.IP}, now)
+		if err != nil {
+			return err
+		}
+		if blocked {
+			return ErrRefused
+		}
+		ia, msg, token, err := domain.OpenInteraction(ids, domain.NewReport{
+			Form: rf.Form, Inbox: inbox, Channel: domain.ChannelWeb, Name: in.Name, Body: body,
+		}, now)
+		if err != nil {
+			return err
+		}
+		ia.Flagged = flagged
+		if err := tx.Interactions().Create(ctx, ia, token, domain.Contact{Email: email}); err != nil {
+			return err
+		}
+		if err := tx.Messages().Add(ctx, msg, meta); err != nil {
+			return err
+		}
+		if err := s.alertStaff(ctx, tx, ia, rf.Form, inbox, false, now); err != nil {
+			return err
+		}
+		if email != "" {
+			id, err := domain.NewDeliveryID(s.random)
+			if err != nil {
+				return err
+			}
+			link := domain.ReporterLink(id, ia, email, s.ConversationURL(token), rf.Form.Language, now)
+			if err := tx.Outbox().Enqueue(ctx, link); err != nil {
+				return err
+			}
+		}
+		rc = Receipt{Ref: ia.Ref, Token: token}
+		return nil
+	})
+	return rc, err
+}
+
+// ConversationURL is a reporter's secret link.
+func (s *Service) ConversationURL(token domain.Token) string { return s.Link("t", string(token)) }
+
+// chooseInbox finds the category the reporter picked among the form's
+// inboxes; with one inbox the choice may be left out.
+func chooseInbox(inboxes []*domain.Inbox, id string) (*domain.Inbox, error) {
+	if id == "" && len(inboxes) == 1 {
+		return inboxes[0], nil
+	}
+	for _, ib := range inboxes {
+		if string(ib.ID) == id {
+			return ib, nil
+		}
+	}
+	return nil, domain.Errorf(domain.KindInvalid, "Please choose what your report is about.")
+}
+
+// checkSwearing applies the form's policy: it reports whether to flag the
+// message, or refuses it when the form blocks swearing.
+func (s *Service) checkSwearing(ctx context.Context, tx ports.Tx, form *domain.Form, body string) (flagged bool, err error) {
+	if form.SwearPolicy == domain.SwearOff || s.swearing == nil || body == "" {
+		return false, nil
+	}
+	org, err := tx.Organisations().Get(ctx, form.OrgID)
+	if err != nil {
+		return false, err
+	}
+	if !s.swearing.ContainsSwearing(body, org.SwearWords) {
+		return false, nil
+	}
+	if form.SwearPolicy == domain.SwearBlock {
+		return false, domain.Errorf(domain.KindInvalid, swearBlocked)
+	}
+	return true, nil
+}
+
+// alertStaff queues a notification for the inbox's addresses and its
+// assigned staff: a link to the interaction, never its content.
+func (s *Service) alertStaff(ctx context.Context, tx ports.Tx, ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, reply bool, now time.Time) error {
+	staff, err := tx.Staff().List(ctx, ports.StaffFilter{InboxID: &inbox.ID})
+	if err != nil {
+		return err
+	}
+	recipients := append([]string{}, inbox.Notify...)
+	for _, m := range staff {
+		recipients = append(recipients, m.Email)
+	}
+	alerts, err := domain.StaffAlerts(func() (domain.DeliveryID, error) { return domain.NewDeliveryID(s.random) },
+		ia, form, inbox, recipients, s.Link("staff", "interactions", string(ia.Ref)), reply, now)
+	if err != nil {
+		return err
+	}
+	return tx.Outbox().Enqueue(ctx, alerts...)
+}
+
+// meta describes where a message came from.
+func (s *Service) meta(ip netip.Addr) domain.Meta {
+	if !ip.IsValid() {
+		return domain.Meta{}
+	}
+	ip = ip.Unmap()
+	var place domain.Place
+	if s.locator != nil {
+		place = s.locator.Locate(ip)
+	}
+	return domain.Meta{IP: ip.String(), Location: place.Location(), Network: place.Network}
+}
+
+// newInteractionIDs draws everything a new interaction needs.
+func (s *Service) newInteractionIDs() (ids domain.IDs, err error) {
+	if ids.Interaction, err = domain.NewInteractionID(s.random); err != nil {
+		return ids, err
+	}
+	if ids.Message, err = domain.NewMessageID(s.random); err != nil {
+		return ids, err
+	}
+	if ids.Ref, err = domain.NewReference(s.random); err != nil {
+		return ids, err
+	}
+	ids.Token, err = domain.NewToken(s.random)
+	return ids, err
+}
+

@@ -221,4 +221,3 @@ func (s *Service) newInteractionIDs() (ids domain.IDs, err error) {
 	ids.Token, err = domain.NewToken(s.random)
 	return ids, err
 }
-

@@ -1,8 +1,8 @@
 package http
 
 import (
-	"net/netip"
 	nethttp "net/http"
+	"net/netip"
 	"strings"
 )
 

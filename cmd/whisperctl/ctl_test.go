@@ -111,6 +111,7 @@ func TestOperatorSetsUpASchool(t *testing.T) {
 		assert.Equal(t, "https://whisper.example.org/r/OAK1", form.URL)
 		assert.Contains(t, formJSON, "inbox_id", "snake_case keys")
 		assert.Regexp(t, `^inb_`, formJSON["inbox_id"])
+		assert.Contains(t, formJSON["snippet"], `<a href="https://whisper.example.org/r/OAK1"`)
 
 		var inbox struct {
 			ID       string

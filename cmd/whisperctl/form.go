@@ -19,6 +19,8 @@ type formJSON struct {
 	Code    string `json:"code"`
 	URL     string `json:"url"`
 	InboxID string `json:"inbox_id"`
+	// Snippet is the HTML link a school pastes into its own website.
+	Snippet string `json:"snippet"`
 }
 
 // inboxJSON is a new inbox as whisperctl prints it.
@@ -62,9 +64,10 @@ func (c *ctl) formCommand() *cli.Command {
 					f := out.Form
 					return c.print(cctx, formJSON{
 						ID: string(f.ID), OrgID: string(f.OrgID), Name: f.Name, Code: string(f.Code), URL: out.URL, InboxID: string(out.Inbox.ID),
+						Snippet: svc.FormSnippet(f),
 					}, func(w io.Writer) {
-						fmt.Fprintf(w, "Created form %s (%s).\n  Code:  %s (texts start with it)\n  URL:   %s\n  Inbox: %s (%s)\n",
-							f.ID, f.Name, f.Code, out.URL, out.Inbox.ID, out.Inbox.Name)
+						fmt.Fprintf(w, "Created form %s (%s).\n  Code:  %s (texts start with it)\n  URL:   %s\n  Inbox: %s (%s)\nFor the school's website:\n  %s\n",
+							f.ID, f.Name, f.Code, out.URL, out.Inbox.ID, out.Inbox.Name, svc.FormSnippet(f))
 					})
 				},
 			}, 0),

@@ -1,0 +1,195 @@
+package app_test
+
+import (
+	"crypto/rand"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// school is an organisation with a form whose inbox notifies an address
+// and has one assigned staff member.
+type school struct {
+	harness
+	form  *domain.Form
+	inbox *domain.Inbox
+	staff *domain.Staff
+}
+
+func newSchool(t *testing.T) school {
+	t.Helper()
+	h := newHarness(t)
+	org := h.org(t)
+	fc, err := h.svc.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Oakfield Primary", Code: "OAK"})
+	require.NoError(t, err)
+	require.NoError(t, h.store.InTx(ctx, func(tx ports.Tx) error {
+		fc.Inbox.Notify = []string{"dsl@oakfield.example", "alex@oakfield.example"}
+		return tx.Inboxes().Update(ctx, fc.Inbox)
+	}))
+	sc, err := h.svc.CreateStaff(ctx, app.CreateStaff{OrgID: org.ID, Email: "alex@oakfield.example", FirstName: "Alex", InboxIDs: []domain.InboxID{fc.Inbox.ID}})
+	require.NoError(t, err)
+	return school{harness: h, form: fc.Form, inbox: fc.Inbox, staff: sc.Staff}
+}
+
+func (s school) deliveries(t *testing.T, ref domain.Reference) []*domain.Delivery {
+	t.Helper()
+	var out []*domain.Delivery
+	require.NoError(t, s.store.View(ctx, func(tx ports.Tx) error {
+		ia, err := tx.Interactions().GetByRef(ctx, ref)
+		if err != nil {
+			return err
+		}
+		out, err = tx.Outbox().List(ctx, ports.OutboxFilter{InteractionID: &ia.ID})
+		return err
+	}))
+	return out
+}
+
+const (
+	secretBody = "Jamie in 8C pushed me down the stairs"
+	secretName = "Robin Example"
+	secretMail = "robin.example@example.org"
+)
+
+func TestReportQueuesNotificationsThatRevealNothing(t *testing.T) {
+	s := newSchool(t)
+	rc, err := s.svc.SubmitReport(ctx, app.SubmitReport{
+		FormCode: "oak", Name: secretName, Email: secretMail, Body: secretBody, IP: netip.MustParseAddr("203.0.113.5"),
+	})
+	require.NoError(t, err)
+
+	all := s.deliveries(t, rc.Ref)
+	var alerts []*domain.Delivery
+	var links []*domain.Delivery
+	for _, d := range all {
+		switch d.Kind {
+		case domain.DeliveryStaffNewReport:
+			alerts = append(alerts, d)
+		case domain.DeliveryReporterLink:
+			links = append(links, d)
+		default:
+			t.Errorf("unexpected delivery %s", d.Kind)
+		}
+	}
+	var to []string
+	for _, a := range alerts {
+		to = append(to, a.To)
+		assert.Equal(t, "https://whisper.example.org/staff/interactions/"+string(rc.Ref), a.Link, "a link to the portal")
+		for _, field := range []string{a.Subject, a.Link, a.To} {
+			for _, secret := range []string{secretBody, "Jamie", secretName, secretMail, "203.0.113.5", string(rc.Token)} {
+				assert.NotContains(t, field, secret, "a staff alert must not carry personal data")
+			}
+		}
+		assert.Equal(t, domain.DeliveryEmail, a.Channel)
+		assert.Equal(t, domain.DeliveryPending, a.Status)
+	}
+	assert.ElementsMatch(t, []string{"dsl@oakfield.example", "alex@oakfield.example"}, to,
+		"the inbox's addresses and its staff, each once")
+
+	require.Len(t, links, 1)
+	assert.Equal(t, secretMail, links[0].To)
+	assert.Equal(t, "https://whisper.example.org/t/"+string(rc.Token), links[0].Link, "the reporter's message carries their link")
+	assert.NotContains(t, links[0].Subject, secretBody)
+	assert.NotContains(t, links[0].Subject, secretName)
+}
+
+func TestReportWithoutEmailQueuesNoReporterMessage(t *testing.T) {
+	s := newSchool(t)
+	rc, err := s.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "hello"})
+	require.NoError(t, err)
+	for _, d := range s.deliveries(t, rc.Ref) {
+		assert.NotEqual(t, domain.DeliveryReporterLink, d.Kind)
+	}
+}
+
+func TestInvalidReportsListEveryProblemAndStoreNothing(t *testing.T) {
+	s := newSchool(t)
+	_, err := s.svc.SubmitReport(ctx, app.SubmitReport{
+		FormCode: "OAK", Body: " ", Email: "robin@", Name: strings.Repeat("x", 101),
+	})
+	require.Equal(t, domain.KindInvalid, domain.KindOf(err))
+	problems := domain.ProblemsOf(err)
+	assert.NotEmpty(t, problems.Of(app.FieldMessage))
+	assert.NotEmpty(t, problems.Of(app.FieldEmail))
+	assert.NotEmpty(t, problems.Of(app.FieldName))
+	for _, p := range problems {
+		assert.NotContains(t, p.Safe, "robin@", "errors never repeat what was typed")
+	}
+	var list []*domain.Interaction
+	require.NoError(t, s.store.View(ctx, func(tx ports.Tx) (err error) {
+		list, err = tx.Interactions().List(ctx, ports.InteractionFilter{})
+		return err
+	}))
+	assert.Empty(t, list)
+
+	_, err = s.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "NOPE", Body: "hello"})
+	assert.Equal(t, domain.KindNotFound, domain.KindOf(err))
+}
+
+func TestReporterReplyReopensAndAlerts(t *testing.T) {
+	s := newSchool(t)
+	rc, err := s.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "first"})
+	require.NoError(t, err)
+
+	// Staff close it, and answer.
+	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error {
+		ia, err := tx.Interactions().GetByRef(ctx, rc.Ref)
+		if err != nil {
+			return err
+		}
+		id, _ := domain.NewMessageID(rand.Reader)
+		if err := tx.Messages().Add(ctx, &domain.Message{ID: id, InteractionID: ia.ID, Author: domain.AuthorStaff, StaffID: s.staff.ID,
+			Body: "Thank you for telling us.", CreatedAt: s.clock.t.Add(time.Minute)}, domain.Meta{}); err != nil {
+			return err
+		}
+		ia.Close(s.clock.t.Add(2 * time.Minute))
+		return tx.Interactions().Update(ctx, ia)
+	}))
+
+	s.clock.t = s.clock.t.Add(time.Hour)
+	require.NoError(t, s.svc.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "It happened again"}))
+
+	c, err := s.svc.Conversation(ctx, string(rc.Token))
+	require.NoError(t, err)
+	assert.Equal(t, domain.StatusOpen, c.Status, "a reply reopens the conversation")
+	require.Len(t, c.Messages, 3)
+	assert.True(t, c.Messages[0].FromReporter)
+	assert.False(t, c.Messages[1].FromReporter)
+	assert.Equal(t, "Alex", c.Messages[1].StaffName, "staff appear by first name")
+	assert.Equal(t, "It happened again", c.Messages[2].Body)
+
+	replies := 0
+	for _, d := range s.deliveries(t, rc.Ref) {
+		if d.Kind == domain.DeliveryStaffReply {
+			replies++
+			assert.NotContains(t, d.Subject, "happened")
+		}
+	}
+	assert.Equal(t, 2, replies, "both of the inbox's people hear of the reply")
+}
+
+func TestConversationMissesAreAlike(t *testing.T) {
+	s := newSchool(t)
+	for _, token := range []string{"", "short", strings.Repeat("A", 43), "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"} {
+		_, err := s.svc.Conversation(ctx, token)
+		assert.Equal(t, domain.KindNotFound, domain.KindOf(err), token)
+		assert.Equal(t, "no such conversation", domain.SafeMessage(err))
+		err = s.svc.ReporterReply(ctx, app.ReporterReply{Token: token, Body: "hi"})
+		assert.Equal(t, domain.KindNotFound, domain.KindOf(err), token)
+	}
+}
+
+func TestFormSnippet(t *testing.T) {
+	s := newSchool(t)
+	s.form.Name = `Oak & "Ash" <School>`
+	snippet := s.svc.FormSnippet(s.form)
+	assert.Equal(t, `<a href="https://whisper.example.org/r/OAK" rel="noopener">Report a worry to Oak &amp; &#34;Ash&#34; &lt;School&gt; – you can stay anonymous</a>`, snippet)
+}

@@ -23,6 +23,9 @@ type Delivery struct {
 	// Link is the one link the message carries. A reporter's is their
 	// conversation link, as secret as the token in it: sealed at rest.
 	Link string
+	// Body is the text of an SMS reply from staff; other kinds are written
+	// from their kind, link and subject when sent. Sensitive: sealed.
+	Body string
 	// Subject names what the message is about without saying anything
 	// personal, e.g. the form and inbox of a staff alert.
 	Subject  string
@@ -61,6 +64,13 @@ const (
 	DeliveryStaffReply DeliveryKind = "staff_reply"
 	// DeliveryReporterLink gives a reporter their conversation link.
 	DeliveryReporterLink DeliveryKind = "reporter_link"
+	// DeliveryReporterReply tells a reporter by email that the school
+	// replied, with their link and nothing else.
+	DeliveryReporterReply DeliveryKind = "reporter_reply"
+	// DeliveryReporterSMS carries a staff reply to a texter by SMS.
+	DeliveryReporterSMS DeliveryKind = "reporter_sms"
+	// DeliveryStaffInvite gives a new staff member their set-password link.
+	DeliveryStaffInvite DeliveryKind = "staff_invite"
 )
 
 // DeliveryChannel is how a delivery travels.

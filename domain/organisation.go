@@ -19,7 +19,10 @@ type Organisation struct {
 	// SwearWords are the organisation's own additions to the swear-word
 	// filter, e.g. local slang.
 	SwearWords []string
-	CreatedAt  time.Time
+	// RequireTOTP makes every staff member sign in with an authenticator
+	// code as well as a password.
+	RequireTOTP bool
+	CreatedAt   time.Time
 }
 
 // OrgStatus is where an organisation stands with the service.

@@ -19,7 +19,26 @@ type Staff struct {
 	InboxIDs  []InboxID
 	// PasswordHash is a PHC-format hash, empty until a password is set.
 	PasswordHash string
+	// TOTPSecret is the base32 secret of the staff member's authenticator,
+	// set when enrolment starts; TOTPEnabled once a code has confirmed it.
+	// Sensitive: sealed at rest.
+	TOTPSecret  string
+	TOTPEnabled bool
+	// TOTPLastStep is the time step of the last code accepted, so that no
+	// code is accepted twice.
+	TOTPLastStep int64
 	CreatedAt    time.Time
+	// RemovedAt is set when the account is removed; it can no longer sign
+	// in, but the messages it wrote keep its name.
+	RemovedAt *time.Time
+}
+
+// FullName is how colleagues see a staff member.
+func (s *Staff) FullName() string {
+	if s.LastName == "" {
+		return s.FirstName
+	}
+	return s.FirstName + " " + s.LastName
 }
 
 // Role is what a staff member may do.
@@ -94,7 +113,11 @@ type PasswordLink struct {
 	StaffID   StaffID
 	ExpiresAt time.Time
 	CreatedAt time.Time
+	UsedAt    *time.Time
 }
+
+// Usable says whether the link may still set a password at now.
+func (l *PasswordLink) Usable(now time.Time) bool { return l.UsedAt == nil && now.Before(l.ExpiresAt) }
 
 // PasswordLinkLifetime is how long a set-password link works.
 const PasswordLinkLifetime = 24 * time.Hour

@@ -36,6 +36,9 @@ type Tx interface {
 	Messages() MessageRepo
 	Outbox() OutboxRepo
 	Blocks() BlockRepo
+	Cases() CaseRepo
+	Sessions() SessionRepo
+	SignInFailures() SignInFailureRepo
 }
 
 // OrganisationRepo keeps organisations.
@@ -106,13 +109,29 @@ type StaffRepo interface {
 	Update(ctx context.Context, s *domain.Staff) error
 	// AddPasswordLink keeps the hash of a one-time set-password link.
 	AddPasswordLink(ctx context.Context, link *domain.PasswordLink) error
+	// GetPasswordLink returns the link whose token has that hash, used or
+	// not, or KindNotFound.
+	GetPasswordLink(ctx context.Context, tokenHash string) (*domain.PasswordLink, error)
+	// UsePasswordLink marks the link used at now. It returns KindConflict
+	// when the link was already used, so that two tabs cannot both use it.
+	UsePasswordLink(ctx context.Context, tokenHash string, now time.Time) error
+	// SetRecoveryCodes replaces the staff member's recovery codes with
+	// these hashes.
+	SetRecoveryCodes(ctx context.Context, id domain.StaffID, hashes []string) error
+	// UseRecoveryCode spends the unused recovery code with that hash and
+	// reports whether there was one.
+	UseRecoveryCode(ctx context.Context, id domain.StaffID, hash string, now time.Time) (bool, error)
+	// RecoveryCodesLeft counts the staff member's unused recovery codes.
+	RecoveryCodesLeft(ctx context.Context, id domain.StaffID) (int, error)
 }
 
-// StaffFilter narrows a list of staff; nil fields do not narrow.
+// StaffFilter narrows a list of staff; nil fields do not narrow. Removed
+// accounts are left out unless asked for.
 type StaffFilter struct {
 	OrgID *domain.OrgID
 	// InboxID keeps the staff assigned to that inbox.
-	InboxID *domain.InboxID
+	InboxID        *domain.InboxID
+	IncludeRemoved bool
 }
 
 // InteractionRepo keeps interactions and the contact data of their
@@ -177,4 +196,64 @@ type BlockRepo interface {
 	// Blocked reports whether any of the sender's email, phone or IP is
 	// under a block that has not expired at now.
 	Blocked(ctx context.Context, s domain.Sender, now time.Time) (bool, error)
+}
+
+// CaseRepo is the staff's only window on interactions. Every method is
+// bounded by the viewer's organisation and inboxes and answers KindNotFound
+// for anything outside them, exactly as for what does not exist. It reads
+// no channel, contact or meta data, and its types have no field to hold
+// them. Erased interactions are not cases.
+type CaseRepo interface {
+	// List returns the viewer's cases that match f, most recent activity
+	// first.
+	List(ctx context.Context, v domain.Viewer, f CaseFilter) ([]*domain.Case, error)
+	// Count counts the viewer's cases that match f, ignoring its paging.
+	Count(ctx context.Context, v domain.Viewer, f CaseFilter) (int, error)
+	// Get returns one case by reference, or KindNotFound.
+	Get(ctx context.Context, v domain.Viewer, ref domain.Reference) (*domain.Case, error)
+	// Messages returns a case's conversation, oldest first.
+	Messages(ctx context.Context, v domain.Viewer, ref domain.Reference) ([]*domain.CaseMessage, error)
+	// MarkRead records that the viewer has seen the case as it is at now.
+	MarkRead(ctx context.Context, v domain.Viewer, id domain.InteractionID, now time.Time) error
+	// Stats counts the viewer's interactions, erased ones included, by
+	// month of arrival and inbox, for those that arrived in [from, to).
+	Stats(ctx context.Context, v domain.Viewer, from, to time.Time) ([]domain.CaseCount, error)
+}
+
+// CaseFilter narrows a list of cases; nil fields do not narrow.
+type CaseFilter struct {
+	Status  *domain.Status
+	InboxID *domain.InboxID
+	// From and To bound when the case arrived: From <= created < To.
+	From, To *time.Time
+	// Limit and Offset page through the list; a zero Limit is no limit.
+	Limit, Offset int
+}
+
+// SessionRepo keeps staff sessions, so that every whisperd instance knows
+// them.
+type SessionRepo interface {
+	// Create adds s.
+	Create(ctx context.Context, s *domain.Session) error
+	// Get returns the session with that hash, or KindNotFound.
+	Get(ctx context.Context, idHash string) (*domain.Session, error)
+	// Touch records use of the session at now.
+	Touch(ctx context.Context, idHash string, now time.Time) error
+	// Delete ends one session; ending one that does not exist is no error.
+	Delete(ctx context.Context, idHash string) error
+	// DeleteForStaff ends every session of a staff member.
+	DeleteForStaff(ctx context.Context, id domain.StaffID) error
+}
+
+// SignInFailureRepo counts failed sign-ins per account and per address, so
+// that guessing slows down on every instance alike. Keys are kept only as
+// blind indexes.
+type SignInFailureRepo interface {
+	// Get returns how many sign-ins failed in a row for key and when the
+	// last did; zero when none.
+	Get(ctx context.Context, key string) (failures int, last time.Time, err error)
+	// Add counts one more failure for key at now.
+	Add(ctx context.Context, key string, now time.Time) error
+	// Clear forgets key's failures.
+	Clear(ctx context.Context, key string) error
 }

@@ -18,20 +18,21 @@ type orgRow struct {
 	RetentionMonths int        `bun:"retention_months"`
 	TrialEndsAt     *time.Time `bun:"trial_ends_at"`
 	SwearWords      jsonList   `bun:"swear_words"`
+	RequireTOTP     bool       `bun:"require_totp"`
 	CreatedAt       time.Time  `bun:"created_at"`
 }
 
 func orgToRow(o *domain.Organisation) *orgRow {
 	return &orgRow{
 		ID: string(o.ID), Name: o.Name, Status: string(o.Status), RetentionMonths: int(o.Retention),
-		TrialEndsAt: o.TrialEndsAt, SwearWords: jsonList(o.SwearWords), CreatedAt: o.CreatedAt,
+		TrialEndsAt: o.TrialEndsAt, SwearWords: jsonList(o.SwearWords), RequireTOTP: o.RequireTOTP, CreatedAt: o.CreatedAt,
 	}
 }
 
 func (r *orgRow) domain() *domain.Organisation {
 	return &domain.Organisation{
 		ID: domain.OrgID(r.ID), Name: r.Name, Status: domain.OrgStatus(r.Status),
-		Retention: domain.Retention(r.RetentionMonths), TrialEndsAt: utcPtr(r.TrialEndsAt), SwearWords: []string(r.SwearWords), CreatedAt: r.CreatedAt.UTC(),
+		Retention: domain.Retention(r.RetentionMonths), TrialEndsAt: utcPtr(r.TrialEndsAt), SwearWords: []string(r.SwearWords), RequireTOTP: r.RequireTOTP, CreatedAt: r.CreatedAt.UTC(),
 	}
 }
 
@@ -64,6 +65,6 @@ func (o organisations) List(ctx context.Context) ([]*domain.Organisation, error)
 
 func (o organisations) Update(ctx context.Context, org *domain.Organisation) error {
 	res, err := o.db.NewUpdate().Model(orgToRow(org)).
-		Column("name", "status", "retention_months", "trial_ends_at", "swear_words").WherePK().Exec(ctx)
+		Column("name", "status", "retention_months", "trial_ends_at", "swear_words", "require_totp").WherePK().Exec(ctx)
 	return mustAffect(res, err, "organisation")
 }

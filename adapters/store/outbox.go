@@ -18,6 +18,7 @@ type deliveryRow struct {
 	Channel       string     `bun:"channel"`
 	ToSealed      []byte     `bun:"to_sealed"`
 	LinkSealed    []byte     `bun:"link_sealed"`
+	BodySealed    []byte     `bun:"body_sealed"`
 	Subject       string     `bun:"subject"`
 	Language      string     `bun:"language"`
 	OrgID         string     `bun:"org_id"`
@@ -37,6 +38,7 @@ func (o outbox) toRow(d *domain.Delivery) *deliveryRow {
 		ID: id, Kind: string(d.Kind), Channel: string(d.Channel),
 		ToSealed:   o.keys.Seal(d.To, aad("outbox.to", id)),
 		LinkSealed: o.keys.Seal(d.Link, aad("outbox.link", id)),
+		BodySealed: o.keys.Seal(d.Body, aad("outbox.body", id)),
 		Subject:    d.Subject, Language: string(d.Language), OrgID: string(d.OrgID),
 		Status: string(d.Status), Attempts: d.Attempts, NextAttemptAt: d.NextAttemptAt, CreatedAt: d.CreatedAt, SentAt: d.SentAt,
 	}
@@ -60,6 +62,7 @@ func (o outbox) fromRow(r *deliveryRow) (*domain.Delivery, error) {
 	if err := openFields(o.keys, r.ID,
 		sealedField{&d.To, r.ToSealed, "outbox.to"},
 		sealedField{&d.Link, r.LinkSealed, "outbox.link"},
+		sealedField{&d.Body, r.BodySealed, "outbox.body"},
 	); err != nil {
 		return nil, err
 	}

@@ -20,9 +20,13 @@ type staffRow struct {
 	EmailIndex      string    `bun:"email_index"`
 	FirstNameSealed []byte    `bun:"first_name_sealed"`
 	LastNameSealed  []byte    `bun:"last_name_sealed"`
-	Role            string    `bun:"role"`
-	PasswordHash    string    `bun:"password_hash"`
-	CreatedAt       time.Time `bun:"created_at"`
+	Role            string     `bun:"role"`
+	PasswordHash    string     `bun:"password_hash"`
+	TOTPSecretSealed []byte     `bun:"totp_secret_sealed"`
+	TOTPEnabled     bool       `bun:"totp_enabled"`
+	TOTPLastStep    int64      `bun:"totp_last_step"`
+	CreatedAt       time.Time  `bun:"created_at"`
+	RemovedAt       *time.Time `bun:"removed_at"`
 }
 
 type staffInboxRow struct {
@@ -51,25 +55,36 @@ func staffEmailIndex(keys *seal.Keyring, email string) string {
 type staffRepo struct{ *tx }
 
 func (s staffRepo) toRow(m *domain.Staff) *staffRow {
-	return &staffRow{
+	row := &staffRow{
 		ID: string(m.ID), OrgID: string(m.OrgID),
-		EmailSealed:     s.keys.Seal(m.Email, aad("staff.email", string(m.ID))),
-		EmailIndex:      staffEmailIndex(s.keys, m.Email),
-		FirstNameSealed: s.keys.Seal(m.FirstName, aad("staff.first_name", string(m.ID))),
-		LastNameSealed:  s.keys.Seal(m.LastName, aad("staff.last_name", string(m.ID))),
-		Role:            string(m.Role), PasswordHash: m.PasswordHash, CreatedAt: m.CreatedAt,
+		EmailSealed:      s.keys.Seal(m.Email, aad("staff.email", string(m.ID))),
+		EmailIndex:       staffEmailIndex(s.keys, m.Email),
+		FirstNameSealed:  s.keys.Seal(m.FirstName, aad("staff.first_name", string(m.ID))),
+		LastNameSealed:   s.keys.Seal(m.LastName, aad("staff.last_name", string(m.ID))),
+		Role:             string(m.Role), PasswordHash: m.PasswordHash,
+		TOTPSecretSealed: s.keys.Seal(m.TOTPSecret, aad("staff.totp_secret", string(m.ID))),
+		TOTPEnabled:      m.TOTPEnabled, TOTPLastStep: m.TOTPLastStep,
+		CreatedAt:        m.CreatedAt, RemovedAt: m.RemovedAt,
 	}
+	if m.RemovedAt != nil {
+		// A removed account frees its address for a new invitation; the
+		// index must stay unique, so it becomes a tombstone.
+		row.EmailIndex = "removed:" + row.ID
+	}
+	return row
 }
 
 func (s staffRepo) fromRow(r *staffRow) (*domain.Staff, error) {
 	m := &domain.Staff{
 		ID: domain.StaffID(r.ID), OrgID: domain.OrgID(r.OrgID), Role: domain.Role(r.Role),
-		PasswordHash: r.PasswordHash, CreatedAt: r.CreatedAt.UTC(),
+		PasswordHash: r.PasswordHash, TOTPEnabled: r.TOTPEnabled, TOTPLastStep: r.TOTPLastStep,
+		CreatedAt: r.CreatedAt.UTC(), RemovedAt: utcPtr(r.RemovedAt),
 	}
 	if err := openFields(s.keys, r.ID,
 		sealedField{&m.Email, r.EmailSealed, "staff.email"},
 		sealedField{&m.FirstName, r.FirstNameSealed, "staff.first_name"},
 		sealedField{&m.LastName, r.LastNameSealed, "staff.last_name"},
+		sealedField{&m.TOTPSecret, r.TOTPSecretSealed, "staff.totp_secret"},
 	); err != nil {
 		return nil, err
 	}
@@ -132,6 +147,9 @@ func (s staffRepo) List(ctx context.Context, filter ports.StaffFilter) ([]*domai
 	if filter.InboxID != nil {
 		q = q.Where("id IN (SELECT staff_id FROM staff_inboxes WHERE inbox_id = ?)", string(*filter.InboxID))
 	}
+	if !filter.IncludeRemoved {
+		q = q.Where("removed_at IS NULL")
+	}
 	if err := q.Scan(ctx); err != nil {
 		return nil, translate(err)
 	}
@@ -166,7 +184,8 @@ func (s staffRepo) withInboxes(ctx context.Context, rows []staffRow) ([]*domain.
 
 func (s staffRepo) Update(ctx context.Context, m *domain.Staff) error {
 	res, err := s.db.NewUpdate().Model(s.toRow(m)).
-		Column("email_sealed", "email_index", "first_name_sealed", "last_name_sealed", "role", "password_hash").
+		Column("email_sealed", "email_index", "first_name_sealed", "last_name_sealed", "role", "password_hash",
+			"totp_secret_sealed", "totp_enabled", "totp_last_step", "removed_at").
 		WherePK().Exec(ctx)
 	if err := mustAffect(res, err, "staff member"); err != nil {
 		return err
@@ -179,4 +198,66 @@ func (s staffRepo) AddPasswordLink(ctx context.Context, link *domain.PasswordLin
 		TokenHash: link.TokenHash, StaffID: string(link.StaffID), ExpiresAt: link.ExpiresAt, CreatedAt: link.CreatedAt,
 	}).Exec(ctx)
 	return translate(err)
+}
+
+func (s staffRepo) GetPasswordLink(ctx context.Context, tokenHash string) (*domain.PasswordLink, error) {
+	var row passwordLinkRow
+	if err := s.db.NewSelect().Model(&row).Where("token_hash = ?", tokenHash).Scan(ctx); err != nil {
+		return nil, notFound(err, "link")
+	}
+	return &domain.PasswordLink{
+		TokenHash: row.TokenHash, StaffID: domain.StaffID(row.StaffID),
+		ExpiresAt: row.ExpiresAt.UTC(), CreatedAt: row.CreatedAt.UTC(), UsedAt: utcPtr(row.UsedAt),
+	}, nil
+}
+
+func (s staffRepo) UsePasswordLink(ctx context.Context, tokenHash string, now time.Time) error {
+	res, err := s.db.NewUpdate().Model((*passwordLinkRow)(nil)).Set("used_at = ?", now).
+		Where("token_hash = ?", tokenHash).Where("used_at IS NULL").Exec(ctx)
+	if err := mustAffect(res, err, "link"); err != nil {
+		if domain.KindOf(err) == domain.KindNotFound {
+			return &domain.Error{Kind: domain.KindConflict, Safe: "this link has already been used", Err: err}
+		}
+		return err
+	}
+	return nil
+}
+
+type recoveryCodeRow struct {
+	bun.BaseModel `bun:"table:staff_recovery_codes"`
+
+	StaffID  string     `bun:"staff_id,pk"`
+	CodeHash string     `bun:"code_hash,pk"`
+	UsedAt   *time.Time `bun:"used_at"`
+}
+
+func (s staffRepo) SetRecoveryCodes(ctx context.Context, id domain.StaffID, hashes []string) error {
+	if _, err := s.db.NewDelete().Model((*recoveryCodeRow)(nil)).Where("staff_id = ?", string(id)).Exec(ctx); err != nil {
+		return translate(err)
+	}
+	if len(hashes) == 0 {
+		return nil
+	}
+	rows := make([]recoveryCodeRow, len(hashes))
+	for i, h := range hashes {
+		rows[i] = recoveryCodeRow{StaffID: string(id), CodeHash: h}
+	}
+	_, err := s.db.NewInsert().Model(&rows).Exec(ctx)
+	return translate(err)
+}
+
+func (s staffRepo) UseRecoveryCode(ctx context.Context, id domain.StaffID, hash string, now time.Time) (bool, error) {
+	res, err := s.db.NewUpdate().Model((*recoveryCodeRow)(nil)).Set("used_at = ?", now).
+		Where("staff_id = ?", string(id)).Where("code_hash = ?", hash).Where("used_at IS NULL").Exec(ctx)
+	if err != nil {
+		return false, translate(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, translate(err)
+}
+
+func (s staffRepo) RecoveryCodesLeft(ctx context.Context, id domain.StaffID) (int, error) {
+	n, err := s.db.NewSelect().Model((*recoveryCodeRow)(nil)).
+		Where("staff_id = ?", string(id)).Where("used_at IS NULL").Count(ctx)
+	return int(n), translate(err)
 }

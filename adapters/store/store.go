@@ -182,7 +182,7 @@ func (s *Store) run(ctx context.Context, opts *sql.TxOptions, fn func(tx ports.T
 				}
 			}()
 		}
-		return fn(&tx{db: btx, keys: s.keys})
+		return fn(&tx{db: btx, keys: s.keys, postgres: s.postgres})
 	})
 	return translate(err)
 }
@@ -202,15 +202,19 @@ func (s *Store) Close() error { return s.db.Close() }
 
 // tx is one transaction and the repositories over it.
 type tx struct {
-	db   bun.IDB
-	keys *seal.Keyring
+	db       bun.IDB
+	keys     *seal.Keyring
+	postgres bool
 }
 
-func (t *tx) Organisations() ports.OrganisationRepo { return organisations{t} }
-func (t *tx) Forms() ports.FormRepo                 { return forms{t} }
-func (t *tx) Inboxes() ports.InboxRepo              { return inboxes{t} }
-func (t *tx) Staff() ports.StaffRepo                { return staffRepo{t} }
-func (t *tx) Interactions() ports.InteractionRepo   { return interactions{t} }
-func (t *tx) Messages() ports.MessageRepo           { return messages{t} }
-func (t *tx) Outbox() ports.OutboxRepo              { return outbox{t} }
-func (t *tx) Blocks() ports.BlockRepo               { return blocks{t} }
+func (t *tx) Organisations() ports.OrganisationRepo   { return organisations{t} }
+func (t *tx) Forms() ports.FormRepo                   { return forms{t} }
+func (t *tx) Inboxes() ports.InboxRepo                { return inboxes{t} }
+func (t *tx) Staff() ports.StaffRepo                  { return staffRepo{t} }
+func (t *tx) Interactions() ports.InteractionRepo     { return interactions{t} }
+func (t *tx) Messages() ports.MessageRepo             { return messages{t} }
+func (t *tx) Outbox() ports.OutboxRepo                { return outbox{t} }
+func (t *tx) Blocks() ports.BlockRepo                 { return blocks{t} }
+func (t *tx) Cases() ports.CaseRepo                   { return cases{t} }
+func (t *tx) Sessions() ports.SessionRepo             { return sessions{t} }
+func (t *tx) SignInFailures() ports.SignInFailureRepo { return signInFailures{t} }

@@ -38,6 +38,9 @@ func Run(t *testing.T, open func(t *testing.T) ports.Store) {
 		"BlocksMatchAndExpire":      testBlocks,
 		"StaffOfAnInbox":            testStaffOfInbox,
 	}
+	for name, fn := range portalTests {
+		tests[name] = fn
+	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

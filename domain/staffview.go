@@ -1,0 +1,102 @@
+package domain
+
+import "time"
+
+// Viewer is a signed-in staff member as the staff views see them: who they
+// are, and which interactions they may see. Staff see the inboxes they are
+// assigned to; admins see every inbox of their organisation.
+type Viewer struct {
+	StaffID StaffID
+	OrgID   OrgID
+	// InboxIDs, when not nil, keeps only those inboxes; nil is every inbox
+	// of the organisation. A staff member with no assignment has an empty,
+	// non-nil list and sees nothing.
+	InboxIDs []InboxID
+}
+
+// ViewerOf returns what s may see.
+func ViewerOf(s *Staff) Viewer {
+	v := Viewer{StaffID: s.ID, OrgID: s.OrgID}
+	if s.Role != RoleAdmin {
+		v.InboxIDs = append([]InboxID{}, s.InboxIDs...)
+	}
+	return v
+}
+
+// Case is an interaction as staff see it. It has no field for the channel,
+// the reporter's contact data or any meta data, so no staff page, export
+// or email built from it can show them: the school must not learn how, or
+// from where, a report was sent.
+type Case struct {
+	ID        InteractionID
+	Ref       Reference
+	FormID    FormID
+	FormName  string
+	InboxID   InboxID
+	InboxName string
+	Status    Status
+	// ReporterName is what the reporter chose to give; empty is anonymous.
+	ReporterName   string
+	Flagged        bool
+	CreatedAt      time.Time
+	LastActivityAt time.Time
+	ClosedAt       *time.Time
+	// Unread is set when there is activity the viewer has not seen.
+	Unread bool
+}
+
+// AnonymousName is how staff see a reporter who gave no name.
+const AnonymousName = "[Anonymous]"
+
+// DisplayName is the reporter's name, or [Anonymous].
+func (c *Case) DisplayName() string {
+	if c.ReporterName == "" {
+		return AnonymousName
+	}
+	return c.ReporterName
+}
+
+// CaseMessage is one turn of a conversation as staff see it.
+type CaseMessage struct {
+	ID           MessageID
+	FromReporter bool
+	// StaffName is the colleague who wrote it, in full.
+	StaffName string
+	Body      string
+	CreatedAt time.Time
+}
+
+// CaseCount is one cell of the anonymised statistics: how many
+// interactions one inbox received in one month. It is never split by
+// channel.
+type CaseCount struct {
+	Month     string // "2026-10"
+	InboxID   InboxID
+	InboxName string
+	Count     int
+}
+
+// SmallCount is the smallest count statistics show as a number; below it
+// a cell reads "<5", so that a single report cannot be singled out.
+const SmallCount = 5
+
+// Session is a signed-in staff member's session. Only the hash of its
+// secret is kept.
+type Session struct {
+	IDHash     string
+	StaffID    StaffID
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+}
+
+// Session lifetimes: idle sessions end after half an hour; none lasts more
+// than a working day.
+const (
+	SessionIdle     = 30 * time.Minute
+	SessionAbsolute = 12 * time.Hour
+)
+
+// Live says whether the session may still be used at now.
+func (s *Session) Live(now time.Time) bool {
+	return now.Sub(s.LastSeenAt) < SessionIdle && now.Sub(s.CreatedAt) < SessionAbsolute
+}

@@ -14,19 +14,19 @@ import (
 type staffRow struct {
 	bun.BaseModel `bun:"table:staff"`
 
-	ID              string    `bun:"id,pk"`
-	OrgID           string    `bun:"org_id"`
-	EmailSealed     []byte    `bun:"email_sealed"`
-	EmailIndex      string    `bun:"email_index"`
-	FirstNameSealed []byte    `bun:"first_name_sealed"`
-	LastNameSealed  []byte    `bun:"last_name_sealed"`
-	Role            string     `bun:"role"`
-	PasswordHash    string     `bun:"password_hash"`
+	ID               string     `bun:"id,pk"`
+	OrgID            string     `bun:"org_id"`
+	EmailSealed      []byte     `bun:"email_sealed"`
+	EmailIndex       string     `bun:"email_index"`
+	FirstNameSealed  []byte     `bun:"first_name_sealed"`
+	LastNameSealed   []byte     `bun:"last_name_sealed"`
+	Role             string     `bun:"role"`
+	PasswordHash     string     `bun:"password_hash"`
 	TOTPSecretSealed []byte     `bun:"totp_secret_sealed"`
-	TOTPEnabled     bool       `bun:"totp_enabled"`
-	TOTPLastStep    int64      `bun:"totp_last_step"`
-	CreatedAt       time.Time  `bun:"created_at"`
-	RemovedAt       *time.Time `bun:"removed_at"`
+	TOTPEnabled      bool       `bun:"totp_enabled"`
+	TOTPLastStep     int64      `bun:"totp_last_step"`
+	CreatedAt        time.Time  `bun:"created_at"`
+	RemovedAt        *time.Time `bun:"removed_at"`
 }
 
 type staffInboxRow struct {
@@ -57,14 +57,14 @@ type staffRepo struct{ *tx }
 func (s staffRepo) toRow(m *domain.Staff) *staffRow {
 	row := &staffRow{
 		ID: string(m.ID), OrgID: string(m.OrgID),
-		EmailSealed:      s.keys.Seal(m.Email, aad("staff.email", string(m.ID))),
-		EmailIndex:       staffEmailIndex(s.keys, m.Email),
-		FirstNameSealed:  s.keys.Seal(m.FirstName, aad("staff.first_name", string(m.ID))),
-		LastNameSealed:   s.keys.Seal(m.LastName, aad("staff.last_name", string(m.ID))),
-		Role:             string(m.Role), PasswordHash: m.PasswordHash,
+		EmailSealed:     s.keys.Seal(m.Email, aad("staff.email", string(m.ID))),
+		EmailIndex:      staffEmailIndex(s.keys, m.Email),
+		FirstNameSealed: s.keys.Seal(m.FirstName, aad("staff.first_name", string(m.ID))),
+		LastNameSealed:  s.keys.Seal(m.LastName, aad("staff.last_name", string(m.ID))),
+		Role:            string(m.Role), PasswordHash: m.PasswordHash,
 		TOTPSecretSealed: s.keys.Seal(m.TOTPSecret, aad("staff.totp_secret", string(m.ID))),
 		TOTPEnabled:      m.TOTPEnabled, TOTPLastStep: m.TOTPLastStep,
-		CreatedAt:        m.CreatedAt, RemovedAt: m.RemovedAt,
+		CreatedAt: m.CreatedAt, RemovedAt: m.RemovedAt,
 	}
 	if m.RemovedAt != nil {
 		// A removed account frees its address for a new invitation; the

@@ -234,7 +234,9 @@ func testSessions(t *testing.T, st ports.Store) {
 func testSignInFailures(t *testing.T, st ports.Store) {
 	key := "email:" + randomDigits(t, 8) + "@example.org"
 	for i := range 3 {
-		require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.SignInFailures().Add(ctx, key, now.Add(time.Duration(i)*time.Second)) }))
+		require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
+			return tx.SignInFailures().Add(ctx, key, now.Add(time.Duration(i)*time.Second))
+		}))
 	}
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
 		n, last, err := tx.SignInFailures().Get(ctx, key)

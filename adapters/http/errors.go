@@ -33,7 +33,7 @@ func statusOf(err error) int {
 func (s *Server) renderError(w nethttp.ResponseWriter, r *nethttp.Request, err error) {
 	status := statusOf(err)
 	if status >= 500 {
-		s.log.Error("request failed", slog.String("route", r.Pattern), slog.Int("status", status), slog.Any("error", err))
+		s.logFailure(r, status, err)
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
@@ -62,7 +62,7 @@ func (s *Server) renderErrorPage(w nethttp.ResponseWriter, r *nethttp.Request, e
 		page.Heading = "Something was wrong with that request"
 		page.Paragraphs = []string{domain.SafeMessage(err)}
 	default:
-		s.log.Error("request failed", slog.String("route", r.Pattern), slog.Int("status", status), slog.Any("error", err))
+		s.logFailure(r, status, err)
 		page.Heading = "Sorry, something went wrong"
 		page.Paragraphs = []string{"Please try again. If it keeps happening, come back later."}
 	}
@@ -70,4 +70,10 @@ func (s *Server) renderErrorPage(w nethttp.ResponseWriter, r *nethttp.Request, e
 	if err := s.render(w, status, "message", page); err != nil {
 		s.renderError(w, r, err)
 	}
+}
+
+// logFailure logs a server-side failure with its route pattern, never the
+// URL: a conversation link's token is in its path.
+func (s *Server) logFailure(r *nethttp.Request, status int, err error) {
+	s.log.Error("request failed", slog.String("route", r.Pattern), slog.Int("status", status), slog.Any("error", err))
 }

@@ -62,8 +62,9 @@ func New(cfg Config, svc *app.Service, log *slog.Logger) (nethttp.Handler, error
 	mux.Handle("GET /readyz", s.handle(s.readyz))
 	mux.Handle("GET /static/", nethttp.StripPrefix("/static/", staticHandler(static)))
 
-	// Reporter pages. Cross-origin POSTs are refused: no other site may
-	// submit reports in a visitor's name.
+	// Reporter pages and the staff portal. Cross-origin POSTs are refused
+	// on both: no other site may submit reports in a visitor's name, or act
+	// in a signed-in staff member's.
 	reporter := nethttp.NewServeMux()
 	reporter.Handle("GET /r/{code}", s.page(s.reportForm))
 	reporter.Handle("POST /r/{code}", s.page(s.reportSubmit))
@@ -72,7 +73,15 @@ func New(cfg Config, svc *app.Service, log *slog.Logger) (nethttp.Handler, error
 	reporter.Handle("GET /notice", s.page(s.notice))
 	reporter.Handle("GET /{$}", nethttp.RedirectHandler("/notice", nethttp.StatusSeeOther))
 	reporter.Handle("GET /", s.page(s.notFound))
-	mux.Handle("/", nethttp.NewCrossOriginProtection().Handler(reporter))
+
+	// The staff portal. Each area registers its own routes.
+	staff := nethttp.NewServeMux()
+	s.authRoutes(staff)
+	s.caseRoutes(staff)
+	s.adminRoutes(staff)
+	protect := nethttp.NewCrossOriginProtection()
+	mux.Handle("/staff/", protect.Handler(staff))
+	mux.Handle("/", protect.Handler(reporter))
 
 	return securityHeaders(mux), nil
 }

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	nethttp "net/http"
 	"path"
+	"strings"
+	"time"
 )
 
 //go:embed templates
@@ -23,23 +25,38 @@ var staticFiles embed.FS
 type pages map[string]*template.Template
 
 func parsePages() (pages, error) {
-	layout, err := template.ParseFS(templateFiles, "templates/layout/*.html")
+	layout, err := template.New("").Funcs(templateFuncs).ParseFS(templateFiles, "templates/layout/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("http: parsing layout: %w", err)
 	}
-	names, err := fs.Glob(templateFiles, "templates/pages/*.html")
-	if err != nil {
-		return nil, err
-	}
 	out := pages{}
-	for _, name := range names {
-		t, err := template.Must(layout.Clone()).ParseFS(templateFiles, name)
+	// Reporter pages are named by file ("form"); staff pages by folder and
+	// file ("staff/list"), and render in the staff layout.
+	for _, dir := range []string{"pages", "staff"} {
+		names, err := fs.Glob(templateFiles, "templates/"+dir+"/*.html")
 		if err != nil {
-			return nil, fmt.Errorf("http: parsing %s: %w", name, err)
+			return nil, err
 		}
-		out[path.Base(name)[:len(path.Base(name))-len(".html")]] = t
+		for _, name := range names {
+			t, err := template.Must(layout.Clone()).ParseFS(templateFiles, name)
+			if err != nil {
+				return nil, fmt.Errorf("http: parsing %s: %w", name, err)
+			}
+			key := strings.TrimSuffix(path.Base(name), ".html")
+			if dir == "staff" {
+				key = "staff/" + key
+			}
+			out[key] = t
+		}
 	}
 	return out, nil
+}
+
+// templateFuncs are the few helpers templates may call.
+var templateFuncs = template.FuncMap{
+	"date":     func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+	"datetime": func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04") },
+	"isotime":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 }
 
 // chrome is what every page's layout needs.
@@ -55,8 +72,12 @@ func (s *Server) render(w nethttp.ResponseWriter, status int, page string, view 
 	if !ok {
 		return fmt.Errorf("http: no page %q", page)
 	}
+	layout := "base"
+	if strings.HasPrefix(page, "staff/") {
+		layout = "staff"
+	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "base", view); err != nil {
+	if err := t.ExecuteTemplate(&buf, layout, view); err != nil {
 		return fmt.Errorf("http: rendering %s: %w", page, err)
 	}
 	h := w.Header()

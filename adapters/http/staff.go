@@ -1,0 +1,124 @@
+package http
+
+import (
+	"errors"
+	nethttp "net/http"
+	"strings"
+
+	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/domain"
+)
+
+// staffChrome is what the staff layout needs. Every staff page's view
+// embeds it as the field Staff.
+type staffChrome struct {
+	SignedIn  bool
+	FirstName string
+	OrgName   string
+	Admin     bool
+	// Section marks the current part of the portal in the navigation:
+	// "cases", "stats", "admin" or "account".
+	Section string
+	// Flash is a one-line confirmation of what was just done.
+	Flash string
+}
+
+func (s *Server) staffChrome(a *app.Actor, section string) staffChrome {
+	if a == nil {
+		return staffChrome{Section: section}
+	}
+	return staffChrome{
+		SignedIn: true, FirstName: a.Staff.FirstName, OrgName: a.Org.Name,
+		Admin: a.IsAdmin(), Section: section,
+	}
+}
+
+// staffHandler is a staff route that needs a signed-in actor.
+type staffHandler func(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error
+
+// secureCookies says whether the portal is served over HTTPS, so its
+// cookie can carry Secure and the __Host- prefix.
+func (s *Server) secureCookies() bool { return strings.HasPrefix(s.cfg.PublicURL, "https://") }
+
+// sessionCookie is the cookie's name: with the __Host- prefix over HTTPS,
+// which browsers bind to this host, path / and Secure.
+func (s *Server) sessionCookie() string {
+	if s.secureCookies() {
+		return "__Host-whisper_session"
+	}
+	return "whisper_session"
+}
+
+// setSession hands the browser a session; an empty token ends it.
+func (s *Server) setSession(w nethttp.ResponseWriter, token domain.Token) {
+	c := &nethttp.Cookie{
+		Name: s.sessionCookie(), Value: string(token), Path: "/",
+		HttpOnly: true, Secure: s.secureCookies(), SameSite: nethttp.SameSiteLaxMode,
+	}
+	if token == "" {
+		c.MaxAge = -1
+	}
+	nethttp.SetCookie(w, c)
+}
+
+// actor returns the signed-in staff member behind the request, or
+// app.ErrNotSignedIn.
+func (s *Server) actor(r *nethttp.Request) (*app.Actor, error) {
+	c, err := r.Cookie(s.sessionCookie())
+	if err != nil {
+		return nil, app.ErrNotSignedIn
+	}
+	return s.app.Authenticate(r.Context(), c.Value)
+}
+
+// staffPage serves a staff route: without a live session it sends the
+// browser to sign in and does nothing else; errors become staff pages.
+func (s *Server) staffPage(h staffHandler) nethttp.Handler {
+	return nethttp.HandlerFunc(func(w nethttp.ResponseWriter, r *nethttp.Request) {
+		a, err := s.actor(r)
+		if errors.Is(err, app.ErrNotSignedIn) {
+			s.setSession(w, "")
+			nethttp.Redirect(w, r, "/staff/login", nethttp.StatusSeeOther)
+			return
+		}
+		if err == nil {
+			err = h(w, r, a)
+		}
+		if err != nil {
+			s.renderStaffError(w, r, a, err)
+		}
+	})
+}
+
+// staffMessage is a staff page of a heading and paragraphs.
+type staffMessage struct {
+	Staff      staffChrome
+	Heading    string
+	Paragraphs []string
+}
+
+// renderStaffError answers a staff route's error with a page. Anything
+// another organisation's or another inbox's is simply not found.
+func (s *Server) renderStaffError(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, err error) {
+	status := statusOf(err)
+	page := staffMessage{Staff: s.staffChrome(a, "")}
+	switch status {
+	case nethttp.StatusNotFound, nethttp.StatusForbidden:
+		status = nethttp.StatusNotFound
+		page.Heading = "Not found"
+		page.Paragraphs = []string{"There is nothing here that you can see. It may belong to another inbox, or the address may be wrong."}
+	case nethttp.StatusBadRequest, nethttp.StatusConflict:
+		page.Heading = "That could not be done"
+		page.Paragraphs = []string{domain.SafeMessage(err)}
+	case nethttp.StatusServiceUnavailable:
+		page.Heading = "Whisper is busy"
+		page.Paragraphs = []string{"Please try again in a minute."}
+	default:
+		s.logFailure(r, status, err)
+		page.Heading = "Sorry, something went wrong"
+		page.Paragraphs = []string{"Please try again."}
+	}
+	if err := s.render(w, status, "staff/message", page); err != nil {
+		s.renderError(w, r, err)
+	}
+}

@@ -43,3 +43,9 @@ type SwearFilter interface {
 	// own list or from extra, an organisation's additional words.
 	ContainsSwearing(text string, extra []string) bool
 }
+
+// Mailer sends one queued email. The adapter writes the message from the
+// delivery's kind; Send returns KindUnavailable for failures worth retrying.
+type Mailer interface {
+	Send(ctx context.Context, d *domain.Delivery) error
+}

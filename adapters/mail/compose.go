@@ -1,0 +1,94 @@
+package mail
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	htmltemplate "html/template"
+	"strings"
+	texttemplate "text/template"
+
+	"github.com/whisper-schools/whisper/domain"
+)
+
+//go:embed templates
+var templateFiles embed.FS
+
+// Composed is an email ready to send: a subject, a plain-text body and the
+// same words as simple HTML.
+type Composed struct {
+	Subject string
+	Text    string
+	HTML    string
+}
+
+var (
+	// byKind holds each kind's "subject" and "text" templates, parsed once.
+	byKind     = parseKinds()
+	htmlLayout = htmltemplate.Must(htmltemplate.ParseFS(templateFiles, "templates/layout.html"))
+)
+
+func parseKinds() map[domain.DeliveryKind]*texttemplate.Template {
+	names, err := fs.Glob(templateFiles, "templates/*.txt")
+	if err != nil {
+		panic(err)
+	}
+	out := map[domain.DeliveryKind]*texttemplate.Template{}
+	for _, name := range names {
+		kind := domain.DeliveryKind(strings.TrimSuffix(path.Base(name), ".txt"))
+		out[kind] = texttemplate.Must(texttemplate.New("").ParseFS(templateFiles, name))
+	}
+	return out
+}
+
+// Compose writes the email for a delivery. The words come from the kind's
+// template; the delivery supplies only its subject line and one link, so no
+// email can carry more than its delivery holds.
+func Compose(d *domain.Delivery) (Composed, error) {
+	if d.Channel != domain.DeliveryEmail {
+		return Composed{}, fmt.Errorf("mail: delivery %s is not an email", d.ID)
+	}
+	t, ok := byKind[d.Kind]
+	if !ok {
+		return Composed{}, fmt.Errorf("mail: no email for deliveries of kind %q", d.Kind)
+	}
+	var subject, text bytes.Buffer
+	if err := t.ExecuteTemplate(&subject, "subject", d); err != nil {
+		return Composed{}, fmt.Errorf("mail: writing the subject: %w", err)
+	}
+	if err := t.ExecuteTemplate(&text, "text", d); err != nil {
+		return Composed{}, fmt.Errorf("mail: writing the text: %w", err)
+	}
+	c := Composed{Subject: headerSafe(subject.String()), Text: text.String()}
+	var html bytes.Buffer
+	err := htmlLayout.ExecuteTemplate(&html, "html", struct {
+		Language, Subject, Link string
+		Paragraphs              []string
+	}{string(d.Language), c.Subject, d.Link, paragraphsWithout(c.Text, d.Link)})
+	if err != nil {
+		return Composed{}, fmt.Errorf("mail: writing the HTML: %w", err)
+	}
+	c.HTML = html.String()
+	return c, nil
+}
+
+// headerSafe keeps a header value on one line: CR and LF are what header
+// injection needs, and nothing legitimate in a subject uses them.
+func headerSafe(s string) string {
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\r' || r == '\n' }), " ")
+}
+
+// paragraphsWithout splits the text into paragraphs for the HTML version,
+// leaving out the link, which the layout shows as a link.
+func paragraphsWithout(text, link string) []string {
+	var out []string
+	for _, p := range strings.Split(strings.TrimSpace(text), "\n\n") {
+		p = strings.TrimSpace(strings.ReplaceAll(p, link, ""))
+		if p != "" {
+			out = append(out, strings.ReplaceAll(p, "\n", " "))
+		}
+	}
+	return out
+}

@@ -1,0 +1,141 @@
+// Package mail sends Whisper's emails: over SMTP in production, or as one
+// redacted log line in development. It writes each email from its
+// delivery's kind, so what an email can say is fixed here, in templates,
+// not by whoever queued it.
+package mail
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+var (
+	_ ports.Mailer = (*SMTP)(nil)
+	_ ports.Mailer = (*Log)(nil)
+)
+
+// Config is how to reach the SMTP server.
+type Config struct {
+	From     string
+	Host     string
+	Port     int
+	Username string
+	Password string
+	// TLS is "none", "starttls" (upgrade a plain connection; required) or
+	// "tls" (implicit TLS from the start).
+	TLS string
+	// PublicURL names this service in Message-IDs.
+	PublicURL string
+	// Timeout bounds one delivery, connection included.
+	Timeout time.Duration
+}
+
+// SMTP sends mail through an SMTP server.
+type SMTP struct {
+	cfg    Config
+	domain string
+}
+
+// NewSMTP checks cfg and returns a sender. It does not connect until the
+// first message.
+func NewSMTP(cfg Config) (*SMTP, error) {
+	if cfg.Host == "" || cfg.From == "" {
+		return nil, fmt.Errorf("mail: smtp needs a host and a from address")
+	}
+	switch cfg.TLS {
+	case "none", "starttls", "tls":
+	default:
+		return nil, fmt.Errorf("mail: tls must be none, starttls or tls")
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	host := "whisper.invalid"
+	if u, err := url.Parse(cfg.PublicURL); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	return &SMTP{cfg: cfg, domain: host}, nil
+}
+
+// Send delivers d. The delivery's id becomes the Message-ID, so a message
+// sent again after a lost acknowledgement is recognisably the same one.
+func (m *SMTP) Send(ctx context.Context, d *domain.Delivery) error {
+	c, err := Compose(d)
+	if err != nil {
+		return err
+	}
+	msg := gomail.NewMsg()
+	if err := msg.From(m.cfg.From); err != nil {
+		return fmt.Errorf("mail: the from address: %w", err)
+	}
+	if err := msg.To(d.To); err != nil {
+		// The address itself stays out of the error: it may be a reporter's.
+		return &domain.Error{Kind: domain.KindInvalid, Safe: "the recipient's address is not usable"}
+	}
+	msg.Subject(c.Subject)
+	msg.SetMessageIDWithValue(string(d.ID) + "@" + m.domain)
+	msg.SetBodyString(gomail.TypeTextPlain, c.Text)
+	msg.AddAlternativeString(gomail.TypeTextHTML, c.HTML)
+
+	opts := []gomail.Option{gomail.WithPort(m.cfg.Port), gomail.WithTimeout(m.cfg.Timeout)}
+	switch m.cfg.TLS {
+	case "none":
+		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))
+	case "starttls":
+		opts = append(opts, gomail.WithTLSPolicy(gomail.TLSMandatory))
+	case "tls":
+		opts = append(opts, gomail.WithSSL())
+	}
+	if m.cfg.Username != "" {
+		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthPlain),
+			gomail.WithUsername(m.cfg.Username), gomail.WithPassword(m.cfg.Password))
+	}
+	client, err := gomail.NewClient(m.cfg.Host, opts...)
+	if err != nil {
+		return fmt.Errorf("mail: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, m.cfg.Timeout)
+	defer cancel()
+	if err := client.DialAndSendWithContext(ctx, msg); err != nil {
+		return &domain.Error{Kind: domain.KindUnavailable, Safe: "the mail server did not accept the message", Err: redact(err, d.To)}
+	}
+	return nil
+}
+
+// redact keeps an address out of an error from the SMTP conversation, which
+// may quote it back.
+func redact(err error, addr string) error {
+	if addr == "" || !strings.Contains(err.Error(), addr) {
+		return err
+	}
+	return fmt.Errorf("%s", strings.ReplaceAll(err.Error(), addr, "[recipient]"))
+}
+
+// Log is the development mailer: it sends nothing and writes one line per
+// email, without the address or the link, which may be a reporter's.
+type Log struct {
+	log *slog.Logger
+}
+
+// NewLog returns a mailer that writes to log.
+func NewLog(log *slog.Logger) *Log { return &Log{log: log} }
+
+// Send logs a summary of d.
+func (l *Log) Send(_ context.Context, d *domain.Delivery) error {
+	c, err := Compose(d)
+	if err != nil {
+		return err
+	}
+	l.log.Info("mail not sent (mail.driver is log)", slog.String("delivery", string(d.ID)),
+		slog.String("kind", string(d.Kind)), slog.String("subject", c.Subject))
+	return nil
+}

@@ -69,6 +69,9 @@ const (
 	DeliveryReporterReply DeliveryKind = "reporter_reply"
 	// DeliveryReporterSMS carries a staff reply to a texter by SMS.
 	DeliveryReporterSMS DeliveryKind = "reporter_sms"
+	// DeliverySMSHelp tells someone who texted without a known code how to
+	// reach their school, revealing no codes.
+	DeliverySMSHelp DeliveryKind = "sms_help"
 	// DeliveryStaffInvite gives a new staff member their set-password link.
 	DeliveryStaffInvite DeliveryKind = "staff_invite"
 )

@@ -49,3 +49,9 @@ type SwearFilter interface {
 type Mailer interface {
 	Send(ctx context.Context, d *domain.Delivery) error
 }
+
+// SMSSender sends one queued text. The adapter writes the text from the
+// delivery's kind; Send returns KindUnavailable for failures worth retrying.
+type SMSSender interface {
+	Send(ctx context.Context, d *domain.Delivery) error
+}

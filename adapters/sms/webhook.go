@@ -82,4 +82,3 @@ func verified(h http.Header, webhookURL, authToken string, params url.Values) bo
 	want, ok := signatureV2(authToken, webhookURL, nonce)
 	return ok && nonce != "" && (matches(v2, want) || matches(maV2, want))
 }
-

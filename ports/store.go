@@ -181,6 +181,28 @@ type OutboxRepo interface {
 	Enqueue(ctx context.Context, ds ...*domain.Delivery) error
 	// List returns the deliveries that match f, oldest first.
 	List(ctx context.Context, f OutboxFilter) ([]*domain.Delivery, error)
+	// Claim takes up to limit pending deliveries that are due at now, for
+	// one worker to send: each gets one more attempt counted and is hidden
+	// from other workers until now+lease. A worker that dies mid-send
+	// therefore leaves its deliveries to be claimed again after the lease.
+	// On PostgreSQL, concurrent claims skip each other's rows.
+	Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*domain.Delivery, error)
+	// MarkSent records that the delivery went out.
+	MarkSent(ctx context.Context, id domain.DeliveryID, now time.Time) error
+	// Retry schedules the delivery's next attempt.
+	Retry(ctx context.Context, id domain.DeliveryID, next time.Time) error
+	// MarkFailed gives up on the delivery.
+	MarkFailed(ctx context.Context, id domain.DeliveryID, now time.Time) error
+	// Health summarises the outbox for monitoring: how many deliveries wait,
+	// since when the oldest has waited, and how many have failed.
+	Health(ctx context.Context) (OutboxHealth, error)
+}
+
+// OutboxHealth is the outbox at a glance.
+type OutboxHealth struct {
+	Pending       int
+	OldestPending *time.Time
+	Failed        int
 }
 
 // OutboxFilter narrows a list of deliveries; nil fields do not narrow.

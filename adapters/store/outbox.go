@@ -103,3 +103,79 @@ func (o outbox) List(ctx context.Context, f ports.OutboxFilter) ([]*domain.Deliv
 	}
 	return out, nil
 }
+
+func (o outbox) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*domain.Delivery, error) {
+	due := o.db.NewSelect().Model((*deliveryRow)(nil)).Column("id").
+		Where("status = ?", string(domain.DeliveryPending)).Where("next_attempt_at <= ?", now).
+		OrderExpr("next_attempt_at, id").Limit(int64(limit))
+	if o.postgres {
+		// Rows another worker holds are skipped, not waited for: two
+		// instances never send the same delivery while both are healthy.
+		due = due.For("UPDATE SKIP LOCKED")
+	}
+	var rows []deliveryRow
+	_, err := o.db.NewUpdate().Model(&rows).
+		Set("next_attempt_at = ?", now.Add(lease)).
+		Set("attempts = attempts + 1").
+		Where("id IN (?)", due).
+		Returning("*").
+		Exec(ctx, &rows)
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]*domain.Delivery, len(rows))
+	for i := range rows {
+		d, err := o.fromRow(&rows[i])
+		if err != nil {
+			return nil, err
+		}
+		out[i] = d
+	}
+	return out, nil
+}
+
+func (o outbox) MarkSent(ctx context.Context, id domain.DeliveryID, now time.Time) error {
+	res, err := o.db.NewUpdate().Model((*deliveryRow)(nil)).
+		Set("status = ?", string(domain.DeliverySent)).Set("sent_at = ?", now).
+		Where("id = ?", string(id)).Exec(ctx)
+	return mustAffect(res, err, "delivery")
+}
+
+func (o outbox) Retry(ctx context.Context, id domain.DeliveryID, next time.Time) error {
+	res, err := o.db.NewUpdate().Model((*deliveryRow)(nil)).
+		Set("next_attempt_at = ?", next).
+		Where("id = ?", string(id)).Where("status = ?", string(domain.DeliveryPending)).Exec(ctx)
+	return mustAffect(res, err, "delivery")
+}
+
+func (o outbox) MarkFailed(ctx context.Context, id domain.DeliveryID, now time.Time) error {
+	res, err := o.db.NewUpdate().Model((*deliveryRow)(nil)).
+		Set("status = ?", string(domain.DeliveryFailed)).Set("next_attempt_at = ?", now).
+		Where("id = ?", string(id)).Exec(ctx)
+	return mustAffect(res, err, "delivery")
+}
+
+func (o outbox) Health(ctx context.Context) (ports.OutboxHealth, error) {
+	var h ports.OutboxHealth
+	var rows []struct {
+		Status string     `bun:"status"`
+		N      int        `bun:"n"`
+		Oldest *time.Time `bun:"oldest"`
+	}
+	err := o.db.NewSelect().Model((*deliveryRow)(nil)).
+		ColumnExpr("status, COUNT(*) AS n, MIN(created_at) AS oldest").
+		Where("status IN (?)", bun.In([]string{string(domain.DeliveryPending), string(domain.DeliveryFailed)})).
+		GroupExpr("status").Scan(ctx, &rows)
+	if err != nil {
+		return h, translate(err)
+	}
+	for _, r := range rows {
+		switch domain.DeliveryStatus(r.Status) {
+		case domain.DeliveryPending:
+			h.Pending, h.OldestPending = r.N, utcPtr(r.Oldest)
+		case domain.DeliveryFailed:
+			h.Failed = r.N
+		}
+	}
+	return h, nil
+}

@@ -38,8 +38,10 @@ func Run(t *testing.T, open func(t *testing.T) ports.Store) {
 		"BlocksMatchAndExpire":      testBlocks,
 		"StaffOfAnInbox":            testStaffOfInbox,
 	}
-	for name, fn := range portalTests {
-		tests[name] = fn
+	for _, more := range []map[string]func(*testing.T, ports.Store){portalTests, outboxTests} {
+		for name, fn := range more {
+			tests[name] = fn
+		}
 	}
 	for name, fn := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -1,0 +1,145 @@
+package storetest
+
+import (
+	"crypto/rand"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// outboxTests are the parts of the contract the delivery worker relies on.
+var outboxTests = map[string]func(*testing.T, ports.Store){
+	"OutboxClaimIsExclusive": testOutboxClaimExclusive,
+	"OutboxLeaseAndOutcomes": testOutboxLease,
+	"OutboxHealthSummarises": testOutboxHealth,
+}
+
+// queue adds n pending alerts for one report, due at the given time.
+func queue(t *testing.T, st ports.Store, n int, due time.Time) []*domain.Delivery {
+	t.Helper()
+	f := newFixture(t, st)
+	ia, _, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
+	var ds []*domain.Delivery
+	for range n {
+		d := domain.ReporterLink(must(domain.NewDeliveryID(rand.Reader)), ia, "r@example.org", "https://w.example/t/x", domain.English, due)
+		ds = append(ds, d)
+	}
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Outbox().Enqueue(ctx, ds...) }))
+	return ds
+}
+
+func claim(t *testing.T, st ports.Store, at time.Time, lease time.Duration, limit int) []*domain.Delivery {
+	t.Helper()
+	var got []*domain.Delivery
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) (err error) {
+		got, err = tx.Outbox().Claim(ctx, at, lease, limit)
+		return err
+	}))
+	return got
+}
+
+// testOutboxClaimExclusive races 20 workers over 60 deliveries: every
+// delivery is claimed by exactly one of them.
+func testOutboxClaimExclusive(t *testing.T, st ports.Store) {
+	queued := queue(t, st, 60, now)
+	var mu sync.Mutex
+	seen := map[domain.DeliveryID]int{}
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				var got []*domain.Delivery
+				err := st.InTx(ctx, func(tx ports.Tx) (err error) {
+					got, err = tx.Outbox().Claim(ctx, now, time.Hour, 4)
+					return err
+				})
+				if !assert.NoError(t, err) || len(got) == 0 {
+					return
+				}
+				mu.Lock()
+				for _, d := range got {
+					seen[d.ID]++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	require.Len(t, seen, len(queued))
+	for id, n := range seen {
+		assert.Equal(t, 1, n, "delivery %s claimed %d times", id, n)
+	}
+}
+
+func testOutboxLease(t *testing.T, st ports.Store) {
+	queued := queue(t, st, 3, now)
+	assert.Empty(t, claim(t, st, now.Add(-time.Second), time.Minute, 10), "nothing is due before its time")
+
+	first := claim(t, st, now, time.Minute, 2)
+	require.Len(t, first, 2)
+	assert.Equal(t, 1, first[0].Attempts, "a claim counts an attempt")
+	assert.Equal(t, "https://w.example/t/x", first[0].Link, "sealed fields come back opened")
+	rest := claim(t, st, now, time.Minute, 10)
+	require.Len(t, rest, 1, "claimed rows are hidden from other workers")
+	assert.Empty(t, claim(t, st, now.Add(30*time.Second), time.Minute, 10), "until the lease ends")
+
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
+		if err := tx.Outbox().MarkSent(ctx, first[0].ID, now); err != nil {
+			return err
+		}
+		if err := tx.Outbox().Retry(ctx, first[1].ID, now.Add(10*time.Minute)); err != nil {
+			return err
+		}
+		return tx.Outbox().MarkFailed(ctx, rest[0].ID, now)
+	}))
+	// The worker that held first[1] retries it later; the sent and failed
+	// ones are never claimed again.
+	assert.Empty(t, claim(t, st, now.Add(5*time.Minute), time.Minute, 10))
+	again := claim(t, st, now.Add(10*time.Minute), time.Minute, 10)
+	require.Len(t, again, 1)
+	assert.Equal(t, first[1].ID, again[0].ID)
+	assert.Equal(t, 2, again[0].Attempts)
+
+	// A worker that died: its lease runs out and the row comes back.
+	lost := claim(t, st, now.Add(20*time.Minute), time.Minute, 10)
+	require.Len(t, lost, 1)
+	assert.Equal(t, 3, lost[0].Attempts)
+
+	var sent []*domain.Delivery
+	status := domain.DeliverySent
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
+		sent, err = tx.Outbox().List(ctx, ports.OutboxFilter{Status: &status, InteractionID: &queued[0].InteractionID})
+		return err
+	}))
+	require.Len(t, sent, 1)
+	require.NotNil(t, sent[0].SentAt)
+	assert.Equal(t, now, *sent[0].SentAt)
+}
+
+func testOutboxHealth(t *testing.T, st ports.Store) {
+	health := func() ports.OutboxHealth {
+		var h ports.OutboxHealth
+		require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
+			h, err = tx.Outbox().Health(ctx)
+			return err
+		}))
+		return h
+	}
+	assert.Equal(t, ports.OutboxHealth{}, health())
+	queue(t, st, 2, now)
+	got := claim(t, st, now, time.Minute, 1)
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Outbox().MarkFailed(ctx, got[0].ID, now) }))
+	h := health()
+	assert.Equal(t, 1, h.Pending)
+	assert.Equal(t, 1, h.Failed)
+	require.NotNil(t, h.OldestPending)
+	assert.Equal(t, now, *h.OldestPending)
+}

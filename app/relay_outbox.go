@@ -1,0 +1,161 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// RelayConfig tunes the delivery of queued mail and texts.
+type RelayConfig struct {
+	// Batch is how many deliveries one pass claims at a time.
+	Batch int
+	// Lease hides a claimed delivery from other workers; it must outlast
+	// one send, timeouts included.
+	Lease time.Duration
+	// RetryMin and RetryMax bound the wait before a retry, which doubles
+	// with each failed attempt.
+	RetryMin, RetryMax time.Duration
+	// MaxAttempts is when to give up on a delivery and mark it failed.
+	MaxAttempts int
+}
+
+// Relayed counts what one pass did.
+type Relayed struct {
+	Sent, Retried, Failed int
+}
+
+// Relay sends what the outbox holds through the mailer and the SMS sender.
+// Delivery is at least once: a send whose outcome is lost (the process dies
+// after the server accepted it) is sent again after the lease, under the
+// same id.
+type Relay struct {
+	store  ports.Store
+	clock  ports.Clock
+	mailer ports.Mailer
+	sms    ports.SMSSender
+	cfg    RelayConfig
+	log    *slog.Logger
+}
+
+// NewRelay returns a relay over the service's store and clock.
+func (s *Service) NewRelay(mailer ports.Mailer, sms ports.SMSSender, cfg RelayConfig, log *slog.Logger) *Relay {
+	if cfg.Batch <= 0 {
+		cfg.Batch = 20
+	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = 2 * time.Minute
+	}
+	return &Relay{store: s.store, clock: s.clock, mailer: mailer, sms: sms, cfg: cfg, log: log}
+}
+
+// Pass sends every delivery due now, batch by batch, and returns when none
+// is left or ctx ends.
+func (r *Relay) Pass(ctx context.Context) (total Relayed, err error) {
+	defer domain.Wrap(&err, "app.Relay.Pass")
+	for ctx.Err() == nil {
+		var batch []*domain.Delivery
+		now := r.clock.Now().UTC()
+		err := r.store.InTx(ctx, func(tx ports.Tx) (err error) {
+			batch, err = tx.Outbox().Claim(ctx, now, r.cfg.Lease, r.cfg.Batch)
+			return err
+		})
+		if err != nil || len(batch) == 0 {
+			return total, err
+		}
+		for _, d := range batch {
+			// Sending happens outside any transaction: a slow mail server
+			// must never hold a database lock.
+			sendErr := r.send(ctx, d)
+			outcome, err := r.record(ctx, d, sendErr)
+			if err != nil {
+				return total, err
+			}
+			switch outcome {
+			case domain.DeliverySent:
+				total.Sent++
+			case domain.DeliveryFailed:
+				total.Failed++
+			default:
+				total.Retried++
+			}
+		}
+	}
+	return total, nil
+}
+
+func (r *Relay) send(ctx context.Context, d *domain.Delivery) error {
+	sendCtx, cancel := context.WithTimeout(ctx, r.cfg.Lease/2)
+	defer cancel()
+	if d.Channel == domain.DeliverySMS {
+		return r.sms.Send(sendCtx, d)
+	}
+	return r.mailer.Send(sendCtx, d)
+}
+
+// record writes the outcome of one send. Logs name the delivery and its
+// kind, never its recipient, link or words.
+func (r *Relay) record(ctx context.Context, d *domain.Delivery, sendErr error) (domain.DeliveryStatus, error) {
+	now := r.clock.Now().UTC()
+	outcome := domain.DeliverySent
+	if sendErr != nil {
+		outcome = domain.DeliveryPending
+		// A delivery that can never go (a malformed address) is not
+		// retried; anything else is, until MaxAttempts.
+		if domain.KindOf(sendErr) == domain.KindInvalid || d.Attempts >= r.cfg.MaxAttempts {
+			outcome = domain.DeliveryFailed
+		}
+	}
+	err := r.store.InTx(ctx, func(tx ports.Tx) error {
+		switch outcome {
+		case domain.DeliverySent:
+			return tx.Outbox().MarkSent(ctx, d.ID, now)
+		case domain.DeliveryFailed:
+			return tx.Outbox().MarkFailed(ctx, d.ID, now)
+		default:
+			return tx.Outbox().Retry(ctx, d.ID, now.Add(r.backoff(d.Attempts)))
+		}
+	})
+	if sendErr != nil {
+		level := slog.LevelWarn
+		if outcome == domain.DeliveryFailed {
+			level = slog.LevelError
+		}
+		r.log.Log(ctx, level, "delivery attempt failed", slog.String("delivery", string(d.ID)),
+			slog.String("kind", string(d.Kind)), slog.Int("attempt", d.Attempts),
+			slog.Bool("gave_up", outcome == domain.DeliveryFailed), slog.String("reason", domain.SafeMessage(sendErr)))
+	}
+	return outcome, err
+}
+
+// backoff is the wait after the given attempt: RetryMin doubled for each
+// attempt before it, capped at RetryMax, then reduced by up to a half at
+// random so that a recovered server is not hit by every retry at once.
+func (r *Relay) backoff(attempt int) time.Duration {
+	wait := r.cfg.RetryMin
+	for i := 1; i < attempt && wait < r.cfg.RetryMax; i++ {
+		wait *= 2
+	}
+	wait = min(wait, r.cfg.RetryMax)
+	return wait - time.Duration(rand.Int64N(int64(wait)/2+1))
+}
+
+// Run relays until ctx ends, a pass every interval.
+func (r *Relay) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := r.Pass(ctx); err != nil && ctx.Err() == nil {
+			r.log.Error("outbox pass failed", slog.Any("error", err))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

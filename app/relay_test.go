@@ -1,0 +1,154 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/whisper-schools/whisper/adapters/mail"
+	"github.com/whisper-schools/whisper/adapters/mail/smtptest"
+	"github.com/whisper-schools/whisper/adapters/sms"
+	"github.com/whisper-schools/whisper/adapters/sms/plivotest"
+	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// relayRig is a school whose outbox is relayed to a real SMTP server and a
+// Plivo stand-in.
+type relayRig struct {
+	school
+	smtp  *smtptest.Server
+	plivo *plivotest.Server
+	relay *app.Relay
+	logs  *bytes.Buffer
+}
+
+func newRelayRig(t *testing.T, maxAttempts int) relayRig {
+	t.Helper()
+	s := newSchool(t)
+	srv := smtptest.Start(t, "", "")
+	mailer, err := mail.NewSMTP(mail.Config{From: "whisper@example.org", Host: srv.Host(), Port: srv.Port(), TLS: "none",
+		PublicURL: "https://whisper.example.org", Timeout: 5 * time.Second})
+	require.NoError(t, err)
+	stand := plivotest.Start(t, "MAID", "tok")
+	texter, err := sms.NewPlivo(sms.PlivoConfig{AuthID: "MAID", AuthToken: "tok", Number: "+447700900000", APIURL: stand.URL()})
+	require.NoError(t, err)
+	var logs bytes.Buffer
+	relay := s.svc.NewRelay(mailer, texter, app.RelayConfig{
+		Batch: 3, Lease: 2 * time.Minute, RetryMin: 10 * time.Second, RetryMax: time.Hour, MaxAttempts: maxAttempts,
+	}, slog.New(slog.NewJSONHandler(&logs, nil)))
+	return relayRig{school: s, smtp: srv, plivo: stand, relay: relay, logs: &logs}
+}
+
+func (r relayRig) pass(t *testing.T) app.Relayed {
+	t.Helper()
+	got, err := r.relay.Pass(context.Background())
+	require.NoError(t, err)
+	return got
+}
+
+func (r relayRig) count(t *testing.T, status domain.DeliveryStatus) int {
+	t.Helper()
+	var n int
+	require.NoError(t, r.store.View(ctx, func(tx ports.Tx) error {
+		list, err := tx.Outbox().List(ctx, ports.OutboxFilter{Status: &status})
+		n = len(list)
+		return err
+	}))
+	return n
+}
+
+func TestRelayDeliversQueuedMail(t *testing.T) {
+	r := newRelayRig(t, 5)
+	rc, err := r.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: secretBody, Name: secretName, Email: secretMail})
+	require.NoError(t, err)
+
+	assert.Equal(t, app.Relayed{Sent: 3}, r.pass(t), "two staff alerts and the reporter's link, over two batches")
+	msgs := r.smtp.Messages()
+	require.Len(t, msgs, 3)
+	var toReporter string
+	for _, m := range msgs {
+		assert.NotContains(t, m.Data, secretBody)
+		assert.NotContains(t, m.Data, secretName)
+		if m.To[0] == secretMail {
+			toReporter = m.Data
+			continue
+		}
+		assert.NotContains(t, m.Data, secretMail, "staff never see the reporter's address")
+		assert.NotContains(t, m.Data, string(rc.Token), "staff never get the reporter's link")
+		assert.Contains(t, m.Data, "/staff/interactions/"+string(rc.Ref))
+	}
+	assert.Contains(t, toReporter, "https://whisper.example.org/t/"+string(rc.Token))
+
+	assert.Equal(t, app.Relayed{}, r.pass(t), "nothing is sent twice")
+	assert.Len(t, r.smtp.Messages(), 3)
+	assert.Equal(t, 3, r.count(t, domain.DeliverySent))
+}
+
+func TestRelayWaitsOutAnOutage(t *testing.T) {
+	r := newRelayRig(t, 5)
+	_, err := r.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "hello"})
+	require.NoError(t, err)
+	r.smtp.Stop()
+
+	assert.Equal(t, app.Relayed{Retried: 2}, r.pass(t))
+	assert.Equal(t, 2, r.count(t, domain.DeliveryPending), "the alerts wait in the outbox")
+	assert.Equal(t, app.Relayed{}, r.pass(t), "not before their retry time")
+
+	r.smtp.Restart()
+	r.clock.t = r.clock.t.Add(11 * time.Second)
+	assert.Equal(t, app.Relayed{Sent: 2}, r.pass(t))
+	assert.Len(t, r.smtp.Messages(), 2, "delivered once each")
+	assert.Equal(t, 0, r.count(t, domain.DeliveryPending))
+}
+
+func TestRelayGivesUpAfterMaxAttempts(t *testing.T) {
+	r := newRelayRig(t, 3)
+	_, err := r.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "hello", Email: secretMail})
+	require.NoError(t, err)
+	r.smtp.Stop()
+	for range 3 {
+		r.pass(t)
+		r.clock.t = r.clock.t.Add(2 * time.Hour)
+	}
+	assert.Equal(t, 3, r.count(t, domain.DeliveryFailed))
+	assert.Equal(t, 0, r.count(t, domain.DeliveryPending))
+	logs := r.logs.String()
+	assert.Contains(t, logs, `"gave_up":true`)
+	assert.NotContains(t, logs, secretMail, "logs never name a recipient")
+	assert.NotContains(t, logs, "dsl@oakfield.example")
+}
+
+func TestRelaySendsTextsAndRetriesTheCarrier(t *testing.T) {
+	r := newRelayRig(t, 5)
+	rc, err := r.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "hello"})
+	require.NoError(t, err)
+	var ia *domain.Interaction
+	require.NoError(t, r.store.View(ctx, func(tx ports.Tx) (err error) {
+		ia, err = tx.Interactions().GetByRef(ctx, rc.Ref)
+		return err
+	}))
+	text := &domain.Delivery{ID: "dlv_textaaaaaaaaaaaaaaaa", Kind: domain.DeliveryReporterSMS, Channel: domain.DeliverySMS,
+		To: "+447700900123", Body: "We have read your message.", Language: domain.English, OrgID: ia.OrgID, InteractionID: ia.ID,
+		Status: domain.DeliveryPending, NextAttemptAt: r.clock.t, CreatedAt: r.clock.t}
+	require.NoError(t, r.store.InTx(ctx, func(tx ports.Tx) error { return tx.Outbox().Enqueue(ctx, text) }))
+
+	r.plivo.FailNext(1)
+	first := r.pass(t)
+	assert.Equal(t, 1, first.Retried)
+	assert.Empty(t, r.plivo.Sent())
+	r.clock.t = r.clock.t.Add(time.Minute)
+	r.pass(t)
+	sent := r.plivo.Sent()
+	require.Len(t, sent, 1)
+	assert.Equal(t, "+447700900123", sent[0].Dst)
+	assert.Equal(t, "We have read your message.", sent[0].Text)
+	assert.False(t, strings.Contains(r.logs.String(), "+447700900123"))
+}

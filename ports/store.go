@@ -37,6 +37,7 @@ type Tx interface {
 	Outbox() OutboxRepo
 	Blocks() BlockRepo
 	Cases() CaseRepo
+	Texts() TextRepo
 	Sessions() SessionRepo
 	SignInFailures() SignInFailureRepo
 }
@@ -149,6 +150,10 @@ type InteractionRepo interface {
 	GetByToken(ctx context.Context, token domain.Token) (*domain.Interaction, error)
 	// Contact returns the reporter's contact data.
 	Contact(ctx context.Context, id domain.InteractionID) (domain.Contact, error)
+	// LatestOpenByPhone returns the most recently active open interaction
+	// of the texter with that number (E.164), found through its blind
+	// index, or KindNotFound.
+	LatestOpenByPhone(ctx context.Context, phone string) (*domain.Interaction, error)
 	// List returns the interactions that match f, most recent activity first.
 	List(ctx context.Context, f InteractionFilter) ([]*domain.Interaction, error)
 	// Update saves ia's inbox, status, flags, hold and dates.
@@ -278,4 +283,18 @@ type SignInFailureRepo interface {
 	Add(ctx context.Context, key string, now time.Time) error
 	// Clear forgets key's failures.
 	Clear(ctx context.Context, key string) error
+}
+
+// TextRepo keeps what inbound SMS handling must remember: nonces, carrier
+// message ids and help texts sent. Numbers are kept only as blind indexes.
+type TextRepo interface {
+	// RememberNonce records a webhook signature's nonce. It returns
+	// KindConflict when the nonce was seen in the last day: a replay.
+	RememberNonce(ctx context.Context, nonce string, now time.Time) error
+	// RememberMessage records a carrier message id and reports whether it
+	// is new; false means the text was handled before.
+	RememberMessage(ctx context.Context, uuid string, now time.Time) (bool, error)
+	// TakeHelpAllowance reports whether the number may be sent the help
+	// text now (none in the last `every`), and if so records that it was.
+	TakeHelpAllowance(ctx context.Context, phone string, now time.Time, every time.Duration) (bool, error)
 }

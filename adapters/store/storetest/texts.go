@@ -1,0 +1,92 @@
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// textTests are the parts of the contract inbound SMS relies on.
+var textTests = map[string]func(*testing.T, ports.Store){
+	"NoncesAreRememberedForADay":  testNonces,
+	"CarrierIDsAreRememberedOnce": testCarrierIDs,
+	"HelpTextsAtMostDaily":        testHelpAllowance,
+	"LatestOpenByPhone":           testLatestOpenByPhone,
+}
+
+func testNonces(t *testing.T, st ports.Store) {
+	remember := func(nonce string, at time.Time) error {
+		return st.InTx(ctx, func(tx ports.Tx) error { return tx.Texts().RememberNonce(ctx, nonce, at) })
+	}
+	nonce := "nonce-" + randomDigits(t, 10)
+	require.NoError(t, remember(nonce, now))
+	assert.Equal(t, domain.KindConflict, domain.KindOf(remember(nonce, now.Add(time.Hour))), "a replay within the day")
+	assert.NoError(t, remember(nonce, now.Add(25*time.Hour)), "forgotten after a day")
+}
+
+func testCarrierIDs(t *testing.T, st ports.Store) {
+	remember := func(uuid string) bool {
+		var fresh bool
+		require.NoError(t, st.InTx(ctx, func(tx ports.Tx) (err error) {
+			fresh, err = tx.Texts().RememberMessage(ctx, uuid, now)
+			return err
+		}))
+		return fresh
+	}
+	uuid := "uuid-" + randomDigits(t, 10)
+	assert.True(t, remember(uuid))
+	assert.False(t, remember(uuid))
+	assert.True(t, remember(uuid+"-other"))
+}
+
+func testHelpAllowance(t *testing.T, st ports.Store) {
+	take := func(phone string, at time.Time) bool {
+		var ok bool
+		require.NoError(t, st.InTx(ctx, func(tx ports.Tx) (err error) {
+			ok, err = tx.Texts().TakeHelpAllowance(ctx, phone, at, 24*time.Hour)
+			return err
+		}))
+		return ok
+	}
+	phone := "+44770090" + randomDigits(t, 4)
+	assert.True(t, take(phone, now))
+	assert.False(t, take(phone, now.Add(23*time.Hour)))
+	assert.True(t, take("+44770091"+randomDigits(t, 4), now), "another number")
+	assert.True(t, take(phone, now.Add(24*time.Hour)))
+}
+
+func testLatestOpenByPhone(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
+	phone := "+44770092" + randomDigits(t, 4)
+	older, _, _ := createReport(t, st, f, now, domain.Contact{Phone: phone}, domain.Meta{})
+	newer, _, _ := createReport(t, st, f, now.Add(time.Hour), domain.Contact{Phone: phone}, domain.Meta{})
+	createReport(t, st, f, now.Add(2*time.Hour), domain.Contact{Phone: phone + "9"}, domain.Meta{})
+	latest := func() (*domain.Interaction, error) {
+		var ia *domain.Interaction
+		err := st.View(ctx, func(tx ports.Tx) (err error) {
+			ia, err = tx.Interactions().LatestOpenByPhone(ctx, phone)
+			return err
+		})
+		return ia, err
+	}
+	got, err := latest()
+	require.NoError(t, err)
+	assert.Equal(t, newer.ID, got.ID)
+
+	newer.Close(now.Add(3 * time.Hour))
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Update(ctx, newer) }))
+	got, err = latest()
+	require.NoError(t, err)
+	assert.Equal(t, older.ID, got.ID, "closed conversations are not continued")
+
+	erased := now.Add(4 * time.Hour)
+	older.ErasedAt = &erased
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Update(ctx, older) }))
+	_, err = latest()
+	assert.Equal(t, domain.KindNotFound, domain.KindOf(err))
+}

@@ -1,0 +1,74 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/whisper-schools/whisper/domain"
+)
+
+// nonceMemory is how long webhook nonces are remembered.
+const nonceMemory = 24 * time.Hour
+
+type nonceRow struct {
+	bun.BaseModel `bun:"table:webhook_nonces"`
+
+	Nonce  string    `bun:"nonce,pk"`
+	SeenAt time.Time `bun:"seen_at"`
+}
+
+type inboundRow struct {
+	bun.BaseModel `bun:"table:sms_inbound"`
+
+	MessageUUID string    `bun:"message_uuid,pk"`
+	ReceivedAt  time.Time `bun:"received_at"`
+}
+
+type helpRow struct {
+	bun.BaseModel `bun:"table:sms_help"`
+
+	PhoneIndex string    `bun:"phone_index,pk"`
+	LastSentAt time.Time `bun:"last_sent_at"`
+}
+
+type texts struct{ *tx }
+
+func (t texts) RememberNonce(ctx context.Context, nonce string, now time.Time) error {
+	// Forget what is older than a day first, so the table stays a day's
+	// worth of webhooks, and an old nonce cannot block a new request.
+	if _, err := t.db.NewDelete().Model((*nonceRow)(nil)).Where("seen_at < ?", now.Add(-nonceMemory)).Exec(ctx); err != nil {
+		return translate(err)
+	}
+	_, err := t.db.NewInsert().Model(&nonceRow{Nonce: nonce, SeenAt: now}).Exec(ctx)
+	if err = translate(err); domain.KindOf(err) == domain.KindConflict {
+		return &domain.Error{Kind: domain.KindConflict, Safe: "this webhook was seen before", Err: err}
+	}
+	return err
+}
+
+func (t texts) RememberMessage(ctx context.Context, uuid string, now time.Time) (bool, error) {
+	res, err := t.db.NewInsert().Model(&inboundRow{MessageUUID: uuid, ReceivedAt: now}).
+		On("CONFLICT (message_uuid) DO NOTHING").Exec(ctx)
+	if err != nil {
+		return false, translate(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, translate(err)
+}
+
+func (t texts) TakeHelpAllowance(ctx context.Context, phone string, now time.Time, every time.Duration) (bool, error) {
+	ix := t.keys.Index("reporter.phone", phone)
+	var row helpRow
+	err := t.db.NewSelect().Model(&row).Where("phone_index = ?", ix).Scan(ctx)
+	switch err = translate(err); {
+	case err == nil && now.Sub(row.LastSentAt) < every:
+		return false, nil
+	case err != nil && domain.KindOf(err) != domain.KindNotFound:
+		return false, err
+	}
+	_, err = t.db.NewInsert().Model(&helpRow{PhoneIndex: ix, LastSentAt: now}).
+		On("CONFLICT (phone_index) DO UPDATE").Set("last_sent_at = EXCLUDED.last_sent_at").Exec(ctx)
+	return err == nil, translate(err)
+}

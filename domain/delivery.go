@@ -72,6 +72,9 @@ const (
 	// DeliverySMSHelp tells someone who texted without a known code how to
 	// reach their school, revealing no codes.
 	DeliverySMSHelp DeliveryKind = "sms_help"
+	// DeliverySMSClosed tells a texter that their school's form is not
+	// taking reports just now, with where to get help.
+	DeliverySMSClosed DeliveryKind = "sms_closed"
 	// DeliveryStaffInvite gives a new staff member their set-password link.
 	DeliveryStaffInvite DeliveryKind = "staff_invite"
 )

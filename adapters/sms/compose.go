@@ -19,6 +19,8 @@ func Compose(d *domain.Delivery) (string, error) {
 		text = "Thank you, your report has been sent to the school. Read replies and write back here (keep this link private): " + d.Link
 	case domain.DeliveryReporterSMS:
 		text = d.Body
+	case domain.DeliverySMSClosed:
+		text = d.Subject + " is not taking reports by text just now. If someone is in danger right now, call 999. To talk to someone, call Childline free on 0800 1111."
 	case domain.DeliverySMSHelp:
 		text = "To report a worry to your school, start your text with the school's Whisper code, then your message. Your school can tell you its code. If someone is in danger now, call 999."
 	default:

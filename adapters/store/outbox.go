@@ -21,7 +21,7 @@ type deliveryRow struct {
 	BodySealed    []byte     `bun:"body_sealed"`
 	Subject       string     `bun:"subject"`
 	Language      string     `bun:"language"`
-	OrgID         string     `bun:"org_id"`
+	OrgID         *string    `bun:"org_id"`
 	InteractionID *string    `bun:"interaction_id"`
 	Status        string     `bun:"status"`
 	Attempts      int        `bun:"attempts"`
@@ -39,12 +39,17 @@ func (o outbox) toRow(d *domain.Delivery) *deliveryRow {
 		ToSealed:   o.keys.Seal(d.To, aad("outbox.to", id)),
 		LinkSealed: o.keys.Seal(d.Link, aad("outbox.link", id)),
 		BodySealed: o.keys.Seal(d.Body, aad("outbox.body", id)),
-		Subject:    d.Subject, Language: string(d.Language), OrgID: string(d.OrgID),
+		Subject:    d.Subject, Language: string(d.Language),
 		Status: string(d.Status), Attempts: d.Attempts, NextAttemptAt: d.NextAttemptAt, CreatedAt: d.CreatedAt, SentAt: d.SentAt,
 	}
 	if d.InteractionID != "" {
 		ia := string(d.InteractionID)
 		row.InteractionID = &ia
+	}
+	// A help text answers a number, not an organisation.
+	if d.OrgID != "" {
+		org := string(d.OrgID)
+		row.OrgID = &org
 	}
 	return row
 }
@@ -52,12 +57,15 @@ func (o outbox) toRow(d *domain.Delivery) *deliveryRow {
 func (o outbox) fromRow(r *deliveryRow) (*domain.Delivery, error) {
 	d := &domain.Delivery{
 		ID: domain.DeliveryID(r.ID), Kind: domain.DeliveryKind(r.Kind), Channel: domain.DeliveryChannel(r.Channel),
-		Subject: r.Subject, Language: domain.Language(r.Language), OrgID: domain.OrgID(r.OrgID),
+		Subject: r.Subject, Language: domain.Language(r.Language),
 		Status: domain.DeliveryStatus(r.Status), Attempts: r.Attempts,
 		NextAttemptAt: r.NextAttemptAt.UTC(), CreatedAt: r.CreatedAt.UTC(), SentAt: utcPtr(r.SentAt),
 	}
 	if r.InteractionID != nil {
 		d.InteractionID = domain.InteractionID(*r.InteractionID)
+	}
+	if r.OrgID != nil {
+		d.OrgID = domain.OrgID(*r.OrgID)
 	}
 	if err := openFields(o.keys, r.ID,
 		sealedField{&d.To, r.ToSealed, "outbox.to"},

@@ -11,7 +11,7 @@ CREATE TABLE IF NOT EXISTS outbox (
     link_sealed     {{.Bytes}},
     subject         TEXT NOT NULL DEFAULT '',
     language        TEXT NOT NULL CHECK (language IN ('en', 'cy')),
-    org_id          TEXT NOT NULL REFERENCES organisations (id),
+    org_id          TEXT REFERENCES organisations (id),
     interaction_id  TEXT REFERENCES interactions (id),
     status          TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
     attempts        INTEGER NOT NULL DEFAULT 0,

@@ -1,0 +1,190 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// InboundText is a text as the carrier delivered it, signature checked.
+type InboundText struct {
+	MessageUUID string
+	From        string // sensitive
+	Text        string // sensitive
+	// Nonce is the webhook signature's nonce; empty when the carrier sent
+	// none.
+	Nonce string
+}
+
+// TextOutcome says what became of a text.
+type TextOutcome string
+
+// What can become of a text.
+const (
+	TextOpened    TextOutcome = "opened"    // a new interaction
+	TextContinued TextOutcome = "continued" // added to the texter's open interaction
+	TextHelped    TextOutcome = "helped"    // unknown code: the help text was queued
+	TextDropped   TextOutcome = "dropped"   // nothing kept (help already sent today, blocked, refused)
+	TextDuplicate TextOutcome = "duplicate" // handled before
+)
+
+// ErrReplayed is returned for a webhook whose nonce was seen before.
+var ErrReplayed = &domain.Error{Kind: domain.KindForbidden, Safe: "this webhook was seen before"}
+
+// helpEvery is how often one number may be sent the help text.
+const helpEvery = 24 * time.Hour
+
+// ReceiveText handles one inbound text in one transaction: the nonce and
+// the carrier's id are recorded with everything the text causes, so a text
+// is handled exactly once however often it is delivered. A first word that
+// is a form's code opens an interaction in the form's first inbox and texts
+// back the conversation link; otherwise the text continues the number's most
+// recent open interaction; otherwise the number gets one help text a day,
+// revealing no codes, and nothing else is kept.
+func (s *Service) ReceiveText(ctx context.Context, in InboundText) (out TextOutcome, err error) {
+	defer domain.Wrap(&err, "app.ReceiveText")
+	phone, err := domain.ParsePhone(in.From)
+	if err != nil {
+		return "", err
+	}
+	ids, err := s.newInteractionIDs()
+	if err != nil {
+		return "", err
+	}
+	now := s.now()
+	err = s.store.InTx(ctx, func(tx ports.Tx) error {
+		if in.Nonce != "" {
+			if err := tx.Texts().RememberNonce(ctx, in.Nonce, now); domain.KindOf(err) == domain.KindConflict {
+				return ErrReplayed
+			} else if err != nil {
+				return err
+			}
+		}
+		fresh, err := tx.Texts().RememberMessage(ctx, in.MessageUUID, now)
+		if err != nil || !fresh {
+			out = TextDuplicate
+			return err
+		}
+		out, err = s.routeText(ctx, tx, in.Text, phone, ids, now)
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) routeText(ctx context.Context, tx ports.Tx, text, phone string, ids domain.IDs, now time.Time) (TextOutcome, error) {
+	if code, rest, ok := domain.SplitText(text); ok {
+		form, err := tx.Forms().GetByCode(ctx, code)
+		switch {
+		case err == nil:
+			return s.openByText(ctx, tx, form, rest, phone, ids, now)
+		case domain.KindOf(err) != domain.KindNotFound:
+			return "", err
+		}
+	}
+	ia, err := tx.Interactions().LatestOpenByPhone(ctx, phone)
+	switch {
+	case err == nil:
+		return s.continueByText(ctx, tx, ia, text, phone, ids.Message, now)
+	case domain.KindOf(err) != domain.KindNotFound:
+		return "", err
+	}
+	return s.helpByText(ctx, tx, phone, now)
+}
+
+func (s *Service) openByText(ctx context.Context, tx ports.Tx, form *domain.Form, body, phone string, ids domain.IDs, now time.Time) (TextOutcome, error) {
+	rf, err := loadReportForm(ctx, tx, string(form.Code))
+	if err != nil {
+		return "", err
+	}
+	if !rf.Accepting {
+		return TextDropped, s.textBack(ctx, tx, &domain.Delivery{Kind: domain.DeliverySMSClosed, Subject: form.Name, OrgID: form.OrgID}, phone, now)
+	}
+	if blocked, err := tx.Blocks().Blocked(ctx, domain.Sender{Phone: phone}, now); err != nil || blocked {
+		return TextDropped, err
+	}
+	body, err = domain.CheckMessage(body)
+	if err != nil {
+		// The code alone, with nothing after it: say how to write a report.
+		return s.helpByText(ctx, tx, phone, now)
+	}
+	flagged, err := s.checkSwearing(ctx, tx, form, body)
+	if domain.KindOf(err) == domain.KindInvalid {
+		return TextDropped, s.textBack(ctx, tx, &domain.Delivery{Kind: domain.DeliveryReporterSMS, Body: swearBlocked, OrgID: form.OrgID}, phone, now)
+	}
+	if err != nil {
+		return "", err
+	}
+	inbox := rf.Inboxes[0]
+	ia, msg, token, err := domain.OpenInteraction(ids, domain.NewReport{Form: form, Inbox: inbox, Channel: domain.ChannelSMS, Body: body}, now)
+	if err != nil {
+		return "", err
+	}
+	ia.Flagged = flagged
+	if err := tx.Interactions().Create(ctx, ia, token, domain.Contact{Phone: phone}); err != nil {
+		return "", err
+	}
+	if err := tx.Messages().Add(ctx, msg, domain.Meta{}); err != nil {
+		return "", err
+	}
+	if err := s.alertStaff(ctx, tx, ia, form, inbox, false, now); err != nil {
+		return "", err
+	}
+	link := &domain.Delivery{Kind: domain.DeliveryReporterLink, Link: s.ConversationURL(token), Language: form.Language, OrgID: ia.OrgID, InteractionID: ia.ID}
+	return TextOpened, s.textBack(ctx, tx, link, phone, now)
+}
+
+func (s *Service) continueByText(ctx context.Context, tx ports.Tx, ia *domain.Interaction, text, phone string, id domain.MessageID, now time.Time) (TextOutcome, error) {
+	body, err := domain.CheckMessage(text)
+	if err != nil {
+		return TextDropped, nil
+	}
+	form, err := tx.Forms().Get(ctx, ia.FormID)
+	if err != nil {
+		return "", err
+	}
+	flagged, err := s.checkSwearing(ctx, tx, form, body)
+	if domain.KindOf(err) == domain.KindInvalid {
+		return TextDropped, s.textBack(ctx, tx, &domain.Delivery{Kind: domain.DeliveryReporterSMS, Body: swearBlocked, OrgID: ia.OrgID, InteractionID: ia.ID}, phone, now)
+	}
+	if err != nil {
+		return "", err
+	}
+	msg := &domain.Message{ID: id, InteractionID: ia.ID, Author: domain.AuthorReporter, Body: body, CreatedAt: now}
+	if err := tx.Messages().Add(ctx, msg, domain.Meta{}); err != nil {
+		return "", err
+	}
+	ia.LastActivityAt, ia.Flagged = now, ia.Flagged || flagged
+	if err := tx.Interactions().Update(ctx, ia); err != nil {
+		return "", err
+	}
+	inbox, err := tx.Inboxes().Get(ctx, ia.InboxID)
+	if err != nil {
+		return "", err
+	}
+	return TextContinued, s.alertStaff(ctx, tx, ia, form, inbox, true, now)
+}
+
+// helpByText queues the help text, at most once a day per number.
+func (s *Service) helpByText(ctx context.Context, tx ports.Tx, phone string, now time.Time) (TextOutcome, error) {
+	ok, err := tx.Texts().TakeHelpAllowance(ctx, phone, now, helpEvery)
+	if err != nil || !ok {
+		return TextDropped, err
+	}
+	return TextHelped, s.textBack(ctx, tx, &domain.Delivery{Kind: domain.DeliverySMSHelp}, phone, now)
+}
+
+// textBack queues d as a text to phone, now.
+func (s *Service) textBack(ctx context.Context, tx ports.Tx, d *domain.Delivery, phone string, now time.Time) error {
+	id, err := domain.NewDeliveryID(s.random)
+	if err != nil {
+		return err
+	}
+	d.ID, d.Channel, d.To, d.Status, d.NextAttemptAt, d.CreatedAt = id, domain.DeliverySMS, phone, domain.DeliveryPending, now, now
+	if d.Language == "" {
+		d.Language = domain.English
+	}
+	return tx.Outbox().Enqueue(ctx, d)
+}
+

@@ -187,4 +187,3 @@ func (s *Service) textBack(ctx context.Context, tx ports.Tx, d *domain.Delivery,
 	}
 	return tx.Outbox().Enqueue(ctx, d)
 }
-

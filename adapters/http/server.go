@@ -20,21 +20,27 @@ type Config struct {
 	PublicURL string
 	// TrustedProxies are the proxies whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
-	// ReportsPerIP and ReportsPerForm cap new reports an hour; 0 is no cap.
+	// ReportsPerIP and ReportsPerForm cap new reports an hour, and
+	// TextsPerNumber texts from one number; 0 is no cap.
 	ReportsPerIP   int
 	ReportsPerForm int
+	TextsPerNumber int
+	// PlivoAuthToken checks Plivo's webhook signatures; empty turns the
+	// SMS webhook off.
+	PlivoAuthToken string
 	// Now is the clock for rate limits; nil means time.Now.
 	Now func() time.Time
 }
 
 // Server routes requests to the use cases.
 type Server struct {
-	cfg     Config
-	app     *app.Service
-	log     *slog.Logger
-	pages   pages
-	perIP   *limiter
-	perForm *limiter
+	cfg       Config
+	app       *app.Service
+	log       *slog.Logger
+	pages     pages
+	perIP     *limiter
+	perForm   *limiter
+	perNumber *limiter
 }
 
 // New returns the handler for every route Whisper serves. It fails only if
@@ -49,8 +55,9 @@ func New(cfg Config, svc *app.Service, log *slog.Logger) (nethttp.Handler, error
 	}
 	s := &Server{
 		cfg: cfg, app: svc, log: log, pages: pg,
-		perIP:   newLimiter(cfg.ReportsPerIP, time.Hour, cfg.Now),
-		perForm: newLimiter(cfg.ReportsPerForm, time.Hour, cfg.Now),
+		perIP:     newLimiter(cfg.ReportsPerIP, time.Hour, cfg.Now),
+		perForm:   newLimiter(cfg.ReportsPerForm, time.Hour, cfg.Now),
+		perNumber: newLimiter(cfg.TextsPerNumber, time.Hour, cfg.Now),
 	}
 	static, err := fs.Sub(staticFiles, "static")
 	if err != nil {
@@ -61,6 +68,9 @@ func New(cfg Config, svc *app.Service, log *slog.Logger) (nethttp.Handler, error
 	mux.Handle("GET /healthz", s.handle(s.healthz))
 	mux.Handle("GET /readyz", s.handle(s.readyz))
 	mux.Handle("GET /static/", nethttp.StripPrefix("/static/", staticHandler(static)))
+	// Carriers call the webhook server to server; its signature, not
+	// cross-origin checks, is what proves where it came from.
+	mux.Handle("POST /sms/plivo", s.handle(s.plivoWebhook))
 
 	// Reporter pages and the staff portal. Cross-origin POSTs are refused
 	// on both: no other site may submit reports in a visitor's name, or act

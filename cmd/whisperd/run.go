@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/whisper-schools/whisper/adapters/geoip"
@@ -92,14 +93,48 @@ func run(ctx context.Context, e env) error {
 			return fmt.Errorf("creating the demo: %w", err)
 		}
 	}
-	handler, err := httpadapter.New(httpadapter.Config{
+	httpCfg := httpadapter.Config{
 		PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies(),
 		ReportsPerIP: cfg.Limits.ReportsPerIP, ReportsPerForm: cfg.Limits.ReportsPerForm,
-	}, svc, log)
+		TextsPerNumber: cfg.Limits.TextsPerNumber,
+	}
+	if cfg.SMS.Driver == "plivo" {
+		httpCfg.PlivoAuthToken = cfg.SMS.Plivo.AuthToken
+	}
+	handler, err := httpadapter.New(httpCfg, svc, log)
 	if err != nil {
 		return err
 	}
-	return serve(ctx, cfg, handler, log, e.ready)
+	relay, err := newRelay(cfg, svc, log)
+	if err != nil {
+		return err
+	}
+
+	// The relay runs beside the server and stops with it: whatever it had
+	// claimed but not sent is sent again after its lease, by this or
+	// another instance.
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	var workers sync.WaitGroup
+	workers.Go(func() { relay.Run(workCtx, cfg.Outbox.PollInterval) })
+	err = serve(ctx, cfg, handler, log, e.ready)
+	stopWork()
+	workers.Wait()
+	return err
+}
+
+// newRelay builds the outbox relay from the configured mailer and sender.
+func newRelay(cfg *config.Config, svc *app.Service, log *slog.Logger) (*app.Relay, error) {
+	mailer, err := wire.Mailer(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	texter, err := wire.SMSSender(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	return svc.NewRelay(mailer, texter, app.RelayConfig{
+		RetryMin: cfg.Outbox.RetryMin, RetryMax: cfg.Outbox.RetryMax, MaxAttempts: cfg.Outbox.MaxAttempts,
+	}, log), nil
 }
 
 // serve answers HTTP on cfg.Listen until ctx ends, then drains in-flight

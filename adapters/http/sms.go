@@ -1,0 +1,46 @@
+package http
+
+import (
+	"errors"
+	"log/slog"
+	nethttp "net/http"
+
+	"github.com/whisper-schools/whisper/adapters/sms"
+	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/domain"
+)
+
+// plivoWebhook takes an inbound text from Plivo. The signature is checked
+// before anything else is believed; the text is then handled in one
+// transaction, and answered 200 with an empty body as soon as it is stored —
+// replies go out through the outbox, never in this response, so the carrier
+// is never kept waiting on another service.
+func (s *Server) plivoWebhook(w nethttp.ResponseWriter, r *nethttp.Request) error {
+	if s.cfg.PlivoAuthToken == "" {
+		return &domain.Error{Kind: domain.KindNotFound, Safe: "SMS is not configured"}
+	}
+	in, err := sms.ReadPlivo(w, r, s.cfg.PublicURL+"/sms/plivo", s.cfg.PlivoAuthToken)
+	if err != nil {
+		return err
+	}
+	if s.perNumber.full(in.From) {
+		// A flood from one number: acknowledged, so the carrier stops
+		// retrying, and dropped. Nothing of it is logged but the fact.
+		s.log.Warn("text dropped: too many from one number this hour")
+		w.WriteHeader(nethttp.StatusOK)
+		return nil
+	}
+	outcome, err := s.app.ReceiveText(r.Context(), app.InboundText{MessageUUID: in.MessageUUID, From: in.From, Text: in.Text, Nonce: in.Nonce})
+	if errors.Is(err, app.ErrReplayed) {
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	if outcome != app.TextDuplicate {
+		s.perNumber.record(in.From)
+	}
+	s.log.Debug("text received", slog.String("outcome", string(outcome)))
+	w.WriteHeader(nethttp.StatusOK)
+	return nil
+}

@@ -34,7 +34,8 @@ func seedDemo(ctx context.Context, svc *app.Service, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if _, err := svc.CreateInbox(ctx, app.CreateInbox{FormID: form.Form.ID, Name: "Online worries"}); err != nil {
+	online, err := svc.CreateInbox(ctx, app.CreateInbox{FormID: form.Form.ID, Name: "Online worries"})
+	if err != nil {
 		return err
 	}
 	password, err := demoPassword()
@@ -44,6 +45,8 @@ func seedDemo(ctx context.Context, svc *app.Service, out io.Writer) error {
 	const email = "admin@demo.whisper.test"
 	if _, err := svc.CreateStaff(ctx, app.CreateStaff{
 		OrgID: org.ID, Email: email, FirstName: "Demo", LastName: "Admin", Role: domain.RoleAdmin, Password: password,
+		// Assigned to both inboxes, the admin is told of every report.
+		InboxIDs: []domain.InboxID{form.Inbox.ID, online.ID},
 	}); err != nil {
 		return err
 	}

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	plivo "github.com/plivo/plivo-go/v7"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/whisper-schools/whisper/adapters/mail/smtptest"
+	"github.com/whisper-schools/whisper/adapters/sms/plivotest"
+	"github.com/whisper-schools/whisper/adapters/store"
+	"github.com/whisper-schools/whisper/adapters/store/seal"
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+const publicURL = "https://whisper.example.org"
+
+// carrier plays Plivo calling whisperd's webhook, signing as Plivo does.
+type carrier struct {
+	t      *testing.T
+	url    string
+	token  string
+	nonces atomic.Int64
+}
+
+func (c *carrier) text(uuid, from, body string) int {
+	c.t.Helper()
+	return c.send(url.Values{"MessageUUID": {uuid}, "From": {from}, "To": {"447700900000"}, "Text": {body}, "Type": {"sms"}},
+		c.token, "nonce-"+string(rune('a'+c.nonces.Add(1))), true)
+}
+
+func (c *carrier) send(form url.Values, token, nonce string, sign bool) int {
+	c.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, c.url+"/sms/plivo", strings.NewReader(form.Encode()))
+	require.NoError(c.t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if sign {
+		params := map[string]string{}
+		for k := range form {
+			params[k] = form.Get(k)
+		}
+		req.Header.Set("X-Plivo-Signature-V3", plivo.ComputeSignatureV3(token, publicURL+"/sms/plivo", "POST", nonce, params))
+		req.Header.Set("X-Plivo-Signature-V3-Nonce", nonce)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(c.t, err)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// eventually waits, with a generous deadline, for cond: the relay works in
+// the background.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestTextingEndToEnd(t *testing.T) {
+	stand := plivotest.Start(t, "MAID", "plivo-token")
+	smtp := smtptest.Start(t, "", "")
+	db := filepath.Join(t.TempDir(), "whisper.db")
+	in := start(t, []string{"--demo", "--database-url", "sqlite:" + db}, map[string]string{
+		"WHISPER_PUBLIC_URL":              publicURL,
+		"WHISPER_SMS_DRIVER":              "plivo",
+		"WHISPER_SMS_PLIVO_AUTH_ID":       "MAID",
+		"WHISPER_SMS_PLIVO_AUTH_TOKEN":    "plivo-token",
+		"WHISPER_SMS_PLIVO_NUMBER":        "+447700900000",
+		"WHISPER_SMS_PLIVO_API_URL":       stand.URL(),
+		"WHISPER_MAIL_DRIVER":             "smtp",
+		"WHISPER_MAIL_FROM":               "whisper@example.org",
+		"WHISPER_MAIL_SMTP_HOST":          smtp.Host(),
+		"WHISPER_MAIL_SMTP_PORT":          strconv.Itoa(smtp.Port()),
+		"WHISPER_MAIL_SMTP_TLS":           "none",
+		"WHISPER_OUTBOX_POLL_INTERVAL":    "20ms",
+		"WHISPER_OUTBOX_RETRY_MIN":        "50ms",
+		"WHISPER_LIMITS_TEXTS_PER_NUMBER": "0",
+	})
+	c := &carrier{t: t, url: in.url, token: "plivo-token"}
+
+	// A first text with the demo form's code: stored, and the link texted back.
+	require.Equal(t, http.StatusOK, c.text("uuid-1", "447700900123", "demo Someone keeps hitting me at the bus stop"))
+	eventually(t, "the link text", func() bool { return len(stand.Sent()) == 1 })
+	link := stand.Sent()[0]
+	assert.Equal(t, "+447700900123", link.Dst)
+	assert.Contains(t, link.Text, publicURL+"/t/")
+	assert.Equal(t, false, link.Log, "Plivo is asked not to log it")
+
+	// The same text delivered again, and a follow-up without a code.
+	require.Equal(t, http.StatusOK, c.text("uuid-1", "447700900123", "demo Someone keeps hitting me at the bus stop"))
+	require.Equal(t, http.StatusOK, c.text("uuid-2", "447700900123", "It happened again today"))
+
+	// An unknown code: one help text a day, nothing else.
+	require.Equal(t, http.StatusOK, c.text("uuid-3", "447700900999", "NOSUCH hello"))
+	require.Equal(t, http.StatusOK, c.text("uuid-4", "447700900999", "hello?"))
+	eventually(t, "the help text", func() bool { return len(stand.Sent()) == 2 })
+
+	// Refused, with nothing stored: no signature, a wrong one, a replayed nonce.
+	form := url.Values{"MessageUUID": {"uuid-x"}, "From": {"447700900555"}, "To": {"447700900000"}, "Text": {"demo forged"}}
+	assert.Equal(t, http.StatusForbidden, c.send(form, "plivo-token", "n-1", false))
+	assert.Equal(t, http.StatusForbidden, c.send(form, "not-the-token", "n-2", true))
+	require.Equal(t, http.StatusOK, c.send(url.Values{"MessageUUID": {"uuid-5"}, "From": {"447700900555"}, "Text": {"unknown"}}, "plivo-token", "n-reused", true))
+	assert.Equal(t, http.StatusForbidden, c.send(form, "plivo-token", "n-reused", true))
+
+	// Staff hear of it by email, without the text.
+	eventually(t, "the staff alerts", func() bool { return len(smtp.Messages()) >= 2 })
+	for _, m := range smtp.Messages() {
+		assert.NotContains(t, m.Data, "bus stop")
+		assert.NotContains(t, m.Data, "447700900123")
+	}
+	require.NoError(t, in.stop())
+	time.Sleep(50 * time.Millisecond)
+	assert.Len(t, stand.Sent(), 2, "one link, one help text: nothing more")
+
+	// What was stored: one interaction with two messages, from the texter.
+	key, _, err := seal.LoadOrCreateKeyFile(db + ".key")
+	require.NoError(t, err)
+	keys, err := seal.New(key)
+	require.NoError(t, err)
+	st, err := store.Open(context.Background(), "sqlite:"+db, keys)
+	require.NoError(t, err)
+	defer st.Close()
+	require.NoError(t, st.View(context.Background(), func(tx ports.Tx) error {
+		list, err := tx.Interactions().List(context.Background(), ports.InteractionFilter{})
+		require.NoError(t, err)
+		require.Len(t, list, 1)
+		assert.Equal(t, domain.ChannelSMS, list[0].Channel)
+		msgs, err := tx.Messages().List(context.Background(), list[0].ID)
+		require.NoError(t, err)
+		assert.Len(t, msgs, 2)
+		return nil
+	}))
+}

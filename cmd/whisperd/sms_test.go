@@ -114,7 +114,7 @@ func TestTextingEndToEnd(t *testing.T) {
 	form := url.Values{"MessageUUID": {"uuid-x"}, "From": {"447700900555"}, "To": {"447700900000"}, "Text": {"demo forged"}}
 	assert.Equal(t, http.StatusForbidden, c.send(form, "plivo-token", "n-1", false))
 	assert.Equal(t, http.StatusForbidden, c.send(form, "not-the-token", "n-2", true))
-	require.Equal(t, http.StatusOK, c.send(url.Values{"MessageUUID": {"uuid-5"}, "From": {"447700900555"}, "Text": {"unknown"}}, "plivo-token", "n-reused", true))
+	require.Equal(t, http.StatusOK, c.send(url.Values{"MessageUUID": {"uuid-5"}, "From": {"447700900999"}, "Text": {"unknown again"}}, "plivo-token", "n-reused", true))
 	assert.Equal(t, http.StatusForbidden, c.send(form, "plivo-token", "n-reused", true))
 
 	// Staff hear of it by email, without the text.

@@ -124,8 +124,11 @@ func TestTextingEndToEnd(t *testing.T) {
 		assert.NotContains(t, m.Data, "447700900123")
 	}
 	require.NoError(t, in.stop())
-	time.Sleep(50 * time.Millisecond)
 	assert.Len(t, stand.Sent(), 2, "one link, one help text: nothing more")
+	logs := in.stderr.String()
+	for _, secret := range []string{"447700900123", "447700900999", "bus stop", "happened again", link.Text[strings.Index(link.Text, "/t/")+3:]} {
+		assert.NotContains(t, logs, secret, "the logs hold no number, text or token")
+	}
 
 	// What was stored: one interaction with two messages, from the texter.
 	key, _, err := seal.LoadOrCreateKeyFile(db + ".key")

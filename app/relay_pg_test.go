@@ -1,0 +1,83 @@
+package app_test
+
+import (
+	"context"
+	"crypto/rand"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/whisper-schools/whisper/adapters/passhash"
+	"github.com/whisper-schools/whisper/adapters/store"
+	"github.com/whisper-schools/whisper/adapters/store/pgtest"
+	"github.com/whisper-schools/whisper/adapters/store/storetest"
+	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// countingMailer records how often each delivery was sent.
+type countingMailer struct {
+	mu    sync.Mutex
+	sends map[domain.DeliveryID]int
+}
+
+func (m *countingMailer) Send(_ context.Context, d *domain.Delivery) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sends[d.ID]++
+	return nil
+}
+
+// TestTwoRelaysOnOnePostgresSendEachDeliveryOnce plays two whisperd
+// instances: two stores (two connection pools) on one PostgreSQL database,
+// each with its own relay, racing over the same outbox.
+func TestTwoRelaysOnOnePostgresSendEachDeliveryOnce(t *testing.T) {
+	url := pgtest.NewDatabase(t)
+	keys := storetest.Keys(t)
+	var stores []*store.Store
+	for range 2 {
+		st, err := store.Open(context.Background(), url, keys)
+		require.NoError(t, err)
+		t.Cleanup(func() { st.Close() })
+		stores = append(stores, st)
+	}
+	clock := &fixedClock{start}
+	newService := func(st ports.Store) *app.Service {
+		return app.New(app.Deps{Store: st, Clock: clock, Random: rand.Reader, Hasher: passhash.New(passhash.TestParams(), 1), PublicURL: "https://whisper.example.org"})
+	}
+	first := newService(stores[0])
+	org, err := first.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Oakfield"})
+	require.NoError(t, err)
+	fc, err := first.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Oakfield", Code: "OAK"})
+	require.NoError(t, err)
+
+	// 150 reports with an email each: 150 link emails to send.
+	const reports = 150
+	for range reports {
+		_, err := first.SubmitReport(ctx, app.SubmitReport{FormCode: string(fc.Form.Code), Body: "hello", Email: "kid@example.org"})
+		require.NoError(t, err)
+	}
+
+	mailer := &countingMailer{sends: map[domain.DeliveryID]int{}}
+	cfg := app.RelayConfig{Batch: 5, Lease: time.Minute, RetryMin: time.Second, RetryMax: time.Minute, MaxAttempts: 5}
+	var wg sync.WaitGroup
+	for _, st := range stores {
+		relay := newService(st).NewRelay(mailer, nil, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		wg.Go(func() {
+			_, err := relay.Pass(ctx)
+			assert.NoError(t, err)
+		})
+	}
+	wg.Wait()
+
+	require.Len(t, mailer.sends, reports, "every delivery was sent")
+	for id, n := range mailer.sends {
+		assert.Equal(t, 1, n, "delivery %s sent %d times", id, n)
+	}
+}

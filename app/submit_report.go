@@ -204,7 +204,7 @@ func (s *Service) meta(ip netip.Addr) domain.Meta {
 	if s.locator != nil {
 		place = s.locator.Locate(ip)
 	}
-	return domain.Meta{IP: ip.String(), Location: place.Location(), Network: place.Network}
+	return domain.Meta{IP: ip.String(), Location: place.Location(), Region: place.RegionLevel(), Network: place.Network}
 }
 
 // newInteractionIDs draws everything a new interaction needs.

@@ -122,7 +122,10 @@ type Contact struct {
 type Meta struct {
 	IP       string // sensitive
 	Location string // approximate: city, region, country
-	Network  string // the network operator (ASN organisation or carrier)
+	// Region is the coarse part of Location ("England, GB"), which erasure
+	// keeps for statistics.
+	Region  string
+	Network string // the network operator (ASN organisation or carrier)
 }
 
 // Place is where an IP address approximately is, and whose network it is on.
@@ -144,6 +147,9 @@ func (p Place) Location() string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// RegionLevel describes the place without its town: "England, GB".
+func (p Place) RegionLevel() string { return Place{Region: p.Region, Country: p.Country}.Location() }
 
 // NewReport is what a reporter sends to open an interaction.
 type NewReport struct {

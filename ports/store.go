@@ -38,6 +38,7 @@ type Tx interface {
 	Blocks() BlockRepo
 	Cases() CaseRepo
 	Texts() TextRepo
+	Audit() AuditRepo
 	Sessions() SessionRepo
 	SignInFailures() SignInFailureRepo
 }
@@ -158,6 +159,27 @@ type InteractionRepo interface {
 	List(ctx context.Context, f InteractionFilter) ([]*domain.Interaction, error)
 	// Update saves ia's inbox, status, flags, hold and dates.
 	Update(ctx context.Context, ia *domain.Interaction) error
+	// Erase removes the interaction's personal data at now: the reporter's
+	// name, contact data and link, its messages' texts, IP addresses and
+	// towns, and every email or text queued or sent for it. What remains —
+	// organisation, form, inbox, channel, dates, region and network — serves
+	// anonymised statistics. Erasing twice changes nothing more.
+	Erase(ctx context.Context, id domain.InteractionID, now time.Time) error
+	// DueCandidates returns up to limit interactions of org, not erased and
+	// not on hold, whose last activity (or closing) was before cutoff,
+	// oldest first. Callers apply domain.PurgeDue for the exact rule.
+	DueCandidates(ctx context.Context, org domain.OrgID, cutoff time.Time, limit int) ([]*domain.Interaction, error)
+	// CountHeld counts interactions of org on legal hold, not erased, whose
+	// last activity (or closing) was before cutoff.
+	CountHeld(ctx context.Context, org domain.OrgID, cutoff time.Time) (int, error)
+	// MarkWarned records that admins were told the interaction will soon
+	// be erased, so they are told once.
+	MarkWarned(ctx context.Context, id domain.InteractionID, now time.Time) error
+	// Warned reports whether admins were already told.
+	Warned(ctx context.Context, id domain.InteractionID) (bool, error)
+	// FindByContact returns the interactions, erased or not, whose reporter
+	// gave that email or texted from that number, found by blind index.
+	FindByContact(ctx context.Context, c domain.Contact) ([]*domain.Interaction, error)
 }
 
 // InteractionFilter narrows a list of interactions; nil fields do not
@@ -223,6 +245,9 @@ type BlockRepo interface {
 	// Blocked reports whether any of the sender's email, phone or IP is
 	// under a block that has not expired at now.
 	Blocked(ctx context.Context, s domain.Sender, now time.Time) (bool, error)
+	// Lift removes every block on the sender's email, phone or IP and
+	// returns how many there were.
+	Lift(ctx context.Context, s domain.Sender) (int, error)
 }
 
 // CaseRepo is the staff's only window on interactions. Every method is
@@ -297,4 +322,14 @@ type TextRepo interface {
 	// TakeHelpAllowance reports whether the number may be sent the help
 	// text now (none in the last `every`), and if so records that it was.
 	TakeHelpAllowance(ctx context.Context, phone string, now time.Time, every time.Duration) (bool, error)
+}
+
+// AuditRepo keeps the audit log, append-only.
+type AuditRepo interface {
+	// Append adds e at the end of the chain, filling in its Seq, PrevHash
+	// and Hash. Appends are serialised, so the chain never forks.
+	Append(ctx context.Context, e *domain.AuditEntry) error
+	// List returns entries in order, starting after seq, at most limit
+	// (zero: all).
+	List(ctx context.Context, afterSeq int64, limit int) ([]*domain.AuditEntry, error)
 }

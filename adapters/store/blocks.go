@@ -38,6 +38,17 @@ func (b blocks) blockIndex(kind domain.BlockKind, value string) *string {
 	return contactIndex(b.keys, string(kind), value)
 }
 
+// senderIndexes are the blind indexes of whatever the sender is known by.
+func (b blocks) senderIndexes(s domain.Sender) []string {
+	var indexes []string
+	for kind, value := range map[domain.BlockKind]string{domain.BlockEmail: s.Email, domain.BlockPhone: s.Phone, domain.BlockIP: s.IP} {
+		if ix := b.blockIndex(kind, value); ix != nil {
+			indexes = append(indexes, *ix)
+		}
+	}
+	return indexes
+}
+
 func (b blocks) Create(ctx context.Context, bl *domain.Block) error {
 	ix := b.blockIndex(bl.Kind, bl.Value)
 	if ix == nil {
@@ -51,12 +62,7 @@ func (b blocks) Create(ctx context.Context, bl *domain.Block) error {
 }
 
 func (b blocks) Blocked(ctx context.Context, s domain.Sender, now time.Time) (bool, error) {
-	var indexes []string
-	for kind, value := range map[domain.BlockKind]string{domain.BlockEmail: s.Email, domain.BlockPhone: s.Phone, domain.BlockIP: s.IP} {
-		if ix := b.blockIndex(kind, value); ix != nil {
-			indexes = append(indexes, *ix)
-		}
-	}
+	indexes := b.senderIndexes(s)
 	if len(indexes) == 0 {
 		return false, nil
 	}
@@ -68,4 +74,17 @@ func (b blocks) Blocked(ctx context.Context, s domain.Sender, now time.Time) (bo
 		return false, translate(err)
 	}
 	return n > 0, nil
+}
+
+func (b blocks) Lift(ctx context.Context, s domain.Sender) (int, error) {
+	indexes := b.senderIndexes(s)
+	if len(indexes) == 0 {
+		return 0, nil
+	}
+	res, err := b.db.NewDelete().Model((*blockRow)(nil)).Where("value_index IN (?)", bun.In(indexes)).Exec(ctx)
+	if err != nil {
+		return 0, translate(err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), translate(err)
 }

@@ -197,6 +197,7 @@ type messageRow struct {
 	BodySealed     []byte    `bun:"body_sealed"`
 	IPSealed       []byte    `bun:"ip_sealed"`
 	LocationSealed []byte    `bun:"location_sealed"`
+	RegionSealed   []byte    `bun:"region_sealed"`
 	NetworkSealed  []byte    `bun:"network_sealed"`
 	CreatedAt      time.Time `bun:"created_at"`
 }
@@ -210,6 +211,7 @@ func (m messages) Add(ctx context.Context, msg *domain.Message, meta domain.Meta
 		BodySealed:     m.keys.Seal(msg.Body, aad("messages.body", id)),
 		IPSealed:       m.keys.Seal(meta.IP, aad("messages.ip", id)),
 		LocationSealed: m.keys.Seal(meta.Location, aad("messages.location", id)),
+		RegionSealed:   m.keys.Seal(meta.Region, aad("messages.region", id)),
 		NetworkSealed:  m.keys.Seal(meta.Network, aad("messages.network", id)),
 		CreatedAt:      msg.CreatedAt,
 	}
@@ -247,7 +249,7 @@ func (m messages) List(ctx context.Context, id domain.InteractionID) ([]*domain.
 
 func (m messages) Meta(ctx context.Context, id domain.MessageID) (domain.Meta, error) {
 	var row messageRow
-	if err := m.db.NewSelect().Model(&row).Column("id", "ip_sealed", "location_sealed", "network_sealed").
+	if err := m.db.NewSelect().Model(&row).Column("id", "ip_sealed", "location_sealed", "region_sealed", "network_sealed").
 		Where("id = ?", string(id)).Scan(ctx); err != nil {
 		return domain.Meta{}, notFound(err, "message")
 	}
@@ -255,6 +257,7 @@ func (m messages) Meta(ctx context.Context, id domain.MessageID) (domain.Meta, e
 	if err := openFields(m.keys, row.ID,
 		sealedField{&meta.IP, row.IPSealed, "messages.ip"},
 		sealedField{&meta.Location, row.LocationSealed, "messages.location"},
+		sealedField{&meta.Region, row.RegionSealed, "messages.region"},
 		sealedField{&meta.Network, row.NetworkSealed, "messages.network"},
 	); err != nil {
 		return domain.Meta{}, err

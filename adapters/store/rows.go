@@ -82,6 +82,43 @@ func (l jsonList) Value() (driver.Value, error) {
 }
 
 func (l *jsonList) Scan(src any) error {
+	var list []string
+	if err := scanJSON(src, &list); err != nil {
+		return err
+	}
+	if len(list) == 0 {
+		list = nil
+	}
+	*l = list
+	return nil
+}
+
+// jsonMap is a string map kept as a JSON object in a TEXT column. An empty
+// map reads back as nil.
+type jsonMap map[string]string
+
+func (m jsonMap) Value() (driver.Value, error) {
+	if len(m) == 0 {
+		return "{}", nil
+	}
+	b, err := json.Marshal(map[string]string(m))
+	return string(b), err
+}
+
+func (m *jsonMap) Scan(src any) error {
+	var out map[string]string
+	if err := scanJSON(src, &out); err != nil {
+		return err
+	}
+	if len(out) == 0 {
+		out = nil
+	}
+	*m = out
+	return nil
+}
+
+// scanJSON decodes a JSON text column into dst; NULL leaves dst empty.
+func scanJSON(src, dst any) error {
 	var b []byte
 	switch v := src.(type) {
 	case string:
@@ -89,18 +126,12 @@ func (l *jsonList) Scan(src any) error {
 	case []byte:
 		b = v
 	case nil:
-		*l = nil
 		return nil
 	default:
-		return fmt.Errorf("store: cannot read a list from %T", src)
+		return fmt.Errorf("store: cannot read JSON from %T", src)
 	}
-	var list []string
-	if err := json.Unmarshal(b, &list); err != nil {
-		return fmt.Errorf("store: reading a list: %w", err)
+	if err := json.Unmarshal(b, dst); err != nil {
+		return fmt.Errorf("store: reading JSON: %w", err)
 	}
-	if len(list) == 0 {
-		list = nil
-	}
-	*l = list
 	return nil
 }

@@ -184,7 +184,7 @@ func testStaffEmailUnique(t *testing.T, st ports.Store) {
 func testInteractionRoundTrip(t *testing.T, st ports.Store) {
 	f := newFixture(t, st)
 	contact := domain.Contact{Email: "worried.parent@example.org"}
-	meta := domain.Meta{IP: "203.0.113.9", Location: "Bristol, England, GB", Network: "Example Broadband"}
+	meta := domain.Meta{IP: "203.0.113.9", Location: "Bristol, England, GB", Region: "England, GB", Network: "Example Broadband"}
 	ia, first, token := createReport(t, st, f, now, contact, meta)
 
 	m := newStaff(t, f, "dsl@oakfield.example", f.inbox)

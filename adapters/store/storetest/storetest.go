@@ -38,7 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) ports.Store) {
 		"BlocksMatchAndExpire":      testBlocks,
 		"StaffOfAnInbox":            testStaffOfInbox,
 	}
-	for _, more := range []map[string]func(*testing.T, ports.Store){portalTests, outboxTests, textTests} {
+	for _, more := range []map[string]func(*testing.T, ports.Store){portalTests, outboxTests, textTests, protectionTests} {
 		for name, fn := range more {
 			tests[name] = fn
 		}

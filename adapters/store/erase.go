@@ -1,0 +1,104 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/whisper-schools/whisper/domain"
+)
+
+// Erase clears every column that holds the reporter's personal data, in
+// the interaction, its messages and its outbox rows. It is idempotent.
+func (i interactions) Erase(ctx context.Context, id domain.InteractionID, now time.Time) error {
+	res, err := i.db.NewUpdate().Model((*interactionRow)(nil)).
+		Set("reporter_name_sealed = NULL").Set("token_hash = NULL").
+		Set("email_sealed = NULL").Set("email_index = NULL").
+		Set("phone_sealed = NULL").Set("phone_index = NULL").
+		Set("erased_at = COALESCE(erased_at, ?)", now).
+		Where("id = ?", string(id)).Exec(ctx)
+	if err := mustAffect(res, err, "interaction"); err != nil {
+		return err
+	}
+	// Texts of both parties, addresses and towns go; the region and the
+	// network stay, sealed, for statistics.
+	if _, err := i.db.NewUpdate().Model((*messageRow)(nil)).
+		Set("body_sealed = NULL").Set("ip_sealed = NULL").Set("location_sealed = NULL").
+		Where("interaction_id = ?", string(id)).Exec(ctx); err != nil {
+		return translate(err)
+	}
+	// Queued and sent mail and texts hold addresses, numbers, links and
+	// reply texts.
+	_, err = i.db.NewDelete().Model((*deliveryRow)(nil)).Where("interaction_id = ?", string(id)).Exec(ctx)
+	return translate(err)
+}
+
+func (i interactions) DueCandidates(ctx context.Context, org domain.OrgID, cutoff time.Time, limit int) ([]*domain.Interaction, error) {
+	var rows []interactionRow
+	err := i.db.NewSelect().Model(&rows).ExcludeColumn("email_sealed", "phone_sealed").
+		Where("org_id = ?", string(org)).Where("erased_at IS NULL").Where("legal_hold = ?", false).
+		Where("((status = 'closed' AND closed_at < ?) OR (status = 'open' AND last_activity_at < ?))", cutoff, cutoff).
+		Order("last_activity_at", "id").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]*domain.Interaction, len(rows))
+	for n := range rows {
+		ia, err := i.fromRow(&rows[n])
+		if err != nil {
+			return nil, err
+		}
+		out[n] = ia
+	}
+	return out, nil
+}
+
+func (i interactions) CountHeld(ctx context.Context, org domain.OrgID, cutoff time.Time) (int, error) {
+	n, err := i.db.NewSelect().Model((*interactionRow)(nil)).
+		Where("org_id = ?", string(org)).Where("erased_at IS NULL").Where("legal_hold = ?", true).
+		Where("((status = 'closed' AND closed_at < ?) OR (status = 'open' AND last_activity_at < ?))", cutoff, cutoff).
+		Count(ctx)
+	return int(n), translate(err)
+}
+
+func (i interactions) MarkWarned(ctx context.Context, id domain.InteractionID, now time.Time) error {
+	res, err := i.db.NewUpdate().Model((*interactionRow)(nil)).Set("erasure_warned_at = ?", now).
+		Where("id = ?", string(id)).Exec(ctx)
+	return mustAffect(res, err, "interaction")
+}
+
+func (i interactions) Warned(ctx context.Context, id domain.InteractionID) (bool, error) {
+	n, err := i.db.NewSelect().Model((*interactionRow)(nil)).
+		Where("id = ?", string(id)).Where("erasure_warned_at IS NOT NULL").Count(ctx)
+	return n > 0, translate(err)
+}
+
+func (i interactions) FindByContact(ctx context.Context, c domain.Contact) ([]*domain.Interaction, error) {
+	var indexes []string
+	for kind, value := range map[string]string{"email": c.Email, "phone": c.Phone} {
+		if ix := contactIndex(i.keys, kind, value); ix != nil {
+			indexes = append(indexes, *ix)
+		}
+	}
+	if len(indexes) == 0 {
+		return nil, nil
+	}
+	var rows []interactionRow
+	err := i.db.NewSelect().Model(&rows).ExcludeColumn("email_sealed", "phone_sealed").
+		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("email_index IN (?)", bun.In(indexes)).WhereOr("phone_index IN (?)", bun.In(indexes))
+		}).Order("created_at", "id").Scan(ctx)
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]*domain.Interaction, len(rows))
+	for n := range rows {
+		ia, err := i.fromRow(&rows[n])
+		if err != nil {
+			return nil, err
+		}
+		out[n] = ia
+	}
+	return out, nil
+}

@@ -1,0 +1,196 @@
+package storetest
+
+import (
+	"crypto/rand"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// protectionTests are the parts of the contract data protection relies on.
+var protectionTests = map[string]func(*testing.T, ports.Store){
+	"AuditChainAppendsInOrder":   testAuditChain,
+	"EraseLeavesOnlyStatistics":  testErase,
+	"DueCandidatesAndHolds":      testDueCandidates,
+	"WarnedOnce":                 testWarned,
+	"FindByContactAndLiftBlocks": testFindByContact,
+}
+
+func testAuditChain(t *testing.T, st ports.Store) {
+	var wg sync.WaitGroup
+	for i := range 12 {
+		wg.Go(func() {
+			assert.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
+				return tx.Audit().Append(ctx, &domain.AuditEntry{
+					At: now.Add(time.Duration(i) * time.Second), Actor: "os:alice", Action: domain.AuditDisclose,
+					OrgID: "org_x", Ref: "WSP-AAAA-BBBB", Reason: fmt.Sprintf("request %d", i),
+					Details: map[string]string{"basis": "court-order", "authority": "Bristol Crown Court"},
+				})
+			}))
+		})
+	}
+	wg.Wait()
+	var all []*domain.AuditEntry
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
+		all, err = tx.Audit().List(ctx, 0, 0)
+		return err
+	}))
+	require.Len(t, all, 12)
+	assert.Nil(t, domain.VerifyChain(all), "concurrent appends never fork the chain")
+	assert.Equal(t, "court-order", all[0].Details["basis"])
+	var page []*domain.AuditEntry
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
+		page, err = tx.Audit().List(ctx, 10, 5)
+		return err
+	}))
+	require.Len(t, page, 2)
+	assert.Equal(t, int64(11), page[0].Seq)
+}
+
+func testErase(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
+	contact := domain.Contact{Email: "erase.me@example.org"}
+	meta := domain.Meta{IP: "203.0.113.4", Location: "Bristol, England, GB", Region: "England, GB", Network: "Example Broadband"}
+	ia, msg, token := createReport(t, st, f, now, contact, meta)
+	link := domain.ReporterLink(must(domain.NewDeliveryID(rand.Reader)), ia, contact.Email, "https://w.example/t/"+string(token), domain.English, now)
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Outbox().Enqueue(ctx, link) }))
+
+	erasedAt := now.Add(time.Hour)
+	for range 2 {
+		require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Erase(ctx, ia.ID, erasedAt) }))
+		erasedAt = erasedAt.Add(time.Hour) // the second erasure keeps the first time
+	}
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
+		got, err := tx.Interactions().Get(ctx, ia.ID)
+		require.NoError(t, err)
+		assert.Empty(t, got.ReporterName)
+		require.NotNil(t, got.ErasedAt)
+		assert.Equal(t, now.Add(time.Hour), *got.ErasedAt)
+		assert.Equal(t, ia.Channel, got.Channel, "kept for statistics")
+		assert.Equal(t, ia.InboxID, got.InboxID)
+		c, err := tx.Interactions().Contact(ctx, ia.ID)
+		require.NoError(t, err)
+		assert.Equal(t, domain.Contact{}, c)
+		_, err = tx.Interactions().GetByToken(ctx, token)
+		assert.Equal(t, domain.KindNotFound, domain.KindOf(err), "the link opens nothing")
+		msgs, err := tx.Messages().List(ctx, ia.ID)
+		require.NoError(t, err)
+		require.Len(t, msgs, 1)
+		assert.Empty(t, msgs[0].Body)
+		m, err := tx.Messages().Meta(ctx, msg.ID)
+		require.NoError(t, err)
+		assert.Equal(t, domain.Meta{Region: "England, GB", Network: "Example Broadband"}, m)
+		queued, err := tx.Outbox().List(ctx, ports.OutboxFilter{InteractionID: &ia.ID})
+		require.NoError(t, err)
+		assert.Empty(t, queued, "no address or link waits to be sent")
+		found, err := tx.Interactions().FindByContact(ctx, contact)
+		require.NoError(t, err)
+		assert.Empty(t, found, "no blind index is left to find it by")
+		return nil
+	}))
+	err := st.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Erase(ctx, "int_missing", now) })
+	assert.Equal(t, domain.KindNotFound, domain.KindOf(err))
+}
+
+func testDueCandidates(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
+	old, _, _ := createReport(t, st, f, now.AddDate(-2, 0, 0), domain.Contact{}, domain.Meta{})
+	held, _, _ := createReport(t, st, f, now.AddDate(-2, 0, 0), domain.Contact{}, domain.Meta{})
+	recent, _, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
+	closedOld, _, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
+	held.LegalHold = true
+	closedAt := now.AddDate(-2, 0, 0)
+	closedOld.Status, closedOld.ClosedAt = domain.StatusClosed, &closedAt
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
+		if err := tx.Interactions().Update(ctx, held); err != nil {
+			return err
+		}
+		return tx.Interactions().Update(ctx, closedOld)
+	}))
+	cutoff := now.AddDate(-1, 0, 0)
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
+		due, err := tx.Interactions().DueCandidates(ctx, f.org.ID, cutoff, 10)
+		require.NoError(t, err)
+		var ids []domain.InteractionID
+		for _, ia := range due {
+			ids = append(ids, ia.ID)
+		}
+		assert.ElementsMatch(t, []domain.InteractionID{old.ID, closedOld.ID}, ids,
+			"a hold is skipped, a recent one is not due, a closed one counts from its closing")
+		n, err := tx.Interactions().CountHeld(ctx, f.org.ID, cutoff)
+		require.NoError(t, err)
+		assert.Equal(t, 1, n)
+		limited, err := tx.Interactions().DueCandidates(ctx, f.org.ID, now.Add(time.Hour), 2)
+		require.NoError(t, err)
+		assert.Len(t, limited, 2, "bounded batches")
+		return nil
+	}))
+	assert.NotEqual(t, recent.ID, closedOld.ID)
+}
+
+func testWarned(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
+	ia, _, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
+	warned := func() bool {
+		var w bool
+		require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
+			w, err = tx.Interactions().Warned(ctx, ia.ID)
+			return err
+		}))
+		return w
+	}
+	assert.False(t, warned())
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().MarkWarned(ctx, ia.ID, now) }))
+	assert.True(t, warned())
+}
+
+func testFindByContact(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
+	byEmail, _, _ := createReport(t, st, f, now, domain.Contact{Email: "Parent@Example.org"}, domain.Meta{})
+	byPhone, _, _ := createReport(t, st, f, now.Add(time.Minute), domain.Contact{Phone: "+447700900321"}, domain.Meta{})
+	createReport(t, st, f, now, domain.Contact{Email: "someone.else@example.org"}, domain.Meta{})
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
+		found, err := tx.Interactions().FindByContact(ctx, domain.Contact{Email: "parent@example.org"})
+		require.NoError(t, err)
+		require.Len(t, found, 1)
+		assert.Equal(t, byEmail.ID, found[0].ID)
+		found, err = tx.Interactions().FindByContact(ctx, domain.Contact{Email: "parent@example.org", Phone: "+447700900321"})
+		require.NoError(t, err)
+		assert.Len(t, found, 2)
+		found, err = tx.Interactions().FindByContact(ctx, domain.Contact{})
+		require.NoError(t, err)
+		assert.Empty(t, found)
+		return nil
+	}))
+	_ = byPhone
+
+	sender := domain.Sender{Email: "parent@example.org", IP: "198.51.100.9"}
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
+		for _, b := range []*domain.Block{{Kind: domain.BlockEmail, Value: sender.Email}, {Kind: domain.BlockIP, Value: sender.IP}} {
+			b.ID, b.CreatedAt = must(domain.NewBlockID(rand.Reader)), now
+			if err := tx.Blocks().Create(ctx, b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	var lifted int
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) (err error) {
+		lifted, err = tx.Blocks().Lift(ctx, sender)
+		return err
+	}))
+	assert.Equal(t, 2, lifted)
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
+		blocked, err := tx.Blocks().Blocked(ctx, sender, now)
+		require.NoError(t, err)
+		assert.False(t, blocked)
+		return nil
+	}))
+}

@@ -1,6 +1,167 @@
 package http
 
-import nethttp "net/http"
+import (
+	"errors"
+	"fmt"
+	nethttp "net/http"
+	"strconv"
+	"time"
+
+	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/domain"
+)
+
+// maxAuthFormBytes bounds the sign-in and password forms: a 256-character
+// password in the widest UTF-8, form-encoded, fits several times over.
+const maxAuthFormBytes = 16 << 10
 
 // authRoutes registers sign-in, sign-out, set-password and account routes.
-func (s *Server) authRoutes(mux *nethttp.ServeMux) {}
+func (s *Server) authRoutes(mux *nethttp.ServeMux) {
+	mux.Handle("GET /staff/login", s.staffPublic(s.loginForm))
+	mux.Handle("POST /staff/login", s.staffPublic(s.login))
+	mux.Handle("POST /staff/logout", s.staffPublic(s.logout))
+	mux.Handle("GET /staff/set-password/{token}", s.staffPublic(s.setPasswordForm))
+	mux.Handle("POST /staff/set-password/{token}", s.staffPublic(s.setPassword))
+	s.accountRoutes(mux)
+}
+
+// loginPage is the sign-in form.
+type loginPage struct {
+	Staff staffChrome
+	Email string
+	// Failed is why the last attempt was refused: the same words whether
+	// or not the account exists.
+	Failed string
+}
+
+func (s *Server) loginForm(w nethttp.ResponseWriter, r *nethttp.Request) error {
+	if _, err := s.actor(r); err == nil {
+		nethttp.Redirect(w, r, "/staff/", nethttp.StatusSeeOther)
+		return nil
+	}
+	page := loginPage{Staff: s.staffChrome(nil, "")}
+	if r.URL.Query().Get("password") == "set" {
+		page.Staff.Flash = "Your password is set. Sign in with it now."
+	}
+	return s.render(w, nethttp.StatusOK, "staff/login", page)
+}
+
+func (s *Server) login(w nethttp.ResponseWriter, r *nethttp.Request) error {
+	if err := parseAuthForm(w, r); err != nil {
+		return err
+	}
+	in := app.SignIn{
+		Email: r.PostFormValue("email"), Password: r.PostFormValue("password"), Code: r.PostFormValue("code"),
+		IP: clientIP(r, s.cfg.TrustedProxies),
+	}
+	if c, err := r.Cookie(s.sessionCookie()); err == nil {
+		in.Previous = c.Value
+	}
+	token, err := s.app.SignIn(r.Context(), in)
+	page := loginPage{Staff: s.staffChrome(nil, ""), Email: in.Email}
+	var throttled *app.ThrottledError
+	switch {
+	case errors.As(err, &throttled):
+		w.Header().Set("Retry-After", strconv.Itoa(int((throttled.Wait+time.Second-1)/time.Second)))
+		page.Failed = "Too many attempts. " + waitWords(throttled.Wait)
+		return s.render(w, nethttp.StatusTooManyRequests, "staff/login", page)
+	case errors.Is(err, app.ErrSignInFailed):
+		page.Failed = domain.SafeMessage(err)
+		return s.render(w, nethttp.StatusUnauthorized, "staff/login", page)
+	case err != nil:
+		return err
+	}
+	s.setSession(w, token)
+	nethttp.Redirect(w, r, "/staff/", nethttp.StatusSeeOther)
+	return nil
+}
+
+// waitWords says how long to wait, in whole minutes: a countdown in
+// seconds would invite retrying on the dot.
+func waitWords(d time.Duration) string {
+	n := int((d + time.Minute - 1) / time.Minute)
+	if n <= 1 {
+		return "Wait 1 minute, then try again."
+	}
+	return fmt.Sprintf("Wait %d minutes, then try again.", n)
+}
+
+// logout ends the browser's session on the server, whoever it belonged
+// to, and forgets it in the browser.
+func (s *Server) logout(w nethttp.ResponseWriter, r *nethttp.Request) error {
+	if c, err := r.Cookie(s.sessionCookie()); err == nil {
+		if err := s.app.EndSession(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
+	s.setSession(w, "")
+	nethttp.Redirect(w, r, "/staff/login", nethttp.StatusSeeOther)
+	return nil
+}
+
+// setPasswordPage lets the holder of a set-password link choose a
+// password, or says that the link does not work.
+type setPasswordPage struct {
+	Staff    staffChrome
+	Token    string
+	Who      app.PasswordLinkFor
+	Problems domain.Problems
+	// Dead is set when the link is unknown, expired or used.
+	Dead bool
+}
+
+func (s *Server) setPasswordForm(w nethttp.ResponseWriter, r *nethttp.Request) error {
+	token := r.PathValue("token")
+	who, err := s.app.PasswordLink(r.Context(), token)
+	if err != nil {
+		return s.deadLink(w, err)
+	}
+	return s.render(w, nethttp.StatusOK, "staff/set-password", setPasswordPage{Staff: s.staffChrome(nil, ""), Token: token, Who: who})
+}
+
+func (s *Server) setPassword(w nethttp.ResponseWriter, r *nethttp.Request) error {
+	if err := parseAuthForm(w, r); err != nil {
+		return err
+	}
+	token := r.PathValue("token")
+	err := s.app.SetPassword(r.Context(), token, r.PostFormValue("password"), r.PostFormValue("confirm"))
+	if problems := domain.ProblemsOf(err); problems != nil {
+		who, err := s.app.PasswordLink(r.Context(), token)
+		if err != nil {
+			return s.deadLink(w, err)
+		}
+		// The passwords are not sent back: they would sit in the page.
+		return s.render(w, nethttp.StatusUnprocessableEntity, "staff/set-password", setPasswordPage{
+			Staff: s.staffChrome(nil, ""), Token: token, Who: who, Problems: problems,
+		})
+	}
+	if err != nil {
+		return s.deadLink(w, err)
+	}
+	nethttp.Redirect(w, r, "/staff/login?password=set", nethttp.StatusSeeOther)
+	return nil
+}
+
+// deadLink answers a set-password link that cannot be used: unknown,
+// expired and used links look the same, and one used in another tab just
+// now is a conflict. Other errors pass through.
+func (s *Server) deadLink(w nethttp.ResponseWriter, err error) error {
+	status := nethttp.StatusNotFound
+	switch {
+	case errors.Is(err, app.ErrPasswordLinkDead):
+	case domain.KindOf(err) == domain.KindConflict:
+		status = nethttp.StatusConflict
+	default:
+		return err
+	}
+	return s.render(w, status, "staff/set-password", setPasswordPage{Staff: s.staffChrome(nil, ""), Dead: true})
+}
+
+// parseAuthForm reads a small form.
+func parseAuthForm(w nethttp.ResponseWriter, r *nethttp.Request) error {
+	r.Body = nethttp.MaxBytesReader(w, r.Body, maxAuthFormBytes)
+	if err := r.ParseForm(); err != nil {
+		return domain.Errorf(domain.KindInvalid, "The form could not be read. Please go back and try again.")
+	}
+	return nil
+}

@@ -57,12 +57,18 @@ type site struct {
 	inbox  *domain.Inbox // "General", assigned to the staff member
 	second *domain.Inbox
 	client *nethttp.Client
+	// publicURL is the site's public_url, which decides the session
+	// cookie's name and attributes.
+	publicURL string
 }
 
 type siteOptions struct {
 	trusted        []netip.Prefix
 	reportsPerIP   int
 	reportsPerForm int
+	// publicURL is the site's public_url; https://whisper.example.org when
+	// empty.
+	publicURL string
 }
 
 func newSite(t *testing.T, opt siteOptions) *site {
@@ -75,19 +81,22 @@ func newSite(t *testing.T, opt siteOptions) *site {
 	require.NoError(t, err)
 	t.Cleanup(func() { locator.Close() })
 	clk := &clock{t: time.Date(2026, 10, 5, 9, 0, 0, 0, time.UTC)}
+	if opt.publicURL == "" {
+		opt.publicURL = "https://whisper.example.org"
+	}
 	svc := app.New(app.Deps{
 		Store: st, Clock: clk, Random: rand.Reader, Hasher: passhash.New(passhash.TestParams(), 1),
-		Locator: locator, Swearing: swearing.New(), PublicURL: "https://whisper.example.org",
+		Locator: locator, Swearing: swearing.New(), PublicURL: opt.publicURL,
 	})
 	h, err := httpadapter.New(httpadapter.Config{
-		PublicURL: "https://whisper.example.org", TrustedProxies: opt.trusted,
+		PublicURL: opt.publicURL, TrustedProxies: opt.trusted,
 		ReportsPerIP: opt.reportsPerIP, ReportsPerForm: opt.reportsPerForm, Now: clk.Now,
 	}, svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 
-	s := &site{t: t, srv: srv, svc: svc, store: st, clock: clk,
+	s := &site{t: t, srv: srv, svc: svc, store: st, clock: clk, publicURL: opt.publicURL,
 		client: &nethttp.Client{CheckRedirect: func(*nethttp.Request, []*nethttp.Request) error { return nethttp.ErrUseLastResponse }}}
 	s.org, err = svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Oakfield Primary"})
 	require.NoError(t, err)
@@ -416,7 +425,7 @@ func TestClientAddressFromTrustedProxiesOnly(t *testing.T) {
 		want    domain.Meta
 	}{
 		"trusted proxy": {[]netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")},
-			domain.Meta{IP: "81.2.69.160", Location: "Bristol, England, GB", Network: "Example Broadband"}},
+			domain.Meta{IP: "81.2.69.160", Location: "Bristol, England, GB", Region: "England, GB", Network: "Example Broadband"}},
 		"untrusted peer": {nil, domain.Meta{IP: "127.0.0.1"}},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -73,6 +73,9 @@ func (s *Server) actor(r *nethttp.Request) (*app.Actor, error) {
 
 // staffPage serves a staff route: without a live session it sends the
 // browser to sign in and does nothing else; errors become staff pages.
+// A member whose organisation requires an authenticator app they have not
+// set up is sent to their account page to set it up, and may go nowhere
+// else until they have.
 func (s *Server) staffPage(h staffHandler) nethttp.Handler {
 	return nethttp.HandlerFunc(func(w nethttp.ResponseWriter, r *nethttp.Request) {
 		a, err := s.actor(r)
@@ -81,11 +84,33 @@ func (s *Server) staffPage(h staffHandler) nethttp.Handler {
 			nethttp.Redirect(w, r, "/staff/login", nethttp.StatusSeeOther)
 			return
 		}
+		if err == nil && a.MustEnrolTOTP() && !allowedBeforeEnrolment(r.URL.Path) {
+			nethttp.Redirect(w, r, "/staff/account", nethttp.StatusSeeOther)
+			return
+		}
 		if err == nil {
 			err = h(w, r, a)
 		}
 		if err != nil {
 			s.renderStaffError(w, r, a, err)
+		}
+	})
+}
+
+// allowedBeforeEnrolment says whether path is one of the few a member who
+// must set up an authenticator app may use first: their account page, and
+// signing out.
+func allowedBeforeEnrolment(path string) bool {
+	return path == "/staff/account" || strings.HasPrefix(path, "/staff/account/") || path == "/staff/logout"
+}
+
+// staffPublic serves a staff route that needs no session: signing in and
+// choosing a password. Errors become staff pages without the portal's
+// navigation.
+func (s *Server) staffPublic(h handlerFunc) nethttp.Handler {
+	return nethttp.HandlerFunc(func(w nethttp.ResponseWriter, r *nethttp.Request) {
+		if err := h(w, r); err != nil {
+			s.renderStaffError(w, r, nil, err)
 		}
 	})
 }

@@ -1,0 +1,223 @@
+package http
+
+import (
+	"errors"
+	"html/template"
+	nethttp "net/http"
+	"strings"
+
+	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/domain"
+)
+
+// accountRoutes registers a staff member's own account: password and
+// authenticator app.
+func (s *Server) accountRoutes(mux *nethttp.ServeMux) {
+	mux.Handle("GET /staff/account", s.staffPage(s.account))
+	mux.Handle("POST /staff/account/password", s.staffPage(s.changePassword))
+	mux.Handle("POST /staff/account/totp/start", s.staffPage(s.startTOTP))
+	mux.Handle("POST /staff/account/totp/confirm", s.staffPage(s.confirmTOTP))
+	mux.Handle("POST /staff/account/totp/disable", s.staffPage(s.disableTOTP))
+	mux.Handle("POST /staff/account/recovery-codes", s.staffPage(s.newRecoveryCodes))
+}
+
+// The forms of the account page, so that a problem shows beside the
+// right one.
+const (
+	formPassword = "password"
+	formTOTP     = "totp"
+	formDisable  = "disable"
+	formRecovery = "recovery"
+)
+
+// accountPage is a staff member's own account.
+type accountPage struct {
+	Staff   staffChrome
+	Account app.Account
+	// MustEnrol is set while the organisation requires an authenticator
+	// app that this member has not set up.
+	MustEnrol bool
+	// QR and SecretGroups show the authenticator being set up.
+	QR           template.HTML
+	SecretGroups string
+	// NewCodes are recovery codes just made, shown this once.
+	NewCodes []string
+	// Form names the form whose Problems are shown; Summary links each
+	// problem to its field.
+	Form     string
+	Problems domain.Problems
+	Summary  []problemLink
+}
+
+// EmailLocal and EmailDomain are the two halves of the member's address,
+// so that the page can let a long one wrap at the @ on a narrow screen.
+func (p accountPage) EmailLocal() string {
+	local, _, _ := strings.Cut(p.Account.Staff.Email, "@")
+	return local
+}
+
+// EmailDomain is the part of the address after the @.
+func (p accountPage) EmailDomain() string {
+	_, host, _ := strings.Cut(p.Account.Staff.Email, "@")
+	return host
+}
+
+// problemLink is one line of an error summary: a problem and the id of
+// the field it is about.
+type problemLink struct{ ID, Text string }
+
+// Problem returns the problem with field of form, or "".
+func (p accountPage) Problem(form, field string) string {
+	if p.Form != form {
+		return ""
+	}
+	return p.Problems.Of(field)
+}
+
+// fieldIDs are the ids of the account page's fields, by form and field:
+// several forms have a password field, and ids must be unique.
+var fieldIDs = map[string]map[string]string{
+	formPassword: {app.AuthFieldCurrent: "current", app.AuthFieldPassword: "password", app.AuthFieldConfirm: "confirm"},
+	formTOTP:     {app.AuthFieldCode: "code"},
+	formDisable:  {app.AuthFieldPassword: "disable-password"},
+	formRecovery: {app.AuthFieldPassword: "recovery-password"},
+}
+
+// accountFlashes are the confirmations a redirect back to the account
+// page may ask for.
+var accountFlashes = map[string]string{
+	"password": "Your password has been changed. Anywhere else you were signed in has been signed out.",
+	"totp-off": "Your authenticator app has been turned off. You now sign in with your password alone.",
+}
+
+func (s *Server) account(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
+	page, err := s.accountPage(r, a)
+	if err != nil {
+		return err
+	}
+	page.Staff.Flash = accountFlashes[r.URL.Query().Get("done")]
+	return s.render(w, nethttp.StatusOK, "staff/account", page)
+}
+
+// accountPage builds the account page as it stands.
+func (s *Server) accountPage(r *nethttp.Request, a *app.Actor) (accountPage, error) {
+	acc, err := s.app.Account(r.Context(), a)
+	if err != nil {
+		return accountPage{}, err
+	}
+	page := accountPage{Staff: s.staffChrome(a, "account"), Account: acc, MustEnrol: a.MustEnrolTOTP()}
+	if acc.Pending != nil {
+		if page.QR, err = qrSVG(acc.Pending.URL, "QR code to scan with your authenticator app. If you cannot scan it, type the key shown below instead."); err != nil {
+			return page, err
+		}
+		page.SecretGroups = groupsOfFour(acc.Pending.Secret)
+	}
+	return page, nil
+}
+
+// accountProblem shows the account page again with what was wrong with
+// one form: 422 for problems, 429 when password guesses must wait.
+func (s *Server) accountProblem(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, form, passwordField string, err error) error {
+	status := nethttp.StatusUnprocessableEntity
+	problems := domain.ProblemsOf(err)
+	var throttled *app.ThrottledError
+	if errors.As(err, &throttled) {
+		status = nethttp.StatusTooManyRequests
+		problems = domain.Problems{{Field: passwordField, Safe: "Too many wrong passwords. " + waitWords(throttled.Wait)}}
+	} else if problems == nil {
+		return err
+	}
+	page, perr := s.accountPage(r, a)
+	if perr != nil {
+		return perr
+	}
+	page.Form, page.Problems = form, problems
+	for _, p := range problems {
+		page.Summary = append(page.Summary, problemLink{ID: fieldIDs[form][p.Field], Text: p.Safe})
+	}
+	return s.render(w, status, "staff/account", page)
+}
+
+func (s *Server) changePassword(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
+	if err := parseAuthForm(w, r); err != nil {
+		return err
+	}
+	err := s.app.ChangePassword(r.Context(), a, r.PostFormValue("current"), r.PostFormValue("password"), r.PostFormValue("confirm"))
+	if err != nil {
+		return s.accountProblem(w, r, a, formPassword, app.AuthFieldCurrent, err)
+	}
+	nethttp.Redirect(w, r, "/staff/account?done=password", nethttp.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) startTOTP(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
+	if _, err := s.app.StartTOTP(r.Context(), a); err != nil {
+		return err
+	}
+	// The page shows the QR code of the stored secret, so reloading it
+	// shows the same code rather than making another.
+	nethttp.Redirect(w, r, "/staff/account#totp", nethttp.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) confirmTOTP(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
+	if err := parseAuthForm(w, r); err != nil {
+		return err
+	}
+	codes, err := s.app.ConfirmTOTP(r.Context(), a, r.PostFormValue("code"))
+	if err != nil {
+		return s.accountProblem(w, r, a, formTOTP, app.AuthFieldCode, err)
+	}
+	return s.showRecoveryCodes(w, r, "Your authenticator app is set up. From now on, sign in with a code from it as well as your password.", codes)
+}
+
+func (s *Server) disableTOTP(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
+	if err := parseAuthForm(w, r); err != nil {
+		return err
+	}
+	if err := s.app.DisableTOTP(r.Context(), a, r.PostFormValue("password")); err != nil {
+		return s.accountProblem(w, r, a, formDisable, app.AuthFieldPassword, err)
+	}
+	nethttp.Redirect(w, r, "/staff/account?done=totp-off", nethttp.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) newRecoveryCodes(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
+	if err := parseAuthForm(w, r); err != nil {
+		return err
+	}
+	codes, err := s.app.NewRecoveryCodes(r.Context(), a, r.PostFormValue("password"))
+	if err != nil {
+		return s.accountProblem(w, r, a, formRecovery, app.AuthFieldPassword, err)
+	}
+	return s.showRecoveryCodes(w, r, "You have new recovery codes. The old ones no longer work.", codes)
+}
+
+// showRecoveryCodes answers with the account page showing new recovery
+// codes. They are in this one response and nowhere else: the page is not
+// cached and the store keeps only their hashes.
+func (s *Server) showRecoveryCodes(w nethttp.ResponseWriter, r *nethttp.Request, flash string, codes []string) error {
+	// The account as it is now, not as it was when the request began.
+	a, err := s.actor(r)
+	if err != nil {
+		return err
+	}
+	page, err := s.accountPage(r, a)
+	if err != nil {
+		return err
+	}
+	page.Staff.Flash, page.NewCodes = flash, codes
+	return s.render(w, nethttp.StatusOK, "staff/account", page)
+}
+
+// groupsOfFour writes a secret as "ABCD EFGH …", easier to type.
+func groupsOfFour(secret string) string {
+	var b strings.Builder
+	for i, r := range secret {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -1,0 +1,339 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"net/netip"
+	"reflect"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// SignIn is a staff member's attempt to sign in.
+type SignIn struct {
+	Email    string
+	Password string
+	// Code is an authenticator code, or a recovery code, for accounts that
+	// use an authenticator app; ignored for the others.
+	Code string
+	// IP is where the attempt came from, for throttling; never stored in
+	// clear and never logged.
+	IP netip.Addr
+	// Previous is the session token the browser already held, if any. It
+	// ends when the new session starts, so that signing in always gives a
+	// fresh session id that no one could have planted beforehand.
+	Previous string
+}
+
+// ErrSignInFailed refuses a sign-in. It is the same error, with the same
+// words, for an unknown or removed account, a wrong password and a missing
+// or wrong code, so that the sign-in page reveals nothing about who has an
+// account.
+var ErrSignInFailed = &domain.Error{
+	Kind: domain.KindForbidden,
+	Safe: "We could not sign you in with those details. Check your email address, your password and, if you use an authenticator app, its code.",
+}
+
+// ErrSignInThrottled is what a ThrottledError is: too many failed attempts
+// came from this address or for this account, too recently.
+var ErrSignInThrottled = &domain.Error{
+	Kind: domain.KindUnavailable,
+	Safe: "There have been too many attempts to sign in. Please wait before trying again.",
+}
+
+// ThrottledError refuses an attempt that came too soon after others
+// failed. The password was not checked. Wait says how long until an
+// attempt will be heard again.
+type ThrottledError struct{ Wait time.Duration }
+
+// Error says what happened, without the wait.
+func (e *ThrottledError) Error() string { return ErrSignInThrottled.Error() }
+
+// Unwrap makes errors.Is(err, ErrSignInThrottled) hold.
+func (e *ThrottledError) Unwrap() error { return ErrSignInThrottled }
+
+// SignIn checks an email address, password and, for accounts that use
+// one, an authenticator or recovery code, and opens a new session. It
+// returns the session's secret for the browser's cookie.
+//
+// Guessing slows down rather than locks anyone out: after a few failures
+// for one account, or many from one address, each further attempt must
+// wait twice as long as the last, up to maxSignInWait (see throttle). An
+// attempt that comes too soon gets a ThrottledError without its password
+// being looked at. Unknown accounts are throttled, hashed and timed just
+// like real ones.
+func (s *Service) SignIn(ctx context.Context, in SignIn) (token domain.Token, err error) {
+	defer domain.Wrap(&err, "app.SignIn")
+	now := s.now()
+	keys := signInKeys(in.Email, in.IP)
+	var m *domain.Staff
+	err = s.store.View(ctx, func(tx ports.Tx) error {
+		if err := checkThrottle(ctx, tx, keys, now); err != nil {
+			return err
+		}
+		found, err := tx.Staff().GetByEmail(ctx, strings.TrimSpace(in.Email))
+		if domain.KindOf(err) == domain.KindNotFound {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if found.RemovedAt == nil {
+			m = found
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	// The slow hash runs outside any transaction.
+	ok, err := s.verifyPassword(ctx, m, in.Password)
+	if err != nil {
+		return "", err
+	}
+	failed := false
+	err = s.store.InTx(ctx, func(tx ports.Tx) error {
+		failed = !ok
+		if ok {
+			var err error
+			if failed, err = spendSecondFactor(ctx, tx, m, in.Code, now); err != nil {
+				return err
+			}
+		}
+		if failed {
+			// Committed, so that the failure counts.
+			return recordFailure(ctx, tx, keys, now)
+		}
+		if err := tx.SignInFailures().Clear(ctx, keys[0].key); err != nil {
+			return err
+		}
+		if prev, err := domain.ParseToken(in.Previous); err == nil {
+			if err := tx.Sessions().Delete(ctx, prev.Hash()); err != nil {
+				return err
+			}
+		}
+		t, err := s.startSession(ctx, tx, m, now)
+		token = t
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	if failed {
+		return "", ErrSignInFailed
+	}
+	s.rehash(ctx, m, in.Password)
+	return token, nil
+}
+
+// spendSecondFactor checks the code of an account that uses an
+// authenticator app, against the account as it is now, and spends it: an
+// authenticator code's time step is recorded so that it cannot be used
+// again, a recovery code is marked used. It reports whether the sign-in
+// fails.
+func spendSecondFactor(ctx context.Context, tx ports.Tx, m *domain.Staff, code string, now time.Time) (failed bool, err error) {
+	cur, err := tx.Staff().Get(ctx, m.ID)
+	if err != nil {
+		return false, err
+	}
+	// The account may have changed while the password was being hashed.
+	if cur.RemovedAt != nil || cur.PasswordHash != m.PasswordHash {
+		return true, nil
+	}
+	if !cur.TOTPEnabled {
+		return false, nil
+	}
+	if step, ok := totpStep(cur.TOTPSecret, code, now); ok {
+		if step <= cur.TOTPLastStep {
+			return true, nil
+		}
+		cur.TOTPLastStep = step
+		return false, tx.Staff().Update(ctx, cur)
+	}
+	rc, ok := normaliseRecoveryCode(code)
+	if !ok {
+		return true, nil
+	}
+	used, err := tx.Staff().UseRecoveryCode(ctx, cur.ID, recoveryCodeHash(cur.ID, rc), now)
+	return !used, err
+}
+
+// EndSession ends the session whose secret is token, if there is one. It is
+// how signing out works: knowing a session's secret is the right to end it.
+func (s *Service) EndSession(ctx context.Context, token string) (err error) {
+	defer domain.Wrap(&err, "app.EndSession")
+	t, err := domain.ParseToken(token)
+	if err != nil {
+		return nil
+	}
+	return s.store.InTx(ctx, func(tx ports.Tx) error { return tx.Sessions().Delete(ctx, t.Hash()) })
+}
+
+// MustEnrolTOTP says whether the actor's organisation requires an
+// authenticator app that the actor has not yet set up. Until they do, the
+// portal shows them only their account page.
+func (a *Actor) MustEnrolTOTP() bool { return a.Org.RequireTOTP && !a.Staff.TOTPEnabled }
+
+// verifyPassword checks password against m's hash. With no account, or an
+// account whose owner has not yet chosen a password, it checks against a
+// dummy hash instead, so that the answer takes as long as for a real one.
+func (s *Service) verifyPassword(ctx context.Context, m *domain.Staff, password string) (bool, error) {
+	if m != nil && m.PasswordHash != "" {
+		return s.hasher.Verify(ctx, password, m.PasswordHash)
+	}
+	dummy, err := s.dummyHash(ctx)
+	if err != nil {
+		return false, err
+	}
+	_, err = s.hasher.Verify(ctx, password, dummy)
+	return false, err
+}
+
+// dummyHashes keeps, for each hasher, a hash of a random password nobody
+// knows. It is made by the hasher itself, so it carries the hasher's
+// current parameters and costs what a real account's hash costs.
+var dummyHashes sync.Map
+
+func (s *Service) dummyHash(ctx context.Context) (string, error) {
+	cacheable := reflect.TypeOf(s.hasher).Comparable()
+	if cacheable {
+		if h, ok := dummyHashes.Load(s.hasher); ok {
+			return h.(string), nil
+		}
+	}
+	secret := make([]byte, 32)
+	if _, err := rand.Read(secret); err != nil {
+		return "", err
+	}
+	h, err := s.hasher.Hash(ctx, base64.RawStdEncoding.EncodeToString(secret))
+	if err != nil {
+		return "", err
+	}
+	if cacheable {
+		dummyHashes.Store(s.hasher, h)
+	}
+	return h, nil
+}
+
+// rehash replaces m's password hash after a successful sign-in when the
+// hasher's parameters have been raised since it was made. It is best
+// effort: the sign-in has already succeeded, and a failure here only means
+// the next sign-in tries again.
+func (s *Service) rehash(ctx context.Context, m *domain.Staff, password string) {
+	h, ok := s.hasher.(interface{ NeedsRehash(encoded string) bool })
+	if !ok || !h.NeedsRehash(m.PasswordHash) {
+		return
+	}
+	fresh, err := s.hasher.Hash(ctx, password)
+	if err != nil {
+		return
+	}
+	_ = s.store.InTx(ctx, func(tx ports.Tx) error {
+		cur, err := tx.Staff().Get(ctx, m.ID)
+		if err != nil || cur.PasswordHash != m.PasswordHash {
+			return err
+		}
+		cur.PasswordHash = fresh
+		return tx.Staff().Update(ctx, cur)
+	})
+}
+
+// throttle is how guessing slows down for one kind of key. The first free
+// failures in a row cost nothing, since everyone mistypes; after that each
+// attempt must wait 2^(failures-free) seconds after the last failure, up to
+// maxSignInWait. A key with no failure for quiet starts afresh.
+type throttle struct {
+	prefix string
+	free   int
+	quiet  time.Duration
+}
+
+var (
+	// accountThrottle counts failures for one email address, whether an
+	// account has it or not. A successful sign-in clears it.
+	accountThrottle = throttle{prefix: "email:", free: 5, quiet: 24 * time.Hour}
+	// addressThrottle counts failures from one address. A whole school's
+	// staff often share one, so it allows more before it slows, and it is
+	// never cleared by a success: an attacker could otherwise clear it by
+	// signing in to an account of their own between guesses.
+	addressThrottle = throttle{prefix: "ip:", free: 20, quiet: time.Hour}
+)
+
+// maxSignInWait is the longest an attempt must wait: long enough to make
+// guessing hopeless, short enough that a locked-out colleague can still
+// get in before the lesson ends.
+const maxSignInWait = 15 * time.Minute
+
+// wait returns how long after now an attempt must wait, given failures
+// and the time of the last.
+func (t throttle) wait(failures int, last, now time.Time) time.Duration {
+	if failures < t.free || now.Sub(last) >= t.quiet {
+		return 0
+	}
+	d := maxSignInWait
+	if n := failures - t.free; n < 10 {
+		d = min(time.Duration(1<<n)*time.Second, maxSignInWait)
+	}
+	return max(last.Add(d).Sub(now), 0)
+}
+
+type signInKey struct {
+	key string
+	throttle
+}
+
+// signInKeys are the keys an attempt counts against: the account first,
+// then the address. An IPv6 client usually holds a whole /64, so that is
+// the address counted.
+func signInKeys(email string, ip netip.Addr) []signInKey {
+	keys := []signInKey{{accountThrottle.prefix + strings.ToLower(strings.TrimSpace(email)), accountThrottle}}
+	if ip.IsValid() {
+		ip = ip.Unmap()
+		addr := ip.String()
+		if ip.Is6() {
+			addr = netip.PrefixFrom(ip, 64).Masked().String()
+		}
+		keys = append(keys, signInKey{addressThrottle.prefix + addr, addressThrottle})
+	}
+	return keys
+}
+
+// checkThrottle returns a ThrottledError when any key must still wait.
+func checkThrottle(ctx context.Context, tx ports.Tx, keys []signInKey, now time.Time) error {
+	var wait time.Duration
+	for _, k := range keys {
+		n, last, err := tx.SignInFailures().Get(ctx, k.key)
+		if err != nil {
+			return err
+		}
+		wait = max(wait, k.wait(n, last, now))
+	}
+	if wait > 0 {
+		return &ThrottledError{Wait: wait}
+	}
+	return nil
+}
+
+// recordFailure counts a failed attempt against every key.
+func recordFailure(ctx context.Context, tx ports.Tx, keys []signInKey, now time.Time) error {
+	for _, k := range keys {
+		n, last, err := tx.SignInFailures().Get(ctx, k.key)
+		if err != nil {
+			return err
+		}
+		if n > 0 && now.Sub(last) >= k.quiet {
+			if err := tx.SignInFailures().Clear(ctx, k.key); err != nil {
+				return err
+			}
+		}
+		if err := tx.SignInFailures().Add(ctx, k.key, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}

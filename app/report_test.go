@@ -193,3 +193,18 @@ func TestFormSnippet(t *testing.T) {
 	snippet := s.svc.FormSnippet(s.form)
 	assert.Equal(t, `<a href="https://whisper.example.org/r/OAK" rel="noopener">Report a worry to Oak &amp; &#34;Ash&#34; &lt;School&gt; – you can stay anonymous</a>`, snippet)
 }
+
+func TestStaffRepliesAreCappedAlikeForEveryReport(t *testing.T) {
+	s := newSchool(t)
+	rc, err := s.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "hello"})
+	require.NoError(t, err)
+	var actor *app.Actor
+	require.NoError(t, s.store.View(ctx, func(tx ports.Tx) error {
+		org, err := tx.Organisations().Get(ctx, s.form.OrgID)
+		actor = &app.Actor{Staff: s.staff, Org: org, Viewer: domain.ViewerOf(s.staff)}
+		return err
+	}))
+	err = s.svc.StaffReply(ctx, actor, string(rc.Ref), strings.Repeat("a", domain.MaxStaffReply+1), netip.Addr{})
+	assert.Equal(t, domain.KindInvalid, domain.KindOf(err), "a web report has the texters' limit too")
+	require.NoError(t, s.svc.StaffReply(ctx, actor, string(rc.Ref), strings.Repeat("a", domain.MaxStaffReply), netip.Addr{}))
+}

@@ -80,6 +80,20 @@ const (
 // MaxMessage is the longest message, in characters.
 const MaxMessage = 10000
 
+// MaxStaffReply is the longest staff reply, in characters: what one text
+// can carry. It holds for every report alike, since a limit that applied
+// only to texters would tell staff how a report came in.
+const MaxStaffReply = 1600
+
+// CheckStaffReply applies the message rules and the staff reply limit.
+func CheckStaffReply(body string) (string, error) {
+	body, err := CheckMessage(body)
+	if err == nil && utf8.RuneCountInString(body) > MaxStaffReply {
+		err = Errorf(KindInvalid, "a reply is at most %d characters, so that it can reach every reporter; this one has %d", MaxStaffReply, utf8.RuneCountInString(body))
+	}
+	return body, err
+}
+
 // MaxReporterName is the longest name a reporter may give, in characters.
 const MaxReporterName = 100
 

@@ -142,9 +142,13 @@ func (o outbox) Claim(ctx context.Context, now time.Time, lease time.Duration, l
 	return out, nil
 }
 
+// MarkSent also forgets the delivery's recipient, link and text: once
+// sent they are needed no more, and a reporter's link is as secret as the
+// token in it, which is otherwise kept only as a hash.
 func (o outbox) MarkSent(ctx context.Context, id domain.DeliveryID, now time.Time) error {
 	res, err := o.db.NewUpdate().Model((*deliveryRow)(nil)).
 		Set("status = ?", string(domain.DeliverySent)).Set("sent_at = ?", now).
+		Set("to_sealed = ?", []byte{}).Set("link_sealed = NULL").Set("body_sealed = NULL").
 		Where("id = ?", string(id)).Exec(ctx)
 	return mustAffect(res, err, "delivery")
 }
@@ -156,9 +160,12 @@ func (o outbox) Retry(ctx context.Context, id domain.DeliveryID, next time.Time)
 	return mustAffect(res, err, "delivery")
 }
 
+// MarkFailed forgets the delivery's content too: a failed delivery is
+// counted and logged, never retried.
 func (o outbox) MarkFailed(ctx context.Context, id domain.DeliveryID, now time.Time) error {
 	res, err := o.db.NewUpdate().Model((*deliveryRow)(nil)).
 		Set("status = ?", string(domain.DeliveryFailed)).Set("next_attempt_at = ?", now).
+		Set("to_sealed = ?", []byte{}).Set("link_sealed = NULL").Set("body_sealed = NULL").
 		Where("id = ?", string(id)).Exec(ctx)
 	return mustAffect(res, err, "delivery")
 }

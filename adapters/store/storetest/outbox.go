@@ -122,6 +122,8 @@ func testOutboxLease(t *testing.T, st ports.Store) {
 	require.Len(t, sent, 1)
 	require.NotNil(t, sent[0].SentAt)
 	assert.Equal(t, now, *sent[0].SentAt)
+	assert.Empty(t, sent[0].To, "a sent delivery forgets its recipient")
+	assert.Empty(t, sent[0].Link, "and its link")
 }
 
 func testOutboxHealth(t *testing.T, st ports.Store) {

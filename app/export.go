@@ -1,0 +1,80 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// ExportRow is one report in a staff export. It is built from the staff's
+// case view alone, so it holds what the portal shows and nothing more: no
+// channel, no contact data, no meta data.
+type ExportRow struct {
+	Ref    domain.Reference
+	Status domain.Status
+	Form   string
+	Inbox  string
+	// Reporter is the name the reporter gave, or [Anonymous].
+	Reporter       string
+	Flagged        bool
+	CreatedAt      time.Time
+	LastActivityAt time.Time
+	ClosedAt       *time.Time
+	Messages       []ExportMessage
+}
+
+// ExportMessage is one turn of a report's conversation in an export.
+type ExportMessage struct {
+	// Author is "reporter", or the full name of the staff member who wrote.
+	Author string
+	At     time.Time
+	// Text is the message itself. Sensitive: the export is personal data.
+	Text string
+}
+
+// ExportAuthorReporter is how an export names the reporter's messages.
+const ExportAuthorReporter = "reporter"
+
+// Export returns every report the actor may see, most recent activity
+// first, with its conversation: what a school keeps when it must (before
+// erasure, or at the end of its subscription).
+func (s *Service) Export(ctx context.Context, a *Actor) (rows []ExportRow, err error) {
+	defer domain.Wrap(&err, "app.Export")
+	err = s.store.View(ctx, func(tx ports.Tx) error {
+		cases, err := tx.Cases().List(ctx, a.Viewer, ports.CaseFilter{})
+		if err != nil {
+			return err
+		}
+		rows = make([]ExportRow, 0, len(cases))
+		for _, cs := range cases {
+			msgs, err := tx.Cases().Messages(ctx, a.Viewer, cs.Ref)
+			if err != nil {
+				return err
+			}
+			rows = append(rows, exportRow(cs, msgs))
+		}
+		return nil
+	})
+	return rows, err
+}
+
+func exportRow(cs *domain.Case, msgs []*domain.CaseMessage) ExportRow {
+	row := ExportRow{
+		Ref: cs.Ref, Status: cs.Status, Form: cs.FormName, Inbox: cs.InboxName, Reporter: cs.DisplayName(),
+		Flagged: cs.Flagged, CreatedAt: cs.CreatedAt, LastActivityAt: cs.LastActivityAt, ClosedAt: cs.ClosedAt,
+		Messages: make([]ExportMessage, len(msgs)),
+	}
+	for i, m := range msgs {
+		author := ExportAuthorReporter
+		if !m.FromReporter {
+			author = m.StaffName
+			if author == "" {
+				author = "staff"
+			}
+		}
+		row.Messages[i] = ExportMessage{Author: author, At: m.CreatedAt, Text: m.Body}
+	}
+	return row
+}

@@ -1,0 +1,74 @@
+package app_test
+
+import (
+	"fmt"
+	"net/netip"
+	"reflect"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/domain"
+)
+
+func TestExportHoldsWhatStaffSeeAndNothingMore(t *testing.T) {
+	d := newCaseDesk(t)
+	web, err := d.svc.SubmitReport(ctx, app.SubmitReport{
+		FormCode: "OAK", InboxID: string(d.inbox.ID), Name: "Robin Example", Body: "They took my bag", Email: d.mail,
+		IP: netip.MustParseAddr(d.ipTxt),
+	})
+	require.NoError(t, err)
+	sms := d.smsReport(t, "by text about the bus")
+	admin := d.actorOf(t, d.admin)
+	require.NoError(t, d.svc.StaffReply(ctx, admin, string(web.Ref), "Thank you, Robin.", netip.MustParseAddr("192.0.2.9")))
+	require.NoError(t, d.svc.SetCaseStatus(ctx, admin, string(web.Ref), "closed"))
+
+	rows, err := d.svc.Export(ctx, admin)
+	require.NoError(t, err)
+	require.Len(t, rows, 2)
+	byRef := map[domain.Reference]app.ExportRow{}
+	for _, r := range rows {
+		byRef[r.Ref] = r
+	}
+	w := byRef[web.Ref]
+	assert.Equal(t, domain.StatusClosed, w.Status)
+	assert.NotNil(t, w.ClosedAt)
+	assert.Equal(t, "General", w.Inbox)
+	assert.Equal(t, "Oakfield Primary", w.Form)
+	assert.Equal(t, "Robin Example", w.Reporter)
+	require.Len(t, w.Messages, 2)
+	assert.Equal(t, app.ExportMessage{Author: "reporter", At: w.CreatedAt, Text: "They took my bag"}, w.Messages[0])
+	assert.Equal(t, "Hana Tester", w.Messages[1].Author, "staff by full name")
+	assert.Equal(t, "Thank you, Robin.", w.Messages[1].Text)
+	s := byRef[sms]
+	assert.Equal(t, domain.AnonymousName, s.Reporter)
+	assert.Equal(t, domain.StatusOpen, s.Status)
+
+	dump := fmt.Sprintf("%+v", rows)
+	for _, secret := range []string{d.mail, d.phone, "7700900123", d.ipTxt, "192.0.2.9", "Example Mobile", "sms", string(domain.ChannelWeb) + " "} {
+		assert.NotContains(t, dump, secret)
+	}
+	// By structure, not by care: the rows have nowhere to put them.
+	for _, typ := range []reflect.Type{reflect.TypeFor[app.ExportRow](), reflect.TypeFor[app.ExportMessage]()} {
+		for f := range typ.Fields() {
+			for _, banned := range []string{"Channel", "Contact", "Email", "Phone", "IP", "Meta", "Location", "Network"} {
+				assert.NotEqual(t, banned, f.Name, "%s has a field %s", typ, f.Name)
+			}
+		}
+	}
+
+	for name, who := range map[string]struct {
+		m    *domain.Staff
+		want int
+	}{
+		"staff of the inbox":     {d.staff, 2},
+		"staff of another inbox": {d.other, 0},
+		"another organisation":   {d.elsewhere, 0},
+	} {
+		rows, err := d.svc.Export(ctx, d.actorOf(t, who.m))
+		require.NoError(t, err, name)
+		assert.Len(t, rows, who.want, name)
+	}
+}

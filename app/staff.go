@@ -33,66 +33,99 @@ type StaffCreated struct {
 // CreateStaff adds a staff account assigned to inboxes of its organisation.
 func (s *Service) CreateStaff(ctx context.Context, in CreateStaff) (out StaffCreated, err error) {
 	defer domain.Wrap(&err, "app.CreateStaff")
-	if in.Role == "" {
-		in.Role = domain.RoleStaff
-	}
-	id, err := domain.NewStaffID(s.random)
-	if err != nil {
-		return out, err
-	}
 	if _, err := domain.ParseEmail(in.Email); err != nil {
 		return out, err
 	}
-	// Hashing is slow by design, so it happens before the transaction.
-	var hash string
-	var link *domain.PasswordLink
-	var token domain.Token
-	now := s.now()
-	if in.Password != "" {
-		if err := domain.CheckPassword(in.Password); err != nil {
-			return out, err
-		}
-		if hash, err = s.hasher.Hash(ctx, in.Password); err != nil {
-			return out, err
-		}
-	} else {
-		if token, err = domain.NewToken(s.random); err != nil {
-			return out, err
-		}
-		link = &domain.PasswordLink{TokenHash: token.Hash(), StaffID: id, ExpiresAt: now.Add(domain.PasswordLinkLifetime), CreatedAt: now}
+	d, err := s.draftStaff(ctx, &in)
+	if err != nil {
+		return out, err
 	}
 	var member *domain.Staff
 	err = s.store.InTx(ctx, func(tx ports.Tx) error {
-		if _, err := tx.Organisations().Get(ctx, in.OrgID); err != nil {
-			return err
-		}
-		inboxes := make([]*domain.Inbox, 0, len(in.InboxIDs))
-		for _, ibID := range in.InboxIDs {
-			ib, err := tx.Inboxes().Get(ctx, ibID)
-			if err != nil {
-				return err
-			}
-			inboxes = append(inboxes, ib)
-		}
-		if member, err = domain.NewStaff(id, in.OrgID, in.Email, in.FirstName, in.LastName, in.Role, inboxes, now); err != nil {
-			return err
-		}
-		member.PasswordHash = hash
-		if err := tx.Staff().Create(ctx, member); err != nil {
-			return err
-		}
-		if link != nil {
-			return tx.Staff().AddPasswordLink(ctx, link)
-		}
-		return nil
+		member, err = createStaff(ctx, tx, in, d)
+		return err
 	})
 	if err != nil {
 		return out, err
 	}
-	out.Staff = member
-	if link != nil {
-		out.SetPasswordURL = s.Link("staff", "set-password", string(token))
-		out.LinkExpiresAt = link.ExpiresAt
+	return s.staffCreated(member, d), nil
+}
+
+// staffDraft is what a new account needs from outside the transaction:
+// random draws and the slow password hash, which must not hold a
+// transaction open (and would be redone if the transaction were retried).
+type staffDraft struct {
+	id   domain.StaffID
+	now  time.Time
+	hash string
+	// link and token are set when no password was given.
+	link  *domain.PasswordLink
+	token domain.Token
+}
+
+// draftStaff prepares the account's id and password (or set-password
+// link), checking the password's length. It fills in the default role;
+// the rest of in is checked when the account is made.
+func (s *Service) draftStaff(ctx context.Context, in *CreateStaff) (d staffDraft, err error) {
+	if in.Role == "" {
+		in.Role = domain.RoleStaff
 	}
-	return out, nil
+	if d.id, err = domain.NewStaffID(s.random); err != nil {
+		return d, err
+	}
+	d.now = s.now()
+	if in.Password != "" {
+		if err := domain.CheckPassword(in.Password); err != nil {
+			return d, err
+		}
+		if d.hash, err = s.hasher.Hash(ctx, in.Password); err != nil {
+			return d, err
+		}
+		return d, nil
+	}
+	if d.token, err = domain.NewToken(s.random); err != nil {
+		return d, err
+	}
+	d.link = &domain.PasswordLink{TokenHash: d.token.Hash(), StaffID: d.id, ExpiresAt: d.now.Add(domain.PasswordLinkLifetime), CreatedAt: d.now}
+	return d, nil
+}
+
+// createStaff writes the drafted account inside tx, so that callers can
+// do more in the same transaction (an invitation queues its email).
+func createStaff(ctx context.Context, tx ports.Tx, in CreateStaff, d staffDraft) (*domain.Staff, error) {
+	if _, err := tx.Organisations().Get(ctx, in.OrgID); err != nil {
+		return nil, err
+	}
+	inboxes := make([]*domain.Inbox, 0, len(in.InboxIDs))
+	for _, ibID := range in.InboxIDs {
+		ib, err := tx.Inboxes().Get(ctx, ibID)
+		if err != nil {
+			return nil, err
+		}
+		inboxes = append(inboxes, ib)
+	}
+	member, err := domain.NewStaff(d.id, in.OrgID, in.Email, in.FirstName, in.LastName, in.Role, inboxes, d.now)
+	if err != nil {
+		return nil, err
+	}
+	member.PasswordHash = d.hash
+	if err := tx.Staff().Create(ctx, member); err != nil {
+		return nil, err
+	}
+	if d.link != nil {
+		if err := tx.Staff().AddPasswordLink(ctx, d.link); err != nil {
+			return nil, err
+		}
+	}
+	return member, nil
+}
+
+// staffCreated reports a committed account with its set-password link.
+func (s *Service) staffCreated(member *domain.Staff, d staffDraft) StaffCreated {
+	out := StaffCreated{Staff: member}
+	if d.link != nil {
+		out.SetPasswordURL = s.Link("staff", "set-password", string(d.token))
+		out.LinkExpiresAt = d.link.ExpiresAt
+	}
+	return out
 }

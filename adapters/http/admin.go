@@ -1,6 +1,111 @@
 package http
 
-import nethttp "net/http"
+import (
+	nethttp "net/http"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
-// adminRoutes registers the admin pages under /staff/admin/.
-func (s *Server) adminRoutes(mux *nethttp.ServeMux) {}
+	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/domain"
+)
+
+// adminRoutes registers the admin pages under /staff/admin/. Every page
+// and action asks the app, which answers 404 to anyone but the
+// organisation's admins and for anything of another organisation.
+func (s *Server) adminRoutes(mux *nethttp.ServeMux) {
+	mux.Handle("GET /staff/admin/{$}", s.staffPage(s.adminHome))
+
+	mux.Handle("GET /staff/admin/forms", s.staffPage(s.adminForms))
+	mux.Handle("GET /staff/admin/forms/new", s.staffPage(s.adminNewForm))
+	mux.Handle("POST /staff/admin/forms/new", s.staffPage(s.adminCreateForm))
+	mux.Handle("GET /staff/admin/forms/{id}", s.staffPage(s.adminForm))
+	mux.Handle("POST /staff/admin/forms/{id}", s.staffPage(s.adminUpdateForm))
+	mux.Handle("POST /staff/admin/forms/{id}/open", s.staffPage(s.adminSetFormOpen(true)))
+	mux.Handle("POST /staff/admin/forms/{id}/close", s.staffPage(s.adminSetFormOpen(false)))
+	mux.Handle("POST /staff/admin/forms/{id}/inboxes", s.staffPage(s.adminCreateInbox))
+
+	mux.Handle("GET /staff/admin/inboxes/{id}", s.staffPage(s.adminInbox))
+	mux.Handle("POST /staff/admin/inboxes/{id}", s.staffPage(s.adminUpdateInbox))
+
+	mux.Handle("GET /staff/admin/staff", s.staffPage(s.adminStaff))
+	mux.Handle("GET /staff/admin/staff/new", s.staffPage(s.adminNewMember))
+	mux.Handle("POST /staff/admin/staff/new", s.staffPage(s.adminInvite))
+	mux.Handle("GET /staff/admin/staff/{id}", s.staffPage(s.adminMember))
+	mux.Handle("POST /staff/admin/staff/{id}", s.staffPage(s.adminUpdateMember))
+	mux.Handle("POST /staff/admin/staff/{id}/remove", s.staffPage(s.adminRemoveMember))
+
+	mux.Handle("GET /staff/admin/settings", s.staffPage(s.adminSettings))
+	mux.Handle("POST /staff/admin/settings", s.staffPage(s.adminUpdateSettings))
+}
+
+// adminDone maps the word an action puts in ?done= after its redirect to
+// the sentence the next page shows. Only these fixed sentences are shown:
+// nothing from the URL is ever echoed.
+var adminDone = map[string]string{
+	"form-created":   "The form was created, with one inbox named General.",
+	"form-saved":     "The form's changes were saved.",
+	"form-opened":    "The form is open and takes reports again.",
+	"form-closed":    "The form is closed. It shows your out-of-hours text instead.",
+	"inbox-created":  "The inbox was added. Pupils can now choose it when they write a report.",
+	"inbox-saved":    "The inbox's changes were saved.",
+	"invited":        "The invitation is on its way. Its link works for 24 hours.",
+	"member-saved":   "The changes were saved.",
+	"member-removed": "The member was removed and signed out everywhere.",
+	"settings-saved": "The settings were saved.",
+}
+
+// adminChrome is the staff chrome for an admin page, with the confirmation
+// of the action that led here, if any.
+func (s *Server) adminChrome(a *app.Actor, r *nethttp.Request) staffChrome {
+	c := s.staffChrome(a, "admin")
+	c.Flash = adminDone[r.URL.Query().Get("done")]
+	return c
+}
+
+// adminDoneRedirect answers a successful action: 303 to path, with the word
+// for its confirmation.
+func adminDoneRedirect(w nethttp.ResponseWriter, r *nethttp.Request, path, done string) error {
+	nethttp.Redirect(w, r, path+"?done="+done, nethttp.StatusSeeOther)
+	return nil
+}
+
+// parseAdminForm reads a POSTed admin form, bounded like a reporter's.
+func parseAdminForm(w nethttp.ResponseWriter, r *nethttp.Request) error {
+	r.Body = nethttp.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		return &domain.Error{Kind: domain.KindInvalid, Safe: "the form could not be read; it may be too long", Err: err}
+	}
+	return nil
+}
+
+// adminHomePage is the admin overview.
+type adminHomePage struct {
+	Staff staffChrome
+	Org   *domain.Organisation
+}
+
+func (s *Server) adminHome(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
+	org, err := s.app.AdminOrganisation(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	return s.render(w, nethttp.StatusOK, "staff/admin", adminHomePage{Staff: s.adminChrome(a, r), Org: org})
+}
+
+// adminProblems returns the field problems in err, if any, each starting
+// with a capital letter: on the page each stands alone as a sentence.
+func adminProblems(err error) domain.Problems {
+	problems := domain.ProblemsOf(err)
+	if problems == nil {
+		return nil
+	}
+	out := make(domain.Problems, len(problems))
+	for i, p := range problems {
+		out[i] = p
+		if r, n := utf8.DecodeRuneInString(p.Safe); n > 0 {
+			out[i].Safe = strings.TrimSuffix(string(unicode.ToUpper(r))+p.Safe[n:], ".") + "."
+		}
+	}
+	return out
+}

@@ -1,0 +1,150 @@
+package http
+
+import (
+	nethttp "net/http"
+
+	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/domain"
+)
+
+// adminFormsPage lists the organisation's forms.
+type adminFormsPage struct {
+	Staff staffChrome
+	Forms []app.AdminForm
+}
+
+func (s *Server) adminForms(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
+	forms, err := s.app.AdminForms(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	return s.render(w, nethttp.StatusOK, "staff/admin_forms", adminFormsPage{Staff: s.adminChrome(a, r), Forms: forms})
+}
+
+// adminNewFormPage asks for a new form's name and code.
+type adminNewFormPage struct {
+	Staff    staffChrome
+	Values   app.NewForm
+	Problems domain.Problems
+}
+
+func (s *Server) adminNewForm(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
+	// Asking the app for the forms is how a staff member gets the 404.
+	if _, err := s.app.AdminForms(r.Context(), a); err != nil {
+		return err
+	}
+	return s.render(w, nethttp.StatusOK, "staff/admin_form_new", adminNewFormPage{Staff: s.adminChrome(a, r)})
+}
+
+func (s *Server) adminCreateForm(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
+	if err := parseAdminForm(w, r); err != nil {
+		return err
+	}
+	in := app.NewForm{Name: r.PostFormValue("name"), Code: r.PostFormValue("code")}
+	out, err := s.app.AdminCreateForm(r.Context(), a, in)
+	if problems := adminProblems(err); problems != nil {
+		return s.render(w, nethttp.StatusUnprocessableEntity, "staff/admin_form_new",
+			adminNewFormPage{Staff: s.adminChrome(a, r), Values: in, Problems: problems})
+	}
+	if err != nil {
+		return err
+	}
+	return adminDoneRedirect(w, r, "/staff/admin/forms/"+string(out.Form.ID), "form-created")
+}
+
+// adminFormPage edits one form, shows how to publish it, opens or closes
+// it, and lists and adds its inboxes.
+type adminFormPage struct {
+	Staff    staffChrome
+	Form     app.AdminForm
+	Values   app.FormSettings
+	Problems domain.Problems
+	// NewInbox and InboxProblems belong to the form that adds an inbox.
+	NewInbox      string
+	InboxProblems domain.Problems
+}
+
+func (s *Server) loadFormPage(r *nethttp.Request, a *app.Actor) (adminFormPage, error) {
+	f, err := s.app.AdminForm(r.Context(), a, domain.FormID(r.PathValue("id")))
+	if err != nil {
+		return adminFormPage{}, err
+	}
+	return adminFormPage{
+		Staff: s.adminChrome(a, r), Form: f,
+		Values: app.FormSettings{
+			Name: f.Form.Name, Intro: f.Form.Intro, ResponseTime: f.Form.ResponseTime, OutOfHours: f.Form.OutOfHours,
+			Language: string(f.Form.Language), SwearPolicy: string(f.Form.SwearPolicy),
+		},
+	}, nil
+}
+
+func (s *Server) adminForm(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
+	page, err := s.loadFormPage(r, a)
+	if err != nil {
+		return err
+	}
+	return s.render(w, nethttp.StatusOK, "staff/admin_form", page)
+}
+
+func (s *Server) adminUpdateForm(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
+	if err := parseAdminForm(w, r); err != nil {
+		return err
+	}
+	id := domain.FormID(r.PathValue("id"))
+	in := app.FormSettings{
+		Name: r.PostFormValue("name"), Intro: r.PostFormValue("intro"), ResponseTime: r.PostFormValue("response_time"),
+		OutOfHours: r.PostFormValue("out_of_hours"), Language: r.PostFormValue("language"), SwearPolicy: r.PostFormValue("swear_policy"),
+	}
+	_, err := s.app.UpdateForm(r.Context(), a, id, in)
+	if problems := adminProblems(err); problems != nil {
+		page, err := s.loadFormPage(r, a)
+		if err != nil {
+			return err
+		}
+		page.Values, page.Problems = in, problems
+		return s.render(w, nethttp.StatusUnprocessableEntity, "staff/admin_form", page)
+	}
+	if err != nil {
+		return err
+	}
+	return adminDoneRedirect(w, r, "/staff/admin/forms/"+string(id), "form-saved")
+}
+
+func (s *Server) adminSetFormOpen(open bool) staffHandler {
+	done := "form-closed"
+	if open {
+		done = "form-opened"
+	}
+	return func(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
+		id := domain.FormID(r.PathValue("id"))
+		if err := s.app.SetFormOpen(r.Context(), a, id, open); err != nil {
+			return err
+		}
+		return adminDoneRedirect(w, r, "/staff/admin/forms/"+string(id), done)
+	}
+}
+
+func (s *Server) adminCreateInbox(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
+	if err := parseAdminForm(w, r); err != nil {
+		return err
+	}
+	id := domain.FormID(r.PathValue("id"))
+	name := r.PostFormValue("inbox_name")
+	ib, err := s.app.AdminCreateInbox(r.Context(), a, id, name)
+	if problems := adminProblems(err); problems != nil {
+		page, err := s.loadFormPage(r, a)
+		if err != nil {
+			return err
+		}
+		// The edit form above has its own "name"; this one's is inbox_name.
+		page.NewInbox = name
+		for _, p := range problems {
+			page.InboxProblems = append(page.InboxProblems, domain.FieldProblem{Field: "inbox_" + p.Field, Safe: p.Safe})
+		}
+		return s.render(w, nethttp.StatusUnprocessableEntity, "staff/admin_form", page)
+	}
+	if err != nil {
+		return err
+	}
+	return adminDoneRedirect(w, r, "/staff/admin/inboxes/"+string(ib.ID), "inbox-created")
+}

@@ -1,0 +1,80 @@
+package http
+
+import (
+	nethttp "net/http"
+	"slices"
+	"strings"
+
+	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/domain"
+)
+
+// adminInboxPage renames an inbox, sets its notification addresses and
+// assigns its staff.
+type adminInboxPage struct {
+	Staff    staffChrome
+	Inbox    *domain.Inbox
+	Form     *domain.Form
+	Name     string
+	Notify   string
+	Members  []adminCheck
+	Problems domain.Problems
+}
+
+// adminCheck is one checkbox of a list: a staff member or an inbox.
+type adminCheck struct {
+	ID      string
+	Label   string
+	Hint    string
+	Checked bool
+}
+
+func (s *Server) inboxPage(r *nethttp.Request, a *app.Actor, v app.AdminInbox, name, notify string, staff []domain.StaffID) adminInboxPage {
+	page := adminInboxPage{Staff: s.adminChrome(a, r), Inbox: v.Inbox, Form: v.Form, Name: name, Notify: notify}
+	for _, m := range v.Staff {
+		page.Members = append(page.Members, adminCheck{
+			ID: string(m.ID), Label: m.FullName(), Hint: m.Email, Checked: slices.Contains(staff, m.ID),
+		})
+	}
+	return page
+}
+
+func (s *Server) adminInbox(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
+	v, err := s.app.AdminInbox(r.Context(), a, domain.InboxID(r.PathValue("id")))
+	if err != nil {
+		return err
+	}
+	var assigned []domain.StaffID
+	for _, m := range v.Staff {
+		if slices.Contains(m.InboxIDs, v.Inbox.ID) {
+			assigned = append(assigned, m.ID)
+		}
+	}
+	page := s.inboxPage(r, a, v, v.Inbox.Name, strings.Join(v.Inbox.Notify, "\n"), assigned)
+	return s.render(w, nethttp.StatusOK, "staff/admin_inbox", page)
+}
+
+func (s *Server) adminUpdateInbox(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
+	if err := parseAdminForm(w, r); err != nil {
+		return err
+	}
+	id := domain.InboxID(r.PathValue("id"))
+	in := app.InboxSettings{Name: r.PostFormValue("name"), Notify: r.PostFormValue("notify")}
+	for _, sid := range r.PostForm["staff"] {
+		in.StaffIDs = append(in.StaffIDs, domain.StaffID(sid))
+	}
+	_, err := s.app.UpdateInbox(r.Context(), a, id, in)
+	if problems := adminProblems(err); problems != nil {
+		v, err := s.app.AdminInbox(r.Context(), a, id)
+		if err != nil {
+			return err
+		}
+		page := s.inboxPage(r, a, v, in.Name, in.Notify, in.StaffIDs)
+		page.Problems = problems
+		return s.render(w, nethttp.StatusUnprocessableEntity, "staff/admin_inbox", page)
+	}
+	if err != nil {
+		return err
+	}
+	return adminDoneRedirect(w, r, "/staff/admin/inboxes/"+string(id), "inbox-saved")
+}

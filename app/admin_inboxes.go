@@ -1,0 +1,205 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// MaxNotify is the most notification addresses an inbox may have: alerts
+// are for the few people on duty, not a mailing list.
+const MaxNotify = 20
+
+// AdminInbox is an inbox as its organisation's admins manage it.
+type AdminInbox struct {
+	Inbox *domain.Inbox
+	Form  *domain.Form
+	// Staff are the organisation's members with the staff role: those an
+	// inbox assignment lets see its reports. Admins see every inbox anyway.
+	Staff []*domain.Staff
+}
+
+// AdminInbox returns one inbox of the organisation, or KindNotFound.
+func (s *Service) AdminInbox(ctx context.Context, a *Actor, id domain.InboxID) (out AdminInbox, err error) {
+	defer domain.Wrap(&err, "app.AdminInbox")
+	if err := requireAdmin(a); err != nil {
+		return out, err
+	}
+	err = s.store.View(ctx, func(tx ports.Tx) error {
+		if out.Inbox, err = ownInbox(ctx, tx, a, id); err != nil {
+			return err
+		}
+		if out.Form, err = tx.Forms().Get(ctx, out.Inbox.FormID); err != nil {
+			return err
+		}
+		out.Staff, err = assignableStaff(ctx, tx, a)
+		return err
+	})
+	return out, err
+}
+
+// ownInbox loads an inbox of the actor's organisation; any other is
+// errNoSuch.
+func ownInbox(ctx context.Context, tx ports.Tx, a *Actor, id domain.InboxID) (*domain.Inbox, error) {
+	ib, err := tx.Inboxes().Get(ctx, id)
+	var org domain.OrgID
+	if ib != nil {
+		org = ib.OrgID
+	}
+	if err := ownedBy(a, org, err); err != nil {
+		return nil, err
+	}
+	return ib, nil
+}
+
+// assignableStaff lists the organisation's current members with the staff
+// role, oldest first.
+func assignableStaff(ctx context.Context, tx ports.Tx, a *Actor) ([]*domain.Staff, error) {
+	all, err := tx.Staff().List(ctx, ports.StaffFilter{OrgID: &a.Org.ID})
+	if err != nil {
+		return nil, err
+	}
+	var out []*domain.Staff
+	for _, m := range all {
+		if m.Role == domain.RoleStaff {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// AdminCreateInbox adds an inbox (a report category) after the form's
+// existing ones. A bad name comes back as a problem with field "name".
+func (s *Service) AdminCreateInbox(ctx context.Context, a *Actor, form domain.FormID, name string) (inbox *domain.Inbox, err error) {
+	defer domain.Wrap(&err, "app.AdminCreateInbox")
+	if err := requireAdmin(a); err != nil {
+		return nil, err
+	}
+	// A form never moves to another organisation, so the check still holds
+	// when CreateInbox opens its own transaction.
+	err = s.store.View(ctx, func(tx ports.Tx) error {
+		_, err := ownForm(ctx, tx, a, form)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := checkInboxName(name); err != nil {
+		return nil, domain.Problems{{Field: "name", Safe: domain.SafeMessage(err)}}.Invalid()
+	}
+	return s.CreateInbox(ctx, CreateInbox{FormID: form, Name: name})
+}
+
+// checkInboxName applies domain.NewInbox's rule to a name, so that it can
+// stand beside its field.
+func checkInboxName(name string) error {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return domain.Errorf(domain.KindInvalid, "enter a name, such as Bullying or Online worries")
+	}
+	if utf8.RuneCountInString(name) > 100 {
+		return domain.Errorf(domain.KindInvalid, "an inbox name is at most 100 characters")
+	}
+	return nil
+}
+
+// InboxSettings are an inbox's name, notification addresses and staff as
+// an admin edits them.
+type InboxSettings struct {
+	Name string
+	// Notify holds addresses one a line or separated by commas.
+	Notify string
+	// StaffIDs are the members with the staff role to assign; the others
+	// of that role are unassigned. Admins' assignments are left alone.
+	StaffIDs []domain.StaffID
+}
+
+// UpdateInbox renames an inbox, replaces its notification addresses and
+// sets which staff are assigned to it, all at once or not at all.
+// Problems come back with fields "name", "notify" and "staff".
+func (s *Service) UpdateInbox(ctx context.Context, a *Actor, id domain.InboxID, in InboxSettings) (inbox *domain.Inbox, err error) {
+	defer domain.Wrap(&err, "app.UpdateInbox")
+	if err := requireAdmin(a); err != nil {
+		return nil, err
+	}
+	var problems domain.Problems
+	problems.Add("name", checkInboxName(in.Name))
+	notify, err := ParseAddressList(in.Notify)
+	problems.Add("notify", err)
+	err = s.store.InTx(ctx, func(tx ports.Tx) error {
+		if inbox, err = ownInbox(ctx, tx, a, id); err != nil {
+			return err
+		}
+		staff, err := assignableStaff(ctx, tx, a)
+		if err != nil {
+			return err
+		}
+		known := map[domain.StaffID]bool{}
+		for _, m := range staff {
+			known[m.ID] = true
+		}
+		for _, sid := range in.StaffIDs {
+			if !known[sid] {
+				problems = append(problems, domain.FieldProblem{Field: "staff", Safe: "choose staff from the list"})
+				break
+			}
+		}
+		if err := problems.Invalid(); err != nil {
+			return err
+		}
+		inbox.Name, inbox.Notify = strings.TrimSpace(in.Name), notify
+		if err := tx.Inboxes().Update(ctx, inbox); err != nil {
+			return err
+		}
+		for _, m := range staff {
+			want, has := slices.Contains(in.StaffIDs, m.ID), slices.Contains(m.InboxIDs, inbox.ID)
+			switch {
+			case want && !has:
+				m.InboxIDs = append(m.InboxIDs, inbox.ID)
+			case has && !want:
+				m.InboxIDs = slices.DeleteFunc(m.InboxIDs, func(ib domain.InboxID) bool { return ib == inbox.ID })
+			default:
+				continue
+			}
+			if err := tx.Staff().Update(ctx, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return inbox, nil
+}
+
+// ParseAddressList reads email addresses given one a line or separated by
+// commas or semicolons, as people paste them. Blanks and repeats are
+// dropped. An error names the address by its place in the list, never by
+// its text.
+func ParseAddressList(text string) ([]string, error) {
+	fields := strings.FieldsFunc(text, func(r rune) bool { return r == '\n' || r == '\r' || r == ',' || r == ';' })
+	out := []string{}
+	n := 0
+	for _, f := range fields {
+		if strings.TrimSpace(f) == "" {
+			continue
+		}
+		n++
+		addr, err := domain.ParseEmail(f)
+		if err != nil {
+			return nil, domain.Errorf(domain.KindInvalid, "address %d does not look like an email address (like name@example.org)", n)
+		}
+		if !slices.Contains(out, addr) {
+			out = append(out, addr)
+		}
+	}
+	if len(out) > MaxNotify {
+		return nil, domain.Errorf(domain.KindInvalid, "an inbox notifies at most %d addresses", MaxNotify)
+	}
+	return out, nil
+}

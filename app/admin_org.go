@@ -1,0 +1,121 @@
+package app
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// errNoSuch answers for anything an admin asks about that is not of their
+// organisation, exactly as for what does not exist: another school's ids
+// must not be confirmed, even as forbidden.
+var errNoSuch = &domain.Error{Kind: domain.KindNotFound, Safe: "not found"}
+
+// requireAdmin refuses everyone but an organisation's admins. Staff get
+// the same answer as for a page that does not exist.
+func requireAdmin(a *Actor) error {
+	if a == nil || a.Staff == nil || a.Org == nil || !a.IsAdmin() {
+		return ErrAdminOnly
+	}
+	return nil
+}
+
+// ownedBy turns a miss, or a find in another organisation, into errNoSuch.
+func ownedBy(a *Actor, org domain.OrgID, err error) error {
+	if domain.KindOf(err) == domain.KindNotFound || (err == nil && org != a.Org.ID) {
+		return errNoSuch
+	}
+	return err
+}
+
+// Limits on an organisation's own swear words: enough for local slang and
+// names used as insults, few enough to keep the filter quick.
+const (
+	MaxSwearWords      = 200
+	MaxSwearWordLength = 50
+)
+
+// OrgSettings is what an organisation's admins may change about it.
+type OrgSettings struct {
+	// RetentionMonths is 6, 12, 24 or 36, as typed or chosen.
+	RetentionMonths string
+	// RequireTOTP makes everyone sign in with an authenticator code.
+	RequireTOTP bool
+	// SwearWords is the organisation's own list, one word or phrase a line.
+	SwearWords string
+}
+
+// AdminOrganisation returns the actor's organisation as it is now.
+func (s *Service) AdminOrganisation(ctx context.Context, a *Actor) (org *domain.Organisation, err error) {
+	defer domain.Wrap(&err, "app.AdminOrganisation")
+	if err := requireAdmin(a); err != nil {
+		return nil, err
+	}
+	err = s.store.View(ctx, func(tx ports.Tx) error {
+		org, err = tx.Organisations().Get(ctx, a.Org.ID)
+		return err
+	})
+	return org, err
+}
+
+// UpdateOrgSettings saves the organisation's retention period, TOTP
+// requirement and swear words. Shortening the retention period makes older
+// interactions due for erasure sooner: the next purge erases them.
+func (s *Service) UpdateOrgSettings(ctx context.Context, a *Actor, in OrgSettings) (org *domain.Organisation, err error) {
+	defer domain.Wrap(&err, "app.UpdateOrgSettings")
+	if err := requireAdmin(a); err != nil {
+		return nil, err
+	}
+	var problems domain.Problems
+	months, convErr := strconv.Atoi(strings.TrimSpace(in.RetentionMonths))
+	retention, err := domain.ParseRetention(months)
+	if convErr != nil {
+		err = domain.Errorf(domain.KindInvalid, "choose 6, 12, 24 or 36 months")
+	}
+	problems.Add("retention", err)
+	words, err := parseSwearWords(in.SwearWords)
+	problems.Add("swear_words", err)
+	if err := problems.Invalid(); err != nil {
+		return nil, err
+	}
+	err = s.store.InTx(ctx, func(tx ports.Tx) error {
+		if org, err = tx.Organisations().Get(ctx, a.Org.ID); err != nil {
+			return err
+		}
+		org.Retention, org.RequireTOTP, org.SwearWords = retention, in.RequireTOTP, words
+		return tx.Organisations().Update(ctx, org)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return org, nil
+}
+
+// parseSwearWords reads one word or phrase a line, dropping blank lines
+// and repeats (in any case), and applies the limits. Errors name the line,
+// never its words.
+func parseSwearWords(text string) ([]string, error) {
+	words := []string{}
+	seen := map[string]bool{}
+	for i, line := range strings.Split(text, "\n") {
+		w := strings.Join(strings.Fields(line), " ")
+		if w == "" {
+			continue
+		}
+		if utf8.RuneCountInString(w) > MaxSwearWordLength {
+			return nil, domain.Errorf(domain.KindInvalid, "line %d is longer than %d characters", i+1, MaxSwearWordLength)
+		}
+		if key := strings.ToLower(w); !seen[key] {
+			seen[key] = true
+			words = append(words, w)
+		}
+	}
+	if len(words) > MaxSwearWords {
+		return nil, domain.Errorf(domain.KindInvalid, "the list has %d entries; at most %d are allowed", len(words), MaxSwearWords)
+	}
+	return words, nil
+}

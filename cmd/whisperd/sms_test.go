@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -119,18 +121,50 @@ func TestTextingEndToEnd(t *testing.T) {
 
 	// Staff hear of it by email, without the text.
 	eventually(t, "the staff alerts", func() bool { return len(smtp.Messages()) >= 2 })
+	var ref string
 	for _, m := range smtp.Messages() {
 		assert.NotContains(t, m.Data, "bus stop")
 		assert.NotContains(t, m.Data, "447700900123")
+		if found := regexp.MustCompile(`WSP-[0-9A-Z]{4}-[0-9A-Z]{4}`).FindString(m.Data); found != "" {
+			ref = found
+		}
 	}
+	require.NotEmpty(t, ref, "the alert links to the report")
+
+	// The demo admin signs in and replies; the texter gets the reply by text.
+	password := regexp.MustCompile(`password: (\S+)`).FindStringSubmatch(in.stdout.String())
+	require.NotNil(t, password)
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	staff := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	post := func(path string, form url.Values) *http.Response {
+		resp, err := staff.PostForm(in.url+path, form)
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp
+	}
+	// The cookie is Secure for an https public_url; a test client talks
+	// plain HTTP, so it carries the cookie by hand.
+	login := post("/staff/login", url.Values{"email": {"admin@demo.whisper.test"}, "password": {password[1]}})
+	require.Equal(t, http.StatusSeeOther, login.StatusCode)
+	for _, c := range login.Cookies() {
+		u, _ := url.Parse(in.url)
+		jar.SetCookies(u, []*http.Cookie{{Name: c.Name, Value: c.Value, Path: "/"}})
+	}
+	require.Equal(t, http.StatusSeeOther, post("/staff/interactions/"+ref+"/messages", url.Values{"message": {"Thank you for telling us. We will help."}}).StatusCode)
+	eventually(t, "the reply by text", func() bool { return len(stand.Sent()) == 3 })
+	reply := stand.Sent()[2]
+	assert.Equal(t, "+447700900123", reply.Dst)
+	assert.Equal(t, "Thank you for telling us. We will help.", reply.Text)
+
 	require.NoError(t, in.stop())
-	assert.Len(t, stand.Sent(), 2, "one link, one help text: nothing more")
+	assert.Len(t, stand.Sent(), 3, "one link, one help text, one reply: nothing more")
 	logs := in.stderr.String()
 	for _, secret := range []string{"447700900123", "447700900999", "bus stop", "happened again", link.Text[strings.Index(link.Text, "/t/")+3:]} {
 		assert.NotContains(t, logs, secret, "the logs hold no number, text or token")
 	}
 
-	// What was stored: one interaction with two messages, from the texter.
+	// What was stored: one interaction: the texter's two messages and the reply.
 	key, _, err := seal.LoadOrCreateKeyFile(db + ".key")
 	require.NoError(t, err)
 	keys, err := seal.New(key)
@@ -145,7 +179,7 @@ func TestTextingEndToEnd(t *testing.T) {
 		assert.Equal(t, domain.ChannelSMS, list[0].Channel)
 		msgs, err := tx.Messages().List(context.Background(), list[0].ID)
 		require.NoError(t, err)
-		assert.Len(t, msgs, 2)
+		assert.Len(t, msgs, 3)
 		return nil
 	}))
 }

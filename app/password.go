@@ -5,8 +5,8 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/whisper-schools/whisper/domain/passwords"
 	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/domain/passwords"
 	"github.com/whisper-schools/whisper/ports"
 )
 

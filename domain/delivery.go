@@ -75,6 +75,10 @@ const (
 	// DeliverySMSClosed tells a texter that their school's form is not
 	// taking reports just now, with where to get help.
 	DeliverySMSClosed DeliveryKind = "sms_closed"
+	// DeliveryErasureWarning tells an organisation's admins which
+	// interactions will be erased soon, so they can export what they must
+	// keep. It lists references and dates, nothing personal.
+	DeliveryErasureWarning DeliveryKind = "erasure_warning"
 	// DeliveryStaffInvite gives a new staff member their set-password link.
 	DeliveryStaffInvite DeliveryKind = "staff_invite"
 )

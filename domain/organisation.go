@@ -85,6 +85,11 @@ func (r Retention) After(t time.Time) time.Time {
 	return first.AddDate(0, 0, d-1)
 }
 
+// Before returns the moment a period ending at t began: data whose clock
+// started before it is due. It is the inverse of After up to the days a
+// month can lack; callers that need the exact rule use PurgeDue.
+func (r Retention) Before(t time.Time) time.Time { return t.AddDate(0, -int(r), 0) }
+
 // NewOrganisation checks the name, retention and trial length of a new
 // organisation. A positive trialDays starts it on trial; zero makes it active.
 func NewOrganisation(id OrgID, name string, retention Retention, trialDays int, now time.Time) (*Organisation, error) {

@@ -165,10 +165,11 @@ type InteractionRepo interface {
 	// organisation, form, inbox, channel, dates, region and network — serves
 	// anonymised statistics. Erasing twice changes nothing more.
 	Erase(ctx context.Context, id domain.InteractionID, now time.Time) error
-	// DueCandidates returns up to limit interactions of org, not erased and
-	// not on hold, whose last activity (or closing) was before cutoff,
-	// oldest first. Callers apply domain.PurgeDue for the exact rule.
-	DueCandidates(ctx context.Context, org domain.OrgID, cutoff time.Time, limit int) ([]*domain.Interaction, error)
+	// DueCandidates returns up to limit interactions of org with ids after
+	// afterID, not erased and not on hold, whose last activity (or closing)
+	// was before cutoff, in id order, so a caller can walk them in bounded
+	// batches. Callers apply domain.PurgeDue for the exact rule.
+	DueCandidates(ctx context.Context, org domain.OrgID, cutoff time.Time, afterID domain.InteractionID, limit int) ([]*domain.Interaction, error)
 	// CountHeld counts interactions of org on legal hold, not erased, whose
 	// last activity (or closing) was before cutoff.
 	CountHeld(ctx context.Context, org domain.OrgID, cutoff time.Time) (int, error)

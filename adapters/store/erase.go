@@ -34,12 +34,12 @@ func (i interactions) Erase(ctx context.Context, id domain.InteractionID, now ti
 	return translate(err)
 }
 
-func (i interactions) DueCandidates(ctx context.Context, org domain.OrgID, cutoff time.Time, limit int) ([]*domain.Interaction, error) {
+func (i interactions) DueCandidates(ctx context.Context, org domain.OrgID, cutoff time.Time, afterID domain.InteractionID, limit int) ([]*domain.Interaction, error) {
 	var rows []interactionRow
 	err := i.db.NewSelect().Model(&rows).ExcludeColumn("email_sealed", "phone_sealed").
 		Where("org_id = ?", string(org)).Where("erased_at IS NULL").Where("legal_hold = ?", false).
 		Where("((status = 'closed' AND closed_at < ?) OR (status = 'open' AND last_activity_at < ?))", cutoff, cutoff).
-		Order("last_activity_at", "id").Limit(int64(limit)).Scan(ctx)
+		Where("id > ?", string(afterID)).Order("id").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, translate(err)
 	}

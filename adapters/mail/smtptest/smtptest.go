@@ -166,4 +166,3 @@ func (se *session) Data(r io.Reader) error {
 
 func (se *session) Reset()        { se.msg = Received{} }
 func (se *session) Logout() error { return nil }
-

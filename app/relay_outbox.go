@@ -40,9 +40,10 @@ type Relay struct {
 	sms    ports.SMSSender
 	cfg    RelayConfig
 	log    *slog.Logger
+	meter  ports.Meter
 }
 
-// NewRelay returns a relay over the service's store and clock.
+// NewRelay returns a relay over the service's store, clock and meter.
 func (s *Service) NewRelay(mailer ports.Mailer, sms ports.SMSSender, cfg RelayConfig, log *slog.Logger) *Relay {
 	if cfg.Batch <= 0 {
 		cfg.Batch = 20
@@ -50,7 +51,7 @@ func (s *Service) NewRelay(mailer ports.Mailer, sms ports.SMSSender, cfg RelayCo
 	if cfg.Lease <= 0 {
 		cfg.Lease = 2 * time.Minute
 	}
-	return &Relay{store: s.store, clock: s.clock, mailer: mailer, sms: sms, cfg: cfg, log: log}
+	return &Relay{store: s.store, clock: s.clock, mailer: mailer, sms: sms, cfg: cfg, log: log, meter: s.meter}
 }
 
 // Pass sends every delivery due now, batch by batch, and returns when none
@@ -110,6 +111,7 @@ func (r *Relay) record(ctx context.Context, d *domain.Delivery, sendErr error) (
 			outcome = domain.DeliveryFailed
 		}
 	}
+	r.meter.Delivered(d.Kind, outcome)
 	err := r.store.InTx(ctx, func(tx ports.Tx) error {
 		switch outcome {
 		case domain.DeliverySent:

@@ -23,6 +23,8 @@ type Deps struct {
 	Locator ports.Locator
 	// Swearing spots swearing for forms whose policy asks; nil finds none.
 	Swearing ports.SwearFilter
+	// Meter counts what happens, for monitoring; nil counts nothing.
+	Meter ports.Meter
 	// PublicURL is the external base URL (no trailing slash), used in the
 	// links Whisper hands out.
 	PublicURL string
@@ -36,16 +38,35 @@ type Service struct {
 	hasher    ports.PasswordHasher
 	locator   ports.Locator
 	swearing  ports.SwearFilter
+	meter     ports.Meter
 	publicURL string
 }
 
 // New returns a service over deps.
 func New(deps Deps) *Service {
-	return &Service{
+	s := &Service{
 		store: deps.Store, clock: deps.Clock, random: deps.Random, hasher: deps.Hasher,
-		locator: deps.Locator, swearing: deps.Swearing,
+		locator: deps.Locator, swearing: deps.Swearing, meter: deps.Meter,
 		publicURL: strings.TrimRight(deps.PublicURL, "/"),
 	}
+	if s.meter == nil {
+		s.meter = noMeter{}
+	}
+	return s
+}
+
+// noMeter counts nothing.
+type noMeter struct{}
+
+func (noMeter) Delivered(domain.DeliveryKind, domain.DeliveryStatus) {}
+
+// OutboxHealth summarises the outbox, for monitoring.
+func (s *Service) OutboxHealth(ctx context.Context) (h ports.OutboxHealth, err error) {
+	err = s.store.View(ctx, func(tx ports.Tx) error {
+		h, err = tx.Outbox().Health(ctx)
+		return err
+	})
+	return h, err
 }
 
 // now is the current time as the store keeps it: UTC, to the microsecond,

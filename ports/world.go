@@ -55,3 +55,10 @@ type Mailer interface {
 type SMSSender interface {
 	Send(ctx context.Context, d *domain.Delivery) error
 }
+
+// Meter counts what the service does, for monitoring. Its labels are fixed
+// words (a delivery's kind, an outcome), never anything personal.
+type Meter interface {
+	// Delivered counts one delivery attempt's outcome.
+	Delivered(kind domain.DeliveryKind, outcome domain.DeliveryStatus)
+}

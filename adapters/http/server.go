@@ -28,6 +28,8 @@ type Config struct {
 	// PlivoAuthToken checks Plivo's webhook signatures; empty turns the
 	// SMS webhook off.
 	PlivoAuthToken string
+	// Metrics serves /metrics; nil serves none.
+	Metrics nethttp.Handler
 	// Now is the clock for rate limits; nil means time.Now.
 	Now func() time.Time
 }
@@ -67,6 +69,9 @@ func New(cfg Config, svc *app.Service, log *slog.Logger) (nethttp.Handler, error
 	mux := nethttp.NewServeMux()
 	mux.Handle("GET /healthz", s.handle(s.healthz))
 	mux.Handle("GET /readyz", s.handle(s.readyz))
+	if cfg.Metrics != nil {
+		mux.Handle("GET /metrics", cfg.Metrics)
+	}
 	mux.Handle("GET /static/", nethttp.StripPrefix("/static/", staticHandler(static)))
 	// Carriers call the webhook server to server; its signature, not
 	// cross-origin checks, is what proves where it came from.

@@ -15,11 +15,13 @@ import (
 
 	"github.com/whisper-schools/whisper/adapters/geoip"
 	httpadapter "github.com/whisper-schools/whisper/adapters/http"
+	"github.com/whisper-schools/whisper/adapters/metrics"
 	"github.com/whisper-schools/whisper/adapters/passhash"
 	"github.com/whisper-schools/whisper/adapters/swearing"
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/cmd/internal/config"
 	"github.com/whisper-schools/whisper/cmd/internal/wire"
+	"github.com/whisper-schools/whisper/ports"
 )
 
 // env is the outside world of one run: tests pass their own.
@@ -83,10 +85,14 @@ func run(ctx context.Context, e env) error {
 		return err
 	}
 	defer locator.Close()
-	svc := app.New(app.Deps{
+	// The metrics read the outbox through the service, which counts into
+	// the metrics: the one is made before the other and joined after.
+	var svc *app.Service
+	meter := metrics.New(func(ctx context.Context) (ports.OutboxHealth, error) { return svc.OutboxHealth(ctx) })
+	svc = app.New(app.Deps{
 		Store: st, Clock: app.SystemClock{}, Random: rand.Reader,
 		Hasher: passhash.New(passhash.DefaultParams(), 0), Locator: locator, Swearing: swearing.New(),
-		PublicURL: cfg.PublicURL,
+		Meter: meter, PublicURL: cfg.PublicURL,
 	})
 	if *demo {
 		if err := seedDemo(ctx, svc, e.stdout); err != nil {
@@ -96,7 +102,7 @@ func run(ctx context.Context, e env) error {
 	httpCfg := httpadapter.Config{
 		PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies(),
 		ReportsPerIP: cfg.Limits.ReportsPerIP, ReportsPerForm: cfg.Limits.ReportsPerForm,
-		TextsPerNumber: cfg.Limits.TextsPerNumber,
+		TextsPerNumber: cfg.Limits.TextsPerNumber, Metrics: meter.Handler(),
 	}
 	if cfg.SMS.Driver == "plivo" {
 		httpCfg.PlivoAuthToken = cfg.SMS.Plivo.AuthToken

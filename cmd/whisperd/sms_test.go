@@ -157,6 +157,15 @@ func TestTextingEndToEnd(t *testing.T) {
 	assert.Equal(t, "+447700900123", reply.Dst)
 	assert.Equal(t, "Thank you for telling us. We will help.", reply.Text)
 
+	// The metrics count what was sent and hold nothing personal.
+	status, scraped := get(t, in.url+"/metrics")
+	require.Equal(t, http.StatusOK, status)
+	assert.Contains(t, scraped, `whisper_delivery_attempts_total{kind="reporter_link",outcome="sent"} 1`)
+	assert.Contains(t, scraped, "whisper_outbox_pending ")
+	for _, secret := range []string{"447700900123", "447700900999", "bus stop", "We will help", "admin@demo", ref} {
+		assert.NotContains(t, scraped, secret)
+	}
+
 	require.NoError(t, in.stop())
 	assert.Len(t, stand.Sent(), 3, "one link, one help text, one reply: nothing more")
 	logs := in.stderr.String()

@@ -264,6 +264,12 @@ func (s *Service) UpdateMember(ctx context.Context, a *Actor, id domain.StaffID,
 		if err := problems.Invalid(); err != nil {
 			return err
 		}
+		if role != member.Role {
+			if err := tx.Audit().Append(ctx, &domain.AuditEntry{At: s.now(), Actor: staffActor(a.Staff.ID), Action: domain.AuditStaffRole,
+				OrgID: a.Org.ID, Details: map[string]string{"staff": string(member.ID), "from": string(member.Role), "to": string(role)}}); err != nil {
+				return err
+			}
+		}
 		member.Role, member.InboxIDs = role, inboxes
 		return tx.Staff().Update(ctx, member)
 	})
@@ -323,6 +329,10 @@ func (s *Service) RemoveMember(ctx context.Context, a *Actor, id domain.StaffID)
 			return err
 		}
 		if err := tx.Staff().SetRecoveryCodes(ctx, member.ID, nil); err != nil {
+			return err
+		}
+		if err := tx.Audit().Append(ctx, &domain.AuditEntry{At: now, Actor: staffActor(a.Staff.ID), Action: domain.AuditStaffRemoved,
+			OrgID: a.Org.ID, Details: map[string]string{"staff": string(member.ID)}}); err != nil {
 			return err
 		}
 		return tx.Sessions().DeleteForStaff(ctx, member.ID)

@@ -42,22 +42,28 @@ const ExportAuthorReporter = "reporter"
 // erasure, or at the end of its subscription).
 func (s *Service) Export(ctx context.Context, a *Actor) (rows []ExportRow, err error) {
 	defer domain.Wrap(&err, "app.Export")
-	err = s.store.View(ctx, func(tx ports.Tx) error {
-		cases, err := tx.Cases().List(ctx, a.Viewer, ports.CaseFilter{})
-		if err != nil {
-			return err
-		}
-		rows = make([]ExportRow, 0, len(cases))
-		for _, cs := range cases {
-			msgs, err := tx.Cases().Messages(ctx, a.Viewer, cs.Ref)
-			if err != nil {
-				return err
-			}
-			rows = append(rows, exportRow(cs, msgs))
-		}
-		return nil
+	err = s.store.View(ctx, func(tx ports.Tx) (err error) {
+		rows, err = exportCases(ctx, tx, a.Viewer)
+		return err
 	})
 	return rows, err
+}
+
+// exportCases reads every case the viewer may see, with its messages.
+func exportCases(ctx context.Context, tx ports.Tx, v domain.Viewer) ([]ExportRow, error) {
+	cases, err := tx.Cases().List(ctx, v, ports.CaseFilter{})
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]ExportRow, 0, len(cases))
+	for _, cs := range cases {
+		msgs, err := tx.Cases().Messages(ctx, v, cs.Ref)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, exportRow(cs, msgs))
+	}
+	return rows, nil
 }
 
 func exportRow(cs *domain.Case, msgs []*domain.CaseMessage) ExportRow {

@@ -50,15 +50,18 @@ func (s *Service) ListOrganisations(ctx context.Context) (orgs []*domain.Organis
 	return orgs, err
 }
 
-// SetOrganisationStatus moves an organisation to a new status. Only trial
-// and active organisations accept reports; the others keep their data
-// until it is erased on schedule.
-func (s *Service) SetOrganisationStatus(ctx context.Context, id domain.OrgID, status domain.OrgStatus) (org *domain.Organisation, err error) {
+// SetOrganisationStatus moves an organisation to a new status, recording
+// who did it in the audit log. Only trial and active organisations accept
+// reports; the others keep their data until it is erased on schedule.
+func (s *Service) SetOrganisationStatus(ctx context.Context, op Operator, id domain.OrgID, status domain.OrgStatus) (org *domain.Organisation, err error) {
 	defer domain.Wrap(&err, "app.SetOrganisationStatus")
-	err = s.store.InTx(ctx, func(tx ports.Tx) error {
+	e := &domain.AuditEntry{Actor: op.actor(), Action: domain.AuditOrgStatus, OrgID: id,
+		Details: map[string]string{"status": string(status)}}
+	err = s.audited(ctx, e, func(tx ports.Tx) error {
 		if org, err = tx.Organisations().Get(ctx, id); err != nil {
 			return err
 		}
+		e.Details["from"] = string(org.Status)
 		org.Status = status
 		if status != domain.OrgTrial {
 			org.TrialEndsAt = nil

@@ -108,3 +108,6 @@ func (s *Service) SignOut(ctx context.Context, a *Actor) (err error) {
 	defer domain.Wrap(&err, "app.SignOut")
 	return s.store.InTx(ctx, func(tx ports.Tx) error { return tx.Sessions().Delete(ctx, a.SessionHash) })
 }
+
+// staffActor names a staff member in the audit log.
+func staffActor(id domain.StaffID) string { return "staff:" + string(id) }

@@ -118,8 +118,11 @@ func (s *Service) SignIn(ctx context.Context, in SignIn) (token domain.Token, er
 			}
 		}
 		t, err := s.startSession(ctx, tx, m, now)
+		if err != nil {
+			return err
+		}
 		token = t
-		return err
+		return tx.Audit().Append(ctx, &domain.AuditEntry{At: now, Actor: staffActor(m.ID), Action: domain.AuditStaffSignIn, OrgID: m.OrgID})
 	})
 	if err != nil {
 		return "", err

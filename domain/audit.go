@@ -66,10 +66,26 @@ func ChainHash(prev string, e *AuditEntry) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// VerifyChain checks entries in order and returns the first that does not
-// follow from the one before it, or nil when the chain is whole.
+// VerifyChain checks a whole log, from its first entry, and returns the
+// first entry that does not follow from the one before it, or nil when the
+// chain is whole.
 func VerifyChain(entries []*AuditEntry) *AuditEntry {
-	prev, seq := "", int64(0)
+	return verifyAfter("", 0, entries)
+}
+
+// VerifyChainFrom checks a stretch of the log whose first entry is taken
+// as already verified, so a long log can be checked page by page.
+func VerifyChainFrom(entries []*AuditEntry) *AuditEntry {
+	if len(entries) == 0 {
+		return nil
+	}
+	if entries[0].Seq == 1 {
+		return VerifyChain(entries)
+	}
+	return verifyAfter(entries[0].Hash, entries[0].Seq, entries[1:])
+}
+
+func verifyAfter(prev string, seq int64, entries []*AuditEntry) *AuditEntry {
 	for _, e := range entries {
 		if e.Seq != seq+1 || e.PrevHash != prev || e.Hash != ChainHash(prev, e) {
 			return e

@@ -100,3 +100,15 @@ const (
 func (s *Session) Live(now time.Time) bool {
 	return now.Sub(s.LastSeenAt) < SessionIdle && now.Sub(s.CreatedAt) < SessionAbsolute
 }
+
+// Fact is what anonymised statistics know of one interaction: when it
+// arrived, where it went, how, and from which region. Nothing in it points
+// back to a person.
+type Fact struct {
+	CreatedAt time.Time
+	OrgID     OrgID
+	InboxName string
+	Channel   Channel
+	// Region is the region-level place of the first message, when known.
+	Region string
+}

@@ -178,6 +178,9 @@ type InteractionRepo interface {
 	MarkWarned(ctx context.Context, id domain.InteractionID, now time.Time) error
 	// Warned reports whether admins were already told.
 	Warned(ctx context.Context, id domain.InteractionID) (bool, error)
+	// Facts returns, for statistics, one fact per interaction (erased ones
+	// included) that arrived in [from, to), of org when org is not nil.
+	Facts(ctx context.Context, org *domain.OrgID, from, to time.Time) ([]domain.Fact, error)
 	// FindByContact returns the interactions, erased or not, whose reporter
 	// gave that email or texted from that number, found by blind index.
 	FindByContact(ctx context.Context, c domain.Contact) ([]*domain.Interaction, error)

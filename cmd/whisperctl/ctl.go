@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"os/user"
+	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -215,4 +217,13 @@ func findCommand(cmds []*cli.Command, name string) *cli.Command {
 		}
 	}
 	return nil
+}
+
+// operator names who runs this command, for the audit log: the operating
+// system's user, which an operator cannot choose on the command line.
+func (c *ctl) operator() app.Operator {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return app.Operator{Name: u.Username}
+	}
+	return app.Operator{Name: "uid-" + strconv.Itoa(os.Getuid())}
 }

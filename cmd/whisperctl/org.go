@@ -110,7 +110,7 @@ func (c *ctl) orgCommand() *cli.Command {
 					if err != nil {
 						return err
 					}
-					org, err := svc.SetOrganisationStatus(cctx.Context, id, status)
+					org, err := svc.SetOrganisationStatus(cctx.Context, c.operator(), id, status)
 					if err != nil {
 						return err
 					}

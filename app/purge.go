@@ -1,0 +1,188 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// Purge asks for the retention purge.
+type Purge struct {
+	// Actor names who runs it, for the audit log: "os:alice", or
+	// "whisperd" for the scheduled sweep.
+	Actor string
+	// DryRun counts what would be erased and changes nothing.
+	DryRun bool
+	// AsOf, with DryRun, asks what would be due at another time.
+	AsOf *time.Time
+	// Batch bounds how many interactions one transaction erases, so that a
+	// large purge never holds long locks that would stall new reports.
+	Batch int
+}
+
+// PurgeResult counts what a purge did or, dry, would do.
+type PurgeResult struct {
+	AsOf   time.Time
+	DryRun bool
+	Erased int
+	// Held counts interactions past their retention kept by a legal hold.
+	Held int
+	// Warned counts interactions newly announced to admins as soon due.
+	Warned int
+}
+
+// ErasureNotice is how long before erasure admins are warned.
+const ErasureNotice = 14 * 24 * time.Hour
+
+// monthSlack widens the SQL cutoff by the days a month can lack, so that
+// no due interaction is missed; domain.PurgeDue then decides exactly.
+const monthSlack = 4 * 24 * time.Hour
+
+// Purge erases every interaction past its organisation's retention period,
+// batch by batch, skipping and counting legal holds, and warns admins of
+// what falls due in the next fourteen days. It is idempotent, and records
+// each run that changed anything in the audit log.
+func (s *Service) Purge(ctx context.Context, in Purge) (res PurgeResult, err error) {
+	defer domain.Wrap(&err, "app.Purge")
+	if in.AsOf != nil && !in.DryRun {
+		return res, domain.Errorf(domain.KindInvalid, "--as-of works only with --dry-run: erasure always happens as of now")
+	}
+	if in.Batch <= 0 {
+		in.Batch = 500
+	}
+	res.AsOf, res.DryRun = s.now(), in.DryRun
+	if in.AsOf != nil {
+		res.AsOf = in.AsOf.UTC()
+	}
+	orgs, err := s.ListOrganisations(ctx)
+	if err != nil {
+		return res, err
+	}
+	for _, org := range orgs {
+		if err := s.purgeOrganisation(ctx, org, in, &res); err != nil {
+			return res, err
+		}
+		if !in.DryRun {
+			if err := s.warnAdmins(ctx, org, res.AsOf, &res); err != nil {
+				return res, err
+			}
+		}
+	}
+	if !in.DryRun && (res.Erased > 0 || res.Warned > 0) {
+		err = s.store.InTx(ctx, func(tx ports.Tx) error {
+			return tx.Audit().Append(ctx, &domain.AuditEntry{At: s.now(), Actor: in.Actor, Action: domain.AuditPurge,
+				Details: map[string]string{"erased": fmt.Sprint(res.Erased), "held": fmt.Sprint(res.Held), "warned": fmt.Sprint(res.Warned)}})
+		})
+	}
+	return res, err
+}
+
+func (s *Service) purgeOrganisation(ctx context.Context, org *domain.Organisation, in Purge, res *PurgeResult) error {
+	cutoff := org.Retention.Before(res.AsOf).Add(monthSlack)
+	var after domain.InteractionID
+	for {
+		var batch []*domain.Interaction
+		err := s.store.View(ctx, func(tx ports.Tx) (err error) {
+			batch, err = tx.Interactions().DueCandidates(ctx, org.ID, cutoff, after, in.Batch)
+			return err
+		})
+		if err != nil || len(batch) == 0 {
+			break
+		}
+		after = batch[len(batch)-1].ID
+		var due []domain.InteractionID
+		for _, ia := range batch {
+			if domain.PurgeDue(ia, org.Retention, res.AsOf) {
+				due = append(due, ia.ID)
+			}
+		}
+		if !in.DryRun && len(due) > 0 {
+			err = s.store.InTx(ctx, func(tx ports.Tx) error {
+				for _, id := range due {
+					if err := tx.Interactions().Erase(ctx, id, res.AsOf); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+		}
+		res.Erased += len(due)
+	}
+	return s.store.View(ctx, func(tx ports.Tx) error {
+		held, err := tx.Interactions().CountHeld(ctx, org.ID, org.Retention.Before(res.AsOf))
+		res.Held += held
+		return err
+	})
+}
+
+// warnAdmins emails the organisation's admins the references of
+// interactions due within ErasureNotice that they have not been told of.
+func (s *Service) warnAdmins(ctx context.Context, org *domain.Organisation, now time.Time, res *PurgeResult) error {
+	horizon := now.Add(ErasureNotice)
+	cutoff := org.Retention.Before(horizon).Add(monthSlack)
+	return s.store.InTx(ctx, func(tx ports.Tx) error {
+		var lines []string
+		var after domain.InteractionID
+		for {
+			batch, err := tx.Interactions().DueCandidates(ctx, org.ID, cutoff, after, 500)
+			if err != nil || len(batch) == 0 {
+				if err != nil {
+					return err
+				}
+				break
+			}
+			after = batch[len(batch)-1].ID
+			for _, ia := range batch {
+				if !domain.PurgeDue(ia, org.Retention, horizon) {
+					continue
+				}
+				warned, err := tx.Interactions().Warned(ctx, ia.ID)
+				if err != nil || warned {
+					if err != nil {
+						return err
+					}
+					continue
+				}
+				if err := tx.Interactions().MarkWarned(ctx, ia.ID, now); err != nil {
+					return err
+				}
+				due := domain.ErasureDue(ia, org.Retention)
+				lines = append(lines, fmt.Sprintf("%s (erased from %s)", ia.Ref, due.Format("2 January 2006")))
+			}
+		}
+		if len(lines) == 0 {
+			return nil
+		}
+		res.Warned += len(lines)
+		admins, err := tx.Staff().List(ctx, ports.StaffFilter{OrgID: &org.ID})
+		if err != nil {
+			return err
+		}
+		for _, m := range admins {
+			if m.Role != domain.RoleAdmin {
+				continue
+			}
+			id, err := domain.NewDeliveryID(s.random)
+			if err != nil {
+				return err
+			}
+			d := &domain.Delivery{
+				ID: id, Kind: domain.DeliveryErasureWarning, Channel: domain.DeliveryEmail, To: m.Email,
+				Link: s.Link("staff", ""), Body: strings.Join(lines, "\n"),
+				Subject: fmt.Sprintf("%d Whisper reports of %s will be erased soon", len(lines), org.Name),
+				Language: domain.English, OrgID: org.ID, Status: domain.DeliveryPending, NextAttemptAt: now, CreatedAt: now,
+			}
+			if err := tx.Outbox().Enqueue(ctx, d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

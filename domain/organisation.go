@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -113,3 +114,5 @@ func NewOrganisation(id OrgID, name string, retention Retention, trialDays int, 
 	}
 	return org, nil
 }
+
+func (r Retention) String() string { return strconv.Itoa(int(r)) + " months" }

@@ -41,6 +41,8 @@ type Store struct {
 	// writer holds SQLite's single write slot, so that in-process writers
 	// queue here instead of spinning in SQLite's busy handler.
 	writer chan struct{}
+	// file is the SQLite database's path, naming its in-process locks.
+	file string
 }
 
 // maxAttempts bounds how often InTx runs fn when PostgreSQL reports a
@@ -122,9 +124,14 @@ func openSQLite(path string) (*Store, error) {
 	sqldb.SetMaxOpenConns(8)
 	sqldb.SetMaxIdleConns(8)
 	sqldb.SetConnMaxIdleTime(0)
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
 	return &Store{
 		db:     bun.NewDB(sqldb, sqlitedialect.New()),
 		writer: make(chan struct{}, 1),
+		file:   abs,
 	}, nil
 }
 

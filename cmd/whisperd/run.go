@@ -116,12 +116,13 @@ func run(ctx context.Context, e env) error {
 		return err
 	}
 
-	// The relay runs beside the server and stops with it: whatever it had
-	// claimed but not sent is sent again after its lease, by this or
-	// another instance.
+	// The relay and the retention sweep run beside the server and stop
+	// with it: whatever the relay had claimed but not sent is sent again
+	// after its lease, by this or another instance.
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	var workers sync.WaitGroup
 	workers.Go(func() { relay.Run(workCtx, cfg.Outbox.PollInterval) })
+	workers.Go(func() { sweep(workCtx, st, svc, cfg.Retention.SweepInterval, log) })
 	err = serve(ctx, cfg, handler, log, e.ready)
 	stopWork()
 	workers.Wait()

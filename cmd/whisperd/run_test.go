@@ -5,7 +5,9 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -143,4 +145,30 @@ func TestRefusesBadConfiguration(t *testing.T) {
 			assert.Contains(t, strings.ToLower(err.Error()+stderr.String()), strings.ToLower(c.want))
 		})
 	}
+}
+
+func TestTheSweepErasesWhatIsDue(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "whisper.db")
+	// A first run creates the database; a report is then made to look old
+	// by moving it back in time in the store, and a second run's first sweep
+	// erases it.
+	first := start(t, []string{"--demo", "--database-url", "sqlite:" + db}, nil)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	_, page := get(t, first.url+"/r/DEMO")
+	category := regexp.MustCompile(`option value="(inb_[a-z2-7]+)"`).FindStringSubmatch(page)
+	require.NotNil(t, category)
+	resp, err := client.PostForm(first.url+"/r/DEMO", url.Values{"message": {"an old worry"}, "category": {category[1]}})
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	link := resp.Header.Get("Location")
+	require.NoError(t, first.stop())
+
+	ageEverything(t, db, 3*365*24*time.Hour)
+	second := start(t, []string{"--database-url", "sqlite:" + db}, map[string]string{"WHISPER_RETENTION_SWEEP_INTERVAL": "1h"})
+	eventually(t, "the sweep", func() bool { return strings.Contains(second.stderr.String(), "retention sweep") })
+	status, _ := get(t, second.url+link)
+	assert.Equal(t, http.StatusNotFound, status, "the erased conversation's link opens nothing")
+	require.NoError(t, second.stop())
+	assert.Contains(t, second.stderr.String(), "erased=1")
 }

@@ -122,6 +122,11 @@ func (s *Service) purgeOrganisation(ctx context.Context, org *domain.Organisatio
 	})
 }
 
+// maxWarnings bounds one run's warning to an organisation, so that its
+// transaction stays short; the rest are announced by the next run, well
+// before they are due.
+const maxWarnings = 1000
+
 // warnAdmins emails the organisation's admins the references of
 // interactions due within ErasureNotice that they have not been told of.
 func (s *Service) warnAdmins(ctx context.Context, org *domain.Organisation, now time.Time, res *PurgeResult) error {
@@ -130,7 +135,7 @@ func (s *Service) warnAdmins(ctx context.Context, org *domain.Organisation, now 
 	return s.store.InTx(ctx, func(tx ports.Tx) error {
 		var lines []string
 		var after domain.InteractionID
-		for {
+		for len(lines) < maxWarnings {
 			batch, err := tx.Interactions().DueCandidates(ctx, org.ID, cutoff, after, 500)
 			if err != nil || len(batch) == 0 {
 				if err != nil {
@@ -140,7 +145,7 @@ func (s *Service) warnAdmins(ctx context.Context, org *domain.Organisation, now 
 			}
 			after = batch[len(batch)-1].ID
 			for _, ia := range batch {
-				if !domain.PurgeDue(ia, org.Retention, horizon) {
+				if len(lines) == maxWarnings || !domain.PurgeDue(ia, org.Retention, horizon) {
 					continue
 				}
 				warned, err := tx.Interactions().Warned(ctx, ia.ID)

@@ -63,7 +63,7 @@ func (s *Service) Erase(ctx context.Context, op Operator, ref domain.Reference, 
 			return ErrUnderHold
 		}
 		e.OrgID = ia.OrgID
-		return tx.Interactions().Erase(ctx, ia.ID, s.now())
+		return tx.Interactions().Erase(ctx, s.now(), ia.ID)
 	})
 }
 

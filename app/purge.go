@@ -101,14 +101,7 @@ func (s *Service) purgeOrganisation(ctx context.Context, org *domain.Organisatio
 			}
 		}
 		if !in.DryRun && len(due) > 0 {
-			err = s.store.InTx(ctx, func(tx ports.Tx) error {
-				for _, id := range due {
-					if err := tx.Interactions().Erase(ctx, id, res.AsOf); err != nil {
-						return err
-					}
-				}
-				return nil
-			})
+			err = s.store.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Erase(ctx, res.AsOf, due...) })
 			if err != nil {
 				return err
 			}

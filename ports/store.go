@@ -159,12 +159,14 @@ type InteractionRepo interface {
 	List(ctx context.Context, f InteractionFilter) ([]*domain.Interaction, error)
 	// Update saves ia's inbox, status, flags, hold and dates.
 	Update(ctx context.Context, ia *domain.Interaction) error
-	// Erase removes the interaction's personal data at now: the reporter's
-	// name, contact data and link, its messages' texts, IP addresses and
-	// towns, and every email or text queued or sent for it. What remains —
-	// organisation, form, inbox, channel, dates, region and network — serves
-	// anonymised statistics. Erasing twice changes nothing more.
-	Erase(ctx context.Context, id domain.InteractionID, now time.Time) error
+	// Erase removes the personal data of the interactions at now: the
+	// reporter's name, contact data and link, their messages' texts, IP
+	// addresses and towns, and every email or text queued or sent for them.
+	// What remains — organisation, form, inbox, channel, dates, region and
+	// network — serves anonymised statistics. A batch is erased in a few
+	// statements, whatever its size. Erasing twice changes nothing more;
+	// an id that does not exist is KindNotFound.
+	Erase(ctx context.Context, now time.Time, ids ...domain.InteractionID) error
 	// DueCandidates returns up to limit interactions of org with ids after
 	// afterID, not erased and not on hold, whose last activity (or closing)
 	// was before cutoff, in id order, so a caller can walk them in bounded

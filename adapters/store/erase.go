@@ -9,28 +9,36 @@ import (
 	"github.com/whisper-schools/whisper/domain"
 )
 
-// Erase clears every column that holds the reporter's personal data, in
-// the interaction, its messages and its outbox rows. It is idempotent.
-func (i interactions) Erase(ctx context.Context, id domain.InteractionID, now time.Time) error {
+// Erase clears every column that holds the reporters' personal data, in
+// the interactions, their messages and their outbox rows, in three
+// set-based statements. It is idempotent.
+func (i interactions) Erase(ctx context.Context, now time.Time, ids ...domain.InteractionID) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	in := bun.In(ids)
 	res, err := i.db.NewUpdate().Model((*interactionRow)(nil)).
 		Set("reporter_name_sealed = NULL").Set("token_hash = NULL").
 		Set("email_sealed = NULL").Set("email_index = NULL").
 		Set("phone_sealed = NULL").Set("phone_index = NULL").
 		Set("erased_at = COALESCE(erased_at, ?)", now).
-		Where("id = ?", string(id)).Exec(ctx)
-	if err := mustAffect(res, err, "interaction"); err != nil {
-		return err
+		Where("id IN (?)", in).Exec(ctx)
+	if err != nil {
+		return translate(err)
+	}
+	if n, err := res.RowsAffected(); err != nil || int(n) != len(ids) {
+		return &domain.Error{Kind: domain.KindNotFound, Safe: "no such interaction", Err: err}
 	}
 	// Texts of both parties, addresses and towns go; the region and the
 	// network stay, sealed, for statistics.
 	if _, err := i.db.NewUpdate().Model((*messageRow)(nil)).
 		Set("body_sealed = NULL").Set("ip_sealed = NULL").Set("location_sealed = NULL").
-		Where("interaction_id = ?", string(id)).Exec(ctx); err != nil {
+		Where("interaction_id IN (?)", in).Exec(ctx); err != nil {
 		return translate(err)
 	}
 	// Queued and sent mail and texts hold addresses, numbers, links and
 	// reply texts.
-	_, err = i.db.NewDelete().Model((*deliveryRow)(nil)).Where("interaction_id = ?", string(id)).Exec(ctx)
+	_, err = i.db.NewDelete().Model((*deliveryRow)(nil)).Where("interaction_id IN (?)", in).Exec(ctx)
 	return translate(err)
 }
 

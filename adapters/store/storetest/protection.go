@@ -64,7 +64,7 @@ func testErase(t *testing.T, st ports.Store) {
 
 	erasedAt := now.Add(time.Hour)
 	for range 2 {
-		require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Erase(ctx, ia.ID, erasedAt) }))
+		require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Erase(ctx, erasedAt, ia.ID) }))
 		erasedAt = erasedAt.Add(time.Hour) // the second erasure keeps the first time
 	}
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
@@ -95,7 +95,7 @@ func testErase(t *testing.T, st ports.Store) {
 		assert.Empty(t, found, "no blind index is left to find it by")
 		return nil
 	}))
-	err := st.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Erase(ctx, "int_missing", now) })
+	err := st.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Erase(ctx, now, "int_missing") })
 	assert.Equal(t, domain.KindNotFound, domain.KindOf(err))
 }
 

@@ -102,15 +102,7 @@ func (c cases) List(ctx context.Context, v domain.Viewer, f ports.CaseFilter) ([
 	if err := q.Scan(ctx, &rows); err != nil {
 		return nil, translate(err)
 	}
-	out := make([]*domain.Case, len(rows))
-	for i := range rows {
-		cs, err := c.fromRow(&rows[i])
-		if err != nil {
-			return nil, err
-		}
-		out[i] = cs
-	}
-	return out, nil
+	return convertAll(rows, c.fromRow)
 }
 
 func (c cases) Count(ctx context.Context, v domain.Viewer, f ports.CaseFilter) (int, error) {

@@ -51,15 +51,7 @@ func (i interactions) DueCandidates(ctx context.Context, org domain.OrgID, cutof
 	if err != nil {
 		return nil, translate(err)
 	}
-	out := make([]*domain.Interaction, len(rows))
-	for n := range rows {
-		ia, err := i.fromRow(&rows[n])
-		if err != nil {
-			return nil, err
-		}
-		out[n] = ia
-	}
-	return out, nil
+	return convertAll(rows, i.fromRow)
 }
 
 func (i interactions) CountHeld(ctx context.Context, org domain.OrgID, cutoff time.Time) (int, error) {
@@ -100,15 +92,7 @@ func (i interactions) FindByContact(ctx context.Context, c domain.Contact) ([]*d
 	if err != nil {
 		return nil, translate(err)
 	}
-	out := make([]*domain.Interaction, len(rows))
-	for n := range rows {
-		ia, err := i.fromRow(&rows[n])
-		if err != nil {
-			return nil, err
-		}
-		out[n] = ia
-	}
-	return out, nil
+	return convertAll(rows, i.fromRow)
 }
 
 func (i interactions) Facts(ctx context.Context, org *domain.OrgID, from, to time.Time) ([]domain.Fact, error) {

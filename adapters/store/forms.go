@@ -179,15 +179,7 @@ func (i inboxes) List(ctx context.Context, filter ports.InboxFilter) ([]*domain.
 	if err := q.Scan(ctx); err != nil {
 		return nil, translate(err)
 	}
-	out := make([]*domain.Inbox, len(rows))
-	for n := range rows {
-		ib, err := i.fromRow(&rows[n])
-		if err != nil {
-			return nil, err
-		}
-		out[n] = ib
-	}
-	return out, nil
+	return convertAll(rows, i.fromRow)
 }
 
 func (i inboxes) Update(ctx context.Context, ib *domain.Inbox) error {

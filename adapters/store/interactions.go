@@ -171,15 +171,7 @@ func (i interactions) List(ctx context.Context, f ports.InteractionFilter) ([]*d
 	if err := q.Scan(ctx); err != nil {
 		return nil, translate(err)
 	}
-	out := make([]*domain.Interaction, len(rows))
-	for n := range rows {
-		ia, err := i.fromRow(&rows[n])
-		if err != nil {
-			return nil, err
-		}
-		out[n] = ia
-	}
-	return out, nil
+	return convertAll(rows, i.fromRow)
 }
 
 func (i interactions) Update(ctx context.Context, ia *domain.Interaction) error {

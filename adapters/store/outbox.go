@@ -101,15 +101,7 @@ func (o outbox) List(ctx context.Context, f ports.OutboxFilter) ([]*domain.Deliv
 	if err := q.Scan(ctx); err != nil {
 		return nil, translate(err)
 	}
-	out := make([]*domain.Delivery, len(rows))
-	for i := range rows {
-		d, err := o.fromRow(&rows[i])
-		if err != nil {
-			return nil, err
-		}
-		out[i] = d
-	}
-	return out, nil
+	return convertAll(rows, o.fromRow)
 }
 
 func (o outbox) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*domain.Delivery, error) {
@@ -131,15 +123,7 @@ func (o outbox) Claim(ctx context.Context, now time.Time, lease time.Duration, l
 	if err != nil {
 		return nil, translate(err)
 	}
-	out := make([]*domain.Delivery, len(rows))
-	for i := range rows {
-		d, err := o.fromRow(&rows[i])
-		if err != nil {
-			return nil, err
-		}
-		out[i] = d
-	}
-	return out, nil
+	return convertAll(rows, o.fromRow)
 }
 
 // MarkSent also forgets the delivery's recipient, link and text: once

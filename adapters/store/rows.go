@@ -135,3 +135,17 @@ func scanJSON(src, dst any) error {
 	}
 	return nil
 }
+
+// convertAll turns rows into domain values with convert, stopping at the
+// first that fails (a row that cannot be opened).
+func convertAll[R, T any](rows []R, convert func(*R) (T, error)) ([]T, error) {
+	out := make([]T, len(rows))
+	for n := range rows {
+		v, err := convert(&rows[n])
+		if err != nil {
+			return nil, err
+		}
+		out[n] = v
+	}
+	return out, nil
+}

@@ -17,7 +17,8 @@ type Operator struct {
 	Name string
 }
 
-func (o Operator) actor() string { return "os:" + o.Name }
+// Actor names the operator in the audit log.
+func (o Operator) Actor() string { return "os:" + o.Name }
 
 // requireReason refuses a sensitive act without a reason: the audit log
 // must say why, not only who.
@@ -53,7 +54,7 @@ func (s *Service) Erase(ctx context.Context, op Operator, ref domain.Reference, 
 	if reason, err = requireReason(reason); err != nil {
 		return err
 	}
-	e := &domain.AuditEntry{Actor: op.actor(), Action: domain.AuditErase, Ref: ref, Reason: reason}
+	e := &domain.AuditEntry{Actor: op.Actor(), Action: domain.AuditErase, Ref: ref, Reason: reason}
 	return s.audited(ctx, e, func(tx ports.Tx) error {
 		ia, err := tx.Interactions().GetByRef(ctx, ref)
 		if err != nil {
@@ -77,7 +78,7 @@ func (s *Service) SetHold(ctx context.Context, op Operator, ref domain.Reference
 	if hold {
 		action = domain.AuditHoldSet
 	}
-	e := &domain.AuditEntry{Actor: op.actor(), Action: action, Ref: ref, Reason: reason}
+	e := &domain.AuditEntry{Actor: op.Actor(), Action: action, Ref: ref, Reason: reason}
 	return s.audited(ctx, e, func(tx ports.Tx) error {
 		ia, err := tx.Interactions().GetByRef(ctx, ref)
 		if err != nil {
@@ -132,7 +133,7 @@ func (s *Service) Disclose(ctx context.Context, op Operator, in Disclosure) (out
 	if in.Authority == "" || in.Reference == "" {
 		return out, domain.Errorf(domain.KindInvalid, "--authority and --reference name who asks and their reference; both are required")
 	}
-	e := &domain.AuditEntry{Actor: op.actor(), Action: domain.AuditDisclose, Ref: in.Ref, Reason: in.Reason,
+	e := &domain.AuditEntry{Actor: op.Actor(), Action: domain.AuditDisclose, Ref: in.Ref, Reason: in.Reason,
 		Details: map[string]string{"basis": in.Basis, "authority": in.Authority, "reference": in.Reference}}
 	err = s.audited(ctx, e, func(tx ports.Tx) error {
 		ia, err := tx.Interactions().GetByRef(ctx, in.Ref)
@@ -180,7 +181,7 @@ func (s *Service) Block(ctx context.Context, op Operator, ref domain.Reference, 
 		end := now.AddDate(0, 0, days)
 		expires = &end
 	}
-	e := &domain.AuditEntry{Actor: op.actor(), Action: domain.AuditBlock, Ref: ref, Reason: reason,
+	e := &domain.AuditEntry{Actor: op.Actor(), Action: domain.AuditBlock, Ref: ref, Reason: reason,
 		Details: map[string]string{"days": strconv.Itoa(days)}}
 	err = s.audited(ctx, e, func(tx ports.Tx) error {
 		senders, org, err := reporterIdentities(ctx, tx, ref)
@@ -211,7 +212,7 @@ func (s *Service) Unblock(ctx context.Context, op Operator, ref domain.Reference
 	if reason, err = requireReason(reason); err != nil {
 		return 0, err
 	}
-	e := &domain.AuditEntry{Actor: op.actor(), Action: domain.AuditUnblock, Ref: ref, Reason: reason}
+	e := &domain.AuditEntry{Actor: op.Actor(), Action: domain.AuditUnblock, Ref: ref, Reason: reason}
 	err = s.audited(ctx, e, func(tx ports.Tx) error {
 		senders, org, err := reporterIdentities(ctx, tx, ref)
 		if err != nil {

@@ -73,7 +73,7 @@ func (s *Service) SubjectAccessRequest(ctx context.Context, op Operator, email, 
 	if c.Email != "" && c.Phone != "" {
 		by = "email+phone"
 	}
-	e := &domain.AuditEntry{Actor: op.actor(), Action: domain.AuditDSAR, Reason: reason, Details: map[string]string{"by": by}}
+	e := &domain.AuditEntry{Actor: op.Actor(), Action: domain.AuditDSAR, Reason: reason, Details: map[string]string{"by": by}}
 	err = s.audited(ctx, e, func(tx ports.Tx) error {
 		found, err := tx.Interactions().FindByContact(ctx, c)
 		if err != nil {
@@ -141,7 +141,7 @@ func (s *Service) OperatorExport(ctx context.Context, op Operator, org domain.Or
 	if reason == "" {
 		reason = "export for the organisation"
 	}
-	e := &domain.AuditEntry{Actor: op.actor(), Action: domain.AuditExport, OrgID: org, Reason: reason}
+	e := &domain.AuditEntry{Actor: op.Actor(), Action: domain.AuditExport, OrgID: org, Reason: reason}
 	err = s.audited(ctx, e, func(tx ports.Tx) error {
 		if _, err := tx.Organisations().Get(ctx, org); err != nil {
 			return err

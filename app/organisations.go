@@ -55,7 +55,7 @@ func (s *Service) ListOrganisations(ctx context.Context) (orgs []*domain.Organis
 // reports; the others keep their data until it is erased on schedule.
 func (s *Service) SetOrganisationStatus(ctx context.Context, op Operator, id domain.OrgID, status domain.OrgStatus) (org *domain.Organisation, err error) {
 	defer domain.Wrap(&err, "app.SetOrganisationStatus")
-	e := &domain.AuditEntry{Actor: op.actor(), Action: domain.AuditOrgStatus, OrgID: id,
+	e := &domain.AuditEntry{Actor: op.Actor(), Action: domain.AuditOrgStatus, OrgID: id,
 		Details: map[string]string{"status": string(status)}}
 	err = s.audited(ctx, e, func(tx ports.Tx) error {
 		if org, err = tx.Organisations().Get(ctx, id); err != nil {

@@ -70,6 +70,16 @@ func (c *ctl) app() *cli.App {
 			c.formCommand(),
 			c.inboxCommand(),
 			c.staffCommand(),
+			c.purgeCommand(),
+			c.eraseCommand(),
+			c.holdCommand(),
+			c.dsarCommand(),
+			c.discloseCommand(),
+			c.blockCommand(),
+			c.unblockCommand(),
+			c.exportCommand(),
+			c.statsCommand(),
+			c.auditCommand(),
 		},
 	}
 }

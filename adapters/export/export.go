@@ -1,0 +1,115 @@
+// Package export writes interactions as staff may export them — CSV or
+// JSON, one row or object per interaction with its messages — the formats
+// the staff portal and whisperctl share and scripts rely on. The rows come
+// from the staff's case view, so they hold no channel, contact or meta
+// data.
+package export
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/whisper-schools/whisper/app"
+)
+
+// Columns are the CSV export's header, in order. Scripts rely on the
+// names.
+var Columns = []string{
+	"ref", "status", "form", "inbox", "reporter", "flagged",
+	"created_at", "last_activity_at", "closed_at", "messages",
+}
+
+// rowJSON is one interaction in the JSON export, shaped as the staff
+// portal's export.
+type rowJSON struct {
+	Ref            string        `json:"ref"`
+	Status         string        `json:"status"`
+	Form           string        `json:"form"`
+	Inbox          string        `json:"inbox"`
+	Reporter       string        `json:"reporter"`
+	Flagged        bool          `json:"flagged"`
+	CreatedAt      time.Time     `json:"created_at"`
+	LastActivityAt time.Time     `json:"last_activity_at"`
+	ClosedAt       *time.Time    `json:"closed_at"`
+	Messages       []messageJSON `json:"messages"`
+}
+
+// messageJSON is one turn of a conversation in the JSON export.
+type messageJSON struct {
+	Author    string    `json:"author"`
+	CreatedAt time.Time `json:"created_at"`
+	Text      string    `json:"text"`
+}
+
+// WriteJSON writes rows as one JSON array.
+func WriteJSON(w io.Writer, rows []app.ExportRow) error {
+	out := make([]rowJSON, len(rows))
+	for i, row := range rows {
+		out[i] = rowJSON{
+			Ref: string(row.Ref), Status: string(row.Status), Form: row.Form, Inbox: row.Inbox, Reporter: row.Reporter,
+			Flagged: row.Flagged, CreatedAt: row.CreatedAt.UTC(), LastActivityAt: row.LastActivityAt.UTC(), ClosedAt: utc(row.ClosedAt),
+			Messages: make([]messageJSON, len(row.Messages)),
+		}
+		for j, m := range row.Messages {
+			out[i].Messages[j] = messageJSON{Author: m.Author, CreatedAt: m.At.UTC(), Text: m.Text}
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// WriteCSV writes rows as CSV with a header, defusing formula-like cells.
+func WriteCSV(w io.Writer, rows []app.ExportRow) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(Columns); err != nil {
+		return err
+	}
+	for _, row := range rows {
+		closed := ""
+		if row.ClosedAt != nil {
+			closed = exportTime(*row.ClosedAt)
+		}
+		lines := make([]string, len(row.Messages))
+		for i, m := range row.Messages {
+			lines[i] = m.Author + " (" + exportTime(m.At) + "): " + m.Text
+		}
+		record := []string{
+			string(row.Ref), string(row.Status), row.Form, row.Inbox, row.Reporter, strconv.FormatBool(row.Flagged),
+			exportTime(row.CreatedAt), exportTime(row.LastActivityAt), closed, strings.Join(lines, "\n"),
+		}
+		for i := range record {
+			record[i] = csvSafe(record[i])
+		}
+		if err := cw.Write(record); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// csvSafe keeps a spreadsheet from running a cell as a formula: a cell
+// that begins like one is prefixed with a quote (OWASP's advice). Report
+// text and names are typed by anyone, and the export is opened in Excel.
+func csvSafe(cell string) string {
+	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return "'" + cell
+	}
+	return cell
+}
+
+// exportTime writes a time as RFC 3339 in UTC.
+func exportTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func utc(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}

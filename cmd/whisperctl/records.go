@@ -1,0 +1,155 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/whisper-schools/whisper/adapters/export"
+	"github.com/whisper-schools/whisper/domain"
+)
+
+func (c *ctl) exportCommand() *cli.Command {
+	return leaf(&cli.Command{
+		Name:  "export",
+		Usage: "write an organisation's interactions not yet erased to standard output, for the end of its service",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "org", Usage: "the organisation's `ID` (required)"},
+			&cli.StringFlag{Name: "format", Value: "json", Usage: "json or csv"},
+			reasonFlag("why, for the audit log (default: export for the organisation)"),
+		},
+		Action: func(cctx *cli.Context) error {
+			if err := required(cctx, "org"); err != nil {
+				return err
+			}
+			format := strings.ToLower(strings.TrimSpace(cctx.String("format")))
+			switch {
+			case format != "json" && format != "csv":
+				return usagef("--format is json or csv, not %q", cctx.String("format"))
+			case format == "csv" && cctx.Bool("json"):
+				return usagef("--json and --format csv contradict each other; give one")
+			}
+			org, err := domain.ParseOrgID(cctx.String("org"))
+			if err != nil {
+				return err
+			}
+			svc, err := c.service(cctx, false)
+			if err != nil {
+				return err
+			}
+			rows, err := svc.OperatorExport(cctx.Context, c.operator(), org, strings.TrimSpace(cctx.String("reason")))
+			if err != nil {
+				return err
+			}
+			if format == "csv" {
+				return export.WriteCSV(c.stdout, rows)
+			}
+			return export.WriteJSON(c.stdout, rows)
+		},
+	}, 0)
+}
+
+// statsRowJSON is one cell of the statistics. A suppressed cell carries no
+// number: "count" is null.
+type statsRowJSON struct {
+	Month      string `json:"month"`
+	Inbox      string `json:"inbox"`
+	Channel    string `json:"channel"`
+	Region     string `json:"region"`
+	Count      *int   `json:"count"`
+	Suppressed bool   `json:"suppressed"`
+}
+
+// statsDefaultMonths is the range counted when none is asked for: the last
+// twelve months, this one included.
+const statsDefaultMonths = 12
+
+func (c *ctl) statsCommand() *cli.Command {
+	return leaf(&cli.Command{
+		Name:  "stats",
+		Usage: "anonymised counts of interactions by month, inbox (category), channel and region; small counts suppressed",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "org", Usage: "count one organisation's `ID` (default: all)"},
+			&cli.StringFlag{Name: "from", Usage: "the first `DAY` counted, YYYY-MM-DD (default: the first of the month 11 months ago)"},
+			&cli.StringFlag{Name: "to", Usage: "the last `DAY` counted, YYYY-MM-DD, included (default: today)"},
+		},
+		Action: func(cctx *cli.Context) error {
+			now := time.Now().UTC()
+			today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+			from := time.Date(now.Year(), now.Month()-(statsDefaultMonths-1), 1, 0, 0, 0, 0, time.UTC)
+			last := today
+			var err error
+			if s := cctx.String("from"); cctx.IsSet("from") {
+				if from, err = parseDay("from", s); err != nil {
+					return err
+				}
+			}
+			if s := cctx.String("to"); cctx.IsSet("to") {
+				if last, err = parseDay("to", s); err != nil {
+					return err
+				}
+			}
+			var org *domain.OrgID
+			if cctx.IsSet("org") {
+				id, err := domain.ParseOrgID(strings.TrimSpace(cctx.String("org")))
+				if err != nil {
+					return err
+				}
+				org = &id
+			}
+			svc, err := c.service(cctx, false)
+			if err != nil {
+				return err
+			}
+			// --to names a day, counted whole.
+			rows, err := svc.OperatorStats(cctx.Context, org, from, last.AddDate(0, 0, 1))
+			if err != nil {
+				return err
+			}
+			out := make([]statsRowJSON, len(rows))
+			for i, r := range rows {
+				out[i] = statsRowJSON{Month: r.Month, Inbox: r.Inbox, Channel: string(r.Channel), Region: r.Region, Suppressed: r.Suppressed}
+				if !r.Suppressed {
+					n := r.Count
+					out[i].Count = &n
+				}
+			}
+			return c.print(cctx, out, func(w io.Writer) {
+				scope := "all organisations"
+				if org != nil {
+					scope = string(*org)
+				}
+				fmt.Fprintf(w, "Interactions of %s from %s to %s (both included); counts under %d show as <%d.\n",
+					scope, from.Format(time.DateOnly), last.Format(time.DateOnly), domain.SmallCount, domain.SmallCount)
+				if len(out) == 0 {
+					fmt.Fprintln(w, "None.")
+					return
+				}
+				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "MONTH\tINBOX\tCHANNEL\tREGION\tCOUNT")
+				for _, r := range out {
+					count := "<" + strconv.Itoa(domain.SmallCount)
+					if r.Count != nil {
+						count = strconv.Itoa(*r.Count)
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Month, r.Inbox, r.Channel, r.Region, count)
+				}
+				tw.Flush()
+			})
+		},
+	}, 0)
+}
+
+// parseDay reads a --from or --to day, in UTC.
+func parseDay(flag, s string) (time.Time, error) {
+	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
+	if err != nil {
+		return time.Time{}, usagef("--%s takes a day like 2026-09-01 (YYYY-MM-DD), not %q", flag, s)
+	}
+	return t, nil
+}

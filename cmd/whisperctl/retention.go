@@ -1,0 +1,198 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/domain"
+)
+
+// The commands in this file and in requests.go, records.go and audit.go
+// act on personal data. Each checks its command line in full before it
+// opens the database, so a mistyped command changes nothing and records
+// nothing; the app then writes the audit entry in the same transaction as
+// the act.
+
+// refFlag names the interaction a command acts on. Flags are made afresh
+// for each command, since urfave/cli records on a flag whether it was set.
+func refFlag() cli.Flag {
+	return &cli.StringFlag{Name: "ref", Usage: "the interaction's `REFERENCE`, e.g. WSP-7K3D-9QXM (required)"}
+}
+
+// reasonFlag is why a sensitive act is done; it goes in the audit log.
+func reasonFlag(usage string) cli.Flag {
+	return &cli.StringFlag{Name: "reason", Usage: usage}
+}
+
+const reasonRequired = "why, for the audit log (required)"
+
+// required refuses a command line that lacks any of the named flags, naming
+// every one that is missing. A flag given only blanks counts as missing.
+func required(cctx *cli.Context, names ...string) error {
+	var missing []string
+	for _, name := range names {
+		if strings.TrimSpace(cctx.String(name)) == "" {
+			missing = append(missing, "--"+name)
+		}
+	}
+	switch len(missing) {
+	case 0:
+		return nil
+	case 1:
+		return usagef("%s is required", missing[0])
+	default:
+		return usagef("%s and %s are required", strings.Join(missing[:len(missing)-1], ", "), missing[len(missing)-1])
+	}
+}
+
+// refAndReason checks the flags every act on one interaction needs, before
+// the database is opened.
+func refAndReason(cctx *cli.Context, more ...string) (domain.Reference, error) {
+	if err := required(cctx, append([]string{"ref", "reason"}, more...)...); err != nil {
+		return "", err
+	}
+	return domain.ParseReference(cctx.String("ref"))
+}
+
+// actJSON is the outcome of an act on one interaction.
+type actJSON struct {
+	Ref       string `json:"ref"`
+	Action    string `json:"action"`
+	Erased    *bool  `json:"erased,omitempty"`
+	LegalHold *bool  `json:"legal_hold,omitempty"`
+	// Blocked and Lifted count identities (an email, a phone number, each
+	// IP address), never reveal them.
+	Blocked *int `json:"blocked,omitempty"`
+	Days    *int `json:"days,omitempty"`
+	Lifted  *int `json:"lifted,omitempty"`
+}
+
+// purgeJSON is what a purge did or, dry, would do.
+type purgeJSON struct {
+	AsOf   time.Time `json:"as_of"`
+	DryRun bool      `json:"dry_run"`
+	Erased int       `json:"erased"`
+	Held   int       `json:"held"`
+	Warned int       `json:"warned"`
+}
+
+func (c *ctl) purgeCommand() *cli.Command {
+	return leaf(&cli.Command{
+		Name:  "purge",
+		Usage: "erase every interaction past its organisation's retention period; prints counts",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "dry-run", Usage: "count what would be erased, and change nothing"},
+			&cli.StringFlag{Name: "as-of", Usage: "with --dry-run: count what would be due at `TIME` (RFC 3339, e.g. 2027-01-31T00:00:00Z)"},
+		},
+		Action: func(cctx *cli.Context) error {
+			in := app.Purge{Actor: c.operator().Actor(), DryRun: cctx.Bool("dry-run")}
+			if cctx.IsSet("as-of") {
+				t, err := time.Parse(time.RFC3339, strings.TrimSpace(cctx.String("as-of")))
+				if err != nil {
+					return usagef("--as-of takes a time like 2027-01-31T00:00:00Z (RFC 3339), not %q", cctx.String("as-of"))
+				}
+				in.AsOf = &t
+			}
+			svc, err := c.service(cctx, false)
+			if err != nil {
+				return err
+			}
+			// The app refuses --as-of without --dry-run: erasure always
+			// happens as of now.
+			res, err := svc.Purge(cctx.Context, in)
+			if err != nil {
+				return err
+			}
+			return c.print(cctx, purgeJSON{AsOf: res.AsOf.UTC(), DryRun: res.DryRun, Erased: res.Erased, Held: res.Held, Warned: res.Warned},
+				func(w io.Writer) {
+					if res.DryRun {
+						fmt.Fprintf(w, "Dry run as of %s: %s would be erased; %s past retention kept under a legal hold. Nothing was changed.\n",
+							res.AsOf.UTC().Format(time.RFC3339), interactions(res.Erased), interactions(res.Held))
+						return
+					}
+					fmt.Fprintf(w, "Erased %s past retention; %s kept under a legal hold; admins warned of %s due within %d days.\n",
+						interactions(res.Erased), interactions(res.Held), interactions(res.Warned), int(app.ErasureNotice/(24*time.Hour)))
+				})
+		},
+	}, 0)
+}
+
+func (c *ctl) eraseCommand() *cli.Command {
+	return leaf(&cli.Command{
+		Name:  "erase",
+		Usage: "erase one interaction now, for a data subject's erasure request; refused under a legal hold",
+		Flags: []cli.Flag{refFlag(), reasonFlag(reasonRequired)},
+		Action: func(cctx *cli.Context) error {
+			ref, err := refAndReason(cctx)
+			if err != nil {
+				return err
+			}
+			svc, err := c.service(cctx, false)
+			if err != nil {
+				return err
+			}
+			if err := svc.Erase(cctx.Context, c.operator(), ref, cctx.String("reason")); err != nil {
+				return err
+			}
+			erased := true
+			return c.print(cctx, actJSON{Ref: string(ref), Action: domain.AuditErase, Erased: &erased}, func(w io.Writer) {
+				fmt.Fprintf(w, "Erased %s: its names, messages, contact and meta data are gone; its dates, category and region remain for statistics.\n", ref)
+			})
+		},
+	}, 0)
+}
+
+func (c *ctl) holdCommand() *cli.Command {
+	hold := func(name, usage string, on bool) *cli.Command {
+		return leaf(&cli.Command{
+			Name:  name,
+			Usage: usage,
+			Flags: []cli.Flag{refFlag(), reasonFlag(reasonRequired)},
+			Action: func(cctx *cli.Context) error {
+				ref, err := refAndReason(cctx)
+				if err != nil {
+					return err
+				}
+				svc, err := c.service(cctx, false)
+				if err != nil {
+					return err
+				}
+				if err := svc.SetHold(cctx.Context, c.operator(), ref, on, cctx.String("reason")); err != nil {
+					return err
+				}
+				action := domain.AuditHoldRelease
+				if on {
+					action = domain.AuditHoldSet
+				}
+				return c.print(cctx, actJSON{Ref: string(ref), Action: action, LegalHold: &on}, func(w io.Writer) {
+					if on {
+						fmt.Fprintf(w, "%s is under a legal hold: neither the purge nor erase will touch it until the hold is released.\n", ref)
+					} else {
+						fmt.Fprintf(w, "Released the legal hold on %s; it is erased as usual once past retention.\n", ref)
+					}
+				})
+			},
+		}, 0)
+	}
+	return &cli.Command{
+		Name:  "hold",
+		Usage: "set or release a legal hold, which stops an interaction being erased",
+		Subcommands: []*cli.Command{
+			hold("set", "put an interaction under a legal hold", true),
+			hold("release", "release an interaction's legal hold", false),
+		},
+	}
+}
+
+// interactions counts in words: "1 interaction", "3 interactions".
+func interactions(n int) string {
+	if n == 1 {
+		return "1 interaction"
+	}
+	return fmt.Sprintf("%d interactions", n)
+}

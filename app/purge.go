@@ -174,7 +174,7 @@ func (s *Service) warnAdmins(ctx context.Context, org *domain.Organisation, now 
 			d := &domain.Delivery{
 				ID: id, Kind: domain.DeliveryErasureWarning, Channel: domain.DeliveryEmail, To: m.Email,
 				Link: s.Link("staff", ""), Body: strings.Join(lines, "\n"),
-				Subject: fmt.Sprintf("%d Whisper reports of %s will be erased soon", len(lines), org.Name),
+				Subject:  fmt.Sprintf("%d Whisper reports of %s will be erased soon", len(lines), org.Name),
 				Language: domain.English, OrgID: org.ID, Status: domain.DeliveryPending, NextAttemptAt: now, CreatedAt: now,
 			}
 			if err := tx.Outbox().Enqueue(ctx, d); err != nil {

@@ -33,7 +33,7 @@ type harness struct {
 	hasher *passhash.Argon2id
 }
 
-func newHarness(t *testing.T) harness {
+func newHarness(t testing.TB) harness {
 	t.Helper()
 	st := storetest.OpenSQLite(t)
 	h := harness{store: st, clock: &fixedClock{start}, hasher: passhash.New(passhash.TestParams(), 2)}
@@ -41,7 +41,7 @@ func newHarness(t *testing.T) harness {
 	return h
 }
 
-func (h harness) org(t *testing.T) *domain.Organisation {
+func (h harness) org(t testing.TB) *domain.Organisation {
 	t.Helper()
 	org, err := h.svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Oakfield Primary"})
 	require.NoError(t, err)

@@ -24,7 +24,7 @@ type school struct {
 	staff *domain.Staff
 }
 
-func newSchool(t *testing.T) school {
+func newSchool(t testing.TB) school {
 	t.Helper()
 	h := newHarness(t)
 	org := h.org(t)

@@ -47,7 +47,7 @@ func (c *clock) add(d time.Duration) {
 // site is a whisperd web edge over the real app and embedded store, with
 // one organisation, a form (OAK) with two inboxes and a staff member.
 type site struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *httptest.Server
 	svc    *app.Service
 	store  ports.Store
@@ -71,7 +71,7 @@ type siteOptions struct {
 	publicURL string
 }
 
-func newSite(t *testing.T, opt siteOptions) *site {
+func newSite(t testing.TB, opt siteOptions) *site {
 	t.Helper()
 	st := storetest.OpenSQLite(t)
 	city, asn := geoiptest.Write(t, t.TempDir(), map[string]domain.Place{

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	plivo "github.com/plivo/plivo-go/v7"
+
+	httpadapter "github.com/whisper-schools/whisper/adapters/http"
+	"github.com/whisper-schools/whisper/adapters/passhash"
+	"github.com/whisper-schools/whisper/adapters/store"
+	"github.com/whisper-schools/whisper/adapters/store/seal"
+	"github.com/whisper-schools/whisper/adapters/swearing"
+	"github.com/whisper-schools/whisper/app"
+)
+
+// The webhook URL signatures are computed over, and the token.
+const (
+	publicURL  = "https://whisper.example.org"
+	plivoToken = "loadtest-plivo-token"
+)
+
+// whisperServer is the real web edge over the real app and store, with a
+// form BENCH of one inbox, and no rate limits (the load comes from one
+// address).
+type whisperServer struct {
+	url   string
+	close func()
+}
+
+func startWhisper(ctx context.Context, dbURL string) (*whisperServer, error) {
+	key := make([]byte, seal.KeySize)
+	rand.Read(key)
+	keys, err := seal.New(key)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, dbURL, keys)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	svc := app.New(app.Deps{Store: st, Clock: app.SystemClock{}, Random: rand.Reader,
+		Hasher: passhash.New(passhash.DefaultParams(), 0), Swearing: swearing.New(), PublicURL: publicURL})
+	org, err := svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Load Test Academy"})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	if _, err := svc.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Load Test Academy", Code: "BENCH"}); err != nil {
+		st.Close()
+		return nil, err
+	}
+	h, err := httpadapter.New(httpadapter.Config{PublicURL: publicURL, PlivoAuthToken: plivoToken},
+		svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	u, stop, err := serve(h)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return &whisperServer{url: u, close: func() { stop(); st.Close() }}, nil
+}
+
+// webRequest posts a report with a message of the given size.
+func webRequest(target string, messageBytes int) func(int) (*http.Request, error) {
+	body := url.Values{"name": {""}, "email": {""}, "message": {message(messageBytes)}}.Encode()
+	return func(int) (*http.Request, error) {
+		req, err := http.NewRequest(http.MethodPost, target, strings.NewReader(body))
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return req, nil
+	}
+}
+
+// smsRequest is a first text with the form's code from a new number each
+// time, signed with a fresh nonce: the heaviest path, which opens an
+// interaction and queues the reply.
+func smsRequest(target string, messageBytes int) func(int) (*http.Request, error) {
+	text := "BENCH " + message(min(messageBytes, 1500))
+	return func(n int) (*http.Request, error) {
+		form := url.Values{
+			"MessageUUID": {fmt.Sprintf("load-%d-%d", time.Now().UnixNano(), n)},
+			"From":        {fmt.Sprintf("4477%08d", n)},
+			"To":          {"447700900000"},
+			"Text":        {text},
+		}
+		params := map[string]string{}
+		for k := range form {
+			params[k] = form.Get(k)
+		}
+		nonce := fmt.Sprintf("nonce-%d-%d", time.Now().UnixNano(), n)
+		req, err := http.NewRequest(http.MethodPost, target, strings.NewReader(form.Encode()))
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Plivo-Signature-V3", plivo.ComputeSignatureV3(plivoToken, publicURL+"/sms/plivo", "POST", nonce, params))
+		req.Header.Set("X-Plivo-Signature-V3-Nonce", nonce)
+		return req, nil
+	}
+}
+
+var (
+	webReports = scenario{
+		name: "Web report submission", minThroughput: 0.8, maxP99: 1.5,
+		ceiling: ceilingWeb,
+		whisper: func(w *whisperServer, n int) (side, error) {
+			return side{name: "whisper", url: w.url, request: webRequest(w.url+"/r/BENCH", n), want: http.StatusSeeOther}, nil
+		},
+	}
+	smsWebhook = scenario{
+		name: "Signed SMS webhook", minThroughput: 0.7,
+		ceiling: ceilingSMS,
+		whisper: func(w *whisperServer, n int) (side, error) {
+			return side{name: "whisper", url: w.url, request: smsRequest(w.url+"/sms/plivo", n), want: http.StatusOK}, nil
+		},
+	}
+)

@@ -118,4 +118,6 @@ func (m *measurement) add(o measurement) {
 	m.latencies = append(m.latencies, o.latencies...)
 }
 
-func fmtDur(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
+func fmtDur(d time.Duration) string {
+	return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+}

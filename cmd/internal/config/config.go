@@ -114,6 +114,10 @@ type Outbox struct {
 	RetryMin     time.Duration `koanf:"retry_min"`
 	RetryMax     time.Duration `koanf:"retry_max"`
 	MaxAttempts  int           `koanf:"max_attempts"`
+	// Lease is how long a claimed delivery stays hidden from other
+	// workers; a crashed worker's deliveries are retried after it. It must
+	// outlast one send, timeouts included.
+	Lease time.Duration `koanf:"lease"`
 }
 
 // Retention configures the scheduled retention purge.
@@ -147,6 +151,7 @@ func Default() Config {
 			RetryMin:     10 * time.Second,
 			RetryMax:     time.Hour,
 			MaxAttempts:  20,
+			Lease:        2 * time.Minute,
 		},
 		Retention: Retention{SweepInterval: time.Hour},
 		Limits:    Limits{ReportsPerIP: 30, ReportsPerForm: 600, TextsPerNumber: 30},

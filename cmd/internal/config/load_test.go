@@ -46,7 +46,7 @@ func TestDefaults(t *testing.T) {
 	assert.Equal(t, "starttls", c.Mail.SMTP.TLS)
 	assert.Equal(t, "log", c.SMS.Driver)
 	assert.Equal(t, "https://api.plivo.com", c.SMS.Plivo.APIURL)
-	assert.Equal(t, Outbox{PollInterval: time.Second, RetryMin: 10 * time.Second, RetryMax: time.Hour, MaxAttempts: 20}, c.Outbox)
+	assert.Equal(t, Outbox{PollInterval: time.Second, RetryMin: 10 * time.Second, RetryMax: time.Hour, MaxAttempts: 20, Lease: 2 * time.Minute}, c.Outbox)
 	assert.Equal(t, time.Hour, c.Retention.SweepInterval)
 	assert.Equal(t, Limits{ReportsPerIP: 30, ReportsPerForm: 600, TextsPerNumber: 30}, c.Limits)
 
@@ -70,7 +70,7 @@ func TestKeys(t *testing.T) {
 		"listen",
 		"mail.driver", "mail.from",
 		"mail.smtp.host", "mail.smtp.password", "mail.smtp.port", "mail.smtp.tls", "mail.smtp.username",
-		"outbox.max_attempts", "outbox.poll_interval", "outbox.retry_max", "outbox.retry_min",
+		"outbox.lease", "outbox.max_attempts", "outbox.poll_interval", "outbox.retry_max", "outbox.retry_min",
 		"public_url",
 		"retention.sweep_interval",
 		"security.data_key",

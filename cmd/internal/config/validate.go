@@ -60,6 +60,7 @@ func (c *Config) Validate() error {
 	v.positive("outbox.poll_interval", c.Outbox.PollInterval)
 	v.positive("outbox.retry_min", c.Outbox.RetryMin)
 	v.positive("outbox.retry_max", c.Outbox.RetryMax)
+	v.positive("outbox.lease", c.Outbox.Lease)
 	if c.Outbox.RetryMin > c.Outbox.RetryMax {
 		v.addf("outbox.retry_min (%v) must not exceed outbox.retry_max (%v)", c.Outbox.RetryMin, c.Outbox.RetryMax)
 	}

@@ -140,7 +140,7 @@ func newRelay(cfg *config.Config, svc *app.Service, log *slog.Logger) (*app.Rela
 		return nil, err
 	}
 	return svc.NewRelay(mailer, texter, app.RelayConfig{
-		RetryMin: cfg.Outbox.RetryMin, RetryMax: cfg.Outbox.RetryMax, MaxAttempts: cfg.Outbox.MaxAttempts,
+		RetryMin: cfg.Outbox.RetryMin, RetryMax: cfg.Outbox.RetryMax, MaxAttempts: cfg.Outbox.MaxAttempts, Lease: cfg.Outbox.Lease,
 	}, log), nil
 }
 

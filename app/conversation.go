@@ -17,6 +17,8 @@ type Conversation struct {
 	Messages []ConversationMessage
 	// Accepting is false when the organisation no longer takes messages.
 	Accepting bool
+	// Language is the form's language, which the conversation opens in.
+	Language domain.Language
 }
 
 // ConversationMessage is one turn, as the reporter sees it: staff by first
@@ -47,7 +49,7 @@ func (s *Service) Conversation(ctx context.Context, token string) (out Conversat
 			return err
 		}
 		names := map[domain.StaffID]string{}
-		out = Conversation{Ref: ia.Ref, FormName: form.Name, Status: ia.Status, Accepting: org.Status.AcceptsReports()}
+		out = Conversation{Ref: ia.Ref, FormName: form.Name, Status: ia.Status, Accepting: org.Status.AcceptsReports(), Language: form.Language}
 		for _, m := range msgs {
 			cm := ConversationMessage{FromReporter: m.Author == domain.AuthorReporter, Body: m.Body, At: m.CreatedAt}
 			if !cm.FromReporter {

@@ -99,7 +99,7 @@ func (s *Service) openByText(ctx context.Context, tx ports.Tx, form *domain.Form
 		return "", err
 	}
 	if !rf.Accepting {
-		return TextDropped, s.textBack(ctx, tx, &domain.Delivery{Kind: domain.DeliverySMSClosed, Subject: form.Name, OrgID: form.OrgID}, phone, now)
+		return TextDropped, s.textBack(ctx, tx, &domain.Delivery{Kind: domain.DeliverySMSClosed, Subject: form.Name, Language: form.Language, OrgID: form.OrgID}, phone, now)
 	}
 	if blocked, err := tx.Blocks().Blocked(ctx, domain.Sender{Phone: phone}, now); err != nil || blocked {
 		return TextDropped, err
@@ -111,7 +111,7 @@ func (s *Service) openByText(ctx context.Context, tx ports.Tx, form *domain.Form
 	}
 	flagged, err := s.checkSwearing(ctx, tx, form, body)
 	if domain.KindOf(err) == domain.KindInvalid {
-		return TextDropped, s.textBack(ctx, tx, &domain.Delivery{Kind: domain.DeliveryReporterSMS, Body: swearBlocked, OrgID: form.OrgID}, phone, now)
+		return TextDropped, s.textBack(ctx, tx, &domain.Delivery{Kind: domain.DeliveryReporterSMS, Body: swearBlocked, Language: form.Language, OrgID: form.OrgID}, phone, now)
 	}
 	if err != nil {
 		return "", err
@@ -146,7 +146,7 @@ func (s *Service) continueByText(ctx context.Context, tx ports.Tx, ia *domain.In
 	}
 	flagged, err := s.checkSwearing(ctx, tx, form, body)
 	if domain.KindOf(err) == domain.KindInvalid {
-		return TextDropped, s.textBack(ctx, tx, &domain.Delivery{Kind: domain.DeliveryReporterSMS, Body: swearBlocked, OrgID: ia.OrgID, InteractionID: ia.ID}, phone, now)
+		return TextDropped, s.textBack(ctx, tx, &domain.Delivery{Kind: domain.DeliveryReporterSMS, Body: swearBlocked, Language: form.Language, OrgID: ia.OrgID, InteractionID: ia.ID}, phone, now)
 	}
 	if err != nil {
 		return "", err

@@ -29,6 +29,9 @@ type SubmitReport struct {
 	Body    string
 	// IP is the reporter's address, from the socket or a trusted proxy.
 	IP netip.Addr
+	// Language is the language of the page the reporter wrote on, for the
+	// email with their link; empty means the form's language.
+	Language domain.Language
 }
 
 // Receipt is what a reporter gets back: the reference and the secret of
@@ -128,7 +131,11 @@ func (s *Service) submit(ctx context.Context, in SubmitReport, body, email strin
 			if err != nil {
 				return err
 			}
-			link := domain.ReporterLink(id, ia, email, s.ConversationURL(token), rf.Form.Language, now)
+			lang := rf.Form.Language
+			if in.Language != "" {
+				lang = in.Language
+			}
+			link := domain.ReporterLink(id, ia, email, s.ConversationURL(token), lang, now)
 			if err := tx.Outbox().Enqueue(ctx, link); err != nil {
 				return err
 			}

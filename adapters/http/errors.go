@@ -46,27 +46,31 @@ func (s *Server) renderError(w nethttp.ResponseWriter, r *nethttp.Request, err e
 // existed: both are the same 404 page.
 func (s *Server) renderErrorPage(w nethttp.ResponseWriter, r *nethttp.Request, err error) {
 	status := statusOf(err)
-	page := messagePage{chrome: s.chrome("")}
+	// A miss has no form to take a language from: it is in the language
+	// the reporter chose or their browser asks for, else English, so that
+	// a conversation link that does not exist reads like any other miss.
+	c := s.chrome(lang(r, ""), "")
+	page := messagePage{chrome: c}
 	switch status {
 	case nethttp.StatusNotFound, nethttp.StatusForbidden:
 		status = nethttp.StatusNotFound
-		page.Heading = "We could not find that page"
+		page.Heading = c.p.T("We could not find that page")
 		page.Paragraphs = []string{
-			"Check that the address is complete. A conversation link is long, and it only works if all of it is copied.",
-			"If you were sent a link to your school's form, ask the school for it again.",
+			c.p.T("Check that the address is complete. A conversation link is long, and it only works if all of it is copied."),
+			c.p.T("If you were sent a link to your school's form, ask the school for it again."),
 		}
 	case nethttp.StatusServiceUnavailable:
-		page.Heading = "Whisper is busy"
-		page.Paragraphs = []string{"Please try again in a minute. Nothing you sent has been lost."}
+		page.Heading = c.p.T("Whisper is busy")
+		page.Paragraphs = []string{c.p.T("Please try again in a minute. Nothing you sent has been lost.")}
 	case nethttp.StatusBadRequest, nethttp.StatusConflict:
-		page.Heading = "Something was wrong with that request"
-		page.Paragraphs = []string{domain.SafeMessage(err)}
+		page.Heading = c.p.T("Something was wrong with that request")
+		page.Paragraphs = []string{c.p.Safe(domain.SafeMessage(err))}
 	default:
 		s.logFailure(r, status, err)
-		page.Heading = "Sorry, something went wrong"
-		page.Paragraphs = []string{"Please try again. If it keeps happening, come back later."}
+		page.Heading = c.p.T("Sorry, something went wrong")
+		page.Paragraphs = []string{c.p.T("Please try again. If it keeps happening, come back later.")}
 	}
-	page.Paragraphs = append(page.Paragraphs, "If someone is in danger right now, call 999.")
+	page.Paragraphs = append(page.Paragraphs, c.p.T("If someone is in danger right now, call 999."))
 	if err := s.render(w, status, "message", page); err != nil {
 		s.renderError(w, r, err)
 	}

@@ -22,25 +22,22 @@ func newLimiter(limit int, window time.Duration, now func() time.Time) *limiter 
 	return &limiter{limit: limit, window: window, now: now, events: map[string][]time.Time{}}
 }
 
-// full reports whether key has used up its allowance.
-func (l *limiter) full(key string) bool {
+// take reserves one of key's allowance and reports whether there was one
+// left. Checking and counting are one step, so concurrent requests cannot
+// all slip through below the limit; an attempt that does not become a
+// report gives its place back with release.
+func (l *limiter) take(key string) bool {
 	if l.limit <= 0 {
-		return false
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.recent(key, l.now())) >= l.limit
-}
-
-// record counts one event for key.
-func (l *limiter) record(key string) {
-	if l.limit <= 0 {
-		return
+		return true
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	l.events[key] = append(l.recent(key, now), now)
+	recent := l.recent(key, now)
+	if len(recent) >= l.limit {
+		return false
+	}
+	l.events[key] = append(recent, now)
 	// Forget quiet keys now and then, so memory follows the traffic of the
 	// last hour, not of all time.
 	if len(l.events) > 4096 {
@@ -49,6 +46,19 @@ func (l *limiter) record(key string) {
 				delete(l.events, k)
 			}
 		}
+	}
+	return true
+}
+
+// release gives back the place the last take reserved for key.
+func (l *limiter) release(key string) {
+	if l.limit <= 0 {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if ev := l.events[key]; len(ev) > 0 {
+		l.events[key] = ev[:len(ev)-1]
 	}
 }
 

@@ -49,69 +49,81 @@ func (s *Server) reportForm(w nethttp.ResponseWriter, r *nethttp.Request) error 
 	if err != nil {
 		return err
 	}
+	c := s.chrome(lang(r, rf.Form.Language), rf.Form.Name)
 	if !rf.Accepting {
-		return s.render(w, nethttp.StatusGone, "closed", closedPage{chrome: s.chrome(rf.Form.Name), Form: rf.Form})
+		return s.render(w, nethttp.StatusGone, "closed", closedPage{chrome: c, Form: rf.Form})
 	}
-	return s.render(w, nethttp.StatusOK, "form", s.formPage(rf, reportValues{}))
-}
-
-func (s *Server) formPage(rf app.ReportForm, v reportValues) formPage {
-	return formPage{chrome: s.chrome(rf.Form.Name), Form: rf.Form, Inboxes: rf.Inboxes, Values: v}
+	return s.render(w, nethttp.StatusOK, "form", formPage{chrome: c, Form: rf.Form, Inboxes: rf.Inboxes})
 }
 
 func (s *Server) reportSubmit(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	r.Body = nethttp.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
-		return s.tooLarge(w, err)
+		return s.tooLarge(w, r, err)
 	}
 	rf, err := s.app.ReportForm(r.Context(), r.PathValue("code"))
 	if err != nil {
 		return err
 	}
+	c := s.chrome(lang(r, rf.Form.Language), rf.Form.Name)
 	if !rf.Accepting {
-		return s.render(w, nethttp.StatusGone, "closed", closedPage{chrome: s.chrome(rf.Form.Name), Form: rf.Form})
+		return s.render(w, nethttp.StatusGone, "closed", closedPage{chrome: c, Form: rf.Form})
 	}
 	values := reportValues{
 		Name: r.PostFormValue("name"), Email: r.PostFormValue("email"),
 		Message: r.PostFormValue("message"), Category: r.PostFormValue("category"),
 	}
-	page := s.formPage(rf, values)
+	page := formPage{chrome: c, Form: rf.Form, Inboxes: rf.Inboxes, Values: values}
 	if r.PostFormValue("website") != "" {
 		// Only a robot fills the hidden field. It learns nothing useful, and
 		// nothing is stored.
-		page.General = "We could not send this report. Please try again."
+		page.General = c.p.T("We could not send this report. Please try again.")
 		return s.render(w, nethttp.StatusUnprocessableEntity, "form", page)
 	}
 	ip := clientIP(r, s.cfg.TrustedProxies)
 	ipKey, formKey := ip.String(), string(rf.Form.Code)
-	if s.perIP.full(ipKey) || s.perForm.full(formKey) {
+	ipOK := s.perIP.take(ipKey)
+	formOK := ipOK && s.perForm.take(formKey)
+	// Only a stored report keeps its places in the limits.
+	accepted := false
+	defer func() {
+		if !accepted {
+			if ipOK {
+				s.perIP.release(ipKey)
+			}
+			if formOK {
+				s.perForm.release(formKey)
+			}
+		}
+	}()
+	if !formOK {
 		return s.render(w, nethttp.StatusTooManyRequests, "message", messagePage{
-			chrome:  s.chrome(rf.Form.Name),
-			Heading: "Too many reports right now",
+			chrome:  c,
+			Heading: c.p.T("Too many reports right now"),
 			Paragraphs: []string{
-				"Lots of reports have been sent from here in the last hour, so we cannot take another one just now. Please try again later.",
-				"If someone is in danger right now, call 999. To talk to someone, call Childline free on 0800 1111.",
+				c.p.T("Lots of reports have been sent from here in the last hour, so we cannot take another one just now. Please try again later."),
+				c.p.T("If someone is in danger right now, call 999. To talk to someone, call Childline free on 0800 1111."),
 			},
 		})
 	}
 	rc, err := s.app.SubmitReport(r.Context(), app.SubmitReport{
 		FormCode: string(rf.Form.Code), InboxID: values.Category,
 		Name: values.Name, Email: values.Email, Body: values.Message, IP: ip,
+		Language: c.Lang,
 	})
 	switch {
 	case domain.ProblemsOf(err) != nil:
-		page.Problems = domain.ProblemsOf(err)
+		page.Problems = c.problems(domain.ProblemsOf(err))
 		return s.render(w, nethttp.StatusUnprocessableEntity, "form", page)
 	case errors.Is(err, app.ErrRefused):
-		page.General = domain.SafeMessage(err)
+		page.General = c.p.Safe(domain.SafeMessage(err))
 		return s.render(w, nethttp.StatusForbidden, "form", page)
 	case errors.Is(err, app.ErrNotAccepting):
-		return s.render(w, nethttp.StatusGone, "closed", closedPage{chrome: s.chrome(rf.Form.Name), Form: rf.Form})
+		return s.render(w, nethttp.StatusGone, "closed", closedPage{chrome: c, Form: rf.Form})
 	case err != nil:
 		return err
 	}
-	s.perIP.record(ipKey)
-	s.perForm.record(formKey)
+	accepted = true
 	nethttp.Redirect(w, r, "/t/"+string(rc.Token), nethttp.StatusSeeOther)
 	return nil
 }
@@ -122,12 +134,12 @@ func (s *Server) conversation(w nethttp.ResponseWriter, r *nethttp.Request) erro
 	if err != nil {
 		return err
 	}
-	return s.render(w, nethttp.StatusOK, "conversation", s.conversationPage(c, token))
+	return s.render(w, nethttp.StatusOK, "conversation", s.conversationPage(r, c, token))
 }
 
-func (s *Server) conversationPage(c app.Conversation, token string) conversationPage {
+func (s *Server) conversationPage(r *nethttp.Request, c app.Conversation, token string) conversationPage {
 	return conversationPage{
-		chrome: s.chrome(c.FormName), Conversation: c, Token: token,
+		chrome: s.chrome(lang(r, c.Language), c.FormName), Conversation: c, Token: token,
 		Link: s.app.ConversationURL(domain.Token(token)),
 	}
 }
@@ -135,7 +147,7 @@ func (s *Server) conversationPage(c app.Conversation, token string) conversation
 func (s *Server) conversationReply(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	r.Body = nethttp.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
-		return s.tooLarge(w, err)
+		return s.tooLarge(w, r, err)
 	}
 	token := r.PathValue("token")
 	body := r.PostFormValue("message")
@@ -145,8 +157,8 @@ func (s *Server) conversationReply(w nethttp.ResponseWriter, r *nethttp.Request)
 		if cerr != nil {
 			return cerr
 		}
-		page := s.conversationPage(c, token)
-		page.Reply, page.Problems = body, problems
+		page := s.conversationPage(r, c, token)
+		page.Reply, page.Problems = body, page.problems(problems)
 		return s.render(w, nethttp.StatusUnprocessableEntity, "conversation", page)
 	}
 	if err != nil {
@@ -157,23 +169,22 @@ func (s *Server) conversationReply(w nethttp.ResponseWriter, r *nethttp.Request)
 }
 
 func (s *Server) notice(w nethttp.ResponseWriter, r *nethttp.Request) error {
-	return s.render(w, nethttp.StatusOK, "notice", s.chrome(""))
+	return s.render(w, nethttp.StatusOK, "notice", s.chrome(lang(r, ""), ""))
 }
 
 func (s *Server) notFound(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	return &domain.Error{Kind: domain.KindNotFound}
 }
 
-func (s *Server) tooLarge(w nethttp.ResponseWriter, err error) error {
+func (s *Server) tooLarge(w nethttp.ResponseWriter, r *nethttp.Request, err error) error {
 	var tooBig *nethttp.MaxBytesError
 	if errors.As(err, &tooBig) {
+		c := s.chrome(lang(r, ""), "")
 		return s.render(w, nethttp.StatusRequestEntityTooLarge, "message", messagePage{
-			chrome:     s.chrome(""),
-			Heading:    "That was too long to send",
-			Paragraphs: []string{"A message can be up to 10,000 characters. Please go back, shorten it and send it again."},
+			chrome:     c,
+			Heading:    c.p.T("That was too long to send"),
+			Paragraphs: []string{c.p.T("A message can be up to 10,000 characters. Please go back, shorten it and send it again.")},
 		})
 	}
 	return domain.Errorf(domain.KindInvalid, "the form could not be read")
 }
-
-func (s *Server) chrome(school string) chrome { return chrome{Lang: "en", School: school} }

@@ -96,7 +96,7 @@ func New(cfg Config, svc *app.Service, log *slog.Logger) (nethttp.Handler, error
 	s.adminRoutes(staff)
 	protect := nethttp.NewCrossOriginProtection()
 	mux.Handle("/staff/", protect.Handler(staff))
-	mux.Handle("/", protect.Handler(reporter))
+	mux.Handle("/", protect.Handler(s.withLanguage(reporter)))
 
 	return securityHeaders(mux), nil
 }

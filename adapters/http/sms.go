@@ -1,7 +1,6 @@
 package http
 
 import (
-	"errors"
 	"log/slog"
 	nethttp "net/http"
 
@@ -23,7 +22,7 @@ func (s *Server) plivoWebhook(w nethttp.ResponseWriter, r *nethttp.Request) erro
 	if err != nil {
 		return err
 	}
-	if s.perNumber.full(in.From) {
+	if !s.perNumber.take(in.From) {
 		// A flood from one number: acknowledged, so the carrier stops
 		// retrying, and dropped. Nothing of it is logged but the fact.
 		s.log.Warn("text dropped: too many from one number this hour")
@@ -31,14 +30,12 @@ func (s *Server) plivoWebhook(w nethttp.ResponseWriter, r *nethttp.Request) erro
 		return nil
 	}
 	outcome, err := s.app.ReceiveText(r.Context(), app.InboundText{MessageUUID: in.MessageUUID, From: in.From, Text: in.Text, Nonce: in.Nonce})
-	if errors.Is(err, app.ErrReplayed) {
-		return err
+	if err != nil || outcome == app.TextDuplicate {
+		// A refused or repeated text takes no place in the number's limit.
+		s.perNumber.release(in.From)
 	}
 	if err != nil {
 		return err
-	}
-	if outcome != app.TextDuplicate {
-		s.perNumber.record(in.From)
 	}
 	s.log.Debug("text received", slog.String("outcome", string(outcome)))
 	w.WriteHeader(nethttp.StatusOK)

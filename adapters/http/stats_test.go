@@ -28,7 +28,7 @@ func TestStatsPage(t *testing.T) {
 	assert.Contains(t, r.body, `aria-current="page">Statistics</a>`)
 
 	// The table: a row a month, a column an inbox, small counts hidden.
-	assert.Contains(t, r.body, "<caption>Reports by month and category, 2025-11 to 2026-10</caption>")
+	assert.Contains(t, r.body, `<caption id="stats-caption">Reports by month and category, 2025-11 to 2026-10</caption>`)
 	assert.Contains(t, r.body, `<th scope="col" class="num">General</th>`)
 	assert.Contains(t, r.body, `<th scope="col" class="num">Online worries</th>`)
 	october := regexp.MustCompile(`(?s)<th scope="row">October 2026</th>\s*(.*?)</tr>`).FindStringSubmatch(r.body)

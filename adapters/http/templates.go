@@ -9,8 +9,12 @@ import (
 	"log/slog"
 	nethttp "net/http"
 	"path"
+	"reflect"
 	"strings"
 	"time"
+
+	"github.com/whisper-schools/whisper/adapters/catalogue"
+	"github.com/whisper-schools/whisper/domain"
 )
 
 //go:embed templates
@@ -19,17 +23,31 @@ var templateFiles embed.FS
 //go:embed static
 var staticFiles embed.FS
 
-// pages are the parsed page templates, each joined with the layout. They
-// are parsed once, at start, so a broken template stops whisperd at once
-// rather than failing a reporter later.
-type pages map[string]*template.Template
+// pages are the parsed page templates, each joined with its layout, once
+// for each language: a page's words come from the catalogue through the
+// template functions T and TH, which are bound to one language when the
+// templates are parsed. They are parsed once, at start, so a broken
+// template stops whisperd at once rather than failing a reporter later.
+type pages map[domain.Language]map[string]*template.Template
 
 func parsePages() (pages, error) {
-	layout, err := template.New("").Funcs(templateFuncs).ParseFS(templateFiles, "templates/layout/*.html")
+	out := pages{}
+	for _, lang := range []domain.Language{domain.English, domain.Welsh} {
+		set, err := parsePageSet(templateFuncs(catalogue.For(lang)))
+		if err != nil {
+			return nil, err
+		}
+		out[lang] = set
+	}
+	return out, nil
+}
+
+func parsePageSet(funcs template.FuncMap) (map[string]*template.Template, error) {
+	layout, err := template.New("").Funcs(funcs).ParseFS(templateFiles, "templates/layout/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("http: parsing layout: %w", err)
 	}
-	out := pages{}
+	out := map[string]*template.Template{}
 	// Reporter pages are named by file ("form"); staff pages by folder and
 	// file ("staff/list"), and render in the staff layout.
 	for _, dir := range []string{"pages", "staff"} {
@@ -52,25 +70,77 @@ func parsePages() (pages, error) {
 	return out, nil
 }
 
-// templateFuncs are the few helpers templates may call.
-var templateFuncs = template.FuncMap{
-	"date":     func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
-	"datetime": func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04") },
-	"isotime":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+// templateFuncs are the few helpers templates may call, in the language of
+// p:
+//
+//	{{T "Send report"}}              a message, as text
+//	{{T "for %s" .School}}           with arguments formatted in
+//	{{TH "<strong>Not</strong> …"}}  a message holding markup of its own;
+//	                                 its arguments are escaped
+//	{{when .At}}                     a date and time, with the month named
+func templateFuncs(p *catalogue.Printer) template.FuncMap {
+	return template.FuncMap{
+		"T": p.T,
+		// The catalogue's own markup is trusted; what goes into it is not.
+		"TH":       func(key string, args ...any) template.HTML { return template.HTML(p.T(key, escapeArgs(args)...)) },
+		"when":     p.DateTime,
+		"join":     func(items []string) string { return strings.Join(items, ", ") },
+		"date":     func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+		"datetime": func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04") },
+		"isotime":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	}
 }
 
-// chrome is what every page's layout needs.
-type chrome struct {
-	Lang   string
-	School string
+// escapeArgs escapes every string argument of a message that holds markup,
+// so a school's name cannot add markup of its own; numbers stay numbers.
+func escapeArgs(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		v := reflect.ValueOf(a)
+		switch {
+		case a == nil:
+			out[i] = a
+		case v.Kind() == reflect.String:
+			out[i] = template.HTMLEscapeString(v.String())
+		case v.Kind() >= reflect.Int && v.Kind() <= reflect.Float64:
+			out[i] = a
+		default:
+			out[i] = template.HTMLEscapeString(fmt.Sprint(a))
+		}
+	}
+	return out
 }
+
+// chrome is what every reporter page's layout needs.
+type chrome struct {
+	// Lang is the page's language, en or cy; Switch is the other one, and
+	// SwitchName its name in itself, for the link that switches to it.
+	Lang       domain.Language
+	Switch     domain.Language
+	SwitchName string
+	School     string
+	// Notice is the link to the user notice, in the page's language.
+	Notice string
+	// p prints the page's words in Go, e.g. its problems.
+	p *catalogue.Printer
+}
+
+func (c chrome) language() domain.Language { return c.Lang }
 
 // render writes a page with status. It renders into a buffer first, so a
 // template failure becomes a clean 500 instead of half a page.
 func (s *Server) render(w nethttp.ResponseWriter, status int, page string, view any) error {
-	t, ok := s.pages[page]
+	// Reporter pages are in their reader's language; the staff portal is
+	// in English.
+	lang := domain.English
+	h := w.Header()
+	if v, ok := view.(interface{ language() domain.Language }); ok {
+		lang = v.language()
+		h.Add("Vary", "Cookie, Accept-Language")
+	}
+	t, ok := s.pages[lang][page]
 	if !ok {
-		return fmt.Errorf("http: no page %q", page)
+		return fmt.Errorf("http: no page %q in %q", page, lang)
 	}
 	layout := "base"
 	if strings.HasPrefix(page, "staff/") {
@@ -80,10 +150,10 @@ func (s *Server) render(w nethttp.ResponseWriter, status int, page string, view 
 	if err := t.ExecuteTemplate(&buf, layout, view); err != nil {
 		return fmt.Errorf("http: rendering %s: %w", page, err)
 	}
-	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	// Pages may hold report text; no cache, shared or private, may keep them.
 	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Language", string(lang))
 	w.WriteHeader(status)
 	if _, err := w.Write(buf.Bytes()); err != nil {
 		s.log.Debug("writing a page failed", slog.String("page", page), slog.Any("error", err))

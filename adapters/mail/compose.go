@@ -10,6 +10,7 @@ import (
 	"strings"
 	texttemplate "text/template"
 
+	"github.com/whisper-schools/whisper/adapters/catalogue"
 	"github.com/whisper-schools/whisper/domain"
 )
 
@@ -25,12 +26,22 @@ type Composed struct {
 }
 
 var (
-	// byKind holds each kind's "subject" and "text" templates, parsed once.
-	byKind     = parseKinds()
+	// byKind holds each kind's "subject" and "text" templates, parsed once
+	// for each language. A template's words come from the catalogue
+	// through {{T "…"}}, bound to the language when it is parsed; the
+	// emails to reporters are written that way, in English or Welsh by
+	// the delivery's language. Staff emails are in English.
+	byKind = map[domain.Language]map[domain.DeliveryKind]*texttemplate.Template{
+		domain.English: parseKinds(catalogue.For(domain.English)),
+		domain.Welsh:   parseKinds(catalogue.For(domain.Welsh)),
+	}
 	htmlLayout = htmltemplate.Must(htmltemplate.ParseFS(templateFiles, "templates/layout.html"))
 )
 
-func parseKinds() map[domain.DeliveryKind]*texttemplate.Template {
+// toReporter are the kinds of email a reporter gets.
+var toReporter = map[domain.DeliveryKind]bool{domain.DeliveryReporterLink: true, domain.DeliveryReporterReply: true}
+
+func parseKinds(p *catalogue.Printer) map[domain.DeliveryKind]*texttemplate.Template {
 	names, err := fs.Glob(templateFiles, "templates/*.txt")
 	if err != nil {
 		panic(err)
@@ -38,7 +49,7 @@ func parseKinds() map[domain.DeliveryKind]*texttemplate.Template {
 	out := map[domain.DeliveryKind]*texttemplate.Template{}
 	for _, name := range names {
 		kind := domain.DeliveryKind(strings.TrimSuffix(path.Base(name), ".txt"))
-		out[kind] = texttemplate.Must(texttemplate.New("").ParseFS(templateFiles, name))
+		out[kind] = texttemplate.Must(texttemplate.New("").Funcs(texttemplate.FuncMap{"T": p.T}).ParseFS(templateFiles, name))
 	}
 	return out
 }
@@ -50,7 +61,13 @@ func Compose(d *domain.Delivery) (Composed, error) {
 	if d.Channel != domain.DeliveryEmail {
 		return Composed{}, fmt.Errorf("mail: delivery %s is not an email", d.ID)
 	}
-	t, ok := byKind[d.Kind]
+	// Emails to reporters are in the delivery's language; staff emails,
+	// and any language Whisper does not speak, in English.
+	lang := domain.English
+	if d.Language == domain.Welsh && toReporter[d.Kind] {
+		lang = domain.Welsh
+	}
+	t, ok := byKind[lang][d.Kind]
 	if !ok {
 		return Composed{}, fmt.Errorf("mail: no email for deliveries of kind %q", d.Kind)
 	}
@@ -66,7 +83,7 @@ func Compose(d *domain.Delivery) (Composed, error) {
 	err := htmlLayout.ExecuteTemplate(&html, "html", struct {
 		Language, Subject, Link string
 		Paragraphs              []string
-	}{string(d.Language), c.Subject, d.Link, paragraphsWithout(c.Text, d.Link)})
+	}{string(lang), c.Subject, d.Link, paragraphsWithout(c.Text, d.Link)})
 	if err != nil {
 		return Composed{}, fmt.Errorf("mail: writing the HTML: %w", err)
 	}

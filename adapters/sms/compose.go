@@ -4,25 +4,33 @@ import (
 	"fmt"
 	"unicode/utf8"
 
+	"github.com/whisper-schools/whisper/adapters/catalogue"
 	"github.com/whisper-schools/whisper/domain"
 )
 
-// Compose writes the text for a delivery. A reporter's link goes with a
-// line of reassurance and nothing else; a staff reply is its own text.
+// Compose writes the text for a delivery, in the delivery's language. A
+// reporter's link goes with a line of reassurance and nothing else; a
+// staff reply is its own text.
 func Compose(d *domain.Delivery) (string, error) {
 	if d.Channel != domain.DeliverySMS {
 		return "", fmt.Errorf("sms: delivery %s is not a text", d.ID)
 	}
+	p := catalogue.For(d.Language)
 	var text string
 	switch d.Kind {
 	case domain.DeliveryReporterLink:
-		text = "Thank you, your report has been sent to the school. Read replies and write back here (keep this link private): " + d.Link
+		text = p.T("Thank you, your report has been sent to the school. Read replies and write back here (keep this link private): %s", d.Link)
 	case domain.DeliveryReporterSMS:
 		text = d.Body
+		if catalogue.IsProblem(text) {
+			// Not a staff reply but the app's own words, such as the
+			// swear-word filter's: they are translated like any other.
+			text = p.Safe(text)
+		}
 	case domain.DeliverySMSClosed:
-		text = d.Subject + " is not taking reports by text just now. If someone is in danger right now, call 999. To talk to someone, call Childline free on 0800 1111."
+		text = p.T("%s is not taking reports by text just now. If someone is in danger right now, call 999. To talk to someone, call Childline free on 0800 1111.", d.Subject)
 	case domain.DeliverySMSHelp:
-		text = "To report a worry to your school, start your text with the school's Whisper code, then your message. Your school can tell you its code. If someone is in danger now, call 999."
+		text = helpText()
 	default:
 		return "", fmt.Errorf("sms: no text for deliveries of kind %q", d.Kind)
 	}
@@ -30,4 +38,13 @@ func Compose(d *domain.Delivery) (string, error) {
 		return "", &domain.Error{Kind: domain.KindInvalid, Safe: fmt.Sprintf("a text is at most %d characters", MaxLength)}
 	}
 	return text, nil
+}
+
+// helpKey is the help text, which goes to a number that named no form: no
+// form, no language. It is sent in English and Welsh, one line each, and
+// stays within two GSM-7 segments (306 characters); sms_test.go checks.
+const helpKey = "To report a worry to your school, start your text with the school's Whisper code, then your message. Your school can tell you its code. If someone is in danger now, call 999."
+
+func helpText() string {
+	return catalogue.For(domain.English).T(helpKey) + "\n" + catalogue.For(domain.Welsh).T(helpKey)
 }

@@ -1,0 +1,127 @@
+package catalogue_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/whisper-schools/whisper/adapters/catalogue"
+	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/domain"
+)
+
+// TestEveryReporterMessageHasWelsh is the completeness check: a message a
+// reporter reads with no Welsh would show in English on a Welsh page. The
+// adapters' tests check that every message their templates and code ask for
+// is one of these (see cataloguetest).
+func TestEveryReporterMessageHasWelsh(t *testing.T) {
+	for _, s := range catalogue.Sections() {
+		if !s.Reporter {
+			continue
+		}
+		require.NotEmpty(t, s.Entries, s.Name)
+		for _, e := range s.Entries {
+			assert.NotEmpty(t, e.Welsh, "%s: %q has no Welsh", s.Name, e.English)
+			assert.NotEqual(t, e.English, e.Welsh, "%s: %q is not translated", s.Name, e.English)
+		}
+	}
+}
+
+func TestKeysAreUnique(t *testing.T) {
+	seen := map[string]string{}
+	for _, s := range catalogue.Sections() {
+		for _, e := range s.Entries {
+			if prev, ok := seen[e.English]; ok {
+				t.Errorf("%q is in both %s and %s", e.English, prev, s.Name)
+			}
+			seen[e.English] = s.Name
+		}
+	}
+}
+
+var (
+	verb = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?[a-zA-Z%]`)
+	tag  = regexp.MustCompile(`</?[a-z]+[^>]*>`)
+)
+
+// TestTranslationsKeepVerbsAndMarkup: the Welsh must format the same
+// arguments, and carry the same markup (a link must still go where the
+// English one goes).
+func TestTranslationsKeepVerbsAndMarkup(t *testing.T) {
+	for _, s := range catalogue.Sections() {
+		for _, e := range s.Entries {
+			for _, tr := range []string{e.Welsh, e.One, e.WelshOne} {
+				if tr == "" {
+					continue
+				}
+				assert.ElementsMatch(t, verbs(e.English), verbs(tr), "%q: verbs", e.English)
+				assert.Equal(t, tag.FindAllString(e.English, -1), tag.FindAllString(tr, -1), "%q: markup", e.English)
+			}
+		}
+	}
+}
+
+// verbs are a format's verbs without their indexes, so that a translation
+// may reorder them with %[2]s.
+func verbs(format string) []string {
+	var out []string
+	for _, v := range verb.FindAllString(format, -1) {
+		out = append(out, regexp.MustCompile(`\[\d+\]`).ReplaceAllString(v, ""))
+	}
+	return out
+}
+
+func TestPrinters(t *testing.T) {
+	en, cy := catalogue.For(domain.English), catalogue.For(domain.Welsh)
+	assert.Equal(t, "Send report", en.T("Send report"))
+	assert.Equal(t, "Anfon adroddiad", cy.T("Send report"))
+	assert.Equal(t, "ar gyfer Ysgol y Bryn", cy.T("for %s", "Ysgol y Bryn"))
+	assert.Equal(t, "Send report", catalogue.For("fr").T("Send report"), "unknown languages get English")
+	assert.Equal(t, "100% not a key", cy.T("100% not a key"), "a string not in the catalogue prints as itself")
+
+	// Counted messages.
+	assert.Equal(t, "1 report, most recent activity first", en.T("%d reports, most recent activity first", 1))
+	assert.Equal(t, "2 reports, most recent activity first", en.T("%d reports, most recent activity first", 2))
+
+	at := time.Date(2026, 3, 5, 9, 7, 0, 0, time.UTC)
+	assert.Equal(t, "5 March 2026, 09:07", en.DateTime(at))
+	assert.Equal(t, "5 Mawrth 2026, 09:07", cy.DateTime(at))
+	assert.Equal(t, "Cymraeg", catalogue.Name(domain.Welsh))
+	assert.Equal(t, "English", catalogue.Name(domain.English))
+}
+
+// TestProblemsAreTheAppsOwnWords checks the problems list against what app
+// and domain really say, so a change of their English cannot silently
+// leave a Welsh page with an English error.
+func TestProblemsAreTheAppsOwnWords(t *testing.T) {
+	cy := catalogue.For(domain.Welsh)
+	var said []string
+	_, err := domain.CheckMessage("  ")
+	said = append(said, domain.SafeMessage(err))
+	_, err = domain.CheckMessage(strings.Repeat("a", domain.MaxMessage+1))
+	said = append(said, domain.SafeMessage(err))
+	_, err = domain.CheckMessage("bad \xff byte")
+	said = append(said, domain.SafeMessage(err))
+	_, err = domain.CheckReporterName(strings.Repeat("n", domain.MaxReporterName+1))
+	said = append(said, domain.SafeMessage(err))
+	_, err = domain.CheckReporterName("bad \xff byte")
+	said = append(said, domain.SafeMessage(err))
+	_, err = domain.ParseEmail("kim@")
+	said = append(said, domain.SafeMessage(err))
+	said = append(said, app.ErrRefused.Safe)
+	for _, s := range said {
+		require.NotEmpty(t, s)
+		assert.True(t, catalogue.IsProblem(s), "%q is not in the problems list", s)
+		assert.NotEqual(t, s, cy.Safe(s), "%q has no Welsh", s)
+		assert.Equal(t, s, catalogue.For(domain.English).Safe(s), "English is left alone")
+	}
+
+	assert.Equal(t, "gall neges fod hyd at 10,000 nod; mae gan hon 10,001 nod",
+		cy.Safe("a message is at most 10000 characters; this one has 10001"), "numbers are carried over")
+	assert.Equal(t, "something else entirely", cy.Safe("something else entirely"), "unknown text is left alone")
+	assert.False(t, catalogue.IsProblem("Send report"), "only problems are translated as problems")
+}

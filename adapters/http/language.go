@@ -1,0 +1,134 @@
+package http
+
+import (
+	nethttp "net/http"
+
+	"golang.org/x/text/language"
+
+	"github.com/whisper-schools/whisper/adapters/catalogue"
+	"github.com/whisper-schools/whisper/domain"
+)
+
+// Reporter pages speak English or Welsh. Which one a page is in is decided
+// in this order, first match wins:
+//
+//  1. ?lang=en or ?lang=cy on the request: the reporter chose. The choice
+//     is remembered in the cookie below.
+//  2. the lang field of a posted form: the language of the page the
+//     reporter filled in, so that a form shown again with its problems,
+//     and the email that follows a report, are in the same language.
+//  3. the whisper_lang cookie: an earlier choice.
+//  4. Accept-Language, when it names English or Welsh (en-GB, cy, …) among
+//     the languages it prefers; a browser that asks only for, say, French
+//     says nothing either way.
+//  5. the form's own language (for a form and its conversations).
+//  6. English.
+//
+// Most browsers in Wales send en-GB, so 4 means a form whose default is
+// Welsh opens in English for them; every page links to the other language,
+// and a choice is remembered.
+
+// langCookie remembers a reporter's choice of language. It holds "en" or
+// "cy" and nothing else, so it identifies no one.
+const langCookie = "whisper_lang"
+
+// langCookieAge is how long the choice is remembered: a year.
+const langCookieAge = 365 * 24 * 60 * 60
+
+// langMatcher matches Accept-Language against the two languages Whisper
+// speaks.
+var langMatcher = language.NewMatcher([]language.Tag{language.English, language.MustParse("cy")})
+
+// withLanguage remembers a reporter's ?lang choice in a cookie, before any
+// page is written.
+func (s *Server) withLanguage(next nethttp.Handler) nethttp.Handler {
+	return nethttp.HandlerFunc(func(w nethttp.ResponseWriter, r *nethttp.Request) {
+		if lang, ok := parseLang(r.URL.Query().Get("lang")); ok {
+			nethttp.SetCookie(w, &nethttp.Cookie{
+				Name: langCookie, Value: string(lang), Path: "/", MaxAge: langCookieAge,
+				HttpOnly: true, Secure: s.secureCookies(), SameSite: nethttp.SameSiteLaxMode,
+			})
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// lang is the language of the page answering r; def is the form's own
+// language, or "" when the page belongs to no form.
+func lang(r *nethttp.Request, def domain.Language) domain.Language {
+	if l, ok := parseLang(r.URL.Query().Get("lang")); ok {
+		return l
+	}
+	if r.Method == nethttp.MethodPost {
+		// Only the form's own body: ParseForm has already run.
+		if l, ok := parseLang(r.PostForm.Get("lang")); ok {
+			return l
+		}
+	}
+	if c, err := r.Cookie(langCookie); err == nil {
+		if l, ok := parseLang(c.Value); ok {
+			return l
+		}
+	}
+	if l, ok := acceptLanguage(r.Header.Get("Accept-Language")); ok {
+		return l
+	}
+	if l, ok := parseLang(string(def)); ok {
+		return l
+	}
+	return domain.English
+}
+
+// acceptLanguage returns English or Welsh when the header asks for one of
+// them.
+func acceptLanguage(header string) (domain.Language, bool) {
+	if header == "" {
+		return "", false
+	}
+	tags, _, err := language.ParseAcceptLanguage(header)
+	if err != nil || len(tags) == 0 {
+		return "", false
+	}
+	_, i, confidence := langMatcher.Match(tags...)
+	if confidence < language.High {
+		return "", false
+	}
+	if i == 1 {
+		return domain.Welsh, true
+	}
+	return domain.English, true
+}
+
+// parseLang accepts exactly "en" or "cy".
+func parseLang(s string) (domain.Language, bool) {
+	switch l := domain.Language(s); l {
+	case domain.English, domain.Welsh:
+		return l, true
+	}
+	return "", false
+}
+
+// chrome is the layout of a reporter page in lang, for the school named
+// school ("" for none).
+func (s *Server) chrome(lang domain.Language, school string) chrome {
+	c := chrome{Lang: lang, School: school, Switch: domain.Welsh, Notice: "/notice", p: catalogue.For(lang)}
+	if lang == domain.Welsh {
+		// Without it, the notice would open in the default language for
+		// someone reading a Welsh form without having chosen Welsh.
+		c.Switch, c.Notice = domain.English, "/notice?lang=cy"
+	}
+	c.SwitchName = catalogue.Name(c.Switch)
+	return c
+}
+
+// problems are a form's problems in the page's language.
+func (c chrome) problems(ps domain.Problems) domain.Problems {
+	if ps == nil {
+		return nil
+	}
+	out := make(domain.Problems, len(ps))
+	for i, p := range ps {
+		out[i] = domain.FieldProblem{Field: p.Field, Safe: c.p.Safe(p.Safe)}
+	}
+	return out
+}

@@ -1,0 +1,61 @@
+package mail_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/whisper-schools/whisper/adapters/mail"
+	"github.com/whisper-schools/whisper/domain"
+)
+
+func TestReporterEmailsInWelsh(t *testing.T) {
+	link := "https://whisper.example.org/t/abc"
+	d := delivery(domain.DeliveryReporterLink, "kim@example.org", link, "Your Whisper conversation link")
+	d.Language = domain.Welsh
+	c, err := mail.Compose(d)
+	require.NoError(t, err)
+	assert.Equal(t, "Dolen eich sgwrs Whisper", c.Subject)
+	assert.Contains(t, c.Text, "Diolch am eich adroddiad.")
+	assert.Contains(t, c.Text, "Cadwch y ddolen hon yn breifat")
+	assert.Contains(t, c.Text, "Os yw rhywun mewn perygl nawr, ffoniwch 999.")
+	assert.Contains(t, c.Text, link)
+	assert.NotContains(t, c.Text, "Thank you")
+	assert.Contains(t, c.HTML, `<html lang="cy">`)
+	assert.Contains(t, c.HTML, `href="`+link+`"`)
+
+	d = delivery(domain.DeliveryReporterReply, "kim@example.org", "", "There is a reply in your Whisper conversation")
+	d.Language = domain.Welsh
+	c, err = mail.Compose(d)
+	require.NoError(t, err)
+	assert.Equal(t, "Mae'r ysgol wedi ateb eich adroddiad", c.Subject)
+	assert.Contains(t, c.Text, "I ddarllen yr ateb, agorwch ddolen eich sgwrs")
+	assert.Contains(t, c.Text, "dydyn ni byth yn anfon atebion drwy e-bost")
+	assert.NotContains(t, c.Text, "http", "no link: only the reporter has it")
+}
+
+func TestReporterEmailsInEnglishAreUnchanged(t *testing.T) {
+	for _, lang := range []domain.Language{domain.English, "", "fr"} {
+		d := delivery(domain.DeliveryReporterLink, "kim@example.org", "https://whisper.example.org/t/abc", "")
+		d.Language = lang
+		c, err := mail.Compose(d)
+		require.NoError(t, err)
+		assert.Equal(t, "Your Whisper conversation link", c.Subject, lang)
+		assert.Equal(t, "Thank you for your report. It has been sent to the school.\n\n"+
+			"This is the link to your conversation. Open it to read replies and to write back:\nhttps://whisper.example.org/t/abc\n\n"+
+			"Keep this link private: anyone who has it can read your conversation. The school does not see your email address.\n\n"+
+			"If someone is in danger right now, call 999. To talk to someone, call Childline free on 0800 1111.\n", c.Text, lang)
+		assert.Contains(t, c.HTML, `<html lang="en">`, lang)
+	}
+}
+
+// Staff emails stay in English whatever the delivery says.
+func TestStaffEmailsStayEnglish(t *testing.T) {
+	d := delivery(domain.DeliveryStaffNewReport, "dsl@example.org", "https://whisper.example.org/staff/interactions/WSP-1", "New report in General (Oakfield)")
+	d.Language = domain.Welsh
+	c, err := mail.Compose(d)
+	require.NoError(t, err)
+	assert.Contains(t, c.Text, "A new report has arrived in Whisper")
+	assert.Contains(t, c.HTML, `<html lang="en">`)
+}

@@ -1,0 +1,83 @@
+package sms
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/whisper-schools/whisper/adapters/catalogue"
+	"github.com/whisper-schools/whisper/adapters/catalogue/cataloguetest"
+	"github.com/whisper-schools/whisper/domain"
+)
+
+// TestReporterTextsAreAllInWelsh fails when a text to a reporter asks the
+// catalogue for a message that has no Welsh.
+func TestReporterTextsAreAllInWelsh(t *testing.T) {
+	cataloguetest.RequireWelsh(t, "compose.go", append(cataloguetest.GoKeys(t, "compose.go"), helpKey))
+}
+
+func TestTextsInWelsh(t *testing.T) {
+	link := "https://whisper.example.org/t/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcd"
+	text, err := Compose(&domain.Delivery{Kind: domain.DeliveryReporterLink, Channel: domain.DeliverySMS, Link: link, Language: domain.Welsh})
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(text, "Diolch, mae eich adroddiad wedi mynd at yr ysgol."), text)
+	assert.True(t, strings.HasSuffix(text, link))
+
+	closed, err := Compose(&domain.Delivery{Kind: domain.DeliverySMSClosed, Channel: domain.DeliverySMS, Subject: "Ysgol y Bryn", Language: domain.Welsh})
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(closed, "Dydy Ysgol y Bryn ddim yn derbyn adroddiadau"), closed)
+	assert.Contains(t, closed, "0800 1111")
+
+	// The swear-word filter's words are the app's, in English; they go out
+	// in the delivery's language. A staff reply is never touched.
+	swear := "Our filter stopped some words in your message. Please send it again without them – you can still tell us what happened, for example “they called me a rude name”."
+	require.True(t, catalogue.IsProblem(swear))
+	cy, err := Compose(&domain.Delivery{Kind: domain.DeliveryReporterSMS, Channel: domain.DeliverySMS, Body: swear, Language: domain.Welsh})
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(cy, "Mae ein hidlydd wedi atal rhai geiriau"), cy)
+	en, err := Compose(&domain.Delivery{Kind: domain.DeliveryReporterSMS, Channel: domain.DeliverySMS, Body: swear, Language: domain.English})
+	require.NoError(t, err)
+	assert.Equal(t, swear, en)
+	reply, err := Compose(&domain.Delivery{Kind: domain.DeliveryReporterSMS, Channel: domain.DeliverySMS, Body: "Send report", Language: domain.Welsh})
+	require.NoError(t, err)
+	assert.Equal(t, "Send report", reply)
+}
+
+// Welsh texts keep to GSM-7 (no circumflexes), so they cost what the
+// English ones do.
+func TestWelshTextsStayGSM7(t *testing.T) {
+	link := "https://whisper.example.org/t/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcd"
+	for _, d := range []*domain.Delivery{
+		{Kind: domain.DeliveryReporterLink, Link: link},
+		{Kind: domain.DeliverySMSClosed, Subject: "Ysgol y Bryn"},
+		{Kind: domain.DeliverySMSHelp},
+	} {
+		for _, lang := range []domain.Language{domain.English, domain.Welsh} {
+			d.Channel, d.Language = domain.DeliverySMS, lang
+			text, err := Compose(d)
+			require.NoError(t, err)
+			enc, n := Segments(text)
+			assert.Equal(t, GSM7, enc, "%s %s: %s", d.Kind, lang, text)
+			assert.LessOrEqual(t, n, 2, "%s %s", d.Kind, lang)
+		}
+	}
+}
+
+// The help text goes to a number that named no form, so it speaks both
+// languages, one line each, in at most two segments (306 GSM-7 characters).
+func TestHelpIsBilingual(t *testing.T) {
+	for _, lang := range []domain.Language{domain.English, domain.Welsh, ""} {
+		help, err := Compose(&domain.Delivery{Kind: domain.DeliverySMSHelp, Channel: domain.DeliverySMS, Language: lang})
+		require.NoError(t, err)
+		lines := strings.Split(help, "\n")
+		require.Len(t, lines, 2)
+		assert.True(t, strings.HasPrefix(lines[0], "To report a worry"))
+		assert.True(t, strings.HasPrefix(lines[1], "I roi gwybod am bryder"))
+		enc, n := Segments(help)
+		assert.Equal(t, GSM7, enc)
+		assert.Equal(t, 2, n)
+		assert.LessOrEqual(t, len([]rune(help)), 306)
+	}
+}

@@ -72,6 +72,9 @@ func (s *Service) Purge(ctx context.Context, in Purge) (res PurgeResult, err err
 			}
 		}
 	}
+	if !in.DryRun {
+		s.meter.Purged(res.Erased, res.Held)
+	}
 	if !in.DryRun && (res.Erased > 0 || res.Warned > 0) {
 		err = s.store.InTx(ctx, func(tx ports.Tx) error {
 			return tx.Audit().Append(ctx, &domain.AuditEntry{At: s.now(), Actor: in.Actor, Action: domain.AuditPurge,

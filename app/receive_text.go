@@ -70,6 +70,12 @@ func (s *Service) ReceiveText(ctx context.Context, in InboundText) (out TextOutc
 		out, err = s.routeText(ctx, tx, in.Text, phone, ids, now)
 		return err
 	})
+	if err == nil {
+		s.meter.Texted(string(out))
+		if out == TextOpened {
+			s.meter.Reported(domain.ChannelSMS)
+		}
+	}
 	return out, err
 }
 

@@ -59,6 +59,10 @@ func New(deps Deps) *Service {
 type noMeter struct{}
 
 func (noMeter) Delivered(domain.DeliveryKind, domain.DeliveryStatus) {}
+func (noMeter) Reported(domain.Channel)                              {}
+func (noMeter) Texted(string)                                        {}
+func (noMeter) SignInFailed()                                        {}
+func (noMeter) Purged(int, int)                                      {}
 
 // OutboxHealth summarises the outbox, for monitoring.
 func (s *Service) OutboxHealth(ctx context.Context) (h ports.OutboxHealth, err error) {

@@ -128,6 +128,7 @@ func (s *Service) SignIn(ctx context.Context, in SignIn) (token domain.Token, er
 		return "", err
 	}
 	if failed {
+		s.meter.SignInFailed()
 		return "", ErrSignInFailed
 	}
 	s.rehash(ctx, m, in.Password)

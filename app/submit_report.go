@@ -76,6 +76,9 @@ func (s *Service) SubmitReport(ctx context.Context, in SubmitReport) (rc Receipt
 	meta := s.meta(in.IP)
 	for attempt := 1; ; attempt++ {
 		rc, err = s.submit(ctx, in, body, email, meta, problems)
+		if err == nil {
+			s.meter.Reported(domain.ChannelWeb)
+		}
 		if domain.KindOf(err) != domain.KindConflict || attempt == idAttempts {
 			return rc, err
 		}

@@ -57,8 +57,17 @@ type SMSSender interface {
 }
 
 // Meter counts what the service does, for monitoring. Its labels are fixed
-// words (a delivery's kind, an outcome), never anything personal.
+// words (a delivery's kind, an outcome, a channel), never anything
+// personal.
 type Meter interface {
 	// Delivered counts one delivery attempt's outcome.
 	Delivered(kind domain.DeliveryKind, outcome domain.DeliveryStatus)
+	// Reported counts a new interaction.
+	Reported(channel domain.Channel)
+	// Texted counts an inbound text by what became of it.
+	Texted(outcome string)
+	// SignInFailed counts a refused staff sign-in.
+	SignInFailed()
+	// Purged counts one retention purge run.
+	Purged(erased, held int)
 }

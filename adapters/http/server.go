@@ -30,6 +30,9 @@ type Config struct {
 	PlivoAuthToken string
 	// Metrics serves /metrics; nil serves none.
 	Metrics nethttp.Handler
+	// Observe, when set, is told of every request's area, status and
+	// duration.
+	Observe func(area string, status int, d time.Duration)
 	// Now is the clock for rate limits; nil means time.Now.
 	Now func() time.Time
 }
@@ -98,7 +101,7 @@ func New(cfg Config, svc *app.Service, log *slog.Logger) (nethttp.Handler, error
 	mux.Handle("/staff/", protect.Handler(staff))
 	mux.Handle("/", protect.Handler(s.withLanguage(reporter)))
 
-	return securityHeaders(mux), nil
+	return observed(cfg.Observe, securityHeaders(mux)), nil
 }
 
 // handlerFunc is a handler that returns its error for one place to render.

@@ -7,6 +7,7 @@ package metrics
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -21,8 +22,15 @@ var _ ports.Meter = (*Metrics)(nil)
 
 // Metrics is one registry of Whisper's metrics.
 type Metrics struct {
-	reg        *prometheus.Registry
-	deliveries *prometheus.CounterVec
+	reg          *prometheus.Registry
+	deliveries   *prometheus.CounterVec
+	reports      *prometheus.CounterVec
+	texts        *prometheus.CounterVec
+	signInFailed prometheus.Counter
+	purgeRuns    prometheus.Counter
+	erased       prometheus.Counter
+	held         prometheus.Gauge
+	requests     *prometheus.HistogramVec
 }
 
 // OutboxHealth reads the outbox's state when metrics are scraped.
@@ -37,8 +45,31 @@ func New(outbox OutboxHealth) *Metrics {
 			Name: "whisper_delivery_attempts_total",
 			Help: "Attempts to send a queued email or text, by kind and outcome (sent, pending: to be retried, failed: given up).",
 		}, []string{"kind", "outcome"}),
+		reports: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "whisper_reports_total", Help: "New interactions, by channel.",
+		}, []string{"channel"}),
+		texts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "whisper_texts_received_total", Help: "Inbound texts, by what became of them (opened, continued, helped, dropped, duplicate).",
+		}, []string{"outcome"}),
+		signInFailed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "whisper_sign_in_failures_total", Help: "Refused staff sign-ins.",
+		}),
+		purgeRuns: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "whisper_purge_runs_total", Help: "Retention purge runs.",
+		}),
+		erased: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "whisper_erased_total", Help: "Interactions erased by the retention purge.",
+		}),
+		held: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "whisper_held_past_retention", Help: "Interactions past their retention kept by a legal hold, at the last purge.",
+		}),
+		requests: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "whisper_http_request_duration_seconds", Help: "HTTP requests, by area of the service (r, t, staff, sms, …) and status class.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}, []string{"area", "status"}),
 	}
-	m.reg.MustRegister(m.deliveries, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.reg.MustRegister(m.deliveries, m.reports, m.texts, m.signInFailed, m.purgeRuns, m.erased, m.held, m.requests,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if outbox != nil {
 		m.reg.MustRegister(outboxCollector{health: outbox, now: time.Now})
 	}
@@ -48,6 +79,28 @@ func New(outbox OutboxHealth) *Metrics {
 // Delivered counts one delivery attempt.
 func (m *Metrics) Delivered(kind domain.DeliveryKind, outcome domain.DeliveryStatus) {
 	m.deliveries.WithLabelValues(string(kind), string(outcome)).Inc()
+}
+
+// Reported counts a new interaction.
+func (m *Metrics) Reported(channel domain.Channel) { m.reports.WithLabelValues(string(channel)).Inc() }
+
+// Texted counts an inbound text.
+func (m *Metrics) Texted(outcome string) { m.texts.WithLabelValues(outcome).Inc() }
+
+// SignInFailed counts a refused sign-in.
+func (m *Metrics) SignInFailed() { m.signInFailed.Inc() }
+
+// Purged counts a purge run.
+func (m *Metrics) Purged(erased, held int) {
+	m.purgeRuns.Inc()
+	m.erased.Add(float64(erased))
+	m.held.Set(float64(held))
+}
+
+// Observe records one HTTP request. area is the first segment of the path
+// from a fixed list, never the rest, which may hold a conversation token.
+func (m *Metrics) Observe(area string, status int, d time.Duration) {
+	m.requests.WithLabelValues(area, strconv.Itoa(status/100)+"xx").Observe(d.Seconds())
 }
 
 // Handler serves the metrics.

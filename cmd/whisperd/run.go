@@ -102,7 +102,7 @@ func run(ctx context.Context, e env) error {
 	httpCfg := httpadapter.Config{
 		PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies(),
 		ReportsPerIP: cfg.Limits.ReportsPerIP, ReportsPerForm: cfg.Limits.ReportsPerForm,
-		TextsPerNumber: cfg.Limits.TextsPerNumber, Metrics: meter.Handler(),
+		TextsPerNumber: cfg.Limits.TextsPerNumber, Metrics: meter.Handler(), Observe: meter.Observe,
 	}
 	if cfg.SMS.Driver == "plivo" {
 		httpCfg.PlivoAuthToken = cfg.SMS.Plivo.AuthToken

@@ -162,6 +162,10 @@ func TestTextingEndToEnd(t *testing.T) {
 	require.Equal(t, http.StatusOK, status)
 	assert.Contains(t, scraped, `whisper_delivery_attempts_total{kind="reporter_link",outcome="sent"} 1`)
 	assert.Contains(t, scraped, "whisper_outbox_pending ")
+	assert.Contains(t, scraped, `whisper_reports_total{channel="sms"} 1`)
+	assert.Contains(t, scraped, `whisper_texts_received_total{outcome="helped"} 1`)
+	assert.Contains(t, scraped, `whisper_http_request_duration_seconds_count{area="sms",status="2xx"}`)
+	assert.NotContains(t, scraped, "/t/", "no path beyond its first segment")
 	for _, secret := range []string{"447700900123", "447700900999", "bus stop", "We will help", "admin@demo", ref} {
 		assert.NotContains(t, scraped, secret)
 	}

@@ -125,6 +125,9 @@ type StaffRepo interface {
 	UseRecoveryCode(ctx context.Context, id domain.StaffID, hash string, now time.Time) (bool, error)
 	// RecoveryCodesLeft counts the staff member's unused recovery codes.
 	RecoveryCodesLeft(ctx context.Context, id domain.StaffID) (int, error)
+	// ForgetPasswordLinksBefore removes set-password links that expired
+	// before t, used or not.
+	ForgetPasswordLinksBefore(ctx context.Context, t time.Time) (int, error)
 }
 
 // StaffFilter narrows a list of staff; nil fields do not narrow. Removed
@@ -301,6 +304,9 @@ type SessionRepo interface {
 	Delete(ctx context.Context, idHash string) error
 	// DeleteForStaff ends every session of a staff member.
 	DeleteForStaff(ctx context.Context, id domain.StaffID) error
+	// DeleteIdleSince removes sessions last used before t, and returns
+	// how many: they can no longer be used, and need not be kept.
+	DeleteIdleSince(ctx context.Context, t time.Time) (int, error)
 }
 
 // SignInFailureRepo counts failed sign-ins per account and per address, so
@@ -314,6 +320,8 @@ type SignInFailureRepo interface {
 	Add(ctx context.Context, key string, now time.Time) error
 	// Clear forgets key's failures.
 	Clear(ctx context.Context, key string) error
+	// ForgetBefore forgets failures last seen before t.
+	ForgetBefore(ctx context.Context, t time.Time) (int, error)
 }
 
 // TextRepo keeps what inbound SMS handling must remember: nonces, carrier
@@ -328,6 +336,9 @@ type TextRepo interface {
 	// TakeHelpAllowance reports whether the number may be sent the help
 	// text now (none in the last `every`), and if so records that it was.
 	TakeHelpAllowance(ctx context.Context, phone string, now time.Time, every time.Duration) (bool, error)
+	// ForgetBefore forgets nonces, carrier message ids and help texts
+	// recorded before t.
+	ForgetBefore(ctx context.Context, t time.Time) (int, error)
 }
 
 // AuditRepo keeps the audit log, append-only.

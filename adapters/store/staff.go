@@ -261,3 +261,7 @@ func (s staffRepo) RecoveryCodesLeft(ctx context.Context, id domain.StaffID) (in
 		Where("staff_id = ?", string(id)).Where("used_at IS NULL").Count(ctx)
 	return int(n), translate(err)
 }
+
+func (s staffRepo) ForgetPasswordLinksBefore(ctx context.Context, t time.Time) (int, error) {
+	return deleteCount(s.db.NewDelete().Model((*passwordLinkRow)(nil)).Where("expires_at < ?", t).Exec(ctx))
+}

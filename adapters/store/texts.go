@@ -72,3 +72,19 @@ func (t texts) TakeHelpAllowance(ctx context.Context, phone string, now time.Tim
 		On("CONFLICT (phone_index) DO UPDATE").Set("last_sent_at = EXCLUDED.last_sent_at").Exec(ctx)
 	return err == nil, translate(err)
 }
+
+func (t texts) ForgetBefore(ctx context.Context, before time.Time) (int, error) {
+	total := 0
+	for _, q := range []*bun.DeleteQuery{
+		t.db.NewDelete().Model((*nonceRow)(nil)).Where("seen_at < ?", before),
+		t.db.NewDelete().Model((*inboundRow)(nil)).Where("received_at < ?", before),
+		t.db.NewDelete().Model((*helpRow)(nil)).Where("last_sent_at < ?", before),
+	} {
+		n, err := deleteCount(q.Exec(ctx))
+		if err != nil {
+			return total, err
+		}
+		total += n
+	}
+	return total, nil
+}

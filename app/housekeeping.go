@@ -1,0 +1,47 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// How long the service remembers what it needs only for a while. Each of
+// these holds a blind index of an address or number, or a secret's hash:
+// data minimisation says keep it no longer than its purpose.
+const (
+	// Webhook nonces are checked for a day; carrier message ids guard
+	// against the carrier's retries, which end within minutes.
+	keepTextTraces = 7 * 24 * time.Hour
+	// Sign-in failures slow guessing for a day at most.
+	keepSignInFailures = 24 * time.Hour
+)
+
+// Tidied counts what housekeeping removed.
+type Tidied struct {
+	Sessions, SignInFailures, TextTraces, PasswordLinks int
+}
+
+// Housekeep removes what the service no longer needs: ended sessions,
+// old sign-in failures, old webhook nonces, carrier ids and help-text
+// records, and expired set-password links. The retention sweep runs it.
+func (s *Service) Housekeep(ctx context.Context) (out Tidied, err error) {
+	defer domain.Wrap(&err, "app.Housekeep")
+	now := s.now()
+	err = s.store.InTx(ctx, func(tx ports.Tx) (err error) {
+		if out.Sessions, err = tx.Sessions().DeleteIdleSince(ctx, now.Add(-domain.SessionIdle)); err != nil {
+			return err
+		}
+		if out.SignInFailures, err = tx.SignInFailures().ForgetBefore(ctx, now.Add(-keepSignInFailures)); err != nil {
+			return err
+		}
+		if out.TextTraces, err = tx.Texts().ForgetBefore(ctx, now.Add(-keepTextTraces)); err != nil {
+			return err
+		}
+		out.PasswordLinks, err = tx.Staff().ForgetPasswordLinksBefore(ctx, now)
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,46 @@
+package app_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+func TestHousekeepingForgetsWhatIsNoLongerNeeded(t *testing.T) {
+	s := newSchool(t)
+	t0 := s.clock.t
+	// A sign-in failure, a text with its nonce and help record, and a
+	// set-password link (from creating a member without a password).
+	_, err := s.svc.SignIn(ctx, app.SignIn{Email: "nobody@example.org", Password: "wrong password!"})
+	require.Error(t, err)
+	_, err = s.svc.ReceiveText(ctx, app.InboundText{MessageUUID: "u1", From: "447700900123", Text: "NOPE hi", Nonce: "n1"})
+	require.NoError(t, err)
+	_, err = s.svc.CreateStaff(ctx, app.CreateStaff{OrgID: s.form.OrgID, Email: "new@oakfield.example", FirstName: "New"})
+	require.NoError(t, err)
+
+	tidied, err := s.svc.Housekeep(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, app.Tidied{}, tidied, "nothing is old enough yet")
+
+	s.clock.t = t0.Add(8 * 24 * time.Hour)
+	tidied, err = s.svc.Housekeep(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, tidied.SignInFailures, "the account's; no address was known")
+	assert.Equal(t, 3, tidied.TextTraces, "the nonce, the carrier id and the help record")
+	assert.Equal(t, 2, tidied.PasswordLinks, "the school's staff member's and the new one's")
+
+	// The help allowance is fresh again, and the nonce may be seen anew.
+	out, err := s.svc.ReceiveText(ctx, app.InboundText{MessageUUID: "u2", From: "447700900123", Text: "NOPE hi", Nonce: "n1"})
+	require.NoError(t, err)
+	assert.Equal(t, app.TextHelped, out)
+	require.NoError(t, s.store.View(ctx, func(tx ports.Tx) error {
+		n, _, err := tx.SignInFailures().Get(ctx, "email:nobody@example.org")
+		assert.Zero(t, n)
+		return err
+	}))
+}

@@ -91,17 +91,27 @@ func (s *Service) submit(ctx context.Context, in SubmitReport, body, email strin
 	if err != nil {
 		return rc, err
 	}
-	err = s.store.InTx(ctx, func(tx ports.Tx) error {
-		rf, err := loadReportForm(ctx, tx, in.FormCode)
-		if err != nil {
+	// Everything the report needs is read first, in a read transaction:
+	// reports then read side by side, and the write transaction — one at
+	// a time on SQLite — holds only inserts. A form closed in between
+	// takes this one last report.
+	var (
+		rf         ReportForm
+		inbox      *domain.Inbox
+		flagged    bool
+		recipients []string
+	)
+	err = s.store.View(ctx, func(tx ports.Tx) error {
+		if rf, err = loadReportForm(ctx, tx, in.FormCode); err != nil {
 			return err
 		}
 		if !rf.Accepting {
 			return ErrNotAccepting
 		}
-		inbox, err := chooseInbox(rf.Inboxes, in.InboxID)
+		var err error
+		inbox, err = chooseInbox(rf.Inboxes, in.InboxID)
 		problems.Add(FieldCategory, err)
-		flagged, err := s.checkSwearing(ctx, tx, rf.Form, body)
+		flagged, err = s.checkSwearing(ctx, tx, rf.Form, body)
 		problems.Add(FieldMessage, err)
 		if err := problems.Invalid(); err != nil {
 			return err
@@ -113,6 +123,13 @@ func (s *Service) submit(ctx context.Context, in SubmitReport, body, email strin
 		if blocked {
 			return ErrRefused
 		}
+		recipients, err = alertRecipients(ctx, tx, inbox)
+		return err
+	})
+	if err != nil {
+		return rc, err
+	}
+	err = s.store.InTx(ctx, func(tx ports.Tx) error {
 		ia, msg, token, err := domain.OpenInteraction(ids, domain.NewReport{
 			Form: rf.Form, Inbox: inbox, Channel: domain.ChannelWeb, Name: in.Name, Body: body,
 		}, now)
@@ -126,7 +143,7 @@ func (s *Service) submit(ctx context.Context, in SubmitReport, body, email strin
 		if err := tx.Messages().Add(ctx, msg, meta); err != nil {
 			return err
 		}
-		if err := s.alertStaff(ctx, tx, ia, rf.Form, inbox, false, now); err != nil {
+		if err := s.queueAlerts(ctx, tx, ia, rf.Form, inbox, recipients, false, now); err != nil {
 			return err
 		}
 		if email != "" {
@@ -188,14 +205,29 @@ func (s *Service) checkSwearing(ctx context.Context, tx ports.Tx, form *domain.F
 // alertStaff queues a notification for the inbox's addresses and its
 // assigned staff: a link to the interaction, never its content.
 func (s *Service) alertStaff(ctx context.Context, tx ports.Tx, ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, reply bool, now time.Time) error {
-	staff, err := tx.Staff().List(ctx, ports.StaffFilter{InboxID: &inbox.ID})
+	recipients, err := alertRecipients(ctx, tx, inbox)
 	if err != nil {
 		return err
+	}
+	return s.queueAlerts(ctx, tx, ia, form, inbox, recipients, reply, now)
+}
+
+// alertRecipients are the inbox's notification addresses and its assigned
+// staff's addresses.
+func alertRecipients(ctx context.Context, tx ports.Tx, inbox *domain.Inbox) ([]string, error) {
+	staff, err := tx.Staff().List(ctx, ports.StaffFilter{InboxID: &inbox.ID})
+	if err != nil {
+		return nil, err
 	}
 	recipients := append([]string{}, inbox.Notify...)
 	for _, m := range staff {
 		recipients = append(recipients, m.Email)
 	}
+	return recipients, nil
+}
+
+// queueAlerts queues one alert per recipient.
+func (s *Service) queueAlerts(ctx context.Context, tx ports.Tx, ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, recipients []string, reply bool, now time.Time) error {
 	alerts, err := domain.StaffAlerts(func() (domain.DeliveryID, error) { return domain.NewDeliveryID(s.random) },
 		ia, form, inbox, recipients, s.Link("staff", "interactions", string(ia.Ref)), reply, now)
 	if err != nil {

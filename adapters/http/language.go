@@ -56,21 +56,7 @@ func (s *Server) withLanguage(next nethttp.Handler) nethttp.Handler {
 // lang is the language of the page answering r; def is the form's own
 // language, or "" when the page belongs to no form.
 func lang(r *nethttp.Request, def domain.Language) domain.Language {
-	if l, ok := parseLang(r.URL.Query().Get("lang")); ok {
-		return l
-	}
-	if r.Method == nethttp.MethodPost {
-		// Only the form's own body: ParseForm has already run.
-		if l, ok := parseLang(r.PostForm.Get("lang")); ok {
-			return l
-		}
-	}
-	if c, err := r.Cookie(langCookie); err == nil {
-		if l, ok := parseLang(c.Value); ok {
-			return l
-		}
-	}
-	if l, ok := acceptLanguage(r.Header.Get("Accept-Language")); ok {
+	if l, ok := chosenLang(r); ok {
 		return l
 	}
 	if l, ok := parseLang(string(def)); ok {
@@ -79,8 +65,26 @@ func lang(r *nethttp.Request, def domain.Language) domain.Language {
 	return domain.English
 }
 
-// acceptLanguage returns English or Welsh when the header asks for one of
-// them.
+// chosenLang is the language the visitor asked for, by link, form, cookie
+// or browser, if any: lang without the form's default.
+func chosenLang(r *nethttp.Request) (domain.Language, bool) {
+	if l, ok := parseLang(r.URL.Query().Get("lang")); ok {
+		return l, true
+	}
+	if r.Method == nethttp.MethodPost {
+		// Only the form's own body: ParseForm has already run.
+		if l, ok := parseLang(r.PostForm.Get("lang")); ok {
+			return l, true
+		}
+	}
+	if c, err := r.Cookie(langCookie); err == nil {
+		if l, ok := parseLang(c.Value); ok {
+			return l, true
+		}
+	}
+	return acceptLanguage(r.Header.Get("Accept-Language"))
+}
+
 func acceptLanguage(header string) (domain.Language, bool) {
 	if header == "" {
 		return "", false

@@ -3,6 +3,7 @@ package http
 import (
 	"errors"
 	nethttp "net/http"
+	"strings"
 
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/domain"
@@ -61,27 +62,18 @@ func (s *Server) reportSubmit(w nethttp.ResponseWriter, r *nethttp.Request) erro
 	if err := r.ParseForm(); err != nil {
 		return s.tooLarge(w, r, err)
 	}
-	rf, err := s.app.ReportForm(r.Context(), r.PathValue("code"))
-	if err != nil {
-		return err
-	}
-	c := s.chrome(lang(r, rf.Form.Language), rf.Form.Name)
-	if !rf.Accepting {
-		return s.render(w, nethttp.StatusGone, "closed", closedPage{chrome: c, Form: rf.Form})
-	}
+	code := r.PathValue("code")
 	values := reportValues{
 		Name: r.PostFormValue("name"), Email: r.PostFormValue("email"),
 		Message: r.PostFormValue("message"), Category: r.PostFormValue("category"),
 	}
-	page := formPage{chrome: c, Form: rf.Form, Inboxes: rf.Inboxes, Values: values}
 	if r.PostFormValue("website") != "" {
 		// Only a robot fills the hidden field. It learns nothing useful, and
 		// nothing is stored.
-		page.General = c.p.T("We could not send this report. Please try again.")
-		return s.render(w, nethttp.StatusUnprocessableEntity, "form", page)
+		return s.showFormAgain(w, r, code, values, errRobot)
 	}
 	ip := clientIP(r, s.cfg.TrustedProxies)
-	ipKey, formKey := ip.String(), string(rf.Form.Code)
+	ipKey, formKey := ip.String(), strings.ToUpper(strings.TrimSpace(code))
 	ipOK := s.perIP.take(ipKey)
 	formOK := ipOK && s.perForm.take(formKey)
 	// Only a stored report keeps its places in the limits.
@@ -97,6 +89,11 @@ func (s *Server) reportSubmit(w nethttp.ResponseWriter, r *nethttp.Request) erro
 		}
 	}()
 	if !formOK {
+		rf, err := s.app.ReportForm(r.Context(), code)
+		if err != nil {
+			return err
+		}
+		c := s.chrome(lang(r, rf.Form.Language), rf.Form.Name)
 		return s.render(w, nethttp.StatusTooManyRequests, "message", messagePage{
 			chrome:  c,
 			Heading: c.p.T("Too many reports right now"),
@@ -106,26 +103,51 @@ func (s *Server) reportSubmit(w nethttp.ResponseWriter, r *nethttp.Request) erro
 			},
 		})
 	}
+	// The use case reads the form itself; the page reads it again only to
+	// show a problem, which keeps the common case to one read.
+	chosen, _ := chosenLang(r)
 	rc, err := s.app.SubmitReport(r.Context(), app.SubmitReport{
-		FormCode: string(rf.Form.Code), InboxID: values.Category,
+		FormCode: code, InboxID: values.Category,
 		Name: values.Name, Email: values.Email, Body: values.Message, IP: ip,
-		Language: c.Lang,
+		Language: chosen,
 	})
-	switch {
-	case domain.ProblemsOf(err) != nil:
-		page.Problems = c.problems(domain.ProblemsOf(err))
-		return s.render(w, nethttp.StatusUnprocessableEntity, "form", page)
-	case errors.Is(err, app.ErrRefused):
-		page.General = c.p.Safe(domain.SafeMessage(err))
-		return s.render(w, nethttp.StatusForbidden, "form", page)
-	case errors.Is(err, app.ErrNotAccepting):
-		return s.render(w, nethttp.StatusGone, "closed", closedPage{chrome: c, Form: rf.Form})
-	case err != nil:
+	if err == nil {
+		accepted = true
+		nethttp.Redirect(w, r, "/t/"+string(rc.Token), nethttp.StatusSeeOther)
+		return nil
+	}
+	if domain.ProblemsOf(err) != nil || errors.Is(err, app.ErrRefused) || errors.Is(err, app.ErrNotAccepting) {
+		return s.showFormAgain(w, r, code, values, err)
+	}
+	return err
+}
+
+// errRobot is a post whose hidden field was filled in.
+var errRobot = errors.New("http: the hidden field was filled in")
+
+// showFormAgain answers a report that was not stored: the form again,
+// with what was typed and what is wrong, or the closed page when the form
+// takes no reports.
+func (s *Server) showFormAgain(w nethttp.ResponseWriter, r *nethttp.Request, code string, values reportValues, why error) error {
+	rf, err := s.app.ReportForm(r.Context(), code)
+	if err != nil {
 		return err
 	}
-	accepted = true
-	nethttp.Redirect(w, r, "/t/"+string(rc.Token), nethttp.StatusSeeOther)
-	return nil
+	c := s.chrome(lang(r, rf.Form.Language), rf.Form.Name)
+	if !rf.Accepting || errors.Is(why, app.ErrNotAccepting) {
+		return s.render(w, nethttp.StatusGone, "closed", closedPage{chrome: c, Form: rf.Form})
+	}
+	page := formPage{chrome: c, Form: rf.Form, Inboxes: rf.Inboxes, Values: values}
+	status := nethttp.StatusUnprocessableEntity
+	switch {
+	case errors.Is(why, errRobot):
+		page.General = c.p.T("We could not send this report. Please try again.")
+	case errors.Is(why, app.ErrRefused):
+		status, page.General = nethttp.StatusForbidden, c.p.Safe(domain.SafeMessage(why))
+	default:
+		page.Problems = c.problems(domain.ProblemsOf(why))
+	}
+	return s.render(w, status, "form", page)
 }
 
 func (s *Server) conversation(w nethttp.ResponseWriter, r *nethttp.Request) error {

@@ -43,6 +43,8 @@ type Store struct {
 	writer chan struct{}
 	// file is the SQLite database's path, naming its in-process locks.
 	file string
+	// group gathers SQLite's concurrent write transactions into one commit.
+	group group
 }
 
 // maxAttempts bounds how often InTx runs fn when PostgreSQL reports a
@@ -153,12 +155,7 @@ func (s *Store) DB() *bun.DB { return s.db }
 // InTx runs fn in one read-write transaction. See ports.Store.
 func (s *Store) InTx(ctx context.Context, fn func(tx ports.Tx) error) error {
 	if s.writer != nil {
-		select {
-		case s.writer <- struct{}{}:
-			defer func() { <-s.writer }()
-		case <-ctx.Done():
-			return translate(ctx.Err())
-		}
+		return s.inGroup(ctx, fn)
 	}
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {

@@ -102,8 +102,8 @@ func FuzzParseEmailAndPhone(f *testing.F) {
 			if strings.ContainsAny(email, "\r\n<> ") || !utf8.ValidString(email) || len(email) > domain.MaxEmail {
 				t.Fatalf("accepted %q as %q", s, email)
 			}
-		} else if len(s) >= 8 && strings.Contains(domain.SafeMessage(err), s) {
-			t.Fatalf("the error repeats the input %q", s)
+		} else if _, other := domain.ParseEmail("not an address"); domain.SafeMessage(err) != domain.SafeMessage(other) {
+			t.Fatalf("the error for %q depends on the input: %q", s, domain.SafeMessage(err))
 		}
 		if phone, err := domain.ParsePhone(s); err == nil {
 			if phone[0] != '+' || len(phone) < 8 || len(phone) > 16 || strings.Trim(phone[1:], "0123456789") != "" {

@@ -76,10 +76,12 @@ func NewToken(random io.Reader) (Token, error) {
 	return Token(base64.RawURLEncoding.EncodeToString(b)), nil
 }
 
-// ParseToken checks the shape of a token from a URL.
+// ParseToken checks the shape of a token from a URL. Only the canonical
+// form is accepted: Go's base64 decoder skips CR and LF, so a token with a
+// line break in it would otherwise pass as another spelling of itself.
 func ParseToken(s string) (Token, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(b) != tokenBytes {
+	if err != nil || len(b) != tokenBytes || base64.RawURLEncoding.EncodeToString(b) != s {
 		return "", Errorf(KindNotFound, "")
 	}
 	return Token(s), nil

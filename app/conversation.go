@@ -133,7 +133,7 @@ func (s *Service) ReporterReply(ctx context.Context, in ReporterReply) (err erro
 		if !org.Status.AcceptsReports() {
 			return ErrNotAccepting
 		}
-		flagged, err := s.checkSwearing(ctx, tx, form, body)
+		flagged, err := s.checkSwearing(form, org, body)
 		problems.Add(FieldMessage, err)
 		if err := problems.Invalid(); err != nil {
 			return err

@@ -81,10 +81,10 @@ func (s *Service) ReceiveText(ctx context.Context, in InboundText) (out TextOutc
 
 func (s *Service) routeText(ctx context.Context, tx ports.Tx, text, phone string, ids domain.IDs, now time.Time) (TextOutcome, error) {
 	if code, rest, ok := domain.SplitText(text); ok {
-		form, err := tx.Forms().GetByCode(ctx, code)
+		rf, err := loadReportForm(ctx, tx, string(code))
 		switch {
 		case err == nil:
-			return s.openByText(ctx, tx, form, rest, phone, ids, now)
+			return s.openByText(ctx, tx, rf, rest, phone, ids, now)
 		case domain.KindOf(err) != domain.KindNotFound:
 			return "", err
 		}
@@ -99,23 +99,20 @@ func (s *Service) routeText(ctx context.Context, tx ports.Tx, text, phone string
 	return s.helpByText(ctx, tx, phone, now)
 }
 
-func (s *Service) openByText(ctx context.Context, tx ports.Tx, form *domain.Form, body, phone string, ids domain.IDs, now time.Time) (TextOutcome, error) {
-	rf, err := loadReportForm(ctx, tx, string(form.Code))
-	if err != nil {
-		return "", err
-	}
+func (s *Service) openByText(ctx context.Context, tx ports.Tx, rf ReportForm, body, phone string, ids domain.IDs, now time.Time) (TextOutcome, error) {
+	form := rf.Form
 	if !rf.Accepting {
 		return TextDropped, s.textBack(ctx, tx, &domain.Delivery{Kind: domain.DeliverySMSClosed, Subject: form.Name, Language: form.Language, OrgID: form.OrgID}, phone, now)
 	}
 	if blocked, err := tx.Blocks().Blocked(ctx, domain.Sender{Phone: phone}, now); err != nil || blocked {
 		return TextDropped, err
 	}
-	body, err = domain.CheckMessage(body)
+	body, err := domain.CheckMessage(body)
 	if err != nil {
 		// The code alone, with nothing after it: say how to write a report.
 		return s.helpByText(ctx, tx, phone, now)
 	}
-	flagged, err := s.checkSwearing(ctx, tx, form, body)
+	flagged, err := s.checkSwearing(form, rf.Org, body)
 	if domain.KindOf(err) == domain.KindInvalid {
 		return TextDropped, s.textBack(ctx, tx, &domain.Delivery{Kind: domain.DeliveryReporterSMS, Body: swearBlocked, Language: form.Language, OrgID: form.OrgID}, phone, now)
 	}
@@ -150,7 +147,11 @@ func (s *Service) continueByText(ctx context.Context, tx ports.Tx, ia *domain.In
 	if err != nil {
 		return "", err
 	}
-	flagged, err := s.checkSwearing(ctx, tx, form, body)
+	org, err := tx.Organisations().Get(ctx, ia.OrgID)
+	if err != nil {
+		return "", err
+	}
+	flagged, err := s.checkSwearing(form, org, body)
 	if domain.KindOf(err) == domain.KindInvalid {
 		return TextDropped, s.textBack(ctx, tx, &domain.Delivery{Kind: domain.DeliveryReporterSMS, Body: swearBlocked, Language: form.Language, OrgID: ia.OrgID, InteractionID: ia.ID}, phone, now)
 	}

@@ -11,6 +11,8 @@ import (
 // ReportForm is what a reporter's form page shows.
 type ReportForm struct {
 	Form *domain.Form
+	// Org is the form's organisation.
+	Org *domain.Organisation
 	// Inboxes are the categories a reporter may choose from, in order.
 	Inboxes []*domain.Inbox
 	// Accepting is false while the form is closed or its organisation does
@@ -46,7 +48,7 @@ func loadReportForm(ctx context.Context, tx ports.Tx, code string) (ReportForm, 
 	if err != nil {
 		return ReportForm{}, err
 	}
-	return ReportForm{Form: form, Inboxes: inboxes, Accepting: form.Open && org.Status.AcceptsReports()}, nil
+	return ReportForm{Form: form, Org: org, Inboxes: inboxes, Accepting: form.Open && org.Status.AcceptsReports()}, nil
 }
 
 // FormSnippet is the HTML a school pastes into its own website to link to

@@ -111,7 +111,7 @@ func (s *Service) submit(ctx context.Context, in SubmitReport, body, email strin
 		var err error
 		inbox, err = chooseInbox(rf.Inboxes, in.InboxID)
 		problems.Add(FieldCategory, err)
-		flagged, err = s.checkSwearing(ctx, tx, rf.Form, body)
+		flagged, err = s.checkSwearing(rf.Form, rf.Org, body)
 		problems.Add(FieldMessage, err)
 		if err := problems.Invalid(); err != nil {
 			return err
@@ -183,15 +183,12 @@ func chooseInbox(inboxes []*domain.Inbox, id string) (*domain.Inbox, error) {
 	return nil, domain.Errorf(domain.KindInvalid, "Please choose what your report is about.")
 }
 
-// checkSwearing applies the form's policy: it reports whether to flag the
-// message, or refuses it when the form blocks swearing.
-func (s *Service) checkSwearing(ctx context.Context, tx ports.Tx, form *domain.Form, body string) (flagged bool, err error) {
+// checkSwearing applies the form's policy, with the organisation's own
+// words: it reports whether to flag the message, or refuses it when the
+// form blocks swearing.
+func (s *Service) checkSwearing(form *domain.Form, org *domain.Organisation, body string) (flagged bool, err error) {
 	if form.SwearPolicy == domain.SwearOff || s.swearing == nil || body == "" {
 		return false, nil
-	}
-	org, err := tx.Organisations().Get(ctx, form.OrgID)
-	if err != nil {
-		return false, err
 	}
 	if !s.swearing.ContainsSwearing(body, org.SwearWords) {
 		return false, nil

@@ -165,11 +165,7 @@ func (c *ctl) discloseCommand() *cli.Command {
 			reasonFlag(reasonRequired),
 		},
 		Action: func(cctx *cli.Context) error {
-			ref, err := refAndReason(cctx, "basis", "authority", "reference")
-			if err != nil {
-				return err
-			}
-			svc, err := c.service(cctx, false)
+			svc, ref, err := c.refRequest(cctx, "basis", "authority", "reference")
 			if err != nil {
 				return err
 			}
@@ -221,11 +217,7 @@ func (c *ctl) blockCommand() *cli.Command {
 			&cli.IntFlag{Name: "days", Usage: "lift the block by itself after `D` days (default: until unblocked)"},
 		},
 		Action: func(cctx *cli.Context) error {
-			ref, err := refAndReason(cctx)
-			if err != nil {
-				return err
-			}
-			svc, err := c.service(cctx, false)
+			svc, ref, err := c.refRequest(cctx)
 			if err != nil {
 				return err
 			}
@@ -251,11 +243,7 @@ func (c *ctl) unblockCommand() *cli.Command {
 		Usage: "lift every block on the reporter of an interaction",
 		Flags: []cli.Flag{refFlag(), reasonFlag(reasonRequired)},
 		Action: func(cctx *cli.Context) error {
-			ref, err := refAndReason(cctx)
-			if err != nil {
-				return err
-			}
-			svc, err := c.service(cctx, false)
+			svc, ref, err := c.refRequest(cctx)
 			if err != nil {
 				return err
 			}

@@ -59,6 +59,17 @@ func refAndReason(cctx *cli.Context, more ...string) (domain.Reference, error) {
 	return domain.ParseReference(cctx.String("ref"))
 }
 
+// refRequest checks a command about one interaction — its --ref, --reason
+// and any more required flags — before opening the service for it.
+func (c *ctl) refRequest(cctx *cli.Context, more ...string) (*app.Service, domain.Reference, error) {
+	ref, err := refAndReason(cctx, more...)
+	if err != nil {
+		return nil, "", err
+	}
+	svc, err := c.service(cctx, false)
+	return svc, ref, err
+}
+
 // actJSON is the outcome of an act on one interaction.
 type actJSON struct {
 	Ref       string `json:"ref"`
@@ -128,11 +139,7 @@ func (c *ctl) eraseCommand() *cli.Command {
 		Usage: "erase one interaction now, for a data subject's erasure request; refused under a legal hold",
 		Flags: []cli.Flag{refFlag(), reasonFlag(reasonRequired)},
 		Action: func(cctx *cli.Context) error {
-			ref, err := refAndReason(cctx)
-			if err != nil {
-				return err
-			}
-			svc, err := c.service(cctx, false)
+			svc, ref, err := c.refRequest(cctx)
 			if err != nil {
 				return err
 			}
@@ -154,11 +161,7 @@ func (c *ctl) holdCommand() *cli.Command {
 			Usage: usage,
 			Flags: []cli.Flag{refFlag(), reasonFlag(reasonRequired)},
 			Action: func(cctx *cli.Context) error {
-				ref, err := refAndReason(cctx)
-				if err != nil {
-					return err
-				}
-				svc, err := c.service(cctx, false)
+				svc, ref, err := c.refRequest(cctx)
 				if err != nil {
 					return err
 				}

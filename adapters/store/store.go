@@ -20,7 +20,8 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
@@ -81,10 +82,18 @@ func Open(ctx context.Context, rawURL string, keys *seal.Keyring) (*Store, error
 }
 
 func openPostgres(rawURL string) (*Store, error) {
-	sqldb, err := sql.Open("pgx", rawURL)
+	cfg, err := pgx.ParseConfig(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("store: opening PostgreSQL: %w", redactURLError(err))
+		// pgx's message quotes the URL, password and all.
+		return nil, domain.Errorf(domain.KindInvalid, "the PostgreSQL URL is malformed")
 	}
+	// bun writes every argument into the SQL text itself, so each statement
+	// is new text: pgx's default, preparing and caching each statement,
+	// would cost an extra round trip per query and fill its cache with
+	// statements run once. The simple protocol sends each query in one
+	// round trip (and also suits PgBouncer in transaction mode).
+	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+	sqldb := stdlib.OpenDB(*cfg)
 	// A handful of connections serve a 2-core instance well; more only queue
 	// inside PostgreSQL. Several instances share one server.
 	sqldb.SetMaxOpenConns(16)

@@ -9,7 +9,7 @@ import (
 
 // scenario is one kind of traffic: web reports or signed SMS webhooks.
 type scenario struct {
-	name string
+	name, key string
 	// minThroughput and maxP99 are the targets, as ratios to the ceiling.
 	minThroughput, maxP99 float64
 	ceiling               func(db *ceilingDB, messageBytes int) (side, func(), error)

@@ -16,8 +16,8 @@ import (
 
 // storeKind is a database to measure on.
 type storeKind struct {
-	name string
-	open func(ctx context.Context) (*environment, error)
+	name, key string
+	open      func(ctx context.Context) (*environment, error)
 }
 
 // environment is one scenario's pair of databases: one for the ceiling,
@@ -32,7 +32,7 @@ type environment struct {
 // ceiling pays for the same durability: WAL, a full sync per commit.
 const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_txlock=immediate"
 
-var sqliteKind = storeKind{name: "embedded SQLite", open: func(ctx context.Context) (*environment, error) {
+var sqliteKind = storeKind{name: "embedded SQLite", key: "sqlite", open: func(ctx context.Context) (*environment, error) {
 	dir, err := os.MkdirTemp("", "whisper-loadtest-")
 	if err != nil {
 		return nil, err
@@ -59,7 +59,7 @@ var sqliteKind = storeKind{name: "embedded SQLite", open: func(ctx context.Conte
 }}
 
 func postgresKind(adminURL string) storeKind {
-	return storeKind{name: "PostgreSQL", open: func(ctx context.Context) (*environment, error) {
+	return storeKind{name: "PostgreSQL", key: "postgres", open: func(ctx context.Context) (*environment, error) {
 		admin, err := sql.Open("pgx", adminURL)
 		if err != nil {
 			return nil, err

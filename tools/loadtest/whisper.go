@@ -118,14 +118,14 @@ func smsRequest(target string, messageBytes int) func(int) (*http.Request, error
 
 var (
 	webReports = scenario{
-		name: "Web report submission", minThroughput: 0.8, maxP99: 1.5,
+		name: "Web report submission", key: "web", minThroughput: 0.8, maxP99: 1.5,
 		ceiling: ceilingWeb,
 		whisper: func(w *whisperServer, n int) (side, error) {
 			return side{name: "whisper", url: w.url, request: webRequest(w.url+"/r/BENCH", n), want: http.StatusSeeOther}, nil
 		},
 	}
 	smsWebhook = scenario{
-		name: "Signed SMS webhook", minThroughput: 0.7,
+		name: "Signed SMS webhook", key: "sms", minThroughput: 0.7,
 		ceiling: ceilingSMS,
 		whisper: func(w *whisperServer, n int) (side, error) {
 			return side{name: "whisper", url: w.url, request: smsRequest(w.url+"/sms/plivo", n), want: http.StatusOK}, nil

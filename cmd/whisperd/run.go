@@ -91,7 +91,7 @@ func run(ctx context.Context, e env) error {
 	meter := metrics.New(func(ctx context.Context) (ports.OutboxHealth, error) { return svc.OutboxHealth(ctx) })
 	svc = app.New(app.Deps{
 		Store: st, Clock: app.SystemClock{}, Random: rand.Reader,
-		Hasher: passhash.New(passhash.DefaultParams(), 0), Locator: locator, Swearing: swearing.New(),
+		Hasher: passhash.New(passhash.DefaultParams(), cfg.PasswordHashingSlots()), Locator: locator, Swearing: swearing.New(),
 		Meter: meter, PublicURL: cfg.PublicURL,
 	})
 	if *demo {

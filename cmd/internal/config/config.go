@@ -20,6 +20,8 @@ import (
 	"net/netip"
 	"strings"
 	"time"
+
+	"github.com/whisper-schools/whisper/adapters/passhash"
 )
 
 // Config is the whole configuration. Field tags are the config keys.
@@ -87,11 +89,17 @@ type Plivo struct {
 	APIURL string `koanf:"api_url"`
 }
 
-// Security holds key material.
+// Security holds key material and the cost of password hashing.
 type Security struct {
 	// DataKey is base64 of the 32-byte key for personal data at rest.
 	// Secret. Use Config.DataKey to decode it.
 	DataKey string `koanf:"data_key"`
+	// PasswordHashingMemoryMiB is the most memory, in MiB, that password
+	// hashes (sign-ins, new passwords) may hold at once. Each hash holds
+	// passhash's per-hash memory (19 MiB) while it runs, so the budget
+	// fixes how many run at once; sign-ins beyond that wait their turn.
+	// Use Config.PasswordHashingSlots for the count.
+	PasswordHashingMemoryMiB int `koanf:"password_hashing_memory_mib"`
 }
 
 // HTTP configures the HTTP server.
@@ -153,9 +161,26 @@ func Default() Config {
 			MaxAttempts:  20,
 			Lease:        2 * time.Minute,
 		},
+		Security:  Security{PasswordHashingMemoryMiB: DefaultPasswordHashingMemoryMiB},
 		Retention: Retention{SweepInterval: time.Hour},
 		Limits:    Limits{ReportsPerIP: 30, ReportsPerForm: 600, TextsPerNumber: 30},
 	}
+}
+
+// DefaultPasswordHashingMemoryMiB is the default hashing budget: room for
+// three hashes at once whatever the machine, so whisperd's memory under a
+// burst of sign-ins is known in advance. Three at once take a few
+// hundredths of a second each: ample for a school's staff.
+const DefaultPasswordHashingMemoryMiB = 64
+
+// passwordHashMiB is the memory one password hash holds, rounded up.
+var passwordHashMiB = int((passhash.DefaultParams().Memory + 1023) / 1024)
+
+// PasswordHashingSlots returns how many password hashes may run at once
+// within Security.PasswordHashingMemoryMiB: the budget divided by the
+// memory of one hash, rounded down, and at least one.
+func (c *Config) PasswordHashingSlots() int {
+	return max(c.Security.PasswordHashingMemoryMiB/passwordHashMiB, 1)
 }
 
 const sqlitePrefix = "sqlite:"

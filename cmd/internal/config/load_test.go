@@ -49,6 +49,8 @@ func TestDefaults(t *testing.T) {
 	assert.Equal(t, Outbox{PollInterval: time.Second, RetryMin: 10 * time.Second, RetryMax: time.Hour, MaxAttempts: 20, Lease: 2 * time.Minute}, c.Outbox)
 	assert.Equal(t, time.Hour, c.Retention.SweepInterval)
 	assert.Equal(t, Limits{ReportsPerIP: 30, ReportsPerForm: 600, TextsPerNumber: 30}, c.Limits)
+	assert.Equal(t, 64, c.Security.PasswordHashingMemoryMiB)
+	assert.Equal(t, 3, c.PasswordHashingSlots(), "64 MiB holds three 19 MiB hashes")
 
 	assert.False(t, c.IsPostgres())
 	assert.Equal(t, "whisper.db", c.SQLitePath())
@@ -73,7 +75,7 @@ func TestKeys(t *testing.T) {
 		"outbox.lease", "outbox.max_attempts", "outbox.poll_interval", "outbox.retry_max", "outbox.retry_min",
 		"public_url",
 		"retention.sweep_interval",
-		"security.data_key",
+		"security.data_key", "security.password_hashing_memory_mib",
 		"sms.driver",
 		"sms.plivo.api_url", "sms.plivo.auth_id", "sms.plivo.auth_token", "sms.plivo.number",
 	}, k.Keys())
@@ -404,6 +406,16 @@ func TestLoadErrors(t *testing.T) {
 			want: []string{"2 problems", `mail.smtp.port: "smtp" is not a whole number`, "limits.reports_per_ip:"},
 		},
 		{
+			name: "hashing budget not a whole number",
+			env:  map[string]string{"WHISPER_SECURITY_PASSWORD_HASHING_MEMORY_MIB": "64MiB"},
+			want: []string{`security.password_hashing_memory_mib: "64MiB" is not a whole number`},
+		},
+		{
+			name: "hashing budget below one hash",
+			file: "security:\n  password_hashing_memory_mib: 8\n",
+			want: []string{"security.password_hashing_memory_mib must be at least 19, the memory of one password hash, not 8"},
+		},
+		{
 			name: "validation runs after loading",
 			env: map[string]string{
 				"WHISPER_DATABASE_URL": "mysql://root:" + secret + "@db/whisper",
@@ -425,6 +437,32 @@ func TestLoadErrors(t *testing.T) {
 				assert.Contains(t, err.Error(), w)
 			}
 			assert.NotContains(t, err.Error(), secret)
+		})
+	}
+}
+
+// TestPasswordHashingBudget loads the budget from each layer and checks
+// how many hashes it lets run at once.
+func TestPasswordHashingBudget(t *testing.T) {
+	path := writeFile(t, "whisper.yaml", "security:\n  password_hashing_memory_mib: 200\n")
+	for _, tt := range []struct {
+		name  string
+		file  string
+		env   map[string]string
+		mib   int
+		slots int
+	}{
+		{name: "default", mib: 64, slots: 3},
+		{name: "file", file: path, mib: 200, slots: 10},
+		{name: "env beats file", file: path, env: map[string]string{"WHISPER_SECURITY_PASSWORD_HASHING_MEMORY_MIB": "19"}, mib: 19, slots: 1},
+		{name: "rounded down to whole hashes", env: map[string]string{"WHISPER_SECURITY_PASSWORD_HASHING_MEMORY_MIB": "37"}, mib: 37, slots: 1},
+		{name: "exact multiple", env: map[string]string{"WHISPER_SECURITY_PASSWORD_HASHING_MEMORY_MIB": "38"}, mib: 38, slots: 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load(Options{File: tt.file, Getenv: env(tt.env)})
+			require.NoError(t, err)
+			assert.Equal(t, tt.mib, c.Security.PasswordHashingMemoryMiB)
+			assert.Equal(t, tt.slots, c.PasswordHashingSlots())
 		})
 	}
 }

@@ -51,6 +51,9 @@ func (c *Config) Validate() error {
 	if _, err := decodeDataKey(c.Security.DataKey); err != nil {
 		v.addf("%v", err)
 	}
+	if n := c.Security.PasswordHashingMemoryMiB; n < passwordHashMiB {
+		v.addf("security.password_hashing_memory_mib must be at least %d, the memory of one password hash, not %d", passwordHashMiB, n)
+	}
 	for _, s := range c.HTTP.TrustedProxies {
 		if _, err := parseProxy(s); err != nil {
 			v.addf("http.trusted_proxies: %q is not a CIDR or IP address", s)

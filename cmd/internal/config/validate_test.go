@@ -104,6 +104,12 @@ func TestValidate(t *testing.T) {
 		}, "security.data_key decodes to 16 bytes; it must be base64 of exactly 32 bytes",
 			base64.StdEncoding.EncodeToString([]byte("short-key-secret"))},
 
+		{"hashing budget one hash", func(c *Config) { c.Security.PasswordHashingMemoryMiB = 19 }, "", ""},
+		{"hashing budget below one hash", func(c *Config) { c.Security.PasswordHashingMemoryMiB = 18 },
+			"security.password_hashing_memory_mib must be at least 19, the memory of one password hash, not 18", ""},
+		{"hashing budget 0", func(c *Config) { c.Security.PasswordHashingMemoryMiB = 0 }, "security.password_hashing_memory_mib must be at least 19", ""},
+		{"hashing budget negative", func(c *Config) { c.Security.PasswordHashingMemoryMiB = -64 }, "not -64", ""},
+
 		{"proxy bare ipv6", func(c *Config) { c.HTTP.TrustedProxies = []string{"2001:db8::1"} }, "", ""},
 		{"proxy invalid", func(c *Config) { c.HTTP.TrustedProxies = []string{"10.0.0.0/8", "10.0.0.0/33"} }, `http.trusted_proxies: "10.0.0.0/33" is not a CIDR or IP address`, ""},
 		{"proxy hostname", func(c *Config) { c.HTTP.TrustedProxies = []string{"proxy.internal"} }, `"proxy.internal" is not a CIDR`, ""},
@@ -160,8 +166,8 @@ func TestValidateCollectsEveryProblem(t *testing.T) {
 	err := c.Validate()
 	var cerr *Error
 	require.ErrorAs(t, err, &cerr)
-	assert.Len(t, cerr.Problems, 10, err.Error())
-	assert.True(t, strings.HasPrefix(err.Error(), "config: 10 problems:\n- listen"), err.Error())
+	assert.Len(t, cerr.Problems, 11, err.Error())
+	assert.True(t, strings.HasPrefix(err.Error(), "config: 11 problems:\n- listen"), err.Error())
 	assert.Equal(t, len(cerr.Problems), strings.Count(err.Error(), "\n- "))
 	assert.NotContains(t, err.Error(), "public_url", "an invalid listen already explains the missing public_url")
 }
@@ -211,6 +217,7 @@ func TestLogValueHasNoSecrets(t *testing.T) {
 	assert.Equal(t, map[string]any{"driver": "smtp", "host": "smtp.example", "port": 587.0, "tls": "starttls"}, got.Config["mail"])
 	assert.Equal(t, map[string]any{"driver": "plivo", "api_url": "https://api.plivo.com"}, got.Config["sms"])
 	assert.Equal(t, 2.0, got.Config["trusted_proxies"])
+	assert.Equal(t, map[string]any{"memory_mib": 64.0, "at_once": 3.0}, got.Config["password_hashing"])
 
 	c.Database.URL = "sqlite:/var/lib/whisper.db?_pragma=key(sqlite-secret)"
 	assert.Equal(t, "sqlite:/var/lib/whisper.db", c.databaseSummary())

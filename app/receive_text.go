@@ -43,6 +43,11 @@ const helpEvery = 24 * time.Hour
 // back the conversation link; otherwise the text continues the number's most
 // recent open interaction; otherwise the number gets one help text a day,
 // revealing no codes, and nothing else is kept.
+//
+// What a text opening a report needs is read first, in a read transaction,
+// as for web reports: the write transaction, one at a time on SQLite, then
+// holds only inserts. Any other text is routed inside the write
+// transaction.
 func (s *Service) ReceiveText(ctx context.Context, in InboundText) (out TextOutcome, err error) {
 	defer domain.Wrap(&err, "app.ReceiveText")
 	phone, err := domain.ParsePhone(in.From)
@@ -54,6 +59,25 @@ func (s *Service) ReceiveText(ctx context.Context, in InboundText) (out TextOutc
 		return "", err
 	}
 	now := s.now()
+	var (
+		report  textReport
+		verdict = verdictUnread
+	)
+	if code, rest, ok := domain.SplitText(in.Text); ok {
+		err = s.store.View(ctx, func(tx ports.Tx) error {
+			rf, err := loadReportForm(ctx, tx, string(code))
+			if domain.KindOf(err) == domain.KindNotFound {
+				return nil
+			} else if err != nil {
+				return err
+			}
+			report, verdict, err = s.judgeTextReport(ctx, tx, rf, rest, phone, now)
+			return err
+		})
+		if err != nil {
+			return "", err
+		}
+	}
 	err = s.store.InTx(ctx, func(tx ports.Tx) error {
 		if in.Nonce != "" {
 			if err := tx.Texts().RememberNonce(ctx, in.Nonce, now); domain.KindOf(err) == domain.KindConflict {
@@ -66,6 +90,10 @@ func (s *Service) ReceiveText(ctx context.Context, in InboundText) (out TextOutc
 		if err != nil || !fresh {
 			out = TextDuplicate
 			return err
+		}
+		if verdict == verdictOpen {
+			out = TextOpened
+			return s.storeTextReport(ctx, tx, report, phone, ids, now)
 		}
 		out, err = s.routeText(ctx, tx, in.Text, phone, ids, now)
 		return err
@@ -99,43 +127,91 @@ func (s *Service) routeText(ctx context.Context, tx ports.Tx, text, phone string
 	return s.helpByText(ctx, tx, phone, now)
 }
 
-func (s *Service) openByText(ctx context.Context, tx ports.Tx, rf ReportForm, body, phone string, ids domain.IDs, now time.Time) (TextOutcome, error) {
-	form := rf.Form
+// textVerdict is what a text that starts with a form's code should cause.
+type textVerdict int
+
+const (
+	verdictUnread   textVerdict = iota // not judged before the write
+	verdictOpen                        // open an interaction
+	verdictClosed                      // the form takes no reports: say so
+	verdictBlocked                     // the sender is blocked: keep nothing
+	verdictHelp                        // the code alone: say how to report
+	verdictSwearing                    // refused by the form's filter: say so
+)
+
+// textReport is everything a text opening a report needs.
+type textReport struct {
+	form       ReportForm
+	body       string
+	flagged    bool
+	recipients []string
+}
+
+// judgeTextReport decides what a text to form rf should cause, reading
+// only.
+func (s *Service) judgeTextReport(ctx context.Context, tx ports.Tx, rf ReportForm, body, phone string, now time.Time) (textReport, textVerdict, error) {
+	report := textReport{form: rf}
 	if !rf.Accepting {
-		return TextDropped, s.textBack(ctx, tx, &domain.Delivery{Kind: domain.DeliverySMSClosed, Subject: form.Name, Language: form.Language, OrgID: form.OrgID}, phone, now)
+		return report, verdictClosed, nil
 	}
 	if blocked, err := tx.Blocks().Blocked(ctx, domain.Sender{Phone: phone}, now); err != nil || blocked {
-		return TextDropped, err
+		return report, verdictBlocked, err
 	}
 	body, err := domain.CheckMessage(body)
 	if err != nil {
-		// The code alone, with nothing after it: say how to write a report.
-		return s.helpByText(ctx, tx, phone, now)
+		return report, verdictHelp, nil
 	}
-	flagged, err := s.checkSwearing(form, rf.Org, body)
+	report.body = body
+	report.flagged, err = s.checkSwearing(rf.Form, rf.Org, body)
 	if domain.KindOf(err) == domain.KindInvalid {
+		return report, verdictSwearing, nil
+	}
+	if err != nil {
+		return report, verdictUnread, err
+	}
+	report.recipients, err = alertRecipients(ctx, tx, rf.Inboxes[0])
+	return report, verdictOpen, err
+}
+
+func (s *Service) openByText(ctx context.Context, tx ports.Tx, rf ReportForm, body, phone string, ids domain.IDs, now time.Time) (TextOutcome, error) {
+	report, verdict, err := s.judgeTextReport(ctx, tx, rf, body, phone, now)
+	if err != nil {
+		return "", err
+	}
+	form := rf.Form
+	switch verdict {
+	case verdictClosed:
+		return TextDropped, s.textBack(ctx, tx, &domain.Delivery{Kind: domain.DeliverySMSClosed, Subject: form.Name, Language: form.Language, OrgID: form.OrgID}, phone, now)
+	case verdictBlocked:
+		return TextDropped, nil
+	case verdictHelp:
+		return s.helpByText(ctx, tx, phone, now)
+	case verdictSwearing:
 		return TextDropped, s.textBack(ctx, tx, &domain.Delivery{Kind: domain.DeliveryReporterSMS, Body: swearBlocked, Language: form.Language, OrgID: form.OrgID}, phone, now)
 	}
+	return TextOpened, s.storeTextReport(ctx, tx, report, phone, ids, now)
+}
+
+// storeTextReport opens the interaction, queues the staff alerts and texts
+// back the conversation link: writes only.
+func (s *Service) storeTextReport(ctx context.Context, tx ports.Tx, r textReport, phone string, ids domain.IDs, now time.Time) error {
+	form, inbox := r.form.Form, r.form.Inboxes[0]
+	ia, msg, token, err := domain.OpenInteraction(ids, domain.NewReport{Form: form, Inbox: inbox, Channel: domain.ChannelSMS, Body: r.body}, now)
 	if err != nil {
-		return "", err
+		return err
 	}
-	inbox := rf.Inboxes[0]
-	ia, msg, token, err := domain.OpenInteraction(ids, domain.NewReport{Form: form, Inbox: inbox, Channel: domain.ChannelSMS, Body: body}, now)
-	if err != nil {
-		return "", err
-	}
-	ia.Flagged = flagged
+	ia.Flagged = r.flagged
 	if err := tx.Interactions().Create(ctx, ia, token, domain.Contact{Phone: phone}); err != nil {
-		return "", err
+		return err
 	}
 	if err := tx.Messages().Add(ctx, msg, domain.Meta{}); err != nil {
-		return "", err
+		return err
 	}
-	if err := s.alertStaff(ctx, tx, ia, form, inbox, false, now); err != nil {
-		return "", err
+	if err := s.queueAlerts(ctx, tx, ia, form, inbox, r.recipients, false, now); err != nil {
+		return err
 	}
 	link := &domain.Delivery{Kind: domain.DeliveryReporterLink, Link: s.ConversationURL(token), Language: form.Language, OrgID: ia.OrgID, InteractionID: ia.ID}
-	return TextOpened, s.textBack(ctx, tx, link, phone, now)
+	return s.textBack(ctx, tx, link, phone, now)
 }
 
 func (s *Service) continueByText(ctx context.Context, tx ports.Tx, ia *domain.Interaction, text, phone string, id domain.MessageID, now time.Time) (TextOutcome, error) {

@@ -150,8 +150,8 @@ func convertAll[R, T any](rows []R, convert func(*R) (T, error)) ([]T, error) {
 	return out, nil
 }
 
-// deleteCount is how many rows a DELETE removed.
-func deleteCount(res sql.Result, err error) (int, error) {
+// rowsAffected is how many rows a statement inserted, changed or removed.
+func rowsAffected(res sql.Result, err error) (int, error) {
 	if err != nil {
 		return 0, translate(err)
 	}

@@ -95,9 +95,9 @@ func (f signInFailures) Clear(ctx context.Context, key string) error {
 }
 
 func (s sessions) DeleteIdleSince(ctx context.Context, t time.Time) (int, error) {
-	return deleteCount(s.db.NewDelete().Model((*sessionRow)(nil)).Where("last_seen_at < ?", t).Exec(ctx))
+	return rowsAffected(s.db.NewDelete().Model((*sessionRow)(nil)).Where("last_seen_at < ?", t).Exec(ctx))
 }
 
 func (f signInFailures) ForgetBefore(ctx context.Context, t time.Time) (int, error) {
-	return deleteCount(f.db.NewDelete().Model((*signInFailureRow)(nil)).Where("last_failure_at < ?", t).Exec(ctx))
+	return rowsAffected(f.db.NewDelete().Model((*signInFailureRow)(nil)).Where("last_failure_at < ?", t).Exec(ctx))
 }

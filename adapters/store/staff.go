@@ -263,5 +263,5 @@ func (s staffRepo) RecoveryCodesLeft(ctx context.Context, id domain.StaffID) (in
 }
 
 func (s staffRepo) ForgetPasswordLinksBefore(ctx context.Context, t time.Time) (int, error) {
-	return deleteCount(s.db.NewDelete().Model((*passwordLinkRow)(nil)).Where("expires_at < ?", t).Exec(ctx))
+	return rowsAffected(s.db.NewDelete().Model((*passwordLinkRow)(nil)).Where("expires_at < ?", t).Exec(ctx))
 }

@@ -36,16 +36,20 @@ type helpRow struct {
 type texts struct{ *tx }
 
 func (t texts) RememberNonce(ctx context.Context, nonce string, now time.Time) error {
-	// Forget what is older than a day first, so the table stays a day's
-	// worth of webhooks, and an old nonce cannot block a new request.
-	if _, err := t.db.NewDelete().Model((*nonceRow)(nil)).Where("seen_at < ?", now.Add(-nonceMemory)).Exec(ctx); err != nil {
-		return translate(err)
+	// One statement: a new nonce is inserted; one seen over a day ago is
+	// taken as new and its time renewed; one seen within the day changes
+	// nothing, and is a replay. Housekeeping forgets old nonces.
+	res, err := t.db.NewInsert().Model(&nonceRow{Nonce: nonce, SeenAt: now}).
+		On("CONFLICT (nonce) DO UPDATE").Set("seen_at = EXCLUDED.seen_at").
+		Where("?TableAlias.seen_at < ?", now.Add(-nonceMemory)).Exec(ctx)
+	n, err := rowsAffected(res, err)
+	if err != nil {
+		return err
 	}
-	_, err := t.db.NewInsert().Model(&nonceRow{Nonce: nonce, SeenAt: now}).Exec(ctx)
-	if err = translate(err); domain.KindOf(err) == domain.KindConflict {
-		return &domain.Error{Kind: domain.KindConflict, Safe: "this webhook was seen before", Err: err}
+	if n == 0 {
+		return &domain.Error{Kind: domain.KindConflict, Safe: "this webhook was seen before"}
 	}
-	return err
+	return nil
 }
 
 func (t texts) RememberMessage(ctx context.Context, uuid string, now time.Time) (bool, error) {
@@ -80,7 +84,7 @@ func (t texts) ForgetBefore(ctx context.Context, before time.Time) (int, error) 
 		t.db.NewDelete().Model((*inboundRow)(nil)).Where("received_at < ?", before),
 		t.db.NewDelete().Model((*helpRow)(nil)).Where("last_sent_at < ?", before),
 	} {
-		n, err := deleteCount(q.Exec(ctx))
+		n, err := rowsAffected(q.Exec(ctx))
 		if err != nil {
 			return total, err
 		}

@@ -64,6 +64,11 @@ func (s *Store) inGroup(ctx context.Context, fn func(tx ports.Tx) error) error {
 
 // runGroup runs a batch in one transaction and tells each job its outcome.
 func (s *Store) runGroup(batch []*job) {
+	if len(batch) == 1 {
+		// Alone, a transaction needs no savepoint: it is the transaction.
+		batch[0].done <- s.runAlone(batch[0])
+		return
+	}
 	results := make([]error, len(batch))
 	err := s.db.RunInTx(context.Background(), &sql.TxOptions{}, func(ctx context.Context, btx bun.Tx) error {
 		for i, j := range batch {
@@ -83,6 +88,17 @@ func (s *Store) runGroup(batch []*job) {
 	}
 }
 
+// runAlone runs one job as a transaction of its own. A panic in it is
+// turned into an error, as in a group, so the writer's turn is handed on.
+func (s *Store) runAlone(j *job) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = panicked(p)
+		}
+	}()
+	return s.run(j.ctx, s.db, &sql.TxOptions{}, j.fn)
+}
+
 // runSaved runs one job inside a savepoint, undoing its writes if it fails.
 func (s *Store) runSaved(ctx context.Context, btx bun.Tx, j *job) (err error) {
 	if _, err := btx.ExecContext(ctx, "SAVEPOINT job"); err != nil {
@@ -90,7 +106,7 @@ func (s *Store) runSaved(ctx context.Context, btx bun.Tx, j *job) (err error) {
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			err = &domain.Error{Kind: domain.KindInternal, Err: fmt.Errorf("store: a transaction panicked: %v", p)}
+			err = panicked(p)
 		}
 		if err != nil {
 			if _, rerr := btx.ExecContext(ctx, "ROLLBACK TO job"); rerr != nil {
@@ -102,4 +118,9 @@ func (s *Store) runSaved(ctx context.Context, btx bun.Tx, j *job) (err error) {
 		}
 	}()
 	return translate(j.fn(&tx{db: btx, keys: s.keys, postgres: s.postgres}))
+}
+
+// panicked is the error a transaction that panicked ends with.
+func panicked(p any) error {
+	return &domain.Error{Kind: domain.KindInternal, Err: fmt.Errorf("store: a transaction panicked: %v", p)}
 }

@@ -36,7 +36,11 @@ var _ ports.Store = (*Store)(nil)
 
 // Store is a ports.Store on PostgreSQL or SQLite.
 type Store struct {
-	db       *bun.DB
+	db *bun.DB
+	// reads serves View. On SQLite it is a pool of its own whose
+	// connections are query-only, so a read transaction needs no pragma
+	// statements around it; on PostgreSQL it is db.
+	reads    *bun.DB
 	keys     *seal.Keyring
 	postgres bool
 	// writer holds SQLite's single write slot, so that in-process writers
@@ -75,7 +79,7 @@ func Open(ctx context.Context, rawURL string, keys *seal.Keyring) (*Store, error
 	}
 	s.keys = keys
 	if err := s.Ping(ctx); err != nil {
-		s.db.Close()
+		s.Close()
 		return nil, err
 	}
 	return s, nil
@@ -99,7 +103,8 @@ func openPostgres(rawURL string) (*Store, error) {
 	sqldb.SetMaxOpenConns(16)
 	sqldb.SetMaxIdleConns(16)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
-	return &Store{db: bun.NewDB(sqldb, pgdialect.New()), postgres: true}, nil
+	db := bun.NewDB(sqldb, pgdialect.New())
+	return &Store{db: db, reads: db, postgres: true}, nil
 }
 
 func openSQLite(path string) (*Store, error) {
@@ -123,24 +128,41 @@ func openSQLite(path string) (*Store, error) {
 	// commit durable before we answer "sent" (a report must never be lost to
 	// a power cut); IMMEDIATE write transactions take the write lock at
 	// BEGIN, so two writers never deadlock upgrading a read lock.
-	q := url.Values{}
+	w := url.Values{}
 	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)"} {
-		q.Add("_pragma", p)
+		w.Add("_pragma", p)
 	}
-	q.Set("_txlock", "immediate")
-	sqldb, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	w.Set("_txlock", "immediate")
+	writes, err := sql.Open("sqlite", "file:"+path+"?"+w.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("store: opening %s: %w", path, err)
 	}
-	sqldb.SetMaxOpenConns(8)
-	sqldb.SetMaxIdleConns(8)
-	sqldb.SetConnMaxIdleTime(0)
+	// Write transactions run one at a time (see groupcommit.go); a spare
+	// connection serves migrations and pings beside them.
+	writes.SetMaxOpenConns(2)
+	writes.SetConnMaxIdleTime(0)
+	// Readers find the file already in WAL mode, set by the writer when
+	// Open pings it; query_only makes a write inside View fail as it does
+	// on PostgreSQL.
+	r := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "query_only(1)"} {
+		r.Add("_pragma", p)
+	}
+	reads, err := sql.Open("sqlite", "file:"+path+"?"+r.Encode())
+	if err != nil {
+		writes.Close()
+		return nil, fmt.Errorf("store: opening %s: %w", path, err)
+	}
+	reads.SetMaxOpenConns(8)
+	reads.SetMaxIdleConns(8)
+	reads.SetConnMaxIdleTime(0)
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		abs = path
 	}
 	return &Store{
-		db:     bun.NewDB(sqldb, sqlitedialect.New()),
+		db:     bun.NewDB(writes, sqlitedialect.New()),
+		reads:  bun.NewDB(reads, sqlitedialect.New()),
 		writer: make(chan struct{}, 1),
 		file:   abs,
 	}, nil
@@ -168,7 +190,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx ports.Tx) error) error {
 	}
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
-		err = s.run(ctx, &sql.TxOptions{}, fn)
+		err = s.run(ctx, s.db, &sql.TxOptions{}, fn)
 		if !retryable(err) {
 			break
 		}
@@ -178,23 +200,11 @@ func (s *Store) InTx(ctx context.Context, fn func(tx ports.Tx) error) error {
 
 // View runs fn in one read-only transaction. See ports.Store.
 func (s *Store) View(ctx context.Context, fn func(tx ports.Tx) error) error {
-	return s.run(ctx, &sql.TxOptions{ReadOnly: true}, fn)
+	return s.run(ctx, s.reads, &sql.TxOptions{ReadOnly: true}, fn)
 }
 
-func (s *Store) run(ctx context.Context, opts *sql.TxOptions, fn func(tx ports.Tx) error) error {
-	err := s.db.RunInTx(ctx, opts, func(ctx context.Context, btx bun.Tx) (err error) {
-		if opts.ReadOnly && !s.postgres {
-			// SQLite has no read-only transactions; query_only makes a
-			// write inside View fail as it does on PostgreSQL.
-			if _, err := btx.ExecContext(ctx, "PRAGMA query_only = ON"); err != nil {
-				return err
-			}
-			defer func() {
-				if _, offErr := btx.ExecContext(context.WithoutCancel(ctx), "PRAGMA query_only = OFF"); err == nil {
-					err = offErr
-				}
-			}()
-		}
+func (s *Store) run(ctx context.Context, db *bun.DB, opts *sql.TxOptions, fn func(tx ports.Tx) error) error {
+	err := db.RunInTx(ctx, opts, func(ctx context.Context, btx bun.Tx) error {
 		return fn(&tx{db: btx, keys: s.keys, postgres: s.postgres})
 	})
 	return translate(err)
@@ -211,7 +221,12 @@ func (s *Store) Ping(ctx context.Context) error {
 }
 
 // Close releases the store's connections.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.reads != s.db {
+		s.reads.Close()
+	}
+	return s.db.Close()
+}
 
 // tx is one transaction and the repositories over it.
 type tx struct {

@@ -285,6 +285,10 @@ func keepsAnAdmin(ctx context.Context, tx ports.Tx, a *Actor, leaving *domain.St
 	if leaving.Role != domain.RoleAdmin {
 		return nil
 	}
+	// Two admins demoting each other at once must not both succeed.
+	if err := tx.Organisations().Lock(ctx, a.Org.ID); err != nil {
+		return err
+	}
 	members, err := tx.Staff().List(ctx, ports.StaffFilter{OrgID: &a.Org.ID})
 	if err != nil {
 		return err

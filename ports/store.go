@@ -16,7 +16,10 @@ type Store interface {
 	// nil. It may run fn more than once (on a serialisation failure), so fn
 	// must not talk to the outside world: side effects go through the outbox.
 	InTx(ctx context.Context, fn func(tx Tx) error) error
-	// View runs fn in one read-only transaction.
+	// View runs fn with read-only access: a write inside it fails. Each of
+	// its reads sees committed data only; on SQLite they share one
+	// snapshot, on PostgreSQL each sees what was committed when it began
+	// (read committed, PostgreSQL's default level).
 	View(ctx context.Context, fn func(tx Tx) error) error
 	// Ping checks that the database answers. It returns KindUnavailable when
 	// it does not.
@@ -54,6 +57,11 @@ type OrganisationRepo interface {
 	// Update saves org's name, status, retention, trial end and swear
 	// words. It returns KindNotFound when org does not exist.
 	Update(ctx context.Context, org *domain.Organisation) error
+	// Lock holds the organisation until the transaction ends: a rule over
+	// all its members (it keeps an admin) checked after Lock cannot be
+	// broken by another transaction checking it at the same moment. It
+	// returns KindNotFound when the organisation does not exist.
+	Lock(ctx context.Context, id domain.OrgID) error
 }
 
 // FormRepo keeps forms.

@@ -68,3 +68,16 @@ func (o organisations) Update(ctx context.Context, org *domain.Organisation) err
 		Column("name", "status", "retention_months", "trial_ends_at", "swear_words", "require_totp").WherePK().Exec(ctx)
 	return mustAffect(res, err, "organisation")
 }
+
+func (o organisations) Lock(ctx context.Context, id domain.OrgID) error {
+	q := o.db.NewSelect().Model((*orgRow)(nil)).Column("id").Where("id = ?", string(id))
+	if o.postgres {
+		q = q.For("UPDATE")
+	}
+	// SQLite has one writer: a write transaction already holds everything.
+	var got string
+	if err := q.Scan(ctx, &got); err != nil {
+		return notFound(err, "organisation")
+	}
+	return nil
+}

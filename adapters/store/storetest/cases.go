@@ -77,11 +77,13 @@ func testUpdateMissing(t *testing.T, st ports.Store) {
 		"form":         func(tx ports.Tx) error { return tx.Forms().Update(ctx, &ghostForm) },
 		"inbox":        func(tx ports.Tx) error { return tx.Inboxes().Update(ctx, &ghostInbox) },
 		"interaction":  func(tx ports.Tx) error { return tx.Interactions().Update(ctx, ia) },
+		"lock":         func(tx ports.Tx) error { return tx.Organisations().Lock(ctx, ghostOrg.ID) },
 	}
 	for what, update := range updates {
 		err := st.InTx(ctx, update)
 		assert.Equal(t, domain.KindNotFound, domain.KindOf(err), "%s: %v", what, err)
 	}
+	assert.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Organisations().Lock(ctx, f.org.ID) }), "an organisation that exists")
 }
 
 func testFormCodeUnique(t *testing.T, st ports.Store) {

@@ -33,6 +33,7 @@ type measure struct {
 // measures are every kind of measurement; the first is the default.
 var measures = []measure{
 	{"compare", "Whisper's report and SMS throughput against the ceiling", runCompare},
+	{"idle", "whisperd's start-up time and idle memory on a new embedded store", runIdle},
 }
 
 func main() {

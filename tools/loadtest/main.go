@@ -35,6 +35,7 @@ var measures = []measure{
 	{"compare", "Whisper's report and SMS throughput against the ceiling", runCompare},
 	{"idle", "whisperd's start-up time and idle memory on a new embedded store", runIdle},
 	{"signin", "whisperd's memory and latency under a burst of sign-ins, against its hashing budget", runSignin},
+	{"flood", "another address's report latency while one address floods whisperd past its rate limit", runFlood},
 }
 
 func main() {

@@ -65,7 +65,7 @@ func (s *Service) ReceiveText(ctx context.Context, in InboundText) (out TextOutc
 	)
 	if code, rest, ok := domain.SplitText(in.Text); ok {
 		err = s.store.View(ctx, func(tx ports.Tx) error {
-			rf, err := loadReportForm(ctx, tx, string(code))
+			rf, err := s.forms.load(ctx, tx, string(code))
 			if domain.KindOf(err) == domain.KindNotFound {
 				return nil
 			} else if err != nil {

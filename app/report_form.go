@@ -20,12 +20,16 @@ type ReportForm struct {
 	Accepting bool
 }
 
+// errNoSuchForm is what a code that names no form finds.
+var errNoSuchForm = &domain.Error{Kind: domain.KindNotFound, Safe: "no such form"}
+
 // ReportForm returns the form with that code, in any case. A code that is
-// malformed is as unknown as one that does not exist: KindNotFound.
+// malformed is as unknown as one that does not exist: KindNotFound. The
+// form may be up to a second old (see formCache); read it, never change it.
 func (s *Service) ReportForm(ctx context.Context, code string) (out ReportForm, err error) {
 	defer domain.Wrap(&err, "app.ReportForm")
 	err = s.store.View(ctx, func(tx ports.Tx) error {
-		out, err = loadReportForm(ctx, tx, code)
+		out, err = s.forms.load(ctx, tx, code)
 		return err
 	})
 	return out, err
@@ -34,7 +38,7 @@ func (s *Service) ReportForm(ctx context.Context, code string) (out ReportForm, 
 func loadReportForm(ctx context.Context, tx ports.Tx, code string) (ReportForm, error) {
 	fc, err := domain.ParseFormCode(code)
 	if err != nil {
-		return ReportForm{}, &domain.Error{Kind: domain.KindNotFound, Safe: "no such form"}
+		return ReportForm{}, errNoSuchForm
 	}
 	form, err := tx.Forms().GetByCode(ctx, fc)
 	if err != nil {

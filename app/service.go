@@ -28,6 +28,10 @@ type Deps struct {
 	// PublicURL is the external base URL (no trailing slash), used in the
 	// links Whisper hands out.
 	PublicURL string
+	// FormCacheFor is how long a report form, once read, serves further
+	// reports (see formCache); zero reads it for every report. whisperd
+	// uses FormCacheFor.
+	FormCacheFor time.Duration
 }
 
 // Service runs the use cases. It is safe for concurrent use.
@@ -40,6 +44,7 @@ type Service struct {
 	swearing  ports.SwearFilter
 	meter     ports.Meter
 	publicURL string
+	forms     formCache
 }
 
 // New returns a service over deps.
@@ -48,6 +53,7 @@ func New(deps Deps) *Service {
 		store: deps.Store, clock: deps.Clock, random: deps.Random, hasher: deps.Hasher,
 		locator: deps.Locator, swearing: deps.Swearing, meter: deps.Meter,
 		publicURL: strings.TrimRight(deps.PublicURL, "/"),
+		forms:     formCache{keep: deps.FormCacheFor},
 	}
 	if s.meter == nil {
 		s.meter = noMeter{}

@@ -102,7 +102,7 @@ func (s *Service) submit(ctx context.Context, in SubmitReport, body, email strin
 		recipients []string
 	)
 	err = s.store.View(ctx, func(tx ports.Tx) error {
-		if rf, err = loadReportForm(ctx, tx, in.FormCode); err != nil {
+		if rf, err = s.forms.load(ctx, tx, in.FormCode); err != nil {
 			return err
 		}
 		if !rf.Accepting {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/uptrace/bun"
@@ -15,11 +16,11 @@ import (
 // SQLite has one writer, and each commit waits for the disk. Rather than
 // take turns, concurrent write transactions on SQLite are combined: whoever
 // gets the writer's turn runs every transaction waiting at that moment, its
-// own included, in one database transaction, each inside a savepoint, and
-// commits once. A transaction whose fn fails is rolled back to its
-// savepoint and fails alone; if the commit fails, every one in the group
-// fails. To each caller this is exactly InTx: fn's writes are committed
-// when, and only when, InTx returns nil.
+// own included, in one database transaction, and commits once. A
+// transaction whose fn fails fails alone: the group is rolled back and run
+// again without it. If the commit fails, every one in the group fails. To
+// each caller this is exactly InTx: fn's writes are committed when, and
+// only when, InTx returns nil.
 
 // job is one caller's transaction waiting to run.
 type job struct {
@@ -63,58 +64,55 @@ func (s *Store) inGroup(ctx context.Context, fn func(tx ports.Tx) error) error {
 }
 
 // runGroup runs a batch in one transaction and tells each job its outcome.
+// The jobs run one after another with nothing between them. When one
+// fails, the transaction is rolled back, that job is told its error, and
+// the others run again without it — InTx may run fn more than once (see
+// ports.Store) — so a failure costs a rerun, and the usual case no
+// savepoints.
 func (s *Store) runGroup(batch []*job) {
-	if len(batch) == 1 {
-		// Alone, a transaction needs no savepoint: it is the transaction.
-		batch[0].done <- s.runAlone(batch[0])
-		return
-	}
-	results := make([]error, len(batch))
-	err := s.db.RunInTx(context.Background(), &sql.TxOptions{}, func(ctx context.Context, btx bun.Tx) error {
-		for i, j := range batch {
-			if err := j.ctx.Err(); err != nil {
-				results[i] = translate(err)
-				continue
+	batch = slices.DeleteFunc(batch, func(j *job) bool {
+		if err := j.ctx.Err(); err != nil {
+			j.done <- translate(err) // given up before its turn
+			return true
+		}
+		return false
+	})
+	for len(batch) > 0 {
+		failed, failure, err := s.tryGroup(batch)
+		if failed < 0 {
+			for _, j := range batch {
+				j.done <- err
 			}
-			results[i] = s.runSaved(ctx, btx, j)
+			return
+		}
+		batch[failed].done <- failure
+		batch = slices.Delete(batch, failed, failed+1)
+	}
+}
+
+// tryGroup runs the jobs in order in one transaction. If one fails it
+// stops, rolls back, and says which (failed ≥ 0) and how; otherwise it
+// commits (failed = -1) and err is the commit's outcome.
+func (s *Store) tryGroup(batch []*job) (failed int, failure, err error) {
+	failed = -1
+	err = s.db.RunInTx(context.Background(), &sql.TxOptions{}, func(ctx context.Context, btx bun.Tx) error {
+		for i, j := range batch {
+			if failure = s.runJob(btx, j); failure != nil {
+				failed = i
+				return failure
+			}
 		}
 		return nil
 	})
-	for i, j := range batch {
-		if results[i] == nil && err != nil {
-			results[i] = translate(err)
-		}
-		j.done <- results[i]
-	}
+	return failed, failure, translate(err)
 }
 
-// runAlone runs one job as a transaction of its own. A panic in it is
-// turned into an error, as in a group, so the writer's turn is handed on.
-func (s *Store) runAlone(j *job) (err error) {
+// runJob runs one job's fn in the group's transaction. A panic becomes an
+// error, so the writer's turn is always handed on.
+func (s *Store) runJob(btx bun.Tx, j *job) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = panicked(p)
-		}
-	}()
-	return s.run(j.ctx, s.db, &sql.TxOptions{}, j.fn)
-}
-
-// runSaved runs one job inside a savepoint, undoing its writes if it fails.
-func (s *Store) runSaved(ctx context.Context, btx bun.Tx, j *job) (err error) {
-	if _, err := btx.ExecContext(ctx, "SAVEPOINT job"); err != nil {
-		return translate(err)
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			err = panicked(p)
-		}
-		if err != nil {
-			if _, rerr := btx.ExecContext(ctx, "ROLLBACK TO job"); rerr != nil {
-				err = translate(rerr)
-			}
-		}
-		if _, rerr := btx.ExecContext(ctx, "RELEASE job"); rerr != nil && err == nil {
-			err = translate(rerr)
 		}
 	}()
 	return translate(j.fn(&tx{db: btx, keys: s.keys, postgres: s.postgres}))

@@ -36,6 +36,7 @@ var measures = []measure{
 	{"idle", "whisperd's start-up time and idle memory on a new embedded store", runIdle},
 	{"signin", "whisperd's memory and latency under a burst of sign-ins, against its hashing budget", runSignin},
 	{"flood", "another address's report latency while one address floods whisperd past its rate limit", runFlood},
+	{"purge", "whisperctl purge of many due interactions on PostgreSQL against one set-based statement", runPurge},
 }
 
 func main() {

@@ -1,0 +1,518 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/whisper-schools/whisper/adapters/passhash"
+	"github.com/whisper-schools/whisper/adapters/store"
+	"github.com/whisper-schools/whisper/adapters/store/seal"
+	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// The retention purge's targets (issue #8).
+const (
+	maxPurgeRatio  = 2.0       // purge time / one set-based statement's
+	maxPurgeRSSKiB = 100 << 10 // the whisperctl process's peak RSS
+	maxPurgeP99    = 2.0       // submission p99 during the purge / idle
+)
+
+// runPurge measures `whisperctl purge` of many due interactions on
+// PostgreSQL against one set-based statement that erases the same data,
+// and report submission while it runs. The filled database is copied
+// (CREATE DATABASE … TEMPLATE) so that each measurement starts from the
+// same data: one copy for the statement, one for the purge alone, one for
+// the purge under load.
+func runPurge(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("purge", flag.ExitOnError)
+	var (
+		pgURL   = fs.String("postgres", os.Getenv("WHISPER_TEST_DATABASE_URL"), "the PostgreSQL server (databases are created and dropped); default $WHISPER_TEST_DATABASE_URL")
+		n       = fs.Int("n", 1_000_000, "due interactions to fill and purge")
+		workers = fs.Int("fill-workers", 4, "concurrent transactions filling the database")
+		clients = fs.Int("clients", 8, "concurrent clients posting reports")
+		idle    = fs.Duration("idle", 15*time.Second, "how long to post reports before the purge")
+		size    = fs.Int("message", 600, "bytes in each report's message, filled and posted")
+	)
+	fs.Parse(args)
+	if *pgURL == "" {
+		return errors.New("needs PostgreSQL: give -postgres postgres://… or set WHISPER_TEST_DATABASE_URL")
+	}
+	// An interrupt must still drop the databases.
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	tmp, err := os.MkdirTemp("", "whisper-purge-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	fmt.Printf("%d due interactions, each with a %d-byte message, contact, meta data and a sent email; %d clients\n\n", *n, *size, *clients)
+
+	ctl := filepath.Join(tmp, "whisperctl")
+	build := exec.CommandContext(ctx, "go", "build", "-o", ctl, "./cmd/whisperctl")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("building whisperctl (run from the repository root): %w", err)
+	}
+	key := make([]byte, seal.KeySize)
+	rand.Read(key)
+	keyFile := filepath.Join(tmp, "data.key")
+	if err := os.WriteFile(keyFile, []byte(base64.StdEncoding.EncodeToString(key)), 0o600); err != nil {
+		return err
+	}
+
+	dbs, err := newDatabases(ctx, *pgURL)
+	if err != nil {
+		return err
+	}
+	defer dbs.drop()
+	filled, err := dbs.create(ctx, "")
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	org, err := fillDue(ctx, withDatabase(*pgURL, filled), key, *n, *workers, *size)
+	if err != nil {
+		return fmt.Errorf("filling: %w", err)
+	}
+	fill := time.Since(start)
+	fmt.Printf("filled in %s (%.0f interactions/s), not timed below\n", fill.Round(time.Second), float64(*n)/fill.Seconds())
+	start = time.Now()
+	// A database that has held its reports for months has been vacuumed
+	// and analysed; so is this one, before it is copied.
+	if err := dbs.exec(ctx, filled, "VACUUM ANALYZE"); err != nil {
+		return err
+	}
+	base, err := dbs.create(ctx, filled)
+	if err != nil {
+		return err
+	}
+	loaded, err := dbs.create(ctx, filled)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("vacuumed and copied twice in %s\n\n", time.Since(start).Round(time.Second))
+
+	res := purgeResult{n: *n, clients: *clients}
+	if res.statement, err = eraseAtOnce(ctx, dbs, base, org, *n); err != nil {
+		return fmt.Errorf("set-based statement: %w", err)
+	}
+	dbs.dropOne(base)
+	p := purgeRun{bin: ctl, keyFile: keyFile, url: withDatabase(*pgURL, filled), n: *n}
+	if err := dbs.exec(ctx, filled, "CHECKPOINT"); err != nil {
+		return err
+	}
+	if res.alone, err = p.run(ctx); err != nil {
+		return err
+	}
+	dbs.dropOne(filled)
+	p.url = withDatabase(*pgURL, loaded)
+	if res.idle, res.during, res.loaded, err = submitDuringPurge(ctx, p, *clients, *idle, *size); err != nil {
+		return err
+	}
+	if !res.print(os.Stdout) {
+		fmt.Println("Some targets were missed (see above).")
+	}
+	return nil
+}
+
+// databases are the ones this measurement made, to drop however it ends.
+type databases struct {
+	admin  *sql.DB
+	url    string
+	prefix string
+	mu     sync.Mutex
+	made   []string
+}
+
+func newDatabases(ctx context.Context, adminURL string) (*databases, error) {
+	admin, err := sql.Open("pgx", adminURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := admin.PingContext(ctx); err != nil {
+		admin.Close()
+		return nil, fmt.Errorf("connecting to PostgreSQL: %w", err)
+	}
+	suffix := make([]byte, 4)
+	rand.Read(suffix)
+	return &databases{admin: admin, url: adminURL, prefix: "loadtest_purge_" + hex.EncodeToString(suffix)}, nil
+}
+
+// create makes a new database, empty or a copy of template. Copying files
+// (rather than the WAL_LOG default) is fast, and a copy is exact.
+func (d *databases) create(ctx context.Context, template string) (string, error) {
+	d.mu.Lock()
+	name := fmt.Sprintf("%s_%d", d.prefix, len(d.made))
+	d.made = append(d.made, name)
+	d.mu.Unlock()
+	stmt := "CREATE DATABASE " + name
+	if template != "" {
+		stmt += " TEMPLATE " + template + " STRATEGY FILE_COPY"
+	}
+	if _, err := d.admin.ExecContext(ctx, stmt); err != nil {
+		return "", fmt.Errorf("creating %s: %w", name, err)
+	}
+	return name, nil
+}
+
+// exec runs one statement on its own connection to database name.
+func (d *databases) exec(ctx context.Context, name, stmt string) error {
+	db, err := sql.Open("pgx", withDatabase(d.url, name))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, stmt)
+	return err
+}
+
+func (d *databases) dropOne(name string) {
+	d.admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+}
+
+func (d *databases) drop() {
+	for _, name := range d.made {
+		d.dropOne(name)
+	}
+	d.admin.Close()
+}
+
+// fillDue makes an organisation with six months' retention and stores n
+// reports two years old through the store's repositories, as a web report
+// stores them: the interaction with the reporter's name and email sealed,
+// its message with meta data, and the reporter's link email (sent). Each
+// transaction holds a few thousand reports, and several run at once.
+func fillDue(ctx context.Context, dbURL string, key []byte, n, workers, messageBytes int) (*domain.Organisation, error) {
+	keys, err := seal.New(key)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, dbURL, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	svc := app.New(app.Deps{Store: st, Clock: app.SystemClock{}, Random: rand.Reader,
+		Hasher: passhash.New(passhash.DefaultParams(), 0), PublicURL: publicURL})
+	org, err := svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Purge Academy", RetentionMonths: 6})
+	if err != nil {
+		return nil, err
+	}
+	fc, err := svc.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Purge Academy", Code: "PURGE"})
+	if err != nil {
+		return nil, err
+	}
+	const perTx = 2000
+	at := time.Now().UTC().AddDate(-2, 0, 0)
+	body := message(messageBytes)
+	refs := &uniqueRefs{seen: make(map[domain.Reference]bool, n)}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := make(chan int)
+	errs := make(chan error, workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for from := range next {
+				err := st.InTx(ctx, func(tx ports.Tx) error {
+					for i := from; i < min(from+perTx, n); i++ {
+						if err := storeReport(ctx, svc, tx, &fc, refs, i, body, at.Add(time.Duration(i)*time.Millisecond)); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					errs <- err
+					cancel()
+					return
+				}
+			}
+		})
+	}
+	go func() {
+		defer close(next)
+		for from := 0; from < n; from += perTx {
+			select {
+			case next <- from:
+			case <-ctx.Done():
+				return
+			}
+			if from%100_000 == 0 && from > 0 {
+				fmt.Fprintf(os.Stderr, "  filled %d\n", from)
+			}
+		}
+	}()
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return nil, err
+	}
+	return org, ctx.Err()
+}
+
+// uniqueRefs draws references none of the fill has used. References have
+// 40 random bits, so a million of them collide about one time in three;
+// SubmitReport draws again after the unique index refuses one, but here
+// that would abort a transaction of thousands.
+type uniqueRefs struct {
+	mu   sync.Mutex
+	seen map[domain.Reference]bool
+}
+
+func (u *uniqueRefs) draw() (domain.Reference, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	for {
+		ref, err := domain.NewReference(rand.Reader)
+		if err != nil || !u.seen[ref] {
+			u.seen[ref] = true
+			return ref, err
+		}
+	}
+}
+
+// storeReport stores report i as SubmitReport would have at time at.
+func storeReport(ctx context.Context, svc *app.Service, tx ports.Tx, fc *app.FormCreated, refs *uniqueRefs, i int, body string, at time.Time) error {
+	var ids domain.IDs
+	var err error
+	if ids.Interaction, err = domain.NewInteractionID(rand.Reader); err != nil {
+		return err
+	}
+	if ids.Message, err = domain.NewMessageID(rand.Reader); err != nil {
+		return err
+	}
+	if ids.Ref, err = refs.draw(); err != nil {
+		return err
+	}
+	if ids.Token, err = domain.NewToken(rand.Reader); err != nil {
+		return err
+	}
+	ia, msg, token, err := domain.OpenInteraction(ids, domain.NewReport{Form: fc.Form, Inbox: fc.Inbox, Channel: domain.ChannelWeb,
+		Name: "Sam Reporter", Body: body}, at)
+	if err != nil {
+		return err
+	}
+	email := fmt.Sprintf("reporter%d@example.org", i)
+	if err := tx.Interactions().Create(ctx, ia, token, domain.Contact{Email: email}); err != nil {
+		return err
+	}
+	meta := domain.Meta{IP: fmt.Sprintf("198.51.%d.%d", i/256%256, i%256), Location: "Bristol, England, GB", Region: "England, GB", Network: "Example Broadband"}
+	if err := tx.Messages().Add(ctx, msg, meta); err != nil {
+		return err
+	}
+	id, err := domain.NewDeliveryID(rand.Reader)
+	if err != nil {
+		return err
+	}
+	link := domain.ReporterLink(id, ia, email, svc.ConversationURL(token), fc.Form.Language, at)
+	link.Status, link.Attempts, link.SentAt = domain.DeliverySent, 1, &at
+	return tx.Outbox().Enqueue(ctx, link)
+}
+
+// eraseAtOnce erases, in one statement, what the purge erases
+// (adapters/store/erase.go) of every due interaction: the interactions'
+// names, token hashes and contacts, their messages' texts, addresses and
+// towns, and their outbox rows.
+func eraseAtOnce(ctx context.Context, dbs *databases, name string, org *domain.Organisation, n int) (time.Duration, error) {
+	if err := dbs.exec(ctx, name, "CHECKPOINT"); err != nil {
+		return 0, err
+	}
+	db, err := sql.Open("pgx", withDatabase(dbs.url, name))
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	now := time.Now().UTC()
+	cutoff := org.Retention.Before(now)
+	const stmt = `WITH erased AS (
+	UPDATE interactions SET reporter_name_sealed = NULL, token_hash = NULL, email_sealed = NULL, email_index = NULL,
+		phone_sealed = NULL, phone_index = NULL, erased_at = COALESCE(erased_at, $3)
+	WHERE org_id = $1 AND erased_at IS NULL AND legal_hold = false
+		AND ((status = 'closed' AND closed_at < $2) OR (status = 'open' AND last_activity_at < $2))
+	RETURNING id
+), texts AS (
+	UPDATE messages SET body_sealed = NULL, ip_sealed = NULL, location_sealed = NULL
+	WHERE interaction_id IN (SELECT id FROM erased)
+)
+DELETE FROM outbox WHERE interaction_id IN (SELECT id FROM erased)`
+	start := time.Now()
+	res, err := db.ExecContext(ctx, stmt, string(org.ID), cutoff, now)
+	took := time.Since(start)
+	if err != nil {
+		return 0, err
+	}
+	if deleted, _ := res.RowsAffected(); deleted != int64(n) {
+		return 0, fmt.Errorf("deleted %d outbox rows, want %d", deleted, n)
+	}
+	var left int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM interactions WHERE org_id = $1 AND erased_at IS NULL", string(org.ID)).Scan(&left); err != nil {
+		return 0, err
+	}
+	if left != 0 {
+		return 0, fmt.Errorf("%d interactions left unerased", left)
+	}
+	return took, nil
+}
+
+// purgeRun runs `whisperctl purge` as an operator does.
+type purgeRun struct {
+	bin, keyFile, url string
+	n                 int
+}
+
+// purgeOutcome is one whisperctl purge: its time and peak RSS.
+type purgeOutcome struct {
+	took   time.Duration
+	rssKiB int64
+}
+
+// start starts the purge; wait waits for it and checks that it erased all.
+func (p purgeRun) start(ctx context.Context) (wait func() (purgeOutcome, error), err error) {
+	cmd := exec.CommandContext(ctx, p.bin, "purge", "--json", "--database-url", p.url)
+	// Only this run's configuration: none from the caller's environment.
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "WHISPER_") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, "WHISPER_SECURITY_DATA_KEY_FILE="+p.keyFile)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	return func() (purgeOutcome, error) {
+		err := cmd.Wait()
+		out := purgeOutcome{took: time.Since(start)}
+		if err != nil {
+			return out, fmt.Errorf("whisperctl purge: %w: %s", err, strings.TrimSpace(stderr.String()))
+		}
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			out.rssKiB = ru.Maxrss // KiB on Linux
+		}
+		var res struct {
+			Erased int `json:"erased"`
+		}
+		if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
+			return out, fmt.Errorf("whisperctl purge printed %q: %w", stdout.String(), err)
+		}
+		if res.Erased != p.n {
+			return out, fmt.Errorf("whisperctl purge erased %d, want %d", res.Erased, p.n)
+		}
+		return out, nil
+	}, nil
+}
+
+func (p purgeRun) run(ctx context.Context) (purgeOutcome, error) {
+	wait, err := p.start(ctx)
+	if err != nil {
+		return purgeOutcome{}, err
+	}
+	return wait()
+}
+
+// submitDuringPurge starts Whisper on the filled database, posts reports
+// from several clients idle, then while whisperctl purge runs.
+func submitDuringPurge(ctx context.Context, p purgeRun, clients int, idle time.Duration, messageBytes int) (before, during measurement, purge purgeOutcome, err error) {
+	w, err := startWhisper(ctx, p.url)
+	if err != nil {
+		return before, during, purge, err
+	}
+	defer w.close()
+	s, err := webReports.whisper(w, messageBytes)
+	if err != nil {
+		return before, during, purge, err
+	}
+	var n counter
+	drive(ctx, config{clients: clients, round: time.Second, messageBytes: messageBytes}, s, &n) // warm up
+	before = drive(ctx, config{clients: clients, round: idle, messageBytes: messageBytes}, s, &n)
+	wait, err := p.start(ctx)
+	if err != nil {
+		return before, during, purge, err
+	}
+	purging, done := context.WithCancel(ctx)
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		purge, err = wait()
+		done()
+	}()
+	during = drive(purging, config{clients: clients, round: 24 * time.Hour, messageBytes: messageBytes}, s, &n)
+	<-finished
+	if err == nil && (before.ok == 0 || during.ok == 0) {
+		err = fmt.Errorf("no report was taken (idle %d failed, during %d failed)", before.failed, during.failed)
+	}
+	return before, during, purge, err
+}
+
+// purgeResult is the whole measurement.
+type purgeResult struct {
+	n, clients   int
+	statement    time.Duration
+	alone        purgeOutcome
+	loaded       purgeOutcome
+	idle, during measurement
+}
+
+// print writes the results and reports whether every target was met.
+func (r purgeResult) print(w io.Writer) bool {
+	verdict := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "MISSED"
+	}
+	ratio := r.alone.took.Seconds() / r.statement.Seconds()
+	timeOK, rssOK := ratio <= maxPurgeRatio, r.alone.rssKiB < maxPurgeRSSKiB
+	fmt.Fprintf(w, "Retention purge of %d interactions — PostgreSQL\n", r.n)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "\ttime\terased per second\tpeak RSS\t")
+	fmt.Fprintf(tw, "one set-based statement\t%.1f s\t%.0f\t\t\n", r.statement.Seconds(), float64(r.n)/r.statement.Seconds())
+	fmt.Fprintf(tw, "whisperctl purge\t%.1f s\t%.0f\t%.1f MiB\t\n", r.alone.took.Seconds(), float64(r.n)/r.alone.took.Seconds(), float64(r.alone.rssKiB)/1024)
+	fmt.Fprintf(tw, "whisperctl purge, reports arriving\t%.1f s\t%.0f\t%.1f MiB\t\n", r.loaded.took.Seconds(), float64(r.n)/r.loaded.took.Seconds(), float64(r.loaded.rssKiB)/1024)
+	tw.Flush()
+	fmt.Fprintf(w, "ratio: time %.2f× (target ≤ %.1f×: %s); peak RSS %.1f MiB (target < %d MB: %s)\n\n",
+		ratio, maxPurgeRatio, verdict(timeOK), float64(r.alone.rssKiB)/1024, maxPurgeRSSKiB>>10, verdict(rssOK))
+
+	p99 := float64(r.during.percentile(0.99)) / float64(r.idle.percentile(0.99))
+	p99OK := p99 <= maxPurgeP99
+	fmt.Fprintf(w, "Web report submission during the purge — PostgreSQL, %d clients\n", r.clients)
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "\trequests\tfailed\tper second\tp50\tp99\t")
+	for _, row := range []struct {
+		name string
+		m    measurement
+	}{{"idle", r.idle}, {"during purge", r.during}} {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%s\t%s\t\n", row.name, row.m.ok, row.m.failed, row.m.throughput(),
+			fmtDur(row.m.percentile(0.5)), fmtDur(row.m.percentile(0.99)))
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "ratio: p99 %.2f× (target ≤ %.1f×: %s)\n\n", p99, maxPurgeP99, verdict(p99OK))
+	return timeOK && rssOK && p99OK
+}

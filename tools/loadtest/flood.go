@@ -23,20 +23,23 @@ const floodMaxP99 = 2.0
 // runFlood starts the real whisperd, with its rate limits as configured,
 // on a new embedded store with the demo form, and measures another
 // address's report latency at idle and while one address posts a flood of
-// reports.
+// reports. Idle and flood alternate round by round (A B A B), each flood
+// from an address of its own, so that load from elsewhere on the machine
+// falls on both alike.
 func runFlood(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("flood", flag.ExitOnError)
 	var (
-		posts   = fs.Int("posts", 10_000, "reports posted by the flooding address")
-		clients = fs.Int("clients", 16, "concurrent connections the flood uses")
+		posts   = fs.Int("posts", 10_000, "reports posted by each flood")
+		clients = fs.Int("clients", 16, "concurrent connections a flood uses")
+		rounds  = fs.Int("rounds", 2, "rounds of idle and flood (A B A B …)")
 		perIP   = fs.Int("reports-per-ip", 30, "limits.reports_per_ip given to whisperd")
 		perForm = fs.Int("reports-per-form", 600, "limits.reports_per_form given to whisperd")
-		samples = fs.Int("samples", 200, "reports by other addresses at idle; as many again at most during the flood")
+		samples = fs.Int("samples", 100, "reports by other addresses in each idle round; as many at most during each flood")
 	)
 	fs.Parse(args)
 	// Each report by another address counts against the form's limit too.
-	if *perForm > 0 && *perIP+2**samples > *perForm {
-		return fmt.Errorf("-reports-per-ip + 2 × -samples (%d) must stay within -reports-per-form (%d), or the form's limit would refuse the other addresses", *perIP+2**samples, *perForm)
+	if need := *rounds * (*perIP + 2**samples); *perForm > 0 && need > *perForm {
+		return fmt.Errorf("-rounds × (-reports-per-ip + 2 × -samples) = %d must stay within -reports-per-form (%d), or the form's limit would refuse the other addresses", need, *perForm)
 	}
 	bin, cleanup, err := buildWhisperd(ctx)
 	if err != nil {
@@ -58,8 +61,8 @@ func runFlood(ctx context.Context, args []string) error {
 	}
 	defer w.stop()
 	fmt.Printf("whisperd --demo on a new embedded store, limits.reports_per_ip %d, limits.reports_per_form %d\n", *perIP, *perForm)
-	fmt.Printf("flood: %d reports from 127.0.0.2 over %d connections; others: one report at a time, each address used at most %d times\n\n",
-		*posts, *clients, othersPerAddress)
+	fmt.Printf("%d rounds of: idle, then a flood of %d reports from one address (127.0.0.2, 127.0.0.3, …) over %d connections;\n", *rounds, *posts, *clients)
+	fmt.Printf("other addresses send one report at a time throughout (%d per idle round), each address at most %d\n\n", *samples, othersPerAddress)
 
 	target := w.url + "/r/DEMO"
 	inbox, err := demoInbox(ctx, target)
@@ -67,19 +70,50 @@ func runFlood(ctx context.Context, args []string) error {
 		return err
 	}
 	others := &otherReporters{target: target, inbox: inbox}
-
-	idle := others.run(ctx, *samples, nil)
-	if idle.failed > 0 || idle.ok == 0 {
-		return fmt.Errorf("at idle, %d of %d reports from other addresses were refused (status %v)", idle.failed, *samples, others.lastBad)
+	var idle, during measurement
+	cutOK := true
+	for r := range *rounds {
+		i := others.run(ctx, *samples, nil)
+		if i.failed > 0 || i.ok == 0 {
+			return fmt.Errorf("at idle, %d of %d reports from other addresses were refused (status %v)", i.failed, *samples, others.lastBad)
+		}
+		idle.add(i)
+		f, d := floodOnce(ctx, target, fmt.Sprintf("127.0.0.%d", r+2), inbox, *posts, *clients, others, *samples)
+		during.add(d)
+		fmt.Printf("flood %d: %d posts in %s (%.0f/s): accepted (303) %d, refused (429) %d, other status %d, transport errors %d\n",
+			r+1, *posts, f.elapsed.Round(time.Millisecond), float64(*posts)/f.elapsed.Seconds(), f.accepted, f.limited, f.other, f.transport)
+		cutOK = cutOK && f.accepted == *perIP && f.limited == *posts-*perIP
 	}
+	fmt.Printf("each flood cut to the limit (%d accepted, the rest 429): %s\n\n", *perIP, verdict(cutOK))
+	fmt.Println("other addresses' reports:")
+	fmt.Printf("  idle:         %3d accepted, %d refused, p50 %s, p99 %s\n", idle.ok, idle.failed, fmtDur(idle.percentile(0.5)), fmtDur(idle.percentile(0.99)))
+	fmt.Printf("  during flood: %3d accepted, %d refused, p50 %s, p99 %s\n", during.ok, during.failed, fmtDur(during.percentile(0.5)), fmtDur(during.percentile(0.99)))
+	if during.ok == 0 {
+		return errors.New("no report from another address was accepted during a flood")
+	}
+	ratio := float64(during.percentile(0.99)) / float64(idle.percentile(0.99))
+	fmt.Printf("p99 during flood / p99 idle: %.2f× (target ≤ %.1f×: %s)\n", ratio, floodMaxP99, verdict(ratio <= floodMaxP99 && during.failed == 0))
+	return nil
+}
 
-	var accepted, limited, otherStatus, transport atomic.Int64
+// floodResult counts one flood's answers.
+type floodResult struct {
+	accepted, limited, other, transport int
+	elapsed                             time.Duration
+}
+
+// floodOnce posts posts reports from src over clients connections, while
+// others post up to samples reports one at a time; it returns the flood's
+// counts and the others' measurement.
+func floodOnce(ctx context.Context, target, src, inbox string, posts, clients int, others *otherReporters, samples int) (floodResult, measurement) {
+	var accepted, limited, other, transport atomic.Int64
 	work := make(chan int)
-	floodDone := make(chan struct{})
+	done := make(chan struct{})
 	var flood sync.WaitGroup
-	client := fromAddress("127.0.0.2", *clients)
+	client := fromAddress(src, clients)
+	defer client.CloseIdleConnections()
 	body := url.Values{"message": {"flood"}, "category": {inbox}}.Encode()
-	for range *clients {
+	for range clients {
 		flood.Go(func() {
 			for range work {
 				switch status, err := postReport(ctx, client, target, body); {
@@ -90,37 +124,26 @@ func runFlood(ctx context.Context, args []string) error {
 				case status == http.StatusTooManyRequests:
 					limited.Add(1)
 				default:
-					otherStatus.Add(1)
+					other.Add(1)
 				}
 			}
 		})
 	}
 	start := time.Now()
 	go func() {
-		for i := range *posts {
+		for i := range posts {
 			work <- i
 		}
 		close(work)
 		flood.Wait()
-		close(floodDone)
+		close(done)
 	}()
-	during := others.run(ctx, *samples, floodDone)
-	<-floodDone
-	elapsed := time.Since(start)
-
-	fmt.Printf("flood: %d posts in %s (%.0f/s): accepted (303) %d, refused (429) %d, other status %d, transport errors %d\n",
-		*posts, elapsed.Round(time.Millisecond), float64(*posts)/elapsed.Seconds(),
-		accepted.Load(), limited.Load(), otherStatus.Load(), transport.Load())
-	fmt.Printf("limit: %d accepted, want %d: %s\n\n", accepted.Load(), *perIP, verdict(accepted.Load() == int64(*perIP)))
-	fmt.Println("other addresses' reports:")
-	fmt.Printf("  idle:         %3d accepted, %d refused, p50 %s, p99 %s\n", idle.ok, idle.failed, fmtDur(idle.percentile(0.5)), fmtDur(idle.percentile(0.99)))
-	fmt.Printf("  during flood: %3d accepted, %d refused, p50 %s, p99 %s\n", during.ok, during.failed, fmtDur(during.percentile(0.5)), fmtDur(during.percentile(0.99)))
-	if during.ok == 0 {
-		return errors.New("no report from another address was accepted during the flood")
-	}
-	ratio := float64(during.percentile(0.99)) / float64(idle.percentile(0.99))
-	fmt.Printf("p99 during flood / p99 idle: %.2f× (target ≤ %.1f×: %s)\n", ratio, floodMaxP99, verdict(ratio <= floodMaxP99 && during.failed == 0))
-	return nil
+	during := others.run(ctx, samples, done)
+	<-done
+	return floodResult{
+		accepted: int(accepted.Load()), limited: int(limited.Load()), other: int(other.Load()), transport: int(transport.Load()),
+		elapsed: time.Since(start),
+	}, during
 }
 
 // othersPerAddress is how many reports each other address sends, well

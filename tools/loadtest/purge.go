@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -407,14 +408,12 @@ func (p purgeRun) start(ctx context.Context) (wait func() (purgeOutcome, error),
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
+	peak := watchPeakRSS(cmd.Process.Pid)
 	return func() (purgeOutcome, error) {
 		err := cmd.Wait()
-		out := purgeOutcome{took: time.Since(start)}
+		out := purgeOutcome{took: time.Since(start), rssKiB: peak()}
 		if err != nil {
 			return out, fmt.Errorf("whisperctl purge: %w: %s", err, strings.TrimSpace(stderr.String()))
-		}
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			out.rssKiB = ru.Maxrss // KiB on Linux
 		}
 		var res struct {
 			Erased int `json:"erased"`
@@ -427,6 +426,35 @@ func (p purgeRun) start(ctx context.Context) (wait func() (purgeOutcome, error),
 		}
 		return out, nil
 	}, nil
+}
+
+// watchPeakRSS follows a child's peak RSS (VmHWM, KiB) until peak is
+// called after the child has exited. The child's rusage Maxrss would not
+// do: on Linux it starts from this process's RSS at the fork, since Go
+// forks with the parent's memory shared until exec, so it reports the
+// larger of the two.
+func watchPeakRSS(pid int) (peak func() int64) {
+	var hwm atomic.Int64
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		path := fmt.Sprintf("/proc/%d/status", pid)
+		for {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return // exited
+			}
+			_, rest, ok := bytes.Cut(b, []byte("VmHWM:"))
+			if !ok {
+				return // a zombie: exited
+			}
+			var kib int64
+			fmt.Sscan(string(rest), &kib)
+			hwm.Store(max(hwm.Load(), kib))
+			time.Sleep(10 * time.Millisecond)
+		}
+	}()
+	return func() int64 { <-done; return hwm.Load() }
 }
 
 func (p purgeRun) run(ctx context.Context) (purgeOutcome, error) {

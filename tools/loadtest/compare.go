@@ -57,24 +57,28 @@ func (r result) print(w io.Writer) bool {
 	p99 := float64(r.whisper.percentile(0.99)) / float64(r.ceiling.percentile(0.99))
 	met := tput >= r.minThroughput && (r.maxP99 == 0 || p99 <= r.maxP99)
 	fmt.Fprintf(w, "%s — %s\n", r.scenario, r.store)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "\trequests\tfailed\tper second\tp50\tp99\t")
-	for _, row := range []struct {
-		name string
-		m    measurement
-	}{{"ceiling", r.ceiling}, {"whisper", r.whisper}} {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%s\t%s\t\n", row.name, row.m.ok, row.m.failed, row.m.throughput(),
-			fmtDur(row.m.percentile(0.5)), fmtDur(row.m.percentile(0.99)))
-	}
-	tw.Flush()
-	verdict := "met"
-	if !met {
-		verdict = "MISSED"
-	}
+	printTable(w, row{"ceiling", r.ceiling}, row{"whisper", r.whisper})
 	target := fmt.Sprintf("≥ %.1f× throughput", r.minThroughput)
 	if r.maxP99 > 0 {
 		target += fmt.Sprintf(", p99 ≤ %.1f×", r.maxP99)
 	}
-	fmt.Fprintf(w, "ratio: throughput %.2f×, p99 %.2f× (target %s: %s)\n\n", tput, p99, target, verdict)
+	fmt.Fprintf(w, "ratio: throughput %.2f×, p99 %.2f× (target %s: %s)\n\n", tput, p99, target, verdict(met))
 	return met
+}
+
+// row is one named line of a table of measurements.
+type row struct {
+	name string
+	m    measurement
+}
+
+// printTable writes each row's requests, failures, throughput, p50 and p99.
+func printTable(w io.Writer, rows ...row) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "\trequests\tfailed\tper second\tp50\tp99\t")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%s\t%s\t\n", r.name, r.m.ok, r.m.failed, r.m.throughput(),
+			fmtDur(r.m.percentile(0.5)), fmtDur(r.m.percentile(0.99)))
+	}
+	tw.Flush()
 }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -41,17 +40,7 @@ func runFlood(ctx context.Context, args []string) error {
 	if need := *rounds * (*perIP + 2**samples); *perForm > 0 && need > *perForm {
 		return fmt.Errorf("-rounds × (-reports-per-ip + 2 × -samples) = %d must stay within -reports-per-form (%d), or the form's limit would refuse the other addresses", need, *perForm)
 	}
-	bin, cleanup, err := buildWhisperd(ctx)
-	if err != nil {
-		return err
-	}
-	defer cleanup()
-	dir, err := os.MkdirTemp("", "whisper-flood-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	w, err := startWhisperd(ctx, bin, dir, []string{
+	w, stop, err := launchWhisperd(ctx, []string{
 		"limits:",
 		fmt.Sprintf("  reports_per_ip: %d", *perIP),
 		fmt.Sprintf("  reports_per_form: %d", *perForm),
@@ -59,7 +48,7 @@ func runFlood(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer w.stop()
+	defer stop()
 	fmt.Printf("whisperd --demo on a new embedded store, limits.reports_per_ip %d, limits.reports_per_form %d\n", *perIP, *perForm)
 	fmt.Printf("%d rounds of: idle, then a flood of %d reports from one address (127.0.0.2, 127.0.0.3, …) over %d connections;\n", *rounds, *posts, *clients)
 	fmt.Printf("other addresses send one report at a time throughout (%d per idle round), each address at most %d\n\n", *samples, othersPerAddress)

@@ -93,6 +93,27 @@ func verdict(met bool) string {
 
 func fmtMiB(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 
+// launchWhisperd builds whisperd and starts it once, on a new embedded
+// store in a temporary directory (see startWhisperd); stop ends it and
+// removes what it made.
+func launchWhisperd(ctx context.Context, extra, env []string, args ...string) (w *whisperd, stop func(), err error) {
+	bin, cleanup, err := buildWhisperd(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	dir, err := os.MkdirTemp("", "whisper-loadtest-")
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	if w, err = startWhisperd(ctx, bin, dir, extra, env, args...); err != nil {
+		os.RemoveAll(dir)
+		cleanup()
+		return nil, nil, err
+	}
+	return w, func() { w.stop(); os.RemoveAll(dir); cleanup() }, nil
+}
+
 // buildWhisperd compiles the real server into a temporary directory.
 func buildWhisperd(ctx context.Context) (bin string, cleanup func(), err error) {
 	dir, err := os.MkdirTemp("", "whisperd-bin-")

@@ -531,16 +531,7 @@ func (r purgeResult) print(w io.Writer) bool {
 	p99 := float64(r.during.percentile(0.99)) / float64(r.idle.percentile(0.99))
 	p99OK := p99 <= maxPurgeP99
 	fmt.Fprintf(w, "Web report submission during the purge — PostgreSQL, %d clients\n", r.clients)
-	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "\trequests\tfailed\tper second\tp50\tp99\t")
-	for _, row := range []struct {
-		name string
-		m    measurement
-	}{{"idle", r.idle}, {"during purge", r.during}} {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%s\t%s\t\n", row.name, row.m.ok, row.m.failed, row.m.throughput(),
-			fmtDur(row.m.percentile(0.5)), fmtDur(row.m.percentile(0.99)))
-	}
-	tw.Flush()
+	printTable(w, row{"idle", r.idle}, row{"during purge", r.during})
 	fmt.Fprintf(w, "ratio: p99 %.2f× (target ≤ %.1f×: %s)\n\n", p99, maxPurgeP99, verdict(p99OK))
 	return timeOK && rssOK && p99OK
 }

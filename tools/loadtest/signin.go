@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -35,24 +34,14 @@ func runSignin(ctx context.Context, args []string) error {
 		memLimit  = fs.String("gomemlimit", "", "GOMEMLIMIT for whisperd, e.g. 128MiB; empty leaves the Go runtime's default (none)")
 	)
 	fs.Parse(args)
-	bin, cleanup, err := buildWhisperd(ctx)
-	if err != nil {
-		return err
-	}
-	defer cleanup()
-	dir, err := os.MkdirTemp("", "whisper-signin-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	w, err := startWhisperd(ctx, bin, dir, []string{
+	w, stop, err := launchWhisperd(ctx, []string{
 		"security:",
 		fmt.Sprintf("  password_hashing_memory_mib: %d", *budget),
 	}, goMemLimit(*memLimit), "--demo")
 	if err != nil {
 		return err
 	}
-	defer w.stop()
+	defer stop()
 	email, password, err := demoSignIn(w.stdout.String())
 	if err != nil {
 		return err

@@ -86,7 +86,7 @@ func (s *Service) Purge(ctx context.Context, in Purge) (res PurgeResult, err err
 
 func (s *Service) purgeOrganisation(ctx context.Context, org *domain.Organisation, in Purge, res *PurgeResult) error {
 	cutoff := org.Retention.Before(res.AsOf).Add(monthSlack)
-	var after domain.InteractionID
+	var after ports.Position
 	for {
 		var batch []*domain.Interaction
 		err := s.store.View(ctx, func(tx ports.Tx) (err error) {
@@ -96,7 +96,7 @@ func (s *Service) purgeOrganisation(ctx context.Context, org *domain.Organisatio
 		if err != nil || len(batch) == 0 {
 			break
 		}
-		after = batch[len(batch)-1].ID
+		after = ports.PositionOf(batch[len(batch)-1])
 		var due []domain.InteractionID
 		for _, ia := range batch {
 			if domain.PurgeDue(ia, org.Retention, res.AsOf) {
@@ -130,7 +130,7 @@ func (s *Service) warnAdmins(ctx context.Context, org *domain.Organisation, now 
 	cutoff := org.Retention.Before(horizon).Add(monthSlack)
 	return s.store.InTx(ctx, func(tx ports.Tx) error {
 		var lines []string
-		var after domain.InteractionID
+		var after ports.Position
 		for len(lines) < maxWarnings {
 			batch, err := tx.Interactions().DueCandidates(ctx, org.ID, cutoff, after, 500)
 			if err != nil || len(batch) == 0 {
@@ -139,7 +139,7 @@ func (s *Service) warnAdmins(ctx context.Context, org *domain.Organisation, now 
 				}
 				break
 			}
-			after = batch[len(batch)-1].ID
+			after = ports.PositionOf(batch[len(batch)-1])
 			for _, ia := range batch {
 				if len(lines) == maxWarnings || !domain.PurgeDue(ia, org.Retention, horizon) {
 					continue

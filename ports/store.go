@@ -46,6 +46,18 @@ type Tx interface {
 	SignInFailures() SignInFailureRepo
 }
 
+// Position is a place in a walk through interactions in creation order;
+// the zero Position is before the first.
+type Position struct {
+	CreatedAt time.Time
+	ID        domain.InteractionID
+}
+
+// PositionOf is the position of ia, for the next batch to start after.
+func PositionOf(ia *domain.Interaction) Position {
+	return Position{CreatedAt: ia.CreatedAt, ID: ia.ID}
+}
+
 // OrganisationRepo keeps organisations.
 type OrganisationRepo interface {
 	// Create adds org. It returns KindConflict when the id is taken.
@@ -178,11 +190,13 @@ type InteractionRepo interface {
 	// statements, whatever its size. Erasing twice changes nothing more;
 	// an id that does not exist is KindNotFound.
 	Erase(ctx context.Context, now time.Time, ids ...domain.InteractionID) error
-	// DueCandidates returns up to limit interactions of org with ids after
-	// afterID, not erased and not on hold, whose last activity (or closing)
-	// was before cutoff, in id order, so a caller can walk them in bounded
-	// batches. Callers apply domain.PurgeDue for the exact rule.
-	DueCandidates(ctx context.Context, org domain.OrgID, cutoff time.Time, afterID domain.InteractionID, limit int) ([]*domain.Interaction, error)
+	// DueCandidates returns up to limit interactions of org after the
+	// position after, not erased and not on hold, whose last activity (or
+	// closing) was before cutoff, in creation order, so a caller can walk
+	// them in bounded batches. Creation order is roughly the order rows lie
+	// on disk, so a walk touches each page of the table about once.
+	// Callers apply domain.PurgeDue for the exact rule.
+	DueCandidates(ctx context.Context, org domain.OrgID, cutoff time.Time, after Position, limit int) ([]*domain.Interaction, error)
 	// CountHeld counts interactions of org on legal hold, not erased, whose
 	// last activity (or closing) was before cutoff.
 	CountHeld(ctx context.Context, org domain.OrgID, cutoff time.Time) (int, error)

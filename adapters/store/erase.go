@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
 )
 
 // Erase clears every column that holds the reporters' personal data, in
@@ -42,12 +43,16 @@ func (i interactions) Erase(ctx context.Context, now time.Time, ids ...domain.In
 	return translate(err)
 }
 
-func (i interactions) DueCandidates(ctx context.Context, org domain.OrgID, cutoff time.Time, afterID domain.InteractionID, limit int) ([]*domain.Interaction, error) {
+func (i interactions) DueCandidates(ctx context.Context, org domain.OrgID, cutoff time.Time, after ports.Position, limit int) ([]*domain.Interaction, error) {
 	var rows []interactionRow
 	err := i.db.NewSelect().Model(&rows).ExcludeColumn("email_sealed", "phone_sealed").
 		Where("org_id = ?", string(org)).Where("erased_at IS NULL").Where("legal_hold = ?", false).
 		Where("((status = 'closed' AND closed_at < ?) OR (status = 'open' AND last_activity_at < ?))", cutoff, cutoff).
-		Where("id > ?", string(afterID)).Order("id").Limit(int64(limit)).Scan(ctx)
+		// The first condition lets interactions_org_created seek to the
+		// position; the second steps past what is at its very instant.
+		Where("created_at >= ?", after.CreatedAt).
+		Where("(created_at > ? OR id > ?)", after.CreatedAt, string(after.ID)).
+		Order("created_at", "id").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, translate(err)
 	}

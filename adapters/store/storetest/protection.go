@@ -116,7 +116,7 @@ func testDueCandidates(t *testing.T, st ports.Store) {
 	}))
 	cutoff := now.AddDate(-1, 0, 0)
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
-		due, err := tx.Interactions().DueCandidates(ctx, f.org.ID, cutoff, "", 10)
+		due, err := tx.Interactions().DueCandidates(ctx, f.org.ID, cutoff, ports.Position{}, 10)
 		require.NoError(t, err)
 		var ids []domain.InteractionID
 		for _, ia := range due {
@@ -127,13 +127,17 @@ func testDueCandidates(t *testing.T, st ports.Store) {
 		n, err := tx.Interactions().CountHeld(ctx, f.org.ID, cutoff)
 		require.NoError(t, err)
 		assert.Equal(t, 1, n)
-		limited, err := tx.Interactions().DueCandidates(ctx, f.org.ID, now.Add(time.Hour), "", 2)
+		limited, err := tx.Interactions().DueCandidates(ctx, f.org.ID, now.Add(time.Hour), ports.Position{}, 2)
 		require.NoError(t, err)
 		assert.Len(t, limited, 2, "bounded batches")
-		rest, err := tx.Interactions().DueCandidates(ctx, f.org.ID, now.Add(time.Hour), limited[1].ID, 2)
+		rest, err := tx.Interactions().DueCandidates(ctx, f.org.ID, now.Add(time.Hour), ports.PositionOf(limited[1]), 2)
 		require.NoError(t, err)
-		require.Len(t, rest, 1, "the next batch starts after the last id")
-		assert.Greater(t, string(rest[0].ID), string(limited[1].ID))
+		require.Len(t, rest, 1, "the next batch starts after the last one")
+		walked := append(limited, rest...)
+		for n := 1; n < len(walked); n++ {
+			a, b := walked[n-1], walked[n]
+			assert.True(t, a.CreatedAt.Before(b.CreatedAt) || a.CreatedAt.Equal(b.CreatedAt) && a.ID < b.ID, "in creation order")
+		}
 		return nil
 	}))
 	assert.NotEqual(t, recent.ID, closedOld.ID)

@@ -226,14 +226,10 @@ func seedInteractions(b *testing.B, st ports.Store, n int, row func(i int) seedR
 		require.NoError(b, st.InTx(ctx, func(tx ports.Tx) error {
 			for i := done; i < min(done+1000, n); i++ {
 				r := row(i)
-				ids := domain.IDs{}
-				var err error
-				if ids.Interaction, err = domain.NewInteractionID(rand.Reader); err != nil {
+				ids, err := drawIDs()
+				if err != nil {
 					return err
 				}
-				ids.Message, _ = domain.NewMessageID(rand.Reader)
-				ids.Ref, _ = domain.NewReference(rand.Reader)
-				ids.Token, _ = domain.NewToken(rand.Reader)
 				channel := domain.ChannelWeb
 				if r.sms {
 					channel = domain.ChannelSMS

@@ -54,14 +54,10 @@ func fill(b *testing.B, st ports.Store, form *domain.Form, inbox *domain.Inbox, 
 	for done := 0; done < n; done += 1000 {
 		require.NoError(b, st.InTx(ctx, func(tx ports.Tx) error {
 			for i := range min(1000, n-done) {
-				ids := domain.IDs{}
-				var err error
-				if ids.Interaction, err = domain.NewInteractionID(rand.Reader); err != nil {
+				ids, err := drawIDs()
+				if err != nil {
 					return err
 				}
-				ids.Message, _ = domain.NewMessageID(rand.Reader)
-				ids.Ref, _ = domain.NewReference(rand.Reader)
-				ids.Token, _ = domain.NewToken(rand.Reader)
 				ia, msg, token, err := domain.OpenInteraction(ids, domain.NewReport{Form: form, Inbox: inbox, Channel: domain.ChannelWeb,
 					Name: "Reporter", Body: fmt.Sprintf("report %d about something that happened", done+i)}, at)
 				if err != nil {
@@ -101,4 +97,19 @@ func watchHeap(peak *atomic.Uint64) (stop func()) {
 		}
 	}()
 	return func() { close(done); <-finished }
+}
+
+// drawIDs draws everything a new interaction needs.
+func drawIDs() (ids domain.IDs, err error) {
+	if ids.Interaction, err = domain.NewInteractionID(rand.Reader); err != nil {
+		return ids, err
+	}
+	if ids.Message, err = domain.NewMessageID(rand.Reader); err != nil {
+		return ids, err
+	}
+	if ids.Ref, err = domain.NewReference(rand.Reader); err != nil {
+		return ids, err
+	}
+	ids.Token, err = domain.NewToken(rand.Reader)
+	return ids, err
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/whisper-schools/whisper/adapters/store/storetest"
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
@@ -90,36 +91,11 @@ func (w adminWorld) adminSignIn(t *testing.T, m *domain.Staff) (*app.Actor, doma
 	return a, token
 }
 
-// adminSnapshot is everything an admin use case may change, read straight
-// from the store, so a refusal can be shown to have changed nothing.
-type adminSnapshot struct {
-	Orgs       []*domain.Organisation
-	Forms      []*domain.Form
-	Inboxes    []*domain.Inbox
-	Staff      []*domain.Staff
-	Deliveries []*domain.Delivery
-}
-
-func (w adminWorld) snapshot(t *testing.T) adminSnapshot {
+// snapshot is everything an admin use case may change, so a refusal can
+// be shown to have changed nothing.
+func (w adminWorld) snapshot(t *testing.T) storetest.AdminState {
 	t.Helper()
-	var s adminSnapshot
-	require.NoError(t, w.store.View(ctx, func(tx ports.Tx) (err error) {
-		if s.Orgs, err = tx.Organisations().List(ctx); err != nil {
-			return err
-		}
-		if s.Forms, err = tx.Forms().List(ctx, ports.FormFilter{}); err != nil {
-			return err
-		}
-		if s.Inboxes, err = tx.Inboxes().List(ctx, ports.InboxFilter{}); err != nil {
-			return err
-		}
-		if s.Staff, err = tx.Staff().List(ctx, ports.StaffFilter{IncludeRemoved: true}); err != nil {
-			return err
-		}
-		s.Deliveries, err = tx.Outbox().List(ctx, ports.OutboxFilter{})
-		return err
-	}))
-	return s
+	return storetest.ReadAdminState(t, w.store)
 }
 
 func TestAdminUseCasesRefuseStaffAsNotFound(t *testing.T) {

@@ -9,40 +9,16 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/whisper-schools/whisper/adapters/store/storetest"
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
 )
 
-// adminState is everything the admin pages may change, read straight from
-// the store, so a refused request can be shown to have changed nothing.
-type adminState struct {
-	Orgs       []*domain.Organisation
-	Forms      []*domain.Form
-	Inboxes    []*domain.Inbox
-	Staff      []*domain.Staff
-	Deliveries []*domain.Delivery
-}
-
-func (p *portal) adminState() adminState {
+// adminState is everything the admin pages may change, so a refused
+// request can be shown to have changed nothing.
+func (p *portal) adminState() storetest.AdminState {
 	p.t.Helper()
-	var s adminState
-	require.NoError(p.t, p.store.View(ctx, func(tx ports.Tx) (err error) {
-		if s.Orgs, err = tx.Organisations().List(ctx); err != nil {
-			return err
-		}
-		if s.Forms, err = tx.Forms().List(ctx, ports.FormFilter{}); err != nil {
-			return err
-		}
-		if s.Inboxes, err = tx.Inboxes().List(ctx, ports.InboxFilter{}); err != nil {
-			return err
-		}
-		if s.Staff, err = tx.Staff().List(ctx, ports.StaffFilter{IncludeRemoved: true}); err != nil {
-			return err
-		}
-		s.Deliveries, err = tx.Outbox().List(ctx, ports.OutboxFilter{})
-		return err
-	}))
-	return s
+	return storetest.ReadAdminState(p.t, p.store)
 }
 
 // adminStaffMember reads one account from the store, removed or not.

@@ -344,3 +344,12 @@ func BenchmarkVerifyDefault(b *testing.B) {
 		}
 	}
 }
+
+func TestSlotsWithinABudget(t *testing.T) {
+	p := DefaultParams()
+	assert.Equal(t, 19, p.MemoryMiB(), "19 MiB a hash")
+	for budget, slots := range map[int]int{0: 1, 19: 1, 37: 1, 38: 2, 64: 3, 200: 10} {
+		assert.Equal(t, slots, p.SlotsWithin(budget), "budget %d MiB", budget)
+	}
+	assert.Equal(t, 2, Params{Memory: 1025}.MemoryMiB(), "rounded up")
+}

@@ -91,3 +91,11 @@ func (p Params) weakerThan(q Params) bool {
 func (p Params) String() string {
 	return fmt.Sprintf("m=%d,t=%d,p=%d,salt=%d,key=%d", p.Memory, p.Iterations, p.Parallelism, p.SaltLength, p.KeyLength)
 }
+
+// MemoryMiB is the memory one hash holds while it runs, in MiB rounded up.
+func (p Params) MemoryMiB() int { return int((p.Memory + 1023) / 1024) }
+
+// SlotsWithin returns how many hashes may run at once within budgetMiB of
+// memory: the budget divided by one hash's memory, rounded down, and at
+// least one. It is what New's maxConcurrent should be under a budget.
+func (p Params) SlotsWithin(budgetMiB int) int { return max(budgetMiB/p.MemoryMiB(), 1) }

@@ -19,7 +19,7 @@ import (
 
 // passwordHashMiB is the memory one password hash holds, rounded up: what
 // whisperd divides its budget by.
-var passwordHashMiB = int((passhash.DefaultParams().Memory + 1023) / 1024)
+var passwordHashMiB = passhash.DefaultParams().MemoryMiB()
 
 // runSignin starts the real whisperd with a hashing budget on a new
 // embedded store with the demo's admin, fires many sign-in attempts at
@@ -46,7 +46,7 @@ func runSignin(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	slots := max(*budget/passwordHashMiB, 1)
+	slots := passhash.DefaultParams().SlotsWithin(*budget)
 	fmt.Printf("whisperd --demo on a new embedded store, password_hashing_memory_mib %d (%d hashes of %d MiB at once)\n",
 		*budget, slots, passwordHashMiB)
 	if *memLimit != "" {

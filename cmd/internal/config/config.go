@@ -173,14 +173,11 @@ func Default() Config {
 // hundredths of a second each: ample for a school's staff.
 const DefaultPasswordHashingMemoryMiB = 64
 
-// passwordHashMiB is the memory one password hash holds, rounded up.
-var passwordHashMiB = int((passhash.DefaultParams().Memory + 1023) / 1024)
-
 // PasswordHashingSlots returns how many password hashes may run at once
 // within Security.PasswordHashingMemoryMiB: the budget divided by the
 // memory of one hash, rounded down, and at least one.
 func (c *Config) PasswordHashingSlots() int {
-	return max(c.Security.PasswordHashingMemoryMiB/passwordHashMiB, 1)
+	return passhash.DefaultParams().SlotsWithin(c.Security.PasswordHashingMemoryMiB)
 }
 
 const sqlitePrefix = "sqlite:"

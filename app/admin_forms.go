@@ -163,7 +163,7 @@ func (s *Service) UpdateForm(ctx context.Context, a *Actor, id domain.FormID, in
 	problems.Add("swear_policy", err)
 	// The form must be the actor's before its problems are told: another
 	// organisation's form is simply not found.
-	err = s.changeReportForms(ctx, func(tx ports.Tx) error {
+	err = s.changeIntake(ctx, func(tx ports.Tx) error {
 		if form, err = ownForm(ctx, tx, a, id); err != nil {
 			return err
 		}
@@ -201,7 +201,7 @@ func (s *Service) SetFormOpen(ctx context.Context, a *Actor, id domain.FormID, o
 	if err := requireAdmin(a); err != nil {
 		return err
 	}
-	return s.changeReportForms(ctx, func(tx ports.Tx) error {
+	return s.changeIntake(ctx, func(tx ports.Tx) error {
 		form, err := ownForm(ctx, tx, a, id)
 		if err != nil {
 			return err

@@ -130,7 +130,7 @@ func (s *Service) UpdateInbox(ctx context.Context, a *Actor, id domain.InboxID, 
 	problems.Add("name", checkInboxName(in.Name))
 	notify, err := ParseAddressList(in.Notify)
 	problems.Add("notify", err)
-	err = s.changeReportForms(ctx, func(tx ports.Tx) error {
+	err = s.changeIntake(ctx, func(tx ports.Tx) error {
 		if inbox, err = ownInbox(ctx, tx, a, id); err != nil {
 			return err
 		}

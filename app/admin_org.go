@@ -82,7 +82,7 @@ func (s *Service) UpdateOrgSettings(ctx context.Context, a *Actor, in OrgSetting
 	if err := problems.Invalid(); err != nil {
 		return nil, err
 	}
-	err = s.changeReportForms(ctx, func(tx ports.Tx) error {
+	err = s.changeIntake(ctx, func(tx ports.Tx) error {
 		if org, err = tx.Organisations().Get(ctx, a.Org.ID); err != nil {
 			return err
 		}

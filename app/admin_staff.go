@@ -173,7 +173,7 @@ func (s *Service) InviteStaff(ctx context.Context, a *Actor, in Invite) (member 
 	if err != nil {
 		return nil, err
 	}
-	err = s.store.InTx(ctx, func(tx ports.Tx) error {
+	err = s.changeIntake(ctx, func(tx ports.Tx) error {
 		choices, err := inboxChoices(ctx, tx, a)
 		if err != nil {
 			return err
@@ -242,7 +242,7 @@ func (s *Service) UpdateMember(ctx context.Context, a *Actor, id domain.StaffID,
 		err = domain.Errorf(domain.KindInvalid, "choose staff or admin")
 	}
 	problems.Add("role", err)
-	err = s.store.InTx(ctx, func(tx ports.Tx) error {
+	err = s.changeIntake(ctx, func(tx ports.Tx) error {
 		if member, err = ownMember(ctx, tx, a, id); err != nil {
 			return err
 		}
@@ -312,7 +312,7 @@ func (s *Service) RemoveMember(ctx context.Context, a *Actor, id domain.StaffID)
 		return err
 	}
 	now := s.now()
-	return s.store.InTx(ctx, func(tx ports.Tx) error {
+	return s.changeIntake(ctx, func(tx ports.Tx) error {
 		member, err := ownMember(ctx, tx, a, id)
 		if err != nil {
 			return err

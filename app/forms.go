@@ -99,7 +99,7 @@ func (s *Service) CreateInbox(ctx context.Context, in CreateInbox) (inbox *domai
 		return nil, err
 	}
 	now := s.now()
-	err = s.changeReportForms(ctx, func(tx ports.Tx) error {
+	err = s.changeIntake(ctx, func(tx ports.Tx) error {
 		form, err := tx.Forms().Get(ctx, in.FormID)
 		if err != nil {
 			return err

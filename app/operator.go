@@ -183,6 +183,7 @@ func (s *Service) Block(ctx context.Context, op Operator, ref domain.Reference, 
 	}
 	e := &domain.AuditEntry{Actor: op.Actor(), Action: domain.AuditBlock, Ref: ref, Reason: reason,
 		Details: map[string]string{"days": strconv.Itoa(days)}}
+	defer s.intake.forget()
 	err = s.audited(ctx, e, func(tx ports.Tx) error {
 		senders, org, err := reporterIdentities(ctx, tx, ref)
 		if err != nil {
@@ -213,6 +214,7 @@ func (s *Service) Unblock(ctx context.Context, op Operator, ref domain.Reference
 		return 0, err
 	}
 	e := &domain.AuditEntry{Actor: op.Actor(), Action: domain.AuditUnblock, Ref: ref, Reason: reason}
+	defer s.intake.forget()
 	err = s.audited(ctx, e, func(tx ports.Tx) error {
 		senders, org, err := reporterIdentities(ctx, tx, ref)
 		if err != nil {

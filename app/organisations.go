@@ -57,7 +57,7 @@ func (s *Service) SetOrganisationStatus(ctx context.Context, op Operator, id dom
 	defer domain.Wrap(&err, "app.SetOrganisationStatus")
 	e := &domain.AuditEntry{Actor: op.Actor(), Action: domain.AuditOrgStatus, OrgID: id,
 		Details: map[string]string{"status": string(status)}}
-	defer s.forms.forget()
+	defer s.intake.forget()
 	err = s.audited(ctx, e, func(tx ports.Tx) error {
 		if org, err = tx.Organisations().Get(ctx, id); err != nil {
 			return err

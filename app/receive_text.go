@@ -65,7 +65,7 @@ func (s *Service) ReceiveText(ctx context.Context, in InboundText) (out TextOutc
 	)
 	if code, rest, ok := domain.SplitText(in.Text); ok {
 		err = s.store.View(ctx, func(tx ports.Tx) error {
-			rf, err := s.forms.load(ctx, tx, string(code))
+			rf, err := s.intake.form(ctx, tx, string(code))
 			if domain.KindOf(err) == domain.KindNotFound {
 				return nil
 			} else if err != nil {
@@ -154,7 +154,7 @@ func (s *Service) judgeTextReport(ctx context.Context, tx ports.Tx, rf ReportFor
 	if !rf.Accepting {
 		return report, verdictClosed, nil
 	}
-	if blocked, err := tx.Blocks().Blocked(ctx, domain.Sender{Phone: phone}, now); err != nil || blocked {
+	if blocked, err := s.intake.blocked(ctx, tx, domain.Sender{Phone: phone}, now); err != nil || blocked {
 		return report, verdictBlocked, err
 	}
 	body, err := domain.CheckMessage(body)
@@ -169,7 +169,7 @@ func (s *Service) judgeTextReport(ctx context.Context, tx ports.Tx, rf ReportFor
 	if err != nil {
 		return report, verdictUnread, err
 	}
-	report.recipients, err = alertRecipients(ctx, tx, rf.Inboxes[0])
+	report.recipients, err = s.intake.alertRecipients(ctx, tx, rf.Inboxes[0])
 	return report, verdictOpen, err
 }
 

@@ -25,11 +25,11 @@ var errNoSuchForm = &domain.Error{Kind: domain.KindNotFound, Safe: "no such form
 
 // ReportForm returns the form with that code, in any case. A code that is
 // malformed is as unknown as one that does not exist: KindNotFound. The
-// form may be up to a second old (see formCache); read it, never change it.
+// form may be up to a second old (see intakeCache); read it, never change it.
 func (s *Service) ReportForm(ctx context.Context, code string) (out ReportForm, err error) {
 	defer domain.Wrap(&err, "app.ReportForm")
 	err = s.store.View(ctx, func(tx ports.Tx) error {
-		out, err = s.forms.load(ctx, tx, code)
+		out, err = s.intake.form(ctx, tx, code)
 		return err
 	})
 	return out, err

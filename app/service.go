@@ -28,10 +28,11 @@ type Deps struct {
 	// PublicURL is the external base URL (no trailing slash), used in the
 	// links Whisper hands out.
 	PublicURL string
-	// FormCacheFor is how long a report form, once read, serves further
-	// reports (see formCache); zero reads it for every report. whisperd
-	// uses FormCacheFor.
-	FormCacheFor time.Duration
+	// IntakeCacheFor is how long what taking a report reads (a form, an
+	// inbox's alert recipients, whether any block is in force) serves
+	// further reports once read (see intakeCache); zero reads it for every
+	// report. whisperd uses IntakeCacheFor.
+	IntakeCacheFor time.Duration
 }
 
 // Service runs the use cases. It is safe for concurrent use.
@@ -44,7 +45,7 @@ type Service struct {
 	swearing  ports.SwearFilter
 	meter     ports.Meter
 	publicURL string
-	forms     formCache
+	intake    intakeCache
 }
 
 // New returns a service over deps.
@@ -53,7 +54,7 @@ func New(deps Deps) *Service {
 		store: deps.Store, clock: deps.Clock, random: deps.Random, hasher: deps.Hasher,
 		locator: deps.Locator, swearing: deps.Swearing, meter: deps.Meter,
 		publicURL: strings.TrimRight(deps.PublicURL, "/"),
-		forms:     formCache{keep: deps.FormCacheFor},
+		intake:    intakeCache{keep: deps.IntakeCacheFor},
 	}
 	if s.meter == nil {
 		s.meter = noMeter{}

@@ -41,7 +41,7 @@ func (s *Service) CreateStaff(ctx context.Context, in CreateStaff) (out StaffCre
 		return out, err
 	}
 	var member *domain.Staff
-	err = s.store.InTx(ctx, func(tx ports.Tx) error {
+	err = s.changeIntake(ctx, func(tx ports.Tx) error {
 		member, err = createStaff(ctx, tx, in, d)
 		return err
 	})

@@ -102,7 +102,7 @@ func (s *Service) submit(ctx context.Context, in SubmitReport, body, email strin
 		recipients []string
 	)
 	err = s.store.View(ctx, func(tx ports.Tx) error {
-		if rf, err = s.forms.load(ctx, tx, in.FormCode); err != nil {
+		if rf, err = s.intake.form(ctx, tx, in.FormCode); err != nil {
 			return err
 		}
 		if !rf.Accepting {
@@ -116,14 +116,14 @@ func (s *Service) submit(ctx context.Context, in SubmitReport, body, email strin
 		if err := problems.Invalid(); err != nil {
 			return err
 		}
-		blocked, err := tx.Blocks().Blocked(ctx, domain.Sender{Email: email, IP: meta.IP}, now)
+		blocked, err := s.intake.blocked(ctx, tx, domain.Sender{Email: email, IP: meta.IP}, now)
 		if err != nil {
 			return err
 		}
 		if blocked {
 			return ErrRefused
 		}
-		recipients, err = alertRecipients(ctx, tx, inbox)
+		recipients, err = s.intake.alertRecipients(ctx, tx, inbox)
 		return err
 	})
 	if err != nil {
@@ -202,25 +202,11 @@ func (s *Service) checkSwearing(form *domain.Form, org *domain.Organisation, bod
 // alertStaff queues a notification for the inbox's addresses and its
 // assigned staff: a link to the interaction, never its content.
 func (s *Service) alertStaff(ctx context.Context, tx ports.Tx, ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, reply bool, now time.Time) error {
-	recipients, err := alertRecipients(ctx, tx, inbox)
+	recipients, err := s.intake.alertRecipients(ctx, tx, inbox)
 	if err != nil {
 		return err
 	}
 	return s.queueAlerts(ctx, tx, ia, form, inbox, recipients, reply, now)
-}
-
-// alertRecipients are the inbox's notification addresses and its assigned
-// staff's addresses.
-func alertRecipients(ctx context.Context, tx ports.Tx, inbox *domain.Inbox) ([]string, error) {
-	staff, err := tx.Staff().List(ctx, ports.StaffFilter{InboxID: &inbox.ID})
-	if err != nil {
-		return nil, err
-	}
-	recipients := append([]string{}, inbox.Notify...)
-	for _, m := range staff {
-		recipients = append(recipients, m.Email)
-	}
-	return recipients, nil
 }
 
 // queueAlerts queues one alert per recipient.

@@ -276,6 +276,9 @@ type BlockRepo interface {
 	// Blocked reports whether any of the sender's email, phone or IP is
 	// under a block that has not expired at now.
 	Blocked(ctx context.Context, s domain.Sender, now time.Time) (bool, error)
+	// AnyInForce reports whether any block has not expired at now: while
+	// none has, no sender needs looking up.
+	AnyInForce(ctx context.Context, now time.Time) (bool, error)
 	// Lift removes every block on the sender's email, phone or IP and
 	// returns how many there were.
 	Lift(ctx context.Context, s domain.Sender) (int, error)

@@ -76,6 +76,13 @@ func (b blocks) Blocked(ctx context.Context, s domain.Sender, now time.Time) (bo
 	return n > 0, nil
 }
 
+func (b blocks) AnyInForce(ctx context.Context, now time.Time) (bool, error) {
+	found, err := b.db.NewSelect().Model((*blockRow)(nil)).
+		Where("expires_at IS NULL OR expires_at > ?", now).
+		Exists(ctx)
+	return found, translate(err)
+}
+
 func (b blocks) Lift(ctx context.Context, s domain.Sender) (int, error) {
 	indexes := b.senderIndexes(s)
 	if len(indexes) == 0 {

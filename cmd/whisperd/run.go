@@ -92,7 +92,7 @@ func run(ctx context.Context, e env) error {
 	svc = app.New(app.Deps{
 		Store: st, Clock: app.SystemClock{}, Random: rand.Reader,
 		Hasher: passhash.New(passhash.DefaultParams(), cfg.PasswordHashingSlots()), Locator: locator, Swearing: swearing.New(),
-		Meter: meter, PublicURL: cfg.PublicURL, FormCacheFor: app.FormCacheFor,
+		Meter: meter, PublicURL: cfg.PublicURL, IntakeCacheFor: app.IntakeCacheFor,
 	})
 	if *demo {
 		if err := seedDemo(ctx, svc, e.stdout); err != nil {

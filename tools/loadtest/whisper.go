@@ -51,7 +51,7 @@ func startWhisper(ctx context.Context, dbURL string) (*whisperServer, error) {
 		return nil, err
 	}
 	svc := app.New(app.Deps{Store: st, Clock: app.SystemClock{}, Random: rand.Reader,
-		Hasher: passhash.New(passhash.DefaultParams(), 0), Swearing: swearing.New(), PublicURL: publicURL, FormCacheFor: app.FormCacheFor})
+		Hasher: passhash.New(passhash.DefaultParams(), 0), Swearing: swearing.New(), PublicURL: publicURL, IntakeCacheFor: app.IntakeCacheFor})
 	org, err := svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Load Test Academy"})
 	if err != nil {
 		st.Close()

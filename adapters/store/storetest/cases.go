@@ -450,11 +450,24 @@ func testOutbox(t *testing.T, st ports.Store) {
 }
 
 func testBlocks(t *testing.T, st ports.Store) {
+	anyInForce := func(at time.Time) bool {
+		var found bool
+		require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
+			found, err = tx.Blocks().AnyInForce(ctx, at)
+			return err
+		}))
+		return found
+	}
 	expired := now.Add(-time.Hour)
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
+		return tx.Blocks().Create(ctx, &domain.Block{ID: must(domain.NewBlockID(rand.Reader)), Kind: domain.BlockPhone,
+			Value: "+447700900999", ExpiresAt: &expired, CreatedAt: now.Add(-2 * time.Hour)})
+	}))
+	assert.True(t, anyInForce(expired.Add(-time.Minute)), "a block is in force until it expires")
+	assert.False(t, anyInForce(now), "an expired block is not in force")
 	blocks := []*domain.Block{
 		{Kind: domain.BlockEmail, Value: "Troll@Example.org", Reason: "abuse"},
 		{Kind: domain.BlockIP, Value: "198.51.100.23"},
-		{Kind: domain.BlockPhone, Value: "+447700900999", ExpiresAt: &expired},
 	}
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
 		for _, b := range blocks {
@@ -485,6 +498,7 @@ func testBlocks(t *testing.T, st ports.Store) {
 		}))
 		assert.Equal(t, c.want, got, name)
 	}
+	assert.True(t, anyInForce(now), "a block without an end is in force")
 	err := st.InTx(ctx, func(tx ports.Tx) error {
 		return tx.Blocks().Create(ctx, &domain.Block{ID: must(domain.NewBlockID(rand.Reader)), Kind: domain.BlockIP, Value: "not an ip", CreatedAt: now})
 	})

@@ -3,6 +3,7 @@ package app_test
 import (
 	"crypto/rand"
 	"sync"
+	"net/netip"
 	"testing"
 	"time"
 
@@ -15,10 +16,11 @@ import (
 )
 
 // cachingService is a second service on the school's store that keeps
-// report forms for keep, as whisperd does for app.FormCacheFor.
+// what taking a report reads for keep, as whisperd does for
+// app.IntakeCacheFor.
 func (s school) cachingService(keep time.Duration) *app.Service {
 	return app.New(app.Deps{Store: s.store, Clock: s.clock, Random: rand.Reader, Hasher: s.hasher,
-		PublicURL: "https://whisper.example.org", FormCacheFor: keep})
+		PublicURL: "https://whisper.example.org", IntakeCacheFor: keep})
 }
 
 // closeBehindItsBack closes the form straight in the store, as another
@@ -100,4 +102,71 @@ func TestFormCacheUnderConcurrentReportsAndChanges(t *testing.T) {
 	assert.Len(t, rf.Inboxes, 6, "the form's first inbox and the five added")
 	_, err = svc.SubmitReport(ctx, report)
 	assert.Equal(t, domain.KindInvalid, domain.KindOf(err), "with several categories one must be chosen")
+}
+
+// alerted is who a report's staff alerts went to.
+func (s school) alerted(t *testing.T, ref domain.Reference) []string {
+	t.Helper()
+	var to []string
+	for _, d := range s.deliveries(t, ref) {
+		if d.Kind == domain.DeliveryStaffNewReport {
+			to = append(to, d.To)
+		}
+	}
+	return to
+}
+
+func TestStaffAssignedToAnInboxAreAlertedOnceTheCacheKnowsThem(t *testing.T) {
+	s := newSchool(t)
+	report := app.SubmitReport{FormCode: "OAK", Body: "Someone keeps taking my lunch"}
+	cached := s.cachingService(time.Hour)
+	_, err := cached.SubmitReport(ctx, report)
+	require.NoError(t, err, "the inbox's recipients are now cached")
+
+	sam := app.CreateStaff{OrgID: s.form.OrgID, Email: "sam@oakfield.example", FirstName: "Sam", InboxIDs: []domain.InboxID{s.inbox.ID}}
+	_, err = s.svc.CreateStaff(ctx, sam)
+	require.NoError(t, err)
+	rc, err := cached.SubmitReport(ctx, report)
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []string{"dsl@oakfield.example", "alex@oakfield.example"}, s.alerted(t, rc.Ref),
+		"a member added by another instance is not alerted while the cache is fresh")
+	rc, err = s.cachingService(time.Nanosecond).SubmitReport(ctx, report)
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []string{"dsl@oakfield.example", "alex@oakfield.example", "sam@oakfield.example"}, s.alerted(t, rc.Ref),
+		"but is once it is stale")
+
+	kim := app.CreateStaff{OrgID: s.form.OrgID, Email: "kim@oakfield.example", FirstName: "Kim", InboxIDs: []domain.InboxID{s.inbox.ID}}
+	_, err = cached.CreateStaff(ctx, kim)
+	require.NoError(t, err)
+	rc, err = cached.SubmitReport(ctx, report)
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []string{"dsl@oakfield.example", "alex@oakfield.example", "sam@oakfield.example", "kim@oakfield.example"},
+		s.alerted(t, rc.Ref), "a member added through the same service is alerted at once")
+}
+
+func TestBlocksAreSeenAtOnceThroughTheServiceAndOnceStaleOtherwise(t *testing.T) {
+	s := newSchool(t)
+	troll := netip.MustParseAddr("198.51.100.66")
+	report := app.SubmitReport{FormCode: "OAK", Body: "abuse", IP: troll}
+	cached := s.cachingService(time.Hour)
+	rc, err := cached.SubmitReport(ctx, report)
+	require.NoError(t, err, "no block is in force, and the cache now knows it")
+
+	_, err = cached.Block(ctx, alice, rc.Ref, "repeated abuse", 30)
+	require.NoError(t, err)
+	_, err = cached.SubmitReport(ctx, report)
+	assert.ErrorIs(t, err, app.ErrRefused, "a block through the same service holds at once")
+	_, err = cached.Unblock(ctx, alice, rc.Ref, "appeal upheld")
+	require.NoError(t, err)
+	_, err = cached.SubmitReport(ctx, report)
+	require.NoError(t, err, "and so does lifting it")
+
+	_, err = s.svc.Block(ctx, alice, rc.Ref, "repeated abuse", 30)
+	require.NoError(t, err)
+	_, err = cached.SubmitReport(ctx, report)
+	assert.NoError(t, err, "a block by another instance or whisperctl waits for the cache to go stale")
+	_, err = s.cachingService(time.Nanosecond).SubmitReport(ctx, report)
+	assert.ErrorIs(t, err, app.ErrRefused, "and then holds")
+	_, err = s.cachingService(time.Nanosecond).ReceiveText(ctx, app.InboundText{MessageUUID: "u1", From: "447700900123", Text: "OAK hello"})
+	assert.NoError(t, err, "while only that sender is refused")
 }

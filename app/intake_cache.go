@@ -1,0 +1,129 @@
+package app
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// IntakeCacheFor is how long whisperd lets what taking a report reads — a
+// report form, an inbox's alert recipients, whether any block is in force —
+// serve further reports once read. A change made through the same Service
+// is seen at once (see changeIntake); one made by another instance or by
+// whisperctl within this time: a form closed a moment ago may take one more
+// report, a sender blocked a moment ago may send one more, and a member of
+// staff added to or removed from an inbox a moment ago may miss or get one
+// more alert (an alert is a link that needs a sign-in, never content).
+const IntakeCacheFor = time.Second
+
+// intakeCache keeps, for a moment, what every report reads the same way:
+// when a whole year group reports the same incident, every report reads
+// the same form, the same inbox's staff and the same (usually empty) block
+// list, and on a busy store those reads were most of a report's
+// statements. It holds forms, organisations, inboxes, staff addresses and
+// one yes-or-no; nothing about reporters.
+type intakeCache struct {
+	keep time.Duration // zero: no caching
+	mu   sync.Mutex
+	// forgets counts forget calls, so that a value read before a change is
+	// not kept after it.
+	forgets    uint64
+	forms      map[domain.FormCode]remembered[ReportForm]
+	recipients map[domain.InboxID]remembered[[]string]
+	// anyBlocks has one entry at most: whether any block is in force.
+	anyBlocks map[struct{}]remembered[bool]
+}
+
+type remembered[V any] struct {
+	value V
+	read  time.Time // on the monotonic clock, not the service's
+}
+
+// recall returns m's value for key while it is fresh, and otherwise reads
+// it and remembers it. Values are shared: read them, never change them.
+func recall[K comparable, V any](c *intakeCache, m *map[K]remembered[V], key K, read func() (V, error)) (V, error) {
+	if c.keep == 0 {
+		return read()
+	}
+	started := time.Now()
+	c.mu.Lock()
+	r, ok := (*m)[key]
+	forgets := c.forgets
+	c.mu.Unlock()
+	if ok && time.Since(r.read) < c.keep {
+		return r.value, nil
+	}
+	v, err := read()
+	if err != nil {
+		return v, err
+	}
+	c.mu.Lock()
+	if c.forgets == forgets {
+		if *m == nil {
+			*m = map[K]remembered[V]{}
+		}
+		(*m)[key] = remembered[V]{value: v, read: started}
+	}
+	c.mu.Unlock()
+	return v, nil
+}
+
+// form returns the report form with that code.
+func (c *intakeCache) form(ctx context.Context, tx ports.Tx, code string) (ReportForm, error) {
+	if c.keep == 0 {
+		return loadReportForm(ctx, tx, code)
+	}
+	fc, err := domain.ParseFormCode(code)
+	if err != nil {
+		return ReportForm{}, errNoSuchForm
+	}
+	return recall(c, &c.forms, fc, func() (ReportForm, error) { return loadReportForm(ctx, tx, code) })
+}
+
+// alertRecipients are the inbox's notification addresses and its assigned
+// staff's addresses.
+func (c *intakeCache) alertRecipients(ctx context.Context, tx ports.Tx, inbox *domain.Inbox) ([]string, error) {
+	return recall(c, &c.recipients, inbox.ID, func() ([]string, error) {
+		staff, err := tx.Staff().List(ctx, ports.StaffFilter{InboxID: &inbox.ID})
+		if err != nil {
+			return nil, err
+		}
+		recipients := append([]string{}, inbox.Notify...)
+		for _, m := range staff {
+			recipients = append(recipients, m.Email)
+		}
+		return recipients, nil
+	})
+}
+
+// blocked reports whether the sender is blocked at now. Blocks are rare:
+// while none is in force, the sender is not looked up at all.
+func (c *intakeCache) blocked(ctx context.Context, tx ports.Tx, sender domain.Sender, now time.Time) (bool, error) {
+	if c.keep != 0 {
+		anyBlocks, err := recall(c, &c.anyBlocks, struct{}{}, func() (bool, error) { return tx.Blocks().AnyInForce(ctx, now) })
+		if err != nil || !anyBlocks {
+			return false, err
+		}
+	}
+	return tx.Blocks().Blocked(ctx, sender, now)
+}
+
+// forget empties the cache.
+func (c *intakeCache) forget() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.forgets++
+	clear(c.forms)
+	clear(c.recipients)
+	clear(c.anyBlocks)
+}
+
+// changeIntake runs fn, which changes forms, inboxes, organisations or
+// staff's inboxes, in a transaction, and then forgets what was cached.
+func (s *Service) changeIntake(ctx context.Context, fn func(tx ports.Tx) error) error {
+	defer s.intake.forget()
+	return s.store.InTx(ctx, fn)
+}

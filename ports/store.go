@@ -15,6 +15,11 @@ type Store interface {
 	// InTx runs fn in one read-write transaction and commits when fn returns
 	// nil. It may run fn more than once (on a serialisation failure), so fn
 	// must not talk to the outside world: side effects go through the outbox.
+	// Writes that answer only with an error (InteractionRepo.Create,
+	// MessageRepo.Add, OutboxRepo.Enqueue) may be sent with the
+	// transaction's next statement or at its end, so their error, such as
+	// a conflict, may come from there or from InTx itself: fn passes
+	// errors on and never relies on such a write having failed.
 	InTx(ctx context.Context, fn func(tx Tx) error) error
 	// View runs fn with read-only access: a write inside it fails. Each of
 	// its reads sees committed data only; on SQLite they share one

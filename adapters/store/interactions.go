@@ -89,8 +89,7 @@ func (i interactions) Create(ctx context.Context, ia *domain.Interaction, token 
 	row.EmailIndex = contactIndex(i.keys, "email", contact.Email)
 	row.PhoneSealed = i.keys.Seal(contact.Phone, aad("interactions.phone", row.ID))
 	row.PhoneIndex = contactIndex(i.keys, "phone", contact.Phone)
-	_, err := i.db.NewInsert().Model(row).Exec(ctx)
-	return translate(err)
+	return i.insert(ctx, i.db.NewInsert().Model(row))
 }
 
 func (i interactions) Get(ctx context.Context, id domain.InteractionID) (*domain.Interaction, error) {
@@ -211,8 +210,7 @@ func (m messages) Add(ctx context.Context, msg *domain.Message, meta domain.Meta
 		sid := string(msg.StaffID)
 		row.StaffID = &sid
 	}
-	_, err := m.db.NewInsert().Model(row).Exec(ctx)
-	return translate(err)
+	return m.insert(ctx, m.db.NewInsert().Model(row))
 }
 
 func (m messages) List(ctx context.Context, id domain.InteractionID) ([]*domain.Message, error) {

@@ -85,8 +85,7 @@ func (o outbox) Enqueue(ctx context.Context, ds ...*domain.Delivery) error {
 	for i, d := range ds {
 		rows[i] = o.toRow(d)
 	}
-	_, err := o.db.NewInsert().Model(&rows).Exec(ctx)
-	return translate(err)
+	return o.insert(ctx, o.db.NewInsert().Model(&rows))
 }
 
 func (o outbox) List(ctx context.Context, f ports.OutboxFilter) ([]*domain.Delivery, error) {

@@ -196,7 +196,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx ports.Tx) error) error {
 	}
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
-		err = s.run(ctx, s.db, &sql.TxOptions{}, fn)
+		err = translate(s.runPostgres(ctx, fn))
 		if !retryable(err) {
 			break
 		}
@@ -246,6 +246,17 @@ type tx struct {
 	db       bun.IDB
 	keys     *seal.Keyring
 	postgres bool
+}
+
+// insert runs q, an insert whose only answer is its error. On PostgreSQL
+// it may instead go with the transaction's next statement or its end (see
+// pgWrite), and its error come from there.
+func (t *tx) insert(ctx context.Context, q *bun.InsertQuery) error {
+	if w, ok := t.db.(*pgWrite); ok {
+		return w.queue(q)
+	}
+	_, err := q.Exec(ctx)
+	return translate(err)
 }
 
 func (t *tx) Organisations() ports.OrganisationRepo   { return organisations{t} }

@@ -279,6 +279,63 @@ func testReferenceUnique(t *testing.T, st ports.Store) {
 	assert.Equal(t, domain.KindConflict, domain.KindOf(err), "%v", err)
 }
 
+// A write may be sent only at the end of its transaction (see
+// ports.Store.InTx); failing there, it still fails the transaction whole.
+func testLateFailureKeepsNothing(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
+	first, _, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
+	fresh, msg, token := newReport(t, f, "", "this must vanish", now)
+	clash, _, clashToken := newReport(t, f, "", "a second report", now)
+	clash.Ref = first.Ref
+	err := st.InTx(ctx, func(tx ports.Tx) error {
+		if err := tx.Interactions().Create(ctx, fresh, token, domain.Contact{}); err != nil {
+			return err
+		}
+		if err := tx.Messages().Add(ctx, msg, domain.Meta{}); err != nil {
+			return err
+		}
+		return tx.Interactions().Create(ctx, clash, clashToken, domain.Contact{})
+	})
+	assert.Equal(t, domain.KindConflict, domain.KindOf(err), "%v", err)
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
+		_, err := tx.Interactions().Get(ctx, fresh.ID)
+		assert.Equal(t, domain.KindNotFound, domain.KindOf(err), "the report before the clash is gone too")
+		msgs, err := tx.Messages().List(ctx, fresh.ID)
+		assert.Empty(t, msgs)
+		return err
+	}))
+}
+
+// Whenever a write is sent, the transaction's own reads see it.
+func testTransactionReadsItsWrites(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
+	ia, msg, token := newReport(t, f, "", "seen at once", now)
+	alert := &domain.Delivery{ID: must(domain.NewDeliveryID(rand.Reader)), Kind: domain.DeliveryStaffNewReport, Channel: domain.DeliveryEmail,
+		To: "dsl@oakfield.example", Language: domain.English, OrgID: f.org.ID, InteractionID: ia.ID, Status: domain.DeliveryPending,
+		NextAttemptAt: now, CreatedAt: now}
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
+		if err := tx.Interactions().Create(ctx, ia, token, domain.Contact{}); err != nil {
+			return err
+		}
+		got, err := tx.Interactions().Get(ctx, ia.ID)
+		require.NoError(t, err)
+		assert.Equal(t, ia.Ref, got.Ref)
+		if err := tx.Messages().Add(ctx, msg, domain.Meta{}); err != nil {
+			return err
+		}
+		if err := tx.Outbox().Enqueue(ctx, alert); err != nil {
+			return err
+		}
+		msgs, err := tx.Messages().List(ctx, ia.ID)
+		require.NoError(t, err)
+		assert.Len(t, msgs, 1)
+		queued, err := tx.Outbox().List(ctx, ports.OutboxFilter{InteractionID: &ia.ID})
+		require.NoError(t, err)
+		assert.Len(t, queued, 1)
+		return nil
+	}))
+}
+
 func testRollback(t *testing.T, st ports.Store) {
 	f := newFixture(t, st)
 	ia, msg, token := newReport(t, f, "Kim", "this must vanish", now)

@@ -30,6 +30,8 @@ func Run(t *testing.T, open func(t *testing.T) ports.Store) {
 		"InteractionLists":          testInteractionLists,
 		"ReferenceIsUnique":         testReferenceUnique,
 		"RollbackLeavesNoTrace":     testRollback,
+		"LateFailureKeepsNothing":   testLateFailureKeepsNothing,
+		"TransactionReadsItsWrites": testTransactionReadsItsWrites,
 		"ViewCannotWrite":           testViewCannotWrite,
 		"ConcurrentWriters":         testConcurrentWriters,
 		"ConcurrentConflicts":       testConcurrentConflicts,

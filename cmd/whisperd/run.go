@@ -31,7 +31,16 @@ type env struct {
 	stdout, stderr io.Writer
 	// ready, when set, is told the address the server listens on.
 	ready func(addr string)
+	// limitMemory, when set, sets the Go runtime's soft memory limit
+	// (debug.SetMemoryLimit); tests, sharing their process, leave it nil.
+	limitMemory func(bytes int64) int64
 }
+
+// memoryHeadroomMiB is what whisperd's default soft memory limit allows
+// the Go heap beyond the password-hashing budget: its live data at rest and
+// under load (20–40 MiB). Without a limit, Go's collector lets a burst of
+// sign-ins take about twice the budget before it collects.
+const memoryHeadroomMiB = 32
 
 // shutdownGrace is how long in-flight requests may take to finish after
 // SIGTERM.
@@ -66,6 +75,13 @@ func run(ctx context.Context, e env) error {
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	log.Info("starting whisperd", slog.Any("config", cfg))
+	if e.limitMemory != nil && e.getenv("GOMEMLIMIT") == "" {
+		// A soft limit: near it the collector works harder; it never
+		// refuses memory. GOMEMLIMIT, when set, is the operator's choice.
+		limit := cfg.Security.PasswordHashingMemoryMiB + memoryHeadroomMiB
+		e.limitMemory(int64(limit) << 20)
+		log.Info("set a soft memory limit (GOMEMLIMIT overrides it)", slog.Int("mib", limit))
+	}
 
 	st, err := wire.OpenStore(ctx, cfg, log)
 	if err != nil {

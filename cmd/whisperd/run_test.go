@@ -172,3 +172,28 @@ func TestTheSweepErasesWhatIsDue(t *testing.T) {
 	require.NoError(t, second.stop())
 	assert.Contains(t, second.stderr.String(), "erased=1")
 }
+
+func TestSetsASoftMemoryLimitUnlessGOMEMLIMITIsSet(t *testing.T) {
+	for name, c := range map[string]struct {
+		vars map[string]string
+		want int64
+	}{
+		"the default budget": {nil, (64 + 32) << 20},
+		"a budget of 40 MiB": {map[string]string{"WHISPER_SECURITY_PASSWORD_HASHING_MEMORY_MIB": "40"}, (40 + 32) << 20},
+		"GOMEMLIMIT set":     {map[string]string{"GOMEMLIMIT": "200MiB"}, 0},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var limit int64
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			err := run(ctx, env{
+				args:   []string{"--listen", "127.0.0.1:0", "--database-url", "sqlite:" + filepath.Join(t.TempDir(), "whisper.db")},
+				getenv: func(k string) string { return c.vars[k] }, stdout: io.Discard, stderr: io.Discard,
+				ready:       func(string) { cancel() },
+				limitMemory: func(bytes int64) int64 { limit = bytes; return 0 },
+			})
+			require.NoError(t, err)
+			assert.Equal(t, c.want, limit)
+		})
+	}
+}

@@ -31,7 +31,7 @@ func runSignin(ctx context.Context, args []string) error {
 		attempts  = fs.Int("attempts", 200, "sign-in attempts fired at once; every other one has a wrong password")
 		budget    = fs.Int("budget", 64, "security.password_hashing_memory_mib given to whisperd")
 		allowance = fs.Int("allowance", 16, "MiB allowed above idle RSS + budget for the requests themselves (connections, goroutines, pages): about 80 KiB for each of 200")
-		memLimit  = fs.String("gomemlimit", "", "GOMEMLIMIT for whisperd, e.g. 128MiB; empty leaves the Go runtime's default (none)")
+		memLimit  = fs.String("gomemlimit", "", "GOMEMLIMIT for whisperd, e.g. 96MiB, or off for none; empty leaves whisperd's own soft limit (budget + 32 MiB)")
 	)
 	fs.Parse(args)
 	w, stop, err := launchWhisperd(ctx, []string{
@@ -167,7 +167,7 @@ func runSignin(ctx context.Context, args []string) error {
 // goMemLimit is whisperd's environment for the -gomemlimit flag.
 func goMemLimit(limit string) []string {
 	if limit == "" {
-		return []string{"GOMEMLIMIT=off"}
+		return nil
 	}
 	return []string{"GOMEMLIMIT=" + limit}
 }

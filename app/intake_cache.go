@@ -71,27 +71,51 @@ func recall[K comparable, V any](c *intakeCache, m *map[K]remembered[V], key K, 
 	return v, nil
 }
 
+// reader runs fn with a transaction to read in: one already open (within)
+// or a View of its own (Service.view). The cache opens one only for what
+// it does not hold, so a report whose intake is all cached reads nothing.
+type reader func(fn func(tx ports.Tx) error) error
+
+// within reads in tx.
+func within(tx ports.Tx) reader { return func(fn func(tx ports.Tx) error) error { return fn(tx) } }
+
+// view reads in a View of its own.
+func (s *Service) view(ctx context.Context) reader {
+	return func(fn func(tx ports.Tx) error) error { return s.store.View(ctx, fn) }
+}
+
 // form returns the report form with that code.
-func (c *intakeCache) form(ctx context.Context, tx ports.Tx, code string) (ReportForm, error) {
+func (c *intakeCache) form(ctx context.Context, read reader, code string) (ReportForm, error) {
+	load := func() (rf ReportForm, err error) {
+		err = read(func(tx ports.Tx) error {
+			rf, err = loadReportForm(ctx, tx, code)
+			return err
+		})
+		return rf, err
+	}
 	if c.keep == 0 {
-		return loadReportForm(ctx, tx, code)
+		return load()
 	}
 	fc, err := domain.ParseFormCode(code)
 	if err != nil {
 		return ReportForm{}, errNoSuchForm
 	}
-	return recall(c, &c.forms, fc, func() (ReportForm, error) { return loadReportForm(ctx, tx, code) })
+	return recall(c, &c.forms, fc, load)
 }
 
 // alertRecipients are the inbox's notification addresses and its assigned
 // staff's addresses.
-func (c *intakeCache) alertRecipients(ctx context.Context, tx ports.Tx, inbox *domain.Inbox) ([]string, error) {
-	return recall(c, &c.recipients, inbox.ID, func() ([]string, error) {
-		staff, err := tx.Staff().List(ctx, ports.StaffFilter{InboxID: &inbox.ID})
+func (c *intakeCache) alertRecipients(ctx context.Context, read reader, inbox *domain.Inbox) ([]string, error) {
+	return recall(c, &c.recipients, inbox.ID, func() (recipients []string, err error) {
+		var staff []*domain.Staff
+		err = read(func(tx ports.Tx) error {
+			staff, err = tx.Staff().List(ctx, ports.StaffFilter{InboxID: &inbox.ID})
+			return err
+		})
 		if err != nil {
 			return nil, err
 		}
-		recipients := append([]string{}, inbox.Notify...)
+		recipients = append([]string{}, inbox.Notify...)
 		for _, m := range staff {
 			recipients = append(recipients, m.Email)
 		}
@@ -101,14 +125,24 @@ func (c *intakeCache) alertRecipients(ctx context.Context, tx ports.Tx, inbox *d
 
 // blocked reports whether the sender is blocked at now. Blocks are rare:
 // while none is in force, the sender is not looked up at all.
-func (c *intakeCache) blocked(ctx context.Context, tx ports.Tx, sender domain.Sender, now time.Time) (bool, error) {
+func (c *intakeCache) blocked(ctx context.Context, read reader, sender domain.Sender, now time.Time) (blocked bool, err error) {
 	if c.keep != 0 {
-		anyBlocks, err := recall(c, &c.anyBlocks, struct{}{}, func() (bool, error) { return tx.Blocks().AnyInForce(ctx, now) })
+		anyBlocks, err := recall(c, &c.anyBlocks, struct{}{}, func() (found bool, err error) {
+			err = read(func(tx ports.Tx) error {
+				found, err = tx.Blocks().AnyInForce(ctx, now)
+				return err
+			})
+			return found, err
+		})
 		if err != nil || !anyBlocks {
 			return false, err
 		}
 	}
-	return tx.Blocks().Blocked(ctx, sender, now)
+	err = read(func(tx ports.Tx) error {
+		blocked, err = tx.Blocks().Blocked(ctx, sender, now)
+		return err
+	})
+	return blocked, err
 }
 
 // forget empties the cache.

@@ -2,8 +2,8 @@ package app_test
 
 import (
 	"crypto/rand"
-	"sync"
 	"net/netip"
+	"sync"
 	"testing"
 	"time"
 

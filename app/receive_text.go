@@ -64,17 +64,14 @@ func (s *Service) ReceiveText(ctx context.Context, in InboundText) (out TextOutc
 		verdict = verdictUnread
 	)
 	if code, rest, ok := domain.SplitText(in.Text); ok {
-		err = s.store.View(ctx, func(tx ports.Tx) error {
-			rf, err := s.intake.form(ctx, tx, string(code))
-			if domain.KindOf(err) == domain.KindNotFound {
-				return nil
-			} else if err != nil {
-				return err
+		view := s.view(ctx)
+		rf, err := s.intake.form(ctx, view, string(code))
+		switch {
+		case err == nil:
+			if report, verdict, err = s.judgeTextReport(ctx, view, rf, rest, phone, now); err != nil {
+				return "", err
 			}
-			report, verdict, err = s.judgeTextReport(ctx, tx, rf, rest, phone, now)
-			return err
-		})
-		if err != nil {
+		case domain.KindOf(err) != domain.KindNotFound:
 			return "", err
 		}
 	}
@@ -149,12 +146,12 @@ type textReport struct {
 
 // judgeTextReport decides what a text to form rf should cause, reading
 // only.
-func (s *Service) judgeTextReport(ctx context.Context, tx ports.Tx, rf ReportForm, body, phone string, now time.Time) (textReport, textVerdict, error) {
+func (s *Service) judgeTextReport(ctx context.Context, read reader, rf ReportForm, body, phone string, now time.Time) (textReport, textVerdict, error) {
 	report := textReport{form: rf}
 	if !rf.Accepting {
 		return report, verdictClosed, nil
 	}
-	if blocked, err := s.intake.blocked(ctx, tx, domain.Sender{Phone: phone}, now); err != nil || blocked {
+	if blocked, err := s.intake.blocked(ctx, read, domain.Sender{Phone: phone}, now); err != nil || blocked {
 		return report, verdictBlocked, err
 	}
 	body, err := domain.CheckMessage(body)
@@ -169,12 +166,12 @@ func (s *Service) judgeTextReport(ctx context.Context, tx ports.Tx, rf ReportFor
 	if err != nil {
 		return report, verdictUnread, err
 	}
-	report.recipients, err = s.intake.alertRecipients(ctx, tx, rf.Inboxes[0])
+	report.recipients, err = s.intake.alertRecipients(ctx, read, rf.Inboxes[0])
 	return report, verdictOpen, err
 }
 
 func (s *Service) openByText(ctx context.Context, tx ports.Tx, rf ReportForm, body, phone string, ids domain.IDs, now time.Time) (TextOutcome, error) {
-	report, verdict, err := s.judgeTextReport(ctx, tx, rf, body, phone, now)
+	report, verdict, err := s.judgeTextReport(ctx, within(tx), rf, body, phone, now)
 	if err != nil {
 		return "", err
 	}

@@ -28,11 +28,7 @@ var errNoSuchForm = &domain.Error{Kind: domain.KindNotFound, Safe: "no such form
 // form may be up to a second old (see intakeCache); read it, never change it.
 func (s *Service) ReportForm(ctx context.Context, code string) (out ReportForm, err error) {
 	defer domain.Wrap(&err, "app.ReportForm")
-	err = s.store.View(ctx, func(tx ports.Tx) error {
-		out, err = s.intake.form(ctx, tx, code)
-		return err
-	})
-	return out, err
+	return s.intake.form(ctx, s.view(ctx), code)
 }
 
 func loadReportForm(ctx context.Context, tx ports.Tx, code string) (ReportForm, error) {

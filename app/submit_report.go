@@ -91,41 +91,34 @@ func (s *Service) submit(ctx context.Context, in SubmitReport, body, email strin
 	if err != nil {
 		return rc, err
 	}
-	// Everything the report needs is read first, in a read transaction:
-	// reports then read side by side, and the write transaction — one at
-	// a time on SQLite — holds only inserts. A form closed in between
-	// takes this one last report.
-	var (
-		rf         ReportForm
-		inbox      *domain.Inbox
-		flagged    bool
-		recipients []string
-	)
-	err = s.store.View(ctx, func(tx ports.Tx) error {
-		if rf, err = s.intake.form(ctx, tx, in.FormCode); err != nil {
-			return err
-		}
-		if !rf.Accepting {
-			return ErrNotAccepting
-		}
-		var err error
-		inbox, err = chooseInbox(rf.Inboxes, in.InboxID)
-		problems.Add(FieldCategory, err)
-		flagged, err = s.checkSwearing(rf.Form, rf.Org, body)
-		problems.Add(FieldMessage, err)
-		if err := problems.Invalid(); err != nil {
-			return err
-		}
-		blocked, err := s.intake.blocked(ctx, tx, domain.Sender{Email: email, IP: meta.IP}, now)
-		if err != nil {
-			return err
-		}
-		if blocked {
-			return ErrRefused
-		}
-		recipients, err = s.intake.alertRecipients(ctx, tx, inbox)
-		return err
-	})
+	// Everything the report needs is read first, outside the write
+	// transaction — from the intake cache where it can be, in a read
+	// transaction where it must — so that reports read side by side and
+	// the write transaction, one at a time on SQLite, holds only inserts.
+	// A form closed in between takes this one last report.
+	view := s.view(ctx)
+	rf, err := s.intake.form(ctx, view, in.FormCode)
+	if err != nil {
+		return rc, err
+	}
+	if !rf.Accepting {
+		return rc, ErrNotAccepting
+	}
+	inbox, err := chooseInbox(rf.Inboxes, in.InboxID)
+	problems.Add(FieldCategory, err)
+	flagged, err := s.checkSwearing(rf.Form, rf.Org, body)
+	problems.Add(FieldMessage, err)
+	if err := problems.Invalid(); err != nil {
+		return rc, err
+	}
+	blocked, err := s.intake.blocked(ctx, view, domain.Sender{Email: email, IP: meta.IP}, now)
+	if err != nil {
+		return rc, err
+	}
+	if blocked {
+		return rc, ErrRefused
+	}
+	recipients, err := s.intake.alertRecipients(ctx, view, inbox)
 	if err != nil {
 		return rc, err
 	}
@@ -202,7 +195,7 @@ func (s *Service) checkSwearing(form *domain.Form, org *domain.Organisation, bod
 // alertStaff queues a notification for the inbox's addresses and its
 // assigned staff: a link to the interaction, never its content.
 func (s *Service) alertStaff(ctx context.Context, tx ports.Tx, ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, reply bool, now time.Time) error {
-	recipients, err := s.intake.alertRecipients(ctx, tx, inbox)
+	recipients, err := s.intake.alertRecipients(ctx, within(tx), inbox)
 	if err != nil {
 		return err
 	}

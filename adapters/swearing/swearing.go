@@ -32,25 +32,34 @@ import (
 var _ ports.SwearFilter = (*Filter)(nil)
 
 // Filter spots swearing. The zero value is not usable; call New. A Filter is
-// safe for concurrent use: go-away's detector only reads its configuration
+// safe for concurrent use: go-away's detectors only read their configuration
 // once built, and each call works on its own copies of the text.
 type Filter struct {
 	detector *goaway.ProfanityDetector
+	// asciiDetector is detector without go-away's accent removal, for forms
+	// of the text that are printable ASCII. There the removal changes
+	// nothing (go-away itself only transforms text with a rune outside ' '
+	// to '~'), yet it builds a transform chain of several kilobytes on
+	// every call.
+	asciiDetector *goaway.ProfanityDetector
 }
 
 // New returns a Filter with the built-in dictionary.
 func New() *Filter {
-	d := goaway.NewProfanityDetector().
+	return &Filter{detector: newDetector(true), asciiDetector: newDetector(false)}
+}
+
+func newDetector(sanitizeAccents bool) *goaway.ProfanityDetector {
+	return goaway.NewProfanityDetector().
 		WithSanitizeLeetSpeak(true).
 		WithSanitizeSpecialCharacters(true).
-		WithSanitizeAccents(true).
+		WithSanitizeAccents(sanitizeAccents).
 		// Never glue words together: with spaces removed, "I was hit" would
 		// contain "shit". Spaced-out letters ("f u c k") are rejoined by
 		// variants instead, and only where single letters run.
 		WithSanitizeSpaces(false).
 		WithCustomCharacterReplacements(replacements()).
 		WithCustomDictionary(clone(profanities), clone(falsePositives), nil)
-	return &Filter{detector: d}
 }
 
 // ContainsSwearing reports whether text holds a word of the built-in
@@ -68,11 +77,31 @@ func (f *Filter) ContainsSwearing(text string, extra []string) bool {
 	}
 	folded := fold(text)
 	for _, v := range variants(folded) {
-		if f.detector.IsProfane(v) {
+		if f.isProfane(v) {
 			return true
 		}
 	}
 	return containsAny(folded, extra)
+}
+
+// isProfane asks go-away about one form of the text, skipping its accent
+// removal where that is a no-op.
+func (f *Filter) isProfane(v string) bool {
+	if isPrintableASCII(v) {
+		return f.asciiDetector.IsProfane(v)
+	}
+	return f.detector.IsProfane(v)
+}
+
+// isPrintableASCII reports whether every byte of s is in ' ' to '~', the
+// range in which go-away's accent removal leaves text alone.
+func isPrintableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
 }
 
 // replacements is go-away's default character map without '*': keeping the

@@ -183,3 +183,22 @@ func BenchmarkContainsSwearing(b *testing.B) {
 		f.ContainsSwearing(message, extra)
 	}
 }
+
+// mixedMessage is about 600 characters of clean Welsh and English with
+// accents, symbols that go-away reads as leetspeak ('@', '!', '<'), digits
+// and a stretched word, so every variant is built and handed to go-away.
+var mixedMessage = strings.Repeat(
+	"Mae'r athro'n dweud wrtha i am beidio â phoeni!! It was sooo bad @ the café <3 in year 7. ", 7)
+
+func BenchmarkContainsSwearingMixed(b *testing.B) {
+	f := swearing.New()
+	extra := []string{"ham", "go away", "loser", "smelly", "weirdo"}
+	b.Logf("message is %d characters", len([]rune(mixedMessage)))
+	if f.ContainsSwearing(mixedMessage, extra) {
+		b.Fatal("the mixed message should be clean")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		f.ContainsSwearing(mixedMessage, extra)
+	}
+}

@@ -115,7 +115,7 @@ func (s *Store) runJob(btx bun.Tx, j *job) (err error) {
 			err = panicked(p)
 		}
 	}()
-	return translate(j.fn(&tx{db: btx, keys: s.keys, postgres: s.postgres}))
+	return translate(j.fn(&tx{db: btx, keys: s.keys, postgres: s.postgres, inserts: s.inserts}))
 }
 
 // panicked is the error a transaction that panicked ends with.

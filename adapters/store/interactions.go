@@ -89,7 +89,7 @@ func (i interactions) Create(ctx context.Context, ia *domain.Interaction, token 
 	row.EmailIndex = contactIndex(i.keys, "email", contact.Email)
 	row.PhoneSealed = i.keys.Seal(contact.Phone, aad("interactions.phone", row.ID))
 	row.PhoneIndex = contactIndex(i.keys, "phone", contact.Phone)
-	return i.insert(ctx, i.db.NewInsert().Model(row))
+	return i.insert(ctx, row)
 }
 
 func (i interactions) Get(ctx context.Context, id domain.InteractionID) (*domain.Interaction, error) {
@@ -210,7 +210,7 @@ func (m messages) Add(ctx context.Context, msg *domain.Message, meta domain.Meta
 		sid := string(msg.StaffID)
 		row.StaffID = &sid
 	}
-	return m.insert(ctx, m.db.NewInsert().Model(row))
+	return m.insert(ctx, row)
 }
 
 func (m messages) List(ctx context.Context, id domain.InteractionID) ([]*domain.Message, error) {

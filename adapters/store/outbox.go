@@ -85,7 +85,7 @@ func (o outbox) Enqueue(ctx context.Context, ds ...*domain.Delivery) error {
 	for i, d := range ds {
 		rows[i] = o.toRow(d)
 	}
-	return o.insert(ctx, o.db.NewInsert().Model(&rows))
+	return o.insert(ctx, &rows)
 }
 
 func (o outbox) List(ctx context.Context, f ports.OutboxFilter) ([]*domain.Delivery, error) {

@@ -50,6 +50,9 @@ type Store struct {
 	file string
 	// group gathers SQLite's concurrent write transactions into one commit.
 	group group
+	// inserts are SQLite's prepared inserts for the rows every report
+	// writes; nil on PostgreSQL.
+	inserts *preparedInserts
 }
 
 // maxAttempts bounds how often InTx runs fn when PostgreSQL reports a
@@ -166,11 +169,13 @@ func openSQLite(path string) (*Store, error) {
 	if err != nil {
 		abs = path
 	}
+	db := bun.NewDB(writes, sqlitedialect.New())
 	return &Store{
-		db:     bun.NewDB(writes, sqlitedialect.New()),
-		reads:  bun.NewDB(reads, sqlitedialect.New()),
-		writer: make(chan struct{}, 1),
-		file:   abs,
+		db:      db,
+		reads:   bun.NewDB(reads, sqlitedialect.New()),
+		writer:  make(chan struct{}, 1),
+		file:    abs,
+		inserts: &preparedInserts{db: db},
 	}, nil
 }
 
@@ -235,6 +240,9 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close releases the store's connections.
 func (s *Store) Close() error {
+	if s.inserts != nil {
+		s.inserts.close()
+	}
 	if s.reads != s.db {
 		s.reads.Close()
 	}
@@ -246,16 +254,25 @@ type tx struct {
 	db       bun.IDB
 	keys     *seal.Keyring
 	postgres bool
+	// inserts, in SQLite's write transactions, prepares the rows of insert.
+	inserts *preparedInserts
 }
 
-// insert runs q, an insert whose only answer is its error. On PostgreSQL
-// it may instead go with the transaction's next statement or its end (see
-// pgWrite), and its error come from there.
-func (t *tx) insert(ctx context.Context, q *bun.InsertQuery) error {
-	if w, ok := t.db.(*pgWrite); ok {
-		return w.queue(q)
+// insert inserts model, a pointer to a row or to a slice of pointers to
+// rows, whose only answer is its error. On SQLite it goes through a
+// prepared statement (see preparedInserts); on PostgreSQL it may go with
+// the transaction's next statement or its end (see pgWrite), and its error
+// come from there.
+func (t *tx) insert(ctx context.Context, model any) error {
+	switch db := t.db.(type) {
+	case *pgWrite:
+		return db.queue(db.NewInsert().Model(model))
+	case bun.Tx:
+		if t.inserts != nil {
+			return t.inserts.exec(ctx, db, model)
+		}
 	}
-	_, err := q.Exec(ctx)
+	_, err := t.db.NewInsert().Model(model).Exec(ctx)
 	return translate(err)
 }
 

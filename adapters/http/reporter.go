@@ -1,9 +1,11 @@
 package http
 
 import (
+	"context"
 	"errors"
 	nethttp "net/http"
 	"strings"
+	"time"
 
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/domain"
@@ -89,6 +91,7 @@ func (s *Server) reportSubmit(w nethttp.ResponseWriter, r *nethttp.Request) erro
 		}
 	}()
 	if !formOK {
+		s.slowDown(r.Context())
 		rf, err := s.app.ReportForm(r.Context(), code)
 		if err != nil {
 			return err
@@ -120,6 +123,28 @@ func (s *Server) reportSubmit(w nethttp.ResponseWriter, r *nethttp.Request) erro
 		return s.showFormAgain(w, r, code, values, err)
 	}
 	return err
+}
+
+// slowDown holds a request that a rate limit refused for
+// Config.RefusalDelay, or until the client gives up, unless maxHeld are
+// held already. Held, a request costs a goroutine and no CPU; answered at
+// once, a flood's refusals come as fast as they can be answered.
+func (s *Server) slowDown(ctx context.Context) {
+	if s.cfg.RefusalDelay <= 0 {
+		return
+	}
+	select {
+	case s.held <- struct{}{}:
+		defer func() { <-s.held }()
+	default:
+		return
+	}
+	t := time.NewTimer(s.cfg.RefusalDelay)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
 }
 
 // errRobot is a post whose hidden field was filled in.

@@ -69,6 +69,8 @@ type siteOptions struct {
 	// publicURL is the site's public_url; https://whisper.example.org when
 	// empty.
 	publicURL string
+	// refusalDelay holds reports refused by a rate limit (Config.RefusalDelay).
+	refusalDelay time.Duration
 }
 
 func newSite(t testing.TB, opt siteOptions) *site {
@@ -90,7 +92,7 @@ func newSite(t testing.TB, opt siteOptions) *site {
 	})
 	h, err := httpadapter.New(httpadapter.Config{
 		PublicURL: opt.publicURL, TrustedProxies: opt.trusted,
-		ReportsPerIP: opt.reportsPerIP, ReportsPerForm: opt.reportsPerForm, Now: clk.Now,
+		ReportsPerIP: opt.reportsPerIP, ReportsPerForm: opt.reportsPerForm, Now: clk.Now, RefusalDelay: opt.refusalDelay,
 	}, svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)

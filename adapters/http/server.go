@@ -35,7 +35,20 @@ type Config struct {
 	Observe func(area string, status int, d time.Duration)
 	// Now is the clock for rate limits; nil means time.Now.
 	Now func() time.Time
+	// RefusalDelay holds a report refused by a rate limit this long before
+	// its answer (see slowDown); zero answers at once.
+	RefusalDelay time.Duration
 }
+
+// RefusalDelay is how long whisperd holds a report refused by a rate
+// limit. A client flooding one form then waits instead of taking the CPU
+// other reporters need: each of its connections gets at most ten answers
+// a second. A person who sees the refusal page barely notices.
+const RefusalDelay = 100 * time.Millisecond
+
+// maxHeld bounds the refused requests held at once, each a goroutine and
+// a connection; beyond it they are answered at once.
+const maxHeld = 256
 
 // Server routes requests to the use cases.
 type Server struct {
@@ -46,6 +59,8 @@ type Server struct {
 	perIP     *limiter
 	perForm   *limiter
 	perNumber *limiter
+	// held counts the refused requests being held (see slowDown).
+	held chan struct{}
 }
 
 // New returns the handler for every route Whisper serves. It fails only if
@@ -63,6 +78,7 @@ func New(cfg Config, svc *app.Service, log *slog.Logger) (nethttp.Handler, error
 		perIP:     newLimiter(cfg.ReportsPerIP, time.Hour, cfg.Now),
 		perForm:   newLimiter(cfg.ReportsPerForm, time.Hour, cfg.Now),
 		perNumber: newLimiter(cfg.TextsPerNumber, time.Hour, cfg.Now),
+		held:      make(chan struct{}, maxHeld),
 	}
 	static, err := fs.Sub(staticFiles, "static")
 	if err != nil {

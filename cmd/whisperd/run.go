@@ -119,6 +119,7 @@ func run(ctx context.Context, e env) error {
 		PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies(),
 		ReportsPerIP: cfg.Limits.ReportsPerIP, ReportsPerForm: cfg.Limits.ReportsPerForm,
 		TextsPerNumber: cfg.Limits.TextsPerNumber, Metrics: meter.Handler(), Observe: meter.Observe,
+		RefusalDelay: httpadapter.RefusalDelay,
 	}
 	if cfg.SMS.Driver == "plivo" {
 		httpCfg.PlivoAuthToken = cfg.SMS.Plivo.AuthToken

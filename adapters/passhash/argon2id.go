@@ -12,24 +12,31 @@ import (
 	"runtime"
 
 	"golang.org/x/crypto/argon2"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/whisper-schools/whisper/ports"
 )
 
 var _ ports.PasswordHasher = (*Argon2id)(nil)
 
-// Argon2id hashes and verifies passwords with argon2id. Each hash holds
-// Params.Memory KiB for its duration, so a semaphore bounds how many run at
-// once; callers beyond the bound wait, for as long as their context allows.
+// Argon2id hashes and verifies passwords with argon2id. Each hash holds its
+// Params.Memory KiB for its duration, so hashing runs in slots, each the
+// memory of one hash under the hasher's own parameters, and a weighted
+// semaphore bounds the slots in use; callers beyond the bound wait, for as
+// long as their context allows. A stored hash whose parameters ask for more
+// memory holds as many slots as its memory needs, and one that needs more
+// than all of them is refused: a planted or corrupted hash cannot take the
+// process past its budget.
 //
 // Passwords are never logged and never appear in errors. An Argon2id is safe
 // for concurrent use.
 type Argon2id struct {
 	params Params
-	sem    chan struct{}
+	slots  int64
+	sem    *semaphore.Weighted
 
-	// slotHook, when set (by tests only), is called with +1 just after a
-	// hashing slot is taken and with -1 just before it is given back.
+	// slotHook, when set (by tests only), is called with +n just after n
+	// hashing slots are taken and with -n just before they are given back.
 	slotHook func(delta int)
 }
 
@@ -44,7 +51,8 @@ func New(p Params, maxConcurrent int) *Argon2id {
 	if maxConcurrent <= 0 {
 		maxConcurrent = runtime.NumCPU()
 	}
-	return &Argon2id{params: p, sem: make(chan struct{}, maxConcurrent)}
+	slots := int64(maxConcurrent)
+	return &Argon2id{params: p, slots: slots, sem: semaphore.NewWeighted(slots)}
 }
 
 // Hash returns the PHC string of password under a fresh random salt and the
@@ -94,35 +102,44 @@ func (h *Argon2id) NeedsRehash(encoded string) bool {
 	return dec.params.weakerThan(h.params)
 }
 
-// derive computes the argon2id key of password while holding a hashing slot.
+// derive computes the argon2id key of password while holding the hashing
+// slots that p's memory needs.
 func (h *Argon2id) derive(ctx context.Context, password string, salt []byte, p Params) ([]byte, error) {
-	if err := h.acquire(ctx); err != nil {
+	n := h.slotsFor(p)
+	if n > h.slots {
+		return nil, fmt.Errorf("%w: it needs %d KiB of memory, more than the hashing budget", ErrInvalidHash, p.Memory)
+	}
+	if err := h.acquire(ctx, n); err != nil {
 		return nil, err
 	}
-	defer h.release()
+	defer h.release(n)
 	return argon2.IDKey([]byte(password), salt, p.Iterations, p.Memory, p.Parallelism, p.KeyLength), nil
 }
 
-func (h *Argon2id) acquire(ctx context.Context) error {
-	// Check first: select picks at random when a slot is free and ctx is
+// slotsFor is how many slots a hash with parameters p holds: its memory
+// over one slot's, rounded up.
+func (h *Argon2id) slotsFor(p Params) int64 {
+	return max(int64((p.Memory+h.params.Memory-1)/h.params.Memory), 1)
+}
+
+func (h *Argon2id) acquire(ctx context.Context, n int64) error {
+	// Check first: Acquire may succeed when slots are free and ctx is
 	// already done, and a cancelled request should not burn 19 MiB.
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("passhash: waiting for a hashing slot: %w", err)
 	}
-	select {
-	case h.sem <- struct{}{}:
-	case <-ctx.Done():
-		return fmt.Errorf("passhash: waiting for a hashing slot: %w", ctx.Err())
+	if err := h.sem.Acquire(ctx, n); err != nil {
+		return fmt.Errorf("passhash: waiting for a hashing slot: %w", err)
 	}
 	if h.slotHook != nil {
-		h.slotHook(+1)
+		h.slotHook(int(n))
 	}
 	return nil
 }
 
-func (h *Argon2id) release() {
+func (h *Argon2id) release(n int64) {
 	if h.slotHook != nil {
-		h.slotHook(-1)
+		h.slotHook(-int(n))
 	}
-	<-h.sem
+	h.sem.Release(n)
 }

@@ -97,7 +97,7 @@ func TestKnownAnswerReference(t *testing.T) {
 		assert.Equal(t, "somesalt", string(dec.salt))
 		assert.Equal(t, tc.enc, encodePHC(dec.params, dec.salt, dec.key), "re-encoding must be byte-identical")
 
-		h := New(TestParams(), 0)
+		h := New(TestParams(), 4) // the vectors use 256 KiB: four slots of TestParams' 64
 		ok, err := h.Verify(context.Background(), "password", tc.enc)
 		require.NoError(t, err)
 		assert.True(t, ok, tc.enc)
@@ -115,7 +115,7 @@ func TestVerifyMalformed(t *testing.T) {
 		pw   = "hunter2-do-not-leak"
 	)
 	good := "$argon2id$v=19$m=256,t=2,p=1$" + salt + "$" + key
-	h := New(TestParams(), 0)
+	h := New(TestParams(), 4) // 256 KiB: four slots of TestParams' 64
 	ok, err := h.Verify(context.Background(), "password", good)
 	require.NoError(t, err)
 	require.True(t, ok, "the base string must be valid for the cases below to mean anything")
@@ -244,6 +244,8 @@ func TestConcurrencyIsBounded(t *testing.T) {
 
 func TestContextCancelledWhileWaiting(t *testing.T) {
 	t.Parallel()
+	stored, err := New(TestParams(), 1).Hash(context.Background(), "password")
+	require.NoError(t, err)
 	h := New(TestParams(), 1)
 	entered := make(chan struct{})
 	unblock := make(chan struct{})
@@ -266,13 +268,13 @@ func TestContextCancelledWhileWaiting(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 		cancel()
 	}()
-	_, err := h.Hash(ctx, "waiter")
+	_, err = h.Hash(ctx, "waiter")
 	require.Error(t, err)
 	assert.ErrorIs(t, err, context.Canceled)
 
 	dctx, dcancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer dcancel()
-	ok, err := h.Verify(dctx, "password", "$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4")
+	ok, err := h.Verify(dctx, "password", stored)
 	require.Error(t, err)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.False(t, ok)
@@ -280,6 +282,33 @@ func TestContextCancelledWhileWaiting(t *testing.T) {
 	close(unblock)
 	wg.Wait()
 	require.NoError(t, holderErr)
+}
+
+// A stored hash holds as many slots as its memory needs, and one that
+// needs more memory than the whole budget is refused before any is taken.
+func TestAHashHoldsTheSlotsItsMemoryNeeds(t *testing.T) {
+	t.Parallel()
+	reference := "$argon2id$v=19$m=256,t=2,p=1$c29tZXNhbHQ$nf65EOgLrQMR/uIPnA4rEsF5h7TKyQwu9U1bMCHGi/4" // 256 KiB
+	var held []int
+	var mu sync.Mutex
+	record := func(delta int) { mu.Lock(); held = append(held, delta); mu.Unlock() }
+
+	h := New(TestParams(), 4) // 4 × 64 KiB
+	h.slotHook = record
+	ok, err := h.Verify(context.Background(), "password", reference)
+	require.NoError(t, err)
+	assert.True(t, ok)
+	_, err = h.Hash(context.Background(), "pw")
+	require.NoError(t, err)
+	assert.Equal(t, []int{4, -4, 1, -1}, held, "256 KiB takes four slots, a hash of the hasher's own one")
+
+	held = nil
+	small := New(TestParams(), 3) // 3 × 64 KiB
+	small.slotHook = record
+	ok, err = small.Verify(context.Background(), "password", reference)
+	assert.ErrorIs(t, err, ErrInvalidHash)
+	assert.False(t, ok)
+	assert.Empty(t, held, "refused before taking a slot")
 }
 
 func TestContextAlreadyCancelled(t *testing.T) {
@@ -312,9 +341,9 @@ func TestParamsValidate(t *testing.T) {
 
 func TestNewDefaultsConcurrency(t *testing.T) {
 	t.Parallel()
-	assert.Positive(t, cap(New(TestParams(), 0).sem))
-	assert.Positive(t, cap(New(TestParams(), -3).sem))
-	assert.Equal(t, 5, cap(New(TestParams(), 5).sem))
+	assert.Positive(t, New(TestParams(), 0).slots)
+	assert.Positive(t, New(TestParams(), -3).slots)
+	assert.Equal(t, int64(5), New(TestParams(), 5).slots)
 }
 
 func BenchmarkHashDefault(b *testing.B) {

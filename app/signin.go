@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
+	"fmt"
 	"net/netip"
 	"reflect"
 	"strings"
@@ -183,10 +185,33 @@ func (s *Service) EndSession(ctx context.Context, token string) (err error) {
 // portal shows them only their account page.
 func (a *Actor) MustEnrolTOTP() bool { return a.Org.RequireTOTP && !a.Staff.TOTPEnabled }
 
-// verifyPassword checks password against m's hash. With no account, or an
+// SignInHashingWait is how long a sign-in waits for a hashing slot. When
+// many people sign in at once, the rest wait their turn (see
+// security.password_hashing_memory_mib); past this, a request would not be
+// answered in time anyway (whisperd writes for at most 30 s), so it is told
+// to try again instead of hashing for nobody.
+const SignInHashingWait = 20 * time.Second
+
+// ErrHashingBusy is a sign-in that could not get a hashing slot in time.
+var ErrHashingBusy = &domain.Error{Kind: domain.KindUnavailable,
+	Safe: "A lot of people are signing in right now. Please try again in a minute."}
+
+// verifyPassword checks password against m's hash, waiting at most
+// SignInHashingWait for a hashing slot (ErrHashingBusy).
+func (s *Service) verifyPassword(ctx context.Context, m *domain.Staff, password string) (bool, error) {
+	waiting, cancel := context.WithTimeout(ctx, SignInHashingWait)
+	defer cancel()
+	ok, err := s.checkPassword(waiting, m, password)
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+		return false, fmt.Errorf("%w: %w", ErrHashingBusy, err)
+	}
+	return ok, err
+}
+
+// checkPassword checks password against m's hash. With no account, or an
 // account whose owner has not yet chosen a password, it checks against a
 // dummy hash instead, so that the answer takes as long as for a real one.
-func (s *Service) verifyPassword(ctx context.Context, m *domain.Staff, password string) (bool, error) {
+func (s *Service) checkPassword(ctx context.Context, m *domain.Staff, password string) (bool, error) {
 	if m != nil && m.PasswordHash != "" {
 		return s.hasher.Verify(ctx, password, m.PasswordHash)
 	}

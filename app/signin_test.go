@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"crypto/rand"
 	"fmt"
 	"net/netip"
@@ -229,4 +230,32 @@ func TestAccountChangesCountWrongPasswords(t *testing.T) {
 	assert.ErrorIs(t, err, app.ErrSignInThrottled, "a borrowed session cannot be used to guess the password")
 	_, err = a.signIn(t, a.sam.Email, goodPassword, "")
 	assert.ErrorIs(t, err, app.ErrSignInThrottled, "the guesses count against signing in too")
+}
+
+// busyHasher is a hasher whose every slot stays taken: Verify waits for
+// its context and fails with its error, saying whether it had a deadline.
+type busyHasher struct {
+	ports.PasswordHasher
+	deadline *time.Duration
+}
+
+func (b busyHasher) Verify(ctx context.Context, _, _ string) (bool, error) {
+	if d, ok := ctx.Deadline(); ok {
+		*b.deadline = time.Until(d)
+	}
+	return false, fmt.Errorf("passhash: waiting for a hashing slot: %w", context.DeadlineExceeded)
+}
+
+func TestASignInThatGetsNoHashingSlotInTimeIsAskedToTryAgain(t *testing.T) {
+	a := newAccounts(t)
+	var deadline time.Duration
+	svc := app.New(app.Deps{Store: a.store, Clock: a.clock, Random: rand.Reader,
+		Hasher: busyHasher{PasswordHasher: a.hasher, deadline: &deadline}, PublicURL: "https://whisper.example.org/"})
+	_, err := svc.SignIn(ctx, app.SignIn{Email: a.sam.Email, Password: goodPassword, IP: schoolIP})
+	assert.ErrorIs(t, err, app.ErrHashingBusy)
+	assert.Equal(t, domain.KindUnavailable, domain.KindOf(err))
+	assert.Contains(t, domain.SafeMessage(err), "try again")
+	assert.Positive(t, deadline, "the wait for a slot has a deadline")
+	assert.LessOrEqual(t, deadline, app.SignInHashingWait)
+	assert.Zero(t, a.failures(t, "email:"+a.sam.Email), "not counted as a wrong password")
 }

@@ -68,6 +68,10 @@ func (s *Server) login(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	case errors.Is(err, app.ErrSignInFailed):
 		page.Failed = domain.SafeMessage(err)
 		return s.render(w, nethttp.StatusUnauthorized, "staff/login", page)
+	case errors.Is(err, app.ErrHashingBusy):
+		w.Header().Set("Retry-After", "60")
+		page.Failed = domain.SafeMessage(err)
+		return s.render(w, nethttp.StatusServiceUnavailable, "staff/login", page)
 	case err != nil:
 		return err
 	}

@@ -1,7 +1,9 @@
 package http_test
 
 import (
+	"context"
 	"crypto/rand"
+	"fmt"
 	nethttp "net/http"
 	"net/url"
 	"regexp"
@@ -150,6 +152,24 @@ func TestSignInRefusalsLookAlike(t *testing.T) {
 	}
 	assert.Equal(t, bodies[0], bodies[1])
 	assert.Equal(t, bodies[1], bodies[2])
+}
+
+// busyHashing is a hasher whose slots are all taken: Verify fails as a
+// wait for a slot that ran out of time does.
+type busyHashing struct{ ports.PasswordHasher }
+
+func (busyHashing) Verify(context.Context, string, string) (bool, error) {
+	return false, fmt.Errorf("passhash: waiting for a hashing slot: %w", context.DeadlineExceeded)
+}
+
+func TestASignInWithNoHashingSlotIsAskedToTryAgain(t *testing.T) {
+	p := newPortalWith(t, siteOptions{hasher: func(h ports.PasswordHasher) ports.PasswordHasher { return busyHashing{h} }})
+	r := p.anonymous().signIn(p.staff.Email, staffPassword, "")
+	assert.Equal(t, nethttp.StatusServiceUnavailable, r.status)
+	assert.Equal(t, "60", r.header.Get("Retry-After"))
+	assert.Contains(t, r.body, "A lot of people are signing in right now")
+	assert.Contains(t, r.body, `value="`+p.staff.Email+`"`, "the address is kept")
+	assert.Empty(t, r.header.Get("Set-Cookie"))
 }
 
 func TestSignInThrottlingGrowsAndPasses(t *testing.T) {

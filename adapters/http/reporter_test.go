@@ -71,6 +71,8 @@ type siteOptions struct {
 	publicURL string
 	// refusalDelay holds reports refused by a rate limit (Config.RefusalDelay).
 	refusalDelay time.Duration
+	// hasher wraps the site's password hasher; nil leaves it as it is.
+	hasher func(ports.PasswordHasher) ports.PasswordHasher
 }
 
 func newSite(t testing.TB, opt siteOptions) *site {
@@ -86,8 +88,12 @@ func newSite(t testing.TB, opt siteOptions) *site {
 	if opt.publicURL == "" {
 		opt.publicURL = "https://whisper.example.org"
 	}
+	var hasher ports.PasswordHasher = passhash.New(passhash.TestParams(), 1)
+	if opt.hasher != nil {
+		hasher = opt.hasher(hasher)
+	}
 	svc := app.New(app.Deps{
-		Store: st, Clock: clk, Random: rand.Reader, Hasher: passhash.New(passhash.TestParams(), 1),
+		Store: st, Clock: clk, Random: rand.Reader, Hasher: hasher,
 		Locator: locator, Swearing: swearing.New(), PublicURL: opt.publicURL,
 	})
 	h, err := httpadapter.New(httpadapter.Config{

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 
 	"github.com/whisper-schools/whisper/ports"
@@ -13,27 +14,39 @@ import (
 
 // On PostgreSQL every statement is a round trip, and a report's write
 // transaction used to be BEGIN, two or three INSERTs and COMMIT, each
-// waiting for the last. pgWrite sends fewer: inserts whose only answer is
-// their error (see tx.insert) wait and go with the next statement that
-// needs an answer, or with the end of the transaction; and the transaction
-// begins only when a statement needs an answer. A transaction of such
-// inserts alone — a web report — goes as one multi-statement query, which
-// PostgreSQL runs as one transaction (all or nothing, durable when it
-// returns), in one round trip, without BEGIN or COMMIT.
+// waiting for the last. pgWrite sends fewer:
+//
+//   - inserts whose only answer is their error (see tx.insert) wait, and go
+//     with the next statement that needs an answer or with the end;
+//   - the transaction begins only when a statement needs an answer, and
+//     its BEGIN goes with that statement;
+//   - COMMIT goes with the last waiting inserts.
+//
+// A transaction of such inserts alone — a web report — is one
+// multi-statement query, which PostgreSQL runs as one transaction (all or
+// nothing, durable when it returns), without BEGIN or COMMIT. A text that
+// opens a report (the nonce, the message id, then inserts) is three round
+// trips instead of seven.
 //
 // The price: such an insert's error (a duplicate key, say) comes from the
 // next statement or from the end of the transaction, not from the insert.
-// The transaction fails either way and nothing of it is kept; ports.Tx
+// The transaction fails either way and nothing of it is kept; ports.Store
 // says so.
+//
+// pgWrite drives the transaction itself, with BEGIN, COMMIT and ROLLBACK
+// sent as SQL on one connection held for it, since database/sql's Tx sends
+// each on its own. Should a connection ever go back to the pool inside a
+// transaction, pgx's stdlib discards it rather than reuse it.
 
 // pgWrite is one PostgreSQL write transaction. It is a bun.IDB whose
 // queries run through it.
 type pgWrite struct {
 	*bun.DB
-	tx      *bun.Tx  // begun when a statement first needs an answer
-	pending []string // queued inserts, in order
-	// failed is why the transaction could not begin, when the statement
-	// that needed it could not say (see QueryRowContext).
+	conn    *sql.Conn // held from the first statement that needs an answer
+	begun   bool      // BEGIN has been sent on conn, and no COMMIT yet
+	pending []string  // statements to send with the next, in order
+	// failed is why the transaction could not go on, when the statement
+	// that found out could not say (see QueryRowContext).
 	failed error
 }
 
@@ -42,27 +55,51 @@ var _ bun.IDB = (*pgWrite)(nil)
 // runPostgres runs fn in one pgWrite transaction.
 func (s *Store) runPostgres(ctx context.Context, fn func(tx ports.Tx) error) error {
 	w := &pgWrite{DB: s.db}
-	committed := false
 	defer func() {
-		if w.tx != nil && !committed { // fn failed or panicked
-			w.tx.Rollback()
+		if w.conn == nil {
+			return
 		}
+		if w.begun { // fn failed or panicked, or COMMIT did not succeed: nothing is kept
+			w.conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		}
+		w.conn.Close()
 	}()
 	if err := fn(&tx{db: w, keys: s.keys, postgres: true}); err != nil {
 		return errors.Join(w.failed, err)
 	}
-	if w.tx == nil {
+	if w.conn == nil {
 		if len(w.pending) == 0 {
 			return nil
 		}
-		_, err := s.db.DB.ExecContext(ctx, w.takePending())
+		_, err := s.db.DB.ExecContext(ctx, w.takePending(""))
 		return err
 	}
-	if err := w.flush(ctx); err != nil {
+	if err := w.commit(ctx); err != nil {
 		return err
 	}
-	committed = true
-	return w.tx.Commit()
+	w.begun = false
+	return nil
+}
+
+// errRolledBack is a COMMIT that PostgreSQL answered with ROLLBACK: a
+// statement of the transaction had failed, and fn went on regardless.
+var errRolledBack = errors.New("store: the transaction had failed and was rolled back")
+
+// commit sends the waiting inserts and COMMIT, and makes sure it was a
+// commit: PostgreSQL answers COMMIT in a failed transaction by rolling it
+// back, without an error.
+func (w *pgWrite) commit(ctx context.Context) error {
+	text := w.takePending("COMMIT")
+	return w.conn.Raw(func(driverConn any) error {
+		results, err := driverConn.(*stdlib.Conn).Conn().PgConn().Exec(ctx, text).ReadAll()
+		if err != nil {
+			return err
+		}
+		if n := len(results); n == 0 || results[n-1].CommandTag.String() != "COMMIT" {
+			return errRolledBack
+		}
+		return nil
+	})
 }
 
 // queue holds q back until the next statement that needs an answer, or the
@@ -76,63 +113,80 @@ func (w *pgWrite) queue(q *bun.InsertQuery) error {
 	return nil
 }
 
-func (w *pgWrite) takePending() string {
+// takePending joins what waits, then last, into one query text.
+func (w *pgWrite) takePending(last string) string {
+	if last != "" {
+		w.pending = append(w.pending, last)
+	}
 	q := strings.Join(w.pending, ";\n")
 	w.pending = nil
 	return q
 }
 
-// begin starts the transaction, if it has not started, and sends the
-// queued inserts, so that what comes next sees them.
-func (w *pgWrite) begin(ctx context.Context) (*bun.Tx, error) {
-	if w.tx == nil {
-		tx, err := w.DB.BeginTx(ctx, &sql.TxOptions{})
+// lead holds a connection, if none is held yet, and returns the text that
+// must run before the next statement: BEGIN if not yet sent, and the
+// waiting inserts.
+func (w *pgWrite) lead(ctx context.Context) (string, error) {
+	if w.conn == nil {
+		conn, err := w.DB.DB.Conn(ctx)
 		if err != nil {
-			return nil, err
+			return "", err
 		}
-		w.tx = &tx
+		w.conn = conn
 	}
-	return w.tx, w.flush(ctx)
-}
-
-func (w *pgWrite) flush(ctx context.Context) error {
+	if !w.begun {
+		w.pending = append([]string{"BEGIN"}, w.pending...)
+		w.begun = true
+	}
 	if len(w.pending) == 0 {
-		return nil
+		return "", nil
 	}
-	// The statements are complete SQL text (bun writes the arguments into
-	// it), so they go straight to database/sql, past bun's formatting.
-	_, err := w.tx.Tx.ExecContext(ctx, w.takePending())
-	return err
+	return w.takePending(""), nil
 }
 
+// ExecContext sends what waits and query together: the result is query's.
 func (w *pgWrite) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	tx, err := w.begin(ctx)
+	lead, err := w.lead(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return tx.ExecContext(ctx, query, args...)
+	query = w.DB.QueryGen().FormatQuery(query, args...)
+	if lead != "" {
+		query = lead + ";\n" + query
+	}
+	return w.conn.ExecContext(ctx, query)
 }
 
+// QueryContext sends what waits first, then query on its own: rows come
+// back from the one statement of a query.
 func (w *pgWrite) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	tx, err := w.begin(ctx)
-	if err != nil {
+	if err := w.sendLead(ctx); err != nil {
 		return nil, err
 	}
-	return tx.QueryContext(ctx, query, args...)
+	return w.conn.QueryContext(ctx, w.DB.QueryGen().FormatQuery(query, args...))
 }
 
 func (w *pgWrite) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	tx, err := w.begin(ctx)
-	if err != nil {
+	if err := w.sendLead(ctx); err != nil {
 		// A *sql.Row carries no error but its own: hand back one that
 		// fails as a cancelled query does, and keep the cause for the end
 		// of the transaction.
 		w.failed = err
 		cancelled, cancel := context.WithCancel(ctx)
 		cancel()
-		return w.DB.DB.QueryRowContext(cancelled, query, args...)
+		return w.DB.DB.QueryRowContext(cancelled, query)
 	}
-	return tx.QueryRowContext(ctx, query, args...)
+	return w.conn.QueryRowContext(ctx, w.DB.QueryGen().FormatQuery(query, args...))
+}
+
+// sendLead sends BEGIN and the waiting inserts, if there are any.
+func (w *pgWrite) sendLead(ctx context.Context) error {
+	lead, err := w.lead(ctx)
+	if err != nil || lead == "" {
+		return err
+	}
+	_, err = w.conn.ExecContext(ctx, lead)
+	return err
 }
 
 // Every query built on a pgWrite runs through it.

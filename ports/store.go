@@ -19,7 +19,8 @@ type Store interface {
 	// MessageRepo.Add, OutboxRepo.Enqueue) may be sent with the
 	// transaction's next statement or at its end, so their error, such as
 	// a conflict, may come from there or from InTx itself: fn passes
-	// errors on and never relies on such a write having failed.
+	// errors on, never relies on such a write having failed, and reads a
+	// statement's error kind only where no such write came before it.
 	InTx(ctx context.Context, fn func(tx Tx) error) error
 	// View runs fn with read-only access: a write inside it fails. Each of
 	// its reads sees committed data only; on SQLite they share one

@@ -26,7 +26,7 @@ import (
 // multi-statement query, which PostgreSQL runs as one transaction (all or
 // nothing, durable when it returns), without BEGIN or COMMIT. A text that
 // opens a report (the nonce, the message id, then inserts) is three round
-// trips instead of seven.
+// trips instead of eight.
 //
 // The price: such an insert's error (a duplicate key, say) comes from the
 // next statement or from the end of the transaction, not from the insert.

@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
-	"strings"
+	"fmt"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 
@@ -17,16 +19,17 @@ import (
 // waiting for the last. pgWrite sends fewer:
 //
 //   - inserts whose only answer is their error (see tx.insert) wait, and go
-//     with the next statement that needs an answer or with the end;
+//     with the next statement that needs an answer or with the end, as
+//     prepared statements (see preparedInserts);
 //   - the transaction begins only when a statement needs an answer, and
 //     its BEGIN goes with that statement;
 //   - COMMIT goes with the last waiting inserts.
 //
-// A transaction of such inserts alone — a web report — is one
-// multi-statement query, which PostgreSQL runs as one transaction (all or
-// nothing, durable when it returns), without BEGIN or COMMIT. A text that
-// opens a report (the nonce, the message id, then inserts) is three round
-// trips instead of eight.
+// What goes together is one pipeline (pgconn's batch): one round trip, and
+// outside a transaction one implicit transaction. A web report's write is
+// one pipeline of inserts, all or nothing, durable when it returns, without
+// BEGIN or COMMIT; a text that opens a report (the nonce, the message id,
+// then inserts) is three round trips instead of eight.
 //
 // The price: such an insert's error (a duplicate key, say) comes from the
 // next statement or from the end of the transaction, not from the insert.
@@ -42,19 +45,28 @@ import (
 // queries run through it.
 type pgWrite struct {
 	*bun.DB
-	conn    *sql.Conn // held from the first statement that needs an answer
-	begun   bool      // BEGIN has been sent on conn, and no COMMIT yet
-	pending []string  // statements to send with the next, in order
+	inserts *preparedInserts
+	conn    *sql.Conn     // held from the first statement that must be sent
+	begun   bool          // BEGIN has been sent on conn, and no COMMIT yet
+	pending []pgStatement // statements to send with the next, in order
 	// failed is why the transaction could not go on, when the statement
 	// that found out could not say (see QueryRowContext).
 	failed error
+}
+
+// pgStatement is SQL complete in itself, or a prepared insert with its
+// arguments.
+type pgStatement struct {
+	text   string
+	insert *preparedInsert
+	args   []any
 }
 
 var _ bun.IDB = (*pgWrite)(nil)
 
 // runPostgres runs fn in one pgWrite transaction.
 func (s *Store) runPostgres(ctx context.Context, fn func(tx ports.Tx) error) error {
-	w := &pgWrite{DB: s.db}
+	w := &pgWrite{DB: s.db, inserts: s.inserts}
 	defer func() {
 		if w.conn == nil {
 			return
@@ -67,11 +79,14 @@ func (s *Store) runPostgres(ctx context.Context, fn func(tx ports.Tx) error) err
 	if err := fn(&tx{db: w, keys: s.keys, postgres: true}); err != nil {
 		return errors.Join(w.failed, err)
 	}
-	if w.conn == nil {
-		if len(w.pending) == 0 {
-			return nil
+	if len(w.pending) == 0 && !w.begun {
+		return nil
+	}
+	if !w.begun { // inserts alone: one implicit transaction
+		if err := w.hold(ctx); err != nil {
+			return err
 		}
-		_, err := s.db.DB.ExecContext(ctx, w.takePending(""))
+		_, err := w.send(ctx, w.take())
 		return err
 	}
 	if err := w.commit(ctx); err != nil {
@@ -89,76 +104,118 @@ var errRolledBack = errors.New("store: the transaction had failed and was rolled
 // commit: PostgreSQL answers COMMIT in a failed transaction by rolling it
 // back, without an error.
 func (w *pgWrite) commit(ctx context.Context) error {
-	text := w.takePending("COMMIT")
-	return w.conn.Raw(func(driverConn any) error {
-		results, err := driverConn.(*stdlib.Conn).Conn().PgConn().Exec(ctx, text).ReadAll()
-		if err != nil {
-			return err
-		}
-		if n := len(results); n == 0 || results[n-1].CommandTag.String() != "COMMIT" {
-			return errRolledBack
-		}
-		return nil
-	})
-}
-
-// queue holds q back until the next statement that needs an answer, or the
-// end of the transaction.
-func (w *pgWrite) queue(q *bun.InsertQuery) error {
-	b, err := q.AppendQuery(w.DB.QueryGen(), nil)
+	tag, err := w.send(ctx, append(w.take(), pgStatement{text: "COMMIT"}))
 	if err != nil {
 		return err
 	}
-	w.pending = append(w.pending, string(b))
+	if tag.String() != "COMMIT" {
+		return errRolledBack
+	}
 	return nil
 }
 
-// takePending joins what waits, then last, into one query text.
-func (w *pgWrite) takePending(last string) string {
-	if last != "" {
-		w.pending = append(w.pending, last)
-	}
-	q := strings.Join(w.pending, ";\n")
-	w.pending = nil
-	return q
+// queue holds model's rows back until the next statement that needs an
+// answer, or the end of the transaction.
+func (w *pgWrite) queue(ctx context.Context, model any) error {
+	stmts, err := w.inserts.pgStatements(ctx, model)
+	w.pending = append(w.pending, stmts...)
+	return err
 }
 
-// lead holds a connection, if none is held yet, and returns the text that
-// must run before the next statement: BEGIN if not yet sent, and the
-// waiting inserts.
-func (w *pgWrite) lead(ctx context.Context) (string, error) {
-	if w.conn == nil {
-		conn, err := w.DB.DB.Conn(ctx)
-		if err != nil {
-			return "", err
-		}
-		w.conn = conn
+// take returns the waiting statements, and forgets them.
+func (w *pgWrite) take() []pgStatement {
+	stmts := w.pending
+	w.pending = nil
+	return stmts
+}
+
+// hold takes a connection from the pool for the transaction, once.
+func (w *pgWrite) hold(ctx context.Context) error {
+	if w.conn != nil {
+		return nil
 	}
+	conn, err := w.DB.DB.Conn(ctx)
+	w.conn = conn
+	return err
+}
+
+// lead returns what must be sent before the next statement: BEGIN, if not
+// yet sent, and the waiting inserts.
+func (w *pgWrite) lead(ctx context.Context) ([]pgStatement, error) {
+	if err := w.hold(ctx); err != nil {
+		return nil, err
+	}
+	stmts := w.take()
 	if !w.begun {
-		w.pending = append([]string{"BEGIN"}, w.pending...)
+		stmts = append([]pgStatement{{text: "BEGIN"}}, stmts...)
 		w.begun = true
 	}
-	if len(w.pending) == 0 {
-		return "", nil
-	}
-	return w.takePending(""), nil
+	return stmts, nil
+}
+
+// send sends stmts in one round trip and returns the last one's command
+// tag. Inserts go as the connection's prepared statements, prepared on
+// its first use of them.
+func (w *pgWrite) send(ctx context.Context, stmts []pgStatement) (tag pgconn.CommandTag, err error) {
+	err = w.conn.Raw(func(driverConn any) error {
+		c := driverConn.(*stdlib.Conn).Conn()
+		batch := &pgconn.Batch{}
+		for _, st := range stmts {
+			if st.insert == nil {
+				batch.ExecParams(st.text, nil, nil, nil, nil)
+				continue
+			}
+			sd, err := c.Prepare(ctx, st.insert.name, st.insert.sql)
+			if err != nil {
+				return err
+			}
+			params := make([][]byte, len(st.args))
+			formats := make([]int16, len(st.args))
+			// Encode answers NULL with nil and appends anything else, so
+			// the buffer must not be nil: an empty string is not NULL.
+			buf := make([]byte, 0, 1024)
+			for i, arg := range st.args {
+				oid := sd.ParamOIDs[i]
+				formats[i] = c.TypeMap().FormatCodeForOID(oid)
+				start := len(buf)
+				out, err := c.TypeMap().Encode(oid, formats[i], arg, buf)
+				if err != nil {
+					return fmt.Errorf("store: column %s: %w", st.insert.fields[i].Name, err)
+				}
+				if out != nil {
+					buf = out
+					params[i] = buf[start:len(buf):len(buf)]
+				}
+			}
+			batch.ExecPrepared(sd.Name, params, formats, nil)
+		}
+		results, err := c.PgConn().ExecBatch(ctx, batch).ReadAll()
+		if err != nil {
+			return err
+		}
+		if n := len(results); n > 0 {
+			tag = results[n-1].CommandTag
+		}
+		return nil
+	})
+	return tag, err
 }
 
 // ExecContext sends what waits and query together: the result is query's.
 func (w *pgWrite) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	lead, err := w.lead(ctx)
+	stmts, err := w.lead(ctx)
 	if err != nil {
 		return nil, err
 	}
-	query = w.DB.QueryGen().FormatQuery(query, args...)
-	if lead != "" {
-		query = lead + ";\n" + query
+	tag, err := w.send(ctx, append(stmts, pgStatement{text: w.DB.QueryGen().FormatQuery(query, args...)}))
+	if err != nil {
+		return nil, err
 	}
-	return w.conn.ExecContext(ctx, query)
+	return driver.RowsAffected(tag.RowsAffected()), nil
 }
 
-// QueryContext sends what waits first, then query on its own: rows come
-// back from the one statement of a query.
+// QueryContext sends what waits first, then query through database/sql,
+// which hands back its rows.
 func (w *pgWrite) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	if err := w.sendLead(ctx); err != nil {
 		return nil, err
@@ -181,11 +238,11 @@ func (w *pgWrite) QueryRowContext(ctx context.Context, query string, args ...any
 
 // sendLead sends BEGIN and the waiting inserts, if there are any.
 func (w *pgWrite) sendLead(ctx context.Context) error {
-	lead, err := w.lead(ctx)
-	if err != nil || lead == "" {
+	stmts, err := w.lead(ctx)
+	if err != nil || len(stmts) == 0 {
 		return err
 	}
-	_, err = w.conn.ExecContext(ctx, lead)
+	_, err = w.send(ctx, stmts)
 	return err
 }
 

@@ -13,61 +13,88 @@ import (
 	"github.com/uptrace/bun/schema"
 )
 
-// On SQLite a report's inserts were a third of the writer's time spent
+// A report's inserts were a third of SQLite's single writer's time spent
 // parsing SQL: bun writes every argument into the statement's text, so
-// each INSERT was new text to parse and plan. SQLite has one writer, so
-// that time is the ceiling on how many reports it takes a second.
-// preparedInserts gives each hot row type one INSERT with placeholders,
-// prepared once per connection, and binds the row's values to it.
+// each INSERT was new text to parse and plan, and on PostgreSQL they were
+// parsed and planned afresh by the server. preparedInserts gives each hot
+// row type one INSERT with placeholders, prepared once per connection,
+// and binds the row's values to it: on SQLite through database/sql, on
+// PostgreSQL by name, in pgWrite's pipelines.
 //
-// Values are bound exactly as bun would have written them (see bindValue),
-// so a row reads back the same whichever way it went in;
-// TestPreparedInsertsStoreWhatBunStores checks it column by column.
+// Values are bound so that a row reads back exactly as it would have after
+// bun's own INSERT (see bindValue for SQLite; pgx's types, to the
+// microsecond, for PostgreSQL); TestPreparedInsertsStoreWhatBunStores
+// checks it column by column on both.
 
 // preparedInserts holds the prepared INSERT of each row type.
 type preparedInserts struct {
-	db    *bun.DB // the writes pool
-	mu    sync.Mutex
-	stmts map[reflect.Type]*preparedInsert
+	db       *bun.DB // the writes pool
+	postgres bool
+	mu       sync.Mutex
+	stmts    map[reflect.Type]*preparedInsert
 }
 
 type preparedInsert struct {
-	stmt   *sql.Stmt
+	name   string    // the statement's name on PostgreSQL connections
+	sql    string    // with ? (SQLite) or $n (PostgreSQL) placeholders
+	stmt   *sql.Stmt // prepared on the SQLite writes pool
 	fields []*schema.Field
 }
 
-// exec inserts model — a pointer to a row, or to a slice of pointers to
-// rows — in btx.
-func (p *preparedInserts) exec(ctx context.Context, btx bun.Tx, model any) error {
+// eachRow calls fn with each row of model: a pointer to a row, or to a
+// slice of pointers to rows.
+func eachRow(model any, fn func(row reflect.Value) error) error {
 	v := reflect.ValueOf(model).Elem()
 	if v.Kind() != reflect.Slice {
-		return p.execRow(ctx, btx, v)
+		return fn(v)
 	}
 	for i := range v.Len() {
-		if err := p.execRow(ctx, btx, v.Index(i).Elem()); err != nil {
+		if err := fn(v.Index(i).Elem()); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (p *preparedInserts) execRow(ctx context.Context, btx bun.Tx, row reflect.Value) error {
-	ins, err := p.statement(ctx, row.Type())
-	if err != nil {
-		return err
-	}
-	args := make([]any, len(ins.fields))
-	for i, f := range ins.fields {
-		if args[i], err = bindValue(f.Value(row)); err != nil {
-			return fmt.Errorf("store: column %s: %w", f.Name, err)
+// exec inserts model's rows in btx, on SQLite.
+func (p *preparedInserts) exec(ctx context.Context, btx bun.Tx, model any) error {
+	return eachRow(model, func(row reflect.Value) error {
+		ins, err := p.statement(ctx, row.Type())
+		if err != nil {
+			return err
 		}
-	}
-	_, err = btx.Tx.StmtContext(ctx, ins.stmt).ExecContext(ctx, args...)
-	return translate(err)
+		args := make([]any, len(ins.fields))
+		for i, f := range ins.fields {
+			if args[i], err = bindValue(f.Value(row)); err != nil {
+				return fmt.Errorf("store: column %s: %w", f.Name, err)
+			}
+		}
+		_, err = btx.Tx.StmtContext(ctx, ins.stmt).ExecContext(ctx, args...)
+		return translate(err)
+	})
 }
 
-// statement returns the prepared INSERT for rows of type typ, preparing it
-// the first time.
+// pgStatements are model's rows as statements for pgWrite to send, on
+// PostgreSQL.
+func (p *preparedInserts) pgStatements(ctx context.Context, model any) ([]pgStatement, error) {
+	var out []pgStatement
+	err := eachRow(model, func(row reflect.Value) error {
+		ins, err := p.statement(ctx, row.Type())
+		if err != nil {
+			return err
+		}
+		args := make([]any, len(ins.fields))
+		for i, f := range ins.fields {
+			args[i] = f.Value(row).Interface()
+		}
+		out = append(out, pgStatement{insert: ins, args: args})
+		return nil
+	})
+	return out, err
+}
+
+// statement returns the INSERT for rows of type typ, making it (and on
+// SQLite preparing it) the first time.
 func (p *preparedInserts) statement(ctx context.Context, typ reflect.Type) (*preparedInsert, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -76,19 +103,29 @@ func (p *preparedInserts) statement(ctx context.Context, typ reflect.Type) (*pre
 	}
 	table := p.db.Table(typ)
 	columns := make([]string, len(table.Fields))
+	placeholders := make([]string, len(table.Fields))
 	for i, f := range table.Fields {
-		columns[i] = string(f.SQLName)
+		columns[i], placeholders[i] = string(f.SQLName), "?"
+		if p.postgres {
+			placeholders[i] = fmt.Sprintf("$%d", i+1)
+		}
 	}
-	query := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", table.SQLName,
-		strings.Join(columns, ", "), strings.TrimSuffix(strings.Repeat("?, ", len(columns)), ", "))
-	stmt, err := p.db.DB.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, translate(err)
+	ins := &preparedInsert{
+		name: "whisper_insert_" + table.Name,
+		sql: fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", table.SQLName,
+			strings.Join(columns, ", "), strings.Join(placeholders, ", ")),
+		fields: table.Fields,
+	}
+	if !p.postgres {
+		stmt, err := p.db.DB.PrepareContext(ctx, ins.sql)
+		if err != nil {
+			return nil, translate(err)
+		}
+		ins.stmt = stmt
 	}
 	if p.stmts == nil {
 		p.stmts = map[reflect.Type]*preparedInsert{}
 	}
-	ins := &preparedInsert{stmt: stmt, fields: table.Fields}
 	p.stmts[typ] = ins
 	return ins, nil
 }
@@ -98,7 +135,9 @@ func (p *preparedInserts) close() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, ins := range p.stmts {
-		ins.stmt.Close()
+		if ins.stmt != nil {
+			ins.stmt.Close()
+		}
 	}
 	clear(p.stmts)
 }

@@ -50,8 +50,7 @@ type Store struct {
 	file string
 	// group gathers SQLite's concurrent write transactions into one commit.
 	group group
-	// inserts are SQLite's prepared inserts for the rows every report
-	// writes; nil on PostgreSQL.
+	// inserts are the prepared inserts for the rows every report writes.
 	inserts *preparedInserts
 }
 
@@ -113,7 +112,8 @@ func openPostgres(rawURL string) (*Store, error) {
 		sqldb.SetConnMaxIdleTime(5 * time.Minute)
 		return bun.NewDB(sqldb, pgdialect.New())
 	}
-	return &Store{db: pool(cfg), reads: pool(ro), postgres: true}, nil
+	db := pool(cfg)
+	return &Store{db: db, reads: pool(ro), postgres: true, inserts: &preparedInserts{db: db, postgres: true}}, nil
 }
 
 func openSQLite(path string) (*Store, error) {
@@ -254,19 +254,19 @@ type tx struct {
 	db       bun.IDB
 	keys     *seal.Keyring
 	postgres bool
-	// inserts, in SQLite's write transactions, prepares the rows of insert.
+	// inserts, in SQLite's write transactions, prepares the rows of insert
+	// (pgWrite has its own).
 	inserts *preparedInserts
 }
 
 // insert inserts model, a pointer to a row or to a slice of pointers to
-// rows, whose only answer is its error. On SQLite it goes through a
-// prepared statement (see preparedInserts); on PostgreSQL it may go with
-// the transaction's next statement or its end (see pgWrite), and its error
-// come from there.
+// rows, whose only answer is its error, through a prepared statement (see
+// preparedInserts). On PostgreSQL it may go with the transaction's next
+// statement or its end (see pgWrite), and its error come from there.
 func (t *tx) insert(ctx context.Context, model any) error {
 	switch db := t.db.(type) {
 	case *pgWrite:
-		return db.queue(db.NewInsert().Model(model))
+		return db.queue(ctx, model)
 	case bun.Tx:
 		if t.inserts != nil {
 			return t.inserts.exec(ctx, db, model)

@@ -77,6 +77,14 @@ func newFixture(t *testing.T, st ports.Store) fixture {
 	return newFixtureAt(t, st, now)
 }
 
+// Parents creates an organisation with a form and an inbox in st, for
+// tests elsewhere that write rows which need them.
+func Parents(t *testing.T, st ports.Store) (domain.OrgID, domain.FormID, domain.InboxID) {
+	t.Helper()
+	f := newFixture(t, st)
+	return f.org.ID, f.form.ID, f.inbox.ID
+}
+
 func newFixtureAt(t *testing.T, st ports.Store, now time.Time) fixture {
 	t.Helper()
 	org := must(domain.NewOrganisation(must(domain.NewOrgID(rand.Reader)), "Oakfield Primary", domain.Retention12, 30, now))

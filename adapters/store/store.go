@@ -240,9 +240,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close releases the store's connections.
 func (s *Store) Close() error {
-	if s.inserts != nil {
-		s.inserts.close()
-	}
+	s.inserts.close()
 	if s.reads != s.db {
 		s.reads.Close()
 	}

@@ -117,9 +117,24 @@ func (w *pgWrite) commit(ctx context.Context) error {
 // queue holds model's rows back until the next statement that needs an
 // answer, or the end of the transaction.
 func (w *pgWrite) queue(ctx context.Context, model any) error {
-	stmts, err := w.inserts.pgStatements(ctx, model)
+	stmts, err := w.inserts.pgStatements(ctx, model, "")
 	w.pending = append(w.pending, stmts...)
 	return err
+}
+
+// insertNow sends row's prepared insert with the conflict clause now, with
+// what waits, and says how many rows it wrote or changed.
+func (w *pgWrite) insertNow(ctx context.Context, row any, conflict string, extra ...any) (int64, error) {
+	stmts, err := w.inserts.pgStatements(ctx, row, conflict, extra...)
+	if err != nil {
+		return 0, err
+	}
+	lead, err := w.lead(ctx)
+	if err != nil {
+		return 0, err
+	}
+	tag, err := w.send(ctx, append(lead, stmts...))
+	return tag.RowsAffected(), err
 }
 
 // take returns the waiting statements, and forgets them.

@@ -26,12 +26,20 @@ import (
 // microsecond, for PostgreSQL); TestPreparedInsertsStoreWhatBunStores
 // checks it column by column on both.
 
-// preparedInserts holds the prepared INSERT of each row type.
+// preparedInserts holds the prepared INSERT of each row type, and of each
+// row type and conflict clause for inserts that must say what they did.
 type preparedInserts struct {
 	db       *bun.DB // the writes pool
 	postgres bool
 	mu       sync.Mutex
-	stmts    map[reflect.Type]*preparedInsert
+	stmts    map[insertShape]*preparedInsert
+}
+
+// insertShape names a prepared INSERT: the row type, and the clause after
+// VALUES ("ON CONFLICT …"), whose own ? placeholders take extra arguments.
+type insertShape struct {
+	typ      reflect.Type
+	conflict string
 }
 
 type preparedInsert struct {
@@ -56,52 +64,69 @@ func eachRow(model any, fn func(row reflect.Value) error) error {
 	return nil
 }
 
-// exec inserts model's rows in btx, on SQLite.
-func (p *preparedInserts) exec(ctx context.Context, btx bun.Tx, model any) error {
-	return eachRow(model, func(row reflect.Value) error {
-		ins, err := p.statement(ctx, row.Type())
+// exec inserts model's rows in btx, on SQLite, with the conflict clause
+// and its extra arguments, and says how many rows it wrote or changed.
+func (p *preparedInserts) exec(ctx context.Context, btx bun.Tx, model any, conflict string, extra ...any) (int64, error) {
+	var n int64
+	err := eachRow(model, func(row reflect.Value) error {
+		ins, err := p.statement(ctx, insertShape{row.Type(), conflict})
 		if err != nil {
 			return err
 		}
-		args := make([]any, len(ins.fields))
-		for i, f := range ins.fields {
-			if args[i], err = bindValue(f.Value(row)); err != nil {
+		args := make([]any, 0, len(ins.fields)+len(extra))
+		for _, f := range ins.fields {
+			v, err := bindValue(f.Value(row))
+			if err != nil {
 				return fmt.Errorf("store: column %s: %w", f.Name, err)
 			}
+			args = append(args, v)
 		}
-		_, err = btx.Tx.StmtContext(ctx, ins.stmt).ExecContext(ctx, args...)
+		for _, x := range extra {
+			v, err := bindValue(reflect.ValueOf(x))
+			if err != nil {
+				return err
+			}
+			args = append(args, v)
+		}
+		res, err := btx.Tx.StmtContext(ctx, ins.stmt).ExecContext(ctx, args...)
+		if err != nil {
+			return translate(err)
+		}
+		affected, err := res.RowsAffected()
+		n += affected
 		return translate(err)
 	})
+	return n, err
 }
 
-// pgStatements are model's rows as statements for pgWrite to send, on
-// PostgreSQL.
-func (p *preparedInserts) pgStatements(ctx context.Context, model any) ([]pgStatement, error) {
+// pgStatements are model's rows, with the conflict clause and its extra
+// arguments, as statements for pgWrite to send, on PostgreSQL.
+func (p *preparedInserts) pgStatements(ctx context.Context, model any, conflict string, extra ...any) ([]pgStatement, error) {
 	var out []pgStatement
 	err := eachRow(model, func(row reflect.Value) error {
-		ins, err := p.statement(ctx, row.Type())
+		ins, err := p.statement(ctx, insertShape{row.Type(), conflict})
 		if err != nil {
 			return err
 		}
-		args := make([]any, len(ins.fields))
-		for i, f := range ins.fields {
-			args[i] = f.Value(row).Interface()
+		args := make([]any, 0, len(ins.fields)+len(extra))
+		for _, f := range ins.fields {
+			args = append(args, f.Value(row).Interface())
 		}
-		out = append(out, pgStatement{insert: ins, args: args})
+		out = append(out, pgStatement{insert: ins, args: append(args, extra...)})
 		return nil
 	})
 	return out, err
 }
 
-// statement returns the INSERT for rows of type typ, making it (and on
-// SQLite preparing it) the first time.
-func (p *preparedInserts) statement(ctx context.Context, typ reflect.Type) (*preparedInsert, error) {
+// statement returns the INSERT of that shape, making it (and on SQLite
+// preparing it) the first time.
+func (p *preparedInserts) statement(ctx context.Context, shape insertShape) (*preparedInsert, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if ins, ok := p.stmts[typ]; ok {
+	if ins, ok := p.stmts[shape]; ok {
 		return ins, nil
 	}
-	table := p.db.Table(typ)
+	table := p.db.Table(shape.typ)
 	columns := make([]string, len(table.Fields))
 	placeholders := make([]string, len(table.Fields))
 	for i, f := range table.Fields {
@@ -110,10 +135,16 @@ func (p *preparedInserts) statement(ctx context.Context, typ reflect.Type) (*pre
 			placeholders[i] = fmt.Sprintf("$%d", i+1)
 		}
 	}
+	conflict := shape.conflict
+	if p.postgres {
+		for n := len(columns) + 1; strings.Contains(conflict, "?"); n++ {
+			conflict = strings.Replace(conflict, "?", fmt.Sprintf("$%d", n), 1)
+		}
+	}
 	ins := &preparedInsert{
-		name: "whisper_insert_" + table.Name,
-		sql: fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", table.SQLName,
-			strings.Join(columns, ", "), strings.Join(placeholders, ", ")),
+		name: fmt.Sprintf("whisper_insert_%s_%d", table.Name, len(p.stmts)),
+		sql: strings.TrimSpace(fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s) %s", table.SQLName,
+			strings.Join(columns, ", "), strings.Join(placeholders, ", "), conflict)),
 		fields: table.Fields,
 	}
 	if !p.postgres {
@@ -124,9 +155,9 @@ func (p *preparedInserts) statement(ctx context.Context, typ reflect.Type) (*pre
 		ins.stmt = stmt
 	}
 	if p.stmts == nil {
-		p.stmts = map[reflect.Type]*preparedInsert{}
+		p.stmts = map[insertShape]*preparedInsert{}
 	}
-	p.stmts[typ] = ins
+	p.stmts[shape] = ins
 	return ins, nil
 }
 

@@ -267,11 +267,28 @@ func (t *tx) insert(ctx context.Context, model any) error {
 		return db.queue(ctx, model)
 	case bun.Tx:
 		if t.inserts != nil {
-			return t.inserts.exec(ctx, db, model)
+			_, err := t.inserts.exec(ctx, db, model, "")
+			return err
 		}
 	}
 	_, err := t.db.NewInsert().Model(model).Exec(ctx)
 	return translate(err)
+}
+
+// insertOr inserts row, a pointer to one row, with conflict, the clause
+// after VALUES ("ON CONFLICT …") whose ? take extra, through a prepared
+// statement at once, and says how many rows it wrote or changed.
+func (t *tx) insertOr(ctx context.Context, row any, conflict string, extra ...any) (int64, error) {
+	switch db := t.db.(type) {
+	case *pgWrite:
+		n, err := db.insertNow(ctx, row, conflict, extra...)
+		return n, translate(err)
+	case bun.Tx:
+		if t.inserts != nil {
+			return t.inserts.exec(ctx, db, row, conflict, extra...)
+		}
+	}
+	return 0, &domain.Error{Kind: domain.KindInternal, Err: errors.New("store: an insert outside a write transaction")}
 }
 
 func (t *tx) Organisations() ports.OrganisationRepo   { return organisations{t} }

@@ -39,10 +39,8 @@ func (t texts) RememberNonce(ctx context.Context, nonce string, now time.Time) e
 	// One statement: a new nonce is inserted; one seen over a day ago is
 	// taken as new and its time renewed; one seen within the day changes
 	// nothing, and is a replay. Housekeeping forgets old nonces.
-	res, err := t.db.NewInsert().Model(&nonceRow{Nonce: nonce, SeenAt: now}).
-		On("CONFLICT (nonce) DO UPDATE").Set("seen_at = EXCLUDED.seen_at").
-		Where("?TableAlias.seen_at < ?", now.Add(-nonceMemory)).Exec(ctx)
-	n, err := rowsAffected(res, err)
+	n, err := t.insertOr(ctx, &nonceRow{Nonce: nonce, SeenAt: now},
+		"ON CONFLICT (nonce) DO UPDATE SET seen_at = excluded.seen_at WHERE webhook_nonces.seen_at < ?", now.Add(-nonceMemory))
 	if err != nil {
 		return err
 	}
@@ -53,13 +51,8 @@ func (t texts) RememberNonce(ctx context.Context, nonce string, now time.Time) e
 }
 
 func (t texts) RememberMessage(ctx context.Context, uuid string, now time.Time) (bool, error) {
-	res, err := t.db.NewInsert().Model(&inboundRow{MessageUUID: uuid, ReceivedAt: now}).
-		On("CONFLICT (message_uuid) DO NOTHING").Exec(ctx)
-	if err != nil {
-		return false, translate(err)
-	}
-	n, err := res.RowsAffected()
-	return n == 1, translate(err)
+	n, err := t.insertOr(ctx, &inboundRow{MessageUUID: uuid, ReceivedAt: now}, "ON CONFLICT (message_uuid) DO NOTHING")
+	return n == 1, err
 }
 
 func (t texts) TakeHelpAllowance(ctx context.Context, phone string, now time.Time, every time.Duration) (bool, error) {

@@ -118,8 +118,11 @@ func (w *pgWrite) commit(ctx context.Context) error {
 // answer, or the end of the transaction.
 func (w *pgWrite) queue(ctx context.Context, model any) error {
 	stmts, err := w.inserts.pgStatements(ctx, model, "")
+	if err != nil {
+		return err
+	}
 	w.pending = append(w.pending, stmts...)
-	return err
+	return nil
 }
 
 // insertNow sends row's prepared insert with the conflict clause now, with

@@ -69,24 +69,9 @@ func eachRow(model any, fn func(row reflect.Value) error) error {
 func (p *preparedInserts) exec(ctx context.Context, btx bun.Tx, model any, conflict string, extra ...any) (int64, error) {
 	var n int64
 	err := eachRow(model, func(row reflect.Value) error {
-		ins, err := p.statement(ctx, insertShape{row.Type(), conflict})
+		ins, args, err := p.bound(ctx, row, conflict, extra, bindValue)
 		if err != nil {
 			return err
-		}
-		args := make([]any, 0, len(ins.fields)+len(extra))
-		for _, f := range ins.fields {
-			v, err := bindValue(f.Value(row))
-			if err != nil {
-				return fmt.Errorf("store: column %s: %w", f.Name, err)
-			}
-			args = append(args, v)
-		}
-		for _, x := range extra {
-			v, err := bindValue(reflect.ValueOf(x))
-			if err != nil {
-				return err
-			}
-			args = append(args, v)
 		}
 		res, err := btx.Tx.StmtContext(ctx, ins.stmt).ExecContext(ctx, args...)
 		if err != nil {
@@ -100,22 +85,46 @@ func (p *preparedInserts) exec(ctx context.Context, btx bun.Tx, model any, confl
 }
 
 // pgStatements are model's rows, with the conflict clause and its extra
-// arguments, as statements for pgWrite to send, on PostgreSQL.
+// arguments, as statements for pgWrite to send, on PostgreSQL, where pgx
+// encodes the values as they are.
 func (p *preparedInserts) pgStatements(ctx context.Context, model any, conflict string, extra ...any) ([]pgStatement, error) {
+	asTheyAre := func(v reflect.Value) (any, error) { return v.Interface(), nil }
 	var out []pgStatement
 	err := eachRow(model, func(row reflect.Value) error {
-		ins, err := p.statement(ctx, insertShape{row.Type(), conflict})
+		ins, args, err := p.bound(ctx, row, conflict, extra, asTheyAre)
 		if err != nil {
 			return err
 		}
-		args := make([]any, 0, len(ins.fields)+len(extra))
-		for _, f := range ins.fields {
-			args = append(args, f.Value(row).Interface())
-		}
-		out = append(out, pgStatement{insert: ins, args: append(args, extra...)})
+		out = append(out, pgStatement{insert: ins, args: args})
 		return nil
 	})
 	return out, err
+}
+
+// bound is row's prepared insert, with the conflict clause, and its
+// arguments: the row's fields, then extra, each made by bind.
+func (p *preparedInserts) bound(ctx context.Context, row reflect.Value, conflict string, extra []any,
+	bind func(reflect.Value) (any, error)) (*preparedInsert, []any, error) {
+	ins, err := p.statement(ctx, insertShape{row.Type(), conflict})
+	if err != nil {
+		return nil, nil, err
+	}
+	args := make([]any, 0, len(ins.fields)+len(extra))
+	for _, f := range ins.fields {
+		v, err := bind(f.Value(row))
+		if err != nil {
+			return nil, nil, fmt.Errorf("store: column %s: %w", f.Name, err)
+		}
+		args = append(args, v)
+	}
+	for _, x := range extra {
+		v, err := bind(reflect.ValueOf(x))
+		if err != nil {
+			return nil, nil, err
+		}
+		args = append(args, v)
+	}
+	return ins, args, nil
 }
 
 // statement returns the INSERT of that shape, making it (and on SQLite

@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 
@@ -45,7 +46,6 @@ import (
 // queries run through it.
 type pgWrite struct {
 	*bun.DB
-	inserts *preparedInserts
 	conn    *sql.Conn     // held from the first statement that must be sent
 	begun   bool          // BEGIN has been sent on conn, and no COMMIT yet
 	pending []pgStatement // statements to send with the next, in order
@@ -66,7 +66,7 @@ var _ bun.IDB = (*pgWrite)(nil)
 
 // runPostgres runs fn in one pgWrite transaction.
 func (s *Store) runPostgres(ctx context.Context, fn func(tx ports.Tx) error) error {
-	w := &pgWrite{DB: s.db, inserts: s.inserts}
+	w := &pgWrite{DB: s.db}
 	defer func() {
 		if w.conn == nil {
 			return
@@ -76,7 +76,7 @@ func (s *Store) runPostgres(ctx context.Context, fn func(tx ports.Tx) error) err
 		}
 		w.conn.Close()
 	}()
-	if err := fn(&tx{db: w, keys: s.keys, postgres: true}); err != nil {
+	if err := fn(&tx{db: w, keys: s.keys, postgres: true, inserts: s.inserts}); err != nil {
 		return errors.Join(w.failed, err)
 	}
 	if len(w.pending) == 0 && !w.begun {
@@ -116,8 +116,8 @@ func (w *pgWrite) commit(ctx context.Context) error {
 
 // queue holds model's rows back until the next statement that needs an
 // answer, or the end of the transaction.
-func (w *pgWrite) queue(ctx context.Context, model any) error {
-	stmts, err := w.inserts.pgStatements(ctx, model, "")
+func (w *pgWrite) queue(ctx context.Context, inserts *preparedInserts, model any) error {
+	stmts, err := inserts.pgStatements(ctx, model, "")
 	if err != nil {
 		return err
 	}
@@ -125,18 +125,14 @@ func (w *pgWrite) queue(ctx context.Context, model any) error {
 	return nil
 }
 
-// insertNow sends row's prepared insert with the conflict clause now, with
-// what waits, and says how many rows it wrote or changed.
-func (w *pgWrite) insertNow(ctx context.Context, row any, conflict string, extra ...any) (int64, error) {
-	stmts, err := w.inserts.pgStatements(ctx, row, conflict, extra...)
+// insertNow sends model's prepared inserts with the conflict clause now,
+// with what waits, and says how many rows the last wrote or changed.
+func (w *pgWrite) insertNow(ctx context.Context, inserts *preparedInserts, model any, conflict string, extra ...any) (int64, error) {
+	stmts, err := inserts.pgStatements(ctx, model, conflict, extra...)
 	if err != nil {
 		return 0, err
 	}
-	lead, err := w.lead(ctx)
-	if err != nil {
-		return 0, err
-	}
-	tag, err := w.send(ctx, append(lead, stmts...))
+	tag, err := w.sendWith(ctx, stmts...)
 	return tag.RowsAffected(), err
 }
 
@@ -157,18 +153,21 @@ func (w *pgWrite) hold(ctx context.Context) error {
 	return err
 }
 
-// lead returns what must be sent before the next statement: BEGIN, if not
-// yet sent, and the waiting inserts.
-func (w *pgWrite) lead(ctx context.Context) ([]pgStatement, error) {
+// sendWith sends, in one round trip, BEGIN if it has not been sent, the
+// waiting inserts, and stmts, and returns the last one's command tag.
+func (w *pgWrite) sendWith(ctx context.Context, stmts ...pgStatement) (pgconn.CommandTag, error) {
 	if err := w.hold(ctx); err != nil {
-		return nil, err
+		return pgconn.CommandTag{}, err
 	}
-	stmts := w.take()
+	all := append(w.take(), stmts...)
 	if !w.begun {
-		stmts = append([]pgStatement{{text: "BEGIN"}}, stmts...)
+		all = append([]pgStatement{{text: "BEGIN"}}, all...)
 		w.begun = true
 	}
-	return stmts, nil
+	if len(all) == 0 {
+		return pgconn.CommandTag{}, nil
+	}
+	return w.send(ctx, all)
 }
 
 // send sends stmts in one round trip and returns the last one's command
@@ -187,23 +186,9 @@ func (w *pgWrite) send(ctx context.Context, stmts []pgStatement) (tag pgconn.Com
 			if err != nil {
 				return err
 			}
-			params := make([][]byte, len(st.args))
-			formats := make([]int16, len(st.args))
-			// Encode answers NULL with nil and appends anything else, so
-			// the buffer must not be nil: an empty string is not NULL.
-			buf := make([]byte, 0, 1024)
-			for i, arg := range st.args {
-				oid := sd.ParamOIDs[i]
-				formats[i] = c.TypeMap().FormatCodeForOID(oid)
-				start := len(buf)
-				out, err := c.TypeMap().Encode(oid, formats[i], arg, buf)
-				if err != nil {
-					return fmt.Errorf("store: column %s: %w", st.insert.fields[i].Name, err)
-				}
-				if out != nil {
-					buf = out
-					params[i] = buf[start:len(buf):len(buf)]
-				}
+			params, formats, err := encodeArgs(c.TypeMap(), sd, st)
+			if err != nil {
+				return err
 			}
 			batch.ExecPrepared(sd.Name, params, formats, nil)
 		}
@@ -219,13 +204,32 @@ func (w *pgWrite) send(ctx context.Context, stmts []pgStatement) (tag pgconn.Com
 	return tag, err
 }
 
+// encodeArgs encodes a prepared insert's arguments for its parameters.
+func encodeArgs(m *pgtype.Map, sd *pgconn.StatementDescription, st pgStatement) (params [][]byte, formats []int16, err error) {
+	params = make([][]byte, len(st.args))
+	formats = make([]int16, len(st.args))
+	// Encode answers NULL with nil and appends anything else, so the buffer
+	// must not be nil: an empty string is not NULL.
+	buf := make([]byte, 0, 1024)
+	for i, arg := range st.args {
+		oid := sd.ParamOIDs[i]
+		formats[i] = m.FormatCodeForOID(oid)
+		start := len(buf)
+		out, err := m.Encode(oid, formats[i], arg, buf)
+		if err != nil {
+			return nil, nil, fmt.Errorf("store: %s, argument %d: %w", st.insert.name, i+1, err)
+		}
+		if out != nil {
+			buf = out
+			params[i] = buf[start:len(buf):len(buf)]
+		}
+	}
+	return params, formats, nil
+}
+
 // ExecContext sends what waits and query together: the result is query's.
 func (w *pgWrite) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	stmts, err := w.lead(ctx)
-	if err != nil {
-		return nil, err
-	}
-	tag, err := w.send(ctx, append(stmts, pgStatement{text: w.DB.QueryGen().FormatQuery(query, args...)}))
+	tag, err := w.sendWith(ctx, pgStatement{text: w.DB.QueryGen().FormatQuery(query, args...)})
 	if err != nil {
 		return nil, err
 	}
@@ -235,14 +239,14 @@ func (w *pgWrite) ExecContext(ctx context.Context, query string, args ...any) (s
 // QueryContext sends what waits first, then query through database/sql,
 // which hands back its rows.
 func (w *pgWrite) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if err := w.sendLead(ctx); err != nil {
+	if _, err := w.sendWith(ctx); err != nil {
 		return nil, err
 	}
 	return w.conn.QueryContext(ctx, w.DB.QueryGen().FormatQuery(query, args...))
 }
 
 func (w *pgWrite) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	if err := w.sendLead(ctx); err != nil {
+	if _, err := w.sendWith(ctx); err != nil {
 		// A *sql.Row carries no error but its own: hand back one that
 		// fails as a cancelled query does, and keep the cause for the end
 		// of the transaction.
@@ -252,16 +256,6 @@ func (w *pgWrite) QueryRowContext(ctx context.Context, query string, args ...any
 		return w.DB.DB.QueryRowContext(cancelled, query)
 	}
 	return w.conn.QueryRowContext(ctx, w.DB.QueryGen().FormatQuery(query, args...))
-}
-
-// sendLead sends BEGIN and the waiting inserts, if there are any.
-func (w *pgWrite) sendLead(ctx context.Context) error {
-	stmts, err := w.lead(ctx)
-	if err != nil || len(stmts) == 0 {
-		return err
-	}
-	_, err = w.send(ctx, stmts)
-	return err
 }
 
 // Every query built on a pgWrite runs through it.

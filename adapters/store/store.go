@@ -37,9 +37,9 @@ var _ ports.Store = (*Store)(nil)
 // Store is a ports.Store on PostgreSQL or SQLite.
 type Store struct {
 	db *bun.DB
-	// reads serves View. On SQLite it is a pool of its own whose
-	// connections are query-only, so a read transaction needs no pragma
-	// statements around it; on PostgreSQL it is db.
+	// reads serves View: a pool of its own whose connections are query-only
+	// (SQLite) or read-only (PostgreSQL), so a write inside View fails and
+	// a read needs no statements around it to say so.
 	reads    *bun.DB
 	keys     *seal.Keyring
 	postgres bool
@@ -241,9 +241,7 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close releases the store's connections.
 func (s *Store) Close() error {
 	s.inserts.close()
-	if s.reads != s.db {
-		s.reads.Close()
-	}
+	s.reads.Close()
 	return s.db.Close()
 }
 
@@ -252,8 +250,7 @@ type tx struct {
 	db       bun.IDB
 	keys     *seal.Keyring
 	postgres bool
-	// inserts, in SQLite's write transactions, prepares the rows of insert
-	// (pgWrite has its own).
+	// inserts prepares the rows of insert and insertOr; nil in View.
 	inserts *preparedInserts
 }
 
@@ -262,30 +259,25 @@ type tx struct {
 // preparedInserts). On PostgreSQL it may go with the transaction's next
 // statement or its end (see pgWrite), and its error come from there.
 func (t *tx) insert(ctx context.Context, model any) error {
-	switch db := t.db.(type) {
-	case *pgWrite:
-		return db.queue(ctx, model)
-	case bun.Tx:
-		if t.inserts != nil {
-			_, err := t.inserts.exec(ctx, db, model, "")
-			return err
-		}
+	if w, ok := t.db.(*pgWrite); ok {
+		return w.queue(ctx, t.inserts, model)
 	}
-	_, err := t.db.NewInsert().Model(model).Exec(ctx)
-	return translate(err)
+	_, err := t.insertOr(ctx, model, "")
+	return err
 }
 
-// insertOr inserts row, a pointer to one row, with conflict, the clause
-// after VALUES ("ON CONFLICT …") whose ? take extra, through a prepared
-// statement at once, and says how many rows it wrote or changed.
-func (t *tx) insertOr(ctx context.Context, row any, conflict string, extra ...any) (int64, error) {
+// insertOr inserts model, a pointer to a row or to a slice of pointers to
+// rows, with conflict, the clause after VALUES ("ON CONFLICT …") whose ?
+// take extra, through a prepared statement at once, and says how many rows
+// it wrote or changed.
+func (t *tx) insertOr(ctx context.Context, model any, conflict string, extra ...any) (int64, error) {
 	switch db := t.db.(type) {
 	case *pgWrite:
-		n, err := db.insertNow(ctx, row, conflict, extra...)
+		n, err := db.insertNow(ctx, t.inserts, model, conflict, extra...)
 		return n, translate(err)
 	case bun.Tx:
 		if t.inserts != nil {
-			return t.inserts.exec(ctx, db, row, conflict, extra...)
+			return t.inserts.exec(ctx, db, model, conflict, extra...)
 		}
 	}
 	return 0, &domain.Error{Kind: domain.KindInternal, Err: errors.New("store: an insert outside a write transaction")}

@@ -44,10 +44,10 @@ const helpEvery = 24 * time.Hour
 // recent open interaction; otherwise the number gets one help text a day,
 // revealing no codes, and nothing else is kept.
 //
-// What a text opening a report needs is read first, in a read transaction,
-// as for web reports: the write transaction, one at a time on SQLite, then
-// holds only inserts. Any other text is routed inside the write
-// transaction.
+// What a text opening a report needs is read first, from the intake cache
+// or a read transaction, as for web reports: the write transaction, one at
+// a time on SQLite, then holds only inserts. Any other text is routed
+// inside the write transaction.
 func (s *Service) ReceiveText(ctx context.Context, in InboundText) (out TextOutcome, err error) {
 	defer domain.Wrap(&err, "app.ReceiveText")
 	phone, err := domain.ParsePhone(in.From)
@@ -77,6 +77,8 @@ func (s *Service) ReceiveText(ctx context.Context, in InboundText) (out TextOutc
 	}
 	err = s.store.InTx(ctx, func(tx ports.Tx) error {
 		if in.Nonce != "" {
+			// First in the transaction, so a conflict here is the nonce's
+			// own (see ports.Store.InTx on writes that are sent later).
 			if err := tx.Texts().RememberNonce(ctx, in.Nonce, now); domain.KindOf(err) == domain.KindConflict {
 				return ErrReplayed
 			} else if err != nil {

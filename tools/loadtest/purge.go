@@ -24,7 +24,6 @@ import (
 	"time"
 
 	"github.com/whisper-schools/whisper/adapters/passhash"
-	"github.com/whisper-schools/whisper/adapters/store"
 	"github.com/whisper-schools/whisper/adapters/store/seal"
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/domain"
@@ -205,18 +204,11 @@ func (d *databases) drop() {
 // its message with meta data, and the reporter's link email (sent). Each
 // transaction holds a few thousand reports, and several run at once.
 func fillDue(ctx context.Context, dbURL string, key []byte, n, workers, messageBytes int) (*domain.Organisation, error) {
-	keys, err := seal.New(key)
-	if err != nil {
-		return nil, err
-	}
-	st, err := store.Open(ctx, dbURL, keys)
+	st, err := openStore(ctx, dbURL, key)
 	if err != nil {
 		return nil, err
 	}
 	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		return nil, err
-	}
 	svc := app.New(app.Deps{Store: st, Clock: app.SystemClock{}, Random: rand.Reader,
 		Hasher: passhash.New(passhash.DefaultParams(), 0), PublicURL: publicURL})
 	org, err := svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Purge Academy", RetentionMonths: 6})

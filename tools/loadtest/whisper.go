@@ -38,16 +38,8 @@ type whisperServer struct {
 func startWhisper(ctx context.Context, dbURL string) (*whisperServer, error) {
 	key := make([]byte, seal.KeySize)
 	rand.Read(key)
-	keys, err := seal.New(key)
+	st, err := openStore(ctx, dbURL, key)
 	if err != nil {
-		return nil, err
-	}
-	st, err := store.Open(ctx, dbURL, keys)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := st.Migrate(ctx); err != nil {
-		st.Close()
 		return nil, err
 	}
 	svc := app.New(app.Deps{Store: st, Clock: app.SystemClock{}, Random: rand.Reader,
@@ -132,3 +124,20 @@ var (
 		},
 	}
 )
+
+// openStore opens and migrates the store at dbURL, sealed with key.
+func openStore(ctx context.Context, dbURL string, key []byte) (*store.Store, error) {
+	keys, err := seal.New(key)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, dbURL, keys)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}

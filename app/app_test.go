@@ -35,7 +35,12 @@ type harness struct {
 
 func newHarness(t testing.TB) harness {
 	t.Helper()
-	st := storetest.OpenSQLite(t)
+	return newHarnessOn(t, storetest.OpenSQLite(t))
+}
+
+// newHarnessOn is a harness on st.
+func newHarnessOn(t testing.TB, st ports.Store) harness {
+	t.Helper()
 	h := harness{store: st, clock: &fixedClock{start}, hasher: passhash.New(passhash.TestParams(), 2)}
 	h.svc = app.New(app.Deps{Store: st, Clock: h.clock, Random: rand.Reader, Hasher: h.hasher, PublicURL: "https://whisper.example.org/"})
 	return h

@@ -36,8 +36,8 @@ var ErrReplayed = &domain.Error{Kind: domain.KindForbidden, Safe: "this webhook 
 // helpEvery is how often one number may be sent the help text.
 const helpEvery = 24 * time.Hour
 
-// ReceiveText handles one inbound text in one transaction: the nonce and
-// the carrier's id are recorded with everything the text causes, so a text
+// ReceiveText handles one inbound text: the nonce and the carrier's id are
+// recorded in the same transaction as everything the text causes, so a text
 // is handled exactly once however often it is delivered. A first word that
 // is a form's code opens an interaction in the form's first inbox and texts
 // back the conversation link; otherwise the text continues the number's most
@@ -46,8 +46,9 @@ const helpEvery = 24 * time.Hour
 //
 // What a text opening a report needs is read first, from the intake cache
 // or a read transaction, as for web reports: the write transaction, one at
-// a time on SQLite, then holds only inserts. Any other text is routed
-// inside the write transaction.
+// a time on SQLite, then holds only inserts, the nonce's and id's
+// included. Any other text, or one seen before, is routed inside the write
+// transaction.
 func (s *Service) ReceiveText(ctx context.Context, in InboundText) (out TextOutcome, err error) {
 	defer domain.Wrap(&err, "app.ReceiveText")
 	phone, err := domain.ParsePhone(in.From)
@@ -75,6 +76,22 @@ func (s *Service) ReceiveText(ctx context.Context, in InboundText) (out TextOutc
 			return "", err
 		}
 	}
+	if verdict == verdictOpen {
+		// Nearly every text is new: claiming its nonce and id beside the
+		// report's own inserts makes a transaction of inserts alone (on
+		// PostgreSQL one round trip, shared with others). A text seen before
+		// fails it with a conflict, and the exact way below tells a replay
+		// from a duplicate.
+		err = s.store.InTx(ctx, func(tx ports.Tx) error {
+			if err := tx.Texts().Claim(ctx, in.Nonce, in.MessageUUID, now); err != nil {
+				return err
+			}
+			return s.storeTextReport(ctx, tx, report, phone, ids, now)
+		})
+		if domain.KindOf(err) != domain.KindConflict {
+			return s.textHandled(TextOpened, err)
+		}
+	}
 	err = s.store.InTx(ctx, func(tx ports.Tx) error {
 		if in.Nonce != "" {
 			// First in the transaction, so a conflict here is the nonce's
@@ -97,6 +114,11 @@ func (s *Service) ReceiveText(ctx context.Context, in InboundText) (out TextOutc
 		out, err = s.routeText(ctx, tx, in.Text, phone, ids, now)
 		return err
 	})
+	return s.textHandled(out, err)
+}
+
+// textHandled counts a text that was handled, and passes its outcome on.
+func (s *Service) textHandled(out TextOutcome, err error) (TextOutcome, error) {
 	if err == nil {
 		s.meter.Texted(string(out))
 		if out == TextOpened {

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/whisper-schools/whisper/adapters/store/storetest"
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
@@ -107,6 +108,41 @@ func TestTextsAreHandledOnceAndFollowUpsContinue(t *testing.T) {
 		assert.Len(t, msgs, 3, "the replay stored nothing")
 		return nil
 	}))
+}
+
+// A text that opens a report claims its nonce and id beside the report's
+// writes, expecting them new; a replayed webhook, the carrier's retry of a
+// text and a nonce forgotten after a day are still told apart, on both
+// stores.
+func TestOpeningTextsSeenBeforeAreToldApart(t *testing.T) {
+	for name, open := range map[string]func(testing.TB) ports.Store{
+		"SQLite":     func(t testing.TB) ports.Store { return storetest.OpenSQLite(t) },
+		"PostgreSQL": func(t testing.TB) ports.Store { return storetest.OpenPostgres(t) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := newSchoolOn(t, newHarnessOn(t, open(t)))
+			receive := func(uuid, nonce string) (app.TextOutcome, error) {
+				return s.svc.ReceiveText(ctx, app.InboundText{MessageUUID: uuid, From: texter, Text: "OAK someone is picked on", Nonce: nonce})
+			}
+			out, err := receive("u1", "n1")
+			require.NoError(t, err)
+			assert.Equal(t, app.TextOpened, out)
+
+			_, err = receive("u2", "n1")
+			assert.ErrorIs(t, err, app.ErrReplayed, "the webhook replayed")
+			out, err = receive("u1", "n2")
+			require.NoError(t, err)
+			assert.Equal(t, app.TextDuplicate, out, "the carrier's retry: a new nonce, the same id")
+			assert.Len(t, s.smsInteractions(t), 1)
+
+			s.clock.t = s.clock.t.Add(25 * time.Hour)
+			out, err = receive("u3", "n1")
+			require.NoError(t, err)
+			assert.Equal(t, app.TextOpened, out, "a nonce over a day old")
+			assert.Len(t, s.smsInteractions(t), 2)
+			assert.Len(t, s.texts(t), 2, "a link for each report, none for the others")
+		})
+	}
 }
 
 func TestUnknownCodesGetOneHelpTextADayAndNothingElse(t *testing.T) {

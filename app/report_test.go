@@ -26,7 +26,12 @@ type school struct {
 
 func newSchool(t testing.TB) school {
 	t.Helper()
-	h := newHarness(t)
+	return newSchoolOn(t, newHarness(t))
+}
+
+// newSchoolOn is a school set up through h.
+func newSchoolOn(t testing.TB, h harness) school {
+	t.Helper()
 	org := h.org(t)
 	fc, err := h.svc.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Oakfield Primary", Code: "OAK"})
 	require.NoError(t, err)

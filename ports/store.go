@@ -364,6 +364,14 @@ type TextRepo interface {
 	// RememberMessage records a carrier message id and reports whether it
 	// is new; false means the text was handled before.
 	RememberMessage(ctx context.Context, uuid string, now time.Time) (bool, error)
+	// Claim records a text's nonce (unless empty) and carrier message id
+	// as writes that answer only with their error (see Store.InTx): the
+	// transaction fails with KindConflict, perhaps only at its end, if
+	// either was recorded before. It does not say which, and a nonce
+	// recorded over a day ago, not yet forgotten, conflicts too: it is for
+	// a caller that expects a new text, and on a conflict asks again with
+	// RememberNonce and RememberMessage, which answer exactly.
+	Claim(ctx context.Context, nonce, uuid string, now time.Time) error
 	// TakeHelpAllowance reports whether the number may be sent the help
 	// text now (none in the last `every`), and if so records that it was.
 	TakeHelpAllowance(ctx context.Context, phone string, now time.Time, every time.Duration) (bool, error)

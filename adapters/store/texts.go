@@ -55,6 +55,15 @@ func (t texts) RememberMessage(ctx context.Context, uuid string, now time.Time) 
 	return n == 1, err
 }
 
+func (t texts) Claim(ctx context.Context, nonce, uuid string, now time.Time) error {
+	if nonce != "" {
+		if err := t.insert(ctx, &nonceRow{Nonce: nonce, SeenAt: now}); err != nil {
+			return err
+		}
+	}
+	return t.insert(ctx, &inboundRow{MessageUUID: uuid, ReceivedAt: now})
+}
+
 func (t texts) TakeHelpAllowance(ctx context.Context, phone string, now time.Time, every time.Duration) (bool, error) {
 	ix := t.keys.Index("reporter.phone", phone)
 	var row helpRow

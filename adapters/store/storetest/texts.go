@@ -13,10 +13,11 @@ import (
 
 // textTests are the parts of the contract inbound SMS relies on.
 var textTests = map[string]func(*testing.T, ports.Store){
-	"NoncesAreRememberedForADay":  testNonces,
-	"CarrierIDsAreRememberedOnce": testCarrierIDs,
-	"HelpTextsAtMostDaily":        testHelpAllowance,
-	"LatestOpenByPhone":           testLatestOpenByPhone,
+	"NoncesAreRememberedForADay":    testNonces,
+	"CarrierIDsAreRememberedOnce":   testCarrierIDs,
+	"ClaimsConflictWithWhatWasSeen": testClaims,
+	"HelpTextsAtMostDaily":          testHelpAllowance,
+	"LatestOpenByPhone":             testLatestOpenByPhone,
 }
 
 func testNonces(t *testing.T, st ports.Store) {
@@ -42,6 +43,41 @@ func testCarrierIDs(t *testing.T, st ports.Store) {
 	assert.True(t, remember(uuid))
 	assert.False(t, remember(uuid))
 	assert.True(t, remember(uuid+"-other"))
+}
+
+// claimText claims nonce and uuid in a transaction of its own.
+func claimText(st ports.Store, nonce, uuid string, at time.Time) error {
+	return st.InTx(ctx, func(tx ports.Tx) error { return tx.Texts().Claim(ctx, nonce, uuid, at) })
+}
+
+func testClaims(t *testing.T, st ports.Store) {
+	nonce, uuid := "nonce-"+randomDigits(t, 10), "uuid-"+randomDigits(t, 10)
+	require.NoError(t, claimText(st, nonce, uuid, now))
+	require.NoError(t, claimText(st, "", uuid+"-unsigned", now), "a text without a nonce")
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
+		assert.Equal(t, domain.KindConflict, domain.KindOf(tx.Texts().RememberNonce(ctx, nonce, now)), "the claimed nonce")
+		return nil
+	}))
+
+	fresh := func(uuid string) bool {
+		var fresh bool
+		require.NoError(t, st.InTx(ctx, func(tx ports.Tx) (err error) {
+			fresh, err = tx.Texts().RememberMessage(ctx, uuid, now)
+			return err
+		}))
+		return fresh
+	}
+	assert.False(t, fresh(uuid), "the claimed id")
+	assert.False(t, fresh(uuid+"-unsigned"))
+
+	other := "nonce-" + randomDigits(t, 10)
+	assert.Equal(t, domain.KindConflict, domain.KindOf(claimText(st, other, uuid, now)), "an id seen before")
+	assert.Equal(t, domain.KindConflict, domain.KindOf(claimText(st, nonce, uuid+"-other", now)), "a nonce seen before")
+	assert.Equal(t, domain.KindConflict, domain.KindOf(claimText(st, nonce, uuid+"-later", now.Add(25*time.Hour))),
+		"a nonce seen over a day ago, not yet forgotten")
+	// A failed claim keeps nothing: neither its nonce nor its id.
+	require.NoError(t, claimText(st, other, uuid+"-other", now))
+	assert.True(t, fresh(uuid+"-later"))
 }
 
 func testHelpAllowance(t *testing.T, st ports.Store) {

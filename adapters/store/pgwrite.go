@@ -27,10 +27,11 @@ import (
 //   - COMMIT goes with the last waiting inserts.
 //
 // What goes together is one pipeline (pgconn's batch): one round trip, and
-// outside a transaction one implicit transaction. A web report's write is
-// one pipeline of inserts, all or nothing, durable when it returns, without
-// BEGIN or COMMIT; a text that opens a report (the nonce, the message id,
-// then inserts) is three round trips instead of eight.
+// outside a transaction one implicit transaction. A transaction of inserts
+// alone, such as a web report's or that of a text opening a report, is
+// one pipeline, all or nothing, durable when it returns, without BEGIN or
+// COMMIT, and goes with other such transactions waiting at the same time
+// (see groupcommit.go).
 //
 // The price: such an insert's error (a duplicate key, say) comes from the
 // next statement or from the end of the transaction, not from the insert.
@@ -82,12 +83,8 @@ func (s *Store) runPostgres(ctx context.Context, fn func(tx ports.Tx) error) err
 	if len(w.pending) == 0 && !w.begun {
 		return nil
 	}
-	if !w.begun { // inserts alone: one implicit transaction
-		if err := w.hold(ctx); err != nil {
-			return err
-		}
-		_, err := w.send(ctx, w.take())
-		return err
+	if !w.begun { // inserts alone: one implicit transaction, shared
+		return s.sendInGroup(ctx, w.take())
 	}
 	if err := w.commit(ctx); err != nil {
 		return err
@@ -170,30 +167,43 @@ func (w *pgWrite) sendWith(ctx context.Context, stmts ...pgStatement) (pgconn.Co
 	return w.send(ctx, all)
 }
 
-// send sends stmts in one round trip and returns the last one's command
-// tag. Inserts go as the connection's prepared statements, prepared on
-// its first use of them.
-func (w *pgWrite) send(ctx context.Context, stmts []pgStatement) (tag pgconn.CommandTag, err error) {
-	err = w.conn.Raw(func(driverConn any) error {
+// send sends stmts in one round trip on the transaction's connection and
+// returns the last one's command tag.
+func (w *pgWrite) send(ctx context.Context, stmts []pgStatement) (pgconn.CommandTag, error) {
+	tag, _, err := pipeline(ctx, w.conn, stmts)
+	return tag, err
+}
+
+// pipeline sends stmts in one round trip on conn and returns the last
+// one's command tag, or the error and the index of the statement that
+// failed (-1 when none did, or the failure was not one statement's: the
+// connection's, say). Inserts go as the connection's prepared statements,
+// prepared on its first use of them.
+func pipeline(ctx context.Context, conn *sql.Conn, stmts []pgStatement) (tag pgconn.CommandTag, failed int, err error) {
+	failed = -1
+	err = conn.Raw(func(driverConn any) error {
 		c := driverConn.(*stdlib.Conn).Conn()
 		batch := &pgconn.Batch{}
-		for _, st := range stmts {
+		for k, st := range stmts {
 			if st.insert == nil {
 				batch.ExecParams(st.text, nil, nil, nil, nil)
 				continue
 			}
 			sd, err := c.Prepare(ctx, st.insert.name, st.insert.sql)
 			if err != nil {
+				failed = k
 				return err
 			}
 			params, formats, err := encodeArgs(c.TypeMap(), sd, st)
 			if err != nil {
+				failed = k
 				return err
 			}
 			batch.ExecPrepared(sd.Name, params, formats, nil)
 		}
 		results, err := c.PgConn().ExecBatch(ctx, batch).ReadAll()
 		if err != nil {
+			failed = failedStatement(err, len(results), len(stmts))
 			return err
 		}
 		if n := len(results); n > 0 {
@@ -201,7 +211,21 @@ func (w *pgWrite) send(ctx context.Context, stmts []pgStatement) (tag pgconn.Com
 		}
 		return nil
 	})
-	return tag, err
+	return tag, failed, err
+}
+
+// failedStatement says which of a pipeline's statements err, its outcome,
+// is the error of. The statements return no rows, so the server's error
+// comes where the failing one's result would have, after the results of
+// those that succeeded. An error after all of them (the implicit
+// transaction's commit failing, say) or not from the server is no one
+// statement's (-1).
+func failedStatement(err error, succeeded, statements int) int {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && succeeded < statements {
+		return succeeded
+	}
+	return -1
 }
 
 // encodeArgs encodes a prepared insert's arguments for its parameters.

@@ -48,7 +48,8 @@ type Store struct {
 	writer chan struct{}
 	// file is the SQLite database's path, naming its in-process locks.
 	file string
-	// group gathers SQLite's concurrent write transactions into one commit.
+	// group gathers concurrent write transactions into one commit: on
+	// SQLite all of them, on PostgreSQL those of inserts alone.
 	group group
 	// inserts are the prepared inserts for the rows every report writes.
 	inserts *preparedInserts
@@ -113,7 +114,13 @@ func openPostgres(rawURL string) (*Store, error) {
 		return bun.NewDB(sqldb, pgdialect.New())
 	}
 	db := pool(cfg)
-	return &Store{db: db, reads: pool(ro), postgres: true, inserts: &preparedInserts{db: db, postgres: true}}, nil
+	return &Store{
+		db:       db,
+		reads:    pool(ro),
+		postgres: true,
+		group:    group{turns: make(chan struct{}, pgGroups)},
+		inserts:  &preparedInserts{db: db, postgres: true},
+	}, nil
 }
 
 func openSQLite(path string) (*Store, error) {
@@ -170,11 +177,13 @@ func openSQLite(path string) (*Store, error) {
 		abs = path
 	}
 	db := bun.NewDB(writes, sqlitedialect.New())
+	writer := make(chan struct{}, 1)
 	return &Store{
 		db:      db,
 		reads:   bun.NewDB(reads, sqlitedialect.New()),
-		writer:  make(chan struct{}, 1),
+		writer:  writer,
 		file:    abs,
+		group:   group{turns: writer},
 		inserts: &preparedInserts{db: db},
 	}, nil
 }

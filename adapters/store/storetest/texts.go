@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +18,7 @@ var textTests = map[string]func(*testing.T, ports.Store){
 	"NoncesAreRememberedForADay":    testNonces,
 	"CarrierIDsAreRememberedOnce":   testCarrierIDs,
 	"ClaimsConflictWithWhatWasSeen": testClaims,
+	"ConcurrentClaimsFailAlone":     testConcurrentClaims,
 	"HelpTextsAtMostDaily":          testHelpAllowance,
 	"LatestOpenByPhone":             testLatestOpenByPhone,
 }
@@ -78,6 +81,47 @@ func testClaims(t *testing.T, st ports.Store) {
 	// A failed claim keeps nothing: neither its nonce nor its id.
 	require.NoError(t, claimText(st, other, uuid+"-other", now))
 	assert.True(t, fresh(uuid+"-later"))
+}
+
+// Claims made at once, some of them of ids seen before, each end as they
+// would alone: where transactions are combined (group commits), one that
+// fails takes none of the others with it, and leaves nothing behind.
+func testConcurrentClaims(t *testing.T, st ports.Store) {
+	seen := "uuid-" + randomDigits(t, 10)
+	require.NoError(t, claimText(st, "", seen, now))
+	const n = 48
+	prefix := "uuid-" + randomDigits(t, 10) + "-"
+	nonce := func(i int) string { return fmt.Sprintf("%snonce-%d", prefix, i) }
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			uuid := fmt.Sprintf("%s%d", prefix, i)
+			if i%3 == 0 {
+				uuid = seen
+			}
+			errs[i] = claimText(st, nonce(i), uuid, now)
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if i%3 == 0 {
+			assert.Equal(t, domain.KindConflict, domain.KindOf(err), "claim %d, of an id seen before", i)
+			continue
+		}
+		assert.NoError(t, err, "claim %d", i)
+	}
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
+		for i := range n {
+			err := tx.Texts().RememberNonce(ctx, nonce(i), now)
+			if i%3 == 0 {
+				assert.NoError(t, err, "claim %d failed, and kept no nonce", i)
+			} else {
+				assert.Equal(t, domain.KindConflict, domain.KindOf(err), "claim %d kept its nonce", i)
+			}
+		}
+		return nil
+	}))
 }
 
 func testHelpAllowance(t *testing.T, st ports.Store) {

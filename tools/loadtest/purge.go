@@ -66,7 +66,7 @@ func runPurge(ctx context.Context, args []string) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	fmt.Printf("%d due interactions, each with a %d-byte message, contact, meta data and a sent email; %d clients\n\n", *n, *size, *clients)
+	fmt.Printf("%d due interactions, each with a %d-byte message, contact, meta data and a sent email; %d clients\n", *n, *size, *clients)
 
 	ctl := filepath.Join(tmp, "whisperctl")
 	build := exec.CommandContext(ctx, "go", "build", "-o", ctl, "./cmd/whisperctl")
@@ -86,6 +86,11 @@ func runPurge(ctx context.Context, args []string) error {
 		return err
 	}
 	defer dbs.drop()
+	settings, err := dbs.settings(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("PostgreSQL: %s\n\n", settings)
 	filled, err := dbs.create(ctx, "")
 	if err != nil {
 		return err
@@ -157,6 +162,21 @@ func newDatabases(ctx context.Context, adminURL string) (*databases, error) {
 	suffix := make([]byte, 4)
 	rand.Read(suffix)
 	return &databases{admin: admin, url: adminURL, prefix: "loadtest_purge_" + hex.EncodeToString(suffix)}, nil
+}
+
+// settings names the server's settings the purge's figures depend on
+// most: a small buffer pool and frequent checkpoints slow reports during
+// the purge (docs/operations.md).
+func (d *databases) settings(ctx context.Context) (string, error) {
+	var out []string
+	for _, name := range []string{"server_version", "shared_buffers", "max_wal_size", "wal_compression"} {
+		var v string
+		if err := d.admin.QueryRowContext(ctx, "SELECT current_setting($1)", name).Scan(&v); err != nil {
+			return "", err
+		}
+		out = append(out, name+" "+v)
+	}
+	return strings.Join(out, ", "), nil
 }
 
 // create makes a new database, empty or a copy of template. Copying files

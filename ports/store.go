@@ -16,9 +16,9 @@ type Store interface {
 	// nil. It may run fn more than once (on a serialisation failure), so fn
 	// must not talk to the outside world: side effects go through the outbox.
 	// Writes that answer only with an error (InteractionRepo.Create,
-	// MessageRepo.Add, OutboxRepo.Enqueue) may be sent with the
-	// transaction's next statement or at its end, so their error, such as
-	// a conflict, may come from there or from InTx itself: fn passes
+	// MessageRepo.Add, OutboxRepo.Enqueue, TextRepo.Claim) may be sent
+	// with the transaction's next statement or at its end, so their error,
+	// such as a conflict, may come from there or from InTx itself: fn passes
 	// errors on, never relies on such a write having failed, and reads a
 	// statement's error kind only where no such write came before it.
 	InTx(ctx context.Context, fn func(tx Tx) error) error

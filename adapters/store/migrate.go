@@ -60,9 +60,9 @@ func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
 			return nil, translate(err)
 		}
 		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(?)", migrationLockKey)
-	} else if s.writer != nil {
-		s.writer <- struct{}{}
-		defer func() { <-s.writer }()
+	} else {
+		s.group.turns <- struct{}{} // SQLite's write slot
+		defer func() { <-s.group.turns }()
 	}
 	if err := m.Init(ctx); err != nil {
 		return nil, translate(err)

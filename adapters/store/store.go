@@ -43,13 +43,13 @@ type Store struct {
 	reads    *bun.DB
 	keys     *seal.Keyring
 	postgres bool
-	// writer holds SQLite's single write slot, so that in-process writers
-	// queue here instead of spinning in SQLite's busy handler.
-	writer chan struct{}
 	// file is the SQLite database's path, naming its in-process locks.
 	file string
 	// group gathers concurrent write transactions into one commit: on
-	// SQLite all of them, on PostgreSQL those of inserts alone.
+	// SQLite all of them, on PostgreSQL those of inserts alone. On SQLite
+	// its one turn is the single write slot, so that in-process writers
+	// (migrations too) queue for it instead of spinning in SQLite's busy
+	// handler.
 	group group
 	// inserts are the prepared inserts for the rows every report writes.
 	inserts *preparedInserts
@@ -177,13 +177,11 @@ func openSQLite(path string) (*Store, error) {
 		abs = path
 	}
 	db := bun.NewDB(writes, sqlitedialect.New())
-	writer := make(chan struct{}, 1)
 	return &Store{
 		db:      db,
 		reads:   bun.NewDB(reads, sqlitedialect.New()),
-		writer:  writer,
 		file:    abs,
-		group:   group{turns: writer},
+		group:   group{turns: make(chan struct{}, 1)},
 		inserts: &preparedInserts{db: db},
 	}, nil
 }
@@ -205,7 +203,7 @@ func (s *Store) DB() *bun.DB { return s.db }
 
 // InTx runs fn in one read-write transaction. See ports.Store.
 func (s *Store) InTx(ctx context.Context, fn func(tx ports.Tx) error) error {
-	if s.writer != nil {
+	if !s.postgres {
 		return s.inGroup(ctx, fn)
 	}
 	var err error

@@ -84,7 +84,8 @@ func (s *Service) view(ctx context.Context) reader {
 	return func(fn func(tx ports.Tx) error) error { return s.store.View(ctx, fn) }
 }
 
-// form returns the report form with that code.
+// form returns the report form with that code, kept by its canonical
+// form (codes are read in any case).
 func (c *intakeCache) form(ctx context.Context, read reader, code string) (ReportForm, error) {
 	load := func() (rf ReportForm, err error) {
 		err = read(func(tx ports.Tx) error {
@@ -92,9 +93,6 @@ func (c *intakeCache) form(ctx context.Context, read reader, code string) (Repor
 			return err
 		})
 		return rf, err
-	}
-	if c.keep == 0 {
-		return load()
 	}
 	fc, err := domain.ParseFormCode(code)
 	if err != nil {

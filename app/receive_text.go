@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/whisper-schools/whisper/domain"
@@ -36,19 +37,18 @@ var ErrReplayed = &domain.Error{Kind: domain.KindForbidden, Safe: "this webhook 
 // helpEvery is how often one number may be sent the help text.
 const helpEvery = 24 * time.Hour
 
-// ReceiveText handles one inbound text: the nonce and the carrier's id are
-// recorded in the same transaction as everything the text causes, so a text
-// is handled exactly once however often it is delivered. A first word that
+// ReceiveText handles one inbound text, exactly once however often it is
+// delivered: the webhook's nonce and the carrier's message id are claimed
+// in the same transaction as everything the text causes. A first word that
 // is a form's code opens an interaction in the form's first inbox and texts
-// back the conversation link; otherwise the text continues the number's most
-// recent open interaction; otherwise the number gets one help text a day,
-// revealing no codes, and nothing else is kept.
+// back the conversation link; otherwise the text continues the number's
+// most recent open interaction; otherwise the number gets one help text a
+// day, revealing no codes, and nothing else is kept.
 //
-// What a text opening a report needs is read first, from the intake cache
-// or a read transaction, as for web reports: the write transaction, one at
-// a time on SQLite, then holds only inserts, the nonce's and id's
-// included. Any other text, or one seen before, is routed inside the write
-// transaction.
+// A text that opens a report, nearly every text, is judged from what the
+// intake cache holds, as a web report is, and stored with AcceptReport,
+// which claims its nonce and id with the report's rows. Any other text is
+// claimed and routed in one transaction.
 func (s *Service) ReceiveText(ctx context.Context, in InboundText) (out TextOutcome, err error) {
 	defer domain.Wrap(&err, "app.ReceiveText")
 	phone, err := domain.ParsePhone(in.From)
@@ -60,56 +60,31 @@ func (s *Service) ReceiveText(ctx context.Context, in InboundText) (out TextOutc
 		return "", err
 	}
 	now := s.now()
-	var (
-		report  textReport
-		verdict = verdictUnread
-	)
+	claim := ports.TextClaim{Nonce: in.Nonce, MessageUUID: in.MessageUUID, At: now}
 	if code, rest, ok := domain.SplitText(in.Text); ok {
 		view := s.view(ctx)
 		rf, err := s.intake.form(ctx, view, string(code))
 		switch {
 		case err == nil:
-			if report, verdict, err = s.judgeTextReport(ctx, view, rf, rest, phone, now); err != nil {
+			report, verdict, err := s.judgeTextReport(ctx, view, rf, rest, phone, now)
+			if err != nil {
 				return "", err
+			}
+			if verdict == verdictOpen {
+				nr, err := s.newTextReport(report, phone, ids, now)
+				if err != nil {
+					return "", err
+				}
+				nr.Text = &claim
+				return s.textHandled(TextOpened, s.store.AcceptReport(ctx, nr))
 			}
 		case domain.KindOf(err) != domain.KindNotFound:
 			return "", err
 		}
 	}
-	if verdict == verdictOpen {
-		// Nearly every text is new: claiming its nonce and id beside the
-		// report's own inserts makes a transaction of inserts alone (on
-		// PostgreSQL one round trip, shared with others). A text seen before
-		// fails it with a conflict, and the exact way below tells a replay
-		// from a duplicate.
-		err = s.store.InTx(ctx, func(tx ports.Tx) error {
-			if err := tx.Texts().Claim(ctx, in.Nonce, in.MessageUUID, now); err != nil {
-				return err
-			}
-			return s.storeTextReport(ctx, tx, report, phone, ids, now)
-		})
-		if domain.KindOf(err) != domain.KindConflict {
-			return s.textHandled(TextOpened, err)
-		}
-	}
 	err = s.store.InTx(ctx, func(tx ports.Tx) error {
-		if in.Nonce != "" {
-			// First in the transaction, so a conflict here is the nonce's
-			// own (see ports.Store.InTx on writes that are sent later).
-			if err := tx.Texts().RememberNonce(ctx, in.Nonce, now); domain.KindOf(err) == domain.KindConflict {
-				return ErrReplayed
-			} else if err != nil {
-				return err
-			}
-		}
-		fresh, err := tx.Texts().RememberMessage(ctx, in.MessageUUID, now)
-		if err != nil || !fresh {
-			out = TextDuplicate
+		if err := claimText(ctx, tx, claim); err != nil {
 			return err
-		}
-		if verdict == verdictOpen {
-			out = TextOpened
-			return s.storeTextReport(ctx, tx, report, phone, ids, now)
 		}
 		out, err = s.routeText(ctx, tx, in.Text, phone, ids, now)
 		return err
@@ -117,8 +92,32 @@ func (s *Service) ReceiveText(ctx context.Context, in InboundText) (out TextOutc
 	return s.textHandled(out, err)
 }
 
-// textHandled counts a text that was handled, and passes its outcome on.
+// claimText records the text's nonce (unless empty) and carrier id, and
+// fails with ports.ErrNonceSeen or ports.ErrTextSeen when either was seen
+// before.
+func claimText(ctx context.Context, tx ports.Tx, c ports.TextClaim) error {
+	if c.Nonce != "" {
+		if err := tx.Texts().RememberNonce(ctx, c.Nonce, c.At); err != nil {
+			return err
+		}
+	}
+	fresh, err := tx.Texts().RememberMessage(ctx, c.MessageUUID, c.At)
+	if err == nil && !fresh {
+		err = ports.ErrTextSeen
+	}
+	return err
+}
+
+// textHandled counts a text that was handled, and passes its outcome on:
+// a replayed webhook is refused, and a text the carrier delivered again
+// was handled before, so nothing more is done.
 func (s *Service) textHandled(out TextOutcome, err error) (TextOutcome, error) {
+	switch {
+	case errors.Is(err, ports.ErrNonceSeen):
+		return "", ErrReplayed
+	case errors.Is(err, ports.ErrTextSeen):
+		out, err = TextDuplicate, nil
+	}
 	if err == nil {
 		s.meter.Texted(string(out))
 		if out == TextOpened {
@@ -213,26 +212,41 @@ func (s *Service) openByText(ctx context.Context, tx ports.Tx, rf ReportForm, bo
 	return TextOpened, s.storeTextReport(ctx, tx, report, phone, ids, now)
 }
 
-// storeTextReport opens the interaction, queues the staff alerts and texts
-// back the conversation link: writes only.
-func (s *Service) storeTextReport(ctx context.Context, tx ports.Tx, r textReport, phone string, ids domain.IDs, now time.Time) error {
+// newTextReport is what a text opening a report writes: the interaction,
+// its message, the staff alerts and the text back with the conversation
+// link.
+func (s *Service) newTextReport(r textReport, phone string, ids domain.IDs, now time.Time) (ports.NewReport, error) {
 	form, inbox := r.form.Form, r.form.Inboxes[0]
 	ia, msg, token, err := domain.OpenInteraction(ids, domain.NewReport{Form: form, Inbox: inbox, Channel: domain.ChannelSMS, Body: r.body}, now)
 	if err != nil {
-		return err
+		return ports.NewReport{}, err
 	}
 	ia.Flagged = r.flagged
-	if err := tx.Interactions().Create(ctx, ia, token, domain.Contact{Phone: phone}); err != nil {
+	deliveries, err := s.staffAlerts(ia, form, inbox, r.recipients, false, now)
+	if err != nil {
+		return ports.NewReport{}, err
+	}
+	link, err := s.textTo(&domain.Delivery{Kind: domain.DeliveryReporterLink, Link: s.ConversationURL(token), Language: form.Language, OrgID: ia.OrgID, InteractionID: ia.ID}, phone, now)
+	if err != nil {
+		return ports.NewReport{}, err
+	}
+	return ports.NewReport{Interaction: ia, Token: token, Contact: domain.Contact{Phone: phone}, Message: msg,
+		Deliveries: append(deliveries, link)}, nil
+}
+
+// storeTextReport opens the interaction inside tx.
+func (s *Service) storeTextReport(ctx context.Context, tx ports.Tx, r textReport, phone string, ids domain.IDs, now time.Time) error {
+	nr, err := s.newTextReport(r, phone, ids, now)
+	if err != nil {
 		return err
 	}
-	if err := tx.Messages().Add(ctx, msg, domain.Meta{}); err != nil {
+	if err := tx.Interactions().Create(ctx, nr.Interaction, nr.Token, nr.Contact); err != nil {
 		return err
 	}
-	if err := s.queueAlerts(ctx, tx, ia, form, inbox, r.recipients, false, now); err != nil {
+	if err := tx.Messages().Add(ctx, nr.Message, nr.Meta); err != nil {
 		return err
 	}
-	link := &domain.Delivery{Kind: domain.DeliveryReporterLink, Link: s.ConversationURL(token), Language: form.Language, OrgID: ia.OrgID, InteractionID: ia.ID}
-	return s.textBack(ctx, tx, link, phone, now)
+	return tx.Outbox().Enqueue(ctx, nr.Deliveries...)
 }
 
 func (s *Service) continueByText(ctx context.Context, tx ports.Tx, ia *domain.Interaction, text, phone string, id domain.MessageID, now time.Time) (TextOutcome, error) {
@@ -281,13 +295,22 @@ func (s *Service) helpByText(ctx context.Context, tx ports.Tx, phone string, now
 
 // textBack queues d as a text to phone, now.
 func (s *Service) textBack(ctx context.Context, tx ports.Tx, d *domain.Delivery, phone string, now time.Time) error {
-	id, err := domain.NewDeliveryID(s.random)
+	d, err := s.textTo(d, phone, now)
 	if err != nil {
 		return err
+	}
+	return tx.Outbox().Enqueue(ctx, d)
+}
+
+// textTo makes d a text to phone, due now.
+func (s *Service) textTo(d *domain.Delivery, phone string, now time.Time) (*domain.Delivery, error) {
+	id, err := domain.NewDeliveryID(s.random)
+	if err != nil {
+		return nil, err
 	}
 	d.ID, d.Channel, d.To, d.Status, d.NextAttemptAt, d.CreatedAt = id, domain.DeliverySMS, phone, domain.DeliveryPending, now, now
 	if d.Language == "" {
 		d.Language = domain.English
 	}
-	return tx.Outbox().Enqueue(ctx, d)
+	return d, nil
 }

@@ -91,11 +91,10 @@ func (s *Service) submit(ctx context.Context, in SubmitReport, body, email strin
 	if err != nil {
 		return rc, err
 	}
-	// Everything the report needs is read first, outside the write
-	// transaction — from the intake cache where it can be, in a read
-	// transaction where it must — so that reports read side by side and
-	// the write transaction, one at a time on SQLite, holds only inserts.
-	// A form closed in between takes this one last report.
+	// Everything the report needs is read first — from the intake cache
+	// where it can be, in a read transaction where it must — so that
+	// reports read side by side, and the write is AcceptReport's inserts
+	// alone. A form closed in between takes this one last report.
 	view := s.view(ctx)
 	rf, err := s.intake.form(ctx, view, in.FormCode)
 	if err != nil {
@@ -122,41 +121,34 @@ func (s *Service) submit(ctx context.Context, in SubmitReport, body, email strin
 	if err != nil {
 		return rc, err
 	}
-	err = s.store.InTx(ctx, func(tx ports.Tx) error {
-		ia, msg, token, err := domain.OpenInteraction(ids, domain.NewReport{
-			Form: rf.Form, Inbox: inbox, Channel: domain.ChannelWeb, Name: in.Name, Body: body,
-		}, now)
+	ia, msg, token, err := domain.OpenInteraction(ids, domain.NewReport{
+		Form: rf.Form, Inbox: inbox, Channel: domain.ChannelWeb, Name: in.Name, Body: body,
+	}, now)
+	if err != nil {
+		return rc, err
+	}
+	ia.Flagged = flagged
+	deliveries, err := s.staffAlerts(ia, rf.Form, inbox, recipients, false, now)
+	if err != nil {
+		return rc, err
+	}
+	if email != "" {
+		id, err := domain.NewDeliveryID(s.random)
 		if err != nil {
-			return err
+			return rc, err
 		}
-		ia.Flagged = flagged
-		if err := tx.Interactions().Create(ctx, ia, token, domain.Contact{Email: email}); err != nil {
-			return err
+		lang := rf.Form.Language
+		if in.Language != "" {
+			lang = in.Language
 		}
-		if err := tx.Messages().Add(ctx, msg, meta); err != nil {
-			return err
-		}
-		if err := s.queueAlerts(ctx, tx, ia, rf.Form, inbox, recipients, false, now); err != nil {
-			return err
-		}
-		if email != "" {
-			id, err := domain.NewDeliveryID(s.random)
-			if err != nil {
-				return err
-			}
-			lang := rf.Form.Language
-			if in.Language != "" {
-				lang = in.Language
-			}
-			link := domain.ReporterLink(id, ia, email, s.ConversationURL(token), lang, now)
-			if err := tx.Outbox().Enqueue(ctx, link); err != nil {
-				return err
-			}
-		}
-		rc = Receipt{Ref: ia.Ref, Token: token}
-		return nil
-	})
-	return rc, err
+		deliveries = append(deliveries, domain.ReporterLink(id, ia, email, s.ConversationURL(token), lang, now))
+	}
+	err = s.store.AcceptReport(ctx, ports.NewReport{Interaction: ia, Token: token, Contact: domain.Contact{Email: email},
+		Message: msg, Meta: meta, Deliveries: deliveries})
+	if err != nil {
+		return rc, err
+	}
+	return Receipt{Ref: ia.Ref, Token: token}, nil
 }
 
 // ConversationURL is a reporter's secret link.
@@ -204,12 +196,18 @@ func (s *Service) alertStaff(ctx context.Context, tx ports.Tx, ia *domain.Intera
 
 // queueAlerts queues one alert per recipient.
 func (s *Service) queueAlerts(ctx context.Context, tx ports.Tx, ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, recipients []string, reply bool, now time.Time) error {
-	alerts, err := domain.StaffAlerts(func() (domain.DeliveryID, error) { return domain.NewDeliveryID(s.random) },
-		ia, form, inbox, recipients, s.Link("staff", "interactions", string(ia.Ref)), reply, now)
+	alerts, err := s.staffAlerts(ia, form, inbox, recipients, reply, now)
 	if err != nil {
 		return err
 	}
 	return tx.Outbox().Enqueue(ctx, alerts...)
+}
+
+// staffAlerts are the alerts to recipients of a new report or, with reply,
+// of the reporter's reply.
+func (s *Service) staffAlerts(ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, recipients []string, reply bool, now time.Time) ([]*domain.Delivery, error) {
+	return domain.StaffAlerts(func() (domain.DeliveryID, error) { return domain.NewDeliveryID(s.random) },
+		ia, form, inbox, recipients, s.Link("staff", "interactions", string(ia.Ref)), reply, now)
 }
 
 // meta describes where a message came from.

@@ -12,16 +12,24 @@ import (
 // Store keeps Whisper's data. Personal data is encrypted by the store before
 // it is written, so a dump of the database alone reveals none of it.
 type Store interface {
-	// InTx runs fn in one read-write transaction and commits when fn returns
-	// nil. It may run fn more than once (on a serialisation failure), so fn
-	// must not talk to the outside world: side effects go through the outbox.
-	// Writes that answer only with an error (InteractionRepo.Create,
-	// MessageRepo.Add, OutboxRepo.Enqueue, TextRepo.Claim) may be sent
-	// with the transaction's next statement or at its end, so their error,
-	// such as a conflict, may come from there or from InTx itself: fn passes
-	// errors on, never relies on such a write having failed, and reads a
-	// statement's error kind only where no such write came before it.
+	// InTx runs fn in one read-write transaction and commits it when fn
+	// returns nil; when fn returns an error, nothing fn wrote is kept. On
+	// PostgreSQL the transaction runs at READ COMMITTED; on SQLite it holds
+	// the database's one write lock from its start. Each statement's error
+	// comes from that statement. fn may be run again from the start only
+	// after a serialisation failure or deadlock, so it must not talk to the
+	// outside world: side effects go through the outbox. A change to an
+	// existing row goes through its repository's Change method or a
+	// conditional write, never through a row read earlier.
 	InTx(ctx context.Context, fn func(tx Tx) error) error
+	// AcceptReport stores a new report in one transaction of its own, all
+	// or nothing: its interaction, first message and deliveries and, for a
+	// text, the claim of the webhook's nonce and the carrier's message id.
+	// It returns nil once the report is committed. Reports accepted at the
+	// same moment may share a commit; each still succeeds or fails alone,
+	// with its own error: KindConflict when its reference is taken, and
+	// ErrNonceSeen or ErrTextSeen when its text was seen before.
+	AcceptReport(ctx context.Context, r NewReport) error
 	// View runs fn with read-only access: a write inside it fails. Each of
 	// its reads sees committed data only; on SQLite they share one
 	// snapshot, on PostgreSQL each sees what was committed when it began
@@ -33,6 +41,36 @@ type Store interface {
 	// Close releases the store's connections.
 	Close() error
 }
+
+// NewReport is everything a new report writes.
+type NewReport struct {
+	Interaction *domain.Interaction
+	Token       domain.Token
+	Contact     domain.Contact
+	Message     *domain.Message
+	Meta        domain.Meta
+	Deliveries  []*domain.Delivery
+	// Text, for a report that came by text, is claimed with the report, so
+	// that a text delivered twice opens one report.
+	Text *TextClaim
+}
+
+// TextClaim is what makes an inbound text one of a kind: the webhook
+// signature's nonce (empty when the carrier sent none) and the carrier's
+// message id, both seen At.
+type TextClaim struct {
+	Nonce       string
+	MessageUUID string
+	At          time.Time
+}
+
+// ErrNonceSeen is a text whose webhook nonce was seen within the last day:
+// a replayed request.
+var ErrNonceSeen = &domain.Error{Kind: domain.KindConflict, Safe: "this webhook was seen before"}
+
+// ErrTextSeen is a text whose carrier message id was handled before: the
+// carrier delivering it again.
+var ErrTextSeen = &domain.Error{Kind: domain.KindConflict, Safe: "this text was handled before"}
 
 // Tx is one transaction: the repositories it hands out read and write
 // inside it, and are valid only while fn runs.
@@ -364,14 +402,6 @@ type TextRepo interface {
 	// RememberMessage records a carrier message id and reports whether it
 	// is new; false means the text was handled before.
 	RememberMessage(ctx context.Context, uuid string, now time.Time) (bool, error)
-	// Claim records a text's nonce (unless empty) and carrier message id
-	// as writes that answer only with their error (see Store.InTx): the
-	// transaction fails with KindConflict, perhaps only at its end, if
-	// either was recorded before. It does not say which, and a nonce
-	// recorded over a day ago, not yet forgotten, conflicts too: it is for
-	// a caller that expects a new text, and on a conflict asks again with
-	// RememberNonce and RememberMessage, which answer exactly.
-	Claim(ctx context.Context, nonce, uuid string, now time.Time) error
 	// TakeHelpAllowance reports whether the number may be sent the help
 	// text now (none in the last `every`), and if so records that it was.
 	TakeHelpAllowance(ctx context.Context, phone string, now time.Time, every time.Duration) (bool, error)

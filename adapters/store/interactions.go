@@ -82,14 +82,20 @@ func (i interactions) fromRow(r *interactionRow) (*domain.Interaction, error) {
 }
 
 func (i interactions) Create(ctx context.Context, ia *domain.Interaction, token domain.Token, contact domain.Contact) error {
-	row := i.toRow(ia)
+	return i.insert(ctx, i.newInteractionRow(ia, token, contact))
+}
+
+// newInteractionRow is the row of a new interaction: the hash of its
+// token, and the reporter's contact data sealed and blindly indexed.
+func (t *tx) newInteractionRow(ia *domain.Interaction, token domain.Token, contact domain.Contact) *interactionRow {
+	row := interactions{t}.toRow(ia)
 	hash := token.Hash()
 	row.TokenHash = &hash
-	row.EmailSealed = i.keys.Seal(contact.Email, aad("interactions.email", row.ID))
-	row.EmailIndex = contactIndex(i.keys, "email", contact.Email)
-	row.PhoneSealed = i.keys.Seal(contact.Phone, aad("interactions.phone", row.ID))
-	row.PhoneIndex = contactIndex(i.keys, "phone", contact.Phone)
-	return i.insert(ctx, row)
+	row.EmailSealed = t.keys.Seal(contact.Email, aad("interactions.email", row.ID))
+	row.EmailIndex = contactIndex(t.keys, "email", contact.Email)
+	row.PhoneSealed = t.keys.Seal(contact.Phone, aad("interactions.phone", row.ID))
+	row.PhoneIndex = contactIndex(t.keys, "phone", contact.Phone)
+	return row
 }
 
 func (i interactions) Get(ctx context.Context, id domain.InteractionID) (*domain.Interaction, error) {
@@ -196,21 +202,26 @@ type messageRow struct {
 type messages struct{ *tx }
 
 func (m messages) Add(ctx context.Context, msg *domain.Message, meta domain.Meta) error {
+	return m.insert(ctx, m.newMessageRow(msg, meta))
+}
+
+// newMessageRow is the row of a new message, its text and meta data sealed.
+func (t *tx) newMessageRow(msg *domain.Message, meta domain.Meta) *messageRow {
 	id := string(msg.ID)
 	row := &messageRow{
 		ID: id, InteractionID: string(msg.InteractionID), Author: string(msg.Author),
-		BodySealed:     m.keys.Seal(msg.Body, aad("messages.body", id)),
-		IPSealed:       m.keys.Seal(meta.IP, aad("messages.ip", id)),
-		LocationSealed: m.keys.Seal(meta.Location, aad("messages.location", id)),
-		RegionSealed:   m.keys.Seal(meta.Region, aad("messages.region", id)),
-		NetworkSealed:  m.keys.Seal(meta.Network, aad("messages.network", id)),
+		BodySealed:     t.keys.Seal(msg.Body, aad("messages.body", id)),
+		IPSealed:       t.keys.Seal(meta.IP, aad("messages.ip", id)),
+		LocationSealed: t.keys.Seal(meta.Location, aad("messages.location", id)),
+		RegionSealed:   t.keys.Seal(meta.Region, aad("messages.region", id)),
+		NetworkSealed:  t.keys.Seal(meta.Network, aad("messages.network", id)),
 		CreatedAt:      msg.CreatedAt,
 	}
 	if msg.StaffID != "" {
 		sid := string(msg.StaffID)
 		row.StaffID = &sid
 	}
-	return m.insert(ctx, row)
+	return row
 }
 
 func (m messages) List(ctx context.Context, id domain.InteractionID) ([]*domain.Message, error) {

@@ -61,8 +61,11 @@ func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
 		}
 		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(?)", migrationLockKey)
 	} else {
-		s.group.turns <- struct{}{} // SQLite's write slot
-		defer func() { <-s.group.turns }()
+		release, err := s.takeWriter(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
 	}
 	if err := m.Init(ctx); err != nil {
 		return nil, translate(err)

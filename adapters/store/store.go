@@ -45,14 +45,12 @@ type Store struct {
 	postgres bool
 	// file is the SQLite database's path, naming its in-process locks.
 	file string
-	// group gathers concurrent write transactions into one commit: on
-	// SQLite all of them, on PostgreSQL those of inserts alone. On SQLite
-	// its one turn is the single write slot, so that in-process writers
-	// (migrations too) queue for it instead of spinning in SQLite's busy
-	// handler.
-	group group
-	// inserts are the prepared inserts for the rows every report writes.
-	inserts *preparedInserts
+	// writer is SQLite's one write slot: in-process writers (migrations
+	// too) queue for it here instead of spinning in SQLite's busy handler.
+	// Nil on PostgreSQL, where writers lock rows, not the database.
+	writer chan struct{}
+	// intake gathers reports accepted at the same moment (see AcceptReport).
+	intake intake
 }
 
 // maxAttempts bounds how often InTx runs fn when PostgreSQL reports a
@@ -113,13 +111,11 @@ func openPostgres(rawURL string) (*Store, error) {
 		sqldb.SetConnMaxIdleTime(5 * time.Minute)
 		return bun.NewDB(sqldb, pgdialect.New())
 	}
-	db := pool(cfg)
 	return &Store{
-		db:       db,
+		db:       pool(cfg),
 		reads:    pool(ro),
 		postgres: true,
-		group:    group{turns: make(chan struct{}, pgGroups)},
-		inserts:  &preparedInserts{db: db, postgres: true},
+		intake:   intake{turns: make(chan struct{}, pgIntakeBatches)},
 	}, nil
 }
 
@@ -153,8 +149,8 @@ func openSQLite(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: opening %s: %w", path, err)
 	}
-	// Write transactions run one at a time (see groupcommit.go); a spare
-	// connection serves migrations and pings beside them.
+	// Write transactions run one at a time (see Store.writer); a spare
+	// connection serves pings beside them.
 	writes.SetMaxOpenConns(2)
 	writes.SetConnMaxIdleTime(0)
 	// Readers find the file already in WAL mode, set by the writer when
@@ -176,13 +172,13 @@ func openSQLite(path string) (*Store, error) {
 	if err != nil {
 		abs = path
 	}
-	db := bun.NewDB(writes, sqlitedialect.New())
 	return &Store{
-		db:      db,
-		reads:   bun.NewDB(reads, sqlitedialect.New()),
-		file:    abs,
-		group:   group{turns: make(chan struct{}, 1)},
-		inserts: &preparedInserts{db: db},
+		db:     bun.NewDB(writes, sqlitedialect.New()),
+		reads:  bun.NewDB(reads, sqlitedialect.New()),
+		file:   abs,
+		writer: make(chan struct{}, 1),
+		// Batches wait for the one writer anyway.
+		intake: intake{turns: make(chan struct{}, 1)},
 	}, nil
 }
 
@@ -202,18 +198,42 @@ func (s *Store) IsPostgres() bool { return s.postgres }
 func (s *Store) DB() *bun.DB { return s.db }
 
 // InTx runs fn in one read-write transaction. See ports.Store.
+//
+// On PostgreSQL the transaction runs at READ COMMITTED, PostgreSQL's
+// default: each statement sees what was committed when it began, and a
+// change to an existing row locks that row (see the repositories' Change
+// methods and conditional updates), so no update is lost. A deadlock or
+// serialisation failure rolls fn back and runs it again, up to
+// maxAttempts times. On SQLite a write transaction takes the database's
+// one write lock at BEGIN (BEGIN IMMEDIATE), so it is serializable and
+// never retried.
 func (s *Store) InTx(ctx context.Context, fn func(tx ports.Tx) error) error {
 	if !s.postgres {
-		return s.inGroup(ctx, fn)
+		release, err := s.takeWriter(ctx)
+		if err != nil {
+			return err
+		}
+		defer release()
+		return s.run(ctx, s.db, &sql.TxOptions{}, fn)
 	}
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
-		err = translate(s.runPostgres(ctx, fn))
+		err = s.run(ctx, s.db, &sql.TxOptions{Isolation: sql.LevelReadCommitted}, fn)
 		if !retryable(err) {
 			break
 		}
 	}
 	return err
+}
+
+// takeWriter waits for SQLite's write slot and returns its release.
+func (s *Store) takeWriter(ctx context.Context) (release func(), err error) {
+	select {
+	case s.writer <- struct{}{}:
+		return func() { <-s.writer }, nil
+	case <-ctx.Done():
+		return nil, translate(ctx.Err())
+	}
 }
 
 // View runs fn with read-only access. See ports.Store. On PostgreSQL its
@@ -228,6 +248,8 @@ func (s *Store) View(ctx context.Context, fn func(tx ports.Tx) error) error {
 	return s.run(ctx, s.reads, &sql.TxOptions{ReadOnly: true}, fn)
 }
 
+// run runs fn in one transaction on db, committing when it returns nil.
+// A panic in fn rolls the transaction back and goes on up.
 func (s *Store) run(ctx context.Context, db *bun.DB, opts *sql.TxOptions, fn func(tx ports.Tx) error) error {
 	err := db.RunInTx(ctx, opts, func(ctx context.Context, btx bun.Tx) error {
 		return fn(&tx{db: btx, keys: s.keys, postgres: s.postgres})
@@ -247,7 +269,6 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close releases the store's connections.
 func (s *Store) Close() error {
-	s.inserts.close()
 	s.reads.Close()
 	return s.db.Close()
 }
@@ -257,37 +278,12 @@ type tx struct {
 	db       bun.IDB
 	keys     *seal.Keyring
 	postgres bool
-	// inserts prepares the rows of insert and insertOr; nil in View.
-	inserts *preparedInserts
 }
 
-// insert inserts model, a pointer to a row or to a slice of pointers to
-// rows, whose only answer is its error, through a prepared statement (see
-// preparedInserts). On PostgreSQL it may go with the transaction's next
-// statement or its end (see pgWrite), and its error come from there.
+// insert inserts model, a pointer to a row or to a slice of rows.
 func (t *tx) insert(ctx context.Context, model any) error {
-	if w, ok := t.db.(*pgWrite); ok {
-		return w.queue(ctx, t.inserts, model)
-	}
-	_, err := t.insertOr(ctx, model, "")
-	return err
-}
-
-// insertOr inserts model, a pointer to a row or to a slice of pointers to
-// rows, with conflict, the clause after VALUES ("ON CONFLICT …") whose ?
-// take extra, through a prepared statement at once, and says how many rows
-// it wrote or changed.
-func (t *tx) insertOr(ctx context.Context, model any, conflict string, extra ...any) (int64, error) {
-	switch db := t.db.(type) {
-	case *pgWrite:
-		n, err := db.insertNow(ctx, t.inserts, model, conflict, extra...)
-		return n, translate(err)
-	case bun.Tx:
-		if t.inserts != nil {
-			return t.inserts.exec(ctx, db, model, conflict, extra...)
-		}
-	}
-	return 0, &domain.Error{Kind: domain.KindInternal, Err: errors.New("store: an insert outside a write transaction")}
+	_, err := t.db.NewInsert().Model(model).Exec(ctx)
+	return translate(err)
 }
 
 func (t *tx) Organisations() ports.OrganisationRepo   { return organisations{t} }

@@ -7,6 +7,7 @@ import (
 	"github.com/uptrace/bun"
 
 	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
 )
 
 // nonceMemory is how long webhook nonces are remembered.
@@ -35,33 +36,41 @@ type helpRow struct {
 
 type texts struct{ *tx }
 
+// RememberNonce is one statement: a new nonce is inserted; one seen over
+// a day ago is taken as new and its time renewed; one seen within the day
+// changes nothing, and is a replay. Housekeeping forgets old nonces.
 func (t texts) RememberNonce(ctx context.Context, nonce string, now time.Time) error {
-	// One statement: a new nonce is inserted; one seen over a day ago is
-	// taken as new and its time renewed; one seen within the day changes
-	// nothing, and is a replay. Housekeeping forgets old nonces.
-	n, err := t.insertOr(ctx, &nonceRow{Nonce: nonce, SeenAt: now},
-		"ON CONFLICT (nonce) DO UPDATE SET seen_at = excluded.seen_at WHERE webhook_nonces.seen_at < ?", now.Add(-nonceMemory))
+	n, err := rowsAffected(t.db.NewInsert().Model(&nonceRow{Nonce: nonce, SeenAt: now}).
+		On("CONFLICT (nonce) DO UPDATE").Set("seen_at = EXCLUDED.seen_at").
+		Where("?TableAlias.seen_at < ?", now.Add(-nonceMemory)).Exec(ctx))
 	if err != nil {
 		return err
 	}
 	if n == 0 {
-		return &domain.Error{Kind: domain.KindConflict, Safe: "this webhook was seen before"}
+		return ports.ErrNonceSeen
 	}
 	return nil
 }
 
 func (t texts) RememberMessage(ctx context.Context, uuid string, now time.Time) (bool, error) {
-	n, err := t.insertOr(ctx, &inboundRow{MessageUUID: uuid, ReceivedAt: now}, "ON CONFLICT (message_uuid) DO NOTHING")
+	n, err := rowsAffected(t.db.NewInsert().Model(&inboundRow{MessageUUID: uuid, ReceivedAt: now}).
+		On("CONFLICT (message_uuid) DO NOTHING").Exec(ctx))
 	return n == 1, err
 }
 
-func (t texts) Claim(ctx context.Context, nonce, uuid string, now time.Time) error {
-	if nonce != "" {
-		if err := t.insert(ctx, &nonceRow{Nonce: nonce, SeenAt: now}); err != nil {
+// claim records c's nonce (unless empty) and message id, and fails with
+// ErrNonceSeen or ErrTextSeen when either was seen before.
+func (t texts) claim(ctx context.Context, c ports.TextClaim) error {
+	if c.Nonce != "" {
+		if err := t.RememberNonce(ctx, c.Nonce, c.At); err != nil {
 			return err
 		}
 	}
-	return t.insert(ctx, &inboundRow{MessageUUID: uuid, ReceivedAt: now})
+	fresh, err := t.RememberMessage(ctx, c.MessageUUID, c.At)
+	if err == nil && !fresh {
+		err = ports.ErrTextSeen
+	}
+	return err
 }
 
 func (t texts) TakeHelpAllowance(ctx context.Context, phone string, now time.Time, every time.Duration) (bool, error) {

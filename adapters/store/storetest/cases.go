@@ -279,14 +279,15 @@ func testReferenceUnique(t *testing.T, st ports.Store) {
 	assert.Equal(t, domain.KindConflict, domain.KindOf(err), "%v", err)
 }
 
-// A write may be sent only at the end of its transaction (see
-// ports.Store.InTx); failing there, it still fails the transaction whole.
-func testLateFailureKeepsNothing(t *testing.T, st ports.Store) {
+// A statement's error comes from that statement, and a transaction that
+// ends with an error keeps nothing, not even what came before the failure.
+func testFailureKeepsNothing(t *testing.T, st ports.Store) {
 	f := newFixture(t, st)
 	first, _, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
 	fresh, msg, token := newReport(t, f, "", "this must vanish", now)
 	clash, _, clashToken := newReport(t, f, "", "a second report", now)
 	clash.Ref = first.Ref
+	var clashed error
 	err := st.InTx(ctx, func(tx ports.Tx) error {
 		if err := tx.Interactions().Create(ctx, fresh, token, domain.Contact{}); err != nil {
 			return err
@@ -294,8 +295,10 @@ func testLateFailureKeepsNothing(t *testing.T, st ports.Store) {
 		if err := tx.Messages().Add(ctx, msg, domain.Meta{}); err != nil {
 			return err
 		}
-		return tx.Interactions().Create(ctx, clash, clashToken, domain.Contact{})
+		clashed = tx.Interactions().Create(ctx, clash, clashToken, domain.Contact{})
+		return clashed
 	})
+	assert.Equal(t, domain.KindConflict, domain.KindOf(clashed), "the clashing insert itself says so: %v", clashed)
 	assert.Equal(t, domain.KindConflict, domain.KindOf(err), "%v", err)
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
 		_, err := tx.Interactions().Get(ctx, fresh.ID)
@@ -306,7 +309,7 @@ func testLateFailureKeepsNothing(t *testing.T, st ports.Store) {
 	}))
 }
 
-// Whenever a write is sent, the transaction's own reads see it.
+// A transaction reads its own writes.
 func testTransactionReadsItsWrites(t *testing.T, st ports.Store) {
 	f := newFixture(t, st)
 	ia, msg, token := newReport(t, f, "", "seen at once", now)

@@ -1,10 +1,115 @@
 package storetest
 
 import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"sync"
 	"testing"
+	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/whisper-schools/whisper/adapters/passhash"
+	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/ports"
 )
 
-// textRaces race text requests against each other.
-var textRaces = map[string]func(*testing.T, ports.Store){}
+// textRaces race the one-time things of inbound texts: a webhook's nonce,
+// a carrier's message id and the day's help text.
+var textRaces = map[string]func(*testing.T, ports.Store){
+	"NonceIsTakenOnce":           testRaceNonce,
+	"CarrierIDIsTakenOnce":       testRaceCarrierID,
+	"TextDeliveredOftenOpensOne": testRaceTextDeliveries,
+}
+
+// racers is how many requests race for one thing.
+const racers = 20
+
+// race runs try racers times at once, released together, and returns how
+// many succeeded; an error fails t.
+func race(t *testing.T, try func(i int) (bool, error)) int {
+	t.Helper()
+	var (
+		wg    sync.WaitGroup
+		start = make(chan struct{})
+		won   = make([]bool, racers)
+		errs  = make([]error, racers)
+	)
+	for i := range racers {
+		wg.Go(func() {
+			<-start
+			won[i], errs[i] = try(i)
+		})
+	}
+	close(start)
+	wg.Wait()
+	n := 0
+	for i := range racers {
+		require.NoError(t, errs[i], "racer %d", i)
+		if won[i] {
+			n++
+		}
+	}
+	return n
+}
+
+func testRaceNonce(t *testing.T, st ports.Store) {
+	nonce := "nonce-" + randomDigits(t, 12)
+	won := race(t, func(int) (bool, error) {
+		err := st.InTx(ctx, func(tx ports.Tx) error { return tx.Texts().RememberNonce(ctx, nonce, now) })
+		if errors.Is(err, ports.ErrNonceSeen) {
+			return false, nil
+		}
+		return err == nil, err
+	})
+	assert.Equal(t, 1, won, "one request takes the nonce")
+}
+
+func testRaceCarrierID(t *testing.T, st ports.Store) {
+	uuid := "uuid-" + randomDigits(t, 12)
+	won := race(t, func(int) (fresh bool, err error) {
+		err = st.InTx(ctx, func(tx ports.Tx) (err error) {
+			fresh, err = tx.Texts().RememberMessage(ctx, uuid, now)
+			return err
+		})
+		return fresh, err
+	})
+	assert.Equal(t, 1, won, "one request takes the carrier id")
+}
+
+// A text the carrier delivers many times at once, or a webhook replayed
+// many times at once, opens one report.
+func testRaceTextDeliveries(t *testing.T, st ports.Store) {
+	svc := app.New(app.Deps{Store: st, Clock: fixedClock(now), Random: rand.Reader,
+		Hasher: passhash.New(passhash.TestParams(), 1), PublicURL: "https://whisper.example.org"})
+	f := newFixture(t, st)
+	phone := "+4477009" + randomDigits(t, 5)
+	text := string(f.form.Code) + " Someone keeps sending me horrible messages."
+	receive := func(nonce, uuid string) (bool, error) {
+		out, err := svc.ReceiveText(ctx, app.InboundText{MessageUUID: uuid, From: phone, Text: text, Nonce: nonce})
+		switch {
+		case errors.Is(err, app.ErrReplayed), err == nil && out == app.TextDuplicate:
+			return false, nil
+		case err != nil:
+			return false, err
+		}
+		assert.Equal(t, app.TextOpened, out)
+		return true, nil
+	}
+
+	uuid := "uuid-" + randomDigits(t, 12)
+	won := race(t, func(i int) (bool, error) { return receive(fmt.Sprint("nonce-", uuid, i), uuid) })
+	assert.Equal(t, 1, won, "the carrier's retries open one report")
+
+	nonce := "nonce-" + randomDigits(t, 12)
+	won = race(t, func(i int) (bool, error) { return receive(nonce, fmt.Sprint(nonce, "-uuid-", i)) })
+	assert.Equal(t, 1, won, "a replayed webhook opens one report")
+	assert.Len(t, interactionsOf(t, st, f), 2)
+}
+
+// fixedClock is a clock that stands still at t.
+type fixedClock time.Time
+
+func (c fixedClock) Now() time.Time { return time.Time(c) }

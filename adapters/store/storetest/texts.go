@@ -15,12 +15,12 @@ import (
 
 // textTests are the parts of the contract inbound SMS relies on.
 var textTests = map[string]func(*testing.T, ports.Store){
-	"NoncesAreRememberedForADay":    testNonces,
-	"CarrierIDsAreRememberedOnce":   testCarrierIDs,
-	"ClaimsConflictWithWhatWasSeen": testClaims,
-	"ConcurrentClaimsFailAlone":     testConcurrentClaims,
-	"HelpTextsAtMostDaily":          testHelpAllowance,
-	"LatestOpenByPhone":             testLatestOpenByPhone,
+	"NoncesAreRememberedForADay":  testNonces,
+	"CarrierIDsAreRememberedOnce": testCarrierIDs,
+	"TextReportsClaimTheirText":   testClaims,
+	"ConcurrentReportsFailAlone":  testConcurrentClaims,
+	"HelpTextsAtMostDaily":        testHelpAllowance,
+	"LatestOpenByPhone":           testLatestOpenByPhone,
 }
 
 func testNonces(t *testing.T, st ports.Store) {
@@ -48,17 +48,24 @@ func testCarrierIDs(t *testing.T, st ports.Store) {
 	assert.True(t, remember(uuid+"-other"))
 }
 
-// claimText claims nonce and uuid in a transaction of its own.
-func claimText(st ports.Store, nonce, uuid string, at time.Time) error {
-	return st.InTx(ctx, func(tx ports.Tx) error { return tx.Texts().Claim(ctx, nonce, uuid, at) })
+// acceptText accepts a report that came by text, with its nonce and
+// carrier id, in f's inbox.
+func acceptText(t *testing.T, st ports.Store, f fixture, nonce, uuid string, at time.Time) error {
+	ia, msg, token := newReport(t, f, "", "Someone is sending me horrible messages.", at)
+	return st.AcceptReport(ctx, ports.NewReport{Interaction: ia, Token: token, Message: msg,
+		Contact: domain.Contact{Phone: "+447700900123"}, Text: &ports.TextClaim{Nonce: nonce, MessageUUID: uuid, At: at}})
 }
 
+// A report that came by text claims its nonce and carrier id with it, and
+// a claim of either seen before is refused with the error that says which,
+// keeping nothing of the report.
 func testClaims(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
 	nonce, uuid := "nonce-"+randomDigits(t, 10), "uuid-"+randomDigits(t, 10)
-	require.NoError(t, claimText(st, nonce, uuid, now))
-	require.NoError(t, claimText(st, "", uuid+"-unsigned", now), "a text without a nonce")
+	require.NoError(t, acceptText(t, st, f, nonce, uuid, now))
+	require.NoError(t, acceptText(t, st, f, "", uuid+"-unsigned", now), "a text without a nonce")
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
-		assert.Equal(t, domain.KindConflict, domain.KindOf(tx.Texts().RememberNonce(ctx, nonce, now)), "the claimed nonce")
+		assert.ErrorIs(t, tx.Texts().RememberNonce(ctx, nonce, now), ports.ErrNonceSeen, "the claimed nonce")
 		return nil
 	}))
 
@@ -74,21 +81,33 @@ func testClaims(t *testing.T, st ports.Store) {
 	assert.False(t, fresh(uuid+"-unsigned"))
 
 	other := "nonce-" + randomDigits(t, 10)
-	assert.Equal(t, domain.KindConflict, domain.KindOf(claimText(st, other, uuid, now)), "an id seen before")
-	assert.Equal(t, domain.KindConflict, domain.KindOf(claimText(st, nonce, uuid+"-other", now)), "a nonce seen before")
-	assert.Equal(t, domain.KindConflict, domain.KindOf(claimText(st, nonce, uuid+"-later", now.Add(25*time.Hour))),
-		"a nonce seen over a day ago, not yet forgotten")
-	// A failed claim keeps nothing: neither its nonce nor its id.
-	require.NoError(t, claimText(st, other, uuid+"-other", now))
-	assert.True(t, fresh(uuid+"-later"))
+	assert.ErrorIs(t, acceptText(t, st, f, other, uuid, now), ports.ErrTextSeen, "an id seen before")
+	assert.ErrorIs(t, acceptText(t, st, f, nonce, uuid+"-other", now), ports.ErrNonceSeen, "a nonce seen before")
+	assert.NoError(t, acceptText(t, st, f, nonce, uuid+"-later", now.Add(25*time.Hour)),
+		"a nonce seen over a day ago, not yet forgotten, is new")
+	// A refused report keeps nothing: neither its nonce nor its id.
+	require.NoError(t, acceptText(t, st, f, other, uuid+"-other", now))
+	assert.Len(t, interactionsOf(t, st, f), 4, "the refused reports left no interaction")
 }
 
-// Claims made at once, some of them of ids seen before, each end as they
-// would alone: where transactions are combined (group commits), one that
-// fails takes none of the others with it, and leaves nothing behind.
+// interactionsOf lists f's organisation's interactions.
+func interactionsOf(t *testing.T, st ports.Store, f fixture) []*domain.Interaction {
+	t.Helper()
+	var list []*domain.Interaction
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
+		list, err = tx.Interactions().List(ctx, ports.InteractionFilter{OrgID: &f.org.ID})
+		return err
+	}))
+	return list
+}
+
+// Reports accepted at once, some of them of texts seen before, each end as
+// they would alone: where they share a commit, one that fails takes none
+// of the others with it, and leaves nothing behind.
 func testConcurrentClaims(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
 	seen := "uuid-" + randomDigits(t, 10)
-	require.NoError(t, claimText(st, "", seen, now))
+	require.NoError(t, acceptText(t, st, f, "", seen, now))
 	const n = 48
 	prefix := "uuid-" + randomDigits(t, 10) + "-"
 	nonce := func(i int) string { return fmt.Sprintf("%snonce-%d", prefix, i) }
@@ -100,28 +119,29 @@ func testConcurrentClaims(t *testing.T, st ports.Store) {
 			if i%3 == 0 {
 				uuid = seen
 			}
-			errs[i] = claimText(st, nonce(i), uuid, now)
+			errs[i] = acceptText(t, st, f, nonce(i), uuid, now)
 		})
 	}
 	wg.Wait()
 	for i, err := range errs {
 		if i%3 == 0 {
-			assert.Equal(t, domain.KindConflict, domain.KindOf(err), "claim %d, of an id seen before", i)
+			assert.ErrorIs(t, err, ports.ErrTextSeen, "report %d, of an id seen before", i)
 			continue
 		}
-		assert.NoError(t, err, "claim %d", i)
+		assert.NoError(t, err, "report %d", i)
 	}
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
 		for i := range n {
 			err := tx.Texts().RememberNonce(ctx, nonce(i), now)
 			if i%3 == 0 {
-				assert.NoError(t, err, "claim %d failed, and kept no nonce", i)
+				assert.NoError(t, err, "report %d failed, and kept no nonce", i)
 			} else {
-				assert.Equal(t, domain.KindConflict, domain.KindOf(err), "claim %d kept its nonce", i)
+				assert.ErrorIs(t, err, ports.ErrNonceSeen, "report %d kept its nonce", i)
 			}
 		}
 		return nil
 	}))
+	assert.Len(t, interactionsOf(t, st, f), 1+n-n/3)
 }
 
 func testHelpAllowance(t *testing.T, st ports.Store) {

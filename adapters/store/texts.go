@@ -6,7 +6,6 @@ import (
 
 	"github.com/uptrace/bun"
 
-	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
 )
 
@@ -73,19 +72,15 @@ func (t texts) claim(ctx context.Context, c ports.TextClaim) error {
 	return err
 }
 
+// TakeHelpAllowance is one statement, so that two texts from one number
+// at the same moment cannot both take the day's help text: the number's
+// row is inserted, or renewed only when its last help text is at least
+// `every` old.
 func (t texts) TakeHelpAllowance(ctx context.Context, phone string, now time.Time, every time.Duration) (bool, error) {
-	ix := t.keys.Index("reporter.phone", phone)
-	var row helpRow
-	err := t.db.NewSelect().Model(&row).Where("phone_index = ?", ix).Scan(ctx)
-	switch err = translate(err); {
-	case err == nil && now.Sub(row.LastSentAt) < every:
-		return false, nil
-	case err != nil && domain.KindOf(err) != domain.KindNotFound:
-		return false, err
-	}
-	_, err = t.db.NewInsert().Model(&helpRow{PhoneIndex: ix, LastSentAt: now}).
-		On("CONFLICT (phone_index) DO UPDATE").Set("last_sent_at = EXCLUDED.last_sent_at").Exec(ctx)
-	return err == nil, translate(err)
+	n, err := rowsAffected(t.db.NewInsert().Model(&helpRow{PhoneIndex: t.keys.Index("reporter.phone", phone), LastSentAt: now}).
+		On("CONFLICT (phone_index) DO UPDATE").Set("last_sent_at = EXCLUDED.last_sent_at").
+		Where("?TableAlias.last_sent_at <= ?", now.Add(-every)).Exec(ctx))
+	return n == 1, err
 }
 
 func (t texts) ForgetBefore(ctx context.Context, before time.Time) (int, error) {

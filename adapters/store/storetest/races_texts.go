@@ -21,6 +21,7 @@ import (
 var textRaces = map[string]func(*testing.T, ports.Store){
 	"NonceIsTakenOnce":           testRaceNonce,
 	"CarrierIDIsTakenOnce":       testRaceCarrierID,
+	"HelpTextIsTakenOnce":        testRaceHelpText,
 	"TextDeliveredOftenOpensOne": testRaceTextDeliveries,
 }
 
@@ -77,6 +78,18 @@ func testRaceCarrierID(t *testing.T, st ports.Store) {
 		return fresh, err
 	})
 	assert.Equal(t, 1, won, "one request takes the carrier id")
+}
+
+func testRaceHelpText(t *testing.T, st ports.Store) {
+	phone := "+4477009" + randomDigits(t, 5)
+	won := race(t, func(int) (ok bool, err error) {
+		err = st.InTx(ctx, func(tx ports.Tx) (err error) {
+			ok, err = tx.Texts().TakeHelpAllowance(ctx, phone, now, 24*time.Hour)
+			return err
+		})
+		return ok, err
+	})
+	assert.Equal(t, 1, won, "one text a day gets the help text")
 }
 
 // A text the carrier delivers many times at once, or a webhook replayed

@@ -49,15 +49,19 @@ func (s *Store) AcceptReport(ctx context.Context, r ports.NewReport) error {
 	in.mu.Lock()
 	in.waiting = append(in.waiting, a)
 	in.mu.Unlock()
+	turns := in.turns
 	for {
 		select {
 		case err := <-a.done:
 			return err
-		case in.turns <- struct{}{}:
+		case turns <- struct{}{}:
 			if batch := in.take(); len(batch) > 0 {
 				s.writeBatch(batch)
 			}
 			<-in.turns
+			if in.isTaken(a) {
+				turns = nil // in a batch: only its outcome is awaited now
+			}
 		case <-ctx.Done():
 			in.mu.Lock()
 			taken := a.taken
@@ -73,6 +77,13 @@ func (s *Store) AcceptReport(ctx context.Context, r ports.NewReport) error {
 			return <-a.done
 		}
 	}
+}
+
+// isTaken reports whether a is in a batch.
+func (in *intake) isTaken(a *acceptance) bool {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	return a.taken
 }
 
 // take returns the reports waiting now, and marks them taken.
@@ -96,7 +107,7 @@ func (s *Store) writeBatch(batch []*acceptance) {
 	for i, a := range batch {
 		reports[i] = a.report
 	}
-	err := s.InTx(ctx, func(ptx ports.Tx) error { return ptx.(*tx).insertReports(ctx, reports...) })
+	err := s.insertBatch(ctx, reports)
 	if err == nil {
 		for _, a := range batch {
 			a.done <- nil
@@ -108,6 +119,30 @@ func (s *Store) writeBatch(batch []*acceptance) {
 	}
 }
 
+// insertBatch writes reports in one transaction: on PostgreSQL one
+// statement, whose INSERTs of the other tables are data-modifying WITH
+// queries (one round trip, committed on its own); on SQLite, which has no
+// round trips to save, one INSERT per table in a transaction.
+func (s *Store) insertBatch(ctx context.Context, reports []ports.NewReport) error {
+	t := &tx{db: s.db, keys: s.keys, postgres: s.postgres}
+	rows := t.rowsOf(reports)
+	if !s.postgres {
+		return s.InTx(ctx, func(ptx ports.Tx) error { return rows.insertEach(ctx, ptx.(*tx)) })
+	}
+	q := s.db.NewInsert().Model(&rows.interactions)
+	with := func(name string, n int, model any) {
+		if n > 0 {
+			q = q.With(name, s.db.NewInsert().Model(model))
+		}
+	}
+	with("nonces", len(rows.nonces), &rows.nonces)
+	with("texted", len(rows.texted), &rows.texted)
+	with("messages", len(rows.messages), &rows.messages)
+	with("deliveries", len(rows.deliveries), &rows.deliveries)
+	_, err := q.Exec(ctx)
+	return translate(err)
+}
+
 // acceptAlone writes one report, claiming its text, if any, the exact way.
 func (t *tx) acceptAlone(ctx context.Context, r ports.NewReport) error {
 	if r.Text != nil {
@@ -115,52 +150,58 @@ func (t *tx) acceptAlone(ctx context.Context, r ports.NewReport) error {
 			return err
 		}
 	}
-	return t.insertReports(ctx, withoutText(r))
-}
-
-// withoutText is r with its text already claimed.
-func withoutText(r ports.NewReport) ports.NewReport {
 	r.Text = nil
-	return r
+	return t.rowsOf([]ports.NewReport{r}).insertEach(ctx, t)
 }
 
-// insertReports inserts the rows of reports, one INSERT per table. A
-// text's nonce and message id go in as plain rows: one seen before fails
-// the INSERT, and acceptAlone then tells which.
-func (t *tx) insertReports(ctx context.Context, reports ...ports.NewReport) error {
-	var (
-		nonces       []*nonceRow
-		texted       []*inboundRow
-		interactions = make([]*interactionRow, 0, len(reports))
-		messages     = make([]*messageRow, 0, len(reports))
-		deliveries   []*deliveryRow
-	)
+// reportRows are the rows of new reports, by table.
+type reportRows struct {
+	nonces       []*nonceRow
+	texted       []*inboundRow
+	interactions []*interactionRow
+	messages     []*messageRow
+	deliveries   []*deliveryRow
+}
+
+// rowsOf turns reports into rows. A text's nonce and message id become
+// plain rows: one seen before fails their INSERT, and acceptAlone then
+// tells which.
+func (t *tx) rowsOf(reports []ports.NewReport) reportRows {
+	rows := reportRows{
+		interactions: make([]*interactionRow, 0, len(reports)),
+		messages:     make([]*messageRow, 0, len(reports)),
+	}
 	for _, r := range reports {
 		if c := r.Text; c != nil {
 			if c.Nonce != "" {
-				nonces = append(nonces, &nonceRow{Nonce: c.Nonce, SeenAt: c.At})
+				rows.nonces = append(rows.nonces, &nonceRow{Nonce: c.Nonce, SeenAt: c.At})
 			}
-			texted = append(texted, &inboundRow{MessageUUID: c.MessageUUID, ReceivedAt: c.At})
+			rows.texted = append(rows.texted, &inboundRow{MessageUUID: c.MessageUUID, ReceivedAt: c.At})
 		}
-		interactions = append(interactions, t.newInteractionRow(r.Interaction, r.Token, r.Contact))
-		messages = append(messages, t.newMessageRow(r.Message, r.Meta))
+		rows.interactions = append(rows.interactions, t.newInteractionRow(r.Interaction, r.Token, r.Contact))
+		rows.messages = append(rows.messages, t.newMessageRow(r.Message, r.Meta))
 		for _, d := range r.Deliveries {
-			deliveries = append(deliveries, outbox{t}.toRow(d))
+			rows.deliveries = append(rows.deliveries, outbox{t}.toRow(d))
 		}
 	}
-	if err := insertRows(ctx, t, nonces); err != nil {
+	return rows
+}
+
+// insertEach inserts the rows in t, one INSERT per table.
+func (rows reportRows) insertEach(ctx context.Context, t *tx) error {
+	if err := insertRows(ctx, t, rows.nonces); err != nil {
 		return err
 	}
-	if err := insertRows(ctx, t, texted); err != nil {
+	if err := insertRows(ctx, t, rows.texted); err != nil {
 		return err
 	}
-	if err := insertRows(ctx, t, interactions); err != nil {
+	if err := insertRows(ctx, t, rows.interactions); err != nil {
 		return err
 	}
-	if err := insertRows(ctx, t, messages); err != nil {
+	if err := insertRows(ctx, t, rows.messages); err != nil {
 		return err
 	}
-	return insertRows(ctx, t, deliveries)
+	return insertRows(ctx, t, rows.deliveries)
 }
 
 // insertRows inserts rows in one statement, unless there are none.

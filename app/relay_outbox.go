@@ -12,10 +12,9 @@ import (
 
 // RelayConfig tunes the delivery of queued mail and texts.
 type RelayConfig struct {
-	// Batch is how many deliveries one pass claims at a time.
-	Batch int
-	// Lease hides a claimed delivery from other workers; it must outlast
-	// one send, timeouts included.
+	// Lease hides a claimed delivery from other workers while it is sent.
+	// A send gets half of it (see sendTimeout), so the lease always
+	// outlasts one send, timeouts included.
 	Lease time.Duration
 	// RetryMin and RetryMax bound the wait before a retry, which doubles
 	// with each failed attempt.
@@ -32,7 +31,9 @@ type Relayed struct {
 // Relay sends what the outbox holds through the mailer and the SMS sender.
 // Delivery is at least once: a send whose outcome is lost (the process dies
 // after the server accepted it) is sent again after the lease, under the
-// same id.
+// same id. While instances are healthy each delivery is sent once: a relay
+// claims one delivery at a time and bounds its send by a timeout shorter
+// than the lease, so no lease runs out while its delivery waits or is sent.
 type Relay struct {
 	store  ports.Store
 	clock  ports.Clock
@@ -45,52 +46,56 @@ type Relay struct {
 
 // NewRelay returns a relay over the service's store, clock and meter.
 func (s *Service) NewRelay(mailer ports.Mailer, sms ports.SMSSender, cfg RelayConfig, log *slog.Logger) *Relay {
-	if cfg.Batch <= 0 {
-		cfg.Batch = 20
-	}
 	if cfg.Lease <= 0 {
 		cfg.Lease = 2 * time.Minute
 	}
 	return &Relay{store: s.store, clock: s.clock, mailer: mailer, sms: sms, cfg: cfg, log: log, meter: s.meter}
 }
 
-// Pass sends every delivery due now, batch by batch, and returns when none
-// is left or ctx ends.
+// Pass sends every delivery due now and returns when none is left or ctx
+// ends. It claims one delivery at a time, sends it, records the outcome,
+// then claims the next: a batch claimed under one lease would see the
+// lease of its later deliveries run out while the earlier ones were sent
+// (ten seconds a mail adds up), and another instance would send them again.
 func (r *Relay) Pass(ctx context.Context) (total Relayed, err error) {
 	defer domain.Wrap(&err, "app.Relay.Pass")
 	for ctx.Err() == nil {
-		var batch []*domain.Delivery
+		var claimed []*domain.Delivery
 		now := r.clock.Now().UTC()
 		err := r.store.InTx(ctx, func(tx ports.Tx) (err error) {
-			batch, err = tx.Outbox().Claim(ctx, now, r.cfg.Lease, r.cfg.Batch)
+			claimed, err = tx.Outbox().Claim(ctx, now, r.cfg.Lease, 1)
 			return err
 		})
-		if err != nil || len(batch) == 0 {
+		if err != nil || len(claimed) == 0 {
 			return total, err
 		}
-		for _, d := range batch {
-			// Sending happens outside any transaction: a slow mail server
-			// must never hold a database lock.
-			sendErr := r.send(ctx, d)
-			outcome, err := r.record(ctx, d, sendErr)
-			if err != nil {
-				return total, err
-			}
-			switch outcome {
-			case domain.DeliverySent:
-				total.Sent++
-			case domain.DeliveryFailed:
-				total.Failed++
-			default:
-				total.Retried++
-			}
+		d := claimed[0]
+		// Sending happens outside any transaction: a slow mail server
+		// must never hold a database lock.
+		sendErr := r.send(ctx, d)
+		outcome, err := r.record(ctx, d, sendErr)
+		switch {
+		case err != nil:
+			return total, err
+		case outcome == domain.DeliverySent:
+			total.Sent++
+		case outcome == domain.DeliveryFailed:
+			total.Failed++
+		default:
+			total.Retried++
 		}
 	}
 	return total, nil
 }
 
+// sendTimeout bounds one send: half the lease, so a send that runs to its
+// timeout still leaves half the lease to record its outcome before another
+// worker may claim the delivery. NewRelay keeps the lease positive, so the
+// timeout is always shorter than it.
+func (r *Relay) sendTimeout() time.Duration { return r.cfg.Lease / 2 }
+
 func (r *Relay) send(ctx context.Context, d *domain.Delivery) error {
-	sendCtx, cancel := context.WithTimeout(ctx, r.cfg.Lease/2)
+	sendCtx, cancel := context.WithTimeout(ctx, r.sendTimeout())
 	defer cancel()
 	if d.Channel == domain.DeliverySMS {
 		return r.sms.Send(sendCtx, d)

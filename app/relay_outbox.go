@@ -26,6 +26,9 @@ type RelayConfig struct {
 // Relayed counts what one pass did.
 type Relayed struct {
 	Sent, Retried, Failed int
+	// Stale counts outcomes left unrecorded because another worker had
+	// claimed the delivery after this one's lease ran out.
+	Stale int
 }
 
 // Relay sends what the outbox holds through the mailer and the SMS sender.
@@ -75,6 +78,15 @@ func (r *Relay) Pass(ctx context.Context) (total Relayed, err error) {
 		sendErr := r.send(ctx, d)
 		outcome, err := r.record(ctx, d, sendErr)
 		switch {
+		case domain.KindOf(err) == domain.KindConflict:
+			// Our lease ran out and another worker claimed the delivery
+			// (and may have sent it): its outcome stands, not ours. Not an
+			// error that stops the pass; the warning shows a lease too
+			// short for the sends, or an instance that stalled.
+			total.Stale++
+			r.log.Warn("delivery outcome not recorded: the lease ran out and another worker claimed it",
+				slog.String("delivery", string(d.ID)), slog.String("kind", string(d.Kind)),
+				slog.Int("attempt", d.Attempts), slog.String("outcome", string(outcome)))
 		case err != nil:
 			return total, err
 		case outcome == domain.DeliverySent:
@@ -120,11 +132,11 @@ func (r *Relay) record(ctx context.Context, d *domain.Delivery, sendErr error) (
 	err := r.store.InTx(ctx, func(tx ports.Tx) error {
 		switch outcome {
 		case domain.DeliverySent:
-			return tx.Outbox().MarkSent(ctx, d.ID, now)
+			return tx.Outbox().MarkSent(ctx, d.ID, d.Attempts, now)
 		case domain.DeliveryFailed:
-			return tx.Outbox().MarkFailed(ctx, d.ID, now)
+			return tx.Outbox().MarkFailed(ctx, d.ID, d.Attempts, now)
 		default:
-			return tx.Outbox().Retry(ctx, d.ID, now.Add(r.backoff(d.Attempts)))
+			return tx.Outbox().Retry(ctx, d.ID, d.Attempts, now.Add(r.backoff(d.Attempts)))
 		}
 	})
 	if sendErr != nil {

@@ -152,3 +152,57 @@ func TestRelaySendsTextsAndRetriesTheCarrier(t *testing.T) {
 	assert.Equal(t, "We have read your message.", sent[0].Text)
 	assert.False(t, strings.Contains(r.logs.String(), "+447700900123"))
 }
+
+// stallingSender stalls past the lease: while it sends, another worker
+// claims the delivery. It notes the time it was given.
+type stallingSender struct {
+	h      harness
+	lease  time.Duration
+	budget time.Duration
+	taken  []*domain.Delivery
+}
+
+func (s *stallingSender) Send(ctx context.Context, _ *domain.Delivery) error {
+	if deadline, ok := ctx.Deadline(); ok {
+		s.budget = time.Until(deadline)
+	}
+	s.h.clock.t = s.h.clock.t.Add(s.lease + time.Second)
+	return s.h.store.InTx(ctx, func(tx ports.Tx) (err error) {
+		s.taken, err = tx.Outbox().Claim(ctx, s.h.clock.t, s.lease, 1)
+		return err
+	})
+}
+
+func TestRelayWhoseLeaseRanOutLeavesTheOutcomeToTheNewClaim(t *testing.T) {
+	h := newHarness(t)
+	text := &domain.Delivery{ID: "dlv_staleaaaaaaaaaaaaaaa", Kind: domain.DeliveryReporterSMS, Channel: domain.DeliverySMS,
+		To: "+447700900123", Body: "We have read your message.", Language: domain.English,
+		Status: domain.DeliveryPending, NextAttemptAt: h.clock.t, CreatedAt: h.clock.t}
+	require.NoError(t, h.store.InTx(ctx, func(tx ports.Tx) error { return tx.Outbox().Enqueue(ctx, text) }))
+	stalling := &stallingSender{h: h, lease: 2 * time.Minute}
+	var logs bytes.Buffer
+	relay := h.svc.NewRelay(nil, stalling, app.RelayConfig{
+		Lease: stalling.lease, RetryMin: 10 * time.Second, RetryMax: time.Hour, MaxAttempts: 5,
+	}, slog.New(slog.NewJSONHandler(&logs, nil)))
+
+	got, err := relay.Pass(ctx)
+	require.NoError(t, err, "a lost claim does not stop the pass")
+	assert.Equal(t, app.Relayed{Stale: 1}, got)
+	assert.Positive(t, stalling.budget)
+	assert.LessOrEqual(t, stalling.budget, stalling.lease/2, "a send times out well before the lease ends")
+	assert.Contains(t, logs.String(), `"level":"WARN","msg":"delivery outcome not recorded`)
+	assert.NotContains(t, logs.String(), "+447700900123")
+
+	require.Len(t, stalling.taken, 1, "the other worker claimed it")
+	var list []*domain.Delivery
+	require.NoError(t, h.store.View(ctx, func(tx ports.Tx) (err error) {
+		list, err = tx.Outbox().List(ctx, ports.OutboxFilter{})
+		return err
+	}))
+	require.Len(t, list, 1)
+	assert.Equal(t, domain.DeliveryPending, list[0].Status, "the late relay did not mark it sent over the new claim")
+	assert.Equal(t, 2, list[0].Attempts)
+	require.NoError(t, h.store.InTx(ctx, func(tx ports.Tx) error {
+		return tx.Outbox().MarkSent(ctx, text.ID, stalling.taken[0].Attempts, h.clock.t)
+	}), "the new claim records its own outcome")
+}

@@ -27,7 +27,8 @@ type RelayConfig struct {
 type Relayed struct {
 	Sent, Retried, Failed int
 	// Stale counts outcomes left unrecorded because another worker had
-	// claimed the delivery after this one's lease ran out.
+	// claimed the delivery after this one's lease ran out (or it was
+	// erased meanwhile).
 	Stale int
 }
 
@@ -76,15 +77,21 @@ func (r *Relay) Pass(ctx context.Context) (total Relayed, err error) {
 		// Sending happens outside any transaction: a slow mail server
 		// must never hold a database lock.
 		sendErr := r.send(ctx, d)
-		outcome, err := r.record(ctx, d, sendErr)
+		if sendErr != nil && ctx.Err() != nil {
+			// The send failed because the pass is stopping, not because
+			// of the delivery: it goes again when its lease ends.
+			return total, nil
+		}
+		outcome, err := r.recordAfterSend(ctx, d, sendErr)
 		switch {
 		case domain.KindOf(err) == domain.KindConflict:
 			// Our lease ran out and another worker claimed the delivery
-			// (and may have sent it): its outcome stands, not ours. Not an
-			// error that stops the pass; the warning shows a lease too
-			// short for the sends, or an instance that stalled.
+			// (and may have sent it): its outcome stands, not ours. Or the
+			// delivery was erased with its interaction while it was sent.
+			// Not an error that stops the pass; the warning shows a lease
+			// too short for the sends, or an instance that stalled.
 			total.Stale++
-			r.log.Warn("delivery outcome not recorded: the lease ran out and another worker claimed it",
+			r.log.Warn("delivery outcome not recorded: another worker claimed it after the lease ran out, or it was erased",
 				slog.String("delivery", string(d.ID)), slog.String("kind", string(d.Kind)),
 				slog.Int("attempt", d.Attempts), slog.String("outcome", string(outcome)))
 		case err != nil:
@@ -113,6 +120,18 @@ func (r *Relay) send(ctx context.Context, d *domain.Delivery) error {
 		return r.sms.Send(sendCtx, d)
 	}
 	return r.mailer.Send(sendCtx, d)
+}
+
+// recordTimeout bounds recording an outcome once the pass is stopping.
+const recordTimeout = 10 * time.Second
+
+// recordAfterSend records the outcome even when ctx has just ended: a
+// message the server accepted, left claimed, would be sent again after the
+// lease by whichever instance comes next.
+func (r *Relay) recordAfterSend(ctx context.Context, d *domain.Delivery, sendErr error) (domain.DeliveryStatus, error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	return r.record(ctx, d, sendErr)
 }
 
 // record writes the outcome of one send. Logs name the delivery and its

@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"strings"
 	"testing"
@@ -205,4 +206,77 @@ func TestRelayWhoseLeaseRanOutLeavesTheOutcomeToTheNewClaim(t *testing.T) {
 	require.NoError(t, h.store.InTx(ctx, func(tx ports.Tx) error {
 		return tx.Outbox().MarkSent(ctx, text.ID, stalling.taken[0].Attempts, h.clock.t)
 	}), "the new claim records its own outcome")
+}
+
+// cancellingSender accepts each message and then asks the pass to stop, as
+// a shutdown that begins while a send is under way.
+type cancellingSender struct {
+	cancel context.CancelFunc
+	sent   int
+}
+
+func (s *cancellingSender) Send(context.Context, *domain.Delivery) error {
+	s.sent++
+	s.cancel()
+	return nil
+}
+
+// cutOffSender is a send that the shutdown cuts off.
+type cutOffSender struct{ cancel context.CancelFunc }
+
+func (s cutOffSender) Send(ctx context.Context, _ *domain.Delivery) error {
+	s.cancel()
+	<-ctx.Done()
+	return &domain.Error{Kind: domain.KindUnavailable, Safe: "the carrier did not answer", Err: ctx.Err()}
+}
+
+func TestRelayLeavesASendCutOffByShutdownToItsLease(t *testing.T) {
+	h := newHarness(t)
+	text := &domain.Delivery{ID: "dlv_cutoaaaaaaaaaaaaaaaa", Kind: domain.DeliveryReporterSMS, Channel: domain.DeliverySMS,
+		To: "+447700900123", Body: "We have read your message.", Language: domain.English,
+		Status: domain.DeliveryPending, NextAttemptAt: h.clock.t, CreatedAt: h.clock.t}
+	require.NoError(t, h.store.InTx(ctx, func(tx ports.Tx) error { return tx.Outbox().Enqueue(ctx, text) }))
+	passCtx, cancel := context.WithCancel(ctx)
+	relay := h.svc.NewRelay(nil, cutOffSender{cancel}, app.RelayConfig{
+		Lease: 2 * time.Minute, RetryMin: 10 * time.Second, RetryMax: time.Hour, MaxAttempts: 1,
+	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+
+	got, err := relay.Pass(passCtx)
+	require.NoError(t, err)
+	assert.Equal(t, app.Relayed{}, got)
+	var list []*domain.Delivery
+	require.NoError(t, h.store.View(ctx, func(tx ports.Tx) (err error) {
+		list, err = tx.Outbox().List(ctx, ports.OutboxFilter{})
+		return err
+	}))
+	require.Len(t, list, 1)
+	assert.Equal(t, domain.DeliveryPending, list[0].Status, "not given up on for a shutdown, even at its last attempt")
+	assert.WithinDuration(t, h.clock.t.Add(2*time.Minute), list[0].NextAttemptAt, time.Millisecond, "it goes again when its lease ends")
+}
+
+func TestRelayStopsWithItsContextAndKeepsWhatWasSent(t *testing.T) {
+	h := newHarness(t)
+	for _, id := range []domain.DeliveryID{"dlv_stopaaaaaaaaaaaaaaaa", "dlv_stopbbbbbbbbbbbbbbbb", "dlv_stopcccccccccccccccc"} {
+		text := &domain.Delivery{ID: id, Kind: domain.DeliveryReporterSMS, Channel: domain.DeliverySMS,
+			To: "+447700900123", Body: "We have read your message.", Language: domain.English,
+			Status: domain.DeliveryPending, NextAttemptAt: h.clock.t, CreatedAt: h.clock.t}
+		require.NoError(t, h.store.InTx(ctx, func(tx ports.Tx) error { return tx.Outbox().Enqueue(ctx, text) }))
+	}
+	passCtx, cancel := context.WithCancel(ctx)
+	sender := &cancellingSender{cancel: cancel}
+	relay := h.svc.NewRelay(nil, sender, app.RelayConfig{
+		Lease: 2 * time.Minute, RetryMin: 10 * time.Second, RetryMax: time.Hour, MaxAttempts: 5,
+	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+
+	got, err := relay.Pass(passCtx)
+	require.NoError(t, err)
+	assert.Equal(t, app.Relayed{Sent: 1}, got, "the send under way is recorded")
+	assert.Equal(t, 1, sender.sent, "no further send once the context ended")
+	status := domain.DeliverySent
+	var sent []*domain.Delivery
+	require.NoError(t, h.store.View(ctx, func(tx ports.Tx) (err error) {
+		sent, err = tx.Outbox().List(ctx, ports.OutboxFilter{Status: &status})
+		return err
+	}))
+	assert.Len(t, sent, 1, "so a restart does not send it again")
 }

@@ -257,9 +257,10 @@ type OutboxRepo interface {
 	// MarkSent, Retry and MarkFailed record the outcome of the claim that
 	// counted attempt (the Attempts that Claim returned). They change the
 	// delivery only if it is still pending with that many attempts, that is
-	// if no later claim has taken it over and it was not marked sent or
-	// failed. Otherwise they change nothing and return KindConflict: a
-	// worker whose lease ran out never overwrites another's outcome.
+	// if no later claim has taken it over, it was not marked sent or failed
+	// and it was not erased with its interaction. Otherwise they change
+	// nothing and return KindConflict: a worker whose lease ran out never
+	// overwrites another's outcome.
 	//
 	// MarkSent records that the delivery went out.
 	MarkSent(ctx context.Context, id domain.DeliveryID, attempt int, now time.Time) error

@@ -34,10 +34,9 @@ func (m *countingMailer) Send(_ context.Context, d *domain.Delivery) error {
 	return nil
 }
 
-// TestTwoRelaysOnOnePostgresSendEachDeliveryOnce plays two whisperd
-// instances: two stores (two connection pools) on one PostgreSQL database,
-// each with its own relay, racing over the same outbox.
-func TestTwoRelaysOnOnePostgresSendEachDeliveryOnce(t *testing.T) {
+// twoInstances plays two whisperd instances: two stores (two connection
+// pools) with one key on one PostgreSQL database.
+func twoInstances(t *testing.T) []*store.Store {
 	url := pgtest.NewDatabase(t)
 	keys := storetest.Keys(t)
 	var stores []*store.Store
@@ -47,6 +46,14 @@ func TestTwoRelaysOnOnePostgresSendEachDeliveryOnce(t *testing.T) {
 		t.Cleanup(func() { st.Close() })
 		stores = append(stores, st)
 	}
+	return stores
+}
+
+// TestTwoRelaysOnOnePostgresSendEachDeliveryOnce plays two whisperd
+// instances: two stores (two connection pools) on one PostgreSQL database,
+// each with its own relay, racing over the same outbox.
+func TestTwoRelaysOnOnePostgresSendEachDeliveryOnce(t *testing.T) {
+	stores := twoInstances(t)
 	clock := &fixedClock{start}
 	newService := func(st ports.Store) *app.Service {
 		return app.New(app.Deps{Store: st, Clock: clock, Random: rand.Reader, Hasher: passhash.New(passhash.TestParams(), 1), PublicURL: "https://whisper.example.org"})
@@ -65,7 +72,7 @@ func TestTwoRelaysOnOnePostgresSendEachDeliveryOnce(t *testing.T) {
 	}
 
 	mailer := &countingMailer{sends: map[domain.DeliveryID]int{}}
-	cfg := app.RelayConfig{Batch: 5, Lease: time.Minute, RetryMin: time.Second, RetryMax: time.Minute, MaxAttempts: 5}
+	cfg := app.RelayConfig{Lease: time.Minute, RetryMin: time.Second, RetryMax: time.Minute, MaxAttempts: 5}
 	var wg sync.WaitGroup
 	for _, st := range stores {
 		relay := newService(st).NewRelay(mailer, nil, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -80,4 +87,11 @@ func TestTwoRelaysOnOnePostgresSendEachDeliveryOnce(t *testing.T) {
 	for id, n := range mailer.sends {
 		assert.Equal(t, 1, n, "delivery %s sent %d times", id, n)
 	}
+}
+
+// TestTwoRelaysOnOnePostgresSendSlowMailOnce is the contract's race of two
+// relays with 10 s sends, played by two instances.
+func TestTwoRelaysOnOnePostgresSendSlowMailOnce(t *testing.T) {
+	stores := twoInstances(t)
+	storetest.TwoRelaysWithSlowSends(t, stores[0], stores[1])
 }

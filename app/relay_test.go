@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"log/slog"
 	"strings"
 	"testing"
@@ -42,7 +43,7 @@ func newRelayRig(t *testing.T, maxAttempts int) relayRig {
 	require.NoError(t, err)
 	var logs bytes.Buffer
 	relay := s.svc.NewRelay(mailer, texter, app.RelayConfig{
-		Batch: 3, Lease: 2 * time.Minute, RetryMin: 10 * time.Second, RetryMax: time.Hour, MaxAttempts: maxAttempts,
+		Lease: 2 * time.Minute, RetryMin: 10 * time.Second, RetryMax: time.Hour, MaxAttempts: maxAttempts,
 	}, slog.New(slog.NewJSONHandler(&logs, nil)))
 	return relayRig{school: s, smtp: srv, plivo: stand, relay: relay, logs: &logs}
 }
@@ -70,7 +71,7 @@ func TestRelayDeliversQueuedMail(t *testing.T) {
 	rc, err := r.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: secretBody, Name: secretName, Email: secretMail})
 	require.NoError(t, err)
 
-	assert.Equal(t, app.Relayed{Sent: 3}, r.pass(t), "two staff alerts and the reporter's link, over two batches")
+	assert.Equal(t, app.Relayed{Sent: 3}, r.pass(t), "two staff alerts and the reporter's link, one at a time")
 	msgs := r.smtp.Messages()
 	require.Len(t, msgs, 3)
 	var toReporter string
@@ -151,4 +152,131 @@ func TestRelaySendsTextsAndRetriesTheCarrier(t *testing.T) {
 	assert.Equal(t, "+447700900123", sent[0].Dst)
 	assert.Equal(t, "We have read your message.", sent[0].Text)
 	assert.False(t, strings.Contains(r.logs.String(), "+447700900123"))
+}
+
+// stallingSender stalls past the lease: while it sends, another worker
+// claims the delivery. It notes the time it was given.
+type stallingSender struct {
+	h      harness
+	lease  time.Duration
+	budget time.Duration
+	taken  []*domain.Delivery
+}
+
+func (s *stallingSender) Send(ctx context.Context, _ *domain.Delivery) error {
+	if deadline, ok := ctx.Deadline(); ok {
+		s.budget = time.Until(deadline)
+	}
+	s.h.clock.t = s.h.clock.t.Add(s.lease + time.Second)
+	return s.h.store.InTx(ctx, func(tx ports.Tx) (err error) {
+		s.taken, err = tx.Outbox().Claim(ctx, s.h.clock.t, s.lease, 1)
+		return err
+	})
+}
+
+func TestRelayWhoseLeaseRanOutLeavesTheOutcomeToTheNewClaim(t *testing.T) {
+	h := newHarness(t)
+	text := &domain.Delivery{ID: "dlv_staleaaaaaaaaaaaaaaa", Kind: domain.DeliveryReporterSMS, Channel: domain.DeliverySMS,
+		To: "+447700900123", Body: "We have read your message.", Language: domain.English,
+		Status: domain.DeliveryPending, NextAttemptAt: h.clock.t, CreatedAt: h.clock.t}
+	require.NoError(t, h.store.InTx(ctx, func(tx ports.Tx) error { return tx.Outbox().Enqueue(ctx, text) }))
+	stalling := &stallingSender{h: h, lease: 2 * time.Minute}
+	var logs bytes.Buffer
+	relay := h.svc.NewRelay(nil, stalling, app.RelayConfig{
+		Lease: stalling.lease, RetryMin: 10 * time.Second, RetryMax: time.Hour, MaxAttempts: 5,
+	}, slog.New(slog.NewJSONHandler(&logs, nil)))
+
+	got, err := relay.Pass(ctx)
+	require.NoError(t, err, "a lost claim does not stop the pass")
+	assert.Equal(t, app.Relayed{Stale: 1}, got)
+	assert.Positive(t, stalling.budget)
+	assert.LessOrEqual(t, stalling.budget, stalling.lease/2, "a send times out well before the lease ends")
+	assert.Contains(t, logs.String(), `"level":"WARN","msg":"delivery outcome not recorded`)
+	assert.NotContains(t, logs.String(), "+447700900123")
+
+	require.Len(t, stalling.taken, 1, "the other worker claimed it")
+	var list []*domain.Delivery
+	require.NoError(t, h.store.View(ctx, func(tx ports.Tx) (err error) {
+		list, err = tx.Outbox().List(ctx, ports.OutboxFilter{})
+		return err
+	}))
+	require.Len(t, list, 1)
+	assert.Equal(t, domain.DeliveryPending, list[0].Status, "the late relay did not mark it sent over the new claim")
+	assert.Equal(t, 2, list[0].Attempts)
+	require.NoError(t, h.store.InTx(ctx, func(tx ports.Tx) error {
+		return tx.Outbox().MarkSent(ctx, text.ID, stalling.taken[0].Attempts, h.clock.t)
+	}), "the new claim records its own outcome")
+}
+
+// cancellingSender accepts each message and then asks the pass to stop, as
+// a shutdown that begins while a send is under way.
+type cancellingSender struct {
+	cancel context.CancelFunc
+	sent   int
+}
+
+func (s *cancellingSender) Send(context.Context, *domain.Delivery) error {
+	s.sent++
+	s.cancel()
+	return nil
+}
+
+// cutOffSender is a send that the shutdown cuts off.
+type cutOffSender struct{ cancel context.CancelFunc }
+
+func (s cutOffSender) Send(ctx context.Context, _ *domain.Delivery) error {
+	s.cancel()
+	<-ctx.Done()
+	return &domain.Error{Kind: domain.KindUnavailable, Safe: "the carrier did not answer", Err: ctx.Err()}
+}
+
+func TestRelayLeavesASendCutOffByShutdownToItsLease(t *testing.T) {
+	h := newHarness(t)
+	text := &domain.Delivery{ID: "dlv_cutoaaaaaaaaaaaaaaaa", Kind: domain.DeliveryReporterSMS, Channel: domain.DeliverySMS,
+		To: "+447700900123", Body: "We have read your message.", Language: domain.English,
+		Status: domain.DeliveryPending, NextAttemptAt: h.clock.t, CreatedAt: h.clock.t}
+	require.NoError(t, h.store.InTx(ctx, func(tx ports.Tx) error { return tx.Outbox().Enqueue(ctx, text) }))
+	passCtx, cancel := context.WithCancel(ctx)
+	relay := h.svc.NewRelay(nil, cutOffSender{cancel}, app.RelayConfig{
+		Lease: 2 * time.Minute, RetryMin: 10 * time.Second, RetryMax: time.Hour, MaxAttempts: 1,
+	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+
+	got, err := relay.Pass(passCtx)
+	require.NoError(t, err)
+	assert.Equal(t, app.Relayed{}, got)
+	var list []*domain.Delivery
+	require.NoError(t, h.store.View(ctx, func(tx ports.Tx) (err error) {
+		list, err = tx.Outbox().List(ctx, ports.OutboxFilter{})
+		return err
+	}))
+	require.Len(t, list, 1)
+	assert.Equal(t, domain.DeliveryPending, list[0].Status, "not given up on for a shutdown, even at its last attempt")
+	assert.WithinDuration(t, h.clock.t.Add(2*time.Minute), list[0].NextAttemptAt, time.Millisecond, "it goes again when its lease ends")
+}
+
+func TestRelayStopsWithItsContextAndKeepsWhatWasSent(t *testing.T) {
+	h := newHarness(t)
+	for _, id := range []domain.DeliveryID{"dlv_stopaaaaaaaaaaaaaaaa", "dlv_stopbbbbbbbbbbbbbbbb", "dlv_stopcccccccccccccccc"} {
+		text := &domain.Delivery{ID: id, Kind: domain.DeliveryReporterSMS, Channel: domain.DeliverySMS,
+			To: "+447700900123", Body: "We have read your message.", Language: domain.English,
+			Status: domain.DeliveryPending, NextAttemptAt: h.clock.t, CreatedAt: h.clock.t}
+		require.NoError(t, h.store.InTx(ctx, func(tx ports.Tx) error { return tx.Outbox().Enqueue(ctx, text) }))
+	}
+	passCtx, cancel := context.WithCancel(ctx)
+	sender := &cancellingSender{cancel: cancel}
+	relay := h.svc.NewRelay(nil, sender, app.RelayConfig{
+		Lease: 2 * time.Minute, RetryMin: 10 * time.Second, RetryMax: time.Hour, MaxAttempts: 5,
+	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+
+	got, err := relay.Pass(passCtx)
+	require.NoError(t, err)
+	assert.Equal(t, app.Relayed{Sent: 1}, got, "the send under way is recorded")
+	assert.Equal(t, 1, sender.sent, "no further send once the context ended")
+	status := domain.DeliverySent
+	var sent []*domain.Delivery
+	require.NoError(t, h.store.View(ctx, func(tx ports.Tx) (err error) {
+		sent, err = tx.Outbox().List(ctx, ports.OutboxFilter{Status: &status})
+		return err
+	}))
+	assert.Len(t, sent, 1, "so a restart does not send it again")
 }

@@ -287,14 +287,25 @@ type OutboxRepo interface {
 	// one worker to send: each gets one more attempt counted and is hidden
 	// from other workers until now+lease. A worker that dies mid-send
 	// therefore leaves its deliveries to be claimed again after the lease.
-	// On PostgreSQL, concurrent claims skip each other's rows.
+	// On PostgreSQL, concurrent claims skip each other's rows. A worker
+	// claims no more than it can send before the lease ends (the relay
+	// claims one at a time): a delivery whose lease ran out while it waited
+	// its turn is claimed and sent by another worker too.
 	Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*domain.Delivery, error)
+	// MarkSent, Retry and MarkFailed record the outcome of the claim that
+	// counted attempt (the Attempts that Claim returned). They change the
+	// delivery only if it is still pending with that many attempts, that is
+	// if no later claim has taken it over, it was not marked sent or failed
+	// and it was not erased with its interaction. Otherwise they change
+	// nothing and return KindConflict: a worker whose lease ran out never
+	// overwrites another's outcome.
+	//
 	// MarkSent records that the delivery went out.
-	MarkSent(ctx context.Context, id domain.DeliveryID, now time.Time) error
+	MarkSent(ctx context.Context, id domain.DeliveryID, attempt int, now time.Time) error
 	// Retry schedules the delivery's next attempt.
-	Retry(ctx context.Context, id domain.DeliveryID, next time.Time) error
+	Retry(ctx context.Context, id domain.DeliveryID, attempt int, next time.Time) error
 	// MarkFailed gives up on the delivery.
-	MarkFailed(ctx context.Context, id domain.DeliveryID, now time.Time) error
+	MarkFailed(ctx context.Context, id domain.DeliveryID, attempt int, now time.Time) error
 	// Health summarises the outbox for monitoring: how many deliveries wait,
 	// since when the oldest has waited, and how many have failed.
 	Health(ctx context.Context) (OutboxHealth, error)

@@ -128,29 +128,46 @@ func (o outbox) Claim(ctx context.Context, now time.Time, lease time.Duration, l
 // MarkSent also forgets the delivery's recipient, link and text: once
 // sent they are needed no more, and a reporter's link is as secret as the
 // token in it, which is otherwise kept only as a hash.
-func (o outbox) MarkSent(ctx context.Context, id domain.DeliveryID, now time.Time) error {
-	res, err := o.db.NewUpdate().Model((*deliveryRow)(nil)).
+func (o outbox) MarkSent(ctx context.Context, id domain.DeliveryID, attempt int, now time.Time) error {
+	q := o.db.NewUpdate().Model((*deliveryRow)(nil)).
 		Set("status = ?", string(domain.DeliverySent)).Set("sent_at = ?", now).
-		Set("to_sealed = ?", []byte{}).Set("link_sealed = NULL").Set("body_sealed = NULL").
-		Where("id = ?", string(id)).Exec(ctx)
-	return mustAffect(res, err, "delivery")
+		Set("to_sealed = ?", []byte{}).Set("link_sealed = NULL").Set("body_sealed = NULL")
+	return o.underClaim(ctx, q, id, attempt)
 }
 
-func (o outbox) Retry(ctx context.Context, id domain.DeliveryID, next time.Time) error {
-	res, err := o.db.NewUpdate().Model((*deliveryRow)(nil)).
-		Set("next_attempt_at = ?", next).
-		Where("id = ?", string(id)).Where("status = ?", string(domain.DeliveryPending)).Exec(ctx)
-	return mustAffect(res, err, "delivery")
+func (o outbox) Retry(ctx context.Context, id domain.DeliveryID, attempt int, next time.Time) error {
+	q := o.db.NewUpdate().Model((*deliveryRow)(nil)).Set("next_attempt_at = ?", next)
+	return o.underClaim(ctx, q, id, attempt)
 }
 
 // MarkFailed forgets the delivery's content too: a failed delivery is
 // counted and logged, never retried.
-func (o outbox) MarkFailed(ctx context.Context, id domain.DeliveryID, now time.Time) error {
-	res, err := o.db.NewUpdate().Model((*deliveryRow)(nil)).
+func (o outbox) MarkFailed(ctx context.Context, id domain.DeliveryID, attempt int, now time.Time) error {
+	q := o.db.NewUpdate().Model((*deliveryRow)(nil)).
 		Set("status = ?", string(domain.DeliveryFailed)).Set("next_attempt_at = ?", now).
-		Set("to_sealed = ?", []byte{}).Set("link_sealed = NULL").Set("body_sealed = NULL").
-		Where("id = ?", string(id)).Exec(ctx)
-	return mustAffect(res, err, "delivery")
+		Set("to_sealed = ?", []byte{}).Set("link_sealed = NULL").Set("body_sealed = NULL")
+	return o.underClaim(ctx, q, id, attempt)
+}
+
+// underClaim runs an outcome's update only on the row as the claim that
+// counted attempt left it: still pending, with no claim counted since. One
+// statement checks and writes, so no other worker's claim or outcome can
+// come between them.
+func (o outbox) underClaim(ctx context.Context, q *bun.UpdateQuery, id domain.DeliveryID, attempt int) error {
+	res, err := q.Where("id = ?", string(id)).
+		Where("status = ?", string(domain.DeliveryPending)).
+		Where("attempts = ?", attempt).Exec(ctx)
+	if err != nil {
+		return translate(err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return translate(err)
+	}
+	if n == 0 {
+		return &domain.Error{Kind: domain.KindConflict, Safe: "the delivery is no longer held by this claim"}
+	}
+	return nil
 }
 
 func (o outbox) Health(ctx context.Context) (ports.OutboxHealth, error) {

@@ -15,9 +15,10 @@ import (
 
 // outboxTests are the parts of the contract the delivery worker relies on.
 var outboxTests = map[string]func(*testing.T, ports.Store){
-	"OutboxClaimIsExclusive": testOutboxClaimExclusive,
-	"OutboxLeaseAndOutcomes": testOutboxLease,
-	"OutboxHealthSummarises": testOutboxHealth,
+	"OutboxClaimIsExclusive":  testOutboxClaimExclusive,
+	"OutboxLeaseAndOutcomes":  testOutboxLease,
+	"OutboxHealthSummarises":  testOutboxHealth,
+	"OutboxOutcomeNeedsClaim": testOutboxOutcomeNeedsClaim,
 }
 
 // queue adds n pending alerts for one report, due at the given time.
@@ -92,13 +93,13 @@ func testOutboxLease(t *testing.T, st ports.Store) {
 	assert.Empty(t, claim(t, st, now.Add(30*time.Second), time.Minute, 10), "until the lease ends")
 
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
-		if err := tx.Outbox().MarkSent(ctx, first[0].ID, now); err != nil {
+		if err := tx.Outbox().MarkSent(ctx, first[0].ID, first[0].Attempts, now); err != nil {
 			return err
 		}
-		if err := tx.Outbox().Retry(ctx, first[1].ID, now.Add(10*time.Minute)); err != nil {
+		if err := tx.Outbox().Retry(ctx, first[1].ID, first[1].Attempts, now.Add(10*time.Minute)); err != nil {
 			return err
 		}
-		return tx.Outbox().MarkFailed(ctx, rest[0].ID, now)
+		return tx.Outbox().MarkFailed(ctx, rest[0].ID, rest[0].Attempts, now)
 	}))
 	// The worker that held first[1] retries it later; the sent and failed
 	// ones are never claimed again.
@@ -138,10 +139,64 @@ func testOutboxHealth(t *testing.T, st ports.Store) {
 	assert.Equal(t, ports.OutboxHealth{}, health())
 	queue(t, st, 2, now)
 	got := claim(t, st, now, time.Minute, 1)
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Outbox().MarkFailed(ctx, got[0].ID, now) }))
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Outbox().MarkFailed(ctx, got[0].ID, got[0].Attempts, now) }))
 	h := health()
 	assert.Equal(t, 1, h.Pending)
 	assert.Equal(t, 1, h.Failed)
 	require.NotNil(t, h.OldestPending)
 	assert.Equal(t, now, *h.OldestPending)
+}
+
+// testOutboxOutcomeNeedsClaim: a worker whose lease ran out, and whose
+// delivery another worker claimed since, cannot record an outcome over the
+// other's.
+func testOutboxOutcomeNeedsClaim(t *testing.T, st ports.Store) {
+	queue(t, st, 1, now)
+	late := claim(t, st, now, time.Minute, 1)
+	require.Len(t, late, 1)
+	taken := claim(t, st, now.Add(2*time.Minute), time.Minute, 1)
+	require.Len(t, taken, 1, "the first lease ran out")
+	id := taken[0].ID
+	require.Equal(t, late[0].ID, id)
+	require.Equal(t, 2, taken[0].Attempts)
+
+	outcome := func(record func(ports.OutboxRepo) error) error {
+		return st.InTx(ctx, func(tx ports.Tx) error { return record(tx.Outbox()) })
+	}
+	stored := func() *domain.Delivery {
+		var list []*domain.Delivery
+		require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
+			list, err = tx.Outbox().List(ctx, ports.OutboxFilter{InteractionID: &taken[0].InteractionID})
+			return err
+		}))
+		require.Len(t, list, 1)
+		return list[0]
+	}
+	stale := map[string]func(ports.OutboxRepo) error{
+		"MarkSent":   func(o ports.OutboxRepo) error { return o.MarkSent(ctx, id, 1, now) },
+		"Retry":      func(o ports.OutboxRepo) error { return o.Retry(ctx, id, 1, now.Add(time.Hour)) },
+		"MarkFailed": func(o ports.OutboxRepo) error { return o.MarkFailed(ctx, id, 1, now) },
+	}
+	for name, record := range stale {
+		assert.Equal(t, domain.KindConflict, domain.KindOf(outcome(record)), "%s under a claim taken over", name)
+	}
+	d := stored()
+	assert.Equal(t, domain.DeliveryPending, d.Status, "the late worker changed nothing")
+	assert.Equal(t, 2, d.Attempts)
+	assert.Equal(t, now.Add(3*time.Minute), d.NextAttemptAt, "the second lease holds")
+	assert.Equal(t, "https://w.example/t/x", d.Link)
+
+	// The worker that holds the claim records its outcomes; once one is
+	// final, nothing overwrites it.
+	require.NoError(t, outcome(func(o ports.OutboxRepo) error { return o.Retry(ctx, id, 2, now.Add(time.Hour)) }))
+	assert.Equal(t, now.Add(time.Hour), stored().NextAttemptAt)
+	again := claim(t, st, now.Add(time.Hour), time.Minute, 1)
+	require.Len(t, again, 1)
+	require.NoError(t, outcome(func(o ports.OutboxRepo) error { return o.MarkSent(ctx, id, 3, now.Add(time.Hour)) }))
+	assert.Equal(t, domain.KindConflict, domain.KindOf(outcome(func(o ports.OutboxRepo) error {
+		return o.MarkFailed(ctx, id, 3, now.Add(time.Hour))
+	})), "a sent delivery stays sent")
+	d = stored()
+	assert.Equal(t, domain.DeliverySent, d.Status)
+	assert.Empty(t, d.Link)
 }

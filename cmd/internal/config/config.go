@@ -123,8 +123,9 @@ type Outbox struct {
 	RetryMax     time.Duration `koanf:"retry_max"`
 	MaxAttempts  int           `koanf:"max_attempts"`
 	// Lease is how long a claimed delivery stays hidden from other
-	// workers; a crashed worker's deliveries are retried after it. It must
-	// outlast one send, timeouts included.
+	// workers; a crashed worker's deliveries are retried after it. The
+	// relay claims one delivery at a time and gives its send half the
+	// lease, so the lease outlasts one send, timeouts included.
 	Lease time.Duration `koanf:"lease"`
 }
 

@@ -186,8 +186,17 @@ type InteractionRepo interface {
 	LatestOpenByPhone(ctx context.Context, phone string) (*domain.Interaction, error)
 	// List returns the interactions that match f, most recent activity first.
 	List(ctx context.Context, f InteractionFilter) ([]*domain.Interaction, error)
-	// Update saves ia's inbox, status, flags, hold and dates.
-	Update(ctx context.Context, ia *domain.Interaction) error
+	// Change changes the interaction without losing another transaction's
+	// change: it reads the interaction as it is now and holds it until the
+	// transaction ends, runs fn on that value, then writes only what fn
+	// changed among its inbox, status, flags, hold and dates, and returns
+	// the changed value. fn may change nothing else. Change returns
+	// KindNotFound when the interaction does not exist and
+	// domain.ErrErased when it is erased; fn's own error is passed on,
+	// and nothing is written. Whatever else a transaction adds to an
+	// existing interaction (a message, a delivery) it adds after Change,
+	// so that an erasure either comes wholly before it or waits for it.
+	Change(ctx context.Context, id domain.InteractionID, fn func(ia *domain.Interaction) error) (*domain.Interaction, error)
 	// Erase removes the personal data of the interactions at now: the
 	// reporter's name, contact data and link, their messages' texts, IP
 	// addresses and towns, and every email or text queued or sent for them.

@@ -21,6 +21,7 @@ var protectionTests = map[string]func(*testing.T, ports.Store){
 	"DueCandidatesAndHolds":      testDueCandidates,
 	"WarnedOnce":                 testWarned,
 	"FindByContactAndLiftBlocks": testFindByContact,
+	"ErasureIsFinal":             testErasureIsFinal,
 }
 
 func testAuditChain(t *testing.T, st ports.Store) {
@@ -109,10 +110,10 @@ func testDueCandidates(t *testing.T, st ports.Store) {
 	closedAt := now.AddDate(-2, 0, 0)
 	closedOld.Status, closedOld.ClosedAt = domain.StatusClosed, &closedAt
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
-		if err := tx.Interactions().Update(ctx, held); err != nil {
+		if err := saveChanges(tx, held); err != nil {
 			return err
 		}
-		return tx.Interactions().Update(ctx, closedOld)
+		return saveChanges(tx, closedOld)
 	}))
 	cutoff := now.AddDate(-1, 0, 0)
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {

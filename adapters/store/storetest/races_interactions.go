@@ -1,10 +1,165 @@
 package storetest
 
 import (
+	"crypto/rand"
+	"fmt"
+	"net/netip"
+	"sync"
 	"testing"
+	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/whisper-schools/whisper/adapters/passhash"
+	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
 )
 
 // interactionRaces race interaction requests against each other.
-var interactionRaces = map[string]func(*testing.T, ports.Store){}
+var interactionRaces = map[string]func(*testing.T, ports.Store){
+	"StaleReplyNeverUndoesAnErasure": raceRepliesAgainstErasure,
+}
+
+// stillClock is a clock that never moves; many goroutines may read it.
+type stillClock struct{ t time.Time }
+
+func (c stillClock) Now() time.Time { return c.t }
+
+// raceSchool is one organisation with a form, an admin to answer reports,
+// and two services over the same store: one whose clock is when the
+// reports come in, and one whose clock is years later, when every report
+// is past its retention.
+type raceSchool struct {
+	st         ports.Store
+	now, later *app.Service
+	admin      *app.Actor
+	formCode   string
+}
+
+func newRaceSchool(t *testing.T, st ports.Store) raceSchool {
+	t.Helper()
+	at := now
+	service := func(at time.Time) *app.Service {
+		return app.New(app.Deps{Store: st, Clock: stillClock{at}, Random: rand.Reader,
+			Hasher: passhash.New(passhash.TestParams(), 2), PublicURL: "https://whisper.example.org/"})
+	}
+	s := raceSchool{st: st, now: service(at), later: service(at.AddDate(5, 0, 0)), formCode: "RACE"}
+	org, err := s.now.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Raceway Primary", RetentionMonths: 6})
+	require.NoError(t, err)
+	_, err = s.now.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Raceway", Code: s.formCode})
+	require.NoError(t, err)
+	head, err := s.now.CreateStaff(ctx, app.CreateStaff{OrgID: org.ID, Email: "head@raceway.example", FirstName: "Hana", Role: domain.RoleAdmin})
+	require.NoError(t, err)
+	s.admin = &app.Actor{Staff: head.Staff, Org: org, Viewer: domain.ViewerOf(head.Staff)}
+	return s
+}
+
+// report submits n reports, each with a name, an email address and an IP
+// address: personal data that erasure must remove.
+func (s raceSchool) report(t *testing.T, n int) []app.Receipt {
+	t.Helper()
+	out := make([]app.Receipt, n)
+	for i := range out {
+		rc, err := s.now.SubmitReport(ctx, app.SubmitReport{FormCode: s.formCode, Name: "Kim",
+			Email: fmt.Sprintf("kid%d@example.org", i), Body: "Someone took my phone at break.",
+			IP: netip.MustParseAddr("203.0.113.9")})
+		require.NoError(t, err)
+		out[i] = rc
+	}
+	return out
+}
+
+// assertErased checks that nothing personal is left of the interaction:
+// no name, link, contact data, message text, address or town, and no
+// queued email or text; and that it is marked erased.
+func assertErased(t *testing.T, st ports.Store, rc app.Receipt) {
+	t.Helper()
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
+		ia, err := tx.Interactions().GetByRef(ctx, rc.Ref)
+		require.NoError(t, err)
+		assert.NotNil(t, ia.ErasedAt, "%s: erased, and the erasure never undone", rc.Ref)
+		assert.Empty(t, ia.ReporterName, "%s: no reporter name", rc.Ref)
+		_, err = tx.Interactions().GetByToken(ctx, rc.Token)
+		assert.Equal(t, domain.KindNotFound, domain.KindOf(err), "%s: the link opens nothing", rc.Ref)
+		c, err := tx.Interactions().Contact(ctx, ia.ID)
+		require.NoError(t, err)
+		assert.Equal(t, domain.Contact{}, c, "%s: no contact data", rc.Ref)
+		msgs, err := tx.Messages().List(ctx, ia.ID)
+		require.NoError(t, err)
+		for _, m := range msgs {
+			assert.Empty(t, m.Body, "%s: message %s has no text", rc.Ref, m.ID)
+			meta, err := tx.Messages().Meta(ctx, m.ID)
+			require.NoError(t, err)
+			assert.Empty(t, meta.IP, "%s: message %s has no IP address", rc.Ref, m.ID)
+			assert.Empty(t, meta.Location, "%s: message %s has no town", rc.Ref, m.ID)
+		}
+		queued, err := tx.Outbox().List(ctx, ports.OutboxFilter{InteractionID: &ia.ID})
+		require.NoError(t, err)
+		assert.Empty(t, queued, "%s: no email or text waits or was kept", rc.Ref)
+		return nil
+	}))
+}
+
+// refusedOnlyAsErased passes on err unless it is how a reply may be
+// refused when the interaction it answers was erased under it: not found
+// (an erased link, an erased case) or a conflict (erased).
+func refusedOnlyAsErased(err error) error {
+	if k := domain.KindOf(err); k == domain.KindNotFound || k == domain.KindConflict {
+		return nil
+	}
+	return err
+}
+
+// raceRepliesAgainstErasure races replies from both sides against the
+// erasure of the same interactions, half by an operator's erasure request
+// and half by the retention purge. A reply that read the interaction
+// before it was erased must not write its personal data back, clear the
+// erasure, or leave a message text or queued delivery behind.
+func raceRepliesAgainstErasure(t *testing.T, st ports.Store) {
+	s := newRaceSchool(t, st)
+	op := app.Operator{Name: "race"}
+	for round := range 3 {
+		receipts := s.report(t, 12)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		errs := make(chan error, 200)
+		do := func(fn func() error) {
+			wg.Go(func() {
+				<-start
+				errs <- fn()
+			})
+		}
+		for i, rc := range receipts {
+			for range 2 {
+				do(func() error {
+					err := s.now.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "It happened again today.", IP: netip.MustParseAddr("198.51.100.4")})
+					return refusedOnlyAsErased(err)
+				})
+			}
+			do(func() error {
+				return refusedOnlyAsErased(s.now.StaffReply(ctx, s.admin, string(rc.Ref), "Thank you, we are looking into it.", netip.MustParseAddr("192.0.2.1")))
+			})
+			if i%2 == 0 {
+				do(func() error { return s.now.Erase(ctx, op, rc.Ref, "the reporter asked") })
+			}
+		}
+		// The purge erases every one of them: all are long past retention,
+		// whatever the replies do, since they happen at the reports' time.
+		do(func() error { _, err := s.later.Purge(ctx, app.Purge{Actor: "race", Batch: 4}); return err })
+		close(start)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			assert.NoError(t, err, "round %d", round)
+		}
+		// Every erasure succeeded, so one found unerased had it undone.
+		for _, rc := range receipts {
+			assertErased(t, st, rc)
+		}
+		if t.Failed() {
+			return
+		}
+	}
+}

@@ -65,7 +65,22 @@ func (s *Service) Erase(ctx context.Context, op Operator, ref domain.Reference, 
 			return ErrUnderHold
 		}
 		e.OrgID = ia.OrgID
-		return tx.Interactions().Erase(ctx, s.now(), ia.ID)
+		if ia.ErasedAt != nil {
+			return nil // erasing again changes nothing
+		}
+		// The erasing statement checks the hold itself: one set since the
+		// read above leaves the interaction as it is.
+		erased, err := tx.Interactions().Erase(ctx, s.now(), ia.ID)
+		if err != nil || len(erased) > 0 {
+			return err
+		}
+		if ia, err = tx.Interactions().Get(ctx, ia.ID); err != nil {
+			return err
+		}
+		if ia.LegalHold {
+			return ErrUnderHold
+		}
+		return nil // another erasure came first
 	})
 }
 

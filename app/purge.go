@@ -103,13 +103,23 @@ func (s *Service) purgeOrganisation(ctx context.Context, org *domain.Organisatio
 				due = append(due, ia.ID)
 			}
 		}
-		if !in.DryRun && len(due) > 0 {
-			err = s.store.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Erase(ctx, res.AsOf, due...) })
+		if in.DryRun {
+			res.Erased += len(due)
+			continue
+		}
+		if len(due) > 0 {
+			// Erase skips what was held (or erased) since the read: only
+			// what it erased counts, and the holds are counted below.
+			var erased []domain.InteractionID
+			err = s.store.InTx(ctx, func(tx ports.Tx) (err error) {
+				erased, err = tx.Interactions().Erase(ctx, res.AsOf, due...)
+				return err
+			})
 			if err != nil {
 				return err
 			}
+			res.Erased += len(erased)
 		}
-		res.Erased += len(due)
 	}
 	return s.store.View(ctx, func(tx ports.Tx) error {
 		held, err := tx.Interactions().CountHeld(ctx, org.ID, org.Retention.Before(res.AsOf))

@@ -197,14 +197,17 @@ type InteractionRepo interface {
 	// existing interaction (a message, a delivery) it adds after Change,
 	// so that an erasure either comes wholly before it or waits for it.
 	Change(ctx context.Context, id domain.InteractionID, fn func(ia *domain.Interaction) error) (*domain.Interaction, error)
-	// Erase removes the personal data of the interactions at now: the
-	// reporter's name, contact data and link, their messages' texts, IP
-	// addresses and towns, and every email or text queued or sent for them.
-	// What remains — organisation, form, inbox, channel, dates, region and
-	// network — serves anonymised statistics. A batch is erased in a few
-	// statements, whatever its size. Erasing twice changes nothing more;
-	// an id that does not exist is KindNotFound.
-	Erase(ctx context.Context, now time.Time, ids ...domain.InteractionID) error
+	// Erase removes the personal data of those of the interactions that are
+	// neither on legal hold nor erased already, at now: the reporter's
+	// name, contact data and link, their messages' texts, IP addresses and
+	// towns, and every email or text queued or sent for them. What remains
+	// — organisation, form, inbox, channel, dates, region and network —
+	// serves anonymised statistics. The hold is checked by the erasing
+	// statement itself, so a hold set before it commits is honoured. It
+	// returns the ids it erased; the rest were held or erased before. A
+	// batch is erased in a few statements, whatever its size. An id that
+	// does not exist is KindNotFound.
+	Erase(ctx context.Context, now time.Time, ids ...domain.InteractionID) ([]domain.InteractionID, error)
 	// DueCandidates returns up to limit interactions of org after the
 	// position after, not erased and not on hold, whose last activity (or
 	// closing) was before cutoff, in creation order, so a caller can walk

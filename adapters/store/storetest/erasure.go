@@ -22,7 +22,7 @@ func testErasureIsFinal(t *testing.T, st ports.Store) {
 	meta := domain.Meta{IP: "203.0.113.4", Location: "Bristol, England, GB", Region: "England, GB"}
 	erased, msg, _ := createReport(t, st, f, now, contact, meta)
 	live, liveMsg, _ := createReport(t, st, f, now, contact, meta)
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Erase(ctx, now, erased.ID) }))
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { _, err := tx.Interactions().Erase(ctx, now, erased.ID); return err }))
 
 	_, err := changeIn(st, erased.ID, func(ia *domain.Interaction) error { ia.Flagged = true; return nil })
 	assert.ErrorIs(t, err, domain.ErrErased, "Change refuses an erased interaction")
@@ -90,4 +90,35 @@ func changeIn(st ports.Store, id domain.InteractionID, fn func(*domain.Interacti
 		return err
 	})
 	return out, err
+}
+
+// testEraseSkipsHolds erases a batch with a held interaction in it: Erase
+// leaves that one, and says which it erased; erasing again erases none.
+func testEraseSkipsHolds(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
+	free, _, _ := createReport(t, st, f, now, domain.Contact{Email: "free@example.org"}, domain.Meta{})
+	held, _, token := createReport(t, st, f, now, domain.Contact{Email: "held@example.org"}, domain.Meta{})
+	_, err := changeIn(st, held.ID, func(ia *domain.Interaction) error { ia.LegalHold = true; return nil })
+	require.NoError(t, err)
+	erase := func(ids ...domain.InteractionID) (out []domain.InteractionID, err error) {
+		err = st.InTx(ctx, func(tx ports.Tx) error {
+			out, err = tx.Interactions().Erase(ctx, now, ids...)
+			return err
+		})
+		return out, err
+	}
+	erased, err := erase(free.ID, held.ID)
+	require.NoError(t, err)
+	assert.Equal(t, []domain.InteractionID{free.ID}, erased)
+	again, err := erase(free.ID, held.ID)
+	require.NoError(t, err)
+	assert.Empty(t, again, "erased already, or held")
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
+		got, err := tx.Interactions().GetByToken(ctx, token)
+		require.NoError(t, err, "the held one's link still opens it")
+		assert.Nil(t, got.ErasedAt)
+		return nil
+	}))
+	_, err = erase(free.ID, "int_missing")
+	assert.Equal(t, domain.KindNotFound, domain.KindOf(err), "an id that does not exist")
 }

@@ -77,7 +77,7 @@ func testCasesScope(t *testing.T, st ports.Store) {
 
 	// Erased interactions are no longer cases.
 	erased := now.Add(time.Hour)
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Erase(ctx, erased, inFirst.ID) }))
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { _, err := tx.Interactions().Erase(ctx, erased, inFirst.ID); return err }))
 	assert.Equal(t, []domain.Reference{inSecond.Ref}, viewOf(t, st, admin, ports.CaseFilter{}))
 }
 
@@ -169,7 +169,7 @@ func testCaseStats(t *testing.T, st ports.Store) {
 	online, _, token := newReport(t, fixture{org: f.org, form: f.form, inbox: second}, "", "x", feb)
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Create(ctx, online, token, domain.Contact{}) }))
 	erasedAt := feb.Add(time.Hour)
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Erase(ctx, erasedAt, online.ID) }))
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { _, err := tx.Interactions().Erase(ctx, erasedAt, online.ID); return err }))
 
 	var counts []domain.CaseCount
 	admin := domain.Viewer{OrgID: f.org.ID}

@@ -20,6 +20,7 @@ import (
 // interactionRaces race interaction requests against each other.
 var interactionRaces = map[string]func(*testing.T, ports.Store){
 	"StaleReplyNeverUndoesAnErasure": raceRepliesAgainstErasure,
+	"HoldRacingThePurge":             raceHoldsAgainstPurge,
 }
 
 // stillClock is a clock that never moves; many goroutines may read it.
@@ -158,6 +159,87 @@ func raceRepliesAgainstErasure(t *testing.T, st ports.Store) {
 		for _, rc := range receipts {
 			assertErased(t, st, rc)
 		}
+		if t.Failed() {
+			return
+		}
+	}
+}
+
+// raceHoldsAgainstPurge sets legal holds on interactions, all past their
+// retention, while two retention purges run. For each interaction, a
+// SetHold(true) that succeeded and an erasure must not both happen, unless
+// the erasure came first, and then SetHold must have failed: a hold set is
+// a hold kept. And the purges count each erasure once.
+func raceHoldsAgainstPurge(t *testing.T, st ports.Store) {
+	s := newRaceSchool(t, st)
+	op := app.Operator{Name: "race"}
+	for round := range 3 {
+		receipts := s.report(t, 20)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		holdErrs := make([]error, len(receipts))
+		eraseErrs := make(map[int]*error)
+		var purged [2]app.PurgeResult
+		var purgeErrs [2]error
+		for i, rc := range receipts {
+			wg.Go(func() {
+				<-start
+				holdErrs[i] = s.later.SetHold(ctx, op, rc.Ref, true, "a court order")
+			})
+			if i%3 == 0 {
+				// An erasure request for some, too: it erases, or answers
+				// that a hold came first.
+				eraseErrs[i] = new(error)
+				wg.Go(func() {
+					<-start
+					*eraseErrs[i] = s.later.Erase(ctx, op, rc.Ref, "the reporter asked")
+				})
+			}
+		}
+		for i := range purged {
+			wg.Go(func() {
+				<-start
+				purged[i], purgeErrs[i] = s.later.Purge(ctx, app.Purge{Actor: "race", Batch: 3})
+			})
+		}
+		close(start)
+		wg.Wait()
+		for _, err := range purgeErrs {
+			require.NoError(t, err, "round %d", round)
+		}
+		erased, byPurgeOnly := 0, 0
+		require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
+			for i, rc := range receipts {
+				ia, err := tx.Interactions().GetByRef(ctx, rc.Ref)
+				require.NoError(t, err)
+				if holdErrs[i] == nil {
+					assert.Nil(t, ia.ErasedAt, "round %d: %s: held successfully, yet erased", round, rc.Ref)
+					assert.True(t, ia.LegalHold, "round %d: %s: held successfully, yet not held", round, rc.Ref)
+				} else {
+					assert.Equal(t, domain.KindConflict, domain.KindOf(holdErrs[i]), "round %d: %s: %v", round, rc.Ref, holdErrs[i])
+					assert.NotNil(t, ia.ErasedAt, "round %d: %s: a hold refused, yet not erased", round, rc.Ref)
+				}
+				e, asked := eraseErrs[i]
+				switch {
+				case asked && *e == nil:
+					assert.NotNil(t, ia.ErasedAt, "round %d: %s: an erasure request answered, yet not erased", round, rc.Ref)
+				case asked:
+					assert.ErrorIs(t, *e, app.ErrUnderHold, "round %d: %s", round, rc.Ref)
+					assert.Nil(t, ia.ErasedAt, "round %d: %s: an erasure refused, yet erased", round, rc.Ref)
+				}
+				if ia.ErasedAt != nil {
+					erased++
+					if !asked {
+						byPurgeOnly++
+					}
+				}
+			}
+			return nil
+		}))
+		// The purges count each erasure of theirs once: all those no
+		// erasure request raced, and perhaps some of the others.
+		byPurges := purged[0].Erased + purged[1].Erased
+		assert.True(t, byPurgeOnly <= byPurges && byPurges <= erased, "round %d: the purges counted %d erasures; %d are theirs alone, %d in all", round, byPurges, byPurgeOnly, erased)
 		if t.Failed() {
 			return
 		}

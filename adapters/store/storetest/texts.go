@@ -165,7 +165,7 @@ func testLatestOpenByPhone(t *testing.T, st ports.Store) {
 	assert.Equal(t, older.ID, got.ID, "closed conversations are not continued")
 
 	erased := now.Add(4 * time.Hour)
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Erase(ctx, erased, older.ID) }))
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { _, err := tx.Interactions().Erase(ctx, erased, older.ID); return err }))
 	_, err = latest()
 	assert.Equal(t, domain.KindNotFound, domain.KindOf(err))
 }

@@ -24,8 +24,9 @@ func InsertBothWaysForTest(ctx context.Context, st *Store, org, form, inbox stri
 			&interactionRow{ID: id, Ref: "R-" + way, OrgID: org, FormID: form, InboxID: inbox, Channel: "web", Status: "closed",
 				ReporterNameSealed: []byte(name), Flagged: true, TokenHash: &token, EmailSealed: []byte{}, EmailIndex: &ix,
 				PhoneSealed: []byte{0, 1, 255}, PhoneIndex: &ix, CreatedAt: at, LastActivityAt: at.Add(time.Microsecond),
-				ClosedAt: &at, ErasedAt: &at},
-			&interactionRow{ID: "bare-" + way, Ref: "B-" + way, OrgID: org, FormID: form, InboxID: inbox, Channel: "sms", Status: "open"},
+				ClosedAt: &at},
+			// Erased, so it holds no personal data: the database refuses any.
+			&interactionRow{ID: "bare-" + way, Ref: "B-" + way, OrgID: org, FormID: form, InboxID: inbox, Channel: "sms", Status: "open", ErasedAt: &at},
 			&messageRow{ID: "msg-" + way, InteractionID: id, Author: "reporter", BodySealed: []byte("body"), CreatedAt: at},
 			&deliveryRow{ID: "out-" + way, Kind: "staff_new_report", Channel: "email", ToSealed: []byte("to"),
 				Subject: `"quoted" 'and' ✓`, Language: "cy", OrgID: &org, InteractionID: &id, Status: "pending", Attempts: 3,

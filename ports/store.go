@@ -213,7 +213,9 @@ type InteractionRepo interface {
 	// closing) was before cutoff, in creation order, so a caller can walk
 	// them in bounded batches. Creation order is roughly the order rows lie
 	// on disk, so a walk touches each page of the table about once.
-	// Callers apply domain.PurgeDue for the exact rule.
+	// Callers apply domain.PurgeDue for the exact rule. No sealed column is
+	// read: ReporterName is empty, and a row that cannot be decrypted is
+	// found, and erased, like any other.
 	DueCandidates(ctx context.Context, org domain.OrgID, cutoff time.Time, after Position, limit int) ([]*domain.Interaction, error)
 	// CountHeld counts interactions of org on legal hold, not erased, whose
 	// last activity (or closing) was before cutoff.

@@ -23,30 +23,30 @@ var interactionRaces = map[string]func(*testing.T, ports.Store){
 	"HoldRacingThePurge":             raceHoldsAgainstPurge,
 }
 
-// stillClock is a clock that never moves; many goroutines may read it.
-type stillClock struct{ t time.Time }
+// eraseRaceClock is a clock that never moves; many goroutines may read it.
+type eraseRaceClock struct{ t time.Time }
 
-func (c stillClock) Now() time.Time { return c.t }
+func (c eraseRaceClock) Now() time.Time { return c.t }
 
-// raceSchool is one organisation with a form, an admin to answer reports,
-// and two services over the same store: one whose clock is when the
-// reports come in, and one whose clock is years later, when every report
-// is past its retention.
-type raceSchool struct {
+// eraseRaceSchool is one organisation with a form, an admin to answer
+// reports, and two services over the same store: one whose clock is when
+// the reports come in, and one whose clock is years later, when every
+// report is past its retention.
+type eraseRaceSchool struct {
 	st         ports.Store
 	now, later *app.Service
 	admin      *app.Actor
 	formCode   string
 }
 
-func newRaceSchool(t *testing.T, st ports.Store) raceSchool {
+func newEraseRaceSchool(t *testing.T, st ports.Store) eraseRaceSchool {
 	t.Helper()
 	at := now
 	service := func(at time.Time) *app.Service {
-		return app.New(app.Deps{Store: st, Clock: stillClock{at}, Random: rand.Reader,
+		return app.New(app.Deps{Store: st, Clock: eraseRaceClock{at}, Random: rand.Reader,
 			Hasher: passhash.New(passhash.TestParams(), 2), PublicURL: "https://whisper.example.org/"})
 	}
-	s := raceSchool{st: st, now: service(at), later: service(at.AddDate(5, 0, 0)), formCode: "RACE"}
+	s := eraseRaceSchool{st: st, now: service(at), later: service(at.AddDate(5, 0, 0)), formCode: "RACE"}
 	org, err := s.now.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Raceway Primary", RetentionMonths: 6})
 	require.NoError(t, err)
 	_, err = s.now.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Raceway", Code: s.formCode})
@@ -59,7 +59,7 @@ func newRaceSchool(t *testing.T, st ports.Store) raceSchool {
 
 // report submits n reports, each with a name, an email address and an IP
 // address: personal data that erasure must remove.
-func (s raceSchool) report(t *testing.T, n int) []app.Receipt {
+func (s eraseRaceSchool) report(t *testing.T, n int) []app.Receipt {
 	t.Helper()
 	out := make([]app.Receipt, n)
 	for i := range out {
@@ -72,10 +72,10 @@ func (s raceSchool) report(t *testing.T, n int) []app.Receipt {
 	return out
 }
 
-// assertErased checks that nothing personal is left of the interaction:
-// no name, link, contact data, message text, address or town, and no
-// queued email or text; and that it is marked erased.
-func assertErased(t *testing.T, st ports.Store, rc app.Receipt) {
+// assertNothingPersonalLeft checks that the interaction is marked erased
+// and that nothing personal is left of it: no name, link, contact data,
+// message text, address or town, and no queued email or text.
+func assertNothingPersonalLeft(t *testing.T, st ports.Store, rc app.Receipt) {
 	t.Helper()
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
 		ia, err := tx.Interactions().GetByRef(ctx, rc.Ref)
@@ -119,7 +119,7 @@ func refusedOnlyAsErased(err error) error {
 // before it was erased must not write its personal data back, clear the
 // erasure, or leave a message text or queued delivery behind.
 func raceRepliesAgainstErasure(t *testing.T, st ports.Store) {
-	s := newRaceSchool(t, st)
+	s := newEraseRaceSchool(t, st)
 	op := app.Operator{Name: "race"}
 	for round := range 3 {
 		receipts := s.report(t, 12)
@@ -157,7 +157,7 @@ func raceRepliesAgainstErasure(t *testing.T, st ports.Store) {
 		}
 		// Every erasure succeeded, so one found unerased had it undone.
 		for _, rc := range receipts {
-			assertErased(t, st, rc)
+			assertNothingPersonalLeft(t, st, rc)
 		}
 		if t.Failed() {
 			return
@@ -171,7 +171,7 @@ func raceRepliesAgainstErasure(t *testing.T, st ports.Store) {
 // the erasure came first, and then SetHold must have failed: a hold set is
 // a hold kept. And the purges count each erasure once.
 func raceHoldsAgainstPurge(t *testing.T, st ports.Store) {
-	s := newRaceSchool(t, st)
+	s := newEraseRaceSchool(t, st)
 	op := app.Operator{Name: "race"}
 	for round := range 3 {
 		receipts := s.report(t, 20)

@@ -103,11 +103,11 @@ func assertNothingPersonalLeft(t *testing.T, st ports.Store, rc app.Receipt) {
 	}))
 }
 
-// refusedOnlyAsErased passes on err unless it is how a reply may be
-// refused when the interaction it answers was erased under it: not found
-// (an erased link, an erased case) or a conflict (erased).
+// refusedOnlyAsErased passes on err unless it is how a reply is refused
+// when the interaction it answers was erased under it: as an erased link
+// or an erased case is, not found.
 func refusedOnlyAsErased(err error) error {
-	if k := domain.KindOf(err); k == domain.KindNotFound || k == domain.KindConflict {
+	if domain.KindOf(err) == domain.KindNotFound {
 		return nil
 	}
 	return err

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"net/netip"
 	"slices"
 	"time"
@@ -282,19 +283,19 @@ func (s *Service) StaffReply(ctx context.Context, a *Actor, ref, body string, ip
 		if err := problems.Invalid(); err != nil {
 			return err
 		}
-		// Past the viewer's check, the interaction itself is loaded: the
-		// reply must reach the reporter, and only this code, never the
-		// actor, sees how.
-		ia, err := tx.Interactions().Get(ctx, cs.ID)
+		// Past the viewer's check, the interaction itself is loaded, and
+		// held before anything is added to it, so that an erasure comes
+		// wholly before the reply or after it: the reply must reach the
+		// reporter, and only this code, never the actor, sees how.
+		ia, err := changeCase(ctx, tx, cs.ID, func(ia *domain.Interaction) error {
+			ia.LastActivityAt = now
+			return nil
+		})
 		if err != nil {
 			return err
 		}
 		msg := &domain.Message{ID: msgID, InteractionID: ia.ID, Author: domain.AuthorStaff, StaffID: a.Staff.ID, Body: body, CreatedAt: now}
 		if err := tx.Messages().Add(ctx, msg, meta); err != nil {
-			return err
-		}
-		ia.LastActivityAt = now
-		if err := tx.Interactions().Update(ctx, ia); err != nil {
 			return err
 		}
 		if err := tx.Cases().MarkRead(ctx, a.Viewer, ia.ID, now); err != nil {
@@ -352,16 +353,17 @@ func (s *Service) SetCaseStatus(ctx context.Context, a *Actor, ref, status strin
 		if cs.Status == st {
 			return nil
 		}
-		ia, err := tx.Interactions().Get(ctx, cs.ID)
+		ia, err := changeCase(ctx, tx, cs.ID, func(ia *domain.Interaction) error {
+			switch {
+			case ia.Status == st: // another request got there first
+			case st == domain.StatusClosed:
+				ia.Close(now)
+			default:
+				ia.Reopen(now)
+			}
+			return nil
+		})
 		if err != nil {
-			return err
-		}
-		if st == domain.StatusClosed {
-			ia.Close(now)
-		} else {
-			ia.Reopen(now)
-		}
-		if err := tx.Interactions().Update(ctx, ia); err != nil {
 			return err
 		}
 		return tx.Cases().MarkRead(ctx, a.Viewer, ia.ID, now)
@@ -390,12 +392,11 @@ func (s *Service) MoveCase(ctx context.Context, a *Actor, ref, inboxID string) (
 		if choices[i].ID == cs.InboxID {
 			return nil
 		}
-		ia, err := tx.Interactions().Get(ctx, cs.ID)
+		ia, err := changeCase(ctx, tx, cs.ID, func(ia *domain.Interaction) error {
+			ia.InboxID = choices[i].ID
+			return nil
+		})
 		if err != nil {
-			return err
-		}
-		ia.InboxID = choices[i].ID
-		if err := tx.Interactions().Update(ctx, ia); err != nil {
 			return err
 		}
 		form, err := tx.Forms().Get(ctx, ia.FormID)
@@ -408,4 +409,15 @@ func (s *Service) MoveCase(ctx context.Context, a *Actor, ref, inboxID string) (
 		}
 		return s.alertStaff(ctx, tx, ia, form, inbox, false, now)
 	})
+}
+
+// changeCase changes the interaction behind a case the actor has just been
+// shown (see ports.InteractionRepo.Change). One erased since is no longer
+// a case: ErrNoSuchCase, as for any erased report.
+func changeCase(ctx context.Context, tx ports.Tx, id domain.InteractionID, fn func(ia *domain.Interaction) error) (*domain.Interaction, error) {
+	ia, err := tx.Interactions().Change(ctx, id, fn)
+	if errors.Is(err, domain.ErrErased) {
+		return nil, ErrNoSuchCase
+	}
+	return ia, err
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"net/netip"
 	"time"
 
@@ -92,7 +93,7 @@ func interactionByToken(ctx context.Context, tx ports.Tx, token string) (*domain
 		err = &domain.Error{Kind: domain.KindNotFound}
 	}
 	if err != nil {
-		return nil, nil, nil, &domain.Error{Kind: domain.KindNotFound, Safe: "no such conversation", Err: err}
+		return nil, nil, nil, errNoSuchConversation(err)
 	}
 	form, err := tx.Forms().Get(ctx, ia.FormID)
 	if err != nil {
@@ -103,6 +104,12 @@ func interactionByToken(ctx context.Context, tx ports.Tx, token string) (*domain
 		return nil, nil, nil, err
 	}
 	return ia, form, org, nil
+}
+
+// errNoSuchConversation is the one answer to a link that opens nothing:
+// malformed, unknown or erased, alike.
+func errNoSuchConversation(cause error) error {
+	return &domain.Error{Kind: domain.KindNotFound, Safe: "no such conversation", Err: cause}
 }
 
 // ReporterReply is a reporter's answer through their link.
@@ -138,16 +145,25 @@ func (s *Service) ReporterReply(ctx context.Context, in ReporterReply) (err erro
 		if err := problems.Invalid(); err != nil {
 			return err
 		}
-		msg := &domain.Message{ID: id, InteractionID: ia.ID, Author: domain.AuthorReporter, Body: body, CreatedAt: now}
-		if err := tx.Messages().Add(ctx, msg, meta); err != nil {
+		// The interaction is held before the message is added, so that an
+		// erasure comes wholly before the reply, which it refuses as it
+		// refuses any erased link, or waits for it and erases it too.
+		ia, err = tx.Interactions().Change(ctx, ia.ID, func(ia *domain.Interaction) error {
+			if ia.Status == domain.StatusClosed {
+				ia.Reopen(now)
+			}
+			ia.LastActivityAt = now
+			ia.Flagged = ia.Flagged || flagged
+			return nil
+		})
+		if errors.Is(err, domain.ErrErased) {
+			return errNoSuchConversation(err)
+		}
+		if err != nil {
 			return err
 		}
-		if ia.Status == domain.StatusClosed {
-			ia.Reopen(now)
-		}
-		ia.LastActivityAt = now
-		ia.Flagged = ia.Flagged || flagged
-		if err := tx.Interactions().Update(ctx, ia); err != nil {
+		msg := &domain.Message{ID: id, InteractionID: ia.ID, Author: domain.AuthorReporter, Body: body, CreatedAt: now}
+		if err := tx.Messages().Add(ctx, msg, meta); err != nil {
 			return err
 		}
 		inbox, err := tx.Inboxes().Get(ctx, ia.InboxID)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -64,7 +65,22 @@ func (s *Service) Erase(ctx context.Context, op Operator, ref domain.Reference, 
 			return ErrUnderHold
 		}
 		e.OrgID = ia.OrgID
-		return tx.Interactions().Erase(ctx, s.now(), ia.ID)
+		if ia.ErasedAt != nil {
+			return nil // erasing again changes nothing
+		}
+		// The erasing statement checks the hold itself: one set since the
+		// read above leaves the interaction as it is.
+		erased, err := tx.Interactions().Erase(ctx, s.now(), ia.ID)
+		if err != nil || len(erased) > 0 {
+			return err
+		}
+		if ia, err = tx.Interactions().Get(ctx, ia.ID); err != nil {
+			return err
+		}
+		if ia.LegalHold {
+			return ErrUnderHold
+		}
+		return nil // another erasure came first
 	})
 }
 
@@ -84,11 +100,20 @@ func (s *Service) SetHold(ctx context.Context, op Operator, ref domain.Reference
 		if err != nil {
 			return err
 		}
-		if ia.ErasedAt != nil && hold {
-			return domain.Errorf(domain.KindConflict, "this interaction is already erased; there is nothing left to hold")
+		e.OrgID = ia.OrgID
+		// Under the row's lock: a hold set here is one no erasure has
+		// overtaken, and one that a later erasure will see.
+		_, err = tx.Interactions().Change(ctx, ia.ID, func(ia *domain.Interaction) error {
+			ia.LegalHold = hold
+			return nil
+		})
+		switch {
+		case errors.Is(err, domain.ErrErased) && hold:
+			return &domain.Error{Kind: domain.KindConflict, Safe: "this interaction is already erased; there is nothing left to hold", Err: err}
+		case errors.Is(err, domain.ErrErased):
+			return nil // erased, so not held: there is nothing to release
 		}
-		e.OrgID, ia.LegalHold = ia.OrgID, hold
-		return tx.Interactions().Update(ctx, ia)
+		return err
 	})
 }
 

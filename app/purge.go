@@ -33,6 +33,10 @@ type PurgeResult struct {
 	Held int
 	// Warned counts interactions newly announced to admins as soon due.
 	Warned int
+	// Unwarned says, for each organisation whose admins could not be
+	// warned, why: such as a staff row that cannot be decrypted, named by
+	// id. Erasure went on regardless, and the next run warns again.
+	Unwarned []error
 }
 
 // ErasureNotice is how long before erasure admins are warned.
@@ -45,12 +49,21 @@ const monthSlack = 4 * 24 * time.Hour
 // Purge erases every interaction past its organisation's retention period,
 // batch by batch, skipping and counting legal holds, and warns admins of
 // what falls due in the next fourteen days. It is idempotent, and records
-// each run that changed anything in the audit log.
+// each run that changed anything in the audit log. A run that cannot read
+// what is due fails, and is counted as failed: it never passes for one
+// that found nothing to do. Erasure needs no personal data, so no row that
+// cannot be decrypted stops it; one that stops an organisation's warning
+// is reported in Unwarned.
 func (s *Service) Purge(ctx context.Context, in Purge) (res PurgeResult, err error) {
 	defer domain.Wrap(&err, "app.Purge")
 	if in.AsOf != nil && !in.DryRun {
 		return res, domain.Errorf(domain.KindInvalid, "--as-of works only with --dry-run: erasure always happens as of now")
 	}
+	defer func() {
+		if err != nil {
+			s.meter.PurgeFailed()
+		}
+	}()
 	if in.Batch <= 0 {
 		in.Batch = 500
 	}
@@ -68,7 +81,10 @@ func (s *Service) Purge(ctx context.Context, in Purge) (res PurgeResult, err err
 		}
 		if !in.DryRun {
 			if err := s.warnAdmins(ctx, org, res.AsOf, &res); err != nil {
-				return res, err
+				if ctx.Err() != nil {
+					return res, err
+				}
+				res.Unwarned = append(res.Unwarned, fmt.Errorf("warning the admins of %s: %w", org.ID, err))
 			}
 		}
 	}
@@ -93,7 +109,10 @@ func (s *Service) purgeOrganisation(ctx context.Context, org *domain.Organisatio
 			batch, err = tx.Interactions().DueCandidates(ctx, org.ID, cutoff, after, in.Batch)
 			return err
 		})
-		if err != nil || len(batch) == 0 {
+		if err != nil {
+			return fmt.Errorf("reading what is due in %s: %w", org.ID, err)
+		}
+		if len(batch) == 0 {
 			break
 		}
 		after = ports.PositionOf(batch[len(batch)-1])
@@ -103,13 +122,23 @@ func (s *Service) purgeOrganisation(ctx context.Context, org *domain.Organisatio
 				due = append(due, ia.ID)
 			}
 		}
-		if !in.DryRun && len(due) > 0 {
-			err = s.store.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Erase(ctx, res.AsOf, due...) })
+		if in.DryRun {
+			res.Erased += len(due)
+			continue
+		}
+		if len(due) > 0 {
+			// Erase skips what was held (or erased) since the read: only
+			// what it erased counts, and the holds are counted below.
+			var erased []domain.InteractionID
+			err = s.store.InTx(ctx, func(tx ports.Tx) (err error) {
+				erased, err = tx.Interactions().Erase(ctx, res.AsOf, due...)
+				return err
+			})
 			if err != nil {
 				return err
 			}
+			res.Erased += len(erased)
 		}
-		res.Erased += len(due)
 	}
 	return s.store.View(ctx, func(tx ports.Tx) error {
 		held, err := tx.Interactions().CountHeld(ctx, org.ID, org.Retention.Before(res.AsOf))
@@ -128,7 +157,9 @@ const maxWarnings = 1000
 func (s *Service) warnAdmins(ctx context.Context, org *domain.Organisation, now time.Time, res *PurgeResult) error {
 	horizon := now.Add(ErasureNotice)
 	cutoff := org.Retention.Before(horizon).Add(monthSlack)
-	return s.store.InTx(ctx, func(tx ports.Tx) error {
+	warned := 0 // counted once the warning is committed
+	err := s.store.InTx(ctx, func(tx ports.Tx) error {
+		warned = 0
 		var lines []string
 		var after ports.Position
 		for len(lines) < maxWarnings {
@@ -161,7 +192,6 @@ func (s *Service) warnAdmins(ctx context.Context, org *domain.Organisation, now 
 		if len(lines) == 0 {
 			return nil
 		}
-		res.Warned += len(lines)
 		admins, err := tx.Staff().List(ctx, ports.StaffFilter{OrgID: &org.ID})
 		if err != nil {
 			return err
@@ -184,6 +214,11 @@ func (s *Service) warnAdmins(ctx context.Context, org *domain.Organisation, now 
 				return err
 			}
 		}
+		warned = len(lines)
 		return nil
 	})
+	if err == nil {
+		res.Warned += warned
+	}
+	return err
 }

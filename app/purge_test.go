@@ -57,8 +57,11 @@ func TestPurgeHonoursEachRetentionPeriod(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				ia.Close(t0.AddDate(0, 1, 0))
-				return tx.Interactions().Update(ctx, ia)
+				_, err = tx.Interactions().Change(ctx, ia.ID, func(ia *domain.Interaction) error {
+					ia.Close(t0.AddDate(0, 1, 0))
+					return nil
+				})
+				return err
 			}))
 
 			due := r.After(t0)

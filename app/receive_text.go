@@ -263,18 +263,30 @@ func (s *Service) continueByText(ctx context.Context, tx ports.Tx, ia *domain.In
 		return "", err
 	}
 	flagged, err := s.checkSwearing(form, org, body)
-	if domain.KindOf(err) == domain.KindInvalid {
-		return TextDropped, s.textBack(ctx, tx, &domain.Delivery{Kind: domain.DeliveryReporterSMS, Body: swearBlocked, Language: form.Language, OrgID: ia.OrgID, InteractionID: ia.ID}, phone, now)
+	refused := domain.KindOf(err) == domain.KindInvalid
+	if err != nil && !refused {
+		return "", err
+	}
+	// The interaction is held before anything is added to it, so that an
+	// erasure comes wholly before this text or after it. Erased since it
+	// was found, it is as if the number had no open interaction.
+	ia, err = tx.Interactions().Change(ctx, ia.ID, func(ia *domain.Interaction) error {
+		if !refused {
+			ia.LastActivityAt, ia.Flagged = now, ia.Flagged || flagged
+		}
+		return nil
+	})
+	if errors.Is(err, domain.ErrErased) {
+		return s.helpByText(ctx, tx, phone, now)
 	}
 	if err != nil {
 		return "", err
 	}
+	if refused {
+		return TextDropped, s.textBack(ctx, tx, &domain.Delivery{Kind: domain.DeliveryReporterSMS, Body: swearBlocked, Language: form.Language, OrgID: ia.OrgID, InteractionID: ia.ID}, phone, now)
+	}
 	msg := &domain.Message{ID: id, InteractionID: ia.ID, Author: domain.AuthorReporter, Body: body, CreatedAt: now}
 	if err := tx.Messages().Add(ctx, msg, domain.Meta{}); err != nil {
-		return "", err
-	}
-	ia.LastActivityAt, ia.Flagged = now, ia.Flagged || flagged
-	if err := tx.Interactions().Update(ctx, ia); err != nil {
 		return "", err
 	}
 	inbox, err := tx.Inboxes().Get(ctx, ia.InboxID)

@@ -155,8 +155,11 @@ func TestReporterReplyReopensAndAlerts(t *testing.T) {
 			Body: "Thank you for telling us.", CreatedAt: s.clock.t.Add(time.Minute)}, domain.Meta{}); err != nil {
 			return err
 		}
-		ia.Close(s.clock.t.Add(2 * time.Minute))
-		return tx.Interactions().Update(ctx, ia)
+		_, err = tx.Interactions().Change(ctx, ia.ID, func(ia *domain.Interaction) error {
+			ia.Close(s.clock.t.Add(2 * time.Minute))
+			return nil
+		})
+		return err
 	}))
 
 	s.clock.t = s.clock.t.Add(time.Hour)

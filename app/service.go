@@ -70,6 +70,7 @@ func (noMeter) Reported(domain.Channel)                              {}
 func (noMeter) Texted(string)                                        {}
 func (noMeter) SignInFailed()                                        {}
 func (noMeter) Purged(int, int)                                      {}
+func (noMeter) PurgeFailed()                                         {}
 
 // OutboxHealth summarises the outbox, for monitoring.
 func (s *Service) OutboxHealth(ctx context.Context) (h ports.OutboxHealth, err error) {

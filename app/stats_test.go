@@ -27,8 +27,7 @@ func TestStatsSuppressSmallCounts(t *testing.T) {
 	// An erased report still counts, anonymously.
 	ia := d.interaction(t, august)
 	erased := d.clock.t
-	ia.ErasedAt = &erased
-	require.NoError(t, d.store.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Update(ctx, ia) }))
+	require.NoError(t, d.store.InTx(ctx, func(tx ports.Tx) error { _, err := tx.Interactions().Erase(ctx, erased, ia.ID); return err }))
 
 	rep, err := d.svc.Stats(ctx, d.actorOf(t, d.admin), "", "")
 	require.NoError(t, err)

@@ -224,22 +224,36 @@ type InteractionRepo interface {
 	LatestOpenByPhone(ctx context.Context, phone string) (*domain.Interaction, error)
 	// List returns the interactions that match f, most recent activity first.
 	List(ctx context.Context, f InteractionFilter) ([]*domain.Interaction, error)
-	// Update saves ia's inbox, status, flags, hold and dates.
-	Update(ctx context.Context, ia *domain.Interaction) error
-	// Erase removes the personal data of the interactions at now: the
-	// reporter's name, contact data and link, their messages' texts, IP
-	// addresses and towns, and every email or text queued or sent for them.
-	// What remains — organisation, form, inbox, channel, dates, region and
-	// network — serves anonymised statistics. A batch is erased in a few
-	// statements, whatever its size. Erasing twice changes nothing more;
-	// an id that does not exist is KindNotFound.
-	Erase(ctx context.Context, now time.Time, ids ...domain.InteractionID) error
+	// Change changes the interaction without losing another transaction's
+	// change: it reads the interaction as it is now and holds it until the
+	// transaction ends, runs fn on that value, then writes only what fn
+	// changed among its inbox, status, flags, hold and dates, and returns
+	// the changed value. fn may change nothing else. Change returns
+	// KindNotFound when the interaction does not exist and
+	// domain.ErrErased when it is erased; fn's own error is passed on,
+	// and nothing is written. Whatever else a transaction adds to an
+	// existing interaction (a message, a delivery) it adds after Change,
+	// so that an erasure either comes wholly before it or waits for it.
+	Change(ctx context.Context, id domain.InteractionID, fn func(ia *domain.Interaction) error) (*domain.Interaction, error)
+	// Erase removes the personal data of those of the interactions that are
+	// neither on legal hold nor erased already, at now: the reporter's
+	// name, contact data and link, their messages' texts, IP addresses and
+	// towns, and every email or text queued or sent for them. What remains
+	// — organisation, form, inbox, channel, dates, region and network —
+	// serves anonymised statistics. The hold is checked by the erasing
+	// statement itself, so a hold set before it commits is honoured. It
+	// returns the ids it erased; the rest were held or erased before. A
+	// batch is erased in a few statements, whatever its size. An id that
+	// does not exist is KindNotFound.
+	Erase(ctx context.Context, now time.Time, ids ...domain.InteractionID) ([]domain.InteractionID, error)
 	// DueCandidates returns up to limit interactions of org after the
 	// position after, not erased and not on hold, whose last activity (or
 	// closing) was before cutoff, in creation order, so a caller can walk
 	// them in bounded batches. Creation order is roughly the order rows lie
 	// on disk, so a walk touches each page of the table about once.
-	// Callers apply domain.PurgeDue for the exact rule.
+	// Callers apply domain.PurgeDue for the exact rule. No sealed column is
+	// read: ReporterName is empty, and a row that cannot be decrypted is
+	// found, and erased, like any other.
 	DueCandidates(ctx context.Context, org domain.OrgID, cutoff time.Time, after Position, limit int) ([]*domain.Interaction, error)
 	// CountHeld counts interactions of org on legal hold, not erased, whose
 	// last activity (or closing) was before cutoff.

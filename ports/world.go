@@ -70,4 +70,7 @@ type Meter interface {
 	SignInFailed()
 	// Purged counts one retention purge run.
 	Purged(erased, held int)
+	// PurgeFailed counts a retention purge run that failed, such as one
+	// that could not read what is due.
+	PurgeFailed()
 }

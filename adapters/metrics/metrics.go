@@ -28,6 +28,7 @@ type Metrics struct {
 	texts        *prometheus.CounterVec
 	signInFailed prometheus.Counter
 	purgeRuns    prometheus.Counter
+	purgeFailed  prometheus.Counter
 	erased       prometheus.Counter
 	held         prometheus.Gauge
 	requests     *prometheus.HistogramVec
@@ -57,6 +58,9 @@ func New(outbox OutboxHealth) *Metrics {
 		purgeRuns: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "whisper_purge_runs_total", Help: "Retention purge runs.",
 		}),
+		purgeFailed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "whisper_purge_failures_total", Help: "Retention purge runs that failed, such as one that could not read what is due.",
+		}),
 		erased: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "whisper_erased_total", Help: "Interactions erased by the retention purge.",
 		}),
@@ -68,7 +72,7 @@ func New(outbox OutboxHealth) *Metrics {
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"area", "status"}),
 	}
-	m.reg.MustRegister(m.deliveries, m.reports, m.texts, m.signInFailed, m.purgeRuns, m.erased, m.held, m.requests,
+	m.reg.MustRegister(m.deliveries, m.reports, m.texts, m.signInFailed, m.purgeRuns, m.purgeFailed, m.erased, m.held, m.requests,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if outbox != nil {
 		m.reg.MustRegister(outboxCollector{health: outbox, now: time.Now})
@@ -96,6 +100,9 @@ func (m *Metrics) Purged(erased, held int) {
 	m.erased.Add(float64(erased))
 	m.held.Set(float64(held))
 }
+
+// PurgeFailed counts a purge run that failed.
+func (m *Metrics) PurgeFailed() { m.purgeFailed.Inc() }
 
 // Observe records one HTTP request. area is the first segment of the path
 // from a fixed list, never the rest, which may hold a conversation token.

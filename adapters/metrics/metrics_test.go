@@ -60,16 +60,25 @@ func TestServiceCounters(t *testing.T) {
 	m.SignInFailed()
 	m.SignInFailed()
 	m.Purged(7, 2)
+	m.PurgeFailed()
 	m.Observe("t", 200, 3*time.Millisecond)
 	m.Observe("staff", 404, time.Millisecond)
 	out := scrape(t, m)
 	for _, want := range []string{
 		`whisper_reports_total{channel="web"} 1`, `whisper_reports_total{channel="sms"} 1`,
 		`whisper_texts_received_total{outcome="opened"} 1`, "whisper_sign_in_failures_total 2",
-		"whisper_purge_runs_total 1", "whisper_erased_total 7", "whisper_held_past_retention 2",
+		"whisper_purge_runs_total 1", "whisper_purge_failures_total 1", "whisper_erased_total 7", "whisper_held_past_retention 2",
 		`whisper_http_request_duration_seconds_count{area="t",status="2xx"} 1`,
 		`whisper_http_request_duration_seconds_count{area="staff",status="4xx"} 1`,
 	} {
 		assert.Contains(t, out, want)
 	}
+}
+
+func TestPurgeFailuresAreCounted(t *testing.T) {
+	m := metrics.New(nil)
+	assert.Contains(t, scrape(t, m), "whisper_purge_failures_total 0")
+	m.PurgeFailed()
+	m.PurgeFailed()
+	assert.Contains(t, scrape(t, m), "whisper_purge_failures_total 2")
 }

@@ -12,40 +12,79 @@ import (
 
 // Erase clears every column that holds the reporters' personal data, in
 // the interactions, their messages and their outbox rows, in three
-// set-based statements. It is idempotent.
-func (i interactions) Erase(ctx context.Context, now time.Time, ids ...domain.InteractionID) error {
+// set-based statements. The first decides what is erased: the
+// interactions neither held nor erased when it runs, which on PostgreSQL
+// is after any transaction holding their rows (a hold being set, a reply
+// being added) has ended. The other two touch exactly those.
+func (i interactions) Erase(ctx context.Context, now time.Time, ids ...domain.InteractionID) ([]domain.InteractionID, error) {
 	if len(ids) == 0 {
-		return nil
+		return nil, nil
 	}
-	in := bun.In(ids)
-	res, err := i.db.NewUpdate().Model((*interactionRow)(nil)).
+	var erased []string
+	_, err := i.db.NewUpdate().Model((*interactionRow)(nil)).
 		Set("reporter_name_sealed = NULL").Set("token_hash = NULL").
 		Set("email_sealed = NULL").Set("email_index = NULL").
 		Set("phone_sealed = NULL").Set("phone_index = NULL").
-		Set("erased_at = COALESCE(erased_at, ?)", now).
-		Where("id IN (?)", in).Exec(ctx)
+		Set("erased_at = ?", now).
+		Where("id IN (?)", bun.In(ids)).Where("erased_at IS NULL").Where("NOT legal_hold").
+		Returning("id").Exec(ctx, &erased)
 	if err != nil {
-		return translate(err)
+		return nil, translate(err)
 	}
-	if n, err := res.RowsAffected(); err != nil || int(n) != len(ids) {
-		return &domain.Error{Kind: domain.KindNotFound, Safe: "no such interaction", Err: err}
+	if err := i.allExist(ctx, ids, len(erased)); err != nil {
+		return nil, err
 	}
+	if len(erased) == 0 {
+		return nil, nil
+	}
+	in := bun.In(erased)
 	// Texts of both parties, addresses and towns go; the region and the
 	// network stay, sealed, for statistics.
 	if _, err := i.db.NewUpdate().Model((*messageRow)(nil)).
 		Set("body_sealed = NULL").Set("ip_sealed = NULL").Set("location_sealed = NULL").
 		Where("interaction_id IN (?)", in).Exec(ctx); err != nil {
-		return translate(err)
+		return nil, translate(err)
 	}
 	// Queued and sent mail and texts hold addresses, numbers, links and
 	// reply texts.
-	_, err = i.db.NewDelete().Model((*deliveryRow)(nil)).Where("interaction_id IN (?)", in).Exec(ctx)
-	return translate(err)
+	if _, err := i.db.NewDelete().Model((*deliveryRow)(nil)).Where("interaction_id IN (?)", in).Exec(ctx); err != nil {
+		return nil, translate(err)
+	}
+	out := make([]domain.InteractionID, len(erased))
+	for n, id := range erased {
+		out[n] = domain.InteractionID(id)
+	}
+	return out, nil
 }
 
+// allExist returns KindNotFound unless every one of ids exists; found of
+// them are known to exist already.
+func (i interactions) allExist(ctx context.Context, ids []domain.InteractionID, found int) error {
+	distinct := map[domain.InteractionID]bool{}
+	for _, id := range ids {
+		distinct[id] = true
+	}
+	if found == len(distinct) {
+		return nil
+	}
+	n, err := i.db.NewSelect().Model((*interactionRow)(nil)).Where("id IN (?)", bun.In(ids)).Count(ctx)
+	if err != nil {
+		return translate(err)
+	}
+	if int(n) != len(distinct) {
+		return &domain.Error{Kind: domain.KindNotFound, Safe: "no such interaction"}
+	}
+	return nil
+}
+
+// DueCandidates reads no sealed column: deciding what is due and erasing
+// it needs no personal data, and a row that cannot be decrypted must be
+// erased like any other.
 func (i interactions) DueCandidates(ctx context.Context, org domain.OrgID, cutoff time.Time, after ports.Position, limit int) ([]*domain.Interaction, error) {
 	var rows []interactionRow
-	err := i.db.NewSelect().Model(&rows).ExcludeColumn("email_sealed", "phone_sealed").
+	err := i.db.NewSelect().Model(&rows).
+		Column("id", "ref", "org_id", "form_id", "inbox_id", "channel", "status", "flagged", "legal_hold",
+			"created_at", "last_activity_at", "closed_at", "erased_at").
 		Where("org_id = ?", string(org)).Where("erased_at IS NULL").Where("legal_hold = ?", false).
 		Where("((status = 'closed' AND closed_at < ?) OR (status = 'open' AND last_activity_at < ?))", cutoff, cutoff).
 		// The first condition lets interactions_org_created seek to the
@@ -56,7 +95,11 @@ func (i interactions) DueCandidates(ctx context.Context, org domain.OrgID, cutof
 	if err != nil {
 		return nil, translate(err)
 	}
-	return convertAll(rows, i.fromRow)
+	out := make([]*domain.Interaction, len(rows))
+	for n := range rows {
+		out[n] = unsealedFromRow(&rows[n])
+	}
+	return out, nil
 }
 
 func (i interactions) CountHeld(ctx context.Context, org domain.OrgID, cutoff time.Time) (int, error) {

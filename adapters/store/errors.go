@@ -31,6 +31,10 @@ func translate(err error) error {
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
+		switch {
+		case pgErr.Code == sqlstateErased, pgErr.Code == "23514" && pgErr.ConstraintName == "interactions_erased_holds_nothing":
+			return erasedError(err)
+		}
 		switch pgErr.Code {
 		case "23505":
 			return &domain.Error{Kind: domain.KindConflict, Safe: "that already exists", Err: err}
@@ -46,6 +50,9 @@ func translate(err error) error {
 	var liteErr *sqlite.Error
 	if errors.As(err, &liteErr) {
 		switch liteErr.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_TRIGGER:
+			// Raised only by the triggers that keep erasure final.
+			return erasedError(err)
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 			return &domain.Error{Kind: domain.KindConflict, Safe: "that already exists", Err: err}
 		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
@@ -57,6 +64,16 @@ func translate(err error) error {
 		}
 	}
 	return err
+}
+
+// sqlstateErased is the SQLSTATE of the PostgreSQL triggers that keep
+// erasure final (migration 20261204000007).
+const sqlstateErased = "WE001"
+
+// erasedError is the database refusing personal data for an erased
+// interaction: domain.ErrErased, with the driver's error as the cause.
+func erasedError(err error) error {
+	return &domain.Error{Kind: domain.ErrErased.Kind, Safe: domain.ErrErased.Safe, Err: errors.Join(domain.ErrErased, err)}
 }
 
 // retryable says whether InTx should run the transaction again: only for

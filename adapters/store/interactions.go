@@ -36,12 +36,6 @@ type interactionRow struct {
 	ErasedAt           *time.Time `bun:"erased_at"`
 }
 
-// The columns Update may change: never the token or contact data, which
-// only creation and erasure write.
-var interactionMutable = []string{
-	"inbox_id", "status", "reporter_name_sealed", "flagged", "legal_hold", "last_activity_at", "closed_at", "erased_at",
-}
-
 // contactIndex is the blind index of a reporter's email or phone number, or
 // nil when there is none.
 func contactIndex(keys *seal.Keyring, kind, value string) *string {
@@ -72,13 +66,21 @@ func (i interactions) fromRow(r *interactionRow) (*domain.Interaction, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: opening interaction %s: %w", r.ID, err)
 	}
+	ia := unsealedFromRow(r)
+	ia.ReporterName = name
+	return ia, nil
+}
+
+// unsealedFromRow is the interaction without what is sealed: its reporter
+// name is left empty.
+func unsealedFromRow(r *interactionRow) *domain.Interaction {
 	return &domain.Interaction{
 		ID: domain.InteractionID(r.ID), Ref: domain.Reference(r.Ref), OrgID: domain.OrgID(r.OrgID),
 		FormID: domain.FormID(r.FormID), InboxID: domain.InboxID(r.InboxID), Channel: domain.Channel(r.Channel),
-		Status: domain.Status(r.Status), ReporterName: name, Flagged: r.Flagged, LegalHold: r.LegalHold,
+		Status: domain.Status(r.Status), Flagged: r.Flagged, LegalHold: r.LegalHold,
 		CreatedAt: r.CreatedAt.UTC(), LastActivityAt: r.LastActivityAt.UTC(),
 		ClosedAt: utcPtr(r.ClosedAt), ErasedAt: utcPtr(r.ErasedAt),
-	}, nil
+	}
 }
 
 func (i interactions) Create(ctx context.Context, ia *domain.Interaction, token domain.Token, contact domain.Contact) error {
@@ -177,11 +179,6 @@ func (i interactions) List(ctx context.Context, f ports.InteractionFilter) ([]*d
 		return nil, translate(err)
 	}
 	return convertAll(rows, i.fromRow)
-}
-
-func (i interactions) Update(ctx context.Context, ia *domain.Interaction) error {
-	res, err := i.db.NewUpdate().Model(i.toRow(ia)).Column(interactionMutable...).WherePK().Exec(ctx)
-	return mustAffect(res, err, "interaction")
 }
 
 type messageRow struct {

@@ -15,10 +15,13 @@ import (
 var migrationFiles embed.FS
 
 // dialectTypes fills the type names that differ between the dialects into
-// the migration templates, so one set of SQL files serves both.
+// the migration templates, so one set of SQL files serves both. Postgres
+// picks the few statements that differ beyond type names (constraints
+// and triggers).
 type dialectTypes struct {
-	Bytes string
-	Time  string
+	Bytes    string
+	Time     string
+	Postgres bool
 }
 
 // migrationLockKey is the PostgreSQL advisory lock that keeps two whisperd
@@ -32,7 +35,7 @@ func (s *Store) migrator() (*migrate.Migrator, error) {
 	}
 	types := dialectTypes{Bytes: "BLOB", Time: "TIMESTAMP"}
 	if s.postgres {
-		types = dialectTypes{Bytes: "BYTEA", Time: "TIMESTAMPTZ"}
+		types = dialectTypes{Bytes: "BYTEA", Time: "TIMESTAMPTZ", Postgres: true}
 	}
 	return migrate.NewMigrator(s.db, ms,
 		migrate.WithTableName("schema_migrations"),

@@ -541,3 +541,40 @@ func TestProtectionJSONKeys(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"month":"2026-01","inbox":"","channel":"","region":"","count":null,"suppressed":true}`, string(b))
 }
+
+func TestPurgeErasesDamagedRowsAndFailsLoudly(t *testing.T) {
+	eachStore(t, func(t *testing.T, c operator) {
+		s := c.school()
+		pupils := c.reporters(s.Code)
+		pupils.clock.at = time.Now().UTC().AddDate(-2, 0, 0)
+		damaged := string(pupils.report("Damaged", "damaged@pupil.example", "198.51.100.5", "Two years ago."))
+		pupils.report("Whole", "whole@pupil.example", "198.51.100.6", "Two years ago too.")
+		// A sealed name that no longer opens: a ciphertext of another column.
+		c.exec("UPDATE interactions SET reporter_name_sealed = email_sealed WHERE ref = '" + damaged + "'")
+		var done purgeJSON
+		c.ok(&done, "purge")
+		assert.Equal(t, 2, done.Erased, "the damaged row with the rest")
+
+		// What is due can no longer be read: the purge fails, not reports
+		// that nothing was due.
+		pupils.report("Later", "later@pupil.example", "198.51.100.7", "Also old.")
+		c.execAny("ALTER TABLE interactions RENAME COLUMN created_at TO created_when")
+		r := c.run("", "purge")
+		assert.Equal(t, exitInternal, r.code, r.stdout)
+		assert.Contains(t, r.stderr, "reading what is due")
+	})
+}
+
+// execAny changes the database's schema behind whisperctl's back.
+func (c operator) execAny(query string) {
+	c.t.Helper()
+	driver, dsn := "pgx", c.env["WHISPER_DATABASE_URL"]
+	if path, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
+		driver, dsn = "sqlite", path
+	}
+	db, err := sql.Open(driver, dsn)
+	require.NoError(c.t, err)
+	defer db.Close()
+	_, err = db.Exec(query)
+	require.NoError(c.t, err, query)
+}

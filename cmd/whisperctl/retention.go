@@ -119,6 +119,10 @@ func (c *ctl) purgeCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
+			// Erasure went on; what stopped a warning is the operator's to fix.
+			for _, problem := range res.Unwarned {
+				fmt.Fprintf(c.stderr, "whisperctl: purge: %v\n", problem)
+			}
 			return c.print(cctx, purgeJSON{AsOf: res.AsOf.UTC(), DryRun: res.DryRun, Erased: res.Erased, Held: res.Held, Warned: res.Warned},
 				func(w io.Writer) {
 					if res.DryRun {

@@ -21,6 +21,9 @@ func sweep(ctx context.Context, st *store.Store, svc *app.Service, interval time
 			if err != nil {
 				return err
 			}
+			for _, problem := range res.Unwarned {
+				log.Error("retention sweep could not warn admins", slog.Any("error", problem))
+			}
 			if res.Erased > 0 || res.Warned > 0 || res.Held > 0 {
 				log.Info("retention sweep", slog.Int("erased", res.Erased), slog.Int("held", res.Held), slog.Int("warned", res.Warned))
 			}

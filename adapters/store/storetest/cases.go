@@ -76,7 +76,7 @@ func testUpdateMissing(t *testing.T, st ports.Store) {
 		"organisation": func(tx ports.Tx) error { return tx.Organisations().Update(ctx, &ghostOrg) },
 		"form":         func(tx ports.Tx) error { return tx.Forms().Update(ctx, &ghostForm) },
 		"inbox":        func(tx ports.Tx) error { return tx.Inboxes().Update(ctx, &ghostInbox) },
-		"interaction":  func(tx ports.Tx) error { return tx.Interactions().Update(ctx, ia) },
+		"interaction":  func(tx ports.Tx) error { return saveChanges(tx, ia) },
 		"lock":         func(tx ports.Tx) error { return tx.Organisations().Lock(ctx, ghostOrg.ID) },
 	}
 	for what, update := range updates {
@@ -203,7 +203,7 @@ func testInteractionRoundTrip(t *testing.T, st ports.Store) {
 		if err := tx.Messages().Add(ctx, reply, domain.Meta{IP: "198.51.100.7"}); err != nil {
 			return err
 		}
-		return tx.Interactions().Update(ctx, ia)
+		return saveChanges(tx, ia)
 	}))
 
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
@@ -242,7 +242,7 @@ func testInteractionLists(t *testing.T, st ports.Store) {
 	newer, _, _ := createReport(t, st, f, now.Add(time.Hour), domain.Contact{}, domain.Meta{})
 	elsewhere, _, _ := createReport(t, st, other, now.Add(2*time.Hour), domain.Contact{}, domain.Meta{})
 	newer.Close(now.Add(90 * time.Minute))
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Update(ctx, newer) }))
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return saveChanges(tx, newer) }))
 
 	closed := domain.StatusClosed
 	cases := map[string]struct {

@@ -77,8 +77,7 @@ func testCasesScope(t *testing.T, st ports.Store) {
 
 	// Erased interactions are no longer cases.
 	erased := now.Add(time.Hour)
-	inFirst.ErasedAt = &erased
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Update(ctx, inFirst) }))
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { _, err := tx.Interactions().Erase(ctx, erased, inFirst.ID); return err }))
 	assert.Equal(t, []domain.Reference{inSecond.Ref}, viewOf(t, st, admin, ports.CaseFilter{}))
 }
 
@@ -90,7 +89,7 @@ func testCasesFilter(t *testing.T, st ports.Store) {
 		refs = append([]domain.Reference{ia.Ref}, refs...) // newest first
 		if i == 1 {
 			ia.Close(now.Add(48 * time.Hour))
-			require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Update(ctx, ia) }))
+			require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return saveChanges(tx, ia) }))
 		}
 	}
 	admin := domain.Viewer{StaffID: "stf_admin", OrgID: f.org.ID}
@@ -141,7 +140,7 @@ func testCasesUnread(t *testing.T, st ports.Store) {
 		if err := tx.Messages().Add(ctx, reply, domain.Meta{IP: "198.51.100.1"}); err != nil {
 			return err
 		}
-		return tx.Interactions().Update(ctx, ia)
+		return saveChanges(tx, ia)
 	}))
 	assert.True(t, get().Unread, "new activity since it was read")
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Cases().MarkRead(ctx, v, ia.ID, now.Add(3*time.Minute)) }))
@@ -170,8 +169,7 @@ func testCaseStats(t *testing.T, st ports.Store) {
 	online, _, token := newReport(t, fixture{org: f.org, form: f.form, inbox: second}, "", "x", feb)
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Create(ctx, online, token, domain.Contact{}) }))
 	erasedAt := feb.Add(time.Hour)
-	online.ErasedAt = &erasedAt
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Update(ctx, online) }))
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { _, err := tx.Interactions().Erase(ctx, erasedAt, online.ID); return err }))
 
 	var counts []domain.CaseCount
 	admin := domain.Viewer{OrgID: f.org.ID}

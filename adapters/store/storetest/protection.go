@@ -21,6 +21,8 @@ var protectionTests = map[string]func(*testing.T, ports.Store){
 	"DueCandidatesAndHolds":      testDueCandidates,
 	"WarnedOnce":                 testWarned,
 	"FindByContactAndLiftBlocks": testFindByContact,
+	"ErasureIsFinal":             testErasureIsFinal,
+	"EraseSkipsHolds":            testEraseSkipsHolds,
 }
 
 func testAuditChain(t *testing.T, st ports.Store) {
@@ -64,7 +66,7 @@ func testErase(t *testing.T, st ports.Store) {
 
 	erasedAt := now.Add(time.Hour)
 	for range 2 {
-		require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Erase(ctx, erasedAt, ia.ID) }))
+		require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { _, err := tx.Interactions().Erase(ctx, erasedAt, ia.ID); return err }))
 		erasedAt = erasedAt.Add(time.Hour) // the second erasure keeps the first time
 	}
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
@@ -95,7 +97,7 @@ func testErase(t *testing.T, st ports.Store) {
 		assert.Empty(t, found, "no blind index is left to find it by")
 		return nil
 	}))
-	err := st.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Erase(ctx, now, "int_missing") })
+	err := st.InTx(ctx, func(tx ports.Tx) error { _, err := tx.Interactions().Erase(ctx, now, "int_missing"); return err })
 	assert.Equal(t, domain.KindNotFound, domain.KindOf(err))
 }
 
@@ -109,10 +111,10 @@ func testDueCandidates(t *testing.T, st ports.Store) {
 	closedAt := now.AddDate(-2, 0, 0)
 	closedOld.Status, closedOld.ClosedAt = domain.StatusClosed, &closedAt
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
-		if err := tx.Interactions().Update(ctx, held); err != nil {
+		if err := saveChanges(tx, held); err != nil {
 			return err
 		}
-		return tx.Interactions().Update(ctx, closedOld)
+		return saveChanges(tx, closedOld)
 	}))
 	cutoff := now.AddDate(-1, 0, 0)
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {

@@ -140,3 +140,14 @@ func createReport(t *testing.T, st ports.Store, f fixture, at time.Time, contact
 	}))
 	return ia, msg, token
 }
+
+// saveChanges writes what a test changed in ia (its inbox, status, flags,
+// hold and dates) through Change.
+func saveChanges(tx ports.Tx, ia *domain.Interaction) error {
+	_, err := tx.Interactions().Change(context.Background(), ia.ID, func(cur *domain.Interaction) error {
+		cur.InboxID, cur.Status, cur.Flagged, cur.LegalHold = ia.InboxID, ia.Status, ia.Flagged, ia.LegalHold
+		cur.LastActivityAt, cur.ClosedAt = ia.LastActivityAt, ia.ClosedAt
+		return nil
+	})
+	return err
+}

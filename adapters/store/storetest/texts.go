@@ -179,14 +179,13 @@ func testLatestOpenByPhone(t *testing.T, st ports.Store) {
 	assert.Equal(t, newer.ID, got.ID)
 
 	newer.Close(now.Add(3 * time.Hour))
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Update(ctx, newer) }))
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return saveChanges(tx, newer) }))
 	got, err = latest()
 	require.NoError(t, err)
 	assert.Equal(t, older.ID, got.ID, "closed conversations are not continued")
 
 	erased := now.Add(4 * time.Hour)
-	older.ErasedAt = &erased
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Update(ctx, older) }))
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { _, err := tx.Interactions().Erase(ctx, erased, older.ID); return err }))
 	_, err = latest()
 	assert.Equal(t, domain.KindNotFound, domain.KindOf(err))
 }

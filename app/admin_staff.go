@@ -270,8 +270,11 @@ func (s *Service) UpdateMember(ctx context.Context, a *Actor, id domain.StaffID,
 				return err
 			}
 		}
-		member.Role, member.InboxIDs = role, inboxes
-		return tx.Staff().Update(ctx, member)
+		member, err = tx.Staff().Change(ctx, member.ID, func(cur *domain.Staff) error {
+			cur.Role, cur.InboxIDs = role, inboxes
+			return nil
+		})
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -326,10 +329,13 @@ func (s *Service) RemoveMember(ctx context.Context, a *Actor, id domain.StaffID)
 			}
 			return err
 		}
-		member.RemovedAt = &now
-		member.InboxIDs = nil
-		member.PasswordHash, member.TOTPSecret, member.TOTPEnabled = "", "", false
-		if err := tx.Staff().Update(ctx, member); err != nil {
+		_, err = tx.Staff().Change(ctx, member.ID, func(cur *domain.Staff) error {
+			cur.RemovedAt = &now
+			cur.InboxIDs = nil
+			cur.PasswordHash, cur.TOTPSecret, cur.TOTPEnabled = "", "", false
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 		if err := tx.Staff().SetRecoveryCodes(ctx, member.ID, nil); err != nil {

@@ -73,8 +73,14 @@ func (s *Service) SetPassword(ctx context.Context, token, password, confirm stri
 		if err := tx.Staff().UsePasswordLink(ctx, link.TokenHash, now); err != nil {
 			return err
 		}
-		m.PasswordHash = hash
-		if err := tx.Staff().Update(ctx, m); err != nil {
+		_, err = tx.Staff().Change(ctx, m.ID, func(cur *domain.Staff) error {
+			if cur.RemovedAt != nil {
+				return ErrPasswordLinkDead
+			}
+			cur.PasswordHash = hash
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 		// Whoever knew the old password is signed out, and the owner, who
@@ -108,15 +114,14 @@ func (s *Service) ChangePassword(ctx context.Context, a *Actor, current, passwor
 		return err
 	}
 	return s.store.InTx(ctx, func(tx ports.Tx) error {
-		cur, err := tx.Staff().Get(ctx, a.Staff.ID)
+		cur, err := tx.Staff().Change(ctx, a.Staff.ID, func(cur *domain.Staff) error {
+			if cur.PasswordHash != a.Staff.PasswordHash {
+				return &domain.Error{Kind: domain.KindConflict, Safe: "Your password was changed somewhere else just now. Please sign in again."}
+			}
+			cur.PasswordHash = hash
+			return nil
+		})
 		if err != nil {
-			return err
-		}
-		if cur.PasswordHash != a.Staff.PasswordHash {
-			return &domain.Error{Kind: domain.KindConflict, Safe: "Your password was changed somewhere else just now. Please sign in again."}
-		}
-		cur.PasswordHash = hash
-		if err := tx.Staff().Update(ctx, cur); err != nil {
 			return err
 		}
 		// The store ends sessions only all at once, so this one is put

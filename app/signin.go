@@ -158,8 +158,11 @@ func spendSecondFactor(ctx context.Context, tx ports.Tx, m *domain.Staff, code s
 		if step <= cur.TOTPLastStep {
 			return true, nil
 		}
-		cur.TOTPLastStep = step
-		return false, tx.Staff().Update(ctx, cur)
+		_, err := tx.Staff().Change(ctx, cur.ID, func(m *domain.Staff) error {
+			m.TOTPLastStep = step
+			return nil
+		})
+		return false, err
 	}
 	rc, ok := normaliseRecoveryCode(code)
 	if !ok {
@@ -263,12 +266,14 @@ func (s *Service) rehash(ctx context.Context, m *domain.Staff, password string) 
 		return
 	}
 	_ = s.store.InTx(ctx, func(tx ports.Tx) error {
-		cur, err := tx.Staff().Get(ctx, m.ID)
-		if err != nil || cur.PasswordHash != m.PasswordHash {
-			return err
-		}
-		cur.PasswordHash = fresh
-		return tx.Staff().Update(ctx, cur)
+		_, err := tx.Staff().Change(ctx, m.ID, func(cur *domain.Staff) error {
+			// A password changed meanwhile stays changed.
+			if cur.PasswordHash == m.PasswordHash {
+				cur.PasswordHash = fresh
+			}
+			return nil
+		})
+		return err
 	})
 }
 

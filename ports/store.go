@@ -133,8 +133,15 @@ type StaffRepo interface {
 	GetByEmail(ctx context.Context, email string) (*domain.Staff, error)
 	// List returns the staff that match f, oldest first.
 	List(ctx context.Context, f StaffFilter) ([]*domain.Staff, error)
-	// Update saves s's names, role, password hash and inbox assignments.
-	Update(ctx context.Context, s *domain.Staff) error
+	// Change reads the staff member as they are now, held until the
+	// transaction ends, so that no other transaction changes them
+	// meanwhile, and passes them to change, which alters them in place.
+	// It then saves what change altered (names, role, password hash,
+	// authenticator, removal, inbox assignments) and nothing else, and
+	// returns the member as saved. An error from change is returned as it
+	// is, with nothing saved. It returns KindNotFound when there is no
+	// such member.
+	Change(ctx context.Context, id domain.StaffID, change func(s *domain.Staff) error) (*domain.Staff, error)
 	// AddPasswordLink keeps the hash of a one-time set-password link.
 	AddPasswordLink(ctx context.Context, link *domain.PasswordLink) error
 	// GetPasswordLink returns the link whose token has that hash, used or

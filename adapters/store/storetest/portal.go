@@ -327,7 +327,7 @@ func testStaffTOTPAndRemoval(t *testing.T, st ports.Store) {
 	m := newStaff(t, f, "totp@oakfield.example", f.inbox)
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Staff().Create(ctx, m) }))
 	m.TOTPSecret, m.TOTPEnabled, m.TOTPLastStep = "JBSWY3DPEHPK3PXP", true, 59000123
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Staff().Update(ctx, m) }))
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return saveStaff(tx, m) }))
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
 		got, err := tx.Staff().Get(ctx, m.ID)
 		require.NoError(t, err)
@@ -337,7 +337,7 @@ func testStaffTOTPAndRemoval(t *testing.T, st ports.Store) {
 
 	removed := now.Add(time.Hour)
 	m.RemovedAt = &removed
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Staff().Update(ctx, m) }))
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return saveStaff(tx, m) }))
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
 		_, err := tx.Staff().GetByEmail(ctx, "totp@oakfield.example")
 		assert.Equal(t, domain.KindNotFound, domain.KindOf(err), "a removed account cannot be found to sign in")

@@ -155,14 +155,10 @@ func spendSecondFactor(ctx context.Context, tx ports.Tx, m *domain.Staff, code s
 		return false, nil
 	}
 	if step, ok := totpStep(cur.TOTPSecret, code, now); ok {
-		if step <= cur.TOTPLastStep {
-			return true, nil
-		}
-		_, err := tx.Staff().Change(ctx, cur.ID, func(m *domain.Staff) error {
-			m.TOTPLastStep = step
-			return nil
-		})
-		return false, err
+		// The step is spent in one conditional write, not from what was
+		// read above: requests racing with one code get one true.
+		spent, err := tx.Staff().SpendTOTPStep(ctx, cur.ID, step)
+		return !spent, err
 	}
 	rc, ok := normaliseRecoveryCode(code)
 	if !ok {

@@ -142,6 +142,12 @@ type StaffRepo interface {
 	// is, with nothing saved. It returns KindNotFound when there is no
 	// such member.
 	Change(ctx context.Context, id domain.StaffID, change func(s *domain.Staff) error) (*domain.Staff, error)
+	// SpendTOTPStep records that the authenticator code of time step step
+	// was used, if the member's authenticator is on and no code of that
+	// step or a later one was used before, and reports whether it was.
+	// It is one conditional write: of several transactions spending one
+	// step at once, exactly one is told true.
+	SpendTOTPStep(ctx context.Context, id domain.StaffID, step int64) (bool, error)
 	// AddPasswordLink keeps the hash of a one-time set-password link.
 	AddPasswordLink(ctx context.Context, link *domain.PasswordLink) error
 	// GetPasswordLink returns the link whose token has that hash, used or

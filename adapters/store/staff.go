@@ -291,6 +291,16 @@ func (s staffRepo) reassign(ctx context.Context, id domain.StaffID, before, afte
 	return nil
 }
 
+func (s staffRepo) SpendTOTPStep(ctx context.Context, id domain.StaffID, step int64) (bool, error) {
+	res, err := s.db.NewUpdate().Model((*staffRow)(nil)).Set("totp_last_step = ?", step).
+		Where("id = ?", string(id)).Where("totp_enabled").Where("totp_last_step < ?", step).Exec(ctx)
+	if err != nil {
+		return false, translate(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, translate(err)
+}
+
 func (s staffRepo) AddPasswordLink(ctx context.Context, link *domain.PasswordLink) error {
 	_, err := s.db.NewInsert().Model(&passwordLinkRow{
 		TokenHash: link.TokenHash, StaffID: string(link.StaffID), ExpiresAt: link.ExpiresAt, CreatedAt: link.CreatedAt,

@@ -2,11 +2,18 @@ package storetest
 
 import (
 	"crypto/rand"
+	"errors"
 	"fmt"
+	"net/netip"
 	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -19,7 +26,127 @@ import (
 
 // staffRaces race staff requests against each other.
 var staffRaces = map[string]func(*testing.T, ports.Store){
-	"InboxAssignmentsAreNotLost": raceInboxAssignments,
+	"InboxAssignmentsAreNotLost":   raceInboxAssignments,
+	"AuthenticatorCodeSignsInOnce": raceAuthenticatorCode,
+	"AuthenticatorStepIsSpentOnce": raceAuthenticatorStep,
+	"RecoveryCodeSignsInOnce":      raceRecoveryCodeSignIn,
+	"RecoveryCodeIsSpentOnce":      raceRecoveryCode,
+	"SetPasswordLinkWorksOnce":     raceSetPasswordLink,
+}
+
+// raceCount is how many requests race for a one-time thing.
+const raceCount = 20
+
+// raceIP is the i-th of the racers' addresses, all different, so that no
+// address is slowed and every attempt counts against the account alone.
+func raceIP(i int) netip.Addr { return netip.AddrFrom4([4]byte{198, 51, 100, byte(i + 1)}) }
+
+// raceAuthenticatorCode signs in many times at once with one account's
+// password and one authenticator code: the code works once.
+func raceAuthenticatorCode(t *testing.T, st ports.Store) {
+	w := newStaffWorld(t, st)
+	m := w.withAuthenticator(t, w.member(t, "alex@oakfield.example", domain.RoleStaff))
+	code, err := totp.GenerateCodeCustom(raceSecret, w.clock.t, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+	require.NoError(t, err)
+	var signedIn atomic.Int32
+	race(raceCount, func(i int) {
+		_, err := w.svc.SignIn(ctx, app.SignIn{Email: m.Email, Password: racePassword, Code: code, IP: raceIP(i)})
+		if err == nil {
+			signedIn.Add(1)
+		} else if !errors.Is(err, app.ErrSignInFailed) && !errors.Is(err, app.ErrSignInThrottled) {
+			assert.NoError(t, err, "attempt %d", i)
+		}
+	})
+	assert.Equal(t, int32(1), signedIn.Load(), "one authenticator code signed in %d times", signedIn.Load())
+}
+
+// raceAuthenticatorStep spends one authenticator time step many times at
+// once in the store: one spend finds it unspent.
+func raceAuthenticatorStep(t *testing.T, st ports.Store) {
+	w := newStaffWorld(t, st)
+	m := w.withAuthenticator(t, w.member(t, "alex@oakfield.example", domain.RoleStaff))
+	spend := func(step int64) (bool, error) {
+		var ok bool
+		err := st.InTx(ctx, func(tx ports.Tx) (err error) {
+			ok, err = tx.Staff().SpendTOTPStep(ctx, m.ID, step)
+			return err
+		})
+		return ok, err
+	}
+	var spent atomic.Int32
+	race(raceCount, func(i int) {
+		ok, err := spend(59000123)
+		if assert.NoError(t, err, "spend %d", i) && ok {
+			spent.Add(1)
+		}
+	})
+	assert.Equal(t, int32(1), spent.Load(), "one step spent %d times", spent.Load())
+	for step, want := range map[int64]bool{59000122: false, 59000123: false, 59000124: true} {
+		ok, err := spend(step)
+		require.NoError(t, err)
+		assert.Equal(t, want, ok, "step %d after 59000123", step)
+	}
+	assert.Equal(t, int64(59000124), w.stored(t, m.ID).TOTPLastStep)
+}
+
+// raceRecoveryCodeSignIn signs in many times at once with one account's
+// password and one recovery code: the code works once.
+func raceRecoveryCodeSignIn(t *testing.T, st ports.Store) {
+	w := newStaffWorld(t, st)
+	m := w.withAuthenticator(t, w.member(t, "alex@oakfield.example", domain.RoleStaff))
+	codes, err := w.svc.NewRecoveryCodes(ctx, w.actor(t, m), racePassword)
+	require.NoError(t, err)
+	var signedIn atomic.Int32
+	race(raceCount, func(i int) {
+		_, err := w.svc.SignIn(ctx, app.SignIn{Email: m.Email, Password: racePassword, Code: codes[0], IP: raceIP(i)})
+		if err == nil {
+			signedIn.Add(1)
+		} else if !errors.Is(err, app.ErrSignInFailed) && !errors.Is(err, app.ErrSignInThrottled) {
+			assert.NoError(t, err, "attempt %d", i)
+		}
+	})
+	assert.Equal(t, int32(1), signedIn.Load(), "one recovery code signed in %d times", signedIn.Load())
+}
+
+// raceRecoveryCode spends one recovery code many times at once in the
+// store: one spend finds it unused.
+func raceRecoveryCode(t *testing.T, st ports.Store) {
+	w := newStaffWorld(t, st)
+	m := w.member(t, "alex@oakfield.example", domain.RoleStaff)
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Staff().SetRecoveryCodes(ctx, m.ID, []string{"h1", "h2"}) }))
+	var spent atomic.Int32
+	race(raceCount, func(i int) {
+		var ok bool
+		err := st.InTx(ctx, func(tx ports.Tx) (err error) {
+			ok, err = tx.Staff().UseRecoveryCode(ctx, m.ID, "h1", now)
+			return err
+		})
+		if assert.NoError(t, err, "spend %d", i) && ok {
+			spent.Add(1)
+		}
+	})
+	assert.Equal(t, int32(1), spent.Load(), "one recovery code spent %d times", spent.Load())
+}
+
+// raceSetPasswordLink sets a password through one set-password link many
+// times at once: the link works once, and the others are told so.
+func raceSetPasswordLink(t *testing.T, st ports.Store) {
+	w := newStaffWorld(t, st)
+	out, err := w.svc.CreateStaff(ctx, app.CreateStaff{OrgID: w.org.ID, Email: "new@oakfield.example", FirstName: "Nia"})
+	require.NoError(t, err)
+	token := out.SetPasswordURL[strings.LastIndex(out.SetPasswordURL, "/")+1:]
+	var set atomic.Int32
+	race(raceCount, func(i int) {
+		password := fmt.Sprintf("%s %d", racePassword, i)
+		err := w.svc.SetPassword(ctx, token, password, password)
+		switch {
+		case err == nil:
+			set.Add(1)
+		case domain.KindOf(err) != domain.KindConflict && !errors.Is(err, app.ErrPasswordLinkDead):
+			assert.NoError(t, err, "use %d", i)
+		}
+	})
+	assert.Equal(t, int32(1), set.Load(), "one link set a password %d times", set.Load())
 }
 
 // raceInboxAssignments assigns one member to ten inboxes at once, one
@@ -115,6 +242,23 @@ func (w staffWorld) actor(t *testing.T, m *domain.Staff) *app.Actor {
 	a, err := w.svc.Authenticate(ctx, string(token))
 	require.NoError(t, err)
 	return a
+}
+
+// raceSecret is the authenticator secret of every race member who has one.
+const raceSecret = "JBSWY3DPEHPK3PXP"
+
+// withAuthenticator gives m an authenticator app with raceSecret, no step
+// of which has been used.
+func (w staffWorld) withAuthenticator(t *testing.T, m *domain.Staff) *domain.Staff {
+	t.Helper()
+	require.NoError(t, w.st.InTx(ctx, func(tx ports.Tx) (err error) {
+		m, err = tx.Staff().Change(ctx, m.ID, func(cur *domain.Staff) error {
+			cur.TOTPSecret, cur.TOTPEnabled, cur.TOTPLastStep = raceSecret, true, 0
+			return nil
+		})
+		return err
+	}))
+	return m
 }
 
 // stored reads a staff member as the store has them.

@@ -159,18 +159,18 @@ func checkNewPassword(password, confirm string) domain.Problems {
 func (s *Service) confirmPassword(ctx context.Context, a *Actor, field, password string) error {
 	now := s.now()
 	keys := signInKeys(a.Staff.Email, netip.Addr{})
-	err := s.store.View(ctx, func(tx ports.Tx) error { return checkThrottle(ctx, tx, keys, now) })
+	var counted []countedAttempt
+	err := s.store.InTx(ctx, func(tx ports.Tx) (err error) {
+		counted, err = reserveAttempt(ctx, tx, keys, now)
+		return err
+	})
 	if err != nil {
 		return err
 	}
 	ok, err := s.verifyPassword(ctx, a.Staff, password)
-	if err != nil {
-		return err
-	}
-	if ok {
-		return nil
-	}
-	if err := s.store.InTx(ctx, func(tx ports.Tx) error { return recordFailure(ctx, tx, keys, now) }); err != nil {
+	if err != nil || ok {
+		// Only a wrong password counts.
+		s.giveBack(ctx, counted)
 		return err
 	}
 	return domain.Problems{{Field: field, Safe: "That is not your current password."}}.Invalid()

@@ -354,14 +354,25 @@ type SessionRepo interface {
 }
 
 // SignInFailureRepo counts failed sign-ins per account and per address, so
-// that guessing slows down on every instance alike. Keys are kept only as
-// blind indexes.
+// that guessing slows down on every instance alike. An attempt is counted
+// as failed before its password is checked, and given back if it turns out
+// right, so that attempts made at the same moment cannot all slip through
+// before any is counted. Keys are kept only as blind indexes.
 type SignInFailureRepo interface {
 	// Get returns how many sign-ins failed in a row for key and when the
 	// last did; zero when none.
 	Get(ctx context.Context, key string) (failures int, last time.Time, err error)
-	// Add counts one more failure for key at now.
-	Add(ctx context.Context, key string, now time.Time) error
+	// Lock returns key's count as Get does and holds it until the
+	// transaction ends, so that attempts against one key are counted one
+	// after another. A key without a count gets one of zero.
+	Lock(ctx context.Context, key string) (failures int, last time.Time, err error)
+	// Set makes key's count failures, the last at last.
+	Set(ctx context.Context, key string, failures int, last time.Time) error
+	// GiveBack takes back one attempt that Set counted as the counted-th
+	// failure at at and that did not fail after all: key's count goes down
+	// by one and, if no attempt was counted since, its last failure is
+	// prev again. It is one write, and needs no Lock.
+	GiveBack(ctx context.Context, key string, counted int, at, prev time.Time) error
 	// Clear forgets key's failures.
 	Clear(ctx context.Context, key string) error
 	// ForgetBefore forgets failures last seen before t.

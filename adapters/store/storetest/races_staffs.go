@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -31,6 +32,7 @@ var staffRaces = map[string]func(*testing.T, ports.Store){
 	"AuthenticatorStepIsSpentOnce": raceAuthenticatorStep,
 	"RecoveryCodeSignsInOnce":      raceRecoveryCodeSignIn,
 	"RecoveryCodeIsSpentOnce":      raceRecoveryCode,
+	"ThrottleHoldsAgainstAThrong":  raceThrottle,
 	"SetPasswordLinkWorksOnce":     raceSetPasswordLink,
 }
 
@@ -126,6 +128,43 @@ func raceRecoveryCode(t *testing.T, st ports.Store) {
 		}
 	})
 	assert.Equal(t, int32(1), spent.Load(), "one recovery code spent %d times", spent.Load())
+}
+
+// raceThrottle makes many wrong guesses at one account at the same instant,
+// each from an address of its own: the password may be checked no more
+// often than the throttle allows guesses made one at a time.
+func raceThrottle(t *testing.T, st ports.Store) {
+	hasher := &countingHasher{PasswordHasher: passhash.New(passhash.TestParams(), 2)}
+	w := newStaffWorldWith(t, st, hasher)
+	guess := func(m *domain.Staff, i int) {
+		_, err := w.svc.SignIn(ctx, app.SignIn{Email: m.Email, Password: "wrong guess number", IP: raceIP(i)})
+		if !errors.Is(err, app.ErrSignInFailed) && !errors.Is(err, app.ErrSignInThrottled) {
+			assert.NoError(t, err, "guess %d", i)
+		}
+	}
+	const n = 50
+	calm := w.member(t, "calm@oakfield.example", domain.RoleStaff)
+	for i := range n {
+		guess(calm, i)
+	}
+	allowed := hasher.verified.Swap(0)
+	require.Positive(t, allowed)
+
+	m := w.member(t, "alex@oakfield.example", domain.RoleStaff)
+	race(n, func(i int) { guess(m, i) })
+	assert.LessOrEqual(t, hasher.verified.Load(), allowed,
+		"%d guesses at once had their password checked %d times; one at a time, %d", n, hasher.verified.Load(), allowed)
+}
+
+// countingHasher counts the passwords it checks.
+type countingHasher struct {
+	ports.PasswordHasher
+	verified atomic.Int32
+}
+
+func (h *countingHasher) Verify(ctx context.Context, password, encoded string) (bool, error) {
+	h.verified.Add(1)
+	return h.PasswordHasher.Verify(ctx, password, encoded)
 }
 
 // raceSetPasswordLink sets a password through one set-password link many

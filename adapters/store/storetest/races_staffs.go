@@ -33,6 +33,7 @@ var staffRaces = map[string]func(*testing.T, ports.Store){
 	"RecoveryCodeSignsInOnce":      raceRecoveryCodeSignIn,
 	"RecoveryCodeIsSpentOnce":      raceRecoveryCode,
 	"ThrottleHoldsAgainstAThrong":  raceThrottle,
+	"AnOrganisationKeepsAnAdmin":   raceLastAdmin,
 	"SetPasswordLinkWorksOnce":     raceSetPasswordLink,
 }
 
@@ -165,6 +166,55 @@ type countingHasher struct {
 func (h *countingHasher) Verify(ctx context.Context, password, encoded string) (bool, error) {
 	h.verified.Add(1)
 	return h.PasswordHasher.Verify(ctx, password, encoded)
+}
+
+// raceLastAdmin has every admin of a school demote or remove another at
+// the same instant, and one promote a staff member, round after round:
+// however the requests interleave, the school keeps an admin.
+func raceLastAdmin(t *testing.T, st ports.Store) {
+	const rounds, admins = 15, 4
+	for round := range rounds {
+		w := newStaffWorld(t, st)
+		members := make([]*domain.Staff, admins)
+		actors := make([]*app.Actor, admins)
+		for i := range members {
+			members[i] = w.member(t, fmt.Sprintf("head%d-%d@oakfield.example", i, round), domain.RoleAdmin)
+			actors[i] = w.actor(t, members[i])
+		}
+		// A staff member is promoted meanwhile, while other admins, whose
+		// pages still show them as staff, save their settings unchanged.
+		promoted := w.member(t, fmt.Sprintf("deputy-%d@oakfield.example", round), domain.RoleStaff)
+		race(3*admins, func(i int) {
+			actor, target := actors[i%admins], members[(i+1+i/admins)%admins]
+			var err error
+			switch {
+			case i == 2*admins:
+				_, err = w.svc.UpdateMember(ctx, actor, promoted.ID, app.MemberSettings{Role: "admin"})
+			case i > 2*admins:
+				_, err = w.svc.UpdateMember(ctx, actor, promoted.ID, app.MemberSettings{Role: "staff"})
+			case i%2 == 0:
+				_, err = w.svc.UpdateMember(ctx, actor, target.ID, app.MemberSettings{Role: "staff"})
+			default:
+				err = w.svc.RemoveMember(ctx, actor, target.ID)
+			}
+			// Refusals are expected: the last admin, or an actor or
+			// target no longer an admin or no longer there.
+			if k := domain.KindOf(err); err != nil && k != domain.KindInvalid && k != domain.KindNotFound {
+				assert.NoError(t, err, "round %d, request %d", round, i)
+			}
+		})
+		var left int
+		require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
+			list, err := tx.Staff().List(ctx, ports.StaffFilter{OrgID: &w.org.ID})
+			for _, m := range list {
+				if m.Role == domain.RoleAdmin {
+					left++
+				}
+			}
+			return err
+		}))
+		assert.Positive(t, left, "round %d left the school without an admin", round)
+	}
 }
 
 // raceSetPasswordLink sets a password through one set-password link many

@@ -72,9 +72,14 @@ type OrganisationRepo interface {
 	Get(ctx context.Context, id domain.OrgID) (*domain.Organisation, error)
 	// List returns every organisation, oldest first.
 	List(ctx context.Context) ([]*domain.Organisation, error)
-	// Update saves org's name, status, retention, trial end and swear
-	// words. It returns KindNotFound when org does not exist.
-	Update(ctx context.Context, org *domain.Organisation) error
+	// Change reads the organisation as it is now, held until the
+	// transaction ends as Lock holds it, and passes it to change, which
+	// alters it in place. It then saves what change altered (name, status,
+	// retention, trial end, swear words, TOTP requirement) and nothing
+	// else, and returns the organisation as saved. An error from change is
+	// returned as it is, with nothing saved. It returns KindNotFound when
+	// the organisation does not exist.
+	Change(ctx context.Context, id domain.OrgID, change func(org *domain.Organisation) error) (*domain.Organisation, error)
 	// Lock holds the organisation until the transaction ends: a rule over
 	// all its members (it keeps an admin) checked after Lock cannot be
 	// broken by another transaction checking it at the same moment. It

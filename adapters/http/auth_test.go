@@ -453,12 +453,11 @@ func TestAuthenticatorEnrolmentAndSignIn(t *testing.T) {
 func TestRequiredAuthenticatorComesFirst(t *testing.T) {
 	p := newPortal(t)
 	require.NoError(t, p.store.InTx(ctx, func(tx ports.Tx) error {
-		org, err := tx.Organisations().Get(ctx, p.org.ID)
-		if err != nil {
-			return err
-		}
-		org.RequireTOTP = true
-		return tx.Organisations().Update(ctx, org)
+		_, err := tx.Organisations().Change(ctx, p.org.ID, func(org *domain.Organisation) error {
+			org.RequireTOTP = true
+			return nil
+		})
+		return err
 	}))
 	b, _ := p.signedIn(p.staff, "")
 	for _, path := range []string{"/staff/", "/staff/stats", "/staff/export.csv"} {

@@ -27,14 +27,15 @@ import (
 
 // staffRaces race staff requests against each other.
 var staffRaces = map[string]func(*testing.T, ports.Store){
-	"InboxAssignmentsAreNotLost":   raceInboxAssignments,
-	"AuthenticatorCodeSignsInOnce": raceAuthenticatorCode,
-	"AuthenticatorStepIsSpentOnce": raceAuthenticatorStep,
-	"RecoveryCodeSignsInOnce":      raceRecoveryCodeSignIn,
-	"RecoveryCodeIsSpentOnce":      raceRecoveryCode,
-	"ThrottleHoldsAgainstAThrong":  raceThrottle,
-	"AnOrganisationKeepsAnAdmin":   raceLastAdmin,
-	"SetPasswordLinkWorksOnce":     raceSetPasswordLink,
+	"InboxAssignmentsAreNotLost":    raceInboxAssignments,
+	"AuthenticatorCodeSignsInOnce":  raceAuthenticatorCode,
+	"AuthenticatorStepIsSpentOnce":  raceAuthenticatorStep,
+	"RecoveryCodeSignsInOnce":       raceRecoveryCodeSignIn,
+	"RecoveryCodeIsSpentOnce":       raceRecoveryCode,
+	"ThrottleHoldsAgainstAThrong":   raceThrottle,
+	"AnOrganisationKeepsAnAdmin":    raceLastAdmin,
+	"OrganisationChangesAreNotLost": raceOrganisationSettings,
+	"SetPasswordLinkWorksOnce":      raceSetPasswordLink,
 }
 
 // raceCount is how many requests race for a one-time thing.
@@ -214,6 +215,32 @@ func raceLastAdmin(t *testing.T, st ports.Store) {
 			return err
 		}))
 		assert.Positive(t, left, "round %d left the school without an admin", round)
+	}
+}
+
+// raceOrganisationSettings has an operator suspend a school while its
+// admins save its settings: the suspension, which no admin's page showed,
+// must not be undone by them.
+func raceOrganisationSettings(t *testing.T, st ports.Store) {
+	for round := range 5 {
+		w := newStaffWorld(t, st)
+		admin := w.actor(t, w.member(t, fmt.Sprintf("head%d@oakfield.example", round), domain.RoleAdmin))
+		race(raceCount, func(i int) {
+			var err error
+			if i == raceCount/2 {
+				_, err = w.svc.SetOrganisationStatus(ctx, app.Operator{Name: "test"}, w.org.ID, domain.OrgSuspended)
+			} else {
+				_, err = w.svc.UpdateOrgSettings(ctx, admin, app.OrgSettings{RetentionMonths: "24", SwearWords: fmt.Sprintf("word%d", i)})
+			}
+			assert.NoError(t, err, "round %d, request %d", round, i)
+		})
+		var org *domain.Organisation
+		require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
+			org, err = tx.Organisations().Get(ctx, w.org.ID)
+			return err
+		}))
+		assert.Equal(t, domain.OrgSuspended, org.Status, "round %d: an admin's save undid the suspension", round)
+		assert.Equal(t, domain.Retention24, org.Retention)
 	}
 }
 

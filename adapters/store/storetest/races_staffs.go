@@ -27,15 +27,16 @@ import (
 
 // staffRaces race staff requests against each other.
 var staffRaces = map[string]func(*testing.T, ports.Store){
-	"InboxAssignmentsAreNotLost":    raceInboxAssignments,
-	"AuthenticatorCodeSignsInOnce":  raceAuthenticatorCode,
-	"AuthenticatorStepIsSpentOnce":  raceAuthenticatorStep,
-	"RecoveryCodeSignsInOnce":       raceRecoveryCodeSignIn,
-	"RecoveryCodeIsSpentOnce":       raceRecoveryCode,
-	"ThrottleHoldsAgainstAThrong":   raceThrottle,
-	"AnOrganisationKeepsAnAdmin":    raceLastAdmin,
-	"OrganisationChangesAreNotLost": raceOrganisationSettings,
-	"SetPasswordLinkWorksOnce":      raceSetPasswordLink,
+	"InboxAssignmentsAreNotLost":       raceInboxAssignments,
+	"AuthenticatorCodeSignsInOnce":     raceAuthenticatorCode,
+	"AuthenticatorStepIsSpentOnce":     raceAuthenticatorStep,
+	"RecoveryCodeSignsInOnce":          raceRecoveryCodeSignIn,
+	"RecoveryCodeIsSpentOnce":          raceRecoveryCode,
+	"ThrottleHoldsAgainstAThrong":      raceThrottle,
+	"AnOrganisationKeepsAnAdmin":       raceLastAdmin,
+	"OrganisationChangesAreNotLost":    raceOrganisationSettings,
+	"AMemberReadEarlyIsNotWrittenBack": raceStaleMember,
+	"SetPasswordLinkWorksOnce":         raceSetPasswordLink,
 }
 
 // raceCount is how many requests race for a one-time thing.
@@ -248,6 +249,96 @@ func raceOrganisationSettings(t *testing.T, st ports.Store) {
 		assert.Equal(t, domain.OrgSuspended, org.Status, "round %d: an admin's save undid the suspension", round)
 		assert.Equal(t, domain.Retention24, org.Retention)
 	}
+}
+
+// raceStaleMember interleaves requests at the worst moment, by hand: Hana,
+// an admin, saves a staff member's settings unchanged, and just after her
+// request has read the member, Bea promotes them, and the new admin demotes
+// Bea and then Hana. Had Hana's request written the member as it read them,
+// the school would have no admin left. Her request waits at most a second
+// for the others: if they cannot go ahead meanwhile, they go after it.
+func raceStaleMember(t *testing.T, st ports.Store) {
+	w := newStaffWorld(t, st)
+	hana, bea := w.member(t, "hana@oakfield.example", domain.RoleAdmin), w.member(t, "bea@oakfield.example", domain.RoleAdmin)
+	deputy := w.member(t, "dee@oakfield.example", domain.RoleStaff)
+	asHana, asBea := w.actor(t, hana), w.actor(t, bea)
+	others := make(chan struct{})
+	hooked := &hookedStore{Store: st, target: deputy.ID, hook: func() {
+		go func() {
+			defer close(others)
+			_, err := w.svc.UpdateMember(ctx, asBea, deputy.ID, app.MemberSettings{Role: "admin"})
+			if !assert.NoError(t, err, "Bea promotes") {
+				return
+			}
+			asDeputy := w.actor(t, deputy)
+			for _, m := range []*domain.Staff{bea, hana} {
+				_, err := w.svc.UpdateMember(ctx, asDeputy, m.ID, app.MemberSettings{Role: "staff"})
+				assert.NoError(t, err, "the new admin demotes %s", m.Email)
+			}
+		}()
+		select {
+		case <-others:
+		case <-time.After(time.Second):
+		}
+	}}
+	svc := app.New(app.Deps{Store: hooked, Clock: w.clock, Random: rand.Reader, Hasher: passhash.New(passhash.TestParams(), 2), PublicURL: "https://whisper.example.org/"})
+	_, err := svc.UpdateMember(ctx, asHana, deputy.ID, app.MemberSettings{Role: "staff"})
+	if err != nil {
+		assert.ErrorIs(t, err, app.ErrAdminOnly, "refused only for no longer being an admin")
+	}
+	<-others
+	var admins []string
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
+		list, err := tx.Staff().List(ctx, ports.StaffFilter{OrgID: &w.org.ID})
+		for _, m := range list {
+			if m.Role == domain.RoleAdmin {
+				admins = append(admins, m.Email)
+			}
+		}
+		return err
+	}))
+	assert.NotEmpty(t, admins, "the school was left without an admin")
+}
+
+// hookedStore is st whose write transactions run hook, once, just after
+// reading the staff member target.
+type hookedStore struct {
+	ports.Store
+	target domain.StaffID
+	hook   func()
+	once   sync.Once
+}
+
+func (s *hookedStore) InTx(ctx context.Context, fn func(tx ports.Tx) error) error {
+	return s.Store.InTx(ctx, func(tx ports.Tx) error { return fn(hookedTx{tx, s}) })
+}
+
+type hookedTx struct {
+	ports.Tx
+	s *hookedStore
+}
+
+func (t hookedTx) Staff() ports.StaffRepo { return hookedStaff{t.Tx.Staff(), t.s} }
+
+type hookedStaff struct {
+	ports.StaffRepo
+	s *hookedStore
+}
+
+func (r hookedStaff) Get(ctx context.Context, id domain.StaffID) (*domain.Staff, error) {
+	m, err := r.StaffRepo.Get(ctx, id)
+	if id == r.s.target {
+		r.s.once.Do(r.s.hook)
+	}
+	return m, err
+}
+
+func (r hookedStaff) Change(ctx context.Context, id domain.StaffID, change func(*domain.Staff) error) (*domain.Staff, error) {
+	m, err := r.StaffRepo.Change(ctx, id, change)
+	if id == r.s.target {
+		r.s.once.Do(r.s.hook)
+	}
+	return m, err
 }
 
 // raceSetPasswordLink sets a password through one set-password link many

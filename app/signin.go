@@ -107,41 +107,38 @@ func (s *Service) SignIn(ctx context.Context, in SignIn) (token domain.Token, er
 		s.giveBack(ctx, counted)
 		return "", err
 	}
-	failed := false
-	err = s.store.InTx(ctx, func(tx ports.Tx) error {
-		failed = !ok
-		if ok {
+	// A wrong password or code leaves the attempt counted as it was
+	// before the hash.
+	failed := !ok
+	if ok {
+		err = s.store.InTx(ctx, func(tx ports.Tx) error {
 			var err error
-			if failed, err = spendSecondFactor(ctx, tx, m, in.Code, now); err != nil {
+			if failed, err = spendSecondFactor(ctx, tx, m, in.Code, now); err != nil || failed {
 				return err
 			}
-		}
-		if failed {
-			// The failure was counted before the hash, and stays.
-			return nil
-		}
-		// The account starts afresh; the address, shared by a school's
-		// staff, only has this attempt taken back.
-		if err := tx.SignInFailures().Clear(ctx, counted[0].key); err != nil {
-			return err
-		}
-		if err := giveBack(ctx, tx, counted[1:]); err != nil {
-			return err
-		}
-		if prev, err := domain.ParseToken(in.Previous); err == nil {
-			if err := tx.Sessions().Delete(ctx, prev.Hash()); err != nil {
+			// The account starts afresh; the address, shared by a school's
+			// staff, only has this attempt taken back.
+			if err := tx.SignInFailures().Clear(ctx, counted[0].key); err != nil {
 				return err
 			}
-		}
-		t, err := s.startSession(ctx, tx, m, now)
+			if err := giveBack(ctx, tx, counted[1:]); err != nil {
+				return err
+			}
+			if prev, err := domain.ParseToken(in.Previous); err == nil {
+				if err := tx.Sessions().Delete(ctx, prev.Hash()); err != nil {
+					return err
+				}
+			}
+			t, err := s.startSession(ctx, tx, m, now)
+			if err != nil {
+				return err
+			}
+			token = t
+			return tx.Audit().Append(ctx, &domain.AuditEntry{At: now, Actor: staffActor(m.ID), Action: domain.AuditStaffSignIn, OrgID: m.OrgID})
+		})
 		if err != nil {
-			return err
+			return "", err
 		}
-		token = t
-		return tx.Audit().Append(ctx, &domain.AuditEntry{At: now, Actor: staffActor(m.ID), Action: domain.AuditStaffSignIn, OrgID: m.OrgID})
-	})
-	if err != nil {
-		return "", err
 	}
 	if failed {
 		s.meter.SignInFailed()

@@ -290,6 +290,17 @@ func testSignInFailures(t *testing.T, st ports.Store) {
 	write(func(f ports.SignInFailureRepo) error { return f.Clear(ctx, key) })
 	n, _ = get(key)
 	assert.Zero(t, n)
+	// A key's first attempt given back leaves it as if never seen.
+	write(func(f ports.SignInFailureRepo) error {
+		if _, _, err := f.Lock(ctx, key); err != nil {
+			return err
+		}
+		return f.Set(ctx, key, 1, now)
+	})
+	write(func(f ports.SignInFailureRepo) error { return f.GiveBack(ctx, key, 1, now, time.Time{}) })
+	n, last = get(key)
+	assert.Zero(t, n)
+	assert.True(t, last.IsZero(), "%v", last)
 	write(func(f ports.SignInFailureRepo) error { return f.GiveBack(ctx, key, 1, now, now) })
 	n, _ = get(key)
 	assert.Zero(t, n, "nothing to give back is no error, and no negative count")

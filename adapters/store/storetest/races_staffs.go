@@ -36,6 +36,7 @@ var staffRaces = map[string]func(*testing.T, ports.Store){
 	"AnOrganisationKeepsAnAdmin":       raceLastAdmin,
 	"OrganisationChangesAreNotLost":    raceOrganisationSettings,
 	"AMemberReadEarlyIsNotWrittenBack": raceStaleMember,
+	"AuthenticatorSetUpConfirmsOnce":   raceConfirmAuthenticator,
 	"SetPasswordLinkWorksOnce":         raceSetPasswordLink,
 }
 
@@ -92,6 +93,36 @@ func raceAuthenticatorStep(t *testing.T, st ports.Store) {
 		assert.Equal(t, want, ok, "step %d after 59000123", step)
 	}
 	assert.Equal(t, int64(59000124), w.stored(t, m.ID).TOTPLastStep)
+}
+
+// raceConfirmAuthenticator confirms one authenticator set-up many times at
+// once with one code: one confirmation turns it on and gets recovery codes,
+// and those are the codes that work.
+func raceConfirmAuthenticator(t *testing.T, st ports.Store) {
+	w := newStaffWorld(t, st)
+	m := w.member(t, "alex@oakfield.example", domain.RoleStaff)
+	a := w.actor(t, m)
+	key, err := w.svc.StartTOTP(ctx, a)
+	require.NoError(t, err)
+	code, err := totp.GenerateCodeCustom(key.Secret, w.clock.t, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+	require.NoError(t, err)
+	var (
+		mu        sync.Mutex
+		confirmed [][]string
+	)
+	race(raceCount, func(i int) {
+		codes, err := w.svc.ConfirmTOTP(ctx, a, code)
+		if err == nil {
+			mu.Lock()
+			confirmed = append(confirmed, codes)
+			mu.Unlock()
+		} else if !errors.Is(err, app.ErrTOTPAlreadyOn) && domain.KindOf(err) != domain.KindInvalid {
+			assert.NoError(t, err, "confirmation %d", i)
+		}
+	})
+	require.Equal(t, 1, len(confirmed), "one set-up confirmed %d times", len(confirmed))
+	_, err = w.svc.SignIn(ctx, app.SignIn{Email: m.Email, Password: racePassword, Code: confirmed[0][0], IP: raceIP(0)})
+	assert.NoError(t, err, "the recovery codes shown are the ones kept")
 }
 
 // raceRecoveryCodeSignIn signs in many times at once with one account's

@@ -157,15 +157,19 @@ func (s *Service) UpdateInbox(ctx context.Context, a *Actor, id domain.InboxID, 
 		}
 		for _, m := range staff {
 			want, has := slices.Contains(in.StaffIDs, m.ID), slices.Contains(m.InboxIDs, inbox.ID)
-			switch {
-			case want && !has:
-				m.InboxIDs = append(m.InboxIDs, inbox.ID)
-			case has && !want:
-				m.InboxIDs = slices.DeleteFunc(m.InboxIDs, func(ib domain.InboxID) bool { return ib == inbox.ID })
-			default:
+			if want == has {
 				continue
 			}
-			if err := tx.Staff().Update(ctx, m); err != nil {
+			// The member's other assignments are as they are now, not as
+			// listed: another admin may be changing them at this moment.
+			_, err := tx.Staff().Change(ctx, m.ID, func(cur *domain.Staff) error {
+				cur.InboxIDs = slices.DeleteFunc(cur.InboxIDs, func(ib domain.InboxID) bool { return ib == inbox.ID })
+				if want {
+					cur.InboxIDs = append(cur.InboxIDs, inbox.ID)
+				}
+				return nil
+			})
+			if err != nil {
 				return err
 			}
 		}

@@ -83,11 +83,11 @@ func (s *Service) UpdateOrgSettings(ctx context.Context, a *Actor, in OrgSetting
 		return nil, err
 	}
 	err = s.changeIntake(ctx, func(tx ports.Tx) error {
-		if org, err = tx.Organisations().Get(ctx, a.Org.ID); err != nil {
-			return err
-		}
-		org.Retention, org.RequireTOTP, org.SwearWords = retention, in.RequireTOTP, words
-		return tx.Organisations().Update(ctx, org)
+		org, err = tx.Organisations().Change(ctx, a.Org.ID, func(org *domain.Organisation) error {
+			org.Retention, org.RequireTOTP, org.SwearWords = retention, in.RequireTOTP, words
+			return nil
+		})
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -243,6 +243,11 @@ func (s *Service) UpdateMember(ctx context.Context, a *Actor, id domain.StaffID,
 	}
 	problems.Add("role", err)
 	err = s.changeIntake(ctx, func(tx ports.Tx) error {
+		// The member is read under the organisation's lock, so their role
+		// is as it is now, not as it was before another admin's change.
+		if err := tx.Organisations().Lock(ctx, a.Org.ID); err != nil {
+			return err
+		}
 		if member, err = ownMember(ctx, tx, a, id); err != nil {
 			return err
 		}
@@ -264,14 +269,20 @@ func (s *Service) UpdateMember(ctx context.Context, a *Actor, id domain.StaffID,
 		if err := problems.Invalid(); err != nil {
 			return err
 		}
+		if err := stillAdmin(ctx, tx, a); err != nil {
+			return err
+		}
 		if role != member.Role {
 			if err := tx.Audit().Append(ctx, &domain.AuditEntry{At: s.now(), Actor: staffActor(a.Staff.ID), Action: domain.AuditStaffRole,
 				OrgID: a.Org.ID, Details: map[string]string{"staff": string(member.ID), "from": string(member.Role), "to": string(role)}}); err != nil {
 				return err
 			}
 		}
-		member.Role, member.InboxIDs = role, inboxes
-		return tx.Staff().Update(ctx, member)
+		member, err = tx.Staff().Change(ctx, member.ID, func(cur *domain.Staff) error {
+			cur.Role, cur.InboxIDs = role, inboxes
+			return nil
+		})
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -280,14 +291,13 @@ func (s *Service) UpdateMember(ctx context.Context, a *Actor, id domain.StaffID,
 }
 
 // keepsAnAdmin refuses to take away the last admin of the organisation:
-// without one, nobody could manage it again.
+// without one, nobody could manage it again. The caller holds the
+// organisation's lock (OrganisationRepo.Lock) from before it read leaving,
+// and every change of a role or removal takes it, so that two admins
+// demoting each other at once cannot both succeed.
 func keepsAnAdmin(ctx context.Context, tx ports.Tx, a *Actor, leaving *domain.Staff) error {
 	if leaving.Role != domain.RoleAdmin {
 		return nil
-	}
-	// Two admins demoting each other at once must not both succeed.
-	if err := tx.Organisations().Lock(ctx, a.Org.ID); err != nil {
-		return err
 	}
 	members, err := tx.Staff().List(ctx, ports.StaffFilter{OrgID: &a.Org.ID})
 	if err != nil {
@@ -299,6 +309,25 @@ func keepsAnAdmin(ctx context.Context, tx ports.Tx, a *Actor, leaving *domain.St
 		}
 	}
 	return domain.Errorf(domain.KindInvalid, "an organisation needs at least one admin")
+}
+
+// stillAdmin refuses an actor who is no longer an admin of the
+// organisation: the actor was loaded when the request began, and another
+// admin may have demoted or removed them since. The caller holds the
+// organisation's lock, so the answer holds until it commits. It comes after
+// the last-admin rule, which refuses whoever asks.
+func stillAdmin(ctx context.Context, tx ports.Tx, a *Actor) error {
+	cur, err := tx.Staff().Get(ctx, a.Staff.ID)
+	if domain.KindOf(err) == domain.KindNotFound {
+		return ErrAdminOnly
+	}
+	if err != nil {
+		return err
+	}
+	if cur.RemovedAt != nil || cur.Role != domain.RoleAdmin || cur.OrgID != a.Org.ID {
+		return ErrAdminOnly
+	}
+	return nil
 }
 
 // RemoveMember removes a member: they are signed out at once, everywhere,
@@ -313,6 +342,10 @@ func (s *Service) RemoveMember(ctx context.Context, a *Actor, id domain.StaffID)
 	}
 	now := s.now()
 	return s.changeIntake(ctx, func(tx ports.Tx) error {
+		// As in UpdateMember: the member is read under the lock.
+		if err := tx.Organisations().Lock(ctx, a.Org.ID); err != nil {
+			return err
+		}
 		member, err := ownMember(ctx, tx, a, id)
 		if err != nil {
 			return err
@@ -326,10 +359,16 @@ func (s *Service) RemoveMember(ctx context.Context, a *Actor, id domain.StaffID)
 			}
 			return err
 		}
-		member.RemovedAt = &now
-		member.InboxIDs = nil
-		member.PasswordHash, member.TOTPSecret, member.TOTPEnabled = "", "", false
-		if err := tx.Staff().Update(ctx, member); err != nil {
+		if err := stillAdmin(ctx, tx, a); err != nil {
+			return err
+		}
+		_, err = tx.Staff().Change(ctx, member.ID, func(cur *domain.Staff) error {
+			cur.RemovedAt = &now
+			cur.InboxIDs = nil
+			cur.PasswordHash, cur.TOTPSecret, cur.TOTPEnabled = "", "", false
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 		if err := tx.Staff().SetRecoveryCodes(ctx, member.ID, nil); err != nil {

@@ -260,3 +260,19 @@ func TestRemoveMemberRefusals(t *testing.T) {
 	_, err = w.svc.Authenticate(ctx, string(w.adminSession))
 	assert.NoError(t, err, "the refused admin is still signed in")
 }
+
+func TestADemotedAdminsStaleActorChangesNoOne(t *testing.T) {
+	w := newAdminWorld(t)
+	deputy := w.adminMember(t, w.org.ID, "deputy@oakfield.example", "Dee", domain.RoleAdmin)
+	// Hana's actor was loaded while she was admin; Deputy then demotes her.
+	stale := w.asAdmin
+	asDeputy, _ := w.adminSignIn(t, deputy)
+	_, err := w.svc.UpdateMember(ctx, asDeputy, w.admin.ID, app.MemberSettings{Role: "staff"})
+	require.NoError(t, err)
+	before := w.snapshot(t)
+	_, err = w.svc.UpdateMember(ctx, stale, w.staff.ID, app.MemberSettings{Role: "admin"})
+	assert.ErrorIs(t, err, app.ErrAdminOnly, "no longer an admin, so no promotions")
+	err = w.svc.RemoveMember(ctx, stale, w.staff.ID)
+	assert.ErrorIs(t, err, app.ErrAdminOnly, "nor removals")
+	assert.Equal(t, before, w.snapshot(t), "nothing changed")
+}

@@ -59,15 +59,15 @@ func (s *Service) SetOrganisationStatus(ctx context.Context, op Operator, id dom
 		Details: map[string]string{"status": string(status)}}
 	defer s.intake.forget()
 	err = s.audited(ctx, e, func(tx ports.Tx) error {
-		if org, err = tx.Organisations().Get(ctx, id); err != nil {
-			return err
-		}
-		e.Details["from"] = string(org.Status)
-		org.Status = status
-		if status != domain.OrgTrial {
-			org.TrialEndsAt = nil
-		}
-		return tx.Organisations().Update(ctx, org)
+		org, err = tx.Organisations().Change(ctx, id, func(org *domain.Organisation) error {
+			e.Details["from"] = string(org.Status)
+			org.Status = status
+			if status != domain.OrgTrial {
+				org.TrialEndsAt = nil
+			}
+			return nil
+		})
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -73,8 +73,14 @@ func (s *Service) SetPassword(ctx context.Context, token, password, confirm stri
 		if err := tx.Staff().UsePasswordLink(ctx, link.TokenHash, now); err != nil {
 			return err
 		}
-		m.PasswordHash = hash
-		if err := tx.Staff().Update(ctx, m); err != nil {
+		_, err = tx.Staff().Change(ctx, m.ID, func(cur *domain.Staff) error {
+			if cur.RemovedAt != nil {
+				return ErrPasswordLinkDead
+			}
+			cur.PasswordHash = hash
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 		// Whoever knew the old password is signed out, and the owner, who
@@ -108,15 +114,14 @@ func (s *Service) ChangePassword(ctx context.Context, a *Actor, current, passwor
 		return err
 	}
 	return s.store.InTx(ctx, func(tx ports.Tx) error {
-		cur, err := tx.Staff().Get(ctx, a.Staff.ID)
+		cur, err := tx.Staff().Change(ctx, a.Staff.ID, func(cur *domain.Staff) error {
+			if cur.PasswordHash != a.Staff.PasswordHash {
+				return &domain.Error{Kind: domain.KindConflict, Safe: "Your password was changed somewhere else just now. Please sign in again."}
+			}
+			cur.PasswordHash = hash
+			return nil
+		})
 		if err != nil {
-			return err
-		}
-		if cur.PasswordHash != a.Staff.PasswordHash {
-			return &domain.Error{Kind: domain.KindConflict, Safe: "Your password was changed somewhere else just now. Please sign in again."}
-		}
-		cur.PasswordHash = hash
-		if err := tx.Staff().Update(ctx, cur); err != nil {
 			return err
 		}
 		// The store ends sessions only all at once, so this one is put
@@ -154,18 +159,18 @@ func checkNewPassword(password, confirm string) domain.Problems {
 func (s *Service) confirmPassword(ctx context.Context, a *Actor, field, password string) error {
 	now := s.now()
 	keys := signInKeys(a.Staff.Email, netip.Addr{})
-	err := s.store.View(ctx, func(tx ports.Tx) error { return checkThrottle(ctx, tx, keys, now) })
+	var counted []countedAttempt
+	err := s.store.InTx(ctx, func(tx ports.Tx) (err error) {
+		counted, err = reserveAttempt(ctx, tx, keys, now)
+		return err
+	})
 	if err != nil {
 		return err
 	}
 	ok, err := s.verifyPassword(ctx, a.Staff, password)
-	if err != nil {
-		return err
-	}
-	if ok {
-		return nil
-	}
-	if err := s.store.InTx(ctx, func(tx ports.Tx) error { return recordFailure(ctx, tx, keys, now) }); err != nil {
+	if err != nil || ok {
+		// Only a wrong password counts.
+		s.giveBack(ctx, counted)
 		return err
 	}
 	return domain.Problems{{Field: field, Safe: "That is not your current password."}}.Invalid()

@@ -34,12 +34,11 @@ func (s school) interaction(t *testing.T, ref domain.Reference) *domain.Interact
 func (s school) setRetention(t *testing.T, r domain.Retention) {
 	t.Helper()
 	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error {
-		org, err := tx.Organisations().Get(ctx, s.form.OrgID)
-		if err != nil {
-			return err
-		}
-		org.Retention = r
-		return tx.Organisations().Update(ctx, org)
+		_, err := tx.Organisations().Change(ctx, s.form.OrgID, func(org *domain.Organisation) error {
+			org.Retention = r
+			return nil
+		})
+		return err
 	}))
 }
 

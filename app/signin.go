@@ -67,15 +67,22 @@ func (e *ThrottledError) Unwrap() error { return ErrSignInThrottled }
 // for one account, or many from one address, each further attempt must
 // wait twice as long as the last, up to maxSignInWait (see throttle). An
 // attempt that comes too soon gets a ThrottledError without its password
-// being looked at. Unknown accounts are throttled, hashed and timed just
+// being looked at. Every other attempt is counted as a failure before its
+// password is hashed (see reserveAttempt), so that many attempts at once
+// are throttled as if they came one after another; one that succeeds is
+// then taken back. Unknown accounts are throttled, hashed and timed just
 // like real ones.
 func (s *Service) SignIn(ctx context.Context, in SignIn) (token domain.Token, err error) {
 	defer domain.Wrap(&err, "app.SignIn")
 	now := s.now()
 	keys := signInKeys(in.Email, in.IP)
-	var m *domain.Staff
-	err = s.store.View(ctx, func(tx ports.Tx) error {
-		if err := checkThrottle(ctx, tx, keys, now); err != nil {
+	var (
+		m       *domain.Staff
+		counted []countedAttempt
+	)
+	err = s.store.InTx(ctx, func(tx ports.Tx) error {
+		var err error
+		if counted, err = reserveAttempt(ctx, tx, keys, now); err != nil {
 			return err
 		}
 		found, err := tx.Staff().GetByEmail(ctx, strings.TrimSpace(in.Email))
@@ -96,38 +103,42 @@ func (s *Service) SignIn(ctx context.Context, in SignIn) (token domain.Token, er
 	// The slow hash runs outside any transaction.
 	ok, err := s.verifyPassword(ctx, m, in.Password)
 	if err != nil {
+		// Not a wrong password: the attempt does not count.
+		s.giveBack(ctx, counted)
 		return "", err
 	}
-	failed := false
-	err = s.store.InTx(ctx, func(tx ports.Tx) error {
-		failed = !ok
-		if ok {
+	// A wrong password or code leaves the attempt counted as it was
+	// before the hash.
+	failed := !ok
+	if ok {
+		err = s.store.InTx(ctx, func(tx ports.Tx) error {
 			var err error
-			if failed, err = spendSecondFactor(ctx, tx, m, in.Code, now); err != nil {
+			if failed, err = spendSecondFactor(ctx, tx, m, in.Code, now); err != nil || failed {
 				return err
 			}
-		}
-		if failed {
-			// Committed, so that the failure counts.
-			return recordFailure(ctx, tx, keys, now)
-		}
-		if err := tx.SignInFailures().Clear(ctx, keys[0].key); err != nil {
-			return err
-		}
-		if prev, err := domain.ParseToken(in.Previous); err == nil {
-			if err := tx.Sessions().Delete(ctx, prev.Hash()); err != nil {
+			// The account starts afresh; the address, shared by a school's
+			// staff, only has this attempt taken back.
+			if err := tx.SignInFailures().Clear(ctx, counted[0].key); err != nil {
 				return err
 			}
-		}
-		t, err := s.startSession(ctx, tx, m, now)
+			if err := giveBack(ctx, tx, counted[1:]); err != nil {
+				return err
+			}
+			if prev, err := domain.ParseToken(in.Previous); err == nil {
+				if err := tx.Sessions().Delete(ctx, prev.Hash()); err != nil {
+					return err
+				}
+			}
+			t, err := s.startSession(ctx, tx, m, now)
+			if err != nil {
+				return err
+			}
+			token = t
+			return tx.Audit().Append(ctx, &domain.AuditEntry{At: now, Actor: staffActor(m.ID), Action: domain.AuditStaffSignIn, OrgID: m.OrgID})
+		})
 		if err != nil {
-			return err
+			return "", err
 		}
-		token = t
-		return tx.Audit().Append(ctx, &domain.AuditEntry{At: now, Actor: staffActor(m.ID), Action: domain.AuditStaffSignIn, OrgID: m.OrgID})
-	})
-	if err != nil {
-		return "", err
 	}
 	if failed {
 		s.meter.SignInFailed()
@@ -155,11 +166,10 @@ func spendSecondFactor(ctx context.Context, tx ports.Tx, m *domain.Staff, code s
 		return false, nil
 	}
 	if step, ok := totpStep(cur.TOTPSecret, code, now); ok {
-		if step <= cur.TOTPLastStep {
-			return true, nil
-		}
-		cur.TOTPLastStep = step
-		return false, tx.Staff().Update(ctx, cur)
+		// The step is spent in one conditional write, not from what was
+		// read above: requests racing with one code get one true.
+		spent, err := tx.Staff().SpendTOTPStep(ctx, cur.ID, step)
+		return !spent, err
 	}
 	rc, ok := normaliseRecoveryCode(code)
 	if !ok {
@@ -263,12 +273,14 @@ func (s *Service) rehash(ctx context.Context, m *domain.Staff, password string) 
 		return
 	}
 	_ = s.store.InTx(ctx, func(tx ports.Tx) error {
-		cur, err := tx.Staff().Get(ctx, m.ID)
-		if err != nil || cur.PasswordHash != m.PasswordHash {
-			return err
-		}
-		cur.PasswordHash = fresh
-		return tx.Staff().Update(ctx, cur)
+		_, err := tx.Staff().Change(ctx, m.ID, func(cur *domain.Staff) error {
+			// A password changed meanwhile stays changed.
+			if cur.PasswordHash == m.PasswordHash {
+				cur.PasswordHash = fresh
+			}
+			return nil
+		})
+		return err
 	})
 }
 
@@ -332,37 +344,61 @@ func signInKeys(email string, ip netip.Addr) []signInKey {
 	return keys
 }
 
-// checkThrottle returns a ThrottledError when any key must still wait.
-func checkThrottle(ctx context.Context, tx ports.Tx, keys []signInKey, now time.Time) error {
+// countedAttempt is an attempt counted against one key before its password
+// was checked: the key's count before, and the count and time it was made.
+type countedAttempt struct {
+	signInKey
+	before  int
+	last    time.Time
+	counted int
+	at      time.Time
+}
+
+// reserveAttempt counts an attempt against every key, holding each key's
+// count while it decides, or returns a ThrottledError and counts nothing
+// when any key must still wait. The key of the account comes first, so
+// that concurrent attempts take the keys in one order.
+func reserveAttempt(ctx context.Context, tx ports.Tx, keys []signInKey, now time.Time) ([]countedAttempt, error) {
+	out := make([]countedAttempt, len(keys))
 	var wait time.Duration
-	for _, k := range keys {
-		n, last, err := tx.SignInFailures().Get(ctx, k.key)
+	for i, k := range keys {
+		n, last, err := tx.SignInFailures().Lock(ctx, k.key)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		wait = max(wait, k.wait(n, last, now))
+		out[i] = countedAttempt{signInKey: k, before: n, last: last, at: now}
 	}
 	if wait > 0 {
-		return &ThrottledError{Wait: wait}
+		// The caller's transaction fails, and with it anything written.
+		return nil, &ThrottledError{Wait: wait}
+	}
+	for i, c := range out {
+		n := c.before
+		if n > 0 && now.Sub(c.last) >= c.quiet {
+			n = 0
+		}
+		out[i].counted = n + 1
+		if err := tx.SignInFailures().Set(ctx, c.key, n+1, now); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// giveBack takes back attempts counted by reserveAttempt that did not fail.
+func giveBack(ctx context.Context, tx ports.Tx, counted []countedAttempt) error {
+	for _, c := range counted {
+		if err := tx.SignInFailures().GiveBack(ctx, c.key, c.counted, c.at, c.last); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-// recordFailure counts a failed attempt against every key.
-func recordFailure(ctx context.Context, tx ports.Tx, keys []signInKey, now time.Time) error {
-	for _, k := range keys {
-		n, last, err := tx.SignInFailures().Get(ctx, k.key)
-		if err != nil {
-			return err
-		}
-		if n > 0 && now.Sub(last) >= k.quiet {
-			if err := tx.SignInFailures().Clear(ctx, k.key); err != nil {
-				return err
-			}
-		}
-		if err := tx.SignInFailures().Add(ctx, k.key, now); err != nil {
-			return err
-		}
-	}
-	return nil
+// giveBack takes back, in a transaction of its own, attempts whose password
+// could not be checked. It is best effort: if it fails, they stay counted,
+// which errs on the side of slowing guesses down.
+func (s *Service) giveBack(ctx context.Context, counted []countedAttempt) {
+	_ = s.store.InTx(ctx, func(tx ports.Tx) error { return giveBack(ctx, tx, counted) })
 }

@@ -95,9 +95,12 @@ func TestSignInRefusalsAreAlike(t *testing.T) {
 	removed, err := a.svc.CreateStaff(ctx, app.CreateStaff{OrgID: a.org.ID, Email: "gone@oakfield.example", FirstName: "Gus", Password: goodPassword})
 	require.NoError(t, err)
 	require.NoError(t, a.store.InTx(ctx, func(tx ports.Tx) error {
-		now := a.clock.t
-		removed.Staff.RemovedAt = &now
-		return tx.Staff().Update(ctx, removed.Staff)
+		_, err := tx.Staff().Change(ctx, removed.Staff.ID, func(m *domain.Staff) error {
+			now := a.clock.t
+			m.RemovedAt = &now
+			return nil
+		})
+		return err
 	}))
 
 	attempts := map[string][2]string{

@@ -85,15 +85,14 @@ func (s *Service) StartTOTP(ctx context.Context, a *Actor) (key TOTPKey, err err
 		return key, err
 	}
 	err = s.store.InTx(ctx, func(tx ports.Tx) error {
-		cur, err := tx.Staff().Get(ctx, a.Staff.ID)
-		if err != nil {
-			return err
-		}
-		if cur.TOTPEnabled {
-			return ErrTOTPAlreadyOn
-		}
-		cur.TOTPSecret = k.Secret()
-		return tx.Staff().Update(ctx, cur)
+		_, err := tx.Staff().Change(ctx, a.Staff.ID, func(cur *domain.Staff) error {
+			if cur.TOTPEnabled {
+				return ErrTOTPAlreadyOn
+			}
+			cur.TOTPSecret = k.Secret()
+			return nil
+		})
+		return err
 	})
 	if err != nil {
 		return key, err
@@ -113,22 +112,23 @@ func (s *Service) ConfirmTOTP(ctx context.Context, a *Actor, code string) (codes
 	}
 	now := s.now()
 	err = s.store.InTx(ctx, func(tx ports.Tx) error {
-		cur, err := tx.Staff().Get(ctx, a.Staff.ID)
+		// The member is held while the code is checked and its step
+		// recorded, so that one code cannot confirm twice.
+		cur, err := tx.Staff().Change(ctx, a.Staff.ID, func(cur *domain.Staff) error {
+			if cur.TOTPEnabled {
+				return ErrTOTPAlreadyOn
+			}
+			if cur.TOTPSecret == "" {
+				return &domain.Error{Kind: domain.KindConflict, Safe: "Setting up an authenticator app had not started, or was cancelled. Please start again."}
+			}
+			step, ok := totpStep(cur.TOTPSecret, code, now)
+			if !ok || step <= cur.TOTPLastStep {
+				return domain.Problems{{Field: AuthFieldCode, Safe: "That code did not match. Enter the newest six-digit code your app shows for Whisper; check that your phone's clock is right."}}.Invalid()
+			}
+			cur.TOTPEnabled, cur.TOTPLastStep = true, step
+			return nil
+		})
 		if err != nil {
-			return err
-		}
-		if cur.TOTPEnabled {
-			return ErrTOTPAlreadyOn
-		}
-		if cur.TOTPSecret == "" {
-			return &domain.Error{Kind: domain.KindConflict, Safe: "Setting up an authenticator app had not started, or was cancelled. Please start again."}
-		}
-		step, ok := totpStep(cur.TOTPSecret, code, now)
-		if !ok || step <= cur.TOTPLastStep {
-			return domain.Problems{{Field: AuthFieldCode, Safe: "That code did not match. Enter the newest six-digit code your app shows for Whisper; check that your phone's clock is right."}}.Invalid()
-		}
-		cur.TOTPEnabled, cur.TOTPLastStep = true, step
-		if err := tx.Staff().Update(ctx, cur); err != nil {
 			return err
 		}
 		return tx.Staff().SetRecoveryCodes(ctx, cur.ID, recoveryCodeHashes(cur.ID, codes))
@@ -158,16 +158,15 @@ func (s *Service) DisableTOTP(ctx context.Context, a *Actor, password string) (e
 		if org.RequireTOTP {
 			return ErrTOTPRequired
 		}
-		cur, err := tx.Staff().Get(ctx, a.Staff.ID)
+		_, err = tx.Staff().Change(ctx, a.Staff.ID, func(cur *domain.Staff) error {
+			// TOTPLastStep stays: a code of a step already used stays used.
+			cur.TOTPEnabled, cur.TOTPSecret = false, ""
+			return nil
+		})
 		if err != nil {
 			return err
 		}
-		// TOTPLastStep stays: a code of a step already used stays used.
-		cur.TOTPEnabled, cur.TOTPSecret = false, ""
-		if err := tx.Staff().Update(ctx, cur); err != nil {
-			return err
-		}
-		return tx.Staff().SetRecoveryCodes(ctx, cur.ID, nil)
+		return tx.Staff().SetRecoveryCodes(ctx, a.Staff.ID, nil)
 	})
 }
 

@@ -133,7 +133,13 @@ func TestSignInWithAnAuthenticator(t *testing.T) {
 func TestRequiredAuthenticator(t *testing.T) {
 	a := newAccounts(t)
 	a.org.RequireTOTP = true
-	require.NoError(t, a.store.InTx(ctx, func(tx ports.Tx) error { return tx.Organisations().Update(ctx, a.org) }))
+	require.NoError(t, a.store.InTx(ctx, func(tx ports.Tx) error {
+		_, err := tx.Organisations().Change(ctx, a.org.ID, func(org *domain.Organisation) error {
+			org.RequireTOTP = true
+			return nil
+		})
+		return err
+	}))
 	act := a.actor(t, a.sam, "")
 	assert.True(t, act.MustEnrolTOTP(), "signed in, but sent to set one up")
 

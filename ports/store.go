@@ -110,9 +110,14 @@ type OrganisationRepo interface {
 	Get(ctx context.Context, id domain.OrgID) (*domain.Organisation, error)
 	// List returns every organisation, oldest first.
 	List(ctx context.Context) ([]*domain.Organisation, error)
-	// Update saves org's name, status, retention, trial end and swear
-	// words. It returns KindNotFound when org does not exist.
-	Update(ctx context.Context, org *domain.Organisation) error
+	// Change reads the organisation as it is now, held until the
+	// transaction ends as Lock holds it, and passes it to change, which
+	// alters it in place. It then saves what change altered (name, status,
+	// retention, trial end, swear words, TOTP requirement) and nothing
+	// else, and returns the organisation as saved. An error from change is
+	// returned as it is, with nothing saved. It returns KindNotFound when
+	// the organisation does not exist.
+	Change(ctx context.Context, id domain.OrgID, change func(org *domain.Organisation) error) (*domain.Organisation, error)
 	// Lock holds the organisation until the transaction ends: a rule over
 	// all its members (it keeps an admin) checked after Lock cannot be
 	// broken by another transaction checking it at the same moment. It
@@ -171,8 +176,21 @@ type StaffRepo interface {
 	GetByEmail(ctx context.Context, email string) (*domain.Staff, error)
 	// List returns the staff that match f, oldest first.
 	List(ctx context.Context, f StaffFilter) ([]*domain.Staff, error)
-	// Update saves s's names, role, password hash and inbox assignments.
-	Update(ctx context.Context, s *domain.Staff) error
+	// Change reads the staff member as they are now, held until the
+	// transaction ends, so that no other transaction changes them
+	// meanwhile, and passes them to change, which alters them in place.
+	// It then saves what change altered (names, role, password hash,
+	// authenticator, removal, inbox assignments) and nothing else, and
+	// returns the member as saved. An error from change is returned as it
+	// is, with nothing saved. It returns KindNotFound when there is no
+	// such member.
+	Change(ctx context.Context, id domain.StaffID, change func(s *domain.Staff) error) (*domain.Staff, error)
+	// SpendTOTPStep records that the authenticator code of time step step
+	// was used, if the member's authenticator is on and no code of that
+	// step or a later one was used before, and reports whether it was.
+	// It is one conditional write: of several transactions spending one
+	// step at once, exactly one is told true.
+	SpendTOTPStep(ctx context.Context, id domain.StaffID, step int64) (bool, error)
 	// AddPasswordLink keeps the hash of a one-time set-password link.
 	AddPasswordLink(ctx context.Context, link *domain.PasswordLink) error
 	// GetPasswordLink returns the link whose token has that hash, used or
@@ -404,14 +422,25 @@ type SessionRepo interface {
 }
 
 // SignInFailureRepo counts failed sign-ins per account and per address, so
-// that guessing slows down on every instance alike. Keys are kept only as
-// blind indexes.
+// that guessing slows down on every instance alike. An attempt is counted
+// as failed before its password is checked, and given back if it turns out
+// right, so that attempts made at the same moment cannot all slip through
+// before any is counted. Keys are kept only as blind indexes.
 type SignInFailureRepo interface {
 	// Get returns how many sign-ins failed in a row for key and when the
 	// last did; zero when none.
 	Get(ctx context.Context, key string) (failures int, last time.Time, err error)
-	// Add counts one more failure for key at now.
-	Add(ctx context.Context, key string, now time.Time) error
+	// Lock returns key's count as Get does and holds it until the
+	// transaction ends, so that attempts against one key are counted one
+	// after another. A key without a count gets one of zero.
+	Lock(ctx context.Context, key string) (failures int, last time.Time, err error)
+	// Set makes key's count failures, the last at last.
+	Set(ctx context.Context, key string, failures int, last time.Time) error
+	// GiveBack takes back one attempt that Set counted as the counted-th
+	// failure at at and that did not fail after all: key's count goes down
+	// by one and, if no attempt was counted since, its last failure is
+	// prev again. It is one write, and needs no Lock.
+	GiveBack(ctx context.Context, key string, counted int, at, prev time.Time) error
 	// Clear forgets key's failures.
 	Clear(ctx context.Context, key string) error
 	// ForgetBefore forgets failures last seen before t.

@@ -72,13 +72,12 @@ func (p *portal) failures(key string) int {
 func (p *portal) remove(m *domain.Staff) {
 	p.t.Helper()
 	require.NoError(p.t, p.store.InTx(ctx, func(tx ports.Tx) error {
-		cur, err := tx.Staff().Get(ctx, m.ID)
+		_, err := tx.Staff().Change(ctx, m.ID, func(cur *domain.Staff) error {
+			now := p.clock.Now()
+			cur.RemovedAt = &now
+			return nil
+		})
 		if err != nil {
-			return err
-		}
-		now := p.clock.Now()
-		cur.RemovedAt = &now
-		if err := tx.Staff().Update(ctx, cur); err != nil {
 			return err
 		}
 		return tx.Sessions().DeleteForStaff(ctx, m.ID)
@@ -251,13 +250,12 @@ func TestRemovedMembersAreSignedOut(t *testing.T) {
 	// Even a session the removal missed is refused.
 	other := p.as(p.otherInbox)
 	require.NoError(t, p.store.InTx(ctx, func(tx ports.Tx) error {
-		m, err := tx.Staff().Get(ctx, p.otherInbox.ID)
-		if err != nil {
-			return err
-		}
-		now := p.clock.Now()
-		m.RemovedAt = &now
-		return tx.Staff().Update(ctx, m)
+		_, err := tx.Staff().Change(ctx, p.otherInbox.ID, func(m *domain.Staff) error {
+			now := p.clock.Now()
+			m.RemovedAt = &now
+			return nil
+		})
+		return err
 	}))
 	assert.Equal(t, nethttp.StatusSeeOther, other.get("/staff/account").status)
 }
@@ -455,12 +453,11 @@ func TestAuthenticatorEnrolmentAndSignIn(t *testing.T) {
 func TestRequiredAuthenticatorComesFirst(t *testing.T) {
 	p := newPortal(t)
 	require.NoError(t, p.store.InTx(ctx, func(tx ports.Tx) error {
-		org, err := tx.Organisations().Get(ctx, p.org.ID)
-		if err != nil {
-			return err
-		}
-		org.RequireTOTP = true
-		return tx.Organisations().Update(ctx, org)
+		_, err := tx.Organisations().Change(ctx, p.org.ID, func(org *domain.Organisation) error {
+			org.RequireTOTP = true
+			return nil
+		})
+		return err
 	}))
 	b, _ := p.signedIn(p.staff, "")
 	for _, path := range []string{"/staff/", "/staff/stats", "/staff/export.csv"} {

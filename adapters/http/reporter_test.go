@@ -374,7 +374,13 @@ func TestSwearWordPolicies(t *testing.T) {
 
 	// The organisation's own words count too.
 	s.org.SwearWords = []string{"numpty"}
-	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error { return tx.Organisations().Update(ctx, s.org) }))
+	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error {
+		_, err := tx.Organisations().Change(ctx, s.org.ID, func(org *domain.Organisation) error {
+			org.SwearWords = []string{"numpty"}
+			return nil
+		})
+		return err
+	}))
 	s.report("You numpty")
 	assert.True(t, s.interactions()[0].Flagged)
 }

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -63,10 +65,52 @@ func (o organisations) List(ctx context.Context) ([]*domain.Organisation, error)
 	return out, nil
 }
 
-func (o organisations) Update(ctx context.Context, org *domain.Organisation) error {
-	res, err := o.db.NewUpdate().Model(orgToRow(org)).
-		Column("name", "status", "retention_months", "trial_ends_at", "swear_words", "require_totp").WherePK().Exec(ctx)
-	return mustAffect(res, err, "organisation")
+func (o organisations) Change(ctx context.Context, id domain.OrgID, change func(org *domain.Organisation) error) (*domain.Organisation, error) {
+	var row orgRow
+	q := o.db.NewSelect().Model(&row).Where("id = ?", string(id))
+	if o.postgres {
+		q = q.For("UPDATE")
+	}
+	// SQLite has one writer: a write transaction already holds everything.
+	if err := q.Scan(ctx); err != nil {
+		return nil, notFound(err, "organisation")
+	}
+	before, org := row.domain(), row.domain()
+	if err := change(org); err != nil {
+		return nil, err
+	}
+	if org.ID != before.ID || !org.CreatedAt.Equal(before.CreatedAt) {
+		return nil, &domain.Error{Kind: domain.KindInternal, Err: errors.New("store: an organisation's id and creation time never change")}
+	}
+	after := orgToRow(org)
+	u := o.db.NewUpdate().Model((*orgRow)(nil)).Where("id = ?", string(id))
+	changed := false
+	set := func(column string, v any) { u, changed = u.Set("? = ?", bun.Ident(column), v), true }
+	if org.Name != before.Name {
+		set("name", after.Name)
+	}
+	if org.Status != before.Status {
+		set("status", after.Status)
+	}
+	if org.Retention != before.Retention {
+		set("retention_months", after.RetentionMonths)
+	}
+	if !sameTime(org.TrialEndsAt, before.TrialEndsAt) {
+		set("trial_ends_at", after.TrialEndsAt)
+	}
+	if !slices.Equal(org.SwearWords, before.SwearWords) {
+		set("swear_words", after.SwearWords)
+	}
+	if org.RequireTOTP != before.RequireTOTP {
+		set("require_totp", after.RequireTOTP)
+	}
+	if changed {
+		res, err := u.Exec(ctx)
+		if err := mustAffect(res, err, "organisation"); err != nil {
+			return nil, err
+		}
+	}
+	return org, nil
 }
 
 func (o organisations) Lock(ctx context.Context, id domain.OrgID) error {

@@ -80,14 +80,45 @@ func (f signInFailures) Get(ctx context.Context, key string) (int, time.Time, er
 	return row.Failures, row.LastFailureAt.UTC(), nil
 }
 
-func (f signInFailures) Add(ctx context.Context, key string, now time.Time) error {
-	_, err := f.db.NewInsert().Model(&signInFailureRow{KeyIndex: f.index(key), Failures: 1, LastFailureAt: now}).
+func (f signInFailures) Lock(ctx context.Context, key string) (int, time.Time, error) {
+	// One statement creates the row or, by updating it to itself, locks
+	// it (on SQLite the write transaction already holds everything), and
+	// answers with it. A SELECT … FOR UPDATE after an INSERT … DO NOTHING
+	// would find no row when a concurrent Clear deleted it meanwhile.
+	row := signInFailureRow{KeyIndex: f.index(key), LastFailureAt: time.Time{}.UTC()}
+	err := f.db.NewInsert().Model(&row).
 		On("CONFLICT (key_index) DO UPDATE").
-		Set("failures = ?TableAlias.failures + 1").
+		Set("failures = ?TableAlias.failures").
+		Returning("failures, last_failure_at").
+		Scan(ctx)
+	if err != nil {
+		return 0, time.Time{}, translate(err)
+	}
+	return row.Failures, row.LastFailureAt.UTC(), nil
+}
+
+func (f signInFailures) Set(ctx context.Context, key string, failures int, last time.Time) error {
+	_, err := f.db.NewInsert().Model(&signInFailureRow{KeyIndex: f.index(key), Failures: failures, LastFailureAt: storedTime(last)}).
+		On("CONFLICT (key_index) DO UPDATE").
+		Set("failures = EXCLUDED.failures").
 		Set("last_failure_at = EXCLUDED.last_failure_at").
 		Exec(ctx)
 	return translate(err)
 }
+
+func (f signInFailures) GiveBack(ctx context.Context, key string, counted int, at, prev time.Time) error {
+	// SET's right-hand sides all see the row as it was.
+	_, err := f.db.NewUpdate().Model((*signInFailureRow)(nil)).
+		Set("failures = failures - 1").
+		Set("last_failure_at = CASE WHEN failures = ? AND last_failure_at = ? THEN ? ELSE last_failure_at END",
+			counted, storedTime(at), storedTime(prev)).
+		Where("key_index = ?", f.index(key)).Where("failures > 0").Exec(ctx)
+	return translate(err)
+}
+
+// storedTime is t as the store keeps it, in UTC to the microsecond, so
+// that a time written can be compared with the same time later.
+func storedTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
 func (f signInFailures) Clear(ctx context.Context, key string) error {
 	_, err := f.db.NewDelete().Model((*signInFailureRow)(nil)).Where("key_index = ?", f.index(key)).Exec(ctx)

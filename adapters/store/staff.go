@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -55,10 +57,10 @@ func staffEmailIndex(keys *seal.Keyring, email string) string {
 type staffRepo struct{ *tx }
 
 func (s staffRepo) toRow(m *domain.Staff) *staffRow {
-	row := &staffRow{
+	return &staffRow{
 		ID: string(m.ID), OrgID: string(m.OrgID),
 		EmailSealed:     s.keys.Seal(m.Email, aad("staff.email", string(m.ID))),
-		EmailIndex:      staffEmailIndex(s.keys, m.Email),
+		EmailIndex:      s.emailIndexOf(m),
 		FirstNameSealed: s.keys.Seal(m.FirstName, aad("staff.first_name", string(m.ID))),
 		LastNameSealed:  s.keys.Seal(m.LastName, aad("staff.last_name", string(m.ID))),
 		Role:            string(m.Role), PasswordHash: m.PasswordHash,
@@ -66,12 +68,16 @@ func (s staffRepo) toRow(m *domain.Staff) *staffRow {
 		TOTPEnabled:      m.TOTPEnabled, TOTPLastStep: m.TOTPLastStep,
 		CreatedAt: m.CreatedAt, RemovedAt: m.RemovedAt,
 	}
+}
+
+// emailIndexOf is the blind index of m's address, or, once m is removed,
+// a tombstone: a removed account frees its address for a new invitation,
+// and the index must stay unique.
+func (s staffRepo) emailIndexOf(m *domain.Staff) string {
 	if m.RemovedAt != nil {
-		// A removed account frees its address for a new invitation; the
-		// index must stay unique, so it becomes a tombstone.
-		row.EmailIndex = "removed:" + row.ID
+		return "removed:" + string(m.ID)
 	}
-	return row
+	return staffEmailIndex(s.keys, m.Email)
 }
 
 func (s staffRepo) fromRow(r *staffRow) (*domain.Staff, error) {
@@ -99,23 +105,7 @@ func (s staffRepo) Create(ctx context.Context, m *domain.Staff) error {
 		}
 		return err
 	}
-	return s.assign(ctx, m)
-}
-
-// assign writes m's inbox assignments, replacing any it had.
-func (s staffRepo) assign(ctx context.Context, m *domain.Staff) error {
-	if _, err := s.db.NewDelete().Model((*staffInboxRow)(nil)).Where("staff_id = ?", string(m.ID)).Exec(ctx); err != nil {
-		return translate(err)
-	}
-	if len(m.InboxIDs) == 0 {
-		return nil
-	}
-	rows := make([]staffInboxRow, len(m.InboxIDs))
-	for i, id := range m.InboxIDs {
-		rows[i] = staffInboxRow{StaffID: string(m.ID), InboxID: string(id)}
-	}
-	_, err := s.db.NewInsert().Model(&rows).Exec(ctx)
-	return translate(err)
+	return s.reassign(ctx, m.ID, nil, m.InboxIDs)
 }
 
 func (s staffRepo) Get(ctx context.Context, id domain.StaffID) (*domain.Staff, error) {
@@ -182,15 +172,133 @@ func (s staffRepo) withInboxes(ctx context.Context, rows []staffRow) ([]*domain.
 	return out, nil
 }
 
-func (s staffRepo) Update(ctx context.Context, m *domain.Staff) error {
-	res, err := s.db.NewUpdate().Model(s.toRow(m)).
-		Column("email_sealed", "email_index", "first_name_sealed", "last_name_sealed", "role", "password_hash",
-			"totp_secret_sealed", "totp_enabled", "totp_last_step", "removed_at").
-		WherePK().Exec(ctx)
-	if err := mustAffect(res, err, "staff member"); err != nil {
-		return err
+// Change reads the staff member as they are now, locked until the
+// transaction ends (SQLite's write transaction holds the whole database),
+// lets change alter them, and writes only the columns change altered, and
+// the inbox assignments only if they changed. Two transactions changing
+// one member therefore take turns, and neither undoes the other.
+func (s staffRepo) Change(ctx context.Context, id domain.StaffID, change func(m *domain.Staff) error) (*domain.Staff, error) {
+	var row staffRow
+	q := s.db.NewSelect().Model(&row).Where("id = ?", string(id))
+	if s.postgres {
+		q = q.For("UPDATE")
 	}
-	return s.assign(ctx, m)
+	if err := q.Scan(ctx); err != nil {
+		return nil, notFound(err, "staff member")
+	}
+	list, err := s.withInboxes(ctx, []staffRow{row})
+	if err != nil {
+		return nil, err
+	}
+	m := list[0]
+	before := *m
+	before.InboxIDs = slices.Clone(m.InboxIDs)
+	if err := change(m); err != nil {
+		return nil, err
+	}
+	if m.ID != before.ID || m.OrgID != before.OrgID || !m.CreatedAt.Equal(before.CreatedAt) {
+		return nil, &domain.Error{Kind: domain.KindInternal, Err: errors.New("store: a staff member's id, organisation and creation time never change")}
+	}
+	if err := s.writeChanges(ctx, &before, m); err != nil {
+		return nil, err
+	}
+	if err := s.reassign(ctx, m.ID, before.InboxIDs, m.InboxIDs); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// writeChanges updates the columns in which m differs from before, if any.
+// Sealed values are compared before sealing: sealing the same value twice
+// gives different bytes.
+func (s staffRepo) writeChanges(ctx context.Context, before, m *domain.Staff) error {
+	id := string(m.ID)
+	q := s.db.NewUpdate().Model((*staffRow)(nil)).Where("id = ?", id)
+	changed := false
+	set := func(column string, v any) {
+		q, changed = q.Set("? = ?", bun.Ident(column), v), true
+	}
+	if m.Email != before.Email {
+		set("email_sealed", s.keys.Seal(m.Email, aad("staff.email", id)))
+	}
+	if m.Email != before.Email || (m.RemovedAt == nil) != (before.RemovedAt == nil) {
+		set("email_index", s.emailIndexOf(m))
+	}
+	if m.FirstName != before.FirstName {
+		set("first_name_sealed", s.keys.Seal(m.FirstName, aad("staff.first_name", id)))
+	}
+	if m.LastName != before.LastName {
+		set("last_name_sealed", s.keys.Seal(m.LastName, aad("staff.last_name", id)))
+	}
+	if m.Role != before.Role {
+		set("role", string(m.Role))
+	}
+	if m.PasswordHash != before.PasswordHash {
+		set("password_hash", m.PasswordHash)
+	}
+	if m.TOTPSecret != before.TOTPSecret {
+		set("totp_secret_sealed", s.keys.Seal(m.TOTPSecret, aad("staff.totp_secret", id)))
+	}
+	if m.TOTPEnabled != before.TOTPEnabled {
+		set("totp_enabled", m.TOTPEnabled)
+	}
+	if m.TOTPLastStep != before.TOTPLastStep {
+		set("totp_last_step", m.TOTPLastStep)
+	}
+	if !sameTime(m.RemovedAt, before.RemovedAt) {
+		set("removed_at", m.RemovedAt)
+	}
+	if !changed {
+		return nil
+	}
+	res, err := q.Exec(ctx)
+	return mustAffect(res, err, "staff member")
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
+}
+
+// reassign removes the member's assignments that are in before and not in
+// after, and adds those in after and not in before.
+func (s staffRepo) reassign(ctx context.Context, id domain.StaffID, before, after []domain.InboxID) error {
+	var gone []string
+	for _, ib := range before {
+		if !slices.Contains(after, ib) {
+			gone = append(gone, string(ib))
+		}
+	}
+	var added []staffInboxRow
+	for _, ib := range after {
+		if !slices.Contains(before, ib) && !slices.ContainsFunc(added, func(r staffInboxRow) bool { return r.InboxID == string(ib) }) {
+			added = append(added, staffInboxRow{StaffID: string(id), InboxID: string(ib)})
+		}
+	}
+	if len(gone) > 0 {
+		if _, err := s.db.NewDelete().Model((*staffInboxRow)(nil)).
+			Where("staff_id = ?", string(id)).Where("inbox_id IN (?)", bun.In(gone)).Exec(ctx); err != nil {
+			return translate(err)
+		}
+	}
+	if len(added) > 0 {
+		if _, err := s.db.NewInsert().Model(&added).Exec(ctx); err != nil {
+			return translate(err)
+		}
+	}
+	return nil
+}
+
+func (s staffRepo) SpendTOTPStep(ctx context.Context, id domain.StaffID, step int64) (bool, error) {
+	res, err := s.db.NewUpdate().Model((*staffRow)(nil)).Set("totp_last_step = ?", step).
+		Where("id = ?", string(id)).Where("totp_enabled").Where("totp_last_step < ?", step).Exec(ctx)
+	if err != nil {
+		return false, translate(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, translate(err)
 }
 
 func (s staffRepo) AddPasswordLink(ctx context.Context, link *domain.PasswordLink) error {

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -29,7 +30,7 @@ func testOrganisationRoundTrip(t *testing.T, st ports.Store) {
 
 	f.org.Status, f.org.Retention, f.org.TrialEndsAt = domain.OrgActive, domain.Retention36, nil
 	f.org.SwearWords = []string{"numpty", "wally"}
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Organisations().Update(ctx, f.org) }))
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return saveOrg(tx, f.org) }))
 	second := newFixtureAt(t, st, now.Add(time.Second))
 	var list []*domain.Organisation
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
@@ -73,11 +74,15 @@ func testUpdateMissing(t *testing.T, st ports.Store) {
 	ghostInbox.ID = must(domain.NewInboxID(rand.Reader))
 	ia, _, _ := newReport(t, f, "", "never stored", now)
 	updates := map[string]func(tx ports.Tx) error{
-		"organisation": func(tx ports.Tx) error { return tx.Organisations().Update(ctx, &ghostOrg) },
+		"organisation": func(tx ports.Tx) error { return saveOrg(tx, &ghostOrg) },
 		"form":         func(tx ports.Tx) error { return tx.Forms().Update(ctx, &ghostForm) },
 		"inbox":        func(tx ports.Tx) error { return tx.Inboxes().Update(ctx, &ghostInbox) },
 		"interaction":  func(tx ports.Tx) error { return saveChanges(tx, ia) },
 		"lock":         func(tx ports.Tx) error { return tx.Organisations().Lock(ctx, ghostOrg.ID) },
+		"staff": func(tx ports.Tx) error {
+			_, err := tx.Staff().Change(ctx, must(domain.NewStaffID(rand.Reader)), func(*domain.Staff) error { return nil })
+			return err
+		},
 	}
 	for what, update := range updates {
 		err := st.InTx(ctx, update)
@@ -139,6 +144,27 @@ func newStaff(t *testing.T, f fixture, email string, inboxes ...*domain.Inbox) *
 	return must(domain.NewStaff(must(domain.NewStaffID(rand.Reader)), f.org.ID, email, "Alex", "Jones", domain.RoleStaff, inboxes, now))
 }
 
+// saveOrg changes the stored organisation to be org in every way a change
+// may.
+func saveOrg(tx ports.Tx, org *domain.Organisation) error {
+	_, err := tx.Organisations().Change(ctx, org.ID, func(cur *domain.Organisation) error {
+		*cur = *org
+		cur.SwearWords = slices.Clone(org.SwearWords)
+		return nil
+	})
+	return err
+}
+
+// saveStaff changes the stored member to be m in every way a change may.
+func saveStaff(tx ports.Tx, m *domain.Staff) error {
+	_, err := tx.Staff().Change(ctx, m.ID, func(cur *domain.Staff) error {
+		*cur = *m
+		cur.InboxIDs = slices.Clone(m.InboxIDs)
+		return nil
+	})
+	return err
+}
+
 func testStaffRoundTrip(t *testing.T, st ports.Store) {
 	f := newFixture(t, st)
 	second := must(domain.NewInbox(must(domain.NewInboxID(rand.Reader)), f.form, "Second", nil, 1, now))
@@ -163,7 +189,7 @@ func testStaffRoundTrip(t *testing.T, st ports.Store) {
 	}))
 
 	m.Role, m.InboxIDs, m.PasswordHash = domain.RoleAdmin, []domain.InboxID{second.ID}, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Staff().Update(ctx, m) }))
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return saveStaff(tx, m) }))
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
 		list, err := tx.Staff().List(ctx, ports.StaffFilter{OrgID: &f.org.ID})
 		require.NoError(t, err)
@@ -351,7 +377,7 @@ func testRollback(t *testing.T, st ports.Store) {
 			return err
 		}
 		f.org.Status = domain.OrgSuspended
-		if err := tx.Organisations().Update(ctx, f.org); err != nil {
+		if err := saveOrg(tx, f.org); err != nil {
 			return err
 		}
 		return boom
@@ -373,10 +399,10 @@ func testRollback(t *testing.T, st ports.Store) {
 func testViewCannotWrite(t *testing.T, st ports.Store) {
 	f := newFixture(t, st)
 	f.org.Status = domain.OrgEnded
-	err := st.View(ctx, func(tx ports.Tx) error { return tx.Organisations().Update(ctx, f.org) })
+	err := st.View(ctx, func(tx ports.Tx) error { return saveOrg(tx, f.org) })
 	require.Error(t, err)
 	// And the connection it used still writes afterwards.
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Organisations().Update(ctx, f.org) }))
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return saveOrg(tx, f.org) }))
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
 		org, err := tx.Organisations().Get(ctx, f.org.ID)
 		require.NoError(t, err)

@@ -231,28 +231,77 @@ func testSessions(t *testing.T, st ports.Store) {
 
 func testSignInFailures(t *testing.T, st ports.Store) {
 	key := "email:" + randomDigits(t, 8) + "@example.org"
-	for i := range 3 {
-		require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
-			return tx.SignInFailures().Add(ctx, key, now.Add(time.Duration(i)*time.Second))
+	get := func(key string) (int, time.Time) {
+		var (
+			n    int
+			last time.Time
+		)
+		require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
+			n, last, err = tx.SignInFailures().Get(ctx, key)
+			return err
 		}))
+		return n, last
 	}
-	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
-		n, last, err := tx.SignInFailures().Get(ctx, key)
-		require.NoError(t, err)
-		assert.Equal(t, 3, n)
+	write := func(fn func(f ports.SignInFailureRepo) error) {
+		t.Helper()
+		require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return fn(tx.SignInFailures()) }))
+	}
+	write(func(f ports.SignInFailureRepo) error {
+		n, last, err := f.Lock(ctx, key)
+		assert.Zero(t, n, "a key never seen has no failures")
+		assert.True(t, last.IsZero())
+		if err != nil {
+			return err
+		}
+		return f.Set(ctx, key, 3, now.Add(2*time.Second))
+	})
+	n, last := get(key)
+	assert.Equal(t, 3, n)
+	assert.Equal(t, now.Add(2*time.Second), last)
+	n, _ = get(key + "x")
+	assert.Zero(t, n)
+	write(func(f ports.SignInFailureRepo) error {
+		n, last, err := f.Lock(ctx, key)
+		assert.Equal(t, 3, n, "a lock reads the count")
 		assert.Equal(t, now.Add(2*time.Second), last)
-		n, _, err = tx.SignInFailures().Get(ctx, key+"x")
-		require.NoError(t, err)
-		assert.Zero(t, n)
-		return nil
-	}))
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.SignInFailures().Clear(ctx, key) }))
-	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
-		n, _, err := tx.SignInFailures().Get(ctx, key)
-		require.NoError(t, err)
-		assert.Zero(t, n)
-		return nil
-	}))
+		return err
+	})
+
+	// An attempt counted and given back leaves the count as it was.
+	write(func(f ports.SignInFailureRepo) error { return f.Set(ctx, key, 4, now.Add(3*time.Second)) })
+	write(func(f ports.SignInFailureRepo) error {
+		return f.GiveBack(ctx, key, 4, now.Add(3*time.Second), now.Add(2*time.Second))
+	})
+	n, last = get(key)
+	assert.Equal(t, 3, n)
+	assert.Equal(t, now.Add(2*time.Second), last, "the last failure is the one before again")
+	// One given back after another was counted leaves that one's time.
+	write(func(f ports.SignInFailureRepo) error { return f.Set(ctx, key, 4, now.Add(4*time.Second)) })
+	write(func(f ports.SignInFailureRepo) error { return f.Set(ctx, key, 5, now.Add(4*time.Second)) })
+	write(func(f ports.SignInFailureRepo) error {
+		return f.GiveBack(ctx, key, 4, now.Add(4*time.Second), now.Add(2*time.Second))
+	})
+	n, last = get(key)
+	assert.Equal(t, 4, n)
+	assert.Equal(t, now.Add(4*time.Second), last, "the other attempt's time stays")
+
+	write(func(f ports.SignInFailureRepo) error { return f.Clear(ctx, key) })
+	n, _ = get(key)
+	assert.Zero(t, n)
+	// A key's first attempt given back leaves it as if never seen.
+	write(func(f ports.SignInFailureRepo) error {
+		if _, _, err := f.Lock(ctx, key); err != nil {
+			return err
+		}
+		return f.Set(ctx, key, 1, now)
+	})
+	write(func(f ports.SignInFailureRepo) error { return f.GiveBack(ctx, key, 1, now, time.Time{}) })
+	n, last = get(key)
+	assert.Zero(t, n)
+	assert.True(t, last.IsZero(), "%v", last)
+	write(func(f ports.SignInFailureRepo) error { return f.GiveBack(ctx, key, 1, now, now) })
+	n, _ = get(key)
+	assert.Zero(t, n, "nothing to give back is no error, and no negative count")
 }
 
 func testPasswordLinks(t *testing.T, st ports.Store) {
@@ -325,7 +374,7 @@ func testStaffTOTPAndRemoval(t *testing.T, st ports.Store) {
 	m := newStaff(t, f, "totp@oakfield.example", f.inbox)
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Staff().Create(ctx, m) }))
 	m.TOTPSecret, m.TOTPEnabled, m.TOTPLastStep = "JBSWY3DPEHPK3PXP", true, 59000123
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Staff().Update(ctx, m) }))
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return saveStaff(tx, m) }))
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
 		got, err := tx.Staff().Get(ctx, m.ID)
 		require.NoError(t, err)
@@ -335,7 +384,7 @@ func testStaffTOTPAndRemoval(t *testing.T, st ports.Store) {
 
 	removed := now.Add(time.Hour)
 	m.RemovedAt = &removed
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Staff().Update(ctx, m) }))
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return saveStaff(tx, m) }))
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
 		_, err := tx.Staff().GetByEmail(ctx, "totp@oakfield.example")
 		assert.Equal(t, domain.KindNotFound, domain.KindOf(err), "a removed account cannot be found to sign in")

@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/whisper-schools/whisper/ports"
 )
@@ -18,4 +20,37 @@ func concurrencyTests() map[string]func(*testing.T, ports.Store) {
 		}
 	}
 	return all
+}
+
+// race runs fn(0) … fn(n-1) on n goroutines released at the same moment,
+// and waits for them all.
+func race(n int, fn func(i int)) {
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			fn(i)
+		})
+	}
+	close(start)
+	wg.Wait()
+}
+
+// raceClock is the time every racer reads; a race may move it on.
+type raceClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *raceClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *raceClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
 }

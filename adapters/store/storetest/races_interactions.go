@@ -23,11 +23,6 @@ var interactionRaces = map[string]func(*testing.T, ports.Store){
 	"HoldRacingThePurge":             raceHoldsAgainstPurge,
 }
 
-// eraseRaceClock is a clock that never moves; many goroutines may read it.
-type eraseRaceClock struct{ t time.Time }
-
-func (c eraseRaceClock) Now() time.Time { return c.t }
-
 // eraseRaceSchool is one organisation with a form, an admin to answer
 // reports, and two services over the same store: one whose clock is when
 // the reports come in, and one whose clock is years later, when every
@@ -43,7 +38,7 @@ func newEraseRaceSchool(t *testing.T, st ports.Store) eraseRaceSchool {
 	t.Helper()
 	at := now
 	service := func(at time.Time) *app.Service {
-		return app.New(app.Deps{Store: st, Clock: eraseRaceClock{at}, Random: rand.Reader,
+		return app.New(app.Deps{Store: st, Clock: &raceClock{t: at}, Random: rand.Reader,
 			Hasher: passhash.New(passhash.TestParams(), 2), PublicURL: "https://whisper.example.org/"})
 	}
 	s := eraseRaceSchool{st: st, now: service(at), later: service(at.AddDate(5, 0, 0)), formCode: "RACE"}

@@ -23,28 +23,10 @@ var outboxRaces = map[string]func(*testing.T, ports.Store){
 	"TwoRelaysWithSlowSendsSendEachOnce": func(t *testing.T, st ports.Store) { TwoRelaysWithSlowSends(t, st, st) },
 }
 
-// sharedClock is the time every relay in a race reads; sends move it on.
-type sharedClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *sharedClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *sharedClock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // slowMailer is an SMTP server that takes 10 s to accept each message, on
 // the shared clock, and counts what it was sent.
 type slowMailer struct {
-	clock *sharedClock
+	clock *raceClock
 	mu    sync.Mutex
 	sends map[domain.DeliveryID]int
 }
@@ -72,7 +54,7 @@ func (m *slowMailer) count(id domain.DeliveryID) int {
 // relays over one store are already two instances, as claims skip each
 // other's rows; app's PostgreSQL tests pass two stores (two pools) too.
 func TwoRelaysWithSlowSends(t *testing.T, first, second ports.Store) {
-	clock := &sharedClock{t: now}
+	clock := &raceClock{t: now}
 	mailer := &slowMailer{clock: clock, sends: map[domain.DeliveryID]int{}}
 	cfg := app.RelayConfig{Lease: 2 * time.Minute, RetryMin: 10 * time.Second, RetryMax: time.Hour, MaxAttempts: 5}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -52,7 +52,7 @@ func raceIP(i int) netip.Addr { return netip.AddrFrom4([4]byte{198, 51, 100, byt
 func raceAuthenticatorCode(t *testing.T, st ports.Store) {
 	w := newStaffWorld(t, st)
 	m := w.withAuthenticator(t, w.member(t, "alex@oakfield.example", domain.RoleStaff))
-	code, err := totp.GenerateCodeCustom(raceSecret, w.clock.t, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+	code, err := totp.GenerateCodeCustom(raceSecret, w.clock.Now(), totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
 	require.NoError(t, err)
 	var signedIn atomic.Int32
 	race(raceCount, func(i int) {
@@ -104,7 +104,7 @@ func raceConfirmAuthenticator(t *testing.T, st ports.Store) {
 	a := w.actor(t, m)
 	key, err := w.svc.StartTOTP(ctx, a)
 	require.NoError(t, err)
-	code, err := totp.GenerateCodeCustom(key.Secret, w.clock.t, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+	code, err := totp.GenerateCodeCustom(key.Secret, w.clock.Now(), totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
 	require.NoError(t, err)
 	var (
 		mu        sync.Mutex
@@ -417,21 +417,6 @@ func raceInboxAssignments(t *testing.T, st ports.Store) {
 	}
 }
 
-// race runs fn(0) … fn(n-1) on n goroutines released at the same moment,
-// and waits for them all.
-func race(n int, fn func(i int)) {
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			fn(i)
-		})
-	}
-	close(start)
-	wg.Wait()
-}
-
 // staffWorld is an organisation with one form, driven through the app.
 type staffWorld struct {
 	st    ports.Store
@@ -441,11 +426,6 @@ type staffWorld struct {
 	form  *domain.Form
 }
 
-// raceClock is a clock set by hand between races, never during one.
-type raceClock struct{ t time.Time }
-
-func (c *raceClock) Now() time.Time { return c.t }
-
 func newStaffWorld(t *testing.T, st ports.Store) staffWorld {
 	t.Helper()
 	return newStaffWorldWith(t, st, passhash.New(passhash.TestParams(), 2))
@@ -454,7 +434,7 @@ func newStaffWorld(t *testing.T, st ports.Store) staffWorld {
 // newStaffWorldWith is a staffWorld whose service hashes with hasher.
 func newStaffWorldWith(t *testing.T, st ports.Store, hasher ports.PasswordHasher) staffWorld {
 	t.Helper()
-	w := staffWorld{st: st, clock: &raceClock{now}}
+	w := staffWorld{st: st, clock: &raceClock{t: now}}
 	w.svc = app.New(app.Deps{Store: st, Clock: w.clock, Random: rand.Reader, Hasher: hasher, PublicURL: "https://whisper.example.org/"})
 	var err error
 	w.org, err = w.svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Oakfield Primary"})
@@ -481,7 +461,7 @@ func (w staffWorld) actor(t *testing.T, m *domain.Staff) *app.Actor {
 	t.Helper()
 	token := must(domain.NewToken(rand.Reader))
 	require.NoError(t, w.st.InTx(ctx, func(tx ports.Tx) error {
-		return tx.Sessions().Create(ctx, &domain.Session{IDHash: token.Hash(), StaffID: m.ID, CreatedAt: w.clock.t, LastSeenAt: w.clock.t})
+		return tx.Sessions().Create(ctx, &domain.Session{IDHash: token.Hash(), StaffID: m.ID, CreatedAt: w.clock.Now(), LastSeenAt: w.clock.Now()})
 	}))
 	a, err := w.svc.Authenticate(ctx, string(token))
 	require.NoError(t, err)

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -28,24 +27,13 @@ var textRaces = map[string]func(*testing.T, ports.Store){
 // racers is how many requests race for one thing.
 const racers = 20
 
-// race runs try racers times at once, released together, and returns how
-// many succeeded; an error fails t.
-func race(t *testing.T, try func(i int) (bool, error)) int {
+// wins races try racers times at once and counts the racers that won;
+// an error fails t.
+func wins(t *testing.T, try func(i int) (bool, error)) int {
 	t.Helper()
-	var (
-		wg    sync.WaitGroup
-		start = make(chan struct{})
-		won   = make([]bool, racers)
-		errs  = make([]error, racers)
-	)
-	for i := range racers {
-		wg.Go(func() {
-			<-start
-			won[i], errs[i] = try(i)
-		})
-	}
-	close(start)
-	wg.Wait()
+	won := make([]bool, racers)
+	errs := make([]error, racers)
+	race(racers, func(i int) { won[i], errs[i] = try(i) })
 	n := 0
 	for i := range racers {
 		require.NoError(t, errs[i], "racer %d", i)
@@ -58,7 +46,7 @@ func race(t *testing.T, try func(i int) (bool, error)) int {
 
 func testRaceNonce(t *testing.T, st ports.Store) {
 	nonce := "nonce-" + randomDigits(t, 12)
-	won := race(t, func(int) (bool, error) {
+	won := wins(t, func(int) (bool, error) {
 		err := st.InTx(ctx, func(tx ports.Tx) error { return tx.Texts().RememberNonce(ctx, nonce, now) })
 		if errors.Is(err, ports.ErrNonceSeen) {
 			return false, nil
@@ -70,7 +58,7 @@ func testRaceNonce(t *testing.T, st ports.Store) {
 
 func testRaceCarrierID(t *testing.T, st ports.Store) {
 	uuid := "uuid-" + randomDigits(t, 12)
-	won := race(t, func(int) (fresh bool, err error) {
+	won := wins(t, func(int) (fresh bool, err error) {
 		err = st.InTx(ctx, func(tx ports.Tx) (err error) {
 			fresh, err = tx.Texts().RememberMessage(ctx, uuid, now)
 			return err
@@ -82,7 +70,7 @@ func testRaceCarrierID(t *testing.T, st ports.Store) {
 
 func testRaceHelpText(t *testing.T, st ports.Store) {
 	phone := "+4477009" + randomDigits(t, 5)
-	won := race(t, func(int) (ok bool, err error) {
+	won := wins(t, func(int) (ok bool, err error) {
 		err = st.InTx(ctx, func(tx ports.Tx) (err error) {
 			ok, err = tx.Texts().TakeHelpAllowance(ctx, phone, now, 24*time.Hour)
 			return err
@@ -95,7 +83,7 @@ func testRaceHelpText(t *testing.T, st ports.Store) {
 // A text the carrier delivers many times at once, or a webhook replayed
 // many times at once, opens one report.
 func testRaceTextDeliveries(t *testing.T, st ports.Store) {
-	svc := app.New(app.Deps{Store: st, Clock: fixedClock(now), Random: rand.Reader,
+	svc := app.New(app.Deps{Store: st, Clock: &raceClock{t: now}, Random: rand.Reader,
 		Hasher: passhash.New(passhash.TestParams(), 1), PublicURL: "https://whisper.example.org"})
 	f := newFixture(t, st)
 	phone := "+4477009" + randomDigits(t, 5)
@@ -113,16 +101,11 @@ func testRaceTextDeliveries(t *testing.T, st ports.Store) {
 	}
 
 	uuid := "uuid-" + randomDigits(t, 12)
-	won := race(t, func(i int) (bool, error) { return receive(fmt.Sprint("nonce-", uuid, i), uuid) })
+	won := wins(t, func(i int) (bool, error) { return receive(fmt.Sprint("nonce-", uuid, i), uuid) })
 	assert.Equal(t, 1, won, "the carrier's retries open one report")
 
 	nonce := "nonce-" + randomDigits(t, 12)
-	won = race(t, func(i int) (bool, error) { return receive(nonce, fmt.Sprint(nonce, "-uuid-", i)) })
+	won = wins(t, func(i int) (bool, error) { return receive(nonce, fmt.Sprint(nonce, "-uuid-", i)) })
 	assert.Equal(t, 1, won, "a replayed webhook opens one report")
 	assert.Len(t, interactionsOf(t, st, f), 2)
 }
-
-// fixedClock is a clock that stands still at t.
-type fixedClock time.Time
-
-func (c fixedClock) Now() time.Time { return time.Time(c) }

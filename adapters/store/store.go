@@ -51,6 +51,10 @@ type Store struct {
 	writer chan struct{}
 	// intake gathers reports accepted at the same moment (see AcceptReport).
 	intake intake
+	// stopCheckpoints ends SQLite's checkpointLoop, which then closes
+	// checkpointsDone; nil on PostgreSQL.
+	stopCheckpoints context.CancelFunc
+	checkpointsDone chan struct{}
 }
 
 // maxAttempts bounds how often InTx runs fn when PostgreSQL reports a
@@ -139,9 +143,14 @@ func openSQLite(path string) (*Store, error) {
 	// WAL lets readers run beside the one writer; synchronous=FULL makes a
 	// commit durable before we answer "sent" (a report must never be lost to
 	// a power cut); IMMEDIATE write transactions take the write lock at
-	// BEGIN, so two writers never deadlock upgrading a read lock.
+	// BEGIN, so two writers never deadlock upgrading a read lock. A batch
+	// of reports is a few multi-row INSERTs, each of which keeps a
+	// statement journal to undo itself: in memory, not in a temporary
+	// file. The writer never checkpoints (see checkpoint.go), and a log
+	// that grew under load is cut back to 64 MB once copied.
 	w := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)"} {
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)",
+		"temp_store(MEMORY)", "wal_autocheckpoint(0)", "journal_size_limit(67108864)"} {
 		w.Add("_pragma", p)
 	}
 	w.Set("_txlock", "immediate")
@@ -149,9 +158,9 @@ func openSQLite(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: opening %s: %w", path, err)
 	}
-	// Write transactions run one at a time (see Store.writer); a spare
-	// connection serves pings beside them.
-	writes.SetMaxOpenConns(2)
+	// Write transactions run one at a time (see Store.writer); spare
+	// connections serve the checkpoints and pings beside them.
+	writes.SetMaxOpenConns(3)
 	writes.SetConnMaxIdleTime(0)
 	// Readers find the file already in WAL mode, set by the writer when
 	// Open pings it; query_only makes a write inside View fail as it does
@@ -172,14 +181,19 @@ func openSQLite(path string) (*Store, error) {
 	if err != nil {
 		abs = path
 	}
-	return &Store{
+	ctx, stop := context.WithCancel(context.Background())
+	s := &Store{
 		db:     bun.NewDB(writes, sqlitedialect.New()),
 		reads:  bun.NewDB(reads, sqlitedialect.New()),
 		file:   abs,
 		writer: make(chan struct{}, 1),
 		// Batches wait for the one writer anyway.
-		intake: intake{turns: make(chan struct{}, 1)},
-	}, nil
+		intake:          intake{turns: make(chan struct{}, 1)},
+		stopCheckpoints: stop,
+		checkpointsDone: make(chan struct{}),
+	}
+	go s.checkpointLoop(ctx, s.checkpointsDone)
+	return s, nil
 }
 
 // redactURLError keeps a database password out of an error message.
@@ -269,6 +283,10 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close releases the store's connections.
 func (s *Store) Close() error {
+	if s.stopCheckpoints != nil {
+		s.stopCheckpoints()
+		<-s.checkpointsDone
+	}
 	s.reads.Close()
 	return s.db.Close()
 }

@@ -48,7 +48,7 @@ func runPurge(ctx context.Context, args []string) error {
 	var (
 		pgURL   = fs.String("postgres", os.Getenv("WHISPER_TEST_DATABASE_URL"), "the PostgreSQL server (databases are created and dropped); default $WHISPER_TEST_DATABASE_URL")
 		n       = fs.Int("n", 1_000_000, "due interactions to fill and purge")
-		workers = fs.Int("fill-workers", 4, "concurrent transactions filling the database")
+		workers = fs.Int("fill-workers", 4, "fill workers, each with 8 reports in flight")
 		clients = fs.Int("clients", 8, "concurrent clients posting reports")
 		idle    = fs.Duration("idle", 15*time.Second, "how long to post reports before the purge")
 		size    = fs.Int("message", 600, "bytes in each report's message, filled and posted")
@@ -239,26 +239,24 @@ func fillDue(ctx context.Context, dbURL string, key []byte, n, workers, messageB
 	if err != nil {
 		return nil, err
 	}
-	const perTx = 2000
+	// Reports go in as whisperd takes them, through AcceptReport, which
+	// commits those arriving together in one statement: many at once, so
+	// that its batches fill.
 	at := time.Now().UTC().AddDate(-2, 0, 0)
 	body := message(messageBytes)
 	refs := &uniqueRefs{seen: make(map[domain.Reference]bool, n)}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	next := make(chan int)
-	errs := make(chan error, workers)
+	errs := make(chan error, workers*fillersPerWorker)
 	var wg sync.WaitGroup
-	for range workers {
+	for range workers * fillersPerWorker {
 		wg.Go(func() {
-			for from := range next {
-				err := st.InTx(ctx, func(tx ports.Tx) error {
-					for i := from; i < min(from+perTx, n); i++ {
-						if err := storeReport(ctx, svc, tx, &fc, refs, i, body, at.Add(time.Duration(i)*time.Millisecond)); err != nil {
-							return err
-						}
-					}
-					return nil
-				})
+			for i := range next {
+				r, err := newDueReport(svc, &fc, refs, i, body, at.Add(time.Duration(i)*time.Millisecond))
+				if err == nil {
+					err = st.AcceptReport(ctx, r)
+				}
 				if err != nil {
 					errs <- err
 					cancel()
@@ -269,14 +267,14 @@ func fillDue(ctx context.Context, dbURL string, key []byte, n, workers, messageB
 	}
 	go func() {
 		defer close(next)
-		for from := 0; from < n; from += perTx {
+		for i := range n {
 			select {
-			case next <- from:
+			case next <- i:
 			case <-ctx.Done():
 				return
 			}
-			if from%100_000 == 0 && from > 0 {
-				fmt.Fprintf(os.Stderr, "  filled %d\n", from)
+			if i%100_000 == 0 && i > 0 {
+				fmt.Fprintf(os.Stderr, "  filled %d\n", i)
 			}
 		}
 	}()
@@ -309,42 +307,41 @@ func (u *uniqueRefs) draw() (domain.Reference, error) {
 	}
 }
 
-// storeReport stores report i as SubmitReport would have at time at.
-func storeReport(ctx context.Context, svc *app.Service, tx ports.Tx, fc *app.FormCreated, refs *uniqueRefs, i int, body string, at time.Time) error {
+// fillersPerWorker is how many reports each fill worker has in flight.
+const fillersPerWorker = 8
+
+// newDueReport is the i-th report of the fill, as SubmitReport would
+// have stored it at time at, its link email already sent.
+func newDueReport(svc *app.Service, fc *app.FormCreated, refs *uniqueRefs, i int, body string, at time.Time) (ports.NewReport, error) {
 	var ids domain.IDs
 	var err error
 	if ids.Interaction, err = domain.NewInteractionID(rand.Reader); err != nil {
-		return err
+		return ports.NewReport{}, err
 	}
 	if ids.Message, err = domain.NewMessageID(rand.Reader); err != nil {
-		return err
+		return ports.NewReport{}, err
 	}
 	if ids.Ref, err = refs.draw(); err != nil {
-		return err
+		return ports.NewReport{}, err
 	}
 	if ids.Token, err = domain.NewToken(rand.Reader); err != nil {
-		return err
+		return ports.NewReport{}, err
 	}
 	ia, msg, token, err := domain.OpenInteraction(ids, domain.NewReport{Form: fc.Form, Inbox: fc.Inbox, Channel: domain.ChannelWeb,
 		Name: "Sam Reporter", Body: body}, at)
 	if err != nil {
-		return err
+		return ports.NewReport{}, err
 	}
 	email := fmt.Sprintf("reporter%d@example.org", i)
-	if err := tx.Interactions().Create(ctx, ia, token, domain.Contact{Email: email}); err != nil {
-		return err
-	}
-	meta := domain.Meta{IP: fmt.Sprintf("198.51.%d.%d", i/256%256, i%256), Location: "Bristol, England, GB", Region: "England, GB", Network: "Example Broadband"}
-	if err := tx.Messages().Add(ctx, msg, meta); err != nil {
-		return err
-	}
 	id, err := domain.NewDeliveryID(rand.Reader)
 	if err != nil {
-		return err
+		return ports.NewReport{}, err
 	}
 	link := domain.ReporterLink(id, ia, email, svc.ConversationURL(token), fc.Form.Language, at)
 	link.Status, link.Attempts, link.SentAt = domain.DeliverySent, 1, &at
-	return tx.Outbox().Enqueue(ctx, link)
+	return ports.NewReport{Interaction: ia, Token: token, Contact: domain.Contact{Email: email}, Message: msg,
+		Meta:       domain.Meta{IP: fmt.Sprintf("198.51.%d.%d", i/256%256, i%256), Location: "Bristol, England, GB", Region: "England, GB", Network: "Example Broadband"},
+		Deliveries: []*domain.Delivery{link}}, nil
 }
 
 // eraseAtOnce erases, in one statement, what the purge erases

@@ -21,10 +21,7 @@ import (
 // bring personal data back nor undo an erasure.
 func (i interactions) Change(ctx context.Context, id domain.InteractionID, fn func(ia *domain.Interaction) error) (*domain.Interaction, error) {
 	var row interactionRow
-	q := i.db.NewSelect().Model(&row).ExcludeColumn("email_sealed", "phone_sealed").Where("id = ?", string(id))
-	if i.postgres {
-		q = q.For("UPDATE")
-	}
+	q := i.lockedSelect().Model(&row).ExcludeColumn("email_sealed", "phone_sealed").Where("id = ?", string(id))
 	if err := q.Scan(ctx); err != nil {
 		return nil, notFound(err, "interaction")
 	}

@@ -67,11 +67,7 @@ func (o organisations) List(ctx context.Context) ([]*domain.Organisation, error)
 
 func (o organisations) Change(ctx context.Context, id domain.OrgID, change func(org *domain.Organisation) error) (*domain.Organisation, error) {
 	var row orgRow
-	q := o.db.NewSelect().Model(&row).Where("id = ?", string(id))
-	if o.postgres {
-		q = q.For("UPDATE")
-	}
-	// SQLite has one writer: a write transaction already holds everything.
+	q := o.lockedSelect().Model(&row).Where("id = ?", string(id))
 	if err := q.Scan(ctx); err != nil {
 		return nil, notFound(err, "organisation")
 	}
@@ -114,11 +110,7 @@ func (o organisations) Change(ctx context.Context, id domain.OrgID, change func(
 }
 
 func (o organisations) Lock(ctx context.Context, id domain.OrgID) error {
-	q := o.db.NewSelect().Model((*orgRow)(nil)).Column("id").Where("id = ?", string(id))
-	if o.postgres {
-		q = q.For("UPDATE")
-	}
-	// SQLite has one writer: a write transaction already holds everything.
+	q := o.lockedSelect().Model((*orgRow)(nil)).Column("id").Where("id = ?", string(id))
 	var got string
 	if err := q.Scan(ctx, &got); err != nil {
 		return notFound(err, "organisation")

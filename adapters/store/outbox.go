@@ -154,15 +154,11 @@ func (o outbox) MarkFailed(ctx context.Context, id domain.DeliveryID, attempt in
 // statement checks and writes, so no other worker's claim or outcome can
 // come between them.
 func (o outbox) underClaim(ctx context.Context, q *bun.UpdateQuery, id domain.DeliveryID, attempt int) error {
-	res, err := q.Where("id = ?", string(id)).
+	n, err := rowsAffected(q.Where("id = ?", string(id)).
 		Where("status = ?", string(domain.DeliveryPending)).
-		Where("attempts = ?", attempt).Exec(ctx)
+		Where("attempts = ?", attempt).Exec(ctx))
 	if err != nil {
-		return translate(err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return translate(err)
+		return err
 	}
 	if n == 0 {
 		return &domain.Error{Kind: domain.KindConflict, Safe: "the delivery is no longer held by this claim"}

@@ -179,10 +179,7 @@ func (s staffRepo) withInboxes(ctx context.Context, rows []staffRow) ([]*domain.
 // one member therefore take turns, and neither undoes the other.
 func (s staffRepo) Change(ctx context.Context, id domain.StaffID, change func(m *domain.Staff) error) (*domain.Staff, error) {
 	var row staffRow
-	q := s.db.NewSelect().Model(&row).Where("id = ?", string(id))
-	if s.postgres {
-		q = q.For("UPDATE")
-	}
+	q := s.lockedSelect().Model(&row).Where("id = ?", string(id))
 	if err := q.Scan(ctx); err != nil {
 		return nil, notFound(err, "staff member")
 	}

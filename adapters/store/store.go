@@ -298,6 +298,18 @@ type tx struct {
 	postgres bool
 }
 
+// lockedSelect is a SELECT whose rows stay locked until the transaction
+// ends: FOR UPDATE on PostgreSQL; on SQLite a write transaction already
+// holds the whole database. Change methods read through it, so that two
+// transactions changing one row take turns.
+func (t *tx) lockedSelect() *bun.SelectQuery {
+	q := t.db.NewSelect()
+	if t.postgres {
+		q = q.For("UPDATE")
+	}
+	return q
+}
+
 // insert inserts model, a pointer to a row or to a slice of rows.
 func (t *tx) insert(ctx context.Context, model any) error {
 	_, err := t.db.NewInsert().Model(model).Exec(ctx)

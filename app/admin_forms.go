@@ -164,16 +164,19 @@ func (s *Service) UpdateForm(ctx context.Context, a *Actor, id domain.FormID, in
 	// The form must be the actor's before its problems are told: another
 	// organisation's form is simply not found.
 	err = s.changeIntake(ctx, func(tx ports.Tx) error {
-		if form, err = ownForm(ctx, tx, a, id); err != nil {
+		if _, err := ownForm(ctx, tx, a, id); err != nil {
 			return err
 		}
 		if err := problems.Invalid(); err != nil {
 			return err
 		}
-		form.Name = strings.TrimSpace(in.Name)
-		form.Intro, form.ResponseTime, form.OutOfHours = formText(in.Intro), formText(in.ResponseTime), formText(in.OutOfHours)
-		form.Language, form.SwearPolicy = lang, policy
-		return tx.Forms().Update(ctx, form)
+		form, err = tx.Forms().Change(ctx, id, func(form *domain.Form) error {
+			form.Name = strings.TrimSpace(in.Name)
+			form.Intro, form.ResponseTime, form.OutOfHours = formText(in.Intro), formText(in.ResponseTime), formText(in.OutOfHours)
+			form.Language, form.SwearPolicy = lang, policy
+			return nil
+		})
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -202,14 +205,13 @@ func (s *Service) SetFormOpen(ctx context.Context, a *Actor, id domain.FormID, o
 		return err
 	}
 	return s.changeIntake(ctx, func(tx ports.Tx) error {
-		form, err := ownForm(ctx, tx, a, id)
-		if err != nil {
+		if _, err := ownForm(ctx, tx, a, id); err != nil {
 			return err
 		}
-		if form.Open == open {
+		_, err := tx.Forms().Change(ctx, id, func(form *domain.Form) error {
+			form.Open = open
 			return nil
-		}
-		form.Open = open
-		return tx.Forms().Update(ctx, form)
+		})
+		return err
 	})
 }

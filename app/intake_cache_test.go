@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/whisper-schools/whisper/adapters/store/storetest"
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
@@ -33,7 +34,7 @@ func (s school) closeBehindItsBack(t *testing.T) {
 			return err
 		}
 		form.Open = false
-		return tx.Forms().Update(ctx, form)
+		return storetest.SaveForm(tx, form)
 	}))
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/whisper-schools/whisper/adapters/store/storetest"
 	"github.com/whisper-schools/whisper/adapters/swearing"
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/domain"
@@ -42,12 +43,12 @@ func TestTextsBackAreInTheFormsLanguage(t *testing.T) {
 	s := newSchool(t)
 	s.svc = app.New(app.Deps{Store: s.store, Clock: s.clock, Random: rand.Reader, Hasher: s.hasher, Swearing: swearing.New(), PublicURL: "https://whisper.example.org/"})
 	s.form.Language, s.form.SwearPolicy = domain.Welsh, domain.SwearBlock
-	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error { return tx.Forms().Update(ctx, s.form) }))
+	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error { return storetest.SaveForm(tx, s.form) }))
 
 	s.text(t, "u1", "OAK this is shit")
 	s.text(t, "u2", "OAK help")
 	s.form.Open = false
-	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error { return tx.Forms().Update(ctx, s.form) }))
+	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error { return storetest.SaveForm(tx, s.form) }))
 	s.text(t, "u3", "OAK help again")
 
 	kinds := map[domain.DeliveryKind]domain.Language{}

@@ -163,7 +163,7 @@ func TestUnknownCodesGetOneHelpTextADayAndNothingElse(t *testing.T) {
 func TestTextsToClosedFormsAndBlockedNumbers(t *testing.T) {
 	s := newSchool(t)
 	s.form.Open = false
-	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error { return tx.Forms().Update(ctx, s.form) }))
+	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error { return storetest.SaveForm(tx, s.form) }))
 	assert.Equal(t, app.TextDropped, s.text(t, "u1", "OAK hello"))
 	texts := s.texts(t)
 	require.Len(t, texts, 1)
@@ -171,7 +171,7 @@ func TestTextsToClosedFormsAndBlockedNumbers(t *testing.T) {
 
 	s.form.Open = true
 	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error {
-		if err := tx.Forms().Update(ctx, s.form); err != nil {
+		if err := storetest.SaveForm(tx, s.form); err != nil {
 			return err
 		}
 		id, _ := domain.NewBlockID(rand.Reader)

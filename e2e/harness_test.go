@@ -109,7 +109,7 @@ func newSite(t testing.TB, opt siteOptions) *site {
 	require.NoError(t, err)
 	s.closed = fc.Form
 	s.closed.Open, s.closed.OutOfHours = false, "We are closed for the holidays until 4 January."
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Forms().Update(ctx, s.closed) }))
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return storetest.SaveForm(tx, s.closed) }))
 
 	s.admin = s.person(adminEmail, "Hana", domain.RoleAdmin)
 	s.member = s.person(staffEmail, "Dev", domain.RoleStaff, s.general.ID)

@@ -136,9 +136,12 @@ type FormRepo interface {
 	GetByCode(ctx context.Context, code domain.FormCode) (*domain.Form, error)
 	// List returns the forms that match f, oldest first.
 	List(ctx context.Context, f FormFilter) ([]*domain.Form, error)
-	// Update saves form's texts, settings and code. It returns KindNotFound
-	// when form does not exist and KindConflict when the new code is taken.
-	Update(ctx context.Context, form *domain.Form) error
+	// Change applies change to the form as it is now, holding its row
+	// until the transaction ends, and saves what change altered of its
+	// texts, settings, code and whether it is open. It returns
+	// KindNotFound when the form does not exist and KindConflict when the
+	// new code is taken.
+	Change(ctx context.Context, id domain.FormID, change func(form *domain.Form) error) (*domain.Form, error)
 }
 
 // FormFilter narrows a list of forms; nil fields do not narrow.

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/whisper-schools/whisper/adapters/store/storetest"
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
 )
@@ -28,7 +29,7 @@ func (s *site) getWith(path string, header ...string) response {
 func (s *site) setFormLanguage(lang domain.Language) {
 	s.t.Helper()
 	s.form.Language = lang
-	require.NoError(s.t, s.store.InTx(ctx, func(tx ports.Tx) error { return tx.Forms().Update(ctx, s.form) }))
+	require.NoError(s.t, s.store.InTx(ctx, func(tx ports.Tx) error { return storetest.SaveForm(tx, s.form) }))
 }
 
 // langCookie returns the whisper_lang cookie the response set, or nil.
@@ -152,7 +153,7 @@ func TestTheFormsLanguageIsTheDefault(t *testing.T) {
 
 	// The out-of-hours page too.
 	s.form.Open, s.form.OutOfHours = false, ""
-	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error { return tx.Forms().Update(ctx, s.form) }))
+	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error { return storetest.SaveForm(tx, s.form) }))
 	closed := s.get("/r/OAK")
 	assert.Equal(t, nethttp.StatusGone, closed.status)
 	assertWelsh(t, closed)
@@ -187,7 +188,7 @@ func TestInvalidReportsComeBackInWelsh(t *testing.T) {
 	// The swear-word filter's words, in Welsh, with the text kept; and the
 	// cookie alone is enough to keep the language.
 	s.form.SwearPolicy = domain.SwearBlock
-	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error { return tx.Forms().Update(ctx, s.form) }))
+	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error { return storetest.SaveForm(tx, s.form) }))
 	r := s.post("/r/OAK", url.Values{"message": {"He said this is shit"}, "category": {string(s.inbox.ID)}}, "Cookie", "whisper_lang=cy")
 	require.Equal(t, nethttp.StatusUnprocessableEntity, r.status)
 	assertWelsh(t, r)

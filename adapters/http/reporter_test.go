@@ -224,7 +224,7 @@ func TestReportFormPage(t *testing.T) {
 func TestClosedFormsAndOrganisationsAnswerGone(t *testing.T) {
 	s := newSite(t, siteOptions{})
 	s.form.Open, s.form.OutOfHours = false, "We are closed for the holidays until 4 January."
-	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error { return tx.Forms().Update(ctx, s.form) }))
+	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error { return storetest.SaveForm(tx, s.form) }))
 	r := s.get("/r/OAK")
 	assert.Equal(t, nethttp.StatusGone, r.status)
 	assert.Contains(t, r.body, "closed for the holidays")
@@ -235,7 +235,7 @@ func TestClosedFormsAndOrganisationsAnswerGone(t *testing.T) {
 	assert.Empty(t, s.interactions(), "nothing stored for a closed form")
 
 	s.form.Open = true
-	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error { return tx.Forms().Update(ctx, s.form) }))
+	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error { return storetest.SaveForm(tx, s.form) }))
 	_, err := s.svc.SetOrganisationStatus(ctx, app.Operator{Name: "test"}, s.org.ID, domain.OrgSuspended)
 	require.NoError(t, err)
 	assert.Equal(t, nethttp.StatusGone, s.get("/r/OAK").status)
@@ -351,7 +351,7 @@ func TestConversationLinks(t *testing.T) {
 func TestSwearWordPolicies(t *testing.T) {
 	s := newSite(t, siteOptions{})
 	s.form.SwearPolicy = domain.SwearBlock
-	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error { return tx.Forms().Update(ctx, s.form) }))
+	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error { return storetest.SaveForm(tx, s.form) }))
 	r := s.post("/r/OAK", url.Values{"message": {"He said this is shit and laughed"}, "category": {string(s.inbox.ID)}})
 	require.Equal(t, nethttp.StatusUnprocessableEntity, r.status)
 	assert.Contains(t, r.body, "Our filter stopped some words")
@@ -359,7 +359,7 @@ func TestSwearWordPolicies(t *testing.T) {
 	assert.Empty(t, s.interactions())
 
 	s.form.SwearPolicy = domain.SwearFlag
-	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error { return tx.Forms().Update(ctx, s.form) }))
+	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error { return storetest.SaveForm(tx, s.form) }))
 	s.report("He said this is shit and laughed")
 	s.report("Someone is being unkind")
 	list := s.interactions()

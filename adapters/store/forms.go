@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -94,14 +95,46 @@ func (f forms) List(ctx context.Context, filter ports.FormFilter) ([]*domain.For
 	return out, nil
 }
 
-func (f forms) Update(ctx context.Context, form *domain.Form) error {
-	res, err := f.db.NewUpdate().Model(formToRow(form)).
-		Column("name", "code", "intro", "response_time", "out_of_hours", "language", "swear_policy", "open").
-		WherePK().Exec(ctx)
-	if err != nil {
-		return codeConflict(err, form.Code)
+// Change reads the form as it is now, locked until the transaction ends,
+// lets change alter it, and writes only the columns change altered: an
+// admin saving the form's texts cannot reopen a form another has just
+// closed.
+func (f forms) Change(ctx context.Context, id domain.FormID, change func(form *domain.Form) error) (*domain.Form, error) {
+	var row formRow
+	if err := f.lockedSelect().Model(&row).Where("id = ?", string(id)).Scan(ctx); err != nil {
+		return nil, notFound(err, "form")
 	}
-	return mustAffect(res, nil, "form")
+	before := row.domain()
+	form := *before
+	if err := change(&form); err != nil {
+		return nil, err
+	}
+	if form.ID != before.ID || form.OrgID != before.OrgID || !form.CreatedAt.Equal(before.CreatedAt) {
+		return nil, &domain.Error{Kind: domain.KindInternal, Err: errors.New("store: a form's id, organisation and creation time never change")}
+	}
+	after := formToRow(&form)
+	u := f.db.NewUpdate().Model((*formRow)(nil)).Where("id = ?", string(id))
+	changed := false
+	set := func(differs bool, column string, v any) {
+		if differs {
+			u, changed = u.Set("? = ?", bun.Ident(column), v), true
+		}
+	}
+	set(form.Name != before.Name, "name", after.Name)
+	set(form.Code != before.Code, "code", after.Code)
+	set(form.Intro != before.Intro, "intro", after.Intro)
+	set(form.ResponseTime != before.ResponseTime, "response_time", after.ResponseTime)
+	set(form.OutOfHours != before.OutOfHours, "out_of_hours", after.OutOfHours)
+	set(form.Language != before.Language, "language", after.Language)
+	set(form.SwearPolicy != before.SwearPolicy, "swear_policy", after.SwearPolicy)
+	set(form.Open != before.Open, "open", after.Open)
+	if !changed {
+		return &form, nil
+	}
+	if _, err := u.Exec(ctx); err != nil {
+		return nil, codeConflict(err, form.Code)
+	}
+	return &form, nil
 }
 
 type inboxRow struct {

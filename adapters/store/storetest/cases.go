@@ -75,7 +75,7 @@ func testUpdateMissing(t *testing.T, st ports.Store) {
 	ia, _, _ := newReport(t, f, "", "never stored", now)
 	updates := map[string]func(tx ports.Tx) error{
 		"organisation": func(tx ports.Tx) error { return saveOrg(tx, &ghostOrg) },
-		"form":         func(tx ports.Tx) error { return tx.Forms().Update(ctx, &ghostForm) },
+		"form":         func(tx ports.Tx) error { return SaveForm(tx, &ghostForm) },
 		"inbox":        func(tx ports.Tx) error { return tx.Inboxes().Update(ctx, &ghostInbox) },
 		"interaction":  func(tx ports.Tx) error { return saveChanges(tx, ia) },
 		"lock":         func(tx ports.Tx) error { return tx.Organisations().Lock(ctx, ghostOrg.ID) },
@@ -101,7 +101,7 @@ func testFormCodeUnique(t *testing.T, st ports.Store) {
 	// Renaming another form onto a taken code is a conflict too.
 	other := newFixture(t, st)
 	other.form.Code = f.form.Code
-	err = st.InTx(ctx, func(tx ports.Tx) error { return tx.Forms().Update(ctx, other.form) })
+	err = st.InTx(ctx, func(tx ports.Tx) error { return SaveForm(tx, other.form) })
 	assert.Equal(t, domain.KindConflict, domain.KindOf(err), "%v", err)
 }
 
@@ -113,7 +113,7 @@ func testFormsAndInboxes(t *testing.T, st ports.Store) {
 		if err := tx.Inboxes().Create(ctx, second); err != nil {
 			return err
 		}
-		return tx.Forms().Update(ctx, f.form)
+		return SaveForm(tx, f.form)
 	}))
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
 		got, err := tx.Forms().GetByCode(ctx, f.form.Code)
@@ -150,6 +150,16 @@ func saveOrg(tx ports.Tx, org *domain.Organisation) error {
 	_, err := tx.Organisations().Change(ctx, org.ID, func(cur *domain.Organisation) error {
 		*cur = *org
 		cur.SwearWords = slices.Clone(org.SwearWords)
+		return nil
+	})
+	return err
+}
+
+// SaveForm changes the stored form to be form in every way a change may,
+// for tests that set a form up by hand.
+func SaveForm(tx ports.Tx, form *domain.Form) error {
+	_, err := tx.Forms().Change(ctx, form.ID, func(cur *domain.Form) error {
+		*cur = *form
 		return nil
 	})
 	return err

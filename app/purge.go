@@ -175,15 +175,14 @@ func (s *Service) warnAdmins(ctx context.Context, org *domain.Organisation, now 
 				if len(lines) == maxWarnings || !domain.PurgeDue(ia, org.Retention, horizon) {
 					continue
 				}
-				warned, err := tx.Interactions().Warned(ctx, ia.ID)
-				if err != nil || warned {
-					if err != nil {
-						return err
-					}
-					continue
-				}
-				if err := tx.Interactions().MarkWarned(ctx, ia.ID, now); err != nil {
+				// Marked here or by a purge running beside this one: only
+				// the one that marks it tells the admins.
+				marked, err := tx.Interactions().MarkWarned(ctx, ia.ID, now)
+				if err != nil {
 					return err
+				}
+				if !marked {
+					continue
 				}
 				due := domain.ErasureDue(ia, org.Retention)
 				lines = append(lines, fmt.Sprintf("%s (erased from %s)", ia.Ref, due.Format("2 January 2006")))

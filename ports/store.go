@@ -279,11 +279,11 @@ type InteractionRepo interface {
 	// CountHeld counts interactions of org on legal hold, not erased, whose
 	// last activity (or closing) was before cutoff.
 	CountHeld(ctx context.Context, org domain.OrgID, cutoff time.Time) (int, error)
-	// MarkWarned records that admins were told the interaction will soon
-	// be erased, so they are told once.
-	MarkWarned(ctx context.Context, id domain.InteractionID, now time.Time) error
-	// Warned reports whether admins were already told.
-	Warned(ctx context.Context, id domain.InteractionID) (bool, error)
+	// MarkWarned records that admins are told the interaction will soon be
+	// erased, and reports whether this call recorded it: false when they
+	// had been told already, so that of purges running at once one tells
+	// them. It returns KindNotFound when the interaction does not exist.
+	MarkWarned(ctx context.Context, id domain.InteractionID, now time.Time) (bool, error)
 	// Facts returns, for statistics, one fact per interaction (erased ones
 	// included) that arrived in [from, to), of org when org is not nil.
 	Facts(ctx context.Context, org *domain.OrgID, from, to time.Time) ([]domain.Fact, error)

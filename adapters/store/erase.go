@@ -110,16 +110,18 @@ func (i interactions) CountHeld(ctx context.Context, org domain.OrgID, cutoff ti
 	return int(n), translate(err)
 }
 
-func (i interactions) MarkWarned(ctx context.Context, id domain.InteractionID, now time.Time) error {
-	res, err := i.db.NewUpdate().Model((*interactionRow)(nil)).Set("erasure_warned_at = ?", now).
-		Where("id = ?", string(id)).Exec(ctx)
-	return mustAffect(res, err, "interaction")
-}
-
-func (i interactions) Warned(ctx context.Context, id domain.InteractionID) (bool, error) {
-	n, err := i.db.NewSelect().Model((*interactionRow)(nil)).
-		Where("id = ?", string(id)).Where("erasure_warned_at IS NOT NULL").Count(ctx)
-	return n > 0, translate(err)
+// MarkWarned is one conditional statement: of two purges that found the
+// interaction not yet warned, one marks it.
+func (i interactions) MarkWarned(ctx context.Context, id domain.InteractionID, now time.Time) (bool, error) {
+	n, err := rowsAffected(i.db.NewUpdate().Model((*interactionRow)(nil)).Set("erasure_warned_at = ?", now).
+		Where("id = ?", string(id)).Where("erasure_warned_at IS NULL").Exec(ctx))
+	if err != nil || n == 1 {
+		return n == 1, err
+	}
+	if _, err := i.Get(ctx, id); err != nil {
+		return false, err
+	}
+	return false, nil
 }
 
 func (i interactions) FindByContact(ctx context.Context, c domain.Contact) ([]*domain.Interaction, error) {

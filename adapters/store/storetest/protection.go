@@ -148,17 +148,21 @@ func testDueCandidates(t *testing.T, st ports.Store) {
 func testWarned(t *testing.T, st ports.Store) {
 	f := newFixture(t, st)
 	ia, _, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
-	warned := func() bool {
-		var w bool
-		require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
-			w, err = tx.Interactions().Warned(ctx, ia.ID)
+	mark := func(id domain.InteractionID) (marked bool, err error) {
+		err = st.InTx(ctx, func(tx ports.Tx) (err error) {
+			marked, err = tx.Interactions().MarkWarned(ctx, id, now)
 			return err
-		}))
-		return w
+		})
+		return marked, err
 	}
-	assert.False(t, warned())
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().MarkWarned(ctx, ia.ID, now) }))
-	assert.True(t, warned())
+	marked, err := mark(ia.ID)
+	require.NoError(t, err)
+	assert.True(t, marked, "the first mark")
+	marked, err = mark(ia.ID)
+	require.NoError(t, err)
+	assert.False(t, marked, "warned already")
+	_, err = mark(must(domain.NewInteractionID(rand.Reader)))
+	assert.Equal(t, domain.KindNotFound, domain.KindOf(err))
 }
 
 func testFindByContact(t *testing.T, st ports.Store) {

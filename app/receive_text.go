@@ -83,29 +83,13 @@ func (s *Service) ReceiveText(ctx context.Context, in InboundText) (out TextOutc
 		}
 	}
 	err = s.store.InTx(ctx, func(tx ports.Tx) error {
-		if err := claimText(ctx, tx, claim); err != nil {
+		if err := tx.Texts().Claim(ctx, claim); err != nil {
 			return err
 		}
 		out, err = s.routeText(ctx, tx, in.Text, phone, ids, now)
 		return err
 	})
 	return s.textHandled(out, err)
-}
-
-// claimText records the text's nonce (unless empty) and carrier id, and
-// fails with ports.ErrNonceSeen or ports.ErrTextSeen when either was seen
-// before.
-func claimText(ctx context.Context, tx ports.Tx, c ports.TextClaim) error {
-	if c.Nonce != "" {
-		if err := tx.Texts().RememberNonce(ctx, c.Nonce, c.At); err != nil {
-			return err
-		}
-	}
-	fresh, err := tx.Texts().RememberMessage(ctx, c.MessageUUID, c.At)
-	if err == nil && !fresh {
-		err = ports.ErrTextSeen
-	}
-	return err
 }
 
 // textHandled counts a text that was handled, and passes its outcome on:

@@ -82,7 +82,7 @@ func (r *Relay) Pass(ctx context.Context) (total Relayed, err error) {
 			// of the delivery: it goes again when its lease ends.
 			return total, nil
 		}
-		outcome, err := r.recordAfterSend(ctx, d, sendErr)
+		outcome, err := r.record(ctx, d, sendErr)
 		switch {
 		case domain.KindOf(err) == domain.KindConflict:
 			// Our lease ran out and another worker claimed the delivery
@@ -125,18 +125,13 @@ func (r *Relay) send(ctx context.Context, d *domain.Delivery) error {
 // recordTimeout bounds recording an outcome once the pass is stopping.
 const recordTimeout = 10 * time.Second
 
-// recordAfterSend records the outcome even when ctx has just ended: a
+// record writes the outcome of one send, even when ctx has just ended: a
 // message the server accepted, left claimed, would be sent again after the
-// lease by whichever instance comes next.
-func (r *Relay) recordAfterSend(ctx context.Context, d *domain.Delivery, sendErr error) (domain.DeliveryStatus, error) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
-	defer cancel()
-	return r.record(ctx, d, sendErr)
-}
-
-// record writes the outcome of one send. Logs name the delivery and its
+// lease by whichever instance comes next. Logs name the delivery and its
 // kind, never its recipient, link or words.
 func (r *Relay) record(ctx context.Context, d *domain.Delivery, sendErr error) (domain.DeliveryStatus, error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
 	now := r.clock.Now().UTC()
 	outcome := domain.DeliverySent
 	if sendErr != nil {

@@ -459,6 +459,11 @@ type TextRepo interface {
 	// RememberMessage records a carrier message id and reports whether it
 	// is new; false means the text was handled before.
 	RememberMessage(ctx context.Context, uuid string, now time.Time) (bool, error)
+	// Claim records an inbound text's nonce (unless empty) and carrier
+	// message id, as RememberNonce and RememberMessage do, and fails with
+	// ErrNonceSeen or ErrTextSeen when either was seen before: a text is
+	// handled once, in the transaction that claims it.
+	Claim(ctx context.Context, c TextClaim) error
 	// TakeHelpAllowance reports whether the number may be sent the help
 	// text now (none in the last `every`), and if so records that it was.
 	TakeHelpAllowance(ctx context.Context, phone string, now time.Time, every time.Duration) (bool, error)

@@ -146,7 +146,7 @@ func (s *Store) insertBatch(ctx context.Context, reports []ports.NewReport) erro
 // acceptAlone writes one report, claiming its text, if any, the exact way.
 func (t *tx) acceptAlone(ctx context.Context, r ports.NewReport) error {
 	if r.Text != nil {
-		if err := (texts{t}).claim(ctx, *r.Text); err != nil {
+		if err := (texts{t}).Claim(ctx, *r.Text); err != nil {
 			return err
 		}
 	}

@@ -57,9 +57,7 @@ func (t texts) RememberMessage(ctx context.Context, uuid string, now time.Time) 
 	return n == 1, err
 }
 
-// claim records c's nonce (unless empty) and message id, and fails with
-// ErrNonceSeen or ErrTextSeen when either was seen before.
-func (t texts) claim(ctx context.Context, c ports.TextClaim) error {
+func (t texts) Claim(ctx context.Context, c ports.TextClaim) error {
 	if c.Nonce != "" {
 		if err := t.RememberNonce(ctx, c.Nonce, c.At); err != nil {
 			return err

@@ -118,8 +118,13 @@ func (i interactions) MarkWarned(ctx context.Context, id domain.InteractionID, n
 	if err != nil || n == 1 {
 		return n == 1, err
 	}
-	if _, err := i.Get(ctx, id); err != nil {
-		return false, err
+	// Nothing marked: warned already, or no such interaction.
+	exists, err := i.db.NewSelect().Model((*interactionRow)(nil)).Where("id = ?", string(id)).Exists(ctx)
+	if err != nil {
+		return false, translate(err)
+	}
+	if !exists {
+		return false, &domain.Error{Kind: domain.KindNotFound, Safe: "no such interaction"}
 	}
 	return false, nil
 }

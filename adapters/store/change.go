@@ -36,19 +36,12 @@ func (i interactions) Change(ctx context.Context, id domain.InteractionID, fn fu
 	if err := fn(ia); err != nil {
 		return nil, err
 	}
-	set, err := changedColumns(&before, ia)
-	if err != nil {
+	u := i.updateRow((*interactionRow)(nil), string(id))
+	u.q = u.q.Where("erased_at IS NULL")
+	if err := changedColumns(u, &before, ia); err != nil {
 		return nil, err
 	}
-	if len(set) == 0 {
-		return ia, nil
-	}
-	up := i.db.NewUpdate().Model((*interactionRow)(nil)).Where("id = ?", string(id)).Where("erased_at IS NULL")
-	for _, c := range set {
-		up = up.Set("? = ?", bun.Ident(c.name), c.value)
-	}
-	res, err := up.Exec(ctx)
-	if err := mustAffect(res, err, "interaction"); err != nil {
+	if err := u.exec(ctx, "interaction"); err != nil {
 		if domain.KindOf(err) == domain.KindNotFound {
 			// The row was read above and is held: only an erasure in
 			// between, which the lock rules out, could get here.
@@ -59,39 +52,56 @@ func (i interactions) Change(ctx context.Context, id domain.InteractionID, fn fu
 	return ia, nil
 }
 
-// column is one column to write and its new value.
-type column struct {
-	name  string
-	value any
-}
-
-// changedColumns lists the columns whose values fn changed, with their new
-// values, always in the same order. A change to anything else is a bug in
-// the caller, refused.
-func changedColumns(before, after *domain.Interaction) ([]column, error) {
-	var set []column
-	add := func(changed bool, name string, value any) {
-		if changed {
-			set = append(set, column{name, value})
-		}
-	}
-	add(after.InboxID != before.InboxID, "inbox_id", string(after.InboxID))
-	add(after.Status != before.Status, "status", string(after.Status))
-	add(after.Flagged != before.Flagged, "flagged", after.Flagged)
-	add(after.LegalHold != before.LegalHold, "legal_hold", after.LegalHold)
-	add(!after.LastActivityAt.Equal(before.LastActivityAt), "last_activity_at", after.LastActivityAt)
-	add(!timesEqual(after.ClosedAt, before.ClosedAt), "closed_at", after.ClosedAt)
+// changedColumns sets in u the columns whose values fn changed. A change
+// to anything else is a bug in the caller, refused.
+func changedColumns(u *rowUpdate, before, after *domain.Interaction) error {
+	u.set(after.InboxID != before.InboxID, "inbox_id", string(after.InboxID))
+	u.set(after.Status != before.Status, "status", string(after.Status))
+	u.set(after.Flagged != before.Flagged, "flagged", after.Flagged)
+	u.set(after.LegalHold != before.LegalHold, "legal_hold", after.LegalHold)
+	u.set(!after.LastActivityAt.Equal(before.LastActivityAt), "last_activity_at", after.LastActivityAt)
+	u.set(!sameTime(after.ClosedAt, before.ClosedAt), "closed_at", after.ClosedAt)
 	rest := *after
 	rest.InboxID, rest.Status, rest.Flagged, rest.LegalHold = before.InboxID, before.Status, before.Flagged, before.LegalHold
 	rest.LastActivityAt, rest.ClosedAt = before.LastActivityAt, before.ClosedAt
 	if !reflect.DeepEqual(&rest, before) {
-		return nil, &domain.Error{Kind: domain.KindInternal,
+		return &domain.Error{Kind: domain.KindInternal,
 			Err: errors.New("store: Change may change an interaction's inbox, status, flags, hold and dates only")}
 	}
-	return set, nil
+	return nil
 }
 
-func timesEqual(a, b *time.Time) bool {
+// rowUpdate is the UPDATE a Change method writes: of one row, setting only
+// the columns whose values changed.
+type rowUpdate struct {
+	q       *bun.UpdateQuery
+	changed bool
+}
+
+// updateRow starts the update of model's row with that id.
+func (t *tx) updateRow(model any, id string) *rowUpdate {
+	return &rowUpdate{q: t.db.NewUpdate().Model(model).Where("id = ?", id)}
+}
+
+// set sets column to v when its value differs.
+func (u *rowUpdate) set(differs bool, column string, v any) {
+	if differs {
+		u.q, u.changed = u.q.Set("? = ?", bun.Ident(column), v), true
+	}
+}
+
+// exec runs the update, unless nothing changed. A row it does not find is
+// KindNotFound, named what.
+func (u *rowUpdate) exec(ctx context.Context, what string) error {
+	if !u.changed {
+		return nil
+	}
+	res, err := u.q.Exec(ctx)
+	return mustAffect(res, err, what)
+}
+
+// sameTime says whether two optional times are the same instant.
+func sameTime(a, b *time.Time) bool {
 	if a == nil || b == nil {
 		return a == b
 	}

@@ -113,25 +113,16 @@ func (f forms) Change(ctx context.Context, id domain.FormID, change func(form *d
 		return nil, &domain.Error{Kind: domain.KindInternal, Err: errors.New("store: a form's id, organisation and creation time never change")}
 	}
 	after := formToRow(&form)
-	u := f.db.NewUpdate().Model((*formRow)(nil)).Where("id = ?", string(id))
-	changed := false
-	set := func(differs bool, column string, v any) {
-		if differs {
-			u, changed = u.Set("? = ?", bun.Ident(column), v), true
-		}
-	}
-	set(form.Name != before.Name, "name", after.Name)
-	set(form.Code != before.Code, "code", after.Code)
-	set(form.Intro != before.Intro, "intro", after.Intro)
-	set(form.ResponseTime != before.ResponseTime, "response_time", after.ResponseTime)
-	set(form.OutOfHours != before.OutOfHours, "out_of_hours", after.OutOfHours)
-	set(form.Language != before.Language, "language", after.Language)
-	set(form.SwearPolicy != before.SwearPolicy, "swear_policy", after.SwearPolicy)
-	set(form.Open != before.Open, "open", after.Open)
-	if !changed {
-		return &form, nil
-	}
-	if _, err := u.Exec(ctx); err != nil {
+	u := f.updateRow((*formRow)(nil), string(id))
+	u.set(form.Name != before.Name, "name", after.Name)
+	u.set(form.Code != before.Code, "code", after.Code)
+	u.set(form.Intro != before.Intro, "intro", after.Intro)
+	u.set(form.ResponseTime != before.ResponseTime, "response_time", after.ResponseTime)
+	u.set(form.OutOfHours != before.OutOfHours, "out_of_hours", after.OutOfHours)
+	u.set(form.Language != before.Language, "language", after.Language)
+	u.set(form.SwearPolicy != before.SwearPolicy, "swear_policy", after.SwearPolicy)
+	u.set(form.Open != before.Open, "open", after.Open)
+	if err := u.exec(ctx, "form"); err != nil {
 		return nil, codeConflict(err, form.Code)
 	}
 	return &form, nil

@@ -79,32 +79,15 @@ func (o organisations) Change(ctx context.Context, id domain.OrgID, change func(
 		return nil, &domain.Error{Kind: domain.KindInternal, Err: errors.New("store: an organisation's id and creation time never change")}
 	}
 	after := orgToRow(org)
-	u := o.db.NewUpdate().Model((*orgRow)(nil)).Where("id = ?", string(id))
-	changed := false
-	set := func(column string, v any) { u, changed = u.Set("? = ?", bun.Ident(column), v), true }
-	if org.Name != before.Name {
-		set("name", after.Name)
-	}
-	if org.Status != before.Status {
-		set("status", after.Status)
-	}
-	if org.Retention != before.Retention {
-		set("retention_months", after.RetentionMonths)
-	}
-	if !sameTime(org.TrialEndsAt, before.TrialEndsAt) {
-		set("trial_ends_at", after.TrialEndsAt)
-	}
-	if !slices.Equal(org.SwearWords, before.SwearWords) {
-		set("swear_words", after.SwearWords)
-	}
-	if org.RequireTOTP != before.RequireTOTP {
-		set("require_totp", after.RequireTOTP)
-	}
-	if changed {
-		res, err := u.Exec(ctx)
-		if err := mustAffect(res, err, "organisation"); err != nil {
-			return nil, err
-		}
+	u := o.updateRow((*orgRow)(nil), string(id))
+	u.set(org.Name != before.Name, "name", after.Name)
+	u.set(org.Status != before.Status, "status", after.Status)
+	u.set(org.Retention != before.Retention, "retention_months", after.RetentionMonths)
+	u.set(!sameTime(org.TrialEndsAt, before.TrialEndsAt), "trial_ends_at", after.TrialEndsAt)
+	u.set(!slices.Equal(org.SwearWords, before.SwearWords), "swear_words", after.SwearWords)
+	u.set(org.RequireTOTP != before.RequireTOTP, "require_totp", after.RequireTOTP)
+	if err := u.exec(ctx, "organisation"); err != nil {
+		return nil, err
 	}
 	return org, nil
 }

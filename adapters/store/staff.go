@@ -210,53 +210,18 @@ func (s staffRepo) Change(ctx context.Context, id domain.StaffID, change func(m 
 // gives different bytes.
 func (s staffRepo) writeChanges(ctx context.Context, before, m *domain.Staff) error {
 	id := string(m.ID)
-	q := s.db.NewUpdate().Model((*staffRow)(nil)).Where("id = ?", id)
-	changed := false
-	set := func(column string, v any) {
-		q, changed = q.Set("? = ?", bun.Ident(column), v), true
-	}
-	if m.Email != before.Email {
-		set("email_sealed", s.keys.Seal(m.Email, aad("staff.email", id)))
-	}
-	if m.Email != before.Email || (m.RemovedAt == nil) != (before.RemovedAt == nil) {
-		set("email_index", s.emailIndexOf(m))
-	}
-	if m.FirstName != before.FirstName {
-		set("first_name_sealed", s.keys.Seal(m.FirstName, aad("staff.first_name", id)))
-	}
-	if m.LastName != before.LastName {
-		set("last_name_sealed", s.keys.Seal(m.LastName, aad("staff.last_name", id)))
-	}
-	if m.Role != before.Role {
-		set("role", string(m.Role))
-	}
-	if m.PasswordHash != before.PasswordHash {
-		set("password_hash", m.PasswordHash)
-	}
-	if m.TOTPSecret != before.TOTPSecret {
-		set("totp_secret_sealed", s.keys.Seal(m.TOTPSecret, aad("staff.totp_secret", id)))
-	}
-	if m.TOTPEnabled != before.TOTPEnabled {
-		set("totp_enabled", m.TOTPEnabled)
-	}
-	if m.TOTPLastStep != before.TOTPLastStep {
-		set("totp_last_step", m.TOTPLastStep)
-	}
-	if !sameTime(m.RemovedAt, before.RemovedAt) {
-		set("removed_at", m.RemovedAt)
-	}
-	if !changed {
-		return nil
-	}
-	res, err := q.Exec(ctx)
-	return mustAffect(res, err, "staff member")
-}
-
-func sameTime(a, b *time.Time) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return a.Equal(*b)
+	u := s.updateRow((*staffRow)(nil), id)
+	u.set(m.Email != before.Email, "email_sealed", s.keys.Seal(m.Email, aad("staff.email", id)))
+	u.set(m.Email != before.Email || (m.RemovedAt == nil) != (before.RemovedAt == nil), "email_index", s.emailIndexOf(m))
+	u.set(m.FirstName != before.FirstName, "first_name_sealed", s.keys.Seal(m.FirstName, aad("staff.first_name", id)))
+	u.set(m.LastName != before.LastName, "last_name_sealed", s.keys.Seal(m.LastName, aad("staff.last_name", id)))
+	u.set(m.Role != before.Role, "role", string(m.Role))
+	u.set(m.PasswordHash != before.PasswordHash, "password_hash", m.PasswordHash)
+	u.set(m.TOTPSecret != before.TOTPSecret, "totp_secret_sealed", s.keys.Seal(m.TOTPSecret, aad("staff.totp_secret", id)))
+	u.set(m.TOTPEnabled != before.TOTPEnabled, "totp_enabled", m.TOTPEnabled)
+	u.set(m.TOTPLastStep != before.TOTPLastStep, "totp_last_step", m.TOTPLastStep)
+	u.set(!sameTime(m.RemovedAt, before.RemovedAt), "removed_at", m.RemovedAt)
+	return u.exec(ctx, "staff member")
 }
 
 // reassign removes the member's assignments that are in before and not in

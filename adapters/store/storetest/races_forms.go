@@ -20,7 +20,7 @@ var formRaces = map[string]func(*testing.T, ports.Store){
 // An admin closes the form at the end of the day while others save its
 // texts: the form stays closed, and every text saved is one of theirs.
 func raceFormClosing(t *testing.T, st ports.Store) {
-	w := newStaffWorld(t, st)
+	w := newRaceSchool(t, st)
 	admin := w.actor(t, w.member(t, "head@oakfield.example", domain.RoleAdmin))
 	for round := range 5 {
 		require.NoError(t, w.svc.SetFormOpen(ctx, admin, w.form.ID, true))

@@ -50,7 +50,7 @@ func raceIP(i int) netip.Addr { return netip.AddrFrom4([4]byte{198, 51, 100, byt
 // raceAuthenticatorCode signs in many times at once with one account's
 // password and one authenticator code: the code works once.
 func raceAuthenticatorCode(t *testing.T, st ports.Store) {
-	w := newStaffWorld(t, st)
+	w := newRaceSchool(t, st)
 	m := w.withAuthenticator(t, w.member(t, "alex@oakfield.example", domain.RoleStaff))
 	code, err := totp.GenerateCodeCustom(raceSecret, w.clock.Now(), totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
 	require.NoError(t, err)
@@ -69,7 +69,7 @@ func raceAuthenticatorCode(t *testing.T, st ports.Store) {
 // raceAuthenticatorStep spends one authenticator time step many times at
 // once in the store: one spend finds it unspent.
 func raceAuthenticatorStep(t *testing.T, st ports.Store) {
-	w := newStaffWorld(t, st)
+	w := newRaceSchool(t, st)
 	m := w.withAuthenticator(t, w.member(t, "alex@oakfield.example", domain.RoleStaff))
 	spend := func(step int64) (bool, error) {
 		var ok bool
@@ -99,7 +99,7 @@ func raceAuthenticatorStep(t *testing.T, st ports.Store) {
 // once with one code: one confirmation turns it on and gets recovery codes,
 // and those are the codes that work.
 func raceConfirmAuthenticator(t *testing.T, st ports.Store) {
-	w := newStaffWorld(t, st)
+	w := newRaceSchool(t, st)
 	m := w.member(t, "alex@oakfield.example", domain.RoleStaff)
 	a := w.actor(t, m)
 	key, err := w.svc.StartTOTP(ctx, a)
@@ -128,7 +128,7 @@ func raceConfirmAuthenticator(t *testing.T, st ports.Store) {
 // raceRecoveryCodeSignIn signs in many times at once with one account's
 // password and one recovery code: the code works once.
 func raceRecoveryCodeSignIn(t *testing.T, st ports.Store) {
-	w := newStaffWorld(t, st)
+	w := newRaceSchool(t, st)
 	m := w.withAuthenticator(t, w.member(t, "alex@oakfield.example", domain.RoleStaff))
 	codes, err := w.svc.NewRecoveryCodes(ctx, w.actor(t, m), racePassword)
 	require.NoError(t, err)
@@ -147,7 +147,7 @@ func raceRecoveryCodeSignIn(t *testing.T, st ports.Store) {
 // raceRecoveryCode spends one recovery code many times at once in the
 // store: one spend finds it unused.
 func raceRecoveryCode(t *testing.T, st ports.Store) {
-	w := newStaffWorld(t, st)
+	w := newRaceSchool(t, st)
 	m := w.member(t, "alex@oakfield.example", domain.RoleStaff)
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Staff().SetRecoveryCodes(ctx, m.ID, []string{"h1", "h2"}) }))
 	var spent atomic.Int32
@@ -169,7 +169,7 @@ func raceRecoveryCode(t *testing.T, st ports.Store) {
 // often than the throttle allows guesses made one at a time.
 func raceThrottle(t *testing.T, st ports.Store) {
 	hasher := &countingHasher{PasswordHasher: passhash.New(passhash.TestParams(), 2)}
-	w := newStaffWorldWith(t, st, hasher)
+	w := newRaceSchoolWith(t, st, hasher)
 	guess := func(m *domain.Staff, i int) {
 		_, err := w.svc.SignIn(ctx, app.SignIn{Email: m.Email, Password: "wrong guess number", IP: raceIP(i)})
 		if !errors.Is(err, app.ErrSignInFailed) && !errors.Is(err, app.ErrSignInThrottled) {
@@ -207,7 +207,7 @@ func (h *countingHasher) Verify(ctx context.Context, password, encoded string) (
 func raceLastAdmin(t *testing.T, st ports.Store) {
 	const rounds, admins = 10, 4
 	for round := range rounds {
-		w := newStaffWorld(t, st)
+		w := newRaceSchool(t, st)
 		members := make([]*domain.Staff, admins)
 		actors := make([]*app.Actor, admins)
 		for i := range members {
@@ -261,7 +261,7 @@ func raceLastAdmin(t *testing.T, st ports.Store) {
 // must not be undone by them.
 func raceOrganisationSettings(t *testing.T, st ports.Store) {
 	for round := range 5 {
-		w := newStaffWorld(t, st)
+		w := newRaceSchool(t, st)
 		admin := w.actor(t, w.member(t, fmt.Sprintf("head%d@oakfield.example", round), domain.RoleAdmin))
 		race(raceCount, func(i int) {
 			var err error
@@ -289,7 +289,7 @@ func raceOrganisationSettings(t *testing.T, st ports.Store) {
 // the school would have no admin left. Her request waits at most a second
 // for the others: if they cannot go ahead meanwhile, they go after it.
 func raceStaleMember(t *testing.T, st ports.Store) {
-	w := newStaffWorld(t, st)
+	w := newRaceSchool(t, st)
 	hana, bea := w.member(t, "hana@oakfield.example", domain.RoleAdmin), w.member(t, "bea@oakfield.example", domain.RoleAdmin)
 	deputy := w.member(t, "dee@oakfield.example", domain.RoleStaff)
 	asHana, asBea := w.actor(t, hana), w.actor(t, bea)
@@ -375,7 +375,7 @@ func (r hookedStaff) Change(ctx context.Context, id domain.StaffID, change func(
 // raceSetPasswordLink sets a password through one set-password link many
 // times at once: the link works once, and the others are told so.
 func raceSetPasswordLink(t *testing.T, st ports.Store) {
-	w := newStaffWorld(t, st)
+	w := newRaceSchool(t, st)
 	out, err := w.svc.CreateStaff(ctx, app.CreateStaff{OrgID: w.org.ID, Email: "new@oakfield.example", FirstName: "Nia"})
 	require.NoError(t, err)
 	token := out.SetPasswordURL[strings.LastIndex(out.SetPasswordURL, "/")+1:]
@@ -397,7 +397,7 @@ func raceSetPasswordLink(t *testing.T, st ports.Store) {
 // admin request per inbox: each request changes the member's assignments,
 // and none may undo another's.
 func raceInboxAssignments(t *testing.T, st ports.Store) {
-	w := newStaffWorld(t, st)
+	w := newRaceSchool(t, st)
 	admin := w.actor(t, w.member(t, "head@oakfield.example", domain.RoleAdmin))
 	member := w.member(t, "alex@oakfield.example", domain.RoleStaff)
 	const n = 10
@@ -417,8 +417,9 @@ func raceInboxAssignments(t *testing.T, st ports.Store) {
 	}
 }
 
-// staffWorld is an organisation with one form, driven through the app.
-type staffWorld struct {
+// raceSchool is an organisation with one form, driven through the app:
+// the staff, form and purge races build on it.
+type raceSchool struct {
 	st    ports.Store
 	svc   *app.Service
 	clock *raceClock
@@ -426,15 +427,15 @@ type staffWorld struct {
 	form  *domain.Form
 }
 
-func newStaffWorld(t *testing.T, st ports.Store) staffWorld {
+func newRaceSchool(t *testing.T, st ports.Store) raceSchool {
 	t.Helper()
-	return newStaffWorldWith(t, st, passhash.New(passhash.TestParams(), 2))
+	return newRaceSchoolWith(t, st, passhash.New(passhash.TestParams(), 2))
 }
 
-// newStaffWorldWith is a staffWorld whose service hashes with hasher.
-func newStaffWorldWith(t *testing.T, st ports.Store, hasher ports.PasswordHasher) staffWorld {
+// newRaceSchoolWith is a raceSchool whose service hashes with hasher.
+func newRaceSchoolWith(t *testing.T, st ports.Store, hasher ports.PasswordHasher) raceSchool {
 	t.Helper()
-	w := staffWorld{st: st, clock: &raceClock{t: now}}
+	w := raceSchool{st: st, clock: &raceClock{t: now}}
 	w.svc = app.New(app.Deps{Store: st, Clock: w.clock, Random: rand.Reader, Hasher: hasher, PublicURL: "https://whisper.example.org/"})
 	var err error
 	w.org, err = w.svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Oakfield Primary"})
@@ -449,7 +450,7 @@ func newStaffWorldWith(t *testing.T, st ports.Store, hasher ports.PasswordHasher
 const racePassword = "plum tractor lantern 47"
 
 // member adds a member of the organisation with racePassword.
-func (w staffWorld) member(t *testing.T, email string, role domain.Role) *domain.Staff {
+func (w raceSchool) member(t *testing.T, email string, role domain.Role) *domain.Staff {
 	t.Helper()
 	out, err := w.svc.CreateStaff(ctx, app.CreateStaff{OrgID: w.org.ID, Email: email, FirstName: "Alex", Role: role, Password: racePassword})
 	require.NoError(t, err)
@@ -457,7 +458,7 @@ func (w staffWorld) member(t *testing.T, email string, role domain.Role) *domain
 }
 
 // actor opens a session for m, without signing in, and returns its actor.
-func (w staffWorld) actor(t *testing.T, m *domain.Staff) *app.Actor {
+func (w raceSchool) actor(t *testing.T, m *domain.Staff) *app.Actor {
 	t.Helper()
 	token := must(domain.NewToken(rand.Reader))
 	require.NoError(t, w.st.InTx(ctx, func(tx ports.Tx) error {
@@ -473,7 +474,7 @@ const raceSecret = "JBSWY3DPEHPK3PXP"
 
 // withAuthenticator gives m an authenticator app with raceSecret, no step
 // of which has been used.
-func (w staffWorld) withAuthenticator(t *testing.T, m *domain.Staff) *domain.Staff {
+func (w raceSchool) withAuthenticator(t *testing.T, m *domain.Staff) *domain.Staff {
 	t.Helper()
 	require.NoError(t, w.st.InTx(ctx, func(tx ports.Tx) (err error) {
 		m, err = tx.Staff().Change(ctx, m.ID, func(cur *domain.Staff) error {
@@ -486,7 +487,7 @@ func (w staffWorld) withAuthenticator(t *testing.T, m *domain.Staff) *domain.Sta
 }
 
 // stored reads a staff member as the store has them.
-func (w staffWorld) stored(t *testing.T, id domain.StaffID) *domain.Staff {
+func (w raceSchool) stored(t *testing.T, id domain.StaffID) *domain.Staff {
 	t.Helper()
 	var m *domain.Staff
 	require.NoError(t, w.st.View(ctx, func(tx ports.Tx) (err error) {

@@ -21,7 +21,7 @@ var warningRaces = map[string]func(*testing.T, ports.Store){
 // Purges running at once (whisperd's sweep and an operator's whisperctl
 // purge, say) warn the admins of each interaction soon to be erased once.
 func raceErasureWarnings(t *testing.T, st ports.Store) {
-	w := newStaffWorld(t, st)
+	w := newRaceSchool(t, st)
 	w.member(t, "head@oakfield.example", domain.RoleAdmin)
 	const reports = 20
 	refs := make([]domain.Reference, reports)

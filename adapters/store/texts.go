@@ -22,7 +22,7 @@ import (
 // 16 bytes are collision-safe enough. HMAC is a pseudorandom function, so
 // without the key no one can aim a nonce or id at another's claim; by
 // chance, the odds that any two of n claims share 128 bits are about
-// n²/2¹²⁹: one in 10¹⁸ after a billion texts. A collision would only make
+// n²/2¹²⁹: less than one in 10²⁰ after a billion texts. A collision would only make
 // a fresh text look like a duplicate; it could never let a replay in.
 const claimSize = 16
 

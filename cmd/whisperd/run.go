@@ -122,7 +122,7 @@ func run(ctx context.Context, e env) error {
 		RefusalDelay: httpadapter.RefusalDelay,
 	}
 	if cfg.SMS.Driver == "plivo" {
-		httpCfg.PlivoAuthToken = cfg.SMS.Plivo.AuthToken
+		httpCfg.PlivoAuthToken, httpCfg.PlivoAcceptV2 = cfg.SMS.Plivo.AuthToken, cfg.SMS.Plivo.AcceptV2
 	}
 	handler, err := httpadapter.New(httpCfg, svc, log)
 	if err != nil {

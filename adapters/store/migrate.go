@@ -77,6 +77,9 @@ func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
 	if err != nil {
 		return nil, translate(err)
 	}
+	if err := s.keySecretHashes(ctx); err != nil {
+		return nil, err
+	}
 	for _, mig := range group.Migrations {
 		applied = append(applied, mig.Name)
 	}

@@ -265,25 +265,25 @@ func (s staffRepo) SpendTOTPStep(ctx context.Context, id domain.StaffID, step in
 
 func (s staffRepo) AddPasswordLink(ctx context.Context, link *domain.PasswordLink) error {
 	_, err := s.db.NewInsert().Model(&passwordLinkRow{
-		TokenHash: link.TokenHash, StaffID: string(link.StaffID), ExpiresAt: link.ExpiresAt, CreatedAt: link.CreatedAt,
+		TokenHash: s.secretIndex(secretPasswordLink, link.TokenHash), StaffID: string(link.StaffID), ExpiresAt: link.ExpiresAt, CreatedAt: link.CreatedAt,
 	}).Exec(ctx)
 	return translate(err)
 }
 
 func (s staffRepo) GetPasswordLink(ctx context.Context, tokenHash string) (*domain.PasswordLink, error) {
 	var row passwordLinkRow
-	if err := s.db.NewSelect().Model(&row).Where("token_hash = ?", tokenHash).Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&row).Where("token_hash = ?", s.secretIndex(secretPasswordLink, tokenHash)).Scan(ctx); err != nil {
 		return nil, notFound(err, "link")
 	}
 	return &domain.PasswordLink{
-		TokenHash: row.TokenHash, StaffID: domain.StaffID(row.StaffID),
+		TokenHash: tokenHash, StaffID: domain.StaffID(row.StaffID),
 		ExpiresAt: row.ExpiresAt.UTC(), CreatedAt: row.CreatedAt.UTC(), UsedAt: utcPtr(row.UsedAt),
 	}, nil
 }
 
 func (s staffRepo) UsePasswordLink(ctx context.Context, tokenHash string, now time.Time) error {
 	res, err := s.db.NewUpdate().Model((*passwordLinkRow)(nil)).Set("used_at = ?", now).
-		Where("token_hash = ?", tokenHash).Where("used_at IS NULL").Exec(ctx)
+		Where("token_hash = ?", s.secretIndex(secretPasswordLink, tokenHash)).Where("used_at IS NULL").Exec(ctx)
 	if err := mustAffect(res, err, "link"); err != nil {
 		if domain.KindOf(err) == domain.KindNotFound {
 			return &domain.Error{Kind: domain.KindConflict, Safe: "this link has already been used", Err: err}
@@ -310,7 +310,7 @@ func (s staffRepo) SetRecoveryCodes(ctx context.Context, id domain.StaffID, hash
 	}
 	rows := make([]recoveryCodeRow, len(hashes))
 	for i, h := range hashes {
-		rows[i] = recoveryCodeRow{StaffID: string(id), CodeHash: h}
+		rows[i] = recoveryCodeRow{StaffID: string(id), CodeHash: s.secretIndex(secretRecoveryCode, h)}
 	}
 	_, err := s.db.NewInsert().Model(&rows).Exec(ctx)
 	return translate(err)
@@ -318,7 +318,7 @@ func (s staffRepo) SetRecoveryCodes(ctx context.Context, id domain.StaffID, hash
 
 func (s staffRepo) UseRecoveryCode(ctx context.Context, id domain.StaffID, hash string, now time.Time) (bool, error) {
 	res, err := s.db.NewUpdate().Model((*recoveryCodeRow)(nil)).Set("used_at = ?", now).
-		Where("staff_id = ?", string(id)).Where("code_hash = ?", hash).Where("used_at IS NULL").Exec(ctx)
+		Where("staff_id = ?", string(id)).Where("code_hash = ?", s.secretIndex(secretRecoveryCode, hash)).Where("used_at IS NULL").Exec(ctx)
 	if err != nil {
 		return false, translate(err)
 	}

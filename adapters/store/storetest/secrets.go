@@ -14,7 +14,7 @@ import (
 )
 
 var secretTests = map[string]func(*testing.T, ports.Store){
-	"SecretHashesAreKeyed":             testSecretHashesAreKeyed,
+	"SecretHashesAreKeyed":              testSecretHashesAreKeyed,
 	"BareSecretHashesAreKeyedOnMigrate": testBareSecretHashesAreKeyedOnMigrate,
 }
 

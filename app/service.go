@@ -33,6 +33,10 @@ type Deps struct {
 	// further reports once read (see intakeCache); zero reads it for every
 	// report. whisperd uses IntakeCacheFor.
 	IntakeCacheFor time.Duration
+	// DeviceKey signs device cookies (see device.go): whisperd derives it
+	// from the data key (DeviceKeyPurpose), so every instance accepts the
+	// others' cookies. Nil makes a key that lasts as long as the process.
+	DeviceKey []byte
 }
 
 // Service runs the use cases. It is safe for concurrent use.
@@ -46,6 +50,7 @@ type Service struct {
 	meter     ports.Meter
 	publicURL string
 	intake    intakeCache
+	deviceKey []byte
 }
 
 // New returns a service over deps.
@@ -55,6 +60,10 @@ func New(deps Deps) *Service {
 		locator: deps.Locator, swearing: deps.Swearing, meter: deps.Meter,
 		publicURL: strings.TrimRight(deps.PublicURL, "/"),
 		intake:    intakeCache{keep: deps.IntakeCacheFor},
+		deviceKey: deps.DeviceKey,
+	}
+	if len(s.deviceKey) == 0 {
+		s.deviceKey = processDeviceKey()
 	}
 	if s.meter == nil {
 		s.meter = noMeter{}

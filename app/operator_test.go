@@ -119,15 +119,19 @@ func TestAuditChainVerifies(t *testing.T) {
 	require.NoError(t, s.svc.SetHold(ctx, alice, rc.Ref, true, "r1"))
 	require.NoError(t, s.svc.SetHold(ctx, alice, rc.Ref, false, "r2"))
 	require.NoError(t, s.svc.Erase(ctx, alice, rc.Ref, "r3"))
-	n, err := s.svc.VerifyAudit(ctx)
+	check, err := s.svc.VerifyAudit(ctx, nil)
 	require.NoError(t, err)
-	assert.Equal(t, 3, n)
-	assert.Nil(t, domain.VerifyChain(s.auditLog(t)))
-
-	tampered := s.auditLog(t)
-	tampered[1].Reason = "something else"
-	bad := domain.VerifyChain(tampered)
-	require.NotNil(t, bad)
-	assert.Equal(t, int64(2), bad.Seq)
-	assert.Equal(t, int64(3), domain.VerifyChain(append(tampered[:1:1], tampered[2:]...)).Seq, "a removed entry breaks the chain at the next")
+	assert.Equal(t, 3, check.Checked)
+	log := s.auditLog(t)
+	head, err := s.svc.AuditHead(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, domain.HeadOf(log[2]), head)
+	_, err = s.svc.VerifyAudit(ctx, &head)
+	assert.NoError(t, err, "the head names the newest entry")
+	ahead := domain.AuditHead{Seq: 4, Hash: head.Hash}
+	_, err = s.svc.VerifyAudit(ctx, &ahead)
+	assert.ErrorIs(t, err, app.ErrAuditBroken, "a head beyond the log's end")
+	other := domain.AuditHead{Seq: 2, Hash: head.Hash}
+	_, err = s.svc.VerifyAudit(ctx, &other)
+	assert.ErrorIs(t, err, app.ErrAuditBroken, "a head whose entry differs")
 }

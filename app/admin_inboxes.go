@@ -176,7 +176,7 @@ func (s *Service) UpdateInbox(ctx context.Context, a *Actor, id domain.InboxID, 
 		// The addresses are staff's, and stay out of the log: a count
 		// shows that they changed.
 		return s.record(ctx, tx, byStaff(a, domain.AuditInboxChange, map[string]string{"inbox": string(inbox.ID),
-			"notify": count(inbox.Notify), "staff": count(in.StaffIDs)}))
+			"notify": howMany(inbox.Notify), "staff": howMany(in.StaffIDs)}))
 	})
 	if err != nil {
 		return nil, err

@@ -102,7 +102,7 @@ func (s *Service) UpdateOrgSettings(ctx context.Context, a *Actor, in OrgSetting
 		if was.RequireTOTP != org.RequireTOTP || !slices.Equal(was.SwearWords, org.SwearWords) {
 			// The words themselves stay out of the log: a count shows that
 			// the list changed.
-			e := byStaff(a, domain.AuditOrgSettings, map[string]string{"require_totp": strconv.FormatBool(org.RequireTOTP), "swear_words": count(org.SwearWords)})
+			e := byStaff(a, domain.AuditOrgSettings, map[string]string{"require_totp": strconv.FormatBool(org.RequireTOTP), "swear_words": howMany(org.SwearWords)})
 			return s.record(ctx, tx, e)
 		}
 		return nil

@@ -279,7 +279,7 @@ func (s *Service) UpdateMember(ctx context.Context, a *Actor, id domain.StaffID,
 			}
 		}
 		if !sameInboxes(member.InboxIDs, inboxes) {
-			if err := s.record(ctx, tx, byStaff(a, domain.AuditStaffInboxes, map[string]string{"staff": string(member.ID), "inboxes": count(inboxes)})); err != nil {
+			if err := s.record(ctx, tx, byStaff(a, domain.AuditStaffInboxes, map[string]string{"staff": string(member.ID), "inboxes": howMany(inboxes)})); err != nil {
 				return err
 			}
 		}

@@ -32,8 +32,8 @@ func actorOr(actor string) string {
 	return actor
 }
 
-// count is how many s holds, for an entry's details.
-func count[T any](s []T) string { return strconv.Itoa(len(s)) }
+// howMany is how many s holds, for an entry's details.
+func howMany[T any](s []T) string { return strconv.Itoa(len(s)) }
 
 // sameInboxes says whether two assignments hold the same inboxes, in any
 // order.

@@ -53,7 +53,7 @@ func (s *Service) Export(ctx context.Context, a *Actor, format string) (rows []E
 		return nil, err
 	}
 	err = s.store.InTx(ctx, func(tx ports.Tx) error {
-		return s.record(ctx, tx, byStaff(a, domain.AuditExport, map[string]string{"format": format, "interactions": count(rows)}))
+		return s.record(ctx, tx, byStaff(a, domain.AuditExport, map[string]string{"format": format, "interactions": howMany(rows)}))
 	})
 	if err != nil {
 		return nil, err

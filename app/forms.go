@@ -127,7 +127,7 @@ func (s *Service) CreateInbox(ctx context.Context, in CreateInbox) (inbox *domai
 			return err
 		}
 		return s.record(ctx, tx, &domain.AuditEntry{Actor: actorOr(in.Actor), Action: domain.AuditInboxCreate, OrgID: form.OrgID,
-			Details: map[string]string{"form": string(form.ID), "inbox": string(inbox.ID), "notify": count(inbox.Notify)}})
+			Details: map[string]string{"form": string(form.ID), "inbox": string(inbox.ID), "notify": howMany(inbox.Notify)}})
 	})
 	if err != nil {
 		return nil, err

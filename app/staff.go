@@ -121,7 +121,7 @@ func createStaff(ctx context.Context, tx ports.Tx, in CreateStaff, d staffDraft)
 	}
 	// The new member is named by id: their address stays out of the log.
 	err = tx.Audit().Append(ctx, &domain.AuditEntry{At: d.now, Actor: actorOr(in.Actor), Action: domain.AuditStaffInvite, OrgID: in.OrgID,
-		Details: map[string]string{"staff": string(member.ID), "role": string(member.Role), "inboxes": count(member.InboxIDs)}})
+		Details: map[string]string{"staff": string(member.ID), "role": string(member.Role), "inboxes": howMany(member.InboxIDs)}})
 	return member, err
 }
 

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -114,7 +115,7 @@ func (s *Service) AdminCreateForm(ctx context.Context, a *Actor, in NewForm) (ou
 	if err := problems.Invalid(); err != nil {
 		return out, err
 	}
-	out, err = s.CreateForm(ctx, CreateForm{OrgID: a.Org.ID, Name: in.Name, Code: strings.TrimSpace(in.Code)})
+	out, err = s.CreateForm(ctx, CreateForm{OrgID: a.Org.ID, Name: in.Name, Code: strings.TrimSpace(in.Code), Actor: staffActor(a.Staff.ID)})
 	if domain.KindOf(err) == domain.KindConflict {
 		return out, domain.Problems{{Field: "code", Safe: domain.SafeMessage(err)}}.Invalid()
 	}
@@ -170,13 +171,19 @@ func (s *Service) UpdateForm(ctx context.Context, a *Actor, id domain.FormID, in
 		if err := problems.Invalid(); err != nil {
 			return err
 		}
+		var was domain.SwearPolicy
 		form, err = tx.Forms().Change(ctx, id, func(form *domain.Form) error {
+			was = form.SwearPolicy
 			form.Name = strings.TrimSpace(in.Name)
 			form.Intro, form.ResponseTime, form.OutOfHours = formText(in.Intro), formText(in.ResponseTime), formText(in.OutOfHours)
 			form.Language, form.SwearPolicy = lang, policy
 			return nil
 		})
-		return err
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, tx, byStaff(a, domain.AuditFormChange, map[string]string{"form": string(id),
+			"language": string(form.Language), "swear_policy": string(form.SwearPolicy), "swear_policy_was": string(was)}))
 	})
 	if err != nil {
 		return nil, err
@@ -212,6 +219,9 @@ func (s *Service) SetFormOpen(ctx context.Context, a *Actor, id domain.FormID, o
 			form.Open = open
 			return nil
 		})
-		return err
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, tx, byStaff(a, domain.AuditFormOpen, map[string]string{"form": string(id), "open": strconv.FormatBool(open)}))
 	})
 }

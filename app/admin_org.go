@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -83,11 +84,28 @@ func (s *Service) UpdateOrgSettings(ctx context.Context, a *Actor, in OrgSetting
 		return nil, err
 	}
 	err = s.changeIntake(ctx, func(tx ports.Tx) error {
+		var was domain.Organisation
 		org, err = tx.Organisations().Change(ctx, a.Org.ID, func(org *domain.Organisation) error {
+			was = *org
 			org.Retention, org.RequireTOTP, org.SwearWords = retention, in.RequireTOTP, words
 			return nil
 		})
-		return err
+		if err != nil {
+			return err
+		}
+		if was.Retention != org.Retention {
+			e := byStaff(a, domain.AuditOrgRetention, map[string]string{"from": strconv.Itoa(int(was.Retention)), "to": strconv.Itoa(int(org.Retention))})
+			if err := s.record(ctx, tx, e); err != nil {
+				return err
+			}
+		}
+		if was.RequireTOTP != org.RequireTOTP || !slices.Equal(was.SwearWords, org.SwearWords) {
+			// The words themselves stay out of the log: a count shows that
+			// the list changed.
+			e := byStaff(a, domain.AuditOrgSettings, map[string]string{"require_totp": strconv.FormatBool(org.RequireTOTP), "swear_words": howMany(org.SwearWords)})
+			return s.record(ctx, tx, e)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -171,7 +171,7 @@ func (s *Service) InviteStaff(ctx context.Context, a *Actor, in Invite) (member 
 		err = domain.Errorf(domain.KindInvalid, "choose staff or admin")
 	}
 	problems.Add("role", err)
-	create := CreateStaff{OrgID: a.Org.ID, Email: email, FirstName: in.FirstName, LastName: in.LastName, Role: role}
+	create := CreateStaff{OrgID: a.Org.ID, Email: email, FirstName: in.FirstName, LastName: in.LastName, Role: role, Actor: staffActor(a.Staff.ID)}
 	d, err := s.draftStaff(ctx, &create)
 	if err != nil {
 		return nil, err
@@ -314,6 +314,11 @@ func (s *Service) UpdateMember(ctx context.Context, a *Actor, id domain.StaffID,
 		if role != member.Role {
 			if err := tx.Audit().Append(ctx, &domain.AuditEntry{At: s.now(), Actor: staffActor(a.Staff.ID), Action: domain.AuditStaffRole,
 				OrgID: a.Org.ID, Details: map[string]string{"staff": string(member.ID), "from": string(member.Role), "to": string(role)}}); err != nil {
+				return err
+			}
+		}
+		if !sameInboxes(member.InboxIDs, inboxes) {
+			if err := s.record(ctx, tx, byStaff(a, domain.AuditStaffInboxes, map[string]string{"staff": string(member.ID), "inboxes": howMany(inboxes)})); err != nil {
 				return err
 			}
 		}

@@ -97,12 +97,12 @@ func TestSetOrganisationStatus(t *testing.T) {
 	h := newHarness(t)
 	org, err := h.svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Trial School", TrialDays: 10})
 	require.NoError(t, err)
-	got, err := h.svc.SetOrganisationStatus(ctx, app.Operator{Name: "test"}, org.ID, domain.OrgActive)
+	got, err := h.svc.SetOrganisationStatus(ctx, app.Operator{Name: "test"}, org.ID, domain.OrgActive, "test")
 	require.NoError(t, err)
 	assert.Equal(t, domain.OrgActive, got.Status)
 	assert.Nil(t, got.TrialEndsAt, "an active organisation has no trial end")
 
-	_, err = h.svc.SetOrganisationStatus(ctx, app.Operator{Name: "test"}, "org_aaaaaaaaaaaaaaaaaaaa", domain.OrgEnded)
+	_, err = h.svc.SetOrganisationStatus(ctx, app.Operator{Name: "test"}, "org_aaaaaaaaaaaaaaaaaaaa", domain.OrgEnded, "test")
 	assert.Equal(t, domain.KindNotFound, domain.KindOf(err))
 	assert.Equal(t, "no such organisation", domain.SafeMessage(err))
 }

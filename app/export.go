@@ -39,14 +39,26 @@ const ExportAuthorReporter = "reporter"
 
 // Export returns every report the actor may see, most recent activity
 // first, with its conversation: what a school keeps when it must (before
-// erasure, or at the end of its subscription).
-func (s *Service) Export(ctx context.Context, a *Actor) (rows []ExportRow, err error) {
+// erasure, or at the end of its subscription). format ("csv" or "json")
+// is what the audit log records; nothing is returned unless the export
+// is recorded. The reading runs apart from the recording, so that a large
+// export holds no write lock while it reads.
+func (s *Service) Export(ctx context.Context, a *Actor, format string) (rows []ExportRow, err error) {
 	defer domain.Wrap(&err, "app.Export")
 	err = s.store.View(ctx, func(tx ports.Tx) (err error) {
 		rows, err = exportCases(ctx, tx, a.Viewer)
 		return err
 	})
-	return rows, err
+	if err != nil {
+		return nil, err
+	}
+	err = s.store.InTx(ctx, func(tx ports.Tx) error {
+		return s.record(ctx, tx, byStaff(a, domain.AuditExport, map[string]string{"format": format, "interactions": howMany(rows)}))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rows, nil
 }
 
 // exportCases reads every case the viewer may see, with its messages.

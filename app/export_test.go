@@ -25,7 +25,7 @@ func TestExportHoldsWhatStaffSeeAndNothingMore(t *testing.T) {
 	require.NoError(t, d.svc.StaffReply(ctx, admin, string(web.Ref), "Thank you, Robin.", netip.MustParseAddr("192.0.2.9")))
 	require.NoError(t, d.svc.SetCaseStatus(ctx, admin, string(web.Ref), "closed"))
 
-	rows, err := d.svc.Export(ctx, admin)
+	rows, err := d.svc.Export(ctx, admin, "csv")
 	require.NoError(t, err)
 	require.Len(t, rows, 2)
 	byRef := map[domain.Reference]app.ExportRow{}
@@ -67,7 +67,7 @@ func TestExportHoldsWhatStaffSeeAndNothingMore(t *testing.T) {
 		"staff of another inbox": {d.other, 0},
 		"another organisation":   {d.elsewhere, 0},
 	} {
-		rows, err := d.svc.Export(ctx, d.actorOf(t, who.m))
+		rows, err := d.svc.Export(ctx, d.actorOf(t, who.m), "json")
 		require.NoError(t, err, name)
 		assert.Len(t, rows, who.want, name)
 	}

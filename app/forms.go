@@ -14,6 +14,8 @@ type CreateForm struct {
 	// Code is the form's URL and SMS code; empty means one is made from
 	// the name.
 	Code string
+	// Actor names who asks, for the audit log; empty is the service.
+	Actor string
 }
 
 // FormCreated is a new form with its first inbox and public address.
@@ -75,7 +77,11 @@ func (s *Service) createForm(ctx context.Context, in CreateForm, code domain.For
 		if err := tx.Forms().Create(ctx, form); err != nil {
 			return err
 		}
-		return tx.Inboxes().Create(ctx, inbox)
+		if err := tx.Inboxes().Create(ctx, inbox); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, &domain.AuditEntry{Actor: actorOr(in.Actor), Action: domain.AuditFormCreate, OrgID: in.OrgID,
+			Details: map[string]string{"form": string(form.ID), "code": string(form.Code), "inbox": string(inbox.ID)}})
 	})
 	if err != nil {
 		return out, err
@@ -89,6 +95,8 @@ type CreateInbox struct {
 	Name   string
 	// Notify lists the addresses told of new reports and replies.
 	Notify []string
+	// Actor names who asks, for the audit log; empty is the service.
+	Actor string
 }
 
 // CreateInbox adds an inbox after the form's existing ones.
@@ -115,7 +123,11 @@ func (s *Service) CreateInbox(ctx context.Context, in CreateInbox) (inbox *domai
 		if inbox, err = domain.NewInbox(id, form, in.Name, in.Notify, position, now); err != nil {
 			return err
 		}
-		return tx.Inboxes().Create(ctx, inbox)
+		if err := tx.Inboxes().Create(ctx, inbox); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, &domain.AuditEntry{Actor: actorOr(in.Actor), Action: domain.AuditInboxCreate, OrgID: form.OrgID,
+			Details: map[string]string{"form": string(form.ID), "inbox": string(inbox.ID), "notify": howMany(inbox.Notify)}})
 	})
 	if err != nil {
 		return nil, err

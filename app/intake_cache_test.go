@@ -72,7 +72,7 @@ func TestChangesThroughTheServiceAreSeenAtOnce(t *testing.T) {
 	_, err = svc.SubmitReport(ctx, report)
 	require.NoError(t, err, "the new category is known")
 
-	_, err = svc.SetOrganisationStatus(ctx, app.Operator{Name: "test"}, s.form.OrgID, domain.OrgSuspended)
+	_, err = svc.SetOrganisationStatus(ctx, app.Operator{Name: "test"}, s.form.OrgID, domain.OrgSuspended, "test")
 	require.NoError(t, err)
 	_, err = svc.SubmitReport(ctx, report)
 	assert.ErrorIs(t, err, app.ErrNotAccepting, "a suspended school takes no reports")

@@ -219,42 +219,64 @@ func (s *Service) AuditLog(ctx context.Context, afterSeq int64, limit int) (entr
 	return entries, err
 }
 
-// ErrAuditBroken is returned when the audit log's hash chain does not hold.
+// ErrAuditBroken is returned when the audit log's hash chain does not hold,
+// or when an entry an operator saved as a head is gone or different.
 var ErrAuditBroken = &domain.Error{Kind: domain.KindConflict, Safe: "the audit log has been altered"}
 
-// VerifyAudit recomputes the audit log's hash chain, reading it in pages,
-// and returns how many entries it checked. When an entry was altered,
-// removed or reordered, the error names the first that does not follow.
-func (s *Service) VerifyAudit(ctx context.Context) (checked int, err error) {
+// VerifyAudit recomputes the audit log's keyed hash chain and returns what
+// it found. When an entry was altered, removed or reordered, the error
+// names the first that does not follow. With head (one printed earlier by
+// AuditHead and kept elsewhere), the entry it names must still be there,
+// unchanged: a chain whose newest entries were deleted still holds, and
+// only a head saved before the deletion shows it.
+func (s *Service) VerifyAudit(ctx context.Context, head *domain.AuditHead) (check domain.AuditCheck, err error) {
 	defer domain.Wrap(&err, "app.VerifyAudit")
-	var last *domain.AuditEntry
-	for {
-		page, err := s.AuditLog(ctx, seqOf(last), 1000)
-		if err != nil {
-			return checked, err
+	var named []*domain.AuditEntry
+	err = s.store.View(ctx, func(tx ports.Tx) error {
+		if check, err = tx.Audit().Verify(ctx); err != nil || head == nil {
+			return err
 		}
-		if len(page) == 0 {
-			return checked, nil
-		}
-		// The first page is checked from the start of the chain; each later
-		// one from the last entry already checked.
-		bad := domain.VerifyChain(page)
-		if last != nil {
-			bad = domain.VerifyChainFrom(append([]*domain.AuditEntry{last}, page...))
-		}
-		if bad != nil {
-			return checked, &domain.Error{Kind: domain.KindConflict,
-				Safe: fmt.Sprintf("the audit log has been altered: entry %d (%s, %s) does not follow the one before it", bad.Seq, bad.Action, bad.At.Format(time.RFC3339)),
-				Err:  ErrAuditBroken}
-		}
-		checked += len(page)
-		last = page[len(page)-1]
+		named, err = tx.Audit().List(ctx, head.Seq-1, 1)
+		return err
+	})
+	if err != nil {
+		return check, err
 	}
+	if bad := check.Broken; bad != nil {
+		return check, &domain.Error{Kind: domain.KindConflict,
+			Safe: fmt.Sprintf("the audit log has been altered: entry %d (%s, %s) does not follow the one before it", bad.Seq, bad.Action, bad.At.Format(time.RFC3339)),
+			Err:  ErrAuditBroken}
+	}
+	if head == nil {
+		return check, nil
+	}
+	switch {
+	case len(named) == 0 || named[0].Seq != head.Seq:
+		return check, &domain.Error{Kind: domain.KindConflict,
+			Safe: fmt.Sprintf("the audit log has been cut short: entry %d of the saved head is missing, and the log now ends at entry %d", head.Seq, check.Head.Seq),
+			Err:  ErrAuditBroken}
+	case named[0].Hash != head.Hash:
+		return check, &domain.Error{Kind: domain.KindConflict,
+			Safe: fmt.Sprintf("the audit log has been altered: entry %d is not the one the saved head names", head.Seq),
+			Err:  ErrAuditBroken}
+	}
+	return check, nil
 }
 
-func seqOf(e *domain.AuditEntry) int64 {
-	if e == nil {
-		return 0
-	}
-	return e.Seq
+// AuditHead returns the newest entry's sequence number and hash, for an
+// operator to keep somewhere the database's users cannot reach. It returns
+// KindNotFound when the log is empty.
+func (s *Service) AuditHead(ctx context.Context) (head domain.AuditHead, err error) {
+	defer domain.Wrap(&err, "app.AuditHead")
+	err = s.store.View(ctx, func(tx ports.Tx) error {
+		last, err := tx.Audit().Last(ctx)
+		if domain.KindOf(err) == domain.KindNotFound {
+			return domain.Errorf(domain.KindNotFound, "the audit log holds no entries yet")
+		}
+		if err == nil {
+			head = domain.HeadOf(last)
+		}
+		return err
+	})
+	return head, err
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
@@ -15,6 +16,9 @@ type CreateOrganisation struct {
 	// TrialDays starts the organisation on a trial of that many days; zero
 	// makes it active at once.
 	TrialDays int
+	// Actor names who asks, for the audit log ("os:alice"); empty is the
+	// service itself.
+	Actor string
 }
 
 // CreateOrganisation adds an organisation.
@@ -33,7 +37,13 @@ func (s *Service) CreateOrganisation(ctx context.Context, in CreateOrganisation)
 	if org, err = domain.NewOrganisation(id, in.Name, retention, in.TrialDays, s.now()); err != nil {
 		return nil, err
 	}
-	err = s.store.InTx(ctx, func(tx ports.Tx) error { return tx.Organisations().Create(ctx, org) })
+	err = s.store.InTx(ctx, func(tx ports.Tx) error {
+		if err := tx.Organisations().Create(ctx, org); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, &domain.AuditEntry{Actor: actorOr(in.Actor), Action: domain.AuditOrgCreate, OrgID: org.ID,
+			Details: map[string]string{"status": string(org.Status), "retention_months": strconv.Itoa(int(org.Retention))}})
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -51,11 +61,14 @@ func (s *Service) ListOrganisations(ctx context.Context) (orgs []*domain.Organis
 }
 
 // SetOrganisationStatus moves an organisation to a new status, recording
-// who did it in the audit log. Only trial and active organisations accept
+// who did it and why in the audit log. Only trial and active organisations accept
 // reports; the others keep their data until it is erased on schedule.
-func (s *Service) SetOrganisationStatus(ctx context.Context, op Operator, id domain.OrgID, status domain.OrgStatus) (org *domain.Organisation, err error) {
+func (s *Service) SetOrganisationStatus(ctx context.Context, op Operator, id domain.OrgID, status domain.OrgStatus, reason string) (org *domain.Organisation, err error) {
 	defer domain.Wrap(&err, "app.SetOrganisationStatus")
-	e := &domain.AuditEntry{Actor: op.Actor(), Action: domain.AuditOrgStatus, OrgID: id,
+	if reason, err = requireReason(reason); err != nil {
+		return nil, err
+	}
+	e := &domain.AuditEntry{Actor: op.Actor(), Action: domain.AuditOrgStatus, OrgID: id, Reason: reason,
 		Details: map[string]string{"status": string(status)}}
 	defer s.intake.forget()
 	err = s.audited(ctx, e, func(tx ports.Tx) error {

@@ -13,7 +13,7 @@ import (
 // Purge asks for the retention purge.
 type Purge struct {
 	// Actor names who runs it, for the audit log: "os:alice", or
-	// "whisperd" for the scheduled sweep.
+	// domain.ActorSystem for whisperd's scheduled sweep.
 	Actor string
 	// DryRun counts what would be erased and changes nothing.
 	DryRun bool
@@ -49,7 +49,8 @@ const monthSlack = 4 * 24 * time.Hour
 // Purge erases every interaction past its organisation's retention period,
 // batch by batch, skipping and counting legal holds, and warns admins of
 // what falls due in the next fourteen days. It is idempotent, and records
-// each run that changed anything in the audit log. A run that cannot read
+// each run in the audit log, also one that erased nothing (a dry run
+// changes nothing and is not recorded). A run that cannot read
 // what is due fails, and is counted as failed: it never passes for one
 // that found nothing to do. Erasure needs no personal data, so no row that
 // cannot be decrypted stops it; one that stops an organisation's warning
@@ -91,7 +92,7 @@ func (s *Service) Purge(ctx context.Context, in Purge) (res PurgeResult, err err
 	if !in.DryRun {
 		s.meter.Purged(res.Erased, res.Held)
 	}
-	if !in.DryRun && (res.Erased > 0 || res.Warned > 0) {
+	if !in.DryRun {
 		err = s.store.InTx(ctx, func(tx ports.Tx) error {
 			return tx.Audit().Append(ctx, &domain.AuditEntry{At: s.now(), Actor: in.Actor, Action: domain.AuditPurge,
 				Details: map[string]string{"erased": fmt.Sprint(res.Erased), "held": fmt.Sprint(res.Held), "warned": fmt.Sprint(res.Warned)}})

@@ -19,6 +19,8 @@ type CreateStaff struct {
 	// Password, when set, becomes the account's password. Otherwise a
 	// one-time set-password link is made.
 	Password string
+	// Actor names who asks, for the audit log; empty is the service.
+	Actor string
 }
 
 // StaffCreated is a new account and, when no password was given, the link
@@ -148,7 +150,10 @@ func createStaff(ctx context.Context, tx ports.Tx, in CreateStaff, d staffDraft)
 			return nil, err
 		}
 	}
-	return member, nil
+	// The new member is named by id: their address stays out of the log.
+	err = tx.Audit().Append(ctx, &domain.AuditEntry{At: d.now, Actor: actorOr(in.Actor), Action: domain.AuditStaffInvite, OrgID: in.OrgID,
+		Details: map[string]string{"staff": string(member.ID), "role": string(member.Role), "inboxes": howMany(member.InboxIDs)}})
+	return member, err
 }
 
 // staffCreated reports a committed account with its set-password link.

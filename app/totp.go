@@ -131,7 +131,10 @@ func (s *Service) ConfirmTOTP(ctx context.Context, a *Actor, code string) (codes
 		if err != nil {
 			return err
 		}
-		return tx.Staff().SetRecoveryCodes(ctx, cur.ID, recoveryCodeHashes(cur.ID, codes))
+		if err := tx.Staff().SetRecoveryCodes(ctx, cur.ID, recoveryCodeHashes(cur.ID, codes)); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, byStaff(a, domain.AuditTOTPEnrol, map[string]string{"staff": string(cur.ID)}))
 	})
 	if err != nil {
 		return nil, err
@@ -166,7 +169,10 @@ func (s *Service) DisableTOTP(ctx context.Context, a *Actor, password string) (e
 		if err != nil {
 			return err
 		}
-		return tx.Staff().SetRecoveryCodes(ctx, a.Staff.ID, nil)
+		if err := tx.Staff().SetRecoveryCodes(ctx, a.Staff.ID, nil); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, byStaff(a, domain.AuditTOTPReset, map[string]string{"staff": string(a.Staff.ID)}))
 	})
 }
 
@@ -191,7 +197,10 @@ func (s *Service) NewRecoveryCodes(ctx context.Context, a *Actor, password strin
 		if !cur.TOTPEnabled {
 			return ErrTOTPNotOn
 		}
-		return tx.Staff().SetRecoveryCodes(ctx, cur.ID, recoveryCodeHashes(cur.ID, codes))
+		if err := tx.Staff().SetRecoveryCodes(ctx, cur.ID, recoveryCodeHashes(cur.ID, codes)); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, byStaff(a, domain.AuditRecoveryCodes, map[string]string{"staff": string(cur.ID)}))
 	})
 	if err != nil {
 		return nil, err

@@ -476,8 +476,16 @@ type TextRepo interface {
 // AuditRepo keeps the audit log, append-only.
 type AuditRepo interface {
 	// Append adds e at the end of the chain, filling in its Seq, PrevHash
-	// and Hash. Appends are serialised, so the chain never forks.
+	// and Hash (a MAC under a key the store holds). Appends are
+	// serialised, so the chain never forks.
 	Append(ctx context.Context, e *domain.AuditEntry) error
+	// Last returns the newest entry, or KindNotFound when the log is empty.
+	Last(ctx context.Context) (*domain.AuditEntry, error)
+	// Verify walks the whole log, recomputing each entry's MAC, and says
+	// how much of it holds. A chain that does not hold is a finding
+	// (AuditCheck.Broken), not an error; an error means the log could not
+	// be read.
+	Verify(ctx context.Context) (domain.AuditCheck, error)
 	// List returns entries in order, starting after seq, at most limit
 	// (zero: all).
 	List(ctx context.Context, afterSeq int64, limit int) ([]*domain.AuditEntry, error)

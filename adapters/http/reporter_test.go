@@ -236,7 +236,7 @@ func TestClosedFormsAndOrganisationsAnswerGone(t *testing.T) {
 
 	s.form.Open = true
 	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error { return storetest.SaveForm(tx, s.form) }))
-	_, err := s.svc.SetOrganisationStatus(ctx, app.Operator{Name: "test"}, s.org.ID, domain.OrgSuspended)
+	_, err := s.svc.SetOrganisationStatus(ctx, app.Operator{Name: "test"}, s.org.ID, domain.OrgSuspended, "test")
 	require.NoError(t, err)
 	assert.Equal(t, nethttp.StatusGone, s.get("/r/OAK").status)
 	assert.Equal(t, nethttp.StatusGone, s.post("/r/OAK", url.Values{"message": {"hello"}, "category": {string(s.inbox.ID)}}).status)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 
+	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/migrate"
 
 	"github.com/whisper-schools/whisper/domain"
@@ -42,7 +43,22 @@ func (s *Store) migrator() (*migrate.Migrator, error) {
 		migrate.WithLocksTableName("schema_migration_locks"),
 		migrate.WithMarkAppliedOnSuccess(true),
 		migrate.WithTemplateData(types),
+		migrate.AfterMigration(s.goSteps),
 	), nil
+}
+
+// goSteps runs the part of a migration that SQL cannot do, in the
+// migration's own transaction, after its SQL: work that needs the
+// keyring, such as keying the audit chain.
+func (s *Store) goSteps(ctx context.Context, conn bun.IConn, m *migrate.Migration) error {
+	if m.Name != keyedChainMigration {
+		return nil
+	}
+	db, ok := conn.(bun.IDB)
+	if !ok {
+		return fmt.Errorf("store: migration %s must run in a transaction", m.Name)
+	}
+	return audit{&tx{db: db, keys: s.keys, postgres: s.postgres}}.keyChain(ctx)
 }
 
 // Migrate brings the schema up to date and returns the names of the

@@ -72,27 +72,89 @@ func (c *ctl) auditCommand() *cli.Command {
 				},
 			}, 0),
 			leaf(&cli.Command{
-				Name:  "verify",
-				Usage: "recompute the audit log's hash chain; exits non-zero, naming the first bad entry, if it was altered",
+				Name: "verify",
+				Usage: "recompute the audit log's keyed hash chain; exits non-zero, naming the first bad entry, if it was altered, " +
+					"or, with --head, if the entry a saved head names is missing or different",
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "head", Usage: "a head saved earlier by `audit head`, as `SEQ:HASH`: that entry must still be there, unchanged"},
+				},
+				Action: func(cctx *cli.Context) error {
+					var head *domain.AuditHead
+					if cctx.IsSet("head") {
+						h, err := domain.ParseAuditHead(cctx.String("head"))
+						if err != nil {
+							return err
+						}
+						head = &h
+					}
+					svc, err := c.service(cctx, false)
+					if err != nil {
+						return err
+					}
+					check, err := svc.VerifyAudit(cctx.Context, head)
+					if err != nil {
+						return err
+					}
+					out := auditCheckJSON{Checked: check.Checked, Intact: true, EarlierBreaks: []earlierBreakJSON{}}
+					if check.Checked > 0 {
+						out.Head = check.Head.String()
+					}
+					for _, e := range check.EarlierBreaks {
+						out.EarlierBreaks = append(out.EarlierBreaks, earlierBreakJSON{Seq: e.Seq, At: e.At.UTC(), FirstBad: e.Details["first_bad"]})
+					}
+					return c.print(cctx, out, func(w io.Writer) {
+						fmt.Fprintf(w, "%d entries, chain intact\n", check.Checked)
+						if head != nil {
+							fmt.Fprintf(w, "Entry %d is the one the saved head names.\n", head.Seq)
+						}
+						for _, b := range out.EarlierBreaks {
+							fmt.Fprintf(w, "Warning: when the chain was keyed (entry %d, %s), the chain before it was already broken from entry %s: "+
+								"entries up to %d were altered, removed or reordered before then.\n", b.Seq, b.At.Format(time.RFC3339), b.FirstBad, b.Seq-1)
+						}
+					})
+				},
+			}, 0),
+			leaf(&cli.Command{
+				Name:  "head",
+				Usage: "print the newest entry's number and hash as SEQ:HASH, to keep elsewhere and check later with verify --head",
 				Action: func(cctx *cli.Context) error {
 					svc, err := c.service(cctx, false)
 					if err != nil {
 						return err
 					}
-					n, err := svc.VerifyAudit(cctx.Context)
+					head, err := svc.AuditHead(cctx.Context)
 					if err != nil {
 						return err
 					}
 					return c.print(cctx, struct {
-						Checked int  `json:"checked"`
-						Intact  bool `json:"intact"`
-					}{n, true}, func(w io.Writer) {
-						fmt.Fprintf(w, "%d entries, chain intact\n", n)
+						Seq  int64  `json:"seq"`
+						Hash string `json:"hash"`
+						Head string `json:"head"`
+					}{head.Seq, head.Hash, head.String()}, func(w io.Writer) {
+						fmt.Fprintln(w, head)
 					})
 				},
 			}, 0),
 		},
 	}
+}
+
+// auditCheckJSON is what audit verify found. Head is the newest entry
+// checked, as SEQ:HASH; EarlierBreaks are breaks the migration that keyed
+// the chain found and recorded.
+type auditCheckJSON struct {
+	Checked       int                `json:"checked"`
+	Intact        bool               `json:"intact"`
+	Head          string             `json:"head"`
+	EarlierBreaks []earlierBreakJSON `json:"earlier_breaks"`
+}
+
+// earlierBreakJSON is the entry (Seq) in which keying the chain recorded
+// that the unkeyed chain before it was broken from entry FirstBad.
+type earlierBreakJSON struct {
+	Seq      int64     `json:"seq"`
+	At       time.Time `json:"at"`
+	FirstBad string    `json:"first_bad"`
 }
 
 func toAuditJSON(e *domain.AuditEntry) auditJSON {

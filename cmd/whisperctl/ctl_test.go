@@ -142,7 +142,7 @@ func TestOperatorSetsUpASchool(t *testing.T) {
 
 		// Flags may follow the arguments, as people type them.
 		var suspended orgOut
-		c.ok(&suspended, "org", "set-status", org.ID, "SUSPENDED")
+		c.ok(&suspended, "org", "set-status", org.ID, "SUSPENDED", "--reason", "unpaid since March")
 		assert.Equal(t, "suspended", suspended.Status)
 		assert.Empty(t, suspended.TrialEndsAt)
 
@@ -171,15 +171,17 @@ func TestOperatorMistakesChangeNothing(t *testing.T) {
 		c.fails(exitUsage, "org", "create", "--name", "X", "--retention-months", "twelve")
 		c.fails(exitUsage, "org", "frobnicate")
 		c.fails(exitUsage, "org", "set-status", org.ID)
+		assert.Contains(t, c.fails(exitUsage, "org", "set-status", org.ID, "active"), "--reason is required")
+		c.fails(exitUsage, "org", "set-status", org.ID, "active", "--reason", "  ")
 		c.fails(exitUsage, "form", "create", "--org", org.ID)
 		c.fails(exitUsage, "staff", "create", "--org", org.ID, "--email", "a@b.example", "--first-name", "A", "--password-stdin")
 		assert.Contains(t, c.fails(exitInvalid, "org", "create", "--name", "X", "--retention-months", "7"), "6, 12, 24 or 36")
-		c.fails(exitInvalid, "org", "set-status", org.ID, "closed")
-		c.fails(exitInvalid, "org", "set-status", "frm_aaaaaaaaaaaaaaaaaaaa", "active")
+		c.fails(exitInvalid, "org", "set-status", org.ID, "closed", "--reason", "r")
+		c.fails(exitInvalid, "org", "set-status", "frm_aaaaaaaaaaaaaaaaaaaa", "active", "--reason", "r")
 		c.fails(exitInvalid, "form", "create", "--org", org.ID, "--name", "X", "--code", "BAD CODE")
 		c.fails(exitInvalid, "inbox", "create", "--form", form.ID, "--name", "X", "--notify", "not-an-address")
 		c.fails(exitInvalid, "staff", "create", "--org", org.ID, "--email", "a@b.example", "--first-name", "A", "--role", "owner")
-		c.fails(exitNotFound, "org", "set-status", "org_aaaaaaaaaaaaaaaaaaaa", "active")
+		c.fails(exitNotFound, "org", "set-status", "org_aaaaaaaaaaaaaaaaaaaa", "active", "--reason", "r")
 		c.fails(exitNotFound, "form", "create", "--org", "org_aaaaaaaaaaaaaaaaaaaa", "--name", "X", "--code", "GHOST1")
 		c.fails(exitNotFound, "inbox", "create", "--form", "frm_aaaaaaaaaaaaaaaaaaaa", "--name", "X")
 		assert.Contains(t, c.fails(exitConflict, "form", "create", "--org", org.ID, "--name", "Again", "--code", "oak9"), "OAK9")

@@ -57,7 +57,7 @@ func (c *ctl) formCommand() *cli.Command {
 					if err != nil {
 						return err
 					}
-					out, err := svc.CreateForm(cctx.Context, app.CreateForm{OrgID: org, Name: cctx.String("name"), Code: cctx.String("code")})
+					out, err := svc.CreateForm(cctx.Context, app.CreateForm{OrgID: org, Name: cctx.String("name"), Code: cctx.String("code"), Actor: c.operator().Actor()})
 					if err != nil {
 						return err
 					}
@@ -104,7 +104,7 @@ func (c *ctl) inboxCommand() *cli.Command {
 					if s := cctx.String("notify"); s != "" {
 						notify = strings.Split(s, ",")
 					}
-					ib, err := svc.CreateInbox(cctx.Context, app.CreateInbox{FormID: form, Name: cctx.String("name"), Notify: notify})
+					ib, err := svc.CreateInbox(cctx.Context, app.CreateInbox{FormID: form, Name: cctx.String("name"), Notify: notify, Actor: c.operator().Actor()})
 					if err != nil {
 						return err
 					}

@@ -65,6 +65,7 @@ func (c *ctl) orgCommand() *cli.Command {
 					}
 					org, err := svc.CreateOrganisation(cctx.Context, app.CreateOrganisation{
 						Name: cctx.String("name"), RetentionMonths: cctx.Int("retention-months"), TrialDays: cctx.Int("trial-days"),
+						Actor: c.operator().Actor(),
 					})
 					if err != nil {
 						return err
@@ -95,9 +96,13 @@ func (c *ctl) orgCommand() *cli.Command {
 			}, 0),
 			leaf(&cli.Command{
 				Name:      "set-status",
-				Usage:     "set an organisation's status: trial, active, suspended or ended",
+				Usage:     "set an organisation's status: trial, active, suspended or ended; the reason goes in the audit log",
 				ArgsUsage: "ID STATUS",
+				Flags:     []cli.Flag{reasonFlag(reasonRequired)},
 				Action: func(cctx *cli.Context) error {
+					if err := required(cctx, "reason"); err != nil {
+						return err
+					}
 					id, err := domain.ParseOrgID(cctx.Args().Get(0))
 					if err != nil {
 						return err
@@ -110,7 +115,7 @@ func (c *ctl) orgCommand() *cli.Command {
 					if err != nil {
 						return err
 					}
-					org, err := svc.SetOrganisationStatus(cctx.Context, c.operator(), id, status)
+					org, err := svc.SetOrganisationStatus(cctx.Context, c.operator(), id, status, cctx.String("reason"))
 					if err != nil {
 						return err
 					}

@@ -53,7 +53,7 @@ func (c *ctl) staffCreate(cctx *cli.Context) error {
 	if cctx.String("org") == "" || cctx.String("email") == "" || cctx.String("first-name") == "" {
 		return usagef("--org, --email and --first-name are required")
 	}
-	in := app.CreateStaff{Email: cctx.String("email"), FirstName: cctx.String("first-name"), LastName: cctx.String("last-name")}
+	in := app.CreateStaff{Email: cctx.String("email"), FirstName: cctx.String("first-name"), LastName: cctx.String("last-name"), Actor: c.operator().Actor()}
 	var err error
 	if in.OrgID, err = domain.ParseOrgID(cctx.String("org")); err != nil {
 		return err

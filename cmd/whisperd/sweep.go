@@ -7,17 +7,24 @@ import (
 
 	"github.com/whisper-schools/whisper/adapters/store"
 	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/domain"
 )
+
+// auditHeadEvery is how often whisperd logs the audit log's head.
+const auditHeadEvery = 24 * time.Hour
 
 // sweep runs the retention purge, then housekeeping, every interval until
 // ctx ends, on one instance at a time: the others find the lock taken and wait for the next
 // round. The first round runs at once, so a restarted server catches up.
+// Each instance also logs the audit log's head at its first round and
+// then once a day (at the first round a day after the last).
 func sweep(ctx context.Context, st *store.Store, svc *app.Service, interval time.Duration, log *slog.Logger) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	var headLogged time.Time
 	for {
 		ran, err := st.Exclusive(ctx, "retention-sweep", func(ctx context.Context) error {
-			res, err := svc.Purge(ctx, app.Purge{Actor: "whisperd"})
+			res, err := svc.Purge(ctx, app.Purge{Actor: domain.ActorSystem})
 			if err != nil {
 				return err
 			}
@@ -39,10 +46,28 @@ func sweep(ctx context.Context, st *store.Store, svc *app.Service, interval time
 		} else if !ran {
 			log.Debug("retention sweep running elsewhere")
 		}
+		if time.Since(headLogged) >= auditHeadEvery && ctx.Err() == nil {
+			logAuditHead(ctx, svc, log)
+			headLogged = time.Now()
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
 	}
+}
+
+// logAuditHead logs the audit log's newest entry, so that heads are kept
+// outside the database (in the logs, and wherever they are shipped): a
+// later `whisperctl audit verify --head SEQ:HASH` then shows whether the
+// newest entries were deleted since. The hash is a MAC and the sequence a
+// count; neither says anything about anyone. An empty log is seq 0.
+func logAuditHead(ctx context.Context, svc *app.Service, log *slog.Logger) {
+	head, err := svc.AuditHead(ctx)
+	if err != nil && domain.KindOf(err) != domain.KindNotFound {
+		log.Error("audit head unreadable", slog.Any("error", err))
+		return
+	}
+	log.Info("audit head", slog.Int64("seq", head.Seq), slog.String("hash", head.Hash))
 }

@@ -45,7 +45,14 @@ func testAuditChain(t *testing.T, st ports.Store) {
 		return err
 	}))
 	require.Len(t, all, 12)
-	assert.Nil(t, domain.VerifyChain(all), "concurrent appends never fork the chain")
+	var check domain.AuditCheck
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
+		check, err = tx.Audit().Verify(ctx)
+		return err
+	}))
+	assert.Nil(t, check.Broken, "concurrent appends never fork the chain")
+	assert.Equal(t, 12, check.Checked)
+	assert.Equal(t, domain.HeadOf(all[11]), check.Head)
 	assert.Equal(t, "court-order", all[0].Details["basis"])
 	var page []*domain.AuditEntry
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {

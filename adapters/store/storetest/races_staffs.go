@@ -266,7 +266,7 @@ func raceOrganisationSettings(t *testing.T, st ports.Store) {
 		race(raceCount, func(i int) {
 			var err error
 			if i == raceCount/2 {
-				_, err = w.svc.SetOrganisationStatus(ctx, app.Operator{Name: "test"}, w.org.ID, domain.OrgSuspended)
+				_, err = w.svc.SetOrganisationStatus(ctx, app.Operator{Name: "test"}, w.org.ID, domain.OrgSuspended, "race")
 			} else {
 				_, err = w.svc.UpdateOrgSettings(ctx, admin, app.OrgSettings{RetentionMonths: "24", SwearWords: fmt.Sprintf("word%d", i)})
 			}

@@ -16,7 +16,10 @@ func (s *Store) Limiter() ports.Limiter {
 	if s.postgres {
 		return pgLimiter{s}
 	}
-	l, _ := localLimits.LoadOrStore(s.file, &memoryLimiter{events: map[string][]time.Time{}})
+	l, ok := localLimits.Load(s.file)
+	if !ok {
+		l, _ = localLimits.LoadOrStore(s.file, &memoryLimiter{events: map[string][]time.Time{}})
+	}
 	return keyedLimiter{keys: s, l: l.(*memoryLimiter)}
 }
 

@@ -26,11 +26,14 @@ const (
 // Tidied counts what housekeeping removed.
 type Tidied struct {
 	Sessions, SignInFailures, HelpRecords, PasswordLinks int
+	// LimitKeys are rate-limit counts with nothing in the last hour.
+	LimitKeys int
 }
 
 // Housekeep removes what the service no longer needs: ended sessions,
-// old sign-in failures, old help-text records and expired set-password
-// links. The retention sweep runs it.
+// old sign-in failures, old help-text records, expired set-password
+// links, and rate-limit counts of keys quiet for an hour. The retention
+// sweep runs it.
 func (s *Service) Housekeep(ctx context.Context) (out Tidied, err error) {
 	defer domain.Wrap(&err, "app.Housekeep")
 	now := s.now()
@@ -47,5 +50,10 @@ func (s *Service) Housekeep(ctx context.Context) (out Tidied, err error) {
 		out.PasswordLinks, err = tx.Staff().ForgetPasswordLinksBefore(ctx, now)
 		return err
 	})
+	if err != nil {
+		return out, err
+	}
+	// Rate-limit counts are kept outside transactions (see ports.Limiter).
+	out.LimitKeys, err = s.store.Limiter().ForgetBefore(ctx, now.Add(-ports.LimitWindow))
 	return out, err
 }

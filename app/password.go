@@ -88,7 +88,7 @@ func (s *Service) SetPassword(ctx context.Context, token, password, confirm stri
 		if err := tx.Sessions().DeleteForStaff(ctx, m.ID); err != nil {
 			return err
 		}
-		return tx.SignInFailures().Clear(ctx, signInKeys(m.Email, netip.Addr{})[0].key)
+		return tx.SignInFailures().Clear(ctx, signInKeys(m.Email, netip.Addr{}, s.limits.IPv6Prefix)[0].key)
 	})
 }
 
@@ -158,7 +158,7 @@ func checkNewPassword(password, confirm string) domain.Problems {
 // on field.
 func (s *Service) confirmPassword(ctx context.Context, a *Actor, field, password string) error {
 	now := s.now()
-	keys := signInKeys(a.Staff.Email, netip.Addr{})
+	keys := signInKeys(a.Staff.Email, netip.Addr{}, s.limits.IPv6Prefix)
 	var counted []countedAttempt
 	err := s.store.InTx(ctx, func(tx ports.Tx) (err error) {
 		counted, err = reserveAttempt(ctx, tx, keys, now)

@@ -29,6 +29,7 @@ const (
 	TextHelped    TextOutcome = "helped"    // unknown code: the help text was queued
 	TextDropped   TextOutcome = "dropped"   // nothing kept (help already sent today, blocked, refused)
 	TextDuplicate TextOutcome = "duplicate" // handled before
+	TextLimited   TextOutcome = "limited"   // would open a report beyond its number's limit: refused, and told once an hour
 )
 
 // ErrReplayed is returned for a webhook whose nonce was seen before.
@@ -71,26 +72,72 @@ func (s *Service) ReceiveText(ctx context.Context, in InboundText) (out TextOutc
 				return "", err
 			}
 			if verdict == verdictOpen {
-				nr, err := s.newTextReport(report, phone, ids, now)
-				if err != nil {
-					return "", err
-				}
-				nr.Text = &claim
-				return s.textHandled(TextOpened, s.store.AcceptReport(ctx, nr))
+				return s.openByTextAlone(ctx, report, phone, ids, claim, now)
 			}
 		case domain.KindOf(err) != domain.KindNotFound:
 			return "", err
 		}
 	}
+	// What a text opening a report here took in the limits; a retried
+	// transaction gives back what its first run took.
+	opened, told := s.places(), s.places()
 	err = s.store.InTx(ctx, func(tx ports.Tx) error {
+		opened.Release(ctx)
+		told.Release(ctx)
 		if err := tx.Texts().Claim(ctx, claim); err != nil {
 			return err
 		}
-		out, err = s.routeText(ctx, tx, in.Text, phone, ids, now)
+		out, err = s.routeText(ctx, tx, in.Text, phone, ids, now, textLimits{opened, told})
 		return err
 	})
+	if err != nil || out != TextOpened {
+		opened.Release(ctx)
+	}
+	if err != nil {
+		told.Release(ctx)
+	}
 	return s.textHandled(out, err)
 }
+
+// openByTextAlone opens a report from a text judged before any write, in
+// AcceptReport's transaction, when the number's limit of reports opened
+// this hour allows; otherwise it claims the text and tells the texter.
+func (s *Service) openByTextAlone(ctx context.Context, report textReport, phone string, ids domain.IDs, claim ports.TextClaim, now time.Time) (TextOutcome, error) {
+	opened := s.places()
+	ok, err := s.takeOpeningPlace(ctx, opened, phone, now)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		told := s.places()
+		err := s.store.InTx(ctx, func(tx ports.Tx) error {
+			told.Release(ctx)
+			if err := tx.Texts().Claim(ctx, claim); err != nil {
+				return err
+			}
+			return s.tellLimited(ctx, tx, told, report.form.Form, phone, now)
+		})
+		if err != nil {
+			told.Release(ctx)
+		}
+		return s.textHandled(TextLimited, err)
+	}
+	nr, err := s.newTextReport(report, phone, ids, now)
+	if err == nil {
+		nr.Text = &claim
+		err = s.store.AcceptReport(ctx, nr)
+	}
+	out, err := s.textHandled(TextOpened, err)
+	if err != nil || out != TextOpened {
+		opened.Release(ctx)
+	}
+	return out, err
+}
+
+// textLimits are the places a text takes in the limits while it is
+// routed: one of its number's reports opened this hour, and the hour's
+// one text saying it has opened too many.
+type textLimits struct{ opened, told *Places }
 
 // textHandled counts a text that was handled, and passes its outcome on:
 // a replayed webhook is refused, and a text the carrier delivered again
@@ -111,12 +158,12 @@ func (s *Service) textHandled(out TextOutcome, err error) (TextOutcome, error) {
 	return out, err
 }
 
-func (s *Service) routeText(ctx context.Context, tx ports.Tx, text, phone string, ids domain.IDs, now time.Time) (TextOutcome, error) {
+func (s *Service) routeText(ctx context.Context, tx ports.Tx, text, phone string, ids domain.IDs, now time.Time, limits textLimits) (TextOutcome, error) {
 	if code, rest, ok := domain.SplitText(text); ok {
 		rf, err := loadReportForm(ctx, tx, string(code))
 		switch {
 		case err == nil:
-			return s.openByText(ctx, tx, rf, rest, phone, ids, now)
+			return s.openByText(ctx, tx, rf, rest, phone, ids, now, limits)
 		case domain.KindOf(err) != domain.KindNotFound:
 			return "", err
 		}
@@ -177,7 +224,7 @@ func (s *Service) judgeTextReport(ctx context.Context, read reader, rf ReportFor
 	return report, verdictOpen, err
 }
 
-func (s *Service) openByText(ctx context.Context, tx ports.Tx, rf ReportForm, body, phone string, ids domain.IDs, now time.Time) (TextOutcome, error) {
+func (s *Service) openByText(ctx context.Context, tx ports.Tx, rf ReportForm, body, phone string, ids domain.IDs, now time.Time, limits textLimits) (TextOutcome, error) {
 	report, verdict, err := s.judgeTextReport(ctx, within(tx), rf, body, phone, now)
 	if err != nil {
 		return "", err
@@ -192,6 +239,12 @@ func (s *Service) openByText(ctx context.Context, tx ports.Tx, rf ReportForm, bo
 		return s.helpByText(ctx, tx, phone, now)
 	case verdictSwearing:
 		return TextDropped, s.textBack(ctx, tx, &domain.Delivery{Kind: domain.DeliveryReporterSMS, Body: swearBlocked, Language: form.Language, OrgID: form.OrgID}, phone, now)
+	}
+	if ok, err := s.takeOpeningPlace(ctx, limits.opened, phone, now); err != nil || !ok {
+		if err != nil {
+			return "", err
+		}
+		return TextLimited, s.tellLimited(ctx, tx, limits.told, form, phone, now)
 	}
 	return TextOpened, s.storeTextReport(ctx, tx, report, phone, ids, now)
 }

@@ -28,6 +28,9 @@ type Deps struct {
 	// PublicURL is the external base URL (no trailing slash), used in the
 	// links Whisper hands out.
 	PublicURL string
+	// Limits are the rate limits on new reports; the zero value limits
+	// nothing.
+	Limits Limits
 	// IntakeCacheFor is how long what taking a report reads (a form, an
 	// inbox's alert recipients, whether any block is in force) serves
 	// further reports once read (see intakeCache); zero reads it for every
@@ -51,6 +54,7 @@ type Service struct {
 	publicURL string
 	intake    intakeCache
 	deviceKey []byte
+	limits    Limits
 }
 
 // New returns a service over deps.
@@ -61,9 +65,13 @@ func New(deps Deps) *Service {
 		publicURL: strings.TrimRight(deps.PublicURL, "/"),
 		intake:    intakeCache{keep: deps.IntakeCacheFor},
 		deviceKey: deps.DeviceKey,
+		limits:    deps.Limits,
 	}
 	if len(s.deviceKey) == 0 {
 		s.deviceKey = processDeviceKey()
+	}
+	if s.limits.IPv6Prefix == 0 {
+		s.limits.IPv6Prefix = DefaultIPv6Prefix
 	}
 	if s.meter == nil {
 		s.meter = noMeter{}

@@ -113,7 +113,7 @@ func (s *Service) SignInFromDevice(ctx context.Context, in SignIn) (out SignedIn
 		if err == nil && found.RemovedAt == nil {
 			m = found
 		}
-		keys := signInKeys(in.Email, in.IP)
+		keys := signInKeys(in.Email, in.IP, s.limits.IPv6Prefix)
 		if hasDevice && m != nil && dev.staff == m.ID {
 			keys = trustedKeys(keys, dev)
 		}
@@ -367,17 +367,12 @@ type signInKey struct {
 }
 
 // signInKeys are the keys an attempt counts against: the account first,
-// then the address. An IPv6 client usually holds a whole /64, so that is
-// the address counted.
-func signInKeys(email string, ip netip.Addr) []signInKey {
+// then the address, an IPv6 one by its first v6bits bits (a client
+// usually holds a whole /64), as the rate limits count it.
+func signInKeys(email string, ip netip.Addr, v6bits int) []signInKey {
 	keys := []signInKey{{accountThrottle.prefix + strings.ToLower(strings.TrimSpace(email)), accountThrottle}}
 	if ip.IsValid() {
-		ip = ip.Unmap()
-		addr := ip.String()
-		if ip.Is6() {
-			addr = netip.PrefixFrom(ip, 64).Masked().String()
-		}
-		keys = append(keys, signInKey{addressThrottle.prefix + addr, addressThrottle})
+		keys = append(keys, signInKey{addressThrottle.prefix + clientAddress(ip, v6bits), addressThrottle})
 	}
 	return keys
 }

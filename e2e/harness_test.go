@@ -86,10 +86,10 @@ func newSite(t testing.TB, opt siteOptions) *site {
 	}
 	svc := app.New(app.Deps{
 		Store: st, Clock: clk, Random: rand.Reader, Hasher: passhash.New(passhash.TestParams(), 1),
-		Swearing: swearing.New(), PublicURL: linkURL,
+		Swearing: swearing.New(), PublicURL: linkURL, Limits: app.Limits{ReportsPerIP: opt.reportsPerIP},
 	})
 	h, err := httpadapter.New(httpadapter.Config{
-		PublicURL: publicURL, ReportsPerIP: opt.reportsPerIP, Now: clk.Now,
+		PublicURL: publicURL, Now: clk.Now,
 	}, svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	require.NoError(t, err)
 	srv.Config.Handler = h

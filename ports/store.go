@@ -35,6 +35,8 @@ type Store interface {
 	// snapshot, on PostgreSQL each sees what was committed when it began
 	// (read committed, PostgreSQL's default level).
 	View(ctx context.Context, fn func(tx Tx) error) error
+	// Limiter returns the store's rate-limit counts (see Limiter).
+	Limiter() Limiter
 	// Ping checks that the database answers. It returns KindUnavailable when
 	// it does not.
 	Ping(ctx context.Context) error

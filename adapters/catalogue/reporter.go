@@ -109,6 +109,10 @@ var problems = []Entry{
 	{English: "that does not look like an email address (like name@example.org)", Welsh: "dydy hwn ddim yn edrych fel cyfeiriad e-bost (fel enw@example.org)"},
 	{English: "Please choose what your report is about.", Welsh: "Dewiswch pa fath o bryder sydd gennych chi."},
 	{English: "please choose one of the categories offered", Welsh: "dewiswch un o'r mathau o bryder sydd ar y rhestr"},
+	// Texted back, once an hour, to a number whose text would open one
+	// report too many (app's textsLimited); no circumflex, for GSM-7.
+	{English: "Sorry, this text did not reach the school: lots of texts have come from this number in the last hour. Please try again later. If someone is in danger right now, call 999. To talk to someone, call Childline free on 0800 1111.",
+		Welsh: "Mae'n ddrwg gennym, ddaeth y neges hon ddim at yr ysgol: mae llawer o negeseuon wedi dod o'r rhif hwn yn yr awr ddiwethaf. Rhowch gynnig arall arni yn nes ymlaen. Os yw rhywun mewn perygl nawr, ffoniwch 999. I siarad gyda rhywun, ffoniwch Childline am ddim ar 0800 1111."},
 	{English: "Our filter stopped some words in your message. Please send it again without them – you can still tell us what happened, for example “they called me a rude name”.",
 		Welsh: "Mae ein hidlydd wedi atal rhai geiriau yn eich neges. Anfonwch hi eto hebddyn nhw – gallwch chi ddal i ddweud wrthym beth ddigwyddodd, er enghraifft “fe wnaethon nhw fy ngalw i'n enw cas”."},
 	{English: "We could not send this report. If someone is in danger right now, call 999.",

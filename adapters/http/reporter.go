@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	nethttp "net/http"
-	"strings"
 	"time"
 
 	"github.com/whisper-schools/whisper/app"
@@ -75,22 +74,8 @@ func (s *Server) reportSubmit(w nethttp.ResponseWriter, r *nethttp.Request) erro
 		return s.showFormAgain(w, r, code, values, errRobot)
 	}
 	ip := clientIP(r, s.cfg.TrustedProxies)
-	ipKey, formKey := ip.String(), strings.ToUpper(strings.TrimSpace(code))
-	ipOK := s.perIP.take(ipKey)
-	formOK := ipOK && s.perForm.take(formKey)
-	// Only a stored report keeps its places in the limits.
-	accepted := false
-	defer func() {
-		if !accepted {
-			if ipOK {
-				s.perIP.release(ipKey)
-			}
-			if formOK {
-				s.perForm.release(formKey)
-			}
-		}
-	}()
-	if !formOK {
+	places, err := s.app.TakeReportPlaces(r.Context(), ip, code)
+	if errors.Is(err, app.ErrTooMany) {
 		s.slowDown(r.Context())
 		rf, err := s.app.ReportForm(r.Context(), code)
 		if err != nil {
@@ -106,6 +91,16 @@ func (s *Server) reportSubmit(w nethttp.ResponseWriter, r *nethttp.Request) erro
 			},
 		})
 	}
+	if err != nil {
+		return err
+	}
+	// Only a stored report keeps its places in the limits.
+	accepted := false
+	defer func() {
+		if !accepted {
+			places.Release(r.Context())
+		}
+	}()
 	// The use case reads the form itself; the page reads it again only to
 	// show a problem, which keeps the common case to one read.
 	chosen, _ := chosenLang(r)

@@ -95,10 +95,11 @@ func newSite(t testing.TB, opt siteOptions) *site {
 	svc := app.New(app.Deps{
 		Store: st, Clock: clk, Random: rand.Reader, Hasher: hasher,
 		Locator: locator, Swearing: swearing.New(), PublicURL: opt.publicURL,
+		Limits: app.Limits{ReportsPerIP: opt.reportsPerIP, ReportsPerForm: opt.reportsPerForm},
 	})
 	h, err := httpadapter.New(httpadapter.Config{
 		PublicURL: opt.publicURL, TrustedProxies: opt.trusted,
-		ReportsPerIP: opt.reportsPerIP, ReportsPerForm: opt.reportsPerForm, Now: clk.Now, RefusalDelay: opt.refusalDelay,
+		Now: clk.Now, RefusalDelay: opt.refusalDelay,
 	}, svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)

@@ -20,11 +20,6 @@ type Config struct {
 	PublicURL string
 	// TrustedProxies are the proxies whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
-	// ReportsPerIP and ReportsPerForm cap new reports an hour, and
-	// TextsPerNumber texts from one number; 0 is no cap.
-	ReportsPerIP   int
-	ReportsPerForm int
-	TextsPerNumber int
 	// PlivoAuthToken checks Plivo's webhook signatures; empty turns the
 	// SMS webhook off.
 	PlivoAuthToken string
@@ -36,7 +31,8 @@ type Config struct {
 	// Observe, when set, is told of every request's area, status and
 	// duration.
 	Observe func(area string, status int, d time.Duration)
-	// Now is the clock for rate limits; nil means time.Now.
+	// Now is the clock for what the edge dates itself, such as an
+	// export's file name; nil means time.Now.
 	Now func() time.Time
 	// RefusalDelay holds a report refused by a rate limit this long before
 	// its answer (see slowDown); zero answers at once.
@@ -55,13 +51,10 @@ const maxHeld = 256
 
 // Server routes requests to the use cases.
 type Server struct {
-	cfg       Config
-	app       *app.Service
-	log       *slog.Logger
-	pages     pages
-	perIP     *limiter
-	perForm   *limiter
-	perNumber *limiter
+	cfg   Config
+	app   *app.Service
+	log   *slog.Logger
+	pages pages
 	// held counts the refused requests being held (see slowDown).
 	held chan struct{}
 }
@@ -78,10 +71,7 @@ func New(cfg Config, svc *app.Service, log *slog.Logger) (nethttp.Handler, error
 	}
 	s := &Server{
 		cfg: cfg, app: svc, log: log, pages: pg,
-		perIP:     newLimiter(cfg.ReportsPerIP, time.Hour, cfg.Now),
-		perForm:   newLimiter(cfg.ReportsPerForm, time.Hour, cfg.Now),
-		perNumber: newLimiter(cfg.TextsPerNumber, time.Hour, cfg.Now),
-		held:      make(chan struct{}, maxHeld),
+		held: make(chan struct{}, maxHeld),
 	}
 	static, err := fs.Sub(staticFiles, "static")
 	if err != nil {

@@ -22,20 +22,16 @@ func (s *Server) plivoWebhook(w nethttp.ResponseWriter, r *nethttp.Request) erro
 	if err != nil {
 		return err
 	}
-	if !s.perNumber.take(in.From) {
-		// A flood from one number: acknowledged, so the carrier stops
-		// retrying, and dropped. Nothing of it is logged but the fact.
-		s.log.Warn("text dropped: too many from one number this hour")
-		w.WriteHeader(nethttp.StatusOK)
-		return nil
-	}
+	// The number's limit counts the reports it opens, in the use case:
+	// a text continuing a conversation is never held back by it.
 	outcome, err := s.app.ReceiveText(r.Context(), app.InboundText{MessageUUID: in.MessageUUID, From: in.From, Text: in.Text, Nonce: in.Nonce})
-	if err != nil || outcome == app.TextDuplicate {
-		// A refused or repeated text takes no place in the number's limit.
-		s.perNumber.release(in.From)
-	}
 	if err != nil {
 		return err
+	}
+	if outcome == app.TextLimited {
+		// Acknowledged, so the carrier stops retrying; the texter is told.
+		// Nothing of it is logged but the fact.
+		s.log.Warn("text refused: too many reports opened from one number this hour")
 	}
 	s.log.Debug("text received", slog.String("outcome", string(outcome)))
 	w.WriteHeader(nethttp.StatusOK)

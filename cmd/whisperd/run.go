@@ -110,6 +110,8 @@ func run(ctx context.Context, e env) error {
 		Hasher: passhash.New(passhash.DefaultParams(), cfg.PasswordHashingSlots()), Locator: locator, Swearing: swearing.New(),
 		Meter: meter, PublicURL: cfg.PublicURL, IntakeCacheFor: app.IntakeCacheFor,
 		DeviceKey: st.Subkey(app.DeviceKeyPurpose),
+		Limits: app.Limits{ReportsPerIP: cfg.Limits.ReportsPerIP, ReportsPerForm: cfg.Limits.ReportsPerForm,
+			TextsPerNumber: cfg.Limits.TextsPerNumber, IPv6Prefix: cfg.Limits.IPv6Prefix},
 	})
 	if *demo {
 		if err := seedDemo(ctx, svc, e.stdout); err != nil {
@@ -118,8 +120,7 @@ func run(ctx context.Context, e env) error {
 	}
 	httpCfg := httpadapter.Config{
 		PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies(),
-		ReportsPerIP: cfg.Limits.ReportsPerIP, ReportsPerForm: cfg.Limits.ReportsPerForm,
-		TextsPerNumber: cfg.Limits.TextsPerNumber, Metrics: meter.Handler(), Observe: meter.Observe,
+		Metrics: meter.Handler(), Observe: meter.Observe,
 		RefusalDelay: httpadapter.RefusalDelay,
 	}
 	if cfg.SMS.Driver == "plivo" {

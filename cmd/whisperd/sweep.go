@@ -37,7 +37,7 @@ func sweep(ctx context.Context, st *store.Store, svc *app.Service, interval time
 			tidied, err := svc.Housekeep(ctx)
 			if err == nil && tidied != (app.Tidied{}) {
 				log.Info("housekeeping", slog.Int("sessions", tidied.Sessions), slog.Int("sign_in_failures", tidied.SignInFailures),
-					slog.Int("help_records", tidied.HelpRecords), slog.Int("password_links", tidied.PasswordLinks))
+					slog.Int("help_records", tidied.HelpRecords), slog.Int("password_links", tidied.PasswordLinks), slog.Int("limit_keys", tidied.LimitKeys))
 			}
 			return err
 		})

@@ -41,7 +41,15 @@ func OpenPostgres(t testing.TB) *store.Store {
 // OpenURL opens and migrates the store at url, closed when t ends.
 func OpenURL(t testing.TB, url string) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), url, Keys(t))
+	return OpenURLWithKeys(t, url, Keys(t))
+}
+
+// OpenURLWithKeys opens and migrates the store at url with keys, closed
+// when t ends. Two stores on one database with the same keys are two
+// instances of one service.
+func OpenURLWithKeys(t testing.TB, url string, keys *seal.Keyring) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), url, keys)
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	_, err = st.Migrate(context.Background())

@@ -139,10 +139,13 @@ type Retention struct {
 }
 
 // Limits are new reports (and texts) accepted per hour; 0 turns one off.
+// IPv6Prefix is how many leading bits of an IPv6 address are counted as
+// one client, by these limits and the sign-in throttle.
 type Limits struct {
 	ReportsPerIP   int `koanf:"reports_per_ip"`
 	ReportsPerForm int `koanf:"reports_per_form"`
 	TextsPerNumber int `koanf:"texts_per_number"`
+	IPv6Prefix     int `koanf:"ipv6_prefix"`
 }
 
 // Default returns the configuration used when nothing is set: the embedded
@@ -168,7 +171,7 @@ func Default() Config {
 		},
 		Security:  Security{PasswordHashingMemoryMiB: DefaultPasswordHashingMemoryMiB},
 		Retention: Retention{SweepInterval: time.Hour},
-		Limits:    Limits{ReportsPerIP: 30, ReportsPerForm: 600, TextsPerNumber: 30},
+		Limits:    Limits{ReportsPerIP: 30, ReportsPerForm: 600, TextsPerNumber: 30, IPv6Prefix: 64},
 	}
 }
 

@@ -77,6 +77,11 @@ func (c *Config) Validate() error {
 	v.nonNegative("limits.reports_per_ip", c.Limits.ReportsPerIP)
 	v.nonNegative("limits.reports_per_form", c.Limits.ReportsPerForm)
 	v.nonNegative("limits.texts_per_number", c.Limits.TextsPerNumber)
+	// Shorter than a /32, one count would cover a whole provider's
+	// customers; 128 counts every address apart.
+	if p := c.Limits.IPv6Prefix; p < 32 || p > 128 {
+		v.addf("limits.ipv6_prefix must be from 32 to 128 (bits of an IPv6 address counted as one client), not %d", p)
+	}
 
 	if len(v.problems) == 0 {
 		return nil

@@ -119,7 +119,10 @@ func TestValidate(t *testing.T) {
 		{"retry_min equals retry_max", func(c *Config) { c.Outbox.RetryMin = time.Hour }, "", ""},
 		{"max_attempts 0", func(c *Config) { c.Outbox.MaxAttempts = 0 }, "outbox.max_attempts must be at least 1, not 0", ""},
 		{"sweep interval 0", func(c *Config) { c.Retention.SweepInterval = 0 }, "retention.sweep_interval must be a duration greater than 0", ""},
-		{"limits off", func(c *Config) { c.Limits = Limits{} }, "", ""},
+		{"limits off", func(c *Config) { c.Limits = Limits{IPv6Prefix: 64} }, "", ""},
+		{"ipv6 prefix too short", func(c *Config) { c.Limits.IPv6Prefix = 16 }, "limits.ipv6_prefix must be from 32 to 128 (bits of an IPv6 address counted as one client), not 16", ""},
+		{"ipv6 prefix too long", func(c *Config) { c.Limits.IPv6Prefix = 129 }, "limits.ipv6_prefix must be from 32 to 128 (bits of an IPv6 address counted as one client), not 129", ""},
+		{"ipv6 prefix per address", func(c *Config) { c.Limits.IPv6Prefix = 128 }, "", ""},
 		{"limit negative", func(c *Config) { c.Limits.TextsPerNumber = -1 }, "limits.texts_per_number must be 0 (no limit) or more, not -1", ""},
 	}
 	for _, tt := range tests {
@@ -166,8 +169,8 @@ func TestValidateCollectsEveryProblem(t *testing.T) {
 	err := c.Validate()
 	var cerr *Error
 	require.ErrorAs(t, err, &cerr)
-	assert.Len(t, cerr.Problems, 11, err.Error())
-	assert.True(t, strings.HasPrefix(err.Error(), "config: 11 problems:\n- listen"), err.Error())
+	assert.Len(t, cerr.Problems, 12, err.Error())
+	assert.True(t, strings.HasPrefix(err.Error(), "config: 12 problems:\n- listen"), err.Error())
 	assert.Equal(t, len(cerr.Problems), strings.Count(err.Error(), "\n- "))
 	assert.NotContains(t, err.Error(), "public_url", "an invalid listen already explains the missing public_url")
 }

@@ -131,7 +131,7 @@ func seqOf(e *domain.AuditEntry) int64 {
 // keyedChainMigration is the migration after which the chain is keyed.
 const keyedChainMigration = "20261205000012"
 
-// keyAuditChain rekeys a chain written before it was keyed, in the
+// keyChain rekeys a chain written before it was keyed, in the
 // migration's transaction: it checks the old, unkeyed chain (a bare
 // SHA-256, which anyone could recompute), then rewrites every entry's
 // prev_hash and hash under the key, and appends an entry that says how

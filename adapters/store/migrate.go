@@ -43,22 +43,33 @@ func (s *Store) migrator() (*migrate.Migrator, error) {
 		migrate.WithLocksTableName("schema_migration_locks"),
 		migrate.WithMarkAppliedOnSuccess(true),
 		migrate.WithTemplateData(types),
-		migrate.AfterMigration(s.goSteps),
+		migrate.AfterMigration(s.runGoStep),
 	), nil
 }
 
-// goSteps runs the part of a migration that SQL cannot do, in the
-// migration's own transaction, after its SQL: work that needs the
-// keyring, such as keying the audit chain.
-func (s *Store) goSteps(ctx context.Context, conn bun.IConn, m *migrate.Migration) error {
-	if m.Name != keyedChainMigration {
+// goSteps are the parts of migrations that SQL cannot do because they
+// need the keyring, by migration name. Each runs in its migration's own
+// transaction, after its SQL, so that it happens exactly once with it.
+var goSteps = map[string]func(context.Context, *tx) error{
+	textClaimsMigration:   claimLegacyTexts,
+	keyedSecretsMigration: keySecretHashes,
+	keyedChainMigration:   func(ctx context.Context, t *tx) error { return audit{t}.keyChain(ctx) },
+}
+
+// runGoStep runs m's Go step, if it has one.
+func (s *Store) runGoStep(ctx context.Context, conn bun.IConn, m *migrate.Migration) error {
+	step, ok := goSteps[m.Name]
+	if !ok {
 		return nil
 	}
 	db, ok := conn.(bun.IDB)
 	if !ok {
 		return fmt.Errorf("store: migration %s must run in a transaction", m.Name)
 	}
-	return audit{&tx{db: db, keys: s.keys, postgres: s.postgres}}.keyChain(ctx)
+	if err := step(ctx, &tx{db: db, keys: s.keys, postgres: s.postgres}); err != nil {
+		return fmt.Errorf("store: migration %s: %w", m.Name, translate(err))
+	}
+	return nil
 }
 
 // Migrate brings the schema up to date and returns the names of the
@@ -92,14 +103,6 @@ func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
 	group, err := m.Migrate(ctx)
 	if err != nil {
 		return nil, translate(err)
-	}
-	// Some steps need the data key, which SQL cannot hold: they run after
-	// the SQL migrations, under the same lock, and each looks first whether
-	// it has anything left to do.
-	for _, step := range []func(context.Context) error{s.claimLegacyTexts, s.keySecretHashes} {
-		if err := step(ctx); err != nil {
-			return nil, err
-		}
 	}
 	for _, mig := range group.Migrations {
 		applied = append(applied, mig.Name)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/uptrace/bun"
@@ -40,36 +39,27 @@ var secretColumns = []struct{ table, column, kind string }{
 	{"interactions", "token_hash", secretConversation},
 }
 
-// keySecretHashes finishes migration 20261205000011_keyed_secret_hashes:
-// rows written before it hold the app's bare hash h, which becomes the
-// keyed hash of h, just as if it had been written now. That needs the data
-// key, which SQL does not have, so the migration only marks the work due
-// (a row in secret_hashes_unkeyed), and Migrate does it here, clearing the
-// mark in the same transaction: the rewrite happens once, never twice,
-// even if a process stops half way. The caller holds the migration lock.
-func (s *Store) keySecretHashes(ctx context.Context) error {
-	return s.db.RunInTx(ctx, &sql.TxOptions{}, func(ctx context.Context, btx bun.Tx) error {
-		res, err := btx.NewRaw("DELETE FROM secret_hashes_unkeyed").Exec(ctx)
-		if err != nil {
-			return translate(err)
+// keyedSecretsMigration is the migration after which secret hashes are
+// keyed.
+const keyedSecretsMigration = "20261205000011"
+
+// keySecretHashes rewrites the rows written before secrets were keyed:
+// each holds the app's bare hash h, which becomes the keyed hash of h, just
+// as if it had been written now. It needs the data key, so it is Go, not
+// SQL (see goSteps), and runs once, in its migration's transaction.
+func keySecretHashes(ctx context.Context, t *tx) error {
+	for _, c := range secretColumns {
+		var hashes []string
+		if err := t.db.NewRaw("SELECT ? FROM ? WHERE ? IS NOT NULL", bun.Ident(c.column), bun.Ident(c.table), bun.Ident(c.column)).
+			Scan(ctx, &hashes); err != nil {
+			return fmt.Errorf("reading %s.%s: %w", c.table, c.column, err)
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return translate(err)
-		}
-		t := &tx{db: btx, keys: s.keys, postgres: s.postgres}
-		for _, c := range secretColumns {
-			var hashes []string
-			if err := btx.NewRaw("SELECT ? FROM ? WHERE ? IS NOT NULL", bun.Ident(c.column), bun.Ident(c.table), bun.Ident(c.column)).
-				Scan(ctx, &hashes); err != nil {
-				return fmt.Errorf("store: reading %s.%s: %w", c.table, c.column, translate(err))
-			}
-			for _, h := range hashes {
-				if _, err := btx.NewRaw("UPDATE ? SET ? = ? WHERE ? = ?", bun.Ident(c.table), bun.Ident(c.column),
-					t.secretIndex(c.kind, h), bun.Ident(c.column), h).Exec(ctx); err != nil {
-					return fmt.Errorf("store: keying %s.%s: %w", c.table, c.column, translate(err))
-				}
+		for _, h := range hashes {
+			if _, err := t.db.NewRaw("UPDATE ? SET ? = ? WHERE ? = ?", bun.Ident(c.table), bun.Ident(c.column),
+				t.secretIndex(c.kind, h), bun.Ident(c.column), h).Exec(ctx); err != nil {
+				return fmt.Errorf("keying %s.%s: %w", c.table, c.column, err)
 			}
 		}
-		return nil
-	})
+	}
+	return nil
 }

@@ -126,40 +126,38 @@ var legacyClaims = []struct{ table, column, kind string }{
 	{"sms_inbound", "message_uuid", messageClaim},
 }
 
+// textClaimsMigration is the migration that made the hashed tables.
+const textClaimsMigration = "20261205000008"
+
 // claimLegacyTexts moves the nonces and carrier ids of the old tables into
 // the hashed ones, then drops the old tables: dropping them unread would
 // let a webhook or text of the last week before the upgrade in again. It
-// is Go, not SQL, because the hash needs the data key; Migrate runs it
-// after the migrations, under their lock, and once the old tables are gone
-// it only looks. The old tables hold a week of texts at most, so one
-// transaction moves them.
-func (s *Store) claimLegacyTexts(ctx context.Context) error {
-	return translate(s.db.RunInTx(ctx, nil, func(ctx context.Context, btx bun.Tx) error {
-		t := &tx{db: btx, keys: s.keys, postgres: s.postgres}
-		for _, legacy := range legacyClaims {
-			exists, err := s.tableExists(ctx, btx, legacy.table)
-			if err != nil {
-				return err
-			}
-			if !exists {
-				continue
-			}
-			var values []string
-			if err := btx.NewSelect().Table(legacy.table).Column(legacy.column).
-				Where("? <> ''", bun.Ident(legacy.column)).Scan(ctx, &values); err != nil {
-				return err
-			}
-			for batch := range slices.Chunk(values, 500) {
-				if err := t.insertClaims(ctx, legacy.kind, batch); err != nil {
-					return err
-				}
-			}
-			if _, err := btx.NewDropTable().Table(legacy.table).Exec(ctx); err != nil {
+// is Go, not SQL, because the hash needs the data key (see goSteps). The
+// old tables hold a week of texts at most, so one transaction moves them.
+func claimLegacyTexts(ctx context.Context, t *tx) error {
+	for _, legacy := range legacyClaims {
+		exists, err := t.tableExists(ctx, legacy.table)
+		if err != nil {
+			return err
+		}
+		if !exists {
+			continue
+		}
+		var values []string
+		if err := t.db.NewSelect().Table(legacy.table).Column(legacy.column).
+			Where("? <> ''", bun.Ident(legacy.column)).Scan(ctx, &values); err != nil {
+			return err
+		}
+		for batch := range slices.Chunk(values, 500) {
+			if err := t.insertClaims(ctx, legacy.kind, batch); err != nil {
 				return err
 			}
 		}
-		return nil
-	}))
+		if _, err := t.db.NewDropTable().Table(legacy.table).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // insertClaims claims values of kind, keeping any claim already made.
@@ -184,12 +182,12 @@ func (t *tx) insertClaims(ctx context.Context, kind string, values []string) err
 }
 
 // tableExists reports whether the schema has a table of that name.
-func (s *Store) tableExists(ctx context.Context, db bun.IDB, name string) (bool, error) {
+func (t *tx) tableExists(ctx context.Context, name string) (bool, error) {
 	q := "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?)"
-	if s.postgres {
+	if t.postgres {
 		q = "SELECT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?)"
 	}
 	var exists bool
-	err := db.NewRaw(q, name).Scan(ctx, &exists)
+	err := t.db.NewRaw(q, name).Scan(ctx, &exists)
 	return exists, err
 }

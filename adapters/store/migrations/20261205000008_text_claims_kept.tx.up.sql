@@ -6,9 +6,10 @@
 -- them WITHOUT ROWID, so the hash is stored once, as the key, not twice.
 --
 -- The old tables hold nonces and ids in clear, and a SQL migration cannot
--- compute the keyed hash: the store's Migrate moves their rows into these
--- tables and drops them (see claimLegacyTexts), so nothing accepted before
--- this release becomes new again.
+-- compute the keyed hash: a Go step in this migration's transaction, after
+-- this file, moves their rows into these tables and drops them (see
+-- claimLegacyTexts and goSteps in adapters/store), so nothing accepted
+-- before this release becomes new again.
 CREATE TABLE IF NOT EXISTS seen_nonces (
     hash {{.Bytes}} PRIMARY KEY CHECK (length(hash) = 16)
 ){{if not .Postgres}} WITHOUT ROWID{{end}};

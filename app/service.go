@@ -33,6 +33,10 @@ type Deps struct {
 	// further reports once read (see intakeCache); zero reads it for every
 	// report. whisperd uses IntakeCacheFor.
 	IntakeCacheFor time.Duration
+	// RepliesPerConversation caps the replies a reporter sends to one
+	// interaction in any hour, by web and text alike; zero is no cap.
+	// whisperd sets limits.replies_per_conversation.
+	RepliesPerConversation int
 }
 
 // Service runs the use cases. It is safe for concurrent use.
@@ -46,6 +50,8 @@ type Service struct {
 	meter     ports.Meter
 	publicURL string
 	intake    intakeCache
+	// replyLimit is Deps.RepliesPerConversation.
+	replyLimit int
 }
 
 // New returns a service over deps.
@@ -53,8 +59,9 @@ func New(deps Deps) *Service {
 	s := &Service{
 		store: deps.Store, clock: deps.Clock, random: deps.Random, hasher: deps.Hasher,
 		locator: deps.Locator, swearing: deps.Swearing, meter: deps.Meter,
-		publicURL: strings.TrimRight(deps.PublicURL, "/"),
-		intake:    intakeCache{keep: deps.IntakeCacheFor},
+		publicURL:  strings.TrimRight(deps.PublicURL, "/"),
+		intake:     intakeCache{keep: deps.IntakeCacheFor},
+		replyLimit: deps.RepliesPerConversation,
 	}
 	if s.meter == nil {
 		s.meter = noMeter{}

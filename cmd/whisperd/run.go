@@ -109,6 +109,7 @@ func run(ctx context.Context, e env) error {
 		Store: st, Clock: app.SystemClock{}, Random: rand.Reader,
 		Hasher: passhash.New(passhash.DefaultParams(), cfg.PasswordHashingSlots()), Locator: locator, Swearing: swearing.New(),
 		Meter: meter, PublicURL: cfg.PublicURL, IntakeCacheFor: app.IntakeCacheFor,
+		RepliesPerConversation: cfg.Limits.RepliesPerConversation,
 	})
 	if *demo {
 		if err := seedDemo(ctx, svc, e.stdout); err != nil {

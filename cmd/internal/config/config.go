@@ -139,6 +139,9 @@ type Limits struct {
 	ReportsPerIP   int `koanf:"reports_per_ip"`
 	ReportsPerForm int `koanf:"reports_per_form"`
 	TextsPerNumber int `koanf:"texts_per_number"`
+	// RepliesPerConversation caps a reporter's replies to one interaction
+	// an hour, web and text alike.
+	RepliesPerConversation int `koanf:"replies_per_conversation"`
 }
 
 // Default returns the configuration used when nothing is set: the embedded
@@ -164,7 +167,7 @@ func Default() Config {
 		},
 		Security:  Security{PasswordHashingMemoryMiB: DefaultPasswordHashingMemoryMiB},
 		Retention: Retention{SweepInterval: time.Hour},
-		Limits:    Limits{ReportsPerIP: 30, ReportsPerForm: 600, TextsPerNumber: 30},
+		Limits:    Limits{ReportsPerIP: 30, ReportsPerForm: 600, TextsPerNumber: 30, RepliesPerConversation: 20},
 	}
 }
 

@@ -44,7 +44,8 @@ func (c Config) LogValue() slog.Value {
 		slog.Group("limits",
 			slog.Int("reports_per_ip", c.Limits.ReportsPerIP),
 			slog.Int("reports_per_form", c.Limits.ReportsPerForm),
-			slog.Int("texts_per_number", c.Limits.TextsPerNumber)),
+			slog.Int("texts_per_number", c.Limits.TextsPerNumber),
+			slog.Int("replies_per_conversation", c.Limits.RepliesPerConversation)),
 	)
 }
 

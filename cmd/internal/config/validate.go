@@ -77,6 +77,7 @@ func (c *Config) Validate() error {
 	v.nonNegative("limits.reports_per_ip", c.Limits.ReportsPerIP)
 	v.nonNegative("limits.reports_per_form", c.Limits.ReportsPerForm)
 	v.nonNegative("limits.texts_per_number", c.Limits.TextsPerNumber)
+	v.nonNegative("limits.replies_per_conversation", c.Limits.RepliesPerConversation)
 
 	if len(v.problems) == 0 {
 		return nil

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -67,4 +68,48 @@ func TestARushOfRepliesIsCappedAndAlertsCoalesce(t *testing.T) {
 
 	alerts := s.staffReplyAlerts()
 	assert.Equal(t, 4, len(alerts), "for each of the two recipients, one alert now and one later")
+	due := map[string][]int{}
+	for _, d := range alerts {
+		if d.NextAttemptAt.Equal(s.clock.Now()) {
+			due["now"] = append(due["now"], d.Count)
+		} else {
+			assert.Equal(t, s.clock.Now().Add(domain.ReplyAlertWindow), d.NextAttemptAt)
+			due["later"] = append(due["later"], d.Count)
+		}
+	}
+	assert.Equal(t, map[string][]int{"now": {1, 1}, "later": {19, 19}}, due, "the later alert counts the other 19")
+}
+
+// A reply over the limit comes back as the conversation, 429, with what
+// was typed still in the box, when the reporter can write again and where
+// to get help now; in Welsh too. An hour on, it goes through.
+func TestAReplyOverTheLimitKeepsTheText(t *testing.T) {
+	s := newSite(t, siteOptions{repliesPerConversation: 2})
+	token := s.report("It started at lunch")
+	for range 2 {
+		s.clock.add(time.Minute)
+		require.Equal(t, nethttp.StatusSeeOther, s.post("/t/"+token, url.Values{"message": {"more"}}).status)
+	}
+	typed := "They said <they> would wait for me after school"
+	r := s.post("/t/"+token, url.Values{"message": {typed}})
+	assert.Equal(t, nethttp.StatusTooManyRequests, r.status)
+	assertPageHeaders(t, r)
+	assert.Contains(t, r.body, "You have sent a lot of messages")
+	assert.Contains(t, r.body, "up to 2 messages an hour")
+	assert.Contains(t, r.body, "You can write again from 5 October 2026, 10:02 UTC.", "an hour after the first counted reply")
+	assert.Contains(t, r.body, "Childline")
+	assert.Contains(t, r.body, "999")
+	assert.Regexp(t, `<textarea[^>]*>They said &lt;they&gt; would wait for me after school</textarea>`, r.body, "the text is kept")
+	c, err := s.svc.Conversation(ctx, token)
+	require.NoError(t, err)
+	assert.Len(t, c.Messages, 3, "nothing refused is stored")
+
+	cy := s.post("/t/"+token+"?lang=cy", url.Values{"message": {typed}, "lang": {"cy"}})
+	assert.Equal(t, nethttp.StatusTooManyRequests, cy.status)
+	assert.Contains(t, cy.body, `<html lang="cy">`)
+	assert.Contains(t, cy.body, "Rydych chi wedi anfon llawer o negeseuon")
+	assert.Contains(t, cy.body, "5 Hydref 2026, 10:02 UTC")
+
+	s.clock.add(time.Hour)
+	assert.Equal(t, nethttp.StatusSeeOther, s.post("/t/"+token, url.Values{"message": {typed}}).status)
 }

@@ -364,7 +364,10 @@ type OutboxRepo interface {
 
 // OutboxHealth is the outbox at a glance.
 type OutboxHealth struct {
-	Pending       int
+	Pending int
+	// OldestPending is since when the longest-waiting pending delivery has
+	// waited: since it was queued once it has been tried, since it was
+	// due before (which may be ahead of now).
 	OldestPending *time.Time
 	Failed        int
 }

@@ -186,7 +186,10 @@ func (o outbox) Health(ctx context.Context) (ports.OutboxHealth, error) {
 		Oldest *time.Time `bun:"oldest"`
 	}
 	err := o.db.NewSelect().Model((*deliveryRow)(nil)).
-		ColumnExpr("status, COUNT(*) AS n, MIN(created_at) AS oldest").
+		// A delivery never tried has waited since it was due, not since it
+		// was queued: a trailing reply alert is queued up to 15 minutes
+		// ahead of its time, and is not late meanwhile.
+		ColumnExpr("status, COUNT(*) AS n, MIN(CASE WHEN attempts = 0 THEN next_attempt_at ELSE created_at END) AS oldest").
 		Where("status IN (?)", bun.In([]string{string(domain.DeliveryPending), string(domain.DeliveryFailed)})).
 		GroupExpr("status").Scan(ctx, &rows)
 	if err != nil {

@@ -23,6 +23,31 @@ var replyTests = map[string]func(*testing.T, ports.Store){
 	"LimitNoticeOnceAnHour":       testLimitNotice,
 	"ErasureForgetsReplyPacing":   testErasureForgetsReplies,
 	"RaisedCountComesBackClaimed": testRaisedCountClaimed,
+	"TrailingAlertIsNotLateEarly": testTrailingAlertNotLate,
+}
+
+// A trailing alert waits in the outbox for its window to end; the outbox's
+// health counts it as waiting from then, not from when it was queued, so
+// a monitor of the oldest pending age does not fire on it.
+func testTrailingAlertNotLate(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
+	ia, _, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
+	pendingAlert(t, st, f, ia, now.Add(15*time.Minute))
+	health := func() ports.OutboxHealth {
+		var h ports.OutboxHealth
+		require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
+			h, err = tx.Outbox().Health(ctx)
+			return err
+		}))
+		return h
+	}
+	h := health()
+	assert.Equal(t, 1, h.Pending)
+	require.NotNil(t, h.OldestPending)
+	assert.Equal(t, now.Add(15*time.Minute), *h.OldestPending)
+
+	pendingAlert(t, st, f, ia, now)
+	assert.Equal(t, now, *health().OldestPending, "one due now is the oldest")
 }
 
 // addMessage adds a message to ia at at, by the reporter or by staff.

@@ -138,10 +138,11 @@ type Invite struct {
 	InboxIDs []domain.InboxID
 }
 
-// errEmailTaken is the one answer for an address that has an account, in
-// this organisation or another: addresses are unique across Whisper so
-// that sign-in finds one account. The wording does not say where.
-var errEmailTaken = domain.Errorf(domain.KindInvalid, "that address already has a Whisper account; use another address, or ask us for help")
+// errEmailTaken answers an invitation of someone who is already a member
+// of the admin's own organisation. It reveals nothing about any other: an
+// address that signs in to another organisation's account is invited like
+// any other address (see addressElsewhere).
+var errEmailTaken = domain.Errorf(domain.KindInvalid, "someone with that address is already a member here")
 
 // InviteStaff adds a member without a password and, in the same
 // transaction, queues an email with their one-time set-password link, so
@@ -149,6 +150,12 @@ var errEmailTaken = domain.Errorf(domain.KindInvalid, "that address already has 
 // link is never shown to the admin: it lets its holder become the member.
 // Problems come back with fields "email", "first_name", "last_name",
 // "role" and "inboxes".
+//
+// An address that already signs in to an account of another organisation
+// gets the same answer, and the same entry in the staff list, as any
+// other: otherwise any admin could find out who uses Whisper at other
+// schools. Its member cannot sign in (one address, one account), and the
+// address is emailed a note saying so instead of a link.
 func (s *Service) InviteStaff(ctx context.Context, a *Actor, in Invite) (member *domain.Staff, err error) {
 	defer domain.Wrap(&err, "app.InviteStaff")
 	if err := requireAdmin(a); err != nil {
@@ -180,11 +187,11 @@ func (s *Service) InviteStaff(ctx context.Context, a *Actor, in Invite) (member 
 		}
 		create.InboxIDs, err = checkChoices(in.InboxIDs, choices)
 		problems.Add("inboxes", err)
+		d := d
 		if email != "" {
-			_, err := tx.Staff().GetByEmail(ctx, email)
-			if err == nil {
-				problems.Add("email", errEmailTaken)
-			} else if domain.KindOf(err) != domain.KindNotFound {
+			if d.elsewhere, err = addressElsewhere(ctx, tx, a.Org.ID, email); domain.KindOf(err) == domain.KindInvalid {
+				problems.Add("email", err)
+			} else if err != nil {
 				return err
 			}
 		}
@@ -194,7 +201,7 @@ func (s *Service) InviteStaff(ctx context.Context, a *Actor, in Invite) (member 
 		if member, err = createStaff(ctx, tx, create, d); err != nil {
 			return err
 		}
-		invite := domain.StaffInvite(deliveryID, member, a.Org, s.staffCreated(member, d).SetPasswordURL, d.now)
+		invite := domain.StaffInvite(deliveryID, member, a.Org, s.invitationLink(member, d), d.now)
 		return tx.Outbox().Enqueue(ctx, invite)
 	})
 	if domain.KindOf(err) == domain.KindConflict {
@@ -206,6 +213,38 @@ func (s *Service) InviteStaff(ctx context.Context, a *Actor, in Invite) (member 
 		return nil, err
 	}
 	return member, nil
+}
+
+// addressElsewhere says whether email signs in to an account of another
+// organisation than org. It returns errEmailTaken when the address is
+// already a current member of org itself, whether or not they can sign in.
+func addressElsewhere(ctx context.Context, tx ports.Tx, org domain.OrgID, email string) (bool, error) {
+	members, err := tx.Staff().List(ctx, ports.StaffFilter{OrgID: &org})
+	if err != nil {
+		return false, err
+	}
+	for _, m := range members {
+		if strings.EqualFold(strings.TrimSpace(m.Email), strings.TrimSpace(email)) {
+			return false, errEmailTaken
+		}
+	}
+	found, err := tx.Staff().GetByEmail(ctx, email)
+	if domain.KindOf(err) == domain.KindNotFound {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return found.OrgID != org, nil
+}
+
+// invitationLink is the set-password link an invitation carries, or none
+// for a member who SignsInElsewhere: their invitation says why instead.
+func (s *Service) invitationLink(member *domain.Staff, d staffDraft) string {
+	if d.elsewhere {
+		return ""
+	}
+	return s.staffCreated(member, d).SetPasswordURL
 }
 
 // checkPersonName applies domain.NewStaff's rules to one name, so that the

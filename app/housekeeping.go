@@ -11,22 +11,26 @@ import (
 // How long the service remembers what it needs only for a while. Each of
 // these holds a blind index of an address or number, or a secret's hash:
 // data minimisation says keep it no longer than its purpose.
+//
+// Webhook nonces and carrier message ids are not among them: they are
+// kept for good, each as a 16-byte keyed hash that identifies no one, so
+// that a webhook replayed or a text delivered again is refused however
+// late it comes.
 const (
-	// Webhook nonces are checked for a day; carrier message ids guard
-	// against the carrier's retries, which end within minutes.
-	keepTextTraces = 7 * 24 * time.Hour
+	// A number gets at most one help text a day; a week is ample.
+	keepHelpRecords = 7 * 24 * time.Hour
 	// Sign-in failures slow guessing for a day at most.
 	keepSignInFailures = 24 * time.Hour
 )
 
 // Tidied counts what housekeeping removed.
 type Tidied struct {
-	Sessions, SignInFailures, TextTraces, PasswordLinks int
+	Sessions, SignInFailures, HelpRecords, PasswordLinks int
 }
 
 // Housekeep removes what the service no longer needs: ended sessions,
-// old sign-in failures, old webhook nonces, carrier ids and help-text
-// records, and expired set-password links. The retention sweep runs it.
+// old sign-in failures, old help-text records and expired set-password
+// links. The retention sweep runs it.
 func (s *Service) Housekeep(ctx context.Context) (out Tidied, err error) {
 	defer domain.Wrap(&err, "app.Housekeep")
 	now := s.now()
@@ -37,7 +41,7 @@ func (s *Service) Housekeep(ctx context.Context) (out Tidied, err error) {
 		if out.SignInFailures, err = tx.SignInFailures().ForgetBefore(ctx, now.Add(-keepSignInFailures)); err != nil {
 			return err
 		}
-		if out.TextTraces, err = tx.Texts().ForgetBefore(ctx, now.Add(-keepTextTraces)); err != nil {
+		if out.HelpRecords, err = tx.Texts().ForgetHelpBefore(ctx, now.Add(-keepHelpRecords)); err != nil {
 			return err
 		}
 		out.PasswordLinks, err = tx.Staff().ForgetPasswordLinksBefore(ctx, now)

@@ -14,7 +14,7 @@ import (
 func TestHousekeepingForgetsWhatIsNoLongerNeeded(t *testing.T) {
 	s := newSchool(t)
 	t0 := s.clock.t
-	// A sign-in failure, a text with its nonce and help record, and a
+	// A sign-in failure, a text's help record, and a
 	// set-password link (from creating a member without a password).
 	_, err := s.svc.SignIn(ctx, app.SignIn{Email: "nobody@example.org", Password: "wrong password!"})
 	require.Error(t, err)
@@ -31,13 +31,19 @@ func TestHousekeepingForgetsWhatIsNoLongerNeeded(t *testing.T) {
 	tidied, err = s.svc.Housekeep(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 1, tidied.SignInFailures, "the account's; no address was known")
-	assert.Equal(t, 3, tidied.TextTraces, "the nonce, the carrier id and the help record")
+	assert.Equal(t, 1, tidied.HelpRecords, "the help record; never the nonce or the carrier id")
 	assert.Equal(t, 2, tidied.PasswordLinks, "the school's staff member's and the new one's")
 
-	// The help allowance is fresh again, and the nonce may be seen anew.
-	out, err := s.svc.ReceiveText(ctx, app.InboundText{MessageUUID: "u2", From: "447700900123", Text: "NOPE hi", Nonce: "n1"})
+	// The help allowance is fresh again; the nonce and the carrier id are
+	// still refused.
+	out, err := s.svc.ReceiveText(ctx, app.InboundText{MessageUUID: "u2", From: "447700900123", Text: "NOPE hi", Nonce: "n2"})
 	require.NoError(t, err)
 	assert.Equal(t, app.TextHelped, out)
+	_, err = s.svc.ReceiveText(ctx, app.InboundText{MessageUUID: "u3", From: "447700900123", Text: "NOPE hi", Nonce: "n1"})
+	assert.ErrorIs(t, err, app.ErrReplayed)
+	out, err = s.svc.ReceiveText(ctx, app.InboundText{MessageUUID: "u1", From: "447700900123", Text: "NOPE hi", Nonce: "n3"})
+	require.NoError(t, err)
+	assert.Equal(t, app.TextDuplicate, out)
 	require.NoError(t, s.store.View(ctx, func(tx ports.Tx) error {
 		n, _, err := tx.SignInFailures().Get(ctx, "email:nobody@example.org")
 		assert.Zero(t, n)

@@ -61,7 +61,7 @@ func (s *Service) ReceiveText(ctx context.Context, in InboundText) (out TextOutc
 		return "", err
 	}
 	now := s.now()
-	claim := ports.TextClaim{Nonce: in.Nonce, MessageUUID: in.MessageUUID, At: now}
+	claim := ports.TextClaim{Nonce: in.Nonce, MessageUUID: in.MessageUUID}
 	if code, rest, ok := domain.SplitText(in.Text); ok {
 		view := s.view(ctx)
 		rf, err := s.intake.form(ctx, view, string(code))

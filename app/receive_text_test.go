@@ -136,9 +136,11 @@ func TestOpeningTextsSeenBeforeAreToldApart(t *testing.T) {
 			assert.Len(t, s.smsInteractions(t), 1)
 
 			s.clock.t = s.clock.t.Add(25 * time.Hour)
-			out, err = receive("u3", "n1")
+			_, err = receive("u3", "n1")
+			assert.ErrorIs(t, err, app.ErrReplayed, "a nonce over a day old is still a replay")
+			out, err = receive("u3", "n3")
 			require.NoError(t, err)
-			assert.Equal(t, app.TextOpened, out, "a nonce over a day old")
+			assert.Equal(t, app.TextOpened, out, "a new text with a new nonce")
 			assert.Len(t, s.smsInteractions(t), 2)
 			assert.Len(t, s.texts(t), 2, "a link for each report, none for the others")
 		})

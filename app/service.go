@@ -37,6 +37,10 @@ type Deps struct {
 	// interaction in any hour, by web and text alike; zero is no cap.
 	// whisperd sets limits.replies_per_conversation.
 	RepliesPerConversation int
+	// DeviceKey signs device cookies (see device.go): whisperd derives it
+	// from the data key (DeviceKeyPurpose), so every instance accepts the
+	// others' cookies. Nil makes a key that lasts as long as the process.
+	DeviceKey []byte
 }
 
 // Service runs the use cases. It is safe for concurrent use.
@@ -52,6 +56,7 @@ type Service struct {
 	intake    intakeCache
 	// replyLimit is Deps.RepliesPerConversation.
 	replyLimit int
+	deviceKey  []byte
 }
 
 // New returns a service over deps.
@@ -61,7 +66,11 @@ func New(deps Deps) *Service {
 		locator: deps.Locator, swearing: deps.Swearing, meter: deps.Meter,
 		publicURL:  strings.TrimRight(deps.PublicURL, "/"),
 		intake:     intakeCache{keep: deps.IntakeCacheFor},
+		deviceKey:  deps.DeviceKey,
 		replyLimit: deps.RepliesPerConversation,
+	}
+	if len(s.deviceKey) == 0 {
+		s.deviceKey = processDeviceKey()
 	}
 	if s.meter == nil {
 		s.meter = noMeter{}

@@ -30,6 +30,9 @@ type SignIn struct {
 	// ends when the new session starts, so that signing in always gives a
 	// fresh session id that no one could have planted beforehand.
 	Previous string
+	// Device is the device cookie the browser holds, if any: proof that it
+	// has signed in to an account before (see device.go).
+	Device string
 }
 
 // ErrSignInFailed refuses a sign-in. It is the same error, with the same
@@ -61,7 +64,24 @@ func (e *ThrottledError) Unwrap() error { return ErrSignInThrottled }
 
 // SignIn checks an email address, password and, for accounts that use
 // one, an authenticator or recovery code, and opens a new session. It
-// returns the session's secret for the browser's cookie.
+// returns the session's secret for the browser's cookie. It is
+// SignInFromDevice for callers that keep no device cookie.
+func (s *Service) SignIn(ctx context.Context, in SignIn) (domain.Token, error) {
+	out, err := s.SignInFromDevice(ctx, in)
+	return out.Token, err
+}
+
+// SignedIn is a successful sign-in: the new session's secret, and a fresh
+// device cookie for the browser to keep (see device.go).
+type SignedIn struct {
+	Token  domain.Token
+	Device string
+}
+
+// SignInFromDevice checks an email address, password and, for accounts
+// that use one, an authenticator or recovery code, and opens a new
+// session. It returns the session's secret and a new device cookie for the
+// browser.
 //
 // Guessing slows down rather than locks anyone out: after a few failures
 // for one account, or many from one address, each further attempt must
@@ -72,40 +92,43 @@ func (e *ThrottledError) Unwrap() error { return ErrSignInThrottled }
 // are throttled as if they came one after another; one that succeeds is
 // then taken back. Unknown accounts are throttled, hashed and timed just
 // like real ones.
-func (s *Service) SignIn(ctx context.Context, in SignIn) (token domain.Token, err error) {
+//
+// An attempt from a browser holding a device cookie for the account it
+// signs in to is counted against the device and not the account, so that
+// failures by others cannot keep the owner out (see trustedKeys).
+func (s *Service) SignInFromDevice(ctx context.Context, in SignIn) (out SignedIn, err error) {
 	defer domain.Wrap(&err, "app.SignIn")
 	now := s.now()
-	keys := signInKeys(in.Email, in.IP)
+	dev, hasDevice := s.readDeviceCookie(in.Device, now)
 	var (
 		m       *domain.Staff
 		counted []countedAttempt
 	)
 	err = s.store.InTx(ctx, func(tx ports.Tx) error {
-		var err error
-		if counted, err = reserveAttempt(ctx, tx, keys, now); err != nil {
-			return err
-		}
+		m = nil
 		found, err := tx.Staff().GetByEmail(ctx, strings.TrimSpace(in.Email))
-		if domain.KindOf(err) == domain.KindNotFound {
-			return nil
-		}
-		if err != nil {
+		if err != nil && domain.KindOf(err) != domain.KindNotFound {
 			return err
 		}
-		if found.RemovedAt == nil {
+		if err == nil && found.RemovedAt == nil {
 			m = found
 		}
-		return nil
+		keys := signInKeys(in.Email, in.IP)
+		if hasDevice && m != nil && dev.staff == m.ID {
+			keys = trustedKeys(keys, dev)
+		}
+		counted, err = reserveAttempt(ctx, tx, keys, now)
+		return err
 	})
 	if err != nil {
-		return "", err
+		return out, err
 	}
 	// The slow hash runs outside any transaction.
 	ok, err := s.verifyPassword(ctx, m, in.Password)
 	if err != nil {
 		// Not a wrong password: the attempt does not count.
 		s.giveBack(ctx, counted)
-		return "", err
+		return out, err
 	}
 	// A wrong password or code leaves the attempt counted as it was
 	// before the hash.
@@ -116,8 +139,8 @@ func (s *Service) SignIn(ctx context.Context, in SignIn) (token domain.Token, er
 			if failed, err = spendSecondFactor(ctx, tx, m, in.Code, now); err != nil || failed {
 				return err
 			}
-			// The account starts afresh; the address, shared by a school's
-			// staff, only has this attempt taken back.
+			// The account (or the device) starts afresh; the address,
+			// shared by a school's staff, only has this attempt taken back.
 			if err := tx.SignInFailures().Clear(ctx, counted[0].key); err != nil {
 				return err
 			}
@@ -133,19 +156,22 @@ func (s *Service) SignIn(ctx context.Context, in SignIn) (token domain.Token, er
 			if err != nil {
 				return err
 			}
-			token = t
+			out.Token = t
 			return tx.Audit().Append(ctx, &domain.AuditEntry{At: now, Actor: staffActor(m.ID), Action: domain.AuditStaffSignIn, OrgID: m.OrgID})
 		})
 		if err != nil {
-			return "", err
+			return SignedIn{}, err
 		}
 	}
 	if failed {
 		s.meter.SignInFailed()
-		return "", ErrSignInFailed
+		return SignedIn{}, ErrSignInFailed
 	}
 	s.rehash(ctx, m, in.Password)
-	return token, nil
+	if out.Device, err = s.newDeviceCookie(m.ID, now); err != nil {
+		return SignedIn{}, err
+	}
+	return out, nil
 }
 
 // spendSecondFactor checks the code of an account that uses an
@@ -303,6 +329,18 @@ var (
 	// never cleared by a success: an attacker could otherwise clear it by
 	// signing in to an account of their own between guesses.
 	addressThrottle = throttle{prefix: "ip:", free: 20, quiet: time.Hour}
+	// deviceThrottle stands in for accountThrottle when the browser holds
+	// a device cookie for the account: as strict, so that a stolen cookie
+	// guesses no faster, but its own, so that others' failures for the
+	// account do not slow the owner. A successful sign-in clears it.
+	deviceThrottle = throttle{prefix: "device:", free: 5, quiet: 24 * time.Hour}
+	// trustedAddressThrottle stands in for addressThrottle on attempts
+	// from a device cookie's browser. The address still throttles them,
+	// but under a count of their own: a pupil who fills the school
+	// address's count with failures fills only the count of browsers that
+	// have never signed in, and staff on browsers that have still get in.
+	// A thief with a stolen cookie fills this count alone.
+	trustedAddressThrottle = throttle{prefix: "ip-device:", free: 20, quiet: time.Hour}
 )
 
 // maxSignInWait is the longest an attempt must wait: long enough to make
@@ -342,6 +380,18 @@ func signInKeys(email string, ip netip.Addr) []signInKey {
 		keys = append(keys, signInKey{addressThrottle.prefix + addr, addressThrottle})
 	}
 	return keys
+}
+
+// trustedKeys are the keys an attempt from a device cookie's browser
+// counts against, in place of keys (signInKeys's): the device instead of
+// the account, and each address under trustedAddressThrottle instead of
+// addressThrottle.
+func trustedKeys(keys []signInKey, dev device) []signInKey {
+	out := []signInKey{{deviceThrottle.prefix + dev.id, deviceThrottle}}
+	for _, k := range keys[1:] {
+		out = append(out, signInKey{trustedAddressThrottle.prefix + strings.TrimPrefix(k.key, k.prefix), trustedAddressThrottle})
+	}
+	return out
 }
 
 // countedAttempt is an attempt counted against one key before its password

@@ -31,6 +31,12 @@ type StaffCreated struct {
 }
 
 // CreateStaff adds a staff account assigned to inboxes of its organisation.
+//
+// An address that already signs in to an account of another organisation
+// gets the same answer as any other, as in InviteStaff, and for the same
+// reason: the member is made SignsInElsewhere, its link (or password) opens
+// nothing, and the address is emailed a note saying why. An address that is
+// already a member of the organisation itself is KindConflict.
 func (s *Service) CreateStaff(ctx context.Context, in CreateStaff) (out StaffCreated, err error) {
 	defer domain.Wrap(&err, "app.CreateStaff")
 	if _, err := domain.ParseEmail(in.Email); err != nil {
@@ -40,16 +46,36 @@ func (s *Service) CreateStaff(ctx context.Context, in CreateStaff) (out StaffCre
 	if err != nil {
 		return out, err
 	}
+	noteID, err := domain.NewDeliveryID(s.random)
+	if err != nil {
+		return out, err
+	}
 	var member *domain.Staff
 	err = s.changeIntake(ctx, func(tx ports.Tx) error {
-		member, err = createStaff(ctx, tx, in, d)
-		return err
+		d := d
+		if d.elsewhere, err = addressElsewhere(ctx, tx, in.OrgID, in.Email); domain.KindOf(err) == domain.KindInvalid {
+			return errAlreadyAMember
+		} else if err != nil {
+			return err
+		}
+		if member, err = createStaff(ctx, tx, in, d); err != nil || !d.elsewhere {
+			return err
+		}
+		org, err := tx.Organisations().Get(ctx, in.OrgID)
+		if err != nil {
+			return err
+		}
+		return tx.Outbox().Enqueue(ctx, domain.StaffInvite(noteID, member, org, "", d.now))
 	})
 	if err != nil {
 		return out, err
 	}
 	return s.staffCreated(member, d), nil
 }
+
+// errAlreadyAMember refuses to make a second account in an organisation
+// for one address.
+var errAlreadyAMember = domain.Errorf(domain.KindConflict, "someone with that address is already a member of this organisation")
 
 // staffDraft is what a new account needs from outside the transaction:
 // random draws and the slow password hash, which must not hold a
@@ -61,6 +87,10 @@ type staffDraft struct {
 	// link and token are set when no password was given.
 	link  *domain.PasswordLink
 	token domain.Token
+	// elsewhere is set, inside the transaction, when the address signs in
+	// to another organisation's account: the member is made as usual but
+	// SignsInElsewhere, and the link is not kept, so it opens nothing.
+	elsewhere bool
 }
 
 // draftStaff prepares the account's id and password (or set-password
@@ -109,10 +139,11 @@ func createStaff(ctx context.Context, tx ports.Tx, in CreateStaff, d staffDraft)
 		return nil, err
 	}
 	member.PasswordHash = d.hash
+	member.SignsInElsewhere = d.elsewhere
 	if err := tx.Staff().Create(ctx, member); err != nil {
 		return nil, err
 	}
-	if d.link != nil {
+	if d.link != nil && !d.elsewhere {
 		if err := tx.Staff().AddPasswordLink(ctx, d.link); err != nil {
 			return nil, err
 		}

@@ -271,9 +271,12 @@ func normaliseRecoveryCode(code string) (string, bool) {
 	return code, true
 }
 
-// recoveryCodeHash is what the store keeps of a recovery code. The staff
-// id goes in too, so that one table of precomputed hashes cannot serve
-// every account.
+// recoveryCodeHash is what the app hands the store of a recovery code. The
+// staff id goes in too, so that one table of precomputed hashes cannot
+// serve every account. A recovery code is short enough to guess from a
+// bare hash, so the store keeps only a keyed hash of this one, under a key
+// derived from the data key (adapters/store/secrets.go): a dump of the
+// database alone lets nobody test guesses.
 func recoveryCodeHash(id domain.StaffID, normalised string) string {
 	sum := sha256.Sum256([]byte("whisper recovery code\x00" + string(id) + "\x00" + normalised))
 	return hex.EncodeToString(sum[:])

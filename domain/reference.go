@@ -87,9 +87,10 @@ func ParseToken(s string) (Token, error) {
 	return Token(s), nil
 }
 
-// Hash is what the store keeps of a token: SHA-256, hex. A token has 256
-// bits of entropy, so a plain hash is safe to keep where a password's would
-// not be.
+// Hash is what the store is given of a token: SHA-256, hex. A token has
+// 256 bits of entropy, so no hash of it can be reversed; the store still
+// keeps only a keyed hash of this one, so that a dump of the database does
+// not let anyone who holds or sees a token find its row.
 func (t Token) Hash() string {
 	sum := sha256.Sum256([]byte(t))
 	return hex.EncodeToString(sum[:])

@@ -31,6 +31,12 @@ type Staff struct {
 	// RemovedAt is set when the account is removed; it can no longer sign
 	// in, but the messages it wrote keep its name.
 	RemovedAt *time.Time
+	// SignsInElsewhere marks a member invited with an address that already
+	// signs in to an account of another organisation. One address signs in
+	// to one account, so this member cannot sign in; they are otherwise
+	// like any invitee who has not yet chosen a password, so that inviting
+	// an address tells an admin nothing about other organisations.
+	SignsInElsewhere bool
 }
 
 // FullName is how colleagues see a staff member.

@@ -57,15 +57,14 @@ type NewReport struct {
 
 // TextClaim is what makes an inbound text one of a kind: the webhook
 // signature's nonce (empty when the carrier sent none) and the carrier's
-// message id, both seen At.
+// message id. Both are claimed for good.
 type TextClaim struct {
 	Nonce       string
 	MessageUUID string
-	At          time.Time
 }
 
-// ErrNonceSeen is a text whose webhook nonce was seen within the last day:
-// a replayed request.
+// ErrNonceSeen is a text whose webhook nonce was seen before, however long
+// ago: a replayed request.
 var ErrNonceSeen = &domain.Error{Kind: domain.KindConflict, Safe: "this webhook was seen before"}
 
 // ErrTextSeen is a text whose carrier message id was handled before: the
@@ -470,14 +469,16 @@ type SignInFailureRepo interface {
 }
 
 // TextRepo keeps what inbound SMS handling must remember: nonces, carrier
-// message ids and help texts sent. Numbers are kept only as blind indexes.
+// message ids and help texts sent. Numbers are kept only as blind indexes,
+// nonces and ids only as keyed hashes.
 type TextRepo interface {
-	// RememberNonce records a webhook signature's nonce. It returns
-	// KindConflict when the nonce was seen in the last day: a replay.
-	RememberNonce(ctx context.Context, nonce string, now time.Time) error
-	// RememberMessage records a carrier message id and reports whether it
-	// is new; false means the text was handled before.
-	RememberMessage(ctx context.Context, uuid string, now time.Time) (bool, error)
+	// RememberNonce records a webhook signature's nonce, for good. It
+	// returns ErrNonceSeen (KindConflict) when the nonce was seen before,
+	// however long ago: a replay.
+	RememberNonce(ctx context.Context, nonce string) error
+	// RememberMessage records a carrier message id, for good, and reports
+	// whether it is new; false means the text was handled before.
+	RememberMessage(ctx context.Context, uuid string) (bool, error)
 	// Claim records an inbound text's nonce (unless empty) and carrier
 	// message id, as RememberNonce and RememberMessage do, and fails with
 	// ErrNonceSeen or ErrTextSeen when either was seen before: a text is
@@ -486,9 +487,9 @@ type TextRepo interface {
 	// TakeHelpAllowance reports whether the number may be sent the help
 	// text now (none in the last `every`), and if so records that it was.
 	TakeHelpAllowance(ctx context.Context, phone string, now time.Time, every time.Duration) (bool, error)
-	// ForgetBefore forgets nonces, carrier message ids and help texts
-	// recorded before t.
-	ForgetBefore(ctx context.Context, t time.Time) (int, error)
+	// ForgetHelpBefore forgets the help texts recorded before t. Nonces
+	// and carrier message ids are never forgotten.
+	ForgetHelpBefore(ctx context.Context, t time.Time) (int, error)
 }
 
 // ReplyRepo keeps what paces a reporter's replies (see

@@ -57,7 +57,10 @@ func (s *Server) login(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	if c, err := r.Cookie(s.sessionCookie()); err == nil {
 		in.Previous = c.Value
 	}
-	token, err := s.app.SignIn(r.Context(), in)
+	if c, err := r.Cookie(s.deviceCookie()); err == nil {
+		in.Device = c.Value
+	}
+	signedIn, err := s.app.SignInFromDevice(r.Context(), in)
 	page := loginPage{Staff: s.staffChrome(nil, ""), Email: in.Email}
 	var throttled *app.ThrottledError
 	switch {
@@ -75,9 +78,30 @@ func (s *Server) login(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	case err != nil:
 		return err
 	}
-	s.setSession(w, token)
+	s.setSession(w, signedIn.Token)
+	s.setDevice(w, signedIn.Device)
 	nethttp.Redirect(w, r, "/staff/", nethttp.StatusSeeOther)
 	return nil
+}
+
+// deviceCookie is the device cookie's name: with the __Secure- prefix over
+// HTTPS (not __Host-, which would need Path=/).
+func (s *Server) deviceCookie() string {
+	if s.secureCookies() {
+		return "__Secure-whisper_device"
+	}
+	return "whisper_device"
+}
+
+// setDevice hands the browser a device cookie (see app/device.go). It is
+// sent only to the staff portal, never across sites, and outlives the
+// session: signing out does not touch it, or it would be gone exactly
+// when it is needed, the next morning.
+func (s *Server) setDevice(w nethttp.ResponseWriter, value string) {
+	nethttp.SetCookie(w, &nethttp.Cookie{
+		Name: s.deviceCookie(), Value: value, Path: "/staff/", MaxAge: int(app.DeviceCookieLifetime / time.Second),
+		HttpOnly: true, Secure: s.secureCookies(), SameSite: nethttp.SameSiteStrictMode,
+	})
 }
 
 // waitWords says how long to wait, in whole minutes: a countdown in

@@ -28,6 +28,9 @@ type Config struct {
 	// PlivoAuthToken checks Plivo's webhook signatures; empty turns the
 	// SMS webhook off.
 	PlivoAuthToken string
+	// PlivoAcceptV2 lets in webhooks signed only with Plivo's V2 scheme,
+	// which does not sign the message (sms.plivo.accept_v2).
+	PlivoAcceptV2 bool
 	// Metrics serves /metrics; nil serves none.
 	Metrics nethttp.Handler
 	// Observe, when set, is told of every request's area, status and

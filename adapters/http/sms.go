@@ -18,7 +18,7 @@ func (s *Server) plivoWebhook(w nethttp.ResponseWriter, r *nethttp.Request) erro
 	if s.cfg.PlivoAuthToken == "" {
 		return &domain.Error{Kind: domain.KindNotFound, Safe: "SMS is not configured"}
 	}
-	in, err := sms.ReadPlivo(w, r, s.cfg.PublicURL+"/sms/plivo", s.cfg.PlivoAuthToken)
+	in, err := sms.ReadPlivo(w, r, sms.PlivoCheck{URL: s.cfg.PublicURL + "/sms/plivo", AuthToken: s.cfg.PlivoAuthToken, AcceptV2: s.cfg.PlivoAcceptV2})
 	if err != nil {
 		return err
 	}

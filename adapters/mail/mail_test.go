@@ -135,3 +135,14 @@ func TestReplyAlertsSayHowManyReplies(t *testing.T) {
 		assert.Contains(t, c.HTML, "WSP-1111-2222", count)
 	}
 }
+
+// An invitation of an address that has an account with another
+// organisation carries no link, and says why.
+func TestAnInvitationWithoutALinkSaysWhy(t *testing.T) {
+	c, err := mail.Compose(delivery(domain.DeliveryStaffInvite, "x@example.org", "", "You have been invited to Whisper by Oakfield Primary"))
+	require.NoError(t, err)
+	assert.Contains(t, c.Text, "already has a Whisper account with another organisation")
+	assert.Contains(t, c.Text, "Oakfield Primary")
+	assert.NotContains(t, c.Text, "password here")
+	assert.NotContains(t, c.HTML, "href=")
+}

@@ -1,6 +1,7 @@
 package sms
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -11,7 +12,7 @@ import (
 )
 
 // FuzzReadPlivo sends arbitrary bodies and signature headers: nothing may
-// panic, and nothing unsigned may be read.
+// panic, and nothing unsigned may be read, whether V2 is accepted or not.
 func FuzzReadPlivo(f *testing.F) {
 	f.Add("From=447700900123&To=447700900000&Text=OAK+hi&MessageUUID=u1", "sig", "nonce", "")
 	f.Add("Text=%ff%fe&From=1&MessageUUID=x", "a,b,,c", "", "v2sig")
@@ -24,8 +25,12 @@ func FuzzReadPlivo(f *testing.F) {
 		r.Header.Set("X-Plivo-Signature-V3-Nonce", nonce)
 		r.Header.Set("X-Plivo-Signature-V2", sigV2)
 		r.Header.Set("X-Plivo-Signature-V2-Nonce", nonce)
-		if _, err := ReadPlivo(httptest.NewRecorder(), r, hookURL, token); err == nil {
-			t.Fatalf("an unsigned webhook was read: body %q", body)
+		for _, acceptV2 := range []bool{false, true} {
+			r.Body = io.NopCloser(strings.NewReader(body))
+			r.Form, r.PostForm = nil, nil
+			if _, err := ReadPlivo(httptest.NewRecorder(), r, PlivoCheck{URL: hookURL, AuthToken: token, AcceptV2: acceptV2}); err == nil {
+				t.Fatalf("an unsigned webhook was read (accept_v2 %v): body %q", acceptV2, body)
+			}
 		}
 	})
 }

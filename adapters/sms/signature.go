@@ -41,7 +41,8 @@ func signatureV3(authToken, webhookURL, nonce string, params url.Values) (string
 }
 
 // signatureV2 is Plivo's older scheme, which signs only the URL and the
-// nonce, not the body: accepted only from a request that carries no V3
+// nonce, not the body: accepted only when the operator allows it
+// (PlivoCheck.AcceptV2), and then only from a request that carries no V3
 // header at all, so V3 can never be downgraded.
 func signatureV2(authToken, webhookURL, nonce string) (string, bool) {
 	u, err := url.Parse(webhookURL)

@@ -63,6 +63,9 @@ func signedRequest(t *testing.T, params url.Values, headers map[string]string) *
 	return r
 }
 
+// check is the check of a default configuration: V3 only.
+var check = PlivoCheck{URL: hookURL, AuthToken: token}
+
 func TestReadPlivo(t *testing.T) {
 	params := url.Values{"From": {"447700900123"}, "To": {"447700900000"}, "Text": {"OAK hello"}, "MessageUUID": {"uuid-1"}}
 	v3 := plivo.ComputeSignatureV3(token, hookURL, "POST", "n1", flat(params))
@@ -75,7 +78,7 @@ func TestReadPlivo(t *testing.T) {
 		"V3":                       {map[string]string{"X-Plivo-Signature-V3": v3, "X-Plivo-Signature-V3-Nonce": "n1"}, params, true},
 		"Ma-V3":                    {map[string]string{"X-Plivo-Signature-Ma-V3": v3, "X-Plivo-Signature-V3-Nonce": "n1"}, params, true},
 		"one of several":           {map[string]string{"X-Plivo-Signature-V3": "bogus," + v3, "X-Plivo-Signature-V3-Nonce": "n1"}, params, true},
-		"V2 alone":                 {map[string]string{"X-Plivo-Signature-V2": v2, "X-Plivo-Signature-V2-Nonce": "n2"}, params, true},
+		"V2 alone":                 {map[string]string{"X-Plivo-Signature-V2": v2, "X-Plivo-Signature-V2-Nonce": "n2"}, params, false},
 		"no signature":             {nil, params, false},
 		"wrong signature":          {map[string]string{"X-Plivo-Signature-V3": "AAAA", "X-Plivo-Signature-V3-Nonce": "n1"}, params, false},
 		"text changed":             {map[string]string{"X-Plivo-Signature-V3": v3, "X-Plivo-Signature-V3-Nonce": "n1"}, url.Values{"From": {"447700900123"}, "To": {"447700900000"}, "Text": {"OAK evil"}, "MessageUUID": {"uuid-1"}}, false},
@@ -85,7 +88,7 @@ func TestReadPlivo(t *testing.T) {
 		"signed for another token": {map[string]string{"X-Plivo-Signature-V3": plivo.ComputeSignatureV3("other", hookURL, "POST", "n1", flat(params)), "X-Plivo-Signature-V3-Nonce": "n1"}, params, false},
 	}
 	for name, c := range cases {
-		in, err := ReadPlivo(httptest.NewRecorder(), signedRequest(t, c.params, c.headers), hookURL, token)
+		in, err := ReadPlivo(httptest.NewRecorder(), signedRequest(t, c.params, c.headers), check)
 		if !c.ok {
 			assert.ErrorIs(t, err, ErrBadSignature, name)
 			continue
@@ -97,14 +100,33 @@ func TestReadPlivo(t *testing.T) {
 
 	// Signed over the public URL, not the Host the request arrived with.
 	bad := plivo.ComputeSignatureV3(token, "http://internal-host:8080/sms/plivo", "POST", "n1", flat(params))
-	_, err := ReadPlivo(httptest.NewRecorder(), signedRequest(t, params, map[string]string{"X-Plivo-Signature-V3": bad, "X-Plivo-Signature-V3-Nonce": "n1"}), hookURL, token)
+	_, err := ReadPlivo(httptest.NewRecorder(), signedRequest(t, params, map[string]string{"X-Plivo-Signature-V3": bad, "X-Plivo-Signature-V3-Nonce": "n1"}), check)
 	assert.ErrorIs(t, err, ErrBadSignature)
 
 	// Signed but incomplete.
 	partial := url.Values{"Text": {"hi"}}
 	sig := plivo.ComputeSignatureV3(token, hookURL, "POST", "n1", flat(partial))
-	_, err = ReadPlivo(httptest.NewRecorder(), signedRequest(t, partial, map[string]string{"X-Plivo-Signature-V3": sig, "X-Plivo-Signature-V3-Nonce": "n1"}), hookURL, token)
+	_, err = ReadPlivo(httptest.NewRecorder(), signedRequest(t, partial, map[string]string{"X-Plivo-Signature-V3": sig, "X-Plivo-Signature-V3-Nonce": "n1"}), check)
 	assert.Equal(t, domain.KindInvalid, domain.KindOf(err))
+}
+
+// With V2 accepted, a V2 signature alone is read, with its nonce; beside
+// any V3 header it counts for nothing, so V3 cannot be downgraded.
+func TestReadPlivoAcceptingV2(t *testing.T) {
+	params := url.Values{"From": {"447700900123"}, "To": {"447700900000"}, "Text": {"OAK hello"}, "MessageUUID": {"uuid-1"}}
+	v2 := plivo.ComputeSignatureV2(token, hookURL, "n2")
+	lax := PlivoCheck{URL: hookURL, AuthToken: token, AcceptV2: true}
+	for _, h := range []string{"X-Plivo-Signature-V2", "X-Plivo-Signature-Ma-V2"} {
+		in, err := ReadPlivo(httptest.NewRecorder(), signedRequest(t, params, map[string]string{h: v2, "X-Plivo-Signature-V2-Nonce": "n2"}), lax)
+		require.NoError(t, err, h)
+		assert.Equal(t, "n2", in.Nonce, h)
+	}
+	_, err := ReadPlivo(httptest.NewRecorder(), signedRequest(t, params, map[string]string{
+		"X-Plivo-Signature-V3": "AAAA", "X-Plivo-Signature-V3-Nonce": "n1", "X-Plivo-Signature-V2": v2, "X-Plivo-Signature-V2-Nonce": "n2"}), lax)
+	assert.ErrorIs(t, err, ErrBadSignature, "V2 beside a bad V3")
+	_, err = ReadPlivo(httptest.NewRecorder(), signedRequest(t, params, map[string]string{
+		"X-Plivo-Signature-V2": plivo.ComputeSignatureV2(token, hookURL, "n3"), "X-Plivo-Signature-V2-Nonce": "n2"}), lax)
+	assert.ErrorIs(t, err, ErrBadSignature, "V2 over another nonce")
 }
 
 func TestSegments(t *testing.T) {

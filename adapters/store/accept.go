@@ -174,9 +174,9 @@ func (t *tx) rowsOf(reports []ports.NewReport) reportRows {
 	for _, r := range reports {
 		if c := r.Text; c != nil {
 			if c.Nonce != "" {
-				rows.nonces = append(rows.nonces, &nonceRow{Nonce: c.Nonce, SeenAt: c.At})
+				rows.nonces = append(rows.nonces, texts{t}.nonceRow(c.Nonce))
 			}
-			rows.texted = append(rows.texted, &inboundRow{MessageUUID: c.MessageUUID, ReceivedAt: c.At})
+			rows.texted = append(rows.texted, texts{t}.inboundRow(c.MessageUUID))
 		}
 		rows.interactions = append(rows.interactions, t.newInteractionRow(r.Interaction, r.Token, r.Contact))
 		rows.messages = append(rows.messages, t.newMessageRow(r.Message, r.Meta))

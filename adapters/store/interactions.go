@@ -87,11 +87,11 @@ func (i interactions) Create(ctx context.Context, ia *domain.Interaction, token 
 	return i.insert(ctx, i.newInteractionRow(ia, token, contact))
 }
 
-// newInteractionRow is the row of a new interaction: the hash of its
-// token, and the reporter's contact data sealed and blindly indexed.
+// newInteractionRow is the row of a new interaction: the keyed hash of its
+// token (see secrets.go), and the reporter's contact data sealed and blindly indexed.
 func (t *tx) newInteractionRow(ia *domain.Interaction, token domain.Token, contact domain.Contact) *interactionRow {
 	row := interactions{t}.toRow(ia)
-	hash := token.Hash()
+	hash := t.secretIndex(secretConversation, token.Hash())
 	row.TokenHash = &hash
 	row.EmailSealed = t.keys.Seal(contact.Email, aad("interactions.email", row.ID))
 	row.EmailIndex = contactIndex(t.keys, "email", contact.Email)
@@ -109,7 +109,7 @@ func (i interactions) GetByRef(ctx context.Context, ref domain.Reference) (*doma
 }
 
 func (i interactions) GetByToken(ctx context.Context, token domain.Token) (*domain.Interaction, error) {
-	return i.one(ctx, "token_hash = ?", token.Hash())
+	return i.one(ctx, "token_hash = ?", i.secretIndex(secretConversation, token.Hash()))
 }
 
 func (i interactions) one(ctx context.Context, where string, arg any) (*domain.Interaction, error) {

@@ -77,6 +77,14 @@ func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
 	if err != nil {
 		return nil, translate(err)
 	}
+	// Some steps need the data key, which SQL cannot hold: they run after
+	// the SQL migrations, under the same lock, and each looks first whether
+	// it has anything left to do.
+	for _, step := range []func(context.Context) error{s.claimLegacyTexts, s.keySecretHashes} {
+		if err := step(ctx); err != nil {
+			return nil, err
+		}
+	}
 	for _, mig := range group.Migrations {
 		applied = append(applied, mig.Name)
 	}

@@ -22,30 +22,30 @@ type sessions struct{ *tx }
 
 func (s sessions) Create(ctx context.Context, sess *domain.Session) error {
 	_, err := s.db.NewInsert().Model(&sessionRow{
-		IDHash: sess.IDHash, StaffID: string(sess.StaffID), CreatedAt: sess.CreatedAt, LastSeenAt: sess.LastSeenAt,
+		IDHash: s.secretIndex(secretSession, sess.IDHash), StaffID: string(sess.StaffID), CreatedAt: sess.CreatedAt, LastSeenAt: sess.LastSeenAt,
 	}).Exec(ctx)
 	return translate(err)
 }
 
 func (s sessions) Get(ctx context.Context, idHash string) (*domain.Session, error) {
 	var row sessionRow
-	if err := s.db.NewSelect().Model(&row).Where("id_hash = ?", idHash).Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&row).Where("id_hash = ?", s.secretIndex(secretSession, idHash)).Scan(ctx); err != nil {
 		return nil, notFound(err, "session")
 	}
 	return &domain.Session{
-		IDHash: row.IDHash, StaffID: domain.StaffID(row.StaffID),
+		IDHash: idHash, StaffID: domain.StaffID(row.StaffID),
 		CreatedAt: row.CreatedAt.UTC(), LastSeenAt: row.LastSeenAt.UTC(),
 	}, nil
 }
 
 func (s sessions) Touch(ctx context.Context, idHash string, now time.Time) error {
 	res, err := s.db.NewUpdate().Model((*sessionRow)(nil)).Set("last_seen_at = ?", now).
-		Where("id_hash = ?", idHash).Exec(ctx)
+		Where("id_hash = ?", s.secretIndex(secretSession, idHash)).Exec(ctx)
 	return mustAffect(res, err, "session")
 }
 
 func (s sessions) Delete(ctx context.Context, idHash string) error {
-	_, err := s.db.NewDelete().Model((*sessionRow)(nil)).Where("id_hash = ?", idHash).Exec(ctx)
+	_, err := s.db.NewDelete().Model((*sessionRow)(nil)).Where("id_hash = ?", s.secretIndex(secretSession, idHash)).Exec(ctx)
 	return translate(err)
 }
 

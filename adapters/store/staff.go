@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -72,19 +73,29 @@ func (s staffRepo) toRow(m *domain.Staff) *staffRow {
 
 // emailIndexOf is the blind index of m's address, or, once m is removed,
 // a tombstone: a removed account frees its address for a new invitation,
-// and the index must stay unique.
+// and the index must stay unique. A member whose address signs in to
+// another organisation's account gets a placeholder of its own, so that
+// sign-in (GetByEmail) still finds one account: the other.
 func (s staffRepo) emailIndexOf(m *domain.Staff) string {
-	if m.RemovedAt != nil {
+	switch {
+	case m.RemovedAt != nil:
 		return "removed:" + string(m.ID)
+	case m.SignsInElsewhere:
+		return signsInElsewhere + string(m.ID)
 	}
 	return staffEmailIndex(s.keys, m.Email)
 }
+
+// signsInElsewhere begins the email_index placeholder of a member who
+// SignsInElsewhere. No blind index (64 hex digits) begins so.
+const signsInElsewhere = "elsewhere:"
 
 func (s staffRepo) fromRow(r *staffRow) (*domain.Staff, error) {
 	m := &domain.Staff{
 		ID: domain.StaffID(r.ID), OrgID: domain.OrgID(r.OrgID), Role: domain.Role(r.Role),
 		PasswordHash: r.PasswordHash, TOTPEnabled: r.TOTPEnabled, TOTPLastStep: r.TOTPLastStep,
 		CreatedAt: r.CreatedAt.UTC(), RemovedAt: utcPtr(r.RemovedAt),
+		SignsInElsewhere: strings.HasPrefix(r.EmailIndex, signsInElsewhere),
 	}
 	if err := openFields(s.keys, r.ID,
 		sealedField{&m.Email, r.EmailSealed, "staff.email"},
@@ -212,7 +223,8 @@ func (s staffRepo) writeChanges(ctx context.Context, before, m *domain.Staff) er
 	id := string(m.ID)
 	u := s.updateRow((*staffRow)(nil), id)
 	u.set(m.Email != before.Email, "email_sealed", s.keys.Seal(m.Email, aad("staff.email", id)))
-	u.set(m.Email != before.Email || (m.RemovedAt == nil) != (before.RemovedAt == nil), "email_index", s.emailIndexOf(m))
+	u.set(m.Email != before.Email || (m.RemovedAt == nil) != (before.RemovedAt == nil) || m.SignsInElsewhere != before.SignsInElsewhere,
+		"email_index", s.emailIndexOf(m))
 	u.set(m.FirstName != before.FirstName, "first_name_sealed", s.keys.Seal(m.FirstName, aad("staff.first_name", id)))
 	u.set(m.LastName != before.LastName, "last_name_sealed", s.keys.Seal(m.LastName, aad("staff.last_name", id)))
 	u.set(m.Role != before.Role, "role", string(m.Role))
@@ -265,25 +277,25 @@ func (s staffRepo) SpendTOTPStep(ctx context.Context, id domain.StaffID, step in
 
 func (s staffRepo) AddPasswordLink(ctx context.Context, link *domain.PasswordLink) error {
 	_, err := s.db.NewInsert().Model(&passwordLinkRow{
-		TokenHash: link.TokenHash, StaffID: string(link.StaffID), ExpiresAt: link.ExpiresAt, CreatedAt: link.CreatedAt,
+		TokenHash: s.secretIndex(secretPasswordLink, link.TokenHash), StaffID: string(link.StaffID), ExpiresAt: link.ExpiresAt, CreatedAt: link.CreatedAt,
 	}).Exec(ctx)
 	return translate(err)
 }
 
 func (s staffRepo) GetPasswordLink(ctx context.Context, tokenHash string) (*domain.PasswordLink, error) {
 	var row passwordLinkRow
-	if err := s.db.NewSelect().Model(&row).Where("token_hash = ?", tokenHash).Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&row).Where("token_hash = ?", s.secretIndex(secretPasswordLink, tokenHash)).Scan(ctx); err != nil {
 		return nil, notFound(err, "link")
 	}
 	return &domain.PasswordLink{
-		TokenHash: row.TokenHash, StaffID: domain.StaffID(row.StaffID),
+		TokenHash: tokenHash, StaffID: domain.StaffID(row.StaffID),
 		ExpiresAt: row.ExpiresAt.UTC(), CreatedAt: row.CreatedAt.UTC(), UsedAt: utcPtr(row.UsedAt),
 	}, nil
 }
 
 func (s staffRepo) UsePasswordLink(ctx context.Context, tokenHash string, now time.Time) error {
 	res, err := s.db.NewUpdate().Model((*passwordLinkRow)(nil)).Set("used_at = ?", now).
-		Where("token_hash = ?", tokenHash).Where("used_at IS NULL").Exec(ctx)
+		Where("token_hash = ?", s.secretIndex(secretPasswordLink, tokenHash)).Where("used_at IS NULL").Exec(ctx)
 	if err := mustAffect(res, err, "link"); err != nil {
 		if domain.KindOf(err) == domain.KindNotFound {
 			return &domain.Error{Kind: domain.KindConflict, Safe: "this link has already been used", Err: err}
@@ -310,7 +322,7 @@ func (s staffRepo) SetRecoveryCodes(ctx context.Context, id domain.StaffID, hash
 	}
 	rows := make([]recoveryCodeRow, len(hashes))
 	for i, h := range hashes {
-		rows[i] = recoveryCodeRow{StaffID: string(id), CodeHash: h}
+		rows[i] = recoveryCodeRow{StaffID: string(id), CodeHash: s.secretIndex(secretRecoveryCode, h)}
 	}
 	_, err := s.db.NewInsert().Model(&rows).Exec(ctx)
 	return translate(err)
@@ -318,7 +330,7 @@ func (s staffRepo) SetRecoveryCodes(ctx context.Context, id domain.StaffID, hash
 
 func (s staffRepo) UseRecoveryCode(ctx context.Context, id domain.StaffID, hash string, now time.Time) (bool, error) {
 	res, err := s.db.NewUpdate().Model((*recoveryCodeRow)(nil)).Set("used_at = ?", now).
-		Where("staff_id = ?", string(id)).Where("code_hash = ?", hash).Where("used_at IS NULL").Exec(ctx)
+		Where("staff_id = ?", string(id)).Where("code_hash = ?", s.secretIndex(secretRecoveryCode, hash)).Where("used_at IS NULL").Exec(ctx)
 	if err != nil {
 		return false, translate(err)
 	}

@@ -2,28 +2,56 @@ package store
 
 import (
 	"context"
+	"encoding/hex"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
 
+	"github.com/whisper-schools/whisper/adapters/store/seal"
 	"github.com/whisper-schools/whisper/ports"
 )
 
-// nonceMemory is how long webhook nonces are remembered.
-const nonceMemory = 24 * time.Hour
+// An inbound text is claimed by its webhook nonce and its carrier message
+// id, and both are remembered for as long as the service runs: a webhook
+// replayed a year on is still a replay, and a text the carrier delivers
+// again is still a duplicate. Each is kept as its claim: the first
+// claimSize bytes of its keyed hash (seal's blind index, HMAC-SHA256 under
+// the index key), which is all a lookup needs, in a few bytes a text.
+//
+// 16 bytes are collision-safe enough. HMAC is a pseudorandom function, so
+// without the key no one can aim a nonce or id at another's claim; by
+// chance, the odds that any two of n claims share 128 bits are about
+// n²/2¹²⁹: less than one in 10²⁰ after a billion texts. A collision would only make
+// a fresh text look like a duplicate; it could never let a replay in.
+const claimSize = 16
+
+// The kinds of claim, keeping a nonce and an id with the same text apart.
+const (
+	nonceClaim   = "sms.nonce"
+	messageClaim = "sms.message_uuid"
+)
+
+// claimOf is value's claim of kind; nil for an empty value, which the
+// database refuses (every claim is NOT NULL and 16 bytes).
+func claimOf(keys *seal.Keyring, kind, value string) []byte {
+	sum, err := hex.DecodeString(keys.Index(kind, value))
+	if err != nil || len(sum) < claimSize {
+		return nil
+	}
+	return sum[:claimSize]
+}
 
 type nonceRow struct {
-	bun.BaseModel `bun:"table:webhook_nonces"`
+	bun.BaseModel `bun:"table:seen_nonces"`
 
-	Nonce  string    `bun:"nonce,pk"`
-	SeenAt time.Time `bun:"seen_at"`
+	Hash []byte `bun:"hash,pk"`
 }
 
 type inboundRow struct {
-	bun.BaseModel `bun:"table:sms_inbound"`
+	bun.BaseModel `bun:"table:seen_messages"`
 
-	MessageUUID string    `bun:"message_uuid,pk"`
-	ReceivedAt  time.Time `bun:"received_at"`
+	Hash []byte `bun:"hash,pk"`
 }
 
 type helpRow struct {
@@ -35,13 +63,18 @@ type helpRow struct {
 
 type texts struct{ *tx }
 
-// RememberNonce is one statement: a new nonce is inserted; one seen over
-// a day ago is taken as new and its time renewed; one seen within the day
-// changes nothing, and is a replay. Housekeeping forgets old nonces.
-func (t texts) RememberNonce(ctx context.Context, nonce string, now time.Time) error {
-	n, err := rowsAffected(t.db.NewInsert().Model(&nonceRow{Nonce: nonce, SeenAt: now}).
-		On("CONFLICT (nonce) DO UPDATE").Set("seen_at = EXCLUDED.seen_at").
-		Where("?TableAlias.seen_at < ?", now.Add(-nonceMemory)).Exec(ctx))
+func (t texts) nonceRow(nonce string) *nonceRow {
+	return &nonceRow{Hash: claimOf(t.keys, nonceClaim, nonce)}
+}
+
+func (t texts) inboundRow(uuid string) *inboundRow {
+	return &inboundRow{Hash: claimOf(t.keys, messageClaim, uuid)}
+}
+
+// RememberNonce is one statement: a new nonce is inserted; one seen
+// before, however long ago, changes nothing, and is a replay.
+func (t texts) RememberNonce(ctx context.Context, nonce string) error {
+	n, err := rowsAffected(t.db.NewInsert().Model(t.nonceRow(nonce)).On("CONFLICT (hash) DO NOTHING").Exec(ctx))
 	if err != nil {
 		return err
 	}
@@ -51,19 +84,18 @@ func (t texts) RememberNonce(ctx context.Context, nonce string, now time.Time) e
 	return nil
 }
 
-func (t texts) RememberMessage(ctx context.Context, uuid string, now time.Time) (bool, error) {
-	n, err := rowsAffected(t.db.NewInsert().Model(&inboundRow{MessageUUID: uuid, ReceivedAt: now}).
-		On("CONFLICT (message_uuid) DO NOTHING").Exec(ctx))
+func (t texts) RememberMessage(ctx context.Context, uuid string) (bool, error) {
+	n, err := rowsAffected(t.db.NewInsert().Model(t.inboundRow(uuid)).On("CONFLICT (hash) DO NOTHING").Exec(ctx))
 	return n == 1, err
 }
 
 func (t texts) Claim(ctx context.Context, c ports.TextClaim) error {
 	if c.Nonce != "" {
-		if err := t.RememberNonce(ctx, c.Nonce, c.At); err != nil {
+		if err := t.RememberNonce(ctx, c.Nonce); err != nil {
 			return err
 		}
 	}
-	fresh, err := t.RememberMessage(ctx, c.MessageUUID, c.At)
+	fresh, err := t.RememberMessage(ctx, c.MessageUUID)
 	if err == nil && !fresh {
 		err = ports.ErrTextSeen
 	}
@@ -81,18 +113,83 @@ func (t texts) TakeHelpAllowance(ctx context.Context, phone string, now time.Tim
 	return n == 1, err
 }
 
-func (t texts) ForgetBefore(ctx context.Context, before time.Time) (int, error) {
-	total := 0
-	for _, q := range []*bun.DeleteQuery{
-		t.db.NewDelete().Model((*nonceRow)(nil)).Where("seen_at < ?", before),
-		t.db.NewDelete().Model((*inboundRow)(nil)).Where("received_at < ?", before),
-		t.db.NewDelete().Model((*helpRow)(nil)).Where("last_sent_at < ?", before),
-	} {
-		n, err := rowsAffected(q.Exec(ctx))
-		if err != nil {
-			return total, err
+// ForgetHelpBefore forgets help records only: nonces and carrier ids are
+// never forgotten.
+func (t texts) ForgetHelpBefore(ctx context.Context, before time.Time) (int, error) {
+	return rowsAffected(t.db.NewDelete().Model((*helpRow)(nil)).Where("last_sent_at < ?", before).Exec(ctx))
+}
+
+// legacyClaims are the tables in which releases before migration
+// 20261205000008 kept nonces and carrier ids in clear, for a week.
+var legacyClaims = []struct{ table, column, kind string }{
+	{"webhook_nonces", "nonce", nonceClaim},
+	{"sms_inbound", "message_uuid", messageClaim},
+}
+
+// claimLegacyTexts moves the nonces and carrier ids of the old tables into
+// the hashed ones, then drops the old tables: dropping them unread would
+// let a webhook or text of the last week before the upgrade in again. It
+// is Go, not SQL, because the hash needs the data key; Migrate runs it
+// after the migrations, under their lock, and once the old tables are gone
+// it only looks. The old tables hold a week of texts at most, so one
+// transaction moves them.
+func (s *Store) claimLegacyTexts(ctx context.Context) error {
+	return translate(s.db.RunInTx(ctx, nil, func(ctx context.Context, btx bun.Tx) error {
+		t := &tx{db: btx, keys: s.keys, postgres: s.postgres}
+		for _, legacy := range legacyClaims {
+			exists, err := s.tableExists(ctx, btx, legacy.table)
+			if err != nil {
+				return err
+			}
+			if !exists {
+				continue
+			}
+			var values []string
+			if err := btx.NewSelect().Table(legacy.table).Column(legacy.column).
+				Where("? <> ''", bun.Ident(legacy.column)).Scan(ctx, &values); err != nil {
+				return err
+			}
+			for batch := range slices.Chunk(values, 500) {
+				if err := t.insertClaims(ctx, legacy.kind, batch); err != nil {
+					return err
+				}
+			}
+			if _, err := btx.NewDropTable().Table(legacy.table).Exec(ctx); err != nil {
+				return err
+			}
 		}
-		total += n
+		return nil
+	}))
+}
+
+// insertClaims claims values of kind, keeping any claim already made.
+func (t *tx) insertClaims(ctx context.Context, kind string, values []string) error {
+	var q *bun.InsertQuery
+	switch kind {
+	case nonceClaim:
+		rows := make([]*nonceRow, len(values))
+		for i, v := range values {
+			rows[i] = texts{t}.nonceRow(v)
+		}
+		q = t.db.NewInsert().Model(&rows)
+	default:
+		rows := make([]*inboundRow, len(values))
+		for i, v := range values {
+			rows[i] = texts{t}.inboundRow(v)
+		}
+		q = t.db.NewInsert().Model(&rows)
 	}
-	return total, nil
+	_, err := q.On("CONFLICT (hash) DO NOTHING").Exec(ctx)
+	return err
+}
+
+// tableExists reports whether the schema has a table of that name.
+func (s *Store) tableExists(ctx context.Context, db bun.IDB, name string) (bool, error) {
+	q := "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?)"
+	if s.postgres {
+		q = "SELECT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?)"
+	}
+	var exists bool
+	err := db.NewRaw(q, name).Scan(ctx, &exists)
+	return exists, err
 }

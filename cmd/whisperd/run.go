@@ -110,6 +110,7 @@ func run(ctx context.Context, e env) error {
 		Hasher: passhash.New(passhash.DefaultParams(), cfg.PasswordHashingSlots()), Locator: locator, Swearing: swearing.New(),
 		Meter: meter, PublicURL: cfg.PublicURL, IntakeCacheFor: app.IntakeCacheFor,
 		RepliesPerConversation: cfg.Limits.RepliesPerConversation,
+		DeviceKey:              st.Subkey(app.DeviceKeyPurpose),
 	})
 	if *demo {
 		if err := seedDemo(ctx, svc, e.stdout); err != nil {
@@ -123,7 +124,7 @@ func run(ctx context.Context, e env) error {
 		RefusalDelay: httpadapter.RefusalDelay,
 	}
 	if cfg.SMS.Driver == "plivo" {
-		httpCfg.PlivoAuthToken = cfg.SMS.Plivo.AuthToken
+		httpCfg.PlivoAuthToken, httpCfg.PlivoAcceptV2 = cfg.SMS.Plivo.AuthToken, cfg.SMS.Plivo.AcceptV2
 	}
 	handler, err := httpadapter.New(httpCfg, svc, log)
 	if err != nil {

@@ -30,7 +30,7 @@ func sweep(ctx context.Context, st *store.Store, svc *app.Service, interval time
 			tidied, err := svc.Housekeep(ctx)
 			if err == nil && tidied != (app.Tidied{}) {
 				log.Info("housekeeping", slog.Int("sessions", tidied.Sessions), slog.Int("sign_in_failures", tidied.SignInFailures),
-					slog.Int("text_traces", tidied.TextTraces), slog.Int("password_links", tidied.PasswordLinks))
+					slog.Int("help_records", tidied.HelpRecords), slog.Int("password_links", tidied.PasswordLinks))
 			}
 			return err
 		})

@@ -80,7 +80,7 @@ func ceilingWeb(db *ceilingDB, messageBytes int) (side, func(), error) {
 func ceilingSMS(db *ceilingDB, messageBytes int) (side, func(), error) {
 	var base string
 	url, stop, err := serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		in, err := sms.ReadPlivo(w, r, publicURL+"/sms/plivo", plivoToken)
+		in, err := sms.ReadPlivo(w, r, sms.PlivoCheck{URL: publicURL + "/sms/plivo", AuthToken: plivoToken})
 		if err != nil {
 			http.Error(w, "forbidden", http.StatusForbidden)
 			return

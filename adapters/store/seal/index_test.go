@@ -57,3 +57,18 @@ func TestNormaliseEmailForIndex(t *testing.T) {
 		k.Index("email", NormaliseEmailForIndex("sam@school.org")),
 		k.Index("email", NormaliseEmailForIndex(" SAM@School.org ")))
 }
+
+func TestSubkeysAreBoundToTheirPurposeAndKey(t *testing.T) {
+	t.Parallel()
+	key := newKey(t)
+	k := newKeyring(t, key)
+	a := k.Subkey("whisper device cookie v1")
+	assert.Len(t, a, 32)
+	assert.Equal(t, a, newKeyring(t, key).Subkey("whisper device cookie v1"), "same key and purpose, same subkey")
+	assert.NotEqual(t, a, k.Subkey("whisper audit chain v1"), "differs by purpose")
+	assert.NotEqual(t, a, newKeyring(t, newKey(t)).Subkey("whisper device cookie v1"), "differs by key")
+	assert.NotEqual(t, a, k.indexKey, "never the blind index key")
+	assert.NotEqual(t, a, key, "never the master key")
+	older := newKey(t)
+	assert.Equal(t, a, newKeyring(t, key, older).Subkey("whisper device cookie v1"), "older keys play no part")
+}

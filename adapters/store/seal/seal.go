@@ -68,6 +68,7 @@ const (
 	keyIDLabel  = "whisper key id v1"
 	encryptInfo = "whisper data encryption v1"
 	indexInfo   = "whisper blind index v1"
+	subkeyInfo  = "whisper subkeys v1"
 )
 
 // Errors returned (wrapped) by Open, so the store can tell a missing key,
@@ -95,6 +96,9 @@ type Keyring struct {
 	primary  keyID
 	aeads    map[keyID]cipher.AEAD
 	indexKey []byte // derived from the primary key; sensitive
+	// subkeyRoot is derived from the primary key; Subkey derives each
+	// purpose's key from it. Sensitive.
+	subkeyRoot []byte
 }
 
 // ParseKey decodes a base64 master key of exactly KeySize bytes. It accepts
@@ -161,6 +165,10 @@ func New(primary []byte, older ...[]byte) (*Keyring, error) {
 			if err != nil {
 				return nil, fmt.Errorf("seal: deriving index key: %w", err)
 			}
+			k.subkeyRoot, err = hkdf.Key(sha256.New, key, nil, subkeyInfo, 32)
+			if err != nil {
+				return nil, fmt.Errorf("seal: deriving subkeys: %w", err)
+			}
 		}
 	}
 	return k, nil
@@ -189,6 +197,22 @@ func newAEAD(master []byte) (cipher.AEAD, error) {
 		return nil, fmt.Errorf("creating GCM: %w", err)
 	}
 	return aead, nil
+}
+
+// Subkey returns a 32-byte key for one purpose, derived with HKDF-SHA256
+// from the primary key, so that parts of Whisper outside the store (signing
+// cookies, for example) need no key of their own to configure and back up,
+// yet can never be made to compute anything under another part's key.
+// purpose names the use and its version, e.g. "whisper device cookie v1";
+// the same purpose always gives the same key for the same primary key, and
+// a rotation of the primary key gives new ones.
+func (k *Keyring) Subkey(purpose string) []byte {
+	sub, err := hkdf.Key(sha256.New, k.subkeyRoot, nil, purpose, 32)
+	if err != nil {
+		// HKDF-SHA256 fails only for lengths over 255*32 bytes.
+		panic("seal: deriving a subkey: " + err.Error())
+	}
+	return sub
 }
 
 // PrimaryKeyID returns the hex id of the primary key, for logs and for

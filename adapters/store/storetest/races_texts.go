@@ -47,7 +47,7 @@ func wins(t *testing.T, try func(i int) (bool, error)) int {
 func testRaceNonce(t *testing.T, st ports.Store) {
 	nonce := "nonce-" + randomDigits(t, 12)
 	won := wins(t, func(int) (bool, error) {
-		err := st.InTx(ctx, func(tx ports.Tx) error { return tx.Texts().RememberNonce(ctx, nonce, now) })
+		err := st.InTx(ctx, func(tx ports.Tx) error { return tx.Texts().RememberNonce(ctx, nonce) })
 		if errors.Is(err, ports.ErrNonceSeen) {
 			return false, nil
 		}
@@ -60,7 +60,7 @@ func testRaceCarrierID(t *testing.T, st ports.Store) {
 	uuid := "uuid-" + randomDigits(t, 12)
 	won := wins(t, func(int) (fresh bool, err error) {
 		err = st.InTx(ctx, func(tx ports.Tx) (err error) {
-			fresh, err = tx.Texts().RememberMessage(ctx, uuid, now)
+			fresh, err = tx.Texts().RememberMessage(ctx, uuid)
 			return err
 		})
 		return fresh, err

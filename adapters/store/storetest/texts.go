@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"crypto/rand"
 	"fmt"
 	"sync"
 	"testing"
@@ -9,35 +10,44 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/whisper-schools/whisper/adapters/passhash"
+	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
 )
 
 // textTests are the parts of the contract inbound SMS relies on.
 var textTests = map[string]func(*testing.T, ports.Store){
-	"NoncesAreRememberedForADay":  testNonces,
-	"CarrierIDsAreRememberedOnce": testCarrierIDs,
+	"NoncesAreNeverForgotten":     testNonces,
+	"CarrierIDsAreNeverForgotten": testCarrierIDs,
+	"HousekeepingKeepsTextClaims": testHousekeepingKeepsClaims,
 	"TextReportsClaimTheirText":   testClaims,
 	"ConcurrentReportsFailAlone":  testConcurrentClaims,
 	"HelpTextsAtMostDaily":        testHelpAllowance,
 	"LatestOpenByPhone":           testLatestOpenByPhone,
 }
 
+// A nonce once remembered is a replay for good: the store keeps no time
+// that could let it go, and forgetting the help records, however old,
+// keeps it.
 func testNonces(t *testing.T, st ports.Store) {
-	remember := func(nonce string, at time.Time) error {
-		return st.InTx(ctx, func(tx ports.Tx) error { return tx.Texts().RememberNonce(ctx, nonce, at) })
+	remember := func(nonce string) error {
+		return st.InTx(ctx, func(tx ports.Tx) error { return tx.Texts().RememberNonce(ctx, nonce) })
 	}
 	nonce := "nonce-" + randomDigits(t, 10)
-	require.NoError(t, remember(nonce, now))
-	assert.Equal(t, domain.KindConflict, domain.KindOf(remember(nonce, now.Add(time.Hour))), "a replay within the day")
-	assert.NoError(t, remember(nonce, now.Add(25*time.Hour)), "forgotten after a day")
+	require.NoError(t, remember(nonce))
+	assert.ErrorIs(t, remember(nonce), ports.ErrNonceSeen, "a replay")
+	forgetHelp(t, st, now.Add(400*24*time.Hour))
+	assert.ErrorIs(t, remember(nonce), ports.ErrNonceSeen, "after the help records of a year were forgotten")
+	assert.NoError(t, remember(nonce+"-other"), "another nonce")
 }
 
+// A carrier message id once remembered is never new again.
 func testCarrierIDs(t *testing.T, st ports.Store) {
 	remember := func(uuid string) bool {
 		var fresh bool
 		require.NoError(t, st.InTx(ctx, func(tx ports.Tx) (err error) {
-			fresh, err = tx.Texts().RememberMessage(ctx, uuid, now)
+			fresh, err = tx.Texts().RememberMessage(ctx, uuid)
 			return err
 		}))
 		return fresh
@@ -46,6 +56,82 @@ func testCarrierIDs(t *testing.T, st ports.Store) {
 	assert.True(t, remember(uuid))
 	assert.False(t, remember(uuid))
 	assert.True(t, remember(uuid+"-other"))
+	forgetHelp(t, st, now.Add(400*24*time.Hour))
+	assert.False(t, remember(uuid), "after the help records of a year were forgotten")
+}
+
+// forgetHelp forgets what housekeeping forgets of texts: the help records
+// from before before.
+func forgetHelp(t *testing.T, st ports.Store, before time.Time) {
+	t.Helper()
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
+		_, err := tx.Texts().ForgetHelpBefore(ctx, before)
+		return err
+	}))
+}
+
+// Housekeeping, however late it runs, forgets the help records but never
+// a nonce or carrier id: a webhook replayed a year on is refused, and a
+// text the carrier delivers again with a fresh signature is a duplicate
+// that stores and sends nothing.
+func testHousekeepingKeepsClaims(t *testing.T, st ports.Store) {
+	clock := &raceClock{t: now}
+	svc := app.New(app.Deps{Store: st, Clock: clock, Random: rand.Reader,
+		Hasher: passhash.New(passhash.TestParams(), 1), PublicURL: "https://whisper.example.org"})
+	f := newFixture(t, st)
+	phone, stranger := "+4477009"+randomDigits(t, 5), "+4477008"+randomDigits(t, 5)
+	nonce, uuid := "nonce-"+randomDigits(t, 12), "uuid-"+randomDigits(t, 12)
+	text := string(f.form.Code) + " Someone keeps sending me horrible messages."
+	out, err := svc.ReceiveText(ctx, app.InboundText{MessageUUID: uuid, From: phone, Text: text, Nonce: nonce})
+	require.NoError(t, err)
+	require.Equal(t, app.TextOpened, out)
+	out, err = svc.ReceiveText(ctx, app.InboundText{MessageUUID: uuid + "-help", From: stranger, Text: "hello?", Nonce: nonce + "-help"})
+	require.NoError(t, err)
+	require.Equal(t, app.TextHelped, out)
+	before := textFootprint(t, st, f)
+
+	for i, later := range []time.Duration{25 * time.Hour, 8 * 24 * time.Hour, 400 * 24 * time.Hour} {
+		clock.advance(later)
+		_, err := svc.Housekeep(ctx)
+		require.NoError(t, err)
+		_, err = svc.ReceiveText(ctx, app.InboundText{MessageUUID: fmt.Sprint(uuid, "-", i), From: phone, Text: text, Nonce: nonce})
+		assert.ErrorIs(t, err, app.ErrReplayed, "the nonce, %s later", later)
+		for _, body := range []string{text, "and again today"} {
+			out, err := svc.ReceiveText(ctx, app.InboundText{MessageUUID: uuid, From: phone, Text: body, Nonce: fmt.Sprint(nonce, "-", i, body)})
+			require.NoError(t, err)
+			assert.Equal(t, app.TextDuplicate, out, "the carrier id, %s later", later)
+		}
+		assert.Equal(t, before, textFootprint(t, st, f), "nothing stored or sent, %s later", later)
+	}
+	// The help records are forgotten: the stranger may be helped again.
+	out, err = svc.ReceiveText(ctx, app.InboundText{MessageUUID: uuid + "-help-again", From: stranger, Text: "hello?", Nonce: nonce + "-help-again"})
+	require.NoError(t, err)
+	assert.Equal(t, app.TextHelped, out)
+}
+
+// textFootprint counts f's interactions, their messages and every queued
+// delivery.
+func textFootprint(t *testing.T, st ports.Store, f fixture) [3]int {
+	t.Helper()
+	var n [3]int
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
+		list, err := tx.Interactions().List(ctx, ports.InteractionFilter{OrgID: &f.org.ID})
+		if err != nil {
+			return err
+		}
+		n[0] = len(list)
+		for _, ia := range list {
+			ms, err := tx.Messages().List(ctx, ia.ID)
+			if err != nil {
+				return err
+			}
+			n[1] += len(ms)
+		}
+		ds, err := tx.Outbox().List(ctx, ports.OutboxFilter{})
+		n[2] = len(ds)
+		return err
+	}))
+	return n
 }
 
 // acceptText accepts a report that came by text, with its nonce and
@@ -53,7 +139,7 @@ func testCarrierIDs(t *testing.T, st ports.Store) {
 func acceptText(t *testing.T, st ports.Store, f fixture, nonce, uuid string, at time.Time) error {
 	ia, msg, token := newReport(t, f, "", "Someone is sending me horrible messages.", at)
 	return st.AcceptReport(ctx, ports.NewReport{Interaction: ia, Token: token, Message: msg,
-		Contact: domain.Contact{Phone: "+447700900123"}, Text: &ports.TextClaim{Nonce: nonce, MessageUUID: uuid, At: at}})
+		Contact: domain.Contact{Phone: "+447700900123"}, Text: &ports.TextClaim{Nonce: nonce, MessageUUID: uuid}})
 }
 
 // A report that came by text claims its nonce and carrier id with it, and
@@ -65,14 +151,14 @@ func testClaims(t *testing.T, st ports.Store) {
 	require.NoError(t, acceptText(t, st, f, nonce, uuid, now))
 	require.NoError(t, acceptText(t, st, f, "", uuid+"-unsigned", now), "a text without a nonce")
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
-		assert.ErrorIs(t, tx.Texts().RememberNonce(ctx, nonce, now), ports.ErrNonceSeen, "the claimed nonce")
+		assert.ErrorIs(t, tx.Texts().RememberNonce(ctx, nonce), ports.ErrNonceSeen, "the claimed nonce")
 		return nil
 	}))
 
 	fresh := func(uuid string) bool {
 		var fresh bool
 		require.NoError(t, st.InTx(ctx, func(tx ports.Tx) (err error) {
-			fresh, err = tx.Texts().RememberMessage(ctx, uuid, now)
+			fresh, err = tx.Texts().RememberMessage(ctx, uuid)
 			return err
 		}))
 		return fresh
@@ -83,11 +169,11 @@ func testClaims(t *testing.T, st ports.Store) {
 	other := "nonce-" + randomDigits(t, 10)
 	assert.ErrorIs(t, acceptText(t, st, f, other, uuid, now), ports.ErrTextSeen, "an id seen before")
 	assert.ErrorIs(t, acceptText(t, st, f, nonce, uuid+"-other", now), ports.ErrNonceSeen, "a nonce seen before")
-	assert.NoError(t, acceptText(t, st, f, nonce, uuid+"-later", now.Add(25*time.Hour)),
-		"a nonce seen over a day ago, not yet forgotten, is new")
+	assert.ErrorIs(t, acceptText(t, st, f, nonce, uuid+"-later", now.Add(25*time.Hour)), ports.ErrNonceSeen,
+		"a nonce seen over a day ago")
 	// A refused report keeps nothing: neither its nonce nor its id.
 	require.NoError(t, acceptText(t, st, f, other, uuid+"-other", now))
-	assert.Len(t, interactionsOf(t, st, f), 4, "the refused reports left no interaction")
+	assert.Len(t, interactionsOf(t, st, f), 3, "the refused reports left no interaction")
 }
 
 // interactionsOf lists f's organisation's interactions.
@@ -132,7 +218,7 @@ func testConcurrentClaims(t *testing.T, st ports.Store) {
 	}
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
 		for i := range n {
-			err := tx.Texts().RememberNonce(ctx, nonce(i), now)
+			err := tx.Texts().RememberNonce(ctx, nonce(i))
 			if i%3 == 0 {
 				assert.NoError(t, err, "report %d failed, and kept no nonce", i)
 			} else {

@@ -87,6 +87,10 @@ type Plivo struct {
 	// APIURL is the API base URL without a trailing slash; tests point it
 	// at a fake server.
 	APIURL string `koanf:"api_url"`
+	// AcceptV2 lets in webhooks signed only with Plivo's older V2 scheme,
+	// which signs the URL and nonce but not the message. Off by default:
+	// only for accounts that cannot send V3.
+	AcceptV2 bool `koanf:"accept_v2"`
 }
 
 // Security holds key material and the cost of password hashing.

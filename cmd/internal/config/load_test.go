@@ -77,7 +77,7 @@ func TestKeys(t *testing.T) {
 		"retention.sweep_interval",
 		"security.data_key", "security.password_hashing_memory_mib",
 		"sms.driver",
-		"sms.plivo.api_url", "sms.plivo.auth_id", "sms.plivo.auth_token", "sms.plivo.number",
+		"sms.plivo.accept_v2", "sms.plivo.api_url", "sms.plivo.auth_id", "sms.plivo.auth_token", "sms.plivo.number",
 	}, k.Keys())
 
 	seen := map[string]string{}
@@ -208,6 +208,21 @@ func TestEnvOnlyPostgres(t *testing.T) {
 	assert.Equal(t, bytes.Repeat([]byte{7}, 32), key)
 	assert.Equal(t, "plivo-token", c.SMS.Plivo.AuthToken)
 	assert.Equal(t, "http://127.0.0.1:4010", c.SMS.Plivo.APIURL, "trailing slash trimmed")
+	assert.False(t, c.SMS.Plivo.AcceptV2, "V3 only unless asked")
+}
+
+// sms.plivo.accept_v2 is a yes or no, from the file or the environment;
+// anything else is refused, not taken as no.
+func TestAcceptV2(t *testing.T) {
+	c, err := Load(Options{Getenv: env(map[string]string{"WHISPER_SMS_PLIVO_ACCEPT_V2": "true"})})
+	require.NoError(t, err)
+	assert.True(t, c.SMS.Plivo.AcceptV2)
+	c, err = Load(Options{File: writeFile(t, "whisper.yaml", "sms:\n  plivo:\n    accept_v2: true\n"), Getenv: env(nil)})
+	require.NoError(t, err)
+	assert.True(t, c.SMS.Plivo.AcceptV2)
+	_, err = Load(Options{Getenv: env(map[string]string{"WHISPER_SMS_PLIVO_ACCEPT_V2": "perhaps"})})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "accept_v2")
 }
 
 func TestFileSecrets(t *testing.T) {

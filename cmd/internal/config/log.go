@@ -20,7 +20,7 @@ func (c Config) LogValue() slog.Value {
 	}
 	sms := []slog.Attr{slog.String("driver", c.SMS.Driver)}
 	if c.SMS.Driver == "plivo" {
-		sms = append(sms, slog.String("api_url", redactURL(c.SMS.Plivo.APIURL)))
+		sms = append(sms, slog.String("api_url", redactURL(c.SMS.Plivo.APIURL)), slog.Bool("accept_v2", c.SMS.Plivo.AcceptV2))
 	}
 	return slog.GroupValue(
 		slog.String("listen", c.Listen),

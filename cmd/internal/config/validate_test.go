@@ -215,7 +215,7 @@ func TestLogValueHasNoSecrets(t *testing.T) {
 	assert.Equal(t, "postgres://db.example:5432/whisper", got.Config["database"])
 	assert.Equal(t, true, got.Config["data_key_set"])
 	assert.Equal(t, map[string]any{"driver": "smtp", "host": "smtp.example", "port": 587.0, "tls": "starttls"}, got.Config["mail"])
-	assert.Equal(t, map[string]any{"driver": "plivo", "api_url": "https://api.plivo.com"}, got.Config["sms"])
+	assert.Equal(t, map[string]any{"driver": "plivo", "api_url": "https://api.plivo.com", "accept_v2": false}, got.Config["sms"])
 	assert.Equal(t, 2.0, got.Config["trusted_proxies"])
 	assert.Equal(t, map[string]any{"memory_mib": 64.0, "at_once": 3.0}, got.Config["password_hashing"])
 

@@ -120,7 +120,10 @@ type ReporterReply struct {
 }
 
 // ReporterReply adds the reporter's message to their conversation, reopens
-// it if staff had closed it, and tells the inbox's people.
+// it if staff had closed it, and tells the inbox's people (see
+// replyAlerts). A reply over the hourly limit is refused with a
+// *domain.RepliesLimited in its chain (KindUnavailable), and nothing is
+// stored.
 func (s *Service) ReporterReply(ctx context.Context, in ReporterReply) (err error) {
 	defer domain.Wrap(&err, "app.ReporterReply")
 	var problems domain.Problems
@@ -149,6 +152,9 @@ func (s *Service) ReporterReply(ctx context.Context, in ReporterReply) (err erro
 		// erasure comes wholly before the reply, which it refuses as it
 		// refuses any erased link, or waits for it and erases it too.
 		ia, err = tx.Interactions().Change(ctx, ia.ID, func(ia *domain.Interaction) error {
+			if err := s.checkReplyLimit(ctx, tx, ia, now); err != nil {
+				return err
+			}
 			if ia.Status == domain.StatusClosed {
 				ia.Reopen(now)
 			}
@@ -170,6 +176,21 @@ func (s *Service) ReporterReply(ctx context.Context, in ReporterReply) (err erro
 		if err != nil {
 			return err
 		}
-		return s.alertStaff(ctx, tx, ia, form, inbox, true, now)
+		return s.alertReply(ctx, tx, ia, form, inbox, now)
 	})
+}
+
+// checkReplyLimit refuses a reply over the hourly limit. It runs with the
+// interaction held (inside Change), so that replies at the same moment, on
+// one instance or several, are counted one after another and exactly the
+// limit get through.
+func (s *Service) checkReplyLimit(ctx context.Context, tx ports.Tx, ia *domain.Interaction, now time.Time) error {
+	if s.limits.RepliesPerConversation <= 0 {
+		return nil
+	}
+	sent, err := tx.Messages().ReporterSince(ctx, ia.ID, now.Add(-domain.ReplyLimitWindow))
+	if err != nil {
+		return err
+	}
+	return domain.CheckReplyLimit(s.limits.RepliesPerConversation, sent, ia.CreatedAt, now)
 }

@@ -19,6 +19,10 @@ type Limits struct {
 	// TextsPerNumber caps the reports one phone number opens by text;
 	// texts continuing an open conversation are not counted.
 	TextsPerNumber int
+	// RepliesPerConversation caps the replies a reporter sends to one
+	// interaction in any hour, by web and text alike; counted in the
+	// store, under the interaction's lock (see checkReplyLimit).
+	RepliesPerConversation int
 	// IPv6Prefix is how many leading bits of an IPv6 address name one
 	// client, for these limits and for the sign-in throttle; zero means
 	// DefaultIPv6Prefix.

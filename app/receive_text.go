@@ -29,7 +29,7 @@ const (
 	TextHelped    TextOutcome = "helped"    // unknown code: the help text was queued
 	TextDropped   TextOutcome = "dropped"   // nothing kept (help already sent today, blocked, refused)
 	TextDuplicate TextOutcome = "duplicate" // handled before
-	TextLimited   TextOutcome = "limited"   // would open a report beyond its number's limit: refused, and told once an hour
+	TextLimited   TextOutcome = "limited"   // over a limit (its number's or its conversation's): not kept, the texter told once an hour
 )
 
 // ErrReplayed is returned for a webhook whose nonce was seen before.
@@ -305,18 +305,27 @@ func (s *Service) continueByText(ctx context.Context, tx ports.Tx, ia *domain.In
 		return "", err
 	}
 	// The interaction is held before anything is added to it, so that an
-	// erasure comes wholly before this text or after it. Erased since it
-	// was found, it is as if the number had no open interaction.
-	ia, err = tx.Interactions().Change(ctx, ia.ID, func(ia *domain.Interaction) error {
+	// erasure comes wholly before this text or after it, and before its
+	// replies are counted, so that texts at the same moment count one
+	// another. Erased since it was found, it is as if the number had no
+	// open interaction.
+	held := ia.ID
+	ia, err = tx.Interactions().Change(ctx, held, func(ia *domain.Interaction) error {
+		if err := s.checkReplyLimit(ctx, tx, ia, now); err != nil {
+			return err
+		}
 		if !refused {
 			ia.LastActivityAt, ia.Flagged = now, ia.Flagged || flagged
 		}
 		return nil
 	})
-	if errors.Is(err, domain.ErrErased) {
+	var limited *domain.RepliesLimited
+	switch {
+	case errors.Is(err, domain.ErrErased):
 		return s.helpByText(ctx, tx, phone, now)
-	}
-	if err != nil {
+	case errors.As(err, &limited):
+		return s.textOverLimit(ctx, tx, held, form, phone, now)
+	case err != nil:
 		return "", err
 	}
 	if refused {
@@ -330,7 +339,19 @@ func (s *Service) continueByText(ctx context.Context, tx ports.Tx, ia *domain.In
 	if err != nil {
 		return "", err
 	}
-	return TextContinued, s.alertStaff(ctx, tx, ia, form, inbox, true, now)
+	return TextContinued, s.alertReply(ctx, tx, ia, form, inbox, now)
+}
+
+// textOverLimit answers a text over the hourly reply limit. The text is
+// not kept; its texter is told so, in the form's language, once an hour
+// however many more they send (each is still counted as limited).
+func (s *Service) textOverLimit(ctx context.Context, tx ports.Tx, id domain.InteractionID, form *domain.Form, phone string, now time.Time) (TextOutcome, error) {
+	tell, err := tx.Replies().TakeLimitNotice(ctx, id, now, domain.ReplyLimitWindow)
+	if err != nil || !tell {
+		return TextLimited, err
+	}
+	return TextLimited, s.textBack(ctx, tx, &domain.Delivery{Kind: domain.DeliverySMSReplyLimit, Language: form.Language,
+		OrgID: form.OrgID, InteractionID: id}, phone, now)
 }
 
 // helpByText queues the help text, at most once a day per number.

@@ -28,8 +28,8 @@ type Deps struct {
 	// PublicURL is the external base URL (no trailing slash), used in the
 	// links Whisper hands out.
 	PublicURL string
-	// Limits are the rate limits on new reports; the zero value limits
-	// nothing.
+	// Limits are the rate limits on new reports and replies; the zero
+	// value limits nothing.
 	Limits Limits
 	// IntakeCacheFor is how long what taking a report reads (a form, an
 	// inbox's alert recipients, whether any block is in force) serves

@@ -194,6 +194,57 @@ func (s *Service) alertStaff(ctx context.Context, tx ports.Tx, ia *domain.Intera
 	return s.queueAlerts(ctx, tx, ia, form, inbox, recipients, reply, now)
 }
 
+// alertReply tells the inbox's people that the reporter replied, paced
+// for each recipient (see domain.ReplyAlertState): the first reply in a
+// while is announced at once; the replies that follow within
+// domain.ReplyAlertWindow are counted into one trailing alert, due when
+// the window ends. While the relay has not taken the trailing alert, a
+// reply raises its count; once it has, the reply gets a trailing alert of
+// its own at the end of the next window. It runs with the interaction
+// held (after Change), so replies at the same moment take turns here.
+func (s *Service) alertReply(ctx context.Context, tx ports.Tx, ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, now time.Time) error {
+	recipients, err := s.intake.alertRecipients(ctx, within(tx), inbox)
+	if err != nil {
+		return err
+	}
+	recipients = domain.Recipients(recipients)
+	if len(recipients) == 0 {
+		return nil
+	}
+	states, err := tx.Replies().AlertStates(ctx, ia.ID, recipients)
+	if err != nil {
+		return err
+	}
+	link := s.Link("staff", "interactions", string(ia.Ref))
+	var alerts []*domain.Delivery
+	for _, to := range recipients {
+		st := states[to]
+		if st.PendingID != "" {
+			raised, err := tx.Outbox().Raise(ctx, st.PendingID, st.PendingCount+1)
+			if err != nil {
+				return err
+			}
+			if raised {
+				st.PendingCount++
+				states[to] = st
+				continue
+			}
+			st = st.PendingWent()
+		}
+		id, err := domain.NewDeliveryID(s.random)
+		if err != nil {
+			return err
+		}
+		due, next := st.NextAlert(now, id)
+		alerts = append(alerts, domain.StaffReplyAlert(id, ia, form, inbox, to, link, due, now))
+		states[to] = next
+	}
+	if err := tx.Outbox().Enqueue(ctx, alerts...); err != nil {
+		return err
+	}
+	return tx.Replies().SaveAlertStates(ctx, ia.ID, states)
+}
+
 // queueAlerts queues one alert per recipient.
 func (s *Service) queueAlerts(ctx context.Context, tx ports.Tx, ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, recipients []string, reply bool, now time.Time) error {
 	alerts, err := s.staffAlerts(ia, form, inbox, recipients, reply, now)

@@ -28,7 +28,10 @@ type Delivery struct {
 	Body string
 	// Subject names what the message is about without saying anything
 	// personal, e.g. the form and inbox of a staff alert.
-	Subject  string
+	Subject string
+	// Count is how many events the message announces: the replies a
+	// coalesced "new reply" alert stands for. Zero is read as one.
+	Count    int
 	Language Language
 	OrgID    OrgID
 	// InteractionID, when set, ties the delivery to an interaction, so that
@@ -81,6 +84,10 @@ const (
 	DeliveryErasureWarning DeliveryKind = "erasure_warning"
 	// DeliveryStaffInvite gives a new staff member their set-password link.
 	DeliveryStaffInvite DeliveryKind = "staff_invite"
+	// DeliverySMSReplyLimit tells a texter that their texts to an
+	// interaction are over the hourly reply limit and are not passed on,
+	// with where to get help now. It goes at most once an hour.
+	DeliverySMSReplyLimit DeliveryKind = "sms_reply_limit"
 )
 
 // DeliveryChannel is how a delivery travels.
@@ -104,30 +111,48 @@ const (
 
 // StaffAlerts returns one alert per recipient that an inbox has a new report
 // (or, with reply, a new reply from the reporter), linking to the
-// interaction in the portal. Duplicate addresses get one alert.
+// interaction in the portal. Duplicate addresses get one alert. Reply
+// alerts are paced per recipient (see ReplyAlertState); their subject is
+// the inbox and form alone, and the email says how many replies it counts.
 func StaffAlerts(ids func() (DeliveryID, error), ia *Interaction, form *Form, inbox *Inbox, recipients []string, portalLink string, reply bool, now time.Time) ([]*Delivery, error) {
-	kind, subject := DeliveryStaffNewReport, "New report in "+inbox.Name+" ("+form.Name+")"
-	if reply {
-		kind, subject = DeliveryStaffReply, "New reply in "+inbox.Name+" ("+form.Name+")"
-	}
-	seen := map[string]bool{}
 	var out []*Delivery
-	for _, to := range recipients {
-		if to == "" || seen[to] {
-			continue
-		}
-		seen[to] = true
+	for _, to := range Recipients(recipients) {
 		id, err := ids()
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, &Delivery{
-			ID: id, Kind: kind, Channel: DeliveryEmail, To: to, Link: portalLink, Subject: subject,
-			Language: English, OrgID: ia.OrgID, InteractionID: ia.ID,
-			Status: DeliveryPending, NextAttemptAt: now, CreatedAt: now,
-		})
+		d := StaffReplyAlert(id, ia, form, inbox, to, portalLink, now, now)
+		if !reply {
+			d.Kind, d.Subject = DeliveryStaffNewReport, "New report in "+d.Subject
+		}
+		out = append(out, d)
 	}
 	return out, nil
+}
+
+// Recipients are the addresses to alert, once each, in the order given.
+func Recipients(addresses []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, to := range addresses {
+		if to == "" || seen[to] {
+			continue
+		}
+		seen[to] = true
+		out = append(out, to)
+	}
+	return out
+}
+
+// StaffReplyAlert returns the alert to one recipient that the reporter
+// replied, due at due, announcing one reply.
+func StaffReplyAlert(id DeliveryID, ia *Interaction, form *Form, inbox *Inbox, to, portalLink string, due, now time.Time) *Delivery {
+	return &Delivery{
+		ID: id, Kind: DeliveryStaffReply, Channel: DeliveryEmail, To: to, Link: portalLink,
+		Subject: inbox.Name + " (" + form.Name + ")", Count: 1,
+		Language: English, OrgID: ia.OrgID, InteractionID: ia.ID,
+		Status: DeliveryPending, NextAttemptAt: due, CreatedAt: now,
+	}
 }
 
 // ReporterLink returns the message that gives a reporter their conversation

@@ -86,6 +86,7 @@ type Tx interface {
 	Blocks() BlockRepo
 	Cases() CaseRepo
 	Texts() TextRepo
+	Replies() ReplyRepo
 	Audit() AuditRepo
 	Sessions() SessionRepo
 	SignInFailures() SignInFailureRepo
@@ -311,6 +312,12 @@ type MessageRepo interface {
 	List(ctx context.Context, id domain.InteractionID) ([]*domain.Message, error)
 	// Meta returns the meta data recorded with a message.
 	Meta(ctx context.Context, id domain.MessageID) (domain.Meta, error)
+	// ReporterSince returns when the reporter's messages to the
+	// interaction created at or after since were written, oldest first:
+	// what the hourly reply limit counts. Callers hold the interaction
+	// (Change) first, so that replies at the same moment count one
+	// another.
+	ReporterSince(ctx context.Context, id domain.InteractionID, since time.Time) ([]time.Time, error)
 }
 
 // OutboxRepo keeps deliveries waiting to be sent.
@@ -342,6 +349,15 @@ type OutboxRepo interface {
 	Retry(ctx context.Context, id domain.DeliveryID, attempt int, next time.Time) error
 	// MarkFailed gives up on the delivery.
 	MarkFailed(ctx context.Context, id domain.DeliveryID, attempt int, now time.Time) error
+	// Raise sets the delivery's Count to count if no worker has claimed it
+	// yet (pending, no attempt counted), and reports whether it did. It is
+	// one conditional write: against a claim at the same moment, either
+	// the raise comes first and the delivery is sent with the new count
+	// (by that claim, or by a later one when the claim skipped the row
+	// being raised), or the claim comes first and Raise returns false, so
+	// that the caller queues another delivery for what the count would
+	// have announced.
+	Raise(ctx context.Context, id domain.DeliveryID, count int) (bool, error)
 	// Health summarises the outbox for monitoring: how many deliveries wait,
 	// since when the oldest has waited, and how many have failed.
 	Health(ctx context.Context) (OutboxHealth, error)
@@ -349,7 +365,10 @@ type OutboxRepo interface {
 
 // OutboxHealth is the outbox at a glance.
 type OutboxHealth struct {
-	Pending       int
+	Pending int
+	// OldestPending is since when the longest-waiting pending delivery has
+	// waited: since it was queued once it has been tried, since it was
+	// due before (which may be ahead of now).
 	OldestPending *time.Time
 	Failed        int
 }
@@ -473,6 +492,27 @@ type TextRepo interface {
 	// ForgetHelpBefore forgets the help texts recorded before t. Nonces
 	// and carrier message ids are never forgotten.
 	ForgetHelpBefore(ctx context.Context, t time.Time) (int, error)
+}
+
+// ReplyRepo keeps what paces a reporter's replies (see
+// domain.ReplyAlertState): where each recipient's "new reply" alerts about
+// an interaction stand, and when a texter was last told that their replies
+// are over the limit. Recipients are kept only as blind indexes. Callers
+// hold the interaction (Change) before they read or write any of it, so
+// replies at the same moment take turns. Erasing an interaction removes
+// all of it.
+type ReplyRepo interface {
+	// AlertStates returns where the alerts of each of recipients about the
+	// interaction stand; a recipient never alerted gets the zero state.
+	AlertStates(ctx context.Context, id domain.InteractionID, recipients []string) (map[string]domain.ReplyAlertState, error)
+	// SaveAlertStates records states, keyed by recipient, for the
+	// interaction.
+	SaveAlertStates(ctx context.Context, id domain.InteractionID, states map[string]domain.ReplyAlertState) error
+	// TakeLimitNotice reports whether the texter of the interaction may be
+	// told now that their replies are over the limit (they were not told
+	// in the last `every`), and if so records that they were. It is one
+	// conditional write: of texts at the same moment, one is told.
+	TakeLimitNotice(ctx context.Context, id domain.InteractionID, now time.Time, every time.Duration) (bool, error)
 }
 
 // AuditRepo keeps the audit log, append-only.

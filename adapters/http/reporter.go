@@ -44,6 +44,16 @@ type conversationPage struct {
 	Link         string
 	Reply        string
 	Problems     domain.Problems
+	// Limited, when set, says the reply was refused by the hourly limit;
+	// Reply keeps what was typed.
+	Limited *replyLimit
+}
+
+// replyLimit is the hourly reply limit a refused reply ran into, and when
+// the reporter can write again, in the page's words.
+type replyLimit struct {
+	Limit int
+	Until string
 }
 
 func (s *Server) reportForm(w nethttp.ResponseWriter, r *nethttp.Request) error {
@@ -194,14 +204,25 @@ func (s *Server) conversationReply(w nethttp.ResponseWriter, r *nethttp.Request)
 	token := r.PathValue("token")
 	body := r.PostFormValue("message")
 	err := s.app.ReporterReply(r.Context(), app.ReporterReply{Token: token, Body: body, IP: clientIP(r, s.cfg.TrustedProxies)})
-	if problems := domain.ProblemsOf(err); problems != nil {
+	var limited *domain.RepliesLimited
+	if problems := domain.ProblemsOf(err); problems != nil || errors.As(err, &limited) {
+		// Nothing was stored: the conversation comes back with the text
+		// kept in the reply box, and what was wrong above it.
 		c, cerr := s.app.Conversation(r.Context(), token)
 		if cerr != nil {
 			return cerr
 		}
 		page := s.conversationPage(r, c, token)
 		page.Reply, page.Problems = body, page.problems(problems)
-		return s.render(w, nethttp.StatusUnprocessableEntity, "conversation", page)
+		status := nethttp.StatusUnprocessableEntity
+		if limited != nil {
+			// Logged without the conversation or its words: only that the
+			// limit was met.
+			s.log.Info("reply refused: the conversation's hourly reply limit is reached")
+			status = nethttp.StatusTooManyRequests
+			page.Limited = &replyLimit{Limit: limited.Limit, Until: page.p.DateTime(limited.Until)}
+		}
+		return s.render(w, status, "conversation", page)
 	}
 	if err != nil {
 		return err

@@ -73,6 +73,8 @@ type siteOptions struct {
 	refusalDelay time.Duration
 	// hasher wraps the site's password hasher; nil leaves it as it is.
 	hasher func(ports.PasswordHasher) ports.PasswordHasher
+	// repliesPerConversation caps a reporter's replies an hour; 0 is no cap.
+	repliesPerConversation int
 }
 
 func newSite(t testing.TB, opt siteOptions) *site {
@@ -95,7 +97,7 @@ func newSite(t testing.TB, opt siteOptions) *site {
 	svc := app.New(app.Deps{
 		Store: st, Clock: clk, Random: rand.Reader, Hasher: hasher,
 		Locator: locator, Swearing: swearing.New(), PublicURL: opt.publicURL,
-		Limits: app.Limits{ReportsPerIP: opt.reportsPerIP, ReportsPerForm: opt.reportsPerForm},
+		Limits: app.Limits{ReportsPerIP: opt.reportsPerIP, ReportsPerForm: opt.reportsPerForm, RepliesPerConversation: opt.repliesPerConversation},
 	})
 	h, err := httpadapter.New(httpadapter.Config{
 		PublicURL: opt.publicURL, TrustedProxies: opt.trusted,

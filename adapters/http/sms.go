@@ -31,7 +31,7 @@ func (s *Server) plivoWebhook(w nethttp.ResponseWriter, r *nethttp.Request) erro
 	if outcome == app.TextLimited {
 		// Acknowledged, so the carrier stops retrying; the texter is told.
 		// Nothing of it is logged but the fact.
-		s.log.Warn("text refused: too many reports opened from one number this hour")
+		s.log.Warn("text refused by a rate limit: too many reports from its number, or replies to its conversation, this hour")
 	}
 	s.log.Debug("text received", slog.String("outcome", string(outcome)))
 	w.WriteHeader(nethttp.StatusOK)

@@ -118,6 +118,24 @@ func TestLogMailerWritesNoAddressOrLink(t *testing.T) {
 	assert.NotContains(t, line, "SECRET")
 }
 
+// A coalesced reply alert says how many replies it stands for; one that
+// stands for one reads as it always did.
+func TestReplyAlertsSayHowManyReplies(t *testing.T) {
+	d := delivery(domain.DeliveryStaffReply, "dsl@oakfield.example", "https://w.example/staff/interactions/WSP-1111-2222", "General (Oakfield)")
+	for count, want := range map[int][2]string{
+		0: {"New reply in General (Oakfield)", "A reporter has replied in Whisper: General (Oakfield)."},
+		1: {"New reply in General (Oakfield)", "A reporter has replied in Whisper: General (Oakfield)."},
+		3: {"3 new replies in General (Oakfield)", "A reporter has sent 3 new replies in Whisper: General (Oakfield)."},
+	} {
+		d.Count = count
+		c, err := mail.Compose(d)
+		require.NoError(t, err)
+		assert.Equal(t, want[0], c.Subject, count)
+		assert.Contains(t, c.Text, want[1], count)
+		assert.Contains(t, c.HTML, "WSP-1111-2222", count)
+	}
+}
+
 // An invitation of an address that has an account with another
 // organisation carries no link, and says why.
 func TestAnInvitationWithoutALinkSaysWhy(t *testing.T) {

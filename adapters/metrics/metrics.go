@@ -145,7 +145,8 @@ func (c outboxCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	age := 0.0
 	if h.OldestPending != nil {
-		age = c.now().Sub(*h.OldestPending).Seconds()
+		// Zero while the oldest is not yet due (a trailing reply alert).
+		age = max(0, c.now().Sub(*h.OldestPending).Seconds())
 	}
 	ch <- prometheus.MustNewConstMetric(pendingDesc, prometheus.GaugeValue, float64(h.Pending))
 	ch <- prometheus.MustNewConstMetric(ageDesc, prometheus.GaugeValue, age)

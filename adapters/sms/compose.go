@@ -31,6 +31,8 @@ func Compose(d *domain.Delivery) (string, error) {
 		text = p.T("%s is not taking reports by text just now. If someone is in danger right now, call 999. To talk to someone, call Childline free on 0800 1111.", d.Subject)
 	case domain.DeliverySMSHelp:
 		text = helpText()
+	case domain.DeliverySMSReplyLimit:
+		text = p.T("You have sent a lot of messages in the last hour, so we cannot pass on any more to the school just now. Please send your message again in an hour. If someone is in danger right now, call 999. To talk to someone, call Childline free on 0800 1111.")
 	default:
 		return "", fmt.Errorf("sms: no text for deliveries of kind %q", d.Kind)
 	}

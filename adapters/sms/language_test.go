@@ -53,6 +53,7 @@ func TestWelshTextsStayGSM7(t *testing.T) {
 		{Kind: domain.DeliveryReporterLink, Link: link},
 		{Kind: domain.DeliverySMSClosed, Subject: "Ysgol y Bryn"},
 		{Kind: domain.DeliverySMSHelp},
+		{Kind: domain.DeliverySMSReplyLimit},
 	} {
 		for _, lang := range []domain.Language{domain.English, domain.Welsh} {
 			d.Channel, d.Language = domain.DeliverySMS, lang

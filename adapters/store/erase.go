@@ -12,7 +12,7 @@ import (
 
 // Erase clears every column that holds the reporters' personal data, in
 // the interactions, their messages and their outbox rows, in three
-// set-based statements. The first decides what is erased: the
+// set-based statements, and the pacing of their replies in two more. The first decides what is erased: the
 // interactions neither held nor erased when it runs, which on PostgreSQL
 // is after any transaction holding their rows (a hold being set, a reply
 // being added) has ended. The other two touch exactly those.
@@ -49,6 +49,11 @@ func (i interactions) Erase(ctx context.Context, now time.Time, ids ...domain.In
 	// reply texts.
 	if _, err := i.db.NewDelete().Model((*deliveryRow)(nil)).Where("interaction_id IN (?)", in).Exec(ctx); err != nil {
 		return nil, translate(err)
+	}
+	// The pacing of replies goes too, its trailing alerts with the rest of
+	// the outbox above.
+	if err := forgetReplies(ctx, i.db, in); err != nil {
+		return nil, err
 	}
 	out := make([]domain.InteractionID, len(erased))
 	for n, id := range erased {

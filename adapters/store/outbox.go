@@ -20,6 +20,7 @@ type deliveryRow struct {
 	LinkSealed    []byte     `bun:"link_sealed"`
 	BodySealed    []byte     `bun:"body_sealed"`
 	Subject       string     `bun:"subject"`
+	ItemCount     int        `bun:"item_count"`
 	Language      string     `bun:"language"`
 	OrgID         *string    `bun:"org_id"`
 	InteractionID *string    `bun:"interaction_id"`
@@ -39,7 +40,7 @@ func (o outbox) toRow(d *domain.Delivery) *deliveryRow {
 		ToSealed:   o.keys.Seal(d.To, aad("outbox.to", id)),
 		LinkSealed: o.keys.Seal(d.Link, aad("outbox.link", id)),
 		BodySealed: o.keys.Seal(d.Body, aad("outbox.body", id)),
-		Subject:    d.Subject, Language: string(d.Language),
+		Subject:    d.Subject, ItemCount: d.Count, Language: string(d.Language),
 		Status: string(d.Status), Attempts: d.Attempts, NextAttemptAt: d.NextAttemptAt, CreatedAt: d.CreatedAt, SentAt: d.SentAt,
 	}
 	if d.InteractionID != "" {
@@ -57,7 +58,7 @@ func (o outbox) toRow(d *domain.Delivery) *deliveryRow {
 func (o outbox) fromRow(r *deliveryRow) (*domain.Delivery, error) {
 	d := &domain.Delivery{
 		ID: domain.DeliveryID(r.ID), Kind: domain.DeliveryKind(r.Kind), Channel: domain.DeliveryChannel(r.Channel),
-		Subject: r.Subject, Language: domain.Language(r.Language),
+		Subject: r.Subject, Count: r.ItemCount, Language: domain.Language(r.Language),
 		Status: domain.DeliveryStatus(r.Status), Attempts: r.Attempts,
 		NextAttemptAt: r.NextAttemptAt.UTC(), CreatedAt: r.CreatedAt.UTC(), SentAt: utcPtr(r.SentAt),
 	}
@@ -166,6 +167,17 @@ func (o outbox) underClaim(ctx context.Context, q *bun.UpdateQuery, id domain.De
 	return nil
 }
 
+// Raise is one conditional statement. On PostgreSQL a claim at the same
+// moment either skips the row it holds (a later claim sends the raised
+// count) or, having locked the row first, makes it wait, find attempts
+// above zero and change nothing; on SQLite the two cannot meet.
+func (o outbox) Raise(ctx context.Context, id domain.DeliveryID, count int) (bool, error) {
+	n, err := rowsAffected(o.db.NewUpdate().Model((*deliveryRow)(nil)).Set("item_count = ?", count).
+		Where("id = ?", string(id)).Where("status = ?", string(domain.DeliveryPending)).Where("attempts = 0").
+		Exec(ctx))
+	return n == 1, err
+}
+
 func (o outbox) Health(ctx context.Context) (ports.OutboxHealth, error) {
 	var h ports.OutboxHealth
 	var rows []struct {
@@ -174,7 +186,10 @@ func (o outbox) Health(ctx context.Context) (ports.OutboxHealth, error) {
 		Oldest *time.Time `bun:"oldest"`
 	}
 	err := o.db.NewSelect().Model((*deliveryRow)(nil)).
-		ColumnExpr("status, COUNT(*) AS n, MIN(created_at) AS oldest").
+		// A delivery never tried has waited since it was due, not since it
+		// was queued: a trailing reply alert is queued up to 15 minutes
+		// ahead of its time, and is not late meanwhile.
+		ColumnExpr("status, COUNT(*) AS n, MIN(CASE WHEN attempts = 0 THEN next_attempt_at ELSE created_at END) AS oldest").
 		Where("status IN (?)", bun.In([]string{string(domain.DeliveryPending), string(domain.DeliveryFailed)})).
 		GroupExpr("status").Scan(ctx, &rows)
 	if err != nil {

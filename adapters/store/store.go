@@ -333,4 +333,5 @@ func (t *tx) Cases() ports.CaseRepo                   { return cases{t} }
 func (t *tx) Sessions() ports.SessionRepo             { return sessions{t} }
 func (t *tx) SignInFailures() ports.SignInFailureRepo { return signInFailures{t} }
 func (t *tx) Texts() ports.TextRepo                   { return texts{t} }
+func (t *tx) Replies() ports.ReplyRepo                { return replies{t} }
 func (t *tx) Audit() ports.AuditRepo                  { return audit{t} }

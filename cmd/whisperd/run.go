@@ -111,7 +111,8 @@ func run(ctx context.Context, e env) error {
 		Meter: meter, PublicURL: cfg.PublicURL, IntakeCacheFor: app.IntakeCacheFor,
 		DeviceKey: st.Subkey(app.DeviceKeyPurpose),
 		Limits: app.Limits{ReportsPerIP: cfg.Limits.ReportsPerIP, ReportsPerForm: cfg.Limits.ReportsPerForm,
-			TextsPerNumber: cfg.Limits.TextsPerNumber, IPv6Prefix: cfg.Limits.IPv6Prefix},
+			TextsPerNumber: cfg.Limits.TextsPerNumber, RepliesPerConversation: cfg.Limits.RepliesPerConversation,
+			IPv6Prefix: cfg.Limits.IPv6Prefix},
 	})
 	if *demo {
 		if err := seedDemo(ctx, svc, e.stdout); err != nil {

@@ -145,7 +145,10 @@ type Limits struct {
 	ReportsPerIP   int `koanf:"reports_per_ip"`
 	ReportsPerForm int `koanf:"reports_per_form"`
 	TextsPerNumber int `koanf:"texts_per_number"`
-	IPv6Prefix     int `koanf:"ipv6_prefix"`
+	// RepliesPerConversation caps a reporter's replies to one interaction
+	// an hour, web and text alike.
+	RepliesPerConversation int `koanf:"replies_per_conversation"`
+	IPv6Prefix             int `koanf:"ipv6_prefix"`
 }
 
 // Default returns the configuration used when nothing is set: the embedded
@@ -171,7 +174,7 @@ func Default() Config {
 		},
 		Security:  Security{PasswordHashingMemoryMiB: DefaultPasswordHashingMemoryMiB},
 		Retention: Retention{SweepInterval: time.Hour},
-		Limits:    Limits{ReportsPerIP: 30, ReportsPerForm: 600, TextsPerNumber: 30, IPv6Prefix: 64},
+		Limits:    Limits{ReportsPerIP: 30, ReportsPerForm: 600, TextsPerNumber: 30, RepliesPerConversation: 20, IPv6Prefix: 64},
 	}
 }
 

@@ -48,7 +48,7 @@ func TestDefaults(t *testing.T) {
 	assert.Equal(t, "https://api.plivo.com", c.SMS.Plivo.APIURL)
 	assert.Equal(t, Outbox{PollInterval: time.Second, RetryMin: 10 * time.Second, RetryMax: time.Hour, MaxAttempts: 20, Lease: 2 * time.Minute}, c.Outbox)
 	assert.Equal(t, time.Hour, c.Retention.SweepInterval)
-	assert.Equal(t, Limits{ReportsPerIP: 30, ReportsPerForm: 600, TextsPerNumber: 30, IPv6Prefix: 64}, c.Limits)
+	assert.Equal(t, Limits{ReportsPerIP: 30, ReportsPerForm: 600, TextsPerNumber: 30, RepliesPerConversation: 20, IPv6Prefix: 64}, c.Limits)
 	assert.Equal(t, 64, c.Security.PasswordHashingMemoryMiB)
 	assert.Equal(t, 3, c.PasswordHashingSlots(), "64 MiB holds three 19 MiB hashes")
 
@@ -68,7 +68,7 @@ func TestKeys(t *testing.T) {
 		"database.url",
 		"geoip.asn_db", "geoip.city_db",
 		"http.trusted_proxies",
-		"limits.ipv6_prefix", "limits.reports_per_form", "limits.reports_per_ip", "limits.texts_per_number",
+		"limits.ipv6_prefix", "limits.replies_per_conversation", "limits.reports_per_form", "limits.reports_per_ip", "limits.texts_per_number",
 		"listen",
 		"mail.driver", "mail.from",
 		"mail.smtp.host", "mail.smtp.password", "mail.smtp.port", "mail.smtp.tls", "mail.smtp.username",

@@ -45,7 +45,7 @@ func (c Config) LogValue() slog.Value {
 			slog.Int("reports_per_ip", c.Limits.ReportsPerIP),
 			slog.Int("reports_per_form", c.Limits.ReportsPerForm),
 			slog.Int("texts_per_number", c.Limits.TextsPerNumber),
-			slog.Int("ipv6_prefix", c.Limits.IPv6Prefix)),
+			slog.Int("replies_per_conversation", c.Limits.RepliesPerConversation), slog.Int("ipv6_prefix", c.Limits.IPv6Prefix)),
 	)
 }
 

@@ -77,6 +77,7 @@ func (c *Config) Validate() error {
 	v.nonNegative("limits.reports_per_ip", c.Limits.ReportsPerIP)
 	v.nonNegative("limits.reports_per_form", c.Limits.ReportsPerForm)
 	v.nonNegative("limits.texts_per_number", c.Limits.TextsPerNumber)
+	v.nonNegative("limits.replies_per_conversation", c.Limits.RepliesPerConversation)
 	// Shorter than a /32, one count would cover a whole provider's
 	// customers; 128 counts every address apart.
 	if p := c.Limits.IPv6Prefix; p < 32 || p > 128 {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	nethttp "net/http"
 	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/whisper-schools/whisper/app"
@@ -117,7 +118,7 @@ func New(cfg Config, svc *app.Service, log *slog.Logger) (nethttp.Handler, error
 	mux.Handle("/staff/", protect.Handler(staff))
 	mux.Handle("/", protect.Handler(s.withLanguage(reporter)))
 
-	return observed(cfg.Observe, securityHeaders(mux)), nil
+	return observed(cfg.Observe, securityHeaders(strings.HasPrefix(cfg.PublicURL, "https://"), mux)), nil
 }
 
 // handlerFunc is a handler that returns its error for one place to render.
@@ -151,12 +152,23 @@ func staticHandler(files fs.FS) nethttp.Handler {
 	})
 }
 
+// hstsPolicy keeps browsers on HTTPS for two years after any answer, on
+// this host and its subdomains (ASVS 5.0 3.4.1 asks at least a year, and
+// subdomains at level 2): a pupil on a network that strips TLS cannot be
+// shown a plain-HTTP copy of the form.
+const hstsPolicy = "max-age=63072000; includeSubDomains"
+
 // securityHeaders sets the headers every response carries. The policy lets
 // pages load only this site's stylesheet and post forms only to this site:
-// no scripts, no frames, nothing from other hosts.
-func securityHeaders(next nethttp.Handler) nethttp.Handler {
+// no scripts, no frames, nothing from other hosts. hsts, when the public
+// URL is https, adds Strict-Transport-Security; a plain-HTTP site (a laptop
+// trial) has no HTTPS to hold browsers to.
+func securityHeaders(hsts bool, next nethttp.Handler) nethttp.Handler {
 	return nethttp.HandlerFunc(func(w nethttp.ResponseWriter, r *nethttp.Request) {
 		h := w.Header()
+		if hsts {
+			h.Set("Strict-Transport-Security", hstsPolicy)
+		}
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")

@@ -1,7 +1,8 @@
 // Package http is Whisper's web edge: reporter pages, the staff portal,
-// carrier webhooks, health and metrics. It translates requests into use
-// cases of package app and errors into statuses (see errors.go); it holds no
-// rules of its own.
+// carrier webhooks and health. It translates requests into use cases of
+// package app and errors into statuses (see errors.go); it holds no rules of
+// its own. It never serves the metrics: whisperd serves them to operators
+// on an address of their own (metrics.listen).
 package http
 
 import (
@@ -29,8 +30,6 @@ type Config struct {
 	// PlivoAuthToken checks Plivo's webhook signatures; empty turns the
 	// SMS webhook off.
 	PlivoAuthToken string
-	// Metrics serves /metrics; nil serves none.
-	Metrics nethttp.Handler
 	// Observe, when set, is told of every request's area, status and
 	// duration.
 	Observe func(area string, status int, d time.Duration)
@@ -89,9 +88,6 @@ func New(cfg Config, svc *app.Service, log *slog.Logger) (nethttp.Handler, error
 	mux := nethttp.NewServeMux()
 	mux.Handle("GET /healthz", s.handle(s.healthz))
 	mux.Handle("GET /readyz", s.handle(s.readyz))
-	if cfg.Metrics != nil {
-		mux.Handle("GET /metrics", cfg.Metrics)
-	}
 	mux.Handle("GET /static/", nethttp.StripPrefix("/static/", staticHandler(static)))
 	// Carriers call the webhook server to server; its signature, not
 	// cross-origin checks, is what proves where it came from.

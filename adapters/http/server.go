@@ -114,7 +114,7 @@ func New(cfg Config, svc *app.Service, log *slog.Logger) (nethttp.Handler, error
 	mux.Handle("/staff/", protect.Handler(staff))
 	mux.Handle("/", protect.Handler(s.withLanguage(reporter)))
 
-	return observed(cfg.Observe, securityHeaders(strings.HasPrefix(cfg.PublicURL, "https://"), mux)), nil
+	return observed(cfg.Observe, securityHeaders(strings.HasPrefix(cfg.PublicURL, "https://"), s.wellFormed(mux))), nil
 }
 
 // handlerFunc is a handler that returns its error for one place to render.

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/whisper-schools/whisper/domain"
 )
 
 // Every value a request carries must be text before any handler sees it: a
@@ -45,7 +47,7 @@ func (s *Server) wellFormed(next nethttp.Handler) nethttp.Handler {
 // it found it for the handler to read, and never lets the handler read more
 // of it than was checked.
 func checkRequest(w nethttp.ResponseWriter, r *nethttp.Request) (badBytes, bool) {
-	if !isText(r.URL.Path) {
+	if !domain.IsText(r.URL.Path) {
 		return badBytes{}, false
 	}
 	// url.ParseQuery keeps the pairs it could read when others were
@@ -130,21 +132,16 @@ func checkValues(values url.Values) (string, bool) {
 			}
 		}
 	}) {
-		if !isText(name) {
+		if !domain.IsText(name) {
 			return name, false
 		}
 		for _, v := range values[name] {
-			if !isText(v) {
+			if !domain.IsText(v) {
 				return name, false
 			}
 		}
 	}
 	return "", true
-}
-
-// isText reports whether s is UTF-8 without a NUL.
-func isText(s string) bool {
-	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
 }
 
 // maxFieldName is the longest field name a refusal repeats, in bytes.
@@ -161,7 +158,7 @@ func fieldLabel(name string) string {
 			name = name[:len(name)-1]
 		}
 	}
-	if !isText(name) || strings.IndexFunc(name, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+	if !domain.IsText(name) || strings.IndexFunc(name, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
 		quoted := strconv.QuoteToASCII(name)
 		name = quoted[1 : len(quoted)-1]
 	}
@@ -177,7 +174,7 @@ func fieldLabel(name string) string {
 func (s *Server) refuseBadBytes(w nethttp.ResponseWriter, r *nethttp.Request, bad badBytes) {
 	const status = nethttp.StatusUnprocessableEntity
 	path := r.URL.Path
-	if !isText(path) {
+	if !domain.IsText(path) {
 		path = "/" // the path itself is the problem; any route's manner will do
 	}
 	var err error

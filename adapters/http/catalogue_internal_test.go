@@ -20,7 +20,7 @@ import (
 func TestReporterPagesAreAllInWelsh(t *testing.T) {
 	reporter := trees(t, "templates/layout/base.html", "templates/pages/*.html")
 	cataloguetest.RequireWelsh(t, "reporter templates", cataloguetest.TemplateKeys(reporter...))
-	cataloguetest.RequireWelsh(t, "reporter handlers", cataloguetest.GoKeys(t, "reporter.go", "errors.go", "language.go"))
+	cataloguetest.RequireWelsh(t, "reporter handlers", cataloguetest.GoKeys(t, "reporter.go", "errors.go", "language.go", "wellformed.go"))
 
 	staff := trees(t, "templates/layout/staff.html", "templates/staff/*.html")
 	cataloguetest.RequireEnglish(t, "staff templates", cataloguetest.TemplateKeys(staff...))

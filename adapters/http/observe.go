@@ -11,7 +11,7 @@ import (
 // hold a conversation token.
 var areas = map[string]bool{
 	"r": true, "t": true, "notice": true, "staff": true, "sms": true, "static": true,
-	"healthz": true, "readyz": true, "metrics": true,
+	"healthz": true, "readyz": true,
 }
 
 func areaOf(path string) string {

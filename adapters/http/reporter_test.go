@@ -75,11 +75,20 @@ type siteOptions struct {
 	hasher func(ports.PasswordHasher) ports.PasswordHasher
 	// repliesPerConversation caps a reporter's replies an hour; 0 is no cap.
 	repliesPerConversation int
+	// postgres runs the site on a new PostgreSQL database instead of the
+	// embedded store (see pgtest for when that skips).
+	postgres bool
+	// plivoToken turns the SMS webhook on, checking signatures with it.
+	plivoToken string
 }
 
 func newSite(t testing.TB, opt siteOptions) *site {
 	t.Helper()
-	st := storetest.OpenSQLite(t)
+	open := storetest.OpenSQLite
+	if opt.postgres {
+		open = storetest.OpenPostgres
+	}
+	st := open(t)
 	city, asn := geoiptest.Write(t, t.TempDir(), map[string]domain.Place{
 		"81.2.69.0/24": {City: "Bristol", Region: "England", Country: "GB", Network: "Example Broadband"},
 	})
@@ -101,7 +110,7 @@ func newSite(t testing.TB, opt siteOptions) *site {
 	})
 	h, err := httpadapter.New(httpadapter.Config{
 		PublicURL: opt.publicURL, TrustedProxies: opt.trusted,
-		Now: clk.Now, RefusalDelay: opt.refusalDelay,
+		Now: clk.Now, RefusalDelay: opt.refusalDelay, PlivoAuthToken: opt.plivoToken,
 	}, svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)

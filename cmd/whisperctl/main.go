@@ -23,6 +23,9 @@ func main() {
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	ctl := &ctl{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
 	app := ctl.app()
+	if err := checkArgs(app, args); err != nil {
+		return ctl.exit(err)
+	}
 	err := app.RunContext(ctx, hoistFlags(app, args))
 	return ctl.exit(err)
 }

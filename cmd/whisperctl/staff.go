@@ -113,5 +113,8 @@ func readPassword(r io.Reader) (string, error) {
 	if line == "" {
 		return "", usagef("--password-stdin: standard input held no password")
 	}
+	if !domain.IsText(line) {
+		return "", notText("the password on standard input")
+	}
 	return line, nil
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -31,6 +32,9 @@ type env struct {
 	stdout, stderr io.Writer
 	// ready, when set, is told the address the server listens on.
 	ready func(addr string)
+	// metricsReady, when set, is told the address the metrics are served
+	// on (metrics.listen), before ready.
+	metricsReady func(addr string)
 	// limitMemory, when set, sets the Go runtime's soft memory limit
 	// (debug.SetMemoryLimit); tests, sharing their process, leave it nil.
 	limitMemory func(bytes int64) int64
@@ -121,7 +125,7 @@ func run(ctx context.Context, e env) error {
 	}
 	httpCfg := httpadapter.Config{
 		PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies(),
-		Metrics: meter.Handler(), Observe: meter.Observe,
+		Observe:      meter.Observe,
 		RefusalDelay: httpadapter.RefusalDelay,
 	}
 	if cfg.SMS.Driver == "plivo" {
@@ -143,7 +147,15 @@ func run(ctx context.Context, e env) error {
 	var workers sync.WaitGroup
 	workers.Go(func() { relay.Run(workCtx, cfg.Outbox.PollInterval) })
 	workers.Go(func() { sweep(workCtx, st, svc, cfg.Retention.SweepInterval, log) })
-	err = serve(ctx, cfg, handler, log, e.ready)
+	listeners := []listener{{key: "listen", addr: cfg.Listen, handler: handler, ready: e.ready}}
+	if cfg.Metrics.Listen != "" {
+		// Operators' only: the metrics go on their own address, first, so
+		// that the server is never ready without them.
+		listeners = slices.Insert(listeners, 0, listener{
+			key: "metrics.listen", addr: cfg.Metrics.Listen, handler: metricsHandler(meter.Handler()), ready: e.metricsReady,
+		})
+	}
+	err = serve(ctx, cfg, listeners, log)
 	stopWork()
 	workers.Wait()
 	return err
@@ -164,40 +176,89 @@ func newRelay(cfg *config.Config, svc *app.Service, log *slog.Logger) (*app.Rela
 	}, log), nil
 }
 
-// serve answers HTTP on cfg.Listen until ctx ends, then drains in-flight
-// requests.
-func serve(ctx context.Context, cfg *config.Config, h http.Handler, log *slog.Logger, ready func(string)) error {
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return err
+// listener is one address whisperd serves on.
+type listener struct {
+	// key is the configuration key the address came from, for errors.
+	key     string
+	addr    string
+	handler http.Handler
+	// ready, when set, is told the address once it is listening.
+	ready func(addr string)
+}
+
+// metricsHandler serves the Prometheus text at /metrics and nothing else.
+func metricsHandler(metrics http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics)
+	return mux
+}
+
+// serve answers HTTP on every listener until ctx ends or one of them fails,
+// then drains in-flight requests on all of them. An address that cannot be
+// listened on fails startup before any is served.
+func serve(ctx context.Context, cfg *config.Config, listeners []listener, log *slog.Logger) error {
+	lns := make([]net.Listener, 0, len(listeners))
+	defer func() {
+		for _, ln := range lns {
+			ln.Close() // after Shutdown, already closed; harmless
+		}
+	}()
+	for _, l := range listeners {
+		ln, err := net.Listen("tcp", l.addr)
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", l.key, l.addr, err)
+		}
+		lns = append(lns, ln)
 	}
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	servers := make([]*http.Server, len(listeners))
+	served := make(chan error, len(listeners))
+	for i, l := range listeners {
+		servers[i] = &http.Server{
+			Handler:           l.handler,
+			ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout:       30 * time.Second,
+			WriteTimeout:      30 * time.Second,
+			IdleTimeout:       2 * time.Minute,
+			MaxHeaderBytes:    64 << 10,
+			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		}
+		addr := lns[i].Addr().String()
+		if l.key == "listen" {
+			log.Info("listening", slog.String("addr", addr), slog.String("public_url", cfg.PublicURL))
+		} else {
+			log.Info("serving metrics", slog.String("addr", addr))
+		}
+		if l.ready != nil {
+			l.ready(addr)
+		}
+		go func() { served <- servers[i].Serve(lns[i]) }()
 	}
-	log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("public_url", cfg.PublicURL))
-	if ready != nil {
-		ready(ln.Addr().String())
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+
+	var failed error
 	select {
-	case err := <-served:
-		return err
+	case failed = <-served:
+		// One listener stopped by itself: stop the others too.
 	case <-ctx.Done():
+		log.Info("shutting down; finishing requests in flight")
 	}
-	log.Info("shutting down; finishing requests in flight")
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutting down: %w", err)
+	errs := []error{failed}
+	for _, srv := range servers {
+		if err := srv.Shutdown(shutdownCtx); err != nil {
+			errs = append(errs, fmt.Errorf("shutting down: %w", err))
+		}
 	}
-	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+	remaining := len(servers)
+	if failed != nil {
+		remaining--
+	}
+	for range remaining {
+		if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
 		return err
 	}
 	log.Info("stopped")

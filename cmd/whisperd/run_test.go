@@ -38,7 +38,10 @@ func (b *syncBuffer) String() string {
 
 // instance is a whisperd started by a test.
 type instance struct {
-	url            string
+	url string
+	// metricsURL is the operators' metrics listener, when metrics.listen
+	// is set.
+	metricsURL     string
 	stdout, stderr *syncBuffer
 	stop           func() error
 }
@@ -46,18 +49,25 @@ type instance struct {
 func start(t *testing.T, args []string, vars map[string]string) instance {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	addr := make(chan string, 1)
+	addr, metricsAddr := make(chan string, 1), make(chan string, 1)
 	done := make(chan error, 1)
 	in := instance{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
 	go func() {
 		done <- run(ctx, env{
 			args: append([]string{"--listen", "127.0.0.1:0"}, args...), getenv: func(k string) string { return vars[k] },
 			stdout: in.stdout, stderr: in.stderr, ready: func(a string) { addr <- a },
+			metricsReady: func(a string) { metricsAddr <- a },
 		})
 	}()
 	select {
 	case a := <-addr:
 		in.url = "http://" + a
+		// The metrics listener, if any, is up before the server is ready.
+		select {
+		case m := <-metricsAddr:
+			in.metricsURL = "http://" + m
+		default:
+		}
 	case err := <-done:
 		cancel()
 		t.Fatalf("whisperd stopped before serving: %v\n%s", err, in.stderr)
@@ -130,6 +140,7 @@ func TestRefusesBadConfiguration(t *testing.T) {
 		"missing config file":     {[]string{"--config", "/nonexistent/whisper.yaml"}, nil, "whisper.yaml"},
 		"bad limit in env":        {nil, map[string]string{"WHISPER_LIMITS_REPORTS_PER_IP": "-1"}, "limits.reports_per_ip"},
 		"unusable listen address": {[]string{"--listen", "256.0.0.1:1"}, nil, "256.0.0.1"},
+		"bad metrics address":     {nil, map[string]string{"WHISPER_METRICS_LISTEN": "9464"}, "metrics.listen"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

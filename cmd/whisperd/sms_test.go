@@ -92,6 +92,7 @@ func TestTextingEndToEnd(t *testing.T) {
 		"WHISPER_OUTBOX_POLL_INTERVAL":    "20ms",
 		"WHISPER_OUTBOX_RETRY_MIN":        "50ms",
 		"WHISPER_LIMITS_TEXTS_PER_NUMBER": "0",
+		"WHISPER_METRICS_LISTEN":          "127.0.0.1:0",
 	})
 	c := &carrier{t: t, url: in.url, token: "plivo-token"}
 
@@ -158,7 +159,7 @@ func TestTextingEndToEnd(t *testing.T) {
 	assert.Equal(t, "Thank you for telling us. We will help.", reply.Text)
 
 	// The metrics count what was sent and hold nothing personal.
-	status, scraped := get(t, in.url+"/metrics")
+	status, scraped := get(t, in.metricsURL+"/metrics")
 	require.Equal(t, http.StatusOK, status)
 	assert.Contains(t, scraped, `whisper_delivery_attempts_total{kind="reporter_link",outcome="sent"} 1`)
 	assert.Contains(t, scraped, "whisper_outbox_pending ")

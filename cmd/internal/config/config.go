@@ -43,6 +43,7 @@ type Config struct {
 	Outbox    Outbox    `koanf:"outbox"`
 	Retention Retention `koanf:"retention"`
 	Limits    Limits    `koanf:"limits"`
+	Metrics   Metrics   `koanf:"metrics"`
 }
 
 // Database chooses the store.
@@ -149,6 +150,15 @@ type Limits struct {
 	// an hour, web and text alike.
 	RepliesPerConversation int `koanf:"replies_per_conversation"`
 	IPv6Prefix             int `koanf:"ipv6_prefix"`
+}
+
+// Metrics configures the operators' Prometheus endpoint.
+type Metrics struct {
+	// Listen is the host:port that serves /metrics on a listener of its
+	// own, e.g. 127.0.0.1:9464; empty serves no metrics. The public
+	// listener never serves them: counters that move after one staff reply
+	// tell an onlooker how that report came in.
+	Listen string `koanf:"listen"`
 }
 
 // Default returns the configuration used when nothing is set: the embedded

@@ -72,6 +72,7 @@ func TestKeys(t *testing.T) {
 		"listen",
 		"mail.driver", "mail.from",
 		"mail.smtp.host", "mail.smtp.password", "mail.smtp.port", "mail.smtp.tls", "mail.smtp.username",
+		"metrics.listen",
 		"outbox.lease", "outbox.max_attempts", "outbox.poll_interval", "outbox.retry_max", "outbox.retry_min",
 		"public_url",
 		"retention.sweep_interval",
@@ -490,4 +491,14 @@ func TestYAMLScalarsAsStrings(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "true", c.Mail.SMTP.Password)
 	assert.Equal(t, 2525, c.Mail.SMTP.Port)
+}
+
+func TestMetricsListen(t *testing.T) {
+	c, err := Load(Options{Getenv: env(nil)})
+	require.NoError(t, err)
+	assert.Empty(t, c.Metrics.Listen, "metrics are off unless an operator asks")
+
+	c, err = Load(Options{Getenv: env(map[string]string{"WHISPER_METRICS_LISTEN": "127.0.0.1:9464"})})
+	require.NoError(t, err)
+	assert.Equal(t, "127.0.0.1:9464", c.Metrics.Listen)
 }

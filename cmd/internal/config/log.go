@@ -24,6 +24,7 @@ func (c Config) LogValue() slog.Value {
 	}
 	return slog.GroupValue(
 		slog.String("listen", c.Listen),
+		slog.String("metrics_listen", c.Metrics.Listen),
 		slog.String("public_url", redactURL(c.PublicURL)),
 		slog.String("database", c.databaseSummary()),
 		slog.Bool("data_key_set", c.Security.DataKey != ""),

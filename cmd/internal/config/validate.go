@@ -39,7 +39,10 @@ func (e *Error) Error() string {
 func (c *Config) Validate() error {
 	var v validator
 
-	listenOK := v.listen(c.Listen)
+	listenOK := v.hostPort("listen", c.Listen, "127.0.0.1:8080 or :8080")
+	if c.Metrics.Listen != "" {
+		v.hostPort("metrics.listen", c.Metrics.Listen, "127.0.0.1:9464")
+	}
 	c.validateDatabase(&v)
 	switch {
 	case c.PublicURL != "":
@@ -180,15 +183,16 @@ func (v *validator) nonNegative(key string, n int) {
 	}
 }
 
-// listen checks that s is host:port with a numeric port; ":0" is allowed.
-func (v *validator) listen(s string) bool {
+// hostPort checks that the address under key is host:port with a numeric
+// port; ":0" is allowed.
+func (v *validator) hostPort(key, s, example string) bool {
 	_, port, err := net.SplitHostPort(s)
 	if err == nil {
 		if n, perr := strconv.Atoi(port); perr == nil && n >= 0 && n <= 65535 {
 			return true
 		}
 	}
-	v.addf("listen %q must be host:port, e.g. 127.0.0.1:8080 or :8080", s)
+	v.addf("%s %q must be host:port, e.g. %s", key, s, example)
 	return false
 }
 

@@ -48,6 +48,9 @@ func TestValidate(t *testing.T) {
 		{"listen port too big", func(c *Config) { c.Listen = ":70000" }, `listen ":70000"`, ""},
 		{"listen port 0", func(c *Config) { c.Listen = "127.0.0.1:0" }, "", ""},
 		{"listen all interfaces", func(c *Config) { c.Listen = ":8080" }, "", ""},
+		{"metrics off", func(c *Config) { c.Metrics.Listen = "" }, "", ""},
+		{"metrics on loopback", func(c *Config) { c.Metrics.Listen = "127.0.0.1:9464" }, "", ""},
+		{"metrics without port", func(c *Config) { c.Metrics.Listen = "9464" }, `metrics.listen "9464" must be host:port`, ""},
 
 		{"database postgresql scheme", func(c *Config) { c.Database.URL = "postgresql://u:p@h/db" }, "", ""},
 		{"database sqlite relative", func(c *Config) { c.Database.URL = "sqlite:data/whisper.db"; c.Security.DataKey = "" }, "", ""},

@@ -59,7 +59,7 @@ func TestTextsPerNumberCountsOpeningsOnly(t *testing.T) {
 	assert.Contains(t, sent[2].Text, "did not reach the school")
 	assert.Contains(t, sent[2].Text, "999")
 	logs := in.stderr.String()
-	assert.Contains(t, logs, "text refused: too many reports opened from one number this hour")
+	assert.Contains(t, logs, "text refused by a rate limit")
 	for _, secret := range []string{from, "third report", "fourth report"} {
 		assert.NotContains(t, logs, secret)
 	}

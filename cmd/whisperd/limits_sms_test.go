@@ -10,8 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/whisper-schools/whisper/adapters/sms/plivotest"
-	"github.com/whisper-schools/whisper/adapters/store"
-	"github.com/whisper-schools/whisper/adapters/store/seal"
 	"github.com/whisper-schools/whisper/ports"
 )
 
@@ -64,14 +62,7 @@ func TestTextsPerNumberCountsOpeningsOnly(t *testing.T) {
 		assert.NotContains(t, logs, secret)
 	}
 
-	key, _, err := seal.LoadOrCreateKeyFile(db + ".key")
-	require.NoError(t, err)
-	keys, err := seal.New(key)
-	require.NoError(t, err)
-	st, err := store.Open(context.Background(), "sqlite:"+db, keys)
-	require.NoError(t, err)
-	defer st.Close()
-	require.NoError(t, st.View(context.Background(), func(tx ports.Tx) error {
+	require.NoError(t, openEmbedded(t, db).View(context.Background(), func(tx ports.Tx) error {
 		list, err := tx.Interactions().List(context.Background(), ports.InteractionFilter{})
 		require.NoError(t, err)
 		require.Len(t, list, 2, "two reports opened")

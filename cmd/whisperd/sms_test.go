@@ -179,14 +179,7 @@ func TestTextingEndToEnd(t *testing.T) {
 	}
 
 	// What was stored: one interaction: the texter's two messages and the reply.
-	key, _, err := seal.LoadOrCreateKeyFile(db + ".key")
-	require.NoError(t, err)
-	keys, err := seal.New(key)
-	require.NoError(t, err)
-	st, err := store.Open(context.Background(), "sqlite:"+db, keys)
-	require.NoError(t, err)
-	defer st.Close()
-	require.NoError(t, st.View(context.Background(), func(tx ports.Tx) error {
+	require.NoError(t, openEmbedded(t, db).View(context.Background(), func(tx ports.Tx) error {
 		list, err := tx.Interactions().List(context.Background(), ports.InteractionFilter{})
 		require.NoError(t, err)
 		require.Len(t, list, 1)
@@ -196,4 +189,18 @@ func TestTextingEndToEnd(t *testing.T) {
 		assert.Len(t, msgs, 3)
 		return nil
 	}))
+}
+
+// openEmbedded opens the embedded store a whisperd of the test left at db,
+// with the key it made beside it, to see what was kept.
+func openEmbedded(t *testing.T, db string) *store.Store {
+	t.Helper()
+	key, _, err := seal.LoadOrCreateKeyFile(db + ".key")
+	require.NoError(t, err)
+	keys, err := seal.New(key)
+	require.NoError(t, err)
+	st, err := store.Open(context.Background(), "sqlite:"+db, keys)
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	return st
 }

@@ -407,7 +407,7 @@ func (s *Service) MoveCase(ctx context.Context, a *Actor, ref, inboxID string) (
 		if err != nil {
 			return err
 		}
-		return s.alertStaff(ctx, tx, ia, form, inbox, false, now)
+		return s.alertNewReport(ctx, tx, ia, form, inbox, now)
 	})
 }
 

@@ -259,7 +259,7 @@ func (s *Service) newTextReport(r textReport, phone string, ids domain.IDs, now 
 		return ports.NewReport{}, err
 	}
 	ia.Flagged = r.flagged
-	deliveries, err := s.staffAlerts(ia, form, inbox, r.recipients, false, now)
+	deliveries, err := s.newReportAlerts(ia, form, inbox, r.recipients, now)
 	if err != nil {
 		return ports.NewReport{}, err
 	}

@@ -128,7 +128,7 @@ func (s *Service) submit(ctx context.Context, in SubmitReport, body, email strin
 		return rc, err
 	}
 	ia.Flagged = flagged
-	deliveries, err := s.staffAlerts(ia, rf.Form, inbox, recipients, false, now)
+	deliveries, err := s.newReportAlerts(ia, rf.Form, inbox, recipients, now)
 	if err != nil {
 		return rc, err
 	}
@@ -184,14 +184,19 @@ func (s *Service) checkSwearing(form *domain.Form, org *domain.Organisation, bod
 	return true, nil
 }
 
-// alertStaff queues a notification for the inbox's addresses and its
-// assigned staff: a link to the interaction, never its content.
-func (s *Service) alertStaff(ctx context.Context, tx ports.Tx, ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, reply bool, now time.Time) error {
+// alertNewReport queues a notification of a new report for the inbox's
+// addresses and its assigned staff: a link to the interaction, never its
+// content.
+func (s *Service) alertNewReport(ctx context.Context, tx ports.Tx, ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, now time.Time) error {
 	recipients, err := s.intake.alertRecipients(ctx, within(tx), inbox)
 	if err != nil {
 		return err
 	}
-	return s.queueAlerts(ctx, tx, ia, form, inbox, recipients, reply, now)
+	alerts, err := s.newReportAlerts(ia, form, inbox, recipients, now)
+	if err != nil {
+		return err
+	}
+	return tx.Outbox().Enqueue(ctx, alerts...)
 }
 
 // alertReply tells the inbox's people that the reporter replied, paced
@@ -245,20 +250,10 @@ func (s *Service) alertReply(ctx context.Context, tx ports.Tx, ia *domain.Intera
 	return tx.Replies().SaveAlertStates(ctx, ia.ID, states)
 }
 
-// queueAlerts queues one alert per recipient.
-func (s *Service) queueAlerts(ctx context.Context, tx ports.Tx, ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, recipients []string, reply bool, now time.Time) error {
-	alerts, err := s.staffAlerts(ia, form, inbox, recipients, reply, now)
-	if err != nil {
-		return err
-	}
-	return tx.Outbox().Enqueue(ctx, alerts...)
-}
-
-// staffAlerts are the alerts to recipients of a new report or, with reply,
-// of the reporter's reply.
-func (s *Service) staffAlerts(ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, recipients []string, reply bool, now time.Time) ([]*domain.Delivery, error) {
-	return domain.StaffAlerts(func() (domain.DeliveryID, error) { return domain.NewDeliveryID(s.random) },
-		ia, form, inbox, recipients, s.Link("staff", "interactions", string(ia.Ref)), reply, now)
+// newReportAlerts are the alerts to recipients of a new report.
+func (s *Service) newReportAlerts(ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, recipients []string, now time.Time) ([]*domain.Delivery, error) {
+	return domain.NewReportAlerts(func() (domain.DeliveryID, error) { return domain.NewDeliveryID(s.random) },
+		ia, form, inbox, recipients, s.Link("staff", "interactions", string(ia.Ref)), now)
 }
 
 // meta describes where a message came from.

@@ -109,23 +109,23 @@ const (
 	DeliveryFailed  DeliveryStatus = "failed"
 )
 
-// StaffAlerts returns one alert per recipient that an inbox has a new report
-// (or, with reply, a new reply from the reporter), linking to the
-// interaction in the portal. Duplicate addresses get one alert. Reply
-// alerts are paced per recipient (see ReplyAlertState); their subject is
-// the inbox and form alone, and the email says how many replies it counts.
-func StaffAlerts(ids func() (DeliveryID, error), ia *Interaction, form *Form, inbox *Inbox, recipients []string, portalLink string, reply bool, now time.Time) ([]*Delivery, error) {
+// NewReportAlerts returns one alert per recipient that an inbox has a new
+// report, linking to the interaction in the portal. Duplicate addresses
+// get one alert. (A reporter's replies are announced by StaffReplyAlert,
+// paced per recipient: see ReplyAlertState.)
+func NewReportAlerts(ids func() (DeliveryID, error), ia *Interaction, form *Form, inbox *Inbox, recipients []string, portalLink string, now time.Time) ([]*Delivery, error) {
 	var out []*Delivery
 	for _, to := range Recipients(recipients) {
 		id, err := ids()
 		if err != nil {
 			return nil, err
 		}
-		d := StaffReplyAlert(id, ia, form, inbox, to, portalLink, now, now)
-		if !reply {
-			d.Kind, d.Subject = DeliveryStaffNewReport, "New report in "+d.Subject
-		}
-		out = append(out, d)
+		out = append(out, &Delivery{
+			ID: id, Kind: DeliveryStaffNewReport, Channel: DeliveryEmail, To: to, Link: portalLink,
+			Subject:  "New report in " + inbox.Name + " (" + form.Name + ")",
+			Language: English, OrgID: ia.OrgID, InteractionID: ia.ID,
+			Status: DeliveryPending, NextAttemptAt: now, CreatedAt: now,
+		})
 	}
 	return out, nil
 }

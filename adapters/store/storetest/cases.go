@@ -520,8 +520,8 @@ func testOutbox(t *testing.T, st ports.Store) {
 	f := newFixture(t, st)
 	ia, _, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
 	ids := func() (domain.DeliveryID, error) { return domain.NewDeliveryID(rand.Reader) }
-	alerts, err := domain.StaffAlerts(ids, ia, f.form, f.inbox, []string{"dsl@oakfield.example", "dsl@oakfield.example", "head@oakfield.example"},
-		"https://whisper.example.org/staff/interactions/"+string(ia.Ref), false, now)
+	alerts, err := domain.NewReportAlerts(ids, ia, f.form, f.inbox, []string{"dsl@oakfield.example", "dsl@oakfield.example", "head@oakfield.example"},
+		"https://whisper.example.org/staff/interactions/"+string(ia.Ref), now)
 	require.NoError(t, err)
 	require.Len(t, alerts, 2, "one alert per distinct address")
 	link := domain.ReporterLink(must(ids()), ia, "kid@example.org", "https://whisper.example.org/t/secret", domain.Welsh, now.Add(time.Second))

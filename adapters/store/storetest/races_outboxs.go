@@ -25,6 +25,13 @@ var outboxRaces = map[string]func(*testing.T, ports.Store){
 
 // slowMailer is an SMTP server that takes 10 s to accept each message, on
 // the shared clock, and counts what it was sent.
+// slowSend is how far one send moves the test's clock. The clock is
+// shared, so a relay that the scheduler keeps waiting between its claim and
+// its send sees the other's sends move time on; short sends make that take
+// 40 of them (a real stall far beyond the lease), not 12, which a loaded
+// machine running -race managed.
+const slowSend = 3 * time.Second
+
 type slowMailer struct {
 	clock *raceClock
 	mu    sync.Mutex
@@ -34,7 +41,7 @@ type slowMailer struct {
 func (m *slowMailer) Send(_ context.Context, d *domain.Delivery) error {
 	// A real pause too, so that the other relay runs while this one sends.
 	time.Sleep(time.Millisecond)
-	m.clock.advance(10 * time.Second)
+	m.clock.advance(slowSend)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.sends[d.ID]++
@@ -48,9 +55,9 @@ func (m *slowMailer) count(id domain.DeliveryID) int {
 }
 
 // TwoRelaysWithSlowSends plays two healthy instances, a relay over each
-// store, whose mail server takes 10 s a message, with a two-minute lease:
-// each of 20 deliveries goes out once and ends marked sent, however long
-// the queue takes to send. The two stores may be one: on PostgreSQL two
+// store, whose mail server takes slowSend a message, with a two-minute
+// lease: each of 60 deliveries (three minutes of sending) goes out once and
+// ends marked sent, however long the queue takes to send. The two stores may be one: on PostgreSQL two
 // relays over one store are already two instances, as claims skip each
 // other's rows; app's PostgreSQL tests pass two stores (two pools) too.
 func TwoRelaysWithSlowSends(t *testing.T, first, second ports.Store) {
@@ -78,7 +85,7 @@ func TwoRelaysWithSlowSends(t *testing.T, first, second ports.Store) {
 	}
 
 	for round := range 3 {
-		queued := queue(t, st, 20, clock.Now())
+		queued := queue(t, st, 60, clock.Now())
 		runCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		var mu sync.Mutex
 		var total app.Relayed

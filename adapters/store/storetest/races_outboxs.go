@@ -57,9 +57,10 @@ func (m *slowMailer) count(id domain.DeliveryID) int {
 // TwoRelaysWithSlowSends plays two healthy instances, a relay over each
 // store, whose mail server takes slowSend a message, with a two-minute
 // lease: each of 60 deliveries (three minutes of sending) goes out once and
-// ends marked sent, however long the queue takes to send. The two stores may be one: on PostgreSQL two
-// relays over one store are already two instances, as claims skip each
-// other's rows; app's PostgreSQL tests pass two stores (two pools) too.
+// ends marked sent, however long the queue takes to send. The two stores
+// may be one: on PostgreSQL two relays over one store are already two
+// instances, as claims skip each other's rows; app's PostgreSQL tests pass
+// two stores (two pools) too.
 func TwoRelaysWithSlowSends(t *testing.T, first, second ports.Store) {
 	clock := &raceClock{t: now}
 	mailer := &slowMailer{clock: clock, sends: map[domain.DeliveryID]int{}}

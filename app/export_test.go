@@ -28,7 +28,7 @@ func TestExportHoldsWhatStaffSeeAndNothingMore(t *testing.T) {
 	rows, err := d.svc.Export(ctx, admin, "csv")
 	require.NoError(t, err)
 	require.Len(t, rows, 2)
-	byRef := map[domain.Reference]app.ExportRow{}
+	byRef := map[domain.Reference]domain.ExportRow{}
 	for _, r := range rows {
 		byRef[r.Ref] = r
 	}
@@ -39,7 +39,7 @@ func TestExportHoldsWhatStaffSeeAndNothingMore(t *testing.T) {
 	assert.Equal(t, "Oakfield Primary", w.Form)
 	assert.Equal(t, "Robin Example", w.Reporter)
 	require.Len(t, w.Messages, 2)
-	assert.Equal(t, app.ExportMessage{Author: "reporter", At: w.CreatedAt, Text: "They took my bag"}, w.Messages[0])
+	assert.Equal(t, domain.ExportMessage{Author: "reporter", At: w.CreatedAt, Text: "They took my bag"}, w.Messages[0])
 	assert.Equal(t, "Hana Tester", w.Messages[1].Author, "staff by full name")
 	assert.Equal(t, "Thank you, Robin.", w.Messages[1].Text)
 	s := byRef[sms]
@@ -51,7 +51,7 @@ func TestExportHoldsWhatStaffSeeAndNothingMore(t *testing.T) {
 		assert.NotContains(t, dump, secret)
 	}
 	// By structure, not by care: the rows have nowhere to put them.
-	for _, typ := range []reflect.Type{reflect.TypeFor[app.ExportRow](), reflect.TypeFor[app.ExportMessage]()} {
+	for _, typ := range []reflect.Type{reflect.TypeFor[domain.ExportRow](), reflect.TypeFor[domain.ExportMessage]()} {
 		for f := range typ.Fields() {
 			for _, banned := range []string{"Channel", "Contact", "Email", "Phone", "IP", "Meta", "Location", "Network"} {
 				assert.NotEqual(t, banned, f.Name, "%s has a field %s", typ, f.Name)

@@ -136,7 +136,7 @@ func subjectInteraction(ctx context.Context, tx ports.Tx, ia *domain.Interaction
 
 // OperatorExport returns an organisation's interactions that are not yet
 // erased, as its staff would export them, for the end of its service.
-func (s *Service) OperatorExport(ctx context.Context, op Operator, org domain.OrgID, reason string) (rows []ExportRow, err error) {
+func (s *Service) OperatorExport(ctx context.Context, op Operator, org domain.OrgID, reason string) (rows []domain.ExportRow, err error) {
 	defer domain.Wrap(&err, "app.OperatorExport")
 	if reason == "" {
 		reason = "export for the organisation"

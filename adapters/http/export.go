@@ -6,8 +6,8 @@ import (
 	nethttp "net/http"
 	"time"
 
-	"github.com/whisper-schools/whisper/adapters/export"
 	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/export"
 )
 
 func (s *Server) exportCSV(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {

@@ -110,7 +110,7 @@ func newSite(t testing.TB, opt siteOptions) *site {
 	})
 	h, err := httpadapter.New(httpadapter.Config{
 		PublicURL: opt.publicURL, TrustedProxies: opt.trusted,
-		Now: clk.Now, RefusalDelay: opt.refusalDelay, PlivoAuthToken: opt.plivoToken,
+		Now: clk.Now, RefusalDelay: opt.refusalDelay, SMSWebhook: smsWebhook(opt.publicURL, opt.plivoToken, false, svc),
 	}, svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)

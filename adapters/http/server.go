@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/domain"
 )
 
 // Config is what the web edge needs to know about its deployment.
@@ -22,12 +23,10 @@ type Config struct {
 	PublicURL string
 	// TrustedProxies are the proxies whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
-	// PlivoAuthToken checks Plivo's webhook signatures; empty turns the
-	// SMS webhook off.
-	PlivoAuthToken string
-	// PlivoAcceptV2 lets in webhooks signed only with Plivo's V2 scheme,
-	// which does not sign the message (sms.plivo.accept_v2).
-	PlivoAcceptV2 bool
+	// SMSWebhook takes the carrier's inbound texts on POST /sms/plivo; the
+	// SMS adapter owns it (sms.PlivoWebhook). nil turns the route off: it
+	// answers 404.
+	SMSWebhook Webhook
 	// Observe, when set, is told of every request's area, status and
 	// duration.
 	Observe func(area string, status int, d time.Duration)
@@ -37,6 +36,14 @@ type Config struct {
 	// RefusalDelay holds a report refused by a rate limit this long before
 	// its answer (see slowDown); zero answers at once.
 	RefusalDelay time.Duration
+}
+
+// Webhook is a carrier's callback that another adapter reads and checks.
+// The server mounts it behind the checks every request passes, and answers
+// its errors with the one table of statuses (errors.go), so the adapter
+// owning it knows nothing of this one.
+type Webhook interface {
+	ServeWebhook(w nethttp.ResponseWriter, r *nethttp.Request) error
 }
 
 // RefusalDelay is how long whisperd holds a report refused by a rate
@@ -84,7 +91,8 @@ func New(cfg Config, svc *app.Service, log *slog.Logger) (nethttp.Handler, error
 	mux.Handle("GET /static/", nethttp.StripPrefix("/static/", staticHandler(static)))
 	// Carriers call the webhook server to server; its signature, not
 	// cross-origin checks, is what proves where it came from.
-	mux.Handle("POST /sms/plivo", s.handle(s.plivoWebhook))
+	// The path is sms.PlivoPath, which the carrier's signature covers.
+	mux.Handle("POST /sms/plivo", s.handle(s.smsWebhook))
 
 	// Reporter pages and the staff portal. Cross-origin POSTs are refused
 	// on both: no other site may submit reports in a visitor's name, or act
@@ -108,6 +116,15 @@ func New(cfg Config, svc *app.Service, log *slog.Logger) (nethttp.Handler, error
 	mux.Handle("/", protect.Handler(s.withLanguage(reporter)))
 
 	return observed(cfg.Observe, securityHeaders(strings.HasPrefix(cfg.PublicURL, "https://"), s.wellFormed(mux))), nil
+}
+
+// smsWebhook hands an inbound text to the SMS adapter's webhook, or
+// answers that SMS is off.
+func (s *Server) smsWebhook(w nethttp.ResponseWriter, r *nethttp.Request) error {
+	if s.cfg.SMSWebhook == nil {
+		return &domain.Error{Kind: domain.KindNotFound, Safe: "SMS is not configured"}
+	}
+	return s.cfg.SMSWebhook.ServeWebhook(w, r)
 }
 
 // handlerFunc is a handler that returns its error for one place to render.

@@ -16,6 +16,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	httpadapter "github.com/whisper-schools/whisper/adapters/http"
+	"github.com/whisper-schools/whisper/adapters/sms"
+	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/ports"
 )
 
@@ -34,12 +36,22 @@ func newCarrierSite(t *testing.T, acceptV2 bool) *carrierSite {
 	t.Helper()
 	s := newSite(t, siteOptions{})
 	h, err := httpadapter.New(httpadapter.Config{
-		PublicURL: s.publicURL, PlivoAuthToken: plivoToken, PlivoAcceptV2: acceptV2, Now: s.clock.Now,
+		PublicURL: s.publicURL, SMSWebhook: smsWebhook(s.publicURL, plivoToken, acceptV2, s.svc), Now: s.clock.Now,
 	}, s.svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	require.NoError(t, err)
 	hook := httptest.NewServer(h)
 	t.Cleanup(hook.Close)
 	return &carrierSite{site: s, hook: hook}
+}
+
+// smsWebhook is the SMS adapter's Plivo webhook as whisperd mounts it, or
+// none when token is empty: SMS off.
+func smsWebhook(publicURL, token string, acceptV2 bool, svc *app.Service) httpadapter.Webhook {
+	if token == "" {
+		return nil
+	}
+	return sms.NewPlivoWebhook(sms.PlivoCheck{URL: publicURL + sms.PlivoPath, AuthToken: token, AcceptV2: acceptV2},
+		svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
 // webhook is one signed request as Plivo sends it, kept so that it can be

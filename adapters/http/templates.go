@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/whisper-schools/whisper/adapters/catalogue"
+	"github.com/whisper-schools/whisper/catalogue"
 	"github.com/whisper-schools/whisper/domain"
 )
 

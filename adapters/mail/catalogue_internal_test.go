@@ -4,7 +4,7 @@ import (
 	"testing"
 	"text/template/parse"
 
-	"github.com/whisper-schools/whisper/adapters/catalogue/cataloguetest"
+	"github.com/whisper-schools/whisper/catalogue/cataloguetest"
 	"github.com/whisper-schools/whisper/domain"
 )
 

@@ -10,7 +10,7 @@ import (
 	"strings"
 	texttemplate "text/template"
 
-	"github.com/whisper-schools/whisper/adapters/catalogue"
+	"github.com/whisper-schools/whisper/catalogue"
 	"github.com/whisper-schools/whisper/domain"
 )
 

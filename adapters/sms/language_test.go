@@ -7,8 +7,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/whisper-schools/whisper/adapters/catalogue"
-	"github.com/whisper-schools/whisper/adapters/catalogue/cataloguetest"
+	"github.com/whisper-schools/whisper/catalogue"
+	"github.com/whisper-schools/whisper/catalogue/cataloguetest"
 	"github.com/whisper-schools/whisper/domain"
 )
 

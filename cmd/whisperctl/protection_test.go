@@ -18,11 +18,11 @@ import (
 	"github.com/stretchr/testify/require"
 	_ "modernc.org/sqlite" // the "sqlite" driver, for tampering
 
-	"github.com/whisper-schools/whisper/adapters/export"
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/cmd/internal/config"
 	"github.com/whisper-schools/whisper/cmd/internal/wire"
 	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/export"
 )
 
 // school is an organisation with one form (code OAK1) and its General

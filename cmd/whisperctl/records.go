@@ -10,8 +10,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/whisper-schools/whisper/adapters/export"
 	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/export"
 )
 
 func (c *ctl) exportCommand() *cli.Command {

@@ -18,6 +18,7 @@ import (
 	httpadapter "github.com/whisper-schools/whisper/adapters/http"
 	"github.com/whisper-schools/whisper/adapters/metrics"
 	"github.com/whisper-schools/whisper/adapters/passhash"
+	"github.com/whisper-schools/whisper/adapters/sms"
 	"github.com/whisper-schools/whisper/adapters/swearing"
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/cmd/internal/config"
@@ -129,7 +130,9 @@ func run(ctx context.Context, e env) error {
 		RefusalDelay: httpadapter.RefusalDelay,
 	}
 	if cfg.SMS.Driver == "plivo" {
-		httpCfg.PlivoAuthToken, httpCfg.PlivoAcceptV2 = cfg.SMS.Plivo.AuthToken, cfg.SMS.Plivo.AcceptV2
+		httpCfg.SMSWebhook = sms.NewPlivoWebhook(sms.PlivoCheck{
+			URL: cfg.PublicURL + sms.PlivoPath, AuthToken: cfg.SMS.Plivo.AuthToken, AcceptV2: cfg.SMS.Plivo.AcceptV2,
+		}, svc, log)
 	}
 	handler, err := httpadapter.New(httpCfg, svc, log)
 	if err != nil {

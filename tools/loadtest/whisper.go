@@ -15,6 +15,7 @@ import (
 
 	httpadapter "github.com/whisper-schools/whisper/adapters/http"
 	"github.com/whisper-schools/whisper/adapters/passhash"
+	"github.com/whisper-schools/whisper/adapters/sms"
 	"github.com/whisper-schools/whisper/adapters/store"
 	"github.com/whisper-schools/whisper/adapters/store/seal"
 	"github.com/whisper-schools/whisper/adapters/swearing"
@@ -53,8 +54,9 @@ func startWhisper(ctx context.Context, dbURL string) (*whisperServer, error) {
 		st.Close()
 		return nil, err
 	}
-	h, err := httpadapter.New(httpadapter.Config{PublicURL: publicURL, PlivoAuthToken: plivoToken},
-		svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	hook := sms.NewPlivoWebhook(sms.PlivoCheck{URL: publicURL + sms.PlivoPath, AuthToken: plivoToken}, svc, quiet)
+	h, err := httpadapter.New(httpadapter.Config{PublicURL: publicURL, SMSWebhook: hook}, svc, quiet)
 	if err != nil {
 		st.Close()
 		return nil, err

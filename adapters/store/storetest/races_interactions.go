@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/whisper-schools/whisper/adapters/passhash"
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
@@ -39,7 +38,7 @@ func newEraseRaceSchool(t *testing.T, st ports.Store) eraseRaceSchool {
 	at := now
 	service := func(at time.Time) *app.Service {
 		return app.New(app.Deps{Store: st, Clock: &raceClock{t: at}, Random: rand.Reader,
-			Hasher: passhash.New(passhash.TestParams(), 2), PublicURL: "https://whisper.example.org/"})
+			Hasher: testHasher{}, PublicURL: "https://whisper.example.org/"})
 	}
 	s := eraseRaceSchool{st: st, now: service(at), later: service(at.AddDate(5, 0, 0)), formCode: "RACE"}
 	org, err := s.now.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Raceway Primary", RetentionMonths: 6})

@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/whisper-schools/whisper/adapters/passhash"
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
@@ -68,7 +67,7 @@ func TwoRelaysWithSlowSends(t *testing.T, first, second ports.Store) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	var relays []*app.Relay
 	for _, st := range []ports.Store{first, second} {
-		svc := app.New(app.Deps{Store: st, Clock: clock, Random: rand.Reader, Hasher: passhash.New(passhash.TestParams(), 2),
+		svc := app.New(app.Deps{Store: st, Clock: clock, Random: rand.Reader, Hasher: testHasher{},
 			PublicURL: "https://whisper.example.org/"})
 		relays = append(relays, svc.NewRelay(mailer, nil, cfg, quiet))
 	}

@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/whisper-schools/whisper/adapters/passhash"
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
@@ -32,7 +31,7 @@ var replyRaces = map[string]func(*testing.T, ports.Store){
 func newReplyRaceSchool(t *testing.T, st ports.Store, limit int) raceSchool {
 	t.Helper()
 	w := newRaceSchool(t, st)
-	w.svc = app.New(app.Deps{Store: st, Clock: w.clock, Random: rand.Reader, Hasher: passhash.New(passhash.TestParams(), 2),
+	w.svc = app.New(app.Deps{Store: st, Clock: w.clock, Random: rand.Reader, Hasher: testHasher{},
 		PublicURL: "https://whisper.example.org/", Limits: app.Limits{RepliesPerConversation: limit}})
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
 		inboxes, err := tx.Inboxes().List(ctx, ports.InboxFilter{FormID: &w.form.ID})

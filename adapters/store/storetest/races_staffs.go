@@ -19,7 +19,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/whisper-schools/whisper/adapters/passhash"
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
@@ -168,7 +167,7 @@ func raceRecoveryCode(t *testing.T, st ports.Store) {
 // each from an address of its own: the password may be checked no more
 // often than the throttle allows guesses made one at a time.
 func raceThrottle(t *testing.T, st ports.Store) {
-	hasher := &countingHasher{PasswordHasher: passhash.New(passhash.TestParams(), 2)}
+	hasher := &countingHasher{PasswordHasher: testHasher{}}
 	w := newRaceSchoolWith(t, st, hasher)
 	guess := func(m *domain.Staff, i int) {
 		_, err := w.svc.SignIn(ctx, app.SignIn{Email: m.Email, Password: "wrong guess number", IP: raceIP(i)})
@@ -312,7 +311,7 @@ func raceStaleMember(t *testing.T, st ports.Store) {
 		case <-time.After(time.Second):
 		}
 	}}
-	svc := app.New(app.Deps{Store: hooked, Clock: w.clock, Random: rand.Reader, Hasher: passhash.New(passhash.TestParams(), 2), PublicURL: "https://whisper.example.org/"})
+	svc := app.New(app.Deps{Store: hooked, Clock: w.clock, Random: rand.Reader, Hasher: testHasher{}, PublicURL: "https://whisper.example.org/"})
 	_, err := svc.UpdateMember(ctx, asHana, deputy.ID, app.MemberSettings{Role: "staff"})
 	if err != nil {
 		assert.ErrorIs(t, err, app.ErrAdminOnly, "refused only for no longer being an admin")
@@ -429,7 +428,7 @@ type raceSchool struct {
 
 func newRaceSchool(t *testing.T, st ports.Store) raceSchool {
 	t.Helper()
-	return newRaceSchoolWith(t, st, passhash.New(passhash.TestParams(), 2))
+	return newRaceSchoolWith(t, st, testHasher{})
 }
 
 // newRaceSchoolWith is a raceSchool whose service hashes with hasher.

@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/whisper-schools/whisper/adapters/passhash"
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/ports"
 )
@@ -84,7 +83,7 @@ func testRaceHelpText(t *testing.T, st ports.Store) {
 // many times at once, opens one report.
 func testRaceTextDeliveries(t *testing.T, st ports.Store) {
 	svc := app.New(app.Deps{Store: st, Clock: &raceClock{t: now}, Random: rand.Reader,
-		Hasher: passhash.New(passhash.TestParams(), 1), PublicURL: "https://whisper.example.org"})
+		Hasher: testHasher{}, PublicURL: "https://whisper.example.org"})
 	f := newFixture(t, st)
 	phone := "+4477009" + randomDigits(t, 5)
 	text := string(f.form.Code) + " Someone keeps sending me horrible messages."

@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/whisper-schools/whisper/adapters/passhash"
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
@@ -77,7 +76,7 @@ func forgetHelp(t *testing.T, st ports.Store, before time.Time) {
 func testHousekeepingKeepsClaims(t *testing.T, st ports.Store) {
 	clock := &raceClock{t: now}
 	svc := app.New(app.Deps{Store: st, Clock: clock, Random: rand.Reader,
-		Hasher: passhash.New(passhash.TestParams(), 1), PublicURL: "https://whisper.example.org"})
+		Hasher: testHasher{}, PublicURL: "https://whisper.example.org"})
 	f := newFixture(t, st)
 	phone, stranger := "+4477009"+randomDigits(t, 5), "+4477008"+randomDigits(t, 5)
 	nonce, uuid := "nonce-"+randomDigits(t, 12), "uuid-"+randomDigits(t, 12)

@@ -20,8 +20,6 @@ import (
 	"net/netip"
 	"strings"
 	"time"
-
-	"github.com/whisper-schools/whisper/adapters/passhash"
 )
 
 // Config is the whole configuration. Field tags are the config keys.
@@ -194,11 +192,17 @@ func Default() Config {
 // hundredths of a second each: ample for a school's staff.
 const DefaultPasswordHashingMemoryMiB = 64
 
+// PasswordHashMemoryMiB is the memory one password hash holds while it
+// runs: passhash's default cost, 19 MiB (OWASP's argon2id). The
+// configuration holds the plain number, not the hashing adapter, so that it
+// depends on no adapter; cmd/internal/wire's tests check that the two agree.
+const PasswordHashMemoryMiB = 19
+
 // PasswordHashingSlots returns how many password hashes may run at once
 // within Security.PasswordHashingMemoryMiB: the budget divided by the
 // memory of one hash, rounded down, and at least one.
 func (c *Config) PasswordHashingSlots() int {
-	return passhash.DefaultParams().SlotsWithin(c.Security.PasswordHashingMemoryMiB)
+	return max(c.Security.PasswordHashingMemoryMiB/PasswordHashMemoryMiB, 1)
 }
 
 const sqlitePrefix = "sqlite:"

@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/whisper-schools/whisper/adapters/passhash"
 )
 
 // Error lists every problem found while loading or validating a
@@ -56,7 +54,7 @@ func (c *Config) Validate() error {
 	if _, err := decodeDataKey(c.Security.DataKey); err != nil {
 		v.addf("%v", err)
 	}
-	if n, one := c.Security.PasswordHashingMemoryMiB, passhash.DefaultParams().MemoryMiB(); n < one {
+	if n, one := c.Security.PasswordHashingMemoryMiB, PasswordHashMemoryMiB; n < one {
 		v.addf("security.password_hashing_memory_mib must be at least %d, the memory of one password hash, not %d", one, n)
 	}
 	for _, s := range c.HTTP.TrustedProxies {

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/domain"
 )
 
 // Columns are the CSV export's header, in order. Scripts rely on the
@@ -46,7 +46,7 @@ type messageJSON struct {
 }
 
 // WriteJSON writes rows as one JSON array.
-func WriteJSON(w io.Writer, rows []app.ExportRow) error {
+func WriteJSON(w io.Writer, rows []domain.ExportRow) error {
 	out := make([]rowJSON, len(rows))
 	for i, row := range rows {
 		out[i] = rowJSON{
@@ -64,7 +64,7 @@ func WriteJSON(w io.Writer, rows []app.ExportRow) error {
 }
 
 // WriteCSV writes rows as CSV with a header, defusing formula-like cells.
-func WriteCSV(w io.Writer, rows []app.ExportRow) error {
+func WriteCSV(w io.Writer, rows []domain.ExportRow) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(Columns); err != nil {
 		return err

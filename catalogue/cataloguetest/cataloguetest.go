@@ -11,7 +11,7 @@ import (
 	"testing"
 	"text/template/parse"
 
-	"github.com/whisper-schools/whisper/adapters/catalogue"
+	"github.com/whisper-schools/whisper/catalogue"
 )
 
 // funcs are the template functions and methods that take a message key as

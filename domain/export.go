@@ -1,0 +1,32 @@
+package domain
+
+import "time"
+
+// ExportRow is one report in a staff export. It is built from the staff's
+// case view alone, so it holds what the portal shows and nothing more: no
+// channel, no contact data, no meta data.
+type ExportRow struct {
+	Ref    Reference
+	Status Status
+	Form   string
+	Inbox  string
+	// Reporter is the name the reporter gave, or [Anonymous].
+	Reporter       string
+	Flagged        bool
+	CreatedAt      time.Time
+	LastActivityAt time.Time
+	ClosedAt       *time.Time
+	Messages       []ExportMessage
+}
+
+// ExportMessage is one turn of a report's conversation in an export.
+type ExportMessage struct {
+	// Author is "reporter", or the full name of the staff member who wrote.
+	Author string
+	At     time.Time
+	// Text is the message itself. Sensitive: the export is personal data.
+	Text string
+}
+
+// ExportAuthorReporter is how an export names the reporter's messages.
+const ExportAuthorReporter = "reporter"

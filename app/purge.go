@@ -39,6 +39,13 @@ type PurgeResult struct {
 	Unwarned []error
 }
 
+// PurgeLock names the ports.Leadership lock under which the retention
+// purge runs, so that whisperd's sweeps on several instances and an
+// operator's `whisperctl purge` never run at once. (The name is the one
+// whisperd has always used, so that instances of an older release keep
+// excluding newer ones during a rolling upgrade on PostgreSQL.)
+const PurgeLock = "retention-sweep"
+
 // ErasureNotice is how long before erasure admins are warned.
 const ErasureNotice = 14 * 24 * time.Hour
 

@@ -37,6 +37,9 @@ type Store interface {
 	View(ctx context.Context, fn func(tx Tx) error) error
 	// Limiter returns the store's rate-limit counts (see Limiter).
 	Limiter() Limiter
+	// Leadership takes turns at background work with the other instances
+	// on the same database (see Leadership).
+	Leadership
 	// Ping checks that the database answers. It returns KindUnavailable when
 	// it does not.
 	Ping(ctx context.Context) error

@@ -39,6 +39,13 @@ type PurgeResult struct {
 	Unwarned []error
 }
 
+// PurgeLock names the ports.Leadership lock under which the retention
+// purge runs, so that whisperd's sweeps on several instances and an
+// operator's `whisperctl purge` never run at once. (The name is the one
+// whisperd has always used, so that instances of an older release keep
+// excluding newer ones during a rolling upgrade on PostgreSQL.)
+const PurgeLock = "retention-sweep"
+
 // ErasureNotice is how long before erasure admins are warned.
 const ErasureNotice = 14 * 24 * time.Hour
 
@@ -172,21 +179,37 @@ func (s *Service) warnAdmins(ctx context.Context, org *domain.Organisation, now 
 				break
 			}
 			after = ports.PositionOf(batch[len(batch)-1])
+			var due []*domain.Interaction
 			for _, ia := range batch {
-				if len(lines) == maxWarnings || !domain.PurgeDue(ia, org.Retention, horizon) {
-					continue
+				if domain.PurgeDue(ia, org.Retention, horizon) {
+					due = append(due, ia)
 				}
-				// Marked here or by a purge running beside this one: only
-				// the one that marks it tells the admins.
-				marked, err := tx.Interactions().MarkWarned(ctx, ia.ID, now)
+			}
+			// Marked here or by a purge running beside this one: only the
+			// one that marks an interaction tells the admins. One statement
+			// marks as many as the warning has room for; those warned
+			// already leave room, which the next of the batch fill.
+			for len(due) > 0 && len(lines) < maxWarnings {
+				chunk := due[:min(len(due), maxWarnings-len(lines))]
+				due = due[len(chunk):]
+				ids := make([]domain.InteractionID, len(chunk))
+				for n, ia := range chunk {
+					ids[n] = ia.ID
+				}
+				marked, err := tx.Interactions().MarkWarned(ctx, now, ids...)
 				if err != nil {
 					return err
 				}
-				if !marked {
-					continue
+				ours := make(map[domain.InteractionID]bool, len(marked))
+				for _, id := range marked {
+					ours[id] = true
 				}
-				due := domain.ErasureDue(ia, org.Retention)
-				lines = append(lines, fmt.Sprintf("%s (erased from %s)", ia.Ref, due.Format("2 January 2006")))
+				for _, ia := range chunk {
+					if ours[ia.ID] {
+						from := domain.ErasureDue(ia, org.Retention)
+						lines = append(lines, fmt.Sprintf("%s (erased from %s)", ia.Ref, from.Format("2 January 2006")))
+					}
+				}
 			}
 		}
 		if len(lines) == 0 {
@@ -196,6 +219,8 @@ func (s *Service) warnAdmins(ctx context.Context, org *domain.Organisation, now 
 		if err != nil {
 			return err
 		}
+		// One warning each, queued in one statement.
+		var warnings []*domain.Delivery
 		for _, m := range admins {
 			if m.Role != domain.RoleAdmin {
 				continue
@@ -204,15 +229,15 @@ func (s *Service) warnAdmins(ctx context.Context, org *domain.Organisation, now 
 			if err != nil {
 				return err
 			}
-			d := &domain.Delivery{
+			warnings = append(warnings, &domain.Delivery{
 				ID: id, Kind: domain.DeliveryErasureWarning, Channel: domain.DeliveryEmail, To: m.Email,
 				Link: s.Link("staff", ""), Body: strings.Join(lines, "\n"),
 				Subject:  fmt.Sprintf("%d Whisper reports of %s will be erased soon", len(lines), org.Name),
 				Language: domain.English, OrgID: org.ID, Status: domain.DeliveryPending, NextAttemptAt: now, CreatedAt: now,
-			}
-			if err := tx.Outbox().Enqueue(ctx, d); err != nil {
-				return err
-			}
+			})
+		}
+		if err := tx.Outbox().Enqueue(ctx, warnings...); err != nil {
+			return err
 		}
 		warned = len(lines)
 		return nil

@@ -37,6 +37,9 @@ type Store interface {
 	View(ctx context.Context, fn func(tx Tx) error) error
 	// Limiter returns the store's rate-limit counts (see Limiter).
 	Limiter() Limiter
+	// Leadership takes turns at background work with the other instances
+	// on the same database (see Leadership).
+	Leadership
 	// Ping checks that the database answers. It returns KindUnavailable when
 	// it does not.
 	Ping(ctx context.Context) error
@@ -281,11 +284,12 @@ type InteractionRepo interface {
 	// CountHeld counts interactions of org on legal hold, not erased, whose
 	// last activity (or closing) was before cutoff.
 	CountHeld(ctx context.Context, org domain.OrgID, cutoff time.Time) (int, error)
-	// MarkWarned records that admins are told the interaction will soon be
-	// erased, and reports whether this call recorded it: false when they
-	// had been told already, so that of purges running at once one tells
-	// them. It returns KindNotFound when the interaction does not exist.
-	MarkWarned(ctx context.Context, id domain.InteractionID, now time.Time) (bool, error)
+	// MarkWarned records that admins are told the interactions will soon
+	// be erased, and returns those this call recorded, in no particular
+	// order: not those they had been told of already, so that of purges
+	// running at once one tells them of each. It returns KindNotFound
+	// when any of ids does not exist.
+	MarkWarned(ctx context.Context, now time.Time, ids ...domain.InteractionID) ([]domain.InteractionID, error)
 	// Facts returns, for statistics, one fact per interaction (erased ones
 	// included) that arrived in [from, to), of org when org is not nil.
 	Facts(ctx context.Context, org *domain.OrgID, from, to time.Time) ([]domain.Fact, error)

@@ -115,23 +115,28 @@ func (i interactions) CountHeld(ctx context.Context, org domain.OrgID, cutoff ti
 	return int(n), translate(err)
 }
 
-// MarkWarned is one conditional statement: of two purges that found the
-// interaction not yet warned, one marks it.
-func (i interactions) MarkWarned(ctx context.Context, id domain.InteractionID, now time.Time) (bool, error) {
-	n, err := rowsAffected(i.db.NewUpdate().Model((*interactionRow)(nil)).Set("erasure_warned_at = ?", now).
-		Where("id = ?", string(id)).Where("erasure_warned_at IS NULL").Exec(ctx))
-	if err != nil || n == 1 {
-		return n == 1, err
+// MarkWarned is one conditional statement for the lot: of two purges that
+// found an interaction not yet warned, one marks it. The check that every
+// one exists runs only when fewer were marked than asked.
+func (i interactions) MarkWarned(ctx context.Context, now time.Time, ids ...domain.InteractionID) ([]domain.InteractionID, error) {
+	if len(ids) == 0 {
+		return nil, nil
 	}
-	// Nothing marked: warned already, or no such interaction.
-	exists, err := i.db.NewSelect().Model((*interactionRow)(nil)).Where("id = ?", string(id)).Exists(ctx)
+	var marked []string
+	_, err := i.db.NewUpdate().Model((*interactionRow)(nil)).Set("erasure_warned_at = ?", now).
+		Where("id IN (?)", bun.List(ids)).Where("erasure_warned_at IS NULL").
+		Returning("id").Exec(ctx, &marked)
 	if err != nil {
-		return false, translate(err)
+		return nil, translate(err)
 	}
-	if !exists {
-		return false, &domain.Error{Kind: domain.KindNotFound, Safe: "no such interaction"}
+	if err := i.allExist(ctx, ids, len(marked)); err != nil {
+		return nil, err
 	}
-	return false, nil
+	out := make([]domain.InteractionID, len(marked))
+	for n, id := range marked {
+		out[n] = domain.InteractionID(id)
+	}
+	return out, nil
 }
 
 func (i interactions) FindByContact(ctx context.Context, c domain.Contact) ([]*domain.Interaction, error) {

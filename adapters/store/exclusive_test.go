@@ -1,9 +1,12 @@
 package store_test
 
 import (
+	"bufio"
 	"context"
+	"io"
+	"os"
+	"os/exec"
 	"path/filepath"
-	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -14,9 +17,8 @@ import (
 	"github.com/whisper-schools/whisper/adapters/store/storetest"
 )
 
-// testExclusive opens two stores on one database, as two instances would,
-// and checks that while one runs the job the other does not.
-func testExclusive(t *testing.T, url string) {
+// twoStores opens two stores on one database, as two instances would.
+func twoStores(t *testing.T, url string) (first, second *store.Store) {
 	keys := storetest.Keys(t)
 	var stores [2]*store.Store
 	for i := range stores {
@@ -25,29 +27,74 @@ func testExclusive(t *testing.T, url string) {
 		t.Cleanup(func() { st.Close() })
 		stores[i] = st
 	}
-	var runs atomic.Int32
-	ran, err := stores[0].Exclusive(context.Background(), "sweep", func(ctx context.Context) error {
-		runs.Add(1)
-		other, err := stores[1].Exclusive(ctx, "sweep", func(context.Context) error { runs.Add(1); return nil })
-		require.NoError(t, err)
-		assert.False(t, other, "the other instance must not run it meanwhile")
-		another, err := stores[1].Exclusive(ctx, "other-job", func(context.Context) error { return nil })
-		require.NoError(t, err)
-		assert.True(t, another, "a different lock is free")
-		return nil
-	})
-	require.NoError(t, err)
-	assert.True(t, ran)
-	assert.Equal(t, int32(1), runs.Load())
-	ran, err = stores[1].Exclusive(context.Background(), "sweep", func(context.Context) error { return nil })
-	require.NoError(t, err)
-	assert.True(t, ran, "released afterwards")
+	return stores[0], stores[1]
 }
 
 func TestExclusiveOnSQLite(t *testing.T) {
-	testExclusive(t, "sqlite:"+filepath.Join(t.TempDir(), "whisper.db"))
+	first, second := twoStores(t, "sqlite:"+filepath.Join(t.TempDir(), "whisper.db"))
+	storetest.TwoLeaders(t, first, second)
 }
 
 func TestExclusiveOnPostgres(t *testing.T) {
-	testExclusive(t, pgtest.NewDatabase(t))
+	first, second := twoStores(t, pgtest.NewDatabase(t))
+	storetest.TwoLeaders(t, first, second)
+}
+
+// holderEnv names the database a child process of this test binary holds
+// the "sweep" lock on, until its stdin closes.
+const holderEnv = "WHISPER_TEST_HOLD_SWEEP"
+
+// TestExclusiveAcrossProcesses holds the lock in another process, as
+// whisperd's sweep holds it while an operator runs whisperctl purge: on
+// SQLite, too, this process must find it taken, and free once the other
+// lets go.
+func TestExclusiveAcrossProcesses(t *testing.T) {
+	if url := os.Getenv(holderEnv); url != "" {
+		holdSweep(t, url)
+		return
+	}
+	for name, url := range map[string]func(t testing.TB) string{
+		"SQLite":     func(t testing.TB) string { return "sqlite:" + filepath.Join(t.TempDir(), "whisper.db") },
+		"PostgreSQL": pgtest.NewDatabase,
+	} {
+		t.Run(name, func(t *testing.T) {
+			url := url(t)
+			st, _ := twoStores(t, url)
+			child := exec.Command(os.Args[0], "-test.run=^TestExclusiveAcrossProcesses$")
+			child.Env = append(os.Environ(), holderEnv+"="+url)
+			stdin, err := child.StdinPipe()
+			require.NoError(t, err)
+			stdout, err := child.StdoutPipe()
+			require.NoError(t, err)
+			require.NoError(t, child.Start())
+			line, err := bufio.NewReader(stdout).ReadString('\n')
+			require.NoError(t, err)
+			require.Equal(t, "holding\n", line)
+
+			ran, err := st.Exclusive(context.Background(), "sweep", func(context.Context) error { return nil })
+			require.NoError(t, err)
+			assert.False(t, ran, "the other process holds the lock")
+
+			stdin.Close()
+			require.NoError(t, child.Wait())
+			ran, err = st.Exclusive(context.Background(), "sweep", func(context.Context) error { return nil })
+			require.NoError(t, err)
+			assert.True(t, ran, "free once the other process let go")
+		})
+	}
+}
+
+// holdSweep is the child's part: it takes the lock, says so on stdout,
+// and holds it until its stdin closes.
+func holdSweep(t *testing.T, url string) {
+	st, err := store.Open(context.Background(), url, storetest.Keys(t))
+	require.NoError(t, err)
+	defer st.Close()
+	ran, err := st.Exclusive(context.Background(), "sweep", func(context.Context) error {
+		os.Stdout.WriteString("holding\n")
+		_, err := io.ReadAll(os.Stdin)
+		return err
+	})
+	require.NoError(t, err)
+	require.True(t, ran)
 }

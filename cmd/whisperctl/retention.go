@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -113,9 +114,7 @@ func (c *ctl) purgeCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			// The app refuses --as-of without --dry-run: erasure always
-			// happens as of now.
-			res, err := svc.Purge(cctx.Context, in)
+			res, err := c.purge(cctx.Context, svc, in)
 			if err != nil {
 				return err
 			}
@@ -135,6 +134,32 @@ func (c *ctl) purgeCommand() *cli.Command {
 				})
 		},
 	}, 0)
+}
+
+// errPurgeRunning refuses a purge while another holds app.PurgeLock.
+var errPurgeRunning = &domain.Error{Kind: domain.KindConflict,
+	Safe: "a retention purge is running already (whisperd's sweep, or another whisperctl purge); nothing was erased: run purge again once it has finished"}
+
+// purge runs the retention purge under the lock whisperd's sweep takes,
+// so that the two never erase and warn at once. It refuses at once,
+// rather than wait, when the lock is taken: the purge running already is
+// doing what was asked, and a sweep can take a while. A dry run changes
+// nothing, so it takes no lock and never waits for one.
+func (c *ctl) purge(ctx context.Context, svc *app.Service, in app.Purge) (app.PurgeResult, error) {
+	// The app refuses --as-of without --dry-run: erasure always happens
+	// as of now.
+	if in.DryRun {
+		return svc.Purge(ctx, in)
+	}
+	var res app.PurgeResult
+	ran, err := c.store.Exclusive(ctx, app.PurgeLock, func(ctx context.Context) (err error) {
+		res, err = svc.Purge(ctx, in)
+		return err
+	})
+	if err == nil && !ran {
+		err = errPurgeRunning
+	}
+	return res, err
 }
 
 func (c *ctl) eraseCommand() *cli.Command {

@@ -5,25 +5,27 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/whisper-schools/whisper/adapters/store"
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
 )
 
 // auditHeadEvery is how often whisperd logs the audit log's head.
 const auditHeadEvery = 24 * time.Hour
 
 // sweep runs the retention purge, then housekeeping, every interval until
-// ctx ends, on one instance at a time: the others find the lock taken and wait for the next
-// round. The first round runs at once, so a restarted server catches up.
-// Each instance also logs the audit log's head at its first round and
-// then once a day (at the first round a day after the last).
-func sweep(ctx context.Context, st *store.Store, svc *app.Service, interval time.Duration, log *slog.Logger) {
+// ctx ends, on one instance at a time: the others (and an operator's
+// `whisperctl purge`) find app.PurgeLock taken, and this instance waits for
+// its next round when they hold it. The first round runs at once, so a
+// restarted server catches up. Each instance also logs the audit log's
+// head at its first round and then once a day (at the first round a day
+// after the last).
+func sweep(ctx context.Context, leader ports.Leadership, svc *app.Service, interval time.Duration, log *slog.Logger) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	var headLogged time.Time
 	for {
-		ran, err := st.Exclusive(ctx, "retention-sweep", func(ctx context.Context) error {
+		ran, err := leader.Exclusive(ctx, app.PurgeLock, func(ctx context.Context) error {
 			res, err := svc.Purge(ctx, app.Purge{Actor: domain.ActorSystem})
 			if err != nil {
 				return err

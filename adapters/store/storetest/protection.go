@@ -157,7 +157,8 @@ func testWarned(t *testing.T, st ports.Store) {
 	ia, _, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
 	mark := func(id domain.InteractionID) (marked bool, err error) {
 		err = st.InTx(ctx, func(tx ports.Tx) (err error) {
-			marked, err = tx.Interactions().MarkWarned(ctx, id, now)
+			ids, err := tx.Interactions().MarkWarned(ctx, now, id)
+			marked = len(ids) == 1
 			return err
 		})
 		return marked, err

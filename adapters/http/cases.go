@@ -176,7 +176,7 @@ func (s *Server) afterCaseAction(w nethttp.ResponseWriter, r *nethttp.Request, a
 // tooLargeStaff turns an unreadable or oversized form into an error the
 // staff error page explains.
 func (s *Server) tooLargeStaff(err error) error {
-	return &domain.Error{Kind: domain.KindInvalid, Safe: "That was too long to send. A reply can be up to 10,000 characters.", Err: err}
+	return &domain.Error{Kind: domain.KindInvalid, Safe: "That was too long to send. A reply can be up to 1,600 characters.", Err: err}
 }
 
 // Confirmations after an action on a report. The cookie carries only one

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/uptrace/bun/dialect"
 
 	"github.com/whisper-schools/whisper/adapters/passhash"
 	"github.com/whisper-schools/whisper/adapters/store"
@@ -183,7 +184,7 @@ func seedCaseWorld(b *testing.B, st *store.Store, n int) caseWorld {
 		return seedRow{form: otherForm.Form, inbox: otherForm.Inbox, created: at, activity: at}
 	})
 
-	if st.IsPostgres() {
+	if st.DB().Dialect().Name() == dialect.PG {
 		// Autovacuum would long since have vacuumed and analysed tables
 		// this size, setting the visibility map that index-only scans use.
 		_, err := st.DB().ExecContext(ctx, "VACUUM ANALYZE")

@@ -89,8 +89,9 @@ func TestTwoRelaysOnOnePostgresSendEachDeliveryOnce(t *testing.T) {
 	}
 }
 
-// TestTwoRelaysOnOnePostgresSendSlowMailOnce is the contract's race of two
-// relays with 10 s sends, played by two instances.
+// TestTwoRelaysOnOnePostgresSendSlowMailOnce is the store contract suite's
+// race of two relays with 10 s sends (storetest.TwoRelaysWithSlowSends),
+// played by two instances.
 func TestTwoRelaysOnOnePostgresSendSlowMailOnce(t *testing.T) {
 	stores := twoInstances(t)
 	storetest.TwoRelaysWithSlowSends(t, stores[0], stores[1])

@@ -103,11 +103,5 @@ func (s *Service) startSession(ctx context.Context, tx ports.Tx, m *domain.Staff
 	return token, err
 }
 
-// SignOut ends the actor's session at once, on every instance.
-func (s *Service) SignOut(ctx context.Context, a *Actor) (err error) {
-	defer domain.Wrap(&err, "app.SignOut")
-	return s.store.InTx(ctx, func(tx ports.Tx) error { return tx.Sessions().Delete(ctx, a.SessionHash) })
-}
-
 // staffActor names a staff member in the audit log.
 func staffActor(id domain.StaffID) string { return "staff:" + string(id) }

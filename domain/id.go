@@ -112,9 +112,3 @@ func ParseInboxID(s string) (InboxID, error) {
 	id, err := parseID(s, prefixInbox, "inbox")
 	return InboxID(id), err
 }
-
-// ParseStaffID checks the form of a staff id.
-func ParseStaffID(s string) (StaffID, error) {
-	id, err := parseID(s, prefixStaff, "staff")
-	return StaffID(id), err
-}

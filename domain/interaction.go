@@ -81,7 +81,9 @@ const (
 	AuthorStaff    Author = "staff"
 )
 
-// MaxMessage is the longest message, in characters.
+// MaxMessage is the longest message a reporter may write, in characters:
+// the report and each of their replies. A staff reply has the lower
+// MaxStaffReply.
 const MaxMessage = 10000
 
 // MaxStaffReply is the longest staff reply, in characters: what one text

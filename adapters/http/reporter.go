@@ -10,8 +10,11 @@ import (
 	"github.com/whisper-schools/whisper/domain"
 )
 
-// maxFormBytes bounds a reporter's POST: a 10,000-character message in the
-// widest UTF-8, form-encoded, fits several times over.
+// maxFormBytes bounds a POST that carries free text: a reporter's message
+// (at most domain.MaxMessage, 10,000 characters) in the widest UTF-8,
+// form-encoded, fits several times over. The staff portal's forms share
+// the bound; their longest text is far shorter (a staff reply is at most
+// domain.MaxStaffReply, 1,600 characters).
 const maxFormBytes = 256 << 10
 
 // formPage is the report form, fresh or shown again with problems.

@@ -67,7 +67,7 @@ func (b blocks) Blocked(ctx context.Context, s domain.Sender, now time.Time) (bo
 		return false, nil
 	}
 	n, err := b.db.NewSelect().Model((*blockRow)(nil)).
-		Where("value_index IN (?)", bun.In(indexes)).
+		Where("value_index IN (?)", bun.List(indexes)).
 		Where("expires_at IS NULL OR expires_at > ?", now).
 		Count(ctx)
 	if err != nil {
@@ -88,7 +88,7 @@ func (b blocks) Lift(ctx context.Context, s domain.Sender) (int, error) {
 	if len(indexes) == 0 {
 		return 0, nil
 	}
-	res, err := b.db.NewDelete().Model((*blockRow)(nil)).Where("value_index IN (?)", bun.In(indexes)).Exec(ctx)
+	res, err := b.db.NewDelete().Model((*blockRow)(nil)).Where("value_index IN (?)", bun.List(indexes)).Exec(ctx)
 	if err != nil {
 		return 0, translate(err)
 	}

@@ -40,7 +40,7 @@ func (c cases) scoped(v domain.Viewer) *bun.SelectQuery {
 		if len(v.InboxIDs) == 0 {
 			return q.Where("1 = 0")
 		}
-		q = q.Where("i.inbox_id IN (?)", bun.In(inboxStrings(v.InboxIDs)))
+		q = q.Where("i.inbox_id IN (?)", bun.List(inboxStrings(v.InboxIDs)))
 	}
 	return q
 }
@@ -116,7 +116,7 @@ func (c cases) Count(ctx context.Context, v domain.Viewer, f ports.CaseFilter) (
 		// count seek to the viewer's inboxes within each status in
 		// interactions_cases (org_id, status, inbox_id), reading that
 		// index alone, rather than walk all of the organisation's.
-		q = q.Where("i.status IN (?)", bun.In(caseStatuses))
+		q = q.Where("i.status IN (?)", bun.List(caseStatuses))
 	}
 	n, err := q.ColumnExpr("i.id").Count(ctx)
 	return int(n), translate(err)
@@ -209,7 +209,7 @@ func (c cases) Stats(ctx context.Context, v domain.Viewer, from, to time.Time) (
 		if len(v.InboxIDs) == 0 {
 			return nil, nil
 		}
-		q = q.Where("i.inbox_id IN (?)", bun.In(inboxStrings(v.InboxIDs)))
+		q = q.Where("i.inbox_id IN (?)", bun.List(inboxStrings(v.InboxIDs)))
 	}
 	var rows []struct {
 		Month     string `bun:"month"`

@@ -26,7 +26,7 @@ func (i interactions) Erase(ctx context.Context, now time.Time, ids ...domain.In
 		Set("email_sealed = NULL").Set("email_index = NULL").
 		Set("phone_sealed = NULL").Set("phone_index = NULL").
 		Set("erased_at = ?", now).
-		Where("id IN (?)", bun.In(ids)).Where("erased_at IS NULL").Where("NOT legal_hold").
+		Where("id IN (?)", bun.List(ids)).Where("erased_at IS NULL").Where("NOT legal_hold").
 		Returning("id").Exec(ctx, &erased)
 	if err != nil {
 		return nil, translate(err)
@@ -37,7 +37,7 @@ func (i interactions) Erase(ctx context.Context, now time.Time, ids ...domain.In
 	if len(erased) == 0 {
 		return nil, nil
 	}
-	in := bun.In(erased)
+	in := bun.List(erased)
 	// Texts of both parties, addresses and towns go; the region and the
 	// network stay, sealed, for statistics.
 	if _, err := i.db.NewUpdate().Model((*messageRow)(nil)).
@@ -72,7 +72,7 @@ func (i interactions) allExist(ctx context.Context, ids []domain.InteractionID, 
 	if found == len(distinct) {
 		return nil
 	}
-	n, err := i.db.NewSelect().Model((*interactionRow)(nil)).Where("id IN (?)", bun.In(ids)).Count(ctx)
+	n, err := i.db.NewSelect().Model((*interactionRow)(nil)).Where("id IN (?)", bun.List(ids)).Count(ctx)
 	if err != nil {
 		return translate(err)
 	}
@@ -152,7 +152,7 @@ func (i interactions) FindByContact(ctx context.Context, c domain.Contact) ([]*d
 	var rows []interactionRow
 	err := i.db.NewSelect().Model(&rows).ExcludeColumn("email_sealed", "phone_sealed").
 		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-			return q.Where("email_index IN (?)", bun.In(indexes)).WhereOr("phone_index IN (?)", bun.In(indexes))
+			return q.Where("email_index IN (?)", bun.List(indexes)).WhereOr("phone_index IN (?)", bun.List(indexes))
 		}).Order("created_at", "id").Scan(ctx)
 	if err != nil {
 		return nil, translate(err)

@@ -167,7 +167,7 @@ func (i interactions) List(ctx context.Context, f ports.InteractionFilter) ([]*d
 		for n, id := range f.InboxIDs {
 			ids[n] = string(id)
 		}
-		q = q.Where("inbox_id IN (?)", bun.In(ids))
+		q = q.Where("inbox_id IN (?)", bun.List(ids))
 	}
 	if f.Status != nil {
 		q = q.Where("status = ?", string(*f.Status))

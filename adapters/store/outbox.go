@@ -190,7 +190,7 @@ func (o outbox) Health(ctx context.Context) (ports.OutboxHealth, error) {
 		// was queued: a trailing reply alert is queued up to 15 minutes
 		// ahead of its time, and is not late meanwhile.
 		ColumnExpr("status, COUNT(*) AS n, MIN(CASE WHEN attempts = 0 THEN next_attempt_at ELSE created_at END) AS oldest").
-		Where("status IN (?)", bun.In([]string{string(domain.DeliveryPending), string(domain.DeliveryFailed)})).
+		Where("status IN (?)", bun.List([]string{string(domain.DeliveryPending), string(domain.DeliveryFailed)})).
 		GroupExpr("status").Scan(ctx, &rows)
 	if err != nil {
 		return h, translate(err)

@@ -173,7 +173,7 @@ func (s staffRepo) withInboxes(ctx context.Context, rows []staffRow) ([]*domain.
 		return out, nil
 	}
 	var links []staffInboxRow
-	if err := s.db.NewSelect().Model(&links).Where("staff_id IN (?)", bun.In(ids)).
+	if err := s.db.NewSelect().Model(&links).Where("staff_id IN (?)", bun.List(ids)).
 		Order("staff_id", "inbox_id").Scan(ctx); err != nil {
 		return nil, translate(err)
 	}
@@ -253,7 +253,7 @@ func (s staffRepo) reassign(ctx context.Context, id domain.StaffID, before, afte
 	}
 	if len(gone) > 0 {
 		if _, err := s.db.NewDelete().Model((*staffInboxRow)(nil)).
-			Where("staff_id = ?", string(id)).Where("inbox_id IN (?)", bun.In(gone)).Exec(ctx); err != nil {
+			Where("staff_id = ?", string(id)).Where("inbox_id IN (?)", bun.List(gone)).Exec(ctx); err != nil {
 			return translate(err)
 		}
 	}

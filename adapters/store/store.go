@@ -205,15 +205,13 @@ func redactURLError(err error) error {
 	return err
 }
 
-// IsPostgres says which dialect the store speaks.
-func (s *Store) IsPostgres() bool { return s.postgres }
-
 // Subkey returns a key for one purpose derived from the store's data key
 // (see seal.Keyring.Subkey), so that what signs outside the store needs no
 // key of its own and agrees across every instance sharing the database.
 func (s *Store) Subkey(purpose string) []byte { return s.keys.Subkey(purpose) }
 
-// DB exposes the bun handle to this package's tests and tools.
+// DB exposes the bun handle to tests that look at the database itself:
+// storetest's checks for plaintext and erased data, and benchmarks.
 func (s *Store) DB() *bun.DB { return s.db }
 
 // InTx runs fn in one read-write transaction. See ports.Store.

@@ -215,8 +215,9 @@ func (k *Keyring) Subkey(purpose string) []byte {
 	return sub
 }
 
-// PrimaryKeyID returns the hex id of the primary key, for logs and for
-// finding rows still sealed under an older key.
+// PrimaryKeyID returns the hex id of the primary key, the one new data is
+// sealed under, as String and LogValue show it. Tests use it to tell which
+// key a keyring has.
 func (k *Keyring) PrimaryKeyID() string { return k.primary.String() }
 
 // String describes the keyring by key ids only.

@@ -1,6 +1,7 @@
 // Package config loads whisperd's and whisperctl's configuration.
 //
-// Layers, each overriding the one before (CONTRACT.md §5):
+// Layers, each overriding the one before (README.md, "Configuration", lists
+// every key with its variable and default):
 //
 //  1. the defaults (Default);
 //  2. an optional YAML file (Options.File); unknown keys are an error;

@@ -59,7 +59,8 @@ func TestDefaults(t *testing.T) {
 	assert.Empty(t, c.TrustedProxies())
 }
 
-// TestKeys pins the key set to CONTRACT.md §5 and checks that no two keys
+// TestKeys pins the key set to the table in README.md's "Configuration"
+// section (a key added here is added there too) and checks that no two keys
 // (or a key and another's _FILE twin) share an environment variable.
 func TestKeys(t *testing.T) {
 	k := koanf.New(".")

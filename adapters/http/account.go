@@ -83,12 +83,19 @@ var fieldIDs = map[string]map[string]string{
 	formRecovery: {app.AuthFieldPassword: "recovery-password"},
 }
 
+// accountFlashes are the confirmations a redirect back to the account
+// page may ask for.
+var accountFlashes = map[string]string{
+	"password": "Your password has been changed. Anywhere else you were signed in has been signed out.",
+	"totp-off": "Your authenticator app has been turned off. You now sign in with your password alone.",
+}
+
 func (s *Server) account(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
 	page, err := s.accountPage(r, a)
 	if err != nil {
 		return err
 	}
-	page.Staff.Flash = confirmation(r)
+	page.Staff.Flash = accountFlashes[r.URL.Query().Get("done")]
 	return s.render(w, nethttp.StatusOK, "staff/account", page)
 }
 
@@ -139,7 +146,8 @@ func (s *Server) changePassword(w nethttp.ResponseWriter, r *nethttp.Request, a 
 	if err != nil {
 		return s.accountProblem(w, r, a, formPassword, app.AuthFieldCurrent, err)
 	}
-	return redirectDone(w, r, "/staff/account", "password")
+	nethttp.Redirect(w, r, "/staff/account?done=password", nethttp.StatusSeeOther)
+	return nil
 }
 
 func (s *Server) startTOTP(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
@@ -170,7 +178,8 @@ func (s *Server) disableTOTP(w nethttp.ResponseWriter, r *nethttp.Request, a *ap
 	if err := s.app.DisableTOTP(r.Context(), a, r.PostFormValue("password")); err != nil {
 		return s.accountProblem(w, r, a, formDisable, app.AuthFieldPassword, err)
 	}
-	return redirectDone(w, r, "/staff/account", "totp-off")
+	nethttp.Redirect(w, r, "/staff/account?done=totp-off", nethttp.StatusSeeOther)
+	return nil
 }
 
 func (s *Server) newRecoveryCodes(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {

@@ -49,7 +49,7 @@ func (s *Server) adminCreateForm(w nethttp.ResponseWriter, r *nethttp.Request, a
 	if err != nil {
 		return err
 	}
-	return redirectDone(w, r, "/staff/admin/forms/"+string(out.Form.ID), "form-created")
+	return adminDoneRedirect(w, r, "/staff/admin/forms/"+string(out.Form.ID), "form-created")
 }
 
 // adminFormPage edits one form, shows how to publish it, opens or closes
@@ -107,7 +107,7 @@ func (s *Server) adminUpdateForm(w nethttp.ResponseWriter, r *nethttp.Request, a
 	if err != nil {
 		return err
 	}
-	return redirectDone(w, r, "/staff/admin/forms/"+string(id), "form-saved")
+	return adminDoneRedirect(w, r, "/staff/admin/forms/"+string(id), "form-saved")
 }
 
 func (s *Server) adminSetFormOpen(open bool) staffHandler {
@@ -120,7 +120,7 @@ func (s *Server) adminSetFormOpen(open bool) staffHandler {
 		if err := s.app.SetFormOpen(r.Context(), a, id, open); err != nil {
 			return err
 		}
-		return redirectDone(w, r, "/staff/admin/forms/"+string(id), done)
+		return adminDoneRedirect(w, r, "/staff/admin/forms/"+string(id), done)
 	}
 }
 
@@ -146,5 +146,5 @@ func (s *Server) adminCreateInbox(w nethttp.ResponseWriter, r *nethttp.Request, 
 	if err != nil {
 		return err
 	}
-	return redirectDone(w, r, "/staff/admin/inboxes/"+string(ib.ID), "inbox-created")
+	return adminDoneRedirect(w, r, "/staff/admin/inboxes/"+string(ib.ID), "inbox-created")
 }

@@ -40,7 +40,9 @@ func (s *Server) loginForm(w nethttp.ResponseWriter, r *nethttp.Request) error {
 		return nil
 	}
 	page := loginPage{Staff: s.staffChrome(nil, "")}
-	page.Staff.Flash = confirmation(r)
+	if r.URL.Query().Get("password") == "set" {
+		page.Staff.Flash = "Your password is set. Sign in with it now."
+	}
 	return s.render(w, nethttp.StatusOK, "staff/login", page)
 }
 
@@ -164,7 +166,8 @@ func (s *Server) setPassword(w nethttp.ResponseWriter, r *nethttp.Request) error
 	if err != nil {
 		return s.deadLink(w, err)
 	}
-	return redirectDone(w, r, "/staff/login", "password-set")
+	nethttp.Redirect(w, r, "/staff/login?password=set", nethttp.StatusSeeOther)
+	return nil
 }
 
 // deadLink answers a set-password link that cannot be used: unknown,

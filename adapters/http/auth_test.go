@@ -352,8 +352,8 @@ func TestSetPasswordLink(t *testing.T) {
 
 	r = p.anonymous().post(path, url.Values{"password": {"plum tractor lantern 47"}, "confirm": {"plum tractor lantern 47"}})
 	require.Equal(t, nethttp.StatusSeeOther, r.status, r.body)
-	assert.Equal(t, "/staff/login?done=password-set", r.header.Get("Location"))
-	assert.Contains(t, p.anonymous().get("/staff/login?done=password-set").body, "Your password is set")
+	assert.Equal(t, "/staff/login?password=set", r.header.Get("Location"))
+	assert.Contains(t, p.anonymous().get("/staff/login?password=set").body, "Your password is set")
 	assert.Equal(t, nethttp.StatusSeeOther, p.anonymous().signIn("new@oakfield.example", "plum tractor lantern 47", "").status)
 
 	for name, r := range map[string]response{

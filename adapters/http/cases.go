@@ -111,7 +111,7 @@ func (s *Server) renderCase(w nethttp.ResponseWriter, r *nethttp.Request, a *app
 	}
 	page := casePage{Staff: s.staffChrome(a, "cases"), View: view, Reply: reply, Problems: problems}
 	if problems == nil {
-		page.Staff.Flash = confirmation(r)
+		page.Staff.Flash = s.takeFlash(w, r)
 	}
 	return s.render(w, status, "staff/case", page)
 }
@@ -129,7 +129,7 @@ func (s *Server) caseReply(w nethttp.ResponseWriter, r *nethttp.Request, a *app.
 	}
 	body := r.PostFormValue("message")
 	err := s.app.StaffReply(r.Context(), a, r.PathValue("ref"), body, clientIP(r, s.cfg.TrustedProxies))
-	return s.afterCaseAction(w, r, a, err, body, "replied")
+	return s.afterCaseAction(w, r, a, err, body, flashReplied)
 }
 
 func (s *Server) caseStatus(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
@@ -139,9 +139,9 @@ func (s *Server) caseStatus(w nethttp.ResponseWriter, r *nethttp.Request, a *app
 	}
 	status := r.PostFormValue("status")
 	err := s.app.SetCaseStatus(r.Context(), a, r.PathValue("ref"), status)
-	done := "reopened"
+	done := flashReopened
 	if status == string(domain.StatusClosed) {
-		done = "closed"
+		done = flashClosed
 	}
 	return s.afterCaseAction(w, r, a, err, "", done)
 }
@@ -152,12 +152,11 @@ func (s *Server) caseMove(w nethttp.ResponseWriter, r *nethttp.Request, a *app.A
 		return s.tooLargeStaff(err)
 	}
 	err := s.app.MoveCase(r.Context(), a, r.PathValue("ref"), r.PostFormValue("inbox"))
-	return s.afterCaseAction(w, r, a, err, "", "moved")
+	return s.afterCaseAction(w, r, a, err, "", flashMoved)
 }
 
 // afterCaseAction answers a form on a report's page: problems show the
-// page again (422) with what was typed; success goes back to the page,
-// which confirms done.
+// page again (422) with what was typed; success goes back to the page.
 func (s *Server) afterCaseAction(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, err error, reply, done string) error {
 	if problems := domain.ProblemsOf(err); problems != nil {
 		return s.renderCase(w, r, a, nethttp.StatusUnprocessableEntity, reply, problems)
@@ -169,11 +168,60 @@ func (s *Server) afterCaseAction(w nethttp.ResponseWriter, r *nethttp.Request, a
 	if err != nil {
 		return app.ErrNoSuchCase
 	}
-	return redirectDone(w, r, caseURL(ref), done)
+	s.setFlash(w, done)
+	nethttp.Redirect(w, r, caseURL(ref), nethttp.StatusSeeOther)
+	return nil
 }
 
 // tooLargeStaff turns an unreadable or oversized form into an error the
 // staff error page explains.
 func (s *Server) tooLargeStaff(err error) error {
 	return &domain.Error{Kind: domain.KindInvalid, Safe: "That was too long to send. A reply can be up to 1,600 characters.", Err: err}
+}
+
+// Confirmations after an action on a report. The cookie carries only one
+// of these codes, and the words come from this table, so a forged cookie
+// can show nothing but them.
+const (
+	flashReplied  = "replied"
+	flashClosed   = "closed"
+	flashReopened = "reopened"
+	flashMoved    = "moved"
+)
+
+var flashText = map[string]string{
+	flashReplied:  "Your reply has been added to the conversation.",
+	flashClosed:   "The report is closed.",
+	flashReopened: "The report is open.",
+	flashMoved:    "The report has been moved.",
+}
+
+// flashCookie names the cookie that carries a confirmation across the
+// redirect after a POST, so the page can say what was done without the
+// address changing.
+func (s *Server) flashCookie() string {
+	if s.secureCookies() {
+		return "__Host-whisper_done"
+	}
+	return "whisper_done"
+}
+
+func (s *Server) setFlash(w nethttp.ResponseWriter, code string) {
+	nethttp.SetCookie(w, &nethttp.Cookie{
+		Name: s.flashCookie(), Value: code, Path: "/", MaxAge: 60,
+		HttpOnly: true, Secure: s.secureCookies(), SameSite: nethttp.SameSiteLaxMode,
+	})
+}
+
+// takeFlash returns the confirmation waiting for this page, once.
+func (s *Server) takeFlash(w nethttp.ResponseWriter, r *nethttp.Request) string {
+	c, err := r.Cookie(s.flashCookie())
+	if err != nil {
+		return ""
+	}
+	nethttp.SetCookie(w, &nethttp.Cookie{
+		Name: s.flashCookie(), Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.secureCookies(), SameSite: nethttp.SameSiteLaxMode,
+	})
+	return flashText[c.Value]
 }

@@ -19,8 +19,7 @@ type staffChrome struct {
 	// Section marks the current part of the portal in the navigation:
 	// "cases", "stats", "admin" or "account".
 	Section string
-	// Flash is a one-line confirmation of what was just done (see
-	// confirmations).
+	// Flash is a one-line confirmation of what was just done.
 	Flash string
 }
 

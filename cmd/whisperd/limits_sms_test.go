@@ -21,16 +21,10 @@ import (
 func TestTextsPerNumberCountsOpeningsOnly(t *testing.T) {
 	stand := plivotest.Start(t, "MAID", "plivo-token")
 	db := filepath.Join(t.TempDir(), "whisper.db")
-	in := start(t, []string{"--demo", "--database-url", "sqlite:" + db}, map[string]string{
-		"WHISPER_PUBLIC_URL":              publicURL,
-		"WHISPER_SMS_DRIVER":              "plivo",
-		"WHISPER_SMS_PLIVO_AUTH_ID":       "MAID",
-		"WHISPER_SMS_PLIVO_AUTH_TOKEN":    "plivo-token",
-		"WHISPER_SMS_PLIVO_NUMBER":        "+447700900000",
-		"WHISPER_SMS_PLIVO_API_URL":       stand.URL(),
+	in := start(t, []string{"--demo", "--database-url", "sqlite:" + db}, withPlivo(stand, map[string]string{
 		"WHISPER_OUTBOX_POLL_INTERVAL":    "20ms",
 		"WHISPER_LIMITS_TEXTS_PER_NUMBER": "2",
-	})
+	}))
 	c := &carrier{t: t, url: in.url, token: "plivo-token"}
 	const from = "447700900321"
 	texts := []string{

@@ -77,13 +77,7 @@ func TestTextingEndToEnd(t *testing.T) {
 	stand := plivotest.Start(t, "MAID", "plivo-token")
 	smtp := smtptest.Start(t, "", "")
 	db := filepath.Join(t.TempDir(), "whisper.db")
-	in := start(t, []string{"--demo", "--database-url", "sqlite:" + db}, map[string]string{
-		"WHISPER_PUBLIC_URL":              publicURL,
-		"WHISPER_SMS_DRIVER":              "plivo",
-		"WHISPER_SMS_PLIVO_AUTH_ID":       "MAID",
-		"WHISPER_SMS_PLIVO_AUTH_TOKEN":    "plivo-token",
-		"WHISPER_SMS_PLIVO_NUMBER":        "+447700900000",
-		"WHISPER_SMS_PLIVO_API_URL":       stand.URL(),
+	in := start(t, []string{"--demo", "--database-url", "sqlite:" + db}, withPlivo(stand, map[string]string{
 		"WHISPER_MAIL_DRIVER":             "smtp",
 		"WHISPER_MAIL_FROM":               "whisper@example.org",
 		"WHISPER_MAIL_SMTP_HOST":          smtp.Host(),
@@ -93,7 +87,7 @@ func TestTextingEndToEnd(t *testing.T) {
 		"WHISPER_OUTBOX_RETRY_MIN":        "50ms",
 		"WHISPER_LIMITS_TEXTS_PER_NUMBER": "0",
 		"WHISPER_METRICS_LISTEN":          "127.0.0.1:0",
-	})
+	}))
 	c := &carrier{t: t, url: in.url, token: "plivo-token"}
 
 	// A first text with the demo form's code: stored, and the link texted back.
@@ -203,4 +197,17 @@ func openEmbedded(t *testing.T, db string) *store.Store {
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
 	return st
+}
+
+// withPlivo adds to vars what makes whisperd text through the stand-in
+// Plivo: its driver, account and number, and the public URL its webhook
+// signatures are checked against.
+func withPlivo(stand *plivotest.Server, vars map[string]string) map[string]string {
+	vars["WHISPER_PUBLIC_URL"] = publicURL
+	vars["WHISPER_SMS_DRIVER"] = "plivo"
+	vars["WHISPER_SMS_PLIVO_AUTH_ID"] = "MAID"
+	vars["WHISPER_SMS_PLIVO_AUTH_TOKEN"] = "plivo-token"
+	vars["WHISPER_SMS_PLIVO_NUMBER"] = "+447700900000"
+	vars["WHISPER_SMS_PLIVO_API_URL"] = stand.URL()
+	return vars
 }

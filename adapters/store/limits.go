@@ -116,7 +116,16 @@ func (k keyedLimiter) ForgetBefore(_ context.Context, t time.Time) (int, error) 
 type memoryLimiter struct {
 	mu     sync.Mutex
 	events map[string][]time.Time
+	// sweepAt is how many keys make take scan for quiet ones: twice as
+	// many as the last scan left, so that the scans cost each take a
+	// constant share however many addresses a flood comes from, where a
+	// scan on every take past a fixed size made each report cost as much
+	// as all the keys of the hour. sweeps counts the scans.
+	sweepAt, sweeps int
 }
+
+// minSweepAt is the fewest keys worth scanning for quiet ones.
+const minSweepAt = 4096
 
 func (l *memoryLimiter) take(key string, limit int, now time.Time) bool {
 	l.mu.Lock()
@@ -128,8 +137,10 @@ func (l *memoryLimiter) take(key string, limit int, now time.Time) bool {
 	l.events[key] = append(recent, now)
 	// Forget quiet keys now and then, so memory follows the traffic of the
 	// last hour, not of all time.
-	if len(l.events) > 4096 {
+	if len(l.events) > max(l.sweepAt, minSweepAt) {
+		l.sweeps++
 		l.forget(now.Add(-ports.LimitWindow))
+		l.sweepAt = 2 * len(l.events)
 	}
 	return true
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -29,8 +30,12 @@ const (
 )
 
 // whisperServer is the real web edge over the real app and store, with a
-// form BENCH of one inbox, and no rate limits (the load comes from one
-// address).
+// form BENCH of one inbox, and the rate limits on as whisperd's defaults
+// set them, but for the form's: a form of a busy school takes 600 reports
+// an hour, and the load tool sends thousands a second. Each web report
+// comes from an address of its own, told by a trusted proxy's
+// X-Forwarded-For, and each text from a number of its own, so every report
+// takes its places in the limits, a new key each, as real reporters do.
 type whisperServer struct {
 	url   string
 	close func()
@@ -43,8 +48,10 @@ func startWhisper(ctx context.Context, dbURL string) (*whisperServer, error) {
 	if err != nil {
 		return nil, err
 	}
+	limits := app.Limits{ReportsPerIP: 30, ReportsPerForm: 1 << 30, TextsPerNumber: 30, RepliesPerConversation: 20}
 	svc := app.New(app.Deps{Store: st, Clock: app.SystemClock{}, Random: rand.Reader,
-		Hasher: passhash.New(passhash.DefaultParams(), 0), Swearing: swearing.New(), PublicURL: publicURL, IntakeCacheFor: app.IntakeCacheFor})
+		Hasher: passhash.New(passhash.DefaultParams(), 0), Swearing: swearing.New(), PublicURL: publicURL,
+		IntakeCacheFor: app.IntakeCacheFor, Limits: limits})
 	org, err := svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Load Test Academy"})
 	if err != nil {
 		st.Close()
@@ -56,7 +63,8 @@ func startWhisper(ctx context.Context, dbURL string) (*whisperServer, error) {
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	hook := sms.NewPlivoWebhook(sms.PlivoCheck{URL: publicURL + sms.PlivoPath, AuthToken: plivoToken}, svc, quiet)
-	h, err := httpadapter.New(httpadapter.Config{PublicURL: publicURL, SMSWebhook: hook}, svc, quiet)
+	h, err := httpadapter.New(httpadapter.Config{PublicURL: publicURL, SMSWebhook: hook,
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}, svc, quiet)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -69,15 +77,17 @@ func startWhisper(ctx context.Context, dbURL string) (*whisperServer, error) {
 	return &whisperServer{url: u, close: func() { stop(); st.Close() }}, nil
 }
 
-// webRequest posts a report with a message of the given size.
+// webRequest posts a report with a message of the given size, the nth
+// from an address of its own (see whisperServer; the ceiling ignores it).
 func webRequest(target string, messageBytes int) func(int) (*http.Request, error) {
 	body := url.Values{"name": {""}, "email": {""}, "message": {message(messageBytes)}}.Encode()
-	return func(int) (*http.Request, error) {
+	return func(n int) (*http.Request, error) {
 		req, err := http.NewRequest(http.MethodPost, target, strings.NewReader(body))
 		if err != nil {
 			return nil, err
 		}
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", n>>16&0xff, n>>8&0xff, n&0xff))
 		return req, nil
 	}
 }

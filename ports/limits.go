@@ -22,6 +22,10 @@ type Limiter interface {
 	// are one step, so attempts racing for a key's last place cannot all
 	// win it, on one instance or several. limit must be at least 1.
 	Take(ctx context.Context, key string, limit int, now time.Time) (bool, error)
+	// TakeAll reserves one place of each ask's key at now, all or none:
+	// when any key is full it holds nothing and reports false. A report
+	// takes its address's place and its form's this way, in one step.
+	TakeAll(ctx context.Context, now time.Time, asks ...LimitAsk) (bool, error)
 	// Release gives back one of key's places taken at at, for an attempt
 	// that did not become what the limit counts. Releasing a place that
 	// has left the window already does nothing.
@@ -29,4 +33,10 @@ type Limiter interface {
 	// ForgetBefore forgets the keys of which nothing was taken since t:
 	// their counts are empty, and need not be kept. It returns how many.
 	ForgetBefore(ctx context.Context, t time.Time) (int, error)
+}
+
+// LimitAsk asks for one place of Key's limit of Limit (at least 1).
+type LimitAsk struct {
+	Key   string
+	Limit int
 }

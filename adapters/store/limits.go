@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -58,12 +59,37 @@ func bucketOf(t time.Time) int64 { return t.Unix() / int64(limitBucket/time.Seco
 // another instance's, counts in the newest bucket.
 var shiftedCount = fmt.Sprintf("l.counts[j + LEAST(GREATEST(EXCLUDED.minute - l.minute, 0), %d)::int]", limitBuckets)
 
-var takeLimitSQL = fmt.Sprintf(`INSERT INTO rate_limits AS l (key_index, minute, counts)
-VALUES (?0, ?1, array_fill(0, ARRAY[%[1]d - 1]) || 1)
+// takeAllSQL takes a place of n keys in one statement, a chain of n
+// takes, each a data-modifying WITH query: take i inserts only from take
+// i-1's returned row, so a key is counted only when every key before it
+// had room, and the statement answers how many of each it took. ?0 is the
+// minute; ?(2i+1) and ?(2i+2) are key i's index and limit.
+func takeAllSQL(n int) string {
+	var b strings.Builder
+	b.WriteString("WITH ")
+	for i := range n {
+		from := ""
+		if i > 0 {
+			b.WriteString(",\n")
+			from = fmt.Sprintf(" FROM t%d", i-1)
+		}
+		fmt.Fprintf(&b, `t%[1]d AS (INSERT INTO rate_limits AS l (key_index, minute, counts)
+SELECT ?%[2]d, ?0, array_fill(0, ARRAY[%[4]d - 1]) || 1%[3]s
 ON CONFLICT (key_index) DO UPDATE
 SET minute = GREATEST(l.minute, EXCLUDED.minute),
-    counts = ARRAY(SELECT coalesce(%[2]s, 0) + (j = %[1]d)::int FROM generate_series(1, %[1]d) AS j ORDER BY j)
-WHERE (SELECT coalesce(sum(%[2]s), 0) FROM generate_series(1, %[1]d) AS j) < ?2`, limitBuckets, shiftedCount)
+    counts = ARRAY(SELECT coalesce(%[5]s, 0) + (j = %[4]d)::int FROM generate_series(1, %[4]d) AS j ORDER BY j)
+WHERE (SELECT coalesce(sum(%[5]s), 0) FROM generate_series(1, %[4]d) AS j) < ?%[6]d
+RETURNING 1)`, i, 2*i+1, from, limitBuckets, shiftedCount, 2*i+2)
+	}
+	b.WriteString("\nSELECT ")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "(SELECT count(*) FROM t%d)", i)
+	}
+	return b.String()
+}
 
 // releaseLimitSQL takes one off the bucket of minute ?1, when that bucket
 // is still in the window and holds a place.
@@ -74,8 +100,39 @@ WHERE key_index = ?0 AND minute - ?1 BETWEEN 0 AND %[1]d - 1 AND counts[%[1]d - 
 type pgLimiter struct{ s *Store }
 
 func (l pgLimiter) Take(ctx context.Context, key string, limit int, now time.Time) (bool, error) {
-	n, err := rowsAffected(l.s.db.ExecContext(ctx, takeLimitSQL, l.s.limitIndex(key), bucketOf(now), limit))
-	return n == 1, err
+	return l.TakeAll(ctx, now, ports.LimitAsk{Key: key, Limit: limit})
+}
+
+// TakeAll takes every ask's place in one statement (takeAllSQL). When one
+// is full, the places taken before it are given back: a refusal costs a
+// statement more, a report that has room none.
+func (l pgLimiter) TakeAll(ctx context.Context, now time.Time, asks ...ports.LimitAsk) (bool, error) {
+	if len(asks) == 0 {
+		return true, nil
+	}
+	args := []any{bucketOf(now)}
+	for _, a := range asks {
+		args = append(args, l.s.limitIndex(a.Key), a.Limit)
+	}
+	taken := make([]int, len(asks))
+	into := make([]any, len(asks))
+	for i := range taken {
+		into[i] = &taken[i]
+	}
+	if err := l.s.db.QueryRowContext(ctx, takeAllSQL(len(asks)), args...).Scan(into...); err != nil {
+		return false, translate(err)
+	}
+	if taken[len(taken)-1] == 1 {
+		return true, nil
+	}
+	for i, a := range asks {
+		if taken[i] == 1 {
+			if err := l.Release(ctx, a.Key, now); err != nil {
+				return false, err
+			}
+		}
+	}
+	return false, nil
 }
 
 func (l pgLimiter) Release(ctx context.Context, key string, at time.Time) error {
@@ -100,6 +157,14 @@ type keyedLimiter struct {
 
 func (k keyedLimiter) Take(_ context.Context, key string, limit int, now time.Time) (bool, error) {
 	return k.l.take(k.keys.limitIndex(key), limit, now), nil
+}
+
+func (k keyedLimiter) TakeAll(_ context.Context, now time.Time, asks ...ports.LimitAsk) (bool, error) {
+	keyed := make([]ports.LimitAsk, len(asks))
+	for i, a := range asks {
+		keyed[i] = ports.LimitAsk{Key: k.keys.limitIndex(a.Key), Limit: a.Limit}
+	}
+	return k.l.takeAll(now, keyed), nil
 }
 
 func (k keyedLimiter) Release(_ context.Context, key string, at time.Time) error {
@@ -128,13 +193,22 @@ type memoryLimiter struct {
 const minSweepAt = 4096
 
 func (l *memoryLimiter) take(key string, limit int, now time.Time) bool {
+	return l.takeAll(now, []ports.LimitAsk{{Key: key, Limit: limit}})
+}
+
+// takeAll takes a place of every ask's key, or of none when one is full,
+// under the one lock.
+func (l *memoryLimiter) takeAll(now time.Time, asks []ports.LimitAsk) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	recent := l.recent(key, now)
-	if len(recent) >= limit {
-		return false
+	for _, a := range asks {
+		if len(l.recent(a.Key, now)) >= a.Limit {
+			return false
+		}
 	}
-	l.events[key] = append(recent, now)
+	for _, a := range asks {
+		l.events[a.Key] = append(l.events[a.Key], now)
+	}
 	// Forget quiet keys now and then, so memory follows the traffic of the
 	// last hour, not of all time.
 	if len(l.events) > max(l.sweepAt, minSweepAt) {

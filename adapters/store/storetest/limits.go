@@ -18,6 +18,7 @@ var limitTests = map[string]func(*testing.T, ports.Store){
 	"LimitForgetsQuietKeys":   testLimitForget,
 	"LimitKeysAreSeparate":    testLimitKeysSeparate,
 	"LimitReleaseOfOldIsNoOp": testLimitReleaseOld,
+	"LimitTakeAllIsAllOrNone": testLimitTakeAll,
 }
 
 // take takes one of key's places at at, failing t on an error.
@@ -76,4 +77,24 @@ func testLimitForget(t *testing.T, st ports.Store) {
 	assert.GreaterOrEqual(t, n, 1, "the quiet key is forgotten")
 	require.True(t, take(t, st, busy, 2, now.Add(2*time.Hour+time.Second)))
 	assert.False(t, take(t, st, busy, 2, now.Add(2*time.Hour+2*time.Second)), "a key in use keeps its count")
+}
+
+// A report takes a place in its address's limit and its form's at once:
+// when either is full it holds neither.
+func testLimitTakeAll(t *testing.T, st ports.Store) {
+	ip, form := "ip:192.0.2."+randomDigits(t, 6), "form:T"+randomDigits(t, 8)
+	both := func(at time.Time) bool {
+		t.Helper()
+		ok, err := st.Limiter().TakeAll(ctx, at, ports.LimitAsk{Key: ip, Limit: 3}, ports.LimitAsk{Key: form, Limit: 1})
+		require.NoError(t, err)
+		return ok
+	}
+	require.True(t, both(now), "both have room")
+	assert.False(t, both(now.Add(time.Second)), "the form is full")
+	assert.True(t, take(t, st, ip, 3, now.Add(2*time.Second)), "the refused report held no place of the address's")
+	assert.True(t, take(t, st, ip, 3, now.Add(3*time.Second)))
+	assert.False(t, take(t, st, ip, 3, now.Add(4*time.Second)), "the address's limit: the first report's place and these two")
+	ok, err := st.Limiter().TakeAll(ctx, now.Add(5*time.Second))
+	require.NoError(t, err)
+	assert.True(t, ok, "nothing asked, nothing refused")
 }

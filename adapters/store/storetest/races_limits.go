@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -13,6 +14,25 @@ import (
 var limitRaces = map[string]func(*testing.T, ports.Store){
 	"LimitLetsTheLimitThrough":  testRaceLimit,
 	"LimitReleaseAndTakeRacing": testRaceLimitRelease,
+	"LimitTakeAllRacing":        testRaceLimitTakeAll,
+}
+
+// Reports from many addresses racing for a form's last places: exactly
+// the form's limit get both places, and the others hold none of their
+// address's.
+func testRaceLimitTakeAll(t *testing.T, st ports.Store) {
+	form, prefix := "form:T"+randomDigits(t, 8), "ip:198.51."+randomDigits(t, 4)+"."
+	won := wins(t, func(i int) (bool, error) {
+		return st.Limiter().TakeAll(ctx, now, ports.LimitAsk{Key: prefix + strconv.Itoa(i), Limit: 1}, ports.LimitAsk{Key: form, Limit: 4})
+	})
+	assert.Equal(t, 4, won, "exactly the form's limit")
+	free := 0
+	for i := range racers {
+		if ok, _ := st.Limiter().Take(ctx, prefix+strconv.Itoa(i), 1, now); ok {
+			free++
+		}
+	}
+	assert.Equal(t, racers-4, free, "a refused report kept no place of its address's")
 }
 
 func testRaceLimit(t *testing.T, st ports.Store) {

@@ -65,6 +65,17 @@ var shiftedCount = fmt.Sprintf("l.counts[j + LEAST(GREATEST(EXCLUDED.minute - l.
 // had room, and the statement answers how many of each it took. ?0 is the
 // minute; ?(2i+1) and ?(2i+2) are key i's index and limit.
 func takeAllSQL(n int) string {
+	if n < len(takeAllSQLs) && takeAllSQLs[n] != "" {
+		return takeAllSQLs[n]
+	}
+	return buildTakeAllSQL(n)
+}
+
+// takeAllSQLs are the statements for the one and two keys that every
+// report asks for, built once rather than on each report.
+var takeAllSQLs = [...]string{1: buildTakeAllSQL(1), 2: buildTakeAllSQL(2)}
+
+func buildTakeAllSQL(n int) string {
 	var b strings.Builder
 	b.WriteString("WITH ")
 	for i := range n {

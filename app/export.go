@@ -16,7 +16,7 @@ import (
 func (s *Service) Export(ctx context.Context, a *Actor, format string) (rows []domain.ExportRow, err error) {
 	defer domain.Wrap(&err, "app.Export")
 	err = s.store.View(ctx, func(tx ports.Tx) (err error) {
-		rows, err = exportCases(ctx, tx, a.Viewer)
+		rows, err = exportInteractions(ctx, tx, a.Viewer)
 		return err
 	})
 	if err != nil {
@@ -31,15 +31,15 @@ func (s *Service) Export(ctx context.Context, a *Actor, format string) (rows []d
 	return rows, nil
 }
 
-// exportCases reads every case the viewer may see, with its messages.
-func exportCases(ctx context.Context, tx ports.Tx, v domain.Viewer) ([]domain.ExportRow, error) {
-	cases, err := tx.Cases().List(ctx, v, ports.CaseFilter{})
+// exportInteractions reads every case the viewer may see, with its messages.
+func exportInteractions(ctx context.Context, tx ports.Tx, v domain.Viewer) ([]domain.ExportRow, error) {
+	cases, err := tx.StaffView().List(ctx, v, ports.StaffViewFilter{})
 	if err != nil {
 		return nil, err
 	}
 	rows := make([]domain.ExportRow, 0, len(cases))
 	for _, cs := range cases {
-		msgs, err := tx.Cases().Messages(ctx, v, cs.Ref)
+		msgs, err := tx.StaffView().Messages(ctx, v, cs.Ref)
 		if err != nil {
 			return nil, err
 		}
@@ -48,7 +48,7 @@ func exportCases(ctx context.Context, tx ports.Tx, v domain.Viewer) ([]domain.Ex
 	return rows, nil
 }
 
-func exportRow(cs *domain.Case, msgs []*domain.CaseMessage) domain.ExportRow {
+func exportRow(cs *domain.StaffInteraction, msgs []*domain.StaffMessage) domain.ExportRow {
 	row := domain.ExportRow{
 		Ref: cs.Ref, Status: cs.Status, Form: cs.FormName, Inbox: cs.InboxName, Reporter: cs.DisplayName(),
 		Flagged: cs.Flagged, CreatedAt: cs.CreatedAt, LastActivityAt: cs.LastActivityAt, ClosedAt: cs.ClosedAt,

@@ -14,7 +14,7 @@ import (
 )
 
 func TestExportHoldsWhatStaffSeeAndNothingMore(t *testing.T) {
-	d := newCaseDesk(t)
+	d := newDesk(t)
 	web, err := d.svc.SubmitReport(ctx, app.SubmitReport{
 		FormCode: "OAK", InboxID: string(d.inbox.ID), Name: "Robin Example", Body: "They took my bag", Email: d.mail,
 		IP: netip.MustParseAddr(d.ipTxt),
@@ -23,7 +23,7 @@ func TestExportHoldsWhatStaffSeeAndNothingMore(t *testing.T) {
 	sms := d.smsReport(t, "by text about the bus")
 	admin := d.actorOf(t, d.admin)
 	require.NoError(t, d.svc.StaffReply(ctx, admin, string(web.Ref), "Thank you, Robin.", netip.MustParseAddr("192.0.2.9")))
-	require.NoError(t, d.svc.SetCaseStatus(ctx, admin, string(web.Ref), "closed"))
+	require.NoError(t, d.svc.SetInteractionStatus(ctx, admin, string(web.Ref), "closed"))
 
 	rows, err := d.svc.Export(ctx, admin, "csv")
 	require.NoError(t, err)

@@ -32,7 +32,7 @@ func TestTheLinkEmailIsInTheReportersLanguage(t *testing.T) {
 		assert.Equal(t, []domain.Language{c.want}, langs, "page %q", c.page)
 	}
 
-	conv, err := s.svc.Conversation(ctx, "not a token")
+	conv, err := s.svc.Follow(ctx, "not a token")
 	assert.Error(t, err)
 	assert.Empty(t, conv.Language)
 }

@@ -146,7 +146,7 @@ func (s *Service) OperatorExport(ctx context.Context, op Operator, org domain.Or
 		if _, err := tx.Organisations().Get(ctx, org); err != nil {
 			return err
 		}
-		rows, err = exportCases(ctx, tx, domain.Viewer{OrgID: org})
+		rows, err = exportInteractions(ctx, tx, domain.Viewer{OrgID: org})
 		e.Details = map[string]string{"interactions": strconv.Itoa(len(rows))}
 		return err
 	})

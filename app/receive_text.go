@@ -125,7 +125,7 @@ func (s *Service) openByTextAlone(ctx context.Context, report textReport, phone 
 	nr, err := s.newTextReport(report, phone, ids, now)
 	if err == nil {
 		nr.Text = &claim
-		err = s.store.AcceptReport(ctx, nr)
+		err = s.store.AcceptInteraction(ctx, nr)
 	}
 	out, err := s.textHandled(TextOpened, err)
 	if err != nil || out != TextOpened {
@@ -252,22 +252,22 @@ func (s *Service) openByText(ctx context.Context, tx ports.Tx, rf ReportForm, bo
 // newTextReport is what a text opening a report writes: the interaction,
 // its message, the staff alerts and the text back with the conversation
 // link.
-func (s *Service) newTextReport(r textReport, phone string, ids domain.IDs, now time.Time) (ports.NewReport, error) {
+func (s *Service) newTextReport(r textReport, phone string, ids domain.IDs, now time.Time) (ports.NewInteraction, error) {
 	form, inbox := r.form.Form, r.form.Inboxes[0]
 	ia, msg, token, err := domain.OpenInteraction(ids, domain.NewReport{Form: form, Inbox: inbox, Channel: domain.ChannelSMS, Body: r.body}, now)
 	if err != nil {
-		return ports.NewReport{}, err
+		return ports.NewInteraction{}, err
 	}
 	ia.Flagged = r.flagged
 	deliveries, err := s.newReportAlerts(ia, form, inbox, r.recipients, now)
 	if err != nil {
-		return ports.NewReport{}, err
+		return ports.NewInteraction{}, err
 	}
 	link, err := s.textTo(&domain.Delivery{Kind: domain.DeliveryReporterLink, Link: s.ConversationURL(token), Language: form.Language, OrgID: ia.OrgID, InteractionID: ia.ID}, phone, now)
 	if err != nil {
-		return ports.NewReport{}, err
+		return ports.NewInteraction{}, err
 	}
-	return ports.NewReport{Interaction: ia, Token: token, Contact: domain.Contact{Phone: phone}, Message: msg,
+	return ports.NewInteraction{Interaction: ia, Token: token, Contact: domain.Contact{Phone: phone}, Message: msg,
 		Deliveries: append(deliveries, link)}, nil
 }
 

@@ -77,7 +77,7 @@ func TestFirstTextOpensAnInteractionAndTextsTheLink(t *testing.T) {
 	assert.Regexp(t, `^https://whisper.example.org/t/[A-Za-z0-9_-]{43}$`, texts[0].Link)
 
 	// The link opens the same conversation on the web.
-	c, err := s.svc.Conversation(ctx, texts[0].Link[len("https://whisper.example.org/t/"):])
+	c, err := s.svc.Follow(ctx, texts[0].Link[len("https://whisper.example.org/t/"):])
 	require.NoError(t, err)
 	assert.Equal(t, ia.Ref, c.Ref)
 }

@@ -150,7 +150,7 @@ func TestWebRepliesOverTheLimitSayWhen(t *testing.T) {
 	assert.Equal(t, domain.KindUnavailable, domain.KindOf(err))
 	assert.Equal(t, 2, limited.Limit)
 	assert.Equal(t, t0.Add(10*time.Minute+time.Hour).Truncate(time.Microsecond), limited.Until, "when the oldest counted reply is an hour old")
-	c, err := s.svc.Conversation(ctx, string(rc.Token))
+	c, err := s.svc.Follow(ctx, string(rc.Token))
 	require.NoError(t, err)
 	assert.Len(t, c.Messages, 3)
 

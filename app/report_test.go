@@ -165,7 +165,7 @@ func TestReporterReplyReopensAndAlerts(t *testing.T) {
 	s.clock.t = s.clock.t.Add(time.Hour)
 	require.NoError(t, s.svc.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "It happened again"}))
 
-	c, err := s.svc.Conversation(ctx, string(rc.Token))
+	c, err := s.svc.Follow(ctx, string(rc.Token))
 	require.NoError(t, err)
 	assert.Equal(t, domain.StatusOpen, c.Status, "a reply reopens the conversation")
 	require.Len(t, c.Messages, 3)
@@ -187,7 +187,7 @@ func TestReporterReplyReopensAndAlerts(t *testing.T) {
 func TestConversationMissesAreAlike(t *testing.T) {
 	s := newSchool(t)
 	for _, token := range []string{"", "short", strings.Repeat("A", 43), "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"} {
-		_, err := s.svc.Conversation(ctx, token)
+		_, err := s.svc.Follow(ctx, token)
 		assert.Equal(t, domain.KindNotFound, domain.KindOf(err), token)
 		assert.Equal(t, "no such conversation", domain.SafeMessage(err))
 		err = s.svc.ReporterReply(ctx, app.ReporterReply{Token: token, Body: "hi"})

@@ -20,15 +20,15 @@ const statsDefaultMonths = 12
 // statsMonthLayout is how months are written in the statistics' filter.
 const statsMonthLayout = "2006-01"
 
-// StatsReport counts the reports the actor may see, by month of arrival
+// Statistics counts the reports the actor may see, by month of arrival
 // and inbox (category). It is never split by channel, and every count
 // under domain.SmallCount is suppressed, so that one report cannot be
 // singled out when the figures are shared, e.g. with governors.
-type StatsReport struct {
+type Statistics struct {
 	// From and To are the first and last month counted, as YYYY-MM.
 	From, To string
 	// Inboxes are the columns of the table, in the order of each Cells.
-	Inboxes []CaseInbox
+	Inboxes []VisibleInbox
 	// Months run from From to To, every month present even when empty.
 	Months []StatsMonth
 	// InboxTotals count each inbox over the whole range.
@@ -71,7 +71,7 @@ func statsCell(n int) StatsCell {
 // from and to (YYYY-MM, both included). Empty bounds default to the last
 // twelve months. Bad bounds come back as domain.Problems, with From and To
 // as typed so the filter can be shown again.
-func (s *Service) Stats(ctx context.Context, a *Actor, from, to string) (out StatsReport, err error) {
+func (s *Service) Stats(ctx context.Context, a *Actor, from, to string) (out Statistics, err error) {
 	defer domain.Wrap(&err, "app.Stats")
 	out.From, out.To = from, to
 	first, last, problems := statsRange(from, to, s.now())
@@ -79,12 +79,12 @@ func (s *Service) Stats(ctx context.Context, a *Actor, from, to string) (out Sta
 		return out, err
 	}
 	out.From, out.To = first.Format(statsMonthLayout), last.Format(statsMonthLayout)
-	var counts []domain.CaseCount
+	var counts []domain.InteractionCount
 	err = s.store.View(ctx, func(tx ports.Tx) error {
 		if out.Inboxes, err = actorInboxes(ctx, tx, a); err != nil {
 			return err
 		}
-		counts, err = tx.Cases().Stats(ctx, a.Viewer, first, last.AddDate(0, 1, 0))
+		counts, err = tx.StaffView().Stats(ctx, a.Viewer, first, last.AddDate(0, 1, 0))
 		return err
 	})
 	if err != nil {
@@ -110,8 +110,8 @@ func statsRange(from, to string, now time.Time) (first, last time.Time, problems
 		}
 		*into = t
 	}
-	month(CaseFieldFrom, from, &first, "first")
-	month(CaseFieldTo, to, &last, "last")
+	month(FilterFrom, from, &first, "first")
+	month(FilterTo, to, &last, "last")
 	// With only an end given, the range is the year up to it.
 	if from == "" && to != "" {
 		first = last.AddDate(0, 1-statsDefaultMonths, 0)
@@ -121,9 +121,9 @@ func statsRange(from, to string, now time.Time) (first, last time.Time, problems
 	}
 	switch {
 	case last.Before(first):
-		problems = append(problems, domain.FieldProblem{Field: CaseFieldTo, Safe: "The last month is before the first."})
+		problems = append(problems, domain.FieldProblem{Field: FilterTo, Safe: "The last month is before the first."})
 	case monthsBetween(first, last) >= StatsMaxMonths:
-		problems = append(problems, domain.FieldProblem{Field: CaseFieldTo, Safe: "Choose at most ten years."})
+		problems = append(problems, domain.FieldProblem{Field: FilterTo, Safe: "Choose at most ten years."})
 	}
 	return first, last, problems
 }
@@ -134,12 +134,12 @@ func monthsBetween(first, last time.Time) int {
 
 // tabulate lays the counts out as months by inboxes and suppresses the
 // small ones, totals included.
-func tabulate(out *StatsReport, first, last time.Time, counts []domain.CaseCount) {
+func tabulate(out *Statistics, first, last time.Time, counts []domain.InteractionCount) {
 	// An inbox counted but not offered (it cannot be, but a count must
 	// never vanish) gets a column of its own.
 	for _, c := range counts {
-		if !slices.ContainsFunc(out.Inboxes, func(ib CaseInbox) bool { return ib.ID == c.InboxID }) {
-			out.Inboxes = append(out.Inboxes, CaseInbox{ID: c.InboxID, Label: c.InboxName})
+		if !slices.ContainsFunc(out.Inboxes, func(ib VisibleInbox) bool { return ib.ID == c.InboxID }) {
+			out.Inboxes = append(out.Inboxes, VisibleInbox{ID: c.InboxID, Label: c.InboxName})
 		}
 	}
 	column := make(map[domain.InboxID]int, len(out.Inboxes))

@@ -13,7 +13,7 @@ import (
 )
 
 func TestStatsSuppressSmallCounts(t *testing.T) {
-	d := newCaseDesk(t)
+	d := newDesk(t)
 	d.clock.t = time.Date(2026, 8, 20, 9, 0, 0, 0, time.UTC)
 	august := d.webReport(t, d.inbox, "august", "")
 	d.clock.t = time.Date(2026, 9, 2, 9, 0, 0, 0, time.UTC)
@@ -69,16 +69,16 @@ func TestStatsSuppressSmallCounts(t *testing.T) {
 }
 
 func TestStatsRefusesBadMonths(t *testing.T) {
-	d := newCaseDesk(t)
+	d := newDesk(t)
 	admin := d.actorOf(t, d.admin)
 	for name, c := range map[string]struct {
 		from, to string
 		field    string
 	}{
-		"not a month":      {"August", "", app.CaseFieldFrom},
-		"a day, not month": {"", "2026-09-01", app.CaseFieldTo},
-		"backwards":        {"2026-09", "2026-01", app.CaseFieldTo},
-		"over ten years":   {"2010-01", "2026-01", app.CaseFieldTo},
+		"not a month":      {"August", "", app.FilterFrom},
+		"a day, not month": {"", "2026-09-01", app.FilterTo},
+		"backwards":        {"2026-09", "2026-01", app.FilterTo},
+		"over ten years":   {"2010-01", "2026-01", app.FilterTo},
 	} {
 		rep, err := d.svc.Stats(ctx, admin, c.from, c.to)
 		require.Equal(t, domain.KindInvalid, domain.KindOf(err), name)

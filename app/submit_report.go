@@ -143,7 +143,7 @@ func (s *Service) submit(ctx context.Context, in SubmitReport, body, email strin
 		}
 		deliveries = append(deliveries, domain.ReporterLink(id, ia, email, s.ConversationURL(token), lang, now))
 	}
-	err = s.store.AcceptReport(ctx, ports.NewReport{Interaction: ia, Token: token, Contact: domain.Contact{Email: email},
+	err = s.store.AcceptInteraction(ctx, ports.NewInteraction{Interaction: ia, Token: token, Contact: domain.Contact{Email: email},
 		Message: msg, Meta: meta, Deliveries: deliveries})
 	if err != nil {
 		return rc, err

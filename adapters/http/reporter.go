@@ -42,7 +42,7 @@ type closedPage struct {
 // conversationPage is a reporter's conversation.
 type conversationPage struct {
 	chrome
-	Conversation app.Conversation
+	Conversation app.ReporterInteraction
 	Token        string
 	Link         string
 	Reply        string
@@ -185,14 +185,14 @@ func (s *Server) showFormAgain(w nethttp.ResponseWriter, r *nethttp.Request, cod
 
 func (s *Server) conversation(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	token := r.PathValue("token")
-	c, err := s.app.Conversation(r.Context(), token)
+	c, err := s.app.Follow(r.Context(), token)
 	if err != nil {
 		return err
 	}
 	return s.render(w, nethttp.StatusOK, "conversation", s.conversationPage(r, c, token))
 }
 
-func (s *Server) conversationPage(r *nethttp.Request, c app.Conversation, token string) conversationPage {
+func (s *Server) conversationPage(r *nethttp.Request, c app.ReporterInteraction, token string) conversationPage {
 	return conversationPage{
 		chrome: s.chrome(lang(r, c.Language), c.FormName), Conversation: c, Token: token,
 		Link: s.app.ConversationURL(domain.Token(token)),
@@ -211,7 +211,7 @@ func (s *Server) conversationReply(w nethttp.ResponseWriter, r *nethttp.Request)
 	if problems := domain.ProblemsOf(err); problems != nil || errors.As(err, &limited) {
 		// Nothing was stored: the conversation comes back with the text
 		// kept in the reply box, and what was wrong above it.
-		c, cerr := s.app.Conversation(r.Context(), token)
+		c, cerr := s.app.Follow(r.Context(), token)
 		if cerr != nil {
 			return cerr
 		}

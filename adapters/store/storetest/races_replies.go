@@ -57,7 +57,7 @@ func raceRepliesToTheLimit(t *testing.T, st ports.Store) {
 		return err == nil, err
 	})
 	assert.Equal(t, 5, won, "exactly the limit")
-	c, err := w.svc.Conversation(ctx, string(rc.Token))
+	c, err := w.svc.Follow(ctx, string(rc.Token))
 	require.NoError(t, err)
 	assert.Len(t, c.Messages, 6, "the report and five replies")
 }

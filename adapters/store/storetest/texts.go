@@ -137,7 +137,7 @@ func textFootprint(t *testing.T, st ports.Store, f fixture) [3]int {
 // carrier id, in f's inbox.
 func acceptText(t *testing.T, st ports.Store, f fixture, nonce, uuid string, at time.Time) error {
 	ia, msg, token := newReport(t, f, "", "Someone is sending me horrible messages.", at)
-	return st.AcceptReport(ctx, ports.NewReport{Interaction: ia, Token: token, Message: msg,
+	return st.AcceptInteraction(ctx, ports.NewInteraction{Interaction: ia, Token: token, Message: msg,
 		Contact: domain.Contact{Phone: "+447700900123"}, Text: &ports.TextClaim{Nonce: nonce, MessageUUID: uuid}})
 }
 

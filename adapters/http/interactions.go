@@ -24,8 +24,8 @@ func (s *Server) caseRoutes(mux *nethttp.ServeMux) {
 // caseListPage is the list of reports with its filters.
 type caseListPage struct {
 	Staff    staffChrome
-	Query    app.CaseQuery
-	Result   app.CasePage
+	Query    app.InteractionQuery
+	Result   app.InteractionPage
 	Problems domain.Problems
 	// Filtered says whether any filter is set, to offer clearing them.
 	Filtered bool
@@ -35,7 +35,7 @@ type caseListPage struct {
 
 // Category is how the list names a report's inbox: as in the filter, so
 // that inboxes of two forms can be told apart.
-func (p caseListPage) Category(c *domain.Case) string {
+func (p caseListPage) Category(c *domain.StaffInteraction) string {
 	for _, ib := range p.Result.Inboxes {
 		if ib.ID == c.InboxID {
 			return ib.Label
@@ -46,9 +46,9 @@ func (p caseListPage) Category(c *domain.Case) string {
 
 func (s *Server) caseList(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
 	v := r.URL.Query()
-	q := app.CaseQuery{Status: v.Get("status"), InboxID: v.Get("inbox"), From: v.Get("from"), To: v.Get("to")}
+	q := app.InteractionQuery{Status: v.Get("status"), InboxID: v.Get("inbox"), From: v.Get("from"), To: v.Get("to")}
 	q.Page, _ = strconv.Atoi(v.Get("page"))
-	res, err := s.app.ListCases(r.Context(), a, q)
+	res, err := s.app.ListInteractions(r.Context(), a, q)
 	page := caseListPage{
 		Staff: s.staffChrome(a, "cases"), Query: q, Result: res,
 		Filtered: q.Status != "" || q.InboxID != "" || q.From != "" || q.To != "",
@@ -70,7 +70,7 @@ func (s *Server) caseList(w nethttp.ResponseWriter, r *nethttp.Request, a *app.A
 }
 
 // listURL is the list with the same filters on another page.
-func listURL(q app.CaseQuery, page int) string {
+func listURL(q app.InteractionQuery, page int) string {
 	v := url.Values{}
 	for key, val := range map[string]string{"status": q.Status, "inbox": q.InboxID, "from": q.From, "to": q.To} {
 		if val != "" {
@@ -89,7 +89,7 @@ func listURL(q app.CaseQuery, page int) string {
 // casePage is one report: its thread and the forms that act on it.
 type casePage struct {
 	Staff staffChrome
-	View  app.CaseView
+	View  app.InteractionView
 	// Reply is what was typed in the reply box, kept when it comes back.
 	Reply    string
 	Problems domain.Problems
@@ -99,13 +99,13 @@ type casePage struct {
 func (p casePage) CanMove() bool { return len(p.View.Inboxes) > 1 }
 
 func (s *Server) caseShow(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
-	return s.renderCase(w, r, a, nethttp.StatusOK, "", nil)
+	return s.renderInteraction(w, r, a, nethttp.StatusOK, "", nil)
 }
 
-// renderCase shows a report; with problems, the form that caused them is
+// renderInteraction shows a report; with problems, the form that caused them is
 // shown again with what was typed.
-func (s *Server) renderCase(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, status int, reply string, problems domain.Problems) error {
-	view, err := s.app.OpenCase(r.Context(), a, r.PathValue("ref"))
+func (s *Server) renderInteraction(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, status int, reply string, problems domain.Problems) error {
+	view, err := s.app.ReadInteraction(r.Context(), a, r.PathValue("ref"))
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func (s *Server) renderCase(w nethttp.ResponseWriter, r *nethttp.Request, a *app
 	if problems == nil {
 		page.Staff.Flash = s.takeFlash(w, r)
 	}
-	return s.render(w, status, "staff/case", page)
+	return s.render(w, status, "staff/interaction", page)
 }
 
 // caseURL is where a report's page is; its reference needs no escaping,
@@ -129,7 +129,7 @@ func (s *Server) caseReply(w nethttp.ResponseWriter, r *nethttp.Request, a *app.
 	}
 	body := r.PostFormValue("message")
 	err := s.app.StaffReply(r.Context(), a, r.PathValue("ref"), body, clientIP(r, s.cfg.TrustedProxies))
-	return s.afterCaseAction(w, r, a, err, body, flashReplied)
+	return s.afterInteractionAction(w, r, a, err, body, flashReplied)
 }
 
 func (s *Server) caseStatus(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
@@ -138,12 +138,12 @@ func (s *Server) caseStatus(w nethttp.ResponseWriter, r *nethttp.Request, a *app
 		return s.tooLargeStaff(err)
 	}
 	status := r.PostFormValue("status")
-	err := s.app.SetCaseStatus(r.Context(), a, r.PathValue("ref"), status)
+	err := s.app.SetInteractionStatus(r.Context(), a, r.PathValue("ref"), status)
 	done := flashReopened
 	if status == string(domain.StatusClosed) {
 		done = flashClosed
 	}
-	return s.afterCaseAction(w, r, a, err, "", done)
+	return s.afterInteractionAction(w, r, a, err, "", done)
 }
 
 func (s *Server) caseMove(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
@@ -151,22 +151,22 @@ func (s *Server) caseMove(w nethttp.ResponseWriter, r *nethttp.Request, a *app.A
 	if err := r.ParseForm(); err != nil {
 		return s.tooLargeStaff(err)
 	}
-	err := s.app.MoveCase(r.Context(), a, r.PathValue("ref"), r.PostFormValue("inbox"))
-	return s.afterCaseAction(w, r, a, err, "", flashMoved)
+	err := s.app.MoveInteraction(r.Context(), a, r.PathValue("ref"), r.PostFormValue("inbox"))
+	return s.afterInteractionAction(w, r, a, err, "", flashMoved)
 }
 
-// afterCaseAction answers a form on a report's page: problems show the
+// afterInteractionAction answers a form on a report's page: problems show the
 // page again (422) with what was typed; success goes back to the page.
-func (s *Server) afterCaseAction(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, err error, reply, done string) error {
+func (s *Server) afterInteractionAction(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, err error, reply, done string) error {
 	if problems := domain.ProblemsOf(err); problems != nil {
-		return s.renderCase(w, r, a, nethttp.StatusUnprocessableEntity, reply, problems)
+		return s.renderInteraction(w, r, a, nethttp.StatusUnprocessableEntity, reply, problems)
 	}
 	if err != nil {
 		return err
 	}
 	ref, err := domain.ParseReference(r.PathValue("ref"))
 	if err != nil {
-		return app.ErrNoSuchCase
+		return app.ErrNoSuchInteraction
 	}
 	s.setFlash(w, done)
 	nethttp.Redirect(w, r, caseURL(ref), nethttp.StatusSeeOther)

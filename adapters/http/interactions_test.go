@@ -254,7 +254,7 @@ func TestCaseListPage(t *testing.T) {
 
 func TestCaseListPages(t *testing.T) {
 	p := newPortal(t)
-	for i := range app.CasesPerPage + 1 {
+	for i := range app.InteractionsPerPage + 1 {
 		p.clock.add(time.Minute)
 		_, err := p.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: fmt.Sprintf("report %d", i), InboxID: string(p.inbox.ID)})
 		require.NoError(t, err)
@@ -262,7 +262,7 @@ func TestCaseListPages(t *testing.T) {
 	b := p.as(p.staff)
 	r := b.get("/staff/?status=open")
 	require.Equal(t, nethttp.StatusOK, r.status)
-	assert.Equal(t, app.CasesPerPage, strings.Count(r.body, `<a class="ref"`))
+	assert.Equal(t, app.InteractionsPerPage, strings.Count(r.body, `<a class="ref"`))
 	assert.Contains(t, r.body, "Page 1 of 2")
 	assert.Contains(t, r.body, `<a href="/staff/?page=2&amp;status=open" rel="next">Next page</a>`)
 	assert.NotContains(t, r.body, "Previous page")

@@ -17,25 +17,25 @@ import (
 // does not exist. The channel, contact and meta data are out of its reach,
 // and so out of these use cases' results.
 
-// CasesPerPage is how many reports one page of the list shows.
-const CasesPerPage = 25
+// InteractionsPerPage is how many reports one page of the list shows.
+const InteractionsPerPage = 25
 
 // Fields of the staff's report forms that problems may name (the reply
 // box is FieldMessage).
 const (
-	CaseFieldStatus = "status"
-	CaseFieldInbox  = "inbox"
-	CaseFieldFrom   = "from"
-	CaseFieldTo     = "to"
+	FilterStatus = "status"
+	FilterInbox  = "inbox"
+	FilterFrom   = "from"
+	FilterTo     = "to"
 )
 
-// ErrNoSuchCase is returned for a reference the actor cannot see: malformed,
+// ErrNoSuchInteraction is returned for a reference the actor cannot see: malformed,
 // unknown, erased, or another inbox's or organisation's, all alike.
-var ErrNoSuchCase = &domain.Error{Kind: domain.KindNotFound, Safe: "no such report"}
+var ErrNoSuchInteraction = &domain.Error{Kind: domain.KindNotFound, Safe: "no such report"}
 
-// CaseQuery narrows the list of reports. Its fields are as typed into the
+// InteractionQuery narrows the list of reports. Its fields are as typed into the
 // list's filter form; ListCases checks them.
-type CaseQuery struct {
+type InteractionQuery struct {
 	// Status is "open", "closed" or "" for both.
 	Status string
 	// InboxID is one of the actor's inboxes, or "" for all of them.
@@ -47,19 +47,19 @@ type CaseQuery struct {
 	Page int
 }
 
-// CasePage is one page of the actor's reports.
-type CasePage struct {
-	Cases []*domain.Case
+// InteractionPage is one page of the actor's reports.
+type InteractionPage struct {
+	Interactions []*domain.StaffInteraction
 	// Total counts every report that matches the query, on all pages.
 	Total       int
 	Page, Pages int
 	// Inboxes are those the actor may filter by: every inbox of the
 	// organisation for admins, their assigned ones for staff.
-	Inboxes []CaseInbox
+	Inboxes []VisibleInbox
 }
 
-// CaseInbox is an inbox as the portal offers it in a choice.
-type CaseInbox struct {
+// VisibleInbox is an inbox as the portal offers it in a choice.
+type VisibleInbox struct {
 	ID     domain.InboxID
 	FormID domain.FormID
 	// Label is the inbox's name, with its form's when the organisation
@@ -67,55 +67,55 @@ type CaseInbox struct {
 	Label string
 }
 
-// CaseView is one report as a staff member opens it.
-type CaseView struct {
-	Case     *domain.Case
-	Messages []*domain.CaseMessage
+// InteractionView is one report as a staff member opens it.
+type InteractionView struct {
+	Interaction     *domain.StaffInteraction
+	Messages []*domain.StaffMessage
 	// Inboxes are the inboxes of the report's form that the actor may
 	// see, its own among them: where it may be moved.
-	Inboxes []CaseInbox
+	Inboxes []VisibleInbox
 }
 
-// ListCases returns a page of the reports the actor may see, most recent
+// ListInteractions returns a page of the reports the actor may see, most recent
 // activity first. Bad filters come back as domain.Problems, with the page's
 // Inboxes still filled so the filter form can be shown again.
-func (s *Service) ListCases(ctx context.Context, a *Actor, q CaseQuery) (out CasePage, err error) {
+func (s *Service) ListInteractions(ctx context.Context, a *Actor, q InteractionQuery) (out InteractionPage, err error) {
 	defer domain.Wrap(&err, "app.ListCases")
 	err = s.store.View(ctx, func(tx ports.Tx) error {
 		if out.Inboxes, err = actorInboxes(ctx, tx, a); err != nil {
 			return err
 		}
-		f, problems := caseFilter(q, out.Inboxes)
+		f, problems := interactionFilter(q, out.Inboxes)
 		if err := problems.Invalid(); err != nil {
 			return err
 		}
-		if out.Total, err = tx.Cases().Count(ctx, a.Viewer, f); err != nil {
+		if out.Total, err = tx.StaffView().Count(ctx, a.Viewer, f); err != nil {
 			return err
 		}
-		out.Pages = max(1, (out.Total+CasesPerPage-1)/CasesPerPage)
+		out.Pages = max(1, (out.Total+InteractionsPerPage-1)/InteractionsPerPage)
 		out.Page = min(max(q.Page, 1), out.Pages)
-		f.Limit, f.Offset = CasesPerPage, (out.Page-1)*CasesPerPage
-		out.Cases, err = tx.Cases().List(ctx, a.Viewer, f)
+		f.Limit, f.Offset = InteractionsPerPage, (out.Page-1)*InteractionsPerPage
+		out.Interactions, err = tx.StaffView().List(ctx, a.Viewer, f)
 		return err
 	})
 	return out, err
 }
 
-// caseFilter checks a query against the inboxes the actor may see.
-func caseFilter(q CaseQuery, inboxes []CaseInbox) (ports.CaseFilter, domain.Problems) {
-	var f ports.CaseFilter
+// interactionFilter checks a query against the inboxes the actor may see.
+func interactionFilter(q InteractionQuery, inboxes []VisibleInbox) (ports.StaffViewFilter, domain.Problems) {
+	var f ports.StaffViewFilter
 	var problems domain.Problems
 	if q.Status != "" {
 		if st, err := domain.ParseStatus(q.Status); err != nil {
-			problems = append(problems, domain.FieldProblem{Field: CaseFieldStatus, Safe: "Choose open, closed or any status."})
+			problems = append(problems, domain.FieldProblem{Field: FilterStatus, Safe: "Choose open, closed or any status."})
 		} else {
 			f.Status = &st
 		}
 	}
 	if q.InboxID != "" {
-		i := slices.IndexFunc(inboxes, func(ib CaseInbox) bool { return string(ib.ID) == q.InboxID })
+		i := slices.IndexFunc(inboxes, func(ib VisibleInbox) bool { return string(ib.ID) == q.InboxID })
 		if i < 0 {
-			problems = append(problems, domain.FieldProblem{Field: CaseFieldInbox, Safe: "Choose one of the inboxes offered."})
+			problems = append(problems, domain.FieldProblem{Field: FilterInbox, Safe: "Choose one of the inboxes offered."})
 		} else {
 			f.InboxID = &inboxes[i].ID
 		}
@@ -123,13 +123,13 @@ func caseFilter(q CaseQuery, inboxes []CaseInbox) (ports.CaseFilter, domain.Prob
 	from, okFrom := caseDate(q.From)
 	to, okTo := caseDate(q.To)
 	if !okFrom {
-		problems = append(problems, domain.FieldProblem{Field: CaseFieldFrom, Safe: "Enter the start date as year, month and day, for example 2026-10-05."})
+		problems = append(problems, domain.FieldProblem{Field: FilterFrom, Safe: "Enter the start date as year, month and day, for example 2026-10-05."})
 	}
 	if !okTo {
-		problems = append(problems, domain.FieldProblem{Field: CaseFieldTo, Safe: "Enter the end date as year, month and day, for example 2026-10-31."})
+		problems = append(problems, domain.FieldProblem{Field: FilterTo, Safe: "Enter the end date as year, month and day, for example 2026-10-31."})
 	}
 	if from != nil && to != nil && to.Before(*from) {
-		problems = append(problems, domain.FieldProblem{Field: CaseFieldTo, Safe: "The end date is before the start date."})
+		problems = append(problems, domain.FieldProblem{Field: FilterTo, Safe: "The end date is before the start date."})
 	}
 	if from != nil {
 		f.From = from
@@ -155,7 +155,7 @@ func caseDate(s string) (*time.Time, bool) {
 }
 
 // actorInboxes returns the inboxes the actor may see, by form and position.
-func actorInboxes(ctx context.Context, tx ports.Tx, a *Actor) ([]CaseInbox, error) {
+func actorInboxes(ctx context.Context, tx ports.Tx, a *Actor) ([]VisibleInbox, error) {
 	org := a.Viewer.OrgID
 	forms, err := tx.Forms().List(ctx, ports.FormFilter{OrgID: &org})
 	if err != nil {
@@ -178,7 +178,7 @@ func actorInboxes(ctx context.Context, tx ports.Tx, a *Actor) ([]CaseInbox, erro
 		}
 		return a.Position - b.Position
 	})
-	out := make([]CaseInbox, 0, len(inboxes))
+	out := make([]VisibleInbox, 0, len(inboxes))
 	for _, ib := range inboxes {
 		if a.Viewer.InboxIDs != nil && !slices.Contains(a.Viewer.InboxIDs, ib.ID) {
 			continue
@@ -187,45 +187,45 @@ func actorInboxes(ctx context.Context, tx ports.Tx, a *Actor) ([]CaseInbox, erro
 		if len(forms) > 1 {
 			label = formNames[ib.FormID] + ": " + ib.Name
 		}
-		out = append(out, CaseInbox{ID: ib.ID, FormID: ib.FormID, Label: label})
+		out = append(out, VisibleInbox{ID: ib.ID, FormID: ib.FormID, Label: label})
 	}
 	return out, nil
 }
 
-// parseCaseRef reads a reference from a URL. One that cannot exist is
+// parseReference reads a reference from a URL. One that cannot exist is
 // not found, like one that does not.
-func parseCaseRef(ref string) (domain.Reference, error) {
+func parseReference(ref string) (domain.Reference, error) {
 	r, err := domain.ParseReference(ref)
 	if err != nil {
-		return "", ErrNoSuchCase
+		return "", ErrNoSuchInteraction
 	}
 	return r, nil
 }
 
-// getCase returns the case the actor may see, or ErrNoSuchCase.
-func getCase(ctx context.Context, tx ports.Tx, a *Actor, ref string) (*domain.Case, error) {
-	r, err := parseCaseRef(ref)
+// getInteraction returns the case the actor may see, or ErrNoSuchCase.
+func getInteraction(ctx context.Context, tx ports.Tx, a *Actor, ref string) (*domain.StaffInteraction, error) {
+	r, err := parseReference(ref)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := tx.Cases().Get(ctx, a.Viewer, r)
+	cs, err := tx.StaffView().Get(ctx, a.Viewer, r)
 	if domain.KindOf(err) == domain.KindNotFound {
-		return nil, ErrNoSuchCase
+		return nil, ErrNoSuchInteraction
 	}
 	return cs, err
 }
 
-// OpenCase returns one report with its conversation and the inboxes it may
+// ReadInteraction returns one report with its conversation and the inboxes it may
 // be moved to, and records that the actor has read it.
-func (s *Service) OpenCase(ctx context.Context, a *Actor, ref string) (out CaseView, err error) {
+func (s *Service) ReadInteraction(ctx context.Context, a *Actor, ref string) (out InteractionView, err error) {
 	defer domain.Wrap(&err, "app.OpenCase")
 	now := s.now()
 	err = s.store.InTx(ctx, func(tx ports.Tx) error {
-		cs, err := getCase(ctx, tx, a, ref)
+		cs, err := getInteraction(ctx, tx, a, ref)
 		if err != nil {
 			return err
 		}
-		msgs, err := tx.Cases().Messages(ctx, a.Viewer, cs.Ref)
+		msgs, err := tx.StaffView().Messages(ctx, a.Viewer, cs.Ref)
 		if err != nil {
 			return err
 		}
@@ -233,22 +233,22 @@ func (s *Service) OpenCase(ctx context.Context, a *Actor, ref string) (out CaseV
 		if err != nil {
 			return err
 		}
-		if err := tx.Cases().MarkRead(ctx, a.Viewer, cs.ID, now); err != nil {
+		if err := tx.StaffView().MarkRead(ctx, a.Viewer, cs.ID, now); err != nil {
 			return err
 		}
-		out = CaseView{Case: cs, Messages: msgs, Inboxes: inboxes}
+		out = InteractionView{Interaction: cs, Messages: msgs, Inboxes: inboxes}
 		return nil
 	})
 	return out, err
 }
 
 // formInboxes returns the inboxes of one form that the actor may see.
-func formInboxes(ctx context.Context, tx ports.Tx, a *Actor, form domain.FormID) ([]CaseInbox, error) {
+func formInboxes(ctx context.Context, tx ports.Tx, a *Actor, form domain.FormID) ([]VisibleInbox, error) {
 	all, err := actorInboxes(ctx, tx, a)
 	if err != nil {
 		return nil, err
 	}
-	return slices.DeleteFunc(all, func(ib CaseInbox) bool { return ib.FormID != form }), nil
+	return slices.DeleteFunc(all, func(ib VisibleInbox) bool { return ib.FormID != form }), nil
 }
 
 // StaffReply adds the actor's answer to a report and queues it for the
@@ -276,7 +276,7 @@ func (s *Service) StaffReply(ctx context.Context, a *Actor, ref, body string, ip
 	}
 	now := s.now()
 	return s.store.InTx(ctx, func(tx ports.Tx) error {
-		cs, err := getCase(ctx, tx, a, ref)
+		cs, err := getInteraction(ctx, tx, a, ref)
 		if err != nil {
 			return err
 		}
@@ -287,7 +287,7 @@ func (s *Service) StaffReply(ctx context.Context, a *Actor, ref, body string, ip
 		// held before anything is added to it, so that an erasure comes
 		// wholly before the reply or after it: the reply must reach the
 		// reporter, and only this code, never the actor, sees how.
-		ia, err := changeCase(ctx, tx, cs.ID, func(ia *domain.Interaction) error {
+		ia, err := changeInteraction(ctx, tx, cs.ID, func(ia *domain.Interaction) error {
 			ia.LastActivityAt = now
 			return nil
 		})
@@ -298,7 +298,7 @@ func (s *Service) StaffReply(ctx context.Context, a *Actor, ref, body string, ip
 		if err := tx.Messages().Add(ctx, msg, meta); err != nil {
 			return err
 		}
-		if err := tx.Cases().MarkRead(ctx, a.Viewer, ia.ID, now); err != nil {
+		if err := tx.StaffView().MarkRead(ctx, a.Viewer, ia.ID, now); err != nil {
 			return err
 		}
 		d, err := s.replyDelivery(ctx, tx, ia, body, deliveryID, now)
@@ -332,18 +332,18 @@ func (s *Service) replyDelivery(ctx context.Context, tx ports.Tx, ia *domain.Int
 	return nil, nil
 }
 
-// SetCaseStatus opens or closes a report. Closing starts the retention
+// SetInteractionStatus opens or closes a report. Closing starts the retention
 // period from now; reopening ends that and counts as activity.
-func (s *Service) SetCaseStatus(ctx context.Context, a *Actor, ref, status string) (err error) {
+func (s *Service) SetInteractionStatus(ctx context.Context, a *Actor, ref, status string) (err error) {
 	defer domain.Wrap(&err, "app.SetCaseStatus")
 	var problems domain.Problems
 	st, perr := domain.ParseStatus(status)
 	if perr != nil {
-		problems = append(problems, domain.FieldProblem{Field: CaseFieldStatus, Safe: "Choose open or closed."})
+		problems = append(problems, domain.FieldProblem{Field: FilterStatus, Safe: "Choose open or closed."})
 	}
 	now := s.now()
 	return s.store.InTx(ctx, func(tx ports.Tx) error {
-		cs, err := getCase(ctx, tx, a, ref)
+		cs, err := getInteraction(ctx, tx, a, ref)
 		if err != nil {
 			return err
 		}
@@ -353,7 +353,7 @@ func (s *Service) SetCaseStatus(ctx context.Context, a *Actor, ref, status strin
 		if cs.Status == st {
 			return nil
 		}
-		ia, err := changeCase(ctx, tx, cs.ID, func(ia *domain.Interaction) error {
+		ia, err := changeInteraction(ctx, tx, cs.ID, func(ia *domain.Interaction) error {
 			switch {
 			case ia.Status == st: // another request got there first
 			case st == domain.StatusClosed:
@@ -366,18 +366,18 @@ func (s *Service) SetCaseStatus(ctx context.Context, a *Actor, ref, status strin
 		if err != nil {
 			return err
 		}
-		return tx.Cases().MarkRead(ctx, a.Viewer, ia.ID, now)
+		return tx.StaffView().MarkRead(ctx, a.Viewer, ia.ID, now)
 	})
 }
 
-// MoveCase moves a report to another inbox (category) of the same form,
+// MoveInteraction moves a report to another inbox (category) of the same form,
 // one the actor may see, and tells that inbox's people of it as of a new
 // report. Any other inbox is a problem with the field, not a move.
-func (s *Service) MoveCase(ctx context.Context, a *Actor, ref, inboxID string) (err error) {
+func (s *Service) MoveInteraction(ctx context.Context, a *Actor, ref, inboxID string) (err error) {
 	defer domain.Wrap(&err, "app.MoveCase")
 	now := s.now()
 	return s.store.InTx(ctx, func(tx ports.Tx) error {
-		cs, err := getCase(ctx, tx, a, ref)
+		cs, err := getInteraction(ctx, tx, a, ref)
 		if err != nil {
 			return err
 		}
@@ -385,14 +385,14 @@ func (s *Service) MoveCase(ctx context.Context, a *Actor, ref, inboxID string) (
 		if err != nil {
 			return err
 		}
-		i := slices.IndexFunc(choices, func(ib CaseInbox) bool { return string(ib.ID) == inboxID })
+		i := slices.IndexFunc(choices, func(ib VisibleInbox) bool { return string(ib.ID) == inboxID })
 		if i < 0 {
-			return domain.Problems{{Field: CaseFieldInbox, Safe: "Choose one of the inboxes offered."}}.Invalid()
+			return domain.Problems{{Field: FilterInbox, Safe: "Choose one of the inboxes offered."}}.Invalid()
 		}
 		if choices[i].ID == cs.InboxID {
 			return nil
 		}
-		ia, err := changeCase(ctx, tx, cs.ID, func(ia *domain.Interaction) error {
+		ia, err := changeInteraction(ctx, tx, cs.ID, func(ia *domain.Interaction) error {
 			ia.InboxID = choices[i].ID
 			return nil
 		})
@@ -411,13 +411,13 @@ func (s *Service) MoveCase(ctx context.Context, a *Actor, ref, inboxID string) (
 	})
 }
 
-// changeCase changes the interaction behind a case the actor has just been
+// changeInteraction changes the interaction behind a case the actor has just been
 // shown (see ports.InteractionRepo.Change). One erased since is no longer
 // a case: ErrNoSuchCase, as for any erased report.
-func changeCase(ctx context.Context, tx ports.Tx, id domain.InteractionID, fn func(ia *domain.Interaction) error) (*domain.Interaction, error) {
+func changeInteraction(ctx context.Context, tx ports.Tx, id domain.InteractionID, fn func(ia *domain.Interaction) error) (*domain.Interaction, error) {
 	ia, err := tx.Interactions().Change(ctx, id, fn)
 	if errors.Is(err, domain.ErrErased) {
-		return nil, ErrNoSuchCase
+		return nil, ErrNoSuchInteraction
 	}
 	return ia, err
 }

@@ -10,21 +10,21 @@ import (
 	"github.com/whisper-schools/whisper/ports"
 )
 
-// Conversation is what a reporter sees through their link.
-type Conversation struct {
+// ReporterInteraction is what a reporter sees through their link.
+type ReporterInteraction struct {
 	Ref      domain.Reference
 	FormName string
 	Status   domain.Status
-	Messages []ConversationMessage
+	Messages []ReporterMessage
 	// Accepting is false when the organisation no longer takes messages.
 	Accepting bool
 	// Language is the form's language, which the conversation opens in.
 	Language domain.Language
 }
 
-// ConversationMessage is one turn, as the reporter sees it: staff by first
+// ReporterMessage is one turn, as the reporter sees it: staff by first
 // name only.
-type ConversationMessage struct {
+type ReporterMessage struct {
 	FromReporter bool
 	// StaffName is the first name of the staff member who wrote it.
 	StaffName string
@@ -36,9 +36,9 @@ type ConversationMessage struct {
 // that cannot exist takes as long to refuse as one that does not.
 var unknownToken = domain.Token("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
 
-// Conversation returns the conversation behind a link. Any token that opens
+// Follow returns the conversation behind a link. Any token that opens
 // nothing, malformed or unknown, is KindNotFound, alike in words and work.
-func (s *Service) Conversation(ctx context.Context, token string) (out Conversation, err error) {
+func (s *Service) Follow(ctx context.Context, token string) (out ReporterInteraction, err error) {
 	defer domain.Wrap(&err, "app.Conversation")
 	err = s.store.View(ctx, func(tx ports.Tx) error {
 		ia, form, org, err := interactionByToken(ctx, tx, token)
@@ -50,9 +50,9 @@ func (s *Service) Conversation(ctx context.Context, token string) (out Conversat
 			return err
 		}
 		names := map[domain.StaffID]string{}
-		out = Conversation{Ref: ia.Ref, FormName: form.Name, Status: ia.Status, Accepting: org.Status.AcceptsReports(), Language: form.Language}
+		out = ReporterInteraction{Ref: ia.Ref, FormName: form.Name, Status: ia.Status, Accepting: org.Status.AcceptsReports(), Language: form.Language}
 		for _, m := range msgs {
-			cm := ConversationMessage{FromReporter: m.Author == domain.AuthorReporter, Body: m.Body, At: m.CreatedAt}
+			cm := ReporterMessage{FromReporter: m.Author == domain.AuthorReporter, Body: m.Body, At: m.CreatedAt}
 			if !cm.FromReporter {
 				if cm.StaffName, err = staffFirstName(ctx, tx, names, m.StaffID); err != nil {
 					return err
@@ -93,7 +93,7 @@ func interactionByToken(ctx context.Context, tx ports.Tx, token string) (*domain
 		err = &domain.Error{Kind: domain.KindNotFound}
 	}
 	if err != nil {
-		return nil, nil, nil, errNoSuchConversation(err)
+		return nil, nil, nil, errNoSuchLink(err)
 	}
 	form, err := tx.Forms().Get(ctx, ia.FormID)
 	if err != nil {
@@ -106,9 +106,9 @@ func interactionByToken(ctx context.Context, tx ports.Tx, token string) (*domain
 	return ia, form, org, nil
 }
 
-// errNoSuchConversation is the one answer to a link that opens nothing:
+// errNoSuchLink is the one answer to a link that opens nothing:
 // malformed, unknown or erased, alike.
-func errNoSuchConversation(cause error) error {
+func errNoSuchLink(cause error) error {
 	return &domain.Error{Kind: domain.KindNotFound, Safe: "no such conversation", Err: cause}
 }
 
@@ -163,7 +163,7 @@ func (s *Service) ReporterReply(ctx context.Context, in ReporterReply) (err erro
 			return nil
 		})
 		if errors.Is(err, domain.ErrErased) {
-			return errNoSuchConversation(err)
+			return errNoSuchLink(err)
 		}
 		if err != nil {
 			return err

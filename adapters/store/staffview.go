@@ -29,10 +29,10 @@ type caseRow struct {
 	ReadAt             *time.Time `bun:"read_at"`
 }
 
-type cases struct{ *tx }
+type staffView struct{ *tx }
 
 // scoped selects the viewer's interactions that are not erased.
-func (c cases) scoped(v domain.Viewer) *bun.SelectQuery {
+func (c staffView) scoped(v domain.Viewer) *bun.SelectQuery {
 	q := c.db.NewSelect().TableExpr("interactions AS i").
 		Where("i.org_id = ?", string(v.OrgID)).
 		Where("i.erased_at IS NULL")
@@ -53,7 +53,7 @@ func inboxStrings(ids []domain.InboxID) []string {
 	return out
 }
 
-func (c cases) selectCases(v domain.Viewer) *bun.SelectQuery {
+func (c staffView) selectInteractions(v domain.Viewer) *bun.SelectQuery {
 	return c.scoped(v).
 		ColumnExpr("i.id, i.ref, i.form_id, f.name AS form_name, i.inbox_id, b.name AS inbox_name").
 		ColumnExpr("i.status, i.reporter_name_sealed, i.flagged, i.created_at, i.last_activity_at, i.closed_at").
@@ -63,7 +63,7 @@ func (c cases) selectCases(v domain.Viewer) *bun.SelectQuery {
 		Join("LEFT JOIN case_reads AS r ON r.interaction_id = i.id AND r.staff_id = ?", string(v.StaffID))
 }
 
-func filtered(q *bun.SelectQuery, f ports.CaseFilter) *bun.SelectQuery {
+func filtered(q *bun.SelectQuery, f ports.StaffViewFilter) *bun.SelectQuery {
 	if f.Status != nil {
 		q = q.Where("i.status = ?", string(*f.Status))
 	}
@@ -79,12 +79,12 @@ func filtered(q *bun.SelectQuery, f ports.CaseFilter) *bun.SelectQuery {
 	return q
 }
 
-func (c cases) fromRow(r *caseRow) (*domain.Case, error) {
+func (c staffView) fromRow(r *caseRow) (*domain.StaffInteraction, error) {
 	name, err := c.keys.Open(r.ReporterNameSealed, aad("interactions.reporter_name", r.ID))
 	if err != nil {
 		return nil, err
 	}
-	return &domain.Case{
+	return &domain.StaffInteraction{
 		ID: domain.InteractionID(r.ID), Ref: domain.Reference(r.Ref),
 		FormID: domain.FormID(r.FormID), FormName: r.FormName, InboxID: domain.InboxID(r.InboxID), InboxName: r.InboxName,
 		Status: domain.Status(r.Status), ReporterName: name, Flagged: r.Flagged,
@@ -93,9 +93,9 @@ func (c cases) fromRow(r *caseRow) (*domain.Case, error) {
 	}, nil
 }
 
-func (c cases) List(ctx context.Context, v domain.Viewer, f ports.CaseFilter) ([]*domain.Case, error) {
+func (c staffView) List(ctx context.Context, v domain.Viewer, f ports.StaffViewFilter) ([]*domain.StaffInteraction, error) {
 	var rows []caseRow
-	q := filtered(c.selectCases(v), f).OrderExpr("i.last_activity_at DESC, i.id DESC")
+	q := filtered(c.selectInteractions(v), f).OrderExpr("i.last_activity_at DESC, i.id DESC")
 	if f.Limit > 0 {
 		q = q.Limit(int64(f.Limit)).Offset(int64(f.Offset))
 	}
@@ -109,7 +109,7 @@ func (c cases) List(ctx context.Context, v domain.Viewer, f ports.CaseFilter) ([
 // constraint holds it to them).
 var caseStatuses = []string{string(domain.StatusOpen), string(domain.StatusClosed)}
 
-func (c cases) Count(ctx context.Context, v domain.Viewer, f ports.CaseFilter) (int, error) {
+func (c staffView) Count(ctx context.Context, v domain.Viewer, f ports.StaffViewFilter) (int, error) {
 	q := filtered(c.scoped(v), f)
 	if f.Status == nil {
 		// Naming every status changes nothing counted, but lets the
@@ -122,9 +122,9 @@ func (c cases) Count(ctx context.Context, v domain.Viewer, f ports.CaseFilter) (
 	return int(n), translate(err)
 }
 
-func (c cases) Get(ctx context.Context, v domain.Viewer, ref domain.Reference) (*domain.Case, error) {
+func (c staffView) Get(ctx context.Context, v domain.Viewer, ref domain.Reference) (*domain.StaffInteraction, error) {
 	var row caseRow
-	if err := c.selectCases(v).Where("i.ref = ?", string(ref)).Scan(ctx, &row); err != nil {
+	if err := c.selectInteractions(v).Where("i.ref = ?", string(ref)).Scan(ctx, &row); err != nil {
 		return nil, notFound(err, "report")
 	}
 	return c.fromRow(&row)
@@ -140,7 +140,7 @@ type caseMessageRow struct {
 	LastNameSealed  []byte    `bun:"last_name_sealed"`
 }
 
-func (c cases) Messages(ctx context.Context, v domain.Viewer, ref domain.Reference) ([]*domain.CaseMessage, error) {
+func (c staffView) Messages(ctx context.Context, v domain.Viewer, ref domain.Reference) ([]*domain.StaffMessage, error) {
 	cs, err := c.Get(ctx, v, ref)
 	if err != nil {
 		return nil, err
@@ -154,9 +154,9 @@ func (c cases) Messages(ctx context.Context, v domain.Viewer, ref domain.Referen
 	if err != nil {
 		return nil, translate(err)
 	}
-	out := make([]*domain.CaseMessage, len(rows))
+	out := make([]*domain.StaffMessage, len(rows))
 	for i, r := range rows {
-		m := &domain.CaseMessage{ID: domain.MessageID(r.ID), FromReporter: r.Author == string(domain.AuthorReporter), CreatedAt: r.CreatedAt.UTC()}
+		m := &domain.StaffMessage{ID: domain.MessageID(r.ID), FromReporter: r.Author == string(domain.AuthorReporter), CreatedAt: r.CreatedAt.UTC()}
 		fields := []sealedField{{&m.Body, r.BodySealed, "messages.body"}}
 		if err := openFields(c.keys, r.ID, fields...); err != nil {
 			return nil, err
@@ -184,7 +184,7 @@ type caseReadRow struct {
 	ReadAt        time.Time `bun:"read_at"`
 }
 
-func (c cases) MarkRead(ctx context.Context, v domain.Viewer, id domain.InteractionID, now time.Time) error {
+func (c staffView) MarkRead(ctx context.Context, v domain.Viewer, id domain.InteractionID, now time.Time) error {
 	_, err := c.db.NewInsert().Model(&caseReadRow{StaffID: string(v.StaffID), InteractionID: string(id), ReadAt: now}).
 		On("CONFLICT (staff_id, interaction_id) DO UPDATE").
 		Set("read_at = EXCLUDED.read_at").
@@ -192,7 +192,7 @@ func (c cases) MarkRead(ctx context.Context, v domain.Viewer, id domain.Interact
 	return translate(err)
 }
 
-func (c cases) Stats(ctx context.Context, v domain.Viewer, from, to time.Time) ([]domain.CaseCount, error) {
+func (c staffView) Stats(ctx context.Context, v domain.Viewer, from, to time.Time) ([]domain.InteractionCount, error) {
 	// Months are counted in UTC. The month is cut from the stored time: on
 	// SQLite that is its text, which begins "YYYY-MM".
 	month := "substr(i.created_at, 1, 7)"
@@ -220,9 +220,9 @@ func (c cases) Stats(ctx context.Context, v domain.Viewer, from, to time.Time) (
 	if err := q.Scan(ctx, &rows); err != nil {
 		return nil, translate(err)
 	}
-	out := make([]domain.CaseCount, len(rows))
+	out := make([]domain.InteractionCount, len(rows))
 	for i, r := range rows {
-		out[i] = domain.CaseCount{Month: r.Month, InboxID: domain.InboxID(r.InboxID), InboxName: r.InboxName, Count: r.Count}
+		out[i] = domain.InteractionCount{Month: r.Month, InboxID: domain.InboxID(r.InboxID), InboxName: r.InboxName, Count: r.Count}
 	}
 	return out, nil
 }

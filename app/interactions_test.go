@@ -32,7 +32,7 @@ type caseDesk struct {
 	phone, mail, ipTxt string
 }
 
-func newCaseDesk(t *testing.T) caseDesk {
+func newDesk(t *testing.T) caseDesk {
 	t.Helper()
 	d := caseDesk{school: newSchool(t), phone: "+447700900123", mail: "pupil.reporter@example.org", ipTxt: "198.51.100.77"}
 	var err error
@@ -138,7 +138,7 @@ func (d caseDesk) messages(t *testing.T, ref domain.Reference) []*domain.Message
 	return msgs
 }
 
-func refsOf(cases []*domain.Case) []domain.Reference {
+func refsOf(cases []*domain.StaffInteraction) []domain.Reference {
 	out := []domain.Reference{}
 	for _, c := range cases {
 		out = append(out, c.Ref)
@@ -146,7 +146,7 @@ func refsOf(cases []*domain.Case) []domain.Reference {
 	return out
 }
 
-func inboxIDsOf(ibs []app.CaseInbox) []domain.InboxID {
+func inboxIDsOf(ibs []app.VisibleInbox) []domain.InboxID {
 	out := []domain.InboxID{}
 	for _, ib := range ibs {
 		out = append(out, ib.ID)
@@ -155,7 +155,7 @@ func inboxIDsOf(ibs []app.CaseInbox) []domain.InboxID {
 }
 
 func TestListCasesKeepsToTheActorsInboxes(t *testing.T) {
-	d := newCaseDesk(t)
+	d := newDesk(t)
 	g1 := d.webReport(t, d.inbox, "first", "")
 	s1 := d.webReport(t, d.second, "second inbox", "")
 	g2 := d.smsReport(t, "by text")
@@ -171,14 +171,14 @@ func TestListCasesKeepsToTheActorsInboxes(t *testing.T) {
 		"staff with no inbox":          {d.unassigned, []domain.Reference{}, []domain.InboxID{}},
 		"another organisation's admin": {d.elsewhere, []domain.Reference{}, []domain.InboxID{d.elsewhereInbox.ID}},
 	} {
-		page, err := d.svc.ListCases(ctx, d.actorOf(t, c.who), app.CaseQuery{})
+		page, err := d.svc.ListInteractions(ctx, d.actorOf(t, c.who), app.InteractionQuery{})
 		require.NoError(t, err, name)
-		assert.Equal(t, c.refs, refsOf(page.Cases), name)
+		assert.Equal(t, c.refs, refsOf(page.Interactions), name)
 		assert.Equal(t, len(c.refs), page.Total, name)
 		assert.ElementsMatch(t, c.inboxes, inboxIDsOf(page.Inboxes), name)
 	}
 
-	page, err := d.svc.ListCases(ctx, d.actorOf(t, d.admin), app.CaseQuery{})
+	page, err := d.svc.ListInteractions(ctx, d.actorOf(t, d.admin), app.InteractionQuery{})
 	require.NoError(t, err)
 	labels := map[domain.InboxID]string{}
 	for _, ib := range page.Inboxes {
@@ -186,12 +186,12 @@ func TestListCasesKeepsToTheActorsInboxes(t *testing.T) {
 	}
 	assert.Equal(t, "Oakfield Primary: General", labels[d.inbox.ID], "with two forms, inboxes name their form")
 	assert.Equal(t, "Oakfield Juniors: General", labels[d.otherFormInbox.ID])
-	assert.True(t, page.Cases[0].Unread, "nobody has opened it yet")
-	assert.Equal(t, domain.AnonymousName, page.Cases[0].DisplayName())
+	assert.True(t, page.Interactions[0].Unread, "nobody has opened it yet")
+	assert.Equal(t, domain.AnonymousName, page.Interactions[0].DisplayName())
 }
 
 func TestListCasesFilters(t *testing.T) {
-	d := newCaseDesk(t)
+	d := newDesk(t)
 	d.clock.t = time.Date(2026, 9, 1, 10, 0, 0, 0, time.UTC)
 	sep1 := d.webReport(t, d.inbox, "first of September", "")
 	d.clock.t = time.Date(2026, 9, 2, 23, 58, 0, 0, time.UTC)
@@ -199,103 +199,103 @@ func TestListCasesFilters(t *testing.T) {
 	d.clock.t = time.Date(2026, 9, 3, 0, 0, 0, 0, time.UTC)
 	sep3 := d.webReport(t, d.inbox, "just after midnight", "")
 	admin := d.actorOf(t, d.admin)
-	require.NoError(t, d.svc.SetCaseStatus(ctx, admin, string(sep3), "closed"))
+	require.NoError(t, d.svc.SetInteractionStatus(ctx, admin, string(sep3), "closed"))
 
 	for name, c := range map[string]struct {
-		q    app.CaseQuery
+		q    app.InteractionQuery
 		want []domain.Reference
 	}{
-		"open":            {app.CaseQuery{Status: "open"}, []domain.Reference{sep2, sep1}},
-		"closed":          {app.CaseQuery{Status: "closed"}, []domain.Reference{sep3}},
-		"one inbox":       {app.CaseQuery{InboxID: string(d.second.ID)}, []domain.Reference{sep2}},
-		"to is inclusive": {app.CaseQuery{From: "2026-09-02", To: "2026-09-02"}, []domain.Reference{sep2}},
-		"from only":       {app.CaseQuery{From: "2026-09-02"}, []domain.Reference{sep3, sep2}},
-		"to only":         {app.CaseQuery{To: "2026-09-01"}, []domain.Reference{sep1}},
-		"all together":    {app.CaseQuery{Status: "open", InboxID: string(d.inbox.ID), From: "2026-09-01", To: "2026-09-03"}, []domain.Reference{sep1}},
+		"open":            {app.InteractionQuery{Status: "open"}, []domain.Reference{sep2, sep1}},
+		"closed":          {app.InteractionQuery{Status: "closed"}, []domain.Reference{sep3}},
+		"one inbox":       {app.InteractionQuery{InboxID: string(d.second.ID)}, []domain.Reference{sep2}},
+		"to is inclusive": {app.InteractionQuery{From: "2026-09-02", To: "2026-09-02"}, []domain.Reference{sep2}},
+		"from only":       {app.InteractionQuery{From: "2026-09-02"}, []domain.Reference{sep3, sep2}},
+		"to only":         {app.InteractionQuery{To: "2026-09-01"}, []domain.Reference{sep1}},
+		"all together":    {app.InteractionQuery{Status: "open", InboxID: string(d.inbox.ID), From: "2026-09-01", To: "2026-09-03"}, []domain.Reference{sep1}},
 	} {
-		page, err := d.svc.ListCases(ctx, admin, c.q)
+		page, err := d.svc.ListInteractions(ctx, admin, c.q)
 		require.NoError(t, err, name)
-		assert.Equal(t, c.want, refsOf(page.Cases), name)
+		assert.Equal(t, c.want, refsOf(page.Interactions), name)
 	}
 
 	for name, c := range map[string]struct {
 		who    *domain.Staff
-		q      app.CaseQuery
+		q      app.InteractionQuery
 		fields []string
 	}{
-		"bad status":          {d.admin, app.CaseQuery{Status: "pending"}, []string{app.CaseFieldStatus}},
-		"unknown inbox":       {d.admin, app.CaseQuery{InboxID: "inb_aaaaaaaaaaaaaaaaaaaa"}, []string{app.CaseFieldInbox}},
-		"inbox not assigned":  {d.staff, app.CaseQuery{InboxID: string(d.second.ID)}, []string{app.CaseFieldInbox}},
-		"another org's inbox": {d.admin, app.CaseQuery{InboxID: string(d.elsewhereInbox.ID)}, []string{app.CaseFieldInbox}},
-		"bad dates":           {d.admin, app.CaseQuery{From: "yesterday", To: "2026-13-01"}, []string{app.CaseFieldFrom, app.CaseFieldTo}},
-		"end before start":    {d.admin, app.CaseQuery{From: "2026-09-03", To: "2026-09-01"}, []string{app.CaseFieldTo}},
+		"bad status":          {d.admin, app.InteractionQuery{Status: "pending"}, []string{app.FilterStatus}},
+		"unknown inbox":       {d.admin, app.InteractionQuery{InboxID: "inb_aaaaaaaaaaaaaaaaaaaa"}, []string{app.FilterInbox}},
+		"inbox not assigned":  {d.staff, app.InteractionQuery{InboxID: string(d.second.ID)}, []string{app.FilterInbox}},
+		"another org's inbox": {d.admin, app.InteractionQuery{InboxID: string(d.elsewhereInbox.ID)}, []string{app.FilterInbox}},
+		"bad dates":           {d.admin, app.InteractionQuery{From: "yesterday", To: "2026-13-01"}, []string{app.FilterFrom, app.FilterTo}},
+		"end before start":    {d.admin, app.InteractionQuery{From: "2026-09-03", To: "2026-09-01"}, []string{app.FilterTo}},
 	} {
-		page, err := d.svc.ListCases(ctx, d.actorOf(t, c.who), c.q)
+		page, err := d.svc.ListInteractions(ctx, d.actorOf(t, c.who), c.q)
 		require.Equal(t, domain.KindInvalid, domain.KindOf(err), name)
 		problems := domain.ProblemsOf(err)
 		for _, f := range c.fields {
 			assert.NotEmpty(t, problems.Of(f), "%s: %s", name, f)
 		}
 		assert.Len(t, problems, len(c.fields), name)
-		assert.Empty(t, page.Cases, name)
+		assert.Empty(t, page.Interactions, name)
 		assert.NotEmpty(t, page.Inboxes, "%s: the filter can be shown again", name)
 	}
 }
 
 func TestListCasesPages(t *testing.T) {
-	d := newCaseDesk(t)
+	d := newDesk(t)
 	var refs []domain.Reference
-	for i := range app.CasesPerPage + 2 {
+	for i := range app.InteractionsPerPage + 2 {
 		refs = append([]domain.Reference{d.webReport(t, d.inbox, fmt.Sprintf("report %d", i), "")}, refs...)
 	}
 	a := d.actorOf(t, d.staff)
-	first, err := d.svc.ListCases(ctx, a, app.CaseQuery{})
+	first, err := d.svc.ListInteractions(ctx, a, app.InteractionQuery{})
 	require.NoError(t, err)
-	assert.Equal(t, refs[:app.CasesPerPage], refsOf(first.Cases), "newest first")
-	assert.Equal(t, app.CasesPerPage+2, first.Total)
+	assert.Equal(t, refs[:app.InteractionsPerPage], refsOf(first.Interactions), "newest first")
+	assert.Equal(t, app.InteractionsPerPage+2, first.Total)
 	assert.Equal(t, 1, first.Page)
 	assert.Equal(t, 2, first.Pages)
 
-	second, err := d.svc.ListCases(ctx, a, app.CaseQuery{Page: 2})
+	second, err := d.svc.ListInteractions(ctx, a, app.InteractionQuery{Page: 2})
 	require.NoError(t, err)
-	assert.Equal(t, refs[app.CasesPerPage:], refsOf(second.Cases))
+	assert.Equal(t, refs[app.InteractionsPerPage:], refsOf(second.Interactions))
 
-	beyond, err := d.svc.ListCases(ctx, a, app.CaseQuery{Page: 99})
+	beyond, err := d.svc.ListInteractions(ctx, a, app.InteractionQuery{Page: 99})
 	require.NoError(t, err)
 	assert.Equal(t, 2, beyond.Page, "a page past the end shows the last")
-	assert.Equal(t, refs[app.CasesPerPage:], refsOf(beyond.Cases))
+	assert.Equal(t, refs[app.InteractionsPerPage:], refsOf(beyond.Interactions))
 
-	none, err := d.svc.ListCases(ctx, d.actorOf(t, d.other), app.CaseQuery{Page: -3})
+	none, err := d.svc.ListInteractions(ctx, d.actorOf(t, d.other), app.InteractionQuery{Page: -3})
 	require.NoError(t, err)
 	assert.Equal(t, 1, none.Page)
 	assert.Equal(t, 1, none.Pages)
-	assert.Empty(t, none.Cases)
+	assert.Empty(t, none.Interactions)
 }
 
 func TestOpenCase(t *testing.T) {
-	d := newCaseDesk(t)
+	d := newDesk(t)
 	ref := d.webReport(t, d.inbox, "I saw something on the bus", d.mail)
 	staff := d.actorOf(t, d.staff)
 
-	view, err := d.svc.OpenCase(ctx, staff, string(ref))
+	view, err := d.svc.ReadInteraction(ctx, staff, string(ref))
 	require.NoError(t, err)
-	assert.Equal(t, ref, view.Case.Ref)
+	assert.Equal(t, ref, view.Interaction.Ref)
 	require.Len(t, view.Messages, 1)
 	assert.True(t, view.Messages[0].FromReporter)
 	assert.Equal(t, "I saw something on the bus", view.Messages[0].Body)
 	assert.Equal(t, []domain.InboxID{d.inbox.ID}, inboxIDsOf(view.Inboxes), "staff may move only to inboxes they see")
 
-	adminView, err := d.svc.OpenCase(ctx, d.actorOf(t, d.admin), string(ref))
+	adminView, err := d.svc.ReadInteraction(ctx, d.actorOf(t, d.admin), string(ref))
 	require.NoError(t, err)
 	assert.Equal(t, []domain.InboxID{d.inbox.ID, d.second.ID}, inboxIDsOf(adminView.Inboxes), "the inboxes of the same form only")
 
-	list, err := d.svc.ListCases(ctx, staff, app.CaseQuery{})
+	list, err := d.svc.ListInteractions(ctx, staff, app.InteractionQuery{})
 	require.NoError(t, err)
-	require.Len(t, list.Cases, 1)
-	assert.False(t, list.Cases[0].Unread, "opening it marked it read")
+	require.Len(t, list.Interactions, 1)
+	assert.False(t, list.Interactions[0].Unread, "opening it marked it read")
 
 	// Typed by hand, in lower case without dashes, it is still found.
-	_, err = d.svc.OpenCase(ctx, staff, strings.ToLower(string(ref[4:8])+string(ref[9:])))
+	_, err = d.svc.ReadInteraction(ctx, staff, strings.ToLower(string(ref[4:8])+string(ref[9:])))
 	assert.NoError(t, err)
 
 	for name, c := range map[string]struct {
@@ -308,7 +308,7 @@ func TestOpenCase(t *testing.T) {
 		"malformed":            {d.admin, "WSP-<script>"},
 		"unknown":              {d.admin, "WSP-0000-0000"},
 	} {
-		_, err := d.svc.OpenCase(ctx, d.actorOf(t, c.who), c.ref)
+		_, err := d.svc.ReadInteraction(ctx, d.actorOf(t, c.who), c.ref)
 		assert.Equal(t, domain.KindNotFound, domain.KindOf(err), name)
 		assert.Equal(t, "no such report", domain.SafeMessage(err), "%s: a miss is a miss, whatever the reason", name)
 	}
@@ -327,10 +327,10 @@ func (d caseDesk) reporterDeliveries(t *testing.T, ref domain.Reference) []*doma
 }
 
 func TestStaffReplyToAWebReporterWithEmail(t *testing.T) {
-	d := newCaseDesk(t)
+	d := newDesk(t)
 	ref := d.webReport(t, d.inbox, "Someone is sending me messages", d.mail)
 	staff := d.actorOf(t, d.staff)
-	require.NoError(t, d.svc.SetCaseStatus(ctx, staff, string(ref), "closed"))
+	require.NoError(t, d.svc.SetInteractionStatus(ctx, staff, string(ref), "closed"))
 	closedAt := d.interaction(t, ref).ClosedAt
 
 	d.clock.t = d.clock.t.Add(time.Hour)
@@ -370,20 +370,20 @@ func TestStaffReplyToAWebReporterWithEmail(t *testing.T) {
 	assert.Equal(t, ia.ID, n.InteractionID)
 
 	// The writer has read it; colleagues have not.
-	mine, err := d.svc.ListCases(ctx, staff, app.CaseQuery{})
+	mine, err := d.svc.ListInteractions(ctx, staff, app.InteractionQuery{})
 	require.NoError(t, err)
-	assert.False(t, mine.Cases[0].Unread)
-	theirs, err := d.svc.ListCases(ctx, d.actorOf(t, d.admin), app.CaseQuery{})
+	assert.False(t, mine.Interactions[0].Unread)
+	theirs, err := d.svc.ListInteractions(ctx, d.actorOf(t, d.admin), app.InteractionQuery{})
 	require.NoError(t, err)
-	assert.True(t, theirs.Cases[0].Unread)
+	assert.True(t, theirs.Interactions[0].Unread)
 
-	view, err := d.svc.OpenCase(ctx, staff, string(ref))
+	view, err := d.svc.ReadInteraction(ctx, staff, string(ref))
 	require.NoError(t, err)
 	assert.Equal(t, "Alex", view.Messages[1].StaffName, "colleagues see the writer's name")
 }
 
 func TestStaffReplyToAWebReporterWithoutEmail(t *testing.T) {
-	d := newCaseDesk(t)
+	d := newDesk(t)
 	ref := d.webReport(t, d.inbox, "no email given", "")
 	require.NoError(t, d.svc.StaffReply(ctx, d.actorOf(t, d.admin), string(ref), "We are here to help.", netip.Addr{}))
 	assert.Len(t, d.messages(t, ref), 2)
@@ -391,7 +391,7 @@ func TestStaffReplyToAWebReporterWithoutEmail(t *testing.T) {
 }
 
 func TestStaffReplyToATexterCarriesTheText(t *testing.T) {
-	d := newCaseDesk(t)
+	d := newDesk(t)
 	ref := d.smsReport(t, "someone took my phone")
 	const reply = "Thank you. Please come and see Mrs Khan."
 	require.NoError(t, d.svc.StaffReply(ctx, d.actorOf(t, d.staff), string(ref), reply, netip.Addr{}))
@@ -404,7 +404,7 @@ func TestStaffReplyToATexterCarriesTheText(t *testing.T) {
 }
 
 func TestStaffReplyRefusals(t *testing.T) {
-	d := newCaseDesk(t)
+	d := newDesk(t)
 	ref := d.webReport(t, d.inbox, "hello", d.mail)
 	before := d.interaction(t, ref)
 	for name, c := range map[string]struct {
@@ -430,24 +430,24 @@ func TestStaffReplyRefusals(t *testing.T) {
 }
 
 func TestSetCaseStatus(t *testing.T) {
-	d := newCaseDesk(t)
+	d := newDesk(t)
 	ref := d.webReport(t, d.inbox, "hello", "")
 	staff := d.actorOf(t, d.staff)
 
 	d.clock.t = d.clock.t.Add(time.Hour)
 	closedAt := d.clock.t.UTC().Truncate(time.Microsecond)
-	require.NoError(t, d.svc.SetCaseStatus(ctx, staff, string(ref), "closed"))
+	require.NoError(t, d.svc.SetInteractionStatus(ctx, staff, string(ref), "closed"))
 	ia := d.interaction(t, ref)
 	assert.Equal(t, domain.StatusClosed, ia.Status)
 	require.NotNil(t, ia.ClosedAt)
 	assert.Equal(t, closedAt, *ia.ClosedAt, "retention runs from now")
 
 	d.clock.t = d.clock.t.Add(time.Hour)
-	require.NoError(t, d.svc.SetCaseStatus(ctx, staff, string(ref), "closed"), "closing twice is no error")
+	require.NoError(t, d.svc.SetInteractionStatus(ctx, staff, string(ref), "closed"), "closing twice is no error")
 	assert.Equal(t, closedAt, *d.interaction(t, ref).ClosedAt, "and keeps the first date")
 
 	reopened := d.clock.t.UTC().Truncate(time.Microsecond)
-	require.NoError(t, d.svc.SetCaseStatus(ctx, staff, string(ref), "OPEN"))
+	require.NoError(t, d.svc.SetInteractionStatus(ctx, staff, string(ref), "OPEN"))
 	ia = d.interaction(t, ref)
 	assert.Equal(t, domain.StatusOpen, ia.Status)
 	assert.Nil(t, ia.ClosedAt)
@@ -462,14 +462,14 @@ func TestSetCaseStatus(t *testing.T) {
 		"another inbox":        {d.other, "closed", domain.KindNotFound},
 		"another organisation": {d.elsewhere, "closed", domain.KindNotFound},
 	} {
-		err := d.svc.SetCaseStatus(ctx, d.actorOf(t, c.who), string(ref), c.status)
+		err := d.svc.SetInteractionStatus(ctx, d.actorOf(t, c.who), string(ref), c.status)
 		assert.Equal(t, c.kind, domain.KindOf(err), name)
 	}
 	assert.Equal(t, ia, d.interaction(t, ref), "refusals changed nothing")
 }
 
 func TestMoveCase(t *testing.T) {
-	d := newCaseDesk(t)
+	d := newDesk(t)
 	ref := d.webReport(t, d.inbox, "it happened online", "")
 	admin := d.actorOf(t, d.admin)
 	staff := d.actorOf(t, d.staff)
@@ -487,23 +487,23 @@ func TestMoveCase(t *testing.T) {
 		"a case of another inbox":       {d.actorOf(t, d.other), string(d.second.ID), domain.KindNotFound},
 		"another organisation":          {d.actorOf(t, d.elsewhere), string(d.elsewhereInbox.ID), domain.KindNotFound},
 	} {
-		err := d.svc.MoveCase(ctx, c.who, string(ref), c.inbox)
+		err := d.svc.MoveInteraction(ctx, c.who, string(ref), c.inbox)
 		assert.Equal(t, c.kind, domain.KindOf(err), name)
 		if c.kind == domain.KindInvalid {
-			assert.NotEmpty(t, domain.ProblemsOf(err).Of(app.CaseFieldInbox), name)
+			assert.NotEmpty(t, domain.ProblemsOf(err).Of(app.FilterInbox), name)
 		}
 	}
 	assert.Equal(t, before, d.interaction(t, ref), "refusals moved nothing")
 
-	require.NoError(t, d.svc.MoveCase(ctx, staff, string(ref), string(d.inbox.ID)), "where it is already")
+	require.NoError(t, d.svc.MoveInteraction(ctx, staff, string(ref), string(d.inbox.ID)), "where it is already")
 	alertsBefore := len(d.deliveries(t, ref))
 
 	d.clock.t = d.clock.t.Add(time.Hour)
-	require.NoError(t, d.svc.MoveCase(ctx, admin, string(ref), string(d.second.ID)))
+	require.NoError(t, d.svc.MoveInteraction(ctx, admin, string(ref), string(d.second.ID)))
 	assert.Equal(t, d.second.ID, d.interaction(t, ref).InboxID)
-	_, err := d.svc.OpenCase(ctx, staff, string(ref))
+	_, err := d.svc.ReadInteraction(ctx, staff, string(ref))
 	assert.Equal(t, domain.KindNotFound, domain.KindOf(err), "General's staff no longer see it")
-	_, err = d.svc.OpenCase(ctx, d.actorOf(t, d.other), string(ref))
+	_, err = d.svc.ReadInteraction(ctx, d.actorOf(t, d.other), string(ref))
 	assert.NoError(t, err, "the new inbox's staff do")
 
 	all := d.deliveries(t, ref)

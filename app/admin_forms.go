@@ -25,10 +25,10 @@ type AdminForm struct {
 	Snippet string
 }
 
-// AdminForms returns the organisation's forms, oldest first, each with its
+// Forms returns the organisation's forms, oldest first, each with its
 // inboxes in order.
-func (s *Service) AdminForms(ctx context.Context, a *Actor) (out []AdminForm, err error) {
-	defer domain.Wrap(&err, "app.AdminForms")
+func (s *Admin) Forms(ctx context.Context, a *Actor) (out []AdminForm, err error) {
+	defer domain.Wrap(&err, "app.Admin.Forms")
 	if err := requireAdmin(a); err != nil {
 		return nil, err
 	}
@@ -53,9 +53,9 @@ func (s *Service) AdminForms(ctx context.Context, a *Actor) (out []AdminForm, er
 	return out, err
 }
 
-// AdminForm returns one form of the organisation, or KindNotFound.
-func (s *Service) AdminForm(ctx context.Context, a *Actor, id domain.FormID) (out AdminForm, err error) {
-	defer domain.Wrap(&err, "app.AdminForm")
+// Form returns one form of the organisation, or KindNotFound.
+func (s *Admin) Form(ctx context.Context, a *Actor, id domain.FormID) (out AdminForm, err error) {
+	defer domain.Wrap(&err, "app.Admin.Form")
 	if err := requireAdmin(a); err != nil {
 		return out, err
 	}
@@ -74,8 +74,8 @@ func (s *Service) AdminForm(ctx context.Context, a *Actor, id domain.FormID) (ou
 	return out, err
 }
 
-func (s *Service) adminForm(f *domain.Form, inboxes []*domain.Inbox) AdminForm {
-	return AdminForm{Form: f, Inboxes: inboxes, URL: s.FormURL(f.Code), Snippet: s.FormSnippet(f)}
+func (s *core) adminForm(f *domain.Form, inboxes []*domain.Inbox) AdminForm {
+	return AdminForm{Form: f, Inboxes: inboxes, URL: s.links.FormURL(f.Code), Snippet: s.links.FormSnippet(f)}
 }
 
 // ownForm loads a form of the actor's organisation; any other is errNoSuch.
@@ -98,11 +98,11 @@ type NewForm struct {
 	Code string
 }
 
-// AdminCreateForm adds a form, with one inbox named General, to the
+// CreateForm adds a form, with one inbox named General, to the
 // actor's organisation. Bad input and a taken code come back as field
 // problems ("name", "code").
-func (s *Service) AdminCreateForm(ctx context.Context, a *Actor, in NewForm) (out FormCreated, err error) {
-	defer domain.Wrap(&err, "app.AdminCreateForm")
+func (s *Admin) CreateForm(ctx context.Context, a *Actor, in NewForm) (out FormCreated, err error) {
+	defer domain.Wrap(&err, "app.Admin.CreateForm")
 	if err := requireAdmin(a); err != nil {
 		return out, err
 	}
@@ -115,7 +115,7 @@ func (s *Service) AdminCreateForm(ctx context.Context, a *Actor, in NewForm) (ou
 	if err := problems.Invalid(); err != nil {
 		return out, err
 	}
-	out, err = s.CreateForm(ctx, CreateForm{OrgID: a.Org.ID, Name: in.Name, Code: strings.TrimSpace(in.Code), Actor: staffActor(a.Staff.ID)})
+	out, err = s.addForm(ctx, CreateForm{OrgID: a.Org.ID, Name: in.Name, Code: strings.TrimSpace(in.Code), Actor: staffActor(a.Staff.ID)})
 	if domain.KindOf(err) == domain.KindConflict {
 		return out, domain.Problems{{Field: "code", Safe: domain.SafeMessage(err)}}.Invalid()
 	}
@@ -148,8 +148,8 @@ type FormSettings struct {
 
 // UpdateForm saves a form's name, texts, language and swear-word policy.
 // Its code is left alone: it is printed on posters and saved in phones.
-func (s *Service) UpdateForm(ctx context.Context, a *Actor, id domain.FormID, in FormSettings) (form *domain.Form, err error) {
-	defer domain.Wrap(&err, "app.UpdateForm")
+func (s *Admin) UpdateForm(ctx context.Context, a *Actor, id domain.FormID, in FormSettings) (form *domain.Form, err error) {
+	defer domain.Wrap(&err, "app.Admin.UpdateForm")
 	if err := requireAdmin(a); err != nil {
 		return nil, err
 	}
@@ -206,8 +206,8 @@ func checkFormText(s string) error {
 
 // SetFormOpen opens or closes a form. A closed form shows its out-of-hours
 // text, with emergency contacts, instead of taking reports.
-func (s *Service) SetFormOpen(ctx context.Context, a *Actor, id domain.FormID, open bool) (err error) {
-	defer domain.Wrap(&err, "app.SetFormOpen")
+func (s *Admin) SetFormOpen(ctx context.Context, a *Actor, id domain.FormID, open bool) (err error) {
+	defer domain.Wrap(&err, "app.Admin.SetFormOpen")
 	if err := requireAdmin(a); err != nil {
 		return err
 	}

@@ -23,9 +23,9 @@ type AdminInbox struct {
 	Staff []*domain.Staff
 }
 
-// AdminInbox returns one inbox of the organisation, or KindNotFound.
-func (s *Service) AdminInbox(ctx context.Context, a *Actor, id domain.InboxID) (out AdminInbox, err error) {
-	defer domain.Wrap(&err, "app.AdminInbox")
+// Inbox returns one inbox of the organisation, or KindNotFound.
+func (s *Admin) Inbox(ctx context.Context, a *Actor, id domain.InboxID) (out AdminInbox, err error) {
+	defer domain.Wrap(&err, "app.Admin.Inbox")
 	if err := requireAdmin(a); err != nil {
 		return out, err
 	}
@@ -72,15 +72,15 @@ func assignableStaff(ctx context.Context, tx ports.Tx, a *Actor) ([]*domain.Staf
 	return out, nil
 }
 
-// AdminCreateInbox adds an inbox (a report category) after the form's
+// CreateInbox adds an inbox (a report category) after the form's
 // existing ones. A bad name comes back as a problem with field "name".
-func (s *Service) AdminCreateInbox(ctx context.Context, a *Actor, form domain.FormID, name string) (inbox *domain.Inbox, err error) {
-	defer domain.Wrap(&err, "app.AdminCreateInbox")
+func (s *Admin) CreateInbox(ctx context.Context, a *Actor, form domain.FormID, name string) (inbox *domain.Inbox, err error) {
+	defer domain.Wrap(&err, "app.Admin.CreateInbox")
 	if err := requireAdmin(a); err != nil {
 		return nil, err
 	}
 	// A form never moves to another organisation, so the check still holds
-	// when CreateInbox opens its own transaction.
+	// when addInbox opens its own transaction.
 	err = s.store.View(ctx, func(tx ports.Tx) error {
 		_, err := ownForm(ctx, tx, a, form)
 		return err
@@ -91,7 +91,7 @@ func (s *Service) AdminCreateInbox(ctx context.Context, a *Actor, form domain.Fo
 	if err := checkInboxName(name); err != nil {
 		return nil, domain.Problems{{Field: "name", Safe: domain.SafeMessage(err)}}.Invalid()
 	}
-	return s.CreateInbox(ctx, CreateInbox{FormID: form, Name: name, Actor: staffActor(a.Staff.ID)})
+	return s.addInbox(ctx, CreateInbox{FormID: form, Name: name, Actor: staffActor(a.Staff.ID)})
 }
 
 // checkInboxName applies domain.NewInbox's rule to a name, so that it can
@@ -121,8 +121,8 @@ type InboxSettings struct {
 // UpdateInbox renames an inbox, replaces its notification addresses and
 // sets which staff are assigned to it, all at once or not at all.
 // Problems come back with fields "name", "notify" and "staff".
-func (s *Service) UpdateInbox(ctx context.Context, a *Actor, id domain.InboxID, in InboxSettings) (inbox *domain.Inbox, err error) {
-	defer domain.Wrap(&err, "app.UpdateInbox")
+func (s *Admin) UpdateInbox(ctx context.Context, a *Actor, id domain.InboxID, in InboxSettings) (inbox *domain.Inbox, err error) {
+	defer domain.Wrap(&err, "app.Admin.UpdateInbox")
 	if err := requireAdmin(a); err != nil {
 		return nil, err
 	}

@@ -50,9 +50,9 @@ type OrgSettings struct {
 	SwearWords string
 }
 
-// AdminOrganisation returns the actor's organisation as it is now.
-func (s *Service) AdminOrganisation(ctx context.Context, a *Actor) (org *domain.Organisation, err error) {
-	defer domain.Wrap(&err, "app.AdminOrganisation")
+// Organisation returns the actor's organisation as it is now.
+func (s *Admin) Organisation(ctx context.Context, a *Actor) (org *domain.Organisation, err error) {
+	defer domain.Wrap(&err, "app.Admin.Organisation")
 	if err := requireAdmin(a); err != nil {
 		return nil, err
 	}
@@ -66,8 +66,8 @@ func (s *Service) AdminOrganisation(ctx context.Context, a *Actor) (org *domain.
 // UpdateOrgSettings saves the organisation's retention period, TOTP
 // requirement and swear words. Shortening the retention period makes older
 // interactions due for erasure sooner: the next purge erases them.
-func (s *Service) UpdateOrgSettings(ctx context.Context, a *Actor, in OrgSettings) (org *domain.Organisation, err error) {
-	defer domain.Wrap(&err, "app.UpdateOrgSettings")
+func (s *Admin) UpdateOrgSettings(ctx context.Context, a *Actor, in OrgSettings) (org *domain.Organisation, err error) {
+	defer domain.Wrap(&err, "app.Admin.UpdateOrgSettings")
 	if err := requireAdmin(a); err != nil {
 		return nil, err
 	}

@@ -25,10 +25,10 @@ type StaffDirectory struct {
 	Inboxes []InboxChoice
 }
 
-// AdminStaff returns the organisation's members; removed accounts are left
+// Staff returns the organisation's members; removed accounts are left
 // out.
-func (s *Service) AdminStaff(ctx context.Context, a *Actor) (out StaffDirectory, err error) {
-	defer domain.Wrap(&err, "app.AdminStaff")
+func (s *Admin) Staff(ctx context.Context, a *Actor) (out StaffDirectory, err error) {
+	defer domain.Wrap(&err, "app.Admin.Staff")
 	if err := requireAdmin(a); err != nil {
 		return out, err
 	}
@@ -93,10 +93,10 @@ type AdminMember struct {
 	Self bool
 }
 
-// AdminMember returns one current member of the organisation, or
+// Member returns one current member of the organisation, or
 // KindNotFound.
-func (s *Service) AdminMember(ctx context.Context, a *Actor, id domain.StaffID) (out AdminMember, err error) {
-	defer domain.Wrap(&err, "app.AdminMember")
+func (s *Admin) Member(ctx context.Context, a *Actor, id domain.StaffID) (out AdminMember, err error) {
+	defer domain.Wrap(&err, "app.Admin.Member")
 	if err := requireAdmin(a); err != nil {
 		return out, err
 	}
@@ -156,8 +156,8 @@ var errEmailTaken = domain.Errorf(domain.KindInvalid, "someone with that address
 // other: otherwise any admin could find out who uses Whisper at other
 // schools. Its member cannot sign in (one address, one account), and the
 // address is emailed a note saying so instead of a link.
-func (s *Service) InviteStaff(ctx context.Context, a *Actor, in Invite) (member *domain.Staff, err error) {
-	defer domain.Wrap(&err, "app.InviteStaff")
+func (s *Admin) InviteStaff(ctx context.Context, a *Actor, in Invite) (member *domain.Staff, err error) {
+	defer domain.Wrap(&err, "app.Admin.InviteStaff")
 	if err := requireAdmin(a); err != nil {
 		return nil, err
 	}
@@ -240,7 +240,7 @@ func addressElsewhere(ctx context.Context, tx ports.Tx, org domain.OrgID, email 
 
 // invitationLink is the set-password link an invitation carries, or none
 // for a member who SignsInElsewhere: their invitation says why instead.
-func (s *Service) invitationLink(member *domain.Staff, d staffDraft) string {
+func (s *core) invitationLink(member *domain.Staff, d staffDraft) string {
 	if d.elsewhere {
 		return ""
 	}
@@ -270,8 +270,8 @@ type MemberSettings struct {
 // UpdateMember sets a member's role and inbox assignments. An admin cannot
 // change their own role, and an organisation always keeps an admin.
 // Problems come back with fields "role" and "inboxes".
-func (s *Service) UpdateMember(ctx context.Context, a *Actor, id domain.StaffID, in MemberSettings) (member *domain.Staff, err error) {
-	defer domain.Wrap(&err, "app.UpdateMember")
+func (s *Admin) UpdateMember(ctx context.Context, a *Actor, id domain.StaffID, in MemberSettings) (member *domain.Staff, err error) {
+	defer domain.Wrap(&err, "app.Admin.UpdateMember")
 	if err := requireAdmin(a); err != nil {
 		return nil, err
 	}
@@ -379,8 +379,8 @@ func stillAdmin(ctx context.Context, tx ports.Tx, a *Actor) error {
 // authenticator. Their replies keep their name. An admin cannot remove
 // themselves, and an organisation always keeps an admin. A refusal comes
 // back as a problem with field "remove".
-func (s *Service) RemoveMember(ctx context.Context, a *Actor, id domain.StaffID) (err error) {
-	defer domain.Wrap(&err, "app.RemoveMember")
+func (s *Admin) RemoveMember(ctx context.Context, a *Actor, id domain.StaffID) (err error) {
+	defer domain.Wrap(&err, "app.Admin.RemoveMember")
 	if err := requireAdmin(a); err != nil {
 		return err
 	}

@@ -13,8 +13,8 @@ import (
 // is what the audit log records; nothing is returned unless the export
 // is recorded. The reading runs apart from the recording, so that a large
 // export holds no write lock while it reads.
-func (s *Service) Export(ctx context.Context, a *Actor, format string) (rows []domain.ExportRow, err error) {
-	defer domain.Wrap(&err, "app.Export")
+func (s *Portal) Export(ctx context.Context, a *Actor, format string) (rows []domain.ExportRow, err error) {
+	defer domain.Wrap(&err, "app.Portal.Export")
 	err = s.store.View(ctx, func(tx ports.Tx) (err error) {
 		rows, err = exportInteractions(ctx, tx, a.Viewer)
 		return err

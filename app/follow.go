@@ -38,8 +38,8 @@ var unknownToken = domain.Token("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
 
 // Follow returns the conversation behind a link. Any token that opens
 // nothing, malformed or unknown, is KindNotFound, alike in words and work.
-func (s *Service) Follow(ctx context.Context, token string) (out ReporterInteraction, err error) {
-	defer domain.Wrap(&err, "app.Conversation")
+func (s *Reporting) Follow(ctx context.Context, token string) (out ReporterInteraction, err error) {
+	defer domain.Wrap(&err, "app.Reporting.Follow")
 	err = s.store.View(ctx, func(tx ports.Tx) error {
 		ia, form, org, err := interactionByToken(ctx, tx, token)
 		if err != nil {
@@ -124,8 +124,8 @@ type ReporterReply struct {
 // replyAlerts). A reply over the hourly limit is refused with a
 // *domain.RepliesLimited in its chain (KindUnavailable), and nothing is
 // stored.
-func (s *Service) ReporterReply(ctx context.Context, in ReporterReply) (err error) {
-	defer domain.Wrap(&err, "app.ReporterReply")
+func (s *Reporting) ReporterReply(ctx context.Context, in ReporterReply) (err error) {
+	defer domain.Wrap(&err, "app.Reporting.ReporterReply")
 	var problems domain.Problems
 	body, err := domain.CheckMessage(in.Body)
 	problems.Add(FieldMessage, err)
@@ -184,7 +184,7 @@ func (s *Service) ReporterReply(ctx context.Context, in ReporterReply) (err erro
 // interaction held (inside Change), so that replies at the same moment, on
 // one instance or several, are counted one after another and exactly the
 // limit get through.
-func (s *Service) checkReplyLimit(ctx context.Context, tx ports.Tx, ia *domain.Interaction, now time.Time) error {
+func (s *core) checkReplyLimit(ctx context.Context, tx ports.Tx, ia *domain.Interaction, now time.Time) error {
 	if s.limits.RepliesPerConversation <= 0 {
 		return nil
 	}

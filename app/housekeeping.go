@@ -34,8 +34,8 @@ type Tidied struct {
 // old sign-in failures, old help-text records, expired set-password
 // links, and rate-limit counts of keys quiet for an hour. The retention
 // sweep runs it.
-func (s *Service) Housekeep(ctx context.Context) (out Tidied, err error) {
-	defer domain.Wrap(&err, "app.Housekeep")
+func (s *Operations) Housekeep(ctx context.Context) (out Tidied, err error) {
+	defer domain.Wrap(&err, "app.Operations.Housekeep")
 	now := s.now()
 	err = s.store.InTx(ctx, func(tx ports.Tx) (err error) {
 		if out.Sessions, err = tx.Sessions().DeleteIdleSince(ctx, now.Add(-domain.SessionIdle)); err != nil {

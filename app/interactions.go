@@ -69,8 +69,8 @@ type VisibleInbox struct {
 
 // InteractionView is one report as a staff member opens it.
 type InteractionView struct {
-	Interaction     *domain.StaffInteraction
-	Messages []*domain.StaffMessage
+	Interaction *domain.StaffInteraction
+	Messages    []*domain.StaffMessage
 	// Inboxes are the inboxes of the report's form that the actor may
 	// see, its own among them: where it may be moved.
 	Inboxes []VisibleInbox
@@ -79,8 +79,8 @@ type InteractionView struct {
 // ListInteractions returns a page of the reports the actor may see, most recent
 // activity first. Bad filters come back as domain.Problems, with the page's
 // Inboxes still filled so the filter form can be shown again.
-func (s *Service) ListInteractions(ctx context.Context, a *Actor, q InteractionQuery) (out InteractionPage, err error) {
-	defer domain.Wrap(&err, "app.ListCases")
+func (s *Portal) ListInteractions(ctx context.Context, a *Actor, q InteractionQuery) (out InteractionPage, err error) {
+	defer domain.Wrap(&err, "app.Portal.ListInteractions")
 	err = s.store.View(ctx, func(tx ports.Tx) error {
 		if out.Inboxes, err = actorInboxes(ctx, tx, a); err != nil {
 			return err
@@ -217,8 +217,8 @@ func getInteraction(ctx context.Context, tx ports.Tx, a *Actor, ref string) (*do
 
 // ReadInteraction returns one report with its conversation and the inboxes it may
 // be moved to, and records that the actor has read it.
-func (s *Service) ReadInteraction(ctx context.Context, a *Actor, ref string) (out InteractionView, err error) {
-	defer domain.Wrap(&err, "app.OpenCase")
+func (s *Portal) ReadInteraction(ctx context.Context, a *Actor, ref string) (out InteractionView, err error) {
+	defer domain.Wrap(&err, "app.Portal.ReadInteraction")
 	now := s.now()
 	err = s.store.InTx(ctx, func(tx ports.Tx) error {
 		cs, err := getInteraction(ctx, tx, a, ref)
@@ -258,8 +258,8 @@ func formInboxes(ctx context.Context, tx ports.Tx, a *Actor, form domain.FormID)
 // learns none of this: which way a reply travels would tell staff how the
 // report came in. A reply keeps the report's status; a closed report stays
 // closed until someone reopens it, or the reporter writes again.
-func (s *Service) StaffReply(ctx context.Context, a *Actor, ref, body string, ip netip.Addr) (err error) {
-	defer domain.Wrap(&err, "app.StaffReply")
+func (s *Portal) StaffReply(ctx context.Context, a *Actor, ref, body string, ip netip.Addr) (err error) {
+	defer domain.Wrap(&err, "app.Portal.StaffReply")
 	var problems domain.Problems
 	body, err = domain.CheckStaffReply(body)
 	problems.Add(FieldMessage, err)
@@ -311,7 +311,7 @@ func (s *Service) StaffReply(ctx context.Context, a *Actor, ref, body string, ip
 
 // replyDelivery is how a staff reply reaches the reporter, or nil when it
 // cannot: a web reporter who gave no email reads it through their link.
-func (s *Service) replyDelivery(ctx context.Context, tx ports.Tx, ia *domain.Interaction, body string, id domain.DeliveryID, now time.Time) (*domain.Delivery, error) {
+func (s *core) replyDelivery(ctx context.Context, tx ports.Tx, ia *domain.Interaction, body string, id domain.DeliveryID, now time.Time) (*domain.Delivery, error) {
 	contact, err := tx.Interactions().Contact(ctx, ia.ID)
 	if err != nil {
 		return nil, err
@@ -334,8 +334,8 @@ func (s *Service) replyDelivery(ctx context.Context, tx ports.Tx, ia *domain.Int
 
 // SetInteractionStatus opens or closes a report. Closing starts the retention
 // period from now; reopening ends that and counts as activity.
-func (s *Service) SetInteractionStatus(ctx context.Context, a *Actor, ref, status string) (err error) {
-	defer domain.Wrap(&err, "app.SetCaseStatus")
+func (s *Portal) SetInteractionStatus(ctx context.Context, a *Actor, ref, status string) (err error) {
+	defer domain.Wrap(&err, "app.Portal.SetInteractionStatus")
 	var problems domain.Problems
 	st, perr := domain.ParseStatus(status)
 	if perr != nil {
@@ -373,8 +373,8 @@ func (s *Service) SetInteractionStatus(ctx context.Context, a *Actor, ref, statu
 // MoveInteraction moves a report to another inbox (category) of the same form,
 // one the actor may see, and tells that inbox's people of it as of a new
 // report. Any other inbox is a problem with the field, not a move.
-func (s *Service) MoveInteraction(ctx context.Context, a *Actor, ref, inboxID string) (err error) {
-	defer domain.Wrap(&err, "app.MoveCase")
+func (s *Portal) MoveInteraction(ctx context.Context, a *Actor, ref, inboxID string) (err error) {
+	defer domain.Wrap(&err, "app.Portal.MoveInteraction")
 	now := s.now()
 	return s.store.InTx(ctx, func(tx ports.Tx) error {
 		cs, err := getInteraction(ctx, tx, a, ref)

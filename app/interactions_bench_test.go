@@ -60,11 +60,11 @@ func benchInteractionList(b *testing.B, st *store.Store, n int) {
 			b.ResetTimer()
 			for range b.N {
 				began := time.Now()
-				a, err := w.svc.Authenticate(ctx, string(v.token))
+				a, err := w.svc.Portal.Authenticate(ctx, string(v.token))
 				if err != nil {
 					b.Fatal(err)
 				}
-				page, err := w.svc.ListInteractions(ctx, a, v.q)
+				page, err := w.svc.Portal.ListInteractions(ctx, a, v.q)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -94,7 +94,7 @@ func reportPercentiles(b *testing.B, times []time.Duration) {
 // member who sees two inboxes, with signed-in sessions for both, and a
 // smaller organisation beside it in the same database.
 type caseWorld struct {
-	svc                     *app.Service
+	svc                     *app.App
 	now                     time.Time
 	inboxes                 []*domain.Inbox
 	adminToken, memberToken domain.Token
@@ -106,21 +106,21 @@ func seedInteractionWorld(b *testing.B, st *store.Store, n int) caseWorld {
 	clock := &fixedClock{time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)}
 	w := caseWorld{now: clock.t}
 	w.svc = app.New(app.Deps{Store: st, Clock: clock, Random: rand.Reader, Hasher: passhash.New(passhash.TestParams(), 1), PublicURL: "https://w.example"})
-	org, err := w.svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Oakfield Trust", RetentionMonths: 36})
+	org, err := w.svc.Operations.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Oakfield Trust", RetentionMonths: 36})
 	require.NoError(b, err)
-	senior, err := w.svc.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Oakfield High", Code: "OAKH"})
+	senior, err := w.svc.Operations.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Oakfield High", Code: "OAKH"})
 	require.NoError(b, err)
-	junior, err := w.svc.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Oakfield Juniors", Code: "OAKJ"})
+	junior, err := w.svc.Operations.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Oakfield Juniors", Code: "OAKJ"})
 	require.NoError(b, err)
-	bullying, err := w.svc.CreateInbox(ctx, app.CreateInbox{FormID: senior.Form.ID, Name: "Bullying"})
+	bullying, err := w.svc.Operations.CreateInbox(ctx, app.CreateInbox{FormID: senior.Form.ID, Name: "Bullying"})
 	require.NoError(b, err)
-	online, err := w.svc.CreateInbox(ctx, app.CreateInbox{FormID: senior.Form.ID, Name: "Online worries"})
+	online, err := w.svc.Operations.CreateInbox(ctx, app.CreateInbox{FormID: senior.Form.ID, Name: "Online worries"})
 	require.NoError(b, err)
 	w.inboxes = []*domain.Inbox{senior.Inbox, bullying, online, junior.Inbox}
 	forms := map[domain.FormID]*domain.Form{senior.Form.ID: senior.Form, junior.Form.ID: junior.Form}
 
 	staff := func(email, first string, role domain.Role, inboxes ...domain.InboxID) *domain.Staff {
-		out, err := w.svc.CreateStaff(ctx, app.CreateStaff{OrgID: org.ID, Email: email, FirstName: first, LastName: "Bench", Role: role, InboxIDs: inboxes, Password: "correct horse battery staple"})
+		out, err := w.svc.Operations.CreateStaff(ctx, app.CreateStaff{OrgID: org.ID, Email: email, FirstName: first, LastName: "Bench", Role: role, InboxIDs: inboxes, Password: "correct horse battery staple"})
 		require.NoError(b, err)
 		return out.Staff
 	}
@@ -175,9 +175,9 @@ func seedInteractionWorld(b *testing.B, st *store.Store, n int) caseWorld {
 		return r
 	})
 	// Another school shares the database.
-	other, err := w.svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Birchwood High"})
+	other, err := w.svc.Operations.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Birchwood High"})
 	require.NoError(b, err)
-	otherForm, err := w.svc.CreateForm(ctx, app.CreateForm{OrgID: other.ID, Name: "Birchwood", Code: "BIRCH"})
+	otherForm, err := w.svc.Operations.CreateForm(ctx, app.CreateForm{OrgID: other.ID, Name: "Birchwood", Code: "BIRCH"})
 	require.NoError(b, err)
 	seedInteractions(b, st, n/20, func(i int) seedRow {
 		at := w.now.Add(-time.Duration(n/20-i) * time.Hour).Truncate(time.Microsecond)

@@ -40,18 +40,18 @@ func newDesk(t *testing.T) caseDesk {
 		d.org, err = tx.Organisations().Get(ctx, d.form.OrgID)
 		return err
 	}))
-	d.second, err = d.svc.CreateInbox(ctx, app.CreateInbox{FormID: d.form.ID, Name: "Online worries"})
+	d.second, err = d.svc.Operations.CreateInbox(ctx, app.CreateInbox{FormID: d.form.ID, Name: "Online worries"})
 	require.NoError(t, err)
 	d.clock.t = d.clock.t.Add(time.Second) // a later form, listed after the first
-	fc, err := d.svc.CreateForm(ctx, app.CreateForm{OrgID: d.org.ID, Name: "Oakfield Juniors", Code: "OAKJ"})
+	fc, err := d.svc.Operations.CreateForm(ctx, app.CreateForm{OrgID: d.org.ID, Name: "Oakfield Juniors", Code: "OAKJ"})
 	require.NoError(t, err)
 	d.otherForm, d.otherFormInbox = fc.Form, fc.Inbox
 	d.admin = d.deskMember(t, d.org.ID, "head@oakfield.example", "Hana", domain.RoleAdmin)
 	d.other = d.deskMember(t, d.org.ID, "ira@oakfield.example", "Ira", domain.RoleStaff, d.second.ID)
 	d.unassigned = d.deskMember(t, d.org.ID, "new@oakfield.example", "Nell", domain.RoleStaff)
-	orgB, err := d.svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Birchwood High"})
+	orgB, err := d.svc.Operations.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Birchwood High"})
 	require.NoError(t, err)
-	fb, err := d.svc.CreateForm(ctx, app.CreateForm{OrgID: orgB.ID, Name: "Birchwood High", Code: "BIRCH"})
+	fb, err := d.svc.Operations.CreateForm(ctx, app.CreateForm{OrgID: orgB.ID, Name: "Birchwood High", Code: "BIRCH"})
 	require.NoError(t, err)
 	d.elsewhereInbox = fb.Inbox
 	d.elsewhere = d.deskMember(t, orgB.ID, "head@birchwood.example", "Bea", domain.RoleAdmin)
@@ -60,7 +60,7 @@ func newDesk(t *testing.T) caseDesk {
 
 func (d caseDesk) deskMember(t *testing.T, org domain.OrgID, email, first string, role domain.Role, inboxes ...domain.InboxID) *domain.Staff {
 	t.Helper()
-	out, err := d.svc.CreateStaff(ctx, app.CreateStaff{OrgID: org, Email: email, FirstName: first, LastName: "Tester", Role: role, InboxIDs: inboxes})
+	out, err := d.svc.Operations.CreateStaff(ctx, app.CreateStaff{OrgID: org, Email: email, FirstName: first, LastName: "Tester", Role: role, InboxIDs: inboxes})
 	require.NoError(t, err)
 	return out.Staff
 }
@@ -80,7 +80,7 @@ func (d caseDesk) actorOf(t *testing.T, m *domain.Staff) *app.Actor {
 func (d caseDesk) webReport(t *testing.T, inbox *domain.Inbox, body, email string) domain.Reference {
 	t.Helper()
 	d.clock.t = d.clock.t.Add(time.Minute)
-	rc, err := d.svc.SubmitReport(ctx, app.SubmitReport{
+	rc, err := d.svc.Reporting.SubmitReport(ctx, app.SubmitReport{
 		FormCode: "OAK", InboxID: string(inbox.ID), Body: body, Email: email, IP: netip.MustParseAddr(d.ipTxt),
 	})
 	require.NoError(t, err)
@@ -171,14 +171,14 @@ func TestListCasesKeepsToTheActorsInboxes(t *testing.T) {
 		"staff with no inbox":          {d.unassigned, []domain.Reference{}, []domain.InboxID{}},
 		"another organisation's admin": {d.elsewhere, []domain.Reference{}, []domain.InboxID{d.elsewhereInbox.ID}},
 	} {
-		page, err := d.svc.ListInteractions(ctx, d.actorOf(t, c.who), app.InteractionQuery{})
+		page, err := d.svc.Portal.ListInteractions(ctx, d.actorOf(t, c.who), app.InteractionQuery{})
 		require.NoError(t, err, name)
 		assert.Equal(t, c.refs, refsOf(page.Interactions), name)
 		assert.Equal(t, len(c.refs), page.Total, name)
 		assert.ElementsMatch(t, c.inboxes, inboxIDsOf(page.Inboxes), name)
 	}
 
-	page, err := d.svc.ListInteractions(ctx, d.actorOf(t, d.admin), app.InteractionQuery{})
+	page, err := d.svc.Portal.ListInteractions(ctx, d.actorOf(t, d.admin), app.InteractionQuery{})
 	require.NoError(t, err)
 	labels := map[domain.InboxID]string{}
 	for _, ib := range page.Inboxes {
@@ -199,7 +199,7 @@ func TestListCasesFilters(t *testing.T) {
 	d.clock.t = time.Date(2026, 9, 3, 0, 0, 0, 0, time.UTC)
 	sep3 := d.webReport(t, d.inbox, "just after midnight", "")
 	admin := d.actorOf(t, d.admin)
-	require.NoError(t, d.svc.SetInteractionStatus(ctx, admin, string(sep3), "closed"))
+	require.NoError(t, d.svc.Portal.SetInteractionStatus(ctx, admin, string(sep3), "closed"))
 
 	for name, c := range map[string]struct {
 		q    app.InteractionQuery
@@ -213,7 +213,7 @@ func TestListCasesFilters(t *testing.T) {
 		"to only":         {app.InteractionQuery{To: "2026-09-01"}, []domain.Reference{sep1}},
 		"all together":    {app.InteractionQuery{Status: "open", InboxID: string(d.inbox.ID), From: "2026-09-01", To: "2026-09-03"}, []domain.Reference{sep1}},
 	} {
-		page, err := d.svc.ListInteractions(ctx, admin, c.q)
+		page, err := d.svc.Portal.ListInteractions(ctx, admin, c.q)
 		require.NoError(t, err, name)
 		assert.Equal(t, c.want, refsOf(page.Interactions), name)
 	}
@@ -230,7 +230,7 @@ func TestListCasesFilters(t *testing.T) {
 		"bad dates":           {d.admin, app.InteractionQuery{From: "yesterday", To: "2026-13-01"}, []string{app.FilterFrom, app.FilterTo}},
 		"end before start":    {d.admin, app.InteractionQuery{From: "2026-09-03", To: "2026-09-01"}, []string{app.FilterTo}},
 	} {
-		page, err := d.svc.ListInteractions(ctx, d.actorOf(t, c.who), c.q)
+		page, err := d.svc.Portal.ListInteractions(ctx, d.actorOf(t, c.who), c.q)
 		require.Equal(t, domain.KindInvalid, domain.KindOf(err), name)
 		problems := domain.ProblemsOf(err)
 		for _, f := range c.fields {
@@ -249,23 +249,23 @@ func TestListCasesPages(t *testing.T) {
 		refs = append([]domain.Reference{d.webReport(t, d.inbox, fmt.Sprintf("report %d", i), "")}, refs...)
 	}
 	a := d.actorOf(t, d.staff)
-	first, err := d.svc.ListInteractions(ctx, a, app.InteractionQuery{})
+	first, err := d.svc.Portal.ListInteractions(ctx, a, app.InteractionQuery{})
 	require.NoError(t, err)
 	assert.Equal(t, refs[:app.InteractionsPerPage], refsOf(first.Interactions), "newest first")
 	assert.Equal(t, app.InteractionsPerPage+2, first.Total)
 	assert.Equal(t, 1, first.Page)
 	assert.Equal(t, 2, first.Pages)
 
-	second, err := d.svc.ListInteractions(ctx, a, app.InteractionQuery{Page: 2})
+	second, err := d.svc.Portal.ListInteractions(ctx, a, app.InteractionQuery{Page: 2})
 	require.NoError(t, err)
 	assert.Equal(t, refs[app.InteractionsPerPage:], refsOf(second.Interactions))
 
-	beyond, err := d.svc.ListInteractions(ctx, a, app.InteractionQuery{Page: 99})
+	beyond, err := d.svc.Portal.ListInteractions(ctx, a, app.InteractionQuery{Page: 99})
 	require.NoError(t, err)
 	assert.Equal(t, 2, beyond.Page, "a page past the end shows the last")
 	assert.Equal(t, refs[app.InteractionsPerPage:], refsOf(beyond.Interactions))
 
-	none, err := d.svc.ListInteractions(ctx, d.actorOf(t, d.other), app.InteractionQuery{Page: -3})
+	none, err := d.svc.Portal.ListInteractions(ctx, d.actorOf(t, d.other), app.InteractionQuery{Page: -3})
 	require.NoError(t, err)
 	assert.Equal(t, 1, none.Page)
 	assert.Equal(t, 1, none.Pages)
@@ -277,7 +277,7 @@ func TestOpenCase(t *testing.T) {
 	ref := d.webReport(t, d.inbox, "I saw something on the bus", d.mail)
 	staff := d.actorOf(t, d.staff)
 
-	view, err := d.svc.ReadInteraction(ctx, staff, string(ref))
+	view, err := d.svc.Portal.ReadInteraction(ctx, staff, string(ref))
 	require.NoError(t, err)
 	assert.Equal(t, ref, view.Interaction.Ref)
 	require.Len(t, view.Messages, 1)
@@ -285,17 +285,17 @@ func TestOpenCase(t *testing.T) {
 	assert.Equal(t, "I saw something on the bus", view.Messages[0].Body)
 	assert.Equal(t, []domain.InboxID{d.inbox.ID}, inboxIDsOf(view.Inboxes), "staff may move only to inboxes they see")
 
-	adminView, err := d.svc.ReadInteraction(ctx, d.actorOf(t, d.admin), string(ref))
+	adminView, err := d.svc.Portal.ReadInteraction(ctx, d.actorOf(t, d.admin), string(ref))
 	require.NoError(t, err)
 	assert.Equal(t, []domain.InboxID{d.inbox.ID, d.second.ID}, inboxIDsOf(adminView.Inboxes), "the inboxes of the same form only")
 
-	list, err := d.svc.ListInteractions(ctx, staff, app.InteractionQuery{})
+	list, err := d.svc.Portal.ListInteractions(ctx, staff, app.InteractionQuery{})
 	require.NoError(t, err)
 	require.Len(t, list.Interactions, 1)
 	assert.False(t, list.Interactions[0].Unread, "opening it marked it read")
 
 	// Typed by hand, in lower case without dashes, it is still found.
-	_, err = d.svc.ReadInteraction(ctx, staff, strings.ToLower(string(ref[4:8])+string(ref[9:])))
+	_, err = d.svc.Portal.ReadInteraction(ctx, staff, strings.ToLower(string(ref[4:8])+string(ref[9:])))
 	assert.NoError(t, err)
 
 	for name, c := range map[string]struct {
@@ -308,7 +308,7 @@ func TestOpenCase(t *testing.T) {
 		"malformed":            {d.admin, "WSP-<script>"},
 		"unknown":              {d.admin, "WSP-0000-0000"},
 	} {
-		_, err := d.svc.ReadInteraction(ctx, d.actorOf(t, c.who), c.ref)
+		_, err := d.svc.Portal.ReadInteraction(ctx, d.actorOf(t, c.who), c.ref)
 		assert.Equal(t, domain.KindNotFound, domain.KindOf(err), name)
 		assert.Equal(t, "no such report", domain.SafeMessage(err), "%s: a miss is a miss, whatever the reason", name)
 	}
@@ -330,13 +330,13 @@ func TestStaffReplyToAWebReporterWithEmail(t *testing.T) {
 	d := newDesk(t)
 	ref := d.webReport(t, d.inbox, "Someone is sending me messages", d.mail)
 	staff := d.actorOf(t, d.staff)
-	require.NoError(t, d.svc.SetInteractionStatus(ctx, staff, string(ref), "closed"))
+	require.NoError(t, d.svc.Portal.SetInteractionStatus(ctx, staff, string(ref), "closed"))
 	closedAt := d.interaction(t, ref).ClosedAt
 
 	d.clock.t = d.clock.t.Add(time.Hour)
 	now := d.clock.t.UTC().Truncate(time.Microsecond)
 	const reply = "Thank you for telling us. Can you come to the office at break?"
-	require.NoError(t, d.svc.StaffReply(ctx, staff, string(ref), "  "+reply+"\n", netip.MustParseAddr("192.0.2.44")))
+	require.NoError(t, d.svc.Portal.StaffReply(ctx, staff, string(ref), "  "+reply+"\n", netip.MustParseAddr("192.0.2.44")))
 
 	msgs := d.messages(t, ref)
 	require.Len(t, msgs, 2)
@@ -370,14 +370,14 @@ func TestStaffReplyToAWebReporterWithEmail(t *testing.T) {
 	assert.Equal(t, ia.ID, n.InteractionID)
 
 	// The writer has read it; colleagues have not.
-	mine, err := d.svc.ListInteractions(ctx, staff, app.InteractionQuery{})
+	mine, err := d.svc.Portal.ListInteractions(ctx, staff, app.InteractionQuery{})
 	require.NoError(t, err)
 	assert.False(t, mine.Interactions[0].Unread)
-	theirs, err := d.svc.ListInteractions(ctx, d.actorOf(t, d.admin), app.InteractionQuery{})
+	theirs, err := d.svc.Portal.ListInteractions(ctx, d.actorOf(t, d.admin), app.InteractionQuery{})
 	require.NoError(t, err)
 	assert.True(t, theirs.Interactions[0].Unread)
 
-	view, err := d.svc.ReadInteraction(ctx, staff, string(ref))
+	view, err := d.svc.Portal.ReadInteraction(ctx, staff, string(ref))
 	require.NoError(t, err)
 	assert.Equal(t, "Alex", view.Messages[1].StaffName, "colleagues see the writer's name")
 }
@@ -385,7 +385,7 @@ func TestStaffReplyToAWebReporterWithEmail(t *testing.T) {
 func TestStaffReplyToAWebReporterWithoutEmail(t *testing.T) {
 	d := newDesk(t)
 	ref := d.webReport(t, d.inbox, "no email given", "")
-	require.NoError(t, d.svc.StaffReply(ctx, d.actorOf(t, d.admin), string(ref), "We are here to help.", netip.Addr{}))
+	require.NoError(t, d.svc.Portal.StaffReply(ctx, d.actorOf(t, d.admin), string(ref), "We are here to help.", netip.Addr{}))
 	assert.Len(t, d.messages(t, ref), 2)
 	assert.Empty(t, d.reporterDeliveries(t, ref), "they read replies through their link")
 }
@@ -394,7 +394,7 @@ func TestStaffReplyToATexterCarriesTheText(t *testing.T) {
 	d := newDesk(t)
 	ref := d.smsReport(t, "someone took my phone")
 	const reply = "Thank you. Please come and see Mrs Khan."
-	require.NoError(t, d.svc.StaffReply(ctx, d.actorOf(t, d.staff), string(ref), reply, netip.Addr{}))
+	require.NoError(t, d.svc.Portal.StaffReply(ctx, d.actorOf(t, d.staff), string(ref), reply, netip.Addr{}))
 	out := d.reporterDeliveries(t, ref)
 	require.Len(t, out, 1)
 	assert.Equal(t, domain.DeliveryReporterSMS, out[0].Kind)
@@ -418,7 +418,7 @@ func TestStaffReplyRefusals(t *testing.T) {
 		"another organisation":    {d.elsewhere, "hi", domain.KindNotFound},
 		"out of scope, and empty": {d.other, "", domain.KindNotFound},
 	} {
-		err := d.svc.StaffReply(ctx, d.actorOf(t, c.who), string(ref), c.body, netip.Addr{})
+		err := d.svc.Portal.StaffReply(ctx, d.actorOf(t, c.who), string(ref), c.body, netip.Addr{})
 		assert.Equal(t, c.kind, domain.KindOf(err), name)
 		if c.kind == domain.KindInvalid {
 			assert.NotEmpty(t, domain.ProblemsOf(err).Of(app.FieldMessage), name)
@@ -436,18 +436,18 @@ func TestSetCaseStatus(t *testing.T) {
 
 	d.clock.t = d.clock.t.Add(time.Hour)
 	closedAt := d.clock.t.UTC().Truncate(time.Microsecond)
-	require.NoError(t, d.svc.SetInteractionStatus(ctx, staff, string(ref), "closed"))
+	require.NoError(t, d.svc.Portal.SetInteractionStatus(ctx, staff, string(ref), "closed"))
 	ia := d.interaction(t, ref)
 	assert.Equal(t, domain.StatusClosed, ia.Status)
 	require.NotNil(t, ia.ClosedAt)
 	assert.Equal(t, closedAt, *ia.ClosedAt, "retention runs from now")
 
 	d.clock.t = d.clock.t.Add(time.Hour)
-	require.NoError(t, d.svc.SetInteractionStatus(ctx, staff, string(ref), "closed"), "closing twice is no error")
+	require.NoError(t, d.svc.Portal.SetInteractionStatus(ctx, staff, string(ref), "closed"), "closing twice is no error")
 	assert.Equal(t, closedAt, *d.interaction(t, ref).ClosedAt, "and keeps the first date")
 
 	reopened := d.clock.t.UTC().Truncate(time.Microsecond)
-	require.NoError(t, d.svc.SetInteractionStatus(ctx, staff, string(ref), "OPEN"))
+	require.NoError(t, d.svc.Portal.SetInteractionStatus(ctx, staff, string(ref), "OPEN"))
 	ia = d.interaction(t, ref)
 	assert.Equal(t, domain.StatusOpen, ia.Status)
 	assert.Nil(t, ia.ClosedAt)
@@ -462,7 +462,7 @@ func TestSetCaseStatus(t *testing.T) {
 		"another inbox":        {d.other, "closed", domain.KindNotFound},
 		"another organisation": {d.elsewhere, "closed", domain.KindNotFound},
 	} {
-		err := d.svc.SetInteractionStatus(ctx, d.actorOf(t, c.who), string(ref), c.status)
+		err := d.svc.Portal.SetInteractionStatus(ctx, d.actorOf(t, c.who), string(ref), c.status)
 		assert.Equal(t, c.kind, domain.KindOf(err), name)
 	}
 	assert.Equal(t, ia, d.interaction(t, ref), "refusals changed nothing")
@@ -487,7 +487,7 @@ func TestMoveCase(t *testing.T) {
 		"a case of another inbox":       {d.actorOf(t, d.other), string(d.second.ID), domain.KindNotFound},
 		"another organisation":          {d.actorOf(t, d.elsewhere), string(d.elsewhereInbox.ID), domain.KindNotFound},
 	} {
-		err := d.svc.MoveInteraction(ctx, c.who, string(ref), c.inbox)
+		err := d.svc.Portal.MoveInteraction(ctx, c.who, string(ref), c.inbox)
 		assert.Equal(t, c.kind, domain.KindOf(err), name)
 		if c.kind == domain.KindInvalid {
 			assert.NotEmpty(t, domain.ProblemsOf(err).Of(app.FilterInbox), name)
@@ -495,15 +495,15 @@ func TestMoveCase(t *testing.T) {
 	}
 	assert.Equal(t, before, d.interaction(t, ref), "refusals moved nothing")
 
-	require.NoError(t, d.svc.MoveInteraction(ctx, staff, string(ref), string(d.inbox.ID)), "where it is already")
+	require.NoError(t, d.svc.Portal.MoveInteraction(ctx, staff, string(ref), string(d.inbox.ID)), "where it is already")
 	alertsBefore := len(d.deliveries(t, ref))
 
 	d.clock.t = d.clock.t.Add(time.Hour)
-	require.NoError(t, d.svc.MoveInteraction(ctx, admin, string(ref), string(d.second.ID)))
+	require.NoError(t, d.svc.Portal.MoveInteraction(ctx, admin, string(ref), string(d.second.ID)))
 	assert.Equal(t, d.second.ID, d.interaction(t, ref).InboxID)
-	_, err := d.svc.ReadInteraction(ctx, staff, string(ref))
+	_, err := d.svc.Portal.ReadInteraction(ctx, staff, string(ref))
 	assert.Equal(t, domain.KindNotFound, domain.KindOf(err), "General's staff no longer see it")
-	_, err = d.svc.ReadInteraction(ctx, d.actorOf(t, d.other), string(ref))
+	_, err = d.svc.Portal.ReadInteraction(ctx, d.actorOf(t, d.other), string(ref))
 	assert.NoError(t, err, "the new inbox's staff do")
 
 	all := d.deliveries(t, ref)

@@ -64,7 +64,7 @@ type place struct {
 	at  time.Time
 }
 
-func (s *Service) places() *Places { return &Places{limiter: s.store.Limiter()} }
+func (s *core) places() *Places { return &Places{limiter: s.store.Limiter()} }
 
 // take takes one of key's limit places at now; a limit of zero or less is
 // no limit.
@@ -97,8 +97,8 @@ func (p *Places) Release(ctx context.Context) {
 // form with code: one in the address's limit and one in the form's, in
 // one step. When either is full it holds nothing and returns ErrTooMany.
 // The caller releases the places if no report is stored.
-func (s *Service) TakeReportPlaces(ctx context.Context, ip netip.Addr, code string) (_ *Places, err error) {
-	defer domain.Wrap(&err, "app.TakeReportPlaces")
+func (s *Reporting) TakeReportPlaces(ctx context.Context, ip netip.Addr, code string) (_ *Places, err error) {
+	defer domain.Wrap(&err, "app.Reporting.TakeReportPlaces")
 	now, p := s.now(), s.places()
 	var asks []ports.LimitAsk
 	if ip.IsValid() && s.limits.ReportsPerIP > 0 {
@@ -123,14 +123,14 @@ func (s *Service) TakeReportPlaces(ctx context.Context, ip netip.Addr, code stri
 
 // takeOpeningPlace reserves a place in phone's limit of reports opened by
 // text, in held, and reports whether there was one.
-func (s *Service) takeOpeningPlace(ctx context.Context, held *Places, phone string, now time.Time) (bool, error) {
+func (s *core) takeOpeningPlace(ctx context.Context, held *Places, phone string, now time.Time) (bool, error) {
 	return held.take(ctx, s.limits.TextsPerNumber, "number:"+phone, now)
 }
 
 // tellLimited queues, inside tx, the text that tells phone its text
 // would have opened one report too many this hour, unless it was told so
 // within the hour: a place of one an hour, taken in told.
-func (s *Service) tellLimited(ctx context.Context, tx ports.Tx, told *Places, form *domain.Form, phone string, now time.Time) error {
+func (s *core) tellLimited(ctx context.Context, tx ports.Tx, told *Places, form *domain.Form, phone string, now time.Time) error {
 	tell, err := told.take(ctx, 1, "told:"+phone, now)
 	if err != nil || !tell {
 		return err

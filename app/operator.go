@@ -36,7 +36,7 @@ func requireReason(reason string) (string, error) {
 
 // audited runs fn and the audit entry for it in one transaction, so an act
 // is never done without its record, nor recorded without being done.
-func (s *Service) audited(ctx context.Context, e *domain.AuditEntry, fn func(tx ports.Tx) error) error {
+func (s *core) audited(ctx context.Context, e *domain.AuditEntry, fn func(tx ports.Tx) error) error {
 	e.At = s.now()
 	return s.store.InTx(ctx, func(tx ports.Tx) error {
 		if err := fn(tx); err != nil {
@@ -50,8 +50,8 @@ func (s *Service) audited(ctx context.Context, e *domain.AuditEntry, fn func(tx 
 var ErrUnderHold = &domain.Error{Kind: domain.KindConflict, Safe: "this interaction is under a legal hold; release the hold first"}
 
 // Erase erases one interaction now, for a data subject's erasure request.
-func (s *Service) Erase(ctx context.Context, op Operator, ref domain.Reference, reason string) (err error) {
-	defer domain.Wrap(&err, "app.Erase")
+func (s *Operations) Erase(ctx context.Context, op Operator, ref domain.Reference, reason string) (err error) {
+	defer domain.Wrap(&err, "app.Operations.Erase")
 	if reason, err = requireReason(reason); err != nil {
 		return err
 	}
@@ -85,8 +85,8 @@ func (s *Service) Erase(ctx context.Context, op Operator, ref domain.Reference, 
 }
 
 // SetHold sets or releases a legal hold, which stops erasure.
-func (s *Service) SetHold(ctx context.Context, op Operator, ref domain.Reference, hold bool, reason string) (err error) {
-	defer domain.Wrap(&err, "app.SetHold")
+func (s *Operations) SetHold(ctx context.Context, op Operator, ref domain.Reference, hold bool, reason string) (err error) {
+	defer domain.Wrap(&err, "app.Operations.SetHold")
 	if reason, err = requireReason(reason); err != nil {
 		return err
 	}
@@ -146,8 +146,8 @@ type DisclosedMessage struct {
 // Disclose returns an interaction's contact and meta data for a lawful
 // request. The audit entry records the basis, authority and reference,
 // never the data disclosed.
-func (s *Service) Disclose(ctx context.Context, op Operator, in Disclosure) (out Disclosed, err error) {
-	defer domain.Wrap(&err, "app.Disclose")
+func (s *Operations) Disclose(ctx context.Context, op Operator, in Disclosure) (out Disclosed, err error) {
+	defer domain.Wrap(&err, "app.Operations.Disclose")
 	if in.Reason, err = requireReason(in.Reason); err != nil {
 		return out, err
 	}
@@ -192,8 +192,8 @@ func (s *Service) Disclose(ctx context.Context, op Operator, in Disclosure) (out
 // Block stops the reporter of an interaction — their email, phone number
 // and every IP address they wrote from — from opening new interactions,
 // for days (zero: until lifted).
-func (s *Service) Block(ctx context.Context, op Operator, ref domain.Reference, reason string, days int) (blocked int, err error) {
-	defer domain.Wrap(&err, "app.Block")
+func (s *Operations) Block(ctx context.Context, op Operator, ref domain.Reference, reason string, days int) (blocked int, err error) {
+	defer domain.Wrap(&err, "app.Operations.Block")
 	if reason, err = requireReason(reason); err != nil {
 		return 0, err
 	}
@@ -233,8 +233,8 @@ func (s *Service) Block(ctx context.Context, op Operator, ref domain.Reference, 
 }
 
 // Unblock lifts every block on the reporter of an interaction.
-func (s *Service) Unblock(ctx context.Context, op Operator, ref domain.Reference, reason string) (lifted int, err error) {
-	defer domain.Wrap(&err, "app.Unblock")
+func (s *Operations) Unblock(ctx context.Context, op Operator, ref domain.Reference, reason string) (lifted int, err error) {
+	defer domain.Wrap(&err, "app.Operations.Unblock")
 	if reason, err = requireReason(reason); err != nil {
 		return 0, err
 	}

@@ -50,8 +50,8 @@ type SubjectMessage struct {
 // that email address or phone number (either or both), found through the
 // blind indexes. The audit entry records how they were found and how many
 // interactions, never the address or number.
-func (s *Service) SubjectAccessRequest(ctx context.Context, op Operator, email, phone, reason string) (out SubjectAccess, err error) {
-	defer domain.Wrap(&err, "app.SubjectAccessRequest")
+func (s *Operations) SubjectAccessRequest(ctx context.Context, op Operator, email, phone, reason string) (out SubjectAccess, err error) {
+	defer domain.Wrap(&err, "app.Operations.SubjectAccessRequest")
 	var c domain.Contact
 	if email != "" {
 		if c.Email, err = domain.ParseEmail(email); err != nil {
@@ -134,10 +134,10 @@ func subjectInteraction(ctx context.Context, tx ports.Tx, ia *domain.Interaction
 	return si, nil
 }
 
-// OperatorExport returns an organisation's interactions that are not yet
+// Export returns an organisation's interactions that are not yet
 // erased, as its staff would export them, for the end of its service.
-func (s *Service) OperatorExport(ctx context.Context, op Operator, org domain.OrgID, reason string) (rows []domain.ExportRow, err error) {
-	defer domain.Wrap(&err, "app.OperatorExport")
+func (s *Operations) Export(ctx context.Context, op Operator, org domain.OrgID, reason string) (rows []domain.ExportRow, err error) {
+	defer domain.Wrap(&err, "app.Operations.Export")
 	if reason == "" {
 		reason = "export for the organisation"
 	}
@@ -165,10 +165,10 @@ type OperatorStatsRow struct {
 	Suppressed bool
 }
 
-// OperatorStats counts interactions, erased ones included, by month,
+// Stats counts interactions, erased ones included, by month,
 // inbox, channel and region, for one organisation or all, in [from, to).
-func (s *Service) OperatorStats(ctx context.Context, org *domain.OrgID, from, to time.Time) (rows []OperatorStatsRow, err error) {
-	defer domain.Wrap(&err, "app.OperatorStats")
+func (s *Operations) Stats(ctx context.Context, org *domain.OrgID, from, to time.Time) (rows []OperatorStatsRow, err error) {
+	defer domain.Wrap(&err, "app.Operations.Stats")
 	if !from.Before(to) {
 		return nil, domain.Errorf(domain.KindInvalid, "--from must be before --to")
 	}
@@ -210,8 +210,8 @@ func (s *Service) OperatorStats(ctx context.Context, org *domain.OrgID, from, to
 }
 
 // AuditLog returns the audit log, oldest first, after seq, at most limit.
-func (s *Service) AuditLog(ctx context.Context, afterSeq int64, limit int) (entries []*domain.AuditEntry, err error) {
-	defer domain.Wrap(&err, "app.AuditLog")
+func (s *Operations) AuditLog(ctx context.Context, afterSeq int64, limit int) (entries []*domain.AuditEntry, err error) {
+	defer domain.Wrap(&err, "app.Operations.AuditLog")
 	err = s.store.View(ctx, func(tx ports.Tx) error {
 		entries, err = tx.Audit().List(ctx, afterSeq, limit)
 		return err
@@ -229,8 +229,8 @@ var ErrAuditBroken = &domain.Error{Kind: domain.KindConflict, Safe: "the audit l
 // AuditHead and kept elsewhere), the entry it names must still be there,
 // unchanged: a chain whose newest entries were deleted still holds, and
 // only a head saved before the deletion shows it.
-func (s *Service) VerifyAudit(ctx context.Context, head *domain.AuditHead) (check domain.AuditCheck, err error) {
-	defer domain.Wrap(&err, "app.VerifyAudit")
+func (s *Operations) VerifyAudit(ctx context.Context, head *domain.AuditHead) (check domain.AuditCheck, err error) {
+	defer domain.Wrap(&err, "app.Operations.VerifyAudit")
 	var named []*domain.AuditEntry
 	err = s.store.View(ctx, func(tx ports.Tx) error {
 		if check, err = tx.Audit().Verify(ctx); err != nil || head == nil {
@@ -266,8 +266,8 @@ func (s *Service) VerifyAudit(ctx context.Context, head *domain.AuditHead) (chec
 // AuditHead returns the newest entry's sequence number and hash, for an
 // operator to keep somewhere the database's users cannot reach. It returns
 // KindNotFound when the log is empty.
-func (s *Service) AuditHead(ctx context.Context) (head domain.AuditHead, err error) {
-	defer domain.Wrap(&err, "app.AuditHead")
+func (s *Operations) AuditHead(ctx context.Context) (head domain.AuditHead, err error) {
+	defer domain.Wrap(&err, "app.Operations.AuditHead")
 	err = s.store.View(ctx, func(tx ports.Tx) error {
 		last, err := tx.Audit().Last(ctx)
 		if domain.KindOf(err) == domain.KindNotFound {

@@ -22,8 +22,8 @@ type CreateOrganisation struct {
 }
 
 // CreateOrganisation adds an organisation.
-func (s *Service) CreateOrganisation(ctx context.Context, in CreateOrganisation) (org *domain.Organisation, err error) {
-	defer domain.Wrap(&err, "app.CreateOrganisation")
+func (s *Operations) CreateOrganisation(ctx context.Context, in CreateOrganisation) (org *domain.Organisation, err error) {
+	defer domain.Wrap(&err, "app.Operations.CreateOrganisation")
 	retention := domain.DefaultRetention
 	if in.RetentionMonths != 0 {
 		if retention, err = domain.ParseRetention(in.RetentionMonths); err != nil {
@@ -51,8 +51,8 @@ func (s *Service) CreateOrganisation(ctx context.Context, in CreateOrganisation)
 }
 
 // ListOrganisations returns every organisation, oldest first.
-func (s *Service) ListOrganisations(ctx context.Context) (orgs []*domain.Organisation, err error) {
-	defer domain.Wrap(&err, "app.ListOrganisations")
+func (s *Operations) ListOrganisations(ctx context.Context) (orgs []*domain.Organisation, err error) {
+	defer domain.Wrap(&err, "app.Operations.ListOrganisations")
 	err = s.store.View(ctx, func(tx ports.Tx) error {
 		orgs, err = tx.Organisations().List(ctx)
 		return err
@@ -63,8 +63,8 @@ func (s *Service) ListOrganisations(ctx context.Context) (orgs []*domain.Organis
 // SetOrganisationStatus moves an organisation to a new status, recording
 // who did it and why in the audit log. Only trial and active organisations accept
 // reports; the others keep their data until it is erased on schedule.
-func (s *Service) SetOrganisationStatus(ctx context.Context, op Operator, id domain.OrgID, status domain.OrgStatus, reason string) (org *domain.Organisation, err error) {
-	defer domain.Wrap(&err, "app.SetOrganisationStatus")
+func (s *Operations) SetOrganisationStatus(ctx context.Context, op Operator, id domain.OrgID, status domain.OrgStatus, reason string) (org *domain.Organisation, err error) {
+	defer domain.Wrap(&err, "app.Operations.SetOrganisationStatus")
 	if reason, err = requireReason(reason); err != nil {
 		return nil, err
 	}

@@ -32,8 +32,8 @@ type PasswordLinkFor struct {
 
 // PasswordLink says whether a set-password link may still be used, and
 // for whom. It returns ErrPasswordLinkDead (KindNotFound) when it may not.
-func (s *Service) PasswordLink(ctx context.Context, token string) (out PasswordLinkFor, err error) {
-	defer domain.Wrap(&err, "app.PasswordLink")
+func (s *Portal) PasswordLink(ctx context.Context, token string) (out PasswordLinkFor, err error) {
+	defer domain.Wrap(&err, "app.Portal.PasswordLink")
 	now := s.now()
 	err = s.store.View(ctx, func(tx ports.Tx) error {
 		link, m, err := usableLink(ctx, tx, token, now)
@@ -52,8 +52,8 @@ func (s *Service) PasswordLink(ctx context.Context, token string) (out PasswordL
 // comes back as problems and changes nothing; so does a dead link
 // (ErrPasswordLinkDead). Two tabs racing with one link get KindConflict in
 // the second.
-func (s *Service) SetPassword(ctx context.Context, token, password, confirm string) (err error) {
-	defer domain.Wrap(&err, "app.SetPassword")
+func (s *Portal) SetPassword(ctx context.Context, token, password, confirm string) (err error) {
+	defer domain.Wrap(&err, "app.Portal.SetPassword")
 	if _, err := s.PasswordLink(ctx, token); err != nil {
 		return err
 	}
@@ -95,8 +95,8 @@ func (s *Service) SetPassword(ctx context.Context, token, password, confirm stri
 // ChangePassword replaces the actor's password, given the current one,
 // and ends every other session of theirs; the one they are using stays.
 // Problems name AuthFieldCurrent, AuthFieldPassword and AuthFieldConfirm.
-func (s *Service) ChangePassword(ctx context.Context, a *Actor, current, password, confirm string) (err error) {
-	defer domain.Wrap(&err, "app.ChangePassword")
+func (s *Portal) ChangePassword(ctx context.Context, a *Actor, current, password, confirm string) (err error) {
+	defer domain.Wrap(&err, "app.Portal.ChangePassword")
 	problems := checkNewPassword(password, confirm)
 	if current == password && len(problems) == 0 {
 		problems = append(problems, domain.FieldProblem{Field: AuthFieldPassword, Safe: "Choose a password different from your current one."})
@@ -156,7 +156,7 @@ func checkNewPassword(password, confirm string) domain.Problems {
 // Wrong guesses count against the account, as at sign-in, so a borrowed
 // session cannot be used to guess the password; a wrong one is a problem
 // on field.
-func (s *Service) confirmPassword(ctx context.Context, a *Actor, field, password string) error {
+func (s *core) confirmPassword(ctx context.Context, a *Actor, field, password string) error {
 	now := s.now()
 	keys := signInKeys(a.Staff.Email, netip.Addr{}, s.limits.IPv6Prefix)
 	var counted []countedAttempt

@@ -62,8 +62,8 @@ const monthSlack = 4 * 24 * time.Hour
 // that found nothing to do. Erasure needs no personal data, so no row that
 // cannot be decrypted stops it; one that stops an organisation's warning
 // is reported in Unwarned.
-func (s *Service) Purge(ctx context.Context, in Purge) (res PurgeResult, err error) {
-	defer domain.Wrap(&err, "app.Purge")
+func (s *Operations) Purge(ctx context.Context, in Purge) (res PurgeResult, err error) {
+	defer domain.Wrap(&err, "app.Operations.Purge")
 	if in.AsOf != nil && !in.DryRun {
 		return res, domain.Errorf(domain.KindInvalid, "--as-of works only with --dry-run: erasure always happens as of now")
 	}
@@ -108,7 +108,7 @@ func (s *Service) Purge(ctx context.Context, in Purge) (res PurgeResult, err err
 	return res, err
 }
 
-func (s *Service) purgeOrganisation(ctx context.Context, org *domain.Organisation, in Purge, res *PurgeResult) error {
+func (s *core) purgeOrganisation(ctx context.Context, org *domain.Organisation, in Purge, res *PurgeResult) error {
 	cutoff := org.Retention.Before(res.AsOf).Add(monthSlack)
 	var after ports.Position
 	for {
@@ -162,7 +162,7 @@ const maxWarnings = 1000
 
 // warnAdmins emails the organisation's admins the references of
 // interactions due within ErasureNotice that they have not been told of.
-func (s *Service) warnAdmins(ctx context.Context, org *domain.Organisation, now time.Time, res *PurgeResult) error {
+func (s *core) warnAdmins(ctx context.Context, org *domain.Organisation, now time.Time, res *PurgeResult) error {
 	horizon := now.Add(ErasureNotice)
 	cutoff := org.Retention.Before(horizon).Add(monthSlack)
 	warned := 0 // counted once the warning is committed
@@ -231,7 +231,7 @@ func (s *Service) warnAdmins(ctx context.Context, org *domain.Organisation, now 
 			}
 			warnings = append(warnings, &domain.Delivery{
 				ID: id, Kind: domain.DeliveryErasureWarning, Channel: domain.DeliveryEmail, To: m.Email,
-				Link: s.Link("staff", ""), Body: strings.Join(lines, "\n"),
+				Link: s.links.Link("staff", ""), Body: strings.Join(lines, "\n"),
 				Subject:  fmt.Sprintf("%d Whisper reports of %s will be erased soon", len(lines), org.Name),
 				Language: domain.English, OrgID: org.ID, Status: domain.DeliveryPending, NextAttemptAt: now, CreatedAt: now,
 			})

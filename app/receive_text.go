@@ -50,8 +50,8 @@ const helpEvery = 24 * time.Hour
 // intake cache holds, as a web report is, and stored with AcceptReport,
 // which claims its nonce and id with the report's rows. Any other text is
 // claimed and routed in one transaction.
-func (s *Service) ReceiveText(ctx context.Context, in InboundText) (out TextOutcome, err error) {
-	defer domain.Wrap(&err, "app.ReceiveText")
+func (s *Reporting) ReceiveText(ctx context.Context, in InboundText) (out TextOutcome, err error) {
+	defer domain.Wrap(&err, "app.Reporting.ReceiveText")
 	phone, err := domain.ParsePhone(in.From)
 	if err != nil {
 		return "", err
@@ -102,7 +102,7 @@ func (s *Service) ReceiveText(ctx context.Context, in InboundText) (out TextOutc
 // openByTextAlone opens a report from a text judged before any write, in
 // AcceptReport's transaction, when the number's limit of reports opened
 // this hour allows; otherwise it claims the text and tells the texter.
-func (s *Service) openByTextAlone(ctx context.Context, report textReport, phone string, ids domain.IDs, claim ports.TextClaim, now time.Time) (TextOutcome, error) {
+func (s *core) openByTextAlone(ctx context.Context, report textReport, phone string, ids domain.IDs, claim ports.TextClaim, now time.Time) (TextOutcome, error) {
 	opened := s.places()
 	ok, err := s.takeOpeningPlace(ctx, opened, phone, now)
 	if err != nil {
@@ -142,7 +142,7 @@ type textLimits struct{ opened, told *Places }
 // textHandled counts a text that was handled, and passes its outcome on:
 // a replayed webhook is refused, and a text the carrier delivered again
 // was handled before, so nothing more is done.
-func (s *Service) textHandled(out TextOutcome, err error) (TextOutcome, error) {
+func (s *core) textHandled(out TextOutcome, err error) (TextOutcome, error) {
 	switch {
 	case errors.Is(err, ports.ErrNonceSeen):
 		return "", ErrReplayed
@@ -158,7 +158,7 @@ func (s *Service) textHandled(out TextOutcome, err error) (TextOutcome, error) {
 	return out, err
 }
 
-func (s *Service) routeText(ctx context.Context, tx ports.Tx, text, phone string, ids domain.IDs, now time.Time, limits textLimits) (TextOutcome, error) {
+func (s *core) routeText(ctx context.Context, tx ports.Tx, text, phone string, ids domain.IDs, now time.Time, limits textLimits) (TextOutcome, error) {
 	if code, rest, ok := domain.SplitText(text); ok {
 		rf, err := loadReportForm(ctx, tx, string(code))
 		switch {
@@ -200,7 +200,7 @@ type textReport struct {
 
 // judgeTextReport decides what a text to form rf should cause, reading
 // only.
-func (s *Service) judgeTextReport(ctx context.Context, read reader, rf ReportForm, body, phone string, now time.Time) (textReport, textVerdict, error) {
+func (s *core) judgeTextReport(ctx context.Context, read reader, rf ReportForm, body, phone string, now time.Time) (textReport, textVerdict, error) {
 	report := textReport{form: rf}
 	if !rf.Accepting {
 		return report, verdictClosed, nil
@@ -224,7 +224,7 @@ func (s *Service) judgeTextReport(ctx context.Context, read reader, rf ReportFor
 	return report, verdictOpen, err
 }
 
-func (s *Service) openByText(ctx context.Context, tx ports.Tx, rf ReportForm, body, phone string, ids domain.IDs, now time.Time, limits textLimits) (TextOutcome, error) {
+func (s *core) openByText(ctx context.Context, tx ports.Tx, rf ReportForm, body, phone string, ids domain.IDs, now time.Time, limits textLimits) (TextOutcome, error) {
 	report, verdict, err := s.judgeTextReport(ctx, within(tx), rf, body, phone, now)
 	if err != nil {
 		return "", err
@@ -252,7 +252,7 @@ func (s *Service) openByText(ctx context.Context, tx ports.Tx, rf ReportForm, bo
 // newTextReport is what a text opening a report writes: the interaction,
 // its message, the staff alerts and the text back with the conversation
 // link.
-func (s *Service) newTextReport(r textReport, phone string, ids domain.IDs, now time.Time) (ports.NewInteraction, error) {
+func (s *core) newTextReport(r textReport, phone string, ids domain.IDs, now time.Time) (ports.NewInteraction, error) {
 	form, inbox := r.form.Form, r.form.Inboxes[0]
 	ia, msg, token, err := domain.OpenInteraction(ids, domain.NewReport{Form: form, Inbox: inbox, Channel: domain.ChannelSMS, Body: r.body}, now)
 	if err != nil {
@@ -263,7 +263,7 @@ func (s *Service) newTextReport(r textReport, phone string, ids domain.IDs, now 
 	if err != nil {
 		return ports.NewInteraction{}, err
 	}
-	link, err := s.textTo(&domain.Delivery{Kind: domain.DeliveryReporterLink, Link: s.ConversationURL(token), Language: form.Language, OrgID: ia.OrgID, InteractionID: ia.ID}, phone, now)
+	link, err := s.textTo(&domain.Delivery{Kind: domain.DeliveryReporterLink, Link: s.links.ConversationURL(token), Language: form.Language, OrgID: ia.OrgID, InteractionID: ia.ID}, phone, now)
 	if err != nil {
 		return ports.NewInteraction{}, err
 	}
@@ -272,7 +272,7 @@ func (s *Service) newTextReport(r textReport, phone string, ids domain.IDs, now 
 }
 
 // storeTextReport opens the interaction inside tx.
-func (s *Service) storeTextReport(ctx context.Context, tx ports.Tx, r textReport, phone string, ids domain.IDs, now time.Time) error {
+func (s *core) storeTextReport(ctx context.Context, tx ports.Tx, r textReport, phone string, ids domain.IDs, now time.Time) error {
 	nr, err := s.newTextReport(r, phone, ids, now)
 	if err != nil {
 		return err
@@ -286,7 +286,7 @@ func (s *Service) storeTextReport(ctx context.Context, tx ports.Tx, r textReport
 	return tx.Outbox().Enqueue(ctx, nr.Deliveries...)
 }
 
-func (s *Service) continueByText(ctx context.Context, tx ports.Tx, ia *domain.Interaction, text, phone string, id domain.MessageID, now time.Time) (TextOutcome, error) {
+func (s *core) continueByText(ctx context.Context, tx ports.Tx, ia *domain.Interaction, text, phone string, id domain.MessageID, now time.Time) (TextOutcome, error) {
 	body, err := domain.CheckMessage(text)
 	if err != nil {
 		return TextDropped, nil
@@ -345,7 +345,7 @@ func (s *Service) continueByText(ctx context.Context, tx ports.Tx, ia *domain.In
 // textOverLimit answers a text over the hourly reply limit. The text is
 // not kept; its texter is told so, in the form's language, once an hour
 // however many more they send (each is still counted as limited).
-func (s *Service) textOverLimit(ctx context.Context, tx ports.Tx, id domain.InteractionID, form *domain.Form, phone string, now time.Time) (TextOutcome, error) {
+func (s *core) textOverLimit(ctx context.Context, tx ports.Tx, id domain.InteractionID, form *domain.Form, phone string, now time.Time) (TextOutcome, error) {
 	tell, err := tx.Replies().TakeLimitNotice(ctx, id, now, domain.ReplyLimitWindow)
 	if err != nil || !tell {
 		return TextLimited, err
@@ -355,7 +355,7 @@ func (s *Service) textOverLimit(ctx context.Context, tx ports.Tx, id domain.Inte
 }
 
 // helpByText queues the help text, at most once a day per number.
-func (s *Service) helpByText(ctx context.Context, tx ports.Tx, phone string, now time.Time) (TextOutcome, error) {
+func (s *core) helpByText(ctx context.Context, tx ports.Tx, phone string, now time.Time) (TextOutcome, error) {
 	ok, err := tx.Texts().TakeHelpAllowance(ctx, phone, now, helpEvery)
 	if err != nil || !ok {
 		return TextDropped, err
@@ -364,7 +364,7 @@ func (s *Service) helpByText(ctx context.Context, tx ports.Tx, phone string, now
 }
 
 // textBack queues d as a text to phone, now.
-func (s *Service) textBack(ctx context.Context, tx ports.Tx, d *domain.Delivery, phone string, now time.Time) error {
+func (s *core) textBack(ctx context.Context, tx ports.Tx, d *domain.Delivery, phone string, now time.Time) error {
 	d, err := s.textTo(d, phone, now)
 	if err != nil {
 		return err
@@ -373,7 +373,7 @@ func (s *Service) textBack(ctx context.Context, tx ports.Tx, d *domain.Delivery,
 }
 
 // textTo makes d a text to phone, due now.
-func (s *Service) textTo(d *domain.Delivery, phone string, now time.Time) (*domain.Delivery, error) {
+func (s *core) textTo(d *domain.Delivery, phone string, now time.Time) (*domain.Delivery, error) {
 	id, err := domain.NewDeliveryID(s.random)
 	if err != nil {
 		return nil, err

@@ -49,7 +49,7 @@ type Relay struct {
 }
 
 // NewRelay returns a relay over the service's store, clock and meter.
-func (s *Service) NewRelay(mailer ports.Mailer, sms ports.SMSSender, cfg RelayConfig, log *slog.Logger) *Relay {
+func (s *Delivery) NewRelay(mailer ports.Mailer, sms ports.SMSSender, cfg RelayConfig, log *slog.Logger) *Relay {
 	if cfg.Lease <= 0 {
 		cfg.Lease = 2 * time.Minute
 	}

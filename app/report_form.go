@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"html"
 
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
@@ -26,8 +25,8 @@ var errNoSuchForm = &domain.Error{Kind: domain.KindNotFound, Safe: "no such form
 // ReportForm returns the form with that code, in any case. A code that is
 // malformed is as unknown as one that does not exist: KindNotFound. The
 // form may be up to a second old (see intakeCache); read it, never change it.
-func (s *Service) ReportForm(ctx context.Context, code string) (out ReportForm, err error) {
-	defer domain.Wrap(&err, "app.ReportForm")
+func (s *Reporting) ReportForm(ctx context.Context, code string) (out ReportForm, err error) {
+	defer domain.Wrap(&err, "app.Reporting.ReportForm")
 	return s.intake.form(ctx, s.view(ctx), code)
 }
 
@@ -49,11 +48,4 @@ func loadReportForm(ctx context.Context, tx ports.Tx, code string) (ReportForm, 
 		return ReportForm{}, err
 	}
 	return ReportForm{Form: form, Org: org, Inboxes: inboxes, Accepting: form.Open && org.Status.AcceptsReports()}, nil
-}
-
-// FormSnippet is the HTML a school pastes into its own website to link to
-// its form.
-func (s *Service) FormSnippet(f *domain.Form) string {
-	return `<a href="` + html.EscapeString(s.FormURL(f.Code)) + `" rel="noopener">` +
-		html.EscapeString("Report a worry to "+f.Name+" – you can stay anonymous") + `</a>`
 }

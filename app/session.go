@@ -31,8 +31,8 @@ var ErrAdminOnly = &domain.Error{Kind: domain.KindNotFound, Safe: "not found"}
 
 // Authenticate finds the actor behind a session token and records the use,
 // so that an idle session ends SessionIdle after its last use.
-func (s *Service) Authenticate(ctx context.Context, token string) (a *Actor, err error) {
-	defer domain.Wrap(&err, "app.Authenticate")
+func (s *Portal) Authenticate(ctx context.Context, token string) (a *Actor, err error) {
+	defer domain.Wrap(&err, "app.Portal.Authenticate")
 	t, err := domain.ParseToken(token)
 	if err != nil {
 		return nil, ErrNotSignedIn
@@ -94,7 +94,7 @@ func loadActor(ctx context.Context, tx ports.Tx, id domain.StaffID) (*Actor, err
 
 // startSession opens a new session for m and returns its secret, the only
 // copy of which goes into the browser's cookie.
-func (s *Service) startSession(ctx context.Context, tx ports.Tx, m *domain.Staff, now time.Time) (domain.Token, error) {
+func (s *core) startSession(ctx context.Context, tx ports.Tx, m *domain.Staff, now time.Time) (domain.Token, error) {
 	token, err := domain.NewToken(s.random)
 	if err != nil {
 		return "", err

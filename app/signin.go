@@ -66,7 +66,7 @@ func (e *ThrottledError) Unwrap() error { return ErrSignInThrottled }
 // one, an authenticator or recovery code, and opens a new session. It
 // returns the session's secret for the browser's cookie. It is
 // SignInFromDevice for callers that keep no device cookie.
-func (s *Service) SignIn(ctx context.Context, in SignIn) (domain.Token, error) {
+func (s *Portal) SignIn(ctx context.Context, in SignIn) (domain.Token, error) {
 	out, err := s.SignInFromDevice(ctx, in)
 	return out.Token, err
 }
@@ -96,8 +96,8 @@ type SignedIn struct {
 // An attempt from a browser holding a device cookie for the account it
 // signs in to is counted against the device and not the account, so that
 // failures by others cannot keep the owner out (see trustedKeys).
-func (s *Service) SignInFromDevice(ctx context.Context, in SignIn) (out SignedIn, err error) {
-	defer domain.Wrap(&err, "app.SignIn")
+func (s *Portal) SignInFromDevice(ctx context.Context, in SignIn) (out SignedIn, err error) {
+	defer domain.Wrap(&err, "app.Portal.SignInFromDevice")
 	now := s.now()
 	dev, hasDevice := s.readDeviceCookie(in.Device, now)
 	var (
@@ -207,8 +207,8 @@ func spendSecondFactor(ctx context.Context, tx ports.Tx, m *domain.Staff, code s
 
 // EndSession ends the session whose secret is token, if there is one. It is
 // how signing out works: knowing a session's secret is the right to end it.
-func (s *Service) EndSession(ctx context.Context, token string) (err error) {
-	defer domain.Wrap(&err, "app.EndSession")
+func (s *Portal) EndSession(ctx context.Context, token string) (err error) {
+	defer domain.Wrap(&err, "app.Portal.EndSession")
 	t, err := domain.ParseToken(token)
 	if err != nil {
 		return nil
@@ -234,7 +234,7 @@ var ErrHashingBusy = &domain.Error{Kind: domain.KindUnavailable,
 
 // verifyPassword checks password against m's hash, waiting at most
 // SignInHashingWait for a hashing slot (ErrHashingBusy).
-func (s *Service) verifyPassword(ctx context.Context, m *domain.Staff, password string) (bool, error) {
+func (s *core) verifyPassword(ctx context.Context, m *domain.Staff, password string) (bool, error) {
 	waiting, cancel := context.WithTimeout(ctx, SignInHashingWait)
 	defer cancel()
 	ok, err := s.checkPassword(waiting, m, password)
@@ -247,7 +247,7 @@ func (s *Service) verifyPassword(ctx context.Context, m *domain.Staff, password 
 // checkPassword checks password against m's hash. With no account, or an
 // account whose owner has not yet chosen a password, it checks against a
 // dummy hash instead, so that the answer takes as long as for a real one.
-func (s *Service) checkPassword(ctx context.Context, m *domain.Staff, password string) (bool, error) {
+func (s *core) checkPassword(ctx context.Context, m *domain.Staff, password string) (bool, error) {
 	if m != nil && m.PasswordHash != "" {
 		return s.hasher.Verify(ctx, password, m.PasswordHash)
 	}
@@ -264,7 +264,7 @@ func (s *Service) checkPassword(ctx context.Context, m *domain.Staff, password s
 // current parameters and costs what a real account's hash costs.
 var dummyHashes sync.Map
 
-func (s *Service) dummyHash(ctx context.Context) (string, error) {
+func (s *core) dummyHash(ctx context.Context) (string, error) {
 	cacheable := reflect.TypeOf(s.hasher).Comparable()
 	if cacheable {
 		if h, ok := dummyHashes.Load(s.hasher); ok {
@@ -289,7 +289,7 @@ func (s *Service) dummyHash(ctx context.Context) (string, error) {
 // hasher's parameters have been raised since it was made. It is best
 // effort: the sign-in has already succeeded, and a failure here only means
 // the next sign-in tries again.
-func (s *Service) rehash(ctx context.Context, m *domain.Staff, password string) {
+func (s *core) rehash(ctx context.Context, m *domain.Staff, password string) {
 	h, ok := s.hasher.(interface{ NeedsRehash(encoded string) bool })
 	if !ok || !h.NeedsRehash(m.PasswordHash) {
 		return
@@ -444,6 +444,6 @@ func giveBack(ctx context.Context, tx ports.Tx, counted []countedAttempt) error 
 // giveBack takes back, in a transaction of its own, attempts whose password
 // could not be checked. It is best effort: if it fails, they stay counted,
 // which errs on the side of slowing guesses down.
-func (s *Service) giveBack(ctx context.Context, counted []countedAttempt) {
+func (s *core) giveBack(ctx context.Context, counted []countedAttempt) {
 	_ = s.store.InTx(ctx, func(tx ports.Tx) error { return giveBack(ctx, tx, counted) })
 }

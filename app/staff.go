@@ -39,8 +39,8 @@ type StaffCreated struct {
 // reason: the member is made SignsInElsewhere, its link (or password) opens
 // nothing, and the address is emailed a note saying why. An address that is
 // already a member of the organisation itself is KindConflict.
-func (s *Service) CreateStaff(ctx context.Context, in CreateStaff) (out StaffCreated, err error) {
-	defer domain.Wrap(&err, "app.CreateStaff")
+func (s *Operations) CreateStaff(ctx context.Context, in CreateStaff) (out StaffCreated, err error) {
+	defer domain.Wrap(&err, "app.Operations.CreateStaff")
 	if _, err := domain.ParseEmail(in.Email); err != nil {
 		return out, err
 	}
@@ -98,7 +98,7 @@ type staffDraft struct {
 // draftStaff prepares the account's id and password (or set-password
 // link), checking the password's length. It fills in the default role;
 // the rest of in is checked when the account is made.
-func (s *Service) draftStaff(ctx context.Context, in *CreateStaff) (d staffDraft, err error) {
+func (s *core) draftStaff(ctx context.Context, in *CreateStaff) (d staffDraft, err error) {
 	if in.Role == "" {
 		in.Role = domain.RoleStaff
 	}
@@ -157,10 +157,10 @@ func createStaff(ctx context.Context, tx ports.Tx, in CreateStaff, d staffDraft)
 }
 
 // staffCreated reports a committed account with its set-password link.
-func (s *Service) staffCreated(member *domain.Staff, d staffDraft) StaffCreated {
+func (s *core) staffCreated(member *domain.Staff, d staffDraft) StaffCreated {
 	out := StaffCreated{Staff: member}
 	if d.link != nil {
-		out.SetPasswordURL = s.Link("staff", "set-password", string(d.token))
+		out.SetPasswordURL = s.links.Link("staff", "set-password", string(d.token))
 		out.LinkExpiresAt = d.link.ExpiresAt
 	}
 	return out

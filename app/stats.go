@@ -71,8 +71,8 @@ func statsCell(n int) StatsCell {
 // from and to (YYYY-MM, both included). Empty bounds default to the last
 // twelve months. Bad bounds come back as domain.Problems, with From and To
 // as typed so the filter can be shown again.
-func (s *Service) Stats(ctx context.Context, a *Actor, from, to string) (out Statistics, err error) {
-	defer domain.Wrap(&err, "app.Stats")
+func (s *Portal) Stats(ctx context.Context, a *Actor, from, to string) (out Statistics, err error) {
+	defer domain.Wrap(&err, "app.Portal.Stats")
 	out.From, out.To = from, to
 	first, last, problems := statsRange(from, to, s.now())
 	if err := problems.Invalid(); err != nil {

@@ -60,8 +60,8 @@ const idAttempts = 3
 // interaction, its first message, the reporter's contact and meta data, and
 // the notifications to send. Problems with the input come back as
 // domain.Problems (KindInvalid) and change nothing.
-func (s *Service) SubmitReport(ctx context.Context, in SubmitReport) (rc Receipt, err error) {
-	defer domain.Wrap(&err, "app.SubmitReport")
+func (s *Reporting) SubmitReport(ctx context.Context, in SubmitReport) (rc Receipt, err error) {
+	defer domain.Wrap(&err, "app.Reporting.SubmitReport")
 	var problems domain.Problems
 	body, err := domain.CheckMessage(in.Body)
 	problems.Add(FieldMessage, err)
@@ -85,7 +85,7 @@ func (s *Service) SubmitReport(ctx context.Context, in SubmitReport) (rc Receipt
 	}
 }
 
-func (s *Service) submit(ctx context.Context, in SubmitReport, body, email string, meta domain.Meta, problems domain.Problems) (rc Receipt, err error) {
+func (s *core) submit(ctx context.Context, in SubmitReport, body, email string, meta domain.Meta, problems domain.Problems) (rc Receipt, err error) {
 	now := s.now()
 	ids, err := s.newInteractionIDs()
 	if err != nil {
@@ -141,7 +141,7 @@ func (s *Service) submit(ctx context.Context, in SubmitReport, body, email strin
 		if in.Language != "" {
 			lang = in.Language
 		}
-		deliveries = append(deliveries, domain.ReporterLink(id, ia, email, s.ConversationURL(token), lang, now))
+		deliveries = append(deliveries, domain.ReporterLink(id, ia, email, s.links.ConversationURL(token), lang, now))
 	}
 	err = s.store.AcceptInteraction(ctx, ports.NewInteraction{Interaction: ia, Token: token, Contact: domain.Contact{Email: email},
 		Message: msg, Meta: meta, Deliveries: deliveries})
@@ -150,9 +150,6 @@ func (s *Service) submit(ctx context.Context, in SubmitReport, body, email strin
 	}
 	return Receipt{Ref: ia.Ref, Token: token}, nil
 }
-
-// ConversationURL is a reporter's secret link.
-func (s *Service) ConversationURL(token domain.Token) string { return s.Link("t", string(token)) }
 
 // chooseInbox finds the category the reporter picked among the form's
 // inboxes; with one inbox the choice may be left out.
@@ -171,7 +168,7 @@ func chooseInbox(inboxes []*domain.Inbox, id string) (*domain.Inbox, error) {
 // checkSwearing applies the form's policy, with the organisation's own
 // words: it reports whether to flag the message, or refuses it when the
 // form blocks swearing.
-func (s *Service) checkSwearing(form *domain.Form, org *domain.Organisation, body string) (flagged bool, err error) {
+func (s *core) checkSwearing(form *domain.Form, org *domain.Organisation, body string) (flagged bool, err error) {
 	if form.SwearPolicy == domain.SwearOff || s.swearing == nil || body == "" {
 		return false, nil
 	}
@@ -187,7 +184,7 @@ func (s *Service) checkSwearing(form *domain.Form, org *domain.Organisation, bod
 // alertNewReport queues a notification of a new report for the inbox's
 // addresses and its assigned staff: a link to the interaction, never its
 // content.
-func (s *Service) alertNewReport(ctx context.Context, tx ports.Tx, ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, now time.Time) error {
+func (s *core) alertNewReport(ctx context.Context, tx ports.Tx, ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, now time.Time) error {
 	recipients, err := s.intake.alertRecipients(ctx, within(tx), inbox)
 	if err != nil {
 		return err
@@ -207,7 +204,7 @@ func (s *Service) alertNewReport(ctx context.Context, tx ports.Tx, ia *domain.In
 // reply raises its count; once it has, the reply gets a trailing alert of
 // its own at the end of the next window. It runs with the interaction
 // held (after Change), so replies at the same moment take turns here.
-func (s *Service) alertReply(ctx context.Context, tx ports.Tx, ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, now time.Time) error {
+func (s *core) alertReply(ctx context.Context, tx ports.Tx, ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, now time.Time) error {
 	recipients, err := s.intake.alertRecipients(ctx, within(tx), inbox)
 	if err != nil {
 		return err
@@ -220,7 +217,7 @@ func (s *Service) alertReply(ctx context.Context, tx ports.Tx, ia *domain.Intera
 	if err != nil {
 		return err
 	}
-	link := s.Link("staff", "interactions", string(ia.Ref))
+	link := s.links.InteractionURL(ia.Ref)
 	var alerts []*domain.Delivery
 	for _, to := range recipients {
 		st := states[to]
@@ -251,13 +248,13 @@ func (s *Service) alertReply(ctx context.Context, tx ports.Tx, ia *domain.Intera
 }
 
 // newReportAlerts are the alerts to recipients of a new report.
-func (s *Service) newReportAlerts(ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, recipients []string, now time.Time) ([]*domain.Delivery, error) {
+func (s *core) newReportAlerts(ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, recipients []string, now time.Time) ([]*domain.Delivery, error) {
 	return domain.NewReportAlerts(func() (domain.DeliveryID, error) { return domain.NewDeliveryID(s.random) },
-		ia, form, inbox, recipients, s.Link("staff", "interactions", string(ia.Ref)), now)
+		ia, form, inbox, recipients, s.links.InteractionURL(ia.Ref), now)
 }
 
 // meta describes where a message came from.
-func (s *Service) meta(ip netip.Addr) domain.Meta {
+func (s *core) meta(ip netip.Addr) domain.Meta {
 	if !ip.IsValid() {
 		return domain.Meta{}
 	}
@@ -270,7 +267,7 @@ func (s *Service) meta(ip netip.Addr) domain.Meta {
 }
 
 // newInteractionIDs draws everything a new interaction needs.
-func (s *Service) newInteractionIDs() (ids domain.IDs, err error) {
+func (s *core) newInteractionIDs() (ids domain.IDs, err error) {
 	if ids.Interaction, err = domain.NewInteractionID(s.random); err != nil {
 		return ids, err
 	}

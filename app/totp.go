@@ -58,8 +58,8 @@ type Account struct {
 }
 
 // Account returns the actor's account as their account page shows it.
-func (s *Service) Account(ctx context.Context, a *Actor) (out Account, err error) {
-	defer domain.Wrap(&err, "app.Account")
+func (s *Portal) Account(ctx context.Context, a *Actor) (out Account, err error) {
+	defer domain.Wrap(&err, "app.Portal.Account")
 	out = Account{Staff: a.Staff, Org: a.Org}
 	if !a.Staff.TOTPEnabled && a.Staff.TOTPSecret != "" {
 		key, err := totpKey(a.Staff.TOTPSecret, a.Staff.Email)
@@ -78,8 +78,8 @@ func (s *Service) Account(ctx context.Context, a *Actor) (out Account, err error
 // StartTOTP begins setting up an authenticator app: it makes a new secret
 // and keeps it, sealed, until ConfirmTOTP sees a code made from it. Until
 // then sign-in does not ask for codes. Starting again replaces the secret.
-func (s *Service) StartTOTP(ctx context.Context, a *Actor) (key TOTPKey, err error) {
-	defer domain.Wrap(&err, "app.StartTOTP")
+func (s *Portal) StartTOTP(ctx context.Context, a *Actor) (key TOTPKey, err error) {
+	defer domain.Wrap(&err, "app.Portal.StartTOTP")
 	k, err := totp.Generate(totp.GenerateOpts{Issuer: totpIssuer, AccountName: a.Staff.Email, Period: totpPeriod, Rand: s.random})
 	if err != nil {
 		return key, err
@@ -104,8 +104,8 @@ func (s *Service) StartTOTP(ctx context.Context, a *Actor) (key TOTPKey, err err
 // made, and returns new recovery codes. They are shown this once: only
 // their hashes are kept. A wrong code is a problem on AuthFieldCode and
 // changes nothing.
-func (s *Service) ConfirmTOTP(ctx context.Context, a *Actor, code string) (codes []string, err error) {
-	defer domain.Wrap(&err, "app.ConfirmTOTP")
+func (s *Portal) ConfirmTOTP(ctx context.Context, a *Actor, code string) (codes []string, err error) {
+	defer domain.Wrap(&err, "app.Portal.ConfirmTOTP")
 	codes, err = newRecoveryCodes(s.random)
 	if err != nil {
 		return nil, err
@@ -145,8 +145,8 @@ func (s *Service) ConfirmTOTP(ctx context.Context, a *Actor, code string) (codes
 // DisableTOTP turns off the actor's authenticator app, after checking
 // their password, and spends their recovery codes. It is refused while the
 // organisation requires one.
-func (s *Service) DisableTOTP(ctx context.Context, a *Actor, password string) (err error) {
-	defer domain.Wrap(&err, "app.DisableTOTP")
+func (s *Portal) DisableTOTP(ctx context.Context, a *Actor, password string) (err error) {
+	defer domain.Wrap(&err, "app.Portal.DisableTOTP")
 	if a.Org.RequireTOTP {
 		return ErrTOTPRequired
 	}
@@ -178,8 +178,8 @@ func (s *Service) DisableTOTP(ctx context.Context, a *Actor, password string) (e
 
 // NewRecoveryCodes replaces the actor's recovery codes, after checking
 // their password, and returns the new ones to show once.
-func (s *Service) NewRecoveryCodes(ctx context.Context, a *Actor, password string) (codes []string, err error) {
-	defer domain.Wrap(&err, "app.NewRecoveryCodes")
+func (s *Portal) NewRecoveryCodes(ctx context.Context, a *Actor, password string) (codes []string, err error) {
+	defer domain.Wrap(&err, "app.Portal.NewRecoveryCodes")
 	if !a.Staff.TOTPEnabled {
 		return nil, ErrTOTPNotOn
 	}

@@ -48,7 +48,7 @@ func (s *Server) caseList(w nethttp.ResponseWriter, r *nethttp.Request, a *app.A
 	v := r.URL.Query()
 	q := app.InteractionQuery{Status: v.Get("status"), InboxID: v.Get("inbox"), From: v.Get("from"), To: v.Get("to")}
 	q.Page, _ = strconv.Atoi(v.Get("page"))
-	res, err := s.app.ListInteractions(r.Context(), a, q)
+	res, err := s.app.Portal.ListInteractions(r.Context(), a, q)
 	page := caseListPage{
 		Staff: s.staffChrome(a, "cases"), Query: q, Result: res,
 		Filtered: q.Status != "" || q.InboxID != "" || q.From != "" || q.To != "",
@@ -105,7 +105,7 @@ func (s *Server) caseShow(w nethttp.ResponseWriter, r *nethttp.Request, a *app.A
 // renderInteraction shows a report; with problems, the form that caused them is
 // shown again with what was typed.
 func (s *Server) renderInteraction(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, status int, reply string, problems domain.Problems) error {
-	view, err := s.app.ReadInteraction(r.Context(), a, r.PathValue("ref"))
+	view, err := s.app.Portal.ReadInteraction(r.Context(), a, r.PathValue("ref"))
 	if err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ func (s *Server) caseReply(w nethttp.ResponseWriter, r *nethttp.Request, a *app.
 		return s.tooLargeStaff(err)
 	}
 	body := r.PostFormValue("message")
-	err := s.app.StaffReply(r.Context(), a, r.PathValue("ref"), body, clientIP(r, s.cfg.TrustedProxies))
+	err := s.app.Portal.StaffReply(r.Context(), a, r.PathValue("ref"), body, clientIP(r, s.cfg.TrustedProxies))
 	return s.afterInteractionAction(w, r, a, err, body, flashReplied)
 }
 
@@ -138,7 +138,7 @@ func (s *Server) caseStatus(w nethttp.ResponseWriter, r *nethttp.Request, a *app
 		return s.tooLargeStaff(err)
 	}
 	status := r.PostFormValue("status")
-	err := s.app.SetInteractionStatus(r.Context(), a, r.PathValue("ref"), status)
+	err := s.app.Portal.SetInteractionStatus(r.Context(), a, r.PathValue("ref"), status)
 	done := flashReopened
 	if status == string(domain.StatusClosed) {
 		done = flashClosed
@@ -151,7 +151,7 @@ func (s *Server) caseMove(w nethttp.ResponseWriter, r *nethttp.Request, a *app.A
 	if err := r.ParseForm(); err != nil {
 		return s.tooLargeStaff(err)
 	}
-	err := s.app.MoveInteraction(r.Context(), a, r.PathValue("ref"), r.PostFormValue("inbox"))
+	err := s.app.Portal.MoveInteraction(r.Context(), a, r.PathValue("ref"), r.PostFormValue("inbox"))
 	return s.afterInteractionAction(w, r, a, err, "", flashMoved)
 }
 

@@ -201,7 +201,7 @@ func TestCaseListPage(t *testing.T) {
 	plain := p.caseRefOf(p.report("plain report"))
 	named := p.caseRefOf(p.report("he called me a bastard", "name", "Robin Example"))
 	p.clock.add(time.Minute)
-	online, err := p.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", InboxID: string(p.second.ID), Body: "online"})
+	online, err := p.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", InboxID: string(p.second.ID), Body: "online"})
 	require.NoError(t, err)
 
 	admin := p.as(p.admin)
@@ -256,7 +256,7 @@ func TestCaseListPages(t *testing.T) {
 	p := newPortal(t)
 	for i := range app.InteractionsPerPage + 1 {
 		p.clock.add(time.Minute)
-		_, err := p.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: fmt.Sprintf("report %d", i), InboxID: string(p.inbox.ID)})
+		_, err := p.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: fmt.Sprintf("report %d", i), InboxID: string(p.inbox.ID)})
 		require.NoError(t, err)
 	}
 	b := p.as(p.staff)
@@ -353,7 +353,7 @@ func TestStaffSeeNoContactMetaOrChannel(t *testing.T) {
 		phone = "+447700900123"
 		ip    = "81.2.69.7" // placed in Bristol, on Example Broadband
 	)
-	web, err := p.svc.SubmitReport(ctx, app.SubmitReport{
+	web, err := p.svc.Reporting.SubmitReport(ctx, app.SubmitReport{
 		FormCode: "OAK", InboxID: string(p.inbox.ID), Body: "A web report", Email: email, Name: "Robin",
 		IP: netip.MustParseAddr(ip),
 	})

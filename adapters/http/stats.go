@@ -53,7 +53,7 @@ type statsBar struct {
 
 func (s *Server) stats(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
 	from, to := r.URL.Query().Get("from"), r.URL.Query().Get("to")
-	rep, err := s.app.Stats(r.Context(), a, from, to)
+	rep, err := s.app.Portal.Stats(r.Context(), a, from, to)
 	page := statsPage{Staff: s.staffChrome(a, "stats"), Report: rep, From: from, To: to}
 	if problems := domain.ProblemsOf(err); problems != nil {
 		page.Problems = problems

@@ -231,11 +231,11 @@ func fillDue(ctx context.Context, dbURL string, key []byte, n, workers, messageB
 	defer st.Close()
 	svc := app.New(app.Deps{Store: st, Clock: app.SystemClock{}, Random: rand.Reader,
 		Hasher: passhash.New(passhash.DefaultParams(), 0), PublicURL: publicURL})
-	org, err := svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Purge Academy", RetentionMonths: 6})
+	org, err := svc.Operations.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Purge Academy", RetentionMonths: 6})
 	if err != nil {
 		return nil, err
 	}
-	fc, err := svc.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Purge Academy", Code: "PURGE"})
+	fc, err := svc.Operations.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Purge Academy", Code: "PURGE"})
 	if err != nil {
 		return nil, err
 	}
@@ -312,7 +312,7 @@ const fillersPerWorker = 8
 
 // newDueReport is the i-th report of the fill, as SubmitReport would
 // have stored it at time at, its link email already sent.
-func newDueReport(svc *app.Service, fc *app.FormCreated, refs *uniqueRefs, i int, body string, at time.Time) (ports.NewInteraction, error) {
+func newDueReport(svc *app.App, fc *app.FormCreated, refs *uniqueRefs, i int, body string, at time.Time) (ports.NewInteraction, error) {
 	var ids domain.IDs
 	var err error
 	if ids.Interaction, err = domain.NewInteractionID(rand.Reader); err != nil {
@@ -337,7 +337,7 @@ func newDueReport(svc *app.Service, fc *app.FormCreated, refs *uniqueRefs, i int
 	if err != nil {
 		return ports.NewInteraction{}, err
 	}
-	link := domain.ReporterLink(id, ia, email, svc.ConversationURL(token), fc.Form.Language, at)
+	link := domain.ReporterLink(id, ia, email, svc.Links.ConversationURL(token), fc.Form.Language, at)
 	link.Status, link.Attempts, link.SentAt = domain.DeliverySent, 1, &at
 	return ports.NewInteraction{Interaction: ia, Token: token, Contact: domain.Contact{Email: email}, Message: msg,
 		Meta:       domain.Meta{IP: fmt.Sprintf("198.51.%d.%d", i/256%256, i%256), Location: "Bristol, England, GB", Region: "England, GB", Network: "Example Broadband"},

@@ -5,8 +5,6 @@ package app
 
 import (
 	"context"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/whisper-schools/whisper/domain"
@@ -42,8 +40,46 @@ type Deps struct {
 	DeviceKey []byte
 }
 
-// Service runs the use cases. It is safe for concurrent use.
-type Service struct {
+// App is Whisper's use cases, one service for each kind of actor. Every
+// service shares the same store, clock and settings, and is safe for
+// concurrent use.
+type App struct {
+	// Reporting is what reporters do: send a report by web form or text,
+	// follow the conversation and reply.
+	Reporting *Reporting
+	// Portal is what staff do in the portal: sign in, look after their
+	// account, and read and answer the interactions they may see.
+	Portal *Portal
+	// Admin is what an organisation's admins do: its forms, inboxes,
+	// members and settings.
+	Admin *Admin
+	// Operations is what the operator does from whisperctl, and the
+	// background work of retention and housekeeping.
+	Operations *Operations
+	// Delivery hands the outbox to mail and SMS.
+	Delivery *Delivery
+	// Links are the addresses Whisper hands out.
+	Links Links
+}
+
+// Reporting holds the reporters' use cases.
+type Reporting struct{ *core }
+
+// Portal holds the staff portal's use cases.
+type Portal struct{ *core }
+
+// Admin holds the organisation admins' use cases.
+type Admin struct{ *core }
+
+// Operations holds the operator's use cases and the background work.
+type Operations struct{ *core }
+
+// Delivery holds what the outbox relay needs.
+type Delivery struct{ *core }
+
+// core is what every service shares: the ports and settings, and the
+// helpers more than one use case calls.
+type core struct {
 	store     ports.Store
 	clock     ports.Clock
 	random    ports.Random
@@ -51,18 +87,18 @@ type Service struct {
 	locator   ports.Locator
 	swearing  ports.SwearFilter
 	meter     ports.Meter
-	publicURL string
+	links     Links
 	intake    intakeCache
 	deviceKey []byte
 	limits    Limits
 }
 
-// New returns a service over deps.
-func New(deps Deps) *Service {
-	s := &Service{
+// New returns the use cases over deps.
+func New(deps Deps) *App {
+	s := &core{
 		store: deps.Store, clock: deps.Clock, random: deps.Random, hasher: deps.Hasher,
 		locator: deps.Locator, swearing: deps.Swearing, meter: deps.Meter,
-		publicURL: strings.TrimRight(deps.PublicURL, "/"),
+		links:     NewLinks(deps.PublicURL),
 		intake:    intakeCache{keep: deps.IntakeCacheFor},
 		deviceKey: deps.DeviceKey,
 		limits:    deps.Limits,
@@ -76,7 +112,10 @@ func New(deps Deps) *Service {
 	if s.meter == nil {
 		s.meter = noMeter{}
 	}
-	return s
+	return &App{
+		Reporting: &Reporting{s}, Portal: &Portal{s}, Admin: &Admin{s},
+		Operations: &Operations{s}, Delivery: &Delivery{s}, Links: s.links,
+	}
 }
 
 // noMeter counts nothing.
@@ -90,7 +129,7 @@ func (noMeter) Purged(int, int)                                      {}
 func (noMeter) PurgeFailed()                                         {}
 
 // OutboxHealth summarises the outbox, for monitoring.
-func (s *Service) OutboxHealth(ctx context.Context) (h ports.OutboxHealth, err error) {
+func (s *Delivery) OutboxHealth(ctx context.Context) (h ports.OutboxHealth, err error) {
 	err = s.store.View(ctx, func(tx ports.Tx) error {
 		h, err = tx.Outbox().Health(ctx)
 		return err
@@ -100,21 +139,10 @@ func (s *Service) OutboxHealth(ctx context.Context) (h ports.OutboxHealth, err e
 
 // now is the current time as the store keeps it: UTC, to the microsecond,
 // so that what is written compares equal to what is read back.
-func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Microsecond) }
+func (s *core) now() time.Time { return s.clock.Now().UTC().Truncate(time.Microsecond) }
 
 // Ready reports whether the service can serve: its database answers.
-func (s *Service) Ready(ctx context.Context) error { return s.store.Ping(ctx) }
-
-// Link joins path segments onto the public URL, escaping each.
-func (s *Service) Link(segments ...string) string {
-	for i, seg := range segments {
-		segments[i] = url.PathEscape(seg)
-	}
-	return s.publicURL + "/" + strings.Join(segments, "/")
-}
-
-// FormURL is the public address of a form.
-func (s *Service) FormURL(code domain.FormCode) string { return s.Link("r", string(code)) }
+func (s *Operations) Ready(ctx context.Context) error { return s.store.Ping(ctx) }
 
 // SystemClock reads the machine's clock.
 type SystemClock struct{}

@@ -4,7 +4,6 @@
 package app
 
 import (
-	"context"
 	"time"
 
 	"github.com/whisper-schools/whisper/domain"
@@ -62,21 +61,6 @@ type App struct {
 	Links Links
 }
 
-// Reporting holds the reporters' use cases.
-type Reporting struct{ *core }
-
-// Portal holds the staff portal's use cases.
-type Portal struct{ *core }
-
-// Admin holds the organisation admins' use cases.
-type Admin struct{ *core }
-
-// Operations holds the operator's use cases and the background work.
-type Operations struct{ *core }
-
-// Delivery holds what the outbox relay needs.
-type Delivery struct{ *core }
-
 // core is what every service shares: the ports and settings, and the
 // helpers more than one use case calls.
 type core struct {
@@ -128,21 +112,9 @@ func (noMeter) SignInFailed()                                        {}
 func (noMeter) Purged(int, int)                                      {}
 func (noMeter) PurgeFailed()                                         {}
 
-// OutboxHealth summarises the outbox, for monitoring.
-func (s *Delivery) OutboxHealth(ctx context.Context) (h ports.OutboxHealth, err error) {
-	err = s.store.View(ctx, func(tx ports.Tx) error {
-		h, err = tx.Outbox().Health(ctx)
-		return err
-	})
-	return h, err
-}
-
 // now is the current time as the store keeps it: UTC, to the microsecond,
 // so that what is written compares equal to what is read back.
 func (s *core) now() time.Time { return s.clock.Now().UTC().Truncate(time.Microsecond) }
-
-// Ready reports whether the service can serve: its database answers.
-func (s *Operations) Ready(ctx context.Context) error { return s.store.Ping(ctx) }
 
 // SystemClock reads the machine's clock.
 type SystemClock struct{}

@@ -11,28 +11,6 @@ import (
 	"github.com/whisper-schools/whisper/ports"
 )
 
-// errNoSuch answers for anything an admin asks about that is not of their
-// organisation, exactly as for what does not exist: another school's ids
-// must not be confirmed, even as forbidden.
-var errNoSuch = &domain.Error{Kind: domain.KindNotFound, Safe: "not found"}
-
-// requireAdmin refuses everyone but an organisation's admins. Staff get
-// the same answer as for a page that does not exist.
-func requireAdmin(a *Actor) error {
-	if a == nil || a.Staff == nil || a.Org == nil || !a.IsAdmin() {
-		return ErrAdminOnly
-	}
-	return nil
-}
-
-// ownedBy turns a miss, or a find in another organisation, into errNoSuch.
-func ownedBy(a *Actor, org domain.OrgID, err error) error {
-	if domain.KindOf(err) == domain.KindNotFound || (err == nil && org != a.Org.ID) {
-		return errNoSuch
-	}
-	return err
-}
-
 // Limits on an organisation's own swear words: enough for local slang and
 // names used as insults, few enough to keep the filter quick.
 const (
@@ -48,19 +26,6 @@ type OrgSettings struct {
 	RequireTOTP bool
 	// SwearWords is the organisation's own list, one word or phrase a line.
 	SwearWords string
-}
-
-// Organisation returns the actor's organisation as it is now.
-func (s *Admin) Organisation(ctx context.Context, a *Actor) (org *domain.Organisation, err error) {
-	defer domain.Wrap(&err, "app.Admin.Organisation")
-	if err := requireAdmin(a); err != nil {
-		return nil, err
-	}
-	err = s.store.View(ctx, func(tx ports.Tx) error {
-		org, err = tx.Organisations().Get(ctx, a.Org.ID)
-		return err
-	})
-	return org, err
 }
 
 // UpdateOrgSettings saves the organisation's retention period, TOTP

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/netip"
 	"strings"
-	"time"
 
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
@@ -48,13 +47,6 @@ const (
 	FieldMessage  = "message"
 	FieldCategory = "category"
 )
-
-// swearBlocked is what a reporter reads when the form blocks swearing. It
-// must never make a child feel they did wrong by quoting what was said.
-const swearBlocked = "Our filter stopped some words in your message. Please send it again without them – you can still tell us what happened, for example “they called me a rude name”."
-
-// idAttempts bounds the redraws when a new reference is taken.
-const idAttempts = 3
 
 // SubmitReport checks a report and, in one transaction, stores the
 // interaction, its first message, the reporter's contact and meta data, and
@@ -163,120 +155,4 @@ func chooseInbox(inboxes []*domain.Inbox, id string) (*domain.Inbox, error) {
 		}
 	}
 	return nil, domain.Errorf(domain.KindInvalid, "Please choose what your report is about.")
-}
-
-// checkSwearing applies the form's policy, with the organisation's own
-// words: it reports whether to flag the message, or refuses it when the
-// form blocks swearing.
-func (s *core) checkSwearing(form *domain.Form, org *domain.Organisation, body string) (flagged bool, err error) {
-	if form.SwearPolicy == domain.SwearOff || s.swearing == nil || body == "" {
-		return false, nil
-	}
-	if !s.swearing.ContainsSwearing(body, org.SwearWords) {
-		return false, nil
-	}
-	if form.SwearPolicy == domain.SwearBlock {
-		return false, domain.Errorf(domain.KindInvalid, swearBlocked)
-	}
-	return true, nil
-}
-
-// alertNewReport queues a notification of a new report for the inbox's
-// addresses and its assigned staff: a link to the interaction, never its
-// content.
-func (s *core) alertNewReport(ctx context.Context, tx ports.Tx, ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, now time.Time) error {
-	recipients, err := s.intake.alertRecipients(ctx, within(tx), inbox)
-	if err != nil {
-		return err
-	}
-	alerts, err := s.newReportAlerts(ia, form, inbox, recipients, now)
-	if err != nil {
-		return err
-	}
-	return tx.Outbox().Enqueue(ctx, alerts...)
-}
-
-// alertReply tells the inbox's people that the reporter replied, paced
-// for each recipient (see domain.ReplyAlertState): the first reply in a
-// while is announced at once; the replies that follow within
-// domain.ReplyAlertWindow are counted into one trailing alert, due when
-// the window ends. While the relay has not taken the trailing alert, a
-// reply raises its count; once it has, the reply gets a trailing alert of
-// its own at the end of the next window. It runs with the interaction
-// held (after Change), so replies at the same moment take turns here.
-func (s *core) alertReply(ctx context.Context, tx ports.Tx, ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, now time.Time) error {
-	recipients, err := s.intake.alertRecipients(ctx, within(tx), inbox)
-	if err != nil {
-		return err
-	}
-	recipients = domain.Recipients(recipients)
-	if len(recipients) == 0 {
-		return nil
-	}
-	states, err := tx.Replies().AlertStates(ctx, ia.ID, recipients)
-	if err != nil {
-		return err
-	}
-	link := s.links.InteractionURL(ia.Ref)
-	var alerts []*domain.Delivery
-	for _, to := range recipients {
-		st := states[to]
-		if st.PendingID != "" {
-			raised, err := tx.Outbox().Raise(ctx, st.PendingID, st.PendingCount+1)
-			if err != nil {
-				return err
-			}
-			if raised {
-				st.PendingCount++
-				states[to] = st
-				continue
-			}
-			st = st.PendingWent()
-		}
-		id, err := domain.NewDeliveryID(s.random)
-		if err != nil {
-			return err
-		}
-		due, next := st.NextAlert(now, id)
-		alerts = append(alerts, domain.StaffReplyAlert(id, ia, form, inbox, to, link, due, now))
-		states[to] = next
-	}
-	if err := tx.Outbox().Enqueue(ctx, alerts...); err != nil {
-		return err
-	}
-	return tx.Replies().SaveAlertStates(ctx, ia.ID, states)
-}
-
-// newReportAlerts are the alerts to recipients of a new report.
-func (s *core) newReportAlerts(ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, recipients []string, now time.Time) ([]*domain.Delivery, error) {
-	return domain.NewReportAlerts(func() (domain.DeliveryID, error) { return domain.NewDeliveryID(s.random) },
-		ia, form, inbox, recipients, s.links.InteractionURL(ia.Ref), now)
-}
-
-// meta describes where a message came from.
-func (s *core) meta(ip netip.Addr) domain.Meta {
-	if !ip.IsValid() {
-		return domain.Meta{}
-	}
-	ip = ip.Unmap()
-	var place domain.Place
-	if s.locator != nil {
-		place = s.locator.Locate(ip)
-	}
-	return domain.Meta{IP: ip.String(), Location: place.Location(), Region: place.RegionLevel(), Network: place.Network}
-}
-
-// newInteractionIDs draws everything a new interaction needs.
-func (s *core) newInteractionIDs() (ids domain.IDs, err error) {
-	if ids.Interaction, err = domain.NewInteractionID(s.random); err != nil {
-		return ids, err
-	}
-	if ids.Message, err = domain.NewMessageID(s.random); err != nil {
-		return ids, err
-	}
-	if ids.Ref, err = domain.NewReference(s.random); err != nil {
-		return ids, err
-	}
-	ids.Token, err = domain.NewToken(s.random)
-	return ids, err
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
@@ -13,99 +12,6 @@ import (
 // MaxNotify is the most notification addresses an inbox may have: alerts
 // are for the few people on duty, not a mailing list.
 const MaxNotify = 20
-
-// AdminInbox is an inbox as its organisation's admins manage it.
-type AdminInbox struct {
-	Inbox *domain.Inbox
-	Form  *domain.Form
-	// Staff are the organisation's members with the staff role: those an
-	// inbox assignment lets see its reports. Admins see every inbox anyway.
-	Staff []*domain.Staff
-}
-
-// Inbox returns one inbox of the organisation, or KindNotFound.
-func (s *Admin) Inbox(ctx context.Context, a *Actor, id domain.InboxID) (out AdminInbox, err error) {
-	defer domain.Wrap(&err, "app.Admin.Inbox")
-	if err := requireAdmin(a); err != nil {
-		return out, err
-	}
-	err = s.store.View(ctx, func(tx ports.Tx) error {
-		if out.Inbox, err = ownInbox(ctx, tx, a, id); err != nil {
-			return err
-		}
-		if out.Form, err = tx.Forms().Get(ctx, out.Inbox.FormID); err != nil {
-			return err
-		}
-		out.Staff, err = assignableStaff(ctx, tx, a)
-		return err
-	})
-	return out, err
-}
-
-// ownInbox loads an inbox of the actor's organisation; any other is
-// errNoSuch.
-func ownInbox(ctx context.Context, tx ports.Tx, a *Actor, id domain.InboxID) (*domain.Inbox, error) {
-	ib, err := tx.Inboxes().Get(ctx, id)
-	var org domain.OrgID
-	if ib != nil {
-		org = ib.OrgID
-	}
-	if err := ownedBy(a, org, err); err != nil {
-		return nil, err
-	}
-	return ib, nil
-}
-
-// assignableStaff lists the organisation's current members with the staff
-// role, oldest first.
-func assignableStaff(ctx context.Context, tx ports.Tx, a *Actor) ([]*domain.Staff, error) {
-	all, err := tx.Staff().List(ctx, ports.StaffFilter{OrgID: &a.Org.ID})
-	if err != nil {
-		return nil, err
-	}
-	var out []*domain.Staff
-	for _, m := range all {
-		if m.Role == domain.RoleStaff {
-			out = append(out, m)
-		}
-	}
-	return out, nil
-}
-
-// CreateInbox adds an inbox (a report category) after the form's
-// existing ones. A bad name comes back as a problem with field "name".
-func (s *Admin) CreateInbox(ctx context.Context, a *Actor, form domain.FormID, name string) (inbox *domain.Inbox, err error) {
-	defer domain.Wrap(&err, "app.Admin.CreateInbox")
-	if err := requireAdmin(a); err != nil {
-		return nil, err
-	}
-	// A form never moves to another organisation, so the check still holds
-	// when addInbox opens its own transaction.
-	err = s.store.View(ctx, func(tx ports.Tx) error {
-		_, err := ownForm(ctx, tx, a, form)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	if err := checkInboxName(name); err != nil {
-		return nil, domain.Problems{{Field: "name", Safe: domain.SafeMessage(err)}}.Invalid()
-	}
-	return s.addInbox(ctx, CreateInbox{FormID: form, Name: name, Actor: staffActor(a.Staff.ID)})
-}
-
-// checkInboxName applies domain.NewInbox's rule to a name, so that it can
-// stand beside its field.
-func checkInboxName(name string) error {
-	name = strings.TrimSpace(name)
-	if name == "" {
-		return domain.Errorf(domain.KindInvalid, "enter a name, such as Bullying or Online worries")
-	}
-	if utf8.RuneCountInString(name) > 100 {
-		return domain.Errorf(domain.KindInvalid, "an inbox name is at most 100 characters")
-	}
-	return nil
-}
 
 // InboxSettings are an inbox's name, notification addresses and staff as
 // an admin edits them.

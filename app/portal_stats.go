@@ -67,33 +67,6 @@ func statsCell(n int) StatsCell {
 	return StatsCell{Count: n}
 }
 
-// Stats counts the actor's reports, erased ones included, for the months
-// from and to (YYYY-MM, both included). Empty bounds default to the last
-// twelve months. Bad bounds come back as domain.Problems, with From and To
-// as typed so the filter can be shown again.
-func (s *Portal) Stats(ctx context.Context, a *Actor, from, to string) (out Statistics, err error) {
-	defer domain.Wrap(&err, "app.Portal.Stats")
-	out.From, out.To = from, to
-	first, last, problems := statsRange(from, to, s.now())
-	if err := problems.Invalid(); err != nil {
-		return out, err
-	}
-	out.From, out.To = first.Format(statsMonthLayout), last.Format(statsMonthLayout)
-	var counts []domain.InteractionCount
-	err = s.store.View(ctx, func(tx ports.Tx) error {
-		if out.Inboxes, err = actorInboxes(ctx, tx, a); err != nil {
-			return err
-		}
-		counts, err = tx.StaffView().Stats(ctx, a.Viewer, first, last.AddDate(0, 1, 0))
-		return err
-	})
-	if err != nil {
-		return out, err
-	}
-	tabulate(&out, first, last, counts)
-	return out, nil
-}
-
 // statsRange checks the bounds and returns the first moments of the first
 // and last months.
 func statsRange(from, to string, now time.Time) (first, last time.Time, problems domain.Problems) {
@@ -175,4 +148,31 @@ func tabulate(out *Statistics, first, last time.Time, counts []domain.Interactio
 		out.InboxTotals[i] = statsCell(n)
 	}
 	out.Total = statsCell(total)
+}
+
+// Stats counts the actor's reports, erased ones included, for the months
+// from and to (YYYY-MM, both included). Empty bounds default to the last
+// twelve months. Bad bounds come back as domain.Problems, with From and To
+// as typed so the filter can be shown again.
+func (s *Portal) Stats(ctx context.Context, a *Actor, from, to string) (out Statistics, err error) {
+	defer domain.Wrap(&err, "app.Portal.Stats")
+	out.From, out.To = from, to
+	first, last, problems := statsRange(from, to, s.now())
+	if err := problems.Invalid(); err != nil {
+		return out, err
+	}
+	out.From, out.To = first.Format(statsMonthLayout), last.Format(statsMonthLayout)
+	var counts []domain.InteractionCount
+	err = s.store.View(ctx, func(tx ports.Tx) error {
+		if out.Inboxes, err = actorInboxes(ctx, tx, a); err != nil {
+			return err
+		}
+		counts, err = tx.StaffView().Stats(ctx, a.Viewer, first, last.AddDate(0, 1, 0))
+		return err
+	})
+	if err != nil {
+		return out, err
+	}
+	tabulate(&out, first, last, counts)
+	return out, nil
 }

@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
-	"net/netip"
 	"time"
 
 	"github.com/whisper-schools/whisper/domain"
@@ -110,87 +108,4 @@ func interactionByToken(ctx context.Context, tx ports.Tx, token string) (*domain
 // malformed, unknown or erased, alike.
 func errNoSuchLink(cause error) error {
 	return &domain.Error{Kind: domain.KindNotFound, Safe: "no such conversation", Err: cause}
-}
-
-// ReporterReply is a reporter's answer through their link.
-type ReporterReply struct {
-	Token string
-	Body  string
-	IP    netip.Addr
-}
-
-// ReporterReply adds the reporter's message to their conversation, reopens
-// it if staff had closed it, and tells the inbox's people (see
-// replyAlerts). A reply over the hourly limit is refused with a
-// *domain.RepliesLimited in its chain (KindUnavailable), and nothing is
-// stored.
-func (s *Reporting) ReporterReply(ctx context.Context, in ReporterReply) (err error) {
-	defer domain.Wrap(&err, "app.Reporting.ReporterReply")
-	var problems domain.Problems
-	body, err := domain.CheckMessage(in.Body)
-	problems.Add(FieldMessage, err)
-	meta := s.meta(in.IP)
-	id, err := domain.NewMessageID(s.random)
-	if err != nil {
-		return err
-	}
-	now := s.now()
-	return s.store.InTx(ctx, func(tx ports.Tx) error {
-		ia, form, org, err := interactionByToken(ctx, tx, in.Token)
-		if err != nil {
-			return err
-		}
-		if !org.Status.AcceptsReports() {
-			return ErrNotAccepting
-		}
-		flagged, err := s.checkSwearing(form, org, body)
-		problems.Add(FieldMessage, err)
-		if err := problems.Invalid(); err != nil {
-			return err
-		}
-		// The interaction is held before the message is added, so that an
-		// erasure comes wholly before the reply, which it refuses as it
-		// refuses any erased link, or waits for it and erases it too.
-		ia, err = tx.Interactions().Change(ctx, ia.ID, func(ia *domain.Interaction) error {
-			if err := s.checkReplyLimit(ctx, tx, ia, now); err != nil {
-				return err
-			}
-			if ia.Status == domain.StatusClosed {
-				ia.Reopen(now)
-			}
-			ia.LastActivityAt = now
-			ia.Flagged = ia.Flagged || flagged
-			return nil
-		})
-		if errors.Is(err, domain.ErrErased) {
-			return errNoSuchLink(err)
-		}
-		if err != nil {
-			return err
-		}
-		msg := &domain.Message{ID: id, InteractionID: ia.ID, Author: domain.AuthorReporter, Body: body, CreatedAt: now}
-		if err := tx.Messages().Add(ctx, msg, meta); err != nil {
-			return err
-		}
-		inbox, err := tx.Inboxes().Get(ctx, ia.InboxID)
-		if err != nil {
-			return err
-		}
-		return s.alertReply(ctx, tx, ia, form, inbox, now)
-	})
-}
-
-// checkReplyLimit refuses a reply over the hourly limit. It runs with the
-// interaction held (inside Change), so that replies at the same moment, on
-// one instance or several, are counted one after another and exactly the
-// limit get through.
-func (s *core) checkReplyLimit(ctx context.Context, tx ports.Tx, ia *domain.Interaction, now time.Time) error {
-	if s.limits.RepliesPerConversation <= 0 {
-		return nil
-	}
-	sent, err := tx.Messages().ReporterSince(ctx, ia.ID, now.Add(-domain.ReplyLimitWindow))
-	if err != nil {
-		return err
-	}
-	return domain.CheckReplyLimit(s.limits.RepliesPerConversation, sent, ia.CreatedAt, now)
 }

@@ -135,7 +135,7 @@ func (s *site) report(inbox *domain.Inbox, name, body string) app.Receipt {
 		IP: netip.MustParseAddr("192.0.2.10"),
 	})
 	require.NoError(s.t, err)
-	return rc
+	return rc.Receipt
 }
 
 // actor signs email in through the app, for seeding staff replies.

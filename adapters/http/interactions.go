@@ -110,9 +110,7 @@ func (s *Server) renderInteraction(w nethttp.ResponseWriter, r *nethttp.Request,
 		return err
 	}
 	page := casePage{Staff: s.staffChrome(a, "cases"), View: view, Reply: reply, Problems: problems}
-	if problems == nil {
-		page.Staff.Flash = s.takeFlash(w, r)
-	}
+	page.Staff.Flash = s.flash(r)
 	return s.render(w, status, "staff/interaction", page)
 }
 
@@ -129,7 +127,7 @@ func (s *Server) caseReply(w nethttp.ResponseWriter, r *nethttp.Request, a *app.
 	}
 	body := r.PostFormValue("message")
 	err := s.app.Portal.StaffReply(r.Context(), a, r.PathValue("ref"), body, clientIP(r, s.cfg.TrustedProxies))
-	return s.afterInteractionAction(w, r, a, err, body, flashReplied)
+	return s.afterInteractionAction(w, r, a, err, body, doneReplied)
 }
 
 func (s *Server) caseStatus(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
@@ -139,11 +137,11 @@ func (s *Server) caseStatus(w nethttp.ResponseWriter, r *nethttp.Request, a *app
 	}
 	status := r.PostFormValue("status")
 	err := s.app.Portal.SetInteractionStatus(r.Context(), a, r.PathValue("ref"), status)
-	done := flashReopened
+	what := doneReopened
 	if status == string(domain.StatusClosed) {
-		done = flashClosed
+		what = doneClosed
 	}
-	return s.afterInteractionAction(w, r, a, err, "", done)
+	return s.afterInteractionAction(w, r, a, err, "", what)
 }
 
 func (s *Server) caseMove(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
@@ -152,12 +150,12 @@ func (s *Server) caseMove(w nethttp.ResponseWriter, r *nethttp.Request, a *app.A
 		return s.tooLargeStaff(err)
 	}
 	err := s.app.Portal.MoveInteraction(r.Context(), a, r.PathValue("ref"), r.PostFormValue("inbox"))
-	return s.afterInteractionAction(w, r, a, err, "", flashMoved)
+	return s.afterInteractionAction(w, r, a, err, "", doneMoved)
 }
 
 // afterInteractionAction answers a form on a report's page: problems show the
 // page again (422) with what was typed; success goes back to the page.
-func (s *Server) afterInteractionAction(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, err error, reply, done string) error {
+func (s *Server) afterInteractionAction(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, err error, reply string, what done) error {
 	if problems := domain.ProblemsOf(err); problems != nil {
 		return s.renderInteraction(w, r, a, nethttp.StatusUnprocessableEntity, reply, problems)
 	}
@@ -168,60 +166,11 @@ func (s *Server) afterInteractionAction(w nethttp.ResponseWriter, r *nethttp.Req
 	if err != nil {
 		return app.ErrNoSuchInteraction
 	}
-	s.setFlash(w, done)
-	nethttp.Redirect(w, r, caseURL(ref), nethttp.StatusSeeOther)
-	return nil
+	return s.redirectDone(w, r, caseURL(ref), what)
 }
 
 // tooLargeStaff turns an unreadable or oversized form into an error the
 // staff error page explains.
 func (s *Server) tooLargeStaff(err error) error {
 	return &domain.Error{Kind: domain.KindInvalid, Safe: "That was too long to send. A reply can be up to 1,600 characters.", Err: err}
-}
-
-// Confirmations after an action on a report. The cookie carries only one
-// of these codes, and the words come from this table, so a forged cookie
-// can show nothing but them.
-const (
-	flashReplied  = "replied"
-	flashClosed   = "closed"
-	flashReopened = "reopened"
-	flashMoved    = "moved"
-)
-
-var flashText = map[string]string{
-	flashReplied:  "Your reply has been added to the conversation.",
-	flashClosed:   "The report is closed.",
-	flashReopened: "The report is open.",
-	flashMoved:    "The report has been moved.",
-}
-
-// flashCookie names the cookie that carries a confirmation across the
-// redirect after a POST, so the page can say what was done without the
-// address changing.
-func (s *Server) flashCookie() string {
-	if s.secureCookies() {
-		return "__Host-whisper_done"
-	}
-	return "whisper_done"
-}
-
-func (s *Server) setFlash(w nethttp.ResponseWriter, code string) {
-	nethttp.SetCookie(w, &nethttp.Cookie{
-		Name: s.flashCookie(), Value: code, Path: "/", MaxAge: 60,
-		HttpOnly: true, Secure: s.secureCookies(), SameSite: nethttp.SameSiteLaxMode,
-	})
-}
-
-// takeFlash returns the confirmation waiting for this page, once.
-func (s *Server) takeFlash(w nethttp.ResponseWriter, r *nethttp.Request) string {
-	c, err := r.Cookie(s.flashCookie())
-	if err != nil {
-		return ""
-	}
-	nethttp.SetCookie(w, &nethttp.Cookie{
-		Name: s.flashCookie(), Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: s.secureCookies(), SameSite: nethttp.SameSiteLaxMode,
-	})
-	return flashText[c.Value]
 }

@@ -99,16 +99,16 @@ type casePage struct {
 func (p casePage) CanMove() bool { return len(p.View.Inboxes) > 1 }
 
 func (s *Server) caseShow(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
-	return s.renderInteraction(w, r, a, nethttp.StatusOK, "", nil)
-}
-
-// renderInteraction shows a report; with problems, the form that caused them is
-// shown again with what was typed.
-func (s *Server) renderInteraction(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, status int, reply string, problems domain.Problems) error {
 	view, err := s.app.Portal.ReadInteraction(r.Context(), a, r.PathValue("ref"))
 	if err != nil {
 		return err
 	}
+	return s.renderInteraction(w, r, a, nethttp.StatusOK, view, "", nil)
+}
+
+// renderInteraction shows a report; with problems, the form that caused
+// them is shown again with what was typed.
+func (s *Server) renderInteraction(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, status int, view app.InteractionView, reply string, problems domain.Problems) error {
 	page := casePage{Staff: s.staffChrome(a, "cases"), View: view, Reply: reply, Problems: problems}
 	page.Staff.Flash = s.flash(r)
 	return s.render(w, status, "staff/interaction", page)
@@ -126,8 +126,13 @@ func (s *Server) caseReply(w nethttp.ResponseWriter, r *nethttp.Request, a *app.
 		return s.tooLargeStaff(err)
 	}
 	body := r.PostFormValue("message")
-	err := s.app.Portal.StaffReply(r.Context(), a, r.PathValue("ref"), body, clientIP(r, s.cfg.TrustedProxies))
-	return s.afterInteractionAction(w, r, a, err, body, doneReplied)
+	view, err := s.app.Portal.StaffReply(r.Context(), a, r.PathValue("ref"), body, clientIP(r, s.cfg.TrustedProxies))
+	if problems := domain.ProblemsOf(err); problems != nil {
+		// The refusal brings the report back, for its page with the
+		// reply kept in the box.
+		return s.renderInteraction(w, r, a, nethttp.StatusUnprocessableEntity, view, body, problems)
+	}
+	return s.afterInteractionAction(w, r, a, err, doneReplied)
 }
 
 func (s *Server) caseStatus(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
@@ -141,7 +146,7 @@ func (s *Server) caseStatus(w nethttp.ResponseWriter, r *nethttp.Request, a *app
 	if status == string(domain.StatusClosed) {
 		what = doneClosed
 	}
-	return s.afterInteractionAction(w, r, a, err, "", what)
+	return s.afterInteractionAction(w, r, a, err, what)
 }
 
 func (s *Server) caseMove(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
@@ -150,18 +155,26 @@ func (s *Server) caseMove(w nethttp.ResponseWriter, r *nethttp.Request, a *app.A
 		return s.tooLargeStaff(err)
 	}
 	err := s.app.Portal.MoveInteraction(r.Context(), a, r.PathValue("ref"), r.PostFormValue("inbox"))
-	return s.afterInteractionAction(w, r, a, err, "", doneMoved)
+	return s.afterInteractionAction(w, r, a, err, doneMoved)
 }
 
-// afterInteractionAction answers a form on a report's page: problems show the
-// page again (422) with what was typed; success goes back to the page.
-func (s *Server) afterInteractionAction(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, err error, reply string, what done) error {
+// afterInteractionAction answers a form on a report's page: success goes
+// back to the page, confirming what was done. Problems show the page
+// again (422), read afresh: the status and move forms offer only choices
+// that work, so only a forged or stale form has problems, and their use
+// cases need not bring the page back as a reply's does.
+func (s *Server) afterInteractionAction(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, err error, what done) error {
 	if problems := domain.ProblemsOf(err); problems != nil {
-		return s.renderInteraction(w, r, a, nethttp.StatusUnprocessableEntity, reply, problems)
+		view, err := s.app.Portal.ReadInteraction(r.Context(), a, r.PathValue("ref"))
+		if err != nil {
+			return err
+		}
+		return s.renderInteraction(w, r, a, nethttp.StatusUnprocessableEntity, view, "", problems)
 	}
 	if err != nil {
 		return err
 	}
+	// The reference as the app reads it, whatever case it was typed in.
 	ref, err := domain.ParseReference(r.PathValue("ref"))
 	if err != nil {
 		return app.ErrNoSuchInteraction

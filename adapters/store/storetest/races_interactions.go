@@ -134,7 +134,8 @@ func raceRepliesAgainstErasure(t *testing.T, st ports.Store) {
 				})
 			}
 			do(func() error {
-				return refusedOnlyAsErased(s.now.Portal.StaffReply(ctx, s.admin, string(rc.Ref), "Thank you, we are looking into it.", netip.MustParseAddr("192.0.2.1")))
+				_, err := s.now.Portal.StaffReply(ctx, s.admin, string(rc.Ref), "Thank you, we are looking into it.", netip.MustParseAddr("192.0.2.1"))
+				return refusedOnlyAsErased(err)
 			})
 			if i%2 == 0 {
 				do(func() error { return s.now.Operations.Erase(ctx, op, rc.Ref, "the reporter asked") })

@@ -3,11 +3,12 @@
 //
 // A message is keyed by its English text, which is also a format for
 // Sprintf (%s, %d and friends), so a template reads as the English it
-// prints: {{T "Send report"}}. The Welsh is kept beside it in one Go list
-// (reporter.go, notice.go, staff.go), built once into a
-// golang.org/x/text/message catalogue. A message with no Welsh falls back
-// to English; every message a reporter can see must have Welsh, which
-// catalogue_test.go and the adapters' tests check (see docs/translation.md).
+// prints: {{T "Send report"}}. The words live in gotext JSON files under
+// locales/, one per section and language, that a translator edits (see
+// docs/translation.md); they are embedded, and built once into a
+// golang.org/x/text/message catalogue at start. A message with no Welsh
+// falls back to English; every message a reporter can see must have Welsh,
+// which this package's tests and the adapters' check.
 //
 // app and domain stay English: their Safe messages are translated here, at
 // the edge, by looking the English up (Printer.Safe).
@@ -16,11 +17,11 @@ package catalogue
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 	"golang.org/x/text/message/catalog"
@@ -28,44 +29,35 @@ import (
 	"github.com/whisper-schools/whisper/domain"
 )
 
-// Entry is one message.
+// Entry is one message, as its files say it, in Sprintf form.
 type Entry struct {
 	// English is the key and the English text: a Sprintf format.
 	English string
-	// Welsh is the Welsh text, with the same verbs as the English. Use
-	// explicit argument indexes (%[2]s) when Welsh needs another order.
+	// Welsh is the Welsh text, "" when there is none; a counted message's
+	// "other" form.
 	Welsh string
-	// One and WelshOne, when set, are the forms for a count of one of a
-	// counted message, whose first argument is the count. Welsh puts the
-	// singular noun after any numeral ("3 adroddiad"), so it rarely needs
-	// WelshOne.
+	// One and WelshOne are the forms for a count of one of a counted
+	// message, when its file has them. Welsh puts the singular noun after
+	// any numeral ("3 adroddiad"), so it rarely needs WelshOne.
 	One, WelshOne string
 }
 
-// Section is a group of entries. A reporter section's entries are seen by
-// reporters, so each must have Welsh.
+// Section is a group of entries, one file in each language. A reporter
+// section's entries are seen by reporters, so each must have Welsh.
 type Section struct {
 	Name     string
+	File     string // its file's name in each locales/<language>
 	Reporter bool
 	Entries  []Entry
 }
 
 // Sections are every message Whisper has, by where it is used.
-func Sections() []Section {
-	return []Section{
-		{Name: "reporter pages", Reporter: true, Entries: pages},
-		{Name: "reporter problems", Reporter: true, Entries: problems},
-		{Name: "notice", Reporter: true, Entries: notice},
-		{Name: "reporter emails", Reporter: true, Entries: emails},
-		{Name: "reporter texts", Reporter: true, Entries: texts},
-		{Name: "staff portal", Entries: staff},
-	}
-}
+func Sections() []Section { return slices.Clone(sections) }
 
 var (
 	welsh = language.MustParse("cy")
-	// built is the catalogue, built once from the lists.
-	built = build()
+	// built is the catalogue, built once from the files.
+	built, sections = build()
 	// byKey finds an entry by its English.
 	byKey = index()
 	// safePatterns match problem messages that carry numbers.
@@ -76,34 +68,20 @@ var (
 	}
 )
 
-func build() *catalog.Builder {
+func build() (*catalog.Builder, []Section) {
 	b := catalog.NewBuilder(catalog.Fallback(language.English))
-	for _, s := range Sections() {
-		for _, e := range s.Entries {
-			set(b, language.English, e.English, e.English, e.One)
-			if e.Welsh != "" {
-				set(b, welsh, e.English, e.Welsh, e.WelshOne)
-			}
-		}
-	}
-	return b
-}
-
-func set(b *catalog.Builder, tag language.Tag, key, other, one string) {
-	var err error
-	if one == "" {
-		err = b.SetString(tag, key, other)
-	} else {
-		err = b.Set(tag, key, plural.Selectf(1, "%d", "one", one, "other", other))
-	}
+	s, err := load(locales, b)
 	if err != nil {
-		panic(fmt.Sprintf("catalogue: %q: %v", key, err))
+		// The files are embedded and the tests read them all, so this is
+		// a broken build, not something a running server can meet.
+		panic("catalogue: " + err.Error())
 	}
+	return b, s
 }
 
 func index() map[string]Entry {
 	m := map[string]Entry{}
-	for _, s := range Sections() {
+	for _, s := range sections {
 		for _, e := range s.Entries {
 			m[e.English] = e
 			if s.Reporter {
@@ -183,7 +161,7 @@ func (p *Printer) Safe(text string) string {
 // IsProblem reports whether text is one of the app's safe messages for
 // reporters, which Safe translates.
 func IsProblem(text string) bool {
-	for _, e := range problems {
+	for _, e := range problems() {
 		if e.English == text {
 			return true
 		}
@@ -196,6 +174,18 @@ func IsProblem(text string) bool {
 	return false
 }
 
+// problems are the safe messages of app and domain that a reporter may
+// read beside a field or at the top of the form, in their English exactly
+// as app and domain write them.
+func problems() []Entry {
+	for _, s := range sections {
+		if s.File == "problems.gotext.json" {
+			return s.Entries
+		}
+	}
+	return nil
+}
+
 type safePattern struct {
 	key string
 	re  *regexp.Regexp
@@ -206,7 +196,7 @@ type safePattern struct {
 // characters"), so the number can be carried into the Welsh.
 func compileProblems() []safePattern {
 	var out []safePattern
-	for _, e := range problems {
+	for _, e := range problems() {
 		if !strings.Contains(e.English, "%") {
 			continue
 		}

@@ -13,40 +13,40 @@ import (
 
 func TestAdminFormsListsOnlyTheOrganisations(t *testing.T) {
 	w := newAdminWorld(t)
-	second, err := w.svc.AdminCreateInbox(ctx, w.asAdmin, w.form.ID, "Online worries")
+	second, err := w.svc.Admin.CreateInbox(ctx, w.asAdmin, w.form.ID, "Online worries")
 	require.NoError(t, err)
 
-	forms, err := w.svc.AdminForms(ctx, w.asAdmin)
+	forms, err := w.svc.Admin.Forms(ctx, w.asAdmin)
 	require.NoError(t, err)
 	require.Len(t, forms, 1, "B's form is not listed")
 	f := forms[0]
 	assert.Equal(t, w.form.ID, f.Form.ID)
 	assert.Equal(t, "https://whisper.example.org/r/OAK", f.URL)
-	assert.Equal(t, w.svc.FormSnippet(f.Form), f.Snippet)
+	assert.Equal(t, w.svc.Links.FormSnippet(f.Form), f.Snippet)
 	require.Len(t, f.Inboxes, 2)
 	assert.Equal(t, w.inbox.ID, f.Inboxes[0].ID, "in order: General first")
 	assert.Equal(t, second.ID, f.Inboxes[1].ID)
 
-	one, err := w.svc.AdminForm(ctx, w.asAdmin, w.form.ID)
+	one, err := w.svc.Admin.Form(ctx, w.asAdmin, w.form.ID)
 	require.NoError(t, err)
 	assert.Equal(t, f, one)
 
-	_, err = w.svc.AdminForm(ctx, w.asAdmin, w.formB.ID)
+	_, err = w.svc.Admin.Form(ctx, w.asAdmin, w.formB.ID)
 	assert.Equal(t, domain.KindNotFound, domain.KindOf(err), "another organisation's form")
-	_, err = w.svc.AdminForm(ctx, w.asAdmin, "frm_nonsense")
+	_, err = w.svc.Admin.Form(ctx, w.asAdmin, "frm_nonsense")
 	assert.Equal(t, domain.KindNotFound, domain.KindOf(err), "a malformed id")
 }
 
 func TestAdminCreateForm(t *testing.T) {
 	w := newAdminWorld(t)
-	out, err := w.svc.AdminCreateForm(ctx, w.asAdmin, app.NewForm{Name: " Oakfield Juniors ", Code: " oakj "})
+	out, err := w.svc.Admin.CreateForm(ctx, w.asAdmin, app.NewForm{Name: " Oakfield Juniors ", Code: " oakj "})
 	require.NoError(t, err)
 	assert.Equal(t, domain.FormCode("OAKJ"), out.Form.Code)
 	assert.Equal(t, "Oakfield Juniors", out.Form.Name)
 	assert.Equal(t, w.org.ID, out.Form.OrgID, "always the actor's organisation")
 	assert.Equal(t, domain.DefaultInboxName, out.Inbox.Name)
 
-	suggested, err := w.svc.AdminCreateForm(ctx, w.asAdmin, app.NewForm{Name: "Oakfield Infant School"})
+	suggested, err := w.svc.Admin.CreateForm(ctx, w.asAdmin, app.NewForm{Name: "Oakfield Infant School"})
 	require.NoError(t, err)
 	assert.Regexp(t, `^OIS\d\d$`, suggested.Form.Code)
 }
@@ -67,7 +67,7 @@ func TestAdminCreateFormRefusesBadInput(t *testing.T) {
 		"taken, other org":  {app.NewForm{Name: "X", Code: "BIRCH"}, []string{"code"}},
 		"taken, any spaces": {app.NewForm{Name: "X", Code: " Birch "}, []string{"code"}},
 	} {
-		_, err := w.svc.AdminCreateForm(ctx, w.asAdmin, c.in)
+		_, err := w.svc.Admin.CreateForm(ctx, w.asAdmin, c.in)
 		require.Equal(t, domain.KindInvalid, domain.KindOf(err), name)
 		for _, field := range c.fields {
 			assert.NotEmpty(t, domain.ProblemsOf(err).Of(field), "%s: %s", name, field)
@@ -79,7 +79,7 @@ func TestAdminCreateFormRefusesBadInput(t *testing.T) {
 func TestUpdateForm(t *testing.T) {
 	w := newAdminWorld(t)
 	long := strings.Repeat("é", app.MaxFormText)
-	form, err := w.svc.UpdateForm(ctx, w.asAdmin, w.form.ID, app.FormSettings{
+	form, err := w.svc.Admin.UpdateForm(ctx, w.asAdmin, w.form.ID, app.FormSettings{
 		Name: " Oakfield Primary School ", Intro: "  Tell us.\r\nWe listen. ", ResponseTime: long,
 		OutOfHours: "We are closed until Monday.", Language: "CY", SwearPolicy: "block",
 	})
@@ -92,7 +92,7 @@ func TestUpdateForm(t *testing.T) {
 	assert.Equal(t, domain.SwearBlock, form.SwearPolicy)
 	assert.Equal(t, domain.FormCode("OAK"), form.Code, "the code stays")
 
-	got, err := w.svc.AdminForm(ctx, w.asAdmin, w.form.ID)
+	got, err := w.svc.Admin.Form(ctx, w.asAdmin, w.form.ID)
 	require.NoError(t, err)
 	assert.Equal(t, form, got.Form, "saved")
 }
@@ -101,7 +101,7 @@ func TestUpdateFormRefusesBadInput(t *testing.T) {
 	w := newAdminWorld(t)
 	before := w.snapshot(t)
 	tooLong := strings.Repeat("x", app.MaxFormText+1)
-	_, err := w.svc.UpdateForm(ctx, w.asAdmin, w.form.ID, app.FormSettings{
+	_, err := w.svc.Admin.UpdateForm(ctx, w.asAdmin, w.form.ID, app.FormSettings{
 		Name: "", Intro: tooLong, ResponseTime: tooLong, OutOfHours: tooLong, Language: "fr", SwearPolicy: "shout",
 	})
 	require.Equal(t, domain.KindInvalid, domain.KindOf(err))
@@ -113,29 +113,29 @@ func TestUpdateFormRefusesBadInput(t *testing.T) {
 
 	// Another organisation's form is not found, even with bad input: the
 	// problems would confirm that it exists.
-	_, err = w.svc.UpdateForm(ctx, w.asAdmin, w.formB.ID, app.FormSettings{Name: ""})
+	_, err = w.svc.Admin.UpdateForm(ctx, w.asAdmin, w.formB.ID, app.FormSettings{Name: ""})
 	assert.Equal(t, domain.KindNotFound, domain.KindOf(err))
 	assert.Equal(t, before, w.snapshot(t), "nothing changed")
 }
 
 func TestSetFormOpen(t *testing.T) {
 	w := newAdminWorld(t)
-	require.NoError(t, w.svc.SetFormOpen(ctx, w.asAdmin, w.form.ID, false))
-	rf, err := w.svc.ReportForm(ctx, "OAK")
+	require.NoError(t, w.svc.Admin.SetFormOpen(ctx, w.asAdmin, w.form.ID, false))
+	rf, err := w.svc.Reporting.ReportForm(ctx, "OAK")
 	require.NoError(t, err)
 	assert.False(t, rf.Accepting, "a closed form takes no reports")
-	_, err = w.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "hello"})
+	_, err = w.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "hello"})
 	assert.Error(t, err)
 
-	require.NoError(t, w.svc.SetFormOpen(ctx, w.asAdmin, w.form.ID, false), "closing twice is no error")
-	require.NoError(t, w.svc.SetFormOpen(ctx, w.asAdmin, w.form.ID, true))
-	rf, err = w.svc.ReportForm(ctx, "OAK")
+	require.NoError(t, w.svc.Admin.SetFormOpen(ctx, w.asAdmin, w.form.ID, false), "closing twice is no error")
+	require.NoError(t, w.svc.Admin.SetFormOpen(ctx, w.asAdmin, w.form.ID, true))
+	rf, err = w.svc.Reporting.ReportForm(ctx, "OAK")
 	require.NoError(t, err)
 	assert.True(t, rf.Accepting)
 
-	err = w.svc.SetFormOpen(ctx, w.asAdmin, w.formB.ID, false)
+	err = w.svc.Admin.SetFormOpen(ctx, w.asAdmin, w.formB.ID, false)
 	assert.Equal(t, domain.KindNotFound, domain.KindOf(err))
-	rf, err = w.svc.ReportForm(ctx, "BIRCH")
+	rf, err = w.svc.Reporting.ReportForm(ctx, "BIRCH")
 	require.NoError(t, err)
 	assert.True(t, rf.Accepting, "B's form is still open")
 }

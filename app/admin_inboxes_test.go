@@ -15,9 +15,9 @@ import (
 
 func TestAdminCreateInboxGoesLast(t *testing.T) {
 	w := newAdminWorld(t)
-	first, err := w.svc.AdminCreateInbox(ctx, w.asAdmin, w.form.ID, " Bullying ")
+	first, err := w.svc.Admin.CreateInbox(ctx, w.asAdmin, w.form.ID, " Bullying ")
 	require.NoError(t, err)
-	second, err := w.svc.AdminCreateInbox(ctx, w.asAdmin, w.form.ID, "Online worries")
+	second, err := w.svc.Admin.CreateInbox(ctx, w.asAdmin, w.form.ID, "Online worries")
 	require.NoError(t, err)
 	assert.Equal(t, "Bullying", first.Name)
 	assert.Equal(t, 1, first.Position)
@@ -28,14 +28,14 @@ func TestAdminCreateInboxGoesLast(t *testing.T) {
 func TestAdminCreateInboxRefusals(t *testing.T) {
 	w := newAdminWorld(t)
 	before := w.snapshot(t)
-	_, err := w.svc.AdminCreateInbox(ctx, w.asAdmin, w.form.ID, " ")
+	_, err := w.svc.Admin.CreateInbox(ctx, w.asAdmin, w.form.ID, " ")
 	require.Equal(t, domain.KindInvalid, domain.KindOf(err))
 	assert.NotEmpty(t, domain.ProblemsOf(err).Of("name"))
-	_, err = w.svc.AdminCreateInbox(ctx, w.asAdmin, w.form.ID, strings.Repeat("n", 101))
+	_, err = w.svc.Admin.CreateInbox(ctx, w.asAdmin, w.form.ID, strings.Repeat("n", 101))
 	assert.NotEmpty(t, domain.ProblemsOf(err).Of("name"))
-	_, err = w.svc.AdminCreateInbox(ctx, w.asAdmin, w.formB.ID, "Bullying")
+	_, err = w.svc.Admin.CreateInbox(ctx, w.asAdmin, w.formB.ID, "Bullying")
 	assert.Equal(t, domain.KindNotFound, domain.KindOf(err), "another organisation's form")
-	_, err = w.svc.AdminCreateInbox(ctx, w.asAdmin, w.formB.ID, "")
+	_, err = w.svc.Admin.CreateInbox(ctx, w.asAdmin, w.formB.ID, "")
 	assert.Equal(t, domain.KindNotFound, domain.KindOf(err), "not found comes before problems")
 	assert.Equal(t, before, w.snapshot(t))
 }
@@ -43,7 +43,7 @@ func TestAdminCreateInboxRefusals(t *testing.T) {
 func TestAdminInbox(t *testing.T) {
 	w := newAdminWorld(t)
 	kim := w.adminMember(t, w.org.ID, "kim@oakfield.example", "Kim", domain.RoleStaff)
-	v, err := w.svc.AdminInbox(ctx, w.asAdmin, w.inbox.ID)
+	v, err := w.svc.Admin.Inbox(ctx, w.asAdmin, w.inbox.ID)
 	require.NoError(t, err)
 	assert.Equal(t, w.inbox.ID, v.Inbox.ID)
 	assert.Equal(t, w.form.ID, v.Form.ID)
@@ -53,7 +53,7 @@ func TestAdminInbox(t *testing.T) {
 	}
 	assert.Equal(t, []domain.StaffID{w.staff.ID, kim.ID}, ids, "staff only: admins see every inbox anyway")
 
-	_, err = w.svc.AdminInbox(ctx, w.asAdmin, w.inboxB.ID)
+	_, err = w.svc.Admin.Inbox(ctx, w.asAdmin, w.inboxB.ID)
 	assert.Equal(t, domain.KindNotFound, domain.KindOf(err))
 }
 
@@ -63,12 +63,12 @@ func TestUpdateInbox(t *testing.T) {
 	// An admin assigned for the alerts keeps the assignment: the page does
 	// not offer admins, so it must not take it away.
 	deputy := w.adminMember(t, w.org.ID, "deputy@oakfield.example", "Dee", domain.RoleAdmin, w.inbox.ID)
-	second, err := w.svc.AdminCreateInbox(ctx, w.asAdmin, w.form.ID, "Online worries")
+	second, err := w.svc.Admin.CreateInbox(ctx, w.asAdmin, w.form.ID, "Online worries")
 	require.NoError(t, err)
-	_, err = w.svc.UpdateInbox(ctx, w.asAdmin, second.ID, app.InboxSettings{Name: "Online worries", StaffIDs: []domain.StaffID{w.staff.ID}})
+	_, err = w.svc.Admin.UpdateInbox(ctx, w.asAdmin, second.ID, app.InboxSettings{Name: "Online worries", StaffIDs: []domain.StaffID{w.staff.ID}})
 	require.NoError(t, err)
 
-	ib, err := w.svc.UpdateInbox(ctx, w.asAdmin, w.inbox.ID, app.InboxSettings{
+	ib, err := w.svc.Admin.UpdateInbox(ctx, w.asAdmin, w.inbox.ID, app.InboxSettings{
 		Name:     " Worries ",
 		Notify:   "DSL@Oakfield.example, deputy@oakfield.example\r\n\r\n; dsl@oakfield.example\n",
 		StaffIDs: []domain.StaffID{kim.ID, kim.ID},
@@ -83,11 +83,11 @@ func TestUpdateInbox(t *testing.T) {
 	assert.ElementsMatch(t, []domain.InboxID{w.inbox.ID}, members[kim.ID].InboxIDs, "Kim assigned once")
 	assert.ElementsMatch(t, []domain.InboxID{w.inbox.ID}, members[deputy.ID].InboxIDs, "the admin's assignment is untouched")
 
-	v, err := w.svc.AdminInbox(ctx, w.asAdmin, w.inbox.ID)
+	v, err := w.svc.Admin.Inbox(ctx, w.asAdmin, w.inbox.ID)
 	require.NoError(t, err)
 	assert.Equal(t, ib.Notify, v.Inbox.Notify, "saved")
 
-	cleared, err := w.svc.UpdateInbox(ctx, w.asAdmin, w.inbox.ID, app.InboxSettings{Name: "Worries"})
+	cleared, err := w.svc.Admin.UpdateInbox(ctx, w.asAdmin, w.inbox.ID, app.InboxSettings{Name: "Worries"})
 	require.NoError(t, err)
 	assert.Empty(t, cleared.Notify)
 	assert.Empty(t, w.members(t)[kim.ID].InboxIDs)
@@ -107,14 +107,14 @@ func TestUpdateInboxRefusesBadInput(t *testing.T) {
 		"an admin":         {app.InboxSettings{Name: "X", StaffIDs: []domain.StaffID{w.admin.ID}}, "staff"},
 		"unknown staff id": {app.InboxSettings{Name: "X", StaffIDs: []domain.StaffID{"stf_nonsense"}}, "staff"},
 	} {
-		_, err := w.svc.UpdateInbox(ctx, w.asAdmin, w.inbox.ID, c.in)
+		_, err := w.svc.Admin.UpdateInbox(ctx, w.asAdmin, w.inbox.ID, c.in)
 		require.Equal(t, domain.KindInvalid, domain.KindOf(err), name)
 		assert.NotEmpty(t, domain.ProblemsOf(err).Of(c.field), name)
 	}
-	_, err := w.svc.UpdateInbox(ctx, w.asAdmin, w.inbox.ID, app.InboxSettings{Name: "X", Notify: "a@b.example, secret address"})
+	_, err := w.svc.Admin.UpdateInbox(ctx, w.asAdmin, w.inbox.ID, app.InboxSettings{Name: "X", Notify: "a@b.example, secret address"})
 	assert.Equal(t, "address 2 does not look like an email address (like name@example.org)", domain.ProblemsOf(err).Of("notify"),
 		"the address is named by its place, never repeated")
-	_, err = w.svc.UpdateInbox(ctx, w.asAdmin, w.inboxB.ID, app.InboxSettings{Name: "Mine now"})
+	_, err = w.svc.Admin.UpdateInbox(ctx, w.asAdmin, w.inboxB.ID, app.InboxSettings{Name: "Mine now"})
 	assert.Equal(t, domain.KindNotFound, domain.KindOf(err))
 	assert.Equal(t, before, w.snapshot(t), "nothing changed")
 }

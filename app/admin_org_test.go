@@ -40,7 +40,7 @@ func newAdminWorld(t *testing.T) adminWorld {
 	w.asStaff, w.staffSession = w.adminSignIn(t, w.staff)
 
 	w.orgB = w.adminOrg(t, "")
-	fc, err := w.svc.CreateForm(ctx, app.CreateForm{OrgID: w.orgB.ID, Name: "Birchwood High", Code: "BIRCH"})
+	fc, err := w.svc.Operations.CreateForm(ctx, app.CreateForm{OrgID: w.orgB.ID, Name: "Birchwood High", Code: "BIRCH"})
 	require.NoError(t, err)
 	w.formB, w.inboxB = fc.Form, fc.Inbox
 	w.adminB = w.adminMember(t, w.orgB.ID, "head@birchwood.example", "Bea", domain.RoleAdmin)
@@ -52,7 +52,7 @@ func newAdminWorld(t *testing.T) adminWorld {
 func (w adminWorld) adminOrg(t *testing.T, id domain.OrgID) *domain.Organisation {
 	t.Helper()
 	if id == "" {
-		org, err := w.svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Birchwood High"})
+		org, err := w.svc.Operations.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Birchwood High"})
 		require.NoError(t, err)
 		return org
 	}
@@ -67,7 +67,7 @@ func (w adminWorld) adminOrg(t *testing.T, id domain.OrgID) *domain.Organisation
 func (w adminWorld) adminMember(t *testing.T, org domain.OrgID, email, first string, role domain.Role, inboxes ...domain.InboxID) *domain.Staff {
 	t.Helper()
 	w.tick()
-	out, err := w.svc.CreateStaff(ctx, app.CreateStaff{OrgID: org, Email: email, FirstName: first, Role: role, InboxIDs: inboxes})
+	out, err := w.svc.Operations.CreateStaff(ctx, app.CreateStaff{OrgID: org, Email: email, FirstName: first, Role: role, InboxIDs: inboxes})
 	require.NoError(t, err)
 	return out.Staff
 }
@@ -86,7 +86,7 @@ func (w adminWorld) adminSignIn(t *testing.T, m *domain.Staff) (*app.Actor, doma
 	require.NoError(t, w.store.InTx(ctx, func(tx ports.Tx) error {
 		return tx.Sessions().Create(ctx, &domain.Session{IDHash: token.Hash(), StaffID: m.ID, CreatedAt: now, LastSeenAt: now})
 	}))
-	a, err := w.svc.Authenticate(ctx, string(token))
+	a, err := w.svc.Portal.Authenticate(ctx, string(token))
 	require.NoError(t, err)
 	return a, token
 }
@@ -128,48 +128,48 @@ func TestAdminUseCasesRefuseAnotherOrganisationAsNotFound(t *testing.T) {
 func adminCalls(w adminWorld, a *app.Actor) map[string]func() error {
 	keep := func(_ any, err error) error { return err }
 	return map[string]func() error{
-		"AdminForms":      func() error { return keep(w.svc.AdminForms(ctx, a)) },
-		"AdminForm":       func() error { return keep(w.svc.AdminForm(ctx, a, w.form.ID)) },
-		"AdminCreateForm": func() error { return keep(w.svc.AdminCreateForm(ctx, a, app.NewForm{Name: "New", Code: "NEW1"})) },
+		"AdminForms":      func() error { return keep(w.svc.Admin.Forms(ctx, a)) },
+		"AdminForm":       func() error { return keep(w.svc.Admin.Form(ctx, a, w.form.ID)) },
+		"AdminCreateForm": func() error { return keep(w.svc.Admin.CreateForm(ctx, a, app.NewForm{Name: "New", Code: "NEW1"})) },
 		"UpdateForm": func() error {
-			return keep(w.svc.UpdateForm(ctx, a, w.form.ID, app.FormSettings{Name: "X", Language: "en", SwearPolicy: "off"}))
+			return keep(w.svc.Admin.UpdateForm(ctx, a, w.form.ID, app.FormSettings{Name: "X", Language: "en", SwearPolicy: "off"}))
 		},
-		"SetFormOpen":      func() error { return w.svc.SetFormOpen(ctx, a, w.form.ID, false) },
-		"AdminCreateInbox": func() error { return keep(w.svc.AdminCreateInbox(ctx, a, w.form.ID, "Bullying")) },
-		"AdminInbox":       func() error { return keep(w.svc.AdminInbox(ctx, a, w.inbox.ID)) },
+		"SetFormOpen":      func() error { return w.svc.Admin.SetFormOpen(ctx, a, w.form.ID, false) },
+		"AdminCreateInbox": func() error { return keep(w.svc.Admin.CreateInbox(ctx, a, w.form.ID, "Bullying")) },
+		"AdminInbox":       func() error { return keep(w.svc.Admin.Inbox(ctx, a, w.inbox.ID)) },
 		"UpdateInbox": func() error {
-			return keep(w.svc.UpdateInbox(ctx, a, w.inbox.ID, app.InboxSettings{Name: "Renamed"}))
+			return keep(w.svc.Admin.UpdateInbox(ctx, a, w.inbox.ID, app.InboxSettings{Name: "Renamed"}))
 		},
-		"AdminStaff":  func() error { return keep(w.svc.AdminStaff(ctx, a)) },
-		"AdminMember": func() error { return keep(w.svc.AdminMember(ctx, a, w.staff.ID)) },
+		"AdminStaff":  func() error { return keep(w.svc.Admin.Staff(ctx, a)) },
+		"AdminMember": func() error { return keep(w.svc.Admin.Member(ctx, a, w.staff.ID)) },
 		"InviteStaff": func() error {
-			return keep(w.svc.InviteStaff(ctx, a, app.Invite{Email: "new@oakfield.example", FirstName: "Nia", Role: "staff"}))
+			return keep(w.svc.Admin.InviteStaff(ctx, a, app.Invite{Email: "new@oakfield.example", FirstName: "Nia", Role: "staff"}))
 		},
 		"UpdateMember": func() error {
-			return keep(w.svc.UpdateMember(ctx, a, w.staff.ID, app.MemberSettings{Role: "admin"}))
+			return keep(w.svc.Admin.UpdateMember(ctx, a, w.staff.ID, app.MemberSettings{Role: "admin"}))
 		},
-		"RemoveMember":      func() error { return w.svc.RemoveMember(ctx, a, w.staff.ID) },
-		"AdminOrganisation": func() error { return keep(w.svc.AdminOrganisation(ctx, a)) },
+		"RemoveMember":      func() error { return w.svc.Admin.RemoveMember(ctx, a, w.staff.ID) },
+		"AdminOrganisation": func() error { return keep(w.svc.Admin.Organisation(ctx, a)) },
 		"UpdateOrgSettings": func() error {
-			return keep(w.svc.UpdateOrgSettings(ctx, a, app.OrgSettings{RetentionMonths: "6"}))
+			return keep(w.svc.Admin.UpdateOrgSettings(ctx, a, app.OrgSettings{RetentionMonths: "6"}))
 		},
 	}
 }
 
 func TestUpdateOrgSettings(t *testing.T) {
 	w := newAdminWorld(t)
-	org, err := w.svc.UpdateOrgSettings(ctx, w.asAdmin, app.OrgSettings{
+	org, err := w.svc.Admin.UpdateOrgSettings(ctx, w.asAdmin, app.OrgSettings{
 		RetentionMonths: "24", RequireTOTP: true, SwearWords: "  numpty \r\nplonker\n\nNumpty\n  two  words ",
 	})
 	require.NoError(t, err)
 	assert.Equal(t, domain.Retention24, org.Retention)
 	assert.True(t, org.RequireTOTP)
 	assert.Equal(t, []string{"numpty", "plonker", "two words"}, org.SwearWords, "trimmed, blank lines and repeats dropped")
-	got, err := w.svc.AdminOrganisation(ctx, w.asAdmin)
+	got, err := w.svc.Admin.Organisation(ctx, w.asAdmin)
 	require.NoError(t, err)
 	assert.Equal(t, org, got, "saved")
 
-	got, err = w.svc.UpdateOrgSettings(ctx, w.asAdmin, app.OrgSettings{RetentionMonths: "6"})
+	got, err = w.svc.Admin.UpdateOrgSettings(ctx, w.asAdmin, app.OrgSettings{RetentionMonths: "6"})
 	require.NoError(t, err)
 	assert.Equal(t, domain.Retention6, got.Retention)
 	assert.False(t, got.RequireTOTP)
@@ -178,7 +178,7 @@ func TestUpdateOrgSettings(t *testing.T) {
 
 func TestUpdateOrgSettingsRefusesBadInput(t *testing.T) {
 	w := newAdminWorld(t)
-	_, err := w.svc.UpdateOrgSettings(ctx, w.asAdmin, app.OrgSettings{RetentionMonths: "12", SwearWords: "numpty"})
+	_, err := w.svc.Admin.UpdateOrgSettings(ctx, w.asAdmin, app.OrgSettings{RetentionMonths: "12", SwearWords: "numpty"})
 	require.NoError(t, err)
 	before := w.snapshot(t)
 
@@ -196,15 +196,15 @@ func TestUpdateOrgSettingsRefusesBadInput(t *testing.T) {
 		"long word":       {app.OrgSettings{RetentionMonths: "6", SwearWords: "ok\n" + strings.Repeat("z", app.MaxSwearWordLength+1)}, "swear_words"},
 		"too many words":  {app.OrgSettings{RetentionMonths: "6", SwearWords: strings.Join(tooMany, "\n")}, "swear_words"},
 	} {
-		_, err := w.svc.UpdateOrgSettings(ctx, w.asAdmin, c.in)
+		_, err := w.svc.Admin.UpdateOrgSettings(ctx, w.asAdmin, c.in)
 		require.Equal(t, domain.KindInvalid, domain.KindOf(err), name)
 		assert.NotEmpty(t, domain.ProblemsOf(err).Of(c.field), name)
 	}
-	_, err = w.svc.UpdateOrgSettings(ctx, w.asAdmin, app.OrgSettings{RetentionMonths: "6", SwearWords: "ok\n" + strings.Repeat("z", 51)})
+	_, err = w.svc.Admin.UpdateOrgSettings(ctx, w.asAdmin, app.OrgSettings{RetentionMonths: "6", SwearWords: "ok\n" + strings.Repeat("z", 51)})
 	assert.Equal(t, "line 2 is longer than 50 characters", domain.ProblemsOf(err).Of("swear_words"), "the line is named, not repeated")
 	assert.Equal(t, before, w.snapshot(t), "nothing changed")
 
-	exactly, err := w.svc.UpdateOrgSettings(ctx, w.asAdmin, app.OrgSettings{RetentionMonths: "36", SwearWords: strings.Join(tooMany[:app.MaxSwearWords], "\n")})
+	exactly, err := w.svc.Admin.UpdateOrgSettings(ctx, w.asAdmin, app.OrgSettings{RetentionMonths: "36", SwearWords: strings.Join(tooMany[:app.MaxSwearWords], "\n")})
 	require.NoError(t, err, "the limit itself is allowed")
 	assert.Len(t, exactly.SwearWords, app.MaxSwearWords)
 }

@@ -30,17 +30,17 @@ func TestLastAdminRuleHoldsUnderRacingDemotionsOnPostgres(t *testing.T) {
 		require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
 			return tx.Sessions().Create(ctx, &domain.Session{IDHash: token.Hash(), StaffID: m.ID, CreatedAt: start, LastSeenAt: start})
 		}))
-		a, err := svc.Authenticate(ctx, string(token))
+		a, err := svc.Portal.Authenticate(ctx, string(token))
 		require.NoError(t, err)
 		return a
 	}
 	for round := range 20 {
-		org, err := svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: fmt.Sprintf("School %d", round)})
+		org, err := svc.Operations.CreateOrganisation(ctx, app.CreateOrganisation{Name: fmt.Sprintf("School %d", round)})
 		require.NoError(t, err)
 		var admins [2]*domain.Staff
 		var actors [2]*app.Actor
 		for i := range admins {
-			out, err := svc.CreateStaff(ctx, app.CreateStaff{OrgID: org.ID, Email: fmt.Sprintf("head%d-%d@school.example", i, round), FirstName: "Head", Role: domain.RoleAdmin})
+			out, err := svc.Operations.CreateStaff(ctx, app.CreateStaff{OrgID: org.ID, Email: fmt.Sprintf("head%d-%d@school.example", i, round), FirstName: "Head", Role: domain.RoleAdmin})
 			require.NoError(t, err)
 			admins[i] = out.Staff
 			actors[i] = signIn(out.Staff)
@@ -49,7 +49,7 @@ func TestLastAdminRuleHoldsUnderRacingDemotionsOnPostgres(t *testing.T) {
 		var wg sync.WaitGroup
 		for i := range 2 {
 			wg.Go(func() {
-				_, errs[i] = svc.UpdateMember(ctx, actors[i], admins[1-i].ID, app.MemberSettings{Role: "staff"})
+				_, errs[i] = svc.Admin.UpdateMember(ctx, actors[i], admins[1-i].ID, app.MemberSettings{Role: "staff"})
 			})
 		}
 		wg.Wait()

@@ -16,12 +16,12 @@ import (
 func TestAdminStaffListsCurrentMembersWithInboxes(t *testing.T) {
 	w := newAdminWorld(t)
 	gone := w.adminMember(t, w.org.ID, "gone@oakfield.example", "Gus", domain.RoleStaff)
-	require.NoError(t, w.svc.RemoveMember(ctx, w.asAdmin, gone.ID))
+	require.NoError(t, w.svc.Admin.RemoveMember(ctx, w.asAdmin, gone.ID))
 	w.tick()
-	juniors, err := w.svc.AdminCreateForm(ctx, w.asAdmin, app.NewForm{Name: "Oakfield Juniors", Code: "OAKJ"})
+	juniors, err := w.svc.Admin.CreateForm(ctx, w.asAdmin, app.NewForm{Name: "Oakfield Juniors", Code: "OAKJ"})
 	require.NoError(t, err)
 
-	dir, err := w.svc.AdminStaff(ctx, w.asAdmin)
+	dir, err := w.svc.Admin.Staff(ctx, w.asAdmin)
 	require.NoError(t, err)
 	var emails []string
 	for _, m := range dir.Members {
@@ -38,13 +38,13 @@ func TestInviteStaffQueuesTheSetPasswordLink(t *testing.T) {
 	w := newAdminWorld(t)
 	// A report first, so that any leak of its data into the invitation
 	// would show.
-	rc, err := w.svc.SubmitReport(ctx, app.SubmitReport{
+	rc, err := w.svc.Reporting.SubmitReport(ctx, app.SubmitReport{
 		FormCode: "OAK", Name: secretName, Email: secretMail, Body: secretBody, IP: netip.MustParseAddr("203.0.113.5"),
 	})
 	require.NoError(t, err)
 	before := w.snapshot(t)
 
-	m, err := w.svc.InviteStaff(ctx, w.asAdmin, app.Invite{
+	m, err := w.svc.Admin.InviteStaff(ctx, w.asAdmin, app.Invite{
 		Email: "nia@Oakfield.Example", FirstName: " Nia ", LastName: "Jones", Role: "staff",
 		InboxIDs: []domain.InboxID{w.inbox.ID, w.inbox.ID},
 	})
@@ -110,7 +110,7 @@ func TestInviteStaffRefusesBadInput(t *testing.T) {
 		"taken here":           {app.Invite{Email: "ALEX@oakfield.example", FirstName: "A", Role: "staff"}, []string{"email"}},
 		"taken, and bad inbox": {app.Invite{Email: "alex@oakfield.example", FirstName: "A", Role: "staff", InboxIDs: []domain.InboxID{w.inboxB.ID}}, []string{"email", "inboxes"}},
 	} {
-		_, err := w.svc.InviteStaff(ctx, w.asAdmin, c.in)
+		_, err := w.svc.Admin.InviteStaff(ctx, w.asAdmin, c.in)
 		require.Equal(t, domain.KindInvalid, domain.KindOf(err), name)
 		for _, field := range c.fields {
 			assert.NotEmpty(t, domain.ProblemsOf(err).Of(field), "%s: %s", name, field)
@@ -121,7 +121,7 @@ func TestInviteStaffRefusesBadInput(t *testing.T) {
 	// refusing it would tell the admin so (see
 	// TestInvitingAnAddressOfAnotherOrganisationRevealsNothing in
 	// adapters/http).
-	m, err := w.svc.InviteStaff(ctx, w.asAdmin, app.Invite{Email: "head@birchwood.example", FirstName: "A", Role: "admin"})
+	m, err := w.svc.Admin.InviteStaff(ctx, w.asAdmin, app.Invite{Email: "head@birchwood.example", FirstName: "A", Role: "admin"})
 	require.NoError(t, err)
 	assert.True(t, m.SignsInElsewhere)
 }
@@ -129,33 +129,33 @@ func TestInviteStaffRefusesBadInput(t *testing.T) {
 func TestInviteStaffReusesARemovedMembersAddress(t *testing.T) {
 	w := newAdminWorld(t)
 	old := w.adminMember(t, w.org.ID, "back@oakfield.example", "Bo", domain.RoleStaff)
-	require.NoError(t, w.svc.RemoveMember(ctx, w.asAdmin, old.ID))
-	m, err := w.svc.InviteStaff(ctx, w.asAdmin, app.Invite{Email: "back@oakfield.example", FirstName: "Bo", Role: "staff"})
+	require.NoError(t, w.svc.Admin.RemoveMember(ctx, w.asAdmin, old.ID))
+	m, err := w.svc.Admin.InviteStaff(ctx, w.asAdmin, app.Invite{Email: "back@oakfield.example", FirstName: "Bo", Role: "staff"})
 	require.NoError(t, err)
 	assert.NotEqual(t, old.ID, m.ID, "a new account")
 }
 
 func TestUpdateMember(t *testing.T) {
 	w := newAdminWorld(t)
-	second, err := w.svc.AdminCreateInbox(ctx, w.asAdmin, w.form.ID, "Online worries")
+	second, err := w.svc.Admin.CreateInbox(ctx, w.asAdmin, w.form.ID, "Online worries")
 	require.NoError(t, err)
 
-	m, err := w.svc.UpdateMember(ctx, w.asAdmin, w.staff.ID, app.MemberSettings{Role: "admin", InboxIDs: []domain.InboxID{second.ID}})
+	m, err := w.svc.Admin.UpdateMember(ctx, w.asAdmin, w.staff.ID, app.MemberSettings{Role: "admin", InboxIDs: []domain.InboxID{second.ID}})
 	require.NoError(t, err)
 	assert.Equal(t, domain.RoleAdmin, m.Role)
 	assert.Equal(t, []domain.InboxID{second.ID}, m.InboxIDs)
-	a, err := w.svc.Authenticate(ctx, string(w.staffSession))
+	a, err := w.svc.Portal.Authenticate(ctx, string(w.staffSession))
 	require.NoError(t, err)
 	assert.True(t, a.IsAdmin(), "the new role holds from the next request")
 	assert.Nil(t, a.Viewer.InboxIDs, "and the member sees every inbox")
 
 	// With two admins, either may make the other staff again.
-	m, err = w.svc.UpdateMember(ctx, w.asAdmin, w.staff.ID, app.MemberSettings{Role: "staff"})
+	m, err = w.svc.Admin.UpdateMember(ctx, w.asAdmin, w.staff.ID, app.MemberSettings{Role: "staff"})
 	require.NoError(t, err)
 	assert.Equal(t, domain.RoleStaff, m.Role)
 	assert.Empty(t, m.InboxIDs)
 
-	self, err := w.svc.UpdateMember(ctx, w.asAdmin, w.admin.ID, app.MemberSettings{Role: "admin", InboxIDs: []domain.InboxID{w.inbox.ID}})
+	self, err := w.svc.Admin.UpdateMember(ctx, w.asAdmin, w.admin.ID, app.MemberSettings{Role: "admin", InboxIDs: []domain.InboxID{w.inbox.ID}})
 	require.NoError(t, err, "an admin may change their own inboxes")
 	assert.Equal(t, []domain.InboxID{w.inbox.ID}, self.InboxIDs)
 }
@@ -166,7 +166,7 @@ func TestUpdateMemberRefusals(t *testing.T) {
 	asDeputy, _ := w.adminSignIn(t, deputy)
 	before := w.snapshot(t)
 
-	_, err := w.svc.UpdateMember(ctx, w.asAdmin, w.admin.ID, app.MemberSettings{Role: "staff"})
+	_, err := w.svc.Admin.UpdateMember(ctx, w.asAdmin, w.admin.ID, app.MemberSettings{Role: "staff"})
 	require.Equal(t, domain.KindInvalid, domain.KindOf(err))
 	assert.Contains(t, domain.ProblemsOf(err).Of("role"), "your own role", "not even with another admin about")
 
@@ -178,23 +178,23 @@ func TestUpdateMemberRefusals(t *testing.T) {
 		"no role":             {app.MemberSettings{}, "role"},
 		"another org's inbox": {app.MemberSettings{Role: "staff", InboxIDs: []domain.InboxID{w.inboxB.ID}}, "inboxes"},
 	} {
-		_, err := w.svc.UpdateMember(ctx, w.asAdmin, w.staff.ID, c.in)
+		_, err := w.svc.Admin.UpdateMember(ctx, w.asAdmin, w.staff.ID, c.in)
 		require.Equal(t, domain.KindInvalid, domain.KindOf(err), name)
 		assert.NotEmpty(t, domain.ProblemsOf(err).Of(c.field), name)
 	}
-	_, err = w.svc.UpdateMember(ctx, w.asAdmin, w.adminB.ID, app.MemberSettings{Role: "staff"})
+	_, err = w.svc.Admin.UpdateMember(ctx, w.asAdmin, w.adminB.ID, app.MemberSettings{Role: "staff"})
 	assert.Equal(t, domain.KindNotFound, domain.KindOf(err), "another organisation's member")
 	assert.Equal(t, before, w.snapshot(t), "nothing changed")
 
 	// Deputy demotes Hana; Hana's session now acts as staff and cannot
 	// touch Deputy, the last admin, who cannot demote themselves.
-	_, err = w.svc.UpdateMember(ctx, asDeputy, w.admin.ID, app.MemberSettings{Role: "staff"})
+	_, err = w.svc.Admin.UpdateMember(ctx, asDeputy, w.admin.ID, app.MemberSettings{Role: "staff"})
 	require.NoError(t, err)
-	hana, err := w.svc.Authenticate(ctx, string(w.adminSession))
+	hana, err := w.svc.Portal.Authenticate(ctx, string(w.adminSession))
 	require.NoError(t, err)
-	_, err = w.svc.UpdateMember(ctx, hana, deputy.ID, app.MemberSettings{Role: "staff"})
+	_, err = w.svc.Admin.UpdateMember(ctx, hana, deputy.ID, app.MemberSettings{Role: "staff"})
 	assert.Equal(t, domain.KindNotFound, domain.KindOf(err), "no longer an admin")
-	_, err = w.svc.UpdateMember(ctx, asDeputy, deputy.ID, app.MemberSettings{Role: "staff"})
+	_, err = w.svc.Admin.UpdateMember(ctx, asDeputy, deputy.ID, app.MemberSettings{Role: "staff"})
 	assert.Equal(t, domain.KindInvalid, domain.KindOf(err), "the last admin stays")
 	assert.Equal(t, domain.RoleAdmin, w.members(t)[deputy.ID].Role)
 }
@@ -207,12 +207,12 @@ func TestLastAdminRuleHoldsEvenForAStaleActor(t *testing.T) {
 	// admin.
 	stale := w.asAdmin
 	asDeputy, _ := w.adminSignIn(t, deputy)
-	_, err := w.svc.UpdateMember(ctx, asDeputy, w.admin.ID, app.MemberSettings{Role: "staff"})
+	_, err := w.svc.Admin.UpdateMember(ctx, asDeputy, w.admin.ID, app.MemberSettings{Role: "staff"})
 	require.NoError(t, err)
-	_, err = w.svc.UpdateMember(ctx, stale, deputy.ID, app.MemberSettings{Role: "staff"})
+	_, err = w.svc.Admin.UpdateMember(ctx, stale, deputy.ID, app.MemberSettings{Role: "staff"})
 	require.Equal(t, domain.KindInvalid, domain.KindOf(err))
 	assert.Contains(t, domain.ProblemsOf(err).Of("role"), "at least one admin")
-	err = w.svc.RemoveMember(ctx, stale, deputy.ID)
+	err = w.svc.Admin.RemoveMember(ctx, stale, deputy.ID)
 	require.Equal(t, domain.KindInvalid, domain.KindOf(err))
 	assert.Contains(t, domain.ProblemsOf(err).Of("remove"), "at least one admin")
 	assert.Equal(t, domain.RoleAdmin, w.members(t)[deputy.ID].Role)
@@ -226,9 +226,9 @@ func TestRemoveMemberEndsTheirSessionsAtOnce(t *testing.T) {
 		return tx.Staff().SetRecoveryCodes(ctx, w.staff.ID, []string{"h1", "h2"})
 	}))
 
-	require.NoError(t, w.svc.RemoveMember(ctx, w.asAdmin, w.staff.ID))
+	require.NoError(t, w.svc.Admin.RemoveMember(ctx, w.asAdmin, w.staff.ID))
 	for _, token := range []domain.Token{w.staffSession, second} {
-		_, err := w.svc.Authenticate(ctx, string(token))
+		_, err := w.svc.Portal.Authenticate(ctx, string(token))
 		assert.ErrorIs(t, err, app.ErrNotSignedIn, "every session ended")
 	}
 	gone := w.members(t)[w.staff.ID]
@@ -244,24 +244,24 @@ func TestRemoveMemberEndsTheirSessionsAtOnce(t *testing.T) {
 		return err
 	}))
 
-	_, err := w.svc.AdminMember(ctx, w.asAdmin, w.staff.ID)
+	_, err := w.svc.Admin.Member(ctx, w.asAdmin, w.staff.ID)
 	assert.Equal(t, domain.KindNotFound, domain.KindOf(err), "a removed member is gone from the admin pages")
-	err = w.svc.RemoveMember(ctx, w.asAdmin, w.staff.ID)
+	err = w.svc.Admin.RemoveMember(ctx, w.asAdmin, w.staff.ID)
 	assert.Equal(t, domain.KindNotFound, domain.KindOf(err), "and cannot be removed twice")
-	_, err = w.svc.Authenticate(ctx, string(w.adminSession))
+	_, err = w.svc.Portal.Authenticate(ctx, string(w.adminSession))
 	assert.NoError(t, err, "the admin's own session is untouched")
 }
 
 func TestRemoveMemberRefusals(t *testing.T) {
 	w := newAdminWorld(t)
 	before := w.snapshot(t)
-	err := w.svc.RemoveMember(ctx, w.asAdmin, w.admin.ID)
+	err := w.svc.Admin.RemoveMember(ctx, w.asAdmin, w.admin.ID)
 	require.Equal(t, domain.KindInvalid, domain.KindOf(err))
 	assert.Contains(t, domain.ProblemsOf(err).Of("remove"), "yourself")
-	err = w.svc.RemoveMember(ctx, w.asAdmin, w.adminB.ID)
+	err = w.svc.Admin.RemoveMember(ctx, w.asAdmin, w.adminB.ID)
 	assert.Equal(t, domain.KindNotFound, domain.KindOf(err))
 	assert.Equal(t, before, w.snapshot(t), "nothing changed")
-	_, err = w.svc.Authenticate(ctx, string(w.adminSession))
+	_, err = w.svc.Portal.Authenticate(ctx, string(w.adminSession))
 	assert.NoError(t, err, "the refused admin is still signed in")
 }
 
@@ -271,12 +271,12 @@ func TestADemotedAdminsStaleActorChangesNoOne(t *testing.T) {
 	// Hana's actor was loaded while she was admin; Deputy then demotes her.
 	stale := w.asAdmin
 	asDeputy, _ := w.adminSignIn(t, deputy)
-	_, err := w.svc.UpdateMember(ctx, asDeputy, w.admin.ID, app.MemberSettings{Role: "staff"})
+	_, err := w.svc.Admin.UpdateMember(ctx, asDeputy, w.admin.ID, app.MemberSettings{Role: "staff"})
 	require.NoError(t, err)
 	before := w.snapshot(t)
-	_, err = w.svc.UpdateMember(ctx, stale, w.staff.ID, app.MemberSettings{Role: "admin"})
+	_, err = w.svc.Admin.UpdateMember(ctx, stale, w.staff.ID, app.MemberSettings{Role: "admin"})
 	assert.ErrorIs(t, err, app.ErrAdminOnly, "no longer an admin, so no promotions")
-	err = w.svc.RemoveMember(ctx, stale, w.staff.ID)
+	err = w.svc.Admin.RemoveMember(ctx, stale, w.staff.ID)
 	assert.ErrorIs(t, err, app.ErrAdminOnly, "nor removals")
 	assert.Equal(t, before, w.snapshot(t), "nothing changed")
 }

@@ -27,7 +27,7 @@ func (c *fixedClock) Now() time.Time { return c.t }
 var start = time.Date(2026, 9, 1, 8, 30, 0, 123456789, time.UTC)
 
 type harness struct {
-	svc    *app.Service
+	svc    *app.App
 	store  ports.Store
 	clock  *fixedClock
 	hasher *passhash.Argon2id
@@ -48,7 +48,7 @@ func newHarnessOn(t testing.TB, st ports.Store) harness {
 
 func (h harness) org(t testing.TB) *domain.Organisation {
 	t.Helper()
-	org, err := h.svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Oakfield Primary"})
+	org, err := h.svc.Operations.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Oakfield Primary"})
 	require.NoError(t, err)
 	return org
 }
@@ -66,14 +66,14 @@ func (h harness) countForms(t *testing.T, org domain.OrgID) int {
 
 func TestCreateOrganisation(t *testing.T) {
 	h := newHarness(t)
-	org, err := h.svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "  Oakfield Primary "})
+	org, err := h.svc.Operations.CreateOrganisation(ctx, app.CreateOrganisation{Name: "  Oakfield Primary "})
 	require.NoError(t, err)
 	assert.Equal(t, "Oakfield Primary", org.Name)
 	assert.Equal(t, domain.OrgActive, org.Status, "no trial asked for")
 	assert.Equal(t, domain.DefaultRetention, org.Retention)
 	assert.Equal(t, start.Truncate(time.Microsecond), org.CreatedAt, "times are kept to the microsecond")
 
-	trial, err := h.svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Trial School", TrialDays: 30, RetentionMonths: 36})
+	trial, err := h.svc.Operations.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Trial School", TrialDays: 30, RetentionMonths: 36})
 	require.NoError(t, err)
 	assert.Equal(t, domain.OrgTrial, trial.Status)
 	require.NotNil(t, trial.TrialEndsAt)
@@ -85,24 +85,24 @@ func TestCreateOrganisation(t *testing.T) {
 		"no name":        {Name: "  "},
 		"negative trial": {Name: "X", TrialDays: -1},
 	} {
-		_, err := h.svc.CreateOrganisation(ctx, in)
+		_, err := h.svc.Operations.CreateOrganisation(ctx, in)
 		assert.Equal(t, domain.KindInvalid, domain.KindOf(err), name)
 	}
-	orgs, err := h.svc.ListOrganisations(ctx)
+	orgs, err := h.svc.Operations.ListOrganisations(ctx)
 	require.NoError(t, err)
 	assert.Len(t, orgs, 2, "refused requests wrote nothing")
 }
 
 func TestSetOrganisationStatus(t *testing.T) {
 	h := newHarness(t)
-	org, err := h.svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Trial School", TrialDays: 10})
+	org, err := h.svc.Operations.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Trial School", TrialDays: 10})
 	require.NoError(t, err)
-	got, err := h.svc.SetOrganisationStatus(ctx, app.Operator{Name: "test"}, org.ID, domain.OrgActive, "test")
+	got, err := h.svc.Operations.SetOrganisationStatus(ctx, app.Operator{Name: "test"}, org.ID, domain.OrgActive, "test")
 	require.NoError(t, err)
 	assert.Equal(t, domain.OrgActive, got.Status)
 	assert.Nil(t, got.TrialEndsAt, "an active organisation has no trial end")
 
-	_, err = h.svc.SetOrganisationStatus(ctx, app.Operator{Name: "test"}, "org_aaaaaaaaaaaaaaaaaaaa", domain.OrgEnded, "test")
+	_, err = h.svc.Operations.SetOrganisationStatus(ctx, app.Operator{Name: "test"}, "org_aaaaaaaaaaaaaaaaaaaa", domain.OrgEnded, "test")
 	assert.Equal(t, domain.KindNotFound, domain.KindOf(err))
 	assert.Equal(t, "no such organisation", domain.SafeMessage(err))
 }
@@ -110,19 +110,19 @@ func TestSetOrganisationStatus(t *testing.T) {
 func TestCreateForm(t *testing.T) {
 	h := newHarness(t)
 	org := h.org(t)
-	out, err := h.svc.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Oakfield", Code: "oak1"})
+	out, err := h.svc.Operations.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Oakfield", Code: "oak1"})
 	require.NoError(t, err)
 	assert.Equal(t, domain.FormCode("OAK1"), out.Form.Code)
 	assert.Equal(t, "https://whisper.example.org/r/OAK1", out.URL)
 	assert.Equal(t, domain.DefaultInboxName, out.Inbox.Name)
 	assert.Equal(t, out.Form.ID, out.Inbox.FormID)
 
-	_, err = h.svc.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Copy", Code: "OAK1"})
+	_, err = h.svc.Operations.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Copy", Code: "OAK1"})
 	assert.Equal(t, domain.KindConflict, domain.KindOf(err))
 	assert.Contains(t, domain.SafeMessage(err), "OAK1")
 	assert.Equal(t, 1, h.countForms(t, org.ID), "the clash wrote no form")
 
-	suggested, err := h.svc.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Oakfield Primary School"})
+	suggested, err := h.svc.Operations.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Oakfield Primary School"})
 	require.NoError(t, err)
 	assert.Regexp(t, `^OPS\d\d$`, suggested.Form.Code)
 
@@ -132,39 +132,39 @@ func TestCreateForm(t *testing.T) {
 		"no name":     {OrgID: org.ID, Name: "", Code: "GOOD1"},
 		"carrier cmd": {OrgID: org.ID, Name: "X", Code: "stop"},
 	} {
-		_, err := h.svc.CreateForm(ctx, in)
+		_, err := h.svc.Operations.CreateForm(ctx, in)
 		assert.Equal(t, domain.KindInvalid, domain.KindOf(err), name)
 	}
-	_, err = h.svc.CreateForm(ctx, app.CreateForm{OrgID: "org_aaaaaaaaaaaaaaaaaaaa", Name: "X", Code: "GHOST1"})
+	_, err = h.svc.Operations.CreateForm(ctx, app.CreateForm{OrgID: "org_aaaaaaaaaaaaaaaaaaaa", Name: "X", Code: "GHOST1"})
 	assert.Equal(t, domain.KindNotFound, domain.KindOf(err))
 	assert.Equal(t, 2, h.countForms(t, org.ID))
 }
 
 func TestCreateInbox(t *testing.T) {
 	h := newHarness(t)
-	form, err := h.svc.CreateForm(ctx, app.CreateForm{OrgID: h.org(t).ID, Name: "Oakfield", Code: "OAK2"})
+	form, err := h.svc.Operations.CreateForm(ctx, app.CreateForm{OrgID: h.org(t).ID, Name: "Oakfield", Code: "OAK2"})
 	require.NoError(t, err)
-	ib, err := h.svc.CreateInbox(ctx, app.CreateInbox{FormID: form.Form.ID, Name: "Online worries", Notify: []string{"DSL@Oakfield.example", " "}})
+	ib, err := h.svc.Operations.CreateInbox(ctx, app.CreateInbox{FormID: form.Form.ID, Name: "Online worries", Notify: []string{"DSL@Oakfield.example", " "}})
 	require.NoError(t, err)
 	assert.Equal(t, 1, ib.Position, "after General")
 	assert.Equal(t, []string{"DSL@oakfield.example"}, ib.Notify)
-	second, err := h.svc.CreateInbox(ctx, app.CreateInbox{FormID: form.Form.ID, Name: "Bullying"})
+	second, err := h.svc.Operations.CreateInbox(ctx, app.CreateInbox{FormID: form.Form.ID, Name: "Bullying"})
 	require.NoError(t, err)
 	assert.Equal(t, 2, second.Position)
 
-	_, err = h.svc.CreateInbox(ctx, app.CreateInbox{FormID: form.Form.ID, Name: "X", Notify: []string{"not an address"}})
+	_, err = h.svc.Operations.CreateInbox(ctx, app.CreateInbox{FormID: form.Form.ID, Name: "X", Notify: []string{"not an address"}})
 	assert.Equal(t, domain.KindInvalid, domain.KindOf(err))
-	_, err = h.svc.CreateInbox(ctx, app.CreateInbox{FormID: "frm_aaaaaaaaaaaaaaaaaaaa", Name: "X"})
+	_, err = h.svc.Operations.CreateInbox(ctx, app.CreateInbox{FormID: "frm_aaaaaaaaaaaaaaaaaaaa", Name: "X"})
 	assert.Equal(t, domain.KindNotFound, domain.KindOf(err))
 }
 
 func TestCreateStaff(t *testing.T) {
 	h := newHarness(t)
 	org := h.org(t)
-	form, err := h.svc.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Oakfield", Code: "OAK3"})
+	form, err := h.svc.Operations.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Oakfield", Code: "OAK3"})
 	require.NoError(t, err)
 
-	withPassword, err := h.svc.CreateStaff(ctx, app.CreateStaff{
+	withPassword, err := h.svc.Operations.CreateStaff(ctx, app.CreateStaff{
 		OrgID: org.ID, Email: "head@oakfield.example", FirstName: "Sam", Role: domain.RoleAdmin,
 		Password: "correct horse battery staple",
 	})
@@ -174,7 +174,7 @@ func TestCreateStaff(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, ok)
 
-	withLink, err := h.svc.CreateStaff(ctx, app.CreateStaff{
+	withLink, err := h.svc.Operations.CreateStaff(ctx, app.CreateStaff{
 		OrgID: org.ID, Email: "dsl@oakfield.example", FirstName: "Alex", InboxIDs: []domain.InboxID{form.Inbox.ID},
 	})
 	require.NoError(t, err)
@@ -198,9 +198,9 @@ func TestCreateStaffRefusals(t *testing.T) {
 	h := newHarness(t)
 	org := h.org(t)
 	other := h.org(t)
-	otherForm, err := h.svc.CreateForm(ctx, app.CreateForm{OrgID: other.ID, Name: "Elsewhere", Code: "ELSE1"})
+	otherForm, err := h.svc.Operations.CreateForm(ctx, app.CreateForm{OrgID: other.ID, Name: "Elsewhere", Code: "ELSE1"})
 	require.NoError(t, err)
-	_, err = h.svc.CreateStaff(ctx, app.CreateStaff{OrgID: org.ID, Email: "taken@oakfield.example", FirstName: "Kim"})
+	_, err = h.svc.Operations.CreateStaff(ctx, app.CreateStaff{OrgID: org.ID, Email: "taken@oakfield.example", FirstName: "Kim"})
 	require.NoError(t, err)
 
 	cases := map[string]struct {
@@ -216,7 +216,7 @@ func TestCreateStaffRefusals(t *testing.T) {
 		"email taken":          {app.CreateStaff{OrgID: org.ID, Email: "Taken@oakfield.example", FirstName: "F"}, domain.KindConflict},
 	}
 	for name, c := range cases {
-		_, err := h.svc.CreateStaff(ctx, c.in)
+		_, err := h.svc.Operations.CreateStaff(ctx, c.in)
 		assert.Equal(t, c.kind, domain.KindOf(err), "%s: %v", name, err)
 	}
 	var staff []*domain.Staff

@@ -13,7 +13,7 @@ import (
 // records, so that an act is never done without its record nor recorded
 // without being done. Entries name staff and forms by id, never by email
 // address, and hold nothing of a reporter.
-func (s *Service) record(ctx context.Context, tx ports.Tx, e *domain.AuditEntry) error {
+func (s *core) record(ctx context.Context, tx ports.Tx, e *domain.AuditEntry) error {
 	e.At = s.now()
 	return tx.Audit().Append(ctx, e)
 }

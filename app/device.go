@@ -44,7 +44,7 @@ type device struct {
 }
 
 // newDeviceCookie hands out a device cookie for staff member id.
-func (s *Service) newDeviceCookie(id domain.StaffID, now time.Time) (string, error) {
+func (s *core) newDeviceCookie(id domain.StaffID, now time.Time) (string, error) {
 	raw := make([]byte, 16)
 	if _, err := s.random.Read(raw); err != nil {
 		return "", err
@@ -57,7 +57,7 @@ func (s *Service) newDeviceCookie(id domain.StaffID, now time.Time) (string, err
 
 // readDeviceCookie returns what cookie says, if Whisper signed it and it
 // has not expired.
-func (s *Service) readDeviceCookie(cookie string, now time.Time) (device, bool) {
+func (s *core) readDeviceCookie(cookie string, now time.Time) (device, bool) {
 	encoded, sig, ok := strings.Cut(cookie, ".")
 	if !ok || len(cookie) > 512 {
 		return device{}, false
@@ -84,7 +84,7 @@ func (s *Service) readDeviceCookie(cookie string, now time.Time) (device, bool) 
 	return device{id: parts[1], staff: domain.StaffID(parts[2])}, true
 }
 
-func (s *Service) signDevice(payload string) string {
+func (s *core) signDevice(payload string) string {
 	m := hmac.New(sha256.New, s.deviceKey)
 	m.Write([]byte(payload))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))

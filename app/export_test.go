@@ -14,18 +14,18 @@ import (
 )
 
 func TestExportHoldsWhatStaffSeeAndNothingMore(t *testing.T) {
-	d := newCaseDesk(t)
-	web, err := d.svc.SubmitReport(ctx, app.SubmitReport{
+	d := newDesk(t)
+	web, err := d.svc.Reporting.SubmitReport(ctx, app.SubmitReport{
 		FormCode: "OAK", InboxID: string(d.inbox.ID), Name: "Robin Example", Body: "They took my bag", Email: d.mail,
 		IP: netip.MustParseAddr(d.ipTxt),
 	})
 	require.NoError(t, err)
 	sms := d.smsReport(t, "by text about the bus")
 	admin := d.actorOf(t, d.admin)
-	require.NoError(t, d.svc.StaffReply(ctx, admin, string(web.Ref), "Thank you, Robin.", netip.MustParseAddr("192.0.2.9")))
-	require.NoError(t, d.svc.SetCaseStatus(ctx, admin, string(web.Ref), "closed"))
+	require.NoError(t, d.svc.Portal.StaffReply(ctx, admin, string(web.Ref), "Thank you, Robin.", netip.MustParseAddr("192.0.2.9")))
+	require.NoError(t, d.svc.Portal.SetInteractionStatus(ctx, admin, string(web.Ref), "closed"))
 
-	rows, err := d.svc.Export(ctx, admin, "csv")
+	rows, err := d.svc.Portal.Export(ctx, admin, "csv")
 	require.NoError(t, err)
 	require.Len(t, rows, 2)
 	byRef := map[domain.Reference]domain.ExportRow{}
@@ -67,7 +67,7 @@ func TestExportHoldsWhatStaffSeeAndNothingMore(t *testing.T) {
 		"staff of another inbox": {d.other, 0},
 		"another organisation":   {d.elsewhere, 0},
 	} {
-		rows, err := d.svc.Export(ctx, d.actorOf(t, who.m), "json")
+		rows, err := d.svc.Portal.Export(ctx, d.actorOf(t, who.m), "json")
 		require.NoError(t, err, name)
 		assert.Len(t, rows, who.want, name)
 	}

@@ -28,10 +28,10 @@ type FormCreated struct {
 // codeAttempts bounds how often a suggested code is redrawn when taken.
 const codeAttempts = 20
 
-// CreateForm adds a form with one inbox named General. A code the operator
+// addForm adds a form with one inbox named General. A code the caller
 // chose is refused when taken (KindConflict); a suggested one is redrawn.
-func (s *Service) CreateForm(ctx context.Context, in CreateForm) (out FormCreated, err error) {
-	defer domain.Wrap(&err, "app.CreateForm")
+func (s *core) addForm(ctx context.Context, in CreateForm) (out FormCreated, err error) {
+	defer domain.Wrap(&err, "app.addForm")
 	var code domain.FormCode
 	if in.Code != "" {
 		if code, err = domain.ParseFormCode(in.Code); err != nil {
@@ -45,14 +45,14 @@ func (s *Service) CreateForm(ctx context.Context, in CreateForm) (out FormCreate
 				return out, err
 			}
 		}
-		out, err = s.createForm(ctx, in, chosen)
+		out, err = s.insertForm(ctx, in, chosen)
 		if code != "" || domain.KindOf(err) != domain.KindConflict || attempt == codeAttempts {
 			return out, err
 		}
 	}
 }
 
-func (s *Service) createForm(ctx context.Context, in CreateForm, code domain.FormCode) (out FormCreated, err error) {
+func (s *core) insertForm(ctx context.Context, in CreateForm, code domain.FormCode) (out FormCreated, err error) {
 	now := s.now()
 	formID, err := domain.NewFormID(s.random)
 	if err != nil {
@@ -86,7 +86,7 @@ func (s *Service) createForm(ctx context.Context, in CreateForm, code domain.For
 	if err != nil {
 		return out, err
 	}
-	return FormCreated{Form: form, Inbox: inbox, URL: s.FormURL(form.Code)}, nil
+	return FormCreated{Form: form, Inbox: inbox, URL: s.links.FormURL(form.Code)}, nil
 }
 
 // CreateInbox asks for another inbox (a report category) on a form.
@@ -99,9 +99,9 @@ type CreateInbox struct {
 	Actor string
 }
 
-// CreateInbox adds an inbox after the form's existing ones.
-func (s *Service) CreateInbox(ctx context.Context, in CreateInbox) (inbox *domain.Inbox, err error) {
-	defer domain.Wrap(&err, "app.CreateInbox")
+// addInbox adds an inbox after the form's existing ones.
+func (s *core) addInbox(ctx context.Context, in CreateInbox) (inbox *domain.Inbox, err error) {
+	defer domain.Wrap(&err, "app.addInbox")
 	id, err := domain.NewInboxID(s.random)
 	if err != nil {
 		return nil, err

@@ -46,7 +46,7 @@ func FuzzReceiveText(f *testing.F) {
 		if retry {
 			in.MessageUUID = kept.MessageUUID
 		}
-		out, err := s.svc.ReceiveText(ctx, in)
+		out, err := s.svc.Reporting.ReceiveText(ctx, in)
 		_, badNumber := domain.ParsePhone(from)
 		switch {
 		case badNumber != nil || (err != nil && domain.KindOf(err) == domain.KindInvalid):

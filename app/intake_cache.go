@@ -80,7 +80,7 @@ type reader func(fn func(tx ports.Tx) error) error
 func within(tx ports.Tx) reader { return func(fn func(tx ports.Tx) error) error { return fn(tx) } }
 
 // view reads in a View of its own.
-func (s *Service) view(ctx context.Context) reader {
+func (s *core) view(ctx context.Context) reader {
 	return func(fn func(tx ports.Tx) error) error { return s.store.View(ctx, fn) }
 }
 
@@ -155,7 +155,7 @@ func (c *intakeCache) forget() {
 
 // changeIntake runs fn, which changes forms, inboxes, organisations or
 // staff's inboxes, in a transaction, and then forgets what was cached.
-func (s *Service) changeIntake(ctx context.Context, fn func(tx ports.Tx) error) error {
+func (s *core) changeIntake(ctx context.Context, fn func(tx ports.Tx) error) error {
 	defer s.intake.forget()
 	return s.store.InTx(ctx, fn)
 }

@@ -19,7 +19,7 @@ import (
 // cachingService is a second service on the school's store that keeps
 // what taking a report reads for keep, as whisperd does for
 // app.IntakeCacheFor.
-func (s school) cachingService(keep time.Duration) *app.Service {
+func (s school) cachingService(keep time.Duration) *app.App {
 	return app.New(app.Deps{Store: s.store, Clock: s.clock, Random: rand.Reader, Hasher: s.hasher,
 		PublicURL: "https://whisper.example.org", IntakeCacheFor: keep})
 }
@@ -43,17 +43,17 @@ func TestACachedFormServesReportsUntilItIsStale(t *testing.T) {
 	report := app.SubmitReport{FormCode: "oak", Body: "Someone keeps taking my lunch"}
 
 	cached := s.cachingService(time.Hour)
-	_, err := cached.SubmitReport(ctx, report)
+	_, err := cached.Reporting.SubmitReport(ctx, report)
 	require.NoError(t, err)
 	s.closeBehindItsBack(t)
-	_, err = cached.SubmitReport(ctx, report)
+	_, err = cached.Reporting.SubmitReport(ctx, report)
 	assert.NoError(t, err, "within its time the cached form still takes the report")
-	rf, err := cached.ReportForm(ctx, "OAK")
+	rf, err := cached.Reporting.ReportForm(ctx, "OAK")
 	require.NoError(t, err)
 	assert.True(t, rf.Accepting, "and still shows as open")
 
 	fresh := s.cachingService(time.Nanosecond)
-	_, err = fresh.SubmitReport(ctx, report)
+	_, err = fresh.Reporting.SubmitReport(ctx, report)
 	assert.ErrorIs(t, err, app.ErrNotAccepting, "a stale form is read again")
 }
 
@@ -61,20 +61,20 @@ func TestChangesThroughTheServiceAreSeenAtOnce(t *testing.T) {
 	s := newSchool(t)
 	svc := s.cachingService(time.Hour)
 	report := app.SubmitReport{FormCode: "OAK", Body: "Someone keeps taking my lunch"}
-	_, err := svc.SubmitReport(ctx, report)
+	_, err := svc.Reporting.SubmitReport(ctx, report)
 	require.NoError(t, err, "the form is now cached")
 
-	inbox, err := svc.CreateInbox(ctx, app.CreateInbox{FormID: s.form.ID, Name: "Online worries"})
+	inbox, err := svc.Operations.CreateInbox(ctx, app.CreateInbox{FormID: s.form.ID, Name: "Online worries"})
 	require.NoError(t, err)
-	_, err = svc.SubmitReport(ctx, report)
+	_, err = svc.Reporting.SubmitReport(ctx, report)
 	assert.Equal(t, domain.KindInvalid, domain.KindOf(err), "a second category must now be chosen")
 	report.InboxID = string(inbox.ID)
-	_, err = svc.SubmitReport(ctx, report)
+	_, err = svc.Reporting.SubmitReport(ctx, report)
 	require.NoError(t, err, "the new category is known")
 
-	_, err = svc.SetOrganisationStatus(ctx, app.Operator{Name: "test"}, s.form.OrgID, domain.OrgSuspended, "test")
+	_, err = svc.Operations.SetOrganisationStatus(ctx, app.Operator{Name: "test"}, s.form.OrgID, domain.OrgSuspended, "test")
 	require.NoError(t, err)
-	_, err = svc.SubmitReport(ctx, report)
+	_, err = svc.Reporting.SubmitReport(ctx, report)
 	assert.ErrorIs(t, err, app.ErrNotAccepting, "a suspended school takes no reports")
 }
 
@@ -89,19 +89,19 @@ func TestFormCacheUnderConcurrentReportsAndChanges(t *testing.T) {
 		wg.Go(func() {
 			for range 5 {
 				if i == 0 {
-					_, err := svc.CreateInbox(ctx, app.CreateInbox{FormID: s.form.ID, Name: "More"})
+					_, err := svc.Operations.CreateInbox(ctx, app.CreateInbox{FormID: s.form.ID, Name: "More"})
 					assert.NoError(t, err)
 					continue
 				}
-				_, _ = svc.ReportForm(ctx, "OAK")
+				_, _ = svc.Reporting.ReportForm(ctx, "OAK")
 			}
 		})
 	}
 	wg.Wait()
-	rf, err := svc.ReportForm(ctx, "OAK")
+	rf, err := svc.Reporting.ReportForm(ctx, "OAK")
 	require.NoError(t, err)
 	assert.Len(t, rf.Inboxes, 6, "the form's first inbox and the five added")
-	_, err = svc.SubmitReport(ctx, report)
+	_, err = svc.Reporting.SubmitReport(ctx, report)
 	assert.Equal(t, domain.KindInvalid, domain.KindOf(err), "with several categories one must be chosen")
 }
 
@@ -121,25 +121,25 @@ func TestStaffAssignedToAnInboxAreAlertedOnceTheCacheKnowsThem(t *testing.T) {
 	s := newSchool(t)
 	report := app.SubmitReport{FormCode: "OAK", Body: "Someone keeps taking my lunch"}
 	cached := s.cachingService(time.Hour)
-	_, err := cached.SubmitReport(ctx, report)
+	_, err := cached.Reporting.SubmitReport(ctx, report)
 	require.NoError(t, err, "the inbox's recipients are now cached")
 
 	sam := app.CreateStaff{OrgID: s.form.OrgID, Email: "sam@oakfield.example", FirstName: "Sam", InboxIDs: []domain.InboxID{s.inbox.ID}}
-	_, err = s.svc.CreateStaff(ctx, sam)
+	_, err = s.svc.Operations.CreateStaff(ctx, sam)
 	require.NoError(t, err)
-	rc, err := cached.SubmitReport(ctx, report)
+	rc, err := cached.Reporting.SubmitReport(ctx, report)
 	require.NoError(t, err)
 	assert.ElementsMatch(t, []string{"dsl@oakfield.example", "alex@oakfield.example"}, s.alerted(t, rc.Ref),
 		"a member added by another instance is not alerted while the cache is fresh")
-	rc, err = s.cachingService(time.Nanosecond).SubmitReport(ctx, report)
+	rc, err = s.cachingService(time.Nanosecond).Reporting.SubmitReport(ctx, report)
 	require.NoError(t, err)
 	assert.ElementsMatch(t, []string{"dsl@oakfield.example", "alex@oakfield.example", "sam@oakfield.example"}, s.alerted(t, rc.Ref),
 		"but is once it is stale")
 
 	kim := app.CreateStaff{OrgID: s.form.OrgID, Email: "kim@oakfield.example", FirstName: "Kim", InboxIDs: []domain.InboxID{s.inbox.ID}}
-	_, err = cached.CreateStaff(ctx, kim)
+	_, err = cached.Operations.CreateStaff(ctx, kim)
 	require.NoError(t, err)
-	rc, err = cached.SubmitReport(ctx, report)
+	rc, err = cached.Reporting.SubmitReport(ctx, report)
 	require.NoError(t, err)
 	assert.ElementsMatch(t, []string{"dsl@oakfield.example", "alex@oakfield.example", "sam@oakfield.example", "kim@oakfield.example"},
 		s.alerted(t, rc.Ref), "a member added through the same service is alerted at once")
@@ -150,24 +150,24 @@ func TestBlocksAreSeenAtOnceThroughTheServiceAndOnceStaleOtherwise(t *testing.T)
 	troll := netip.MustParseAddr("198.51.100.66")
 	report := app.SubmitReport{FormCode: "OAK", Body: "abuse", IP: troll}
 	cached := s.cachingService(time.Hour)
-	rc, err := cached.SubmitReport(ctx, report)
+	rc, err := cached.Reporting.SubmitReport(ctx, report)
 	require.NoError(t, err, "no block is in force, and the cache now knows it")
 
-	_, err = cached.Block(ctx, alice, rc.Ref, "repeated abuse", 30)
+	_, err = cached.Operations.Block(ctx, alice, rc.Ref, "repeated abuse", 30)
 	require.NoError(t, err)
-	_, err = cached.SubmitReport(ctx, report)
+	_, err = cached.Reporting.SubmitReport(ctx, report)
 	assert.ErrorIs(t, err, app.ErrRefused, "a block through the same service holds at once")
-	_, err = cached.Unblock(ctx, alice, rc.Ref, "appeal upheld")
+	_, err = cached.Operations.Unblock(ctx, alice, rc.Ref, "appeal upheld")
 	require.NoError(t, err)
-	_, err = cached.SubmitReport(ctx, report)
+	_, err = cached.Reporting.SubmitReport(ctx, report)
 	require.NoError(t, err, "and so does lifting it")
 
-	_, err = s.svc.Block(ctx, alice, rc.Ref, "repeated abuse", 30)
+	_, err = s.svc.Operations.Block(ctx, alice, rc.Ref, "repeated abuse", 30)
 	require.NoError(t, err)
-	_, err = cached.SubmitReport(ctx, report)
+	_, err = cached.Reporting.SubmitReport(ctx, report)
 	assert.NoError(t, err, "a block by another instance or whisperctl waits for the cache to go stale")
-	_, err = s.cachingService(time.Nanosecond).SubmitReport(ctx, report)
+	_, err = s.cachingService(time.Nanosecond).Reporting.SubmitReport(ctx, report)
 	assert.ErrorIs(t, err, app.ErrRefused, "and then holds")
-	_, err = s.cachingService(time.Nanosecond).ReceiveText(ctx, app.InboundText{MessageUUID: "u1", From: "447700900123", Text: "OAK hello"})
+	_, err = s.cachingService(time.Nanosecond).Reporting.ReceiveText(ctx, app.InboundText{MessageUUID: "u1", From: "447700900123", Text: "OAK hello"})
 	assert.NoError(t, err, "while only that sender is refused")
 }

@@ -21,7 +21,7 @@ func TestTheLinkEmailIsInTheReportersLanguage(t *testing.T) {
 	for _, c := range []struct {
 		page, want domain.Language
 	}{{domain.Welsh, domain.Welsh}, {domain.English, domain.English}, {"", domain.English}} {
-		rc, err := s.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Email: "kim@example.org", Body: "Help", Language: c.page})
+		rc, err := s.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Email: "kim@example.org", Body: "Help", Language: c.page})
 		require.NoError(t, err)
 		var langs []domain.Language
 		for _, d := range s.deliveries(t, rc.Ref) {
@@ -32,7 +32,7 @@ func TestTheLinkEmailIsInTheReportersLanguage(t *testing.T) {
 		assert.Equal(t, []domain.Language{c.want}, langs, "page %q", c.page)
 	}
 
-	conv, err := s.svc.Conversation(ctx, "not a token")
+	conv, err := s.svc.Reporting.Follow(ctx, "not a token")
 	assert.Error(t, err)
 	assert.Empty(t, conv.Language)
 }

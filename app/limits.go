@@ -64,7 +64,7 @@ type place struct {
 	at  time.Time
 }
 
-func (s *Service) places() *Places { return &Places{limiter: s.store.Limiter()} }
+func (s *core) places() *Places { return &Places{limiter: s.store.Limiter()} }
 
 // take takes one of key's limit places at now; a limit of zero or less is
 // no limit.
@@ -93,47 +93,34 @@ func (p *Places) Release(ctx context.Context) {
 	p.taken = nil
 }
 
-// TakeReportPlaces reserves places for a new web report from ip to the
-// form with code: one in the address's limit and one in the form's, in
-// one step. When either is full it holds nothing and returns ErrTooMany.
-// The caller releases the places if no report is stored.
-func (s *Service) TakeReportPlaces(ctx context.Context, ip netip.Addr, code string) (_ *Places, err error) {
-	defer domain.Wrap(&err, "app.TakeReportPlaces")
-	now, p := s.now(), s.places()
-	var asks []ports.LimitAsk
-	if ip.IsValid() && s.limits.ReportsPerIP > 0 {
-		asks = append(asks, ports.LimitAsk{Key: "ip:" + clientAddress(ip, s.limits.IPv6Prefix), Limit: s.limits.ReportsPerIP})
-	}
-	// A code that is no form's takes no place: the report fails anyway.
-	if fc, err := domain.ParseFormCode(code); err == nil && s.limits.ReportsPerForm > 0 {
-		asks = append(asks, ports.LimitAsk{Key: "form:" + string(fc), Limit: s.limits.ReportsPerForm})
-	}
-	ok, err := p.limiter.TakeAll(ctx, now, asks...)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, ErrTooMany
-	}
-	for _, a := range asks {
-		p.taken = append(p.taken, place{a.Key, now})
-	}
-	return p, nil
-}
-
 // takeOpeningPlace reserves a place in phone's limit of reports opened by
 // text, in held, and reports whether there was one.
-func (s *Service) takeOpeningPlace(ctx context.Context, held *Places, phone string, now time.Time) (bool, error) {
+func (s *core) takeOpeningPlace(ctx context.Context, held *Places, phone string, now time.Time) (bool, error) {
 	return held.take(ctx, s.limits.TextsPerNumber, "number:"+phone, now)
 }
 
 // tellLimited queues, inside tx, the text that tells phone its text
 // would have opened one report too many this hour, unless it was told so
 // within the hour: a place of one an hour, taken in told.
-func (s *Service) tellLimited(ctx context.Context, tx ports.Tx, told *Places, form *domain.Form, phone string, now time.Time) error {
+func (s *core) tellLimited(ctx context.Context, tx ports.Tx, told *Places, form *domain.Form, phone string, now time.Time) error {
 	tell, err := told.take(ctx, 1, "told:"+phone, now)
 	if err != nil || !tell {
 		return err
 	}
 	return s.textBack(ctx, tx, &domain.Delivery{Kind: domain.DeliveryReporterSMS, Body: textsLimited, Language: form.Language, OrgID: form.OrgID}, phone, now)
+}
+
+// checkReplyLimit refuses a reply over the hourly limit. It runs with the
+// interaction held (inside Change), so that replies at the same moment, on
+// one instance or several, are counted one after another and exactly the
+// limit get through.
+func (s *core) checkReplyLimit(ctx context.Context, tx ports.Tx, ia *domain.Interaction, now time.Time) error {
+	if s.limits.RepliesPerConversation <= 0 {
+		return nil
+	}
+	sent, err := tx.Messages().ReporterSince(ctx, ia.ID, now.Add(-domain.ReplyLimitWindow))
+	if err != nil {
+		return err
+	}
+	return domain.CheckReplyLimit(s.limits.RepliesPerConversation, sent, ia.CreatedAt, now)
 }

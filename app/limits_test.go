@@ -18,7 +18,7 @@ func TestHousekeepingForgetsQuietLimitKeys(t *testing.T) {
 		require.NoError(t, err)
 		require.True(t, ok)
 	}
-	tidied, err := s.svc.Housekeep(ctx)
+	tidied, err := s.svc.Operations.Housekeep(ctx)
 	require.NoError(t, err)
 	assert.Zero(t, tidied.LimitKeys, "both were counted this hour")
 
@@ -26,7 +26,7 @@ func TestHousekeepingForgetsQuietLimitKeys(t *testing.T) {
 	ok, err := s.store.Limiter().Take(ctx, "ip:192.0.2.1", 5, s.clock.t)
 	require.NoError(t, err)
 	require.True(t, ok)
-	tidied, err = s.svc.Housekeep(ctx)
+	tidied, err = s.svc.Operations.Housekeep(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 1, tidied.LimitKeys, "the number quiet for two hours")
 }

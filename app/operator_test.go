@@ -20,14 +20,14 @@ var alice = app.Operator{Name: "alice"}
 // audited too.
 func (s school) auditLog(t *testing.T) []*domain.AuditEntry {
 	t.Helper()
-	entries, err := s.svc.AuditLog(ctx, 0, 0)
+	entries, err := s.svc.Operations.AuditLog(ctx, 0, 0)
 	require.NoError(t, err)
 	return slices.DeleteFunc(entries, func(e *domain.AuditEntry) bool { return !strings.HasPrefix(e.Actor, "os:") })
 }
 
 func TestDisclosureIsLawfulAndAudited(t *testing.T) {
 	s := newSchool(t)
-	rc, err := s.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: secretBody, Email: secretMail, IP: netip.MustParseAddr("203.0.113.5")})
+	rc, err := s.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: secretBody, Email: secretMail, IP: netip.MustParseAddr("203.0.113.5")})
 	require.NoError(t, err)
 
 	for name, in := range map[string]app.Disclosure{
@@ -36,12 +36,12 @@ func TestDisclosureIsLawfulAndAudited(t *testing.T) {
 		"odd basis":    {Ref: rc.Ref, Basis: "curiosity", Authority: "Avon Police", Reference: "X1", Reason: "r"},
 		"no authority": {Ref: rc.Ref, Basis: "police", Reference: "X1", Reason: "r"},
 	} {
-		_, err := s.svc.Disclose(ctx, alice, in)
+		_, err := s.svc.Operations.Disclose(ctx, alice, in)
 		assert.Equal(t, domain.KindInvalid, domain.KindOf(err), name)
 	}
 	assert.Empty(t, s.auditLog(t), "refusals leave no entry")
 
-	out, err := s.svc.Disclose(ctx, alice, app.Disclosure{Ref: rc.Ref, Basis: "court-order", Authority: "Bristol Crown Court", Reference: "T20261234", Reason: "order of 3 Nov"})
+	out, err := s.svc.Operations.Disclose(ctx, alice, app.Disclosure{Ref: rc.Ref, Basis: "court-order", Authority: "Bristol Crown Court", Reference: "T20261234", Reason: "order of 3 Nov"})
 	require.NoError(t, err)
 	assert.Equal(t, secretMail, out.Contact.Email)
 	require.Len(t, out.Messages, 1)
@@ -61,21 +61,21 @@ func TestDisclosureIsLawfulAndAudited(t *testing.T) {
 
 func TestBlockAndUnblock(t *testing.T) {
 	s := newSchool(t)
-	rc, err := s.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "abuse", Email: "troll@example.org", IP: netip.MustParseAddr("198.51.100.66")})
+	rc, err := s.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "abuse", Email: "troll@example.org", IP: netip.MustParseAddr("198.51.100.66")})
 	require.NoError(t, err)
-	_, err = s.svc.Block(ctx, alice, rc.Ref, "", 0)
+	_, err = s.svc.Operations.Block(ctx, alice, rc.Ref, "", 0)
 	assert.Equal(t, domain.KindInvalid, domain.KindOf(err), "a reason is required")
 
-	n, err := s.svc.Block(ctx, alice, rc.Ref, "repeated abuse", 30)
+	n, err := s.svc.Operations.Block(ctx, alice, rc.Ref, "repeated abuse", 30)
 	require.NoError(t, err)
 	assert.Equal(t, 2, n, "the email and the address")
-	_, err = s.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "again", IP: netip.MustParseAddr("198.51.100.66")})
+	_, err = s.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "again", IP: netip.MustParseAddr("198.51.100.66")})
 	assert.ErrorIs(t, err, app.ErrRefused)
 
-	lifted, err := s.svc.Unblock(ctx, alice, rc.Ref, "appeal upheld")
+	lifted, err := s.svc.Operations.Unblock(ctx, alice, rc.Ref, "appeal upheld")
 	require.NoError(t, err)
 	assert.Equal(t, 2, lifted)
-	_, err = s.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "again", IP: netip.MustParseAddr("198.51.100.66")})
+	_, err = s.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "again", IP: netip.MustParseAddr("198.51.100.66")})
 	assert.NoError(t, err)
 	actions := []string{}
 	for _, e := range s.auditLog(t) {
@@ -86,12 +86,12 @@ func TestBlockAndUnblock(t *testing.T) {
 
 func TestSubjectAccessFindsEverythingByContact(t *testing.T) {
 	s := newSchool(t)
-	web, err := s.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "by web", Email: "Parent@Example.org", Name: "Pat"})
+	web, err := s.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "by web", Email: "Parent@Example.org", Name: "Pat"})
 	require.NoError(t, err)
-	_, err = s.svc.ReceiveText(ctx, app.InboundText{MessageUUID: "u1", From: "447700900123", Text: "OAK by text"})
+	_, err = s.svc.Reporting.ReceiveText(ctx, app.InboundText{MessageUUID: "u1", From: "447700900123", Text: "OAK by text"})
 	require.NoError(t, err)
 
-	out, err := s.svc.SubjectAccessRequest(ctx, alice, "parent@example.org", "", "")
+	out, err := s.svc.Operations.SubjectAccessRequest(ctx, alice, "parent@example.org", "", "")
 	require.NoError(t, err)
 	require.Len(t, out.Interactions, 1)
 	got := out.Interactions[0]
@@ -103,11 +103,11 @@ func TestSubjectAccessFindsEverythingByContact(t *testing.T) {
 	assert.Equal(t, "by web", got.Messages[0].Body)
 	require.NotNil(t, got.Messages[0].Meta)
 
-	both, err := s.svc.SubjectAccessRequest(ctx, alice, "parent@example.org", "+447700900123", "")
+	both, err := s.svc.Operations.SubjectAccessRequest(ctx, alice, "parent@example.org", "+447700900123", "")
 	require.NoError(t, err)
 	assert.Len(t, both.Interactions, 2)
 
-	_, err = s.svc.SubjectAccessRequest(ctx, alice, "", "", "")
+	_, err = s.svc.Operations.SubjectAccessRequest(ctx, alice, "", "", "")
 	assert.Equal(t, domain.KindInvalid, domain.KindOf(err))
 	log := s.auditLog(t)
 	require.Len(t, log, 2)
@@ -118,25 +118,25 @@ func TestSubjectAccessFindsEverythingByContact(t *testing.T) {
 
 func TestAuditChainVerifies(t *testing.T) {
 	s := newSchool(t)
-	rc, err := s.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "x"})
+	rc, err := s.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "x"})
 	require.NoError(t, err)
-	require.NoError(t, s.svc.SetHold(ctx, alice, rc.Ref, true, "r1"))
-	require.NoError(t, s.svc.SetHold(ctx, alice, rc.Ref, false, "r2"))
-	require.NoError(t, s.svc.Erase(ctx, alice, rc.Ref, "r3"))
-	check, err := s.svc.VerifyAudit(ctx, nil)
+	require.NoError(t, s.svc.Operations.SetHold(ctx, alice, rc.Ref, true, "r1"))
+	require.NoError(t, s.svc.Operations.SetHold(ctx, alice, rc.Ref, false, "r2"))
+	require.NoError(t, s.svc.Operations.Erase(ctx, alice, rc.Ref, "r3"))
+	check, err := s.svc.Operations.VerifyAudit(ctx, nil)
 	require.NoError(t, err)
-	log, err := s.svc.AuditLog(ctx, 0, 0)
+	log, err := s.svc.Operations.AuditLog(ctx, 0, 0)
 	require.NoError(t, err)
 	assert.Equal(t, len(log), check.Checked)
-	head, err := s.svc.AuditHead(ctx)
+	head, err := s.svc.Operations.AuditHead(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, domain.HeadOf(log[len(log)-1]), head)
-	_, err = s.svc.VerifyAudit(ctx, &head)
+	_, err = s.svc.Operations.VerifyAudit(ctx, &head)
 	assert.NoError(t, err, "the head names the newest entry")
 	ahead := domain.AuditHead{Seq: head.Seq + 1, Hash: head.Hash}
-	_, err = s.svc.VerifyAudit(ctx, &ahead)
+	_, err = s.svc.Operations.VerifyAudit(ctx, &ahead)
 	assert.ErrorIs(t, err, app.ErrAuditBroken, "a head beyond the log's end")
 	other := domain.AuditHead{Seq: head.Seq - 1, Hash: head.Hash}
-	_, err = s.svc.VerifyAudit(ctx, &other)
+	_, err = s.svc.Operations.VerifyAudit(ctx, &other)
 	assert.ErrorIs(t, err, app.ErrAuditBroken, "a head whose entry differs")
 }

@@ -18,7 +18,7 @@ import (
 // token.
 func (a accounts) invite(t *testing.T, email string) (*domain.Staff, string) {
 	t.Helper()
-	out, err := a.svc.CreateStaff(ctx, app.CreateStaff{OrgID: a.org.ID, Email: email, FirstName: "Nia"})
+	out, err := a.svc.Operations.CreateStaff(ctx, app.CreateStaff{OrgID: a.org.ID, Email: email, FirstName: "Nia"})
 	require.NoError(t, err)
 	i := strings.LastIndex(out.SetPasswordURL, "/")
 	return out.Staff, out.SetPasswordURL[i+1:]
@@ -27,7 +27,7 @@ func (a accounts) invite(t *testing.T, email string) (*domain.Staff, string) {
 func TestSetPasswordThroughALink(t *testing.T) {
 	a := newAccounts(t)
 	nia, token := a.invite(t, "nia@oakfield.example")
-	who, err := a.svc.PasswordLink(ctx, token)
+	who, err := a.svc.Portal.PasswordLink(ctx, token)
 	require.NoError(t, err)
 	assert.Equal(t, "Nia", who.FirstName)
 	assert.Equal(t, "nia@oakfield.example", who.Email)
@@ -39,7 +39,7 @@ func TestSetPasswordThroughALink(t *testing.T) {
 		"too long":   {strings.Repeat("x", 257), strings.Repeat("x", 257), app.AuthFieldPassword},
 	}
 	for name, in := range bad {
-		err := a.svc.SetPassword(ctx, token, in[0], in[1])
+		err := a.svc.Portal.SetPassword(ctx, token, in[0], in[1])
 		require.Equal(t, domain.KindInvalid, domain.KindOf(err), name)
 		assert.NotEmpty(t, domain.ProblemsOf(err).Of(in[2]), name)
 		for _, p := range domain.ProblemsOf(err) {
@@ -47,16 +47,16 @@ func TestSetPasswordThroughALink(t *testing.T) {
 		}
 	}
 	assert.Empty(t, a.stored(t, nia.ID).PasswordHash, "refused passwords change nothing")
-	_, err = a.svc.PasswordLink(ctx, token)
+	_, err = a.svc.Portal.PasswordLink(ctx, token)
 	require.NoError(t, err, "and leave the link usable")
 
-	require.NoError(t, a.svc.SetPassword(ctx, token, goodPassword, goodPassword))
+	require.NoError(t, a.svc.Portal.SetPassword(ctx, token, goodPassword, goodPassword))
 	_, err = a.signIn(t, nia.Email, goodPassword, "")
 	assert.NoError(t, err)
 
-	_, err = a.svc.PasswordLink(ctx, token)
+	_, err = a.svc.Portal.PasswordLink(ctx, token)
 	assert.ErrorIs(t, err, app.ErrPasswordLinkDead, "a link works once")
-	err = a.svc.SetPassword(ctx, token, "another fine passphrase", "another fine passphrase")
+	err = a.svc.Portal.SetPassword(ctx, token, "another fine passphrase", "another fine passphrase")
 	assert.ErrorIs(t, err, app.ErrPasswordLinkDead)
 }
 
@@ -69,10 +69,10 @@ func TestPasswordLinksThatDoNotWorkAreAlike(t *testing.T) {
 		"malformed": "nope",
 		"expired":   expiring,
 	} {
-		_, err := a.svc.PasswordLink(ctx, token)
+		_, err := a.svc.Portal.PasswordLink(ctx, token)
 		assert.ErrorIs(t, err, app.ErrPasswordLinkDead, name)
 		assert.Equal(t, domain.KindNotFound, domain.KindOf(err), name)
-		err = a.svc.SetPassword(ctx, token, goodPassword, goodPassword)
+		err = a.svc.Portal.SetPassword(ctx, token, goodPassword, goodPassword)
 		assert.ErrorIs(t, err, app.ErrPasswordLinkDead, name)
 	}
 }
@@ -91,8 +91,8 @@ func TestSettingAPasswordEndsEverySession(t *testing.T) {
 		})
 	}))
 
-	require.NoError(t, a.svc.SetPassword(ctx, string(token), "a brand new passphrase", "a brand new passphrase"))
-	_, err = a.svc.Authenticate(ctx, string(old))
+	require.NoError(t, a.svc.Portal.SetPassword(ctx, string(token), "a brand new passphrase", "a brand new passphrase"))
+	_, err = a.svc.Portal.Authenticate(ctx, string(old))
 	assert.ErrorIs(t, err, app.ErrNotSignedIn, "whoever knew the old password is signed out")
 	_, err = a.signIn(t, a.sam.Email, goodPassword, "")
 	assert.ErrorIs(t, err, app.ErrSignInFailed)
@@ -106,24 +106,24 @@ func TestChangePassword(t *testing.T) {
 	require.NoError(t, err)
 	here, err := a.signIn(t, a.sam.Email, goodPassword, "")
 	require.NoError(t, err)
-	act, err := a.svc.Authenticate(ctx, string(here))
+	act, err := a.svc.Portal.Authenticate(ctx, string(here))
 	require.NoError(t, err)
 
-	err = a.svc.ChangePassword(ctx, act, "wrong guess number", "a brand new passphrase", "a brand new passphrase")
+	err = a.svc.Portal.ChangePassword(ctx, act, "wrong guess number", "a brand new passphrase", "a brand new passphrase")
 	require.Equal(t, domain.KindInvalid, domain.KindOf(err))
 	assert.NotEmpty(t, domain.ProblemsOf(err).Of(app.AuthFieldCurrent))
-	err = a.svc.ChangePassword(ctx, act, goodPassword, "password1234", "password1234")
+	err = a.svc.Portal.ChangePassword(ctx, act, goodPassword, "password1234", "password1234")
 	assert.NotEmpty(t, domain.ProblemsOf(err).Of(app.AuthFieldPassword))
-	err = a.svc.ChangePassword(ctx, act, goodPassword, goodPassword, goodPassword)
+	err = a.svc.Portal.ChangePassword(ctx, act, goodPassword, goodPassword, goodPassword)
 	assert.NotEmpty(t, domain.ProblemsOf(err).Of(app.AuthFieldPassword), "the same password again is no change")
 	assert.Equal(t, a.sam.PasswordHash, a.stored(t, a.sam.ID).PasswordHash, "refusals change nothing")
 
-	require.NoError(t, a.svc.ChangePassword(ctx, act, goodPassword, "a brand new passphrase", "a brand new passphrase"))
-	_, err = a.svc.Authenticate(ctx, string(elsewhere))
+	require.NoError(t, a.svc.Portal.ChangePassword(ctx, act, goodPassword, "a brand new passphrase", "a brand new passphrase"))
+	_, err = a.svc.Portal.Authenticate(ctx, string(elsewhere))
 	assert.ErrorIs(t, err, app.ErrNotSignedIn, "other sessions end")
 	assert.NotEqual(t, a.sam.PasswordHash, a.stored(t, a.sam.ID).PasswordHash)
 	_, err = a.signIn(t, a.sam.Email, "a brand new passphrase", "")
 	assert.NoError(t, err)
-	_, err = a.svc.Authenticate(ctx, string(here))
+	_, err = a.svc.Portal.Authenticate(ctx, string(here))
 	assert.NoError(t, err, "the session that changed it stays")
 }

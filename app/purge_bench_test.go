@@ -29,9 +29,9 @@ func BenchmarkPurge100kOnPostgres(b *testing.B) {
 		st := storetest.OpenPostgres(b)
 		clock := &fixedClock{time.Date(2024, 1, 1, 9, 0, 0, 0, time.UTC)}
 		svc := app.New(app.Deps{Store: st, Clock: clock, Random: rand.Reader, Hasher: passhash.New(passhash.TestParams(), 1), PublicURL: "https://w.example"})
-		org, err := svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Big Trust", RetentionMonths: 6})
+		org, err := svc.Operations.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Big Trust", RetentionMonths: 6})
 		require.NoError(b, err)
-		fc, err := svc.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Big", Code: "BIG"})
+		fc, err := svc.Operations.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Big", Code: "BIG"})
 		require.NoError(b, err)
 		fill(b, st, fc.Form, fc.Inbox, clock.t, n)
 
@@ -39,7 +39,7 @@ func BenchmarkPurge100kOnPostgres(b *testing.B) {
 		var peak atomic.Uint64
 		stop := watchHeap(&peak)
 		b.StartTimer()
-		res, err := svc.Purge(ctx, app.Purge{Actor: "bench", Batch: 1000})
+		res, err := svc.Operations.Purge(ctx, app.Purge{Actor: "bench", Batch: 1000})
 		b.StopTimer()
 		stop()
 		require.NoError(b, err)

@@ -27,7 +27,7 @@ func TestPurgeErasesARowThatCannotBeDecrypted(t *testing.T) {
 	require.NoError(t, err)
 
 	s.clock.t = t0.AddDate(1, 0, 0)
-	res, err := s.svc.Purge(ctx, app.Purge{Actor: "test", Batch: 2})
+	res, err := s.svc.Operations.Purge(ctx, app.Purge{Actor: "test", Batch: 2})
 	require.NoError(t, err)
 	assert.Equal(t, 3, res.Erased, "the damaged one too, and the rest")
 	for _, ref := range refs {
@@ -61,7 +61,7 @@ func TestAPurgeThatCannotReadItsCandidatesFails(t *testing.T) {
 	t0 := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
 	ref := s.reportAt(t, t0, "old")
 	svc := app.New(app.Deps{Store: candidatesFail{s.store}, Clock: &fixedClock{t0.AddDate(5, 0, 0)}, Random: rand.Reader, Hasher: s.hasher})
-	_, err := svc.Purge(ctx, app.Purge{Actor: "test"})
+	_, err := svc.Operations.Purge(ctx, app.Purge{Actor: "test"})
 	assert.ErrorIs(t, err, errDiskOnFire, "the failure is reported, not taken for nothing to do")
 	assert.Nil(t, s.interaction(t, ref).ErasedAt)
 }
@@ -82,11 +82,11 @@ func TestAFailedPurgeIsCounted(t *testing.T) {
 	meter := &countingMeter{}
 	deps := app.Deps{Clock: &fixedClock{t0.AddDate(5, 0, 0)}, Random: rand.Reader, Hasher: s.hasher, Meter: meter}
 	deps.Store = candidatesFail{s.store}
-	_, err := app.New(deps).Purge(ctx, app.Purge{Actor: "test"})
+	_, err := app.New(deps).Operations.Purge(ctx, app.Purge{Actor: "test"})
 	require.Error(t, err)
 	assert.Equal(t, 1, meter.failed)
 	deps.Store = s.store
-	_, err = app.New(deps).Purge(ctx, app.Purge{Actor: "test"})
+	_, err = app.New(deps).Operations.Purge(ctx, app.Purge{Actor: "test"})
 	require.NoError(t, err)
 	assert.Equal(t, 1, meter.failed, "a run that succeeds is not a failure")
 }
@@ -94,7 +94,7 @@ func TestAFailedPurgeIsCounted(t *testing.T) {
 func TestAStaffRowThatCannotBeDecryptedStopsOnlyTheWarning(t *testing.T) {
 	s := newSchool(t)
 	s.setRetention(t, domain.Retention6)
-	admin, err := s.svc.CreateStaff(ctx, app.CreateStaff{OrgID: s.form.OrgID, Email: "head@oakfield.example", FirstName: "Hana", Role: domain.RoleAdmin})
+	admin, err := s.svc.Operations.CreateStaff(ctx, app.CreateStaff{OrgID: s.form.OrgID, Email: "head@oakfield.example", FirstName: "Hana", Role: domain.RoleAdmin})
 	require.NoError(t, err)
 	_, err = s.store.(*store.Store).DB().NewRaw("UPDATE staff SET email_sealed = first_name_sealed WHERE id = ?", string(admin.Staff.ID)).Exec(ctx)
 	require.NoError(t, err)
@@ -103,7 +103,7 @@ func TestAStaffRowThatCannotBeDecryptedStopsOnlyTheWarning(t *testing.T) {
 	soon := s.reportAt(t, t0.AddDate(0, 0, 10), "due in ten days")
 
 	s.clock.t = domain.Retention6.After(t0)
-	res, err := s.svc.Purge(ctx, app.Purge{Actor: "test"})
+	res, err := s.svc.Operations.Purge(ctx, app.Purge{Actor: "test"})
 	require.NoError(t, err)
 	assert.Equal(t, 1, res.Erased, "erasure goes on")
 	assert.NotNil(t, s.interaction(t, gone).ErasedAt)

@@ -16,7 +16,7 @@ import (
 func (s school) reportAt(t *testing.T, at time.Time, body string) domain.Reference {
 	t.Helper()
 	s.clock.t = at
-	rc, err := s.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: body, Email: "kid@example.org", Name: "Kim"})
+	rc, err := s.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: body, Email: "kid@example.org", Name: "Kim"})
 	require.NoError(t, err)
 	return rc.Ref
 }
@@ -65,19 +65,19 @@ func TestPurgeHonoursEachRetentionPeriod(t *testing.T) {
 
 			due := r.After(t0)
 			s.clock.t = due.Add(-time.Second)
-			res, err := s.svc.Purge(ctx, app.Purge{Actor: "test"})
+			res, err := s.svc.Operations.Purge(ctx, app.Purge{Actor: "test"})
 			require.NoError(t, err)
 			assert.Zero(t, res.Erased, "a second early, nothing is due")
 
 			s.clock.t = due
-			res, err = s.svc.Purge(ctx, app.Purge{Actor: "test"})
+			res, err = s.svc.Operations.Purge(ctx, app.Purge{Actor: "test"})
 			require.NoError(t, err)
 			assert.Equal(t, 1, res.Erased, "the open one, from its last activity")
 			assert.NotNil(t, s.interaction(t, open).ErasedAt)
 			assert.Nil(t, s.interaction(t, closed).ErasedAt)
 
 			s.clock.t = r.After(t0.AddDate(0, 1, 0))
-			res, err = s.svc.Purge(ctx, app.Purge{Actor: "test"})
+			res, err = s.svc.Operations.Purge(ctx, app.Purge{Actor: "test"})
 			require.NoError(t, err)
 			assert.Equal(t, 1, res.Erased, "the closed one, from its closing")
 		})
@@ -91,24 +91,24 @@ func TestPurgeSkipsHoldsAndIsIdempotent(t *testing.T) {
 	held := s.reportAt(t, t0, "held")
 	free := s.reportAt(t, t0, "free")
 	op := app.Operator{Name: "alice"}
-	require.NoError(t, s.svc.SetHold(ctx, op, held, true, "court order 123"))
+	require.NoError(t, s.svc.Operations.SetHold(ctx, op, held, true, "court order 123"))
 
 	s.clock.t = t0.AddDate(1, 0, 0)
-	res, err := s.svc.Purge(ctx, app.Purge{Actor: "test", Batch: 1})
+	res, err := s.svc.Operations.Purge(ctx, app.Purge{Actor: "test", Batch: 1})
 	require.NoError(t, err)
 	assert.Equal(t, 1, res.Erased)
 	assert.Equal(t, 1, res.Held)
 	assert.Nil(t, s.interaction(t, held).ErasedAt)
 	assert.NotNil(t, s.interaction(t, free).ErasedAt)
 
-	again, err := s.svc.Purge(ctx, app.Purge{Actor: "test"})
+	again, err := s.svc.Operations.Purge(ctx, app.Purge{Actor: "test"})
 	require.NoError(t, err)
 	assert.Zero(t, again.Erased, "idempotent")
 
-	err = s.svc.Erase(ctx, op, held, "subject's request")
+	err = s.svc.Operations.Erase(ctx, op, held, "subject's request")
 	assert.ErrorIs(t, err, app.ErrUnderHold)
-	require.NoError(t, s.svc.SetHold(ctx, op, held, false, "case closed"))
-	res, err = s.svc.Purge(ctx, app.Purge{Actor: "test"})
+	require.NoError(t, s.svc.Operations.SetHold(ctx, op, held, false, "case closed"))
+	res, err = s.svc.Operations.Purge(ctx, app.Purge{Actor: "test"})
 	require.NoError(t, err)
 	assert.Equal(t, 1, res.Erased, "released, it goes at the next run")
 }
@@ -121,10 +121,10 @@ func TestPurgeWorksInBoundedBatches(t *testing.T) {
 		s.reportAt(t, t0, "old")
 	}
 	s.clock.t = t0.AddDate(0, 7, 0)
-	dry, err := s.svc.Purge(ctx, app.Purge{Actor: "test", DryRun: true, Batch: 3})
+	dry, err := s.svc.Operations.Purge(ctx, app.Purge{Actor: "test", DryRun: true, Batch: 3})
 	require.NoError(t, err)
 	assert.Equal(t, 7, dry.Erased, "a dry run counts across batches")
-	res, err := s.svc.Purge(ctx, app.Purge{Actor: "test", Batch: 3})
+	res, err := s.svc.Operations.Purge(ctx, app.Purge{Actor: "test", Batch: 3})
 	require.NoError(t, err)
 	assert.Equal(t, 7, res.Erased)
 }
@@ -134,11 +134,11 @@ func TestDryRunChangesNothingAndAsOfNeedsIt(t *testing.T) {
 	t0 := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
 	ref := s.reportAt(t, t0, "old")
 	future := t0.AddDate(5, 0, 0)
-	res, err := s.svc.Purge(ctx, app.Purge{Actor: "test", DryRun: true, AsOf: &future})
+	res, err := s.svc.Operations.Purge(ctx, app.Purge{Actor: "test", DryRun: true, AsOf: &future})
 	require.NoError(t, err)
 	assert.Equal(t, 1, res.Erased)
 	assert.Nil(t, s.interaction(t, ref).ErasedAt)
-	_, err = s.svc.Purge(ctx, app.Purge{Actor: "test", AsOf: &future})
+	_, err = s.svc.Operations.Purge(ctx, app.Purge{Actor: "test", AsOf: &future})
 	assert.Equal(t, domain.KindInvalid, domain.KindOf(err))
 }
 
@@ -151,13 +151,13 @@ func TestStatisticsSurviveErasure(t *testing.T) {
 	}
 	org := s.form.OrgID
 	from, to := t0.AddDate(0, -1, 0), t0.AddDate(0, 1, 0)
-	before, err := s.svc.OperatorStats(ctx, &org, from, to)
+	before, err := s.svc.Operations.Stats(ctx, &org, from, to)
 	require.NoError(t, err)
 	s.clock.t = t0.AddDate(1, 0, 0)
-	res, err := s.svc.Purge(ctx, app.Purge{Actor: "test"})
+	res, err := s.svc.Operations.Purge(ctx, app.Purge{Actor: "test"})
 	require.NoError(t, err)
 	require.Equal(t, 6, res.Erased)
-	after, err := s.svc.OperatorStats(ctx, &org, from, to)
+	after, err := s.svc.Operations.Stats(ctx, &org, from, to)
 	require.NoError(t, err)
 	assert.Equal(t, before, after)
 	require.Len(t, after, 1)
@@ -167,7 +167,7 @@ func TestStatisticsSurviveErasure(t *testing.T) {
 func TestAdminsAreWarnedOnceBeforeErasure(t *testing.T) {
 	s := newSchool(t)
 	s.setRetention(t, domain.Retention6)
-	_, err := s.svc.CreateStaff(ctx, app.CreateStaff{OrgID: s.form.OrgID, Email: "head@oakfield.example", FirstName: "Hana", Role: domain.RoleAdmin})
+	_, err := s.svc.Operations.CreateStaff(ctx, app.CreateStaff{OrgID: s.form.OrgID, Email: "head@oakfield.example", FirstName: "Hana", Role: domain.RoleAdmin})
 	require.NoError(t, err)
 	t0 := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
 	ref := s.reportAt(t, t0, "soon gone")
@@ -185,12 +185,12 @@ func TestAdminsAreWarnedOnceBeforeErasure(t *testing.T) {
 		return out
 	}
 	s.clock.t = domain.Retention6.After(t0).Add(-15 * 24 * time.Hour)
-	_, err = s.svc.Purge(ctx, app.Purge{Actor: "test"})
+	_, err = s.svc.Operations.Purge(ctx, app.Purge{Actor: "test"})
 	require.NoError(t, err)
 	assert.Empty(t, warnings(), "not yet within fourteen days")
 
 	s.clock.t = domain.Retention6.After(t0).Add(-13 * 24 * time.Hour)
-	res, err := s.svc.Purge(ctx, app.Purge{Actor: "test"})
+	res, err := s.svc.Operations.Purge(ctx, app.Purge{Actor: "test"})
 	require.NoError(t, err)
 	assert.Equal(t, 1, res.Warned)
 	got := warnings()
@@ -201,7 +201,7 @@ func TestAdminsAreWarnedOnceBeforeErasure(t *testing.T) {
 	assert.NotContains(t, got[0].Body, "Kim")
 
 	s.clock.t = s.clock.t.Add(24 * time.Hour)
-	res, err = s.svc.Purge(ctx, app.Purge{Actor: "test"})
+	res, err = s.svc.Operations.Purge(ctx, app.Purge{Actor: "test"})
 	require.NoError(t, err)
 	assert.Zero(t, res.Warned, "once per interaction")
 	assert.Len(t, warnings(), 1)

@@ -21,7 +21,7 @@ func (s school) text(t *testing.T, uuid, body string) app.TextOutcome {
 	// Every delivery of a webhook carries a fresh nonce, retries included.
 	nonce, err := domain.NewToken(rand.Reader)
 	require.NoError(t, err)
-	out, err := s.svc.ReceiveText(ctx, app.InboundText{MessageUUID: uuid, From: texter, Text: body, Nonce: string(nonce)})
+	out, err := s.svc.Reporting.ReceiveText(ctx, app.InboundText{MessageUUID: uuid, From: texter, Text: body, Nonce: string(nonce)})
 	require.NoError(t, err)
 	return out
 }
@@ -77,7 +77,7 @@ func TestFirstTextOpensAnInteractionAndTextsTheLink(t *testing.T) {
 	assert.Regexp(t, `^https://whisper.example.org/t/[A-Za-z0-9_-]{43}$`, texts[0].Link)
 
 	// The link opens the same conversation on the web.
-	c, err := s.svc.Conversation(ctx, texts[0].Link[len("https://whisper.example.org/t/"):])
+	c, err := s.svc.Reporting.Follow(ctx, texts[0].Link[len("https://whisper.example.org/t/"):])
 	require.NoError(t, err)
 	assert.Equal(t, ia.Ref, c.Ref)
 }
@@ -98,9 +98,9 @@ func TestTextsAreHandledOnceAndFollowUpsContinue(t *testing.T) {
 	}))
 	assert.Len(t, s.texts(t), 1, "one link text only")
 
-	_, err := s.svc.ReceiveText(ctx, app.InboundText{MessageUUID: "u3", From: texter, Text: "again", Nonce: "fixed-nonce"})
+	_, err := s.svc.Reporting.ReceiveText(ctx, app.InboundText{MessageUUID: "u3", From: texter, Text: "again", Nonce: "fixed-nonce"})
 	require.NoError(t, err)
-	_, err = s.svc.ReceiveText(ctx, app.InboundText{MessageUUID: "u4", From: texter, Text: "replayed", Nonce: "fixed-nonce"})
+	_, err = s.svc.Reporting.ReceiveText(ctx, app.InboundText{MessageUUID: "u4", From: texter, Text: "replayed", Nonce: "fixed-nonce"})
 	assert.ErrorIs(t, err, app.ErrReplayed, "a nonce seen before")
 	require.NoError(t, s.store.View(ctx, func(tx ports.Tx) error {
 		msgs, err := tx.Messages().List(ctx, list[0].ID)
@@ -122,7 +122,7 @@ func TestOpeningTextsSeenBeforeAreToldApart(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s := newSchoolOn(t, newHarnessOn(t, open(t)))
 			receive := func(uuid, nonce string) (app.TextOutcome, error) {
-				return s.svc.ReceiveText(ctx, app.InboundText{MessageUUID: uuid, From: texter, Text: "OAK someone is picked on", Nonce: nonce})
+				return s.svc.Reporting.ReceiveText(ctx, app.InboundText{MessageUUID: uuid, From: texter, Text: "OAK someone is picked on", Nonce: nonce})
 			}
 			out, err := receive("u1", "n1")
 			require.NoError(t, err)
@@ -185,7 +185,7 @@ func TestTextsToClosedFormsAndBlockedNumbers(t *testing.T) {
 
 func TestBadNumbersAreRefused(t *testing.T) {
 	s := newSchool(t)
-	_, err := s.svc.ReceiveText(ctx, app.InboundText{MessageUUID: "u1", From: "not-a-number", Text: "OAK hi"})
+	_, err := s.svc.Reporting.ReceiveText(ctx, app.InboundText{MessageUUID: "u1", From: "not-a-number", Text: "OAK hi"})
 	assert.Equal(t, domain.KindInvalid, domain.KindOf(err))
 	assert.Empty(t, s.smsInteractions(t))
 }

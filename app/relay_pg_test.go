@@ -55,19 +55,19 @@ func twoInstances(t *testing.T) []*store.Store {
 func TestTwoRelaysOnOnePostgresSendEachDeliveryOnce(t *testing.T) {
 	stores := twoInstances(t)
 	clock := &fixedClock{start}
-	newService := func(st ports.Store) *app.Service {
+	newService := func(st ports.Store) *app.App {
 		return app.New(app.Deps{Store: st, Clock: clock, Random: rand.Reader, Hasher: passhash.New(passhash.TestParams(), 1), PublicURL: "https://whisper.example.org"})
 	}
 	first := newService(stores[0])
-	org, err := first.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Oakfield"})
+	org, err := first.Operations.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Oakfield"})
 	require.NoError(t, err)
-	fc, err := first.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Oakfield", Code: "OAK"})
+	fc, err := first.Operations.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Oakfield", Code: "OAK"})
 	require.NoError(t, err)
 
 	// 150 reports with an email each: 150 link emails to send.
 	const reports = 150
 	for range reports {
-		_, err := first.SubmitReport(ctx, app.SubmitReport{FormCode: string(fc.Form.Code), Body: "hello", Email: "kid@example.org"})
+		_, err := first.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: string(fc.Form.Code), Body: "hello", Email: "kid@example.org"})
 		require.NoError(t, err)
 	}
 
@@ -75,7 +75,7 @@ func TestTwoRelaysOnOnePostgresSendEachDeliveryOnce(t *testing.T) {
 	cfg := app.RelayConfig{Lease: time.Minute, RetryMin: time.Second, RetryMax: time.Minute, MaxAttempts: 5}
 	var wg sync.WaitGroup
 	for _, st := range stores {
-		relay := newService(st).NewRelay(mailer, nil, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		relay := newService(st).Delivery.NewRelay(mailer, nil, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		wg.Go(func() {
 			_, err := relay.Pass(ctx)
 			assert.NoError(t, err)

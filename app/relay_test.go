@@ -42,7 +42,7 @@ func newRelayRig(t *testing.T, maxAttempts int) relayRig {
 	texter, err := sms.NewPlivo(sms.PlivoConfig{AuthID: "MAID", AuthToken: "tok", Number: "+447700900000", APIURL: stand.URL()})
 	require.NoError(t, err)
 	var logs bytes.Buffer
-	relay := s.svc.NewRelay(mailer, texter, app.RelayConfig{
+	relay := s.svc.Delivery.NewRelay(mailer, texter, app.RelayConfig{
 		Lease: 2 * time.Minute, RetryMin: 10 * time.Second, RetryMax: time.Hour, MaxAttempts: maxAttempts,
 	}, slog.New(slog.NewJSONHandler(&logs, nil)))
 	return relayRig{school: s, smtp: srv, plivo: stand, relay: relay, logs: &logs}
@@ -68,7 +68,7 @@ func (r relayRig) count(t *testing.T, status domain.DeliveryStatus) int {
 
 func TestRelayDeliversQueuedMail(t *testing.T) {
 	r := newRelayRig(t, 5)
-	rc, err := r.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: secretBody, Name: secretName, Email: secretMail})
+	rc, err := r.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: secretBody, Name: secretName, Email: secretMail})
 	require.NoError(t, err)
 
 	assert.Equal(t, app.Relayed{Sent: 3}, r.pass(t), "two staff alerts and the reporter's link, one at a time")
@@ -95,7 +95,7 @@ func TestRelayDeliversQueuedMail(t *testing.T) {
 
 func TestRelayWaitsOutAnOutage(t *testing.T) {
 	r := newRelayRig(t, 5)
-	_, err := r.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "hello"})
+	_, err := r.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "hello"})
 	require.NoError(t, err)
 	r.smtp.Stop()
 
@@ -112,7 +112,7 @@ func TestRelayWaitsOutAnOutage(t *testing.T) {
 
 func TestRelayGivesUpAfterMaxAttempts(t *testing.T) {
 	r := newRelayRig(t, 3)
-	_, err := r.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "hello", Email: secretMail})
+	_, err := r.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "hello", Email: secretMail})
 	require.NoError(t, err)
 	r.smtp.Stop()
 	for range 3 {
@@ -129,7 +129,7 @@ func TestRelayGivesUpAfterMaxAttempts(t *testing.T) {
 
 func TestRelaySendsTextsAndRetriesTheCarrier(t *testing.T) {
 	r := newRelayRig(t, 5)
-	rc, err := r.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "hello"})
+	rc, err := r.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "hello"})
 	require.NoError(t, err)
 	var ia *domain.Interaction
 	require.NoError(t, r.store.View(ctx, func(tx ports.Tx) (err error) {
@@ -182,7 +182,7 @@ func TestRelayWhoseLeaseRanOutLeavesTheOutcomeToTheNewClaim(t *testing.T) {
 	require.NoError(t, h.store.InTx(ctx, func(tx ports.Tx) error { return tx.Outbox().Enqueue(ctx, text) }))
 	stalling := &stallingSender{h: h, lease: 2 * time.Minute}
 	var logs bytes.Buffer
-	relay := h.svc.NewRelay(nil, stalling, app.RelayConfig{
+	relay := h.svc.Delivery.NewRelay(nil, stalling, app.RelayConfig{
 		Lease: stalling.lease, RetryMin: 10 * time.Second, RetryMax: time.Hour, MaxAttempts: 5,
 	}, slog.New(slog.NewJSONHandler(&logs, nil)))
 
@@ -237,7 +237,7 @@ func TestRelayLeavesASendCutOffByShutdownToItsLease(t *testing.T) {
 		Status: domain.DeliveryPending, NextAttemptAt: h.clock.t, CreatedAt: h.clock.t}
 	require.NoError(t, h.store.InTx(ctx, func(tx ports.Tx) error { return tx.Outbox().Enqueue(ctx, text) }))
 	passCtx, cancel := context.WithCancel(ctx)
-	relay := h.svc.NewRelay(nil, cutOffSender{cancel}, app.RelayConfig{
+	relay := h.svc.Delivery.NewRelay(nil, cutOffSender{cancel}, app.RelayConfig{
 		Lease: 2 * time.Minute, RetryMin: 10 * time.Second, RetryMax: time.Hour, MaxAttempts: 1,
 	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 
@@ -264,7 +264,7 @@ func TestRelayStopsWithItsContextAndKeepsWhatWasSent(t *testing.T) {
 	}
 	passCtx, cancel := context.WithCancel(ctx)
 	sender := &cancellingSender{cancel: cancel}
-	relay := h.svc.NewRelay(nil, sender, app.RelayConfig{
+	relay := h.svc.Delivery.NewRelay(nil, sender, app.RelayConfig{
 		Lease: 2 * time.Minute, RetryMin: 10 * time.Second, RetryMax: time.Hour, MaxAttempts: 5,
 	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 

@@ -17,7 +17,7 @@ import (
 
 // limitedService is the school's service with a cap of limit replies an
 // hour to each interaction.
-func (s school) limitedService(limit int) *app.Service {
+func (s school) limitedService(limit int) *app.App {
 	return app.New(app.Deps{Store: s.store, Clock: s.clock, Random: rand.Reader, Hasher: s.hasher,
 		PublicURL: "https://whisper.example.org", Limits: app.Limits{RepliesPerConversation: limit}})
 }
@@ -54,14 +54,14 @@ func (s school) messagesOf(t *testing.T, id domain.InteractionID) []*domain.Mess
 // while it waits. Mailed through a real SMTP server.
 func TestReplyAlertsCoalesceAndSayHowMany(t *testing.T) {
 	r := newRelayRig(t, 5)
-	rc, err := r.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "first"})
+	rc, err := r.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "first"})
 	require.NoError(t, err)
 	require.Equal(t, app.Relayed{Sent: 2}, r.pass(t), "the new-report alerts are not paced")
 	t0 := r.clock.t
 	reply := func(after time.Duration) {
 		t.Helper()
 		r.clock.t = t0.Add(after)
-		require.NoError(t, r.svc.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "more"}))
+		require.NoError(t, r.svc.Reporting.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "more"}))
 	}
 	newSubjects := func() []string {
 		t.Helper()
@@ -136,24 +136,24 @@ func TestTextsOverTheReplyLimitAreToldOnceAnHour(t *testing.T) {
 func TestWebRepliesOverTheLimitSayWhen(t *testing.T) {
 	s := newSchool(t)
 	s.svc = s.limitedService(2)
-	rc, err := s.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "first"})
+	rc, err := s.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "first"})
 	require.NoError(t, err)
 	t0 := s.clock.t
 	for i, after := range []time.Duration{10 * time.Minute, 20 * time.Minute} {
 		s.clock.t = t0.Add(after)
-		require.NoError(t, s.svc.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "more"}), i)
+		require.NoError(t, s.svc.Reporting.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "more"}), i)
 	}
 	s.clock.t = t0.Add(30 * time.Minute)
-	err = s.svc.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "one too many"})
+	err = s.svc.Reporting.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "one too many"})
 	var limited *domain.RepliesLimited
 	require.True(t, errors.As(err, &limited), "%v", err)
 	assert.Equal(t, domain.KindUnavailable, domain.KindOf(err))
 	assert.Equal(t, 2, limited.Limit)
 	assert.Equal(t, t0.Add(10*time.Minute+time.Hour).Truncate(time.Microsecond), limited.Until, "when the oldest counted reply is an hour old")
-	c, err := s.svc.Conversation(ctx, string(rc.Token))
+	c, err := s.svc.Reporting.Follow(ctx, string(rc.Token))
 	require.NoError(t, err)
 	assert.Len(t, c.Messages, 3)
 
 	s.clock.t = limited.Until
-	assert.NoError(t, s.svc.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "later"}))
+	assert.NoError(t, s.svc.Reporting.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "later"}))
 }

@@ -33,13 +33,13 @@ func newSchool(t testing.TB) school {
 func newSchoolOn(t testing.TB, h harness) school {
 	t.Helper()
 	org := h.org(t)
-	fc, err := h.svc.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Oakfield Primary", Code: "OAK"})
+	fc, err := h.svc.Operations.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Oakfield Primary", Code: "OAK"})
 	require.NoError(t, err)
 	require.NoError(t, h.store.InTx(ctx, func(tx ports.Tx) error {
 		fc.Inbox.Notify = []string{"dsl@oakfield.example", "alex@oakfield.example"}
 		return tx.Inboxes().Update(ctx, fc.Inbox)
 	}))
-	sc, err := h.svc.CreateStaff(ctx, app.CreateStaff{OrgID: org.ID, Email: "alex@oakfield.example", FirstName: "Alex", InboxIDs: []domain.InboxID{fc.Inbox.ID}})
+	sc, err := h.svc.Operations.CreateStaff(ctx, app.CreateStaff{OrgID: org.ID, Email: "alex@oakfield.example", FirstName: "Alex", InboxIDs: []domain.InboxID{fc.Inbox.ID}})
 	require.NoError(t, err)
 	return school{harness: h, form: fc.Form, inbox: fc.Inbox, staff: sc.Staff}
 }
@@ -66,7 +66,7 @@ const (
 
 func TestReportQueuesNotificationsThatRevealNothing(t *testing.T) {
 	s := newSchool(t)
-	rc, err := s.svc.SubmitReport(ctx, app.SubmitReport{
+	rc, err := s.svc.Reporting.SubmitReport(ctx, app.SubmitReport{
 		FormCode: "oak", Name: secretName, Email: secretMail, Body: secretBody, IP: netip.MustParseAddr("203.0.113.5"),
 	})
 	require.NoError(t, err)
@@ -108,7 +108,7 @@ func TestReportQueuesNotificationsThatRevealNothing(t *testing.T) {
 
 func TestReportWithoutEmailQueuesNoReporterMessage(t *testing.T) {
 	s := newSchool(t)
-	rc, err := s.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "hello"})
+	rc, err := s.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "hello"})
 	require.NoError(t, err)
 	for _, d := range s.deliveries(t, rc.Ref) {
 		assert.NotEqual(t, domain.DeliveryReporterLink, d.Kind)
@@ -117,7 +117,7 @@ func TestReportWithoutEmailQueuesNoReporterMessage(t *testing.T) {
 
 func TestInvalidReportsListEveryProblemAndStoreNothing(t *testing.T) {
 	s := newSchool(t)
-	_, err := s.svc.SubmitReport(ctx, app.SubmitReport{
+	_, err := s.svc.Reporting.SubmitReport(ctx, app.SubmitReport{
 		FormCode: "OAK", Body: " ", Email: "robin@", Name: strings.Repeat("x", 101),
 	})
 	require.Equal(t, domain.KindInvalid, domain.KindOf(err))
@@ -135,13 +135,13 @@ func TestInvalidReportsListEveryProblemAndStoreNothing(t *testing.T) {
 	}))
 	assert.Empty(t, list)
 
-	_, err = s.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "NOPE", Body: "hello"})
+	_, err = s.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "NOPE", Body: "hello"})
 	assert.Equal(t, domain.KindNotFound, domain.KindOf(err))
 }
 
 func TestReporterReplyReopensAndAlerts(t *testing.T) {
 	s := newSchool(t)
-	rc, err := s.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "first"})
+	rc, err := s.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "first"})
 	require.NoError(t, err)
 
 	// Staff close it, and answer.
@@ -163,9 +163,9 @@ func TestReporterReplyReopensAndAlerts(t *testing.T) {
 	}))
 
 	s.clock.t = s.clock.t.Add(time.Hour)
-	require.NoError(t, s.svc.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "It happened again"}))
+	require.NoError(t, s.svc.Reporting.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "It happened again"}))
 
-	c, err := s.svc.Conversation(ctx, string(rc.Token))
+	c, err := s.svc.Reporting.Follow(ctx, string(rc.Token))
 	require.NoError(t, err)
 	assert.Equal(t, domain.StatusOpen, c.Status, "a reply reopens the conversation")
 	require.Len(t, c.Messages, 3)
@@ -187,10 +187,10 @@ func TestReporterReplyReopensAndAlerts(t *testing.T) {
 func TestConversationMissesAreAlike(t *testing.T) {
 	s := newSchool(t)
 	for _, token := range []string{"", "short", strings.Repeat("A", 43), "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"} {
-		_, err := s.svc.Conversation(ctx, token)
+		_, err := s.svc.Reporting.Follow(ctx, token)
 		assert.Equal(t, domain.KindNotFound, domain.KindOf(err), token)
 		assert.Equal(t, "no such conversation", domain.SafeMessage(err))
-		err = s.svc.ReporterReply(ctx, app.ReporterReply{Token: token, Body: "hi"})
+		err = s.svc.Reporting.ReporterReply(ctx, app.ReporterReply{Token: token, Body: "hi"})
 		assert.Equal(t, domain.KindNotFound, domain.KindOf(err), token)
 	}
 }
@@ -198,13 +198,13 @@ func TestConversationMissesAreAlike(t *testing.T) {
 func TestFormSnippet(t *testing.T) {
 	s := newSchool(t)
 	s.form.Name = `Oak & "Ash" <School>`
-	snippet := s.svc.FormSnippet(s.form)
+	snippet := s.svc.Links.FormSnippet(s.form)
 	assert.Equal(t, `<a href="https://whisper.example.org/r/OAK" rel="noopener">Report a worry to Oak &amp; &#34;Ash&#34; &lt;School&gt; – you can stay anonymous</a>`, snippet)
 }
 
 func TestStaffRepliesAreCappedAlikeForEveryReport(t *testing.T) {
 	s := newSchool(t)
-	rc, err := s.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "hello"})
+	rc, err := s.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "hello"})
 	require.NoError(t, err)
 	var actor *app.Actor
 	require.NoError(t, s.store.View(ctx, func(tx ports.Tx) error {
@@ -212,7 +212,7 @@ func TestStaffRepliesAreCappedAlikeForEveryReport(t *testing.T) {
 		actor = &app.Actor{Staff: s.staff, Org: org, Viewer: domain.ViewerOf(s.staff)}
 		return err
 	}))
-	err = s.svc.StaffReply(ctx, actor, string(rc.Ref), strings.Repeat("a", domain.MaxStaffReply+1), netip.Addr{})
+	err = s.svc.Portal.StaffReply(ctx, actor, string(rc.Ref), strings.Repeat("a", domain.MaxStaffReply+1), netip.Addr{})
 	assert.Equal(t, domain.KindInvalid, domain.KindOf(err), "a web report has the texters' limit too")
-	require.NoError(t, s.svc.StaffReply(ctx, actor, string(rc.Ref), strings.Repeat("a", domain.MaxStaffReply), netip.Addr{}))
+	require.NoError(t, s.svc.Portal.StaffReply(ctx, actor, string(rc.Ref), strings.Repeat("a", domain.MaxStaffReply), netip.Addr{}))
 }

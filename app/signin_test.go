@@ -39,7 +39,7 @@ func newAccounts(t *testing.T) accounts {
 		email string
 		into  **domain.Staff
 	}{{"sam@oakfield.example", &a.sam}, {"kim@oakfield.example", &a.kim}} {
-		out, err := h.svc.CreateStaff(ctx, app.CreateStaff{OrgID: a.org.ID, Email: m.email, FirstName: "Sam", Password: goodPassword})
+		out, err := h.svc.Operations.CreateStaff(ctx, app.CreateStaff{OrgID: a.org.ID, Email: m.email, FirstName: "Sam", Password: goodPassword})
 		require.NoError(t, err)
 		*m.into = out.Staff
 	}
@@ -48,7 +48,7 @@ func newAccounts(t *testing.T) accounts {
 
 func (a accounts) signIn(t *testing.T, email, password, code string) (domain.Token, error) {
 	t.Helper()
-	return a.svc.SignIn(ctx, app.SignIn{Email: email, Password: password, Code: code, IP: schoolIP})
+	return a.svc.Portal.SignIn(ctx, app.SignIn{Email: email, Password: password, Code: code, IP: schoolIP})
 }
 
 // actor signs m in and returns the actor behind the session.
@@ -56,7 +56,7 @@ func (a accounts) actor(t *testing.T, m *domain.Staff, code string) *app.Actor {
 	t.Helper()
 	token, err := a.signIn(t, m.Email, goodPassword, code)
 	require.NoError(t, err)
-	act, err := a.svc.Authenticate(ctx, string(token))
+	act, err := a.svc.Portal.Authenticate(ctx, string(token))
 	require.NoError(t, err)
 	return act
 }
@@ -75,24 +75,24 @@ func TestSignInOpensAFreshSession(t *testing.T) {
 	a := newAccounts(t)
 	first, err := a.signIn(t, " SAM@oakfield.example ", goodPassword, "")
 	require.NoError(t, err, "the address is found however it is typed")
-	act, err := a.svc.Authenticate(ctx, string(first))
+	act, err := a.svc.Portal.Authenticate(ctx, string(first))
 	require.NoError(t, err)
 	assert.Equal(t, a.sam.ID, act.Staff.ID)
 
-	second, err := a.svc.SignIn(ctx, app.SignIn{Email: a.sam.Email, Password: goodPassword, IP: schoolIP, Previous: string(first)})
+	second, err := a.svc.Portal.SignIn(ctx, app.SignIn{Email: a.sam.Email, Password: goodPassword, IP: schoolIP, Previous: string(first)})
 	require.NoError(t, err)
 	assert.NotEqual(t, first, second, "signing in always makes a new session")
-	_, err = a.svc.Authenticate(ctx, string(first))
+	_, err = a.svc.Portal.Authenticate(ctx, string(first))
 	assert.ErrorIs(t, err, app.ErrNotSignedIn, "the browser's previous session ended")
-	_, err = a.svc.Authenticate(ctx, string(second))
+	_, err = a.svc.Portal.Authenticate(ctx, string(second))
 	assert.NoError(t, err)
 }
 
 func TestSignInRefusalsAreAlike(t *testing.T) {
 	a := newAccounts(t)
-	invited, err := a.svc.CreateStaff(ctx, app.CreateStaff{OrgID: a.org.ID, Email: "new@oakfield.example", FirstName: "Nia"})
+	invited, err := a.svc.Operations.CreateStaff(ctx, app.CreateStaff{OrgID: a.org.ID, Email: "new@oakfield.example", FirstName: "Nia"})
 	require.NoError(t, err)
-	removed, err := a.svc.CreateStaff(ctx, app.CreateStaff{OrgID: a.org.ID, Email: "gone@oakfield.example", FirstName: "Gus", Password: goodPassword})
+	removed, err := a.svc.Operations.CreateStaff(ctx, app.CreateStaff{OrgID: a.org.ID, Email: "gone@oakfield.example", FirstName: "Gus", Password: goodPassword})
 	require.NoError(t, err)
 	require.NoError(t, a.store.InTx(ctx, func(tx ports.Tx) error {
 		_, err := tx.Staff().Change(ctx, removed.Staff.ID, func(m *domain.Staff) error {
@@ -156,20 +156,20 @@ func TestUnknownAccountsAreThrottledAlike(t *testing.T) {
 	a := newAccounts(t)
 	for _, email := range []string{a.sam.Email, "nobody@oakfield.example"} {
 		for i := 0; i < 15; i++ {
-			_, err := a.svc.SignIn(ctx, app.SignIn{Email: email, Password: "wrong guess number", IP: homeIP})
+			_, err := a.svc.Portal.SignIn(ctx, app.SignIn{Email: email, Password: "wrong guess number", IP: homeIP})
 			require.ErrorIs(t, err, app.ErrSignInFailed)
 			a.clock.t = a.clock.t.Add(10 * time.Minute)
 		}
 	}
 	for _, email := range []string{a.sam.Email, "nobody@oakfield.example"} {
-		_, err := a.svc.SignIn(ctx, app.SignIn{Email: email, Password: goodPassword, IP: homeIP})
+		_, err := a.svc.Portal.SignIn(ctx, app.SignIn{Email: email, Password: goodPassword, IP: homeIP})
 		var throttled *app.ThrottledError
 		require.ErrorAs(t, err, &throttled, email)
 		assert.LessOrEqual(t, throttled.Wait, 15*time.Minute, "never more than a quarter of an hour")
 	}
 	// A day without failures starts the account afresh.
 	a.clock.t = a.clock.t.Add(24 * time.Hour)
-	_, err := a.svc.SignIn(ctx, app.SignIn{Email: a.sam.Email, Password: goodPassword, IP: homeIP})
+	_, err := a.svc.Portal.SignIn(ctx, app.SignIn{Email: a.sam.Email, Password: goodPassword, IP: homeIP})
 	assert.NoError(t, err)
 }
 
@@ -181,20 +181,20 @@ func TestOneAddressGuessingManyAccountsIsThrottled(t *testing.T) {
 	}
 	_, err := a.signIn(t, a.sam.Email, goodPassword, "")
 	assert.ErrorIs(t, err, app.ErrSignInThrottled, "the address has made too many guesses")
-	_, err = a.svc.SignIn(ctx, app.SignIn{Email: a.sam.Email, Password: goodPassword, IP: homeIP})
+	_, err = a.svc.Portal.SignIn(ctx, app.SignIn{Email: a.sam.Email, Password: goodPassword, IP: homeIP})
 	assert.NoError(t, err, "from elsewhere the account is not slowed")
 
 	// Twenty guesses from twenty addresses of one IPv6 /64, each far
 	// enough apart that the guessed account itself is never slowed.
 	for i := 1; i <= 20; i++ {
 		ip := netip.MustParseAddr(fmt.Sprintf("2001:db8:1:2::%x", i))
-		_, err := a.svc.SignIn(ctx, app.SignIn{Email: "x@oakfield.example", Password: "wrong guess number", IP: ip})
+		_, err := a.svc.Portal.SignIn(ctx, app.SignIn{Email: "x@oakfield.example", Password: "wrong guess number", IP: ip})
 		require.ErrorIs(t, err, app.ErrSignInFailed)
 		if i < 20 {
 			a.clock.t = a.clock.t.Add(20 * time.Minute)
 		}
 	}
-	_, err = a.svc.SignIn(ctx, app.SignIn{Email: a.kim.Email, Password: goodPassword, IP: netip.MustParseAddr("2001:db8:1:2::ffff")})
+	_, err = a.svc.Portal.SignIn(ctx, app.SignIn{Email: a.kim.Email, Password: goodPassword, IP: netip.MustParseAddr("2001:db8:1:2::ffff")})
 	assert.ErrorIs(t, err, app.ErrSignInThrottled, "an IPv6 /64 counts as one address")
 }
 
@@ -202,10 +202,10 @@ func TestEndSession(t *testing.T) {
 	a := newAccounts(t)
 	token, err := a.signIn(t, a.sam.Email, goodPassword, "")
 	require.NoError(t, err)
-	require.NoError(t, a.svc.EndSession(ctx, string(token)))
-	_, err = a.svc.Authenticate(ctx, string(token))
+	require.NoError(t, a.svc.Portal.EndSession(ctx, string(token)))
+	_, err = a.svc.Portal.Authenticate(ctx, string(token))
 	assert.ErrorIs(t, err, app.ErrNotSignedIn)
-	assert.NoError(t, a.svc.EndSession(ctx, "not a token"), "nothing to end is no error")
+	assert.NoError(t, a.svc.Portal.EndSession(ctx, "not a token"), "nothing to end is no error")
 }
 
 func TestSignInUpgradesWeakHashes(t *testing.T) {
@@ -214,11 +214,11 @@ func TestSignInUpgradesWeakHashes(t *testing.T) {
 	stronger := passhash.New(passhash.DefaultParams(), 1)
 	svc := app.New(app.Deps{Store: a.store, Clock: a.clock, Random: rand.Reader, Hasher: stronger})
 	require.True(t, stronger.NeedsRehash(a.sam.PasswordHash))
-	_, err := svc.SignIn(ctx, app.SignIn{Email: a.sam.Email, Password: goodPassword, IP: schoolIP})
+	_, err := svc.Portal.SignIn(ctx, app.SignIn{Email: a.sam.Email, Password: goodPassword, IP: schoolIP})
 	require.NoError(t, err)
 	upgraded := a.stored(t, a.sam.ID).PasswordHash
 	assert.False(t, stronger.NeedsRehash(upgraded), "the hash now has today's parameters")
-	_, err = svc.SignIn(ctx, app.SignIn{Email: a.sam.Email, Password: goodPassword, IP: schoolIP})
+	_, err = svc.Portal.SignIn(ctx, app.SignIn{Email: a.sam.Email, Password: goodPassword, IP: schoolIP})
 	assert.NoError(t, err, "and still matches")
 }
 
@@ -226,10 +226,10 @@ func TestAccountChangesCountWrongPasswords(t *testing.T) {
 	a := newAccounts(t)
 	act := a.actor(t, a.sam, "")
 	for i := 0; i < 5; i++ {
-		err := a.svc.ChangePassword(ctx, act, "wrong guess number", "a brand new passphrase", "a brand new passphrase")
+		err := a.svc.Portal.ChangePassword(ctx, act, "wrong guess number", "a brand new passphrase", "a brand new passphrase")
 		require.NotEmpty(t, domain.ProblemsOf(err).Of(app.AuthFieldCurrent))
 	}
-	err := a.svc.ChangePassword(ctx, act, goodPassword, "a brand new passphrase", "a brand new passphrase")
+	err := a.svc.Portal.ChangePassword(ctx, act, goodPassword, "a brand new passphrase", "a brand new passphrase")
 	assert.ErrorIs(t, err, app.ErrSignInThrottled, "a borrowed session cannot be used to guess the password")
 	_, err = a.signIn(t, a.sam.Email, goodPassword, "")
 	assert.ErrorIs(t, err, app.ErrSignInThrottled, "the guesses count against signing in too")
@@ -254,7 +254,7 @@ func TestASignInThatGetsNoHashingSlotInTimeIsAskedToTryAgain(t *testing.T) {
 	var deadline time.Duration
 	svc := app.New(app.Deps{Store: a.store, Clock: a.clock, Random: rand.Reader,
 		Hasher: busyHasher{PasswordHasher: a.hasher, deadline: &deadline}, PublicURL: "https://whisper.example.org/"})
-	_, err := svc.SignIn(ctx, app.SignIn{Email: a.sam.Email, Password: goodPassword, IP: schoolIP})
+	_, err := svc.Portal.SignIn(ctx, app.SignIn{Email: a.sam.Email, Password: goodPassword, IP: schoolIP})
 	assert.ErrorIs(t, err, app.ErrHashingBusy)
 	assert.Equal(t, domain.KindUnavailable, domain.KindOf(err))
 	assert.Contains(t, domain.SafeMessage(err), "try again")

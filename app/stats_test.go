@@ -13,7 +13,7 @@ import (
 )
 
 func TestStatsSuppressSmallCounts(t *testing.T) {
-	d := newCaseDesk(t)
+	d := newDesk(t)
 	d.clock.t = time.Date(2026, 8, 20, 9, 0, 0, 0, time.UTC)
 	august := d.webReport(t, d.inbox, "august", "")
 	d.clock.t = time.Date(2026, 9, 2, 9, 0, 0, 0, time.UTC)
@@ -29,7 +29,7 @@ func TestStatsSuppressSmallCounts(t *testing.T) {
 	erased := d.clock.t
 	require.NoError(t, d.store.InTx(ctx, func(tx ports.Tx) error { _, err := tx.Interactions().Erase(ctx, erased, ia.ID); return err }))
 
-	rep, err := d.svc.Stats(ctx, d.actorOf(t, d.admin), "", "")
+	rep, err := d.svc.Portal.Stats(ctx, d.actorOf(t, d.admin), "", "")
 	require.NoError(t, err)
 	assert.Equal(t, "2025-10", rep.From, "the last twelve months by default")
 	assert.Equal(t, "2026-09", rep.To)
@@ -53,34 +53,34 @@ func TestStatsSuppressSmallCounts(t *testing.T) {
 		assert.True(t, m.Total.Suppressed, "an empty month shows <5 too: %s", m.Month)
 	}
 
-	staff, err := d.svc.Stats(ctx, d.actorOf(t, d.staff), "2026-08", "2026-09")
+	staff, err := d.svc.Portal.Stats(ctx, d.actorOf(t, d.staff), "2026-08", "2026-09")
 	require.NoError(t, err)
 	assert.Equal(t, []domain.InboxID{d.inbox.ID}, inboxIDsOf(staff.Inboxes), "staff count their own inboxes")
 	require.Len(t, staff.Months, 2)
 	assert.Equal(t, app.StatsCell{Count: 7}, staff.Total)
 
-	other, err := d.svc.Stats(ctx, d.actorOf(t, d.elsewhere), "", "")
+	other, err := d.svc.Portal.Stats(ctx, d.actorOf(t, d.elsewhere), "", "")
 	require.NoError(t, err)
 	assert.Equal(t, app.StatsCell{Suppressed: true}, other.Total, "nothing of another organisation")
 
-	onlyEnd, err := d.svc.Stats(ctx, d.actorOf(t, d.admin), "", "2026-03")
+	onlyEnd, err := d.svc.Portal.Stats(ctx, d.actorOf(t, d.admin), "", "2026-03")
 	require.NoError(t, err)
 	assert.Equal(t, "2025-04", onlyEnd.From, "the year up to the end given")
 }
 
 func TestStatsRefusesBadMonths(t *testing.T) {
-	d := newCaseDesk(t)
+	d := newDesk(t)
 	admin := d.actorOf(t, d.admin)
 	for name, c := range map[string]struct {
 		from, to string
 		field    string
 	}{
-		"not a month":      {"August", "", app.CaseFieldFrom},
-		"a day, not month": {"", "2026-09-01", app.CaseFieldTo},
-		"backwards":        {"2026-09", "2026-01", app.CaseFieldTo},
-		"over ten years":   {"2010-01", "2026-01", app.CaseFieldTo},
+		"not a month":      {"August", "", app.FilterFrom},
+		"a day, not month": {"", "2026-09-01", app.FilterTo},
+		"backwards":        {"2026-09", "2026-01", app.FilterTo},
+		"over ten years":   {"2010-01", "2026-01", app.FilterTo},
 	} {
-		rep, err := d.svc.Stats(ctx, admin, c.from, c.to)
+		rep, err := d.svc.Portal.Stats(ctx, admin, c.from, c.to)
 		require.Equal(t, domain.KindInvalid, domain.KindOf(err), name)
 		assert.NotEmpty(t, domain.ProblemsOf(err).Of(c.field), name)
 		assert.Equal(t, c.from, rep.From, "%s: kept as typed", name)

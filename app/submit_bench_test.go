@@ -18,7 +18,7 @@ func BenchmarkSubmitReport(b *testing.B) {
 	body := strings.Repeat("Someone in my class keeps taking my things. ", 14)[:600]
 	b.ResetTimer()
 	for range b.N {
-		if _, err := svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: body}); err != nil {
+		if _, err := svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: body}); err != nil {
 			b.Fatal(err)
 		}
 	}

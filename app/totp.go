@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base32"
@@ -15,7 +14,6 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/whisper-schools/whisper/domain"
-	"github.com/whisper-schools/whisper/ports"
 )
 
 // Authenticator codes are what every authenticator app understands:
@@ -45,167 +43,6 @@ var ErrTOTPRequired = &domain.Error{Kind: domain.KindConflict, Safe: "Your organ
 type TOTPKey struct {
 	Secret string
 	URL    string
-}
-
-// Account is what a staff member's account page shows.
-type Account struct {
-	Staff *domain.Staff
-	Org   *domain.Organisation
-	// Pending is the authenticator being set up, until a code confirms it.
-	Pending *TOTPKey
-	// RecoveryCodesLeft counts the unused recovery codes.
-	RecoveryCodesLeft int
-}
-
-// Account returns the actor's account as their account page shows it.
-func (s *Service) Account(ctx context.Context, a *Actor) (out Account, err error) {
-	defer domain.Wrap(&err, "app.Account")
-	out = Account{Staff: a.Staff, Org: a.Org}
-	if !a.Staff.TOTPEnabled && a.Staff.TOTPSecret != "" {
-		key, err := totpKey(a.Staff.TOTPSecret, a.Staff.Email)
-		if err != nil {
-			return out, err
-		}
-		out.Pending = &key
-	}
-	err = s.store.View(ctx, func(tx ports.Tx) error {
-		out.RecoveryCodesLeft, err = tx.Staff().RecoveryCodesLeft(ctx, a.Staff.ID)
-		return err
-	})
-	return out, err
-}
-
-// StartTOTP begins setting up an authenticator app: it makes a new secret
-// and keeps it, sealed, until ConfirmTOTP sees a code made from it. Until
-// then sign-in does not ask for codes. Starting again replaces the secret.
-func (s *Service) StartTOTP(ctx context.Context, a *Actor) (key TOTPKey, err error) {
-	defer domain.Wrap(&err, "app.StartTOTP")
-	k, err := totp.Generate(totp.GenerateOpts{Issuer: totpIssuer, AccountName: a.Staff.Email, Period: totpPeriod, Rand: s.random})
-	if err != nil {
-		return key, err
-	}
-	err = s.store.InTx(ctx, func(tx ports.Tx) error {
-		_, err := tx.Staff().Change(ctx, a.Staff.ID, func(cur *domain.Staff) error {
-			if cur.TOTPEnabled {
-				return ErrTOTPAlreadyOn
-			}
-			cur.TOTPSecret = k.Secret()
-			return nil
-		})
-		return err
-	})
-	if err != nil {
-		return key, err
-	}
-	return TOTPKey{Secret: k.Secret(), URL: k.URL()}, nil
-}
-
-// ConfirmTOTP finishes setting up an authenticator app with a code it
-// made, and returns new recovery codes. They are shown this once: only
-// their hashes are kept. A wrong code is a problem on AuthFieldCode and
-// changes nothing.
-func (s *Service) ConfirmTOTP(ctx context.Context, a *Actor, code string) (codes []string, err error) {
-	defer domain.Wrap(&err, "app.ConfirmTOTP")
-	codes, err = newRecoveryCodes(s.random)
-	if err != nil {
-		return nil, err
-	}
-	now := s.now()
-	err = s.store.InTx(ctx, func(tx ports.Tx) error {
-		// The member is held while the code is checked and its step
-		// recorded, so that one code cannot confirm twice.
-		cur, err := tx.Staff().Change(ctx, a.Staff.ID, func(cur *domain.Staff) error {
-			if cur.TOTPEnabled {
-				return ErrTOTPAlreadyOn
-			}
-			if cur.TOTPSecret == "" {
-				return &domain.Error{Kind: domain.KindConflict, Safe: "Setting up an authenticator app had not started, or was cancelled. Please start again."}
-			}
-			step, ok := totpStep(cur.TOTPSecret, code, now)
-			if !ok || step <= cur.TOTPLastStep {
-				return domain.Problems{{Field: AuthFieldCode, Safe: "That code did not match. Enter the newest six-digit code your app shows for Whisper; check that your phone's clock is right."}}.Invalid()
-			}
-			cur.TOTPEnabled, cur.TOTPLastStep = true, step
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		if err := tx.Staff().SetRecoveryCodes(ctx, cur.ID, recoveryCodeHashes(cur.ID, codes)); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, byStaff(a, domain.AuditTOTPEnrol, map[string]string{"staff": string(cur.ID)}))
-	})
-	if err != nil {
-		return nil, err
-	}
-	return codes, nil
-}
-
-// DisableTOTP turns off the actor's authenticator app, after checking
-// their password, and spends their recovery codes. It is refused while the
-// organisation requires one.
-func (s *Service) DisableTOTP(ctx context.Context, a *Actor, password string) (err error) {
-	defer domain.Wrap(&err, "app.DisableTOTP")
-	if a.Org.RequireTOTP {
-		return ErrTOTPRequired
-	}
-	if err := s.confirmPassword(ctx, a, AuthFieldPassword, password); err != nil {
-		return err
-	}
-	return s.store.InTx(ctx, func(tx ports.Tx) error {
-		org, err := tx.Organisations().Get(ctx, a.Staff.OrgID)
-		if err != nil {
-			return err
-		}
-		if org.RequireTOTP {
-			return ErrTOTPRequired
-		}
-		_, err = tx.Staff().Change(ctx, a.Staff.ID, func(cur *domain.Staff) error {
-			// TOTPLastStep stays: a code of a step already used stays used.
-			cur.TOTPEnabled, cur.TOTPSecret = false, ""
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		if err := tx.Staff().SetRecoveryCodes(ctx, a.Staff.ID, nil); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, byStaff(a, domain.AuditTOTPReset, map[string]string{"staff": string(a.Staff.ID)}))
-	})
-}
-
-// NewRecoveryCodes replaces the actor's recovery codes, after checking
-// their password, and returns the new ones to show once.
-func (s *Service) NewRecoveryCodes(ctx context.Context, a *Actor, password string) (codes []string, err error) {
-	defer domain.Wrap(&err, "app.NewRecoveryCodes")
-	if !a.Staff.TOTPEnabled {
-		return nil, ErrTOTPNotOn
-	}
-	if err := s.confirmPassword(ctx, a, AuthFieldPassword, password); err != nil {
-		return nil, err
-	}
-	if codes, err = newRecoveryCodes(s.random); err != nil {
-		return nil, err
-	}
-	err = s.store.InTx(ctx, func(tx ports.Tx) error {
-		cur, err := tx.Staff().Get(ctx, a.Staff.ID)
-		if err != nil {
-			return err
-		}
-		if !cur.TOTPEnabled {
-			return ErrTOTPNotOn
-		}
-		if err := tx.Staff().SetRecoveryCodes(ctx, cur.ID, recoveryCodeHashes(cur.ID, codes)); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, byStaff(a, domain.AuditRecoveryCodes, map[string]string{"staff": string(cur.ID)}))
-	})
-	if err != nil {
-		return nil, err
-	}
-	return codes, nil
 }
 
 // totpKey rebuilds the key of a stored secret, for a QR code shown again.

@@ -38,9 +38,9 @@ func (a accounts) stored(t *testing.T, id domain.StaffID) *domain.Staff {
 func (a accounts) enrol(t *testing.T, m *domain.Staff) (string, []string) {
 	t.Helper()
 	act := a.actor(t, m, "")
-	key, err := a.svc.StartTOTP(ctx, act)
+	key, err := a.svc.Portal.StartTOTP(ctx, act)
 	require.NoError(t, err)
-	codes, err := a.svc.ConfirmTOTP(ctx, act, a.code(t, key.Secret, 0))
+	codes, err := a.svc.Portal.ConfirmTOTP(ctx, act, a.code(t, key.Secret, 0))
 	require.NoError(t, err)
 	return key.Secret, codes
 }
@@ -48,7 +48,7 @@ func (a accounts) enrol(t *testing.T, m *domain.Staff) (string, []string) {
 func TestSettingUpAnAuthenticator(t *testing.T) {
 	a := newAccounts(t)
 	act := a.actor(t, a.sam, "")
-	key, err := a.svc.StartTOTP(ctx, act)
+	key, err := a.svc.Portal.StartTOTP(ctx, act)
 	require.NoError(t, err)
 	u, err := url.Parse(key.URL)
 	require.NoError(t, err)
@@ -65,17 +65,17 @@ func TestSettingUpAnAuthenticator(t *testing.T) {
 	require.NoError(t, err, "sign-in asks for no code before it is confirmed")
 
 	act = a.actor(t, a.sam, "")
-	acc, err := a.svc.Account(ctx, act)
+	acc, err := a.svc.Portal.Account(ctx, act)
 	require.NoError(t, err)
 	require.NotNil(t, acc.Pending, "the page can show the QR code again")
 	assert.Equal(t, key, *acc.Pending)
 
-	_, err = a.svc.ConfirmTOTP(ctx, act, "000000")
+	_, err = a.svc.Portal.ConfirmTOTP(ctx, act, "000000")
 	require.Equal(t, domain.KindInvalid, domain.KindOf(err))
 	assert.NotEmpty(t, domain.ProblemsOf(err).Of(app.AuthFieldCode))
 	assert.False(t, a.stored(t, a.sam.ID).TOTPEnabled, "a wrong code changes nothing")
 
-	codes, err := a.svc.ConfirmTOTP(ctx, act, a.code(t, key.Secret, -30*time.Second))
+	codes, err := a.svc.Portal.ConfirmTOTP(ctx, act, a.code(t, key.Secret, -30*time.Second))
 	require.NoError(t, err, "the code just before now is accepted too")
 	require.Len(t, codes, app.RecoveryCodeCount)
 	seen := map[string]bool{}
@@ -88,10 +88,10 @@ func TestSettingUpAnAuthenticator(t *testing.T) {
 	assert.True(t, stored.TOTPEnabled)
 	assert.Equal(t, a.clock.t.Unix()/30-1, stored.TOTPLastStep)
 
-	_, err = a.svc.StartTOTP(ctx, act)
+	_, err = a.svc.Portal.StartTOTP(ctx, act)
 	assert.ErrorIs(t, err, app.ErrTOTPAlreadyOn, "a session alone cannot swap the authenticator")
 	act = a.actor(t, a.sam, a.code(t, key.Secret, 0))
-	acc, err = a.svc.Account(ctx, act)
+	acc, err = a.svc.Portal.Account(ctx, act)
 	require.NoError(t, err)
 	assert.Nil(t, acc.Pending)
 	assert.Equal(t, app.RecoveryCodeCount, acc.RecoveryCodesLeft)
@@ -120,7 +120,7 @@ func TestSignInWithAnAuthenticator(t *testing.T) {
 	_, err = a.signIn(t, a.sam.Email, goodPassword, recovery[0])
 	assert.ErrorIs(t, err, app.ErrSignInFailed, "and only once")
 	act := a.actor(t, a.sam, recovery[1])
-	acc, err := a.svc.Account(ctx, act)
+	acc, err := a.svc.Portal.Account(ctx, act)
 	require.NoError(t, err)
 	assert.Equal(t, app.RecoveryCodeCount-2, acc.RecoveryCodesLeft)
 
@@ -147,7 +147,7 @@ func TestRequiredAuthenticator(t *testing.T) {
 	a.clock.t = a.clock.t.Add(time.Minute)
 	act = a.actor(t, a.sam, a.code(t, secret, 0))
 	assert.False(t, act.MustEnrolTOTP())
-	err := a.svc.DisableTOTP(ctx, act, goodPassword)
+	err := a.svc.Portal.DisableTOTP(ctx, act, goodPassword)
 	assert.ErrorIs(t, err, app.ErrTOTPRequired)
 	assert.True(t, a.stored(t, a.sam.ID).TOTPEnabled)
 }
@@ -158,34 +158,34 @@ func TestTurningOffTheAuthenticator(t *testing.T) {
 	a.clock.t = a.clock.t.Add(time.Minute)
 	act := a.actor(t, a.sam, a.code(t, secret, 0))
 
-	err := a.svc.DisableTOTP(ctx, act, "wrong guess number")
+	err := a.svc.Portal.DisableTOTP(ctx, act, "wrong guess number")
 	require.Equal(t, domain.KindInvalid, domain.KindOf(err))
 	assert.NotEmpty(t, domain.ProblemsOf(err).Of(app.AuthFieldPassword))
 	assert.True(t, a.stored(t, a.sam.ID).TOTPEnabled, "a wrong password changes nothing")
 
-	require.NoError(t, a.svc.DisableTOTP(ctx, act, goodPassword))
+	require.NoError(t, a.svc.Portal.DisableTOTP(ctx, act, goodPassword))
 	stored := a.stored(t, a.sam.ID)
 	assert.False(t, stored.TOTPEnabled)
 	assert.Empty(t, stored.TOTPSecret)
 	_, err = a.signIn(t, a.sam.Email, goodPassword, "")
 	assert.NoError(t, err)
-	acc, err := a.svc.Account(ctx, act)
+	acc, err := a.svc.Portal.Account(ctx, act)
 	require.NoError(t, err)
 	assert.Zero(t, acc.RecoveryCodesLeft, "the recovery codes went with it")
 }
 
 func TestNewRecoveryCodes(t *testing.T) {
 	a := newAccounts(t)
-	_, err := a.svc.NewRecoveryCodes(ctx, a.actor(t, a.kim, ""), goodPassword)
+	_, err := a.svc.Portal.NewRecoveryCodes(ctx, a.actor(t, a.kim, ""), goodPassword)
 	assert.ErrorIs(t, err, app.ErrTOTPNotOn)
 
 	secret, old := a.enrol(t, a.sam)
 	a.clock.t = a.clock.t.Add(time.Minute)
 	act := a.actor(t, a.sam, a.code(t, secret, 0))
-	_, err = a.svc.NewRecoveryCodes(ctx, act, "wrong guess number")
+	_, err = a.svc.Portal.NewRecoveryCodes(ctx, act, "wrong guess number")
 	require.Equal(t, domain.KindInvalid, domain.KindOf(err))
 
-	fresh, err := a.svc.NewRecoveryCodes(ctx, act, goodPassword)
+	fresh, err := a.svc.Portal.NewRecoveryCodes(ctx, act, goodPassword)
 	require.NoError(t, err)
 	require.Len(t, fresh, app.RecoveryCodeCount)
 	_, err = a.signIn(t, a.sam.Email, goodPassword, old[0])

@@ -23,11 +23,11 @@ func ViewerOf(s *Staff) Viewer {
 	return v
 }
 
-// Case is an interaction as staff see it. It has no field for the channel,
+// StaffInteraction is an interaction as staff see it. It has no field for the channel,
 // the reporter's contact data or any meta data, so no staff page, export
 // or email built from it can show them: the school must not learn how, or
 // from where, a report was sent.
-type Case struct {
+type StaffInteraction struct {
 	ID        InteractionID
 	Ref       Reference
 	FormID    FormID
@@ -49,15 +49,15 @@ type Case struct {
 const AnonymousName = "[Anonymous]"
 
 // DisplayName is the reporter's name, or [Anonymous].
-func (c *Case) DisplayName() string {
+func (c *StaffInteraction) DisplayName() string {
 	if c.ReporterName == "" {
 		return AnonymousName
 	}
 	return c.ReporterName
 }
 
-// CaseMessage is one turn of a conversation as staff see it.
-type CaseMessage struct {
+// StaffMessage is one turn of a conversation as staff see it.
+type StaffMessage struct {
 	ID           MessageID
 	FromReporter bool
 	// StaffName is the colleague who wrote it, in full.
@@ -66,10 +66,10 @@ type CaseMessage struct {
 	CreatedAt time.Time
 }
 
-// CaseCount is one cell of the anonymised statistics: how many
+// InteractionCount is one cell of the anonymised statistics: how many
 // interactions one inbox received in one month. It is never split by
 // channel.
-type CaseCount struct {
+type InteractionCount struct {
 	Month     string // "2026-10"
 	InboxID   InboxID
 	InboxName string

@@ -125,7 +125,7 @@ func TestAxe(t *testing.T) {
 	busy := newSite(t, siteOptions{reportsPerIP: 1})
 	conv := s.report(s.general, "", "Someone in my class keeps sending me mean messages.\n\nIt has been going on for weeks.")
 	s.staffReply(staffEmail, conv.Ref, "Thank you for telling us. Can you tell us which class you are in?")
-	created, err := s.svc.CreateStaff(ctx, app.CreateStaff{OrgID: s.org.ID, Email: "new@oakfield.example", FirstName: "Nia", InboxIDs: []domain.InboxID{s.general.ID}})
+	created, err := s.svc.Operations.CreateStaff(ctx, app.CreateStaff{OrgID: s.org.ID, Email: "new@oakfield.example", FirstName: "Nia", InboxIDs: []domain.InboxID{s.general.ID}})
 	require.NoError(t, err)
 	setPassword := strings.TrimPrefix(created.SetPasswordURL, s.URL)
 

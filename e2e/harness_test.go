@@ -53,7 +53,7 @@ func (c clock) Now() time.Time {
 type site struct {
 	t   testing.TB
 	URL string
-	svc *app.Service
+	svc *app.App
 	st  ports.Store
 
 	org           *domain.Organisation
@@ -97,15 +97,15 @@ func newSite(t testing.TB, opt siteOptions) *site {
 	t.Cleanup(srv.Close)
 
 	s := &site{t: t, URL: srv.URL, svc: svc, st: st}
-	s.org, err = svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Oakfield Primary"})
+	s.org, err = svc.Operations.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Oakfield Primary"})
 	require.NoError(t, err)
-	fc, err := svc.CreateForm(ctx, app.CreateForm{OrgID: s.org.ID, Name: "Oakfield Primary", Code: "OAK"})
+	fc, err := svc.Operations.CreateForm(ctx, app.CreateForm{OrgID: s.org.ID, Name: "Oakfield Primary", Code: "OAK"})
 	require.NoError(t, err)
 	s.form, s.general = fc.Form, fc.Inbox
-	s.online, err = svc.CreateInbox(ctx, app.CreateInbox{FormID: s.form.ID, Name: "Online worries"})
+	s.online, err = svc.Operations.CreateInbox(ctx, app.CreateInbox{FormID: s.form.ID, Name: "Online worries"})
 	require.NoError(t, err)
 
-	fc, err = svc.CreateForm(ctx, app.CreateForm{OrgID: s.org.ID, Name: "Oakfield Nursery", Code: "SHUT"})
+	fc, err = svc.Operations.CreateForm(ctx, app.CreateForm{OrgID: s.org.ID, Name: "Oakfield Nursery", Code: "SHUT"})
 	require.NoError(t, err)
 	s.closed = fc.Form
 	s.closed.Open, s.closed.OutOfHours = false, "We are closed for the holidays until 4 January."
@@ -118,7 +118,7 @@ func newSite(t testing.TB, opt siteOptions) *site {
 
 func (s *site) person(email, first string, role domain.Role, inboxes ...domain.InboxID) *domain.Staff {
 	s.t.Helper()
-	out, err := s.svc.CreateStaff(ctx, app.CreateStaff{
+	out, err := s.svc.Operations.CreateStaff(ctx, app.CreateStaff{
 		OrgID: s.org.ID, Email: email, FirstName: first, LastName: "Tester", Role: role,
 		InboxIDs: inboxes, Password: staffPassword,
 	})
@@ -130,7 +130,7 @@ func (s *site) person(email, first string, role domain.Role, inboxes ...domain.I
 // would, and returns its reference and conversation link.
 func (s *site) report(inbox *domain.Inbox, name, body string) app.Receipt {
 	s.t.Helper()
-	rc, err := s.svc.SubmitReport(ctx, app.SubmitReport{
+	rc, err := s.svc.Reporting.SubmitReport(ctx, app.SubmitReport{
 		FormCode: "OAK", InboxID: string(inbox.ID), Name: name, Body: body,
 		IP: netip.MustParseAddr("192.0.2.10"),
 	})
@@ -141,9 +141,9 @@ func (s *site) report(inbox *domain.Inbox, name, body string) app.Receipt {
 // actor signs email in through the app, for seeding staff replies.
 func (s *site) actor(email string) *app.Actor {
 	s.t.Helper()
-	token, err := s.svc.SignIn(ctx, app.SignIn{Email: email, Password: staffPassword, IP: netip.MustParseAddr("192.0.2.20")})
+	token, err := s.svc.Portal.SignIn(ctx, app.SignIn{Email: email, Password: staffPassword, IP: netip.MustParseAddr("192.0.2.20")})
 	require.NoError(s.t, err)
-	a, err := s.svc.Authenticate(ctx, string(token))
+	a, err := s.svc.Portal.Authenticate(ctx, string(token))
 	require.NoError(s.t, err)
 	return a
 }
@@ -151,7 +151,7 @@ func (s *site) actor(email string) *app.Actor {
 // staffReply answers a report as the staff member with email.
 func (s *site) staffReply(email string, ref domain.Reference, body string) {
 	s.t.Helper()
-	require.NoError(s.t, s.svc.StaffReply(ctx, s.actor(email), string(ref), body, netip.MustParseAddr("192.0.2.20")))
+	require.NoError(s.t, s.svc.Portal.StaffReply(ctx, s.actor(email), string(ref), body, netip.MustParseAddr("192.0.2.20")))
 }
 
 // get fetches path with a plain HTTP client, for byte counts and headers.

@@ -24,10 +24,10 @@ func TestScreenshots(t *testing.T) {
 	s.report(s.general, "Aled", "I saw an older boy taking a younger boy's bag on the way home.")
 	closed := s.report(s.general, "", "The lock on the girls' toilets is broken.")
 	s.staffReply(staffEmail, closed.Ref, "Thank you. The caretaker has fixed it today.")
-	require.NoError(t, s.svc.SetCaseStatus(ctx, s.actor(staffEmail), string(closed.Ref), "closed"))
+	require.NoError(t, s.svc.Portal.SetInteractionStatus(ctx, s.actor(staffEmail), string(closed.Ref), "closed"))
 	conv := s.report(s.general, "", "Someone in Year 8 keeps taking my lunch money at break. It has happened every day this week and I am scared to tell anyone.")
 	s.staffReply(staffEmail, conv.Ref, "Thank you for telling us. You did the right thing. Can you tell us where it happens, so that a teacher can be there at break tomorrow?")
-	require.NoError(t, s.svc.ReporterReply(ctx, app.ReporterReply{
+	require.NoError(t, s.svc.Reporting.ReporterReply(ctx, app.ReporterReply{
 		Token: string(conv.Token), Body: "By the benches near the sports hall.", IP: netip.MustParseAddr("192.0.2.10"),
 	}))
 

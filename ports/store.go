@@ -22,14 +22,14 @@ type Store interface {
 	// existing row goes through its repository's Change method or a
 	// conditional write, never through a row read earlier.
 	InTx(ctx context.Context, fn func(tx Tx) error) error
-	// AcceptReport stores a new report in one transaction of its own, all
+	// AcceptInteraction stores a new report in one transaction of its own, all
 	// or nothing: its interaction, first message and deliveries and, for a
 	// text, the claim of the webhook's nonce and the carrier's message id.
 	// It returns nil once the report is committed. Reports accepted at the
 	// same moment may share a commit; each still succeeds or fails alone,
 	// with its own error: KindConflict when its reference is taken, and
 	// ErrNonceSeen or ErrTextSeen when its text was seen before.
-	AcceptReport(ctx context.Context, r NewReport) error
+	AcceptInteraction(ctx context.Context, r NewInteraction) error
 	// View runs fn with read-only access: a write inside it fails. Each of
 	// its reads sees committed data only; on SQLite they share one
 	// snapshot, on PostgreSQL each sees what was committed when it began
@@ -47,8 +47,8 @@ type Store interface {
 	Close() error
 }
 
-// NewReport is everything a new report writes.
-type NewReport struct {
+// NewInteraction is everything a new report writes.
+type NewInteraction struct {
 	Interaction *domain.Interaction
 	Token       domain.Token
 	Contact     domain.Contact
@@ -87,7 +87,7 @@ type Tx interface {
 	Messages() MessageRepo
 	Outbox() OutboxRepo
 	Blocks() BlockRepo
-	Cases() CaseRepo
+	StaffView() StaffViewRepo
 	Texts() TextRepo
 	Replies() ReplyRepo
 	Audit() AuditRepo
@@ -398,30 +398,30 @@ type BlockRepo interface {
 	Lift(ctx context.Context, s domain.Sender) (int, error)
 }
 
-// CaseRepo is the staff's only window on interactions. Every method is
+// StaffViewRepo is the staff's only window on interactions. Every method is
 // bounded by the viewer's organisation and inboxes and answers KindNotFound
 // for anything outside them, exactly as for what does not exist. It reads
 // no channel, contact or meta data, and its types have no field to hold
 // them. Erased interactions are not cases.
-type CaseRepo interface {
+type StaffViewRepo interface {
 	// List returns the viewer's cases that match f, most recent activity
 	// first.
-	List(ctx context.Context, v domain.Viewer, f CaseFilter) ([]*domain.Case, error)
+	List(ctx context.Context, v domain.Viewer, f StaffViewFilter) ([]*domain.StaffInteraction, error)
 	// Count counts the viewer's cases that match f, ignoring its paging.
-	Count(ctx context.Context, v domain.Viewer, f CaseFilter) (int, error)
+	Count(ctx context.Context, v domain.Viewer, f StaffViewFilter) (int, error)
 	// Get returns one case by reference, or KindNotFound.
-	Get(ctx context.Context, v domain.Viewer, ref domain.Reference) (*domain.Case, error)
+	Get(ctx context.Context, v domain.Viewer, ref domain.Reference) (*domain.StaffInteraction, error)
 	// Messages returns a case's conversation, oldest first.
-	Messages(ctx context.Context, v domain.Viewer, ref domain.Reference) ([]*domain.CaseMessage, error)
+	Messages(ctx context.Context, v domain.Viewer, ref domain.Reference) ([]*domain.StaffMessage, error)
 	// MarkRead records that the viewer has seen the case as it is at now.
 	MarkRead(ctx context.Context, v domain.Viewer, id domain.InteractionID, now time.Time) error
 	// Stats counts the viewer's interactions, erased ones included, by
 	// month of arrival and inbox, for those that arrived in [from, to).
-	Stats(ctx context.Context, v domain.Viewer, from, to time.Time) ([]domain.CaseCount, error)
+	Stats(ctx context.Context, v domain.Viewer, from, to time.Time) ([]domain.InteractionCount, error)
 }
 
-// CaseFilter narrows a list of cases; nil fields do not narrow.
-type CaseFilter struct {
+// StaffViewFilter narrows a list of cases; nil fields do not narrow.
+type StaffViewFilter struct {
 	Status  *domain.Status
 	InboxID *domain.InboxID
 	// From and To bound when the case arrived: From <= created < To.

@@ -101,7 +101,7 @@ func (s *Server) account(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Ac
 
 // accountPage builds the account page as it stands.
 func (s *Server) accountPage(r *nethttp.Request, a *app.Actor) (accountPage, error) {
-	acc, err := s.app.Account(r.Context(), a)
+	acc, err := s.app.Portal.Account(r.Context(), a)
 	if err != nil {
 		return accountPage{}, err
 	}
@@ -142,7 +142,7 @@ func (s *Server) changePassword(w nethttp.ResponseWriter, r *nethttp.Request, a 
 	if err := parseAuthForm(w, r); err != nil {
 		return err
 	}
-	err := s.app.ChangePassword(r.Context(), a, r.PostFormValue("current"), r.PostFormValue("password"), r.PostFormValue("confirm"))
+	err := s.app.Portal.ChangePassword(r.Context(), a, r.PostFormValue("current"), r.PostFormValue("password"), r.PostFormValue("confirm"))
 	if err != nil {
 		return s.accountProblem(w, r, a, formPassword, app.AuthFieldCurrent, err)
 	}
@@ -151,7 +151,7 @@ func (s *Server) changePassword(w nethttp.ResponseWriter, r *nethttp.Request, a 
 }
 
 func (s *Server) startTOTP(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
-	if _, err := s.app.StartTOTP(r.Context(), a); err != nil {
+	if _, err := s.app.Portal.StartTOTP(r.Context(), a); err != nil {
 		return err
 	}
 	// The page shows the QR code of the stored secret, so reloading it
@@ -164,7 +164,7 @@ func (s *Server) confirmTOTP(w nethttp.ResponseWriter, r *nethttp.Request, a *ap
 	if err := parseAuthForm(w, r); err != nil {
 		return err
 	}
-	codes, err := s.app.ConfirmTOTP(r.Context(), a, r.PostFormValue("code"))
+	codes, err := s.app.Portal.ConfirmTOTP(r.Context(), a, r.PostFormValue("code"))
 	if err != nil {
 		return s.accountProblem(w, r, a, formTOTP, app.AuthFieldCode, err)
 	}
@@ -175,7 +175,7 @@ func (s *Server) disableTOTP(w nethttp.ResponseWriter, r *nethttp.Request, a *ap
 	if err := parseAuthForm(w, r); err != nil {
 		return err
 	}
-	if err := s.app.DisableTOTP(r.Context(), a, r.PostFormValue("password")); err != nil {
+	if err := s.app.Portal.DisableTOTP(r.Context(), a, r.PostFormValue("password")); err != nil {
 		return s.accountProblem(w, r, a, formDisable, app.AuthFieldPassword, err)
 	}
 	nethttp.Redirect(w, r, "/staff/account?done=totp-off", nethttp.StatusSeeOther)
@@ -186,7 +186,7 @@ func (s *Server) newRecoveryCodes(w nethttp.ResponseWriter, r *nethttp.Request, 
 	if err := parseAuthForm(w, r); err != nil {
 		return err
 	}
-	codes, err := s.app.NewRecoveryCodes(r.Context(), a, r.PostFormValue("password"))
+	codes, err := s.app.Portal.NewRecoveryCodes(r.Context(), a, r.PostFormValue("password"))
 	if err != nil {
 		return s.accountProblem(w, r, a, formRecovery, app.AuthFieldPassword, err)
 	}

@@ -86,7 +86,7 @@ type adminHomePage struct {
 }
 
 func (s *Server) adminHome(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
-	org, err := s.app.AdminOrganisation(r.Context(), a)
+	org, err := s.app.Admin.Organisation(r.Context(), a)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ type adminFormsPage struct {
 }
 
 func (s *Server) adminForms(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
-	forms, err := s.app.AdminForms(r.Context(), a)
+	forms, err := s.app.Admin.Forms(r.Context(), a)
 	if err != nil {
 		return err
 	}
@@ -30,7 +30,7 @@ type adminNewFormPage struct {
 
 func (s *Server) adminNewForm(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
 	// Asking the app for the forms is how a staff member gets the 404.
-	if _, err := s.app.AdminForms(r.Context(), a); err != nil {
+	if _, err := s.app.Admin.Forms(r.Context(), a); err != nil {
 		return err
 	}
 	return s.render(w, nethttp.StatusOK, "staff/admin_form_new", adminNewFormPage{Staff: s.adminChrome(a, r)})
@@ -41,7 +41,7 @@ func (s *Server) adminCreateForm(w nethttp.ResponseWriter, r *nethttp.Request, a
 		return err
 	}
 	in := app.NewForm{Name: r.PostFormValue("name"), Code: r.PostFormValue("code")}
-	out, err := s.app.AdminCreateForm(r.Context(), a, in)
+	out, err := s.app.Admin.CreateForm(r.Context(), a, in)
 	if problems := adminProblems(err); problems != nil {
 		return s.render(w, nethttp.StatusUnprocessableEntity, "staff/admin_form_new",
 			adminNewFormPage{Staff: s.adminChrome(a, r), Values: in, Problems: problems})
@@ -65,7 +65,7 @@ type adminFormPage struct {
 }
 
 func (s *Server) loadFormPage(r *nethttp.Request, a *app.Actor) (adminFormPage, error) {
-	f, err := s.app.AdminForm(r.Context(), a, domain.FormID(r.PathValue("id")))
+	f, err := s.app.Admin.Form(r.Context(), a, domain.FormID(r.PathValue("id")))
 	if err != nil {
 		return adminFormPage{}, err
 	}
@@ -95,7 +95,7 @@ func (s *Server) adminUpdateForm(w nethttp.ResponseWriter, r *nethttp.Request, a
 		Name: r.PostFormValue("name"), Intro: r.PostFormValue("intro"), ResponseTime: r.PostFormValue("response_time"),
 		OutOfHours: r.PostFormValue("out_of_hours"), Language: r.PostFormValue("language"), SwearPolicy: r.PostFormValue("swear_policy"),
 	}
-	_, err := s.app.UpdateForm(r.Context(), a, id, in)
+	_, err := s.app.Admin.UpdateForm(r.Context(), a, id, in)
 	if problems := adminProblems(err); problems != nil {
 		page, err := s.loadFormPage(r, a)
 		if err != nil {
@@ -117,7 +117,7 @@ func (s *Server) adminSetFormOpen(open bool) staffHandler {
 	}
 	return func(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
 		id := domain.FormID(r.PathValue("id"))
-		if err := s.app.SetFormOpen(r.Context(), a, id, open); err != nil {
+		if err := s.app.Admin.SetFormOpen(r.Context(), a, id, open); err != nil {
 			return err
 		}
 		return adminDoneRedirect(w, r, "/staff/admin/forms/"+string(id), done)
@@ -130,7 +130,7 @@ func (s *Server) adminCreateInbox(w nethttp.ResponseWriter, r *nethttp.Request, 
 	}
 	id := domain.FormID(r.PathValue("id"))
 	name := r.PostFormValue("inbox_name")
-	ib, err := s.app.AdminCreateInbox(r.Context(), a, id, name)
+	ib, err := s.app.Admin.CreateInbox(r.Context(), a, id, name)
 	if problems := adminProblems(err); problems != nil {
 		page, err := s.loadFormPage(r, a)
 		if err != nil {

@@ -40,7 +40,7 @@ func (s *Server) inboxPage(r *nethttp.Request, a *app.Actor, v app.AdminInbox, n
 }
 
 func (s *Server) adminInbox(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
-	v, err := s.app.AdminInbox(r.Context(), a, domain.InboxID(r.PathValue("id")))
+	v, err := s.app.Admin.Inbox(r.Context(), a, domain.InboxID(r.PathValue("id")))
 	if err != nil {
 		return err
 	}
@@ -63,9 +63,9 @@ func (s *Server) adminUpdateInbox(w nethttp.ResponseWriter, r *nethttp.Request, 
 	for _, sid := range r.PostForm["staff"] {
 		in.StaffIDs = append(in.StaffIDs, domain.StaffID(sid))
 	}
-	_, err := s.app.UpdateInbox(r.Context(), a, id, in)
+	_, err := s.app.Admin.UpdateInbox(r.Context(), a, id, in)
 	if problems := adminProblems(err); problems != nil {
-		v, err := s.app.AdminInbox(r.Context(), a, id)
+		v, err := s.app.Admin.Inbox(r.Context(), a, id)
 		if err != nil {
 			return err
 		}

@@ -32,7 +32,7 @@ func (s *Server) settingsPage(r *nethttp.Request, a *app.Actor, org *domain.Orga
 }
 
 func (s *Server) adminSettings(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
-	org, err := s.app.AdminOrganisation(r.Context(), a)
+	org, err := s.app.Admin.Organisation(r.Context(), a)
 	if err != nil {
 		return err
 	}
@@ -51,9 +51,9 @@ func (s *Server) adminUpdateSettings(w nethttp.ResponseWriter, r *nethttp.Reques
 		RetentionMonths: r.PostFormValue("retention"), RequireTOTP: r.PostFormValue("require_totp") == "on",
 		SwearWords: r.PostFormValue("swear_words"),
 	}
-	_, err := s.app.UpdateOrgSettings(r.Context(), a, in)
+	_, err := s.app.Admin.UpdateOrgSettings(r.Context(), a, in)
 	if problems := adminProblems(err); problems != nil {
-		org, err := s.app.AdminOrganisation(r.Context(), a)
+		org, err := s.app.Admin.Organisation(r.Context(), a)
 		if err != nil {
 			return err
 		}

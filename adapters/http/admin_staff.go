@@ -28,7 +28,7 @@ type adminMemberRow struct {
 }
 
 func (s *Server) adminStaff(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
-	dir, err := s.app.AdminStaff(r.Context(), a)
+	dir, err := s.app.Admin.Staff(r.Context(), a)
 	if err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ type adminInvitePage struct {
 }
 
 func (s *Server) adminNewMember(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
-	dir, err := s.app.AdminStaff(r.Context(), a)
+	dir, err := s.app.Admin.Staff(r.Context(), a)
 	if err != nil {
 		return err
 	}
@@ -97,9 +97,9 @@ func (s *Server) adminInvite(w nethttp.ResponseWriter, r *nethttp.Request, a *ap
 		Email: r.PostFormValue("email"), FirstName: r.PostFormValue("first_name"), LastName: r.PostFormValue("last_name"),
 		Role: r.PostFormValue("role"), InboxIDs: postedInboxes(r),
 	}
-	_, err := s.app.InviteStaff(r.Context(), a, in)
+	_, err := s.app.Admin.InviteStaff(r.Context(), a, in)
 	if problems := adminProblems(err); problems != nil {
-		dir, err := s.app.AdminStaff(r.Context(), a)
+		dir, err := s.app.Admin.Staff(r.Context(), a)
 		if err != nil {
 			return err
 		}
@@ -130,7 +130,7 @@ func (s *Server) memberPage(r *nethttp.Request, a *app.Actor, v app.AdminMember,
 }
 
 func (s *Server) adminMember(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
-	v, err := s.app.AdminMember(r.Context(), a, domain.StaffID(r.PathValue("id")))
+	v, err := s.app.Admin.Member(r.Context(), a, domain.StaffID(r.PathValue("id")))
 	if err != nil {
 		return err
 	}
@@ -143,7 +143,7 @@ func (s *Server) adminUpdateMember(w nethttp.ResponseWriter, r *nethttp.Request,
 	}
 	id := domain.StaffID(r.PathValue("id"))
 	in := app.MemberSettings{Role: r.PostFormValue("role"), InboxIDs: postedInboxes(r)}
-	_, err := s.app.UpdateMember(r.Context(), a, id, in)
+	_, err := s.app.Admin.UpdateMember(r.Context(), a, id, in)
 	if problems := adminProblems(err); problems != nil {
 		return s.memberProblems(w, r, a, id, &in, problems)
 	}
@@ -155,7 +155,7 @@ func (s *Server) adminUpdateMember(w nethttp.ResponseWriter, r *nethttp.Request,
 
 func (s *Server) adminRemoveMember(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
 	id := domain.StaffID(r.PathValue("id"))
-	err := s.app.RemoveMember(r.Context(), a, id)
+	err := s.app.Admin.RemoveMember(r.Context(), a, id)
 	if problems := adminProblems(err); problems != nil {
 		return s.memberProblems(w, r, a, id, nil, problems)
 	}
@@ -168,7 +168,7 @@ func (s *Server) adminRemoveMember(w nethttp.ResponseWriter, r *nethttp.Request,
 // memberProblems shows the member page again with what was wrong, keeping
 // what was posted; with nothing posted (a refused removal), as saved.
 func (s *Server) memberProblems(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, id domain.StaffID, posted *app.MemberSettings, problems domain.Problems) error {
-	v, err := s.app.AdminMember(r.Context(), a, id)
+	v, err := s.app.Admin.Member(r.Context(), a, id)
 	if err != nil {
 		return err
 	}

@@ -97,7 +97,7 @@ func TestPortalActsAreAudited(t *testing.T) {
 // auditLog is the whole audit log.
 func (p *portal) auditLog() []*domain.AuditEntry {
 	p.t.Helper()
-	entries, err := p.svc.AuditLog(ctx, 0, 0)
+	entries, err := p.svc.Operations.AuditLog(ctx, 0, 0)
 	require.NoError(p.t, err)
 	return entries
 }

@@ -60,7 +60,7 @@ func (s *Server) login(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	if c, err := r.Cookie(s.deviceCookie()); err == nil {
 		in.Device = c.Value
 	}
-	signedIn, err := s.app.SignInFromDevice(r.Context(), in)
+	signedIn, err := s.app.Portal.SignInFromDevice(r.Context(), in)
 	page := loginPage{Staff: s.staffChrome(nil, ""), Email: in.Email}
 	var throttled *app.ThrottledError
 	switch {
@@ -118,7 +118,7 @@ func waitWords(d time.Duration) string {
 // to, and forgets it in the browser.
 func (s *Server) logout(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	if c, err := r.Cookie(s.sessionCookie()); err == nil {
-		if err := s.app.EndSession(r.Context(), c.Value); err != nil {
+		if err := s.app.Portal.EndSession(r.Context(), c.Value); err != nil {
 			return err
 		}
 	}
@@ -140,7 +140,7 @@ type setPasswordPage struct {
 
 func (s *Server) setPasswordForm(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	token := r.PathValue("token")
-	who, err := s.app.PasswordLink(r.Context(), token)
+	who, err := s.app.Portal.PasswordLink(r.Context(), token)
 	if err != nil {
 		return s.deadLink(w, err)
 	}
@@ -152,9 +152,9 @@ func (s *Server) setPassword(w nethttp.ResponseWriter, r *nethttp.Request) error
 		return err
 	}
 	token := r.PathValue("token")
-	err := s.app.SetPassword(r.Context(), token, r.PostFormValue("password"), r.PostFormValue("confirm"))
+	err := s.app.Portal.SetPassword(r.Context(), token, r.PostFormValue("password"), r.PostFormValue("confirm"))
 	if problems := domain.ProblemsOf(err); problems != nil {
-		who, err := s.app.PasswordLink(r.Context(), token)
+		who, err := s.app.Portal.PasswordLink(r.Context(), token)
 		if err != nil {
 			return s.deadLink(w, err)
 		}

@@ -320,7 +320,7 @@ func (p *portal) setPasswordToken(m *domain.Staff) string {
 
 func TestSetPasswordLink(t *testing.T) {
 	p := newPortal(t)
-	out, err := p.svc.CreateStaff(ctx, app.CreateStaff{OrgID: p.org.ID, Email: "new@oakfield.example", FirstName: "Nia"})
+	out, err := p.svc.Operations.CreateStaff(ctx, app.CreateStaff{OrgID: p.org.ID, Email: "new@oakfield.example", FirstName: "Nia"})
 	require.NoError(t, err)
 	path := strings.TrimPrefix(out.SetPasswordURL, "https://whisper.example.org")
 	require.True(t, strings.HasPrefix(path, "/staff/set-password/"), path)

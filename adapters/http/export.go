@@ -11,7 +11,7 @@ import (
 )
 
 func (s *Server) exportCSV(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
-	rows, err := s.app.Export(r.Context(), a, "csv")
+	rows, err := s.app.Portal.Export(r.Context(), a, "csv")
 	if err != nil {
 		return err
 	}
@@ -23,7 +23,7 @@ func (s *Server) exportCSV(w nethttp.ResponseWriter, r *nethttp.Request, a *app.
 }
 
 func (s *Server) exportJSON(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
-	rows, err := s.app.Export(r.Context(), a, "json")
+	rows, err := s.app.Portal.Export(r.Context(), a, "json")
 	if err != nil {
 		return err
 	}

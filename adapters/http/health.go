@@ -15,7 +15,7 @@ func (s *Server) healthz(w nethttp.ResponseWriter, r *nethttp.Request) error {
 
 // readyz says whether this instance can serve: its database answers.
 func (s *Server) readyz(w nethttp.ResponseWriter, r *nethttp.Request) error {
-	if err := s.app.Ready(r.Context()); err != nil {
+	if err := s.app.Operations.Ready(r.Context()); err != nil {
 		return err
 	}
 	return s.healthz(w, r)

@@ -47,9 +47,9 @@ func newPortalWith(t *testing.T, opt siteOptions) *portal {
 	p.staff = p.member(s.org.ID, "dsl@oakfield.example", "Dev", domain.RoleStaff, s.inbox.ID)
 	p.otherInbox = p.member(s.org.ID, "it@oakfield.example", "Ira", domain.RoleStaff, s.second.ID)
 	var err error
-	p.orgB, err = s.svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Birchwood High"})
+	p.orgB, err = s.svc.Operations.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Birchwood High"})
 	require.NoError(t, err)
-	fc, err := s.svc.CreateForm(ctx, app.CreateForm{OrgID: p.orgB.ID, Name: "Birchwood High", Code: "BIRCH"})
+	fc, err := s.svc.Operations.CreateForm(ctx, app.CreateForm{OrgID: p.orgB.ID, Name: "Birchwood High", Code: "BIRCH"})
 	require.NoError(t, err)
 	p.formB, p.inboxB = fc.Form, fc.Inbox
 	p.adminB = p.member(p.orgB.ID, "head@birchwood.example", "Bea", domain.RoleAdmin)
@@ -59,7 +59,7 @@ func newPortalWith(t *testing.T, opt siteOptions) *portal {
 // member creates a staff account with staffPassword.
 func (p *portal) member(org domain.OrgID, email, first string, role domain.Role, inboxes ...domain.InboxID) *domain.Staff {
 	p.t.Helper()
-	out, err := p.svc.CreateStaff(ctx, app.CreateStaff{
+	out, err := p.svc.Operations.CreateStaff(ctx, app.CreateStaff{
 		OrgID: org, Email: email, FirstName: first, LastName: "Tester", Role: role, InboxIDs: inboxes, Password: staffPassword,
 	})
 	require.NoError(p.t, err)

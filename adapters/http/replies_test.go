@@ -62,7 +62,7 @@ func TestARushOfRepliesIsCappedAndAlertsCoalesce(t *testing.T) {
 	assert.Equal(t, int64(20), accepted.Load(), "the limit, exactly")
 	assert.Equal(t, int64(80), limited.Load())
 
-	c, err := s.svc.Conversation(ctx, token)
+	c, err := s.svc.Reporting.Follow(ctx, token)
 	require.NoError(t, err)
 	assert.Equal(t, 21, len(c.Messages), "the report and 20 replies; nothing refused is stored")
 
@@ -100,7 +100,7 @@ func TestAReplyOverTheLimitKeepsTheText(t *testing.T) {
 	assert.Contains(t, r.body, "Childline")
 	assert.Contains(t, r.body, "999")
 	assert.Regexp(t, `<textarea[^>]*>They said &lt;they&gt; would wait for me after school</textarea>`, r.body, "the text is kept")
-	c, err := s.svc.Conversation(ctx, token)
+	c, err := s.svc.Reporting.Follow(ctx, token)
 	require.NoError(t, err)
 	assert.Len(t, c.Messages, 3, "nothing refused is stored")
 

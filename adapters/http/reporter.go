@@ -42,7 +42,7 @@ type closedPage struct {
 // conversationPage is a reporter's conversation.
 type conversationPage struct {
 	chrome
-	Conversation app.Conversation
+	Conversation app.ReporterInteraction
 	Token        string
 	Link         string
 	Reply        string
@@ -60,7 +60,7 @@ type replyLimit struct {
 }
 
 func (s *Server) reportForm(w nethttp.ResponseWriter, r *nethttp.Request) error {
-	rf, err := s.app.ReportForm(r.Context(), r.PathValue("code"))
+	rf, err := s.app.Reporting.ReportForm(r.Context(), r.PathValue("code"))
 	if err != nil {
 		return err
 	}
@@ -87,10 +87,10 @@ func (s *Server) reportSubmit(w nethttp.ResponseWriter, r *nethttp.Request) erro
 		return s.showFormAgain(w, r, code, values, errRobot)
 	}
 	ip := clientIP(r, s.cfg.TrustedProxies)
-	places, err := s.app.TakeReportPlaces(r.Context(), ip, code)
+	places, err := s.app.Reporting.TakeReportPlaces(r.Context(), ip, code)
 	if errors.Is(err, app.ErrTooMany) {
 		s.slowDown(r.Context())
-		rf, err := s.app.ReportForm(r.Context(), code)
+		rf, err := s.app.Reporting.ReportForm(r.Context(), code)
 		if err != nil {
 			return err
 		}
@@ -117,7 +117,7 @@ func (s *Server) reportSubmit(w nethttp.ResponseWriter, r *nethttp.Request) erro
 	// The use case reads the form itself; the page reads it again only to
 	// show a problem, which keeps the common case to one read.
 	chosen, _ := chosenLang(r)
-	rc, err := s.app.SubmitReport(r.Context(), app.SubmitReport{
+	rc, err := s.app.Reporting.SubmitReport(r.Context(), app.SubmitReport{
 		FormCode: code, InboxID: values.Category,
 		Name: values.Name, Email: values.Email, Body: values.Message, IP: ip,
 		Language: chosen,
@@ -162,7 +162,7 @@ var errRobot = errors.New("http: the hidden field was filled in")
 // with what was typed and what is wrong, or the closed page when the form
 // takes no reports.
 func (s *Server) showFormAgain(w nethttp.ResponseWriter, r *nethttp.Request, code string, values reportValues, why error) error {
-	rf, err := s.app.ReportForm(r.Context(), code)
+	rf, err := s.app.Reporting.ReportForm(r.Context(), code)
 	if err != nil {
 		return err
 	}
@@ -185,17 +185,17 @@ func (s *Server) showFormAgain(w nethttp.ResponseWriter, r *nethttp.Request, cod
 
 func (s *Server) conversation(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	token := r.PathValue("token")
-	c, err := s.app.Conversation(r.Context(), token)
+	c, err := s.app.Reporting.Follow(r.Context(), token)
 	if err != nil {
 		return err
 	}
 	return s.render(w, nethttp.StatusOK, "conversation", s.conversationPage(r, c, token))
 }
 
-func (s *Server) conversationPage(r *nethttp.Request, c app.Conversation, token string) conversationPage {
+func (s *Server) conversationPage(r *nethttp.Request, c app.ReporterInteraction, token string) conversationPage {
 	return conversationPage{
 		chrome: s.chrome(lang(r, c.Language), c.FormName), Conversation: c, Token: token,
-		Link: s.app.ConversationURL(domain.Token(token)),
+		Link: s.app.Links.ConversationURL(domain.Token(token)),
 	}
 }
 
@@ -206,12 +206,12 @@ func (s *Server) conversationReply(w nethttp.ResponseWriter, r *nethttp.Request)
 	}
 	token := r.PathValue("token")
 	body := r.PostFormValue("message")
-	err := s.app.ReporterReply(r.Context(), app.ReporterReply{Token: token, Body: body, IP: clientIP(r, s.cfg.TrustedProxies)})
+	err := s.app.Reporting.ReporterReply(r.Context(), app.ReporterReply{Token: token, Body: body, IP: clientIP(r, s.cfg.TrustedProxies)})
 	var limited *domain.RepliesLimited
 	if problems := domain.ProblemsOf(err); problems != nil || errors.As(err, &limited) {
 		// Nothing was stored: the conversation comes back with the text
 		// kept in the reply box, and what was wrong above it.
-		c, cerr := s.app.Conversation(r.Context(), token)
+		c, cerr := s.app.Reporting.Follow(r.Context(), token)
 		if cerr != nil {
 			return cerr
 		}

@@ -49,7 +49,7 @@ func (c *clock) add(d time.Duration) {
 type site struct {
 	t      testing.TB
 	srv    *httptest.Server
-	svc    *app.Service
+	svc    *app.App
 	store  ports.Store
 	clock  *clock
 	org    *domain.Organisation
@@ -118,18 +118,18 @@ func newSite(t testing.TB, opt siteOptions) *site {
 
 	s := &site{t: t, srv: srv, svc: svc, store: st, clock: clk, publicURL: opt.publicURL,
 		client: &nethttp.Client{CheckRedirect: func(*nethttp.Request, []*nethttp.Request) error { return nethttp.ErrUseLastResponse }}}
-	s.org, err = svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Oakfield Primary"})
+	s.org, err = svc.Operations.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Oakfield Primary"})
 	require.NoError(t, err)
-	fc, err := svc.CreateForm(ctx, app.CreateForm{OrgID: s.org.ID, Name: "Oakfield Primary", Code: "OAK"})
+	fc, err := svc.Operations.CreateForm(ctx, app.CreateForm{OrgID: s.org.ID, Name: "Oakfield Primary", Code: "OAK"})
 	require.NoError(t, err)
 	s.form, s.inbox = fc.Form, fc.Inbox
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
 		s.inbox.Notify = []string{"dsl@oakfield.example"}
 		return tx.Inboxes().Update(ctx, s.inbox)
 	}))
-	s.second, err = svc.CreateInbox(ctx, app.CreateInbox{FormID: s.form.ID, Name: "Online worries"})
+	s.second, err = svc.Operations.CreateInbox(ctx, app.CreateInbox{FormID: s.form.ID, Name: "Online worries"})
 	require.NoError(t, err)
-	_, err = svc.CreateStaff(ctx, app.CreateStaff{OrgID: s.org.ID, Email: "alex@oakfield.example", FirstName: "Alex", InboxIDs: []domain.InboxID{s.inbox.ID}})
+	_, err = svc.Operations.CreateStaff(ctx, app.CreateStaff{OrgID: s.org.ID, Email: "alex@oakfield.example", FirstName: "Alex", InboxIDs: []domain.InboxID{s.inbox.ID}})
 	require.NoError(t, err)
 	return s
 }
@@ -248,7 +248,7 @@ func TestClosedFormsAndOrganisationsAnswerGone(t *testing.T) {
 
 	s.form.Open = true
 	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error { return storetest.SaveForm(tx, s.form) }))
-	_, err := s.svc.SetOrganisationStatus(ctx, app.Operator{Name: "test"}, s.org.ID, domain.OrgSuspended, "test")
+	_, err := s.svc.Operations.SetOrganisationStatus(ctx, app.Operator{Name: "test"}, s.org.ID, domain.OrgSuspended, "test")
 	require.NoError(t, err)
 	assert.Equal(t, nethttp.StatusGone, s.get("/r/OAK").status)
 	assert.Equal(t, nethttp.StatusGone, s.post("/r/OAK", url.Values{"message": {"hello"}, "category": {string(s.inbox.ID)}}).status)

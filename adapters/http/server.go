@@ -59,7 +59,7 @@ const maxHeld = 256
 // Server routes requests to the use cases.
 type Server struct {
 	cfg   Config
-	app   *app.Service
+	app   *app.App
 	log   *slog.Logger
 	pages pages
 	// held counts the refused requests being held (see slowDown).
@@ -68,7 +68,7 @@ type Server struct {
 
 // New returns the handler for every route Whisper serves. It fails only if
 // its own templates do not parse.
-func New(cfg Config, svc *app.Service, log *slog.Logger) (nethttp.Handler, error) {
+func New(cfg Config, svc *app.App, log *slog.Logger) (nethttp.Handler, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}

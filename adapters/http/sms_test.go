@@ -46,12 +46,12 @@ func newCarrierSite(t *testing.T, acceptV2 bool) *carrierSite {
 
 // smsWebhook is the SMS adapter's Plivo webhook as whisperd mounts it, or
 // none when token is empty: SMS off.
-func smsWebhook(publicURL, token string, acceptV2 bool, svc *app.Service) httpadapter.Webhook {
+func smsWebhook(publicURL, token string, acceptV2 bool, svc *app.App) httpadapter.Webhook {
 	if token == "" {
 		return nil
 	}
 	return sms.NewPlivoWebhook(sms.PlivoCheck{URL: publicURL + sms.PlivoPath, AuthToken: token, AcceptV2: acceptV2},
-		svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		svc.Reporting, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
 // webhook is one signed request as Plivo sends it, kept so that it can be
@@ -133,7 +133,7 @@ func (c *carrierSite) messages() int {
 // housekeep runs the housekeeping the retention sweep runs.
 func (c *carrierSite) housekeep() {
 	c.t.Helper()
-	_, err := c.svc.Housekeep(ctx)
+	_, err := c.svc.Operations.Housekeep(ctx)
 	require.NoError(c.t, err)
 }
 

@@ -68,7 +68,7 @@ func (s *Server) actor(r *nethttp.Request) (*app.Actor, error) {
 	if err != nil {
 		return nil, app.ErrNotSignedIn
 	}
-	return s.app.Authenticate(r.Context(), c.Value)
+	return s.app.Portal.Authenticate(r.Context(), c.Value)
 }
 
 // staffPage serves a staff route: without a live session it sends the

@@ -13,7 +13,7 @@ import (
 // table of months by inbox it summarises.
 type statsPage struct {
 	Staff  staffChrome
-	Report app.StatsReport
+	Report app.Statistics
 	// From and To are the filter as typed, kept when it comes back.
 	From, To string
 	Problems domain.Problems
@@ -53,7 +53,7 @@ type statsBar struct {
 
 func (s *Server) stats(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
 	from, to := r.URL.Query().Get("from"), r.URL.Query().Get("to")
-	rep, err := s.app.Stats(r.Context(), a, from, to)
+	rep, err := s.app.Portal.Stats(r.Context(), a, from, to)
 	page := statsPage{Staff: s.staffChrome(a, "stats"), Report: rep, From: from, To: to}
 	if problems := domain.ProblemsOf(err); problems != nil {
 		page.Problems = problems
@@ -78,7 +78,7 @@ const (
 	stubHeight  = 4.0
 )
 
-func chartOf(rep app.StatsReport) statsChart {
+func chartOf(rep app.Statistics) statsChart {
 	c := statsChart{Width: chartWidth, Height: chartHeight, Baseline: chartHeight - chartBottom, Left: chartLeft, Right: chartWidth - chartRight}
 	top := domain.SmallCount
 	for _, m := range rep.Months {

@@ -17,7 +17,7 @@ func TestStatsPage(t *testing.T) {
 	for range 6 {
 		p.report("counted")
 	}
-	_, err := p.svc.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", InboxID: string(p.second.ID), Body: "online"})
+	_, err := p.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", InboxID: string(p.second.ID), Body: "online"})
 	require.NoError(t, err)
 
 	admin := p.as(p.admin)

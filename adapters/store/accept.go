@@ -30,7 +30,7 @@ const batchTimeout = 30 * time.Second
 
 // acceptance is one report waiting for its outcome.
 type acceptance struct {
-	report ports.NewReport
+	report ports.NewInteraction
 	done   chan error
 	taken  bool // in a batch being written; guarded by intake.mu
 }
@@ -42,8 +42,8 @@ type intake struct {
 	turns   chan struct{} // one slot per batch that may be written at once
 }
 
-// AcceptReport stores a new report. See ports.Store.
-func (s *Store) AcceptReport(ctx context.Context, r ports.NewReport) error {
+// AcceptInteraction stores a new report. See ports.Store.
+func (s *Store) AcceptInteraction(ctx context.Context, r ports.NewInteraction) error {
 	a := &acceptance{report: r, done: make(chan error, 1)}
 	in := &s.intake
 	in.mu.Lock()
@@ -103,7 +103,7 @@ func (in *intake) take() []*acceptance {
 func (s *Store) writeBatch(batch []*acceptance) {
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
 	defer cancel()
-	reports := make([]ports.NewReport, len(batch))
+	reports := make([]ports.NewInteraction, len(batch))
 	for i, a := range batch {
 		reports[i] = a.report
 	}
@@ -123,7 +123,7 @@ func (s *Store) writeBatch(batch []*acceptance) {
 // statement, whose INSERTs of the other tables are data-modifying WITH
 // queries (one round trip, committed on its own); on SQLite, which has no
 // round trips to save, one INSERT per table in a transaction.
-func (s *Store) insertBatch(ctx context.Context, reports []ports.NewReport) error {
+func (s *Store) insertBatch(ctx context.Context, reports []ports.NewInteraction) error {
 	t := &tx{db: s.db, keys: s.keys, postgres: s.postgres}
 	rows := t.rowsOf(reports)
 	if !s.postgres {
@@ -144,14 +144,14 @@ func (s *Store) insertBatch(ctx context.Context, reports []ports.NewReport) erro
 }
 
 // acceptAlone writes one report, claiming its text, if any, the exact way.
-func (t *tx) acceptAlone(ctx context.Context, r ports.NewReport) error {
+func (t *tx) acceptAlone(ctx context.Context, r ports.NewInteraction) error {
 	if r.Text != nil {
 		if err := (texts{t}).Claim(ctx, *r.Text); err != nil {
 			return err
 		}
 	}
 	r.Text = nil
-	return t.rowsOf([]ports.NewReport{r}).insertEach(ctx, t)
+	return t.rowsOf([]ports.NewInteraction{r}).insertEach(ctx, t)
 }
 
 // reportRows are the rows of new reports, by table.
@@ -166,7 +166,7 @@ type reportRows struct {
 // rowsOf turns reports into rows. A text's nonce and message id become
 // plain rows: one seen before fails their INSERT, and acceptAlone then
 // tells which.
-func (t *tx) rowsOf(reports []ports.NewReport) reportRows {
+func (t *tx) rowsOf(reports []ports.NewInteraction) reportRows {
 	rows := reportRows{
 		interactions: make([]*interactionRow, 0, len(reports)),
 		messages:     make([]*messageRow, 0, len(reports)),

@@ -327,7 +327,7 @@ func (t *tx) Interactions() ports.InteractionRepo     { return interactions{t} }
 func (t *tx) Messages() ports.MessageRepo             { return messages{t} }
 func (t *tx) Outbox() ports.OutboxRepo                { return outbox{t} }
 func (t *tx) Blocks() ports.BlockRepo                 { return blocks{t} }
-func (t *tx) Cases() ports.CaseRepo                   { return cases{t} }
+func (t *tx) StaffView() ports.StaffViewRepo          { return staffView{t} }
 func (t *tx) Sessions() ports.SessionRepo             { return sessions{t} }
 func (t *tx) SignInFailures() ports.SignInFailureRepo { return signInFailures{t} }
 func (t *tx) Texts() ports.TextRepo                   { return texts{t} }

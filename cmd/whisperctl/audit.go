@@ -55,7 +55,7 @@ func (c *ctl) auditCommand() *cli.Command {
 					if err != nil {
 						return err
 					}
-					entries, err := svc.AuditLog(cctx.Context, after, limit)
+					entries, err := svc.Operations.AuditLog(cctx.Context, after, limit)
 					if err != nil {
 						return err
 					}
@@ -91,7 +91,7 @@ func (c *ctl) auditCommand() *cli.Command {
 					if err != nil {
 						return err
 					}
-					check, err := svc.VerifyAudit(cctx.Context, head)
+					check, err := svc.Operations.VerifyAudit(cctx.Context, head)
 					if err != nil {
 						return err
 					}
@@ -122,7 +122,7 @@ func (c *ctl) auditCommand() *cli.Command {
 					if err != nil {
 						return err
 					}
-					head, err := svc.AuditHead(cctx.Context)
+					head, err := svc.Operations.AuditHead(cctx.Context)
 					if err != nil {
 						return err
 					}

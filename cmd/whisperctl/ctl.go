@@ -122,7 +122,7 @@ func (c *ctl) config(cctx *cli.Context) (*config.Config, error) {
 // service opens the store and returns the use cases over it. Unless
 // migrating is the command's job, it refuses an out-of-date schema rather
 // than write into it.
-func (c *ctl) service(cctx *cli.Context, migrating bool) (*app.Service, error) {
+func (c *ctl) service(cctx *cli.Context, migrating bool) (*app.App, error) {
 	cfg, err := c.config(cctx)
 	if err != nil {
 		return nil, err

@@ -57,17 +57,17 @@ func (c *ctl) formCommand() *cli.Command {
 					if err != nil {
 						return err
 					}
-					out, err := svc.CreateForm(cctx.Context, app.CreateForm{OrgID: org, Name: cctx.String("name"), Code: cctx.String("code"), Actor: c.operator().Actor()})
+					out, err := svc.Operations.CreateForm(cctx.Context, app.CreateForm{OrgID: org, Name: cctx.String("name"), Code: cctx.String("code"), Actor: c.operator().Actor()})
 					if err != nil {
 						return err
 					}
 					f := out.Form
 					return c.print(cctx, formJSON{
 						ID: string(f.ID), OrgID: string(f.OrgID), Name: f.Name, Code: string(f.Code), URL: out.URL, InboxID: string(out.Inbox.ID),
-						Snippet: svc.FormSnippet(f),
+						Snippet: svc.Links.FormSnippet(f),
 					}, func(w io.Writer) {
 						fmt.Fprintf(w, "Created form %s (%s).\n  Code:  %s (texts start with it)\n  URL:   %s\n  Inbox: %s (%s)\nFor the school's website:\n  %s\n",
-							f.ID, f.Name, f.Code, out.URL, out.Inbox.ID, out.Inbox.Name, svc.FormSnippet(f))
+							f.ID, f.Name, f.Code, out.URL, out.Inbox.ID, out.Inbox.Name, svc.Links.FormSnippet(f))
 					})
 				},
 			}, 0),
@@ -104,7 +104,7 @@ func (c *ctl) inboxCommand() *cli.Command {
 					if s := cctx.String("notify"); s != "" {
 						notify = strings.Split(s, ",")
 					}
-					ib, err := svc.CreateInbox(cctx.Context, app.CreateInbox{FormID: form, Name: cctx.String("name"), Notify: notify, Actor: c.operator().Actor()})
+					ib, err := svc.Operations.CreateInbox(cctx.Context, app.CreateInbox{FormID: form, Name: cctx.String("name"), Notify: notify, Actor: c.operator().Actor()})
 					if err != nil {
 						return err
 					}

@@ -63,7 +63,7 @@ func (c *ctl) orgCommand() *cli.Command {
 					if err != nil {
 						return err
 					}
-					org, err := svc.CreateOrganisation(cctx.Context, app.CreateOrganisation{
+					org, err := svc.Operations.CreateOrganisation(cctx.Context, app.CreateOrganisation{
 						Name: cctx.String("name"), RetentionMonths: cctx.Int("retention-months"), TrialDays: cctx.Int("trial-days"),
 						Actor: c.operator().Actor(),
 					})
@@ -83,7 +83,7 @@ func (c *ctl) orgCommand() *cli.Command {
 					if err != nil {
 						return err
 					}
-					orgs, err := svc.ListOrganisations(cctx.Context)
+					orgs, err := svc.Operations.ListOrganisations(cctx.Context)
 					if err != nil {
 						return err
 					}
@@ -115,7 +115,7 @@ func (c *ctl) orgCommand() *cli.Command {
 					if err != nil {
 						return err
 					}
-					org, err := svc.SetOrganisationStatus(cctx.Context, c.operator(), id, status, cctx.String("reason"))
+					org, err := svc.Operations.SetOrganisationStatus(cctx.Context, c.operator(), id, status, cctx.String("reason"))
 					if err != nil {
 						return err
 					}

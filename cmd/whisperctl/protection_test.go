@@ -93,7 +93,7 @@ func (bristol) Locate(netip.Addr) domain.Place {
 // operator works on: the same configuration, hence the same data key.
 type reporters struct {
 	t     *testing.T
-	svc   *app.Service
+	svc   *app.App
 	clock *testClock
 	code  string
 }
@@ -112,7 +112,7 @@ func (c operator) reporters(code string) *reporters {
 }
 
 func (r *reporters) submit(name, email, ip, body string) (domain.Reference, error) {
-	rc, err := r.svc.SubmitReport(context.Background(), app.SubmitReport{
+	rc, err := r.svc.Reporting.SubmitReport(context.Background(), app.SubmitReport{
 		FormCode: r.code, Name: name, Email: email, Body: body, IP: netip.MustParseAddr(ip),
 	})
 	return rc.Ref, err
@@ -127,7 +127,7 @@ func (r *reporters) report(name, email, ip, body string) domain.Reference {
 
 func (r *reporters) text(id, from, text string) {
 	r.t.Helper()
-	out, err := r.svc.ReceiveText(context.Background(), app.InboundText{MessageUUID: id, From: from, Text: text})
+	out, err := r.svc.Reporting.ReceiveText(context.Background(), app.InboundText{MessageUUID: id, From: from, Text: text})
 	require.NoError(r.t, err)
 	require.Equal(r.t, app.TextOpened, out)
 }

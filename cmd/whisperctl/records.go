@@ -42,7 +42,7 @@ func (c *ctl) exportCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			rows, err := svc.OperatorExport(cctx.Context, c.operator(), org, strings.TrimSpace(cctx.String("reason")))
+			rows, err := svc.Operations.Export(cctx.Context, c.operator(), org, strings.TrimSpace(cctx.String("reason")))
 			if err != nil {
 				return err
 			}
@@ -107,7 +107,7 @@ func (c *ctl) statsCommand() *cli.Command {
 				return err
 			}
 			// --to names a day, counted whole.
-			rows, err := svc.OperatorStats(cctx.Context, org, from, last.AddDate(0, 0, 1))
+			rows, err := svc.Operations.Stats(cctx.Context, org, from, last.AddDate(0, 0, 1))
 			if err != nil {
 				return err
 			}

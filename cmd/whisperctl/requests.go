@@ -119,7 +119,7 @@ func (c *ctl) dsarCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			found, err := svc.SubjectAccessRequest(cctx.Context, c.operator(), email, phone, strings.TrimSpace(cctx.String("reason")))
+			found, err := svc.Operations.SubjectAccessRequest(cctx.Context, c.operator(), email, phone, strings.TrimSpace(cctx.String("reason")))
 			if err != nil {
 				return err
 			}
@@ -173,7 +173,7 @@ func (c *ctl) discloseCommand() *cli.Command {
 				Ref: ref, Basis: strings.TrimSpace(cctx.String("basis")), Authority: cctx.String("authority"),
 				Reference: cctx.String("reference"), Reason: cctx.String("reason"),
 			}
-			got, err := svc.Disclose(cctx.Context, c.operator(), in)
+			got, err := svc.Operations.Disclose(cctx.Context, c.operator(), in)
 			if err != nil {
 				return err
 			}
@@ -222,7 +222,7 @@ func (c *ctl) blockCommand() *cli.Command {
 				return err
 			}
 			days := cctx.Int("days")
-			n, err := svc.Block(cctx.Context, c.operator(), ref, cctx.String("reason"), days)
+			n, err := svc.Operations.Block(cctx.Context, c.operator(), ref, cctx.String("reason"), days)
 			if err != nil {
 				return err
 			}
@@ -247,7 +247,7 @@ func (c *ctl) unblockCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			n, err := svc.Unblock(cctx.Context, c.operator(), ref, cctx.String("reason"))
+			n, err := svc.Operations.Unblock(cctx.Context, c.operator(), ref, cctx.String("reason"))
 			if err != nil {
 				return err
 			}

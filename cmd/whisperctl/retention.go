@@ -62,7 +62,7 @@ func refAndReason(cctx *cli.Context, more ...string) (domain.Reference, error) {
 
 // refRequest checks a command about one interaction — its --ref, --reason
 // and any more required flags — before opening the service for it.
-func (c *ctl) refRequest(cctx *cli.Context, more ...string) (*app.Service, domain.Reference, error) {
+func (c *ctl) refRequest(cctx *cli.Context, more ...string) (*app.App, domain.Reference, error) {
 	ref, err := refAndReason(cctx, more...)
 	if err != nil {
 		return nil, "", err
@@ -145,15 +145,15 @@ var errPurgeRunning = &domain.Error{Kind: domain.KindConflict,
 // rather than wait, when the lock is taken: the purge running already is
 // doing what was asked, and a sweep can take a while. A dry run changes
 // nothing, so it takes no lock and never waits for one.
-func (c *ctl) purge(ctx context.Context, svc *app.Service, in app.Purge) (app.PurgeResult, error) {
+func (c *ctl) purge(ctx context.Context, svc *app.App, in app.Purge) (app.PurgeResult, error) {
 	// The app refuses --as-of without --dry-run: erasure always happens
 	// as of now.
 	if in.DryRun {
-		return svc.Purge(ctx, in)
+		return svc.Operations.Purge(ctx, in)
 	}
 	var res app.PurgeResult
 	ran, err := c.store.Exclusive(ctx, app.PurgeLock, func(ctx context.Context) (err error) {
-		res, err = svc.Purge(ctx, in)
+		res, err = svc.Operations.Purge(ctx, in)
 		return err
 	})
 	if err == nil && !ran {
@@ -172,7 +172,7 @@ func (c *ctl) eraseCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			if err := svc.Erase(cctx.Context, c.operator(), ref, cctx.String("reason")); err != nil {
+			if err := svc.Operations.Erase(cctx.Context, c.operator(), ref, cctx.String("reason")); err != nil {
 				return err
 			}
 			erased := true
@@ -194,7 +194,7 @@ func (c *ctl) holdCommand() *cli.Command {
 				if err != nil {
 					return err
 				}
-				if err := svc.SetHold(cctx.Context, c.operator(), ref, on, cctx.String("reason")); err != nil {
+				if err := svc.Operations.SetHold(cctx.Context, c.operator(), ref, on, cctx.String("reason")); err != nil {
 					return err
 				}
 				action := domain.AuditHoldRelease

@@ -79,7 +79,7 @@ func (c *ctl) staffCreate(cctx *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := svc.CreateStaff(cctx.Context, in)
+	out, err := svc.Operations.CreateStaff(cctx.Context, in)
 	if err != nil {
 		return err
 	}

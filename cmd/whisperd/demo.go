@@ -17,8 +17,8 @@ const demoCode = "DEMO"
 // seedDemo creates a demo organisation, form and admin when the database
 // holds no organisation yet, and prints where to find them. On a database
 // that has data it does nothing, so --demo is safe to leave on.
-func seedDemo(ctx context.Context, svc *app.Service, out io.Writer) error {
-	orgs, err := svc.ListOrganisations(ctx)
+func seedDemo(ctx context.Context, svc *app.App, out io.Writer) error {
+	orgs, err := svc.Operations.ListOrganisations(ctx)
 	if err != nil {
 		return err
 	}
@@ -26,15 +26,15 @@ func seedDemo(ctx context.Context, svc *app.Service, out io.Writer) error {
 		fmt.Fprintln(out, "Demo: the database already has data; nothing was created.")
 		return nil
 	}
-	org, err := svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Demo Academy", RetentionMonths: 12, TrialDays: 30})
+	org, err := svc.Operations.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Demo Academy", RetentionMonths: 12, TrialDays: 30})
 	if err != nil {
 		return err
 	}
-	form, err := svc.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Demo Academy", Code: demoCode})
+	form, err := svc.Operations.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Demo Academy", Code: demoCode})
 	if err != nil {
 		return err
 	}
-	online, err := svc.CreateInbox(ctx, app.CreateInbox{FormID: form.Form.ID, Name: "Online worries"})
+	online, err := svc.Operations.CreateInbox(ctx, app.CreateInbox{FormID: form.Form.ID, Name: "Online worries"})
 	if err != nil {
 		return err
 	}
@@ -43,7 +43,7 @@ func seedDemo(ctx context.Context, svc *app.Service, out io.Writer) error {
 		return err
 	}
 	const email = "admin@demo.whisper.test"
-	if _, err := svc.CreateStaff(ctx, app.CreateStaff{
+	if _, err := svc.Operations.CreateStaff(ctx, app.CreateStaff{
 		OrgID: org.ID, Email: email, FirstName: "Demo", LastName: "Admin", Role: domain.RoleAdmin, Password: password,
 		// Assigned to both inboxes, the admin is told of every report.
 		InboxIDs: []domain.InboxID{form.Inbox.ID, online.ID},
@@ -58,7 +58,7 @@ Demo created.
     password: %s
 Mail and SMS are written to the log instead of being sent.
 
-`, form.URL, form.Form.Code, svc.Link("staff", "login"), email, password)
+`, form.URL, form.Form.Code, svc.Links.Link("staff", "login"), email, password)
 	return nil
 }
 

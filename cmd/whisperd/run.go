@@ -108,8 +108,8 @@ func run(ctx context.Context, e env) error {
 	defer locator.Close()
 	// The metrics read the outbox through the service, which counts into
 	// the metrics: the one is made before the other and joined after.
-	var svc *app.Service
-	meter := metrics.New(func(ctx context.Context) (ports.OutboxHealth, error) { return svc.OutboxHealth(ctx) })
+	var svc *app.App
+	meter := metrics.New(func(ctx context.Context) (ports.OutboxHealth, error) { return svc.Delivery.OutboxHealth(ctx) })
 	svc = app.New(app.Deps{
 		Store: st, Clock: app.SystemClock{}, Random: rand.Reader,
 		Hasher: passhash.New(passhash.DefaultParams(), cfg.PasswordHashingSlots()), Locator: locator, Swearing: swearing.New(),
@@ -132,7 +132,7 @@ func run(ctx context.Context, e env) error {
 	if cfg.SMS.Driver == "plivo" {
 		httpCfg.SMSWebhook = sms.NewPlivoWebhook(sms.PlivoCheck{
 			URL: cfg.PublicURL + sms.PlivoPath, AuthToken: cfg.SMS.Plivo.AuthToken, AcceptV2: cfg.SMS.Plivo.AcceptV2,
-		}, svc, log)
+		}, svc.Reporting, log)
 	}
 	handler, err := httpadapter.New(httpCfg, svc, log)
 	if err != nil {
@@ -165,7 +165,7 @@ func run(ctx context.Context, e env) error {
 }
 
 // newRelay builds the outbox relay from the configured mailer and sender.
-func newRelay(cfg *config.Config, svc *app.Service, log *slog.Logger) (*app.Relay, error) {
+func newRelay(cfg *config.Config, svc *app.App, log *slog.Logger) (*app.Relay, error) {
 	mailer, err := wire.Mailer(cfg, log)
 	if err != nil {
 		return nil, err
@@ -174,7 +174,7 @@ func newRelay(cfg *config.Config, svc *app.Service, log *slog.Logger) (*app.Rela
 	if err != nil {
 		return nil, err
 	}
-	return svc.NewRelay(mailer, texter, app.RelayConfig{
+	return svc.Delivery.NewRelay(mailer, texter, app.RelayConfig{
 		RetryMin: cfg.Outbox.RetryMin, RetryMax: cfg.Outbox.RetryMax, MaxAttempts: cfg.Outbox.MaxAttempts, Lease: cfg.Outbox.Lease,
 	}, log), nil
 }

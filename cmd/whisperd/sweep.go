@@ -20,13 +20,13 @@ const auditHeadEvery = 24 * time.Hour
 // restarted server catches up. Each instance also logs the audit log's
 // head at its first round and then once a day (at the first round a day
 // after the last).
-func sweep(ctx context.Context, leader ports.Leadership, svc *app.Service, interval time.Duration, log *slog.Logger) {
+func sweep(ctx context.Context, leader ports.Leadership, svc *app.App, interval time.Duration, log *slog.Logger) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	var headLogged time.Time
 	for {
 		ran, err := leader.Exclusive(ctx, app.PurgeLock, func(ctx context.Context) error {
-			res, err := svc.Purge(ctx, app.Purge{Actor: domain.ActorSystem})
+			res, err := svc.Operations.Purge(ctx, app.Purge{Actor: domain.ActorSystem})
 			if err != nil {
 				return err
 			}
@@ -36,7 +36,7 @@ func sweep(ctx context.Context, leader ports.Leadership, svc *app.Service, inter
 			if res.Erased > 0 || res.Warned > 0 || res.Held > 0 {
 				log.Info("retention sweep", slog.Int("erased", res.Erased), slog.Int("held", res.Held), slog.Int("warned", res.Warned))
 			}
-			tidied, err := svc.Housekeep(ctx)
+			tidied, err := svc.Operations.Housekeep(ctx)
 			if err == nil && tidied != (app.Tidied{}) {
 				log.Info("housekeeping", slog.Int("sessions", tidied.Sessions), slog.Int("sign_in_failures", tidied.SignInFailures),
 					slog.Int("help_records", tidied.HelpRecords), slog.Int("password_links", tidied.PasswordLinks), slog.Int("limit_keys", tidied.LimitKeys))
@@ -65,8 +65,8 @@ func sweep(ctx context.Context, leader ports.Leadership, svc *app.Service, inter
 // later `whisperctl audit verify --head SEQ:HASH` then shows whether the
 // newest entries were deleted since. The hash is a MAC and the sequence a
 // count; neither says anything about anyone. An empty log is seq 0.
-func logAuditHead(ctx context.Context, svc *app.Service, log *slog.Logger) {
-	head, err := svc.AuditHead(ctx)
+func logAuditHead(ctx context.Context, svc *app.App, log *slog.Logger) {
+	head, err := svc.Operations.AuditHead(ctx)
 	if err != nil && domain.KindOf(err) != domain.KindNotFound {
 		log.Error("audit head unreadable", slog.Any("error", err))
 		return

@@ -231,11 +231,11 @@ func fillDue(ctx context.Context, dbURL string, key []byte, n, workers, messageB
 	defer st.Close()
 	svc := app.New(app.Deps{Store: st, Clock: app.SystemClock{}, Random: rand.Reader,
 		Hasher: passhash.New(passhash.DefaultParams(), 0), PublicURL: publicURL})
-	org, err := svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Purge Academy", RetentionMonths: 6})
+	org, err := svc.Operations.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Purge Academy", RetentionMonths: 6})
 	if err != nil {
 		return nil, err
 	}
-	fc, err := svc.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Purge Academy", Code: "PURGE"})
+	fc, err := svc.Operations.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Purge Academy", Code: "PURGE"})
 	if err != nil {
 		return nil, err
 	}
@@ -255,7 +255,7 @@ func fillDue(ctx context.Context, dbURL string, key []byte, n, workers, messageB
 			for i := range next {
 				r, err := newDueReport(svc, &fc, refs, i, body, at.Add(time.Duration(i)*time.Millisecond))
 				if err == nil {
-					err = st.AcceptReport(ctx, r)
+					err = st.AcceptInteraction(ctx, r)
 				}
 				if err != nil {
 					errs <- err
@@ -312,34 +312,34 @@ const fillersPerWorker = 8
 
 // newDueReport is the i-th report of the fill, as SubmitReport would
 // have stored it at time at, its link email already sent.
-func newDueReport(svc *app.Service, fc *app.FormCreated, refs *uniqueRefs, i int, body string, at time.Time) (ports.NewReport, error) {
+func newDueReport(svc *app.App, fc *app.FormCreated, refs *uniqueRefs, i int, body string, at time.Time) (ports.NewInteraction, error) {
 	var ids domain.IDs
 	var err error
 	if ids.Interaction, err = domain.NewInteractionID(rand.Reader); err != nil {
-		return ports.NewReport{}, err
+		return ports.NewInteraction{}, err
 	}
 	if ids.Message, err = domain.NewMessageID(rand.Reader); err != nil {
-		return ports.NewReport{}, err
+		return ports.NewInteraction{}, err
 	}
 	if ids.Ref, err = refs.draw(); err != nil {
-		return ports.NewReport{}, err
+		return ports.NewInteraction{}, err
 	}
 	if ids.Token, err = domain.NewToken(rand.Reader); err != nil {
-		return ports.NewReport{}, err
+		return ports.NewInteraction{}, err
 	}
 	ia, msg, token, err := domain.OpenInteraction(ids, domain.NewReport{Form: fc.Form, Inbox: fc.Inbox, Channel: domain.ChannelWeb,
 		Name: "Sam Reporter", Body: body}, at)
 	if err != nil {
-		return ports.NewReport{}, err
+		return ports.NewInteraction{}, err
 	}
 	email := fmt.Sprintf("reporter%d@example.org", i)
 	id, err := domain.NewDeliveryID(rand.Reader)
 	if err != nil {
-		return ports.NewReport{}, err
+		return ports.NewInteraction{}, err
 	}
-	link := domain.ReporterLink(id, ia, email, svc.ConversationURL(token), fc.Form.Language, at)
+	link := domain.ReporterLink(id, ia, email, svc.Links.ConversationURL(token), fc.Form.Language, at)
 	link.Status, link.Attempts, link.SentAt = domain.DeliverySent, 1, &at
-	return ports.NewReport{Interaction: ia, Token: token, Contact: domain.Contact{Email: email}, Message: msg,
+	return ports.NewInteraction{Interaction: ia, Token: token, Contact: domain.Contact{Email: email}, Message: msg,
 		Meta:       domain.Meta{IP: fmt.Sprintf("198.51.%d.%d", i/256%256, i%256), Location: "Bristol, England, GB", Region: "England, GB", Network: "Example Broadband"},
 		Deliveries: []*domain.Delivery{link}}, nil
 }

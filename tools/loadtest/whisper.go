@@ -52,17 +52,17 @@ func startWhisper(ctx context.Context, dbURL string) (*whisperServer, error) {
 	svc := app.New(app.Deps{Store: st, Clock: app.SystemClock{}, Random: rand.Reader,
 		Hasher: passhash.New(passhash.DefaultParams(), 0), Swearing: swearing.New(), PublicURL: publicURL,
 		IntakeCacheFor: app.IntakeCacheFor, Limits: limits})
-	org, err := svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Load Test Academy"})
+	org, err := svc.Operations.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Load Test Academy"})
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
-	if _, err := svc.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Load Test Academy", Code: "BENCH"}); err != nil {
+	if _, err := svc.Operations.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Load Test Academy", Code: "BENCH"}); err != nil {
 		st.Close()
 		return nil, err
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	hook := sms.NewPlivoWebhook(sms.PlivoCheck{URL: publicURL + sms.PlivoPath, AuthToken: plivoToken}, svc, quiet)
+	hook := sms.NewPlivoWebhook(sms.PlivoCheck{URL: publicURL + sms.PlivoPath, AuthToken: plivoToken}, svc.Reporting, quiet)
 	h, err := httpadapter.New(httpadapter.Config{PublicURL: publicURL, SMSWebhook: hook,
 		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}, svc, quiet)
 	if err != nil {

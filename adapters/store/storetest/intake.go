@@ -27,7 +27,7 @@ func testAcceptReport(t *testing.T, st ports.Store) {
 	alert := &domain.Delivery{ID: must(domain.NewDeliveryID(rand.Reader)), Kind: domain.DeliveryStaffNewReport, Channel: domain.DeliveryEmail,
 		To: "dsl@oakfield.example", Language: domain.English, OrgID: f.org.ID, InteractionID: ia.ID, Status: domain.DeliveryPending,
 		NextAttemptAt: now, CreatedAt: now}
-	require.NoError(t, st.AcceptReport(ctx, ports.NewReport{Interaction: ia, Token: token, Contact: contact,
+	require.NoError(t, st.AcceptInteraction(ctx, ports.NewInteraction{Interaction: ia, Token: token, Contact: contact,
 		Message: msg, Meta: meta, Deliveries: []*domain.Delivery{alert}}))
 
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
@@ -67,7 +67,7 @@ func testAcceptReportClash(t *testing.T, st ports.Store) {
 			if i%5 == 0 {
 				ia.Ref = first.Ref
 			}
-			errs[i] = st.AcceptReport(ctx, ports.NewReport{Interaction: ia, Token: token, Message: msg})
+			errs[i] = st.AcceptInteraction(ctx, ports.NewInteraction{Interaction: ia, Token: token, Message: msg})
 		})
 	}
 	wg.Wait()

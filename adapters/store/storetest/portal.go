@@ -14,10 +14,10 @@ import (
 
 // portalTests are the parts of the contract the staff portal relies on.
 var portalTests = map[string]func(*testing.T, ports.Store){
-	"CasesStayInScope":          testCasesScope,
-	"CasesFilterAndPage":        testCasesFilter,
-	"CasesUnreadAndMessages":    testCasesUnread,
-	"CaseStatsByMonthAndInbox":  testCaseStats,
+	"CasesStayInScope":          testStaffViewScope,
+	"CasesFilterAndPage":        testStaffViewFilter,
+	"CasesUnreadAndMessages":    testStaffViewUnread,
+	"CaseStatsByMonthAndInbox":  testStaffViewStats,
 	"SessionsRoundTrip":         testSessions,
 	"SignInFailuresCount":       testSignInFailures,
 	"PasswordLinksWorkOnce":     testPasswordLinks,
@@ -25,11 +25,11 @@ var portalTests = map[string]func(*testing.T, ports.Store){
 	"StaffAuthenticatorRemoval": testStaffTOTPAndRemoval,
 }
 
-func viewOf(t *testing.T, st ports.Store, v domain.Viewer, f ports.CaseFilter) []domain.Reference {
+func viewOf(t *testing.T, st ports.Store, v domain.Viewer, f ports.StaffViewFilter) []domain.Reference {
 	t.Helper()
 	var refs []domain.Reference
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
-		list, err := tx.Cases().List(ctx, v, f)
+		list, err := tx.StaffView().List(ctx, v, f)
 		for _, c := range list {
 			refs = append(refs, c.Ref)
 		}
@@ -38,7 +38,7 @@ func viewOf(t *testing.T, st ports.Store, v domain.Viewer, f ports.CaseFilter) [
 	return refs
 }
 
-func testCasesScope(t *testing.T, st ports.Store) {
+func testStaffViewScope(t *testing.T, st ports.Store) {
 	f := newFixture(t, st)
 	other := newFixture(t, st)
 	second := must(domain.NewInbox(must(domain.NewInboxID(rand.Reader)), f.form, "Second", nil, 1, now))
@@ -51,9 +51,9 @@ func testCasesScope(t *testing.T, st ports.Store) {
 	admin := domain.Viewer{StaffID: "stf_admin", OrgID: f.org.ID}
 	staff := domain.Viewer{StaffID: "stf_staff", OrgID: f.org.ID, InboxIDs: []domain.InboxID{f.inbox.ID}}
 	unassigned := domain.Viewer{StaffID: "stf_none", OrgID: f.org.ID, InboxIDs: []domain.InboxID{}}
-	assert.Equal(t, []domain.Reference{inSecond.Ref, inFirst.Ref}, viewOf(t, st, admin, ports.CaseFilter{}))
-	assert.Equal(t, []domain.Reference{inFirst.Ref}, viewOf(t, st, staff, ports.CaseFilter{}))
-	assert.Empty(t, viewOf(t, st, unassigned, ports.CaseFilter{}))
+	assert.Equal(t, []domain.Reference{inSecond.Ref, inFirst.Ref}, viewOf(t, st, admin, ports.StaffViewFilter{}))
+	assert.Equal(t, []domain.Reference{inFirst.Ref}, viewOf(t, st, staff, ports.StaffViewFilter{}))
+	assert.Empty(t, viewOf(t, st, unassigned, ports.StaffViewFilter{}))
 
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
 		for name, c := range map[string]struct {
@@ -64,12 +64,12 @@ func testCasesScope(t *testing.T, st ports.Store) {
 			"an unassigned inbox's case":  {staff, inSecond.Ref},
 			"no assignments":              {unassigned, inFirst.Ref},
 		} {
-			_, err := tx.Cases().Get(ctx, c.v, c.ref)
+			_, err := tx.StaffView().Get(ctx, c.v, c.ref)
 			assert.Equal(t, domain.KindNotFound, domain.KindOf(err), name)
-			_, err = tx.Cases().Messages(ctx, c.v, c.ref)
+			_, err = tx.StaffView().Messages(ctx, c.v, c.ref)
 			assert.Equal(t, domain.KindNotFound, domain.KindOf(err), name)
 		}
-		n, err := tx.Cases().Count(ctx, staff, ports.CaseFilter{})
+		n, err := tx.StaffView().Count(ctx, staff, ports.StaffViewFilter{})
 		require.NoError(t, err)
 		assert.Equal(t, 1, n)
 		return nil
@@ -78,10 +78,10 @@ func testCasesScope(t *testing.T, st ports.Store) {
 	// Erased interactions are no longer cases.
 	erased := now.Add(time.Hour)
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { _, err := tx.Interactions().Erase(ctx, erased, inFirst.ID); return err }))
-	assert.Equal(t, []domain.Reference{inSecond.Ref}, viewOf(t, st, admin, ports.CaseFilter{}))
+	assert.Equal(t, []domain.Reference{inSecond.Ref}, viewOf(t, st, admin, ports.StaffViewFilter{}))
 }
 
-func testCasesFilter(t *testing.T, st ports.Store) {
+func testStaffViewFilter(t *testing.T, st ports.Store) {
 	f := newFixture(t, st)
 	var refs []domain.Reference
 	for i := range 5 {
@@ -95,19 +95,19 @@ func testCasesFilter(t *testing.T, st ports.Store) {
 	admin := domain.Viewer{StaffID: "stf_admin", OrgID: f.org.ID}
 	closed := domain.StatusClosed
 	from, to := now.Add(24*time.Hour), now.Add(3*24*time.Hour)
-	assert.Equal(t, refs[1:3], viewOf(t, st, admin, ports.CaseFilter{Limit: 2, Offset: 1}))
-	assert.Equal(t, []domain.Reference{refs[3]}, viewOf(t, st, admin, ports.CaseFilter{Status: &closed}))
-	assert.Equal(t, []domain.Reference{refs[2], refs[3]}, viewOf(t, st, admin, ports.CaseFilter{From: &from, To: &to}))
-	assert.Equal(t, refs, viewOf(t, st, admin, ports.CaseFilter{InboxID: &f.inbox.ID}))
+	assert.Equal(t, refs[1:3], viewOf(t, st, admin, ports.StaffViewFilter{Limit: 2, Offset: 1}))
+	assert.Equal(t, []domain.Reference{refs[3]}, viewOf(t, st, admin, ports.StaffViewFilter{Status: &closed}))
+	assert.Equal(t, []domain.Reference{refs[2], refs[3]}, viewOf(t, st, admin, ports.StaffViewFilter{From: &from, To: &to}))
+	assert.Equal(t, refs, viewOf(t, st, admin, ports.StaffViewFilter{InboxID: &f.inbox.ID}))
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
-		n, err := tx.Cases().Count(ctx, admin, ports.CaseFilter{From: &from, Limit: 1})
+		n, err := tx.StaffView().Count(ctx, admin, ports.StaffViewFilter{From: &from, Limit: 1})
 		require.NoError(t, err)
 		assert.Equal(t, 4, n, "paging does not change the count")
 		return nil
 	}))
 }
 
-func testCasesUnread(t *testing.T, st ports.Store) {
+func testStaffViewUnread(t *testing.T, st ports.Store) {
 	f := newFixture(t, st)
 	ia, first, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
 	m := newStaff(t, f, "unread@oakfield.example", f.inbox)
@@ -115,22 +115,22 @@ func testCasesUnread(t *testing.T, st ports.Store) {
 	v := domain.ViewerOf(m)
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Staff().Create(ctx, m) }))
 
-	get := func() *domain.Case {
-		var c *domain.Case
+	get := func() *domain.StaffInteraction {
+		var c *domain.StaffInteraction
 		require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
-			c, err = tx.Cases().Get(ctx, v, ia.Ref)
+			c, err = tx.StaffView().Get(ctx, v, ia.Ref)
 			return err
 		}))
 		return c
 	}
 	c := get()
 	assert.True(t, c.Unread, "never seen")
-	assert.Equal(t, domain.AnonymousName, (&domain.Case{}).DisplayName())
+	assert.Equal(t, domain.AnonymousName, (&domain.StaffInteraction{}).DisplayName())
 	assert.Equal(t, "Sam", c.DisplayName())
 	assert.Equal(t, f.inbox.Name, c.InboxName)
 	assert.Equal(t, f.form.Name, c.FormName)
 
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Cases().MarkRead(ctx, v, ia.ID, now.Add(time.Minute)) }))
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.StaffView().MarkRead(ctx, v, ia.ID, now.Add(time.Minute)) }))
 	assert.False(t, get().Unread)
 
 	reply := &domain.Message{ID: must(domain.NewMessageID(rand.Reader)), InteractionID: ia.ID, Author: domain.AuthorStaff,
@@ -143,21 +143,21 @@ func testCasesUnread(t *testing.T, st ports.Store) {
 		return saveChanges(tx, ia)
 	}))
 	assert.True(t, get().Unread, "new activity since it was read")
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Cases().MarkRead(ctx, v, ia.ID, now.Add(3*time.Minute)) }))
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.StaffView().MarkRead(ctx, v, ia.ID, now.Add(3*time.Minute)) }))
 	assert.False(t, get().Unread, "marking again moves the marker")
 
-	var msgs []*domain.CaseMessage
+	var msgs []*domain.StaffMessage
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
-		msgs, err = tx.Cases().Messages(ctx, v, ia.Ref)
+		msgs, err = tx.StaffView().Messages(ctx, v, ia.Ref)
 		return err
 	}))
 	require.Len(t, msgs, 2)
-	assert.Equal(t, &domain.CaseMessage{ID: first.ID, FromReporter: true, Body: first.Body, CreatedAt: first.CreatedAt}, msgs[0])
+	assert.Equal(t, &domain.StaffMessage{ID: first.ID, FromReporter: true, Body: first.Body, CreatedAt: first.CreatedAt}, msgs[0])
 	assert.Equal(t, "Alex Jones", msgs[1].StaffName)
 	assert.False(t, msgs[1].FromReporter)
 }
 
-func testCaseStats(t *testing.T, st ports.Store) {
+func testStaffViewStats(t *testing.T, st ports.Store) {
 	f := newFixture(t, st)
 	second := must(domain.NewInbox(must(domain.NewInboxID(rand.Reader)), f.form, "Online", nil, 1, now))
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Inboxes().Create(ctx, second) }))
@@ -171,13 +171,13 @@ func testCaseStats(t *testing.T, st ports.Store) {
 	erasedAt := feb.Add(time.Hour)
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { _, err := tx.Interactions().Erase(ctx, erasedAt, online.ID); return err }))
 
-	var counts []domain.CaseCount
+	var counts []domain.InteractionCount
 	admin := domain.Viewer{OrgID: f.org.ID}
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
-		counts, err = tx.Cases().Stats(ctx, admin, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
+		counts, err = tx.StaffView().Stats(ctx, admin, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
 		return err
 	}))
-	assert.Equal(t, []domain.CaseCount{
+	assert.Equal(t, []domain.InteractionCount{
 		{Month: "2026-01", InboxID: f.inbox.ID, InboxName: f.inbox.Name, Count: 2},
 		{Month: "2026-02", InboxID: f.inbox.ID, InboxName: f.inbox.Name, Count: 1},
 		{Month: "2026-02", InboxID: second.ID, InboxName: "Online", Count: 1},
@@ -185,10 +185,10 @@ func testCaseStats(t *testing.T, st ports.Store) {
 
 	staff := domain.Viewer{OrgID: f.org.ID, InboxIDs: []domain.InboxID{second.ID}}
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
-		counts, err = tx.Cases().Stats(ctx, staff, jan.AddDate(0, -1, 0), feb.AddDate(0, 1, 0))
+		counts, err = tx.StaffView().Stats(ctx, staff, jan.AddDate(0, -1, 0), feb.AddDate(0, 1, 0))
 		return err
 	}))
-	assert.Equal(t, []domain.CaseCount{{Month: "2026-02", InboxID: second.ID, InboxName: "Online", Count: 1}}, counts)
+	assert.Equal(t, []domain.InteractionCount{{Month: "2026-02", InboxID: second.ID, InboxName: "Online", Count: 1}}, counts)
 }
 
 func testSessions(t *testing.T, st ports.Store) {

@@ -23,13 +23,13 @@ func raceFormClosing(t *testing.T, st ports.Store) {
 	w := newRaceSchool(t, st)
 	admin := w.actor(t, w.member(t, "head@oakfield.example", domain.RoleAdmin))
 	for round := range 5 {
-		require.NoError(t, w.svc.SetFormOpen(ctx, admin, w.form.ID, true))
+		require.NoError(t, w.svc.Admin.SetFormOpen(ctx, admin, w.form.ID, true))
 		race(raceCount, func(i int) {
 			if i == 0 {
-				assert.NoError(t, w.svc.SetFormOpen(ctx, admin, w.form.ID, false))
+				assert.NoError(t, w.svc.Admin.SetFormOpen(ctx, admin, w.form.ID, false))
 				return
 			}
-			_, err := w.svc.UpdateForm(ctx, admin, w.form.ID, app.FormSettings{Name: w.form.Name,
+			_, err := w.svc.Admin.UpdateForm(ctx, admin, w.form.ID, app.FormSettings{Name: w.form.Name,
 				Intro: fmt.Sprintf("Tell us, round %d, admin %d.", round, i), Language: "en", SwearPolicy: "flag"})
 			assert.NoError(t, err)
 		})

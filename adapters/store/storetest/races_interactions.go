@@ -28,7 +28,7 @@ var interactionRaces = map[string]func(*testing.T, ports.Store){
 // report is past its retention.
 type eraseRaceSchool struct {
 	st         ports.Store
-	now, later *app.Service
+	now, later *app.App
 	admin      *app.Actor
 	formCode   string
 }
@@ -36,16 +36,16 @@ type eraseRaceSchool struct {
 func newEraseRaceSchool(t *testing.T, st ports.Store) eraseRaceSchool {
 	t.Helper()
 	at := now
-	service := func(at time.Time) *app.Service {
+	service := func(at time.Time) *app.App {
 		return app.New(app.Deps{Store: st, Clock: &raceClock{t: at}, Random: rand.Reader,
 			Hasher: testHasher{}, PublicURL: "https://whisper.example.org/"})
 	}
 	s := eraseRaceSchool{st: st, now: service(at), later: service(at.AddDate(5, 0, 0)), formCode: "RACE"}
-	org, err := s.now.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Raceway Primary", RetentionMonths: 6})
+	org, err := s.now.Operations.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Raceway Primary", RetentionMonths: 6})
 	require.NoError(t, err)
-	_, err = s.now.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Raceway", Code: s.formCode})
+	_, err = s.now.Operations.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: "Raceway", Code: s.formCode})
 	require.NoError(t, err)
-	head, err := s.now.CreateStaff(ctx, app.CreateStaff{OrgID: org.ID, Email: "head@raceway.example", FirstName: "Hana", Role: domain.RoleAdmin})
+	head, err := s.now.Operations.CreateStaff(ctx, app.CreateStaff{OrgID: org.ID, Email: "head@raceway.example", FirstName: "Hana", Role: domain.RoleAdmin})
 	require.NoError(t, err)
 	s.admin = &app.Actor{Staff: head.Staff, Org: org, Viewer: domain.ViewerOf(head.Staff)}
 	return s
@@ -57,7 +57,7 @@ func (s eraseRaceSchool) report(t *testing.T, n int) []app.Receipt {
 	t.Helper()
 	out := make([]app.Receipt, n)
 	for i := range out {
-		rc, err := s.now.SubmitReport(ctx, app.SubmitReport{FormCode: s.formCode, Name: "Kim",
+		rc, err := s.now.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: s.formCode, Name: "Kim",
 			Email: fmt.Sprintf("kid%d@example.org", i), Body: "Someone took my phone at break.",
 			IP: netip.MustParseAddr("203.0.113.9")})
 		require.NoError(t, err)
@@ -129,20 +129,20 @@ func raceRepliesAgainstErasure(t *testing.T, st ports.Store) {
 		for i, rc := range receipts {
 			for range 2 {
 				do(func() error {
-					err := s.now.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "It happened again today.", IP: netip.MustParseAddr("198.51.100.4")})
+					err := s.now.Reporting.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "It happened again today.", IP: netip.MustParseAddr("198.51.100.4")})
 					return refusedOnlyAsErased(err)
 				})
 			}
 			do(func() error {
-				return refusedOnlyAsErased(s.now.StaffReply(ctx, s.admin, string(rc.Ref), "Thank you, we are looking into it.", netip.MustParseAddr("192.0.2.1")))
+				return refusedOnlyAsErased(s.now.Portal.StaffReply(ctx, s.admin, string(rc.Ref), "Thank you, we are looking into it.", netip.MustParseAddr("192.0.2.1")))
 			})
 			if i%2 == 0 {
-				do(func() error { return s.now.Erase(ctx, op, rc.Ref, "the reporter asked") })
+				do(func() error { return s.now.Operations.Erase(ctx, op, rc.Ref, "the reporter asked") })
 			}
 		}
 		// The purge erases every one of them: all are long past retention,
 		// whatever the replies do, since they happen at the reports' time.
-		do(func() error { _, err := s.later.Purge(ctx, app.Purge{Actor: "race", Batch: 4}); return err })
+		do(func() error { _, err := s.later.Operations.Purge(ctx, app.Purge{Actor: "race", Batch: 4}); return err })
 		close(start)
 		wg.Wait()
 		close(errs)
@@ -178,7 +178,7 @@ func raceHoldsAgainstPurge(t *testing.T, st ports.Store) {
 		for i, rc := range receipts {
 			wg.Go(func() {
 				<-start
-				holdErrs[i] = s.later.SetHold(ctx, op, rc.Ref, true, "a court order")
+				holdErrs[i] = s.later.Operations.SetHold(ctx, op, rc.Ref, true, "a court order")
 			})
 			if i%3 == 0 {
 				// An erasure request for some, too: it erases, or answers
@@ -186,14 +186,14 @@ func raceHoldsAgainstPurge(t *testing.T, st ports.Store) {
 				eraseErrs[i] = new(error)
 				wg.Go(func() {
 					<-start
-					*eraseErrs[i] = s.later.Erase(ctx, op, rc.Ref, "the reporter asked")
+					*eraseErrs[i] = s.later.Operations.Erase(ctx, op, rc.Ref, "the reporter asked")
 				})
 			}
 		}
 		for i := range purged {
 			wg.Go(func() {
 				<-start
-				purged[i], purgeErrs[i] = s.later.Purge(ctx, app.Purge{Actor: "race", Batch: 3})
+				purged[i], purgeErrs[i] = s.later.Operations.Purge(ctx, app.Purge{Actor: "race", Batch: 3})
 			})
 		}
 		close(start)

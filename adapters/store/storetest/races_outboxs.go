@@ -69,7 +69,7 @@ func TwoRelaysWithSlowSends(t *testing.T, first, second ports.Store) {
 	for _, st := range []ports.Store{first, second} {
 		svc := app.New(app.Deps{Store: st, Clock: clock, Random: rand.Reader, Hasher: testHasher{},
 			PublicURL: "https://whisper.example.org/"})
-		relays = append(relays, svc.NewRelay(mailer, nil, cfg, quiet))
+		relays = append(relays, svc.Delivery.NewRelay(mailer, nil, cfg, quiet))
 	}
 	st := first
 

@@ -46,10 +46,10 @@ func newReplyRaceSchool(t *testing.T, st ports.Store, limit int) raceSchool {
 
 func raceRepliesToTheLimit(t *testing.T, st ports.Store) {
 	w := newReplyRaceSchool(t, st, 5)
-	rc, err := w.svc.SubmitReport(ctx, app.SubmitReport{FormCode: string(w.form.Code), Body: "It happened again"})
+	rc, err := w.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: string(w.form.Code), Body: "It happened again"})
 	require.NoError(t, err)
 	won := wins(t, func(i int) (bool, error) {
-		err := w.svc.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: fmt.Sprint("reply ", i)})
+		err := w.svc.Reporting.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: fmt.Sprint("reply ", i)})
 		var limited *domain.RepliesLimited
 		if errors.As(err, &limited) {
 			return false, nil
@@ -57,7 +57,7 @@ func raceRepliesToTheLimit(t *testing.T, st ports.Store) {
 		return err == nil, err
 	})
 	assert.Equal(t, 5, won, "exactly the limit")
-	c, err := w.svc.Conversation(ctx, string(rc.Token))
+	c, err := w.svc.Reporting.Follow(ctx, string(rc.Token))
 	require.NoError(t, err)
 	assert.Len(t, c.Messages, 6, "the report and five replies")
 }
@@ -65,12 +65,12 @@ func raceRepliesToTheLimit(t *testing.T, st ports.Store) {
 func raceTextsToTheLimit(t *testing.T, st ports.Store) {
 	w := newReplyRaceSchool(t, st, 5)
 	phone := "+4477009" + randomDigits(t, 5)
-	out, err := w.svc.ReceiveText(ctx, app.InboundText{MessageUUID: "uuid-" + randomDigits(t, 12), From: phone,
+	out, err := w.svc.Reporting.ReceiveText(ctx, app.InboundText{MessageUUID: "uuid-" + randomDigits(t, 12), From: phone,
 		Text: string(w.form.Code) + " Someone keeps sending me horrible messages."})
 	require.NoError(t, err)
 	require.Equal(t, app.TextOpened, out)
 	won := wins(t, func(i int) (bool, error) {
-		out, err := w.svc.ReceiveText(ctx, app.InboundText{MessageUUID: fmt.Sprint("uuid-", randomDigits(t, 12), "-", i),
+		out, err := w.svc.Reporting.ReceiveText(ctx, app.InboundText{MessageUUID: fmt.Sprint("uuid-", randomDigits(t, 12), "-", i),
 			From: phone, Text: fmt.Sprint("and again ", i)})
 		if err == nil && out == app.TextLimited {
 			return false, nil
@@ -96,10 +96,10 @@ func raceTextsToTheLimit(t *testing.T, st ports.Store) {
 // trailing alert, due when the window ends, that counts the rest.
 func raceReplyAlerts(t *testing.T, st ports.Store) {
 	w := newReplyRaceSchool(t, st, 0)
-	rc, err := w.svc.SubmitReport(ctx, app.SubmitReport{FormCode: string(w.form.Code), Body: "It happened again"})
+	rc, err := w.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: string(w.form.Code), Body: "It happened again"})
 	require.NoError(t, err)
 	won := wins(t, func(i int) (bool, error) {
-		err := w.svc.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: fmt.Sprint("reply ", i)})
+		err := w.svc.Reporting.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: fmt.Sprint("reply ", i)})
 		return err == nil, err
 	})
 	require.Equal(t, racers, won)

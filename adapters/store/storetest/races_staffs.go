@@ -55,7 +55,7 @@ func raceAuthenticatorCode(t *testing.T, st ports.Store) {
 	require.NoError(t, err)
 	var signedIn atomic.Int32
 	race(raceCount, func(i int) {
-		_, err := w.svc.SignIn(ctx, app.SignIn{Email: m.Email, Password: racePassword, Code: code, IP: raceIP(i)})
+		_, err := w.svc.Portal.SignIn(ctx, app.SignIn{Email: m.Email, Password: racePassword, Code: code, IP: raceIP(i)})
 		if err == nil {
 			signedIn.Add(1)
 		} else if !errors.Is(err, app.ErrSignInFailed) && !errors.Is(err, app.ErrSignInThrottled) {
@@ -101,7 +101,7 @@ func raceConfirmAuthenticator(t *testing.T, st ports.Store) {
 	w := newRaceSchool(t, st)
 	m := w.member(t, "alex@oakfield.example", domain.RoleStaff)
 	a := w.actor(t, m)
-	key, err := w.svc.StartTOTP(ctx, a)
+	key, err := w.svc.Portal.StartTOTP(ctx, a)
 	require.NoError(t, err)
 	code, err := totp.GenerateCodeCustom(key.Secret, w.clock.Now(), totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
 	require.NoError(t, err)
@@ -110,7 +110,7 @@ func raceConfirmAuthenticator(t *testing.T, st ports.Store) {
 		confirmed [][]string
 	)
 	race(raceCount, func(i int) {
-		codes, err := w.svc.ConfirmTOTP(ctx, a, code)
+		codes, err := w.svc.Portal.ConfirmTOTP(ctx, a, code)
 		if err == nil {
 			mu.Lock()
 			confirmed = append(confirmed, codes)
@@ -120,7 +120,7 @@ func raceConfirmAuthenticator(t *testing.T, st ports.Store) {
 		}
 	})
 	require.Equal(t, 1, len(confirmed), "one set-up confirmed %d times", len(confirmed))
-	_, err = w.svc.SignIn(ctx, app.SignIn{Email: m.Email, Password: racePassword, Code: confirmed[0][0], IP: raceIP(0)})
+	_, err = w.svc.Portal.SignIn(ctx, app.SignIn{Email: m.Email, Password: racePassword, Code: confirmed[0][0], IP: raceIP(0)})
 	assert.NoError(t, err, "the recovery codes shown are the ones kept")
 }
 
@@ -129,11 +129,11 @@ func raceConfirmAuthenticator(t *testing.T, st ports.Store) {
 func raceRecoveryCodeSignIn(t *testing.T, st ports.Store) {
 	w := newRaceSchool(t, st)
 	m := w.withAuthenticator(t, w.member(t, "alex@oakfield.example", domain.RoleStaff))
-	codes, err := w.svc.NewRecoveryCodes(ctx, w.actor(t, m), racePassword)
+	codes, err := w.svc.Portal.NewRecoveryCodes(ctx, w.actor(t, m), racePassword)
 	require.NoError(t, err)
 	var signedIn atomic.Int32
 	race(raceCount, func(i int) {
-		_, err := w.svc.SignIn(ctx, app.SignIn{Email: m.Email, Password: racePassword, Code: codes[0], IP: raceIP(i)})
+		_, err := w.svc.Portal.SignIn(ctx, app.SignIn{Email: m.Email, Password: racePassword, Code: codes[0], IP: raceIP(i)})
 		if err == nil {
 			signedIn.Add(1)
 		} else if !errors.Is(err, app.ErrSignInFailed) && !errors.Is(err, app.ErrSignInThrottled) {
@@ -170,7 +170,7 @@ func raceThrottle(t *testing.T, st ports.Store) {
 	hasher := &countingHasher{PasswordHasher: testHasher{}}
 	w := newRaceSchoolWith(t, st, hasher)
 	guess := func(m *domain.Staff, i int) {
-		_, err := w.svc.SignIn(ctx, app.SignIn{Email: m.Email, Password: "wrong guess number", IP: raceIP(i)})
+		_, err := w.svc.Portal.SignIn(ctx, app.SignIn{Email: m.Email, Password: "wrong guess number", IP: raceIP(i)})
 		if !errors.Is(err, app.ErrSignInFailed) && !errors.Is(err, app.ErrSignInThrottled) {
 			assert.NoError(t, err, "guess %d", i)
 		}
@@ -212,14 +212,14 @@ func raceLastAdmin(t *testing.T, st ports.Store) {
 		for i := range members {
 			// No password: sessions are opened directly, and hashing would
 			// only slow the rounds.
-			out, err := w.svc.CreateStaff(ctx, app.CreateStaff{OrgID: w.org.ID, Email: fmt.Sprintf("head%d-%d@oakfield.example", i, round), FirstName: "Head", Role: domain.RoleAdmin})
+			out, err := w.svc.Operations.CreateStaff(ctx, app.CreateStaff{OrgID: w.org.ID, Email: fmt.Sprintf("head%d-%d@oakfield.example", i, round), FirstName: "Head", Role: domain.RoleAdmin})
 			require.NoError(t, err)
 			members[i] = out.Staff
 			actors[i] = w.actor(t, members[i])
 		}
 		// A staff member is promoted meanwhile, while other admins, whose
 		// pages still show them as staff, save their settings unchanged.
-		out, err := w.svc.CreateStaff(ctx, app.CreateStaff{OrgID: w.org.ID, Email: fmt.Sprintf("deputy-%d@oakfield.example", round), FirstName: "Dee"})
+		out, err := w.svc.Operations.CreateStaff(ctx, app.CreateStaff{OrgID: w.org.ID, Email: fmt.Sprintf("deputy-%d@oakfield.example", round), FirstName: "Dee"})
 		require.NoError(t, err)
 		promoted := out.Staff
 		race(3*admins, func(i int) {
@@ -227,13 +227,13 @@ func raceLastAdmin(t *testing.T, st ports.Store) {
 			var err error
 			switch {
 			case i == 2*admins:
-				_, err = w.svc.UpdateMember(ctx, actor, promoted.ID, app.MemberSettings{Role: "admin"})
+				_, err = w.svc.Admin.UpdateMember(ctx, actor, promoted.ID, app.MemberSettings{Role: "admin"})
 			case i > 2*admins:
-				_, err = w.svc.UpdateMember(ctx, actor, promoted.ID, app.MemberSettings{Role: "staff"})
+				_, err = w.svc.Admin.UpdateMember(ctx, actor, promoted.ID, app.MemberSettings{Role: "staff"})
 			case i%2 == 0:
-				_, err = w.svc.UpdateMember(ctx, actor, target.ID, app.MemberSettings{Role: "staff"})
+				_, err = w.svc.Admin.UpdateMember(ctx, actor, target.ID, app.MemberSettings{Role: "staff"})
 			default:
-				err = w.svc.RemoveMember(ctx, actor, target.ID)
+				err = w.svc.Admin.RemoveMember(ctx, actor, target.ID)
 			}
 			// Refusals are expected: the last admin, or an actor or
 			// target no longer an admin or no longer there.
@@ -265,9 +265,9 @@ func raceOrganisationSettings(t *testing.T, st ports.Store) {
 		race(raceCount, func(i int) {
 			var err error
 			if i == raceCount/2 {
-				_, err = w.svc.SetOrganisationStatus(ctx, app.Operator{Name: "test"}, w.org.ID, domain.OrgSuspended, "race")
+				_, err = w.svc.Operations.SetOrganisationStatus(ctx, app.Operator{Name: "test"}, w.org.ID, domain.OrgSuspended, "race")
 			} else {
-				_, err = w.svc.UpdateOrgSettings(ctx, admin, app.OrgSettings{RetentionMonths: "24", SwearWords: fmt.Sprintf("word%d", i)})
+				_, err = w.svc.Admin.UpdateOrgSettings(ctx, admin, app.OrgSettings{RetentionMonths: "24", SwearWords: fmt.Sprintf("word%d", i)})
 			}
 			assert.NoError(t, err, "round %d, request %d", round, i)
 		})
@@ -296,13 +296,13 @@ func raceStaleMember(t *testing.T, st ports.Store) {
 	hooked := &hookedStore{Store: st, target: deputy.ID, hook: func() {
 		go func() {
 			defer close(others)
-			_, err := w.svc.UpdateMember(ctx, asBea, deputy.ID, app.MemberSettings{Role: "admin"})
+			_, err := w.svc.Admin.UpdateMember(ctx, asBea, deputy.ID, app.MemberSettings{Role: "admin"})
 			if !assert.NoError(t, err, "Bea promotes") {
 				return
 			}
 			asDeputy := w.actor(t, deputy)
 			for _, m := range []*domain.Staff{bea, hana} {
-				_, err := w.svc.UpdateMember(ctx, asDeputy, m.ID, app.MemberSettings{Role: "staff"})
+				_, err := w.svc.Admin.UpdateMember(ctx, asDeputy, m.ID, app.MemberSettings{Role: "staff"})
 				assert.NoError(t, err, "the new admin demotes %s", m.Email)
 			}
 		}()
@@ -312,7 +312,7 @@ func raceStaleMember(t *testing.T, st ports.Store) {
 		}
 	}}
 	svc := app.New(app.Deps{Store: hooked, Clock: w.clock, Random: rand.Reader, Hasher: testHasher{}, PublicURL: "https://whisper.example.org/"})
-	_, err := svc.UpdateMember(ctx, asHana, deputy.ID, app.MemberSettings{Role: "staff"})
+	_, err := svc.Admin.UpdateMember(ctx, asHana, deputy.ID, app.MemberSettings{Role: "staff"})
 	if err != nil {
 		assert.ErrorIs(t, err, app.ErrAdminOnly, "refused only for no longer being an admin")
 	}
@@ -375,13 +375,13 @@ func (r hookedStaff) Change(ctx context.Context, id domain.StaffID, change func(
 // times at once: the link works once, and the others are told so.
 func raceSetPasswordLink(t *testing.T, st ports.Store) {
 	w := newRaceSchool(t, st)
-	out, err := w.svc.CreateStaff(ctx, app.CreateStaff{OrgID: w.org.ID, Email: "new@oakfield.example", FirstName: "Nia"})
+	out, err := w.svc.Operations.CreateStaff(ctx, app.CreateStaff{OrgID: w.org.ID, Email: "new@oakfield.example", FirstName: "Nia"})
 	require.NoError(t, err)
 	token := out.SetPasswordURL[strings.LastIndex(out.SetPasswordURL, "/")+1:]
 	var set atomic.Int32
 	race(raceCount, func(i int) {
 		password := fmt.Sprintf("%s %d", racePassword, i)
-		err := w.svc.SetPassword(ctx, token, password, password)
+		err := w.svc.Portal.SetPassword(ctx, token, password, password)
 		switch {
 		case err == nil:
 			set.Add(1)
@@ -402,12 +402,12 @@ func raceInboxAssignments(t *testing.T, st ports.Store) {
 	const n = 10
 	inboxes := make([]*domain.Inbox, n)
 	for i := range inboxes {
-		ib, err := w.svc.CreateInbox(ctx, app.CreateInbox{FormID: w.form.ID, Name: fmt.Sprintf("Inbox %d", i)})
+		ib, err := w.svc.Operations.CreateInbox(ctx, app.CreateInbox{FormID: w.form.ID, Name: fmt.Sprintf("Inbox %d", i)})
 		require.NoError(t, err)
 		inboxes[i] = ib
 	}
 	race(n, func(i int) {
-		_, err := w.svc.UpdateInbox(ctx, admin, inboxes[i].ID, app.InboxSettings{Name: inboxes[i].Name, StaffIDs: []domain.StaffID{member.ID}})
+		_, err := w.svc.Admin.UpdateInbox(ctx, admin, inboxes[i].ID, app.InboxSettings{Name: inboxes[i].Name, StaffIDs: []domain.StaffID{member.ID}})
 		assert.NoError(t, err, "inbox %d", i)
 	})
 	got := w.stored(t, member.ID)
@@ -420,7 +420,7 @@ func raceInboxAssignments(t *testing.T, st ports.Store) {
 // the staff, form and purge races build on it.
 type raceSchool struct {
 	st    ports.Store
-	svc   *app.Service
+	svc   *app.App
 	clock *raceClock
 	org   *domain.Organisation
 	form  *domain.Form
@@ -437,9 +437,9 @@ func newRaceSchoolWith(t *testing.T, st ports.Store, hasher ports.PasswordHasher
 	w := raceSchool{st: st, clock: &raceClock{t: now}}
 	w.svc = app.New(app.Deps{Store: st, Clock: w.clock, Random: rand.Reader, Hasher: hasher, PublicURL: "https://whisper.example.org/"})
 	var err error
-	w.org, err = w.svc.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Oakfield Primary"})
+	w.org, err = w.svc.Operations.CreateOrganisation(ctx, app.CreateOrganisation{Name: "Oakfield Primary"})
 	require.NoError(t, err)
-	out, err := w.svc.CreateForm(ctx, app.CreateForm{OrgID: w.org.ID, Name: "Oakfield", Code: "T" + randomDigits(t, 10)})
+	out, err := w.svc.Operations.CreateForm(ctx, app.CreateForm{OrgID: w.org.ID, Name: "Oakfield", Code: "T" + randomDigits(t, 10)})
 	require.NoError(t, err)
 	w.form = out.Form
 	return w
@@ -451,7 +451,7 @@ const racePassword = "plum tractor lantern 47"
 // member adds a member of the organisation with racePassword.
 func (w raceSchool) member(t *testing.T, email string, role domain.Role) *domain.Staff {
 	t.Helper()
-	out, err := w.svc.CreateStaff(ctx, app.CreateStaff{OrgID: w.org.ID, Email: email, FirstName: "Alex", Role: role, Password: racePassword})
+	out, err := w.svc.Operations.CreateStaff(ctx, app.CreateStaff{OrgID: w.org.ID, Email: email, FirstName: "Alex", Role: role, Password: racePassword})
 	require.NoError(t, err)
 	return out.Staff
 }
@@ -463,7 +463,7 @@ func (w raceSchool) actor(t *testing.T, m *domain.Staff) *app.Actor {
 	require.NoError(t, w.st.InTx(ctx, func(tx ports.Tx) error {
 		return tx.Sessions().Create(ctx, &domain.Session{IDHash: token.Hash(), StaffID: m.ID, CreatedAt: w.clock.Now(), LastSeenAt: w.clock.Now()})
 	}))
-	a, err := w.svc.Authenticate(ctx, string(token))
+	a, err := w.svc.Portal.Authenticate(ctx, string(token))
 	require.NoError(t, err)
 	return a
 }

@@ -88,7 +88,7 @@ func testRaceTextDeliveries(t *testing.T, st ports.Store) {
 	phone := "+4477009" + randomDigits(t, 5)
 	text := string(f.form.Code) + " Someone keeps sending me horrible messages."
 	receive := func(nonce, uuid string) (bool, error) {
-		out, err := svc.ReceiveText(ctx, app.InboundText{MessageUUID: uuid, From: phone, Text: text, Nonce: nonce})
+		out, err := svc.Reporting.ReceiveText(ctx, app.InboundText{MessageUUID: uuid, From: phone, Text: text, Nonce: nonce})
 		switch {
 		case errors.Is(err, app.ErrReplayed), err == nil && out == app.TextDuplicate:
 			return false, nil

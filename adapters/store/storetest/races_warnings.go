@@ -26,14 +26,14 @@ func raceErasureWarnings(t *testing.T, st ports.Store) {
 	const reports = 20
 	refs := make([]domain.Reference, reports)
 	for i := range refs {
-		rc, err := w.svc.SubmitReport(ctx, app.SubmitReport{FormCode: string(w.form.Code), Body: fmt.Sprint("Report ", i)})
+		rc, err := w.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: string(w.form.Code), Body: fmt.Sprint("Report ", i)})
 		require.NoError(t, err)
 		refs[i] = rc.Ref
 	}
 	// A week before they fall due: within the notice, not yet erased.
 	w.clock.t = domain.ErasureDue(&domain.Interaction{Status: domain.StatusOpen, LastActivityAt: now}, w.org.Retention).AddDate(0, 0, -7)
 	race(raceCount, func(int) {
-		_, err := w.svc.Purge(ctx, app.Purge{Actor: "os:race"})
+		_, err := w.svc.Operations.Purge(ctx, app.Purge{Actor: "os:race"})
 		assert.NoError(t, err)
 	})
 	var bodies []string

@@ -81,29 +81,29 @@ func testHousekeepingKeepsClaims(t *testing.T, st ports.Store) {
 	phone, stranger := "+4477009"+randomDigits(t, 5), "+4477008"+randomDigits(t, 5)
 	nonce, uuid := "nonce-"+randomDigits(t, 12), "uuid-"+randomDigits(t, 12)
 	text := string(f.form.Code) + " Someone keeps sending me horrible messages."
-	out, err := svc.ReceiveText(ctx, app.InboundText{MessageUUID: uuid, From: phone, Text: text, Nonce: nonce})
+	out, err := svc.Reporting.ReceiveText(ctx, app.InboundText{MessageUUID: uuid, From: phone, Text: text, Nonce: nonce})
 	require.NoError(t, err)
 	require.Equal(t, app.TextOpened, out)
-	out, err = svc.ReceiveText(ctx, app.InboundText{MessageUUID: uuid + "-help", From: stranger, Text: "hello?", Nonce: nonce + "-help"})
+	out, err = svc.Reporting.ReceiveText(ctx, app.InboundText{MessageUUID: uuid + "-help", From: stranger, Text: "hello?", Nonce: nonce + "-help"})
 	require.NoError(t, err)
 	require.Equal(t, app.TextHelped, out)
 	before := textFootprint(t, st, f)
 
 	for i, later := range []time.Duration{25 * time.Hour, 8 * 24 * time.Hour, 400 * 24 * time.Hour} {
 		clock.advance(later)
-		_, err := svc.Housekeep(ctx)
+		_, err := svc.Operations.Housekeep(ctx)
 		require.NoError(t, err)
-		_, err = svc.ReceiveText(ctx, app.InboundText{MessageUUID: fmt.Sprint(uuid, "-", i), From: phone, Text: text, Nonce: nonce})
+		_, err = svc.Reporting.ReceiveText(ctx, app.InboundText{MessageUUID: fmt.Sprint(uuid, "-", i), From: phone, Text: text, Nonce: nonce})
 		assert.ErrorIs(t, err, app.ErrReplayed, "the nonce, %s later", later)
 		for _, body := range []string{text, "and again today"} {
-			out, err := svc.ReceiveText(ctx, app.InboundText{MessageUUID: uuid, From: phone, Text: body, Nonce: fmt.Sprint(nonce, "-", i, body)})
+			out, err := svc.Reporting.ReceiveText(ctx, app.InboundText{MessageUUID: uuid, From: phone, Text: body, Nonce: fmt.Sprint(nonce, "-", i, body)})
 			require.NoError(t, err)
 			assert.Equal(t, app.TextDuplicate, out, "the carrier id, %s later", later)
 		}
 		assert.Equal(t, before, textFootprint(t, st, f), "nothing stored or sent, %s later", later)
 	}
 	// The help records are forgotten: the stranger may be helped again.
-	out, err = svc.ReceiveText(ctx, app.InboundText{MessageUUID: uuid + "-help-again", From: stranger, Text: "hello?", Nonce: nonce + "-help-again"})
+	out, err = svc.Reporting.ReceiveText(ctx, app.InboundText{MessageUUID: uuid + "-help-again", From: stranger, Text: "hello?", Nonce: nonce + "-help-again"})
 	require.NoError(t, err)
 	assert.Equal(t, app.TextHelped, out)
 }
@@ -137,7 +137,7 @@ func textFootprint(t *testing.T, st ports.Store, f fixture) [3]int {
 // carrier id, in f's inbox.
 func acceptText(t *testing.T, st ports.Store, f fixture, nonce, uuid string, at time.Time) error {
 	ia, msg, token := newReport(t, f, "", "Someone is sending me horrible messages.", at)
-	return st.AcceptReport(ctx, ports.NewReport{Interaction: ia, Token: token, Message: msg,
+	return st.AcceptInteraction(ctx, ports.NewInteraction{Interaction: ia, Token: token, Message: msg,
 		Contact: domain.Contact{Phone: "+447700900123"}, Text: &ports.TextClaim{Nonce: nonce, MessageUUID: uuid}})
 }
 

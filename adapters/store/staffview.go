@@ -1,0 +1,228 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// caseRow is what the staff views read of an interaction. Its columns are
+// chosen here, by name: the channel, the contact columns and the meta data
+// of messages are not among them and cannot be asked for through this repo.
+type caseRow struct {
+	ID                 string     `bun:"id"`
+	Ref                string     `bun:"ref"`
+	FormID             string     `bun:"form_id"`
+	FormName           string     `bun:"form_name"`
+	InboxID            string     `bun:"inbox_id"`
+	InboxName          string     `bun:"inbox_name"`
+	Status             string     `bun:"status"`
+	ReporterNameSealed []byte     `bun:"reporter_name_sealed"`
+	Flagged            bool       `bun:"flagged"`
+	CreatedAt          time.Time  `bun:"created_at"`
+	LastActivityAt     time.Time  `bun:"last_activity_at"`
+	ClosedAt           *time.Time `bun:"closed_at"`
+	ReadAt             *time.Time `bun:"read_at"`
+}
+
+type staffView struct{ *tx }
+
+// scoped selects the viewer's interactions that are not erased.
+func (c staffView) scoped(v domain.Viewer) *bun.SelectQuery {
+	q := c.db.NewSelect().TableExpr("interactions AS i").
+		Where("i.org_id = ?", string(v.OrgID)).
+		Where("i.erased_at IS NULL")
+	if v.InboxIDs != nil {
+		if len(v.InboxIDs) == 0 {
+			return q.Where("1 = 0")
+		}
+		q = q.Where("i.inbox_id IN (?)", bun.List(inboxStrings(v.InboxIDs)))
+	}
+	return q
+}
+
+func inboxStrings(ids []domain.InboxID) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = string(id)
+	}
+	return out
+}
+
+func (c staffView) selectInteractions(v domain.Viewer) *bun.SelectQuery {
+	return c.scoped(v).
+		ColumnExpr("i.id, i.ref, i.form_id, f.name AS form_name, i.inbox_id, b.name AS inbox_name").
+		ColumnExpr("i.status, i.reporter_name_sealed, i.flagged, i.created_at, i.last_activity_at, i.closed_at").
+		ColumnExpr("r.read_at").
+		Join("JOIN forms AS f ON f.id = i.form_id").
+		Join("JOIN inboxes AS b ON b.id = i.inbox_id").
+		Join("LEFT JOIN case_reads AS r ON r.interaction_id = i.id AND r.staff_id = ?", string(v.StaffID))
+}
+
+func filtered(q *bun.SelectQuery, f ports.StaffViewFilter) *bun.SelectQuery {
+	if f.Status != nil {
+		q = q.Where("i.status = ?", string(*f.Status))
+	}
+	if f.InboxID != nil {
+		q = q.Where("i.inbox_id = ?", string(*f.InboxID))
+	}
+	if f.From != nil {
+		q = q.Where("i.created_at >= ?", *f.From)
+	}
+	if f.To != nil {
+		q = q.Where("i.created_at < ?", *f.To)
+	}
+	return q
+}
+
+func (c staffView) fromRow(r *caseRow) (*domain.StaffInteraction, error) {
+	name, err := c.keys.Open(r.ReporterNameSealed, aad("interactions.reporter_name", r.ID))
+	if err != nil {
+		return nil, err
+	}
+	return &domain.StaffInteraction{
+		ID: domain.InteractionID(r.ID), Ref: domain.Reference(r.Ref),
+		FormID: domain.FormID(r.FormID), FormName: r.FormName, InboxID: domain.InboxID(r.InboxID), InboxName: r.InboxName,
+		Status: domain.Status(r.Status), ReporterName: name, Flagged: r.Flagged,
+		CreatedAt: r.CreatedAt.UTC(), LastActivityAt: r.LastActivityAt.UTC(), ClosedAt: utcPtr(r.ClosedAt),
+		Unread: r.ReadAt == nil || r.ReadAt.Before(r.LastActivityAt),
+	}, nil
+}
+
+func (c staffView) List(ctx context.Context, v domain.Viewer, f ports.StaffViewFilter) ([]*domain.StaffInteraction, error) {
+	var rows []caseRow
+	q := filtered(c.selectInteractions(v), f).OrderExpr("i.last_activity_at DESC, i.id DESC")
+	if f.Limit > 0 {
+		q = q.Limit(int64(f.Limit)).Offset(int64(f.Offset))
+	}
+	if err := q.Scan(ctx, &rows); err != nil {
+		return nil, translate(err)
+	}
+	return convertAll(rows, c.fromRow)
+}
+
+// caseStatuses are every status an interaction may have (the table's CHECK
+// constraint holds it to them).
+var caseStatuses = []string{string(domain.StatusOpen), string(domain.StatusClosed)}
+
+func (c staffView) Count(ctx context.Context, v domain.Viewer, f ports.StaffViewFilter) (int, error) {
+	q := filtered(c.scoped(v), f)
+	if f.Status == nil {
+		// Naming every status changes nothing counted, but lets the
+		// count seek to the viewer's inboxes within each status in
+		// interactions_cases (org_id, status, inbox_id), reading that
+		// index alone, rather than walk all of the organisation's.
+		q = q.Where("i.status IN (?)", bun.List(caseStatuses))
+	}
+	n, err := q.ColumnExpr("i.id").Count(ctx)
+	return int(n), translate(err)
+}
+
+func (c staffView) Get(ctx context.Context, v domain.Viewer, ref domain.Reference) (*domain.StaffInteraction, error) {
+	var row caseRow
+	if err := c.selectInteractions(v).Where("i.ref = ?", string(ref)).Scan(ctx, &row); err != nil {
+		return nil, notFound(err, "report")
+	}
+	return c.fromRow(&row)
+}
+
+type caseMessageRow struct {
+	ID              string    `bun:"id"`
+	Author          string    `bun:"author"`
+	BodySealed      []byte    `bun:"body_sealed"`
+	CreatedAt       time.Time `bun:"created_at"`
+	StaffID         *string   `bun:"staff_id"`
+	FirstNameSealed []byte    `bun:"first_name_sealed"`
+	LastNameSealed  []byte    `bun:"last_name_sealed"`
+}
+
+func (c staffView) Messages(ctx context.Context, v domain.Viewer, ref domain.Reference) ([]*domain.StaffMessage, error) {
+	cs, err := c.Get(ctx, v, ref)
+	if err != nil {
+		return nil, err
+	}
+	var rows []caseMessageRow
+	err = c.db.NewSelect().TableExpr("messages AS m").
+		ColumnExpr("m.id, m.author, m.body_sealed, m.created_at, m.staff_id, s.first_name_sealed, s.last_name_sealed").
+		Join("LEFT JOIN staff AS s ON s.id = m.staff_id").
+		Where("m.interaction_id = ?", string(cs.ID)).
+		OrderExpr("m.created_at, m.id").Scan(ctx, &rows)
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]*domain.StaffMessage, len(rows))
+	for i, r := range rows {
+		m := &domain.StaffMessage{ID: domain.MessageID(r.ID), FromReporter: r.Author == string(domain.AuthorReporter), CreatedAt: r.CreatedAt.UTC()}
+		fields := []sealedField{{&m.Body, r.BodySealed, "messages.body"}}
+		if err := openFields(c.keys, r.ID, fields...); err != nil {
+			return nil, err
+		}
+		if r.StaffID != nil {
+			staff := &domain.Staff{}
+			if err := openFields(c.keys, *r.StaffID,
+				sealedField{&staff.FirstName, r.FirstNameSealed, "staff.first_name"},
+				sealedField{&staff.LastName, r.LastNameSealed, "staff.last_name"},
+			); err != nil {
+				return nil, err
+			}
+			m.StaffName = staff.FullName()
+		}
+		out[i] = m
+	}
+	return out, nil
+}
+
+type caseReadRow struct {
+	bun.BaseModel `bun:"table:case_reads"`
+
+	StaffID       string    `bun:"staff_id,pk"`
+	InteractionID string    `bun:"interaction_id,pk"`
+	ReadAt        time.Time `bun:"read_at"`
+}
+
+func (c staffView) MarkRead(ctx context.Context, v domain.Viewer, id domain.InteractionID, now time.Time) error {
+	_, err := c.db.NewInsert().Model(&caseReadRow{StaffID: string(v.StaffID), InteractionID: string(id), ReadAt: now}).
+		On("CONFLICT (staff_id, interaction_id) DO UPDATE").
+		Set("read_at = EXCLUDED.read_at").
+		Exec(ctx)
+	return translate(err)
+}
+
+func (c staffView) Stats(ctx context.Context, v domain.Viewer, from, to time.Time) ([]domain.InteractionCount, error) {
+	// Months are counted in UTC. The month is cut from the stored time: on
+	// SQLite that is its text, which begins "YYYY-MM".
+	month := "substr(i.created_at, 1, 7)"
+	if c.postgres {
+		month = "to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM')"
+	}
+	q := c.db.NewSelect().TableExpr("interactions AS i").
+		ColumnExpr(month+" AS month, i.inbox_id, b.name AS inbox_name, COUNT(*) AS count").
+		Join("JOIN inboxes AS b ON b.id = i.inbox_id").
+		Where("i.org_id = ?", string(v.OrgID)).
+		Where("i.created_at >= ?", from).Where("i.created_at < ?", to).
+		GroupExpr("1, i.inbox_id, b.name").OrderExpr("1, b.name")
+	if v.InboxIDs != nil {
+		if len(v.InboxIDs) == 0 {
+			return nil, nil
+		}
+		q = q.Where("i.inbox_id IN (?)", bun.List(inboxStrings(v.InboxIDs)))
+	}
+	var rows []struct {
+		Month     string `bun:"month"`
+		InboxID   string `bun:"inbox_id"`
+		InboxName string `bun:"inbox_name"`
+		Count     int    `bun:"count"`
+	}
+	if err := q.Scan(ctx, &rows); err != nil {
+		return nil, translate(err)
+	}
+	out := make([]domain.InteractionCount, len(rows))
+	for i, r := range rows {
+		out[i] = domain.InteractionCount{Month: r.Month, InboxID: domain.InboxID(r.InboxID), InboxName: r.InboxName, Count: r.Count}
+	}
+	return out, nil
+}

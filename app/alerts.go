@@ -1,0 +1,81 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// alertNewReport queues a notification of a new report for the inbox's
+// addresses and its assigned staff: a link to the interaction, never its
+// content.
+func (s *core) alertNewReport(ctx context.Context, tx ports.Tx, ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, now time.Time) error {
+	recipients, err := s.intake.alertRecipients(ctx, within(tx), inbox)
+	if err != nil {
+		return err
+	}
+	alerts, err := s.newReportAlerts(ia, form, inbox, recipients, now)
+	if err != nil {
+		return err
+	}
+	return tx.Outbox().Enqueue(ctx, alerts...)
+}
+
+// alertReply tells the inbox's people that the reporter replied, paced
+// for each recipient (see domain.ReplyAlertState): the first reply in a
+// while is announced at once; the replies that follow within
+// domain.ReplyAlertWindow are counted into one trailing alert, due when
+// the window ends. While the relay has not taken the trailing alert, a
+// reply raises its count; once it has, the reply gets a trailing alert of
+// its own at the end of the next window. It runs with the interaction
+// held (after Change), so replies at the same moment take turns here.
+func (s *core) alertReply(ctx context.Context, tx ports.Tx, ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, now time.Time) error {
+	recipients, err := s.intake.alertRecipients(ctx, within(tx), inbox)
+	if err != nil {
+		return err
+	}
+	recipients = domain.Recipients(recipients)
+	if len(recipients) == 0 {
+		return nil
+	}
+	states, err := tx.Replies().AlertStates(ctx, ia.ID, recipients)
+	if err != nil {
+		return err
+	}
+	link := s.links.InteractionURL(ia.Ref)
+	var alerts []*domain.Delivery
+	for _, to := range recipients {
+		st := states[to]
+		if st.PendingID != "" {
+			raised, err := tx.Outbox().Raise(ctx, st.PendingID, st.PendingCount+1)
+			if err != nil {
+				return err
+			}
+			if raised {
+				st.PendingCount++
+				states[to] = st
+				continue
+			}
+			st = st.PendingWent()
+		}
+		id, err := domain.NewDeliveryID(s.random)
+		if err != nil {
+			return err
+		}
+		due, next := st.NextAlert(now, id)
+		alerts = append(alerts, domain.StaffReplyAlert(id, ia, form, inbox, to, link, due, now))
+		states[to] = next
+	}
+	if err := tx.Outbox().Enqueue(ctx, alerts...); err != nil {
+		return err
+	}
+	return tx.Replies().SaveAlertStates(ctx, ia.ID, states)
+}
+
+// newReportAlerts are the alerts to recipients of a new report.
+func (s *core) newReportAlerts(ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, recipients []string, now time.Time) ([]*domain.Delivery, error) {
+	return domain.NewReportAlerts(func() (domain.DeliveryID, error) { return domain.NewDeliveryID(s.random) },
+		ia, form, inbox, recipients, s.links.InteractionURL(ia.Ref), now)
+}

@@ -1,0 +1,123 @@
+// Package app holds Whisper's use cases: what reporters, staff and
+// operators can do. Each use case runs its reads and writes in one store
+// transaction and reaches the outside world only through ports.
+package app
+
+import (
+	"time"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// Deps are what the service needs from outside.
+type Deps struct {
+	Store  ports.Store
+	Clock  ports.Clock
+	Random ports.Random
+	Hasher ports.PasswordHasher
+	// Locator places reporters' addresses; nil leaves them unknown.
+	Locator ports.Locator
+	// Swearing spots swearing for forms whose policy asks; nil finds none.
+	Swearing ports.SwearFilter
+	// Meter counts what happens, for monitoring; nil counts nothing.
+	Meter ports.Meter
+	// PublicURL is the external base URL (no trailing slash), used in the
+	// links Whisper hands out.
+	PublicURL string
+	// Limits are the rate limits on new reports and replies; the zero
+	// value limits nothing.
+	Limits Limits
+	// IntakeCacheFor is how long what taking a report reads (a form, an
+	// inbox's alert recipients, whether any block is in force) serves
+	// further reports once read (see intakeCache); zero reads it for every
+	// report. whisperd uses IntakeCacheFor.
+	IntakeCacheFor time.Duration
+	// DeviceKey signs device cookies (see device.go): whisperd derives it
+	// from the data key (DeviceKeyPurpose), so every instance accepts the
+	// others' cookies. Nil makes a key that lasts as long as the process.
+	DeviceKey []byte
+}
+
+// App is Whisper's use cases, one service for each kind of actor. Every
+// service shares the same store, clock and settings, and is safe for
+// concurrent use.
+type App struct {
+	// Reporting is what reporters do: send a report by web form or text,
+	// follow the conversation and reply.
+	Reporting *Reporting
+	// Portal is what staff do in the portal: sign in, look after their
+	// account, and read and answer the interactions they may see.
+	Portal *Portal
+	// Admin is what an organisation's admins do: its forms, inboxes,
+	// members and settings.
+	Admin *Admin
+	// Operations is what the operator does from whisperctl, and the
+	// background work of retention and housekeeping.
+	Operations *Operations
+	// Delivery hands the outbox to mail and SMS.
+	Delivery *Delivery
+	// Links are the addresses Whisper hands out.
+	Links Links
+}
+
+// core is what every service shares: the ports and settings, and the
+// helpers more than one use case calls.
+type core struct {
+	store     ports.Store
+	clock     ports.Clock
+	random    ports.Random
+	hasher    ports.PasswordHasher
+	locator   ports.Locator
+	swearing  ports.SwearFilter
+	meter     ports.Meter
+	links     Links
+	intake    intakeCache
+	deviceKey []byte
+	limits    Limits
+}
+
+// New returns the use cases over deps.
+func New(deps Deps) *App {
+	s := &core{
+		store: deps.Store, clock: deps.Clock, random: deps.Random, hasher: deps.Hasher,
+		locator: deps.Locator, swearing: deps.Swearing, meter: deps.Meter,
+		links:     NewLinks(deps.PublicURL),
+		intake:    intakeCache{keep: deps.IntakeCacheFor},
+		deviceKey: deps.DeviceKey,
+		limits:    deps.Limits,
+	}
+	if len(s.deviceKey) == 0 {
+		s.deviceKey = processDeviceKey()
+	}
+	if s.limits.IPv6Prefix == 0 {
+		s.limits.IPv6Prefix = DefaultIPv6Prefix
+	}
+	if s.meter == nil {
+		s.meter = noMeter{}
+	}
+	return &App{
+		Reporting: &Reporting{s}, Portal: &Portal{s}, Admin: &Admin{s},
+		Operations: &Operations{s}, Delivery: &Delivery{s}, Links: s.links,
+	}
+}
+
+// noMeter counts nothing.
+type noMeter struct{}
+
+func (noMeter) Delivered(domain.DeliveryKind, domain.DeliveryStatus) {}
+func (noMeter) Reported(domain.Channel)                              {}
+func (noMeter) Texted(string)                                        {}
+func (noMeter) SignInFailed()                                        {}
+func (noMeter) Purged(int, int)                                      {}
+func (noMeter) PurgeFailed()                                         {}
+
+// now is the current time as the store keeps it: UTC, to the microsecond,
+// so that what is written compares equal to what is read back.
+func (s *core) now() time.Time { return s.clock.Now().UTC().Truncate(time.Microsecond) }
+
+// SystemClock reads the machine's clock.
+type SystemClock struct{}
+
+// Now returns the current time.
+func (SystemClock) Now() time.Time { return time.Now() }

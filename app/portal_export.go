@@ -1,0 +1,68 @@
+package app
+
+import (
+	"context"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// Export returns every report the actor may see, most recent activity
+// first, with its conversation: what a school keeps when it must (before
+// erasure, or at the end of its subscription). format ("csv" or "json")
+// is what the audit log records; nothing is returned unless the export
+// is recorded. The reading runs apart from the recording, so that a large
+// export holds no write lock while it reads.
+func (s *Portal) Export(ctx context.Context, a *Actor, format string) (rows []domain.ExportRow, err error) {
+	defer domain.Wrap(&err, "app.Portal.Export")
+	err = s.store.View(ctx, func(tx ports.Tx) (err error) {
+		rows, err = exportInteractions(ctx, tx, a.Viewer)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = s.store.InTx(ctx, func(tx ports.Tx) error {
+		return s.record(ctx, tx, byStaff(a, domain.AuditExport, map[string]string{"format": format, "interactions": howMany(rows)}))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+// exportInteractions reads every case the viewer may see, with its messages.
+func exportInteractions(ctx context.Context, tx ports.Tx, v domain.Viewer) ([]domain.ExportRow, error) {
+	cases, err := tx.StaffView().List(ctx, v, ports.StaffViewFilter{})
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]domain.ExportRow, 0, len(cases))
+	for _, cs := range cases {
+		msgs, err := tx.StaffView().Messages(ctx, v, cs.Ref)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, exportRow(cs, msgs))
+	}
+	return rows, nil
+}
+
+func exportRow(cs *domain.StaffInteraction, msgs []*domain.StaffMessage) domain.ExportRow {
+	row := domain.ExportRow{
+		Ref: cs.Ref, Status: cs.Status, Form: cs.FormName, Inbox: cs.InboxName, Reporter: cs.DisplayName(),
+		Flagged: cs.Flagged, CreatedAt: cs.CreatedAt, LastActivityAt: cs.LastActivityAt, ClosedAt: cs.ClosedAt,
+		Messages: make([]domain.ExportMessage, len(msgs)),
+	}
+	for i, m := range msgs {
+		author := domain.ExportAuthorReporter
+		if !m.FromReporter {
+			author = m.StaffName
+			if author == "" {
+				author = "staff"
+			}
+		}
+		row.Messages[i] = domain.ExportMessage{Author: author, At: m.CreatedAt, Text: m.Body}
+	}
+	return row
+}

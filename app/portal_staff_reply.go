@@ -1,0 +1,91 @@
+package app
+
+import (
+	"context"
+	"net/netip"
+	"time"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// StaffReply adds the actor's answer to a report and queues it for the
+// reporter: by SMS, with the text, to someone who texted; by email, as a
+// notice without the text, to a web reporter who gave an address; and not
+// at all to one who gave none, who reads it through their link. The caller
+// learns none of this: which way a reply travels would tell staff how the
+// report came in. A reply keeps the report's status; a closed report stays
+// closed until someone reopens it, or the reporter writes again.
+func (s *Portal) StaffReply(ctx context.Context, a *Actor, ref, body string, ip netip.Addr) (err error) {
+	defer domain.Wrap(&err, "app.Portal.StaffReply")
+	var problems domain.Problems
+	body, err = domain.CheckStaffReply(body)
+	problems.Add(FieldMessage, err)
+	// Staff addresses are meta data too; placing one may be slow, so it
+	// happens before the transaction.
+	meta := s.meta(ip)
+	msgID, err := domain.NewMessageID(s.random)
+	if err != nil {
+		return err
+	}
+	deliveryID, err := domain.NewDeliveryID(s.random)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	return s.store.InTx(ctx, func(tx ports.Tx) error {
+		cs, err := getInteraction(ctx, tx, a, ref)
+		if err != nil {
+			return err
+		}
+		if err := problems.Invalid(); err != nil {
+			return err
+		}
+		// Past the viewer's check, the interaction itself is loaded, and
+		// held before anything is added to it, so that an erasure comes
+		// wholly before the reply or after it: the reply must reach the
+		// reporter, and only this code, never the actor, sees how.
+		ia, err := changeInteraction(ctx, tx, cs.ID, func(ia *domain.Interaction) error {
+			ia.LastActivityAt = now
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		msg := &domain.Message{ID: msgID, InteractionID: ia.ID, Author: domain.AuthorStaff, StaffID: a.Staff.ID, Body: body, CreatedAt: now}
+		if err := tx.Messages().Add(ctx, msg, meta); err != nil {
+			return err
+		}
+		if err := tx.StaffView().MarkRead(ctx, a.Viewer, ia.ID, now); err != nil {
+			return err
+		}
+		d, err := s.replyDelivery(ctx, tx, ia, body, deliveryID, now)
+		if err != nil || d == nil {
+			return err
+		}
+		return tx.Outbox().Enqueue(ctx, d)
+	})
+}
+
+// replyDelivery is how a staff reply reaches the reporter, or nil when it
+// cannot: a web reporter who gave no email reads it through their link.
+func (s *core) replyDelivery(ctx context.Context, tx ports.Tx, ia *domain.Interaction, body string, id domain.DeliveryID, now time.Time) (*domain.Delivery, error) {
+	contact, err := tx.Interactions().Contact(ctx, ia.ID)
+	if err != nil {
+		return nil, err
+	}
+	form, err := tx.Forms().Get(ctx, ia.FormID)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case ia.Channel == domain.ChannelSMS && contact.Phone != "":
+		return domain.ReporterSMS(id, ia, contact.Phone, body, form.Language, now), nil
+	case ia.Channel == domain.ChannelWeb && contact.Email != "":
+		// The conversation link cannot be rebuilt (only its token's hash
+		// is kept), so the notice sends the reporter to the link they
+		// saved, and carries none.
+		return domain.ReporterReplyNotice(id, ia, contact.Email, form.Language, now), nil
+	}
+	return nil, nil
+}

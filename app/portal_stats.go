@@ -1,0 +1,178 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// StatsMaxMonths bounds the range of one statistics page: ten years.
+const StatsMaxMonths = 120
+
+// statsDefaultMonths is the range shown when none is asked for: the last
+// year, this month included.
+const statsDefaultMonths = 12
+
+// statsMonthLayout is how months are written in the statistics' filter.
+const statsMonthLayout = "2006-01"
+
+// Statistics counts the reports the actor may see, by month of arrival
+// and inbox (category). It is never split by channel, and every count
+// under domain.SmallCount is suppressed, so that one report cannot be
+// singled out when the figures are shared, e.g. with governors.
+type Statistics struct {
+	// From and To are the first and last month counted, as YYYY-MM.
+	From, To string
+	// Inboxes are the columns of the table, in the order of each Cells.
+	Inboxes []VisibleInbox
+	// Months run from From to To, every month present even when empty.
+	Months []StatsMonth
+	// InboxTotals count each inbox over the whole range.
+	InboxTotals []StatsCell
+	Total       StatsCell
+}
+
+// StatsMonth is one month's row.
+type StatsMonth struct {
+	// Month is the month as YYYY-MM; Start its first moment, in UTC.
+	Month string
+	Start time.Time
+	Cells []StatsCell
+	Total StatsCell
+}
+
+// StatsCell is one figure. A suppressed cell holds no number at all, so
+// no page or export built from it can show one.
+type StatsCell struct {
+	Count      int
+	Suppressed bool
+}
+
+// String is the figure as shown: the number, or "<5".
+func (c StatsCell) String() string {
+	if c.Suppressed {
+		return "<" + strconv.Itoa(domain.SmallCount)
+	}
+	return strconv.Itoa(c.Count)
+}
+
+func statsCell(n int) StatsCell {
+	if n < domain.SmallCount {
+		return StatsCell{Suppressed: true}
+	}
+	return StatsCell{Count: n}
+}
+
+// statsRange checks the bounds and returns the first moments of the first
+// and last months.
+func statsRange(from, to string, now time.Time) (first, last time.Time, problems domain.Problems) {
+	thisMonth := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	first, last = thisMonth.AddDate(0, 1-statsDefaultMonths, 0), thisMonth
+	month := func(field, s string, into *time.Time, what string) {
+		if s == "" {
+			return
+		}
+		t, err := time.Parse(statsMonthLayout, s)
+		if err != nil {
+			problems = append(problems, domain.FieldProblem{Field: field, Safe: "Enter the " + what + " month as year and month, for example 2026-10."})
+			return
+		}
+		*into = t
+	}
+	month(FilterFrom, from, &first, "first")
+	month(FilterTo, to, &last, "last")
+	// With only an end given, the range is the year up to it.
+	if from == "" && to != "" {
+		first = last.AddDate(0, 1-statsDefaultMonths, 0)
+	}
+	if len(problems) > 0 {
+		return first, last, problems
+	}
+	switch {
+	case last.Before(first):
+		problems = append(problems, domain.FieldProblem{Field: FilterTo, Safe: "The last month is before the first."})
+	case monthsBetween(first, last) >= StatsMaxMonths:
+		problems = append(problems, domain.FieldProblem{Field: FilterTo, Safe: "Choose at most ten years."})
+	}
+	return first, last, problems
+}
+
+func monthsBetween(first, last time.Time) int {
+	return (last.Year()-first.Year())*12 + int(last.Month()) - int(first.Month())
+}
+
+// tabulate lays the counts out as months by inboxes and suppresses the
+// small ones, totals included.
+func tabulate(out *Statistics, first, last time.Time, counts []domain.InteractionCount) {
+	// An inbox counted but not offered (it cannot be, but a count must
+	// never vanish) gets a column of its own.
+	for _, c := range counts {
+		if !slices.ContainsFunc(out.Inboxes, func(ib VisibleInbox) bool { return ib.ID == c.InboxID }) {
+			out.Inboxes = append(out.Inboxes, VisibleInbox{ID: c.InboxID, Label: c.InboxName})
+		}
+	}
+	column := make(map[domain.InboxID]int, len(out.Inboxes))
+	for i, ib := range out.Inboxes {
+		column[ib.ID] = i
+	}
+	raw := map[string][]int{}
+	for m := first; !m.After(last); m = m.AddDate(0, 1, 0) {
+		raw[m.Format(statsMonthLayout)] = make([]int, len(out.Inboxes))
+	}
+	for _, c := range counts {
+		if row, ok := raw[c.Month]; ok {
+			row[column[c.InboxID]] += c.Count
+		}
+	}
+	inboxTotals := make([]int, len(out.Inboxes))
+	total := 0
+	for m := first; !m.After(last); m = m.AddDate(0, 1, 0) {
+		key := m.Format(statsMonthLayout)
+		row := StatsMonth{Month: key, Start: m, Cells: make([]StatsCell, len(out.Inboxes))}
+		sum := 0
+		for i, n := range raw[key] {
+			row.Cells[i] = statsCell(n)
+			sum += n
+			inboxTotals[i] += n
+		}
+		row.Total = statsCell(sum)
+		total += sum
+		out.Months = append(out.Months, row)
+	}
+	out.InboxTotals = make([]StatsCell, len(inboxTotals))
+	for i, n := range inboxTotals {
+		out.InboxTotals[i] = statsCell(n)
+	}
+	out.Total = statsCell(total)
+}
+
+// Stats counts the actor's reports, erased ones included, for the months
+// from and to (YYYY-MM, both included). Empty bounds default to the last
+// twelve months. Bad bounds come back as domain.Problems, with From and To
+// as typed so the filter can be shown again.
+func (s *Portal) Stats(ctx context.Context, a *Actor, from, to string) (out Statistics, err error) {
+	defer domain.Wrap(&err, "app.Portal.Stats")
+	out.From, out.To = from, to
+	first, last, problems := statsRange(from, to, s.now())
+	if err := problems.Invalid(); err != nil {
+		return out, err
+	}
+	out.From, out.To = first.Format(statsMonthLayout), last.Format(statsMonthLayout)
+	var counts []domain.InteractionCount
+	err = s.store.View(ctx, func(tx ports.Tx) error {
+		if out.Inboxes, err = actorInboxes(ctx, tx, a); err != nil {
+			return err
+		}
+		counts, err = tx.StaffView().Stats(ctx, a.Viewer, first, last.AddDate(0, 1, 0))
+		return err
+	})
+	if err != nil {
+		return out, err
+	}
+	tabulate(&out, first, last, counts)
+	return out, nil
+}

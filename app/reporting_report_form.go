@@ -1,0 +1,51 @@
+package app
+
+import (
+	"context"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// ReportForm is what a reporter's form page shows.
+type ReportForm struct {
+	Form *domain.Form
+	// Org is the form's organisation.
+	Org *domain.Organisation
+	// Inboxes are the categories a reporter may choose from, in order.
+	Inboxes []*domain.Inbox
+	// Accepting is false while the form is closed or its organisation does
+	// not take reports; the page then shows the out-of-hours text.
+	Accepting bool
+}
+
+// errNoSuchForm is what a code that names no form finds.
+var errNoSuchForm = &domain.Error{Kind: domain.KindNotFound, Safe: "no such form"}
+
+// ReportForm returns the form with that code, in any case. A code that is
+// malformed is as unknown as one that does not exist: KindNotFound. The
+// form may be up to a second old (see intakeCache); read it, never change it.
+func (s *Reporting) ReportForm(ctx context.Context, code string) (out ReportForm, err error) {
+	defer domain.Wrap(&err, "app.Reporting.ReportForm")
+	return s.intake.form(ctx, s.view(ctx), code)
+}
+
+func loadReportForm(ctx context.Context, tx ports.Tx, code string) (ReportForm, error) {
+	fc, err := domain.ParseFormCode(code)
+	if err != nil {
+		return ReportForm{}, errNoSuchForm
+	}
+	form, err := tx.Forms().GetByCode(ctx, fc)
+	if err != nil {
+		return ReportForm{}, err
+	}
+	org, err := tx.Organisations().Get(ctx, form.OrgID)
+	if err != nil {
+		return ReportForm{}, err
+	}
+	inboxes, err := tx.Inboxes().List(ctx, ports.InboxFilter{FormID: &form.ID})
+	if err != nil {
+		return ReportForm{}, err
+	}
+	return ReportForm{Form: form, Org: org, Inboxes: inboxes, Accepting: form.Open && org.Status.AcceptsReports()}, nil
+}

@@ -1,0 +1,78 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// ReporterReply is a reporter's answer through their link.
+type ReporterReply struct {
+	Token string
+	Body  string
+	IP    netip.Addr
+}
+
+// ReporterReply adds the reporter's message to their conversation, reopens
+// it if staff had closed it, and tells the inbox's people (see
+// replyAlerts). A reply over the hourly limit is refused with a
+// *domain.RepliesLimited in its chain (KindUnavailable), and nothing is
+// stored.
+func (s *Reporting) ReporterReply(ctx context.Context, in ReporterReply) (err error) {
+	defer domain.Wrap(&err, "app.Reporting.ReporterReply")
+	var problems domain.Problems
+	body, err := domain.CheckMessage(in.Body)
+	problems.Add(FieldMessage, err)
+	meta := s.meta(in.IP)
+	id, err := domain.NewMessageID(s.random)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	return s.store.InTx(ctx, func(tx ports.Tx) error {
+		ia, form, org, err := interactionByToken(ctx, tx, in.Token)
+		if err != nil {
+			return err
+		}
+		if !org.Status.AcceptsReports() {
+			return ErrNotAccepting
+		}
+		flagged, err := s.checkSwearing(form, org, body)
+		problems.Add(FieldMessage, err)
+		if err := problems.Invalid(); err != nil {
+			return err
+		}
+		// The interaction is held before the message is added, so that an
+		// erasure comes wholly before the reply, which it refuses as it
+		// refuses any erased link, or waits for it and erases it too.
+		ia, err = tx.Interactions().Change(ctx, ia.ID, func(ia *domain.Interaction) error {
+			if err := s.checkReplyLimit(ctx, tx, ia, now); err != nil {
+				return err
+			}
+			if ia.Status == domain.StatusClosed {
+				ia.Reopen(now)
+			}
+			ia.LastActivityAt = now
+			ia.Flagged = ia.Flagged || flagged
+			return nil
+		})
+		if errors.Is(err, domain.ErrErased) {
+			return errNoSuchLink(err)
+		}
+		if err != nil {
+			return err
+		}
+		msg := &domain.Message{ID: id, InteractionID: ia.ID, Author: domain.AuthorReporter, Body: body, CreatedAt: now}
+		if err := tx.Messages().Add(ctx, msg, meta); err != nil {
+			return err
+		}
+		inbox, err := tx.Inboxes().Get(ctx, ia.InboxID)
+		if err != nil {
+			return err
+		}
+		return s.alertReply(ctx, tx, ia, form, inbox, now)
+	})
+}

@@ -30,7 +30,7 @@ import (
 	"github.com/whisper-schools/whisper/ports"
 )
 
-// The retention purge's targets (issue #8).
+// The retention purge's targets (docs/performance.md).
 const (
 	maxPurgeRatio  = 2.0       // purge time / one set-based statement's
 	maxPurgeRSSKiB = 100 << 10 // the whisperctl process's peak RSS

@@ -22,7 +22,7 @@ const (
 )
 
 // InteractionQuery narrows the list of reports. Its fields are as typed into the
-// list's filter form; ListCases checks them.
+// list's filter form; ListInteractions checks them.
 type InteractionQuery struct {
 	// Status is "open", "closed" or "" for both.
 	Status string
@@ -90,8 +90,8 @@ func interactionFilter(q InteractionQuery, inboxes []VisibleInbox) (ports.StaffV
 			f.InboxID = &inboxes[i].ID
 		}
 	}
-	from, okFrom := caseDate(q.From)
-	to, okTo := caseDate(q.To)
+	from, okFrom := parseDay(q.From)
+	to, okTo := parseDay(q.To)
 	if !okFrom {
 		problems = append(problems, domain.FieldProblem{Field: FilterFrom, Safe: "Enter the start date as year, month and day, for example 2026-10-05."})
 	}
@@ -112,8 +112,8 @@ func interactionFilter(q InteractionQuery, inboxes []VisibleInbox) (ports.StaffV
 	return f, problems
 }
 
-// caseDate reads a YYYY-MM-DD date as midnight UTC; "" is no date.
-func caseDate(s string) (*time.Time, bool) {
+// parseDay reads a YYYY-MM-DD date as midnight UTC; "" is no date.
+func parseDay(s string) (*time.Time, bool) {
 	if s == "" {
 		return nil, true
 	}

@@ -60,7 +60,7 @@ func (s *Server) login(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	if c, err := r.Cookie(s.deviceCookie()); err == nil {
 		in.Device = c.Value
 	}
-	signedIn, err := s.app.Portal.SignInFromDevice(r.Context(), in)
+	signedIn, err := s.app.Portal.SignIn(r.Context(), in)
 	page := loginPage{Staff: s.staffChrome(nil, ""), Email: in.Email}
 	var throttled *app.ThrottledError
 	switch {

@@ -49,7 +49,7 @@ type Store struct {
 	// too) queue for it here instead of spinning in SQLite's busy handler.
 	// Nil on PostgreSQL, where writers lock rows, not the database.
 	writer chan struct{}
-	// intake gathers reports accepted at the same moment (see AcceptReport).
+	// intake gathers reports accepted at the same moment (see AcceptInteraction).
 	intake intake
 	// stopCheckpoints ends SQLite's checkpointLoop, which then closes
 	// checkpointsDone; nil on PostgreSQL.

@@ -10,16 +10,14 @@
 // falls back to English; every message a reporter can see must have Welsh,
 // which this package's tests and the adapters' check.
 //
-// app and domain stay English: their Safe messages are translated here, at
-// the edge, by looking the English up (Printer.Safe).
+// app and domain name what a person reads about an error or a problem as
+// domain.Words, a key with arguments; the edges say them in the reader's
+// language with Printer.Say.
 package catalogue
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"golang.org/x/text/language"
@@ -59,10 +57,8 @@ var (
 	// built is the catalogue, built once from the files.
 	built, sections = build()
 	// byKey finds an entry by its English.
-	byKey = index()
-	// safePatterns match problem messages that carry numbers.
-	safePatterns = compileProblems()
-	printers     = map[domain.Language]*Printer{
+	byKey    = index()
+	printers = map[domain.Language]*Printer{
 		domain.English: {Lang: domain.English, p: message.NewPrinter(language.English, message.Catalog(built))},
 		domain.Welsh:   {Lang: domain.Welsh, p: message.NewPrinter(welsh, message.Catalog(built))},
 	}
@@ -130,83 +126,19 @@ func (p *Printer) T(key string, args ...any) string {
 	return p.p.Sprintf(key, args...)
 }
 
-// Safe translates a safe message from app or domain (a problem with a
-// form field, or a refusal) that a reporter is about to see. English, and
-// anything not in the problems list, is returned as it is.
-func (p *Printer) Safe(text string) string {
-	if p.Lang == domain.English || text == "" {
-		return text
+// Say prints w in p's language. English, and any words that have no
+// words of their own in p's language, are the key formatted with its
+// arguments as Go formats them (w.String()), exactly as app and domain
+// wrote them; a translation formats its numbers the language's way
+// ("10,000").
+func (p *Printer) Say(w domain.Words) string {
+	if p.Lang == domain.English || w.IsZero() {
+		return w.String()
 	}
-	if e, ok := byKey[text]; ok && !strings.Contains(e.English, "%") {
-		return p.p.Sprintf(e.English)
+	if e, ok := byKey[w.Key]; ok && e.Welsh != "" {
+		return p.p.Sprintf(w.Key, w.Args...)
 	}
-	for _, sp := range safePatterns {
-		m := sp.re.FindStringSubmatch(text)
-		if m == nil {
-			continue
-		}
-		args := make([]any, len(m)-1)
-		for i, s := range m[1:] {
-			n, err := strconv.Atoi(s)
-			if err != nil {
-				return text
-			}
-			args[i] = n
-		}
-		return p.p.Sprintf(sp.key, args...)
-	}
-	return text
-}
-
-// IsProblem reports whether text is one of the app's safe messages for
-// reporters, which Safe translates.
-func IsProblem(text string) bool {
-	for _, e := range problems() {
-		if e.English == text {
-			return true
-		}
-	}
-	for _, sp := range safePatterns {
-		if sp.re.MatchString(text) {
-			return true
-		}
-	}
-	return false
-}
-
-// problems are the safe messages of app and domain that a reporter may
-// read beside a field or at the top of the form, in their English exactly
-// as app and domain write them.
-func problems() []Entry {
-	for _, s := range sections {
-		if s.File == "problems.gotext.json" {
-			return s.Entries
-		}
-	}
-	return nil
-}
-
-type safePattern struct {
-	key string
-	re  *regexp.Regexp
-}
-
-// compileProblems turns each problem with %d in it into a pattern that
-// matches the English as app and domain format it ("a name is at most 100
-// characters"), so the number can be carried into the Welsh.
-func compileProblems() []safePattern {
-	var out []safePattern
-	for _, e := range problems() {
-		if !strings.Contains(e.English, "%") {
-			continue
-		}
-		parts := strings.Split(e.English, "%d")
-		for i := range parts {
-			parts[i] = regexp.QuoteMeta(parts[i])
-		}
-		out = append(out, safePattern{key: e.English, re: regexp.MustCompile(`^` + strings.Join(parts, `(\d+)`) + `$`)})
-	}
-	return out
+	return w.String()
 }
 
 var welshMonths = [...]string{"Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr"}

@@ -35,6 +35,7 @@ var sectionFiles = []struct {
 	{"emails", "reporter emails", true},
 	{"texts", "reporter texts", true},
 	{"staff", "staff portal", false},
+	{"errors", "staff and operator errors", false},
 }
 
 // languages are the languages of the files, the first the base.

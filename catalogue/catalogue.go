@@ -126,11 +126,10 @@ func (p *Printer) T(key string, args ...any) string {
 	return p.p.Sprintf(key, args...)
 }
 
-// Say prints w in p's language. English, and any words that have no
-// words of their own in p's language, are the key formatted with its
-// arguments as Go formats them (w.String()), exactly as app and domain
-// wrote them; a translation formats its numbers the language's way
-// ("10,000").
+// Say prints w in p's language. In English, and where p's language has no
+// translation of w, it is w.String(): the key formatted as Go formats its
+// arguments, exactly as the code said it. A translation formats numbers
+// the language's way ("10,000").
 func (p *Printer) Say(w domain.Words) string {
 	if p.Lang == domain.English || w.IsZero() {
 		return w.String()

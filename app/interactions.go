@@ -17,7 +17,7 @@ import (
 
 // ErrNoSuchInteraction is returned for a reference the actor cannot see: malformed,
 // unknown, erased, or another inbox's or organisation's, all alike.
-var ErrNoSuchInteraction = &domain.Error{Kind: domain.KindNotFound, Safe: "no such report"}
+var ErrNoSuchInteraction = &domain.Error{Kind: domain.KindNotFound, Safe: domain.Say("no such report")}
 
 // VisibleInbox is an inbox as the portal offers it in a choice.
 type VisibleInbox struct {

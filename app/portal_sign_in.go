@@ -35,14 +35,14 @@ type SignIn struct {
 // account.
 var ErrSignInFailed = &domain.Error{
 	Kind: domain.KindForbidden,
-	Safe: "We could not sign you in with those details. Check your email address, your password and, if you use an authenticator app, its code.",
+	Safe: domain.Say("We could not sign you in with those details. Check your email address, your password and, if you use an authenticator app, its code."),
 }
 
 // ErrSignInThrottled is what a ThrottledError is: too many failed attempts
 // came from this address or for this account, too recently.
 var ErrSignInThrottled = &domain.Error{
 	Kind: domain.KindUnavailable,
-	Safe: "There have been too many attempts to sign in. Please wait before trying again.",
+	Safe: domain.Say("There have been too many attempts to sign in. Please wait before trying again."),
 }
 
 // ThrottledError refuses an attempt that came too soon after others

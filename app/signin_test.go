@@ -117,7 +117,7 @@ func TestSignInRefusalsAreAlike(t *testing.T) {
 		token, err := a.signIn(t, in[0], in[1], "")
 		assert.Empty(t, token, name)
 		assert.ErrorIs(t, err, app.ErrSignInFailed, name)
-		assert.Equal(t, app.ErrSignInFailed.Safe, domain.SafeMessage(err), name)
+		assert.Equal(t, app.ErrSignInFailed.Safe.String(), domain.SafeMessage(err), name)
 		assert.Equal(t, domain.KindForbidden, domain.KindOf(err), name)
 	}
 	assert.Equal(t, 1, a.failures(t, "email:nobody@oakfield.example"), "unknown accounts count failures too")

@@ -70,11 +70,11 @@ type TextClaim struct {
 
 // ErrNonceSeen is a text whose webhook nonce was seen before, however long
 // ago: a replayed request.
-var ErrNonceSeen = &domain.Error{Kind: domain.KindConflict, Safe: "this webhook was seen before"}
+var ErrNonceSeen = &domain.Error{Kind: domain.KindConflict, Safe: domain.Say("this webhook was seen before")}
 
 // ErrTextSeen is a text whose carrier message id was handled before: the
 // carrier delivering it again.
-var ErrTextSeen = &domain.Error{Kind: domain.KindConflict, Safe: "this text was handled before"}
+var ErrTextSeen = &domain.Error{Kind: domain.KindConflict, Safe: domain.Say("this text was handled before")}
 
 // Tx is one transaction: the repositories it hands out read and write
 // inside it, and are valid only while fn runs.

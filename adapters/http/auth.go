@@ -69,11 +69,11 @@ func (s *Server) login(w nethttp.ResponseWriter, r *nethttp.Request) error {
 		page.Failed = "Too many attempts. " + waitWords(throttled.Wait)
 		return s.render(w, nethttp.StatusTooManyRequests, "staff/login", page)
 	case errors.Is(err, app.ErrSignInFailed):
-		page.Failed = domain.SafeMessage(err)
+		page.Failed = english.Say(domain.SafeWords(err))
 		return s.render(w, nethttp.StatusUnauthorized, "staff/login", page)
 	case errors.Is(err, app.ErrHashingBusy):
 		w.Header().Set("Retry-After", "60")
-		page.Failed = domain.SafeMessage(err)
+		page.Failed = english.Say(domain.SafeWords(err))
 		return s.render(w, nethttp.StatusServiceUnavailable, "staff/login", page)
 	case err != nil:
 		return err
@@ -133,7 +133,7 @@ type setPasswordPage struct {
 	Staff    staffChrome
 	Token    string
 	Who      app.PasswordLinkFor
-	Problems domain.Problems
+	Problems fieldProblems
 	// Dead is set when the link is unknown, expired or used.
 	Dead bool
 }
@@ -160,7 +160,7 @@ func (s *Server) setPassword(w nethttp.ResponseWriter, r *nethttp.Request) error
 		}
 		// The passwords are not sent back: they would sit in the page.
 		return s.render(w, nethttp.StatusUnprocessableEntity, "staff/set-password", setPasswordPage{
-			Staff: s.staffChrome(nil, ""), Token: token, Who: who, Problems: problems,
+			Staff: s.staffChrome(nil, ""), Token: token, Who: who, Problems: staffProblems(problems),
 		})
 	}
 	if err != nil {

@@ -279,7 +279,7 @@ func (s *Store) Ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := s.db.PingContext(ctx); err != nil {
-		return &domain.Error{Kind: domain.KindUnavailable, Safe: "the database does not answer", Err: redactURLError(err)}
+		return &domain.Error{Kind: domain.KindUnavailable, Safe: domain.Say("the database does not answer"), Err: redactURLError(err)}
 	}
 	return nil
 }

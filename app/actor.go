@@ -22,11 +22,11 @@ func (a *Actor) IsAdmin() bool { return a.Staff.Role == domain.RoleAdmin }
 
 // ErrNotSignedIn is returned for a missing, unknown, expired or ended
 // session; the portal then asks the person to sign in.
-var ErrNotSignedIn = &domain.Error{Kind: domain.KindForbidden, Safe: "please sign in"}
+var ErrNotSignedIn = &domain.Error{Kind: domain.KindForbidden, Safe: domain.Say("please sign in")}
 
 // ErrAdminOnly is returned when a staff member tries what only admins may.
 // The portal shows it as a page that does not exist.
-var ErrAdminOnly = &domain.Error{Kind: domain.KindNotFound, Safe: "not found"}
+var ErrAdminOnly = &domain.Error{Kind: domain.KindNotFound, Safe: domain.Say("not found")}
 
 // loadActor loads a staff member who may still sign in.
 func loadActor(ctx context.Context, tx ports.Tx, id domain.StaffID) (*Actor, error) {

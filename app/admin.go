@@ -47,7 +47,7 @@ func ownInbox(ctx context.Context, tx ports.Tx, a *Actor, id domain.InboxID) (*d
 // errNoSuch answers for anything an admin asks about that is not of their
 // organisation, exactly as for what does not exist: another school's ids
 // must not be confirmed, even as forbidden.
-var errNoSuch = &domain.Error{Kind: domain.KindNotFound, Safe: "not found"}
+var errNoSuch = &domain.Error{Kind: domain.KindNotFound, Safe: domain.Say("not found")}
 
 // requireAdmin refuses everyone but an organisation's admins. Staff get
 // the same answer as for a page that does not exist.

@@ -34,7 +34,7 @@ func (s *Admin) CreateForm(ctx context.Context, a *Actor, in NewForm) (out FormC
 	}
 	out, err = s.addForm(ctx, CreateForm{OrgID: a.Org.ID, Name: in.Name, Code: strings.TrimSpace(in.Code), Actor: staffActor(a.Staff.ID)})
 	if domain.KindOf(err) == domain.KindConflict {
-		return out, domain.Problems{{Field: "code", Safe: domain.SafeMessage(err)}}.Invalid()
+		return out, domain.Problems{{Field: "code", Safe: domain.SafeWords(err)}}.Invalid()
 	}
 	return out, err
 }

@@ -26,7 +26,7 @@ func (s *Admin) CreateInbox(ctx context.Context, a *Actor, form domain.FormID, n
 		return nil, err
 	}
 	if err := checkInboxName(name); err != nil {
-		return nil, domain.Problems{{Field: "name", Safe: domain.SafeMessage(err)}}.Invalid()
+		return nil, domain.Problems{{Field: "name", Safe: domain.SafeWords(err)}}.Invalid()
 	}
 	return s.addInbox(ctx, CreateInbox{FormID: form, Name: name, Actor: staffActor(a.Staff.ID)})
 }

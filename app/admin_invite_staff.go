@@ -87,7 +87,7 @@ func (s *Admin) InviteStaff(ctx context.Context, a *Actor, in Invite) (member *d
 	if domain.KindOf(err) == domain.KindConflict {
 		// Another invitation took the address between the check and the
 		// insert.
-		return nil, domain.Problems{{Field: "email", Safe: domain.SafeMessage(errEmailTaken)}}.Invalid()
+		return nil, domain.Problems{{Field: "email", Safe: domain.SafeWords(errEmailTaken)}}.Invalid()
 	}
 	if err != nil {
 		return nil, err

@@ -28,11 +28,11 @@ func (s *Admin) RemoveMember(ctx context.Context, a *Actor, id domain.StaffID) (
 			return err
 		}
 		if member.ID == a.Staff.ID {
-			return domain.Problems{{Field: "remove", Safe: "you cannot remove yourself; ask another admin"}}.Invalid()
+			return domain.Problems{{Field: "remove", Safe: domain.Say("you cannot remove yourself; ask another admin")}}.Invalid()
 		}
 		if err := keepsAnAdmin(ctx, tx, a, member); err != nil {
 			if domain.KindOf(err) == domain.KindInvalid {
-				return domain.Problems{{Field: "remove", Safe: domain.SafeMessage(err)}}.Invalid()
+				return domain.Problems{{Field: "remove", Safe: domain.SafeWords(err)}}.Invalid()
 			}
 			return err
 		}

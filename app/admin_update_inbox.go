@@ -50,7 +50,7 @@ func (s *Admin) UpdateInbox(ctx context.Context, a *Actor, id domain.InboxID, in
 		}
 		for _, sid := range in.StaffIDs {
 			if !known[sid] {
-				problems = append(problems, domain.FieldProblem{Field: "staff", Safe: "choose staff from the list"})
+				problems = append(problems, domain.FieldProblem{Field: "staff", Safe: domain.Say("choose staff from the list")})
 				break
 			}
 		}

@@ -17,7 +17,7 @@ import (
 
 // ErrNoSuchInteraction is returned for a reference the actor cannot see: malformed,
 // unknown, erased, or another inbox's or organisation's, all alike.
-var ErrNoSuchInteraction = &domain.Error{Kind: domain.KindNotFound, Safe: "no such report"}
+var ErrNoSuchInteraction = &domain.Error{Kind: domain.KindNotFound, Safe: domain.Say("no such report")}
 
 // VisibleInbox is an inbox as the portal offers it in a choice.
 type VisibleInbox struct {
@@ -76,7 +76,7 @@ func parseReference(ref string) (domain.Reference, error) {
 	return r, nil
 }
 
-// getInteraction returns the case the actor may see, or ErrNoSuchCase.
+// getInteraction returns the interaction the actor may see, or ErrNoSuchInteraction.
 func getInteraction(ctx context.Context, tx ports.Tx, a *Actor, ref string) (*domain.StaffInteraction, error) {
 	r, err := parseReference(ref)
 	if err != nil {
@@ -89,9 +89,9 @@ func getInteraction(ctx context.Context, tx ports.Tx, a *Actor, ref string) (*do
 	return cs, err
 }
 
-// changeInteraction changes the interaction behind a case the actor has just been
-// shown (see ports.InteractionRepo.Change). One erased since is no longer
-// a case: ErrNoSuchCase, as for any erased report.
+// changeInteraction changes the interaction the actor has just been
+// shown (see ports.InteractionRepo.Change). One erased since then is
+// ErrNoSuchInteraction, as for any erased report.
 func changeInteraction(ctx context.Context, tx ports.Tx, id domain.InteractionID, fn func(ia *domain.Interaction) error) (*domain.Interaction, error) {
 	ia, err := tx.Interactions().Change(ctx, id, fn)
 	if errors.Is(err, domain.ErrErased) {

@@ -34,7 +34,7 @@ type Limits struct {
 const DefaultIPv6Prefix = 64
 
 // ErrTooMany is an attempt refused by a rate limit.
-var ErrTooMany = &domain.Error{Kind: domain.KindUnavailable, Safe: "too many reports from here in the last hour"}
+var ErrTooMany = &domain.Error{Kind: domain.KindUnavailable, Safe: domain.Say("too many reports from here in the last hour")}
 
 // textsLimited is what a texter reads, once an hour, when a text would
 // open a report beyond their number's limit. It says the text was not

@@ -8,7 +8,7 @@ import (
 )
 
 // ErrUnderHold refuses to erase an interaction on legal hold.
-var ErrUnderHold = &domain.Error{Kind: domain.KindConflict, Safe: "this interaction is under a legal hold; release the hold first"}
+var ErrUnderHold = &domain.Error{Kind: domain.KindConflict, Safe: domain.Say("this interaction is under a legal hold; release the hold first")}
 
 // Erase erases one interaction now, for a data subject's erasure request.
 func (s *Operations) Erase(ctx context.Context, op Operator, ref domain.Reference, reason string) (err error) {

@@ -33,7 +33,7 @@ func (s *Operations) SetHold(ctx context.Context, op Operator, ref domain.Refere
 		})
 		switch {
 		case errors.Is(err, domain.ErrErased) && hold:
-			return &domain.Error{Kind: domain.KindConflict, Safe: "this interaction is already erased; there is nothing left to hold", Err: err}
+			return &domain.Error{Kind: domain.KindConflict, Safe: domain.Say("this interaction is already erased; there is nothing left to hold"), Err: err}
 		case errors.Is(err, domain.ErrErased):
 			return nil // erased, so not held: there is nothing to release
 		}

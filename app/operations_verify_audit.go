@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/whisper-schools/whisper/domain"
@@ -11,7 +10,7 @@ import (
 
 // ErrAuditBroken is returned when the audit log's hash chain does not hold,
 // or when an entry an operator saved as a head is gone or different.
-var ErrAuditBroken = &domain.Error{Kind: domain.KindConflict, Safe: "the audit log has been altered"}
+var ErrAuditBroken = &domain.Error{Kind: domain.KindConflict, Safe: domain.Say("the audit log has been altered")}
 
 // VerifyAudit recomputes the audit log's keyed hash chain and returns what
 // it found. When an entry was altered, removed or reordered, the error
@@ -34,7 +33,7 @@ func (s *Operations) VerifyAudit(ctx context.Context, head *domain.AuditHead) (c
 	}
 	if bad := check.Broken; bad != nil {
 		return check, &domain.Error{Kind: domain.KindConflict,
-			Safe: fmt.Sprintf("the audit log has been altered: entry %d (%s, %s) does not follow the one before it", bad.Seq, bad.Action, bad.At.Format(time.RFC3339)),
+			Safe: domain.Say("the audit log has been altered: entry %d (%s, %s) does not follow the one before it", bad.Seq, bad.Action, bad.At.Format(time.RFC3339)),
 			Err:  ErrAuditBroken}
 	}
 	if head == nil {
@@ -43,11 +42,11 @@ func (s *Operations) VerifyAudit(ctx context.Context, head *domain.AuditHead) (c
 	switch {
 	case len(named) == 0 || named[0].Seq != head.Seq:
 		return check, &domain.Error{Kind: domain.KindConflict,
-			Safe: fmt.Sprintf("the audit log has been cut short: entry %d of the saved head is missing, and the log now ends at entry %d", head.Seq, check.Head.Seq),
+			Safe: domain.Say("the audit log has been cut short: entry %d of the saved head is missing, and the log now ends at entry %d", head.Seq, check.Head.Seq),
 			Err:  ErrAuditBroken}
 	case named[0].Hash != head.Hash:
 		return check, &domain.Error{Kind: domain.KindConflict,
-			Safe: fmt.Sprintf("the audit log has been altered: entry %d is not the one the saved head names", head.Seq),
+			Safe: domain.Say("the audit log has been altered: entry %d is not the one the saved head names", head.Seq),
 			Err:  ErrAuditBroken}
 	}
 	return check, nil

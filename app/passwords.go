@@ -29,12 +29,12 @@ const (
 func checkNewPassword(password, confirm string) domain.Problems {
 	var p domain.Problems
 	if err := domain.CheckPassword(password); err != nil {
-		p = append(p, domain.FieldProblem{Field: AuthFieldPassword, Safe: "Choose a password of at least 12 characters (and at most 256). Several unrelated words make a good one."})
+		p = append(p, domain.FieldProblem{Field: AuthFieldPassword, Safe: domain.Say("Choose a password of at least 12 characters (and at most 256). Several unrelated words make a good one.")})
 	} else if passwords.Common(password) {
-		p = append(p, domain.FieldProblem{Field: AuthFieldPassword, Safe: "That password is too common: it is among the first anyone would guess. Choose another – several unrelated words make a good one."})
+		p = append(p, domain.FieldProblem{Field: AuthFieldPassword, Safe: domain.Say("That password is too common: it is among the first anyone would guess. Choose another – several unrelated words make a good one.")})
 	}
 	if confirm != password {
-		p = append(p, domain.FieldProblem{Field: AuthFieldConfirm, Safe: "The two passwords are not the same. Type your new password again."})
+		p = append(p, domain.FieldProblem{Field: AuthFieldConfirm, Safe: domain.Say("The two passwords are not the same. Type your new password again.")})
 	}
 	return p
 }
@@ -60,7 +60,7 @@ func (s *core) confirmPassword(ctx context.Context, a *Actor, field, password st
 		s.giveBack(ctx, counted)
 		return err
 	}
-	return domain.Problems{{Field: field, Safe: "That is not your current password."}}.Invalid()
+	return domain.Problems{{Field: field, Safe: domain.Say("That is not your current password.")}}.Invalid()
 }
 
 // SignInHashingWait is how long a sign-in waits for a hashing slot. When
@@ -72,7 +72,7 @@ const SignInHashingWait = 20 * time.Second
 
 // ErrHashingBusy is a sign-in that could not get a hashing slot in time.
 var ErrHashingBusy = &domain.Error{Kind: domain.KindUnavailable,
-	Safe: "A lot of people are signing in right now. Please try again in a minute."}
+	Safe: domain.Say("A lot of people are signing in right now. Please try again in a minute.")}
 
 // verifyPassword checks password against m's hash, waiting at most
 // SignInHashingWait for a hashing slot (ErrHashingBusy).

@@ -4,8 +4,8 @@ package app
 // through the staff view (interactions.go), which has no place for a
 // reporter's contact or meta data. Each use case is in its own file:
 //
-//   - Signing in: SignIn, SignInFromDevice, Authenticate, EndSession
-//     (portal_sign_in.go, portal_sign_in_from_device.go,
+//   - Signing in: SignIn, Authenticate, EndSession
+//     (portal_sign_in.go,
 //     portal_authenticate.go, portal_end_session.go).
 //   - Passwords: PasswordLink, SetPassword, ChangePassword
 //     (portal_password_link.go, portal_set_password.go,

@@ -14,7 +14,7 @@ func (s *Portal) ChangePassword(ctx context.Context, a *Actor, current, password
 	defer domain.Wrap(&err, "app.Portal.ChangePassword")
 	problems := checkNewPassword(password, confirm)
 	if current == password && len(problems) == 0 {
-		problems = append(problems, domain.FieldProblem{Field: AuthFieldPassword, Safe: "Choose a password different from your current one."})
+		problems = append(problems, domain.FieldProblem{Field: AuthFieldPassword, Safe: domain.Say("Choose a password different from your current one.")})
 	}
 	// The current password is checked last, and only for otherwise good
 	// input, so that a mistyped new password costs no attempt.
@@ -31,7 +31,7 @@ func (s *Portal) ChangePassword(ctx context.Context, a *Actor, current, password
 	return s.store.InTx(ctx, func(tx ports.Tx) error {
 		cur, err := tx.Staff().Change(ctx, a.Staff.ID, func(cur *domain.Staff) error {
 			if cur.PasswordHash != a.Staff.PasswordHash {
-				return &domain.Error{Kind: domain.KindConflict, Safe: "Your password was changed somewhere else just now. Please sign in again."}
+				return &domain.Error{Kind: domain.KindConflict, Safe: domain.Say("Your password was changed somewhere else just now. Please sign in again.")}
 			}
 			cur.PasswordHash = hash
 			return nil

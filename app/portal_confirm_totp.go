@@ -26,11 +26,11 @@ func (s *Portal) ConfirmTOTP(ctx context.Context, a *Actor, code string) (codes 
 				return ErrTOTPAlreadyOn
 			}
 			if cur.TOTPSecret == "" {
-				return &domain.Error{Kind: domain.KindConflict, Safe: "Setting up an authenticator app had not started, or was cancelled. Please start again."}
+				return &domain.Error{Kind: domain.KindConflict, Safe: domain.Say("Setting up an authenticator app had not started, or was cancelled. Please start again.")}
 			}
 			step, ok := totpStep(cur.TOTPSecret, code, now)
 			if !ok || step <= cur.TOTPLastStep {
-				return domain.Problems{{Field: AuthFieldCode, Safe: "That code did not match. Enter the newest six-digit code your app shows for Whisper; check that your phone's clock is right."}}.Invalid()
+				return domain.Problems{{Field: AuthFieldCode, Safe: domain.Say("That code did not match. Enter the newest six-digit code your app shows for Whisper; check that your phone's clock is right.")}}.Invalid()
 			}
 			cur.TOTPEnabled, cur.TOTPLastStep = true, step
 			return nil

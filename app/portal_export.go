@@ -31,7 +31,7 @@ func (s *Portal) Export(ctx context.Context, a *Actor, format string) (rows []do
 	return rows, nil
 }
 
-// exportInteractions reads every case the viewer may see, with its messages.
+// exportInteractions reads every interaction the viewer may see, with its messages.
 func exportInteractions(ctx context.Context, tx ports.Tx, v domain.Viewer) ([]domain.ExportRow, error) {
 	cases, err := tx.StaffView().List(ctx, v, ports.StaffViewFilter{})
 	if err != nil {

@@ -22,7 +22,7 @@ const (
 )
 
 // InteractionQuery narrows the list of reports. Its fields are as typed into the
-// list's filter form; ListCases checks them.
+// list's filter form; ListInteractions checks them.
 type InteractionQuery struct {
 	// Status is "open", "closed" or "" for both.
 	Status string
@@ -77,7 +77,7 @@ func interactionFilter(q InteractionQuery, inboxes []VisibleInbox) (ports.StaffV
 	var problems domain.Problems
 	if q.Status != "" {
 		if st, err := domain.ParseStatus(q.Status); err != nil {
-			problems = append(problems, domain.FieldProblem{Field: FilterStatus, Safe: "Choose open, closed or any status."})
+			problems = append(problems, domain.FieldProblem{Field: FilterStatus, Safe: domain.Say("Choose open, closed or any status.")})
 		} else {
 			f.Status = &st
 		}
@@ -85,21 +85,21 @@ func interactionFilter(q InteractionQuery, inboxes []VisibleInbox) (ports.StaffV
 	if q.InboxID != "" {
 		i := slices.IndexFunc(inboxes, func(ib VisibleInbox) bool { return string(ib.ID) == q.InboxID })
 		if i < 0 {
-			problems = append(problems, domain.FieldProblem{Field: FilterInbox, Safe: "Choose one of the inboxes offered."})
+			problems = append(problems, domain.FieldProblem{Field: FilterInbox, Safe: domain.Say("Choose one of the inboxes offered.")})
 		} else {
 			f.InboxID = &inboxes[i].ID
 		}
 	}
-	from, okFrom := caseDate(q.From)
-	to, okTo := caseDate(q.To)
+	from, okFrom := parseDay(q.From)
+	to, okTo := parseDay(q.To)
 	if !okFrom {
-		problems = append(problems, domain.FieldProblem{Field: FilterFrom, Safe: "Enter the start date as year, month and day, for example 2026-10-05."})
+		problems = append(problems, domain.FieldProblem{Field: FilterFrom, Safe: domain.Say("Enter the start date as year, month and day, for example 2026-10-05.")})
 	}
 	if !okTo {
-		problems = append(problems, domain.FieldProblem{Field: FilterTo, Safe: "Enter the end date as year, month and day, for example 2026-10-31."})
+		problems = append(problems, domain.FieldProblem{Field: FilterTo, Safe: domain.Say("Enter the end date as year, month and day, for example 2026-10-31.")})
 	}
 	if from != nil && to != nil && to.Before(*from) {
-		problems = append(problems, domain.FieldProblem{Field: FilterTo, Safe: "The end date is before the start date."})
+		problems = append(problems, domain.FieldProblem{Field: FilterTo, Safe: domain.Say("The end date is before the start date.")})
 	}
 	if from != nil {
 		f.From = from
@@ -112,8 +112,8 @@ func interactionFilter(q InteractionQuery, inboxes []VisibleInbox) (ports.StaffV
 	return f, problems
 }
 
-// caseDate reads a YYYY-MM-DD date as midnight UTC; "" is no date.
-func caseDate(s string) (*time.Time, bool) {
+// parseDay reads a YYYY-MM-DD date as midnight UTC; "" is no date.
+func parseDay(s string) (*time.Time, bool) {
 	if s == "" {
 		return nil, true
 	}

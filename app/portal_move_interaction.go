@@ -34,7 +34,7 @@ func (s *Portal) MoveInteraction(ctx context.Context, a *Actor, ref, inboxID str
 		}
 		i := slices.IndexFunc(choices, func(ib VisibleInbox) bool { return string(ib.ID) == inboxID })
 		if i < 0 {
-			return domain.Problems{{Field: FilterInbox, Safe: "Choose one of the inboxes offered."}}.Invalid()
+			return domain.Problems{{Field: FilterInbox, Safe: domain.Say("Choose one of the inboxes offered.")}}.Invalid()
 		}
 		if choices[i].ID == cs.InboxID {
 			return nil

@@ -11,7 +11,7 @@ import (
 // ErrPasswordLinkDead answers a set-password link that is unknown, expired
 // or used, all alike: a link that once worked and one that never existed
 // look the same.
-var ErrPasswordLinkDead = &domain.Error{Kind: domain.KindNotFound, Safe: "This link does not work any more."}
+var ErrPasswordLinkDead = &domain.Error{Kind: domain.KindNotFound, Safe: domain.Say("This link does not work any more.")}
 
 // PasswordLinkFor is whose password a set-password link sets.
 type PasswordLinkFor struct {

@@ -14,7 +14,7 @@ func (s *Portal) SetInteractionStatus(ctx context.Context, a *Actor, ref, status
 	var problems domain.Problems
 	st, perr := domain.ParseStatus(status)
 	if perr != nil {
-		problems = append(problems, domain.FieldProblem{Field: FilterStatus, Safe: "Choose open or closed."})
+		problems = append(problems, domain.FieldProblem{Field: FilterStatus, Safe: domain.Say("Choose open or closed.")})
 	}
 	now := s.now()
 	return s.store.InTx(ctx, func(tx ports.Tx) error {

@@ -72,19 +72,19 @@ func statsCell(n int) StatsCell {
 func statsRange(from, to string, now time.Time) (first, last time.Time, problems domain.Problems) {
 	thisMonth := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
 	first, last = thisMonth.AddDate(0, 1-statsDefaultMonths, 0), thisMonth
-	month := func(field, s string, into *time.Time, what string) {
+	month := func(field, s string, into *time.Time, problem domain.Words) {
 		if s == "" {
 			return
 		}
 		t, err := time.Parse(statsMonthLayout, s)
 		if err != nil {
-			problems = append(problems, domain.FieldProblem{Field: field, Safe: "Enter the " + what + " month as year and month, for example 2026-10."})
+			problems = append(problems, domain.FieldProblem{Field: field, Safe: problem})
 			return
 		}
 		*into = t
 	}
-	month(FilterFrom, from, &first, "first")
-	month(FilterTo, to, &last, "last")
+	month(FilterFrom, from, &first, domain.Say("Enter the first month as year and month, for example 2026-10."))
+	month(FilterTo, to, &last, domain.Say("Enter the last month as year and month, for example 2026-10."))
 	// With only an end given, the range is the year up to it.
 	if from == "" && to != "" {
 		first = last.AddDate(0, 1-statsDefaultMonths, 0)
@@ -94,9 +94,9 @@ func statsRange(from, to string, now time.Time) (first, last time.Time, problems
 	}
 	switch {
 	case last.Before(first):
-		problems = append(problems, domain.FieldProblem{Field: FilterTo, Safe: "The last month is before the first."})
+		problems = append(problems, domain.FieldProblem{Field: FilterTo, Safe: domain.Say("The last month is before the first.")})
 	case monthsBetween(first, last) >= StatsMaxMonths:
-		problems = append(problems, domain.FieldProblem{Field: FilterTo, Safe: "Choose at most ten years."})
+		problems = append(problems, domain.FieldProblem{Field: FilterTo, Safe: domain.Say("Choose at most ten years.")})
 	}
 	return first, last, problems
 }

@@ -227,7 +227,7 @@ type cutOffSender struct{ cancel context.CancelFunc }
 func (s cutOffSender) Send(ctx context.Context, _ *domain.Delivery) error {
 	s.cancel()
 	<-ctx.Done()
-	return &domain.Error{Kind: domain.KindUnavailable, Safe: "the carrier did not answer", Err: ctx.Err()}
+	return &domain.Error{Kind: domain.KindUnavailable, Safe: domain.Say("the carrier did not answer"), Err: ctx.Err()}
 }
 
 func TestRelayLeavesASendCutOffByShutdownToItsLease(t *testing.T) {

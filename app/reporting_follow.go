@@ -112,5 +112,5 @@ func interactionByToken(ctx context.Context, tx ports.Tx, token string) (*domain
 // errNoSuchLink is the one answer to a link that opens nothing:
 // malformed, unknown or erased, alike.
 func errNoSuchLink(cause error) error {
-	return &domain.Error{Kind: domain.KindNotFound, Safe: "no such conversation", Err: cause}
+	return &domain.Error{Kind: domain.KindNotFound, Safe: domain.Say("no such conversation"), Err: cause}
 }

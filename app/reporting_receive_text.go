@@ -33,7 +33,7 @@ const (
 )
 
 // ErrReplayed is returned for a webhook whose nonce was seen before.
-var ErrReplayed = &domain.Error{Kind: domain.KindForbidden, Safe: "this webhook was seen before"}
+var ErrReplayed = &domain.Error{Kind: domain.KindForbidden, Safe: domain.Say("this webhook was seen before")}
 
 // helpEvery is how often one number may be sent the help text.
 const helpEvery = 24 * time.Hour
@@ -376,6 +376,22 @@ func (s *core) textBack(ctx context.Context, tx ports.Tx, d *domain.Delivery, ph
 		return err
 	}
 	return tx.Outbox().Enqueue(ctx, d)
+}
+
+// textedBack are the app's own words that it texts to a reporter as a
+// DeliveryReporterSMS, by their key: the Body holds the key where a staff
+// reply holds its text.
+var textedBack = map[string]domain.Words{
+	swearBlocked: domain.Say(swearBlocked),
+	textsLimited: domain.Say(textsLimited),
+}
+
+// TextedBack returns the words that body names when it is one of the
+// app's own texts to a reporter, so that the SMS adapter can say them in
+// the delivery's language; a staff reply is not.
+func TextedBack(body string) (domain.Words, bool) {
+	w, ok := textedBack[body]
+	return w, ok
 }
 
 // textTo makes d a text to phone, due now.

@@ -20,7 +20,7 @@ type ReportForm struct {
 }
 
 // errNoSuchForm is what a code that names no form finds.
-var errNoSuchForm = &domain.Error{Kind: domain.KindNotFound, Safe: "no such form"}
+var errNoSuchForm = &domain.Error{Kind: domain.KindNotFound, Safe: domain.Say("no such form")}
 
 // ReportForm returns the form with that code, in any case. A code that is
 // malformed is as unknown as one that does not exist: KindNotFound. The

@@ -12,11 +12,11 @@ import (
 
 // ErrNotAccepting is returned when a form is closed or its organisation
 // takes no reports; the reporter is shown the out-of-hours page instead.
-var ErrNotAccepting = &domain.Error{Kind: domain.KindForbidden, Safe: "this form is not taking reports just now"}
+var ErrNotAccepting = &domain.Error{Kind: domain.KindForbidden, Safe: domain.Say("this form is not taking reports just now")}
 
 // ErrRefused is returned when the sender is blocked. Its words are neutral
 // on purpose: they neither confirm a block nor help get round it.
-var ErrRefused = &domain.Error{Kind: domain.KindForbidden, Safe: "We could not send this report. If someone is in danger right now, call 999."}
+var ErrRefused = &domain.Error{Kind: domain.KindForbidden, Safe: domain.Say("We could not send this report. If someone is in danger right now, call 999.")}
 
 // ErrRobot is returned for a report whose trap field was filled in: only a
 // robot does that. Nothing is stored and no limit is counted; the page

@@ -29,14 +29,14 @@ const (
 
 // ErrTOTPAlreadyOn refuses to set up an authenticator over one already in
 // use: whoever holds a session could otherwise swap it for their own.
-var ErrTOTPAlreadyOn = &domain.Error{Kind: domain.KindConflict, Safe: "An authenticator app is already set up for your account. Turn it off first, with your password, to set up another."}
+var ErrTOTPAlreadyOn = &domain.Error{Kind: domain.KindConflict, Safe: domain.Say("An authenticator app is already set up for your account. Turn it off first, with your password, to set up another.")}
 
 // ErrTOTPNotOn refuses what needs an authenticator app that is not set up.
-var ErrTOTPNotOn = &domain.Error{Kind: domain.KindConflict, Safe: "You do not use an authenticator app yet. Set one up first."}
+var ErrTOTPNotOn = &domain.Error{Kind: domain.KindConflict, Safe: domain.Say("You do not use an authenticator app yet. Set one up first.")}
 
 // ErrTOTPRequired refuses to turn off an authenticator app that the
 // organisation requires.
-var ErrTOTPRequired = &domain.Error{Kind: domain.KindConflict, Safe: "Your organisation requires everyone to use an authenticator app, so it cannot be turned off. An admin can change that in the organisation settings."}
+var ErrTOTPRequired = &domain.Error{Kind: domain.KindConflict, Safe: domain.Say("Your organisation requires everyone to use an authenticator app, so it cannot be turned off. An admin can change that in the organisation settings.")}
 
 // TOTPKey is an authenticator secret being set up: the secret itself, to
 // type into an app, and the otpauth:// URL that a QR code carries.

@@ -3,24 +3,23 @@
 //
 // A message is keyed by its English text, which is also a format for
 // Sprintf (%s, %d and friends), so a template reads as the English it
-// prints: {{T "Send report"}}. The Welsh is kept beside it in one Go list
-// (reporter.go, notice.go, staff.go), built once into a
-// golang.org/x/text/message catalogue. A message with no Welsh falls back
-// to English; every message a reporter can see must have Welsh, which
-// catalogue_test.go and the adapters' tests check (see docs/translation.md).
+// prints: {{T "Send report"}}. The words live in gotext JSON files under
+// locales/, one per section and language, that a translator edits (see
+// docs/translation.md); they are embedded, and built once into a
+// golang.org/x/text/message catalogue at start. A message with no Welsh
+// falls back to English; every message a reporter can see must have Welsh,
+// which this package's tests and the adapters' check.
 //
-// app and domain stay English: their Safe messages are translated here, at
-// the edge, by looking the English up (Printer.Safe).
+// app and domain name what a person reads about an error or a problem as
+// domain.Words, a key with arguments; the edges say them in the reader's
+// language with Printer.Say.
 package catalogue
 
 import (
 	"fmt"
-	"regexp"
-	"strconv"
-	"strings"
+	"slices"
 	"time"
 
-	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 	"golang.org/x/text/message/catalog"
@@ -28,82 +27,57 @@ import (
 	"github.com/whisper-schools/whisper/domain"
 )
 
-// Entry is one message.
+// Entry is one message, as its files say it, in Sprintf form.
 type Entry struct {
 	// English is the key and the English text: a Sprintf format.
 	English string
-	// Welsh is the Welsh text, with the same verbs as the English. Use
-	// explicit argument indexes (%[2]s) when Welsh needs another order.
+	// Welsh is the Welsh text, "" when there is none; a counted message's
+	// "other" form.
 	Welsh string
-	// One and WelshOne, when set, are the forms for a count of one of a
-	// counted message, whose first argument is the count. Welsh puts the
-	// singular noun after any numeral ("3 adroddiad"), so it rarely needs
-	// WelshOne.
+	// One and WelshOne are the forms for a count of one of a counted
+	// message, when its file has them. Welsh puts the singular noun after
+	// any numeral ("3 adroddiad"), so it rarely needs WelshOne.
 	One, WelshOne string
 }
 
-// Section is a group of entries. A reporter section's entries are seen by
-// reporters, so each must have Welsh.
+// Section is a group of entries, one file in each language. A reporter
+// section's entries are seen by reporters, so each must have Welsh.
 type Section struct {
 	Name     string
+	File     string // its file's name in each locales/<language>
 	Reporter bool
 	Entries  []Entry
 }
 
 // Sections are every message Whisper has, by where it is used.
-func Sections() []Section {
-	return []Section{
-		{Name: "reporter pages", Reporter: true, Entries: pages},
-		{Name: "reporter problems", Reporter: true, Entries: problems},
-		{Name: "notice", Reporter: true, Entries: notice},
-		{Name: "reporter emails", Reporter: true, Entries: emails},
-		{Name: "reporter texts", Reporter: true, Entries: texts},
-		{Name: "staff portal", Entries: staff},
-	}
-}
+func Sections() []Section { return slices.Clone(sections) }
 
 var (
 	welsh = language.MustParse("cy")
-	// built is the catalogue, built once from the lists.
-	built = build()
+	// built is the catalogue, built once from the files.
+	built, sections = build()
 	// byKey finds an entry by its English.
-	byKey = index()
-	// safePatterns match problem messages that carry numbers.
-	safePatterns = compileProblems()
-	printers     = map[domain.Language]*Printer{
+	byKey    = index()
+	printers = map[domain.Language]*Printer{
 		domain.English: {Lang: domain.English, p: message.NewPrinter(language.English, message.Catalog(built))},
 		domain.Welsh:   {Lang: domain.Welsh, p: message.NewPrinter(welsh, message.Catalog(built))},
 	}
 )
 
-func build() *catalog.Builder {
+func build() (*catalog.Builder, []Section) {
 	b := catalog.NewBuilder(catalog.Fallback(language.English))
-	for _, s := range Sections() {
-		for _, e := range s.Entries {
-			set(b, language.English, e.English, e.English, e.One)
-			if e.Welsh != "" {
-				set(b, welsh, e.English, e.Welsh, e.WelshOne)
-			}
-		}
-	}
-	return b
-}
-
-func set(b *catalog.Builder, tag language.Tag, key, other, one string) {
-	var err error
-	if one == "" {
-		err = b.SetString(tag, key, other)
-	} else {
-		err = b.Set(tag, key, plural.Selectf(1, "%d", "one", one, "other", other))
-	}
+	s, err := load(locales, b)
 	if err != nil {
-		panic(fmt.Sprintf("catalogue: %q: %v", key, err))
+		// The files are embedded and the tests read them all, so this is
+		// a broken build, not something a running server can meet.
+		panic("catalogue: " + err.Error())
 	}
+	return b, s
 }
 
 func index() map[string]Entry {
 	m := map[string]Entry{}
-	for _, s := range Sections() {
+	for _, s := range sections {
 		for _, e := range s.Entries {
 			m[e.English] = e
 			if s.Reporter {
@@ -152,71 +126,18 @@ func (p *Printer) T(key string, args ...any) string {
 	return p.p.Sprintf(key, args...)
 }
 
-// Safe translates a safe message from app or domain (a problem with a
-// form field, or a refusal) that a reporter is about to see. English, and
-// anything not in the problems list, is returned as it is.
-func (p *Printer) Safe(text string) string {
-	if p.Lang == domain.English || text == "" {
-		return text
+// Say prints w in p's language. In English, and where p's language has no
+// translation of w, it is w.String(): the key formatted as Go formats its
+// arguments, exactly as the code said it. A translation formats numbers
+// the language's way ("10,000").
+func (p *Printer) Say(w domain.Words) string {
+	if p.Lang == domain.English || w.IsZero() {
+		return w.String()
 	}
-	if e, ok := byKey[text]; ok && !strings.Contains(e.English, "%") {
-		return p.p.Sprintf(e.English)
+	if e, ok := byKey[w.Key]; ok && e.Welsh != "" {
+		return p.p.Sprintf(w.Key, w.Args...)
 	}
-	for _, sp := range safePatterns {
-		m := sp.re.FindStringSubmatch(text)
-		if m == nil {
-			continue
-		}
-		args := make([]any, len(m)-1)
-		for i, s := range m[1:] {
-			n, err := strconv.Atoi(s)
-			if err != nil {
-				return text
-			}
-			args[i] = n
-		}
-		return p.p.Sprintf(sp.key, args...)
-	}
-	return text
-}
-
-// IsProblem reports whether text is one of the app's safe messages for
-// reporters, which Safe translates.
-func IsProblem(text string) bool {
-	for _, e := range problems {
-		if e.English == text {
-			return true
-		}
-	}
-	for _, sp := range safePatterns {
-		if sp.re.MatchString(text) {
-			return true
-		}
-	}
-	return false
-}
-
-type safePattern struct {
-	key string
-	re  *regexp.Regexp
-}
-
-// compileProblems turns each problem with %d in it into a pattern that
-// matches the English as app and domain format it ("a name is at most 100
-// characters"), so the number can be carried into the Welsh.
-func compileProblems() []safePattern {
-	var out []safePattern
-	for _, e := range problems {
-		if !strings.Contains(e.English, "%") {
-			continue
-		}
-		parts := strings.Split(e.English, "%d")
-		for i := range parts {
-			parts[i] = regexp.QuoteMeta(parts[i])
-		}
-		out = append(out, safePattern{key: e.English, re: regexp.MustCompile(`^` + strings.Join(parts, `(\d+)`) + `$`)})
-	}
-	return out
+	return w.String()
 }
 
 var welshMonths = [...]string{"Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr"}

@@ -36,18 +36,44 @@ func (k Kind) String() string {
 	}
 }
 
-// Error is the one error type of the core. Safe is the sentence a user may
-// read; it never carries report text, names, contact data or tokens. Err is
-// the cause, for logs.
+// Words are what a person may read about an error or a problem, named by a
+// key with its arguments rather than written out, so that each edge can say
+// them in its reader's language. The key is the English, a Sprintf format
+// ("a name is at most %d characters"), and also the key of the message
+// catalogue the edges print from. The arguments are kept apart so that
+// each language places and formats them its own way. Words never carry
+// report text, names, contact data or tokens.
+type Words struct {
+	Key  string
+	Args []any
+}
+
+// Say returns the words keyed by key, with args for its verbs.
+func Say(key string, args ...any) Words { return Words{Key: key, Args: args} }
+
+// String is the English: the key formatted with its arguments, as Go
+// formats them. A key without arguments is its own text.
+func (w Words) String() string {
+	if len(w.Args) == 0 {
+		return w.Key
+	}
+	return fmt.Sprintf(w.Key, w.Args...)
+}
+
+// IsZero reports whether there are no words.
+func (w Words) IsZero() bool { return w.Key == "" }
+
+// Error is the one error type of the core. Safe is what a user may read;
+// Err is the cause, for logs.
 type Error struct {
 	Op   string
 	Kind Kind
-	Safe string
+	Safe Words
 	Err  error
 }
 
 func (e *Error) Error() string {
-	msg := e.Safe
+	msg := e.Safe.String()
 	if msg == "" && e.Err != nil {
 		msg = e.Err.Error()
 	} else if e.Err != nil {
@@ -64,10 +90,11 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// Errorf returns an error of kind k whose safe message is the formatted text.
-// Use it only with values that may be shown to the person who sent them.
-func Errorf(k Kind, format string, args ...any) error {
-	return &Error{Kind: k, Safe: fmt.Sprintf(format, args...)}
+// Errorf returns an error of kind k whose safe words are key with args;
+// Error() and SafeMessage give them formatted, in English. Use it only with
+// values that may be shown to the person who sent them.
+func Errorf(k Kind, key string, args ...any) error {
+	return &Error{Kind: k, Safe: Say(key, args...)}
 }
 
 // KindOf returns the kind of the outermost classified error in err's chain,
@@ -82,28 +109,31 @@ func KindOf(err error) Kind {
 	return KindInternal
 }
 
-// SafeMessage returns the first safe message in err's chain, or a generic
-// sentence for its kind, so that internal causes never reach users.
-func SafeMessage(err error) string {
+// SafeMessage returns SafeWords(err) in English.
+func SafeMessage(err error) string { return SafeWords(err).String() }
+
+// SafeWords returns the first safe words in err's chain, or generic words
+// for its kind, so that internal causes never reach users.
+func SafeWords(err error) Words {
 	var e *Error
 	for cause := err; errors.As(cause, &e); cause = e.Err {
-		if e.Safe != "" {
+		if !e.Safe.IsZero() {
 			return e.Safe
 		}
 	}
 	switch KindOf(err) {
 	case KindInvalid:
-		return "Please check what you entered."
+		return Say("Please check what you entered.")
 	case KindConflict:
-		return "That clashes with something that already exists."
+		return Say("That clashes with something that already exists.")
 	case KindForbidden:
-		return "You may not do that."
+		return Say("You may not do that.")
 	case KindNotFound:
-		return "Not found."
+		return Say("Not found.")
 	case KindUnavailable:
-		return "The service is busy. Please try again in a moment."
+		return Say("The service is busy. Please try again in a moment.")
 	default:
-		return "Something went wrong on our side. Please try again."
+		return Say("Something went wrong on our side. Please try again.")
 	}
 }
 
@@ -120,7 +150,7 @@ func Wrap(errp *error, op string) {
 // person who filled it in.
 type FieldProblem struct {
 	Field string
-	Safe  string
+	Safe  Words
 }
 
 // Problems lists what is wrong with a submitted form, field by field, so
@@ -136,18 +166,18 @@ func (p Problems) Error() string {
 	return "invalid: " + strings.Join(fields, ", ")
 }
 
-// Of returns the message for field, or "".
+// Of returns the words for field in English, or "".
 func (p Problems) Of(field string) string {
 	for _, fp := range p {
 		if fp.Field == field {
-			return fp.Safe
+			return fp.Safe.String()
 		}
 	}
 	return ""
 }
 
-// Invalid wraps problems as one KindInvalid error whose safe message is
-// the first problem's; nil when there are none.
+// Invalid wraps problems as one KindInvalid error whose safe words are the
+// first problem's; nil when there are none.
 func (p Problems) Invalid() error {
 	if len(p) == 0 {
 		return nil
@@ -161,7 +191,7 @@ func (p *Problems) Add(field string, err error) bool {
 	if err == nil {
 		return false
 	}
-	*p = append(*p, FieldProblem{Field: field, Safe: SafeMessage(err)})
+	*p = append(*p, FieldProblem{Field: field, Safe: SafeWords(err)})
 	return true
 }
 

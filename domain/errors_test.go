@@ -72,7 +72,7 @@ func TestSafeMessage(t *testing.T) {
 	t.Parallel()
 	const secret = "pupil Alice Smith said hunter2"
 	cause := errors.New(secret)
-	safe := &domain.Error{Kind: domain.KindInvalid, Safe: "Please write a message.", Err: cause}
+	safe := &domain.Error{Kind: domain.KindInvalid, Safe: domain.Say("Please write a message."), Err: cause}
 	const (
 		genericInternal    = "Something went wrong on our side. Please try again."
 		genericNotFound    = "Not found."
@@ -93,7 +93,7 @@ func TestSafeMessage(t *testing.T) {
 		{"op only", &domain.Error{Op: "app.Op", Err: cause}, genericInternal},
 		{"safe text over a secret cause", safe, "Please write a message."},
 		{"safe text through Wrap and fmt %w", wrapped("app.Outer", fmt.Errorf("saving %s: %w", secret, safe)), "Please write a message."},
-		{"first safe text wins", &domain.Error{Safe: "Outer.", Err: safe}, "Outer."},
+		{"first safe text wins", &domain.Error{Safe: domain.Say("Outer."), Err: safe}, "Outer."},
 		{"Errorf", domain.Errorf(domain.KindConflict, "The code %s is taken.", "OAK"), "The code OAK is taken."},
 		{"empty safe text falls back", domain.Errorf(domain.KindNotFound, ""), genericNotFound},
 	}
@@ -123,10 +123,10 @@ func TestErrorText(t *testing.T) {
 		{"zero", &domain.Error{}, "internal"},
 		{"kind only", &domain.Error{Kind: domain.KindInvalid}, "invalid"},
 		{"op and kind", &domain.Error{Op: "app.X", Kind: domain.KindNotFound}, "app.X: not found"},
-		{"safe only", &domain.Error{Safe: "Nope."}, "Nope."},
+		{"safe only", &domain.Error{Safe: domain.Say("Nope.")}, "Nope."},
 		{"cause only", &domain.Error{Err: cause}, "disk full"},
-		{"safe and cause", &domain.Error{Safe: "Nope.", Err: cause}, "Nope.: disk full"},
-		{"op, safe and cause", &domain.Error{Op: "app.X", Kind: domain.KindConflict, Safe: "Nope.", Err: cause}, "app.X: Nope.: disk full"},
+		{"safe and cause", &domain.Error{Safe: domain.Say("Nope."), Err: cause}, "Nope.: disk full"},
+		{"op, safe and cause", &domain.Error{Op: "app.X", Kind: domain.KindConflict, Safe: domain.Say("Nope."), Err: cause}, "app.X: Nope.: disk full"},
 		{"Errorf", domain.Errorf(domain.KindInvalid, "bad %d", 7), "bad 7"},
 		{"Wrap", wrapped("app.GetForm", inner), "app.GetForm: no such form"},
 		{"Wrap twice", wrapped("app.Outer", wrapped("app.Inner", inner)), "app.Outer: app.Inner: no such form"},
@@ -164,5 +164,39 @@ func TestErrorf(t *testing.T) {
 	err := domain.Errorf(domain.KindForbidden, "you may not %s", "do that")
 	var e *domain.Error
 	require.ErrorAs(t, err, &e)
-	assert.Equal(t, domain.Error{Kind: domain.KindForbidden, Safe: "you may not do that"}, *e)
+	assert.Equal(t, domain.Error{Kind: domain.KindForbidden, Safe: domain.Say("you may not %s", "do that")}, *e,
+		"the key and its arguments are kept apart, for the edge to say in its reader's language")
+	assert.Equal(t, "you may not do that", domain.SafeMessage(err))
+}
+
+func TestWords(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, "a name is at most 100 characters", domain.Say("a name is at most %d characters", 100).String())
+	assert.Equal(t, "100% sure", domain.Say("100% sure").String(), "a key without arguments is its own text")
+	assert.True(t, domain.Words{}.IsZero())
+	assert.False(t, domain.Say("x").IsZero())
+
+	inner := domain.Errorf(domain.KindInvalid, "a name is at most %d characters", 100)
+	assert.Equal(t, domain.Say("a name is at most %d characters", 100), domain.SafeWords(wrapped("app.Op", fmt.Errorf("x: %w", inner))),
+		"the words come through wrapping as they were said")
+	assert.Equal(t, domain.Say("Not found."), domain.SafeWords(&domain.Error{Kind: domain.KindNotFound}), "a kind's generic words")
+	assert.Equal(t, domain.Say("Something went wrong on our side. Please try again."), domain.SafeWords(errors.New("boom")))
+}
+
+func TestProblemsKeepTheirWords(t *testing.T) {
+	t.Parallel()
+	var p domain.Problems
+	assert.False(t, p.Add("name", nil))
+	assert.True(t, p.Add("name", domain.Errorf(domain.KindInvalid, "a name is at most %d characters", 100)))
+	assert.True(t, p.Add("email", errors.New("secret cause")))
+	assert.Equal(t, domain.Problems{
+		{Field: "name", Safe: domain.Say("a name is at most %d characters", 100)},
+		{Field: "email", Safe: domain.Say("Something went wrong on our side. Please try again.")},
+	}, p)
+	assert.Equal(t, "a name is at most 100 characters", p.Of("name"))
+	assert.Empty(t, p.Of("message"))
+	err := p.Invalid()
+	assert.Equal(t, domain.KindInvalid, domain.KindOf(err))
+	assert.Equal(t, p[0].Safe, domain.SafeWords(err))
+	assert.Equal(t, p, domain.ProblemsOf(wrapped("app.Op", err)))
 }

@@ -32,7 +32,7 @@ type Interaction struct {
 
 // ErrErased refuses a change to an erased interaction: erasure is final,
 // and nothing about an erased interaction changes again.
-var ErrErased = &Error{Kind: KindConflict, Safe: "this report has been erased"}
+var ErrErased = &Error{Kind: KindConflict, Safe: Say("this report has been erased")}
 
 // Channel is how a report reached Whisper.
 type Channel string

@@ -56,7 +56,7 @@ func CheckReplyLimit(limit int, sent []time.Time, opened, now time.Time) error {
 	// Writing again is possible once all but limit-1 of them are over an
 	// hour old.
 	until := replies[len(replies)-limit].Add(ReplyLimitWindow)
-	return &Error{Kind: KindUnavailable, Safe: "You have sent a lot of messages in the last hour.",
+	return &Error{Kind: KindUnavailable, Safe: Say("You have sent a lot of messages in the last hour."),
 		Err: &RepliesLimited{Limit: limit, Until: until}}
 }
 

@@ -141,9 +141,9 @@ func (s *site) report(inbox *domain.Inbox, name, body string) app.Receipt {
 // actor signs email in through the app, for seeding staff replies.
 func (s *site) actor(email string) *app.Actor {
 	s.t.Helper()
-	token, err := s.svc.Portal.SignIn(ctx, app.SignIn{Email: email, Password: staffPassword, IP: netip.MustParseAddr("192.0.2.20")})
+	signedIn, err := s.svc.Portal.SignIn(ctx, app.SignIn{Email: email, Password: staffPassword, IP: netip.MustParseAddr("192.0.2.20")})
 	require.NoError(s.t, err)
-	a, err := s.svc.Portal.Authenticate(ctx, string(token))
+	a, err := s.svc.Portal.Authenticate(ctx, string(signedIn.Token))
 	require.NoError(s.t, err)
 	return a
 }

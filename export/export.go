@@ -1,7 +1,7 @@
 // Package export writes interactions as staff may export them — CSV or
 // JSON, one row or object per interaction with its messages — the formats
 // the staff portal and whisperctl share and scripts rely on. The rows come
-// from the staff's case view, so they hold no channel, contact or meta
+// from the staff view of interactions, so they hold no channel, contact or meta
 // data.
 package export
 

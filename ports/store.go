@@ -70,11 +70,11 @@ type TextClaim struct {
 
 // ErrNonceSeen is a text whose webhook nonce was seen before, however long
 // ago: a replayed request.
-var ErrNonceSeen = &domain.Error{Kind: domain.KindConflict, Safe: "this webhook was seen before"}
+var ErrNonceSeen = &domain.Error{Kind: domain.KindConflict, Safe: domain.Say("this webhook was seen before")}
 
 // ErrTextSeen is a text whose carrier message id was handled before: the
 // carrier delivering it again.
-var ErrTextSeen = &domain.Error{Kind: domain.KindConflict, Safe: "this text was handled before"}
+var ErrTextSeen = &domain.Error{Kind: domain.KindConflict, Safe: domain.Say("this text was handled before")}
 
 // Tx is one transaction: the repositories it hands out read and write
 // inside it, and are valid only while fn runs.
@@ -402,25 +402,25 @@ type BlockRepo interface {
 // bounded by the viewer's organisation and inboxes and answers KindNotFound
 // for anything outside them, exactly as for what does not exist. It reads
 // no channel, contact or meta data, and its types have no field to hold
-// them. Erased interactions are not cases.
+// them. Erased interactions are not in it.
 type StaffViewRepo interface {
-	// List returns the viewer's cases that match f, most recent activity
+	// List returns the viewer's interactions that match f, most recent activity
 	// first.
 	List(ctx context.Context, v domain.Viewer, f StaffViewFilter) ([]*domain.StaffInteraction, error)
-	// Count counts the viewer's cases that match f, ignoring its paging.
+	// Count counts the viewer's interactions that match f, ignoring its paging.
 	Count(ctx context.Context, v domain.Viewer, f StaffViewFilter) (int, error)
-	// Get returns one case by reference, or KindNotFound.
+	// Get returns one interaction by reference, or KindNotFound.
 	Get(ctx context.Context, v domain.Viewer, ref domain.Reference) (*domain.StaffInteraction, error)
-	// Messages returns a case's conversation, oldest first.
+	// Messages returns an interaction's messages, oldest first.
 	Messages(ctx context.Context, v domain.Viewer, ref domain.Reference) ([]*domain.StaffMessage, error)
-	// MarkRead records that the viewer has seen the case as it is at now.
+	// MarkRead records that the viewer has seen the interaction as it is at now.
 	MarkRead(ctx context.Context, v domain.Viewer, id domain.InteractionID, now time.Time) error
 	// Stats counts the viewer's interactions, erased ones included, by
 	// month of arrival and inbox, for those that arrived in [from, to).
 	Stats(ctx context.Context, v domain.Viewer, from, to time.Time) ([]domain.InteractionCount, error)
 }
 
-// StaffViewFilter narrows a list of cases; nil fields do not narrow.
+// StaffViewFilter narrows the staff's list of interactions; nil fields do not narrow.
 type StaffViewFilter struct {
 	Status  *domain.Status
 	InboxID *domain.InboxID

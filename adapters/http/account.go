@@ -45,7 +45,7 @@ type accountPage struct {
 	// Form names the form whose Problems are shown; Summary links each
 	// problem to its field.
 	Form     string
-	Problems domain.Problems
+	Problems fieldProblems
 	Summary  []problemLink
 }
 
@@ -112,11 +112,11 @@ func (s *Server) accountPage(r *nethttp.Request, a *app.Actor) (accountPage, err
 // one form: 422 for problems, 429 when password guesses must wait.
 func (s *Server) accountProblem(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, form, passwordField string, err error) error {
 	status := nethttp.StatusUnprocessableEntity
-	problems := domain.ProblemsOf(err)
+	problems := staffProblems(domain.ProblemsOf(err))
 	var throttled *app.ThrottledError
 	if errors.As(err, &throttled) {
 		status = nethttp.StatusTooManyRequests
-		problems = domain.Problems{{Field: passwordField, Safe: "Too many wrong passwords. " + waitWords(throttled.Wait)}}
+		problems = fieldProblems{{Field: passwordField, Safe: "Too many wrong passwords. " + waitWords(throttled.Wait)}}
 	} else if problems == nil {
 		return err
 	}

@@ -51,7 +51,7 @@ func (s *Server) adminChrome(a *app.Actor, r *nethttp.Request) staffChrome {
 func parseAdminForm(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	r.Body = nethttp.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
-		return &domain.Error{Kind: domain.KindInvalid, Safe: "the form could not be read; it may be too long", Err: err}
+		return &domain.Error{Kind: domain.KindInvalid, Safe: domain.Say("the form could not be read; it may be too long"), Err: err}
 	}
 	return nil
 }
@@ -72,14 +72,9 @@ func (s *Server) adminHome(w nethttp.ResponseWriter, r *nethttp.Request, a *app.
 
 // adminProblems returns the field problems in err, if any, each starting
 // with a capital letter: on the page each stands alone as a sentence.
-func adminProblems(err error) domain.Problems {
-	problems := domain.ProblemsOf(err)
-	if problems == nil {
-		return nil
-	}
-	out := make(domain.Problems, len(problems))
-	for i, p := range problems {
-		out[i] = p
+func adminProblems(err error) fieldProblems {
+	out := staffProblems(domain.ProblemsOf(err))
+	for i, p := range out {
 		if r, n := utf8.DecodeRuneInString(p.Safe); n > 0 {
 			out[i].Safe = strings.TrimSuffix(string(unicode.ToUpper(r))+p.Safe[n:], ".") + "."
 		}

@@ -25,7 +25,7 @@ func (s *Server) adminForms(w nethttp.ResponseWriter, r *nethttp.Request, a *app
 type adminNewFormPage struct {
 	Staff    staffChrome
 	Values   app.NewForm
-	Problems domain.Problems
+	Problems fieldProblems
 }
 
 func (s *Server) adminNewForm(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
@@ -58,10 +58,10 @@ type adminFormPage struct {
 	Staff    staffChrome
 	Form     app.AdminForm
 	Values   app.FormSettings
-	Problems domain.Problems
+	Problems fieldProblems
 	// NewInbox and InboxProblems belong to the form that adds an inbox.
 	NewInbox      string
-	InboxProblems domain.Problems
+	InboxProblems fieldProblems
 }
 
 func (s *Server) loadFormPage(r *nethttp.Request, a *app.Actor) (adminFormPage, error) {
@@ -139,7 +139,7 @@ func (s *Server) adminCreateInbox(w nethttp.ResponseWriter, r *nethttp.Request, 
 		// The edit form above has its own "name"; this one's is inbox_name.
 		page.NewInbox = name
 		for _, p := range problems {
-			page.InboxProblems = append(page.InboxProblems, domain.FieldProblem{Field: "inbox_" + p.Field, Safe: p.Safe})
+			page.InboxProblems = append(page.InboxProblems, fieldProblem{Field: "inbox_" + p.Field, Safe: p.Safe})
 		}
 		return s.render(w, nethttp.StatusUnprocessableEntity, "staff/admin_form", page)
 	}

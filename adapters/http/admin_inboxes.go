@@ -18,7 +18,7 @@ type adminInboxPage struct {
 	Name     string
 	Notify   string
 	Members  []adminCheck
-	Problems domain.Problems
+	Problems fieldProblems
 }
 
 // adminCheck is one checkbox of a list: a staff member or an inbox.

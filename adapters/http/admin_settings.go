@@ -15,7 +15,7 @@ type adminSettingsPage struct {
 	Staff    staffChrome
 	Org      *domain.Organisation
 	Values   app.OrgSettings
-	Problems domain.Problems
+	Problems fieldProblems
 	// Retentions are the periods to choose from, in months.
 	Retentions []string
 	// MaxSwearWords and MaxSwearWordLength are the list's limits, for the

@@ -76,7 +76,7 @@ type adminInvitePage struct {
 	Staff    staffChrome
 	Values   app.Invite
 	Inboxes  []adminCheck
-	Problems domain.Problems
+	Problems fieldProblems
 }
 
 func (s *Server) adminNewMember(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
@@ -120,7 +120,7 @@ type adminMemberPage struct {
 	Self     bool
 	Role     string
 	Inboxes  []adminCheck
-	Problems domain.Problems
+	Problems fieldProblems
 }
 
 func (s *Server) memberPage(r *nethttp.Request, a *app.Actor, v app.AdminMember, role string, inboxes []domain.InboxID) adminMemberPage {
@@ -167,7 +167,7 @@ func (s *Server) adminRemoveMember(w nethttp.ResponseWriter, r *nethttp.Request,
 
 // memberProblems shows the member page again with what was wrong, keeping
 // what was posted; with nothing posted (a refused removal), as saved.
-func (s *Server) memberProblems(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, id domain.StaffID, posted *app.MemberSettings, problems domain.Problems) error {
+func (s *Server) memberProblems(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, id domain.StaffID, posted *app.MemberSettings, problems fieldProblems) error {
 	v, err := s.app.Admin.Member(r.Context(), a, id)
 	if err != nil {
 		return err

@@ -58,7 +58,7 @@ func (s *Server) login(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	if c, err := r.Cookie(s.deviceCookie()); err == nil {
 		in.Device = c.Value
 	}
-	signedIn, err := s.app.Portal.SignInFromDevice(r.Context(), in)
+	signedIn, err := s.app.Portal.SignIn(r.Context(), in)
 	page := loginPage{Staff: s.staffChrome(nil, ""), Email: in.Email}
 	var throttled *app.ThrottledError
 	switch {
@@ -67,11 +67,11 @@ func (s *Server) login(w nethttp.ResponseWriter, r *nethttp.Request) error {
 		page.Failed = "Too many attempts. " + waitWords(throttled.Wait)
 		return s.render(w, nethttp.StatusTooManyRequests, "staff/login", page)
 	case errors.Is(err, app.ErrSignInFailed):
-		page.Failed = domain.SafeMessage(err)
+		page.Failed = english.Say(domain.SafeWords(err))
 		return s.render(w, nethttp.StatusUnauthorized, "staff/login", page)
 	case errors.Is(err, app.ErrHashingBusy):
 		w.Header().Set("Retry-After", "60")
-		page.Failed = domain.SafeMessage(err)
+		page.Failed = english.Say(domain.SafeWords(err))
 		return s.render(w, nethttp.StatusServiceUnavailable, "staff/login", page)
 	case err != nil:
 		return err
@@ -131,7 +131,7 @@ type setPasswordPage struct {
 	Staff    staffChrome
 	Token    string
 	Who      app.PasswordLinkFor
-	Problems domain.Problems
+	Problems fieldProblems
 	// Dead is set when the link is unknown, expired or used.
 	Dead bool
 }
@@ -158,7 +158,7 @@ func (s *Server) setPassword(w nethttp.ResponseWriter, r *nethttp.Request) error
 		}
 		// The passwords are not sent back: they would sit in the page.
 		return s.render(w, nethttp.StatusUnprocessableEntity, "staff/set-password", setPasswordPage{
-			Staff: s.staffChrome(nil, ""), Token: token, Who: who, Problems: problems,
+			Staff: s.staffChrome(nil, ""), Token: token, Who: who, Problems: staffProblems(problems),
 		})
 	}
 	if err != nil {

@@ -38,7 +38,7 @@ func (s *Server) renderError(w nethttp.ResponseWriter, r *nethttp.Request, err e
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	w.Write([]byte(domain.SafeMessage(err) + "\n"))
+	w.Write([]byte(english.Say(domain.SafeWords(err)) + "\n"))
 }
 
 // renderErrorPage answers a page route's error with a page. A reporter
@@ -64,7 +64,7 @@ func (s *Server) renderErrorPage(w nethttp.ResponseWriter, r *nethttp.Request, e
 		page.Paragraphs = []string{c.p.T("Please try again in a minute. Nothing you sent has been lost.")}
 	case nethttp.StatusBadRequest, nethttp.StatusConflict:
 		page.Heading = c.p.T("Something was wrong with that request")
-		page.Paragraphs = []string{c.p.Safe(domain.SafeMessage(err))}
+		page.Paragraphs = []string{c.p.Say(domain.SafeWords(err))}
 	default:
 		s.logFailure(r, status, err)
 		page.Heading = c.p.T("Sorry, something went wrong")

@@ -26,7 +26,7 @@ type caseListPage struct {
 	Staff    staffChrome
 	Query    app.InteractionQuery
 	Result   app.InteractionPage
-	Problems domain.Problems
+	Problems fieldProblems
 	// Filtered says whether any filter is set, to offer clearing them.
 	Filtered bool
 	// Prev and Next link to the neighbouring pages, "" at either end.
@@ -54,7 +54,7 @@ func (s *Server) caseList(w nethttp.ResponseWriter, r *nethttp.Request, a *app.A
 		Filtered: q.Status != "" || q.InboxID != "" || q.From != "" || q.To != "",
 	}
 	if problems := domain.ProblemsOf(err); problems != nil {
-		page.Problems = problems
+		page.Problems = staffProblems(problems)
 		return s.render(w, nethttp.StatusUnprocessableEntity, "staff/list", page)
 	}
 	if err != nil {
@@ -92,7 +92,7 @@ type casePage struct {
 	View  app.InteractionView
 	// Reply is what was typed in the reply box, kept when it comes back.
 	Reply    string
-	Problems domain.Problems
+	Problems fieldProblems
 }
 
 // CanMove says whether there is anywhere to move the report to.
@@ -109,7 +109,7 @@ func (s *Server) caseShow(w nethttp.ResponseWriter, r *nethttp.Request, a *app.A
 // renderInteraction shows a report; with problems, the form that caused
 // them is shown again with what was typed.
 func (s *Server) renderInteraction(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, status int, view app.InteractionView, reply string, problems domain.Problems) error {
-	page := casePage{Staff: s.staffChrome(a, "cases"), View: view, Reply: reply, Problems: problems}
+	page := casePage{Staff: s.staffChrome(a, "cases"), View: view, Reply: reply, Problems: staffProblems(problems)}
 	page.Staff.Flash = s.flash(r)
 	return s.render(w, status, "staff/interaction", page)
 }
@@ -185,5 +185,5 @@ func (s *Server) afterInteractionAction(w nethttp.ResponseWriter, r *nethttp.Req
 // tooLargeStaff turns an unreadable or oversized form into an error the
 // staff error page explains.
 func (s *Server) tooLargeStaff(err error) error {
-	return &domain.Error{Kind: domain.KindInvalid, Safe: "That was too long to send. A reply can be up to 1,600 characters.", Err: err}
+	return &domain.Error{Kind: domain.KindInvalid, Safe: domain.Say("That was too long to send. A reply can be up to 1,600 characters."), Err: err}
 }

@@ -130,13 +130,39 @@ func (s *Server) chrome(lang domain.Language, school string) chrome {
 }
 
 // problems are a form's problems in the page's language.
-func (c chrome) problems(ps domain.Problems) domain.Problems {
+func (c chrome) problems(ps domain.Problems) fieldProblems { return sayProblems(c.p, ps) }
+
+// english prints the staff portal and plain-text answers, which are in
+// English.
+var english = catalogue.For(domain.English)
+
+// staffProblems are a form's problems on a staff page.
+func staffProblems(ps domain.Problems) fieldProblems { return sayProblems(english, ps) }
+
+// fieldProblem is what is wrong with one field, as a page shows it: Safe
+// is the problem's words in the page's language.
+type fieldProblem struct{ Field, Safe string }
+
+// fieldProblems are a form's problems as a page shows them.
+type fieldProblems []fieldProblem
+
+// Of returns the problem with field, or "".
+func (ps fieldProblems) Of(field string) string {
+	for _, p := range ps {
+		if p.Field == field {
+			return p.Safe
+		}
+	}
+	return ""
+}
+
+func sayProblems(p *catalogue.Printer, ps domain.Problems) fieldProblems {
 	if ps == nil {
 		return nil
 	}
-	out := make(domain.Problems, len(ps))
-	for i, p := range ps {
-		out[i] = domain.FieldProblem{Field: p.Field, Safe: c.p.Safe(p.Safe)}
+	out := make(fieldProblems, len(ps))
+	for i, fp := range ps {
+		out[i] = fieldProblem{Field: fp.Field, Safe: p.Say(fp.Safe)}
 	}
 	return out
 }

@@ -34,7 +34,7 @@ func (s *site) staffReplyAlerts() []*domain.Delivery {
 	return out
 }
 
-// TestARushOfRepliesIsCappedAndAlertsCoalesce is the attack of issue #15:
+// TestARushOfRepliesIsCappedAndAlertsCoalesce is the attack on replies:
 // 100 replies to one conversation at once, through the web server, each
 // of which used to store a message and email both of the inbox's people
 // (200 emails). The default limit lets 20 through; the staff hear of the

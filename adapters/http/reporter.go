@@ -23,7 +23,7 @@ type formPage struct {
 	Form     *domain.Form
 	Inboxes  []*domain.Inbox
 	Values   reportValues
-	Problems domain.Problems
+	Problems fieldProblems
 	// General is a problem with the report as a whole, not one field.
 	General string
 }
@@ -46,7 +46,7 @@ type conversationPage struct {
 	Token        string
 	Link         string
 	Reply        string
-	Problems     domain.Problems
+	Problems     fieldProblems
 	// Limited, when set, says the reply was refused by the hourly limit;
 	// Reply keeps what was typed.
 	Limited *replyLimit
@@ -152,7 +152,7 @@ func (s *Server) showFormAgain(w nethttp.ResponseWriter, c chrome, rf app.Report
 		// A robot learns nothing useful, and nothing was stored.
 		page.General = c.p.T("We could not send this report. Please try again.")
 	case errors.Is(why, app.ErrRefused):
-		status, page.General = nethttp.StatusForbidden, c.p.Safe(domain.SafeMessage(why))
+		status, page.General = nethttp.StatusForbidden, c.p.Say(domain.SafeWords(why))
 	default:
 		page.Problems = c.problems(domain.ProblemsOf(why))
 	}

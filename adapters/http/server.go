@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/whisper-schools/whisper/app"
-	"github.com/whisper-schools/whisper/domain"
 )
 
 // Config is what the web edge needs to know about its deployment.
@@ -23,9 +22,8 @@ type Config struct {
 	PublicURL string
 	// TrustedProxies are the proxies whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
-	// SMSWebhook takes the carrier's inbound texts on POST /sms/plivo; the
-	// SMS adapter owns it (sms.PlivoWebhook). nil turns the route off: it
-	// answers 404.
+	// SMSWebhook takes the carrier's inbound texts on POST at its path;
+	// the SMS adapter owns it (sms.PlivoWebhook). nil turns SMS off.
 	SMSWebhook Webhook
 	// Observe, when set, is told of every request's area, status and
 	// duration.
@@ -43,6 +41,8 @@ type Config struct {
 // its errors with the one table of statuses (errors.go), so the adapter
 // owning it knows nothing of this one.
 type Webhook interface {
+	// Path is where the carrier posts, as the carrier was told.
+	Path() string
 	ServeWebhook(w nethttp.ResponseWriter, r *nethttp.Request) error
 }
 
@@ -90,9 +90,11 @@ func New(cfg Config, svc *app.App, log *slog.Logger) (nethttp.Handler, error) {
 	mux.Handle("GET /readyz", s.handle(s.readyz))
 	mux.Handle("GET /static/", nethttp.StripPrefix("/static/", staticHandler(static)))
 	// Carriers call the webhook server to server; its signature, not
-	// cross-origin checks, is what proves where it came from.
-	// The path is sms.PlivoPath, which the carrier's signature covers.
-	mux.Handle("POST /sms/plivo", s.handle(s.smsWebhook))
+	// cross-origin checks, is what proves where it came from. Without one,
+	// SMS is off and its path is not found, like any other.
+	if cfg.SMSWebhook != nil {
+		mux.Handle("POST "+cfg.SMSWebhook.Path(), s.handle(cfg.SMSWebhook.ServeWebhook))
+	}
 
 	// Reporter pages and the staff portal. Cross-origin POSTs are refused
 	// on both: no other site may submit reports in a visitor's name, or act
@@ -116,15 +118,6 @@ func New(cfg Config, svc *app.App, log *slog.Logger) (nethttp.Handler, error) {
 	mux.Handle("/", protect.Handler(s.withLanguage(reporter)))
 
 	return observed(cfg.Observe, securityHeaders(strings.HasPrefix(cfg.PublicURL, "https://"), s.wellFormed(mux))), nil
-}
-
-// smsWebhook hands an inbound text to the SMS adapter's webhook, or
-// answers that SMS is off.
-func (s *Server) smsWebhook(w nethttp.ResponseWriter, r *nethttp.Request) error {
-	if s.cfg.SMSWebhook == nil {
-		return &domain.Error{Kind: domain.KindNotFound, Safe: "SMS is not configured"}
-	}
-	return s.cfg.SMSWebhook.ServeWebhook(w, r)
 }
 
 // handlerFunc is a handler that returns its error for one place to render.

@@ -137,7 +137,7 @@ func (s *Server) renderStaffError(w nethttp.ResponseWriter, r *nethttp.Request, 
 		page.Paragraphs = []string{"There is nothing here that you can see. It may belong to another inbox, or the address may be wrong."}
 	case nethttp.StatusBadRequest, nethttp.StatusConflict:
 		page.Heading = "That could not be done"
-		page.Paragraphs = []string{domain.SafeMessage(err)}
+		page.Paragraphs = []string{english.Say(domain.SafeWords(err))}
 	case nethttp.StatusServiceUnavailable:
 		page.Heading = "Whisper is busy"
 		page.Paragraphs = []string{"Please try again in a minute."}

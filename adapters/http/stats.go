@@ -16,7 +16,7 @@ type statsPage struct {
 	Report app.Statistics
 	// From and To are the filter as typed, kept when it comes back.
 	From, To string
-	Problems domain.Problems
+	Problems fieldProblems
 	Chart    statsChart
 }
 
@@ -56,7 +56,7 @@ func (s *Server) stats(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Acto
 	rep, err := s.app.Portal.Stats(r.Context(), a, from, to)
 	page := statsPage{Staff: s.staffChrome(a, "stats"), Report: rep, From: from, To: to}
 	if problems := domain.ProblemsOf(err); problems != nil {
-		page.Problems = problems
+		page.Problems = staffProblems(problems)
 		return s.render(w, nethttp.StatusUnprocessableEntity, "staff/stats", page)
 	}
 	if err != nil {

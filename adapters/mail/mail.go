@@ -79,7 +79,7 @@ func (m *SMTP) Send(ctx context.Context, d *domain.Delivery) error {
 	}
 	if err := msg.To(d.To); err != nil {
 		// The address itself stays out of the error: it may be a reporter's.
-		return &domain.Error{Kind: domain.KindInvalid, Safe: "the recipient's address is not usable"}
+		return &domain.Error{Kind: domain.KindInvalid, Safe: domain.Say("the recipient's address is not usable")}
 	}
 	msg.Subject(c.Subject)
 	msg.SetMessageIDWithValue(string(d.ID) + "@" + m.domain)
@@ -106,7 +106,7 @@ func (m *SMTP) Send(ctx context.Context, d *domain.Delivery) error {
 	ctx, cancel := context.WithTimeout(ctx, m.cfg.Timeout)
 	defer cancel()
 	if err := client.DialAndSendWithContext(ctx, msg); err != nil {
-		return &domain.Error{Kind: domain.KindUnavailable, Safe: "the mail server did not accept the message", Err: redact(err, d.To)}
+		return &domain.Error{Kind: domain.KindUnavailable, Safe: domain.Say("the mail server did not accept the message"), Err: redact(err, d.To)}
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"unicode/utf8"
 
+	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/catalogue"
 	"github.com/whisper-schools/whisper/domain"
 )
@@ -22,10 +23,10 @@ func Compose(d *domain.Delivery) (string, error) {
 		text = p.T("Thank you, your report has been sent to the school. Read replies and write back here (keep this link private): %s", d.Link)
 	case domain.DeliveryReporterSMS:
 		text = d.Body
-		if catalogue.IsProblem(text) {
+		if words, ok := app.TextedBack(d.Body); ok {
 			// Not a staff reply but the app's own words, such as the
-			// swear-word filter's: they are translated like any other.
-			text = p.Safe(text)
+			// swear-word filter's: said in the delivery's language.
+			text = p.Say(words)
 		}
 	case domain.DeliverySMSClosed:
 		text = p.T("%s is not taking reports by text just now. If someone is in danger right now, call 999. To talk to someone, call Childline free on 0800 1111.", d.Subject)
@@ -37,7 +38,7 @@ func Compose(d *domain.Delivery) (string, error) {
 		return "", fmt.Errorf("sms: no text for deliveries of kind %q", d.Kind)
 	}
 	if utf8.RuneCountInString(text) > MaxLength {
-		return "", &domain.Error{Kind: domain.KindInvalid, Safe: fmt.Sprintf("a text is at most %d characters", MaxLength)}
+		return "", &domain.Error{Kind: domain.KindInvalid, Safe: domain.Say("a text is at most %d characters", MaxLength)}
 	}
 	return text, nil
 }

@@ -35,6 +35,9 @@ func NewPlivoWebhook(c PlivoCheck, texts TextReceiver, log *slog.Logger) *PlivoW
 	return &PlivoWebhook{check: c, texts: texts, log: log}
 }
 
+// Path is PlivoPath, where the web edge mounts the webhook.
+func (h *PlivoWebhook) Path() string { return PlivoPath }
+
 // ServeWebhook takes one inbound text. The signature is checked before
 // anything else is believed; the text is then handled in one transaction,
 // and answered 200 with an empty body as soon as it is stored — replies go

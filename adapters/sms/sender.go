@@ -73,17 +73,17 @@ func (p *Plivo) Send(ctx context.Context, d *domain.Delivery) error {
 	}
 	// "<" separates numbers in a bulk send: never let one through.
 	if d.To == "" || strings.ContainsAny(d.To, "<, ") {
-		return &domain.Error{Kind: domain.KindInvalid, Safe: "the recipient's number is not usable"}
+		return &domain.Error{Kind: domain.KindInvalid, Safe: domain.Say("the recipient's number is not usable")}
 	}
 	if err := ctx.Err(); err != nil {
 		return &domain.Error{Kind: domain.KindUnavailable, Err: err}
 	}
 	resp, err := p.client.Messages.Create(plivo.MessageCreateParams{Src: p.number, Dst: d.To, Text: text, Log: false})
 	if err != nil {
-		return &domain.Error{Kind: domain.KindUnavailable, Safe: "the carrier did not accept the text", Err: redact(err, d.To, text)}
+		return &domain.Error{Kind: domain.KindUnavailable, Safe: domain.Say("the carrier did not accept the text"), Err: redact(err, d.To, text)}
 	}
 	if resp == nil || len(resp.MessageUUID) == 0 || resp.MessageUUID[0] == "" {
-		return &domain.Error{Kind: domain.KindUnavailable, Safe: "the carrier gave no message id"}
+		return &domain.Error{Kind: domain.KindUnavailable, Safe: domain.Say("the carrier gave no message id")}
 	}
 	return nil
 }

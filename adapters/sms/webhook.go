@@ -25,7 +25,7 @@ type Inbound struct {
 
 // ErrBadSignature is returned for a webhook whose signature is missing or
 // wrong: nothing in it may be believed.
-var ErrBadSignature = &domain.Error{Kind: domain.KindForbidden, Safe: "bad or missing signature"}
+var ErrBadSignature = &domain.Error{Kind: domain.KindForbidden, Safe: domain.Say("bad or missing signature")}
 
 // maxWebhookBytes bounds a webhook body; an SMS of 1,600 characters with
 // Plivo's other fields fits many times over.

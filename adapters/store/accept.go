@@ -9,7 +9,7 @@ import (
 	"github.com/whisper-schools/whisper/ports"
 )
 
-// AcceptReport is intake's one hot write, kept narrow so that it can be
+// AcceptInteraction is intake's one hot write, kept narrow so that it can be
 // fast without making InTx harder to explain. It takes data, never code:
 // reports accepted while a batch is being written wait, and the next free
 // turn writes all of them in one transaction, one INSERT per table, so

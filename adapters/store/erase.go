@@ -77,7 +77,7 @@ func (i interactions) allExist(ctx context.Context, ids []domain.InteractionID, 
 		return translate(err)
 	}
 	if int(n) != len(distinct) {
-		return &domain.Error{Kind: domain.KindNotFound, Safe: "no such interaction"}
+		return &domain.Error{Kind: domain.KindNotFound, Safe: domain.Say("no such interaction")}
 	}
 	return nil
 }

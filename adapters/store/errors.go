@@ -27,7 +27,7 @@ func translate(err error) error {
 	case errors.Is(err, sql.ErrNoRows):
 		return &domain.Error{Kind: domain.KindNotFound, Err: err}
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return &domain.Error{Kind: domain.KindUnavailable, Safe: "the request took too long", Err: err}
+		return &domain.Error{Kind: domain.KindUnavailable, Safe: domain.Say("the request took too long"), Err: err}
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
@@ -37,13 +37,13 @@ func translate(err error) error {
 		}
 		switch pgErr.Code {
 		case "23505":
-			return &domain.Error{Kind: domain.KindConflict, Safe: "that already exists", Err: err}
+			return &domain.Error{Kind: domain.KindConflict, Safe: domain.Say("that already exists"), Err: err}
 		case "23503":
-			return &domain.Error{Kind: domain.KindInvalid, Safe: "that refers to something that does not exist", Err: err}
+			return &domain.Error{Kind: domain.KindInvalid, Safe: domain.Say("that refers to something that does not exist"), Err: err}
 		case "23514", "22001", "22P02":
 			return &domain.Error{Kind: domain.KindInvalid, Err: err}
 		case "40001", "40P01", "55P03", "57P01", "57P02", "57P03", "53300":
-			return &domain.Error{Kind: domain.KindUnavailable, Safe: "the database is busy", Err: err}
+			return &domain.Error{Kind: domain.KindUnavailable, Safe: domain.Say("the database is busy"), Err: err}
 		}
 		return err
 	}
@@ -54,13 +54,13 @@ func translate(err error) error {
 			// Raised only by the triggers that keep erasure final.
 			return erasedError(err)
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-			return &domain.Error{Kind: domain.KindConflict, Safe: "that already exists", Err: err}
+			return &domain.Error{Kind: domain.KindConflict, Safe: domain.Say("that already exists"), Err: err}
 		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-			return &domain.Error{Kind: domain.KindInvalid, Safe: "that refers to something that does not exist", Err: err}
+			return &domain.Error{Kind: domain.KindInvalid, Safe: domain.Say("that refers to something that does not exist"), Err: err}
 		case sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_NOTNULL:
 			return &domain.Error{Kind: domain.KindInvalid, Err: err}
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_BUSY_SNAPSHOT:
-			return &domain.Error{Kind: domain.KindUnavailable, Safe: "the database is busy", Err: err}
+			return &domain.Error{Kind: domain.KindUnavailable, Safe: domain.Say("the database is busy"), Err: err}
 		}
 	}
 	return err

@@ -58,7 +58,7 @@ func (f forms) Create(ctx context.Context, form *domain.Form) error {
 func codeConflict(err error, code domain.FormCode) error {
 	err = translate(err)
 	if domain.KindOf(err) == domain.KindConflict {
-		return &domain.Error{Kind: domain.KindConflict, Safe: fmt.Sprintf("the form code %s is taken", code), Err: err}
+		return &domain.Error{Kind: domain.KindConflict, Safe: domain.Say("the form code %s is taken", code), Err: err}
 	}
 	return err
 }

@@ -140,7 +140,7 @@ func (i interactions) Contact(ctx context.Context, id domain.InteractionID) (dom
 func (i interactions) LatestOpenByPhone(ctx context.Context, phone string) (*domain.Interaction, error) {
 	ix := contactIndex(i.keys, "phone", phone)
 	if ix == nil {
-		return nil, &domain.Error{Kind: domain.KindNotFound, Safe: "no such interaction"}
+		return nil, &domain.Error{Kind: domain.KindNotFound, Safe: domain.Say("no such interaction")}
 	}
 	var row interactionRow
 	err := i.db.NewSelect().Model(&row).ExcludeColumn("email_sealed", "phone_sealed").

@@ -162,7 +162,7 @@ func (o outbox) underClaim(ctx context.Context, q *bun.UpdateQuery, id domain.De
 		return err
 	}
 	if n == 0 {
-		return &domain.Error{Kind: domain.KindConflict, Safe: "the delivery is no longer held by this claim"}
+		return &domain.Error{Kind: domain.KindConflict, Safe: domain.Say("the delivery is no longer held by this claim")}
 	}
 	return nil
 }

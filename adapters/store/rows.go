@@ -16,7 +16,7 @@ import (
 func notFound(err error, what string) error {
 	err = translate(err)
 	if domain.KindOf(err) == domain.KindNotFound {
-		return &domain.Error{Kind: domain.KindNotFound, Safe: "no such " + what, Err: err}
+		return &domain.Error{Kind: domain.KindNotFound, Safe: domain.Say("no such %s", what), Err: err}
 	}
 	return err
 }
@@ -31,7 +31,7 @@ func mustAffect(res sql.Result, err error, what string) error {
 		return translate(err)
 	}
 	if n == 0 {
-		return &domain.Error{Kind: domain.KindNotFound, Safe: "no such " + what}
+		return &domain.Error{Kind: domain.KindNotFound, Safe: domain.Say("no such %s", what)}
 	}
 	return nil
 }

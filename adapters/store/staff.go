@@ -112,7 +112,7 @@ func (s staffRepo) Create(ctx context.Context, m *domain.Staff) error {
 	if _, err := s.db.NewInsert().Model(s.toRow(m)).Exec(ctx); err != nil {
 		err = translate(err)
 		if domain.KindOf(err) == domain.KindConflict {
-			return &domain.Error{Kind: domain.KindConflict, Safe: "an account with that email address exists", Err: err}
+			return &domain.Error{Kind: domain.KindConflict, Safe: domain.Say("an account with that email address exists"), Err: err}
 		}
 		return err
 	}
@@ -298,7 +298,7 @@ func (s staffRepo) UsePasswordLink(ctx context.Context, tokenHash string, now ti
 		Where("token_hash = ?", s.secretIndex(secretPasswordLink, tokenHash)).Where("used_at IS NULL").Exec(ctx)
 	if err := mustAffect(res, err, "link"); err != nil {
 		if domain.KindOf(err) == domain.KindNotFound {
-			return &domain.Error{Kind: domain.KindConflict, Safe: "this link has already been used", Err: err}
+			return &domain.Error{Kind: domain.KindConflict, Safe: domain.Say("this link has already been used"), Err: err}
 		}
 		return err
 	}

@@ -49,7 +49,7 @@ type Store struct {
 	// too) queue for it here instead of spinning in SQLite's busy handler.
 	// Nil on PostgreSQL, where writers lock rows, not the database.
 	writer chan struct{}
-	// intake gathers reports accepted at the same moment (see AcceptReport).
+	// intake gathers reports accepted at the same moment (see AcceptInteraction).
 	intake intake
 	// stopCheckpoints ends SQLite's checkpointLoop, which then closes
 	// checkpointsDone; nil on PostgreSQL.
@@ -279,7 +279,7 @@ func (s *Store) Ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := s.db.PingContext(ctx); err != nil {
-		return &domain.Error{Kind: domain.KindUnavailable, Safe: "the database does not answer", Err: redactURLError(err)}
+		return &domain.Error{Kind: domain.KindUnavailable, Safe: domain.Say("the database does not answer"), Err: redactURLError(err)}
 	}
 	return nil
 }

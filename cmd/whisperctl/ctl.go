@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -132,7 +131,7 @@ func (c *ctl) service(cctx *cli.Context, migrating bool) (*app.App, error) {
 		// mistyped path must not leave an empty one behind.
 		if _, err := os.Stat(cfg.SQLitePath()); errors.Is(err, fs.ErrNotExist) {
 			return nil, &domain.Error{Kind: domain.KindNotFound,
-				Safe: fmt.Sprintf("there is no database at %s; check --database-url, or run `whisperctl db migrate` to create it", cfg.SQLitePath())}
+				Safe: domain.Say("there is no database at %s; check --database-url, or run `whisperctl db migrate` to create it", cfg.SQLitePath())}
 		}
 	}
 	log := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -148,7 +147,7 @@ func (c *ctl) service(cctx *cli.Context, migrating bool) (*app.App, error) {
 		}
 		if len(pending) > 0 {
 			return nil, &domain.Error{Kind: domain.KindUnavailable,
-				Safe: "the database schema is not up to date; run `whisperctl db migrate` first"}
+				Safe: domain.Say("the database schema is not up to date; run `whisperctl db migrate` first")}
 		}
 	}
 	return app.New(app.Deps{

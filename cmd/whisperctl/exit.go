@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/whisper-schools/whisper/catalogue"
 	"github.com/whisper-schools/whisper/domain"
 )
 
@@ -52,10 +53,10 @@ func exitCode(err error) int {
 	}
 }
 
-// exit prints err as one line on stderr and returns the exit code. Classified
-// errors show their safe message; internal ones their cause, since the
-// operator on the server is entitled to it (it never holds personal data:
-// the store seals that before SQL sees it).
+// exit prints err as one line on stderr and returns the exit code.
+// Classified errors show their safe words, in English; internal ones their
+// cause, since the operator on the server is entitled to it (it never holds
+// personal data: the store seals that before SQL sees it).
 func (c *ctl) exit(err error) int {
 	if err == nil {
 		return exitOK
@@ -63,7 +64,7 @@ func (c *ctl) exit(err error) int {
 	msg := err.Error()
 	var ue usageError
 	if !errors.As(err, &ue) && domain.KindOf(err) != domain.KindInternal {
-		msg = domain.SafeMessage(err)
+		msg = catalogue.For(domain.English).Say(domain.SafeWords(err))
 	}
 	fmt.Fprintln(c.stderr, "whisperctl: "+strings.ReplaceAll(strings.TrimSpace(msg), "\n", "; "))
 	return exitCode(err)

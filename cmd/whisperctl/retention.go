@@ -138,7 +138,7 @@ func (c *ctl) purgeCommand() *cli.Command {
 
 // errPurgeRunning refuses a purge while another holds app.PurgeLock.
 var errPurgeRunning = &domain.Error{Kind: domain.KindConflict,
-	Safe: "a retention purge is running already (whisperd's sweep, or another whisperctl purge); nothing was erased: run purge again once it has finished"}
+	Safe: domain.Say("a retention purge is running already (whisperd's sweep, or another whisperctl purge); nothing was erased: run purge again once it has finished")}
 
 // purge runs the retention purge under the lock whisperd's sweep takes,
 // so that the two never erase and warn at once. It refuses at once,

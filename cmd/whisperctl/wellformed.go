@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -91,7 +90,7 @@ func argumentName(cmd *cli.Command, n int) string {
 // not repeated: a value may be a secret or a reporter's words.
 func notText(what string) error {
 	return &domain.Error{Kind: domain.KindInvalid,
-		Safe: fmt.Sprintf("%s holds a NUL byte or bytes that are not UTF-8 text; nothing was done", what)}
+		Safe: domain.Say("%s holds a NUL byte or bytes that are not UTF-8 text; nothing was done", what)}
 }
 
 // escaped writes s in printable ASCII, its bad bytes as escapes (\x00).

@@ -80,7 +80,7 @@ func ceilingWeb(db *ceilingDB, messageBytes int) (side, func(), error) {
 func ceilingSMS(db *ceilingDB, messageBytes int) (side, func(), error) {
 	var base string
 	url, stop, err := serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		in, err := sms.ReadPlivo(w, r, sms.PlivoCheck{URL: publicURL + "/sms/plivo", AuthToken: plivoToken})
+		in, err := sms.ReadPlivo(w, r, sms.PlivoCheck{URL: publicURL + sms.PlivoPath, AuthToken: plivoToken})
 		if err != nil {
 			http.Error(w, "forbidden", http.StatusForbidden)
 			return
@@ -95,7 +95,7 @@ func ceilingSMS(db *ceilingDB, messageBytes int) (side, func(), error) {
 		return side{}, nil, err
 	}
 	base = url
-	return side{name: "ceiling", url: base, request: smsRequest(base+"/sms/plivo", messageBytes), want: http.StatusOK}, stop, nil
+	return side{name: "ceiling", url: base, request: smsRequest(base+sms.PlivoPath, messageBytes), want: http.StatusOK}, stop, nil
 }
 
 // message is a report of the given size.

@@ -15,7 +15,7 @@ import (
 	"time"
 )
 
-// floodMaxP99 is the target of issue #8: while one address floods, another
+// floodMaxP99 is the flood target (docs/performance.md): while one address floods, another
 // address's reports answer with p99 within twice their p99 at idle.
 const floodMaxP99 = 2.0
 

@@ -19,7 +19,7 @@ import (
 	"time"
 )
 
-// Targets of issue #8 for a new embedded store.
+// Targets for a new embedded store (docs/performance.md).
 const (
 	idleReadyTarget = 300 * time.Millisecond
 	idleRSSTarget   = 40 << 20

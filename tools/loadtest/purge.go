@@ -30,7 +30,7 @@ import (
 	"github.com/whisper-schools/whisper/ports"
 )
 
-// The retention purge's targets (issue #8).
+// The retention purge's targets (docs/performance.md).
 const (
 	maxPurgeRatio  = 2.0       // purge time / one set-based statement's
 	maxPurgeRSSKiB = 100 << 10 // the whisperctl process's peak RSS
@@ -239,7 +239,7 @@ func fillDue(ctx context.Context, dbURL string, key []byte, n, workers, messageB
 	if err != nil {
 		return nil, err
 	}
-	// Reports go in as whisperd takes them, through AcceptReport, which
+	// Reports go in as whisperd takes them, through AcceptInteraction, which
 	// commits those arriving together in one statement: many at once, so
 	// that its batches fill.
 	at := time.Now().UTC().AddDate(-2, 0, 0)

@@ -114,7 +114,7 @@ func smsRequest(target string, messageBytes int) func(int) (*http.Request, error
 			return nil, err
 		}
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("X-Plivo-Signature-V3", plivo.ComputeSignatureV3(plivoToken, publicURL+"/sms/plivo", "POST", nonce, params))
+		req.Header.Set("X-Plivo-Signature-V3", plivo.ComputeSignatureV3(plivoToken, publicURL+sms.PlivoPath, "POST", nonce, params))
 		req.Header.Set("X-Plivo-Signature-V3-Nonce", nonce)
 		return req, nil
 	}
@@ -132,7 +132,7 @@ var (
 		name: "Signed SMS webhook", key: "sms", minThroughput: 0.7,
 		ceiling: ceilingSMS,
 		whisper: func(w *whisperServer, n int) (side, error) {
-			return side{name: "whisper", url: w.url, request: smsRequest(w.url+"/sms/plivo", n), want: http.StatusOK}, nil
+			return side{name: "whisper", url: w.url, request: smsRequest(w.url+sms.PlivoPath, n), want: http.StatusOK}, nil
 		},
 	}
 )

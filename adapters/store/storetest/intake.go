@@ -13,13 +13,13 @@ import (
 	"github.com/whisper-schools/whisper/ports"
 )
 
-// intakeTests are the contract of AcceptReport, intake's one hot write.
+// intakeTests are the contract of AcceptInteraction, intake's one hot write.
 var intakeTests = map[string]func(*testing.T, ports.Store){
-	"AcceptReportKeepsEverything":         testAcceptReport,
-	"AcceptReportFailsAloneWhenItClashes": testAcceptReportClash,
+	"AcceptInteractionKeepsEverything":         testAcceptInteraction,
+	"AcceptInteractionFailsAloneWhenItClashes": testAcceptInteractionClash,
 }
 
-func testAcceptReport(t *testing.T, st ports.Store) {
+func testAcceptInteraction(t *testing.T, st ports.Store) {
 	f := newFixture(t, st)
 	ia, msg, token := newReport(t, f, "Sam", "Someone is being unkind at the bus stop.", now)
 	contact := domain.Contact{Email: "sam@example.org"}
@@ -55,7 +55,7 @@ func testAcceptReport(t *testing.T, st ports.Store) {
 // Reports accepted at once share commits where the store can; one whose
 // reference is taken fails with KindConflict and keeps nothing, and the
 // others are all kept.
-func testAcceptReportClash(t *testing.T, st ports.Store) {
+func testAcceptInteractionClash(t *testing.T, st ports.Store) {
 	f := newFixture(t, st)
 	first, _, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
 	const n = 40

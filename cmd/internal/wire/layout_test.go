@@ -1,9 +1,11 @@
 package wire
 
 import (
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -88,5 +90,42 @@ func TestSharedPackagesImportNoAdapter(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// maxUseCases bounds a service's exported methods: past it, a service no
+// longer says who acts, and wants splitting.
+const maxUseCases = 25
+
+// No type in app gathers every use case again: each has at most
+// maxUseCases exported methods.
+func TestAppTypesStaySmall(t *testing.T) {
+	dir := filepath.Join("..", "..", "..", "app")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	methods := map[string]int{}
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), filepath.Join(dir, e.Name()), nil, 0)
+		require.NoError(t, err)
+		for _, d := range f.Decls {
+			fn, ok := d.(*ast.FuncDecl)
+			if !ok || fn.Recv == nil || !fn.Name.IsExported() {
+				continue
+			}
+			recv := fn.Recv.List[0].Type
+			if star, ok := recv.(*ast.StarExpr); ok {
+				recv = star.X
+			}
+			if id, ok := recv.(*ast.Ident); ok {
+				methods[id.Name]++
+			}
+		}
+	}
+	require.NotEmpty(t, methods["Portal"], "the portal's use cases are methods of app.Portal")
+	for typ, n := range methods {
+		assert.LessOrEqual(t, n, maxUseCases, "app.%s has %d exported methods", typ, n)
 	}
 }

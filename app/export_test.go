@@ -22,7 +22,8 @@ func TestExportHoldsWhatStaffSeeAndNothingMore(t *testing.T) {
 	require.NoError(t, err)
 	sms := d.smsReport(t, "by text about the bus")
 	admin := d.actorOf(t, d.admin)
-	require.NoError(t, d.svc.Portal.StaffReply(ctx, admin, string(web.Ref), "Thank you, Robin.", netip.MustParseAddr("192.0.2.9")))
+	_, err = d.svc.Portal.StaffReply(ctx, admin, string(web.Ref), "Thank you, Robin.", netip.MustParseAddr("192.0.2.9"))
+	require.NoError(t, err)
 	require.NoError(t, d.svc.Portal.SetInteractionStatus(ctx, admin, string(web.Ref), "closed"))
 
 	rows, err := d.svc.Portal.Export(ctx, admin, "csv")

@@ -336,7 +336,8 @@ func TestStaffReplyToAWebReporterWithEmail(t *testing.T) {
 	d.clock.t = d.clock.t.Add(time.Hour)
 	now := d.clock.t.UTC().Truncate(time.Microsecond)
 	const reply = "Thank you for telling us. Can you come to the office at break?"
-	require.NoError(t, d.svc.Portal.StaffReply(ctx, staff, string(ref), "  "+reply+"\n", netip.MustParseAddr("192.0.2.44")))
+	_, err := d.svc.Portal.StaffReply(ctx, staff, string(ref), "  "+reply+"\n", netip.MustParseAddr("192.0.2.44"))
+	require.NoError(t, err)
 
 	msgs := d.messages(t, ref)
 	require.Len(t, msgs, 2)
@@ -385,7 +386,8 @@ func TestStaffReplyToAWebReporterWithEmail(t *testing.T) {
 func TestStaffReplyToAWebReporterWithoutEmail(t *testing.T) {
 	d := newDesk(t)
 	ref := d.webReport(t, d.inbox, "no email given", "")
-	require.NoError(t, d.svc.Portal.StaffReply(ctx, d.actorOf(t, d.admin), string(ref), "We are here to help.", netip.Addr{}))
+	_, err := d.svc.Portal.StaffReply(ctx, d.actorOf(t, d.admin), string(ref), "We are here to help.", netip.Addr{})
+	require.NoError(t, err)
 	assert.Len(t, d.messages(t, ref), 2)
 	assert.Empty(t, d.reporterDeliveries(t, ref), "they read replies through their link")
 }
@@ -394,7 +396,8 @@ func TestStaffReplyToATexterCarriesTheText(t *testing.T) {
 	d := newDesk(t)
 	ref := d.smsReport(t, "someone took my phone")
 	const reply = "Thank you. Please come and see Mrs Khan."
-	require.NoError(t, d.svc.Portal.StaffReply(ctx, d.actorOf(t, d.staff), string(ref), reply, netip.Addr{}))
+	_, err := d.svc.Portal.StaffReply(ctx, d.actorOf(t, d.staff), string(ref), reply, netip.Addr{})
+	require.NoError(t, err)
 	out := d.reporterDeliveries(t, ref)
 	require.Len(t, out, 1)
 	assert.Equal(t, domain.DeliveryReporterSMS, out[0].Kind)
@@ -418,7 +421,7 @@ func TestStaffReplyRefusals(t *testing.T) {
 		"another organisation":    {d.elsewhere, "hi", domain.KindNotFound},
 		"out of scope, and empty": {d.other, "", domain.KindNotFound},
 	} {
-		err := d.svc.Portal.StaffReply(ctx, d.actorOf(t, c.who), string(ref), c.body, netip.Addr{})
+		_, err := d.svc.Portal.StaffReply(ctx, d.actorOf(t, c.who), string(ref), c.body, netip.Addr{})
 		assert.Equal(t, c.kind, domain.KindOf(err), name)
 		if c.kind == domain.KindInvalid {
 			assert.NotEmpty(t, domain.ProblemsOf(err).Of(app.FieldMessage), name)
@@ -427,6 +430,29 @@ func TestStaffReplyRefusals(t *testing.T) {
 	assert.Len(t, d.messages(t, ref), 1, "nothing was added")
 	assert.Empty(t, d.reporterDeliveries(t, ref))
 	assert.Equal(t, before, d.interaction(t, ref))
+}
+
+// A staff reply with problems adds nothing, and answers with the report as
+// opening it would, marked read, for the page that shows the reply again.
+func TestAStaffReplyWithProblemsAnswersWithTheReport(t *testing.T) {
+	d := newDesk(t)
+	ref := d.webReport(t, d.inbox, "I saw something on the bus", "")
+	staff := d.actorOf(t, d.staff)
+	view, err := d.svc.Portal.StaffReply(ctx, staff, string(ref), "   ", netip.Addr{})
+	assert.NotEmpty(t, domain.ProblemsOf(err).Of(app.FieldMessage))
+	require.NotNil(t, view.Interaction)
+	assert.Equal(t, ref, view.Interaction.Ref)
+	require.Len(t, view.Messages, 1, "nothing was added")
+	assert.Equal(t, "I saw something on the bus", view.Messages[0].Body)
+	assert.Equal(t, []domain.InboxID{d.inbox.ID}, inboxIDsOf(view.Inboxes))
+	list, err := d.svc.Portal.ListInteractions(ctx, staff, app.InteractionQuery{})
+	require.NoError(t, err)
+	require.Len(t, list.Interactions, 1)
+	assert.False(t, list.Interactions[0].Unread, "answering with it marked it read")
+
+	view, err = d.svc.Portal.StaffReply(ctx, staff, string(ref), "Thank you for telling us.", netip.Addr{})
+	require.NoError(t, err)
+	assert.Nil(t, view.Interaction, "a stored reply's page is a redirect away")
 }
 
 func TestSetCaseStatus(t *testing.T) {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
@@ -22,23 +23,29 @@ func (s *Portal) ReadInteraction(ctx context.Context, a *Actor, ref string) (out
 	defer domain.Wrap(&err, "app.Portal.ReadInteraction")
 	now := s.now()
 	err = s.store.InTx(ctx, func(tx ports.Tx) error {
-		cs, err := getInteraction(ctx, tx, a, ref)
+		seen, err := getInteraction(ctx, tx, a, ref)
 		if err != nil {
 			return err
 		}
-		msgs, err := tx.StaffView().Messages(ctx, a.Viewer, cs.Ref)
-		if err != nil {
-			return err
-		}
-		inboxes, err := formInboxes(ctx, tx, a, cs.FormID)
-		if err != nil {
-			return err
-		}
-		if err := tx.StaffView().MarkRead(ctx, a.Viewer, cs.ID, now); err != nil {
-			return err
-		}
-		out = InteractionView{Interaction: cs, Messages: msgs, Inboxes: inboxes}
-		return nil
+		out, err = readInteraction(ctx, tx, a, seen, now)
+		return err
 	})
 	return out, err
+}
+
+// readInteraction reads the rest of what the actor sees of an interaction
+// they may see, and records that they have read it.
+func readInteraction(ctx context.Context, tx ports.Tx, a *Actor, seen *domain.StaffInteraction, now time.Time) (InteractionView, error) {
+	msgs, err := tx.StaffView().Messages(ctx, a.Viewer, seen.Ref)
+	if err != nil {
+		return InteractionView{}, err
+	}
+	inboxes, err := formInboxes(ctx, tx, a, seen.FormID)
+	if err != nil {
+		return InteractionView{}, err
+	}
+	if err := tx.StaffView().MarkRead(ctx, a.Viewer, seen.ID, now); err != nil {
+		return InteractionView{}, err
+	}
+	return InteractionView{Interaction: seen, Messages: msgs, Inboxes: inboxes}, nil
 }

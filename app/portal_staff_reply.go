@@ -16,7 +16,12 @@ import (
 // learns none of this: which way a reply travels would tell staff how the
 // report came in. A reply keeps the report's status; a closed report stays
 // closed until someone reopens it, or the reporter writes again.
-func (s *Portal) StaffReply(ctx context.Context, a *Actor, ref, body string, ip netip.Addr) (err error) {
+//
+// A reply with problems (domain.Problems, KindInvalid) adds nothing, and
+// answers with the report as ReadInteraction does, read and marked read
+// in the same transaction, for the page that shows the reply again. A
+// stored reply answers with nothing: its page is a redirect away.
+func (s *Portal) StaffReply(ctx context.Context, a *Actor, ref, body string, ip netip.Addr) (out InteractionView, err error) {
 	defer domain.Wrap(&err, "app.Portal.StaffReply")
 	var problems domain.Problems
 	body, err = domain.CheckStaffReply(body)
@@ -26,26 +31,28 @@ func (s *Portal) StaffReply(ctx context.Context, a *Actor, ref, body string, ip 
 	meta := s.meta(ip)
 	msgID, err := domain.NewMessageID(s.random)
 	if err != nil {
-		return err
+		return out, err
 	}
 	deliveryID, err := domain.NewDeliveryID(s.random)
 	if err != nil {
-		return err
+		return out, err
 	}
 	now := s.now()
-	return s.store.InTx(ctx, func(tx ports.Tx) error {
-		cs, err := getInteraction(ctx, tx, a, ref)
+	var refused error
+	err = s.store.InTx(ctx, func(tx ports.Tx) error {
+		seen, err := getInteraction(ctx, tx, a, ref)
 		if err != nil {
 			return err
 		}
-		if err := problems.Invalid(); err != nil {
+		if refused = problems.Invalid(); refused != nil {
+			out, err = readInteraction(ctx, tx, a, seen, now)
 			return err
 		}
 		// Past the viewer's check, the interaction itself is loaded, and
 		// held before anything is added to it, so that an erasure comes
 		// wholly before the reply or after it: the reply must reach the
 		// reporter, and only this code, never the actor, sees how.
-		ia, err := changeInteraction(ctx, tx, cs.ID, func(ia *domain.Interaction) error {
+		ia, err := changeInteraction(ctx, tx, seen.ID, func(ia *domain.Interaction) error {
 			ia.LastActivityAt = now
 			return nil
 		})
@@ -65,6 +72,10 @@ func (s *Portal) StaffReply(ctx context.Context, a *Actor, ref, body string, ip 
 		}
 		return tx.Outbox().Enqueue(ctx, d)
 	})
+	if err != nil {
+		return InteractionView{}, err
+	}
+	return out, refused
 }
 
 // replyDelivery is how a staff reply reaches the reporter, or nil when it

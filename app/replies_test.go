@@ -61,7 +61,8 @@ func TestReplyAlertsCoalesceAndSayHowMany(t *testing.T) {
 	reply := func(after time.Duration) {
 		t.Helper()
 		r.clock.t = t0.Add(after)
-		require.NoError(t, r.svc.Reporting.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "more"}))
+		_, err := r.svc.Reporting.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "more"})
+		require.NoError(t, err)
 	}
 	newSubjects := func() []string {
 		t.Helper()
@@ -141,10 +142,11 @@ func TestWebRepliesOverTheLimitSayWhen(t *testing.T) {
 	t0 := s.clock.t
 	for i, after := range []time.Duration{10 * time.Minute, 20 * time.Minute} {
 		s.clock.t = t0.Add(after)
-		require.NoError(t, s.svc.Reporting.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "more"}), i)
+		_, err := s.svc.Reporting.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "more"})
+		require.NoError(t, err, i)
 	}
 	s.clock.t = t0.Add(30 * time.Minute)
-	err = s.svc.Reporting.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "one too many"})
+	_, err = s.svc.Reporting.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "one too many"})
 	var limited *domain.RepliesLimited
 	require.True(t, errors.As(err, &limited), "%v", err)
 	assert.Equal(t, domain.KindUnavailable, domain.KindOf(err))
@@ -155,5 +157,6 @@ func TestWebRepliesOverTheLimitSayWhen(t *testing.T) {
 	assert.Len(t, c.Messages, 3)
 
 	s.clock.t = limited.Until
-	assert.NoError(t, s.svc.Reporting.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "later"}))
+	_, err = s.svc.Reporting.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "later"})
+	assert.NoError(t, err)
 }

@@ -163,7 +163,8 @@ func TestReporterReplyReopensAndAlerts(t *testing.T) {
 	}))
 
 	s.clock.t = s.clock.t.Add(time.Hour)
-	require.NoError(t, s.svc.Reporting.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "It happened again"}))
+	_, err = s.svc.Reporting.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "It happened again"})
+	require.NoError(t, err)
 
 	c, err := s.svc.Reporting.Follow(ctx, string(rc.Token))
 	require.NoError(t, err)
@@ -190,7 +191,7 @@ func TestConversationMissesAreAlike(t *testing.T) {
 		_, err := s.svc.Reporting.Follow(ctx, token)
 		assert.Equal(t, domain.KindNotFound, domain.KindOf(err), token)
 		assert.Equal(t, "no such conversation", domain.SafeMessage(err))
-		err = s.svc.Reporting.ReporterReply(ctx, app.ReporterReply{Token: token, Body: "hi"})
+		_, err = s.svc.Reporting.ReporterReply(ctx, app.ReporterReply{Token: token, Body: "hi"})
 		assert.Equal(t, domain.KindNotFound, domain.KindOf(err), token)
 	}
 }
@@ -212,7 +213,72 @@ func TestStaffRepliesAreCappedAlikeForEveryReport(t *testing.T) {
 		actor = &app.Actor{Staff: s.staff, Org: org, Viewer: domain.ViewerOf(s.staff)}
 		return err
 	}))
-	err = s.svc.Portal.StaffReply(ctx, actor, string(rc.Ref), strings.Repeat("a", domain.MaxStaffReply+1), netip.Addr{})
+	_, err = s.svc.Portal.StaffReply(ctx, actor, string(rc.Ref), strings.Repeat("a", domain.MaxStaffReply+1), netip.Addr{})
 	assert.Equal(t, domain.KindInvalid, domain.KindOf(err), "a web report has the texters' limit too")
-	require.NoError(t, s.svc.Portal.StaffReply(ctx, actor, string(rc.Ref), strings.Repeat("a", domain.MaxStaffReply), netip.Addr{}))
+	_, err = s.svc.Portal.StaffReply(ctx, actor, string(rc.Ref), strings.Repeat("a", domain.MaxStaffReply), netip.Addr{})
+	require.NoError(t, err)
+}
+
+// A web report that is not stored answers with the form it was written to
+// and the language its reporter reads, for the page that says why; only a
+// report whose form cannot be read answers without. Refused reports give
+// their places in the limits back, and the trap takes none.
+func TestAReportNotStoredAnswersWithItsPage(t *testing.T) {
+	s := newSchool(t)
+	svc := app.New(app.Deps{Store: s.store, Clock: s.clock, Random: rand.Reader, Hasher: s.hasher,
+		PublicURL: "https://whisper.example.org", Limits: app.Limits{ReportsPerIP: 1}})
+	report := app.SubmitReport{FormCode: "oak", Body: "hello", IP: netip.MustParseAddr("198.51.100.7")}
+
+	robot := report
+	robot.Trap, robot.Language = "https://spam.example", domain.Welsh
+	answer, err := svc.Reporting.SubmitReport(ctx, robot)
+	assert.ErrorIs(t, err, app.ErrRobot)
+	require.NotNil(t, answer.Form.Form)
+	assert.Equal(t, s.form.ID, answer.Form.Form.ID)
+	assert.Equal(t, domain.Welsh, answer.Language, "the language chosen")
+	assert.False(t, answer.Limited)
+
+	empty := report
+	empty.Body = " "
+	answer, err = svc.Reporting.SubmitReport(ctx, empty)
+	assert.NotEmpty(t, domain.ProblemsOf(err).Of(app.FieldMessage))
+	require.NotNil(t, answer.Form.Form)
+	assert.Len(t, answer.Form.Inboxes, 1)
+	assert.Equal(t, domain.English, answer.Language, "the form's, when none was chosen")
+	assert.Empty(t, answer.Token)
+
+	answer, err = svc.Reporting.SubmitReport(ctx, report)
+	require.NoError(t, err, "neither the trap nor the problem kept the address's one place")
+	assert.NotEmpty(t, answer.Token)
+	assert.Equal(t, s.form.ID, answer.Form.Form.ID)
+
+	answer, err = svc.Reporting.SubmitReport(ctx, report)
+	assert.ErrorIs(t, err, app.ErrTooMany)
+	assert.True(t, answer.Limited)
+	require.NotNil(t, answer.Form.Form, "the refusal's page names the school")
+
+	unknown := report
+	unknown.FormCode = "NOPE"
+	answer, err = svc.Reporting.SubmitReport(ctx, unknown)
+	assert.Equal(t, domain.KindNotFound, domain.KindOf(err))
+	assert.True(t, answer.Limited, "counted, and held like any refusal")
+	assert.Nil(t, answer.Form.Form)
+}
+
+// A refused reply answers with the conversation as it stands, for the
+// page that shows the reply again; a stored one answers with nothing.
+func TestARefusedReplyAnswersWithItsConversation(t *testing.T) {
+	s := newSchool(t)
+	rc, err := s.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "first"})
+	require.NoError(t, err)
+
+	conv, err := s.svc.Reporting.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: " "})
+	assert.NotEmpty(t, domain.ProblemsOf(err).Of(app.FieldMessage))
+	assert.Equal(t, "Oakfield Primary", conv.FormName)
+	require.Len(t, conv.Messages, 1, "nothing was stored")
+	assert.Equal(t, "first", conv.Messages[0].Body)
+
+	conv, err = s.svc.Reporting.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "second"})
+	require.NoError(t, err)
+	assert.Empty(t, conv.Messages)
 }

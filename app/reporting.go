@@ -4,10 +4,9 @@ package app
 // beyond what they chose to give; each use case is in its own file:
 //
 //   - ReportForm (reporting_report_form.go): the form a reporter fills in.
-//   - TakeReportPlaces (reporting_take_report_places.go): a web report's
-//     places under the rate limits, taken before the form is read.
 //   - SubmitReport (reporting_submit_report.go): a report from the web
-//     form opens an interaction and alerts the inbox's people.
+//     form takes its places under the rate limits, opens an interaction
+//     and alerts the inbox's people, and answers with what its page needs.
 //   - ReceiveText (reporting_receive_text.go): a text opens an interaction,
 //     continues one, or asks for a fresh link.
 //   - Follow (reporting_follow.go): the conversation behind a secret link.

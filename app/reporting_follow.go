@@ -38,6 +38,11 @@ var unknownToken = domain.Token("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
 // nothing, malformed or unknown, is KindNotFound, alike in words and work.
 func (s *Reporting) Follow(ctx context.Context, token string) (out ReporterInteraction, err error) {
 	defer domain.Wrap(&err, "app.Reporting.Follow")
+	return s.follow(ctx, token)
+}
+
+// follow reads the conversation behind a link, in a read of its own.
+func (s *Reporting) follow(ctx context.Context, token string) (out ReporterInteraction, err error) {
 	err = s.store.View(ctx, func(tx ports.Tx) error {
 		ia, form, org, err := interactionByToken(ctx, tx, token)
 		if err != nil {

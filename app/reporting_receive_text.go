@@ -78,6 +78,12 @@ func (s *Reporting) ReceiveText(ctx context.Context, in InboundText) (out TextOu
 			return "", err
 		}
 	}
+	// Any other text is claimed and routed in one transaction. A text to
+	// a form judged above is judged again there, on purpose: what it
+	// writes (the closed-form text, the help text, nothing for a block)
+	// is then decided on the form as that transaction reads it, not as
+	// the intake cache held it; and such texts are few.
+	//
 	// What a text opening a report here took in the limits; a retried
 	// transaction gives back what its first run took.
 	opened, told := s.places(), s.places()

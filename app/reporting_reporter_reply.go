@@ -18,11 +18,29 @@ type ReporterReply struct {
 
 // ReporterReply adds the reporter's message to their conversation, reopens
 // it if staff had closed it, and tells the inbox's people (see
-// replyAlerts). A reply over the hourly limit is refused with a
-// *domain.RepliesLimited in its chain (KindUnavailable), and nothing is
-// stored.
-func (s *Reporting) ReporterReply(ctx context.Context, in ReporterReply) (err error) {
+// replyAlerts). A reply with problems (domain.Problems, KindInvalid), or
+// over the hourly limit (a *domain.RepliesLimited in its chain,
+// KindUnavailable), is refused and nothing is stored; the conversation
+// then comes back as it stands, for the page that shows the reply again.
+// It is read after the refusal, as Follow reads it: the reply's own
+// transaction is for writing, and is rolled back. A stored reply comes
+// back with nothing: its page is a redirect away.
+func (s *Reporting) ReporterReply(ctx context.Context, in ReporterReply) (_ ReporterInteraction, err error) {
 	defer domain.Wrap(&err, "app.Reporting.ReporterReply")
+	err = s.reply(ctx, in)
+	var limited *domain.RepliesLimited
+	if domain.ProblemsOf(err) == nil && !errors.As(err, &limited) {
+		return ReporterInteraction{}, err
+	}
+	conv, ferr := s.follow(ctx, in.Token)
+	if ferr != nil {
+		return ReporterInteraction{}, ferr
+	}
+	return conv, err
+}
+
+// reply stores a reporter's reply, in one transaction.
+func (s *Reporting) reply(ctx context.Context, in ReporterReply) error {
 	var problems domain.Problems
 	body, err := domain.CheckMessage(in.Body)
 	problems.Add(FieldMessage, err)

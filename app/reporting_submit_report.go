@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"net/netip"
 	"strings"
 
@@ -17,6 +18,12 @@ var ErrNotAccepting = &domain.Error{Kind: domain.KindForbidden, Safe: domain.Say
 // on purpose: they neither confirm a block nor help get round it.
 var ErrRefused = &domain.Error{Kind: domain.KindForbidden, Safe: domain.Say("We could not send this report. If someone is in danger right now, call 999.")}
 
+// ErrRobot is returned for a report whose trap field was filled in: only a
+// robot does that. Nothing is stored and no limit is counted; the page
+// says only that the report could not be sent, which teaches a robot
+// nothing.
+var ErrRobot = &domain.Error{Kind: domain.KindInvalid}
+
 // SubmitReport is a report from the web form.
 type SubmitReport struct {
 	FormCode string
@@ -26,10 +33,13 @@ type SubmitReport struct {
 	Name    string
 	Email   string
 	Body    string
+	// Trap is the form's hidden field, which people never see and leave
+	// empty.
+	Trap string
 	// IP is the reporter's address, from the socket or a trusted proxy.
 	IP netip.Addr
-	// Language is the language of the page the reporter wrote on, for the
-	// email with their link; empty means the form's language.
+	// Language is the language the reporter chose, if any; empty means
+	// the form's.
 	Language domain.Language
 }
 
@@ -38,6 +48,25 @@ type SubmitReport struct {
 type Receipt struct {
 	Ref   domain.Reference
 	Token domain.Token
+}
+
+// ReportAnswer is what a web report comes back with: its receipt when it
+// was stored, and, whatever became of it, what the page that answers the
+// reporter needs, so that the form is read once for both.
+type ReportAnswer struct {
+	// Receipt is set when the report was stored.
+	Receipt
+	// Form is the form the report was written to, as the report read it.
+	// Form.Form is nil when it could not be read, for instance because no
+	// form has the code; the error then says why.
+	Form ReportForm
+	// Language is the reporter's: the one they chose, else the form's. The
+	// email with their link is in it, and so is the page that answers them.
+	Language domain.Language
+	// Limited is set when the rate limits refused the report, before
+	// anything else was done: the web edge holds such an answer a moment
+	// (see ErrTooMany).
+	Limited bool
 }
 
 // Form fields that problems may name.
@@ -50,10 +79,85 @@ const (
 
 // SubmitReport checks a report and, in one transaction, stores the
 // interaction, its first message, the reporter's contact and meta data, and
-// the notifications to send. Problems with the input come back as
-// domain.Problems (KindInvalid) and change nothing.
-func (s *Reporting) SubmitReport(ctx context.Context, in SubmitReport) (rc Receipt, err error) {
+// the notifications to send.
+//
+// The report first takes its places in the rate limits, before the form is
+// even read, so that reports to a closed or unknown form count too; it
+// gives them back unless it is stored. When the limits are full, it is
+// refused with ErrTooMany and nothing else is done. Problems with the input
+// come back as domain.Problems (KindInvalid) and change nothing; so do
+// ErrRobot, ErrRefused and ErrNotAccepting. Whatever the error, the answer
+// holds the form when it could be read.
+func (s *Reporting) SubmitReport(ctx context.Context, in SubmitReport) (out ReportAnswer, err error) {
 	defer domain.Wrap(&err, "app.Reporting.SubmitReport")
+	if in.Trap != "" {
+		return s.reportNotStored(ctx, in, ErrRobot)
+	}
+	places, err := s.takeReportPlaces(ctx, in.IP, in.FormCode)
+	if errors.Is(err, ErrTooMany) {
+		out, err = s.reportNotStored(ctx, in, err)
+		out.Limited = true
+		return out, err
+	}
+	if err != nil {
+		return out, err
+	}
+	out, err = s.submitWithin(ctx, in)
+	if err != nil {
+		places.Release(ctx)
+	}
+	return out, err
+}
+
+// reportNotStored answers a report refused before it was read, by why,
+// with the form for the page that says so; an error reading the form
+// comes first, since there is then no page to say it on.
+func (s *core) reportNotStored(ctx context.Context, in SubmitReport, why error) (ReportAnswer, error) {
+	rf, err := s.intake.form(ctx, s.view(ctx), in.FormCode)
+	if err != nil {
+		return ReportAnswer{}, err
+	}
+	return ReportAnswer{Form: rf, Language: reporterLanguage(in.Language, rf.Form)}, why
+}
+
+// reporterLanguage is the language a reporter reads: the one they chose,
+// else the form's own.
+func reporterLanguage(chosen domain.Language, form *domain.Form) domain.Language {
+	if chosen != "" {
+		return chosen
+	}
+	return form.Language
+}
+
+// takeReportPlaces reserves places for a new web report from ip to the
+// form with code: one in the address's limit and one in the form's, in
+// one step. When either is full it holds nothing and returns ErrTooMany.
+func (s *core) takeReportPlaces(ctx context.Context, ip netip.Addr, code string) (*Places, error) {
+	now, p := s.now(), s.places()
+	var asks []ports.LimitAsk
+	if ip.IsValid() && s.limits.ReportsPerIP > 0 {
+		asks = append(asks, ports.LimitAsk{Key: "ip:" + clientAddress(ip, s.limits.IPv6Prefix), Limit: s.limits.ReportsPerIP})
+	}
+	// A code that is no form's takes no place: the report fails anyway.
+	if fc, err := domain.ParseFormCode(code); err == nil && s.limits.ReportsPerForm > 0 {
+		asks = append(asks, ports.LimitAsk{Key: "form:" + string(fc), Limit: s.limits.ReportsPerForm})
+	}
+	ok, err := p.limiter.TakeAll(ctx, now, asks...)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, ErrTooMany
+	}
+	for _, a := range asks {
+		p.taken = append(p.taken, place{a.Key, now})
+	}
+	return p, nil
+}
+
+// submitWithin checks and stores a report that holds its places in the
+// limits.
+func (s *core) submitWithin(ctx context.Context, in SubmitReport) (out ReportAnswer, err error) {
 	var problems domain.Problems
 	body, err := domain.CheckMessage(in.Body)
 	problems.Add(FieldMessage, err)
@@ -67,21 +171,21 @@ func (s *Reporting) SubmitReport(ctx context.Context, in SubmitReport) (rc Recei
 	// Where the reporter is, asked before the transaction: it may be slow.
 	meta := s.meta(in.IP)
 	for attempt := 1; ; attempt++ {
-		rc, err = s.submit(ctx, in, body, email, meta, problems)
+		out, err = s.submit(ctx, in, body, email, meta, problems)
 		if err == nil {
 			s.meter.Reported(domain.ChannelWeb)
 		}
 		if domain.KindOf(err) != domain.KindConflict || attempt == idAttempts {
-			return rc, err
+			return out, err
 		}
 	}
 }
 
-func (s *core) submit(ctx context.Context, in SubmitReport, body, email string, meta domain.Meta, problems domain.Problems) (rc Receipt, err error) {
+func (s *core) submit(ctx context.Context, in SubmitReport, body, email string, meta domain.Meta, problems domain.Problems) (out ReportAnswer, err error) {
 	now := s.now()
 	ids, err := s.newInteractionIDs()
 	if err != nil {
-		return rc, err
+		return out, err
 	}
 	// Everything the report needs is read first — from the intake cache
 	// where it can be, in a read transaction where it must — so that
@@ -90,57 +194,55 @@ func (s *core) submit(ctx context.Context, in SubmitReport, body, email string, 
 	view := s.view(ctx)
 	rf, err := s.intake.form(ctx, view, in.FormCode)
 	if err != nil {
-		return rc, err
+		return out, err
 	}
+	out.Form, out.Language = rf, reporterLanguage(in.Language, rf.Form)
 	if !rf.Accepting {
-		return rc, ErrNotAccepting
+		return out, ErrNotAccepting
 	}
 	inbox, err := chooseInbox(rf.Inboxes, in.InboxID)
 	problems.Add(FieldCategory, err)
 	flagged, err := s.checkSwearing(rf.Form, rf.Org, body)
 	problems.Add(FieldMessage, err)
 	if err := problems.Invalid(); err != nil {
-		return rc, err
+		return out, err
 	}
 	blocked, err := s.intake.blocked(ctx, view, domain.Sender{Email: email, IP: meta.IP}, now)
 	if err != nil {
-		return rc, err
+		return out, err
 	}
 	if blocked {
-		return rc, ErrRefused
+		return out, ErrRefused
 	}
 	recipients, err := s.intake.alertRecipients(ctx, view, inbox)
 	if err != nil {
-		return rc, err
+		return out, err
 	}
 	ia, msg, token, err := domain.OpenInteraction(ids, domain.NewReport{
 		Form: rf.Form, Inbox: inbox, Channel: domain.ChannelWeb, Name: in.Name, Body: body,
 	}, now)
 	if err != nil {
-		return rc, err
+		return out, err
 	}
 	ia.Flagged = flagged
 	deliveries, err := s.newReportAlerts(ia, rf.Form, inbox, recipients, now)
 	if err != nil {
-		return rc, err
+		return out, err
 	}
 	if email != "" {
 		id, err := domain.NewDeliveryID(s.random)
 		if err != nil {
-			return rc, err
+			return out, err
 		}
-		lang := rf.Form.Language
-		if in.Language != "" {
-			lang = in.Language
-		}
-		deliveries = append(deliveries, domain.ReporterLink(id, ia, email, s.links.ConversationURL(token), lang, now))
+		deliveries = append(deliveries, domain.ReporterLink(id, ia, email, s.links.ConversationURL(token), out.Language, now))
 	}
 	err = s.store.AcceptInteraction(ctx, ports.NewInteraction{Interaction: ia, Token: token, Contact: domain.Contact{Email: email},
 		Message: msg, Meta: meta, Deliveries: deliveries})
 	if err != nil {
-		return rc, err
+		return out, err
 	}
-	return Receipt{Ref: ia.Ref, Token: token}, nil
+	out.Receipt = Receipt{Ref: ia.Ref, Token: token}
+	return out, nil
 }
 
 // chooseInbox finds the category the reporter picked among the form's

@@ -135,7 +135,7 @@ func (s *site) report(inbox *domain.Inbox, name, body string) app.Receipt {
 		IP: netip.MustParseAddr("192.0.2.10"),
 	})
 	require.NoError(s.t, err)
-	return rc
+	return rc.Receipt
 }
 
 // actor signs email in through the app, for seeding staff replies.
@@ -151,7 +151,8 @@ func (s *site) actor(email string) *app.Actor {
 // staffReply answers a report as the staff member with email.
 func (s *site) staffReply(email string, ref domain.Reference, body string) {
 	s.t.Helper()
-	require.NoError(s.t, s.svc.Portal.StaffReply(ctx, s.actor(email), string(ref), body, netip.MustParseAddr("192.0.2.20")))
+	_, err := s.svc.Portal.StaffReply(ctx, s.actor(email), string(ref), body, netip.MustParseAddr("192.0.2.20"))
+	require.NoError(s.t, err)
 }
 
 // get fetches path with a plain HTTP client, for byte counts and headers.

@@ -27,9 +27,10 @@ func TestScreenshots(t *testing.T) {
 	require.NoError(t, s.svc.Portal.SetInteractionStatus(ctx, s.actor(staffEmail), string(closed.Ref), "closed"))
 	conv := s.report(s.general, "", "Someone in Year 8 keeps taking my lunch money at break. It has happened every day this week and I am scared to tell anyone.")
 	s.staffReply(staffEmail, conv.Ref, "Thank you for telling us. You did the right thing. Can you tell us where it happens, so that a teacher can be there at break tomorrow?")
-	require.NoError(t, s.svc.Reporting.ReporterReply(ctx, app.ReporterReply{
+	_, err := s.svc.Reporting.ReporterReply(ctx, app.ReporterReply{
 		Token: string(conv.Token), Body: "By the benches near the sports hall.", IP: netip.MustParseAddr("192.0.2.10"),
-	}))
+	})
+	require.NoError(t, err)
 
 	for _, w := range []struct {
 		width int

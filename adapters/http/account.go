@@ -83,19 +83,12 @@ var fieldIDs = map[string]map[string]string{
 	formRecovery: {app.AuthFieldPassword: "recovery-password"},
 }
 
-// accountFlashes are the confirmations a redirect back to the account
-// page may ask for.
-var accountFlashes = map[string]string{
-	"password": "Your password has been changed. Anywhere else you were signed in has been signed out.",
-	"totp-off": "Your authenticator app has been turned off. You now sign in with your password alone.",
-}
-
 func (s *Server) account(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
 	page, err := s.accountPage(r, a)
 	if err != nil {
 		return err
 	}
-	page.Staff.Flash = accountFlashes[r.URL.Query().Get("done")]
+	page.Staff.Flash = s.flash(r)
 	return s.render(w, nethttp.StatusOK, "staff/account", page)
 }
 
@@ -146,8 +139,7 @@ func (s *Server) changePassword(w nethttp.ResponseWriter, r *nethttp.Request, a 
 	if err != nil {
 		return s.accountProblem(w, r, a, formPassword, app.AuthFieldCurrent, err)
 	}
-	nethttp.Redirect(w, r, "/staff/account?done=password", nethttp.StatusSeeOther)
-	return nil
+	return s.redirectDone(w, r, "/staff/account", donePasswordChanged)
 }
 
 func (s *Server) startTOTP(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
@@ -168,7 +160,7 @@ func (s *Server) confirmTOTP(w nethttp.ResponseWriter, r *nethttp.Request, a *ap
 	if err != nil {
 		return s.accountProblem(w, r, a, formTOTP, app.AuthFieldCode, err)
 	}
-	return s.showRecoveryCodes(w, r, "Your authenticator app is set up. From now on, sign in with a code from it as well as your password.", codes)
+	return s.showRecoveryCodes(w, r, doneTOTPOn, codes)
 }
 
 func (s *Server) disableTOTP(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
@@ -178,8 +170,7 @@ func (s *Server) disableTOTP(w nethttp.ResponseWriter, r *nethttp.Request, a *ap
 	if err := s.app.Portal.DisableTOTP(r.Context(), a, r.PostFormValue("password")); err != nil {
 		return s.accountProblem(w, r, a, formDisable, app.AuthFieldPassword, err)
 	}
-	nethttp.Redirect(w, r, "/staff/account?done=totp-off", nethttp.StatusSeeOther)
-	return nil
+	return s.redirectDone(w, r, "/staff/account", doneTOTPOff)
 }
 
 func (s *Server) newRecoveryCodes(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
@@ -190,13 +181,14 @@ func (s *Server) newRecoveryCodes(w nethttp.ResponseWriter, r *nethttp.Request, 
 	if err != nil {
 		return s.accountProblem(w, r, a, formRecovery, app.AuthFieldPassword, err)
 	}
-	return s.showRecoveryCodes(w, r, "You have new recovery codes. The old ones no longer work.", codes)
+	return s.showRecoveryCodes(w, r, doneRecoveryCodes, codes)
 }
 
 // showRecoveryCodes answers with the account page showing new recovery
-// codes. They are in this one response and nowhere else: the page is not
-// cached and the store keeps only their hashes.
-func (s *Server) showRecoveryCodes(w nethttp.ResponseWriter, r *nethttp.Request, flash string, codes []string) error {
+// codes, and what was done. They are in this one response and nowhere
+// else: the page is not cached and the store keeps only their hashes. So
+// this page confirms in itself, without a redirect.
+func (s *Server) showRecoveryCodes(w nethttp.ResponseWriter, r *nethttp.Request, what done, codes []string) error {
 	// The account as it is now, not as it was when the request began.
 	a, err := s.actor(r)
 	if err != nil {
@@ -206,7 +198,7 @@ func (s *Server) showRecoveryCodes(w nethttp.ResponseWriter, r *nethttp.Request,
 	if err != nil {
 		return err
 	}
-	page.Staff.Flash, page.NewCodes = flash, codes
+	page.Staff.Flash, page.NewCodes = confirmations[what], codes
 	return s.render(w, nethttp.StatusOK, "staff/account", page)
 }
 

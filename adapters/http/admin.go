@@ -39,35 +39,12 @@ func (s *Server) adminRoutes(mux *nethttp.ServeMux) {
 	mux.Handle("POST /staff/admin/settings", s.staffPage(s.adminUpdateSettings))
 }
 
-// adminDone maps the word an action puts in ?done= after its redirect to
-// the sentence the next page shows. Only these fixed sentences are shown:
-// nothing from the URL is ever echoed.
-var adminDone = map[string]string{
-	"form-created":   "The form was created, with one inbox named General.",
-	"form-saved":     "The form's changes were saved.",
-	"form-opened":    "The form is open and takes reports again.",
-	"form-closed":    "The form is closed. It shows your out-of-hours text instead.",
-	"inbox-created":  "The inbox was added. Pupils can now choose it when they write a report.",
-	"inbox-saved":    "The inbox's changes were saved.",
-	"invited":        "The invitation is on its way. Its link works for 24 hours.",
-	"member-saved":   "The changes were saved.",
-	"member-removed": "The member was removed and signed out everywhere.",
-	"settings-saved": "The settings were saved.",
-}
-
 // adminChrome is the staff chrome for an admin page, with the confirmation
 // of the action that led here, if any.
 func (s *Server) adminChrome(a *app.Actor, r *nethttp.Request) staffChrome {
 	c := s.staffChrome(a, "admin")
-	c.Flash = adminDone[r.URL.Query().Get("done")]
+	c.Flash = s.flash(r)
 	return c
-}
-
-// adminDoneRedirect answers a successful action: 303 to path, with the word
-// for its confirmation.
-func adminDoneRedirect(w nethttp.ResponseWriter, r *nethttp.Request, path, done string) error {
-	nethttp.Redirect(w, r, path+"?done="+done, nethttp.StatusSeeOther)
-	return nil
 }
 
 // parseAdminForm reads a POSTed admin form, bounded like a reporter's.

@@ -49,7 +49,7 @@ func (s *Server) adminCreateForm(w nethttp.ResponseWriter, r *nethttp.Request, a
 	if err != nil {
 		return err
 	}
-	return adminDoneRedirect(w, r, "/staff/admin/forms/"+string(out.Form.ID), "form-created")
+	return s.redirectDone(w, r, "/staff/admin/forms/"+string(out.Form.ID), doneFormCreated)
 }
 
 // adminFormPage edits one form, shows how to publish it, opens or closes
@@ -107,20 +107,20 @@ func (s *Server) adminUpdateForm(w nethttp.ResponseWriter, r *nethttp.Request, a
 	if err != nil {
 		return err
 	}
-	return adminDoneRedirect(w, r, "/staff/admin/forms/"+string(id), "form-saved")
+	return s.redirectDone(w, r, "/staff/admin/forms/"+string(id), doneFormSaved)
 }
 
 func (s *Server) adminSetFormOpen(open bool) staffHandler {
-	done := "form-closed"
+	what := doneFormClosed
 	if open {
-		done = "form-opened"
+		what = doneFormOpened
 	}
 	return func(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
 		id := domain.FormID(r.PathValue("id"))
 		if err := s.app.Admin.SetFormOpen(r.Context(), a, id, open); err != nil {
 			return err
 		}
-		return adminDoneRedirect(w, r, "/staff/admin/forms/"+string(id), done)
+		return s.redirectDone(w, r, "/staff/admin/forms/"+string(id), what)
 	}
 }
 
@@ -146,5 +146,5 @@ func (s *Server) adminCreateInbox(w nethttp.ResponseWriter, r *nethttp.Request, 
 	if err != nil {
 		return err
 	}
-	return adminDoneRedirect(w, r, "/staff/admin/inboxes/"+string(ib.ID), "inbox-created")
+	return s.redirectDone(w, r, "/staff/admin/inboxes/"+string(ib.ID), doneInboxCreated)
 }

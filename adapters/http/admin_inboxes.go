@@ -76,5 +76,5 @@ func (s *Server) adminUpdateInbox(w nethttp.ResponseWriter, r *nethttp.Request, 
 	if err != nil {
 		return err
 	}
-	return adminDoneRedirect(w, r, "/staff/admin/inboxes/"+string(id), "inbox-saved")
+	return s.redirectDone(w, r, "/staff/admin/inboxes/"+string(id), doneInboxSaved)
 }

@@ -64,5 +64,5 @@ func (s *Server) adminUpdateSettings(w nethttp.ResponseWriter, r *nethttp.Reques
 	if err != nil {
 		return err
 	}
-	return adminDoneRedirect(w, r, "/staff/admin/settings", "settings-saved")
+	return s.redirectDone(w, r, "/staff/admin/settings", doneSettingsSaved)
 }

@@ -110,7 +110,7 @@ func (s *Server) adminInvite(w nethttp.ResponseWriter, r *nethttp.Request, a *ap
 	if err != nil {
 		return err
 	}
-	return adminDoneRedirect(w, r, "/staff/admin/staff", "invited")
+	return s.redirectDone(w, r, "/staff/admin/staff", doneInvited)
 }
 
 // adminMemberPage changes one member's role and inboxes, or removes them.
@@ -150,7 +150,7 @@ func (s *Server) adminUpdateMember(w nethttp.ResponseWriter, r *nethttp.Request,
 	if err != nil {
 		return err
 	}
-	return adminDoneRedirect(w, r, "/staff/admin/staff/"+string(id), "member-saved")
+	return s.redirectDone(w, r, "/staff/admin/staff/"+string(id), doneMemberSaved)
 }
 
 func (s *Server) adminRemoveMember(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
@@ -162,7 +162,7 @@ func (s *Server) adminRemoveMember(w nethttp.ResponseWriter, r *nethttp.Request,
 	if err != nil {
 		return err
 	}
-	return adminDoneRedirect(w, r, "/staff/admin/staff", "member-removed")
+	return s.redirectDone(w, r, "/staff/admin/staff", doneMemberRemoved)
 }
 
 // memberProblems shows the member page again with what was wrong, keeping

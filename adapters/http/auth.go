@@ -40,9 +40,7 @@ func (s *Server) loginForm(w nethttp.ResponseWriter, r *nethttp.Request) error {
 		return nil
 	}
 	page := loginPage{Staff: s.staffChrome(nil, "")}
-	if r.URL.Query().Get("password") == "set" {
-		page.Staff.Flash = "Your password is set. Sign in with it now."
-	}
+	page.Staff.Flash = s.flash(r)
 	return s.render(w, nethttp.StatusOK, "staff/login", page)
 }
 
@@ -166,8 +164,7 @@ func (s *Server) setPassword(w nethttp.ResponseWriter, r *nethttp.Request) error
 	if err != nil {
 		return s.deadLink(w, err)
 	}
-	nethttp.Redirect(w, r, "/staff/login?password=set", nethttp.StatusSeeOther)
-	return nil
+	return s.redirectDone(w, r, "/staff/login", donePasswordSet)
 }
 
 // deadLink answers a set-password link that cannot be used: unknown,

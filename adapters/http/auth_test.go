@@ -350,10 +350,9 @@ func TestSetPasswordLink(t *testing.T) {
 	assert.Empty(t, p.stored(out.Staff.ID).PasswordHash, "nothing changed")
 	require.Equal(t, nethttp.StatusOK, p.anonymous().get(path).status, "the link still works")
 
-	r = p.anonymous().post(path, url.Values{"password": {"plum tractor lantern 47"}, "confirm": {"plum tractor lantern 47"}})
-	require.Equal(t, nethttp.StatusSeeOther, r.status, r.body)
-	assert.Equal(t, "/staff/login?password=set", r.header.Get("Location"))
-	assert.Contains(t, p.anonymous().get("/staff/login?password=set").body, "Your password is set")
+	newcomer := p.anonymous()
+	r = newcomer.post(path, url.Values{"password": {"plum tractor lantern 47"}, "confirm": {"plum tractor lantern 47"}})
+	newcomer.confirmed(r, "/staff/login", "Your password is set. Sign in with it now.")
 	assert.Equal(t, nethttp.StatusSeeOther, p.anonymous().signIn("new@oakfield.example", "plum tractor lantern 47", "").status)
 
 	for name, r := range map[string]response{
@@ -511,9 +510,7 @@ func TestChangePasswordPage(t *testing.T) {
 	assert.Equal(t, p.staff.PasswordHash, p.stored(p.staff.ID).PasswordHash, "nothing changed")
 
 	r = b.post("/staff/account/password", url.Values{"current": {staffPassword}, "password": {"a brand new passphrase"}, "confirm": {"a brand new passphrase"}})
-	require.Equal(t, nethttp.StatusSeeOther, r.status, r.body)
-	assert.Equal(t, "/staff/account?done=password", r.header.Get("Location"))
-	assert.Contains(t, b.get("/staff/account?done=password").body, "Your password has been changed")
+	b.confirmed(r, "/staff/account", "Your password has been changed. Anywhere else you were signed in has been signed out.")
 	assert.Equal(t, nethttp.StatusSeeOther, elsewhere.get("/staff/account").status, "other sessions end")
 	assert.Equal(t, nethttp.StatusSeeOther, p.anonymous().signIn(p.staff.Email, "a brand new passphrase", "").status)
 }

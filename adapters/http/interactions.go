@@ -99,20 +99,18 @@ type casePage struct {
 func (p casePage) CanMove() bool { return len(p.View.Inboxes) > 1 }
 
 func (s *Server) caseShow(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
-	return s.renderInteraction(w, r, a, nethttp.StatusOK, "", nil)
-}
-
-// renderInteraction shows a report; with problems, the form that caused them is
-// shown again with what was typed.
-func (s *Server) renderInteraction(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, status int, reply string, problems domain.Problems) error {
 	view, err := s.app.Portal.ReadInteraction(r.Context(), a, r.PathValue("ref"))
 	if err != nil {
 		return err
 	}
+	return s.renderInteraction(w, r, a, nethttp.StatusOK, view, "", nil)
+}
+
+// renderInteraction shows a report; with problems, the form that caused
+// them is shown again with what was typed.
+func (s *Server) renderInteraction(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, status int, view app.InteractionView, reply string, problems domain.Problems) error {
 	page := casePage{Staff: s.staffChrome(a, "cases"), View: view, Reply: reply, Problems: staffProblems(problems)}
-	if problems == nil {
-		page.Staff.Flash = s.takeFlash(w, r)
-	}
+	page.Staff.Flash = s.flash(r)
 	return s.render(w, status, "staff/interaction", page)
 }
 
@@ -128,8 +126,13 @@ func (s *Server) caseReply(w nethttp.ResponseWriter, r *nethttp.Request, a *app.
 		return s.tooLargeStaff(err)
 	}
 	body := r.PostFormValue("message")
-	err := s.app.Portal.StaffReply(r.Context(), a, r.PathValue("ref"), body, clientIP(r, s.cfg.TrustedProxies))
-	return s.afterInteractionAction(w, r, a, err, body, flashReplied)
+	view, err := s.app.Portal.StaffReply(r.Context(), a, r.PathValue("ref"), body, clientIP(r, s.cfg.TrustedProxies))
+	if problems := domain.ProblemsOf(err); problems != nil {
+		// The refusal brings the report back, for its page with the
+		// reply kept in the box.
+		return s.renderInteraction(w, r, a, nethttp.StatusUnprocessableEntity, view, body, problems)
+	}
+	return s.afterInteractionAction(w, r, a, err, doneReplied)
 }
 
 func (s *Server) caseStatus(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
@@ -139,11 +142,11 @@ func (s *Server) caseStatus(w nethttp.ResponseWriter, r *nethttp.Request, a *app
 	}
 	status := r.PostFormValue("status")
 	err := s.app.Portal.SetInteractionStatus(r.Context(), a, r.PathValue("ref"), status)
-	done := flashReopened
+	what := doneReopened
 	if status == string(domain.StatusClosed) {
-		done = flashClosed
+		what = doneClosed
 	}
-	return s.afterInteractionAction(w, r, a, err, "", done)
+	return s.afterInteractionAction(w, r, a, err, what)
 }
 
 func (s *Server) caseMove(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
@@ -152,76 +155,35 @@ func (s *Server) caseMove(w nethttp.ResponseWriter, r *nethttp.Request, a *app.A
 		return s.tooLargeStaff(err)
 	}
 	err := s.app.Portal.MoveInteraction(r.Context(), a, r.PathValue("ref"), r.PostFormValue("inbox"))
-	return s.afterInteractionAction(w, r, a, err, "", flashMoved)
+	return s.afterInteractionAction(w, r, a, err, doneMoved)
 }
 
-// afterInteractionAction answers a form on a report's page: problems show the
-// page again (422) with what was typed; success goes back to the page.
-func (s *Server) afterInteractionAction(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, err error, reply, done string) error {
+// afterInteractionAction answers a form on a report's page: success goes
+// back to the page, confirming what was done. Problems show the page
+// again (422), read afresh: the status and move forms offer only choices
+// that work, so only a forged or stale form has problems, and their use
+// cases need not bring the page back as a reply's does.
+func (s *Server) afterInteractionAction(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, err error, what done) error {
 	if problems := domain.ProblemsOf(err); problems != nil {
-		return s.renderInteraction(w, r, a, nethttp.StatusUnprocessableEntity, reply, problems)
+		view, err := s.app.Portal.ReadInteraction(r.Context(), a, r.PathValue("ref"))
+		if err != nil {
+			return err
+		}
+		return s.renderInteraction(w, r, a, nethttp.StatusUnprocessableEntity, view, "", problems)
 	}
 	if err != nil {
 		return err
 	}
+	// The reference as the app reads it, whatever case it was typed in.
 	ref, err := domain.ParseReference(r.PathValue("ref"))
 	if err != nil {
 		return app.ErrNoSuchInteraction
 	}
-	s.setFlash(w, done)
-	nethttp.Redirect(w, r, caseURL(ref), nethttp.StatusSeeOther)
-	return nil
+	return s.redirectDone(w, r, caseURL(ref), what)
 }
 
 // tooLargeStaff turns an unreadable or oversized form into an error the
 // staff error page explains.
 func (s *Server) tooLargeStaff(err error) error {
 	return &domain.Error{Kind: domain.KindInvalid, Safe: domain.Say("That was too long to send. A reply can be up to 1,600 characters."), Err: err}
-}
-
-// Confirmations after an action on a report. The cookie carries only one
-// of these codes, and the words come from this table, so a forged cookie
-// can show nothing but them.
-const (
-	flashReplied  = "replied"
-	flashClosed   = "closed"
-	flashReopened = "reopened"
-	flashMoved    = "moved"
-)
-
-var flashText = map[string]string{
-	flashReplied:  "Your reply has been added to the conversation.",
-	flashClosed:   "The report is closed.",
-	flashReopened: "The report is open.",
-	flashMoved:    "The report has been moved.",
-}
-
-// flashCookie names the cookie that carries a confirmation across the
-// redirect after a POST, so the page can say what was done without the
-// address changing.
-func (s *Server) flashCookie() string {
-	if s.secureCookies() {
-		return "__Host-whisper_done"
-	}
-	return "whisper_done"
-}
-
-func (s *Server) setFlash(w nethttp.ResponseWriter, code string) {
-	nethttp.SetCookie(w, &nethttp.Cookie{
-		Name: s.flashCookie(), Value: code, Path: "/", MaxAge: 60,
-		HttpOnly: true, Secure: s.secureCookies(), SameSite: nethttp.SameSiteLaxMode,
-	})
-}
-
-// takeFlash returns the confirmation waiting for this page, once.
-func (s *Server) takeFlash(w nethttp.ResponseWriter, r *nethttp.Request) string {
-	c, err := r.Cookie(s.flashCookie())
-	if err != nil {
-		return ""
-	}
-	nethttp.SetCookie(w, &nethttp.Cookie{
-		Name: s.flashCookie(), Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: s.secureCookies(), SameSite: nethttp.SameSiteLaxMode,
-	})
-	return flashText[c.Value]
 }

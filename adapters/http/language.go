@@ -54,7 +54,11 @@ func (s *Server) withLanguage(next nethttp.Handler) nethttp.Handler {
 }
 
 // lang is the language of the page answering r; def is the form's own
-// language, or "" when the page belongs to no form.
+// language, or "" when the page belongs to no form. A handler works it out
+// once, when it knows the form, and hands the page's chrome to whatever
+// renders. A report is the exception: its form is read by the use case,
+// which is given chosenLang and answers with the language of both the
+// page and the email with the reporter's link.
 func lang(r *nethttp.Request, def domain.Language) domain.Language {
 	if l, ok := chosenLang(r); ok {
 		return l

@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"crypto/rand"
+	"html/template"
 	"io"
 	nethttp "net/http"
 	"net/http/cookiejar"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/whisper-schools/whisper/app"
@@ -149,6 +151,28 @@ func (b *browser) post(path string, form url.Values, header ...string) response 
 		form = url.Values{}
 	}
 	return b.do(nethttp.MethodPost, path, form, header...)
+}
+
+// flashCookie is the name of the cookie that carries a confirmation across
+// a redirect.
+func (p *portal) flashCookie() string {
+	if strings.HasPrefix(p.publicURL, "https://") {
+		return "__Host-whisper_done"
+	}
+	return "whisper_done"
+}
+
+// confirmed checks that r, the answer to an action, went to path, with
+// nothing about it in the address, and that the page there says sentence
+// once: on the page the redirect leads to, and not when it is loaded again.
+func (b *browser) confirmed(r response, path, sentence string) {
+	b.p.t.Helper()
+	t := b.p.t
+	require.Equal(t, nethttp.StatusSeeOther, r.status, r.body)
+	assert.Equal(t, path, r.header.Get("Location"))
+	flash := `<div class="flash" role="status"><p>` + template.HTMLEscapeString(sentence) + `</p></div>`
+	assert.Contains(t, b.get(path).body, flash, "shown after the redirect")
+	assert.NotContains(t, b.get(path).body, `class="flash"`, "and only once")
 }
 
 func TestStaffRoutesNeedASession(t *testing.T) {

@@ -76,25 +76,31 @@ func (s *Server) reportSubmit(w nethttp.ResponseWriter, r *nethttp.Request) erro
 	if err := r.ParseForm(); err != nil {
 		return s.tooLarge(w, r, err)
 	}
-	code := r.PathValue("code")
 	values := reportValues{
 		Name: r.PostFormValue("name"), Email: r.PostFormValue("email"),
 		Message: r.PostFormValue("message"), Category: r.PostFormValue("category"),
 	}
-	if r.PostFormValue("website") != "" {
-		// Only a robot fills the hidden field. It learns nothing useful, and
-		// nothing is stored.
-		return s.showFormAgain(w, r, code, values, errRobot)
-	}
-	ip := clientIP(r, s.cfg.TrustedProxies)
-	places, err := s.app.Reporting.TakeReportPlaces(r.Context(), ip, code)
-	if errors.Is(err, app.ErrTooMany) {
+	chosen, _ := chosenLang(r)
+	answer, err := s.app.Reporting.SubmitReport(r.Context(), app.SubmitReport{
+		FormCode: r.PathValue("code"), InboxID: values.Category,
+		Name: values.Name, Email: values.Email, Body: values.Message,
+		Trap: r.PostFormValue("website"), IP: clientIP(r, s.cfg.TrustedProxies), Language: chosen,
+	})
+	if answer.Limited {
 		s.slowDown(r.Context())
-		rf, err := s.app.Reporting.ReportForm(r.Context(), code)
-		if err != nil {
-			return err
-		}
-		c := s.chrome(lang(r, rf.Form.Language), rf.Form.Name)
+	}
+	switch {
+	case err == nil:
+		nethttp.Redirect(w, r, "/t/"+string(answer.Token), nethttp.StatusSeeOther)
+		return nil
+	case answer.Form.Form == nil:
+		// No form to show anything on: an unknown code, or a failure.
+		return err
+	}
+	// The page is in the language the answer says the reporter reads,
+	// like the email with their link.
+	c := s.chrome(answer.Language, answer.Form.Form.Name)
+	if errors.Is(err, app.ErrTooMany) {
 		return s.render(w, nethttp.StatusTooManyRequests, "message", messagePage{
 			chrome:  c,
 			Heading: c.p.T("Too many reports right now"),
@@ -104,31 +110,8 @@ func (s *Server) reportSubmit(w nethttp.ResponseWriter, r *nethttp.Request) erro
 			},
 		})
 	}
-	if err != nil {
-		return err
-	}
-	// Only a stored report keeps its places in the limits.
-	accepted := false
-	defer func() {
-		if !accepted {
-			places.Release(r.Context())
-		}
-	}()
-	// The use case reads the form itself; the page reads it again only to
-	// show a problem, which keeps the common case to one read.
-	chosen, _ := chosenLang(r)
-	rc, err := s.app.Reporting.SubmitReport(r.Context(), app.SubmitReport{
-		FormCode: code, InboxID: values.Category,
-		Name: values.Name, Email: values.Email, Body: values.Message, IP: ip,
-		Language: chosen,
-	})
-	if err == nil {
-		accepted = true
-		nethttp.Redirect(w, r, "/t/"+string(rc.Token), nethttp.StatusSeeOther)
-		return nil
-	}
-	if domain.ProblemsOf(err) != nil || errors.Is(err, app.ErrRefused) || errors.Is(err, app.ErrNotAccepting) {
-		return s.showFormAgain(w, r, code, values, err)
+	if domain.ProblemsOf(err) != nil || errors.Is(err, app.ErrRobot) || errors.Is(err, app.ErrRefused) || errors.Is(err, app.ErrNotAccepting) {
+		return s.showFormAgain(w, c, answer.Form, values, err)
 	}
 	return err
 }
@@ -155,25 +138,18 @@ func (s *Server) slowDown(ctx context.Context) {
 	}
 }
 
-// errRobot is a post whose hidden field was filled in.
-var errRobot = errors.New("http: the hidden field was filled in")
-
 // showFormAgain answers a report that was not stored: the form again,
 // with what was typed and what is wrong, or the closed page when the form
 // takes no reports.
-func (s *Server) showFormAgain(w nethttp.ResponseWriter, r *nethttp.Request, code string, values reportValues, why error) error {
-	rf, err := s.app.Reporting.ReportForm(r.Context(), code)
-	if err != nil {
-		return err
-	}
-	c := s.chrome(lang(r, rf.Form.Language), rf.Form.Name)
+func (s *Server) showFormAgain(w nethttp.ResponseWriter, c chrome, rf app.ReportForm, values reportValues, why error) error {
 	if !rf.Accepting || errors.Is(why, app.ErrNotAccepting) {
 		return s.render(w, nethttp.StatusGone, "closed", closedPage{chrome: c, Form: rf.Form})
 	}
 	page := formPage{chrome: c, Form: rf.Form, Inboxes: rf.Inboxes, Values: values}
 	status := nethttp.StatusUnprocessableEntity
 	switch {
-	case errors.Is(why, errRobot):
+	case errors.Is(why, app.ErrRobot):
+		// A robot learns nothing useful, and nothing was stored.
 		page.General = c.p.T("We could not send this report. Please try again.")
 	case errors.Is(why, app.ErrRefused):
 		status, page.General = nethttp.StatusForbidden, c.p.Say(domain.SafeWords(why))
@@ -185,16 +161,17 @@ func (s *Server) showFormAgain(w nethttp.ResponseWriter, r *nethttp.Request, cod
 
 func (s *Server) conversation(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	token := r.PathValue("token")
-	c, err := s.app.Reporting.Follow(r.Context(), token)
+	conv, err := s.app.Reporting.Follow(r.Context(), token)
 	if err != nil {
 		return err
 	}
-	return s.render(w, nethttp.StatusOK, "conversation", s.conversationPage(r, c, token))
+	c := s.chrome(lang(r, conv.Language), conv.FormName)
+	return s.render(w, nethttp.StatusOK, "conversation", s.conversationPage(c, conv, token))
 }
 
-func (s *Server) conversationPage(r *nethttp.Request, c app.ReporterInteraction, token string) conversationPage {
+func (s *Server) conversationPage(c chrome, conv app.ReporterInteraction, token string) conversationPage {
 	return conversationPage{
-		chrome: s.chrome(lang(r, c.Language), c.FormName), Conversation: c, Token: token,
+		chrome: c, Conversation: conv, Token: token,
 		Link: s.app.Links.ConversationURL(domain.Token(token)),
 	}
 }
@@ -206,32 +183,30 @@ func (s *Server) conversationReply(w nethttp.ResponseWriter, r *nethttp.Request)
 	}
 	token := r.PathValue("token")
 	body := r.PostFormValue("message")
-	err := s.app.Reporting.ReporterReply(r.Context(), app.ReporterReply{Token: token, Body: body, IP: clientIP(r, s.cfg.TrustedProxies)})
-	var limited *domain.RepliesLimited
-	if problems := domain.ProblemsOf(err); problems != nil || errors.As(err, &limited) {
-		// Nothing was stored: the conversation comes back with the text
-		// kept in the reply box, and what was wrong above it.
-		c, cerr := s.app.Reporting.Follow(r.Context(), token)
-		if cerr != nil {
-			return cerr
-		}
-		page := s.conversationPage(r, c, token)
-		page.Reply, page.Problems = body, page.problems(problems)
-		status := nethttp.StatusUnprocessableEntity
-		if limited != nil {
-			// Logged without the conversation or its words: only that the
-			// limit was met.
-			s.log.Info("reply refused: the conversation's hourly reply limit is reached")
-			status = nethttp.StatusTooManyRequests
-			page.Limited = &replyLimit{Limit: limited.Limit, Until: page.p.DateTime(limited.Until)}
-		}
-		return s.render(w, status, "conversation", page)
+	conv, err := s.app.Reporting.ReporterReply(r.Context(), app.ReporterReply{Token: token, Body: body, IP: clientIP(r, s.cfg.TrustedProxies)})
+	if err == nil {
+		nethttp.Redirect(w, r, "/t/"+token, nethttp.StatusSeeOther)
+		return nil
 	}
-	if err != nil {
+	problems := domain.ProblemsOf(err)
+	var limited *domain.RepliesLimited
+	if problems == nil && !errors.As(err, &limited) {
 		return err
 	}
-	nethttp.Redirect(w, r, "/t/"+token, nethttp.StatusSeeOther)
-	return nil
+	// Nothing was stored: the conversation, as the answer brings it back,
+	// comes with the text kept in the reply box, and what was wrong above
+	// it.
+	page := s.conversationPage(s.chrome(lang(r, conv.Language), conv.FormName), conv, token)
+	page.Reply, page.Problems = body, page.problems(problems)
+	status := nethttp.StatusUnprocessableEntity
+	if limited != nil {
+		// Logged without the conversation or its words: only that the
+		// limit was met.
+		s.log.Info("reply refused: the conversation's hourly reply limit is reached")
+		status = nethttp.StatusTooManyRequests
+		page.Limited = &replyLimit{Limit: limited.Limit, Until: page.p.DateTime(limited.Until)}
+	}
+	return s.render(w, status, "conversation", page)
 }
 
 func (s *Server) notice(w nethttp.ResponseWriter, r *nethttp.Request) error {

@@ -19,7 +19,8 @@ type staffChrome struct {
 	// Section marks the current part of the portal in the navigation:
 	// "cases", "stats", "admin" or "account".
 	Section string
-	// Flash is a one-line confirmation of what was just done.
+	// Flash is a one-line confirmation of what was just done (see
+	// flash.go).
 	Flash string
 }
 
@@ -78,6 +79,7 @@ func (s *Server) actor(r *nethttp.Request) (*app.Actor, error) {
 // else until they have.
 func (s *Server) staffPage(h staffHandler) nethttp.Handler {
 	return nethttp.HandlerFunc(func(w nethttp.ResponseWriter, r *nethttp.Request) {
+		s.forgetFlash(w, r)
 		a, err := s.actor(r)
 		if errors.Is(err, app.ErrNotSignedIn) {
 			s.setSession(w, "")
@@ -109,6 +111,7 @@ func allowedBeforeEnrolment(path string) bool {
 // navigation.
 func (s *Server) staffPublic(h handlerFunc) nethttp.Handler {
 	return nethttp.HandlerFunc(func(w nethttp.ResponseWriter, r *nethttp.Request) {
+		s.forgetFlash(w, r)
 		if err := h(w, r); err != nil {
 			s.renderStaffError(w, r, nil, err)
 		}

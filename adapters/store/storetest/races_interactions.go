@@ -61,7 +61,7 @@ func (s eraseRaceSchool) report(t *testing.T, n int) []app.Receipt {
 			Email: fmt.Sprintf("kid%d@example.org", i), Body: "Someone took my phone at break.",
 			IP: netip.MustParseAddr("203.0.113.9")})
 		require.NoError(t, err)
-		out[i] = rc
+		out[i] = rc.Receipt
 	}
 	return out
 }
@@ -129,12 +129,13 @@ func raceRepliesAgainstErasure(t *testing.T, st ports.Store) {
 		for i, rc := range receipts {
 			for range 2 {
 				do(func() error {
-					err := s.now.Reporting.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "It happened again today.", IP: netip.MustParseAddr("198.51.100.4")})
+					_, err := s.now.Reporting.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: "It happened again today.", IP: netip.MustParseAddr("198.51.100.4")})
 					return refusedOnlyAsErased(err)
 				})
 			}
 			do(func() error {
-				return refusedOnlyAsErased(s.now.Portal.StaffReply(ctx, s.admin, string(rc.Ref), "Thank you, we are looking into it.", netip.MustParseAddr("192.0.2.1")))
+				_, err := s.now.Portal.StaffReply(ctx, s.admin, string(rc.Ref), "Thank you, we are looking into it.", netip.MustParseAddr("192.0.2.1"))
+				return refusedOnlyAsErased(err)
 			})
 			if i%2 == 0 {
 				do(func() error { return s.now.Operations.Erase(ctx, op, rc.Ref, "the reporter asked") })

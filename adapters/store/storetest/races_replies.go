@@ -49,7 +49,7 @@ func raceRepliesToTheLimit(t *testing.T, st ports.Store) {
 	rc, err := w.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: string(w.form.Code), Body: "It happened again"})
 	require.NoError(t, err)
 	won := wins(t, func(i int) (bool, error) {
-		err := w.svc.Reporting.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: fmt.Sprint("reply ", i)})
+		_, err := w.svc.Reporting.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: fmt.Sprint("reply ", i)})
 		var limited *domain.RepliesLimited
 		if errors.As(err, &limited) {
 			return false, nil
@@ -99,7 +99,7 @@ func raceReplyAlerts(t *testing.T, st ports.Store) {
 	rc, err := w.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: string(w.form.Code), Body: "It happened again"})
 	require.NoError(t, err)
 	won := wins(t, func(i int) (bool, error) {
-		err := w.svc.Reporting.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: fmt.Sprint("reply ", i)})
+		_, err := w.svc.Reporting.ReporterReply(ctx, app.ReporterReply{Token: string(rc.Token), Body: fmt.Sprint("reply ", i)})
 		return err == nil, err
 	})
 	require.Equal(t, racers, won)

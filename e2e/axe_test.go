@@ -67,7 +67,7 @@ func reporterPages(s *site, conv app.Receipt, busy *site) []page {
 // staffPages are every staff page, as an admin sees them, in an order a
 // signed-out tab can follow: it signs in on the way.
 func staffPages(s *site, ref domain.Reference, setPassword string) []page {
-	casePath := "/staff/interactions/" + string(ref)
+	interactionPath := "/staff/interactions/" + string(ref)
 	return []page{
 		{"sign in", nethttp.StatusOK, visit("/staff/login")},
 		{"sign in failed", nethttp.StatusUnauthorized, func(b *tab) int {
@@ -86,8 +86,8 @@ func staffPages(s *site, ref domain.Reference, setPassword string) []page {
 			return b.click(`form[action="/staff/login"] button[type="submit"]`)
 		}},
 		{"reports with bad filters", nethttp.StatusUnprocessableEntity, visit("/staff/?from=2026-13-45")},
-		{"report", nethttp.StatusOK, visit(casePath)},
-		{"report with errors", nethttp.StatusUnprocessableEntity, submitEmpty(casePath, `form[action$="/messages"]`)},
+		{"report", nethttp.StatusOK, visit(interactionPath)},
+		{"report with errors", nethttp.StatusUnprocessableEntity, submitEmpty(interactionPath, `form[action$="/messages"]`)},
 		{"statistics", nethttp.StatusOK, visit("/staff/stats")},
 		{"statistics with errors", nethttp.StatusUnprocessableEntity, visit("/staff/stats?from=soon")},
 		{"account", nethttp.StatusOK, visit("/staff/account")},

@@ -18,8 +18,8 @@ func TestExportCSV(t *testing.T) {
 	ref := p.caseRefOf(p.report("They said \"meet me\",\nthen left", "name", "=HYPERLINK(\"https://evil.example\")"))
 	plain := p.caseRefOf(p.report("@everyone saw it"))
 	staff := p.as(p.staff)
-	require.Equal(t, nethttp.StatusSeeOther, staff.post(casePath(ref, "messages"), url.Values{"message": {"-1 is not a number we need"}}).status)
-	require.Equal(t, nethttp.StatusSeeOther, staff.post(casePath(ref, "status"), url.Values{"status": {"closed"}}).status)
+	require.Equal(t, nethttp.StatusSeeOther, staff.post(interactionPath(ref, "messages"), url.Values{"message": {"-1 is not a number we need"}}).status)
+	require.Equal(t, nethttp.StatusSeeOther, staff.post(interactionPath(ref, "status"), url.Values{"status": {"closed"}}).status)
 
 	r := staff.get("/staff/export.csv")
 	require.Equal(t, nethttp.StatusOK, r.status)
@@ -87,7 +87,7 @@ func TestExportJSON(t *testing.T) {
 	ref := p.caseRefOf(p.report("It happened at lunch", "name", "Robin"))
 	admin := p.as(p.admin)
 	p.clock.add(time.Minute)
-	require.Equal(t, nethttp.StatusSeeOther, admin.post(casePath(ref, "messages"), url.Values{"message": {"Thank you, Robin."}}).status)
+	require.Equal(t, nethttp.StatusSeeOther, admin.post(interactionPath(ref, "messages"), url.Values{"message": {"Thank you, Robin."}}).status)
 
 	r := admin.get("/staff/export.json")
 	require.Equal(t, nethttp.StatusOK, r.status)

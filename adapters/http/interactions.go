@@ -9,8 +9,8 @@ import (
 	"github.com/whisper-schools/whisper/domain"
 )
 
-// caseRoutes registers the reports list, one report, export and statistics.
-func (s *Server) caseRoutes(mux *nethttp.ServeMux) {
+// interactionRoutes registers the reports list, one report, export and statistics.
+func (s *Server) interactionRoutes(mux *nethttp.ServeMux) {
 	mux.Handle("GET /staff/{$}", s.staffPage(s.caseList))
 	mux.Handle("GET /staff/interactions/{ref}", s.staffPage(s.caseShow))
 	mux.Handle("POST /staff/interactions/{ref}/messages", s.staffPage(s.caseReply))

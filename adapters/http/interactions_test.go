@@ -83,14 +83,14 @@ func (p *portal) caseState(ref domain.Reference) caseState {
 	return st
 }
 
-func casePath(ref domain.Reference, action string) string {
+func interactionPath(ref domain.Reference, action string) string {
 	if action == "" {
 		return "/staff/interactions/" + string(ref)
 	}
 	return "/staff/interactions/" + string(ref) + "/" + action
 }
 
-func TestCaseRoutesAuthorisationMatrix(t *testing.T) {
+func TestInteractionRoutesAuthorisationMatrix(t *testing.T) {
 	p := newPortal(t)
 	ref := p.caseRefOf(p.report("Someone keeps messaging me"))
 
@@ -122,15 +122,15 @@ func TestCaseRoutesAuthorisationMatrix(t *testing.T) {
 	redirect := func(who) int { return nethttp.StatusSeeOther }
 	routes := []route{
 		{"list", func(b *browser) response { return b.get("/staff/") }, false, false, ok},
-		{"case", func(b *browser) response { return b.get(casePath(ref, "")) }, false, true, ok},
+		{"case", func(b *browser) response { return b.get(interactionPath(ref, "")) }, false, true, ok},
 		{"reply", func(b *browser) response {
-			return b.post(casePath(ref, "messages"), url.Values{"message": {"We are looking into it."}})
+			return b.post(interactionPath(ref, "messages"), url.Values{"message": {"We are looking into it."}})
 		}, true, true, redirect},
 		{"status", func(b *browser) response {
-			return b.post(casePath(ref, "status"), url.Values{"status": {"closed"}})
+			return b.post(interactionPath(ref, "status"), url.Values{"status": {"closed"}})
 		}, true, true, redirect},
 		{"move", func(b *browser) response {
-			return b.post(casePath(ref, "inbox"), url.Values{"inbox": {string(p.second.ID)}})
+			return b.post(interactionPath(ref, "inbox"), url.Values{"inbox": {string(p.second.ID)}})
 		}, true, true, func(w who) int {
 			if w.name == "staff of the inbox" {
 				// Only to an inbox they see; Online worries is not theirs.
@@ -187,9 +187,9 @@ func TestCaseRoutesRefuseCrossSitePosts(t *testing.T) {
 		"status":   {"status": {"closed"}},
 		"inbox":    {"inbox": {string(p.second.ID)}},
 	} {
-		r := admin.post(casePath(ref, action), form, "Sec-Fetch-Site", "cross-site")
+		r := admin.post(interactionPath(ref, action), form, "Sec-Fetch-Site", "cross-site")
 		assert.Equal(t, nethttp.StatusForbidden, r.status, action)
-		r = admin.post(casePath(ref, action), form, "Origin", "https://evil.example")
+		r = admin.post(interactionPath(ref, action), form, "Origin", "https://evil.example")
 		assert.Equal(t, nethttp.StatusForbidden, r.status, action)
 	}
 	assert.Equal(t, before, p.caseState(ref), "nothing changed")
@@ -278,7 +278,7 @@ func TestCasePage(t *testing.T) {
 	ref := p.caseRefOf(p.report("They wrote things about me online"))
 	staff := p.as(p.staff)
 
-	r := staff.get(casePath(ref, ""))
+	r := staff.get(interactionPath(ref, ""))
 	require.Equal(t, nethttp.StatusOK, r.status)
 	assertPageHeaders(t, r)
 	assert.NotContains(t, r.body, "<script")
@@ -288,54 +288,54 @@ func TestCasePage(t *testing.T) {
 	assert.Contains(t, r.body, "They wrote things about me online")
 	assert.Contains(t, r.body, `<span class="msg-author">Reporter</span>`)
 	assert.Contains(t, r.body, `<label for="message">`)
-	assert.Contains(t, r.body, `action="`+casePath(ref, "messages")+`"`)
+	assert.Contains(t, r.body, `action="`+interactionPath(ref, "messages")+`"`)
 	assert.Contains(t, r.body, `name="status" value="closed"`)
-	assert.NotContains(t, r.body, `action="`+casePath(ref, "inbox")+`"`, "no other inbox of the form is this member's")
-	assert.Contains(t, p.as(p.admin).get(casePath(ref, "")).body, `action="`+casePath(ref, "inbox")+`"`,
+	assert.NotContains(t, r.body, `action="`+interactionPath(ref, "inbox")+`"`, "no other inbox of the form is this member's")
+	assert.Contains(t, p.as(p.admin).get(interactionPath(ref, "")).body, `action="`+interactionPath(ref, "inbox")+`"`,
 		"an admin may move it to Online worries")
 
 	// A reply: 303 back, the thread shows it under the writer's full name.
-	r = staff.post(casePath(ref, "messages"), url.Values{"message": {"Thank you for telling us."}})
+	r = staff.post(interactionPath(ref, "messages"), url.Values{"message": {"Thank you for telling us."}})
 	require.Equal(t, nethttp.StatusSeeOther, r.status)
-	assert.Equal(t, casePath(ref, ""), r.header.Get("Location"))
+	assert.Equal(t, interactionPath(ref, ""), r.header.Get("Location"))
 	assert.Contains(t, r.header.Get("Set-Cookie"), "__Host-whisper_done=replied")
-	r = staff.do(nethttp.MethodGet, casePath(ref, ""), nil, "Cookie", "__Host-whisper_done=replied")
+	r = staff.do(nethttp.MethodGet, interactionPath(ref, ""), nil, "Cookie", "__Host-whisper_done=replied")
 	assert.Contains(t, r.body, `<div class="flash" role="status"><p>Your reply has been added to the conversation.</p></div>`)
 	assert.Contains(t, r.body, `<span class="msg-author">Dev Tester</span>`)
 	assert.Contains(t, r.body, "Thank you for telling us.")
-	r = staff.do(nethttp.MethodGet, casePath(ref, ""), nil, "Cookie", "__Host-whisper_done=<b>forged</b>")
+	r = staff.do(nethttp.MethodGet, interactionPath(ref, ""), nil, "Cookie", "__Host-whisper_done=<b>forged</b>")
 	assert.NotContains(t, r.body, "forged", "only the fixed confirmations are shown")
 
 	// Problems: 422, the error beside the box, the text kept.
 	long := strings.Repeat("é", domain.MaxMessage+1)
 	before := p.caseState(ref)
-	r = staff.post(casePath(ref, "messages"), url.Values{"message": {long}})
+	r = staff.post(interactionPath(ref, "messages"), url.Values{"message": {long}})
 	assert.Equal(t, nethttp.StatusUnprocessableEntity, r.status)
 	assert.Contains(t, r.body, `id="message-error"`)
 	assert.Contains(t, r.body, `<a href="#message">`)
 	assert.Contains(t, r.body, long)
-	r = staff.post(casePath(ref, "status"), url.Values{"status": {"archived"}})
+	r = staff.post(interactionPath(ref, "status"), url.Values{"status": {"archived"}})
 	assert.Equal(t, nethttp.StatusUnprocessableEntity, r.status)
 	assert.Contains(t, r.body, `id="status-error"`)
 	assert.Equal(t, before, p.caseState(ref))
 
 	// Close, then reopen.
-	r = staff.post(casePath(ref, "status"), url.Values{"status": {"closed"}})
+	r = staff.post(interactionPath(ref, "status"), url.Values{"status": {"closed"}})
 	require.Equal(t, nethttp.StatusSeeOther, r.status)
 	assert.Equal(t, domain.StatusClosed, p.caseState(ref).Interaction.Status)
-	r = staff.get(casePath(ref, ""))
+	r = staff.get(interactionPath(ref, ""))
 	assert.Contains(t, r.body, `name="status" value="open"`)
-	require.Equal(t, nethttp.StatusSeeOther, staff.post(casePath(ref, "status"), url.Values{"status": {"open"}}).status)
+	require.Equal(t, nethttp.StatusSeeOther, staff.post(interactionPath(ref, "status"), url.Values{"status": {"open"}}).status)
 	assert.Equal(t, domain.StatusOpen, p.caseState(ref).Interaction.Status)
 
 	// Move, by the admin; then General's staff no longer see it.
 	admin := p.as(p.admin)
-	r = admin.post(casePath(ref, "inbox"), url.Values{"inbox": {string(p.inboxB.ID)}})
+	r = admin.post(interactionPath(ref, "inbox"), url.Values{"inbox": {string(p.inboxB.ID)}})
 	assert.Equal(t, nethttp.StatusUnprocessableEntity, r.status, "another organisation's inbox")
 	assert.Contains(t, r.body, `id="inbox-error"`)
-	require.Equal(t, nethttp.StatusSeeOther, admin.post(casePath(ref, "inbox"), url.Values{"inbox": {string(p.second.ID)}}).status)
-	assert.Equal(t, nethttp.StatusNotFound, staff.get(casePath(ref, "")).status)
-	assert.Equal(t, nethttp.StatusOK, p.as(p.otherInbox).get(casePath(ref, "")).status)
+	require.Equal(t, nethttp.StatusSeeOther, admin.post(interactionPath(ref, "inbox"), url.Values{"inbox": {string(p.second.ID)}}).status)
+	assert.Equal(t, nethttp.StatusNotFound, staff.get(interactionPath(ref, "")).status)
+	assert.Equal(t, nethttp.StatusOK, p.as(p.otherInbox).get(interactionPath(ref, "")).status)
 
 	// References are found however they are typed; nonsense is not found.
 	assert.Equal(t, nethttp.StatusOK, admin.get("/staff/interactions/"+strings.ToLower(strings.ReplaceAll(string(ref), "-", ""))).status)
@@ -382,10 +382,10 @@ func TestStaffSeeNoContactMetaOrChannel(t *testing.T) {
 		b := p.as(m)
 		pages = append(pages, b.get("/staff/"), b.get("/staff/?status=open"))
 		for _, ref := range []domain.Reference{web.Ref, sms} {
-			pages = append(pages, b.get(casePath(ref, "")))
-			r := b.post(casePath(ref, "messages"), url.Values{"message": {"Please come and see us."}})
+			pages = append(pages, b.get(interactionPath(ref, "")))
+			r := b.post(interactionPath(ref, "messages"), url.Values{"message": {"Please come and see us."}})
 			require.Equal(t, nethttp.StatusSeeOther, r.status)
-			pages = append(pages, r, b.post(casePath(ref, "messages"), url.Values{"message": {""}}))
+			pages = append(pages, r, b.post(interactionPath(ref, "messages"), url.Values{"message": {""}}))
 		}
 		pages = append(pages, b.get("/staff/export.csv"), b.get("/staff/export.json"), b.get("/staff/stats"))
 	}

@@ -111,7 +111,7 @@ func New(cfg Config, svc *app.App, log *slog.Logger) (nethttp.Handler, error) {
 	// The staff portal. Each area registers its own routes.
 	staff := nethttp.NewServeMux()
 	s.authRoutes(staff)
-	s.caseRoutes(staff)
+	s.interactionRoutes(staff)
 	s.adminRoutes(staff)
 	protect := nethttp.NewCrossOriginProtection()
 	mux.Handle("/staff/", protect.Handler(staff))

@@ -2,6 +2,7 @@ package mail_test
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -170,6 +171,7 @@ func TestSendsThroughAnXOAUTH2OnlyServerReusingTheToken(t *testing.T) {
 	got := srv.Messages()
 	require.Len(t, got, 2)
 	assert.Equal(t, "XOAUTH2", got[0].Mechanism)
+	assert.Equal(t, "whisper.example.org", got[0].Helo, "named as the service, not localhost")
 	assert.Equal(t, 1, e.count(), "a token is reused while it is valid")
 }
 
@@ -240,4 +242,31 @@ func TestAuthConfigIsChecked(t *testing.T) {
 		_, err := mail.NewSMTP(c)
 		assert.Error(t, err, name)
 	}
+}
+
+// Over STARTTLS the same remote server gets the token: this is how
+// Microsoft 365 is reached (smtp.office365.com:587).
+func TestSendsAnXOAUTH2TokenOverSTARTTLS(t *testing.T) {
+	if ln, err := net.Listen("tcp", "127.0.0.2:0"); err != nil {
+		t.Skipf("cannot listen on 127.0.0.2: %v", err)
+	} else {
+		ln.Close()
+	}
+	// httptest's certificate is for example.com, among others.
+	certs := httptest.NewTLSServer(http.NotFoundHandler())
+	t.Cleanup(certs.Close)
+	srv := smtptest.StartWith(t, smtptest.Options{Addr: "127.0.0.2:0", Username: mailbox, Mechanisms: []string{"XOAUTH2"},
+		Token: func(tok string) bool { return tok == "good" }, TLS: certs.TLS})
+	e := startTokenEndpoint(t, time.Hour, "good")
+	cfg := xoauth2Config(srv, e)
+	cfg.TLS = "starttls"
+	cfg.TLSConfig = &tls.Config{
+		ServerName: "example.com", RootCAs: certs.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs,
+		MinVersion: tls.VersionTLS12,
+	}
+	m, err := mail.NewSMTP(cfg)
+	require.NoError(t, err)
+	require.NoError(t, send(t, m))
+	require.Len(t, srv.Messages(), 1)
+	assert.Equal(t, "XOAUTH2", srv.Messages()[0].Mechanism)
 }

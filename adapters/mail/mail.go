@@ -9,6 +9,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -55,6 +56,9 @@ type SMTP struct {
 	cfg    Config
 	domain string
 	tokens *tokens // with AuthXOAUTH2
+	// helo names this service in EHLO: Google's relay turns away
+	// "localhost", go-mail's default.
+	helo string
 }
 
 // NewSMTP checks cfg and returns a sender. It does not connect until the
@@ -77,6 +81,11 @@ func NewSMTP(cfg Config) (*SMTP, error) {
 	m := &SMTP{cfg: cfg, domain: "whisper.invalid"}
 	if u, err := url.Parse(cfg.PublicURL); err == nil && u.Hostname() != "" {
 		m.domain = u.Hostname()
+		// An address would need brackets in EHLO; go-mail's default
+		// stays for those, which are only ever test set-ups.
+		if net.ParseIP(m.domain) == nil && strings.Contains(m.domain, ".") {
+			m.helo = m.domain
+		}
 	}
 	switch cfg.Auth {
 	case AuthAuto, AuthNone:
@@ -117,6 +126,9 @@ func (m *SMTP) Send(ctx context.Context, d *domain.Delivery) error {
 	msg.AddAlternativeString(gomail.TypeTextHTML, c.HTML)
 
 	opts := []gomail.Option{gomail.WithPort(m.cfg.Port), gomail.WithTimeout(m.cfg.Timeout)}
+	if m.helo != "" {
+		opts = append(opts, gomail.WithHELO(m.helo))
+	}
 	switch m.cfg.TLS {
 	case "none":
 		opts = append(opts, gomail.WithTLSPolicy(gomail.NoTLS))

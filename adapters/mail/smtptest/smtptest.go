@@ -4,6 +4,7 @@
 package smtptest
 
 import (
+	"crypto/tls"
 	"io"
 	"log"
 	"net"
@@ -24,6 +25,8 @@ type Received struct {
 	// Mechanism is the SASL mechanism the client signed in with, or ""
 	// when it sent without signing in.
 	Mechanism string
+	// Helo is the name the client gave in EHLO.
+	Helo string
 }
 
 // Options describe the server to start.
@@ -41,6 +44,9 @@ type Options struct {
 	Mechanisms []string
 	// Token, with XOAUTH2 offered, says whether a bearer token is valid.
 	Token func(token string) bool
+	// TLS, when set, makes the server offer STARTTLS with this
+	// configuration.
+	TLS *tls.Config
 }
 
 // Server is an SMTP server on 127.0.0.1 that keeps what it receives.
@@ -100,6 +106,7 @@ func (s *Server) serve(ln net.Listener) {
 	srv := smtp.NewServer(backend{s})
 	srv.Domain = "localhost"
 	srv.AllowInsecureAuth = true
+	srv.TLSConfig = s.opts.TLS
 	srv.ReadTimeout = 10 * time.Second
 	srv.WriteTimeout = 10 * time.Second
 	// Clients that vanish mid-message (a killed whisperd) are expected here.
@@ -148,10 +155,13 @@ func (s *Server) Messages() []Received {
 
 type backend struct{ s *Server }
 
-func (b backend) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{s: b.s}, nil }
+func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	return &session{s: b.s, conn: c}, nil
+}
 
 type session struct {
 	s      *Server
+	conn   *smtp.Conn
 	authed string // the mechanism signed in with
 	msg    Received
 }
@@ -248,7 +258,7 @@ func (se *session) Mail(from string, _ *smtp.MailOptions) error {
 	if len(se.s.opts.Mechanisms) > 0 && se.authed == "" {
 		return smtp.ErrAuthRequired
 	}
-	se.msg = Received{From: from, Mechanism: se.authed}
+	se.msg = Received{From: from, Mechanism: se.authed, Helo: se.conn.Hostname()}
 	return nil
 }
 func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {

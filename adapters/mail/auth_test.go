@@ -270,3 +270,23 @@ func TestSendsAnXOAUTH2TokenOverSTARTTLS(t *testing.T) {
 	require.Len(t, srv.Messages(), 1)
 	assert.Equal(t, "XOAUTH2", srv.Messages()[0].Mechanism)
 }
+
+// Senders running at once share one token.
+func TestConcurrentSendsShareOneToken(t *testing.T) {
+	srv := xoauth2Server(t)
+	e := startTokenEndpoint(t, time.Hour, "good")
+	m, err := mail.NewSMTP(xoauth2Config(srv, e))
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Go(func() { errs <- send(t, m) })
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		assert.NoError(t, err)
+	}
+	assert.Len(t, srv.Messages(), 8)
+	assert.Equal(t, 1, e.count())
+}

@@ -38,55 +38,73 @@ type OAuth2 struct {
 const refreshEarly = time.Minute
 
 // tokens hands out access tokens, reusing one until refreshEarly before it
-// expires. A token the mail server refuses is forgotten, so that the
+// expires, as oauth2.ReuseTokenSourceWithExpiry would; unlike it, a fetch
+// honours the delivery's context, whose deadline keeps a send within its
+// outbox lease. A token the mail server refuses is forgotten, so that the
 // delivery's retry asks for a new one rather than presenting it again.
 type tokens struct {
-	newSource func() oauth2.TokenSource
+	cc     *clientcredentials.Config
+	client *http.Client
+	fetch  chan struct{} // one fetch at a time: the others wait for its token
 
 	mu  sync.Mutex
-	src oauth2.TokenSource
-	gen int
+	tok *oauth2.Token
+	gen int // counts tokens fetched, so that forget drops only the refused one
 }
 
 func newTokens(cfg OAuth2, timeout time.Duration) *tokens {
-	cc := &clientcredentials.Config{
-		ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, TokenURL: cfg.TokenURL, Scopes: cfg.Scopes,
+	return &tokens{
+		cc: &clientcredentials.Config{
+			ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, TokenURL: cfg.TokenURL, Scopes: cfg.Scopes,
+		},
+		client: &http.Client{Timeout: timeout},
+		fetch:  make(chan struct{}, 1),
 	}
-	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, &http.Client{Timeout: timeout})
-	t := &tokens{newSource: func() oauth2.TokenSource {
-		// cc.Token fetches every time; the caching is ReuseTokenSource's,
-		// which cc.TokenSource would do with only ten seconds' margin.
-		fetch := tokenSourceFunc(func() (*oauth2.Token, error) { return cc.Token(ctx) })
-		return oauth2.ReuseTokenSourceWithExpiry(nil, fetch, refreshEarly)
-	}}
-	t.src = t.newSource()
-	return t
 }
 
-type tokenSourceFunc func() (*oauth2.Token, error)
-
-func (f tokenSourceFunc) Token() (*oauth2.Token, error) { return f() }
+// cached returns the current token while it is good for at least
+// refreshEarly more; a token without an expiry is good until refused.
+func (t *tokens) cached() (string, int, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.tok == nil || (!t.tok.Expiry.IsZero() && time.Until(t.tok.Expiry) < refreshEarly) {
+		return "", 0, false
+	}
+	return t.tok.AccessToken, t.gen, true
+}
 
 // token returns an access token and the generation it belongs to.
-func (t *tokens) token() (string, int, error) {
-	t.mu.Lock()
-	src, gen := t.src, t.gen
-	t.mu.Unlock()
-	tok, err := src.Token()
+func (t *tokens) token(ctx context.Context) (string, int, error) {
+	if tok, gen, ok := t.cached(); ok {
+		return tok, gen, nil
+	}
+	select {
+	case t.fetch <- struct{}{}:
+		defer func() { <-t.fetch }()
+	case <-ctx.Done():
+		return "", 0, fmt.Errorf("mail: waiting for a token: %w", ctx.Err())
+	}
+	if tok, gen, ok := t.cached(); ok { // fetched while this one waited
+		return tok, gen, nil
+	}
+	tok, err := t.cc.Token(context.WithValue(ctx, oauth2.HTTPClient, t.client))
 	if err != nil {
 		return "", 0, tokenError(err)
 	}
-	return tok.AccessToken, gen, nil
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.tok = tok
+	t.gen++
+	return tok.AccessToken, t.gen, nil
 }
 
-// forget drops the token of generation gen, unless another sender has
-// already replaced it.
+// forget drops the token of generation gen, unless another has already
+// replaced it.
 func (t *tokens) forget(gen int) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if gen == t.gen {
-		t.gen++
-		t.src = t.newSource()
+		t.tok = nil
 	}
 }
 

@@ -290,3 +290,31 @@ func TestConcurrentSendsShareOneToken(t *testing.T) {
 	assert.Len(t, srv.Messages(), 8)
 	assert.Equal(t, 1, e.count())
 }
+
+// A token endpoint that does not answer holds a delivery no longer than
+// its context allows: the outbox's lease depends on it.
+func TestASlowTokenEndpointKeepsToTheDeadline(t *testing.T) {
+	srv := xoauth2Server(t)
+	release := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(slow.Close)
+	t.Cleanup(func() { close(release) })
+	cfg := xoauth2Config(srv, &tokenEndpoint{srv: slow})
+	m, err := mail.NewSMTP(cfg)
+	require.NoError(t, err)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	began := time.Now()
+	for range 2 { // the second waits behind no one: the first gave up
+		err = m.Send(ctx, delivery(domain.DeliveryStaffNewReport, "dsl@oakfield.example", "https://w.example/l", "New report"))
+		assert.Equal(t, domain.KindUnavailable, domain.KindOf(err))
+	}
+	assert.Less(t, time.Since(began), 2*time.Second)
+	assert.Empty(t, srv.Messages())
+}

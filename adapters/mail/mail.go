@@ -37,8 +37,7 @@ type Config struct {
 	TLS string
 	// PublicURL names this service in Message-IDs.
 	PublicURL string
-	// Timeout bounds one delivery, connection included, and one request
-	// for a token.
+	// Timeout bounds one delivery, token and connection included.
 	Timeout time.Duration
 	// Auth is how to sign in: AuthAuto ("" too: the best mechanism the
 	// server offers, when Username is set), AuthPlain, AuthLogin, AuthXOAUTH2
@@ -125,6 +124,9 @@ func (m *SMTP) Send(ctx context.Context, d *domain.Delivery) error {
 	msg.SetBodyString(gomail.TypeTextPlain, c.Text)
 	msg.AddAlternativeString(gomail.TypeTextHTML, c.HTML)
 
+	// One deadline for the token and the conversation both.
+	ctx, cancel := context.WithTimeout(ctx, m.cfg.Timeout)
+	defer cancel()
 	opts := []gomail.Option{gomail.WithPort(m.cfg.Port), gomail.WithTimeout(m.cfg.Timeout)}
 	if m.helo != "" {
 		opts = append(opts, gomail.WithHELO(m.helo))
@@ -158,7 +160,7 @@ func (m *SMTP) Send(ctx context.Context, d *domain.Delivery) error {
 		opts = append(opts, gomail.WithSMTPAuth(mech), gomail.WithUsername(m.cfg.Username), gomail.WithPassword(m.cfg.Password))
 	case AuthXOAUTH2:
 		var token string
-		if token, gen, err = m.tokens.token(); err != nil {
+		if token, gen, err = m.tokens.token(ctx); err != nil {
 			return &domain.Error{Kind: domain.KindUnavailable, Safe: domain.Say("the mail server did not accept the message"), Err: err}
 		}
 		xoauth2 = &xoauth2Auth{username: m.cfg.Username, token: token}
@@ -168,8 +170,6 @@ func (m *SMTP) Send(ctx context.Context, d *domain.Delivery) error {
 	if err != nil {
 		return fmt.Errorf("mail: %w", err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, m.cfg.Timeout)
-	defer cancel()
 	if err := client.DialAndSendWithContext(ctx, msg); err != nil {
 		if xoauth2 != nil && xoauth2.refused() {
 			m.tokens.forget(gen)

@@ -4,9 +4,11 @@
 package smtptest
 
 import (
+	"crypto/tls"
 	"io"
 	"log"
 	"net"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -20,14 +22,38 @@ type Received struct {
 	From string
 	To   []string
 	Data string
+	// Mechanism is the SASL mechanism the client signed in with, or ""
+	// when it sent without signing in.
+	Mechanism string
+	// Helo is the name the client gave in EHLO.
+	Helo string
+}
+
+// Options describe the server to start.
+type Options struct {
+	// Addr is where to listen; "127.0.0.1:0" when empty. Another loopback
+	// address (127.0.0.2) plays a remote server, to which a client must not
+	// send a password without TLS.
+	Addr string
+	// Username and Password, when Username is set, are the credentials
+	// PLAIN and LOGIN accept, and Username the user XOAUTH2 accepts.
+	Username string
+	Password string
+	// Mechanisms are the SASL mechanisms offered: any of "PLAIN", "LOGIN"
+	// and "XOAUTH2". With Username set and none given, PLAIN.
+	Mechanisms []string
+	// Token, with XOAUTH2 offered, says whether a bearer token is valid.
+	Token func(token string) bool
+	// TLS, when set, makes the server offer STARTTLS with this
+	// configuration.
+	TLS *tls.Config
 }
 
 // Server is an SMTP server on 127.0.0.1 that keeps what it receives.
 type Server struct {
-	t        testing.TB
-	addr     string
-	username string
-	password string
+	t    testing.TB
+	addr string
+	opts Options
 
 	mu       sync.Mutex
 	srv      *smtp.Server
@@ -38,11 +64,24 @@ type Server struct {
 // set, it requires PLAIN authentication with that password.
 func Start(t testing.TB, username, password string) *Server {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	return StartWith(t, Options{Username: username, Password: password})
+}
+
+// StartWith runs a server described by opts, stopped when t ends. A
+// server offering mechanisms requires a client to sign in before MAIL.
+func StartWith(t testing.TB, opts Options) *Server {
+	t.Helper()
+	if opts.Addr == "" {
+		opts.Addr = "127.0.0.1:0"
+	}
+	if opts.Username != "" && len(opts.Mechanisms) == 0 {
+		opts.Mechanisms = []string{sasl.Plain}
+	}
+	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		t.Fatalf("smtptest: %v", err)
 	}
-	s := &Server{t: t, addr: ln.Addr().String(), username: username, password: password}
+	s := &Server{t: t, addr: ln.Addr().String(), opts: opts}
 	s.serve(ln)
 	t.Cleanup(s.Stop)
 	return s
@@ -67,6 +106,7 @@ func (s *Server) serve(ln net.Listener) {
 	srv := smtp.NewServer(backend{s})
 	srv.Domain = "localhost"
 	srv.AllowInsecureAuth = true
+	srv.TLSConfig = s.opts.TLS
 	srv.ReadTimeout = 10 * time.Second
 	srv.WriteTimeout = 10 * time.Second
 	// Clients that vanish mid-message (a killed whisperd) are expected here.
@@ -115,41 +155,112 @@ func (s *Server) Messages() []Received {
 
 type backend struct{ s *Server }
 
-func (b backend) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{s: b.s}, nil }
+func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	return &session{s: b.s, conn: c}, nil
+}
 
 type session struct {
 	s      *Server
-	authed bool
+	conn   *smtp.Conn
+	authed string // the mechanism signed in with
 	msg    Received
 }
 
 var errAuth = &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "authentication failed"}
 
-func (se *session) AuthMechanisms() []string {
-	if se.s.username == "" {
-		return nil
-	}
-	return []string{sasl.Plain}
-}
+func (se *session) AuthMechanisms() []string { return se.s.opts.Mechanisms }
 
 func (se *session) Auth(mech string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(identity, username, password string) error {
-		if username != se.s.username || password != se.s.password {
+	o := se.s.opts
+	check := func(username, password string) error {
+		if o.Username == "" || username != o.Username || password != o.Password {
 			return errAuth
 		}
-		se.authed = true
+		se.authed = mech
 		return nil
-	}), nil
+	}
+	switch mech {
+	case sasl.Plain:
+		return sasl.NewPlainServer(func(_, username, password string) error { return check(username, password) }), nil
+	case sasl.Login:
+		return &loginServer{check: check}, nil
+	case "XOAUTH2":
+		return &xoauth2Server{check: func(user, token string) error {
+			if user != o.Username || o.Token == nil || !o.Token(token) {
+				return errAuth
+			}
+			se.authed = mech
+			return nil
+		}}, nil
+	}
+	return nil, smtp.ErrAuthUnknownMechanism
+}
+
+// loginServer is the server side of LOGIN, which go-sasl no longer has:
+// it asks for the user name, then the password.
+type loginServer struct {
+	check    func(username, password string) error
+	step     int
+	username string
+}
+
+func (l *loginServer) Next(response []byte) ([]byte, bool, error) {
+	l.step++
+	switch l.step {
+	case 1:
+		if len(response) > 0 { // an initial response carries the user name
+			l.username = string(response)
+			l.step++
+			return []byte("Password:"), false, nil
+		}
+		return []byte("Username:"), false, nil
+	case 2:
+		l.username = string(response)
+		return []byte("Password:"), false, nil
+	case 3:
+		return nil, true, l.check(l.username, string(response))
+	}
+	return nil, false, errAuth
+}
+
+// xoauth2Server is the server side of XOAUTH2 as Microsoft and Google
+// speak it: "user=U^Aauth=Bearer T^A^A" in; on a bad token, a JSON
+// challenge, an empty answer, then 535.
+type xoauth2Server struct {
+	check  func(user, token string) error
+	failed bool
+}
+
+func (x *xoauth2Server) Next(response []byte) ([]byte, bool, error) {
+	if x.failed {
+		return nil, true, errAuth
+	}
+	if response == nil {
+		return []byte{}, false, nil // ask for the initial response
+	}
+	var user, token string
+	for f := range strings.SplitSeq(string(response), "\x01") {
+		if v, ok := strings.CutPrefix(f, "user="); ok {
+			user = v
+		}
+		if v, ok := strings.CutPrefix(f, "auth=Bearer "); ok {
+			token = v
+		}
+	}
+	if err := x.check(user, token); err != nil {
+		x.failed = true
+		return []byte(`{"status":"401","schemes":"bearer","scope":"https://mail.example/"}`), false, nil
+	}
+	return nil, true, nil
 }
 
 func (se *session) Mail(from string, _ *smtp.MailOptions) error {
-	if se.s.username != "" && !se.authed {
+	if len(se.s.opts.Mechanisms) > 0 && se.authed == "" {
 		return smtp.ErrAuthRequired
 	}
-	se.msg = Received{From: from}
+	se.msg = Received{From: from, Mechanism: se.authed, Helo: se.conn.Hostname()}
 	return nil
 }
-
 func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 	se.msg.To = append(se.msg.To, to)
 	return nil

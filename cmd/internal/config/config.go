@@ -25,8 +25,8 @@ import (
 
 // Config is the whole configuration. Field tags are the config keys.
 //
-// Secret fields (Database.URL, Mail.SMTP.Password, SMS.Plivo.AuthToken,
-// Security.DataKey) never appear in errors or in LogValue.
+// Secret fields (Database.URL, Mail.SMTP.Password,
+// Mail.SMTP.OAuth2.ClientSecret, SMS.Plivo.AuthToken, Security.DataKey) never appear in errors or in LogValue.
 type Config struct {
 	// Listen is the host:port to serve on.
 	Listen string `koanf:"listen"`
@@ -69,6 +69,19 @@ type SMTP struct {
 	Password string `koanf:"password"` // secret
 	// TLS is "none", "starttls" or "tls" (implicit TLS).
 	TLS string `koanf:"tls"`
+	// Auth is how to sign in: "auto" (the best mechanism the server
+	// offers; empty means auto), "plain", "login", "xoauth2" or "none".
+	Auth   string     `koanf:"auth"`
+	OAuth2 SMTPOAuth2 `koanf:"oauth2"`
+}
+
+// SMTPOAuth2 is where XOAUTH2 gets its tokens (the OAuth 2.0 client
+// credentials flow), used when SMTP.Auth is "xoauth2".
+type SMTPOAuth2 struct {
+	TokenURL     string   `koanf:"token_url"`
+	ClientID     string   `koanf:"client_id"`
+	ClientSecret string   `koanf:"client_secret"` // secret
+	Scopes       []string `koanf:"scopes"`
 }
 
 // SMS configures text messaging.

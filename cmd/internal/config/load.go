@@ -303,17 +303,26 @@ func (c *Config) normalize() {
 	c.SMS.Plivo.APIURL = strings.TrimRight(strings.TrimSpace(c.SMS.Plivo.APIURL), "/")
 	c.Mail.Driver = strings.ToLower(strings.TrimSpace(c.Mail.Driver))
 	c.Mail.SMTP.TLS = strings.ToLower(strings.TrimSpace(c.Mail.SMTP.TLS))
+	c.Mail.SMTP.Auth = strings.ToLower(strings.TrimSpace(c.Mail.SMTP.Auth))
+	c.Mail.SMTP.OAuth2.TokenURL = strings.TrimSpace(c.Mail.SMTP.OAuth2.TokenURL)
+	c.Mail.SMTP.OAuth2.Scopes = splitList(c.Mail.SMTP.OAuth2.Scopes)
 	c.SMS.Driver = strings.ToLower(strings.TrimSpace(c.SMS.Driver))
 
-	var proxies []string
-	for _, entry := range c.HTTP.TrustedProxies {
+	c.HTTP.TrustedProxies = splitList(c.HTTP.TrustedProxies)
+}
+
+// splitList splits entries on commas and drops blanks, so that a list reads
+// the same from YAML and from one environment variable.
+func splitList(entries []string) []string {
+	var out []string
+	for _, entry := range entries {
 		for s := range strings.SplitSeq(entry, ",") {
 			if s = strings.TrimSpace(s); s != "" {
-				proxies = append(proxies, s)
+				out = append(out, s)
 			}
 		}
 	}
-	c.HTTP.TrustedProxies = proxies
+	return out
 }
 
 // derivePublicURL returns "http://" + listen, with "localhost" in place of

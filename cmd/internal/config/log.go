@@ -17,6 +17,13 @@ func (c Config) LogValue() slog.Value {
 			slog.String("host", c.Mail.SMTP.Host),
 			slog.Int("port", c.Mail.SMTP.Port),
 			slog.String("tls", c.Mail.SMTP.TLS))
+		// The default, auto, goes unsaid, as before there was a choice.
+		if a := c.Mail.SMTP.Auth; a != "" && a != "auto" {
+			mail = append(mail, slog.String("auth", a))
+		}
+		if c.Mail.SMTP.Auth == "xoauth2" {
+			mail = append(mail, slog.String("token_url", redactURL(c.Mail.SMTP.OAuth2.TokenURL)))
+		}
 	}
 	sms := []slog.Attr{slog.String("driver", c.SMS.Driver)}
 	if c.SMS.Driver == "plivo" {

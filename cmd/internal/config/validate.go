@@ -131,8 +131,41 @@ func (c *Config) validateMail(v *validator) {
 		default:
 			v.addf("mail.smtp.tls must be none, starttls or tls, not %q", m.SMTP.TLS)
 		}
+		validateSMTPAuth(v, m.SMTP)
 	default:
 		v.addf("mail.driver must be log or smtp, not %q", m.Driver)
+	}
+}
+
+// validateSMTPAuth checks mail.smtp.auth and what it needs. Secrets are
+// named, never shown.
+func validateSMTPAuth(v *validator, s SMTP) {
+	o := s.OAuth2
+	oauthSet := o.TokenURL != "" || o.ClientID != "" || o.ClientSecret != "" || len(o.Scopes) > 0
+	switch s.Auth {
+	case "", "auto", "none":
+		if oauthSet {
+			v.addf("mail.smtp.oauth2 is set but mail.smtp.auth is not xoauth2")
+		}
+	case "plain", "login":
+		v.required("mail.smtp.username", s.Username, "mail.smtp.auth is "+s.Auth)
+		if oauthSet {
+			v.addf("mail.smtp.oauth2 is set but mail.smtp.auth is not xoauth2")
+		}
+	case "xoauth2":
+		when := "mail.smtp.auth is xoauth2"
+		v.required("mail.smtp.username", s.Username, when+" (the mailbox to send as)")
+		v.required("mail.smtp.oauth2.token_url", o.TokenURL, when)
+		if o.TokenURL != "" {
+			v.httpURL("mail.smtp.oauth2.token_url", o.TokenURL, false)
+		}
+		v.required("mail.smtp.oauth2.client_id", o.ClientID, when)
+		v.required("mail.smtp.oauth2.client_secret", o.ClientSecret, when)
+		if s.Password != "" {
+			v.addf("mail.smtp.password is not used when mail.smtp.auth is xoauth2; leave it unset")
+		}
+	default:
+		v.addf("mail.smtp.auth must be auto, plain, login, xoauth2 or none, not %q", s.Auth)
 	}
 }
 

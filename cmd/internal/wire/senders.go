@@ -14,10 +14,13 @@ func Mailer(cfg *config.Config, log *slog.Logger) (ports.Mailer, error) {
 	if cfg.Mail.Driver != "smtp" {
 		return mail.NewLog(log), nil
 	}
+	s := cfg.Mail.SMTP
 	return mail.NewSMTP(mail.Config{
-		From: cfg.Mail.From, Host: cfg.Mail.SMTP.Host, Port: cfg.Mail.SMTP.Port,
-		Username: cfg.Mail.SMTP.Username, Password: cfg.Mail.SMTP.Password, TLS: cfg.Mail.SMTP.TLS,
-		PublicURL: cfg.PublicURL,
+		From: cfg.Mail.From, Host: s.Host, Port: s.Port,
+		Username: s.Username, Password: s.Password, TLS: s.TLS,
+		PublicURL: cfg.PublicURL, Auth: s.Auth,
+		OAuth2: mail.OAuth2{TokenURL: s.OAuth2.TokenURL, ClientID: s.OAuth2.ClientID,
+			ClientSecret: s.OAuth2.ClientSecret, Scopes: s.OAuth2.Scopes},
 	})
 }
 

@@ -203,3 +203,14 @@ func TestRequiredSSORefusesPasswords(t *testing.T) {
 	b, _ := p.signedIn(p.adminB, "")
 	assert.Equal(t, nethttp.StatusOK, b.get("/staff/").status)
 }
+
+func TestAdminsSeeSSOReadOnly(t *testing.T) {
+	p := newSSOPortal(t, true)
+	page := p.as(p.admin).get("/staff/admin/settings")
+	require.Equal(t, nethttp.StatusOK, page.status)
+	assert.Contains(t, page.body, "Single sign-on")
+	assert.Contains(t, page.body, "oakfield.example")
+	assert.Contains(t, page.body, "Not allowed: everyone signs in with their school account")
+	assert.NotContains(t, page.body, p.op.Config().ClientSecret)
+	assert.Contains(t, p.as(p.adminB).get("/staff/admin/settings").body, "Your staff sign in with passwords.")
+}

@@ -37,6 +37,13 @@ type Deps struct {
 	// from the data key (DeviceKeyPurpose), so every instance accepts the
 	// others' cookies. Nil makes a key that lasts as long as the process.
 	DeviceKey []byte
+	// SSO signs staff in at their organisation's OpenID provider; nil
+	// refuses single sign-on as unavailable.
+	SSO ports.SSOClient
+	// SSOKey derives each sign-in's nonce and PKCE verifier from its state
+	// (see portal_sso_start.go): whisperd derives it from the data key
+	// (SSOKeyPurpose). Nil makes a key that lasts as long as the process.
+	SSOKey []byte
 }
 
 // App is Whisper's use cases, one service for each kind of actor. Every
@@ -74,6 +81,8 @@ type core struct {
 	links     Links
 	intake    intakeCache
 	deviceKey []byte
+	sso       ports.SSOClient
+	ssoKey    []byte
 	limits    Limits
 }
 
@@ -85,7 +94,12 @@ func New(deps Deps) *App {
 		links:     NewLinks(deps.PublicURL),
 		intake:    intakeCache{keep: deps.IntakeCacheFor},
 		deviceKey: deps.DeviceKey,
+		sso:       deps.SSO,
+		ssoKey:    deps.SSOKey,
 		limits:    deps.Limits,
+	}
+	if len(s.ssoKey) == 0 {
+		s.ssoKey = processDeviceKey()
 	}
 	if len(s.deviceKey) == 0 {
 		s.deviceKey = processDeviceKey()

@@ -28,6 +28,8 @@ type Tidied struct {
 	Sessions, SignInFailures, HelpRecords, PasswordLinks int
 	// LimitKeys are rate-limit counts with nothing in the last hour.
 	LimitKeys int
+	// SSOStates are sign-ins that went to a provider and never came back.
+	SSOStates int
 }
 
 // Housekeep removes what the service no longer needs: ended sessions,
@@ -45,6 +47,9 @@ func (s *Operations) Housekeep(ctx context.Context) (out Tidied, err error) {
 			return err
 		}
 		if out.HelpRecords, err = tx.Texts().ForgetHelpBefore(ctx, now.Add(-keepHelpRecords)); err != nil {
+			return err
+		}
+		if out.SSOStates, err = tx.SSOStates().DeleteExpired(ctx, now); err != nil {
 			return err
 		}
 		out.PasswordLinks, err = tx.Staff().ForgetPasswordLinksBefore(ctx, now)

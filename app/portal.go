@@ -6,7 +6,9 @@ package app
 //
 //   - Signing in: SignIn, Authenticate, EndSession
 //     (portal_sign_in.go,
-//     portal_authenticate.go, portal_end_session.go).
+//     portal_authenticate.go, portal_end_session.go); at the school's
+//     own OpenID provider: StartSSO, SSOOffered, SSORequiredFor
+//     (portal_sso_start.go) and FinishSSO (portal_sso_callback.go).
 //   - Passwords: PasswordLink, SetPassword, ChangePassword
 //     (portal_password_link.go, portal_set_password.go,
 //     portal_change_password.go).

@@ -45,6 +45,15 @@ var ErrSignInThrottled = &domain.Error{
 	Safe: domain.Say("There have been too many attempts to sign in. Please wait before trying again."),
 }
 
+// ErrSSORequired refuses a password for an address whose organisation
+// signs its staff in only through its own provider. It depends on the
+// address's domain alone, which the login page shows anyway, so it
+// reveals nothing about who has an account.
+var ErrSSORequired = &domain.Error{
+	Kind: domain.KindForbidden,
+	Safe: domain.Say("Your school signs you in with your school account, not a password."),
+}
+
 // ThrottledError refuses an attempt that came too soon after others
 // failed. The password was not checked. Wait says how long until an
 // attempt will be heard again.
@@ -83,6 +92,12 @@ type SignedIn struct {
 // failures by others cannot keep the owner out (see trustedKeys).
 func (s *Portal) SignIn(ctx context.Context, in SignIn) (out SignedIn, err error) {
 	defer domain.Wrap(&err, "app.Portal.SignIn")
+	if required, err := s.SSORequiredFor(ctx, strings.TrimSpace(in.Email)); err != nil || required {
+		if err == nil {
+			err = ErrSSORequired
+		}
+		return out, err
+	}
 	now := s.now()
 	dev, hasDevice := s.readDeviceCookie(in.Device, now)
 	var (
@@ -97,6 +112,17 @@ func (s *Portal) SignIn(ctx context.Context, in SignIn) (out SignedIn, err error
 		}
 		if err == nil && found.RemovedAt == nil {
 			m = found
+		}
+		if m != nil {
+			// A member whose address is outside its organisation's SSO
+			// domains is still held to a required SSO: the account is
+			// treated as unknown, hashed and timed like one.
+			set, err := tx.SSO().Get(ctx, m.OrgID)
+			if err == nil && set.Required {
+				m = nil
+			} else if err != nil && domain.KindOf(err) != domain.KindNotFound {
+				return err
+			}
 		}
 		keys := signInKeys(in.Email, in.IP, s.limits.IPv6Prefix)
 		if hasDevice && m != nil && dev.staff == m.ID {

@@ -72,6 +72,13 @@ const (
 	AuditTOTPEnrol     = "totp.enrol"
 	AuditTOTPReset     = "totp.reset"
 	AuditRecoveryCodes = "totp.recovery_codes"
+	// AuditSSOSet and AuditSSORemove are an operator setting or removing an
+	// organisation's single sign-on (details: issuer, domains, required;
+	// never the secret). AuditStaffSSOSignIn is a member signing in
+	// through it.
+	AuditSSOSet         = "sso.set"
+	AuditSSORemove      = "sso.remove"
+	AuditStaffSSOSignIn = "staff.sso_sign_in"
 	// AuditChainRekeyed is appended by the migration that keyed the chain:
 	// details say how many entries it rekeyed and whether the unkeyed chain
 	// it found was whole ("old_chain": "intact" or "broken", and for a

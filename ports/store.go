@@ -93,6 +93,8 @@ type Tx interface {
 	Audit() AuditRepo
 	Sessions() SessionRepo
 	SignInFailures() SignInFailureRepo
+	SSO() SSORepo
+	SSOStates() SSOStateRepo
 }
 
 // Position is a place in a walk through interactions in creation order;

@@ -21,14 +21,19 @@ type adminSettingsPage struct {
 	// MaxSwearWords and MaxSwearWordLength are the list's limits, for the
 	// hint.
 	MaxSwearWords, MaxSwearWordLength int
+	// SSO is the organisation's single sign-on, shown and not changed
+	// here (the operator sets it); nil when it has none.
+	SSO *domain.SSOSetting
 }
 
-func (s *Server) settingsPage(r *nethttp.Request, a *app.Actor, org *domain.Organisation, v app.OrgSettings) adminSettingsPage {
+func (s *Server) settingsPage(r *nethttp.Request, a *app.Actor, org *domain.Organisation, v app.OrgSettings) (adminSettingsPage, error) {
+	sso, err := s.app.Admin.SSO(r.Context(), a)
 	return adminSettingsPage{
 		Staff: s.adminChrome(a, r), Org: org, Values: v,
 		Retentions:    []string{"6", "12", "24", "36"},
 		MaxSwearWords: app.MaxSwearWords, MaxSwearWordLength: app.MaxSwearWordLength,
-	}
+		SSO: sso,
+	}, err
 }
 
 func (s *Server) adminSettings(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
@@ -40,7 +45,11 @@ func (s *Server) adminSettings(w nethttp.ResponseWriter, r *nethttp.Request, a *
 		RetentionMonths: strconv.Itoa(int(org.Retention)), RequireTOTP: org.RequireTOTP,
 		SwearWords: strings.Join(org.SwearWords, "\n"),
 	}
-	return s.render(w, nethttp.StatusOK, "staff/admin_settings", s.settingsPage(r, a, org, v))
+	page, err := s.settingsPage(r, a, org, v)
+	if err != nil {
+		return err
+	}
+	return s.render(w, nethttp.StatusOK, "staff/admin_settings", page)
 }
 
 func (s *Server) adminUpdateSettings(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
@@ -57,7 +66,10 @@ func (s *Server) adminUpdateSettings(w nethttp.ResponseWriter, r *nethttp.Reques
 		if err != nil {
 			return err
 		}
-		page := s.settingsPage(r, a, org, in)
+		page, err := s.settingsPage(r, a, org, in)
+		if err != nil {
+			return err
+		}
 		page.Problems = problems
 		return s.render(w, nethttp.StatusUnprocessableEntity, "staff/admin_settings", page)
 	}

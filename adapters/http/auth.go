@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	nethttp "net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -20,6 +21,7 @@ func (s *Server) authRoutes(mux *nethttp.ServeMux) {
 	mux.Handle("GET /staff/login", s.staffPublic(s.loginForm))
 	mux.Handle("POST /staff/login", s.staffPublic(s.login))
 	mux.Handle("POST /staff/logout", s.staffPublic(s.logout))
+	s.ssoRoutes(mux)
 	mux.Handle("GET /staff/set-password/{token}", s.staffPublic(s.setPasswordForm))
 	mux.Handle("POST /staff/set-password/{token}", s.staffPublic(s.setPassword))
 	s.accountRoutes(mux)
@@ -32,6 +34,9 @@ type loginPage struct {
 	// Failed is why the last attempt was refused: the same words whether
 	// or not the account exists.
 	Failed string
+	// SSO asks for the email address first, for staff whose school signs
+	// them in through its own provider.
+	SSO bool
 }
 
 func (s *Server) loginForm(w nethttp.ResponseWriter, r *nethttp.Request) error {
@@ -39,8 +44,15 @@ func (s *Server) loginForm(w nethttp.ResponseWriter, r *nethttp.Request) error {
 		nethttp.Redirect(w, r, "/staff/", nethttp.StatusSeeOther)
 		return nil
 	}
-	page := loginPage{Staff: s.staffChrome(nil, "")}
+	page := loginPage{Staff: s.staffChrome(nil, ""), Email: r.URL.Query().Get("email")}
 	page.Staff.Flash = s.flash(r)
+	if len(page.Email) > domain.MaxEmail {
+		page.Email = ""
+	}
+	var err error
+	if page.SSO, err = s.app.Portal.SSOOffered(r.Context()); err != nil {
+		return err
+	}
 	return s.render(w, nethttp.StatusOK, "staff/login", page)
 }
 
@@ -59,9 +71,18 @@ func (s *Server) login(w nethttp.ResponseWriter, r *nethttp.Request) error {
 		in.Device = c.Value
 	}
 	signedIn, err := s.app.Portal.SignIn(r.Context(), in)
+	var err2 error
 	page := loginPage{Staff: s.staffChrome(nil, ""), Email: in.Email}
+	if err != nil {
+		if page.SSO, err2 = s.app.Portal.SSOOffered(r.Context()); err2 != nil {
+			return err2
+		}
+	}
 	var throttled *app.ThrottledError
 	switch {
+	case errors.Is(err, app.ErrSSORequired):
+		nethttp.Redirect(w, r, "/staff/sso/start?"+url.Values{"email": {in.Email}}.Encode(), nethttp.StatusSeeOther)
+		return nil
 	case errors.As(err, &throttled):
 		w.Header().Set("Retry-After", strconv.Itoa(int((throttled.Wait+time.Second-1)/time.Second)))
 		page.Failed = "Too many attempts. " + waitWords(throttled.Wait)

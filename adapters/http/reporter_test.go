@@ -80,6 +80,8 @@ type siteOptions struct {
 	postgres bool
 	// plivoToken turns the SMS webhook on, checking signatures with it.
 	plivoToken string
+	// sso signs staff in at their school's OpenID provider; nil has none.
+	sso ports.SSOClient
 }
 
 func newSite(t testing.TB, opt siteOptions) *site {
@@ -107,6 +109,7 @@ func newSite(t testing.TB, opt siteOptions) *site {
 		Store: st, Clock: clk, Random: rand.Reader, Hasher: hasher,
 		Locator: locator, Swearing: swearing.New(), PublicURL: opt.publicURL,
 		Limits: app.Limits{ReportsPerIP: opt.reportsPerIP, ReportsPerForm: opt.reportsPerForm, RepliesPerConversation: opt.repliesPerConversation},
+		SSO:    opt.sso,
 	})
 	h, err := httpadapter.New(httpadapter.Config{
 		PublicURL: opt.publicURL, TrustedProxies: opt.trusted,

@@ -333,3 +333,5 @@ func (t *tx) SignInFailures() ports.SignInFailureRepo { return signInFailures{t}
 func (t *tx) Texts() ports.TextRepo                   { return texts{t} }
 func (t *tx) Replies() ports.ReplyRepo                { return replies{t} }
 func (t *tx) Audit() ports.AuditRepo                  { return audit{t} }
+func (t *tx) SSO() ports.SSORepo                      { return sso{t} }
+func (t *tx) SSOStates() ports.SSOStateRepo           { return ssoStates{t} }

@@ -69,6 +69,7 @@ func (c *ctl) app() *cli.App {
 			c.formCommand(),
 			c.inboxCommand(),
 			c.staffCommand(),
+			c.ssoCommand(),
 			c.purgeCommand(),
 			c.eraseCommand(),
 			c.holdCommand(),

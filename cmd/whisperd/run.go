@@ -17,6 +17,7 @@ import (
 	"github.com/whisper-schools/whisper/adapters/geoip"
 	httpadapter "github.com/whisper-schools/whisper/adapters/http"
 	"github.com/whisper-schools/whisper/adapters/metrics"
+	"github.com/whisper-schools/whisper/adapters/oidc"
 	"github.com/whisper-schools/whisper/adapters/passhash"
 	"github.com/whisper-schools/whisper/adapters/sms"
 	"github.com/whisper-schools/whisper/adapters/swearing"
@@ -115,6 +116,7 @@ func run(ctx context.Context, e env) error {
 		Hasher: passhash.New(passhash.DefaultParams(), cfg.PasswordHashingSlots()), Locator: locator, Swearing: swearing.New(),
 		Meter: meter, PublicURL: cfg.PublicURL, IntakeCacheFor: app.IntakeCacheFor,
 		DeviceKey: st.Subkey(app.DeviceKeyPurpose),
+		SSO:       oidc.New(), SSOKey: st.Subkey(app.SSOKeyPurpose),
 		Limits: app.Limits{ReportsPerIP: cfg.Limits.ReportsPerIP, ReportsPerForm: cfg.Limits.ReportsPerForm,
 			TextsPerNumber: cfg.Limits.TextsPerNumber, RepliesPerConversation: cfg.Limits.RepliesPerConversation,
 			IPv6Prefix: cfg.Limits.IPv6Prefix},

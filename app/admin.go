@@ -14,7 +14,8 @@ import (
 // for what does not exist. Each use case is in its own file, admin_*.go:
 // Forms and Form, CreateForm, UpdateForm, SetFormOpen; Inbox, CreateInbox,
 // UpdateInbox; Organisation, UpdateOrgSettings; Staff and Member,
-// InviteStaff, UpdateMember, RemoveMember.
+// InviteStaff, UpdateMember, UpdateMemberDetails, RemoveMember;
+// ResendInvitation, SendPasswordReset, ResetAuthenticator.
 type Admin struct{ *core }
 
 // ownForm loads a form of the actor's organisation; any other is errNoSuch.

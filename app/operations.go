@@ -7,7 +7,7 @@ package app
 //
 //   - Organisations, forms, inboxes and accounts: CreateOrganisation,
 //     ListOrganisations, SetOrganisationStatus, CreateForm, CreateInbox,
-//     CreateStaff.
+//     CreateStaff, ListStaff, ResetStaff.
 //   - A data subject's rights and lawful requests: Erase, SetHold,
 //     Disclose, SubjectAccessRequest, Export.
 //   - Abuse: Block, Unblock.

@@ -7,9 +7,9 @@ package app
 //   - Signing in: SignIn, Authenticate, EndSession
 //     (portal_sign_in.go,
 //     portal_authenticate.go, portal_end_session.go).
-//   - Passwords: PasswordLink, SetPassword, ChangePassword
-//     (portal_password_link.go, portal_set_password.go,
-//     portal_change_password.go).
+//   - Passwords: PasswordLink, SetPassword, ChangePassword,
+//     ForgotPassword (portal_password_link.go, portal_set_password.go,
+//     portal_change_password.go, portal_forgot_password.go).
 //   - The account and its authenticator app: Account, StartTOTP,
 //     ConfirmTOTP, DisableTOTP, NewRecoveryCodes (portal_account.go and
 //     portal_*_totp.go, portal_new_recovery_codes.go).

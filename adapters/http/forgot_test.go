@@ -80,3 +80,36 @@ func TestALockedOutMemberGetsBackInThroughForgotPassword(t *testing.T) {
 	assert.Equal(t, nethttp.StatusSeeOther, p.anonymous().signIn(p.staff.Email, "a brand new passphrase", "").status, "back in")
 	assert.Equal(t, nethttp.StatusNotFound, p.anonymous().get(links[0]).status, "the link works once")
 }
+
+func TestALockedOutMemberGetsBackInThroughAnAdmin(t *testing.T) {
+	p := newPortal(t)
+	admin := p.as(p.admin)
+	path := "/staff/admin/staff/" + string(p.staff.ID)
+	r := admin.get(path)
+	require.Equal(t, nethttp.StatusOK, r.status)
+	assert.Contains(t, r.body, `action="`+path+`/password-reset"`)
+	assert.NotContains(t, r.body, `action="`+path+`/invitation"`, "they have a password")
+	assert.NotContains(t, r.body, `action="`+path+`/authenticator-reset"`, "they have no authenticator")
+
+	r = admin.post(path+"/password-reset", nil)
+	admin.confirmed(r, path, "A link to choose a new password is on its way. It works for one hour; their password works until they use it.")
+	links := p.resetLinks(p.staff.Email)
+	require.Len(t, links, 1)
+	r = p.anonymous().post(links[0], url.Values{"password": {"a brand new passphrase"}, "confirm": {"a brand new passphrase"}})
+	require.Equal(t, nethttp.StatusSeeOther, r.status, r.body)
+	assert.Equal(t, nethttp.StatusSeeOther, p.anonymous().signIn(p.staff.Email, "a brand new passphrase", "").status, "back in")
+
+	r = admin.post(path+"/invitation", nil)
+	assert.Equal(t, nethttp.StatusUnprocessableEntity, r.status, "they have a password")
+	assert.Contains(t, r.body, "send them a password reset link instead")
+
+	r = admin.post(path+"/details", url.Values{"first_name": {"Devi"}, "last_name": {"Tester"}, "email": {p.otherInbox.Email}})
+	assert.Equal(t, nethttp.StatusUnprocessableEntity, r.status)
+	assert.Contains(t, r.body, `id="email-error"`)
+	r = admin.post(path+"/details", url.Values{"first_name": {"Devi"}, "last_name": {"Tester"}, "email": {"devi@oakfield.example"}})
+	admin.confirmed(r, path, "The changes were saved.")
+	assert.Equal(t, "devi@oakfield.example", p.stored(p.staff.ID).Email)
+
+	assert.Equal(t, nethttp.StatusNotFound, p.as(p.otherInbox).post(path+"/password-reset", nil).status, "admins only")
+	assert.Equal(t, nethttp.StatusNotFound, p.as(p.adminB).post(path+"/password-reset", nil).status, "of this organisation only")
+}

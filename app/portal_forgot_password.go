@@ -44,10 +44,12 @@ func (s *Portal) ForgotPassword(ctx context.Context, in ForgotPassword) (err err
 		return err
 	}
 	email, parseErr := domain.ParseEmail(in.Email)
+	account := "forgot:" + strings.ToLower(email)
 	if parseErr != nil {
-		// A malformed address still takes the client's places, so that
-		// the limit does not tell it apart from an unknown one.
-		email = strings.TrimSpace(in.Email)
+		// A malformed address still takes places, so that the limits do
+		// not tell it apart from an unknown one; all of them share one,
+		// since what was typed may be long and nothing is ever sent to it.
+		account = "forgot:malformed"
 	}
 	held := s.places()
 	ok, err := held.take(ctx, ForgotPerIP, "forgot-ip:"+clientAddress(in.IP, s.limits.IPv6Prefix), d.now)
@@ -58,7 +60,7 @@ func (s *Portal) ForgotPassword(ctx context.Context, in ForgotPassword) (err err
 	// The account's place is taken whether or not the address has an
 	// account, and neither place is given back when none is found: the
 	// limits count asking, not sending, or they would tell the two apart.
-	ok, err = held.take(ctx, ForgotPerAccount, "forgot:"+strings.ToLower(email), d.now)
+	ok, err = held.take(ctx, ForgotPerAccount, account, d.now)
 	if err != nil || !ok {
 		held.Release(ctx)
 		return err

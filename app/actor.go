@@ -50,7 +50,9 @@ func loadActor(ctx context.Context, tx ports.Tx, id domain.StaffID) (*Actor, err
 // staffActor names a staff member in the audit log.
 func staffActor(id domain.StaffID) string { return "staff:" + string(id) }
 
-// MustEnrolTOTP says whether the actor's organisation requires an
-// authenticator app that the actor has not yet set up. Until they do, the
-// portal shows them only their account page.
-func (a *Actor) MustEnrolTOTP() bool { return a.Org.RequireTOTP && !a.Staff.TOTPEnabled }
+// MustEnrolTOTP says whether the actor must set up an authenticator app
+// they do not have: their organisation requires one, or an admin reset
+// theirs. Until they do, the portal shows them only their account page.
+func (a *Actor) MustEnrolTOTP() bool {
+	return (a.Org.RequireTOTP || a.Staff.EnrolTOTP) && !a.Staff.TOTPEnabled
+}

@@ -7,8 +7,8 @@ package app
 //
 //   - Organisations, forms, inboxes and accounts: CreateOrganisation,
 //     ListOrganisations, SetOrganisationStatus, CreateForm, CreateInbox,
-//     CreateStaff; single sign-on: SetSSO, SSO, RemoveSSO
-//     (operations_sso.go).
+//     CreateStaff, ListStaff, ResetStaff; single sign-on: SetSSO, SSO,
+//     RemoveSSO (operations_sso.go).
 //   - A data subject's rights and lawful requests: Erase, SetHold,
 //     Disclose, SubjectAccessRequest, Export.
 //   - Abuse: Block, Unblock.

@@ -9,9 +9,9 @@ package app
 //     portal_authenticate.go, portal_end_session.go); at the school's
 //     own OpenID provider: StartSSO, SSOOffered, SSORequiredFor
 //     (portal_sso_start.go) and FinishSSO (portal_sso_callback.go).
-//   - Passwords: PasswordLink, SetPassword, ChangePassword
-//     (portal_password_link.go, portal_set_password.go,
-//     portal_change_password.go).
+//   - Passwords: PasswordLink, SetPassword, ChangePassword,
+//     ForgotPassword (portal_password_link.go, portal_set_password.go,
+//     portal_change_password.go, portal_forgot_password.go).
 //   - The account and its authenticator app: Account, StartTOTP,
 //     ConfirmTOTP, DisableTOTP, NewRecoveryCodes (portal_account.go and
 //     portal_*_totp.go, portal_new_recovery_codes.go).

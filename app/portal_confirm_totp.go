@@ -32,7 +32,7 @@ func (s *Portal) ConfirmTOTP(ctx context.Context, a *Actor, code string) (codes 
 			if !ok || step <= cur.TOTPLastStep {
 				return domain.Problems{{Field: AuthFieldCode, Safe: domain.Say("That code did not match. Enter the newest six-digit code your app shows for Whisper; check that your phone's clock is right.")}}.Invalid()
 			}
-			cur.TOTPEnabled, cur.TOTPLastStep = true, step
+			cur.TOTPEnabled, cur.TOTPLastStep, cur.EnrolTOTP = true, step, false
 			return nil
 		})
 		if err != nil {

@@ -42,7 +42,9 @@ func (s *core) draftStaff(ctx context.Context, in *CreateStaff) (d staffDraft, e
 	}
 	d.now = s.now()
 	if in.Password != "" {
-		if err := domain.CheckPassword(in.Password); err != nil {
+		// The same rules as the portal's: a password set from whisperctl
+		// is no less guessable for having been typed on the server.
+		if err := checkNewPassword(in.Password, in.Password).Invalid(); err != nil {
 			return d, err
 		}
 		if d.hash, err = s.hasher.Hash(ctx, in.Password); err != nil {

@@ -84,6 +84,9 @@ const (
 	DeliveryErasureWarning DeliveryKind = "erasure_warning"
 	// DeliveryStaffInvite gives a new staff member their set-password link.
 	DeliveryStaffInvite DeliveryKind = "staff_invite"
+	// DeliveryStaffPasswordReset gives a member a link to choose a new
+	// password, asked for by them (/staff/forgot), an admin or the operator.
+	DeliveryStaffPasswordReset DeliveryKind = "staff_password_reset"
 	// DeliverySMSReplyLimit tells a texter that their texts to an
 	// interaction are over the hourly reply limit and are not passed on,
 	// with where to get help now. It goes at most once an hour.

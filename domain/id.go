@@ -101,6 +101,13 @@ func ParseOrgID(s string) (OrgID, error) {
 	return OrgID(id), err
 }
 
+// ParseStaffID checks the form of a staff id, as whisperctl staff reset
+// is given it.
+func ParseStaffID(s string) (StaffID, error) {
+	id, err := parseID(s, prefixStaff, "staff")
+	return StaffID(id), err
+}
+
 // ParseFormID checks the form of a form id.
 func ParseFormID(s string) (FormID, error) {
 	id, err := parseID(s, prefixForm, "form")

@@ -12,3 +12,14 @@ func StaffInvite(id DeliveryID, member *Staff, org *Organisation, setPasswordLin
 		Status: DeliveryPending, NextAttemptAt: now, CreatedAt: now,
 	}
 }
+
+// StaffPasswordReset returns the email that gives a member a link to choose
+// a new password. Like an invitation, it names the organisation and
+// carries the link and nothing else.
+func StaffPasswordReset(id DeliveryID, member *Staff, org *Organisation, setPasswordLink string, now time.Time) *Delivery {
+	return &Delivery{
+		ID: id, Kind: DeliveryStaffPasswordReset, Channel: DeliveryEmail, To: member.Email, Link: setPasswordLink,
+		Subject: org.Name, Language: English, OrgID: org.ID,
+		Status: DeliveryPending, NextAttemptAt: now, CreatedAt: now,
+	}
+}

@@ -27,7 +27,13 @@ type Staff struct {
 	// TOTPLastStep is the time step of the last code accepted, so that no
 	// code is accepted twice.
 	TOTPLastStep int64
-	CreatedAt    time.Time
+	// EnrolTOTP is set when an admin or the operator resets the member's
+	// authenticator: whoever signs in next with the password alone must set
+	// one up again before the portal shows anything else, as if their
+	// organisation required it, so a lost phone does not quietly leave
+	// the account with one factor.
+	EnrolTOTP bool
+	CreatedAt time.Time
 	// RemovedAt is set when the account is removed; it can no longer sign
 	// in, but the messages it wrote keep its name.
 	RemovedAt *time.Time
@@ -127,3 +133,8 @@ func (l *PasswordLink) Usable(now time.Time) bool { return l.UsedAt == nil && no
 
 // PasswordLinkLifetime is how long a set-password link works.
 const PasswordLinkLifetime = 24 * time.Hour
+
+// PasswordResetLifetime is how long a link sent to reset a forgotten
+// password works: shorter than an invitation's, since it goes to an
+// account already in use and is asked for by anyone who knows the address.
+const PasswordResetLifetime = time.Hour

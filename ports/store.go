@@ -189,7 +189,7 @@ type StaffRepo interface {
 	// Change reads the staff member as they are now, held until the
 	// transaction ends, so that no other transaction changes them
 	// meanwhile, and passes them to change, which alters them in place.
-	// It then saves what change altered (names, role, password hash,
+	// It then saves what change altered (address, names, role, password hash,
 	// authenticator, removal, inbox assignments) and nothing else, and
 	// returns the member as saved. An error from change is returned as it
 	// is, with nothing saved. It returns KindNotFound when there is no

@@ -34,6 +34,10 @@ func (s *Server) adminRoutes(mux *nethttp.ServeMux) {
 	mux.Handle("GET /staff/admin/staff/{id}", s.staffPage(s.adminMember))
 	mux.Handle("POST /staff/admin/staff/{id}", s.staffPage(s.adminUpdateMember))
 	mux.Handle("POST /staff/admin/staff/{id}/remove", s.staffPage(s.adminRemoveMember))
+	mux.Handle("POST /staff/admin/staff/{id}/details", s.staffPage(s.adminUpdateMemberDetails))
+	mux.Handle("POST /staff/admin/staff/{id}/invitation", s.staffPage(s.adminMemberAccess(resendInvitation, doneInvitationResent)))
+	mux.Handle("POST /staff/admin/staff/{id}/password-reset", s.staffPage(s.adminMemberAccess(sendPasswordReset, doneResetSent)))
+	mux.Handle("POST /staff/admin/staff/{id}/authenticator-reset", s.staffPage(s.adminMemberAccess(resetAuthenticator, doneAuthenticatorReset)))
 
 	mux.Handle("GET /staff/admin/settings", s.staffPage(s.adminSettings))
 	mux.Handle("POST /staff/admin/settings", s.staffPage(s.adminUpdateSettings))

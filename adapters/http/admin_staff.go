@@ -113,19 +113,22 @@ func (s *Server) adminInvite(w nethttp.ResponseWriter, r *nethttp.Request, a *ap
 	return s.redirectDone(w, r, "/staff/admin/staff", doneInvited)
 }
 
-// adminMemberPage changes one member's role and inboxes, or removes them.
+// adminMemberPage changes one member's role, inboxes, name and address,
+// lets them back in, or removes them.
 type adminMemberPage struct {
 	Staff    staffChrome
 	Member   *domain.Staff
 	Self     bool
 	Role     string
 	Inboxes  []adminCheck
+	Details  app.MemberDetails
 	Problems fieldProblems
 }
 
 func (s *Server) memberPage(r *nethttp.Request, a *app.Actor, v app.AdminMember, role string, inboxes []domain.InboxID) adminMemberPage {
 	return adminMemberPage{
 		Staff: s.adminChrome(a, r), Member: v.Member, Self: v.Self, Role: role, Inboxes: inboxChecks(v.Inboxes, inboxes),
+		Details: app.MemberDetails{FirstName: v.Member.FirstName, LastName: v.Member.LastName, Email: v.Member.Email},
 	}
 }
 

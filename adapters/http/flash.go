@@ -44,7 +44,11 @@ const (
 	doneInvited       done = "invited"
 	doneMemberSaved   done = "member-saved"
 	doneMemberRemoved done = "member-removed"
-	doneSettingsSaved done = "settings-saved"
+	// The ways back in for a locked-out member.
+	doneInvitationResent   done = "invitation-resent"
+	doneResetSent          done = "reset-sent"
+	doneAuthenticatorReset done = "authenticator-reset"
+	doneSettingsSaved      done = "settings-saved"
 )
 
 // confirmations are the sentences the words stand for. The two shown
@@ -71,7 +75,11 @@ var confirmations = map[done]string{
 	doneInvited:       "The invitation is on its way. Its link works for 24 hours.",
 	doneMemberSaved:   "The changes were saved.",
 	doneMemberRemoved: "The member was removed and signed out everywhere.",
-	doneSettingsSaved: "The settings were saved.",
+
+	doneInvitationResent:   "A new invitation is on its way. Its link works for 24 hours.",
+	doneResetSent:          "A link to choose a new password is on its way. It works for one hour; their password works until they use it.",
+	doneAuthenticatorReset: "Their authenticator app was reset and they were signed out. They must set up a new one when they next sign in.",
+	doneSettingsSaved:      "The settings were saved.",
 }
 
 // flashCookie names the cookie that carries a confirmation across the

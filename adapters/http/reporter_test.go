@@ -82,6 +82,8 @@ type siteOptions struct {
 	plivoToken string
 	// sso signs staff in at their school's OpenID provider; nil has none.
 	sso ports.SSOClient
+	// forgotAnswerTime is Config.ForgotAnswerTime.
+	forgotAnswerTime time.Duration
 }
 
 func newSite(t testing.TB, opt siteOptions) *site {
@@ -113,7 +115,7 @@ func newSite(t testing.TB, opt siteOptions) *site {
 	})
 	h, err := httpadapter.New(httpadapter.Config{
 		PublicURL: opt.publicURL, TrustedProxies: opt.trusted,
-		Now: clk.Now, RefusalDelay: opt.refusalDelay, SMSWebhook: smsWebhook(opt.publicURL, opt.plivoToken, false, svc),
+		Now: clk.Now, RefusalDelay: opt.refusalDelay, ForgotAnswerTime: opt.forgotAnswerTime, SMSWebhook: smsWebhook(opt.publicURL, opt.plivoToken, false, svc),
 	}, svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)

@@ -34,6 +34,9 @@ type Config struct {
 	// RefusalDelay holds a report refused by a rate limit this long before
 	// its answer (see slowDown); zero answers at once.
 	RefusalDelay time.Duration
+	// ForgotAnswerTime is the least time /staff/forgot takes to answer
+	// (see forgot.go); zero answers as soon as the work is done.
+	ForgotAnswerTime time.Duration
 }
 
 // Webhook is a carrier's callback that another adapter reads and checks.
@@ -51,6 +54,11 @@ type Webhook interface {
 // other reporters need: each of its connections gets at most ten answers
 // a second. A person who sees the refusal page barely notices.
 const RefusalDelay = 100 * time.Millisecond
+
+// ForgotAnswerTime is how long whisperd takes, at least, to answer a
+// request for a reset link: longer than queueing an email takes, so that an
+// address with an account is not answered more slowly than one without.
+const ForgotAnswerTime = 400 * time.Millisecond
 
 // maxHeld bounds the refused requests held at once, each a goroutine and
 // a connection; beyond it they are answered at once.
@@ -111,6 +119,7 @@ func New(cfg Config, svc *app.App, log *slog.Logger) (nethttp.Handler, error) {
 	// The staff portal. Each area registers its own routes.
 	staff := nethttp.NewServeMux()
 	s.authRoutes(staff)
+	s.forgotRoutes(staff)
 	s.interactionRoutes(staff)
 	s.adminRoutes(staff)
 	protect := nethttp.NewCrossOriginProtection()

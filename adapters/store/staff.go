@@ -28,6 +28,7 @@ type staffRow struct {
 	TOTPSecretSealed []byte     `bun:"totp_secret_sealed"`
 	TOTPEnabled      bool       `bun:"totp_enabled"`
 	TOTPLastStep     int64      `bun:"totp_last_step"`
+	TOTPEnrol        bool       `bun:"totp_enrol"`
 	CreatedAt        time.Time  `bun:"created_at"`
 	RemovedAt        *time.Time `bun:"removed_at"`
 }
@@ -66,7 +67,7 @@ func (s staffRepo) toRow(m *domain.Staff) *staffRow {
 		LastNameSealed:  s.keys.Seal(m.LastName, aad("staff.last_name", string(m.ID))),
 		Role:            string(m.Role), PasswordHash: m.PasswordHash,
 		TOTPSecretSealed: s.keys.Seal(m.TOTPSecret, aad("staff.totp_secret", string(m.ID))),
-		TOTPEnabled:      m.TOTPEnabled, TOTPLastStep: m.TOTPLastStep,
+		TOTPEnabled:      m.TOTPEnabled, TOTPLastStep: m.TOTPLastStep, TOTPEnrol: m.EnrolTOTP,
 		CreatedAt: m.CreatedAt, RemovedAt: m.RemovedAt,
 	}
 }
@@ -93,7 +94,7 @@ const signsInElsewhere = "elsewhere:"
 func (s staffRepo) fromRow(r *staffRow) (*domain.Staff, error) {
 	m := &domain.Staff{
 		ID: domain.StaffID(r.ID), OrgID: domain.OrgID(r.OrgID), Role: domain.Role(r.Role),
-		PasswordHash: r.PasswordHash, TOTPEnabled: r.TOTPEnabled, TOTPLastStep: r.TOTPLastStep,
+		PasswordHash: r.PasswordHash, TOTPEnabled: r.TOTPEnabled, TOTPLastStep: r.TOTPLastStep, EnrolTOTP: r.TOTPEnrol,
 		CreatedAt: r.CreatedAt.UTC(), RemovedAt: utcPtr(r.RemovedAt),
 		SignsInElsewhere: strings.HasPrefix(r.EmailIndex, signsInElsewhere),
 	}
@@ -232,6 +233,7 @@ func (s staffRepo) writeChanges(ctx context.Context, before, m *domain.Staff) er
 	u.set(m.TOTPSecret != before.TOTPSecret, "totp_secret_sealed", s.keys.Seal(m.TOTPSecret, aad("staff.totp_secret", id)))
 	u.set(m.TOTPEnabled != before.TOTPEnabled, "totp_enabled", m.TOTPEnabled)
 	u.set(m.TOTPLastStep != before.TOTPLastStep, "totp_last_step", m.TOTPLastStep)
+	u.set(m.EnrolTOTP != before.EnrolTOTP, "totp_enrol", m.EnrolTOTP)
 	u.set(!sameTime(m.RemovedAt, before.RemovedAt), "removed_at", m.RemovedAt)
 	return u.exec(ctx, "staff member")
 }

@@ -45,6 +45,25 @@ func (c *ctl) staffCommand() *cli.Command {
 				},
 				Action: c.staffCreate,
 			}, 0),
+			leaf(&cli.Command{
+				Name:  "list",
+				Usage: "list an organisation's staff accounts",
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "org", Usage: "the organisation's `ID` (required)"},
+				},
+				Action: c.staffList,
+			}, 0),
+			leaf(&cli.Command{
+				Name:  "reset",
+				Usage: "let a locked-out member back in: print a one-time set-password link, or --email it to them",
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "id", Usage: "the member's `ID` (required; see staff list)"},
+					&cli.BoolFlag{Name: "authenticator", Usage: "also reset their authenticator app: they set up a new one at their next sign-in"},
+					&cli.BoolFlag{Name: "email", Usage: "queue the link to their address instead of printing it"},
+					reasonFlag(reasonRequired),
+				},
+				Action: c.staffReset,
+			}, 0),
 		},
 	}
 }
@@ -117,4 +136,101 @@ func readPassword(r io.Reader) (string, error) {
 		return "", notText("the password on standard input")
 	}
 	return line, nil
+}
+
+// memberJSON is a staff account as staff list prints it.
+type memberJSON struct {
+	ID            string   `json:"id"`
+	Email         string   `json:"email"`
+	Name          string   `json:"name"`
+	Role          string   `json:"role"`
+	InboxIDs      []string `json:"inbox_ids"`
+	HasPassword   bool     `json:"has_password"`
+	Authenticator bool     `json:"authenticator"`
+	// MustEnrol is set after an authenticator was reset, until a new one
+	// is set up.
+	MustEnrol bool `json:"must_enrol_authenticator,omitempty"`
+}
+
+func (c *ctl) staffList(cctx *cli.Context) error {
+	if cctx.String("org") == "" {
+		return usagef("--org is required")
+	}
+	org, err := domain.ParseOrgID(cctx.String("org"))
+	if err != nil {
+		return err
+	}
+	svc, err := c.service(cctx, false)
+	if err != nil {
+		return err
+	}
+	members, err := svc.Operations.ListStaff(cctx.Context, org)
+	if err != nil {
+		return err
+	}
+	view := []memberJSON{}
+	for _, m := range members {
+		v := memberJSON{ID: string(m.ID), Email: m.Email, Name: m.FullName(), Role: string(m.Role), InboxIDs: []string{},
+			HasPassword: m.PasswordHash != "", Authenticator: m.TOTPEnabled, MustEnrol: m.EnrolTOTP && !m.TOTPEnabled}
+		for _, id := range m.InboxIDs {
+			v.InboxIDs = append(v.InboxIDs, string(id))
+		}
+		view = append(view, v)
+	}
+	return c.print(cctx, view, func(w io.Writer) {
+		for _, v := range view {
+			state := "invited"
+			if v.HasPassword {
+				state = "password"
+			}
+			if v.Authenticator {
+				state += "+authenticator"
+			}
+			fmt.Fprintf(w, "%s  %-5s  %-22s  %s (%s)\n", v.ID, v.Role, state, v.Name, v.Email)
+		}
+	})
+}
+
+// resetJSON is what staff reset prints.
+type resetJSON struct {
+	ID             string    `json:"id"`
+	SetPasswordURL string    `json:"set_password_url,omitempty"`
+	ExpiresAt      time.Time `json:"expires_at"`
+	Emailed        bool      `json:"emailed"`
+	Authenticator  bool      `json:"authenticator_reset"`
+}
+
+func (c *ctl) staffReset(cctx *cli.Context) error {
+	if cctx.String("id") == "" {
+		return usagef("--id is required")
+	}
+	if strings.TrimSpace(cctx.String("reason")) == "" {
+		return usagef("--reason is required: it goes in the audit log")
+	}
+	id, err := domain.ParseStaffID(cctx.String("id"))
+	if err != nil {
+		return err
+	}
+	svc, err := c.service(cctx, false)
+	if err != nil {
+		return err
+	}
+	in := app.ResetStaff{ID: id, Authenticator: cctx.Bool("authenticator"), Email: cctx.Bool("email"), Reason: cctx.String("reason")}
+	out, err := svc.Operations.ResetStaff(cctx.Context, c.operator(), in)
+	if err != nil {
+		return err
+	}
+	view := resetJSON{ID: string(id), SetPasswordURL: out.URL, ExpiresAt: out.ExpiresAt, Emailed: in.Email, Authenticator: in.Authenticator}
+	return c.print(cctx, view, func(w io.Writer) {
+		if in.Authenticator {
+			fmt.Fprintf(w, "Reset the authenticator app of %s: they set up a new one at their next sign-in.\n", id)
+		}
+		if in.Email {
+			fmt.Fprintf(w, "Queued an email to %s with a link to choose a password; it works once, until %s.\n",
+				id, out.ExpiresAt.Format("2006-01-02 15:04 MST"))
+			return
+		}
+		fmt.Fprintf(w, "Send them this link to choose a password; it works once, until %s:\n  %s\n",
+			out.ExpiresAt.Format("2006-01-02 15:04 MST"), out.URL)
+	})
 }

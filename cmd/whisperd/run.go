@@ -129,7 +129,7 @@ func run(ctx context.Context, e env) error {
 	httpCfg := httpadapter.Config{
 		PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies(),
 		Observe:      meter.Observe,
-		RefusalDelay: httpadapter.RefusalDelay,
+		RefusalDelay: httpadapter.RefusalDelay, ForgotAnswerTime: httpadapter.ForgotAnswerTime,
 	}
 	if cfg.SMS.Driver == "plivo" {
 		httpCfg.SMSWebhook = sms.NewPlivoWebhook(sms.PlivoCheck{

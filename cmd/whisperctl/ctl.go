@@ -237,3 +237,14 @@ func (c *ctl) operator() app.Operator {
 	}
 	return app.Operator{Name: "uid-" + strconv.Itoa(os.Getuid())}
 }
+
+// forOrg reads --org and opens the service, for the commands that act on
+// one organisation; each checks first that its required flags are there.
+func (c *ctl) forOrg(cctx *cli.Context) (domain.OrgID, *app.App, error) {
+	org, err := domain.ParseOrgID(cctx.String("org"))
+	if err != nil {
+		return "", nil, err
+	}
+	svc, err := c.service(cctx, false)
+	return org, svc, err
+}

@@ -49,11 +49,7 @@ func (c *ctl) formCommand() *cli.Command {
 					if cctx.String("org") == "" || cctx.String("name") == "" {
 						return usagef("--org and --name are required")
 					}
-					org, err := domain.ParseOrgID(cctx.String("org"))
-					if err != nil {
-						return err
-					}
-					svc, err := c.service(cctx, false)
+					org, svc, err := c.forOrg(cctx)
 					if err != nil {
 						return err
 					}

@@ -34,11 +34,7 @@ func (c *ctl) exportCommand() *cli.Command {
 			case format == "csv" && cctx.Bool("json"):
 				return usagef("--json and --format csv contradict each other; give one")
 			}
-			org, err := domain.ParseOrgID(cctx.String("org"))
-			if err != nil {
-				return err
-			}
-			svc, err := c.service(cctx, false)
+			org, svc, err := c.forOrg(cctx)
 			if err != nil {
 				return err
 			}

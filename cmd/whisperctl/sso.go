@@ -95,11 +95,7 @@ func (c *ctl) ssoCommand() *cli.Command {
 					if err := required(cctx, "org"); err != nil {
 						return err
 					}
-					org, err := domain.ParseOrgID(cctx.String("org"))
-					if err != nil {
-						return err
-					}
-					svc, err := c.service(cctx, false)
+					org, svc, err := c.forOrg(cctx)
 					if err != nil {
 						return err
 					}
@@ -118,11 +114,7 @@ func (c *ctl) ssoCommand() *cli.Command {
 					if err := required(cctx, "org", "reason"); err != nil {
 						return err
 					}
-					org, err := domain.ParseOrgID(cctx.String("org"))
-					if err != nil {
-						return err
-					}
-					svc, err := c.service(cctx, false)
+					org, svc, err := c.forOrg(cctx)
 					if err != nil {
 						return err
 					}

@@ -156,11 +156,7 @@ func (c *ctl) staffList(cctx *cli.Context) error {
 	if cctx.String("org") == "" {
 		return usagef("--org is required")
 	}
-	org, err := domain.ParseOrgID(cctx.String("org"))
-	if err != nil {
-		return err
-	}
-	svc, err := c.service(cctx, false)
+	org, svc, err := c.forOrg(cctx)
 	if err != nil {
 		return err
 	}

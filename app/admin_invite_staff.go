@@ -41,11 +41,7 @@ func (s *Admin) InviteStaff(ctx context.Context, a *Actor, in Invite) (member *d
 	if err := requireAdmin(a); err != nil {
 		return nil, err
 	}
-	var problems domain.Problems
-	email, err := domain.ParseEmail(in.Email)
-	problems.Add("email", err)
-	problems.Add("first_name", checkPersonName(in.FirstName, true))
-	problems.Add("last_name", checkPersonName(in.LastName, false))
+	email, problems := checkPerson(in.Email, in.FirstName, in.LastName)
 	role, err := domain.ParseRole(in.Role)
 	if err != nil {
 		err = domain.Errorf(domain.KindInvalid, "choose staff or admin")

@@ -27,11 +27,7 @@ func (s *Admin) UpdateMemberDetails(ctx context.Context, a *Actor, id domain.Sta
 	if err := requireAdmin(a); err != nil {
 		return nil, err
 	}
-	var problems domain.Problems
-	email, err := domain.ParseEmail(in.Email)
-	problems.Add("email", err)
-	problems.Add("first_name", checkPersonName(in.FirstName, true))
-	problems.Add("last_name", checkPersonName(in.LastName, false))
+	email, problems := checkPerson(in.Email, in.FirstName, in.LastName)
 	first, last := strings.TrimSpace(in.FirstName), strings.TrimSpace(in.LastName)
 	// The address is a recipient of the inboxes' alerts, which intake
 	// keeps for a while: changing it forgets them.

@@ -103,6 +103,17 @@ func (s *core) staffCreated(member *domain.Staff, d staffDraft) StaffCreated {
 	return out
 }
 
+// checkPerson applies the rules for a member's address and names, each
+// problem beside its field, and returns the address as it is kept.
+func checkPerson(email, first, last string) (string, domain.Problems) {
+	var problems domain.Problems
+	parsed, err := domain.ParseEmail(email)
+	problems.Add("email", err)
+	problems.Add("first_name", checkPersonName(first, true))
+	problems.Add("last_name", checkPersonName(last, false))
+	return parsed, problems
+}
+
 // checkPersonName applies domain.NewStaff's rules to one name, so that the
 // message can stand beside its field.
 func checkPersonName(name string, required bool) error {

@@ -65,7 +65,7 @@ func (s *Admin) InviteStaff(ctx context.Context, a *Actor, in Invite) (member *d
 		problems.Add("inboxes", err)
 		d := d
 		if email != "" {
-			if d.elsewhere, err = addressElsewhere(ctx, tx, a.Org.ID, email); domain.KindOf(err) == domain.KindInvalid {
+			if d.elsewhere, err = addressElsewhere(ctx, tx, a.Org.ID, email, ""); domain.KindOf(err) == domain.KindInvalid {
 				problems.Add("email", err)
 			} else if err != nil {
 				return err
@@ -94,13 +94,15 @@ func (s *Admin) InviteStaff(ctx context.Context, a *Actor, in Invite) (member *d
 // addressElsewhere says whether email signs in to an account of another
 // organisation than org. It returns errEmailTaken when the address is
 // already a current member of org itself, whether or not they can sign in.
-func addressElsewhere(ctx context.Context, tx ports.Tx, org domain.OrgID, email string) (bool, error) {
+// self is the member taking the address, whose own account is no obstacle;
+// empty for a new member.
+func addressElsewhere(ctx context.Context, tx ports.Tx, org domain.OrgID, email string, self domain.StaffID) (bool, error) {
 	members, err := tx.Staff().List(ctx, ports.StaffFilter{OrgID: &org})
 	if err != nil {
 		return false, err
 	}
 	for _, m := range members {
-		if strings.EqualFold(strings.TrimSpace(m.Email), strings.TrimSpace(email)) {
+		if m.ID != self && strings.EqualFold(strings.TrimSpace(m.Email), strings.TrimSpace(email)) {
 			return false, errEmailTaken
 		}
 	}
@@ -111,7 +113,7 @@ func addressElsewhere(ctx context.Context, tx ports.Tx, org domain.OrgID, email 
 	if err != nil {
 		return false, err
 	}
-	return found.OrgID != org, nil
+	return found.ID != self && found.OrgID != org, nil
 }
 
 // invitationLink is the set-password link an invitation carries, or none

@@ -39,7 +39,7 @@ func (s *Admin) UpdateMemberDetails(ctx context.Context, a *Actor, id domain.Sta
 		elsewhere := m.SignsInElsewhere
 		moved := email != "" && email != m.Email
 		if moved {
-			if elsewhere, err = addressElsewhereFor(ctx, tx, m, email); domain.KindOf(err) == domain.KindInvalid {
+			if elsewhere, err = addressElsewhere(ctx, tx, m.OrgID, email, m.ID); domain.KindOf(err) == domain.KindInvalid {
 				problems.Add("email", err)
 			} else if err != nil {
 				return err
@@ -82,26 +82,4 @@ func (s *Admin) UpdateMemberDetails(ctx context.Context, a *Actor, id domain.Sta
 		return nil, err
 	}
 	return member, nil
-}
-
-// addressElsewhereFor is addressElsewhere for m taking a new address: m's
-// own old address is no obstacle.
-func addressElsewhereFor(ctx context.Context, tx ports.Tx, m *domain.Staff, email string) (bool, error) {
-	members, err := tx.Staff().List(ctx, ports.StaffFilter{OrgID: &m.OrgID})
-	if err != nil {
-		return false, err
-	}
-	for _, other := range members {
-		if other.ID != m.ID && strings.EqualFold(strings.TrimSpace(other.Email), strings.TrimSpace(email)) {
-			return false, errEmailTaken
-		}
-	}
-	found, err := tx.Staff().GetByEmail(ctx, email)
-	if domain.KindOf(err) == domain.KindNotFound {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return found.ID != m.ID && found.OrgID != m.OrgID, nil
 }

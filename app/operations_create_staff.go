@@ -55,7 +55,7 @@ func (s *Operations) CreateStaff(ctx context.Context, in CreateStaff) (out Staff
 	var member *domain.Staff
 	err = s.changeIntake(ctx, func(tx ports.Tx) error {
 		d := d
-		if d.elsewhere, err = addressElsewhere(ctx, tx, in.OrgID, in.Email); domain.KindOf(err) == domain.KindInvalid {
+		if d.elsewhere, err = addressElsewhere(ctx, tx, in.OrgID, in.Email, ""); domain.KindOf(err) == domain.KindInvalid {
 			return errAlreadyAMember
 		} else if err != nil {
 			return err

@@ -43,6 +43,7 @@ func TestStatsPage(t *testing.T) {
 	assert.Equal(t, 12, strings.Count(r.body, `<th scope="row">`)-1, "twelve months and a total row")
 	assert.NotContains(t, r.body, "&lt;5")
 	assert.Contains(t, r.body, "a count from 1 to 4 shows as “*”. So do a few larger counts, chosen so that no hidden count can be worked out")
+	assert.Contains(t, r.body, "Share one table for the months you need")
 
 	// The chart: an image with a title and a description a screen reader
 	// reads, a bar per month.

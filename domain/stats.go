@@ -45,8 +45,8 @@ type StatsTable struct {
 //  1. Primary: a count from 1 to SmallCount-1 is hidden, totals included.
 //     Zero is shown.
 //  2. Secondary: no hidden count may be worked out from what is shown.
-//     Every row and every column, with its total, adds up; so does the row
-//     of totals. A hidden count can be worked out from these sums, by
+//     Every row and every column, with its total, adds up; so do the row
+//     and the column of totals. A hidden count can be worked out from these sums, by
 //     adding and subtracting any of them, exactly when it is a bridge of
 //     the graph whose nodes are the lines (rows, columns, the row and the
 //     column of totals) and whose edges are the hidden counts: cutting it
@@ -54,14 +54,18 @@ type StatsTable struct {
 //     the only unknown. (A hidden count on a cycle is not determined: add
 //     one to it and take one from the next around the cycle, alternately,
 //     and every sum shown stays the same.) So while a hidden count is a
-//     bridge, the shown non-zero counts of the cheapest path from its row
-//     to its column are hidden too, closing a cycle. Such a path always
+//     bridge, the shown non-zero counts of the cheapest path (fewest
+//     reports) from its row to its column are hidden too, closing a cycle. Such a path always
 //     exists: the hidden count is not zero, so every cut between its row
 //     and its column is crossed by another non-zero count, or the cut's
 //     sum would not balance.
 //
 // A row or column with a single hidden count, the case that "total minus
 // the others" reveals, is the simplest bridge. Zero is never hidden.
+//
+// The rule protects one table from exact recovery. It does not hide that
+// a hidden count is at least 1 and at most a total allows, nor protect two
+// tables of overlapping months from being subtracted one from the other.
 func AnonymiseCounts(counts [][]int, columns int) StatsTable {
 	g := newStatsGrid(counts, columns)
 	for {

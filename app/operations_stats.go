@@ -1,29 +1,45 @@
 package app
 
 import (
+	"cmp"
 	"context"
-	"fmt"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
 )
 
-// OperatorStatsRow is one cell of the operator's statistics.
+// OperatorStatsRow is one figure of the operator's statistics: a cell (a
+// month and a combination of inbox, channel and region) or a total. A
+// total leaves empty what it adds up over: a month's total has no inbox,
+// channel or region; a combination's total over the range has no month;
+// the grand total has neither.
 type OperatorStatsRow struct {
 	Month   string
 	Inbox   string
 	Channel domain.Channel
 	Region  string
-	// Count is zero and Suppressed set when fewer than domain.SmallCount
-	// interactions fall in the cell, so that none can be singled out.
+	Total   bool
+	// Count is zero and Suppressed set when the figure is hidden by
+	// domain.AnonymiseCounts, so that no interaction can be singled out.
 	Count      int
 	Suppressed bool
 }
 
-// Stats counts interactions, erased ones included, by month,
-// inbox, channel and region, for one organisation or all, in [from, to).
+// statsKey is a combination counted: a column of the operator's table.
+type statsKey struct {
+	inbox   string
+	channel domain.Channel
+	region  string
+}
+
+// Stats counts interactions, erased ones included, for one organisation
+// or all, in [from, to): a table of months by combinations of inbox,
+// channel and region, anonymised by domain.AnonymiseCounts as the portal's
+// is. It returns, month by month, the cells that are not zero and the
+// month's total (every month of the range, even an empty one); then each
+// combination's total and the grand total.
 func (s *Operations) Stats(ctx context.Context, org *domain.OrgID, from, to time.Time) (rows []OperatorStatsRow, err error) {
 	defer domain.Wrap(&err, "app.Operations.Stats")
 	if !from.Before(to) {
@@ -42,26 +58,57 @@ func (s *Operations) Stats(ctx context.Context, org *domain.OrgID, from, to time
 	if err != nil {
 		return nil, err
 	}
-	counts := map[OperatorStatsRow]int{}
+
+	var months []string
+	row := map[string]int{}
+	end := to.UTC().Add(-time.Nanosecond)
+	for m := time.Date(from.UTC().Year(), from.UTC().Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(end); m = m.AddDate(0, 1, 0) {
+		row[m.Format(statsMonthLayout)] = len(months)
+		months = append(months, m.Format(statsMonthLayout))
+	}
+	var keys []statsKey
 	for _, f := range facts {
-		region := f.Region
-		if region == "" {
-			region = "unknown"
-		}
-		counts[OperatorStatsRow{Month: f.CreatedAt.Format("2006-01"), Inbox: f.InboxName, Channel: f.Channel, Region: region}]++
+		keys = append(keys, factKey(f))
 	}
-	for key, n := range counts {
-		row := key
-		if n < domain.SmallCount {
-			row.Suppressed = true
-		} else {
-			row.Count = n
-		}
-		rows = append(rows, row)
-	}
-	sort.Slice(rows, func(i, j int) bool {
-		a, b := rows[i], rows[j]
-		return fmt.Sprint(a.Month, a.Inbox, a.Channel, a.Region) < fmt.Sprint(b.Month, b.Inbox, b.Channel, b.Region)
+	slices.SortFunc(keys, func(a, b statsKey) int {
+		return cmp.Or(cmp.Compare(a.inbox, b.inbox), cmp.Compare(a.channel, b.channel), cmp.Compare(a.region, b.region))
 	})
-	return rows, nil
+	keys = slices.Compact(keys)
+	column := make(map[statsKey]int, len(keys))
+	for j, k := range keys {
+		column[k] = j
+	}
+	counts := make([][]int, len(months))
+	for i := range counts {
+		counts[i] = make([]int, len(keys))
+	}
+	for _, f := range facts {
+		counts[row[f.CreatedAt.UTC().Format(statsMonthLayout)]][column[factKey(f)]]++
+	}
+
+	table := domain.AnonymiseCounts(counts, len(keys))
+	figure := func(r OperatorStatsRow, c domain.StatsCell) OperatorStatsRow {
+		r.Count, r.Suppressed = c.Count, c.Suppressed
+		return r
+	}
+	for i, month := range months {
+		for j, k := range keys {
+			if counts[i][j] > 0 {
+				rows = append(rows, figure(OperatorStatsRow{Month: month, Inbox: k.inbox, Channel: k.channel, Region: k.region}, table.Cells[i][j]))
+			}
+		}
+		rows = append(rows, figure(OperatorStatsRow{Month: month, Total: true}, table.RowTotals[i]))
+	}
+	for j, k := range keys {
+		rows = append(rows, figure(OperatorStatsRow{Inbox: k.inbox, Channel: k.channel, Region: k.region, Total: true}, table.ColumnTotals[j]))
+	}
+	return append(rows, figure(OperatorStatsRow{Total: true}, table.Total)), nil
+}
+
+func factKey(f domain.Fact) statsKey {
+	region := f.Region
+	if region == "" {
+		region = "unknown"
+	}
+	return statsKey{inbox: f.InboxName, channel: f.Channel, region: region}
 }

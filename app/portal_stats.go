@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/whisper-schools/whisper/domain"
@@ -21,9 +20,11 @@ const statsDefaultMonths = 12
 const statsMonthLayout = "2006-01"
 
 // Statistics counts the reports the actor may see, by month of arrival
-// and inbox (category). It is never split by channel, and every count
-// under domain.SmallCount is suppressed, so that one report cannot be
-// singled out when the figures are shared, e.g. with governors.
+// and inbox (category). It is never split by channel, and its figures are
+// anonymised by domain.AnonymiseCounts: no count from 1 to
+// domain.SmallCount-1 is shown, nor one the totals would give away, so
+// that one report cannot be singled out when the figures are shared, e.g.
+// with governors.
 type Statistics struct {
 	// From and To are the first and last month counted, as YYYY-MM.
 	From, To string
@@ -45,27 +46,8 @@ type StatsMonth struct {
 	Total StatsCell
 }
 
-// StatsCell is one figure. A suppressed cell holds no number at all, so
-// no page or export built from it can show one.
-type StatsCell struct {
-	Count      int
-	Suppressed bool
-}
-
-// String is the figure as shown: the number, or "<5".
-func (c StatsCell) String() string {
-	if c.Suppressed {
-		return "<" + strconv.Itoa(domain.SmallCount)
-	}
-	return strconv.Itoa(c.Count)
-}
-
-func statsCell(n int) StatsCell {
-	if n < domain.SmallCount {
-		return StatsCell{Suppressed: true}
-	}
-	return StatsCell{Count: n}
-}
+// StatsCell is one figure: a number, or hidden.
+type StatsCell = domain.StatsCell
 
 // statsRange checks the bounds and returns the first moments of the first
 // and last months.
@@ -105,8 +87,8 @@ func monthsBetween(first, last time.Time) int {
 	return (last.Year()-first.Year())*12 + int(last.Month()) - int(first.Month())
 }
 
-// tabulate lays the counts out as months by inboxes and suppresses the
-// small ones, totals included.
+// tabulate lays the counts out as months by inboxes, every month and
+// inbox present even when empty, and anonymises them, totals included.
 func tabulate(out *Statistics, first, last time.Time, counts []domain.InteractionCount) {
 	// An inbox counted but not offered (it cannot be, but a count must
 	// never vanish) gets a column of its own.
@@ -119,35 +101,24 @@ func tabulate(out *Statistics, first, last time.Time, counts []domain.Interactio
 	for i, ib := range out.Inboxes {
 		column[ib.ID] = i
 	}
-	raw := map[string][]int{}
-	for m := first; !m.After(last); m = m.AddDate(0, 1, 0) {
-		raw[m.Format(statsMonthLayout)] = make([]int, len(out.Inboxes))
-	}
-	for _, c := range counts {
-		if row, ok := raw[c.Month]; ok {
-			row[column[c.InboxID]] += c.Count
-		}
-	}
-	inboxTotals := make([]int, len(out.Inboxes))
-	total := 0
+	row := map[string]int{}
+	var raw [][]int
 	for m := first; !m.After(last); m = m.AddDate(0, 1, 0) {
 		key := m.Format(statsMonthLayout)
-		row := StatsMonth{Month: key, Start: m, Cells: make([]StatsCell, len(out.Inboxes))}
-		sum := 0
-		for i, n := range raw[key] {
-			row.Cells[i] = statsCell(n)
-			sum += n
-			inboxTotals[i] += n
+		row[key] = len(out.Months)
+		out.Months = append(out.Months, StatsMonth{Month: key, Start: m})
+		raw = append(raw, make([]int, len(out.Inboxes)))
+	}
+	for _, c := range counts {
+		if i, ok := row[c.Month]; ok {
+			raw[i][column[c.InboxID]] += c.Count
 		}
-		row.Total = statsCell(sum)
-		total += sum
-		out.Months = append(out.Months, row)
 	}
-	out.InboxTotals = make([]StatsCell, len(inboxTotals))
-	for i, n := range inboxTotals {
-		out.InboxTotals[i] = statsCell(n)
+	table := domain.AnonymiseCounts(raw, len(out.Inboxes))
+	for i := range out.Months {
+		out.Months[i].Cells, out.Months[i].Total = table.Cells[i], table.RowTotals[i]
 	}
-	out.Total = statsCell(total)
+	out.InboxTotals, out.Total = table.ColumnTotals, table.Total
 }
 
 // Stats counts the actor's reports, erased ones included, for the months

@@ -39,18 +39,24 @@ func TestStatsSuppressSmallCounts(t *testing.T) {
 	sep := rep.Months[11]
 	assert.Equal(t, "2026-09", sep.Month)
 	assert.Equal(t, time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC), sep.Start)
-	assert.Equal(t, []app.StatsCell{{Count: 6}, {Suppressed: true}, {Suppressed: true}}, sep.Cells,
-		"a small cell holds no number at all")
-	assert.Equal(t, app.StatsCell{Count: 8}, sep.Total)
-	assert.Equal(t, "<5", sep.Cells[1].String())
-	assert.Equal(t, "6", sep.Cells[0].String())
+	// September: 6, 2 and 0 make 8. The 2 is hidden, and so is the 6,
+	// or 8 - 6 would give it away; the 0 is shown. The total is hidden
+	// too, or it and the grand total would give August's one report away.
+	hidden := app.StatsCell{Suppressed: true}
+	assert.Equal(t, []app.StatsCell{hidden, hidden, {Count: 0}}, sep.Cells, "a hidden cell holds no number at all")
+	assert.Equal(t, hidden, sep.Total)
+	assert.Equal(t, "*", sep.Cells[1].String())
+	assert.Equal(t, "0", sep.Cells[2].String())
 
+	// August's one report is hidden, in its cell and its total; the
+	// inboxes' totals (7, 2, 0 of 9) are hidden too, or 9 - 7 would give
+	// the 2 away.
 	aug := rep.Months[10]
-	assert.Equal(t, app.StatsCell{Suppressed: true}, aug.Total, "one report is <5")
-	assert.Equal(t, []app.StatsCell{{Count: 7}, {Suppressed: true}, {Suppressed: true}}, rep.InboxTotals)
+	assert.Equal(t, hidden, aug.Total, "one report is hidden")
+	assert.Equal(t, []app.StatsCell{hidden, hidden, {Count: 0}}, rep.InboxTotals)
 	assert.Equal(t, app.StatsCell{Count: 9}, rep.Total)
 	for _, m := range rep.Months[:10] {
-		assert.True(t, m.Total.Suppressed, "an empty month shows <5 too: %s", m.Month)
+		assert.Equal(t, app.StatsCell{Count: 0}, m.Total, "an empty month shows 0: %s", m.Month)
 	}
 
 	staff, err := d.svc.Portal.Stats(ctx, d.actorOf(t, d.staff), "2026-08", "2026-09")
@@ -61,7 +67,7 @@ func TestStatsSuppressSmallCounts(t *testing.T) {
 
 	other, err := d.svc.Portal.Stats(ctx, d.actorOf(t, d.elsewhere), "", "")
 	require.NoError(t, err)
-	assert.Equal(t, app.StatsCell{Suppressed: true}, other.Total, "nothing of another organisation")
+	assert.Equal(t, app.StatsCell{Count: 0}, other.Total, "nothing of another organisation")
 
 	onlyEnd, err := d.svc.Portal.Stats(ctx, d.actorOf(t, d.admin), "", "2026-03")
 	require.NoError(t, err)

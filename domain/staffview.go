@@ -76,10 +76,6 @@ type InteractionCount struct {
 	Count     int
 }
 
-// SmallCount is the smallest count statistics show as a number; below it
-// a cell reads "<5", so that a single report cannot be singled out.
-const SmallCount = 5
-
 // Session is a signed-in staff member's session. Only the hash of its
 // secret is kept.
 type Session struct {

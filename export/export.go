@@ -2,7 +2,7 @@
 // JSON, one row or object per interaction with its messages — the formats
 // the staff portal and whisperctl share and scripts rely on. The rows come
 // from the staff view of interactions, so they hold no channel, contact or meta
-// data.
+// data. It also writes the portal's anonymised statistics as CSV.
 package export
 
 import (

@@ -459,7 +459,7 @@ func TestRequiredAuthenticatorComesFirst(t *testing.T) {
 		return err
 	}))
 	b, _ := p.signedIn(p.staff, "")
-	for _, path := range []string{"/staff/", "/staff/stats", "/staff/export.csv"} {
+	for _, path := range []string{"/staff/", "/staff/stats", "/staff/stats.csv", "/staff/export.csv"} {
 		r := b.get(path)
 		assert.Equal(t, nethttp.StatusSeeOther, r.status, path)
 		assert.Equal(t, "/staff/account", r.header.Get("Location"), path)

@@ -19,7 +19,7 @@ func (s *Server) exportCSV(w nethttp.ResponseWriter, r *nethttp.Request, a *app.
 	if err := export.WriteCSV(&buf, rows); err != nil {
 		return err
 	}
-	return s.sendExport(w, "text/csv; charset=utf-8", "csv", buf.Bytes())
+	return s.sendExport(w, "text/csv; charset=utf-8", s.exportName("export", "csv"), buf.Bytes())
 }
 
 func (s *Server) exportJSON(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
@@ -31,15 +31,20 @@ func (s *Server) exportJSON(w nethttp.ResponseWriter, r *nethttp.Request, a *app
 	if err := export.WriteJSON(&buf, rows); err != nil {
 		return err
 	}
-	return s.sendExport(w, "application/json; charset=utf-8", "json", buf.Bytes())
+	return s.sendExport(w, "application/json; charset=utf-8", s.exportName("export", "json"), buf.Bytes())
 }
 
-// sendExport hands the browser a file to save. It is personal data: no
+// exportName names a file to save: whisper-<what>-<today>.<ext>.
+func (s *Server) exportName(what, ext string) string {
+	return "whisper-" + what + "-" + s.cfg.Now().UTC().Format(time.DateOnly) + "." + ext
+}
+
+// sendExport hands the browser a file to save. It may be personal data: no
 // cache may keep it.
-func (s *Server) sendExport(w nethttp.ResponseWriter, contentType, ext string, body []byte) error {
+func (s *Server) sendExport(w nethttp.ResponseWriter, contentType, filename string, body []byte) error {
 	h := w.Header()
 	h.Set("Content-Type", contentType)
-	h.Set("Content-Disposition", `attachment; filename="whisper-export-`+s.cfg.Now().UTC().Format(time.DateOnly)+"."+ext+`"`)
+	h.Set("Content-Disposition", `attachment; filename="`+filename+`"`)
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(nethttp.StatusOK)
 	if _, err := w.Write(body); err != nil {

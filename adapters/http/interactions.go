@@ -19,6 +19,7 @@ func (s *Server) interactionRoutes(mux *nethttp.ServeMux) {
 	mux.Handle("GET /staff/export.csv", s.staffPage(s.exportCSV))
 	mux.Handle("GET /staff/export.json", s.staffPage(s.exportJSON))
 	mux.Handle("GET /staff/stats", s.staffPage(s.stats))
+	mux.Handle("GET /staff/stats.csv", s.staffPage(s.statsCSV))
 }
 
 // caseListPage is the list of reports with its filters.

@@ -141,6 +141,7 @@ func TestInteractionRoutesAuthorisationMatrix(t *testing.T) {
 		{"export.csv", func(b *browser) response { return b.get("/staff/export.csv") }, false, false, ok},
 		{"export.json", func(b *browser) response { return b.get("/staff/export.json") }, false, false, ok},
 		{"stats", func(b *browser) response { return b.get("/staff/stats") }, false, false, ok},
+		{"stats.csv", func(b *browser) response { return b.get("/staff/stats.csv") }, false, false, ok},
 	}
 
 	for _, w := range people {
@@ -387,7 +388,7 @@ func TestStaffSeeNoContactMetaOrChannel(t *testing.T) {
 			require.Equal(t, nethttp.StatusSeeOther, r.status)
 			pages = append(pages, r, b.post(interactionPath(ref, "messages"), url.Values{"message": {""}}))
 		}
-		pages = append(pages, b.get("/staff/export.csv"), b.get("/staff/export.json"), b.get("/staff/stats"))
+		pages = append(pages, b.get("/staff/export.csv"), b.get("/staff/export.json"), b.get("/staff/stats"), b.get("/staff/stats.csv"))
 	}
 	for _, r := range pages {
 		require.Contains(t, []int{nethttp.StatusOK, nethttp.StatusSeeOther, nethttp.StatusUnprocessableEntity}, r.status)

@@ -1,12 +1,15 @@
 package http
 
 import (
+	"bytes"
 	"fmt"
 	nethttp "net/http"
+	"net/url"
 	"strings"
 
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/export"
 )
 
 // statsPage is the anonymised statistics: a chart of monthly totals and the
@@ -18,6 +21,11 @@ type statsPage struct {
 	From, To string
 	Problems fieldProblems
 	Chart    statsChart
+	// CSV is the address of the same figures as a file; Hidden the mark
+	// of a hidden figure, which the page explains.
+	CSV, Hidden string
+	// HiddenUpTo is the largest count always hidden.
+	HiddenUpTo int
 }
 
 // statsChart is a bar chart drawn on the server as SVG: no script, and
@@ -28,7 +36,8 @@ type statsChart struct {
 	Baseline, Left, Right float64
 	Ticks                 []statsTick
 	Bars                  []statsBar
-	// Desc says in words what the chart shows, for screen readers.
+	// Desc lists each month's total, for screen readers; the template
+	// says what it is.
 	Desc string
 }
 
@@ -44,8 +53,8 @@ type statsBar struct {
 	// Mid is the bar's centre, where its labels sit.
 	Mid   float64
 	Value string
-	// Suppressed bars (fewer than 5 reports) have no true height; they are
-	// drawn as a dashed stub so no number can be read from them.
+	// Suppressed bars (hidden totals) have no true height; they are drawn
+	// as a dashed stub so no number can be read from them.
 	Suppressed bool
 	// Month and Year label the axis; empty where labels would crowd.
 	Month, Year string
@@ -54,7 +63,7 @@ type statsBar struct {
 func (s *Server) stats(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
 	from, to := r.URL.Query().Get("from"), r.URL.Query().Get("to")
 	rep, err := s.app.Portal.Stats(r.Context(), a, from, to)
-	page := statsPage{Staff: s.staffChrome(a, "stats"), Report: rep, From: from, To: to}
+	page := statsPage{Staff: s.staffChrome(a, "stats"), Report: rep, From: from, To: to, Hidden: domain.HiddenMark, HiddenUpTo: domain.SmallCount - 1}
 	if problems := domain.ProblemsOf(err); problems != nil {
 		page.Problems = staffProblems(problems)
 		return s.render(w, nethttp.StatusUnprocessableEntity, "staff/stats", page)
@@ -64,7 +73,32 @@ func (s *Server) stats(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Acto
 	}
 	page.From, page.To = rep.From, rep.To
 	page.Chart = chartOf(rep)
+	page.CSV = "/staff/stats.csv?" + url.Values{"from": {rep.From}, "to": {rep.To}}.Encode()
 	return s.render(w, nethttp.StatusOK, "staff/stats", page)
+}
+
+// statsCSV is the statistics page's table as a file, figures hidden
+// exactly as on the page.
+func (s *Server) statsCSV(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
+	rep, err := s.app.Portal.Stats(r.Context(), a, r.URL.Query().Get("from"), r.URL.Query().Get("to"))
+	if err != nil {
+		return err
+	}
+	months := make([]string, len(rep.Months))
+	table := domain.StatsTable{Cells: make([][]domain.StatsCell, len(rep.Months)), RowTotals: make([]domain.StatsCell, len(rep.Months)),
+		ColumnTotals: rep.InboxTotals, Total: rep.Total}
+	for i, m := range rep.Months {
+		months[i], table.Cells[i], table.RowTotals[i] = m.Month, m.Cells, m.Total
+	}
+	inboxes := make([]string, len(rep.Inboxes))
+	for i, ib := range rep.Inboxes {
+		inboxes[i] = ib.Label
+	}
+	var buf bytes.Buffer
+	if err := export.WriteStatsCSV(&buf, months, inboxes, table); err != nil {
+		return err
+	}
+	return s.sendExport(w, "text/csv; charset=utf-8", "whisper-statistics-"+rep.From+"-to-"+rep.To+".csv", buf.Bytes())
 }
 
 // Chart dimensions, in the SVG's own units; it scales to the page.
@@ -118,7 +152,7 @@ func chartOf(rep app.Statistics) statsChart {
 		c.Bars = append(c.Bars, b)
 		words = append(words, m.Start.Format("January 2006")+": "+m.Total.String())
 	}
-	c.Desc = "Reports received each month. " + strings.Join(words, "; ") + ". Months with fewer than 5 reports show <5."
+	c.Desc = strings.Join(words, "; ")
 	return c
 }
 

@@ -304,37 +304,53 @@ func TestDataProtectionCommands(t *testing.T) {
 		}
 		assert.True(t, defused, "the formula in the reporter's name is quoted")
 
-		// stats: five web reports in a cell show their count; the one text
-		// does not.
+		// stats: five web reports and one text this month. The text is
+		// hidden; so is the five beside it, or the month's total of six
+		// would give the one away.
 		for i := range 2 {
 			pupils.report("", "", "198.51.100.30", "Report "+string(rune('a'+i)))
 		}
 		var cells []map[string]any
 		c.ok(&cells, "stats")
-		var web5, sms1 map[string]any
+		thisMonth := time.Now().UTC().Format("2006-01")
+		var web5, sms1, month, grand map[string]any
 		for _, cell := range cells {
 			assert.Contains(t, cell, "month")
-			if cell["channel"] == "web" && cell["region"] == "England, GB" && cell["inbox"] == "General" {
+			switch {
+			case cell["total"] == false && cell["channel"] == "web" && cell["region"] == "England, GB" && cell["inbox"] == "General":
 				web5 = cell
-			}
-			if cell["channel"] == "sms" {
+			case cell["total"] == false && cell["channel"] == "sms":
 				sms1 = cell
+			case cell["total"] == true && cell["month"] == thisMonth:
+				month = cell
+			case cell["total"] == true && cell["month"] == "" && cell["inbox"] == "":
+				grand = cell
 			}
 		}
-		require.NotNil(t, web5, "%v", cells)
-		assert.Equal(t, 5.0, web5["count"], "erased interactions still count")
-		assert.Equal(t, false, web5["suppressed"])
 		require.NotNil(t, sms1, "%v", cells)
 		assert.Equal(t, "unknown", sms1["region"])
 		assert.Nil(t, sms1["count"])
 		assert.Equal(t, true, sms1["suppressed"])
+		require.NotNil(t, web5, "%v", cells)
+		assert.Nil(t, web5["count"], "6 - 5 would give the text away")
+		assert.Equal(t, true, web5["suppressed"])
+		require.NotNil(t, month, "%v", cells)
+		assert.Equal(t, 6.0, month["count"], "erased interactions still count")
+		require.NotNil(t, grand, "%v", cells)
+		assert.Equal(t, 6.0, grand["count"])
 		text = c.run("", "stats", "--org", s.OrgID)
 		require.Equal(t, 0, text.code, text.stderr)
-		assert.Contains(t, text.stdout, "<5")
-		assert.Contains(t, text.stdout, "England, GB")
+		assert.Regexp(t, `(?m)^`+thisMonth+` +General +web +England, GB +\*$`, text.stdout)
+		assert.Regexp(t, `(?m)^`+thisMonth+` +\(all\) +\(all\) +\(all\) +6$`, text.stdout)
 		var none []statsRowJSON
 		c.ok(&none, "stats", "--from", "2001-01-01", "--to", "2001-12-31")
-		assert.Empty(t, none)
+		require.Len(t, none, 13, "twelve empty months and the total")
+		for _, r := range none {
+			assert.True(t, r.Total)
+			require.NotNil(t, r.Count, "zero singles no one out")
+			assert.Equal(t, 0, *r.Count)
+		}
+		assert.Equal(t, "2001-12", none[11].Month)
 
 		// Every act is in the audit log under the operating-system user,
 		// and the log never holds what was disclosed.
@@ -549,7 +565,7 @@ func TestAuditVerifyFindsTampering(t *testing.T) {
 func TestProtectionJSONKeys(t *testing.T) {
 	b, err := json.Marshal(statsRowJSON{Month: "2026-01", Suppressed: true})
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"month":"2026-01","inbox":"","channel":"","region":"","count":null,"suppressed":true}`, string(b))
+	assert.JSONEq(t, `{"month":"2026-01","inbox":"","channel":"","region":"","total":false,"count":null,"suppressed":true}`, string(b))
 }
 
 func TestPurgeErasesDamagedRowsAndFailsLoudly(t *testing.T) {

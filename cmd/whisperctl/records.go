@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strconv"
@@ -50,13 +51,15 @@ func (c *ctl) exportCommand() *cli.Command {
 	}, 0)
 }
 
-// statsRowJSON is one cell of the statistics. A suppressed cell carries no
-// number: "count" is null.
+// statsRowJSON is one figure of the statistics: a cell, or a total
+// ("total": true) whose empty fields are what it adds up over. A hidden
+// figure carries no number: "count" is null.
 type statsRowJSON struct {
 	Month      string `json:"month"`
 	Inbox      string `json:"inbox"`
 	Channel    string `json:"channel"`
 	Region     string `json:"region"`
+	Total      bool   `json:"total"`
 	Count      *int   `json:"count"`
 	Suppressed bool   `json:"suppressed"`
 }
@@ -68,7 +71,7 @@ const statsDefaultMonths = 12
 func (c *ctl) statsCommand() *cli.Command {
 	return leaf(&cli.Command{
 		Name:  "stats",
-		Usage: "anonymised counts of interactions by month, inbox (category), channel and region; small counts suppressed",
+		Usage: "anonymised counts of interactions by month, inbox (category), channel and region, with totals; small counts, and any the totals would give away, hidden",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "org", Usage: "count one organisation's `ID` (default: all)"},
 			&cli.StringFlag{Name: "from", Usage: "the first `DAY` counted, YYYY-MM-DD (default: the first of the month 11 months ago)"},
@@ -109,7 +112,7 @@ func (c *ctl) statsCommand() *cli.Command {
 			}
 			out := make([]statsRowJSON, len(rows))
 			for i, r := range rows {
-				out[i] = statsRowJSON{Month: r.Month, Inbox: r.Inbox, Channel: string(r.Channel), Region: r.Region, Suppressed: r.Suppressed}
+				out[i] = statsRowJSON{Month: r.Month, Inbox: r.Inbox, Channel: string(r.Channel), Region: r.Region, Total: r.Total, Suppressed: r.Suppressed}
 				if !r.Suppressed {
 					n := r.Count
 					out[i].Count = &n
@@ -120,18 +123,19 @@ func (c *ctl) statsCommand() *cli.Command {
 				if org != nil {
 					scope = string(*org)
 				}
-				fmt.Fprintf(w, "Interactions of %s from %s to %s (both included); counts under %d show as <%d.\n",
-					scope, from.Format(time.DateOnly), last.Format(time.DateOnly), domain.SmallCount, domain.SmallCount)
-				if len(out) == 0 {
-					fmt.Fprintln(w, "None.")
-					return
-				}
+				fmt.Fprintf(w, "Interactions of %s from %s to %s (both included). Counts from 1 to %d show as %s, and so do\n"+
+					"some larger ones, so that none can be worked out from the totals. Combinations not listed had none.\n",
+					scope, from.Format(time.DateOnly), last.Format(time.DateOnly), domain.SmallCount-1, domain.HiddenMark)
+				all := func(s string) string { return cmp.Or(s, "(all)") }
 				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 				fmt.Fprintln(tw, "MONTH\tINBOX\tCHANNEL\tREGION\tCOUNT")
 				for _, r := range out {
-					count := "<" + strconv.Itoa(domain.SmallCount)
+					count := domain.HiddenMark
 					if r.Count != nil {
 						count = strconv.Itoa(*r.Count)
+					}
+					if r.Total {
+						r.Month, r.Inbox, r.Channel, r.Region = all(r.Month), all(r.Inbox), all(r.Channel), all(r.Region)
 					}
 					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Month, r.Inbox, r.Channel, r.Region, count)
 				}

@@ -185,6 +185,11 @@ func TestATextReopensAClosedConversation(t *testing.T) {
 		"WHISPER_MAIL_SMTP_TLS":        "none",
 		"WHISPER_OUTBOX_POLL_INTERVAL": "20ms",
 	}))
+	// The form offers the service's number beside its code.
+	status, form := get(t, in.url+"/r/demo")
+	require.Equal(t, http.StatusOK, status)
+	assert.Contains(t, form, "and your message to <strong>07700 900000</strong>")
+
 	c := &carrier{t: t, url: in.url, token: "plivo-token"}
 	require.Equal(t, http.StatusOK, c.text("uuid-1", "447700900123", "demo Someone keeps hitting me at the bus stop"))
 	eventually(t, "the link text and the alert", func() bool { return len(stand.Sent()) == 1 && len(smtp.Messages()) >= 1 })

@@ -13,23 +13,23 @@ import (
 type deliveryRow struct {
 	bun.BaseModel `bun:"table:outbox"`
 
-	ID            string     `bun:"id,pk"`
-	Kind          string     `bun:"kind"`
-	Channel       string     `bun:"channel"`
-	ToSealed      []byte     `bun:"to_sealed"`
-	LinkSealed    []byte     `bun:"link_sealed"`
-	BodySealed    []byte     `bun:"body_sealed"`
-	StaffSealed   []byte     `bun:"staff_name_sealed"`
-	Subject       string     `bun:"subject"`
-	ItemCount     int        `bun:"item_count"`
-	Language      string     `bun:"language"`
-	OrgID         *string    `bun:"org_id"`
-	InteractionID *string    `bun:"interaction_id"`
-	Status        string     `bun:"status"`
-	Attempts      int        `bun:"attempts"`
-	NextAttemptAt time.Time  `bun:"next_attempt_at"`
-	CreatedAt     time.Time  `bun:"created_at"`
-	SentAt        *time.Time `bun:"sent_at"`
+	ID              string     `bun:"id,pk"`
+	Kind            string     `bun:"kind"`
+	Channel         string     `bun:"channel"`
+	ToSealed        []byte     `bun:"to_sealed"`
+	LinkSealed      []byte     `bun:"link_sealed"`
+	BodySealed      []byte     `bun:"body_sealed"`
+	StaffNameSealed []byte     `bun:"staff_name_sealed"`
+	Subject         string     `bun:"subject"`
+	ItemCount       int        `bun:"item_count"`
+	Language        string     `bun:"language"`
+	OrgID           *string    `bun:"org_id"`
+	InteractionID   *string    `bun:"interaction_id"`
+	Status          string     `bun:"status"`
+	Attempts        int        `bun:"attempts"`
+	NextAttemptAt   time.Time  `bun:"next_attempt_at"`
+	CreatedAt       time.Time  `bun:"created_at"`
+	SentAt          *time.Time `bun:"sent_at"`
 }
 
 type outbox struct{ *tx }
@@ -38,11 +38,11 @@ func (o outbox) toRow(d *domain.Delivery) *deliveryRow {
 	id := string(d.ID)
 	row := &deliveryRow{
 		ID: id, Kind: string(d.Kind), Channel: string(d.Channel),
-		ToSealed:    o.keys.Seal(d.To, aad("outbox.to", id)),
-		LinkSealed:  o.keys.Seal(d.Link, aad("outbox.link", id)),
-		BodySealed:  o.keys.Seal(d.Body, aad("outbox.body", id)),
-		StaffSealed: o.keys.Seal(d.StaffName, aad("outbox.staff_name", id)),
-		Subject:     d.Subject, ItemCount: d.Count, Language: string(d.Language),
+		ToSealed:        o.keys.Seal(d.To, aad("outbox.to", id)),
+		LinkSealed:      o.keys.Seal(d.Link, aad("outbox.link", id)),
+		BodySealed:      o.keys.Seal(d.Body, aad("outbox.body", id)),
+		StaffNameSealed: o.keys.Seal(d.StaffName, aad("outbox.staff_name", id)),
+		Subject:         d.Subject, ItemCount: d.Count, Language: string(d.Language),
 		Status: string(d.Status), Attempts: d.Attempts, NextAttemptAt: d.NextAttemptAt, CreatedAt: d.CreatedAt, SentAt: d.SentAt,
 	}
 	if d.InteractionID != "" {
@@ -74,7 +74,7 @@ func (o outbox) fromRow(r *deliveryRow) (*domain.Delivery, error) {
 		sealedField{&d.To, r.ToSealed, "outbox.to"},
 		sealedField{&d.Link, r.LinkSealed, "outbox.link"},
 		sealedField{&d.Body, r.BodySealed, "outbox.body"},
-		sealedField{&d.StaffName, r.StaffSealed, "outbox.staff_name"},
+		sealedField{&d.StaffName, r.StaffNameSealed, "outbox.staff_name"},
 	); err != nil {
 		return nil, err
 	}

@@ -66,7 +66,7 @@ func (s *Portal) StaffReply(ctx context.Context, a *Actor, ref, body string, ip 
 		if err := tx.StaffView().MarkRead(ctx, a.Viewer, ia.ID, now); err != nil {
 			return err
 		}
-		d, err := s.replyDelivery(ctx, tx, ia, body, deliveryID, now)
+		d, err := s.replyDelivery(ctx, tx, ia, a.Staff.ID, body, deliveryID, now)
 		if err != nil || d == nil {
 			return err
 		}
@@ -78,9 +78,11 @@ func (s *Portal) StaffReply(ctx context.Context, a *Actor, ref, body string, ip 
 	return out, refused
 }
 
-// replyDelivery is how a staff reply reaches the reporter, or nil when it
-// cannot: a web reporter who gave no email reads it through their link.
-func (s *core) replyDelivery(ctx context.Context, tx ports.Tx, ia *domain.Interaction, body string, id domain.DeliveryID, now time.Time) (*domain.Delivery, error) {
+// replyDelivery is how a staff member's reply reaches the reporter, or nil
+// when it cannot: a web reporter who gave no email reads it through their
+// link. A text starts with the replier's first name, as the conversation
+// page shows it (staffFirstName).
+func (s *core) replyDelivery(ctx context.Context, tx ports.Tx, ia *domain.Interaction, by domain.StaffID, body string, id domain.DeliveryID, now time.Time) (*domain.Delivery, error) {
 	contact, err := tx.Interactions().Contact(ctx, ia.ID)
 	if err != nil {
 		return nil, err
@@ -91,7 +93,11 @@ func (s *core) replyDelivery(ctx context.Context, tx ports.Tx, ia *domain.Intera
 	}
 	switch {
 	case ia.Channel == domain.ChannelSMS && contact.Phone != "":
-		return domain.ReporterSMS(id, ia, contact.Phone, body, form.Language, now), nil
+		name, err := staffFirstName(ctx, tx, map[domain.StaffID]string{}, by)
+		if err != nil {
+			return nil, err
+		}
+		return domain.ReporterSMS(id, ia, contact.Phone, name, body, form.Language, now), nil
 	case ia.Channel == domain.ChannelWeb && contact.Email != "":
 		// The conversation link cannot be rebuilt (only its token's hash
 		// is kept), so the notice sends the reporter to the link they

@@ -43,8 +43,10 @@ const helpEvery = 24 * time.Hour
 // in the same transaction as everything the text causes. A first word that
 // is a form's code opens an interaction in the form's first inbox and texts
 // back the conversation link; otherwise the text continues the number's
-// most recent open interaction; otherwise the number gets one help text a
-// day, revealing no codes, and nothing else is kept.
+// latest conversation, reopening it if staff had closed it, exactly as a
+// reply through the conversation link does (see reporterWrites);
+// otherwise the number gets one help text a day, revealing no codes, and
+// nothing else is kept.
 //
 // A text that opens a report, nearly every text, is judged from what the
 // intake cache holds, as a web report is, and stored with AcceptReport,
@@ -174,7 +176,7 @@ func (s *core) routeText(ctx context.Context, tx ports.Tx, text, phone string, i
 			return "", err
 		}
 	}
-	ia, err := tx.Interactions().LatestOpenByPhone(ctx, phone)
+	ia, err := tx.Interactions().LatestByPhone(ctx, phone)
 	switch {
 	case err == nil:
 		return s.continueByText(ctx, tx, ia, text, phone, ids.Message, now)
@@ -310,42 +312,27 @@ func (s *core) continueByText(ctx context.Context, tx ports.Tx, ia *domain.Inter
 	if err != nil && !refused {
 		return "", err
 	}
-	// The interaction is held before anything is added to it, so that an
-	// erasure comes wholly before this text or after it, and before its
-	// replies are counted, so that texts at the same moment count one
-	// another. Erased since it was found, it is as if the number had no
-	// open interaction.
-	held := ia.ID
-	ia, err = tx.Interactions().Change(ctx, held, func(ia *domain.Interaction) error {
-		if err := s.checkReplyLimit(ctx, tx, ia, now); err != nil {
-			return err
-		}
-		if !refused {
-			ia.LastActivityAt, ia.Flagged = now, ia.Flagged || flagged
-		}
-		return nil
-	})
+	// A refused text is held and counted as any other (see reporterWrites),
+	// so that a texter the filter refuses is not texted back without end.
+	if refused {
+		_, err = tx.Interactions().Change(ctx, ia.ID, func(ia *domain.Interaction) error { return s.checkReplyLimit(ctx, tx, ia, now) })
+	} else {
+		err = s.reporterWrites(ctx, tx, ia.ID, form, &domain.Message{ID: id, Body: body}, domain.Meta{}, flagged, now)
+	}
 	var limited *domain.RepliesLimited
 	switch {
 	case errors.Is(err, domain.ErrErased):
+		// Erased since it was found: as if the number had no
+		// conversation.
 		return s.helpByText(ctx, tx, phone, now)
 	case errors.As(err, &limited):
-		return s.textOverLimit(ctx, tx, held, form, phone, now)
+		return s.textOverLimit(ctx, tx, ia.ID, form, phone, now)
 	case err != nil:
 		return "", err
-	}
-	if refused {
+	case refused:
 		return TextDropped, s.textBack(ctx, tx, &domain.Delivery{Kind: domain.DeliveryReporterSMS, Body: swearBlocked, Language: form.Language, OrgID: ia.OrgID, InteractionID: ia.ID}, phone, now)
 	}
-	msg := &domain.Message{ID: id, InteractionID: ia.ID, Author: domain.AuthorReporter, Body: body, CreatedAt: now}
-	if err := tx.Messages().Add(ctx, msg, domain.Meta{}); err != nil {
-		return "", err
-	}
-	inbox, err := tx.Inboxes().Get(ctx, ia.InboxID)
-	if err != nil {
-		return "", err
-	}
-	return TextContinued, s.alertReply(ctx, tx, ia, form, inbox, now)
+	return TextContinued, nil
 }
 
 // textOverLimit answers a text over the hourly reply limit. The text is

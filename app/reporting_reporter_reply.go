@@ -63,34 +63,12 @@ func (s *Reporting) reply(ctx context.Context, in ReporterReply) error {
 		if err := problems.Invalid(); err != nil {
 			return err
 		}
-		// The interaction is held before the message is added, so that an
-		// erasure comes wholly before the reply, which it refuses as it
-		// refuses any erased link, or waits for it and erases it too.
-		ia, err = tx.Interactions().Change(ctx, ia.ID, func(ia *domain.Interaction) error {
-			if err := s.checkReplyLimit(ctx, tx, ia, now); err != nil {
-				return err
-			}
-			if ia.Status == domain.StatusClosed {
-				ia.Reopen(now)
-			}
-			ia.LastActivityAt = now
-			ia.Flagged = ia.Flagged || flagged
-			return nil
-		})
+		// An erasure that came first refuses the reply as it refuses any
+		// erased link.
+		err = s.reporterWrites(ctx, tx, ia.ID, form, &domain.Message{ID: id, Body: body}, meta, flagged, now)
 		if errors.Is(err, domain.ErrErased) {
 			return errNoSuchLink(err)
 		}
-		if err != nil {
-			return err
-		}
-		msg := &domain.Message{ID: id, InteractionID: ia.ID, Author: domain.AuthorReporter, Body: body, CreatedAt: now}
-		if err := tx.Messages().Add(ctx, msg, meta); err != nil {
-			return err
-		}
-		inbox, err := tx.Inboxes().Get(ctx, ia.InboxID)
-		if err != nil {
-			return err
-		}
-		return s.alertReply(ctx, tx, ia, form, inbox, now)
+		return err
 	})
 }

@@ -26,6 +26,10 @@ type Delivery struct {
 	// Body is the text of an SMS reply from staff; other kinds are written
 	// from their kind, link and subject when sent. Sensitive: sealed.
 	Body string
+	// StaffName is the first name of the staff member whose SMS reply this
+	// is, which the text starts with, as the conversation page shows it.
+	// Sensitive: sealed.
+	StaffName string
 	// Subject names what the message is about without saying anything
 	// personal, e.g. the form and inbox of a staff alert.
 	Subject string

@@ -21,10 +21,11 @@ func ReporterReplyNotice(id DeliveryID, ia *Interaction, email string, lang Lang
 
 // ReporterSMS returns the text that carries a staff reply to a reporter
 // who wrote by SMS. Unlike an email it holds the reply itself: texting is
-// how that reporter chose to talk, and the phone is their own.
-func ReporterSMS(id DeliveryID, ia *Interaction, phone, body string, lang Language, now time.Time) *Delivery {
+// how that reporter chose to talk, and the phone is their own. It starts
+// with staffName, the replier's first name.
+func ReporterSMS(id DeliveryID, ia *Interaction, phone, staffName, body string, lang Language, now time.Time) *Delivery {
 	return &Delivery{
-		ID: id, Kind: DeliveryReporterSMS, Channel: DeliverySMS, To: phone, Body: body,
+		ID: id, Kind: DeliveryReporterSMS, Channel: DeliverySMS, To: phone, Body: body, StaffName: staffName,
 		Subject: "Reply in a Whisper conversation", Language: lang, OrgID: ia.OrgID, InteractionID: ia.ID,
 		Status: DeliveryPending, NextAttemptAt: now, CreatedAt: now,
 	}

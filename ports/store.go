@@ -246,10 +246,11 @@ type InteractionRepo interface {
 	GetByToken(ctx context.Context, token domain.Token) (*domain.Interaction, error)
 	// Contact returns the reporter's contact data.
 	Contact(ctx context.Context, id domain.InteractionID) (domain.Contact, error)
-	// LatestOpenByPhone returns the most recently active open interaction
-	// of the texter with that number (E.164), found through its blind
-	// index, or KindNotFound.
-	LatestOpenByPhone(ctx context.Context, phone string) (*domain.Interaction, error)
+	// LatestByPhone returns the most recently active interaction of the
+	// texter with that number (E.164), open or closed, found through its
+	// blind index, or KindNotFound. An erased interaction has no number,
+	// so it is never found.
+	LatestByPhone(ctx context.Context, phone string) (*domain.Interaction, error)
 	// List returns the interactions that match f, most recent activity first.
 	List(ctx context.Context, f InteractionFilter) ([]*domain.Interaction, error)
 	// Change changes the interaction without losing another transaction's

@@ -80,6 +80,9 @@ type siteOptions struct {
 	postgres bool
 	// plivoToken turns the SMS webhook on, checking signatures with it.
 	plivoToken string
+	// smsNumber is the number reporters text (Config.SMSNumber); "" is SMS
+	// off on every page.
+	smsNumber string
 	// sso signs staff in at their school's OpenID provider; nil has none.
 	sso ports.SSOClient
 	// forgotAnswerTime is Config.ForgotAnswerTime.
@@ -116,6 +119,7 @@ func newSite(t testing.TB, opt siteOptions) *site {
 	h, err := httpadapter.New(httpadapter.Config{
 		PublicURL: opt.publicURL, TrustedProxies: opt.trusted,
 		Now: clk.Now, RefusalDelay: opt.refusalDelay, ForgotAnswerTime: opt.forgotAnswerTime, SMSWebhook: smsWebhook(opt.publicURL, opt.plivoToken, false, svc),
+		SMSNumber: opt.smsNumber,
 	}, svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)

@@ -25,6 +25,10 @@ type Config struct {
 	// SMSWebhook takes the carrier's inbound texts on POST at its path;
 	// the SMS adapter owns it (sms.PlivoWebhook). nil turns SMS off.
 	SMSWebhook Webhook
+	// SMSNumber is the service's number that reporters text (E.164), shown
+	// beside a form's SMS code wherever reporters and admins read it. ""
+	// when SMS is off: then no page offers an SMS code or a number.
+	SMSNumber string
 	// Observe, when set, is told of every request's area, status and
 	// duration.
 	Observe func(area string, status int, d time.Duration)
@@ -80,7 +84,7 @@ func New(cfg Config, svc *app.App, log *slog.Logger) (nethttp.Handler, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	pg, err := parsePages()
+	pg, err := parsePages(cfg.SMSNumber)
 	if err != nil {
 		return nil, err
 	}

@@ -30,10 +30,10 @@ var staticFiles embed.FS
 // template stops whisperd at once rather than failing a reporter later.
 type pages map[domain.Language]map[string]*template.Template
 
-func parsePages() (pages, error) {
+func parsePages(smsNumber string) (pages, error) {
 	out := pages{}
 	for _, lang := range []domain.Language{domain.English, domain.Welsh} {
-		set, err := parsePageSet(templateFuncs(catalogue.For(lang)))
+		set, err := parsePageSet(templateFuncs(catalogue.For(lang), smsNumber))
 		if err != nil {
 			return nil, err
 		}
@@ -71,16 +71,22 @@ func parsePageSet(funcs template.FuncMap) (map[string]*template.Template, error)
 }
 
 // templateFuncs are the few helpers templates may call, in the language of
-// p:
+// p, with smsNumber the service's number that reporters text ("" when SMS
+// is off):
 //
 //	{{T "Send report"}}              a message, as text
 //	{{T "for %s" .School}}           with arguments formatted in
 //	{{TH "<strong>Not</strong> …"}}  a message holding markup of its own;
 //	                                 its arguments are escaped
 //	{{when .At}}                     a date and time, with the month named
-func templateFuncs(p *catalogue.Printer) template.FuncMap {
+//	{{with smsNumber}}…{{end}}       the number reporters text, as they
+//	                                 dial it; empty when SMS is off, and
+//	                                 then no page offers a code to text
+func templateFuncs(p *catalogue.Printer, smsNumber string) template.FuncMap {
+	number := dialled(smsNumber)
 	return template.FuncMap{
-		"T": p.T,
+		"smsNumber": func() string { return number },
+		"T":         p.T,
 		// The catalogue's own markup is trusted; what goes into it is not.
 		"TH":       func(key string, args ...any) template.HTML { return template.HTML(p.T(key, escapeArgs(args)...)) },
 		"when":     p.DateTime,
@@ -167,4 +173,15 @@ type messagePage struct {
 	chrome
 	Heading    string
 	Paragraphs []string
+}
+
+// dialled is the service's number as a reporter dials it: a UK number
+// (+44) the way UK phones show it, 07700 900000; any other as configured.
+func dialled(e164 string) string {
+	e164 = strings.TrimSpace(e164)
+	national, ok := strings.CutPrefix(e164, "+44")
+	if !ok || len(national) != 10 || strings.Trim(national, "0123456789") != "" {
+		return e164
+	}
+	return "0" + national[:4] + " " + national[4:]
 }

@@ -11,7 +11,7 @@ import (
 
 // Compose writes the text for a delivery, in the delivery's language. A
 // reporter's link goes with a line of reassurance and nothing else; a
-// staff reply is its own text.
+// staff reply is its own text, after its writer's first name.
 func Compose(d *domain.Delivery) (string, error) {
 	if d.Channel != domain.DeliverySMS {
 		return "", fmt.Errorf("sms: delivery %s is not a text", d.ID)
@@ -22,7 +22,7 @@ func Compose(d *domain.Delivery) (string, error) {
 	case domain.DeliveryReporterLink:
 		text = p.T("Thank you, your report has been sent to the school. Read replies and write back here (keep this link private): %s", d.Link)
 	case domain.DeliveryReporterSMS:
-		text = d.Body
+		text = staffReply(p, d)
 		if words, ok := app.TextedBack(d.Body); ok {
 			// Not a staff reply but the app's own words, such as the
 			// swear-word filter's: said in the delivery's language.
@@ -41,6 +41,20 @@ func Compose(d *domain.Delivery) (string, error) {
 		return "", &domain.Error{Kind: domain.KindInvalid, Safe: domain.Say("a text is at most %d characters", MaxLength)}
 	}
 	return text, nil
+}
+
+// staffReply is a staff reply as texted: its writer's first name, then
+// the reply. The reply is never cut: one so long that the name would take
+// the text past MaxLength (a reply is at most domain.MaxStaffReply, the
+// same 1,600 characters) goes without the name.
+func staffReply(p *catalogue.Printer, d *domain.Delivery) string {
+	if d.StaffName == "" {
+		return d.Body
+	}
+	if named := p.T("%s (school staff): %s", d.StaffName, d.Body); utf8.RuneCountInString(named) <= MaxLength {
+		return named
+	}
+	return d.Body
 }
 
 // helpKey is the help text, which goes to a number that named no form: no

@@ -46,6 +46,24 @@ func TestTextsInWelsh(t *testing.T) {
 	assert.Equal(t, "Send report", reply)
 }
 
+// A staff reply starts with its writer's first name, in the form's
+// language; the reply itself is never touched, nor cut to make room.
+func TestStaffRepliesStartWithTheirFirstName(t *testing.T) {
+	reply := func(lang domain.Language, body string) string {
+		t.Helper()
+		text, err := Compose(&domain.Delivery{Kind: domain.DeliveryReporterSMS, Channel: domain.DeliverySMS,
+			StaffName: "Sam", Body: body, Language: lang})
+		require.NoError(t, err)
+		return text
+	}
+	assert.Equal(t, "Sam (school staff): Send report", reply(domain.English, "Send report"))
+	assert.Equal(t, "Sam (staff yr ysgol): Send report", reply(domain.Welsh, "Send report"))
+	longest := strings.Repeat("a", domain.MaxStaffReply)
+	assert.Equal(t, longest, reply(domain.English, longest), "the whole reply, without the name")
+	nearly := strings.Repeat("a", MaxLength-len("Sam (school staff): "))
+	assert.Equal(t, "Sam (school staff): "+nearly, reply(domain.English, nearly), "the name fits")
+}
+
 // Welsh texts keep to GSM-7 (no circumflexes), so they cost what the
 // English ones do.
 func TestWelshTextsStayGSM7(t *testing.T) {
@@ -55,6 +73,7 @@ func TestWelshTextsStayGSM7(t *testing.T) {
 		{Kind: domain.DeliverySMSClosed, Subject: "Ysgol y Bryn"},
 		{Kind: domain.DeliverySMSHelp},
 		{Kind: domain.DeliverySMSReplyLimit},
+		{Kind: domain.DeliveryReporterSMS, StaffName: "Sam", Body: "We will help."},
 	} {
 		for _, lang := range []domain.Language{domain.English, domain.Welsh} {
 			d.Channel, d.Language = domain.DeliverySMS, lang

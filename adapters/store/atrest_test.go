@@ -69,6 +69,11 @@ func storeSecrets(t *testing.T, st *store.Store) domain.Token {
 			func() error {
 				return tx.Messages().Add(ctx, msg, domain.Meta{IP: secrets[4], Location: secrets[5], Network: secrets[6]})
 			},
+			func() error {
+				// A staff reply on its way to the texter: their number, the
+				// reply and the replier's first name.
+				return tx.Outbox().Enqueue(ctx, domain.ReporterSMS(mustV(domain.NewDeliveryID(rnd)), ia, secrets[3], secrets[7], secrets[1], form.Language, now))
+			},
 		} {
 			if err := step(); err != nil {
 				return err
@@ -84,6 +89,10 @@ func storeSecrets(t *testing.T, st *store.Store) domain.Token {
 		msgs, err := tx.Messages().List(ctx, ia.ID)
 		require.NoError(t, err)
 		assert.Equal(t, secrets[1], msgs[0].Body)
+		queued, err := tx.Outbox().List(ctx, ports.OutboxFilter{InteractionID: &ia.ID})
+		require.NoError(t, err)
+		require.Len(t, queued, 1)
+		assert.Equal(t, secrets[7], queued[0].StaffName)
 		return nil
 	}))
 	return token

@@ -137,14 +137,14 @@ func (i interactions) Contact(ctx context.Context, id domain.InteractionID) (dom
 	return c, nil
 }
 
-func (i interactions) LatestOpenByPhone(ctx context.Context, phone string) (*domain.Interaction, error) {
+func (i interactions) LatestByPhone(ctx context.Context, phone string) (*domain.Interaction, error) {
 	ix := contactIndex(i.keys, "phone", phone)
 	if ix == nil {
 		return nil, &domain.Error{Kind: domain.KindNotFound, Safe: domain.Say("no such interaction")}
 	}
 	var row interactionRow
 	err := i.db.NewSelect().Model(&row).ExcludeColumn("email_sealed", "phone_sealed").
-		Where("phone_index = ?", *ix).Where("status = ?", string(domain.StatusOpen)).Where("erased_at IS NULL").
+		Where("phone_index = ?", *ix).Where("erased_at IS NULL").
 		Order("last_activity_at DESC", "id DESC").Limit(1).Scan(ctx)
 	if err != nil {
 		return nil, notFound(err, "interaction")

@@ -13,22 +13,23 @@ import (
 type deliveryRow struct {
 	bun.BaseModel `bun:"table:outbox"`
 
-	ID            string     `bun:"id,pk"`
-	Kind          string     `bun:"kind"`
-	Channel       string     `bun:"channel"`
-	ToSealed      []byte     `bun:"to_sealed"`
-	LinkSealed    []byte     `bun:"link_sealed"`
-	BodySealed    []byte     `bun:"body_sealed"`
-	Subject       string     `bun:"subject"`
-	ItemCount     int        `bun:"item_count"`
-	Language      string     `bun:"language"`
-	OrgID         *string    `bun:"org_id"`
-	InteractionID *string    `bun:"interaction_id"`
-	Status        string     `bun:"status"`
-	Attempts      int        `bun:"attempts"`
-	NextAttemptAt time.Time  `bun:"next_attempt_at"`
-	CreatedAt     time.Time  `bun:"created_at"`
-	SentAt        *time.Time `bun:"sent_at"`
+	ID              string     `bun:"id,pk"`
+	Kind            string     `bun:"kind"`
+	Channel         string     `bun:"channel"`
+	ToSealed        []byte     `bun:"to_sealed"`
+	LinkSealed      []byte     `bun:"link_sealed"`
+	BodySealed      []byte     `bun:"body_sealed"`
+	StaffNameSealed []byte     `bun:"staff_name_sealed"`
+	Subject         string     `bun:"subject"`
+	ItemCount       int        `bun:"item_count"`
+	Language        string     `bun:"language"`
+	OrgID           *string    `bun:"org_id"`
+	InteractionID   *string    `bun:"interaction_id"`
+	Status          string     `bun:"status"`
+	Attempts        int        `bun:"attempts"`
+	NextAttemptAt   time.Time  `bun:"next_attempt_at"`
+	CreatedAt       time.Time  `bun:"created_at"`
+	SentAt          *time.Time `bun:"sent_at"`
 }
 
 type outbox struct{ *tx }
@@ -37,10 +38,11 @@ func (o outbox) toRow(d *domain.Delivery) *deliveryRow {
 	id := string(d.ID)
 	row := &deliveryRow{
 		ID: id, Kind: string(d.Kind), Channel: string(d.Channel),
-		ToSealed:   o.keys.Seal(d.To, aad("outbox.to", id)),
-		LinkSealed: o.keys.Seal(d.Link, aad("outbox.link", id)),
-		BodySealed: o.keys.Seal(d.Body, aad("outbox.body", id)),
-		Subject:    d.Subject, ItemCount: d.Count, Language: string(d.Language),
+		ToSealed:        o.keys.Seal(d.To, aad("outbox.to", id)),
+		LinkSealed:      o.keys.Seal(d.Link, aad("outbox.link", id)),
+		BodySealed:      o.keys.Seal(d.Body, aad("outbox.body", id)),
+		StaffNameSealed: o.keys.Seal(d.StaffName, aad("outbox.staff_name", id)),
+		Subject:         d.Subject, ItemCount: d.Count, Language: string(d.Language),
 		Status: string(d.Status), Attempts: d.Attempts, NextAttemptAt: d.NextAttemptAt, CreatedAt: d.CreatedAt, SentAt: d.SentAt,
 	}
 	if d.InteractionID != "" {
@@ -72,6 +74,7 @@ func (o outbox) fromRow(r *deliveryRow) (*domain.Delivery, error) {
 		sealedField{&d.To, r.ToSealed, "outbox.to"},
 		sealedField{&d.Link, r.LinkSealed, "outbox.link"},
 		sealedField{&d.Body, r.BodySealed, "outbox.body"},
+		sealedField{&d.StaffName, r.StaffNameSealed, "outbox.staff_name"},
 	); err != nil {
 		return nil, err
 	}
@@ -126,13 +129,13 @@ func (o outbox) Claim(ctx context.Context, now time.Time, lease time.Duration, l
 	return convertAll(rows, o.fromRow)
 }
 
-// MarkSent also forgets the delivery's recipient, link and text: once
+// MarkSent also forgets the delivery's recipient, link, text and replier: once
 // sent they are needed no more, and a reporter's link is as secret as the
 // token in it, which is otherwise kept only as a hash.
 func (o outbox) MarkSent(ctx context.Context, id domain.DeliveryID, attempt int, now time.Time) error {
 	q := o.db.NewUpdate().Model((*deliveryRow)(nil)).
 		Set("status = ?", string(domain.DeliverySent)).Set("sent_at = ?", now).
-		Set("to_sealed = ?", []byte{}).Set("link_sealed = NULL").Set("body_sealed = NULL")
+		Set("to_sealed = ?", []byte{}).Set("link_sealed = NULL").Set("body_sealed = NULL").Set("staff_name_sealed = NULL")
 	return o.underClaim(ctx, q, id, attempt)
 }
 
@@ -146,7 +149,7 @@ func (o outbox) Retry(ctx context.Context, id domain.DeliveryID, attempt int, ne
 func (o outbox) MarkFailed(ctx context.Context, id domain.DeliveryID, attempt int, now time.Time) error {
 	q := o.db.NewUpdate().Model((*deliveryRow)(nil)).
 		Set("status = ?", string(domain.DeliveryFailed)).Set("next_attempt_at = ?", now).
-		Set("to_sealed = ?", []byte{}).Set("link_sealed = NULL").Set("body_sealed = NULL")
+		Set("to_sealed = ?", []byte{}).Set("link_sealed = NULL").Set("body_sealed = NULL").Set("staff_name_sealed = NULL")
 	return o.underClaim(ctx, q, id, attempt)
 }
 

@@ -132,6 +132,7 @@ func run(ctx context.Context, e env) error {
 		RefusalDelay: httpadapter.RefusalDelay, ForgotAnswerTime: httpadapter.ForgotAnswerTime,
 	}
 	if cfg.SMS.Driver == "plivo" {
+		httpCfg.SMSNumber = cfg.SMS.Plivo.Number
 		httpCfg.SMSWebhook = sms.NewPlivoWebhook(sms.PlivoCheck{
 			URL: cfg.PublicURL + sms.PlivoPath, AuthToken: cfg.SMS.Plivo.AuthToken, AcceptV2: cfg.SMS.Plivo.AcceptV2,
 		}, svc.Reporting, log)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -126,31 +127,14 @@ func TestTextingEndToEnd(t *testing.T) {
 	}
 	require.NotEmpty(t, ref, "the alert links to the report")
 
-	// The demo admin signs in and replies; the texter gets the reply by text.
-	password := regexp.MustCompile(`password: (\S+)`).FindStringSubmatch(in.stdout.String())
-	require.NotNil(t, password)
-	jar, err := cookiejar.New(nil)
-	require.NoError(t, err)
-	staff := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	post := func(path string, form url.Values) *http.Response {
-		resp, err := staff.PostForm(in.url+path, form)
-		require.NoError(t, err)
-		resp.Body.Close()
-		return resp
-	}
-	// The cookie is Secure for an https public_url; a test client talks
-	// plain HTTP, so it carries the cookie by hand.
-	login := post("/staff/login", url.Values{"email": {"admin@demo.whisper.test"}, "password": {password[1]}})
-	require.Equal(t, http.StatusSeeOther, login.StatusCode)
-	for _, c := range login.Cookies() {
-		u, _ := url.Parse(in.url)
-		jar.SetCookies(u, []*http.Cookie{{Name: c.Name, Value: c.Value, Path: "/"}})
-	}
-	require.Equal(t, http.StatusSeeOther, post("/staff/interactions/"+ref+"/messages", url.Values{"message": {"Thank you for telling us. We will help."}}).StatusCode)
+	// The demo admin signs in and replies; the texter gets the reply by
+	// text, after the admin's first name.
+	admin := signInDemoAdmin(t, in)
+	require.Equal(t, http.StatusSeeOther, admin.post("/staff/interactions/"+ref+"/messages", url.Values{"message": {"Thank you for telling us. We will help."}}).StatusCode)
 	eventually(t, "the reply by text", func() bool { return len(stand.Sent()) == 3 })
 	reply := stand.Sent()[2]
 	assert.Equal(t, "+447700900123", reply.Dst)
-	assert.Equal(t, "Thank you for telling us. We will help.", reply.Text)
+	assert.Equal(t, "Demo (school staff): Thank you for telling us. We will help.", reply.Text)
 
 	// The metrics count what was sent and hold nothing personal.
 	status, scraped := get(t, in.metricsURL+"/metrics")
@@ -183,6 +167,96 @@ func TestTextingEndToEnd(t *testing.T) {
 		assert.Len(t, msgs, 3)
 		return nil
 	}))
+}
+
+// TestATextReopensAClosedConversation: a texter whose conversation staff
+// closed writes again without a code; the conversation opens again, as it
+// does for a reply through the link, the text is kept, and staff are told
+// as of any reply. Everything goes through the signed webhook, the Plivo
+// stand-in and a real SMTP server.
+func TestATextReopensAClosedConversation(t *testing.T) {
+	stand := plivotest.Start(t, "MAID", "plivo-token")
+	smtp := smtptest.Start(t, "", "")
+	in := start(t, []string{"--demo", "--database-url", "sqlite:" + filepath.Join(t.TempDir(), "whisper.db")}, withPlivo(stand, map[string]string{
+		"WHISPER_MAIL_DRIVER":          "smtp",
+		"WHISPER_MAIL_FROM":            "whisper@example.org",
+		"WHISPER_MAIL_SMTP_HOST":       smtp.Host(),
+		"WHISPER_MAIL_SMTP_PORT":       strconv.Itoa(smtp.Port()),
+		"WHISPER_MAIL_SMTP_TLS":        "none",
+		"WHISPER_OUTBOX_POLL_INTERVAL": "20ms",
+	}))
+	// The form offers the service's number beside its code.
+	status, form := get(t, in.url+"/r/demo")
+	require.Equal(t, http.StatusOK, status)
+	assert.Contains(t, form, "and your message to <strong>07700 900000</strong>")
+
+	c := &carrier{t: t, url: in.url, token: "plivo-token"}
+	require.Equal(t, http.StatusOK, c.text("uuid-1", "447700900123", "demo Someone keeps hitting me at the bus stop"))
+	eventually(t, "the link text and the alert", func() bool { return len(stand.Sent()) == 1 && len(smtp.Messages()) >= 1 })
+	ref := regexp.MustCompile(`WSP-[0-9A-Z]{4}-[0-9A-Z]{4}`).FindString(smtp.Messages()[0].Data)
+	require.NotEmpty(t, ref)
+	alerts := len(smtp.Messages())
+
+	admin := signInDemoAdmin(t, in)
+	require.Equal(t, http.StatusSeeOther, admin.post("/staff/interactions/"+ref+"/status", url.Values{"status": {"closed"}}).StatusCode)
+	assert.Contains(t, admin.get("/staff/interactions/"+ref), `value="open"`, "the page offers to reopen it: it is closed")
+
+	require.Equal(t, http.StatusOK, c.text("uuid-2", "447700900123", "It started again today"))
+	eventually(t, "the reply alert", func() bool { return len(smtp.Messages()) > alerts })
+	alert := smtp.Messages()[alerts].Data
+	assert.Contains(t, alert, "New reply in")
+	assert.NotContains(t, alert, "started again")
+	page := admin.get("/staff/interactions/" + ref)
+	assert.Contains(t, page, "It started again today", "the text is kept")
+	assert.Contains(t, page, `value="closed"`, "the page offers to close it again: it is open")
+	assert.Len(t, stand.Sent(), 1, "no help text: the text reached the school")
+}
+
+// staffClient is a staff member signed in to the portal of a whisperd of
+// the test.
+type staffClient struct {
+	t      *testing.T
+	url    string
+	client *http.Client
+}
+
+// signInDemoAdmin signs in the admin whisperd --demo printed.
+func signInDemoAdmin(t *testing.T, in instance) *staffClient {
+	t.Helper()
+	password := regexp.MustCompile(`password: (\S+)`).FindStringSubmatch(in.stdout.String())
+	require.NotNil(t, password)
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	s := &staffClient{t: t, url: in.url, client: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	// The cookie is Secure for an https public_url; a test client talks
+	// plain HTTP, so it carries the cookie by hand.
+	login := s.post("/staff/login", url.Values{"email": {"admin@demo.whisper.test"}, "password": {password[1]}})
+	require.Equal(t, http.StatusSeeOther, login.StatusCode)
+	u, err := url.Parse(in.url)
+	require.NoError(t, err)
+	for _, c := range login.Cookies() {
+		jar.SetCookies(u, []*http.Cookie{{Name: c.Name, Value: c.Value, Path: "/"}})
+	}
+	return s
+}
+
+func (s *staffClient) post(path string, form url.Values) *http.Response {
+	s.t.Helper()
+	resp, err := s.client.PostForm(s.url+path, form)
+	require.NoError(s.t, err)
+	resp.Body.Close()
+	return resp
+}
+
+func (s *staffClient) get(path string) string {
+	s.t.Helper()
+	resp, err := s.client.Get(s.url + path)
+	require.NoError(s.t, err)
+	defer resp.Body.Close()
+	require.Equal(s.t, http.StatusOK, resp.StatusCode)
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(s.t, err)
+	return string(body)
 }
 
 // openEmbedded opens the embedded store a whisperd of the test left at db,

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
 )
 
@@ -21,6 +22,7 @@ var textRaces = map[string]func(*testing.T, ports.Store){
 	"CarrierIDIsTakenOnce":       testRaceCarrierID,
 	"HelpTextIsTakenOnce":        testRaceHelpText,
 	"TextDeliveredOftenOpensOne": testRaceTextDeliveries,
+	"TextsReopenWhileStaffClose": raceTextsReopen,
 }
 
 // racers is how many requests race for one thing.
@@ -107,4 +109,57 @@ func testRaceTextDeliveries(t *testing.T, st ports.Store) {
 	won = wins(t, func(i int) (bool, error) { return receive(nonce, fmt.Sprint(nonce, "-uuid-", i)) })
 	assert.Equal(t, 1, won, "a replayed webhook opens one report")
 	assert.Len(t, interactionsOf(t, st, f), 2)
+}
+
+// Texts to a closed conversation, at the same moment as one another and as
+// a staff member closing it: every text is kept and reopens the
+// conversation, as a reply through the link does, whichever comes first;
+// what is left is one state, open or closed, with its closing date to
+// match, and a text after the last close leaves it open.
+func raceTextsReopen(t *testing.T, st ports.Store) {
+	w := newReplyRaceSchool(t, st, 0)
+	admin := w.actor(t, w.member(t, "dsl-"+randomDigits(t, 8)+"@oakfield.example", domain.RoleAdmin))
+	phone := "+4477009" + randomDigits(t, 5)
+	text := func(body string) (app.TextOutcome, error) {
+		return w.svc.Reporting.ReceiveText(ctx, app.InboundText{MessageUUID: "uuid-" + randomDigits(t, 16), From: phone, Text: body})
+	}
+	out, err := text(string(w.form.Code) + " Someone keeps sending me horrible messages.")
+	require.NoError(t, err)
+	require.Equal(t, app.TextOpened, out)
+	get := func() *domain.Interaction {
+		var list []*domain.Interaction
+		require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
+			list, err = tx.Interactions().List(ctx, ports.InteractionFilter{OrgID: &w.org.ID})
+			return err
+		}))
+		require.Len(t, list, 1, "every text went to the one conversation")
+		return list[0]
+	}
+	ref := string(get().Ref)
+
+	const rounds = 4
+	for round := range rounds {
+		require.NoError(t, w.svc.Portal.SetInteractionStatus(ctx, admin, ref, string(domain.StatusClosed)))
+		won := wins(t, func(i int) (bool, error) {
+			if i == 0 {
+				return true, w.svc.Portal.SetInteractionStatus(ctx, admin, ref, string(domain.StatusClosed))
+			}
+			out, err := text(fmt.Sprint("round ", round, ", text ", i))
+			return out == app.TextContinued, err
+		})
+		require.Equal(t, racers, won, "round %d: every text continued the conversation", round)
+		ia := get()
+		assert.Equal(t, ia.Status == domain.StatusClosed, ia.ClosedAt != nil, "round %d: status and closing date agree", round)
+	}
+	out, err = text("one more")
+	require.NoError(t, err)
+	require.Equal(t, app.TextContinued, out)
+	ia := get()
+	assert.Equal(t, domain.StatusOpen, ia.Status, "a text after the last close reopens it")
+	assert.Nil(t, ia.ClosedAt)
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
+		msgs, err := tx.Messages().List(ctx, ia.ID)
+		assert.Len(t, msgs, 1+rounds*(racers-1)+1, "the report and every text, none lost")
+		return err
+	}))
 }

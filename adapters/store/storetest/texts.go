@@ -23,7 +23,7 @@ var textTests = map[string]func(*testing.T, ports.Store){
 	"TextReportsClaimTheirText":   testClaims,
 	"ConcurrentReportsFailAlone":  testConcurrentClaims,
 	"HelpTextsAtMostDaily":        testHelpAllowance,
-	"LatestOpenByPhone":           testLatestOpenByPhone,
+	"LatestByPhone":               testLatestByPhone,
 }
 
 // A nonce once remembered is a replay for good: the store keeps no time
@@ -245,7 +245,9 @@ func testHelpAllowance(t *testing.T, st ports.Store) {
 	assert.True(t, take(phone, now.Add(24*time.Hour)))
 }
 
-func testLatestOpenByPhone(t *testing.T, st ports.Store) {
+// A number's latest conversation is its most recently active one, open
+// or closed, never an erased one.
+func testLatestByPhone(t *testing.T, st ports.Store) {
 	f := newFixture(t, st)
 	phone := "+44770092" + randomDigits(t, 4)
 	older, _, _ := createReport(t, st, f, now, domain.Contact{Phone: phone}, domain.Meta{})
@@ -254,7 +256,7 @@ func testLatestOpenByPhone(t *testing.T, st ports.Store) {
 	latest := func() (*domain.Interaction, error) {
 		var ia *domain.Interaction
 		err := st.View(ctx, func(tx ports.Tx) (err error) {
-			ia, err = tx.Interactions().LatestOpenByPhone(ctx, phone)
+			ia, err = tx.Interactions().LatestByPhone(ctx, phone)
 			return err
 		})
 		return ia, err
@@ -267,10 +269,20 @@ func testLatestOpenByPhone(t *testing.T, st ports.Store) {
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return saveChanges(tx, newer) }))
 	got, err = latest()
 	require.NoError(t, err)
-	assert.Equal(t, older.ID, got.ID, "closed conversations are not continued")
+	assert.Equal(t, newer.ID, got.ID, "a closed conversation is still the latest")
+	assert.Equal(t, domain.StatusClosed, got.Status)
 
-	erased := now.Add(4 * time.Hour)
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { _, err := tx.Interactions().Erase(ctx, erased, older.ID); return err }))
+	erase := func(ia *domain.Interaction) {
+		require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
+			_, err := tx.Interactions().Erase(ctx, now.Add(4*time.Hour), ia.ID)
+			return err
+		}))
+	}
+	erase(newer)
+	got, err = latest()
+	require.NoError(t, err)
+	assert.Equal(t, older.ID, got.ID, "an erased conversation is never found")
+	erase(older)
 	_, err = latest()
 	assert.Equal(t, domain.KindNotFound, domain.KindOf(err))
 }

@@ -64,9 +64,9 @@ const (
 	// contact (details: whether a name was given, never the address);
 	// AuditNotify an operator's notice emailed to organisations (details:
 	// subject, target, orgs, emails; never the body).
-	AuditOrgTrial   = "org.trial"
-	AuditOrgContact = "org.contact"
-	AuditNotify     = "notify"
+	AuditOrgTrial     = "org.trial"
+	AuditOrgContact   = "org.contact"
+	AuditNotify       = "notify"
 	AuditFormCreate   = "form.create"
 	AuditFormChange   = "form.change"
 	AuditFormOpen     = "form.open"

@@ -14,10 +14,10 @@ import (
 
 // orgJSON is an organisation as whisperctl prints it.
 type orgJSON struct {
-	ID              string     `json:"id"`
-	Name            string     `json:"name"`
-	Status          string     `json:"status"`
-	RetentionMonths int        `json:"retention_months"`
+	ID              string `json:"id"`
+	Name            string `json:"name"`
+	Status          string `json:"status"`
+	RetentionMonths int    `json:"retention_months"`
 	// TrialEndsAt is the moment the trial ends; TrialLastDay the last day
 	// it takes reports (UTC), as `org trial --until` names it.
 	TrialEndsAt  *time.Time `json:"trial_ends_at,omitempty"`

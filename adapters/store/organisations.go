@@ -91,7 +91,7 @@ func (o organisations) Change(ctx context.Context, id domain.OrgID, change func(
 	if err != nil {
 		return nil, err
 	}
-	org, _ := o.fromRow(&row)
+	org, _ := o.fromRow(&row) // a second copy, for change to alter: the row opened once already
 	if err := change(org); err != nil {
 		return nil, err
 	}

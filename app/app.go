@@ -62,6 +62,9 @@ type App struct {
 	// Operations is what the operator does from whisperctl, and the
 	// background work of retention and housekeeping.
 	Operations *Operations
+	// Subscriptions is what the operator does for the organisations that
+	// subscribe: their trials, their contacts, and notices to them.
+	Subscriptions *Subscriptions
 	// Delivery hands the outbox to mail and SMS.
 	Delivery *Delivery
 	// Links are the addresses Whisper hands out.
@@ -112,7 +115,7 @@ func New(deps Deps) *App {
 	}
 	return &App{
 		Reporting: &Reporting{s}, Portal: &Portal{s}, Admin: &Admin{s},
-		Operations: &Operations{s}, Delivery: &Delivery{s}, Links: s.links,
+		Operations: &Operations{s}, Subscriptions: &Subscriptions{s}, Delivery: &Delivery{s}, Links: s.links,
 	}
 }
 

@@ -86,10 +86,10 @@ func (s *core) view(ctx context.Context) reader {
 
 // form returns the report form with that code, kept by its canonical
 // form (codes are read in any case).
-func (c *intakeCache) form(ctx context.Context, read reader, code string) (ReportForm, error) {
+func (c *intakeCache) form(ctx context.Context, read reader, code string, now time.Time) (ReportForm, error) {
 	load := func() (rf ReportForm, err error) {
 		err = read(func(tx ports.Tx) error {
-			rf, err = loadReportForm(ctx, tx, code)
+			rf, err = loadReportForm(ctx, tx, code, now)
 			return err
 		})
 		return rf, err
@@ -98,7 +98,11 @@ func (c *intakeCache) form(ctx context.Context, read reader, code string) (Repor
 	if err != nil {
 		return ReportForm{}, errNoSuchForm
 	}
-	return recall(c, &c.forms, fc, load)
+	rf, err := recall(c, &c.forms, fc, load)
+	if err != nil {
+		return rf, err
+	}
+	return rf.at(now), nil
 }
 
 // alertRecipients are the inbox's notification addresses and its assigned

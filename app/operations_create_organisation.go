@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
@@ -16,6 +17,10 @@ type CreateOrganisation struct {
 	// TrialDays starts the organisation on a trial of that many days; zero
 	// makes it active at once.
 	TrialDays int
+	// ContactEmail and ContactName are whom the operator writes to at the
+	// organisation, besides its admins (see Subscriptions.Notify); both
+	// may be left empty, a name only with an address.
+	ContactEmail, ContactName string
 	// Actor names who asks, for the audit log ("os:alice"); empty is the
 	// service itself.
 	Actor string
@@ -36,6 +41,14 @@ func (s *Operations) CreateOrganisation(ctx context.Context, in CreateOrganisati
 	}
 	if org, err = domain.NewOrganisation(id, in.Name, retention, in.TrialDays, s.now()); err != nil {
 		return nil, err
+	}
+	switch {
+	case in.ContactEmail != "":
+		if org.Contact, err = domain.NewOrgContact(in.ContactEmail, in.ContactName); err != nil {
+			return nil, err
+		}
+	case strings.TrimSpace(in.ContactName) != "":
+		return nil, domain.Errorf(domain.KindInvalid, "a contact name needs a contact email address")
 	}
 	err = s.store.InTx(ctx, func(tx ports.Tx) error {
 		if err := tx.Organisations().Create(ctx, org); err != nil {

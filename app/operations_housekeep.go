@@ -30,12 +30,16 @@ type Tidied struct {
 	LimitKeys int
 	// SSOStates are sign-ins that went to a provider and never came back.
 	SSOStates int
+	// TrialReminders are the organisations reminded that their trial ends
+	// soon (see remindTrials).
+	TrialReminders int
 }
 
 // Housekeep removes what the service no longer needs: ended sessions,
 // old sign-in failures, old help-text records, expired set-password
-// links, and rate-limit counts of keys quiet for an hour. The retention
-// sweep runs it.
+// links, and rate-limit counts of keys quiet for an hour; and it reminds
+// the admins of organisations whose trial ends soon. The retention sweep
+// runs it.
 func (s *Operations) Housekeep(ctx context.Context) (out Tidied, err error) {
 	defer domain.Wrap(&err, "app.Operations.Housekeep")
 	now := s.now()
@@ -56,6 +60,9 @@ func (s *Operations) Housekeep(ctx context.Context) (out Tidied, err error) {
 		return err
 	})
 	if err != nil {
+		return out, err
+	}
+	if out.TrialReminders, err = s.remindTrials(ctx, now); err != nil {
 		return out, err
 	}
 	// Rate-limit counts are kept outside transactions (see ports.Limiter).

@@ -14,8 +14,11 @@ type ReporterInteraction struct {
 	FormName string
 	Status   domain.Status
 	Messages []ReporterMessage
-	// Accepting is false when the organisation no longer takes messages.
+	// Accepting is false when the organisation takes no messages now
+	// (suspended, ended, or its trial over).
 	Accepting bool
+	// OutOfHours is the form's text for when it takes no reports.
+	OutOfHours string
 	// Language is the form's language, which the conversation opens in.
 	Language domain.Language
 }
@@ -53,7 +56,7 @@ func (s *Reporting) follow(ctx context.Context, token string) (out ReporterInter
 			return err
 		}
 		names := map[domain.StaffID]string{}
-		out = ReporterInteraction{Ref: ia.Ref, FormName: form.Name, Status: ia.Status, Accepting: org.Status.AcceptsReports(), Language: form.Language}
+		out = ReporterInteraction{Ref: ia.Ref, FormName: form.Name, Status: ia.Status, Accepting: org.AcceptsReports(s.now()), OutOfHours: form.OutOfHours, Language: form.Language}
 		for _, m := range msgs {
 			cm := ReporterMessage{FromReporter: m.Author == domain.AuthorReporter, Body: m.Body, At: m.CreatedAt}
 			if !cm.FromReporter {

@@ -66,7 +66,7 @@ func (s *Reporting) ReceiveText(ctx context.Context, in InboundText) (out TextOu
 	claim := ports.TextClaim{Nonce: in.Nonce, MessageUUID: in.MessageUUID}
 	if code, rest, ok := domain.SplitText(in.Text); ok {
 		view := s.view(ctx)
-		rf, err := s.intake.form(ctx, view, string(code))
+		rf, err := s.intake.form(ctx, view, string(code), now)
 		switch {
 		case err == nil:
 			report, verdict, err := s.judgeTextReport(ctx, view, rf, rest, phone, now)
@@ -168,7 +168,7 @@ func (s *core) textHandled(out TextOutcome, err error) (TextOutcome, error) {
 
 func (s *core) routeText(ctx context.Context, tx ports.Tx, text, phone string, ids domain.IDs, now time.Time, limits textLimits) (TextOutcome, error) {
 	if code, rest, ok := domain.SplitText(text); ok {
-		rf, err := loadReportForm(ctx, tx, string(code))
+		rf, err := loadReportForm(ctx, tx, string(code), now)
 		switch {
 		case err == nil:
 			return s.openByText(ctx, tx, rf, rest, phone, ids, now, limits)
@@ -307,6 +307,9 @@ func (s *core) continueByText(ctx context.Context, tx ports.Tx, ia *domain.Inter
 	if err != nil {
 		return "", err
 	}
+	if !org.AcceptsReports(now) {
+		return s.textNotAccepting(ctx, tx, ia.ID, form, phone, now)
+	}
 	flagged, err := s.checkSwearing(form, org, body)
 	refused := domain.KindOf(err) == domain.KindInvalid
 	if err != nil && !refused {
@@ -347,6 +350,23 @@ func (s *core) textOverLimit(ctx context.Context, tx ports.Tx, id domain.Interac
 		OrgID: form.OrgID, InteractionID: id}, phone, now)
 }
 
+// textNotAccepting answers a text to a conversation whose organisation
+// takes no messages now (suspended, or its trial ended): the text is not
+// kept, and its texter is told kindly, with where to get help now, at
+// most once an hour per conversation (paced as textOverLimit is).
+func (s *core) textNotAccepting(ctx context.Context, tx ports.Tx, id domain.InteractionID, form *domain.Form, phone string, now time.Time) (TextOutcome, error) {
+	tell, err := tx.Replies().TakeLimitNotice(ctx, id, now, domain.ReplyLimitWindow)
+	if err != nil || !tell {
+		return TextDropped, err
+	}
+	return TextDropped, s.textBack(ctx, tx, &domain.Delivery{Kind: domain.DeliveryReporterSMS, Body: notAccepting, Language: form.Language,
+		OrgID: form.OrgID, InteractionID: id}, phone, now)
+}
+
+// notAccepting is texted back to a texter whose school takes no messages
+// through Whisper now (see textNotAccepting).
+const notAccepting = "Your school is not taking messages through Whisper now, so this text has not been passed on. If someone is in danger right now, call 999. To talk to someone, call Childline free on 0800 1111."
+
 // helpByText queues the help text, at most once a day per number.
 func (s *core) helpByText(ctx context.Context, tx ports.Tx, phone string, now time.Time) (TextOutcome, error) {
 	ok, err := tx.Texts().TakeHelpAllowance(ctx, phone, now, helpEvery)
@@ -371,6 +391,7 @@ func (s *core) textBack(ctx context.Context, tx ports.Tx, d *domain.Delivery, ph
 var textedBack = map[string]domain.Words{
 	swearBlocked: domain.Say(swearBlocked),
 	textsLimited: domain.Say(textsLimited),
+	notAccepting: domain.Say(notAccepting),
 }
 
 // TextedBack returns the words that body names when it is one of the

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
@@ -15,7 +16,8 @@ type ReportForm struct {
 	// Inboxes are the categories a reporter may choose from, in order.
 	Inboxes []*domain.Inbox
 	// Accepting is false while the form is closed or its organisation does
-	// not take reports; the page then shows the out-of-hours text.
+	// not take reports (see domain.Organisation.AcceptsReports); the page
+	// then shows the out-of-hours text.
 	Accepting bool
 }
 
@@ -27,10 +29,10 @@ var errNoSuchForm = &domain.Error{Kind: domain.KindNotFound, Safe: domain.Say("n
 // form may be up to a second old (see intakeCache); read it, never change it.
 func (s *Reporting) ReportForm(ctx context.Context, code string) (out ReportForm, err error) {
 	defer domain.Wrap(&err, "app.Reporting.ReportForm")
-	return s.intake.form(ctx, s.view(ctx), code)
+	return s.intake.form(ctx, s.view(ctx), code, s.now())
 }
 
-func loadReportForm(ctx context.Context, tx ports.Tx, code string) (ReportForm, error) {
+func loadReportForm(ctx context.Context, tx ports.Tx, code string, now time.Time) (ReportForm, error) {
 	fc, err := domain.ParseFormCode(code)
 	if err != nil {
 		return ReportForm{}, errNoSuchForm
@@ -47,5 +49,12 @@ func loadReportForm(ctx context.Context, tx ports.Tx, code string) (ReportForm, 
 	if err != nil {
 		return ReportForm{}, err
 	}
-	return ReportForm{Form: form, Org: org, Inboxes: inboxes, Accepting: form.Open && org.Status.AcceptsReports()}, nil
+	return ReportForm{Form: form, Org: org, Inboxes: inboxes}.at(now), nil
+}
+
+// at is the form as it stands at now: whether it takes reports depends on
+// the clock as well as on what was read (a trial ends).
+func (rf ReportForm) at(now time.Time) ReportForm {
+	rf.Accepting = rf.Form.Open && rf.Org.AcceptsReports(now)
+	return rf
 }

@@ -20,7 +20,8 @@ type ReporterReply struct {
 // it if staff had closed it, and tells the inbox's people (see
 // replyAlerts). A reply with problems (domain.Problems, KindInvalid), or
 // over the hourly limit (a *domain.RepliesLimited in its chain,
-// KindUnavailable), is refused and nothing is stored; the conversation
+// KindUnavailable), or to an organisation that takes no messages now
+// (ErrNotAccepting), is refused and nothing is stored; the conversation
 // then comes back as it stands, for the page that shows the reply again.
 // It is read after the refusal, as Follow reads it: the reply's own
 // transaction is for writing, and is rolled back. A stored reply comes
@@ -29,7 +30,7 @@ func (s *Reporting) ReporterReply(ctx context.Context, in ReporterReply) (_ Repo
 	defer domain.Wrap(&err, "app.Reporting.ReporterReply")
 	err = s.reply(ctx, in)
 	var limited *domain.RepliesLimited
-	if domain.ProblemsOf(err) == nil && !errors.As(err, &limited) {
+	if domain.ProblemsOf(err) == nil && !errors.As(err, &limited) && !errors.Is(err, ErrNotAccepting) {
 		return ReporterInteraction{}, err
 	}
 	conv, ferr := s.follow(ctx, in.Token)
@@ -55,7 +56,7 @@ func (s *Reporting) reply(ctx context.Context, in ReporterReply) error {
 		if err != nil {
 			return err
 		}
-		if !org.Status.AcceptsReports() {
+		if !org.AcceptsReports(now) {
 			return ErrNotAccepting
 		}
 		flagged, err := s.checkSwearing(form, org, body)

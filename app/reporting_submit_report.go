@@ -113,7 +113,7 @@ func (s *Reporting) SubmitReport(ctx context.Context, in SubmitReport) (out Repo
 // with the form for the page that says so; an error reading the form
 // comes first, since there is then no page to say it on.
 func (s *core) reportNotStored(ctx context.Context, in SubmitReport, why error) (ReportAnswer, error) {
-	rf, err := s.intake.form(ctx, s.view(ctx), in.FormCode)
+	rf, err := s.intake.form(ctx, s.view(ctx), in.FormCode, s.now())
 	if err != nil {
 		return ReportAnswer{}, err
 	}
@@ -192,7 +192,7 @@ func (s *core) submit(ctx context.Context, in SubmitReport, body, email string, 
 	// reports read side by side, and the write is AcceptReport's inserts
 	// alone. A form closed in between takes this one last report.
 	view := s.view(ctx)
-	rf, err := s.intake.form(ctx, view, in.FormCode)
+	rf, err := s.intake.form(ctx, view, in.FormCode, now)
 	if err != nil {
 		return out, err
 	}

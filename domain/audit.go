@@ -59,6 +59,14 @@ const (
 	AuditOrgStatus    = "org.status"
 	AuditOrgRetention = "org.retention"
 	AuditOrgSettings  = "org.settings"
+	// AuditOrgTrial is an operator setting when a trial ends (details:
+	// until, from); AuditOrgContact an operator setting an organisation's
+	// contact (details: whether a name was given, never the address);
+	// AuditNotify an operator's notice emailed to organisations (details:
+	// subject, target, orgs, emails; never the body).
+	AuditOrgTrial     = "org.trial"
+	AuditOrgContact   = "org.contact"
+	AuditNotify       = "notify"
 	AuditFormCreate   = "form.create"
 	AuditFormChange   = "form.change"
 	AuditFormOpen     = "form.open"

@@ -95,6 +95,14 @@ const (
 	// interaction are over the hourly reply limit and are not passed on,
 	// with where to get help now. It goes at most once an hour.
 	DeliverySMSReplyLimit DeliveryKind = "sms_reply_limit"
+	// DeliveryTrialReminder tells an organisation's admins and contact
+	// that its trial ends soon: Subject is the organisation's name, Body
+	// the trial's last day, Link the staff portal.
+	DeliveryTrialReminder DeliveryKind = "trial_reminder"
+	// DeliveryOperatorNotice is the operator's notice to an organisation's
+	// contact and admins (planned maintenance, changes to the terms):
+	// Subject and Body are the operator's, as written.
+	DeliveryOperatorNotice DeliveryKind = "operator_notice"
 )
 
 // DeliveryChannel is how a delivery travels.

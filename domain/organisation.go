@@ -15,8 +15,13 @@ type Organisation struct {
 	Name      string
 	Status    OrgStatus
 	Retention Retention
-	// TrialEndsAt is set while the organisation is on trial.
+	// TrialEndsAt is set while the organisation is on trial: from then on
+	// it takes no reports until it is made active or its trial extended.
 	TrialEndsAt *time.Time
+	// Contact is who the operator writes to about the service (planned
+	// maintenance, changes to the terms), besides the admins. Empty until
+	// the operator sets it.
+	Contact OrgContact
 	// SwearWords are the organisation's own additions to the swear-word
 	// filter, e.g. local slang.
 	SwearWords []string
@@ -29,7 +34,8 @@ type Organisation struct {
 // OrgStatus is where an organisation stands with the service.
 type OrgStatus string
 
-// The organisation statuses; only trial and active accept reports.
+// The organisation statuses; only trial (until the trial ends) and active
+// accept reports.
 const (
 	OrgTrial     OrgStatus = "trial"
 	OrgActive    OrgStatus = "active"
@@ -46,8 +52,99 @@ func ParseOrgStatus(s string) (OrgStatus, error) {
 	return "", Errorf(KindInvalid, "status %q is not one of trial, active, suspended, ended", s)
 }
 
-// AcceptsReports says whether the organisation's forms take new reports.
-func (s OrgStatus) AcceptsReports() bool { return s == OrgTrial || s == OrgActive }
+// AcceptsReports says whether the organisation takes reports and
+// reporters' replies at now: while it is active, or on a trial that has
+// not ended. It is the one answer to that question, on the web form, on
+// replies and on texts alike.
+func (o *Organisation) AcceptsReports(now time.Time) bool {
+	switch o.Status {
+	case OrgActive:
+		return true
+	case OrgTrial:
+		return !o.TrialEnded(now)
+	}
+	return false
+}
+
+// TrialEnded says whether the organisation is on a trial whose end has
+// come. A trial with no end (set by hand with set-status) never ends.
+func (o *Organisation) TrialEnded(now time.Time) bool {
+	return o.Status == OrgTrial && o.TrialEndsAt != nil && !now.Before(*o.TrialEndsAt)
+}
+
+// TrialDaysLeft is how many days of the trial remain at now, counting a
+// part of a day as a day: 1 on its last day, 0 once it has ended. ok is
+// false when the organisation is not on a trial with an end.
+func (o *Organisation) TrialDaysLeft(now time.Time) (days int, ok bool) {
+	if o.Status != OrgTrial || o.TrialEndsAt == nil {
+		return 0, false
+	}
+	left := o.TrialEndsAt.Sub(now)
+	if left <= 0 {
+		return 0, true
+	}
+	return int((left + 24*time.Hour - 1) / (24 * time.Hour)), true
+}
+
+// ExtendTrial sets the end of the organisation's trial to the end of the
+// day until (UTC), the last day it takes reports. Only an organisation on
+// trial (ended or not) has a trial to set: an active one would be
+// demoted, and a suspended or ended one must be made a trial with
+// set-status first, on purpose. A day before today is refused: a trial
+// is not ended by this, but by set-status.
+func (o *Organisation) ExtendTrial(until, now time.Time) error {
+	if o.Status != OrgTrial {
+		return Errorf(KindConflict, "the organisation is %s, not on trial; set its status to trial first", o.Status)
+	}
+	y, m, d := until.Date()
+	end := time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
+	if !end.After(now) {
+		return Errorf(KindInvalid, "%s is in the past: a trial can end today at the earliest", until.Format(time.DateOnly))
+	}
+	o.TrialEndsAt = &end
+	return nil
+}
+
+// TrialReminderDays are how many days before a trial ends its
+// organisation's admins are reminded, each once.
+var TrialReminderDays = []int{14, 3}
+
+// TrialReminderDue returns the reminder due at now: the nearest of
+// TrialReminderDays that the trial is within, so a service that was down
+// at the 14-day mark still sends it late, but never the 14-day one once
+// the 3-day one is due. ok is false when none is.
+func (o *Organisation) TrialReminderDue(now time.Time) (days int, ok bool) {
+	if o.Status != OrgTrial || o.TrialEndsAt == nil || o.TrialEnded(now) {
+		return 0, false
+	}
+	for _, d := range TrialReminderDays {
+		if !now.Before(o.TrialEndsAt.AddDate(0, 0, -d)) {
+			days, ok = d, true
+		}
+	}
+	return days, ok
+}
+
+// OrgContact is the person the operator writes to at an organisation.
+type OrgContact struct {
+	Name string
+	// Email is the address notices go to. Sensitive: sealed at rest.
+	Email string
+}
+
+// NewOrgContact checks a contact: a valid address, and a name of at most
+// 200 characters (it may be empty).
+func NewOrgContact(email, name string) (OrgContact, error) {
+	addr, err := ParseEmail(email)
+	if err != nil {
+		return OrgContact{}, err
+	}
+	name = strings.TrimSpace(name)
+	if utf8.RuneCountInString(name) > 200 {
+		return OrgContact{}, Errorf(KindInvalid, "a contact name is at most 200 characters")
+	}
+	return OrgContact{Name: name, Email: addr}, nil
+}
 
 // Retention is how many months an organisation keeps personal data after an
 // interaction's last activity (or its closing).

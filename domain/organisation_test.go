@@ -41,27 +41,96 @@ func TestParseOrgStatus(t *testing.T) {
 			}
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, got)
-			assert.Equal(t, tt.accepts, got.AcceptsReports())
+			assert.Equal(t, tt.accepts, (&domain.Organisation{Status: got}).AcceptsReports(time.Now()))
 		})
 	}
 }
 
-func TestOrgStatusAcceptsReports(t *testing.T) {
+func TestOrganisationAcceptsReports(t *testing.T) {
 	t.Parallel()
+	t0 := time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC)
+	end := t0.Add(time.Hour)
 	tests := []struct {
-		status domain.OrgStatus
-		want   bool
+		name string
+		org  domain.Organisation
+		at   time.Time
+		want bool
 	}{
-		{domain.OrgTrial, true},
-		{domain.OrgActive, true},
-		{domain.OrgSuspended, false},
-		{domain.OrgEnded, false},
-		{"", false},
-		{"Active", false}, // not normalised: only parsed statuses count
+		{"trial before its end", domain.Organisation{Status: domain.OrgTrial, TrialEndsAt: &end}, t0, true},
+		{"trial at its end", domain.Organisation{Status: domain.OrgTrial, TrialEndsAt: &end}, end, false},
+		{"trial after its end", domain.Organisation{Status: domain.OrgTrial, TrialEndsAt: &end}, end.AddDate(0, 0, 1), false},
+		{"trial with no end", domain.Organisation{Status: domain.OrgTrial}, t0, true},
+		{"active, a stale trial end ignored", domain.Organisation{Status: domain.OrgActive, TrialEndsAt: &end}, end.AddDate(1, 0, 0), true},
+		{"suspended", domain.Organisation{Status: domain.OrgSuspended}, t0, false},
+		{"ended", domain.Organisation{Status: domain.OrgEnded}, t0, false},
+		{"no status", domain.Organisation{}, t0, false},
+		{"not normalised", domain.Organisation{Status: "Active"}, t0, false},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, tt.status.AcceptsReports(), "%q", tt.status)
+		assert.Equal(t, tt.want, tt.org.AcceptsReports(tt.at), tt.name)
 	}
+}
+
+func TestTrialDaysLeftAndReminders(t *testing.T) {
+	t.Parallel()
+	end := time.Date(2026, 12, 31, 0, 0, 0, 0, time.UTC)
+	org := domain.Organisation{Status: domain.OrgTrial, TrialEndsAt: &end}
+	tests := []struct {
+		at       time.Time
+		left     int
+		reminder int
+	}{
+		{end.AddDate(0, 0, -20), 20, 0},
+		{end.AddDate(0, 0, -14).Add(-time.Second), 15, 0},
+		{end.AddDate(0, 0, -14), 14, 14},
+		{end.AddDate(0, 0, -4), 4, 14},
+		{end.AddDate(0, 0, -3), 3, 3},
+		{end.Add(-time.Minute), 1, 3},
+		{end, 0, 0},
+	}
+	for _, tt := range tests {
+		left, ok := org.TrialDaysLeft(tt.at)
+		assert.True(t, ok)
+		assert.Equal(t, tt.left, left, "days left at %s", tt.at)
+		days, due := org.TrialReminderDue(tt.at)
+		assert.Equal(t, tt.reminder != 0, due, "a reminder due at %s", tt.at)
+		assert.Equal(t, tt.reminder, days, "the reminder due at %s", tt.at)
+	}
+	active := domain.Organisation{Status: domain.OrgActive, TrialEndsAt: &end}
+	_, ok := active.TrialDaysLeft(end.AddDate(0, 0, -3))
+	assert.False(t, ok, "an active organisation has no trial")
+	_, due := active.TrialReminderDue(end.AddDate(0, 0, -3))
+	assert.False(t, due)
+}
+
+func TestExtendTrial(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 5, 15, 0, 0, 0, time.UTC)
+	day := func(s string) time.Time { d, err := time.Parse(time.DateOnly, s); require.NoError(t, err); return d }
+	org := domain.Organisation{Status: domain.OrgTrial}
+	require.NoError(t, org.ExtendTrial(day("2027-01-31"), now))
+	assert.Equal(t, time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC), *org.TrialEndsAt, "the last day is a whole day of the trial")
+	require.NoError(t, org.ExtendTrial(day("2026-12-05"), now), "today is the earliest end")
+	requireKind(t, org.ExtendTrial(day("2026-12-04"), now), domain.KindInvalid)
+	assert.Equal(t, time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC), *org.TrialEndsAt, "a refused date changes nothing")
+	for _, st := range []domain.OrgStatus{domain.OrgActive, domain.OrgSuspended, domain.OrgEnded} {
+		other := domain.Organisation{Status: st}
+		requireKind(t, other.ExtendTrial(day("2027-01-31"), now), domain.KindConflict)
+		assert.Nil(t, other.TrialEndsAt)
+	}
+}
+
+func TestNewOrgContact(t *testing.T) {
+	t.Parallel()
+	c, err := domain.NewOrgContact(" bursar@Oakfield.Example ", "  Sam Jones ")
+	require.NoError(t, err)
+	assert.Equal(t, domain.OrgContact{Name: "Sam Jones", Email: "bursar@oakfield.example"}, c)
+	for _, bad := range []string{"", "not an address", "Sam <sam@oakfield.example>"} {
+		_, err := domain.NewOrgContact(bad, "Sam")
+		requireKind(t, err, domain.KindInvalid)
+	}
+	_, err = domain.NewOrgContact("sam@oakfield.example", strings.Repeat("x", 201))
+	requireKind(t, err, domain.KindInvalid)
 }
 
 func TestParseRetention(t *testing.T) {
@@ -195,7 +264,7 @@ func TestNewOrganisation(t *testing.T) {
 				assert.Equal(t, domain.OrgActive, org.Status)
 				assert.Nil(t, org.TrialEndsAt)
 			}
-			assert.True(t, org.Status.AcceptsReports())
+			assert.True(t, org.AcceptsReports(t0))
 		})
 	}
 }

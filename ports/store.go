@@ -120,7 +120,7 @@ type OrganisationRepo interface {
 	// Change reads the organisation as it is now, held until the
 	// transaction ends as Lock holds it, and passes it to change, which
 	// alters it in place. It then saves what change altered (name, status,
-	// retention, trial end, swear words, TOTP requirement) and nothing
+	// retention, trial end, swear words, TOTP requirement, contact) and nothing
 	// else, and returns the organisation as saved. An error from change is
 	// returned as it is, with nothing saved. It returns KindNotFound when
 	// the organisation does not exist.
@@ -130,6 +130,11 @@ type OrganisationRepo interface {
 	// broken by another transaction checking it at the same moment. It
 	// returns KindNotFound when the organisation does not exist.
 	Lock(ctx context.Context, id domain.OrgID) error
+	// TakeTrialReminder reports whether the reminder days before the trial
+	// ending at trialEndsAt may be sent now (it was not sent before), and
+	// if so records that it was. It is one conditional write: of
+	// instances sending reminders at the same moment, one sends it.
+	TakeTrialReminder(ctx context.Context, id domain.OrgID, trialEndsAt time.Time, days int, now time.Time) (bool, error)
 }
 
 // FormRepo keeps forms.

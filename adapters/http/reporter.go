@@ -33,10 +33,19 @@ type reportValues struct {
 	Name, Email, Message, Category string
 }
 
-// closedPage is shown instead of a form that takes no reports.
+// closedPage is shown instead of a form that takes no reports, and for a
+// reply its organisation does not take now.
 type closedPage struct {
 	chrome
-	Form *domain.Form
+	// Name and OutOfHours are the form's.
+	Name, OutOfHours string
+	// Kept is a reply that was not sent, shown back so it is not lost;
+	// Token leads back to its conversation, which can still be read.
+	Kept, Token string
+}
+
+func closedForm(c chrome, f *domain.Form) closedPage {
+	return closedPage{chrome: c, Name: f.Name, OutOfHours: f.OutOfHours}
 }
 
 // conversationPage is a reporter's conversation.
@@ -66,7 +75,7 @@ func (s *Server) reportForm(w nethttp.ResponseWriter, r *nethttp.Request) error 
 	}
 	c := s.chrome(lang(r, rf.Form.Language), rf.Form.Name)
 	if !rf.Accepting {
-		return s.render(w, nethttp.StatusGone, "closed", closedPage{chrome: c, Form: rf.Form})
+		return s.render(w, nethttp.StatusGone, "closed", closedForm(c, rf.Form))
 	}
 	return s.render(w, nethttp.StatusOK, "form", formPage{chrome: c, Form: rf.Form, Inboxes: rf.Inboxes})
 }
@@ -143,7 +152,7 @@ func (s *Server) slowDown(ctx context.Context) {
 // takes no reports.
 func (s *Server) showFormAgain(w nethttp.ResponseWriter, c chrome, rf app.ReportForm, values reportValues, why error) error {
 	if !rf.Accepting || errors.Is(why, app.ErrNotAccepting) {
-		return s.render(w, nethttp.StatusGone, "closed", closedPage{chrome: c, Form: rf.Form})
+		return s.render(w, nethttp.StatusGone, "closed", closedForm(c, rf.Form))
 	}
 	page := formPage{chrome: c, Form: rf.Form, Inboxes: rf.Inboxes, Values: values}
 	status := nethttp.StatusUnprocessableEntity
@@ -187,6 +196,13 @@ func (s *Server) conversationReply(w nethttp.ResponseWriter, r *nethttp.Request)
 	if err == nil {
 		nethttp.Redirect(w, r, "/t/"+token, nethttp.StatusSeeOther)
 		return nil
+	}
+	if errors.Is(err, app.ErrNotAccepting) {
+		// Suspended, ended or past its trial: the same page as the form,
+		// with help now, the reply shown back, and the way to the
+		// conversation, which can still be read.
+		return s.render(w, nethttp.StatusGone, "closed", closedPage{chrome: s.chrome(lang(r, conv.Language), conv.FormName),
+			Name: conv.FormName, OutOfHours: conv.OutOfHours, Kept: body, Token: token})
 	}
 	problems := domain.ProblemsOf(err)
 	var limited *domain.RepliesLimited

@@ -4,6 +4,7 @@ import (
 	"errors"
 	nethttp "net/http"
 	"strings"
+	"time"
 
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/domain"
@@ -22,16 +23,32 @@ type staffChrome struct {
 	// Flash is a one-line confirmation of what was just done (see
 	// flash.go).
 	Flash string
+	// Trial, for admins of an organisation on trial, says when it ends.
+	Trial *trialBanner
+}
+
+// trialBanner is the end of the organisation's trial, as its admins see it
+// on every page.
+type trialBanner struct {
+	// LastDay is the trial's last day; DaysLeft counts it and the days
+	// before it, from today.
+	LastDay  string
+	DaysLeft int
+	Ended    bool
 }
 
 func (s *Server) staffChrome(a *app.Actor, section string) staffChrome {
 	if a == nil {
 		return staffChrome{Section: section}
 	}
-	return staffChrome{
+	c := staffChrome{
 		SignedIn: true, FirstName: a.Staff.FirstName, OrgName: a.Org.Name,
 		Admin: a.IsAdmin(), Section: section,
 	}
+	if left, ok := a.Org.TrialDaysLeft(s.cfg.Now()); ok && c.Admin {
+		c.Trial = &trialBanner{LastDay: a.Org.TrialEndsAt.Add(-time.Nanosecond).UTC().Format("2 January 2006"), DaysLeft: left, Ended: left == 0}
+	}
+	return c
 }
 
 // staffHandler is a staff route that needs a signed-in actor.

@@ -22,26 +22,38 @@ type orgRow struct {
 	SwearWords      jsonList   `bun:"swear_words"`
 	RequireTOTP     bool       `bun:"require_totp"`
 	CreatedAt       time.Time  `bun:"created_at"`
-}
-
-func orgToRow(o *domain.Organisation) *orgRow {
-	return &orgRow{
-		ID: string(o.ID), Name: o.Name, Status: string(o.Status), RetentionMonths: int(o.Retention),
-		TrialEndsAt: o.TrialEndsAt, SwearWords: jsonList(o.SwearWords), RequireTOTP: o.RequireTOTP, CreatedAt: o.CreatedAt,
-	}
-}
-
-func (r *orgRow) domain() *domain.Organisation {
-	return &domain.Organisation{
-		ID: domain.OrgID(r.ID), Name: r.Name, Status: domain.OrgStatus(r.Status),
-		Retention: domain.Retention(r.RetentionMonths), TrialEndsAt: utcPtr(r.TrialEndsAt), SwearWords: []string(r.SwearWords), RequireTOTP: r.RequireTOTP, CreatedAt: r.CreatedAt.UTC(),
-	}
+	// The contact's name and address, sealed.
+	ContactNameSealed  []byte `bun:"contact_name_sealed"`
+	ContactEmailSealed []byte `bun:"contact_email_sealed"`
 }
 
 type organisations struct{ *tx }
 
+func (o organisations) toRow(org *domain.Organisation) *orgRow {
+	return &orgRow{
+		ID: string(org.ID), Name: org.Name, Status: string(org.Status), RetentionMonths: int(org.Retention),
+		TrialEndsAt: org.TrialEndsAt, SwearWords: jsonList(org.SwearWords), RequireTOTP: org.RequireTOTP, CreatedAt: org.CreatedAt,
+		ContactNameSealed:  o.keys.Seal(org.Contact.Name, aad("organisations.contact_name", string(org.ID))),
+		ContactEmailSealed: o.keys.Seal(org.Contact.Email, aad("organisations.contact_email", string(org.ID))),
+	}
+}
+
+func (o organisations) fromRow(r *orgRow) (*domain.Organisation, error) {
+	org := &domain.Organisation{
+		ID: domain.OrgID(r.ID), Name: r.Name, Status: domain.OrgStatus(r.Status),
+		Retention: domain.Retention(r.RetentionMonths), TrialEndsAt: utcPtr(r.TrialEndsAt), SwearWords: []string(r.SwearWords), RequireTOTP: r.RequireTOTP, CreatedAt: r.CreatedAt.UTC(),
+	}
+	if err := openFields(o.keys, r.ID,
+		sealedField{&org.Contact.Name, r.ContactNameSealed, "organisations.contact_name"},
+		sealedField{&org.Contact.Email, r.ContactEmailSealed, "organisations.contact_email"},
+	); err != nil {
+		return nil, err
+	}
+	return org, nil
+}
+
 func (o organisations) Create(ctx context.Context, org *domain.Organisation) error {
-	_, err := o.db.NewInsert().Model(orgToRow(org)).Exec(ctx)
+	_, err := o.db.NewInsert().Model(o.toRow(org)).Exec(ctx)
 	return translate(err)
 }
 
@@ -50,7 +62,7 @@ func (o organisations) Get(ctx context.Context, id domain.OrgID) (*domain.Organi
 	if err := o.db.NewSelect().Model(&row).Where("id = ?", string(id)).Scan(ctx); err != nil {
 		return nil, notFound(err, "organisation")
 	}
-	return row.domain(), nil
+	return o.fromRow(&row)
 }
 
 func (o organisations) List(ctx context.Context) ([]*domain.Organisation, error) {
@@ -60,7 +72,11 @@ func (o organisations) List(ctx context.Context) ([]*domain.Organisation, error)
 	}
 	out := make([]*domain.Organisation, len(rows))
 	for i := range rows {
-		out[i] = rows[i].domain()
+		org, err := o.fromRow(&rows[i])
+		if err != nil {
+			return nil, err
+		}
+		out[i] = org
 	}
 	return out, nil
 }
@@ -71,14 +87,18 @@ func (o organisations) Change(ctx context.Context, id domain.OrgID, change func(
 	if err := q.Scan(ctx); err != nil {
 		return nil, notFound(err, "organisation")
 	}
-	before, org := row.domain(), row.domain()
+	before, err := o.fromRow(&row)
+	if err != nil {
+		return nil, err
+	}
+	org, _ := o.fromRow(&row) // a second copy, for change to alter: the row opened once already
 	if err := change(org); err != nil {
 		return nil, err
 	}
 	if org.ID != before.ID || !org.CreatedAt.Equal(before.CreatedAt) {
 		return nil, &domain.Error{Kind: domain.KindInternal, Err: errors.New("store: an organisation's id and creation time never change")}
 	}
-	after := orgToRow(org)
+	after := o.toRow(org)
 	u := o.updateRow((*orgRow)(nil), string(id))
 	u.set(org.Name != before.Name, "name", after.Name)
 	u.set(org.Status != before.Status, "status", after.Status)
@@ -86,6 +106,8 @@ func (o organisations) Change(ctx context.Context, id domain.OrgID, change func(
 	u.set(!sameTime(org.TrialEndsAt, before.TrialEndsAt), "trial_ends_at", after.TrialEndsAt)
 	u.set(!slices.Equal(org.SwearWords, before.SwearWords), "swear_words", after.SwearWords)
 	u.set(org.RequireTOTP != before.RequireTOTP, "require_totp", after.RequireTOTP)
+	u.set(org.Contact.Name != before.Contact.Name, "contact_name_sealed", after.ContactNameSealed)
+	u.set(org.Contact.Email != before.Contact.Email, "contact_email_sealed", after.ContactEmailSealed)
 	if err := u.exec(ctx, "organisation"); err != nil {
 		return nil, err
 	}
@@ -99,4 +121,24 @@ func (o organisations) Lock(ctx context.Context, id domain.OrgID) error {
 		return notFound(err, "organisation")
 	}
 	return nil
+}
+
+// trialReminderRow is a trial reminder sent.
+type trialReminderRow struct {
+	bun.BaseModel `bun:"table:trial_reminders"`
+
+	OrgID       string    `bun:"org_id,pk"`
+	TrialEndsAt time.Time `bun:"trial_ends_at,pk"`
+	Days        int       `bun:"days,pk"`
+	SentAt      time.Time `bun:"sent_at"`
+}
+
+func (o organisations) TakeTrialReminder(ctx context.Context, id domain.OrgID, trialEndsAt time.Time, days int, now time.Time) (bool, error) {
+	res, err := o.db.NewInsert().Model(&trialReminderRow{OrgID: string(id), TrialEndsAt: trialEndsAt.UTC(), Days: days, SentAt: now}).
+		On("CONFLICT DO NOTHING").Exec(ctx)
+	if err != nil {
+		return false, translate(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, translate(err)
 }

@@ -80,6 +80,7 @@ func (c *ctl) app() *cli.App {
 			c.exportCommand(),
 			c.statsCommand(),
 			c.auditCommand(),
+			c.notifyCommand(),
 		},
 	}
 }

@@ -44,6 +44,10 @@ type Deps struct {
 	// (see portal_sso_start.go): whisperd derives it from the data key
 	// (SSOKeyPurpose). Nil makes a key that lasts as long as the process.
 	SSOKey []byte
+	// PhoneRegion is the country whose national numbers an operator may
+	// give without a country code (see domain.ParsePhone); empty is
+	// domain.DefaultPhoneRegion.
+	PhoneRegion domain.PhoneRegion
 }
 
 // App is Whisper's use cases, one service for each kind of actor. Every
@@ -84,6 +88,7 @@ type core struct {
 	sso       ports.SSOClient
 	ssoKey    []byte
 	limits    Limits
+	region    domain.PhoneRegion
 }
 
 // New returns the use cases over deps.
@@ -97,6 +102,7 @@ func New(deps Deps) *App {
 		sso:       deps.SSO,
 		ssoKey:    deps.SSOKey,
 		limits:    deps.Limits,
+		region:    deps.PhoneRegion,
 	}
 	if len(s.ssoKey) == 0 {
 		s.ssoKey = processDeviceKey()

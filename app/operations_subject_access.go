@@ -57,7 +57,7 @@ func (s *Operations) SubjectAccessRequest(ctx context.Context, op Operator, emai
 		}
 	}
 	if phone != "" {
-		if c.Phone, err = domain.ParsePhone(phone); err != nil {
+		if c.Phone, err = s.parsePhone(phone); err != nil {
 			return out, err
 		}
 	}

@@ -154,6 +154,7 @@ func (c *ctl) service(cctx *cli.Context, migrating bool) (*app.App, error) {
 	return app.New(app.Deps{
 		Store: st, Clock: app.SystemClock{}, Random: rand.Reader,
 		Hasher: passhash.New(passhash.DefaultParams(), 1), PublicURL: cfg.PublicURL,
+		PhoneRegion: domain.PhoneRegion(cfg.SMS.DefaultRegion),
 	}), nil
 }
 

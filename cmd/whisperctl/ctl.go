@@ -74,6 +74,7 @@ func (c *ctl) app() *cli.App {
 			c.eraseCommand(),
 			c.holdCommand(),
 			c.dsarCommand(),
+			c.rectifyCommand(),
 			c.discloseCommand(),
 			c.blockCommand(),
 			c.unblockCommand(),

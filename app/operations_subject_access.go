@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/whisper-schools/whisper/domain"
@@ -13,6 +15,8 @@ import (
 // access request.
 type SubjectAccess struct {
 	Interactions []SubjectInteraction
+	// Told are the schools told of the request, when asked.
+	Told []SchoolTold
 }
 
 // SubjectInteraction is one of the reporter's interactions, in full.
@@ -44,35 +48,62 @@ type SubjectMessage struct {
 	Meta         *domain.Meta
 }
 
+// SubjectAccessQuery is a subject access request as the operator takes
+// it: the reporter's email address or phone number (either or both), why,
+// and whether to tell the schools concerned.
+type SubjectAccessQuery struct {
+	Email  string // sensitive
+	Phone  string // sensitive; any form ParsePhone reads
+	Reason string
+	// TellSchools emails the admins of each organisation that holds an
+	// interaction of the reporter's that a subject access request
+	// concerns those references, so that the school can answer
+	// for the messages it controls jointly with the operator.
+	TellSchools bool
+}
+
+// SchoolTold is an organisation told of a subject access request: the
+// references it was sent and how many admins it was sent to.
+type SchoolTold struct {
+	OrgID        domain.OrgID
+	Organisation string
+	Refs         []domain.Reference
+	Admins       int
+}
+
 // SubjectAccessRequest gathers everything held about the reporter with
 // that email address or phone number (either or both), found through the
-// blind indexes. The audit entry records how they were found and how many
-// interactions, never the address or number.
-func (s *Operations) SubjectAccessRequest(ctx context.Context, op Operator, email, phone, reason string) (out SubjectAccess, err error) {
+// blind indexes, and, when asked, tells each school concerned, through the
+// outbox, which of its references the request concerns and nothing more.
+// The audit entry records how the reporter was found, how many
+// interactions and how many schools were told, never the address or
+// number.
+func (s *Operations) SubjectAccessRequest(ctx context.Context, op Operator, q SubjectAccessQuery) (out SubjectAccess, err error) {
 	defer domain.Wrap(&err, "app.Operations.SubjectAccessRequest")
+	if q.Reason, err = requireReason(q.Reason); err != nil {
+		return out, err
+	}
 	var c domain.Contact
-	if email != "" {
-		if c.Email, err = domain.ParseEmail(email); err != nil {
+	if q.Email != "" {
+		if c.Email, err = domain.ParseEmail(q.Email); err != nil {
 			return out, err
 		}
 	}
-	if phone != "" {
-		if c.Phone, err = s.parsePhone(phone); err != nil {
+	if q.Phone != "" {
+		if c.Phone, err = s.parsePhone(q.Phone); err != nil {
 			return out, err
 		}
 	}
 	if c == (domain.Contact{}) {
 		return out, domain.Errorf(domain.KindInvalid, "give --email or --phone (or both)")
 	}
-	if reason == "" {
-		reason = "subject access request"
-	}
 	by := map[bool]string{true: "email", false: "phone"}[c.Email != ""]
 	if c.Email != "" && c.Phone != "" {
 		by = "email+phone"
 	}
-	e := &domain.AuditEntry{Actor: op.Actor(), Action: domain.AuditDSAR, Reason: reason, Details: map[string]string{"by": by}}
+	e := &domain.AuditEntry{Actor: op.Actor(), Action: domain.AuditDSAR, Reason: q.Reason, Details: map[string]string{"by": by}}
 	err = s.audited(ctx, e, func(tx ports.Tx) error {
+		out = SubjectAccess{}
 		found, err := tx.Interactions().FindByContact(ctx, c)
 		if err != nil {
 			return err
@@ -85,9 +116,55 @@ func (s *Operations) SubjectAccessRequest(ctx context.Context, op Operator, emai
 			out.Interactions = append(out.Interactions, si)
 		}
 		e.Details["found"] = strconv.Itoa(len(found))
+		if !q.TellSchools {
+			return nil
+		}
+		if out.Told, err = s.tellSchools(ctx, tx, found); err != nil {
+			return err
+		}
+		e.Details["schools_told"] = howMany(out.Told)
 		return nil
 	})
 	return out, err
+}
+
+// tellSchools queues, for each organisation with an interaction among
+// found, one email to each of its admins listing those references. (An
+// erased interaction keeps no blind index, so none is found, and a school
+// whose interactions with the reporter are all erased is not told.)
+func (s *Operations) tellSchools(ctx context.Context, tx ports.Tx, found []*domain.Interaction) ([]SchoolTold, error) {
+	var told []SchoolTold
+	at := map[domain.OrgID]int{}
+	for _, ia := range found {
+		i, seen := at[ia.OrgID]
+		if !seen {
+			i = len(told)
+			at[ia.OrgID] = i
+			told = append(told, SchoolTold{OrgID: ia.OrgID})
+		}
+		told[i].Refs = append(told[i].Refs, ia.Ref)
+	}
+	now := s.now()
+	for i, t := range told {
+		org, err := tx.Organisations().Get(ctx, t.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		refs := make([]string, len(t.Refs))
+		for n, ref := range t.Refs {
+			refs[n] = string(ref)
+		}
+		told[i].Organisation = org.Name
+		told[i].Admins, err = s.toAdmins(ctx, tx, org.ID, domain.Delivery{
+			Kind: domain.DeliverySubjectAccess, Link: s.links.Link("staff", ""), Body: strings.Join(refs, "\n"),
+			Subject:  fmt.Sprintf("A subject access request concerns Whisper reports of %s", org.Name),
+			Language: domain.English, Status: domain.DeliveryPending, NextAttemptAt: now, CreatedAt: now,
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return told, nil
 }
 
 func subjectInteraction(ctx context.Context, tx ports.Tx, ia *domain.Interaction) (SubjectInteraction, error) {

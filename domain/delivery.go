@@ -91,6 +91,11 @@ const (
 	// interaction are over the hourly reply limit and are not passed on,
 	// with where to get help now. It goes at most once an hour.
 	DeliverySMSReplyLimit DeliveryKind = "sms_reply_limit"
+	// DeliverySubjectAccess tells an organisation's admins that the
+	// operator has a subject access request about some of their
+	// interactions. It names their references only: nothing of who asked,
+	// nor how they were found.
+	DeliverySubjectAccess DeliveryKind = "subject_access"
 )
 
 // DeliveryChannel is how a delivery travels.

@@ -10,7 +10,7 @@ package app
 //     CreateStaff, ListStaff, ResetStaff; single sign-on: SetSSO, SSO,
 //     RemoveSSO (operations_sso.go).
 //   - A data subject's rights and lawful requests: Erase, SetHold,
-//     Disclose, SubjectAccessRequest, Export.
+//     Disclose, SubjectAccessRequest, Rectify, Export.
 //   - Abuse: Block, Unblock.
 //   - Records: Stats, AuditLog, AuditHead, VerifyAudit.
 //   - Background work: Purge (retention), Housekeep, Ready.

@@ -66,6 +66,9 @@ type App struct {
 	// Operations is what the operator does from whisperctl, and the
 	// background work of retention and housekeeping.
 	Operations *Operations
+	// Rights is what the operator does when a reporter exercises their
+	// rights: subject access and rectification.
+	Rights *Rights
 	// Delivery hands the outbox to mail and SMS.
 	Delivery *Delivery
 	// Links are the addresses Whisper hands out.
@@ -118,7 +121,7 @@ func New(deps Deps) *App {
 	}
 	return &App{
 		Reporting: &Reporting{s}, Portal: &Portal{s}, Admin: &Admin{s},
-		Operations: &Operations{s}, Delivery: &Delivery{s}, Links: s.links,
+		Operations: &Operations{s}, Rights: &Rights{s}, Delivery: &Delivery{s}, Links: s.links,
 	}
 }
 

@@ -43,7 +43,7 @@ func (c *ctl) rectifyCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			field, err := svc.Operations.Rectify(cctx.Context, c.operator(), app.Rectification{
+			field, err := svc.Rights.Rectify(cctx.Context, c.operator(), app.Rectification{
 				Ref: ref, Email: cctx.String("email"), Phone: cctx.String("phone"), Name: cctx.String("name"),
 				Reason: cctx.String("reason"),
 			})

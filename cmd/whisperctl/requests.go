@@ -134,7 +134,7 @@ func (c *ctl) dsarCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			found, err := svc.Operations.SubjectAccessRequest(cctx.Context, c.operator(), app.SubjectAccessQuery{
+			found, err := svc.Rights.SubjectAccessRequest(cctx.Context, c.operator(), app.SubjectAccessQuery{
 				Email: email, Phone: phone, Reason: cctx.String("reason"), TellSchools: cctx.Bool("tell-school"),
 			})
 			if err != nil {

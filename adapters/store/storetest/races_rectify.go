@@ -35,7 +35,7 @@ func raceRectifyAgainstErasure(t *testing.T, st ports.Store) {
 				// Again and again, until the erasure overtakes it.
 				fns = append(fns, func() error {
 					for range 100 {
-						_, err := s.now.Operations.Rectify(ctx, op, fix)
+						_, err := s.now.Rights.Rectify(ctx, op, fix)
 						if errors.Is(err, domain.ErrErased) {
 							return nil
 						}

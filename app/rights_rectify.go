@@ -26,8 +26,8 @@ type Rectification struct {
 // audit entry names the field, never a value. An erased interaction is
 // refused (domain.ErrErased): there is nothing left to correct, and
 // nothing is written back.
-func (s *Operations) Rectify(ctx context.Context, op Operator, in Rectification) (field string, err error) {
-	defer domain.Wrap(&err, "app.Operations.Rectify")
+func (s *Rights) Rectify(ctx context.Context, op Operator, in Rectification) (field string, err error) {
+	defer domain.Wrap(&err, "app.Rights.Rectify")
 	if in.Reason, err = requireReason(in.Reason); err != nil {
 		return "", err
 	}
@@ -54,7 +54,7 @@ func (s *Operations) Rectify(ctx context.Context, op Operator, in Rectification)
 }
 
 // correction checks the one new value a rectification gives.
-func (s *Operations) correction(in Rectification) (c domain.Correction, err error) {
+func (s *Rights) correction(in Rectification) (c domain.Correction, err error) {
 	given := 0
 	for _, v := range []string{in.Email, in.Phone, in.Name} {
 		if strings.TrimSpace(v) != "" {

@@ -78,8 +78,8 @@ type SchoolTold struct {
 // The audit entry records how the reporter was found, how many
 // interactions and how many schools were told, never the address or
 // number.
-func (s *Operations) SubjectAccessRequest(ctx context.Context, op Operator, q SubjectAccessQuery) (out SubjectAccess, err error) {
-	defer domain.Wrap(&err, "app.Operations.SubjectAccessRequest")
+func (s *Rights) SubjectAccessRequest(ctx context.Context, op Operator, q SubjectAccessQuery) (out SubjectAccess, err error) {
+	defer domain.Wrap(&err, "app.Rights.SubjectAccessRequest")
 	if q.Reason, err = requireReason(q.Reason); err != nil {
 		return out, err
 	}
@@ -132,7 +132,7 @@ func (s *Operations) SubjectAccessRequest(ctx context.Context, op Operator, q Su
 // found, one email to each of its admins listing those references. (An
 // erased interaction keeps no blind index, so none is found, and a school
 // whose interactions with the reporter are all erased is not told.)
-func (s *Operations) tellSchools(ctx context.Context, tx ports.Tx, found []*domain.Interaction) ([]SchoolTold, error) {
+func (s *Rights) tellSchools(ctx context.Context, tx ports.Tx, found []*domain.Interaction) ([]SchoolTold, error) {
 	var told []SchoolTold
 	at := map[domain.OrgID]int{}
 	for _, ia := range found {

@@ -147,60 +147,64 @@ func (c *ctl) dsarCommand() *cli.Command {
 			if cctx.Bool("tell-school") {
 				out.SchoolsTold = make([]schoolToldJSON, len(found.Told))
 				for i, t := range found.Told {
-					out.SchoolsTold[i] = schoolToldJSON{OrgID: string(t.OrgID), Organisation: t.Organisation, Admins: t.Admins, Refs: make([]string, len(t.Refs))}
-					for n, ref := range t.Refs {
-						out.SchoolsTold[i].Refs[n] = string(ref)
-					}
+					out.SchoolsTold[i] = schoolToldJSON{OrgID: string(t.OrgID), Organisation: t.Organisation, Admins: t.Admins, Refs: refStrings(t.Refs)}
 				}
 			}
-			return c.print(cctx, out, func(w io.Writer) { printDSAR(w, found, cctx.Bool("tell-school")) })
+			return c.print(cctx, out, func(w io.Writer) {
+				printDSAR(w, found)
+				if cctx.Bool("tell-school") {
+					printTold(w, found.Told)
+				}
+			})
 		},
 	}, 0)
 }
 
 // printDSAR summarises a subject access request; the record itself, with
 // message texts and meta data, is for --json.
-func printDSAR(w io.Writer, found app.SubjectAccess, told bool) {
+func printDSAR(w io.Writer, found app.SubjectAccess) {
 	fmt.Fprintf(w, "Found %s held about this reporter.\n", interactions(len(found.Interactions)))
-	if len(found.Interactions) > 0 {
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "REF\tORGANISATION\tFORM\tINBOX\tCHANNEL\tSTATUS\tMESSAGES\tCREATED\tHOLD")
-		for _, si := range found.Interactions {
-			hold := ""
-			if si.LegalHold {
-				hold = "legal hold"
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", si.Ref, si.Organisation, si.Form, si.Inbox, si.Channel, si.Status,
-				len(si.Messages), si.CreatedAt.UTC().Format(time.DateOnly), hold)
-		}
-		tw.Flush()
-		fmt.Fprintln(w, "Run again with --json for the full record: names, messages, contact and meta data.")
-	}
-	if !told {
+	if len(found.Interactions) == 0 {
 		return
 	}
-	if len(found.Told) == 0 {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "REF\tORGANISATION\tFORM\tINBOX\tCHANNEL\tSTATUS\tMESSAGES\tCREATED\tHOLD")
+	for _, si := range found.Interactions {
+		hold := ""
+		if si.LegalHold {
+			hold = "legal hold"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", si.Ref, si.Organisation, si.Form, si.Inbox, si.Channel, si.Status,
+			len(si.Messages), si.CreatedAt.UTC().Format(time.DateOnly), hold)
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "Run again with --json for the full record: names, messages, contact and meta data.")
+}
+
+// printTold says which schools --tell-school told, and of what.
+func printTold(w io.Writer, told []app.SchoolTold) {
+	if len(told) == 0 {
 		fmt.Fprintln(w, "No school was told: none holds an interaction of this reporter that is not erased.")
 	}
-	for _, t := range found.Told {
-		if t.Admins == 0 {
-			fmt.Fprintf(w, "%s has no admin to tell: tell them another way about %s.\n", t.Organisation, joinRefs(t.Refs))
-			continue
+	for _, t := range told {
+		refs := strings.Join(refStrings(t.Refs), ", ")
+		switch t.Admins {
+		case 0:
+			fmt.Fprintf(w, "%s has no admin to tell: tell them another way about %s.\n", t.Organisation, refs)
+		case 1:
+			fmt.Fprintf(w, "Queued an email to the admin of %s naming %s.\n", t.Organisation, refs)
+		default:
+			fmt.Fprintf(w, "Queued an email to each of the %d admins of %s naming %s.\n", t.Admins, t.Organisation, refs)
 		}
-		admins := fmt.Sprintf("%d admins", t.Admins)
-		if t.Admins == 1 {
-			admins = "its admin"
-		}
-		fmt.Fprintf(w, "Queued an email to %s of %s naming %s.\n", admins, t.Organisation, joinRefs(t.Refs))
 	}
 }
 
-func joinRefs(refs []domain.Reference) string {
+func refStrings(refs []domain.Reference) []string {
 	s := make([]string, len(refs))
 	for i, r := range refs {
 		s[i] = string(r)
 	}
-	return strings.Join(s, ", ")
+	return s
 }
 
 func (c *ctl) discloseCommand() *cli.Command {

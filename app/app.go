@@ -44,6 +44,10 @@ type Deps struct {
 	// (see portal_sso_start.go): whisperd derives it from the data key
 	// (SSOKeyPurpose). Nil makes a key that lasts as long as the process.
 	SSOKey []byte
+	// PhoneRegion is the country whose national numbers an operator may
+	// give without a country code (see domain.ParsePhone); empty is
+	// domain.DefaultPhoneRegion.
+	PhoneRegion domain.PhoneRegion
 }
 
 // App is Whisper's use cases, one service for each kind of actor. Every
@@ -65,6 +69,9 @@ type App struct {
 	// Subscriptions is what the operator does for the organisations that
 	// subscribe: their trials, their contacts, and notices to them.
 	Subscriptions *Subscriptions
+	// Rights is what the operator does when a reporter exercises their
+	// rights: subject access and rectification.
+	Rights *Rights
 	// Delivery hands the outbox to mail and SMS.
 	Delivery *Delivery
 	// Links are the addresses Whisper hands out.
@@ -87,6 +94,7 @@ type core struct {
 	sso       ports.SSOClient
 	ssoKey    []byte
 	limits    Limits
+	region    domain.PhoneRegion
 }
 
 // New returns the use cases over deps.
@@ -100,6 +108,7 @@ func New(deps Deps) *App {
 		sso:       deps.SSO,
 		ssoKey:    deps.SSOKey,
 		limits:    deps.Limits,
+		region:    deps.PhoneRegion,
 	}
 	if len(s.ssoKey) == 0 {
 		s.ssoKey = processDeviceKey()
@@ -115,7 +124,8 @@ func New(deps Deps) *App {
 	}
 	return &App{
 		Reporting: &Reporting{s}, Portal: &Portal{s}, Admin: &Admin{s},
-		Operations: &Operations{s}, Subscriptions: &Subscriptions{s}, Delivery: &Delivery{s}, Links: s.links,
+		Operations: &Operations{s}, Subscriptions: &Subscriptions{s},
+		Rights: &Rights{s}, Delivery: &Delivery{s}, Links: s.links,
 	}
 }
 

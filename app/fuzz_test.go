@@ -47,7 +47,7 @@ func FuzzReceiveText(f *testing.F) {
 			in.MessageUUID = kept.MessageUUID
 		}
 		out, err := s.svc.Reporting.ReceiveText(ctx, in)
-		_, badNumber := domain.ParsePhone(from)
+		_, badNumber := domain.ParsePhone(from, domain.DefaultPhoneRegion)
 		switch {
 		case badNumber != nil || (err != nil && domain.KindOf(err) == domain.KindInvalid):
 			if domain.KindOf(err) != domain.KindInvalid {

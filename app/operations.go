@@ -10,7 +10,8 @@ package app
 //     CreateStaff, ListStaff, ResetStaff; single sign-on: SetSSO, SSO,
 //     RemoveSSO (operations_sso.go).
 //   - A data subject's rights and lawful requests: Erase, SetHold,
-//     Disclose, SubjectAccessRequest, Export.
+//     Disclose, Export; subject access and rectification are in Rights
+//     (rights.go).
 //   - Abuse: Block, Unblock.
 //   - Records: Stats, AuditLog, AuditHead, VerifyAudit.
 //   - Background work: Purge (retention), Housekeep, Ready.

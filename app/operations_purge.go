@@ -215,28 +215,12 @@ func (s *core) warnAdmins(ctx context.Context, org *domain.Organisation, now tim
 		if len(lines) == 0 {
 			return nil
 		}
-		admins, err := tx.Staff().List(ctx, ports.StaffFilter{OrgID: &org.ID})
-		if err != nil {
-			return err
-		}
 		// One warning each, queued in one statement.
-		var warnings []*domain.Delivery
-		for _, m := range admins {
-			if m.Role != domain.RoleAdmin {
-				continue
-			}
-			id, err := domain.NewDeliveryID(s.random)
-			if err != nil {
-				return err
-			}
-			warnings = append(warnings, &domain.Delivery{
-				ID: id, Kind: domain.DeliveryErasureWarning, Channel: domain.DeliveryEmail, To: m.Email,
-				Link: s.links.Link("staff", ""), Body: strings.Join(lines, "\n"),
-				Subject:  fmt.Sprintf("%d Whisper reports of %s will be erased soon", len(lines), org.Name),
-				Language: domain.English, OrgID: org.ID, Status: domain.DeliveryPending, NextAttemptAt: now, CreatedAt: now,
-			})
-		}
-		if err := tx.Outbox().Enqueue(ctx, warnings...); err != nil {
+		if _, err := s.toAdmins(ctx, tx, org.ID, domain.Delivery{
+			Kind: domain.DeliveryErasureWarning, Link: s.links.Link("staff", ""), Body: strings.Join(lines, "\n"),
+			Subject:  fmt.Sprintf("%d Whisper reports of %s will be erased soon", len(lines), org.Name),
+			Language: domain.English, Status: domain.DeliveryPending, NextAttemptAt: now, CreatedAt: now,
+		}); err != nil {
 			return err
 		}
 		warned = len(lines)

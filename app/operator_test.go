@@ -91,7 +91,7 @@ func TestSubjectAccessFindsEverythingByContact(t *testing.T) {
 	_, err = s.svc.Reporting.ReceiveText(ctx, app.InboundText{MessageUUID: "u1", From: "447700900123", Text: "OAK by text"})
 	require.NoError(t, err)
 
-	out, err := s.svc.Operations.SubjectAccessRequest(ctx, alice, "parent@example.org", "", "")
+	out, err := s.svc.Rights.SubjectAccessRequest(ctx, alice, app.SubjectAccessQuery{Email: "parent@example.org", Reason: "subject access request"})
 	require.NoError(t, err)
 	require.Len(t, out.Interactions, 1)
 	got := out.Interactions[0]
@@ -103,11 +103,11 @@ func TestSubjectAccessFindsEverythingByContact(t *testing.T) {
 	assert.Equal(t, "by web", got.Messages[0].Body)
 	require.NotNil(t, got.Messages[0].Meta)
 
-	both, err := s.svc.Operations.SubjectAccessRequest(ctx, alice, "parent@example.org", "+447700900123", "")
+	both, err := s.svc.Rights.SubjectAccessRequest(ctx, alice, app.SubjectAccessQuery{Email: "parent@example.org", Phone: "+447700900123", Reason: "subject access request"})
 	require.NoError(t, err)
 	assert.Len(t, both.Interactions, 2)
 
-	_, err = s.svc.Operations.SubjectAccessRequest(ctx, alice, "", "", "")
+	_, err = s.svc.Rights.SubjectAccessRequest(ctx, alice, app.SubjectAccessQuery{Reason: "subject access request"})
 	assert.Equal(t, domain.KindInvalid, domain.KindOf(err))
 	log := s.auditLog(t)
 	require.Len(t, log, 2)

@@ -54,7 +54,7 @@ const helpEvery = 24 * time.Hour
 // claimed and routed in one transaction.
 func (s *Reporting) ReceiveText(ctx context.Context, in InboundText) (out TextOutcome, err error) {
 	defer domain.Wrap(&err, "app.Reporting.ReceiveText")
-	phone, err := domain.ParsePhone(in.From)
+	phone, err := s.parsePhone(in.From)
 	if err != nil {
 		return "", err
 	}

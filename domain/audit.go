@@ -51,6 +51,9 @@ const (
 	AuditBlock       = "block"
 	AuditUnblock     = "unblock"
 	AuditDSAR        = "dsar"
+	// AuditRectify is a reporter's email, phone number or name corrected
+	// (details: which field, never the value).
+	AuditRectify = "rectify"
 	// AuditExport is an export of an organisation's interactions, by an
 	// operator or, from the portal, by a staff member (details: format).
 	AuditExport       = "export"

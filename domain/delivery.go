@@ -103,6 +103,11 @@ const (
 	// contact and admins (planned maintenance, changes to the terms):
 	// Subject and Body are the operator's, as written.
 	DeliveryOperatorNotice DeliveryKind = "operator_notice"
+	// DeliverySubjectAccess tells an organisation's admins that the
+	// operator has a subject access request about some of their
+	// interactions. It names their references only: nothing of who asked,
+	// nor how they were found.
+	DeliverySubjectAccess DeliveryKind = "subject_access"
 )
 
 // DeliveryChannel is how a delivery travels.

@@ -105,7 +105,7 @@ func FuzzParseEmailAndPhone(f *testing.F) {
 		} else if _, other := domain.ParseEmail("not an address"); domain.SafeMessage(err) != domain.SafeMessage(other) {
 			t.Fatalf("the error for %q depends on the input: %q", s, domain.SafeMessage(err))
 		}
-		if phone, err := domain.ParsePhone(s); err == nil {
+		if phone, err := domain.ParsePhone(s, domain.DefaultPhoneRegion); err == nil {
 			if phone[0] != '+' || len(phone) < 8 || len(phone) > 16 || strings.Trim(phone[1:], "0123456789") != "" {
 				t.Fatalf("accepted %q as %q", s, phone)
 			}

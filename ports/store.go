@@ -304,6 +304,14 @@ type InteractionRepo interface {
 	// FindByContact returns the interactions, erased or not, whose reporter
 	// gave that email or texted from that number, found by blind index.
 	FindByContact(ctx context.Context, c domain.Contact) ([]*domain.Interaction, error)
+	// Rectify replaces the one field of the reporter's data that c sets
+	// (email, phone number or name), sealed, and the blind index that
+	// finds it, so the old value finds the interaction no more and the new
+	// one does. One statement that states the interaction is not erased
+	// does it: an erasure before it leaves it nothing to write, and one
+	// after it erases what it wrote. It returns KindNotFound when the
+	// interaction does not exist and domain.ErrErased when it is erased.
+	Rectify(ctx context.Context, id domain.InteractionID, c domain.Correction) error
 }
 
 // InteractionFilter narrows a list of interactions; nil fields do not

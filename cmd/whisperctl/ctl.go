@@ -74,6 +74,7 @@ func (c *ctl) app() *cli.App {
 			c.eraseCommand(),
 			c.holdCommand(),
 			c.dsarCommand(),
+			c.rectifyCommand(),
 			c.discloseCommand(),
 			c.blockCommand(),
 			c.unblockCommand(),
@@ -155,6 +156,7 @@ func (c *ctl) service(cctx *cli.Context, migrating bool) (*app.App, error) {
 	return app.New(app.Deps{
 		Store: st, Clock: app.SystemClock{}, Random: rand.Reader,
 		Hasher: passhash.New(passhash.DefaultParams(), 1), PublicURL: cfg.PublicURL,
+		PhoneRegion: domain.PhoneRegion(cfg.SMS.DefaultRegion),
 	}), nil
 }
 

@@ -174,7 +174,7 @@ func TestDataProtectionCommands(t *testing.T) {
 		pupils.text("carrier-1", pupilPhone, s.Code+" I am scared on the bus")
 
 		// dsar: by email, by phone, and both.
-		raw := c.raw("dsar", "--email", pupilEmail)
+		raw := c.raw("dsar", "--reason", "subject access request", "--email", pupilEmail)
 		ia := raw.(map[string]any)["interactions"].([]any)[0].(map[string]any)
 		for _, key := range []string{"ref", "organisation", "form", "inbox", "channel", "status", "reporter_name", "contact", "legal_hold", "created_at", "last_activity_at", "messages"} {
 			assert.Contains(t, ia, key)
@@ -184,7 +184,7 @@ func TestDataProtectionCommands(t *testing.T) {
 		assert.Equal(t, map[string]any{"ip": pupilIP, "location": "Bristol, England, GB", "region": "England, GB", "network": "Example Broadband"}, msg["meta"])
 
 		var byEmail dsarJSON
-		c.ok(&byEmail, "dsar", "--email", pupilEmail)
+		c.ok(&byEmail, "dsar", "--reason", "subject access request", "--email", pupilEmail)
 		require.Len(t, byEmail.Interactions, 1)
 		web := byEmail.Interactions[0]
 		assert.Equal(t, refA, web.Ref)
@@ -198,7 +198,7 @@ func TestDataProtectionCommands(t *testing.T) {
 		assert.Equal(t, "Someone took my phone at break.", web.Messages[0].Body)
 
 		var byPhone dsarJSON
-		c.ok(&byPhone, "dsar", "--phone", "+44 7700 900123")
+		c.ok(&byPhone, "dsar", "--reason", "subject access request", "--phone", "+44 7700 900123")
 		require.Len(t, byPhone.Interactions, 1)
 		sms := byPhone.Interactions[0]
 		assert.Equal(t, "sms", sms.Channel)
@@ -211,7 +211,7 @@ func TestDataProtectionCommands(t *testing.T) {
 		got := []string{both.Interactions[0].Ref, both.Interactions[1].Ref}
 		assert.ElementsMatch(t, []string{refA, refSMS}, got)
 
-		text := c.run("", "dsar", "--email", pupilEmail)
+		text := c.run("", "dsar", "--reason", "subject access request", "--email", pupilEmail)
 		require.Equal(t, 0, text.code, text.stderr)
 		assert.Contains(t, text.stdout, refA)
 		assert.Contains(t, text.stdout, "--json")
@@ -255,7 +255,7 @@ func TestDataProtectionCommands(t *testing.T) {
 		require.NotNil(t, held.LegalHold)
 		assert.True(t, *held.LegalHold)
 		assert.Contains(t, c.fails(exitConflict, "erase", "--ref", refA, "--reason", "erasure request"), "legal hold")
-		c.ok(&byEmail, "dsar", "--email", pupilEmail)
+		c.ok(&byEmail, "dsar", "--reason", "subject access request", "--email", pupilEmail)
 		require.Len(t, byEmail.Interactions, 2)
 		for _, si := range byEmail.Interactions {
 			if si.Ref == refA {
@@ -271,7 +271,7 @@ func TestDataProtectionCommands(t *testing.T) {
 		c.ok(&erased, "erase", "--ref", refA, "--reason", "erasure request of 4 March")
 		assert.Equal(t, refA, erased.Ref)
 		assert.True(t, *erased.Erased)
-		c.ok(&byEmail, "dsar", "--email", pupilEmail)
+		c.ok(&byEmail, "dsar", "--reason", "subject access request", "--email", pupilEmail)
 		require.Len(t, byEmail.Interactions, 1, "the erased interaction is found no more")
 		assert.Equal(t, refAgain, byEmail.Interactions[0].Ref)
 
@@ -434,8 +434,9 @@ func TestDataProtectionRefusals(t *testing.T) {
 
 		assert.Contains(t, c.fails(exitUsage, "dsar"), "--email or --phone")
 		c.fails(exitUsage, "dsar", "--reason", "r")
-		c.fails(exitInvalid, "dsar", "--email", "not-an-address")
-		c.fails(exitInvalid, "dsar", "--phone", "call me")
+		assert.Contains(t, c.fails(exitUsage, "dsar", "--email", pupilEmail), "--reason is required")
+		c.fails(exitInvalid, "dsar", "--email", "not-an-address", "--reason", "r")
+		c.fails(exitInvalid, "dsar", "--phone", "call me", "--reason", "r")
 
 		assert.Contains(t, c.fails(exitInvalid, "purge", "--as-of", "2030-01-01T00:00:00Z"), "--dry-run")
 		c.fails(exitUsage, "purge", "--dry-run", "--as-of", "next year")
@@ -458,7 +459,7 @@ func TestDataProtectionRefusals(t *testing.T) {
 
 		assert.Empty(t, c.auditLog(), "no refused command recorded or did anything")
 		var found dsarJSON
-		c.ok(&found, "dsar", "--email", pupilEmail)
+		c.ok(&found, "dsar", "--reason", "subject access request", "--email", pupilEmail)
 		require.Len(t, found.Interactions, 1)
 		assert.False(t, found.Interactions[0].LegalHold)
 		assert.Nil(t, found.Interactions[0].ErasedAt)
@@ -493,7 +494,7 @@ func TestPurge(t *testing.T) {
 
 		// The dry runs changed nothing and recorded nothing.
 		var found dsarJSON
-		c.ok(&found, "dsar", "--email", "old@pupil.example")
+		c.ok(&found, "dsar", "--reason", "subject access request", "--email", "old@pupil.example")
 		require.Len(t, found.Interactions, 1)
 		assert.Equal(t, "Two years ago.", found.Interactions[0].Messages[0].Body)
 		assert.NotContains(t, actions(c.auditLog()), "purge")
@@ -501,10 +502,10 @@ func TestPurge(t *testing.T) {
 		var done purgeJSON
 		c.ok(&done, "purge")
 		assert.Equal(t, purgeJSON{AsOf: done.AsOf, Erased: 1, Held: 1, Warned: 1}, done)
-		c.ok(&found, "dsar", "--email", "old@pupil.example")
+		c.ok(&found, "dsar", "--reason", "subject access request", "--email", "old@pupil.example")
 		assert.Empty(t, found.Interactions, "erased")
 		for email, ref := range map[string]string{"kept@pupil.example": kept, "soon@pupil.example": soon, "new@pupil.example": fresh} {
-			c.ok(&found, "dsar", "--email", email)
+			c.ok(&found, "dsar", "--reason", "subject access request", "--email", email)
 			require.Len(t, found.Interactions, 1, email)
 			assert.Equal(t, ref, found.Interactions[0].Ref)
 			assert.Nil(t, found.Interactions[0].ErasedAt)

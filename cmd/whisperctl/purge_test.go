@@ -41,7 +41,7 @@ func TestPurgeRefusedWhileTheSweepRuns(t *testing.T) {
 		require.True(t, ran)
 
 		var found dsarJSON
-		c.ok(&found, "dsar", "--email", "old@pupil.example")
+		c.ok(&found, "dsar", "--reason", "subject access request", "--email", "old@pupil.example")
 		require.Len(t, found.Interactions, 1, "the refused purge erased nothing")
 		assert.Equal(t, old, found.Interactions[0].Ref)
 		assert.NotContains(t, actions(c.auditLog()), "purge", "nor recorded a purge")

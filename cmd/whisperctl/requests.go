@@ -37,6 +37,17 @@ type dsarJSON struct {
 	Email        string        `json:"email,omitempty"`
 	Phone        string        `json:"phone,omitempty"`
 	Interactions []subjectJSON `json:"interactions"`
+	// SchoolsTold, with --tell-school, are the organisations emailed.
+	SchoolsTold []schoolToldJSON `json:"schools_told,omitempty"`
+}
+
+// schoolToldJSON is an organisation told of a subject access request:
+// the references its admins were sent.
+type schoolToldJSON struct {
+	OrgID        string   `json:"org_id"`
+	Organisation string   `json:"organisation"`
+	Refs         []string `json:"refs"`
+	Admins       int      `json:"admins"`
 }
 
 // subjectJSON is one of the reporter's interactions, in full.
@@ -107,19 +118,25 @@ func (c *ctl) dsarCommand() *cli.Command {
 		Usage: "everything held about a reporter, found by their email address or phone number (a subject access request)",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "email", Usage: "the reporter's email `ADDRESS`"},
-			&cli.StringFlag{Name: "phone", Usage: "the reporter's phone `NUMBER`, e.g. +447700900123"},
-			reasonFlag("why, for the audit log (default: subject access request)"),
+			&cli.StringFlag{Name: "phone", Usage: "the reporter's phone `NUMBER`, e.g. 07700 900123 or +44 7700 900123"},
+			reasonFlag(reasonRequired),
+			&cli.BoolFlag{Name: "tell-school", Usage: "email the admins of each organisation concerned that a subject access request names these references (and nothing else)"},
 		},
 		Action: func(cctx *cli.Context) error {
 			email, phone := strings.TrimSpace(cctx.String("email")), strings.TrimSpace(cctx.String("phone"))
 			if email == "" && phone == "" {
 				return usagef("give --email or --phone (or both)")
 			}
+			if err := required(cctx, "reason"); err != nil {
+				return err
+			}
 			svc, err := c.service(cctx, false)
 			if err != nil {
 				return err
 			}
-			found, err := svc.Operations.SubjectAccessRequest(cctx.Context, c.operator(), email, phone, strings.TrimSpace(cctx.String("reason")))
+			found, err := svc.Rights.SubjectAccessRequest(cctx.Context, c.operator(), app.SubjectAccessQuery{
+				Email: email, Phone: phone, Reason: cctx.String("reason"), TellSchools: cctx.Bool("tell-school"),
+			})
 			if err != nil {
 				return err
 			}
@@ -127,7 +144,18 @@ func (c *ctl) dsarCommand() *cli.Command {
 			for i, si := range found.Interactions {
 				out.Interactions[i] = toSubjectJSON(si)
 			}
-			return c.print(cctx, out, func(w io.Writer) { printDSAR(w, found) })
+			if cctx.Bool("tell-school") {
+				out.SchoolsTold = make([]schoolToldJSON, len(found.Told))
+				for i, t := range found.Told {
+					out.SchoolsTold[i] = schoolToldJSON{OrgID: string(t.OrgID), Organisation: t.Organisation, Admins: t.Admins, Refs: refStrings(t.Refs)}
+				}
+			}
+			return c.print(cctx, out, func(w io.Writer) {
+				printDSAR(w, found)
+				if cctx.Bool("tell-school") {
+					printTold(w, found.Told)
+				}
+			})
 		},
 	}, 0)
 }
@@ -151,6 +179,32 @@ func printDSAR(w io.Writer, found app.SubjectAccess) {
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "Run again with --json for the full record: names, messages, contact and meta data.")
+}
+
+// printTold says which schools --tell-school told, and of what.
+func printTold(w io.Writer, told []app.SchoolTold) {
+	if len(told) == 0 {
+		fmt.Fprintln(w, "No school was told: none holds an interaction of this reporter that is not erased.")
+	}
+	for _, t := range told {
+		refs := strings.Join(refStrings(t.Refs), ", ")
+		switch t.Admins {
+		case 0:
+			fmt.Fprintf(w, "%s has no admin to tell: tell them another way about %s.\n", t.Organisation, refs)
+		case 1:
+			fmt.Fprintf(w, "Queued an email to the admin of %s naming %s.\n", t.Organisation, refs)
+		default:
+			fmt.Fprintf(w, "Queued an email to each of the %d admins of %s naming %s.\n", t.Admins, t.Organisation, refs)
+		}
+	}
+}
+
+func refStrings(refs []domain.Reference) []string {
+	s := make([]string, len(refs))
+	for i, r := range refs {
+		s[i] = string(r)
+	}
+	return s
 }
 
 func (c *ctl) discloseCommand() *cli.Command {

@@ -24,6 +24,7 @@ import (
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/cmd/internal/config"
 	"github.com/whisper-schools/whisper/cmd/internal/wire"
+	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
 )
 
@@ -120,6 +121,7 @@ func run(ctx context.Context, e env) error {
 		Limits: app.Limits{ReportsPerIP: cfg.Limits.ReportsPerIP, ReportsPerForm: cfg.Limits.ReportsPerForm,
 			TextsPerNumber: cfg.Limits.TextsPerNumber, RepliesPerConversation: cfg.Limits.RepliesPerConversation,
 			IPv6Prefix: cfg.Limits.IPv6Prefix},
+		PhoneRegion: domain.PhoneRegion(cfg.SMS.DefaultRegion),
 	})
 	if *demo {
 		if err := seedDemo(ctx, svc, e.stdout); err != nil {

@@ -23,6 +23,7 @@ var protectionTests = map[string]func(*testing.T, ports.Store){
 	"FindByContactAndLiftBlocks": testFindByContact,
 	"ErasureIsFinal":             testErasureIsFinal,
 	"EraseSkipsHolds":            testEraseSkipsHolds,
+	"RectifyAndReindex":          testRectify,
 }
 
 func testAuditChain(t *testing.T, st ports.Store) {

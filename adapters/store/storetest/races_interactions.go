@@ -20,6 +20,7 @@ import (
 var interactionRaces = map[string]func(*testing.T, ports.Store){
 	"StaleReplyNeverUndoesAnErasure": raceRepliesAgainstErasure,
 	"HoldRacingThePurge":             raceHoldsAgainstPurge,
+	"RectifyNeverUndoesAnErasure":    raceRectifyAgainstErasure,
 }
 
 // eraseRaceSchool is one organisation with a form, an admin to answer

@@ -21,6 +21,8 @@ import (
 	"net/netip"
 	"strings"
 	"time"
+
+	"github.com/whisper-schools/whisper/domain"
 )
 
 // Config is the whole configuration. Field tags are the config keys.
@@ -89,6 +91,10 @@ type SMS struct {
 	// Driver is "log" or "plivo".
 	Driver string `koanf:"driver"`
 	Plivo  Plivo  `koanf:"plivo"`
+	// DefaultRegion is the country whose national numbers (07700 900123)
+	// Whisper reads without a country code, e.g. in whisperctl dsar
+	// --phone: its two-letter code.
+	DefaultRegion string `koanf:"default_region"`
 }
 
 // Plivo is the account used when SMS.Driver is "plivo".
@@ -184,8 +190,9 @@ func Default() Config {
 			SMTP:   SMTP{Port: 587, TLS: "starttls"},
 		},
 		SMS: SMS{
-			Driver: "log",
-			Plivo:  Plivo{APIURL: "https://api.plivo.com"},
+			Driver:        "log",
+			Plivo:         Plivo{APIURL: "https://api.plivo.com"},
+			DefaultRegion: string(domain.DefaultPhoneRegion),
 		},
 		Outbox: Outbox{
 			PollInterval: time.Second,

@@ -307,6 +307,7 @@ func (c *Config) normalize() {
 	c.Mail.SMTP.OAuth2.TokenURL = strings.TrimSpace(c.Mail.SMTP.OAuth2.TokenURL)
 	c.Mail.SMTP.OAuth2.Scopes = splitList(c.Mail.SMTP.OAuth2.Scopes)
 	c.SMS.Driver = strings.ToLower(strings.TrimSpace(c.SMS.Driver))
+	c.SMS.DefaultRegion = strings.ToUpper(strings.TrimSpace(c.SMS.DefaultRegion))
 
 	c.HTTP.TrustedProxies = splitList(c.HTTP.TrustedProxies)
 }

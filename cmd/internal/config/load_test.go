@@ -46,6 +46,7 @@ func TestDefaults(t *testing.T) {
 	assert.Equal(t, "starttls", c.Mail.SMTP.TLS)
 	assert.Equal(t, "log", c.SMS.Driver)
 	assert.Equal(t, "https://api.plivo.com", c.SMS.Plivo.APIURL)
+	assert.Equal(t, "GB", c.SMS.DefaultRegion)
 	assert.Equal(t, Outbox{PollInterval: time.Second, RetryMin: 10 * time.Second, RetryMax: time.Hour, MaxAttempts: 20, Lease: 2 * time.Minute}, c.Outbox)
 	assert.Equal(t, time.Hour, c.Retention.SweepInterval)
 	assert.Equal(t, Limits{ReportsPerIP: 30, ReportsPerForm: 600, TextsPerNumber: 30, RepliesPerConversation: 20, IPv6Prefix: 64}, c.Limits)
@@ -80,7 +81,7 @@ func TestKeys(t *testing.T) {
 		"public_url",
 		"retention.sweep_interval",
 		"security.data_key", "security.password_hashing_memory_mib",
-		"sms.driver",
+		"sms.default_region", "sms.driver",
 		"sms.plivo.accept_v2", "sms.plivo.api_url", "sms.plivo.auth_id", "sms.plivo.auth_token", "sms.plivo.number",
 	}, k.Keys())
 
@@ -227,6 +228,16 @@ func TestAcceptV2(t *testing.T) {
 	_, err = Load(Options{Getenv: env(map[string]string{"WHISPER_SMS_PLIVO_ACCEPT_V2": "perhaps"})})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "accept_v2")
+}
+
+// sms.default_region is read in any case and kept in capitals.
+func TestDefaultRegion(t *testing.T) {
+	c, err := Load(Options{Getenv: env(map[string]string{"WHISPER_SMS_DEFAULT_REGION": " ie "})})
+	require.NoError(t, err)
+	assert.Equal(t, "IE", c.SMS.DefaultRegion)
+	_, err = Load(Options{File: writeFile(t, "whisper.yaml", "sms:\n  default_region: XX\n"), Getenv: env(nil)})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "sms.default_region")
 }
 
 func TestFileSecrets(t *testing.T) {

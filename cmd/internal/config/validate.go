@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/whisper-schools/whisper/domain"
 )
 
 // Error lists every problem found while loading or validating a
@@ -184,6 +186,10 @@ func (c *Config) validateSMS(v *validator) {
 		}
 	default:
 		v.addf("sms.driver must be log or plivo, not %q", s.Driver)
+	}
+	// Empty is the default, GB.
+	if _, ok := domain.ParsePhoneRegion(s.DefaultRegion); !ok && s.DefaultRegion != "" {
+		v.addf("sms.default_region must be a country's two-letter code, such as GB or IE, not %q", s.DefaultRegion)
 	}
 }
 

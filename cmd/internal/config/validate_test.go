@@ -92,6 +92,9 @@ func TestValidate(t *testing.T) {
 		{"plivo needs number", func(c *Config) { c.SMS.Plivo.Number = "" }, "sms.plivo.number is required when sms.driver is plivo", ""},
 		{"plivo needs api_url", func(c *Config) { c.SMS.Plivo.APIURL = "" }, "sms.plivo.api_url is required", ""},
 		{"plivo api_url relative", func(c *Config) { c.SMS.Plivo.APIURL = "api.plivo.com" }, "sms.plivo.api_url must be an absolute http:// or https:// URL", ""},
+		{"sms default_region Ireland", func(c *Config) { c.SMS.DefaultRegion = "IE" }, "", ""},
+		{"sms default_region unknown", func(c *Config) { c.SMS.DefaultRegion = "UK" }, `sms.default_region must be a country's two-letter code, such as GB or IE, not "UK"`, ""},
+		{"sms default_region a name", func(c *Config) { c.SMS.DefaultRegion = "Wales" }, `sms.default_region must be a country's two-letter code`, ""},
 		{"plivo api_url test server", func(c *Config) { c.SMS.Plivo.APIURL = "http://127.0.0.1:41234" }, "", ""},
 
 		{"data key raw std", func(c *Config) { c.Security.DataKey = strings.TrimRight(testKey, "=") }, "", ""},

@@ -2,6 +2,7 @@ package http
 
 import (
 	nethttp "net/http"
+	"net/url"
 
 	"golang.org/x/text/language"
 
@@ -127,6 +128,25 @@ func (s *Server) chrome(lang domain.Language, school string) chrome {
 	}
 	c.SwitchName = catalogue.Name(c.Switch)
 	return c
+}
+
+// onForm is c on a page of form f: its link to the notice names the form,
+// so that the notice can link the school's own privacy notice.
+func (c chrome) onForm(f *domain.Form) chrome {
+	if f != nil {
+		c.Notice = "/notice?" + noticeQuery(f.Code, c.Lang)
+	}
+	return c
+}
+
+// noticeQuery is the notice's query for form code in lang: the form, and
+// the language when it is not the default.
+func noticeQuery(code domain.FormCode, lang domain.Language) string {
+	q := url.Values{"form": {string(code)}}
+	if lang == domain.Welsh {
+		q.Set("lang", string(lang))
+	}
+	return q.Encode()
 }
 
 // problems are a form's problems in the page's language.

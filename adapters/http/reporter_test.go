@@ -221,7 +221,7 @@ func TestReportFormPage(t *testing.T) {
 		assert.Contains(t, r.body, `<label for="message">`)
 		assert.Contains(t, r.body, `name="email"`)
 		assert.Contains(t, r.body, "The school will not see your email address")
-		assert.Contains(t, r.body, `href="/notice"`)
+		assert.Contains(t, r.body, `href="/notice?form=OAK"`, "the notice knows its form")
 		assert.Contains(t, r.body, `<option value="`+string(s.second.ID)+`"`, "a category choice with two inboxes")
 		assert.NotContains(t, r.body, "<script", "works without JavaScript")
 	}

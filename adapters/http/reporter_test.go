@@ -84,6 +84,8 @@ type siteOptions struct {
 	sso ports.SSOClient
 	// forgotAnswerTime is Config.ForgotAnswerTime.
 	forgotAnswerTime time.Duration
+	// operator is who runs the service, as the notice names them.
+	operator httpadapter.Operator
 }
 
 func newSite(t testing.TB, opt siteOptions) *site {
@@ -116,6 +118,7 @@ func newSite(t testing.TB, opt siteOptions) *site {
 	h, err := httpadapter.New(httpadapter.Config{
 		PublicURL: opt.publicURL, TrustedProxies: opt.trusted,
 		Now: clk.Now, RefusalDelay: opt.refusalDelay, ForgotAnswerTime: opt.forgotAnswerTime, SMSWebhook: smsWebhook(opt.publicURL, opt.plivoToken, false, svc),
+		Operator: opt.operator,
 	}, svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)

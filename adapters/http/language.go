@@ -132,21 +132,17 @@ func (s *Server) chrome(lang domain.Language, school string) chrome {
 
 // onForm is c on a page of form f: its link to the notice names the form,
 // so that the notice can link the school's own privacy notice.
+// Like the plain link, it names the language only when it is Welsh.
 func (c chrome) onForm(f *domain.Form) chrome {
-	if f != nil {
-		c.Notice = "/notice?" + noticeQuery(f.Code, c.Lang)
+	if f == nil {
+		return c
 	}
+	q := url.Values{"form": {string(f.Code)}}
+	if c.Lang == domain.Welsh {
+		q.Set("lang", string(c.Lang))
+	}
+	c.Notice = "/notice?" + q.Encode()
 	return c
-}
-
-// noticeQuery is the notice's query for form code in lang: the form, and
-// the language when it is not the default.
-func noticeQuery(code domain.FormCode, lang domain.Language) string {
-	q := url.Values{"form": {string(code)}}
-	if lang == domain.Welsh {
-		q.Set("lang", string(lang))
-	}
-	return q.Encode()
 }
 
 // problems are a form's problems in the page's language.

@@ -224,25 +224,22 @@ type noticePage struct {
 
 func (s *Server) notice(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	page := noticePage{Operator: s.cfg.Operator, Address: addressLines(s.cfg.Operator.PostalAddress)}
-	var formLang domain.Language
 	if code := r.URL.Query().Get("form"); code != "" {
 		// A code that names no form leaves the notice as it is for
 		// everyone: the notice itself is never missing.
 		rf, err := s.app.Reporting.ReportForm(r.Context(), code)
 		switch {
 		case err == nil:
-			page.Form, formLang = rf.Form, rf.Form.Language
+			page.Form = rf.Form
 		case domain.KindOf(err) != domain.KindNotFound:
 			return err
 		}
 	}
-	school := ""
-	if page.Form != nil {
-		school = page.Form.Name
-	}
-	page.chrome = s.chrome(lang(r, formLang), school).onForm(page.Form)
-	if page.Form != nil {
-		page.SwitchLink = "?" + url.Values{"form": {string(page.Form.Code)}, "lang": {string(page.Switch)}}.Encode()
+	if f := page.Form; f != nil {
+		page.chrome = s.chrome(lang(r, f.Language), f.Name).onForm(f)
+		page.SwitchLink = "?" + url.Values{"form": {string(f.Code)}, "lang": {string(page.Switch)}}.Encode()
+	} else {
+		page.chrome = s.chrome(lang(r, ""), "")
 	}
 	return s.render(w, nethttp.StatusOK, "notice", page)
 }

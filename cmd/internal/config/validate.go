@@ -130,7 +130,7 @@ func (c *Config) validateOperator(v *validator) {
 	}
 	if o.Email == "" {
 		v.addf("operator.email is required when operator.name or operator.postal_address is set")
-	} else if a, err := mail.ParseAddress(o.Email); err != nil || a.Name != "" {
+	} else if a, err := mail.ParseAddress(o.Email); err != nil || a.Address != o.Email {
 		v.addf("operator.email %q is not a plain email address such as privacy@example.org", o.Email)
 	}
 	for _, f := range []struct{ key, value string }{

@@ -136,6 +136,7 @@ func TestValidate(t *testing.T) {
 		{"operator without name", func(c *Config) { c.Operator = Operator{Email: "privacy@whisper.example"} }, "operator.name is required when operator.email or operator.postal_address is set", ""},
 		{"operator email invalid", func(c *Config) { c.Operator = Operator{Name: "W", Email: "privacy at whisper"} }, `operator.email "privacy at whisper" is not a plain email address`, ""},
 		{"operator email with a name", func(c *Config) { c.Operator = Operator{Name: "W", Email: "W <privacy@whisper.example>"} }, "is not a plain email address", ""},
+		{"operator email in brackets", func(c *Config) { c.Operator = Operator{Name: "W", Email: "<privacy@whisper.example>"} }, "is not a plain email address", ""},
 		{"operator address too long", func(c *Config) {
 			c.Operator = Operator{Name: "W", Email: "privacy@whisper.example", PostalAddress: strings.Repeat("a", 501)}
 		}, "operator.postal_address is at most 500 characters", ""},

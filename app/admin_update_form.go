@@ -67,7 +67,7 @@ func (s *Admin) UpdateForm(ctx context.Context, a *Actor, id domain.FormID, in F
 			return err
 		}
 		return s.record(ctx, tx, byStaff(a, domain.AuditFormChange, map[string]string{"form": string(id),
-			"language": string(form.Language), "swear_policy": string(form.SwearPolicy), "swear_policy_was": string(was)}))
+			"language": string(form.Language), "swear_policy": string(form.SwearPolicy), "swear_policy_was": string(was), "privacy_url": form.PrivacyURL}))
 	})
 	if err != nil {
 		return nil, err

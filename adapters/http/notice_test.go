@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	httpadapter "github.com/whisper-schools/whisper/adapters/http"
+	"github.com/whisper-schools/whisper/domain"
 )
 
 // testOperator is the operator a notice test configures.
@@ -163,6 +164,10 @@ func testSchoolPrivacyNotice(t *testing.T, postgres bool) {
 
 	admin.confirmed(admin.post(path, settings(" "+good+" ")), path, "The form's changes were saved.")
 	assert.Equal(t, good, p.adminForm(p.form.ID).PrivacyURL)
+	log := p.auditLog()
+	last := log[len(log)-1]
+	assert.Equal(t, domain.AuditFormChange, last.Action)
+	assert.Equal(t, good, last.Details["privacy_url"], "audited")
 	assert.Contains(t, admin.get(path).body, `value="https://oakfield.example/privacy?lang=en&amp;v=2"`)
 
 	// The form and the notice reached from it link the school's notice, in

@@ -82,8 +82,10 @@ func TestUpdateForm(t *testing.T) {
 	form, err := w.svc.Admin.UpdateForm(ctx, w.asAdmin, w.form.ID, app.FormSettings{
 		Name: " Oakfield Primary School ", Intro: "  Tell us.\r\nWe listen. ", ResponseTime: long,
 		OutOfHours: "We are closed until Monday.", Language: "CY", SwearPolicy: "block",
+		PrivacyURL: " https://oakfield.example/privacy ",
 	})
 	require.NoError(t, err)
+	assert.Equal(t, "https://oakfield.example/privacy", form.PrivacyURL)
 	assert.Equal(t, "Oakfield Primary School", form.Name)
 	assert.Equal(t, "Tell us.\nWe listen.", form.Intro)
 	assert.Equal(t, long, form.ResponseTime, "2,000 characters, not bytes, are allowed")
@@ -103,10 +105,11 @@ func TestUpdateFormRefusesBadInput(t *testing.T) {
 	tooLong := strings.Repeat("x", app.MaxFormText+1)
 	_, err := w.svc.Admin.UpdateForm(ctx, w.asAdmin, w.form.ID, app.FormSettings{
 		Name: "", Intro: tooLong, ResponseTime: tooLong, OutOfHours: tooLong, Language: "fr", SwearPolicy: "shout",
+		PrivacyURL: "http://oakfield.example/privacy",
 	})
 	require.Equal(t, domain.KindInvalid, domain.KindOf(err))
 	problems := domain.ProblemsOf(err)
-	for _, field := range []string{"name", "intro", "response_time", "out_of_hours", "language", "swear_policy"} {
+	for _, field := range []string{"name", "intro", "response_time", "out_of_hours", "language", "swear_policy", "privacy_url"} {
 		assert.NotEmpty(t, problems.Of(field), field)
 	}
 	assert.Equal(t, "this text is at most 2000 characters", problems.Of("intro"))

@@ -22,9 +22,13 @@ type FormSettings struct {
 	// Language is en or cy; SwearPolicy is off, flag or block.
 	Language    string
 	SwearPolicy string
+	// PrivacyURL is the school's own privacy notice, https only; empty
+	// for none.
+	PrivacyURL string
 }
 
-// UpdateForm saves a form's name, texts, language and swear-word policy.
+// UpdateForm saves a form's name, texts, language, swear-word policy and
+// privacy notice link.
 // Its code is left alone: it is printed on posters and saved in phones.
 func (s *Admin) UpdateForm(ctx context.Context, a *Actor, id domain.FormID, in FormSettings) (form *domain.Form, err error) {
 	defer domain.Wrap(&err, "app.Admin.UpdateForm")
@@ -40,6 +44,8 @@ func (s *Admin) UpdateForm(ctx context.Context, a *Actor, id domain.FormID, in F
 	problems.Add("language", err)
 	policy, err := domain.ParseSwearPolicy(in.SwearPolicy)
 	problems.Add("swear_policy", err)
+	privacy, err := domain.ParsePrivacyURL(in.PrivacyURL)
+	problems.Add("privacy_url", err)
 	// The form must be the actor's before its problems are told: another
 	// organisation's form is simply not found.
 	err = s.changeIntake(ctx, func(tx ports.Tx) error {
@@ -54,14 +60,14 @@ func (s *Admin) UpdateForm(ctx context.Context, a *Actor, id domain.FormID, in F
 			was = form.SwearPolicy
 			form.Name = strings.TrimSpace(in.Name)
 			form.Intro, form.ResponseTime, form.OutOfHours = formText(in.Intro), formText(in.ResponseTime), formText(in.OutOfHours)
-			form.Language, form.SwearPolicy = lang, policy
+			form.Language, form.SwearPolicy, form.PrivacyURL = lang, policy, privacy
 			return nil
 		})
 		if err != nil {
 			return err
 		}
 		return s.record(ctx, tx, byStaff(a, domain.AuditFormChange, map[string]string{"form": string(id),
-			"language": string(form.Language), "swear_policy": string(form.SwearPolicy), "swear_policy_was": string(was)}))
+			"language": string(form.Language), "swear_policy": string(form.SwearPolicy), "swear_policy_was": string(was), "privacy_url": form.PrivacyURL}))
 	})
 	if err != nil {
 		return nil, err

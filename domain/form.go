@@ -3,6 +3,7 @@ package domain
 import (
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"time"
 	"unicode"
@@ -19,7 +20,10 @@ type Form struct {
 	Intro        string
 	ResponseTime string
 	// OutOfHours is shown instead of the form while the form is closed.
-	OutOfHours  string
+	OutOfHours string
+	// PrivacyURL is the school's own privacy notice, linked from the form
+	// and the user notice; empty for none. Always https (ParsePrivacyURL).
+	PrivacyURL  string
 	Language    Language
 	SwearPolicy SwearPolicy
 	Open        bool
@@ -91,6 +95,30 @@ func SuggestFormCode(name string, random io.Reader) (FormCode, error) {
 	}
 	code := fmt.Sprintf("%s%02d", string(initials), int(b[0])%100)
 	return ParseFormCode(code)
+}
+
+// MaxPrivacyURL is the longest privacy notice address a form keeps.
+const MaxPrivacyURL = 500
+
+// ParsePrivacyURL checks the address of a school's privacy notice. Empty
+// (after trimming) means none. Otherwise it must be an absolute https
+// address with a host and no user name or password: a reporter follows it
+// from a page about keeping them safe, so it must not go out unencrypted
+// or carry credentials.
+func ParsePrivacyURL(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	if utf8.RuneCountInString(s) > MaxPrivacyURL {
+		return "", Errorf(KindInvalid, "the privacy notice's address is at most %d characters", MaxPrivacyURL)
+	}
+	u, err := url.Parse(s)
+	if err != nil || !strings.EqualFold(u.Scheme, "https") || u.Host == "" || u.Hostname() == "" ||
+		u.User != nil || strings.ContainsFunc(s, unicode.IsSpace) {
+		return "", Errorf(KindInvalid, "the privacy notice's address must be a full web address starting with https://")
+	}
+	return u.String(), nil
 }
 
 // Language is the language a form's pages open in.

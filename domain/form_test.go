@@ -276,3 +276,29 @@ func TestNewInbox(t *testing.T) {
 		})
 	}
 }
+
+func TestParsePrivacyURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                                "",
+		"   ":                             "",
+		"https://oakfield.sch.uk/privacy": "https://oakfield.sch.uk/privacy",
+		" HTTPS://oakfield.sch.uk/privacy?lang=cy#top ": "https://oakfield.sch.uk/privacy?lang=cy#top",
+	} {
+		got, err := domain.ParsePrivacyURL(in)
+		if assert.NoError(t, err, in) {
+			assert.Equal(t, want, got, in)
+		}
+	}
+	for _, in := range []string{
+		"http://oakfield.sch.uk/privacy", // unencrypted
+		"oakfield.sch.uk/privacy",
+		"https:///privacy",
+		"https://user:pass@oakfield.sch.uk/privacy",
+		"javascript:alert(1)",
+		"https://oakfield.sch.uk/privacy notice",
+		"https://oakfield.sch.uk/" + strings.Repeat("a", domain.MaxPrivacyURL),
+	} {
+		_, err := domain.ParsePrivacyURL(in)
+		assert.Equal(t, domain.KindInvalid, domain.KindOf(err), in)
+	}
+}

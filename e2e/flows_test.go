@@ -125,7 +125,7 @@ func TestNoticePage(t *testing.T) {
 			}
 			// The form links to the notice.
 			require.Equal(t, nethttp.StatusOK, b.open("/r/OAK"))
-			assert.True(t, b.has(`main a[href="/notice"]`), "the form does not link to the notice")
+			assert.True(t, b.has(`main a[href^="/notice"]`), "the form does not link to the notice")
 		})
 	}
 }

@@ -73,7 +73,7 @@ func (s *Server) loadFormPage(r *nethttp.Request, a *app.Actor) (adminFormPage, 
 		Staff: s.adminChrome(a, r), Form: f,
 		Values: app.FormSettings{
 			Name: f.Form.Name, Intro: f.Form.Intro, ResponseTime: f.Form.ResponseTime, OutOfHours: f.Form.OutOfHours,
-			Language: string(f.Form.Language), SwearPolicy: string(f.Form.SwearPolicy),
+			Language: string(f.Form.Language), SwearPolicy: string(f.Form.SwearPolicy), PrivacyURL: f.Form.PrivacyURL,
 		},
 	}, nil
 }
@@ -94,6 +94,7 @@ func (s *Server) adminUpdateForm(w nethttp.ResponseWriter, r *nethttp.Request, a
 	in := app.FormSettings{
 		Name: r.PostFormValue("name"), Intro: r.PostFormValue("intro"), ResponseTime: r.PostFormValue("response_time"),
 		OutOfHours: r.PostFormValue("out_of_hours"), Language: r.PostFormValue("language"), SwearPolicy: r.PostFormValue("swear_policy"),
+		PrivacyURL: r.PostFormValue("privacy_url"),
 	}
 	_, err := s.app.Admin.UpdateForm(r.Context(), a, id, in)
 	if problems := adminProblems(err); problems != nil {

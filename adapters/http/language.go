@@ -2,6 +2,7 @@ package http
 
 import (
 	nethttp "net/http"
+	"net/url"
 
 	"golang.org/x/text/language"
 
@@ -126,6 +127,21 @@ func (s *Server) chrome(lang domain.Language, school string) chrome {
 		c.Switch, c.Notice = domain.English, "/notice?lang=cy"
 	}
 	c.SwitchName = catalogue.Name(c.Switch)
+	return c
+}
+
+// onForm is c on a page of form f: its link to the notice names the form,
+// so that the notice can link the school's own privacy notice.
+// Like the plain link, it names the language only when it is Welsh.
+func (c chrome) onForm(f *domain.Form) chrome {
+	if f == nil {
+		return c
+	}
+	q := url.Values{"form": {string(f.Code)}}
+	if c.Lang == domain.Welsh {
+		q.Set("lang", string(c.Lang))
+	}
+	c.Notice = "/notice?" + q.Encode()
 	return c
 }
 

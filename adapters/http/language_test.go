@@ -69,7 +69,7 @@ func TestWelshByChoiceIsRemembered(t *testing.T) {
 	assert.Contains(t, r.body, "Anfon adroddiad")
 	assert.Contains(t, r.body, `action="/r/OAK"`)
 	assert.Contains(t, r.body, `<input type="hidden" name="lang" value="cy">`)
-	assert.Contains(t, r.body, `href="/notice?lang=cy"`)
+	assert.Contains(t, r.body, `href="/notice?form=OAK&amp;lang=cy"`, "the notice follows the page and knows its form")
 	assert.NotContains(t, r.body, "Send report")
 
 	c := langCookie(r)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	nethttp "net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/whisper-schools/whisper/app"
@@ -73,7 +75,7 @@ func (s *Server) reportForm(w nethttp.ResponseWriter, r *nethttp.Request) error 
 	if err != nil {
 		return err
 	}
-	c := s.chrome(lang(r, rf.Form.Language), rf.Form.Name)
+	c := s.chrome(lang(r, rf.Form.Language), rf.Form.Name).onForm(rf.Form)
 	if !rf.Accepting {
 		return s.render(w, nethttp.StatusGone, "closed", closedForm(c, rf.Form))
 	}
@@ -108,7 +110,7 @@ func (s *Server) reportSubmit(w nethttp.ResponseWriter, r *nethttp.Request) erro
 	}
 	// The page is in the language the answer says the reporter reads,
 	// like the email with their link.
-	c := s.chrome(answer.Language, answer.Form.Form.Name)
+	c := s.chrome(answer.Language, answer.Form.Form.Name).onForm(answer.Form.Form)
 	if errors.Is(err, app.ErrTooMany) {
 		return s.render(w, nethttp.StatusTooManyRequests, "message", messagePage{
 			chrome:  c,
@@ -225,8 +227,53 @@ func (s *Server) conversationReply(w nethttp.ResponseWriter, r *nethttp.Request)
 	return s.render(w, status, "conversation", page)
 }
 
+// noticePage is the user notice: who runs the service, and, when the
+// reader came from a form, that school's own privacy notice.
+type noticePage struct {
+	chrome
+	Operator Operator
+	// Address is the operator's postal address, a line each.
+	Address []string
+	// Form is the form the reader came from (?form=CODE), or nil.
+	Form *domain.Form
+}
+
 func (s *Server) notice(w nethttp.ResponseWriter, r *nethttp.Request) error {
-	return s.render(w, nethttp.StatusOK, "notice", s.chrome(lang(r, ""), ""))
+	page := noticePage{Operator: s.cfg.Operator, Address: addressLines(s.cfg.Operator.PostalAddress)}
+	if code := r.URL.Query().Get("form"); code != "" {
+		// A code that names no form leaves the notice as it is for
+		// everyone: the notice itself is never missing.
+		rf, err := s.app.Reporting.ReportForm(r.Context(), code)
+		switch {
+		case err == nil:
+			page.Form = rf.Form
+		case domain.KindOf(err) != domain.KindNotFound:
+			return err
+		}
+	}
+	if f := page.Form; f != nil {
+		page.chrome = s.chrome(lang(r, f.Language), f.Name).onForm(f)
+		page.SwitchLink = "?" + url.Values{"form": {string(f.Code)}, "lang": {string(page.Switch)}}.Encode()
+	} else {
+		page.chrome = s.chrome(lang(r, ""), "")
+	}
+	return s.render(w, nethttp.StatusOK, "notice", page)
+}
+
+// addressLines splits a postal address into its lines: at line breaks when
+// it has them, else at commas.
+func addressLines(address string) []string {
+	sep := "\n"
+	if !strings.Contains(address, sep) {
+		sep = ","
+	}
+	var lines []string
+	for line := range strings.SplitSeq(address, sep) {
+		if line = strings.TrimSpace(line); line != "" {
+			lines = append(lines, line)
+		}
+	}
+	return lines
 }
 
 func (s *Server) notFound(w nethttp.ResponseWriter, r *nethttp.Request) error {

@@ -87,6 +87,8 @@ type siteOptions struct {
 	sso ports.SSOClient
 	// forgotAnswerTime is Config.ForgotAnswerTime.
 	forgotAnswerTime time.Duration
+	// operator is who runs the service, as the notice names them.
+	operator httpadapter.Operator
 }
 
 func newSite(t testing.TB, opt siteOptions) *site {
@@ -120,6 +122,7 @@ func newSite(t testing.TB, opt siteOptions) *site {
 		PublicURL: opt.publicURL, TrustedProxies: opt.trusted,
 		Now: clk.Now, RefusalDelay: opt.refusalDelay, ForgotAnswerTime: opt.forgotAnswerTime, SMSWebhook: smsWebhook(opt.publicURL, opt.plivoToken, false, svc),
 		SMSNumber: opt.smsNumber,
+		Operator: opt.operator,
 	}, svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)
@@ -225,7 +228,7 @@ func TestReportFormPage(t *testing.T) {
 		assert.Contains(t, r.body, `<label for="message">`)
 		assert.Contains(t, r.body, `name="email"`)
 		assert.Contains(t, r.body, "The school will not see your email address")
-		assert.Contains(t, r.body, `href="/notice"`)
+		assert.Contains(t, r.body, `href="/notice?form=OAK"`, "the notice knows its form")
 		assert.Contains(t, r.body, `<option value="`+string(s.second.ID)+`"`, "a category choice with two inboxes")
 		assert.NotContains(t, r.body, "<script", "works without JavaScript")
 	}

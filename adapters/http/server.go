@@ -41,6 +41,19 @@ type Config struct {
 	// ForgotAnswerTime is the least time /staff/forgot takes to answer
 	// (see forgot.go); zero answers as soon as the work is done.
 	ForgotAnswerTime time.Duration
+	// Operator is who runs the service, as the user notice names them.
+	Operator Operator
+}
+
+// Operator is who runs the service: the controller of reporters' contact
+// and meta data, and who reporters write to about their rights. The zero
+// value means not configured; the notice then sends reporters to their
+// school.
+type Operator struct {
+	Name  string
+	Email string
+	// PostalAddress is one line with commas, or several lines.
+	PostalAddress string
 }
 
 // Webhook is a carrier's callback that another adapter reads and checks.

@@ -125,8 +125,12 @@ type chrome struct {
 	Switch     domain.Language
 	SwitchName string
 	School     string
-	// Notice is the link to the user notice, in the page's language.
+	// Notice is the link to the user notice, in the page's language, and
+	// naming the page's form when there is one (chrome.onForm).
 	Notice string
+	// SwitchLink is the link to this page in the other language; empty
+	// means "?lang=" and Switch.
+	SwitchLink string
 	// p prints the page's words in Go, e.g. its problems.
 	p *catalogue.Printer
 }

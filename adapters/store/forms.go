@@ -23,6 +23,7 @@ type formRow struct {
 	Intro        string    `bun:"intro"`
 	ResponseTime string    `bun:"response_time"`
 	OutOfHours   string    `bun:"out_of_hours"`
+	PrivacyURL   string    `bun:"privacy_url"`
 	Language     string    `bun:"language"`
 	SwearPolicy  string    `bun:"swear_policy"`
 	Open         bool      `bun:"open"`
@@ -32,7 +33,7 @@ type formRow struct {
 func formToRow(f *domain.Form) *formRow {
 	return &formRow{
 		ID: string(f.ID), OrgID: string(f.OrgID), Name: f.Name, Code: string(f.Code),
-		Intro: f.Intro, ResponseTime: f.ResponseTime, OutOfHours: f.OutOfHours,
+		Intro: f.Intro, ResponseTime: f.ResponseTime, OutOfHours: f.OutOfHours, PrivacyURL: f.PrivacyURL,
 		Language: string(f.Language), SwearPolicy: string(f.SwearPolicy), Open: f.Open, CreatedAt: f.CreatedAt,
 	}
 }
@@ -40,7 +41,7 @@ func formToRow(f *domain.Form) *formRow {
 func (r *formRow) domain() *domain.Form {
 	return &domain.Form{
 		ID: domain.FormID(r.ID), OrgID: domain.OrgID(r.OrgID), Name: r.Name, Code: domain.FormCode(r.Code),
-		Intro: r.Intro, ResponseTime: r.ResponseTime, OutOfHours: r.OutOfHours,
+		Intro: r.Intro, ResponseTime: r.ResponseTime, OutOfHours: r.OutOfHours, PrivacyURL: r.PrivacyURL,
 		Language: domain.Language(r.Language), SwearPolicy: domain.SwearPolicy(r.SwearPolicy),
 		Open: r.Open, CreatedAt: r.CreatedAt.UTC(),
 	}
@@ -119,6 +120,7 @@ func (f forms) Change(ctx context.Context, id domain.FormID, change func(form *d
 	u.set(form.Intro != before.Intro, "intro", after.Intro)
 	u.set(form.ResponseTime != before.ResponseTime, "response_time", after.ResponseTime)
 	u.set(form.OutOfHours != before.OutOfHours, "out_of_hours", after.OutOfHours)
+	u.set(form.PrivacyURL != before.PrivacyURL, "privacy_url", after.PrivacyURL)
 	u.set(form.Language != before.Language, "language", after.Language)
 	u.set(form.SwearPolicy != before.SwearPolicy, "swear_policy", after.SwearPolicy)
 	u.set(form.Open != before.Open, "open", after.Open)

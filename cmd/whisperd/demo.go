@@ -6,8 +6,10 @@ import (
 	"encoding/base32"
 	"fmt"
 	"io"
+	"log/slog"
 
 	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/cmd/internal/config"
 	"github.com/whisper-schools/whisper/domain"
 )
 
@@ -60,6 +62,29 @@ Mail and SMS are written to the log instead of being sent.
 
 `, form.URL, form.Form.Code, svc.Links.Link("staff", "login"), email, password)
 	return nil
+}
+
+// demoOperator is the clearly fictional operator a demo's notice names
+// when none is configured: .example addresses reach no one (RFC 2606).
+var demoOperator = config.Operator{
+	Name:          "Demo Operator (fictional, for trying Whisper out)",
+	Email:         "privacy@demo-operator.example",
+	PostalAddress: "1 Example Street, Exampletown, EX0 0AA",
+}
+
+// operatorFor is the operator the notice names: the configured one, or
+// with --demo and none configured, demoOperator. Without either it warns,
+// since the notice then cannot tell reporters who to contact.
+func operatorFor(cfg *config.Config, demo bool, log *slog.Logger) config.Operator {
+	switch {
+	case cfg.Operator.IsSet():
+		return cfg.Operator
+	case demo:
+		return demoOperator
+	}
+	log.Warn("operator.name and operator.email are not set: the user notice cannot say who runs this service " +
+		"or how reporters can exercise their rights; set them (and operator.postal_address) before going live")
+	return config.Operator{}
 }
 
 // demoPassword is random, so a demo left running on a network is not open

@@ -132,6 +132,7 @@ func run(ctx context.Context, e env) error {
 		PublicURL: cfg.PublicURL, TrustedProxies: cfg.TrustedProxies(),
 		Observe:      meter.Observe,
 		RefusalDelay: httpadapter.RefusalDelay, ForgotAnswerTime: httpadapter.ForgotAnswerTime,
+		Operator: httpadapter.Operator(operatorFor(cfg, *demo, log)),
 	}
 	if cfg.SMS.Driver == "plivo" {
 		httpCfg.SMSNumber = cfg.SMS.Plivo.Number

@@ -141,6 +141,7 @@ func TestRefusesBadConfiguration(t *testing.T) {
 		"bad limit in env":        {nil, map[string]string{"WHISPER_LIMITS_REPORTS_PER_IP": "-1"}, "limits.reports_per_ip"},
 		"unusable listen address": {[]string{"--listen", "256.0.0.1:1"}, nil, "256.0.0.1"},
 		"bad metrics address":     {nil, map[string]string{"WHISPER_METRICS_LISTEN": "9464"}, "metrics.listen"},
+		"operator without email":  {nil, map[string]string{"WHISPER_OPERATOR_NAME": "Whisper Services Ltd"}, "operator.email is required"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

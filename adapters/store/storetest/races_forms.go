@@ -30,7 +30,8 @@ func raceFormClosing(t *testing.T, st ports.Store) {
 				return
 			}
 			_, err := w.svc.Admin.UpdateForm(ctx, admin, w.form.ID, app.FormSettings{Name: w.form.Name,
-				Intro: fmt.Sprintf("Tell us, round %d, admin %d.", round, i), Language: "en", SwearPolicy: "flag"})
+				Intro: fmt.Sprintf("Tell us, round %d, admin %d.", round, i), Language: "en", SwearPolicy: "flag",
+				PrivacyURL: fmt.Sprintf("https://oakfield.example/privacy/%d/%d", round, i)})
 			assert.NoError(t, err)
 		})
 		var form *domain.Form
@@ -39,5 +40,11 @@ func raceFormClosing(t *testing.T, st ports.Store) {
 			return err
 		}))
 		assert.False(t, form.Open, "round %d: a settings save reopened the form its admin had closed", round)
+		// One admin's save is whole: the intro and the privacy link it
+		// saved together are never half of one save and half of another.
+		var r, i int
+		_, err := fmt.Sscanf(form.Intro, "Tell us, round %d, admin %d.", &r, &i)
+		require.NoError(t, err)
+		assert.Equal(t, fmt.Sprintf("https://oakfield.example/privacy/%d/%d", r, i), form.PrivacyURL, "round %d", round)
 	}
 }

@@ -109,6 +109,7 @@ func testFormsAndInboxes(t *testing.T, st ports.Store) {
 	f := newFixture(t, st)
 	second := must(domain.NewInbox(must(domain.NewInboxID(rand.Reader)), f.form, "Online worries", nil, 1, now))
 	f.form.Intro, f.form.Open, f.form.Language, f.form.SwearPolicy = "Tell us what is wrong.", false, domain.Welsh, domain.SwearBlock
+	f.form.PrivacyURL = "https://oakfield.example/privacy"
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
 		if err := tx.Inboxes().Create(ctx, second); err != nil {
 			return err

@@ -45,6 +45,7 @@ type Config struct {
 	Retention Retention `koanf:"retention"`
 	Limits    Limits    `koanf:"limits"`
 	Metrics   Metrics   `koanf:"metrics"`
+	Operator  Operator  `koanf:"operator"`
 }
 
 // Database chooses the store.
@@ -177,6 +178,26 @@ type Metrics struct {
 	// listener never serves them: counters that move after one staff reply
 	// tell an onlooker how that report came in.
 	Listen string `koanf:"listen"`
+}
+
+// Operator is who runs this Whisper service, as the user notice names
+// them: the controller of reporters' contact and meta data, and the one
+// reporters write to about their rights. Empty means not configured:
+// whisperd then warns at start, and the notice tells reporters to ask
+// their school instead.
+type Operator struct {
+	// Name is the organisation that runs the service.
+	Name string `koanf:"name"`
+	// Email is where reporters write about their data.
+	Email string `koanf:"email"`
+	// PostalAddress is where they may write by post; one line, its parts
+	// separated by commas, or several lines.
+	PostalAddress string `koanf:"postal_address"`
+}
+
+// IsSet reports whether any part of the operator's identity is configured.
+func (o Operator) IsSet() bool {
+	return o.Name != "" || o.Email != "" || o.PostalAddress != ""
 }
 
 // Default returns the configuration used when nothing is set: the embedded

@@ -310,6 +310,9 @@ func (c *Config) normalize() {
 	c.SMS.DefaultRegion = strings.ToUpper(strings.TrimSpace(c.SMS.DefaultRegion))
 
 	c.HTTP.TrustedProxies = splitList(c.HTTP.TrustedProxies)
+	c.Operator.Name = strings.TrimSpace(c.Operator.Name)
+	c.Operator.Email = strings.TrimSpace(c.Operator.Email)
+	c.Operator.PostalAddress = strings.TrimSpace(c.Operator.PostalAddress)
 }
 
 // splitList splits entries on commas and drops blanks, so that a list reads

@@ -77,6 +77,7 @@ func TestKeys(t *testing.T) {
 		"mail.smtp.oauth2.client_id", "mail.smtp.oauth2.client_secret", "mail.smtp.oauth2.scopes", "mail.smtp.oauth2.token_url",
 		"mail.smtp.password", "mail.smtp.port", "mail.smtp.tls", "mail.smtp.username",
 		"metrics.listen",
+		"operator.email", "operator.name", "operator.postal_address",
 		"outbox.lease", "outbox.max_attempts", "outbox.poll_interval", "outbox.retry_max", "outbox.retry_min",
 		"public_url",
 		"retention.sweep_interval",
@@ -515,4 +516,18 @@ func TestMetricsListen(t *testing.T) {
 	c, err = Load(Options{Getenv: env(map[string]string{"WHISPER_METRICS_LISTEN": "127.0.0.1:9464"})})
 	require.NoError(t, err)
 	assert.Equal(t, "127.0.0.1:9464", c.Metrics.Listen)
+}
+
+func TestOperator(t *testing.T) {
+	c, err := Load(Options{Getenv: env(nil)})
+	require.NoError(t, err)
+	assert.False(t, c.Operator.IsSet(), "no operator unless one is configured")
+
+	c, err = Load(Options{
+		File:   writeFile(t, "whisper.yaml", "operator:\n  name: Whisper Services Ltd\n  postal_address: |\n    1 High Street\n    Exeter EX1 1AA\n"),
+		Getenv: env(map[string]string{"WHISPER_OPERATOR_EMAIL": " privacy@whisper.example "}),
+	})
+	require.NoError(t, err)
+	assert.Equal(t, Operator{Name: "Whisper Services Ltd", Email: "privacy@whisper.example", PostalAddress: "1 High Street\nExeter EX1 1AA"}, c.Operator)
+	assert.True(t, c.Operator.IsSet())
 }

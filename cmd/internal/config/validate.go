@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/whisper-schools/whisper/domain"
 )
@@ -77,6 +78,8 @@ func (c *Config) Validate() error {
 	}
 	v.positive("retention.sweep_interval", c.Retention.SweepInterval)
 
+	c.validateOperator(&v)
+
 	v.nonNegative("limits.reports_per_ip", c.Limits.ReportsPerIP)
 	v.nonNegative("limits.reports_per_form", c.Limits.ReportsPerForm)
 	v.nonNegative("limits.texts_per_number", c.Limits.TextsPerNumber)
@@ -109,6 +112,35 @@ func (c *Config) validateDatabase(v *validator) {
 	default:
 		// Never echo the URL: it may carry a password.
 		v.addf("database.url must start with postgres://, postgresql:// or sqlite:")
+	}
+}
+
+// maxOperatorText bounds each part of the operator's identity, which the
+// notice prints: room for a long name or a full postal address.
+const maxOperatorText = 500
+
+// validateOperator checks the operator's identity: all or nothing of the
+// name and email, since a notice that names a controller must also say how
+// to reach them.
+func (c *Config) validateOperator(v *validator) {
+	o := c.Operator
+	if !o.IsSet() {
+		return
+	}
+	if o.Name == "" {
+		v.addf("operator.name is required when operator.email or operator.postal_address is set")
+	}
+	if o.Email == "" {
+		v.addf("operator.email is required when operator.name or operator.postal_address is set")
+	} else if a, err := mail.ParseAddress(o.Email); err != nil || a.Address != o.Email {
+		v.addf("operator.email %q is not a plain email address such as privacy@example.org", o.Email)
+	}
+	for _, f := range []struct{ key, value string }{
+		{"operator.name", o.Name}, {"operator.email", o.Email}, {"operator.postal_address", o.PostalAddress},
+	} {
+		if utf8.RuneCountInString(f.value) > maxOperatorText {
+			v.addf("%s is at most %d characters", f.key, maxOperatorText)
+		}
 	}
 }
 

@@ -130,6 +130,19 @@ func TestValidate(t *testing.T) {
 		{"ipv6 prefix too long", func(c *Config) { c.Limits.IPv6Prefix = 129 }, "limits.ipv6_prefix must be from 32 to 128 (bits of an IPv6 address counted as one client), not 129", ""},
 		{"ipv6 prefix per address", func(c *Config) { c.Limits.IPv6Prefix = 128 }, "", ""},
 		{"limit negative", func(c *Config) { c.Limits.TextsPerNumber = -1 }, "limits.texts_per_number must be 0 (no limit) or more, not -1", ""},
+
+		{"operator complete", func(c *Config) {
+			c.Operator = Operator{Name: "Whisper Services Ltd", Email: "privacy@whisper.example", PostalAddress: "1 High Street, Exeter, EX1 1AA"}
+		}, "", ""},
+		{"operator without address", func(c *Config) { c.Operator = Operator{Name: "Whisper Services Ltd", Email: "privacy@whisper.example"} }, "", ""},
+		{"operator without email", func(c *Config) { c.Operator = Operator{Name: "Whisper Services Ltd"} }, "operator.email is required when operator.name or operator.postal_address is set", ""},
+		{"operator without name", func(c *Config) { c.Operator = Operator{Email: "privacy@whisper.example"} }, "operator.name is required when operator.email or operator.postal_address is set", ""},
+		{"operator email invalid", func(c *Config) { c.Operator = Operator{Name: "W", Email: "privacy at whisper"} }, `operator.email "privacy at whisper" is not a plain email address`, ""},
+		{"operator email with a name", func(c *Config) { c.Operator = Operator{Name: "W", Email: "W <privacy@whisper.example>"} }, "is not a plain email address", ""},
+		{"operator email in brackets", func(c *Config) { c.Operator = Operator{Name: "W", Email: "<privacy@whisper.example>"} }, "is not a plain email address", ""},
+		{"operator address too long", func(c *Config) {
+			c.Operator = Operator{Name: "W", Email: "privacy@whisper.example", PostalAddress: strings.Repeat("a", 501)}
+		}, "operator.postal_address is at most 500 characters", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -25,6 +25,9 @@ func TestTheSMSNumberIsShownBesideTheCode(t *testing.T) {
 		"Gallwch chi hefyd roi gwybod drwy neges destun: anfonwch <strong>OAK</strong> a'ch neges at <strong>07700 900000</strong>.")
 	assert.Contains(t, page("/notice?lang=en"), "text your school's Whisper code and your message to <strong>07700 900000</strong>.")
 	assert.Contains(t, page("/notice?lang=cy"), "anfonwch god Whisper eich ysgol a'ch neges at <strong>07700 900000</strong>.")
+	// Reached from a form, the notice names that form's code.
+	assert.Contains(t, page("/notice?form=OAK&lang=en"),
+		"You can also report by text message: text <strong>OAK</strong> and your message to <strong>07700 900000</strong>.")
 
 	admin := p.as(p.admin)
 	r := admin.get("/staff/admin/forms/" + string(p.form.ID))

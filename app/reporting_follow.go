@@ -12,6 +12,9 @@ import (
 type ReporterInteraction struct {
 	Ref      domain.Reference
 	FormName string
+	// FormCode is the form's code, by which the conversation's pages link
+	// the notice that names the school.
+	FormCode domain.FormCode
 	Status   domain.Status
 	Messages []ReporterMessage
 	// Accepting is false when the organisation takes no messages now
@@ -56,7 +59,7 @@ func (s *Reporting) follow(ctx context.Context, token string) (out ReporterInter
 			return err
 		}
 		names := map[domain.StaffID]string{}
-		out = ReporterInteraction{Ref: ia.Ref, FormName: form.Name, Status: ia.Status, Accepting: org.AcceptsReports(s.now()), OutOfHours: form.OutOfHours, Language: form.Language}
+		out = ReporterInteraction{Ref: ia.Ref, FormName: form.Name, FormCode: form.Code, Status: ia.Status, Accepting: org.AcceptsReports(s.now()), OutOfHours: form.OutOfHours, Language: form.Language}
 		for _, m := range msgs {
 			cm := ReporterMessage{FromReporter: m.Author == domain.AuthorReporter, Body: m.Body, At: m.CreatedAt}
 			if !cm.FromReporter {

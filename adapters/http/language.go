@@ -133,11 +133,11 @@ func (s *Server) chrome(lang domain.Language, school string) chrome {
 // onForm is c on a page of form f: its link to the notice names the form,
 // so that the notice can link the school's own privacy notice.
 // Like the plain link, it names the language only when it is Welsh.
-func (c chrome) onForm(f *domain.Form) chrome {
-	if f == nil {
+func (c chrome) onForm(code domain.FormCode) chrome {
+	if code == "" {
 		return c
 	}
-	q := url.Values{"form": {string(f.Code)}}
+	q := url.Values{"form": {string(code)}}
 	if c.Lang == domain.Welsh {
 		q.Set("lang", string(c.Lang))
 	}

@@ -123,6 +123,12 @@ func TestFormSaysSendingAcceptsTheNotice(t *testing.T) {
 	r := s.post("/r/OAK", url.Values{"message": {""}, "category": {string(s.inbox.ID)}})
 	require.Equal(t, nethttp.StatusUnprocessableEntity, r.status)
 	assert.Regexp(t, acceptance, r.body)
+
+	// The conversation's notice link names the form too, so the school's
+	// own privacy notice is one step away from there as well.
+	r = s.get("/t/" + s.report("hello"))
+	require.Equal(t, nethttp.StatusOK, r.status)
+	assert.Contains(t, r.body, `<a href="/notice?form=OAK">`)
 }
 
 func TestSchoolPrivacyNoticeSetByAnAdmin(t *testing.T) {

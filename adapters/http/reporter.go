@@ -75,7 +75,7 @@ func (s *Server) reportForm(w nethttp.ResponseWriter, r *nethttp.Request) error 
 	if err != nil {
 		return err
 	}
-	c := s.chrome(lang(r, rf.Form.Language), rf.Form.Name).onForm(rf.Form)
+	c := s.chrome(lang(r, rf.Form.Language), rf.Form.Name).onForm(rf.Form.Code)
 	if !rf.Accepting {
 		return s.render(w, nethttp.StatusGone, "closed", closedForm(c, rf.Form))
 	}
@@ -110,7 +110,7 @@ func (s *Server) reportSubmit(w nethttp.ResponseWriter, r *nethttp.Request) erro
 	}
 	// The page is in the language the answer says the reporter reads,
 	// like the email with their link.
-	c := s.chrome(answer.Language, answer.Form.Form.Name).onForm(answer.Form.Form)
+	c := s.chrome(answer.Language, answer.Form.Form.Name).onForm(answer.Form.Form.Code)
 	if errors.Is(err, app.ErrTooMany) {
 		return s.render(w, nethttp.StatusTooManyRequests, "message", messagePage{
 			chrome:  c,
@@ -176,7 +176,7 @@ func (s *Server) conversation(w nethttp.ResponseWriter, r *nethttp.Request) erro
 	if err != nil {
 		return err
 	}
-	c := s.chrome(lang(r, conv.Language), conv.FormName)
+	c := s.chrome(lang(r, conv.Language), conv.FormName).onForm(conv.FormCode)
 	return s.render(w, nethttp.StatusOK, "conversation", s.conversationPage(c, conv, token))
 }
 
@@ -203,7 +203,7 @@ func (s *Server) conversationReply(w nethttp.ResponseWriter, r *nethttp.Request)
 		// Suspended, ended or past its trial: the same page as the form,
 		// with help now, the reply shown back, and the way to the
 		// conversation, which can still be read.
-		return s.render(w, nethttp.StatusGone, "closed", closedPage{chrome: s.chrome(lang(r, conv.Language), conv.FormName),
+		return s.render(w, nethttp.StatusGone, "closed", closedPage{chrome: s.chrome(lang(r, conv.Language), conv.FormName).onForm(conv.FormCode),
 			Name: conv.FormName, OutOfHours: conv.OutOfHours, Kept: body, Token: token})
 	}
 	problems := domain.ProblemsOf(err)
@@ -214,7 +214,7 @@ func (s *Server) conversationReply(w nethttp.ResponseWriter, r *nethttp.Request)
 	// Nothing was stored: the conversation, as the answer brings it back,
 	// comes with the text kept in the reply box, and what was wrong above
 	// it.
-	page := s.conversationPage(s.chrome(lang(r, conv.Language), conv.FormName), conv, token)
+	page := s.conversationPage(s.chrome(lang(r, conv.Language), conv.FormName).onForm(conv.FormCode), conv, token)
 	page.Reply, page.Problems = body, page.problems(problems)
 	status := nethttp.StatusUnprocessableEntity
 	if limited != nil {
@@ -252,7 +252,7 @@ func (s *Server) notice(w nethttp.ResponseWriter, r *nethttp.Request) error {
 		}
 	}
 	if f := page.Form; f != nil {
-		page.chrome = s.chrome(lang(r, f.Language), f.Name).onForm(f)
+		page.chrome = s.chrome(lang(r, f.Language), f.Name).onForm(f.Code)
 		page.SwitchLink = "?" + url.Values{"form": {string(f.Code)}, "lang": {string(page.Switch)}}.Encode()
 	} else {
 		page.chrome = s.chrome(lang(r, ""), "")

@@ -122,7 +122,7 @@ func newSite(t testing.TB, opt siteOptions) *site {
 		PublicURL: opt.publicURL, TrustedProxies: opt.trusted,
 		Now: clk.Now, RefusalDelay: opt.refusalDelay, ForgotAnswerTime: opt.forgotAnswerTime, SMSWebhook: smsWebhook(opt.publicURL, opt.plivoToken, false, svc),
 		SMSNumber: opt.smsNumber,
-		Operator: opt.operator,
+		Operator:  opt.operator,
 	}, svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)

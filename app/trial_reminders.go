@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/whisper-schools/whisper/domain"
@@ -57,47 +56,4 @@ func (s *core) remindTrials(ctx context.Context, now time.Time) (reminded int, e
 		return nil
 	})
 	return reminded, err
-}
-
-// orgAddresses are whom the service writes to about an organisation's
-// subscription: its contact, then its admins, each address once.
-func orgAddresses(ctx context.Context, tx ports.Tx, org *domain.Organisation) ([]string, error) {
-	members, err := tx.Staff().List(ctx, ports.StaffFilter{OrgID: &org.ID})
-	if err != nil {
-		return nil, err
-	}
-	to := []string{org.Contact.Email}
-	for _, m := range members {
-		if m.Role == domain.RoleAdmin && !m.SignsInElsewhere {
-			to = append(to, m.Email)
-		}
-	}
-	return uniqueAddresses(nil, to), nil
-}
-
-// uniqueAddresses adds to seen each address not in it yet, in any case,
-// and returns those it added, in order.
-func uniqueAddresses(seen map[string]bool, addresses []string) []string {
-	if seen == nil {
-		seen = map[string]bool{}
-	}
-	var out []string
-	for _, a := range addresses {
-		if key := strings.ToLower(a); a != "" && !seen[key] {
-			seen[key] = true
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
-// email is an email of kind to one address about org, in English (the
-// staff's language), due now.
-func (s *core) email(kind domain.DeliveryKind, org domain.OrgID, to string, now time.Time) (*domain.Delivery, error) {
-	id, err := domain.NewDeliveryID(s.random)
-	if err != nil {
-		return nil, err
-	}
-	return &domain.Delivery{ID: id, Kind: kind, Channel: domain.DeliveryEmail, To: to, Language: domain.English, OrgID: org,
-		Status: domain.DeliveryPending, NextAttemptAt: now, CreatedAt: now}, nil
 }

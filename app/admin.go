@@ -13,7 +13,7 @@ import (
 // ownInbox, ownMember), answering KindNotFound for any other, exactly as
 // for what does not exist. Each use case is in its own file, admin_*.go:
 // Forms and Form, CreateForm, UpdateForm, SetFormOpen; Inbox, CreateInbox,
-// UpdateInbox; Organisation, UpdateOrgSettings, SSO (read-only); Staff and
+// UpdateInbox, ArrangeInbox; Organisation, UpdateOrgSettings, SSO (read-only); Staff and
 // Member, InviteStaff, UpdateMember, UpdateMemberDetails, RemoveMember;
 // ResendInvitation, SendPasswordReset, ResetAuthenticator.
 type Admin struct{ *core }

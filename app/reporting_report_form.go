@@ -12,8 +12,14 @@ type ReportForm struct {
 	Form *domain.Form
 	// Org is the form's organisation.
 	Org *domain.Organisation
-	// Inboxes are the categories a reporter may choose from, in order.
+	// Inboxes are the categories a reporter may choose from, in order:
+	// the form's open inboxes.
 	Inboxes []*domain.Inbox
+	// Archived are the form's archived inboxes: a report naming one is
+	// told that it no longer takes reports.
+	Archived []domain.InboxID
+	// TextsInbox is the inbox texts land in.
+	TextsInbox *domain.Inbox
 	// Accepting is false while the form is closed or its organisation does
 	// not take reports; the page then shows the out-of-hours text.
 	Accepting bool
@@ -47,5 +53,13 @@ func loadReportForm(ctx context.Context, tx ports.Tx, code string) (ReportForm, 
 	if err != nil {
 		return ReportForm{}, err
 	}
-	return ReportForm{Form: form, Org: org, Inboxes: inboxes, Accepting: form.Open && org.Status.AcceptsReports()}, nil
+	rf := ReportForm{Form: form, Org: org, TextsInbox: domain.TextsInbox(inboxes), Accepting: form.Open && org.Status.AcceptsReports()}
+	for _, ib := range inboxes {
+		if ib.Open() {
+			rf.Inboxes = append(rf.Inboxes, ib)
+		} else {
+			rf.Archived = append(rf.Archived, ib.ID)
+		}
+	}
+	return rf, nil
 }

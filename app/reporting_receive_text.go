@@ -72,7 +72,14 @@ func (s *Reporting) ReceiveText(ctx context.Context, in InboundText) (out TextOu
 				return "", err
 			}
 			if verdict == verdictOpen {
-				return s.openByTextAlone(ctx, report, phone, ids, claim, now)
+				out, err := s.openByTextAlone(ctx, report, phone, ids, claim, now)
+				if !errors.Is(err, domain.ErrInboxArchived) {
+					return out, err
+				}
+				// The inbox for texts was archived since the form was
+				// read: nothing was stored, and the text is routed below
+				// on the form as the transaction reads it.
+				s.intake.forget()
 			}
 		case domain.KindOf(err) != domain.KindNotFound:
 			return "", err

@@ -23,6 +23,7 @@ var inboxRaces = map[string]func(*testing.T, ports.Store){
 	"InboxRenamesStayUnique":         raceInboxRenames,
 	"ArrangingKeepsTheRules":         raceArrangingInboxes,
 	"ArchivedInboxTakesNoNewReports": raceArchiveAgainstReports,
+	"StaleTextFindsTheTextsInbox":    testStaleTextAfterArchiving,
 }
 
 // Two admins (and more) add the same category at once, spelt as people
@@ -157,6 +158,35 @@ func raceArchiveAgainstReports(t *testing.T, st ports.Store) {
 		return err
 	}))
 	assert.Equal(t, int(accepted.Load())+1, n, "every accepted report is in the inbox, and no other")
+}
+
+// A text reaches a service that read the form while texts still landed in
+// an inbox since archived (another instance, within its cache's second):
+// the text is not lost, and lands where texts land now.
+func testStaleTextAfterArchiving(t *testing.T, st ports.Store) {
+	w := newRaceSchool(t, st)
+	admin := w.actor(t, w.member(t, "head@oakfield.example", domain.RoleAdmin))
+	general := w.inboxes(t)[0]
+	target, err := w.svc.Admin.CreateInbox(ctx, admin, w.form.ID, "Texts")
+	require.NoError(t, err)
+	_, err = w.svc.Admin.ArrangeInbox(ctx, admin, target.ID, domain.InboxTexts)
+	require.NoError(t, err)
+	stale := app.New(app.Deps{Store: st, Clock: w.clock, Random: rand.Reader, Hasher: testHasher{},
+		PublicURL: "https://whisper.example.org/", IntakeCacheFor: time.Hour})
+	_, err = stale.Reporting.ReportForm(ctx, string(w.form.Code)) // held with Texts open
+	require.NoError(t, err)
+	_, err = w.svc.Admin.ArrangeInbox(ctx, admin, target.ID, domain.InboxArchive)
+	require.NoError(t, err)
+
+	out, err := stale.Reporting.ReceiveText(ctx, app.InboundText{MessageUUID: "uuid-" + randomDigits(t, 12), From: "+447700900123",
+		Text: string(w.form.Code) + " someone is following me home"})
+	require.NoError(t, err)
+	assert.Equal(t, app.TextOpened, out)
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
+		list, err := tx.Interactions().List(ctx, ports.InteractionFilter{InboxIDs: []domain.InboxID{general.ID}})
+		assert.Len(t, list, 1, "the text is in General, where texts land now")
+		return err
+	}))
 }
 
 // inboxes reads the form's inboxes as the store has them, in order.

@@ -53,7 +53,10 @@ func loadReportForm(ctx context.Context, tx ports.Tx, code string) (ReportForm, 
 	if err != nil {
 		return ReportForm{}, err
 	}
-	rf := ReportForm{Form: form, Org: org, TextsInbox: domain.TextsInbox(inboxes), Accepting: form.Open && org.Status.AcceptsReports()}
+	// A form with no open inbox (which the admin pages never leave) takes
+	// no reports rather than failing on them.
+	texts := domain.TextsInbox(inboxes)
+	rf := ReportForm{Form: form, Org: org, TextsInbox: texts, Accepting: form.Open && org.Status.AcceptsReports() && texts != nil}
 	for _, ib := range inboxes {
 		if ib.Open() {
 			rf.Inboxes = append(rf.Inboxes, ib)

@@ -13,7 +13,7 @@ import (
 	"github.com/whisper-schools/whisper/ports"
 )
 
-// inbox reads one inbox as the store has it.
+// inboxNow reads one inbox as the store has it.
 func (p *portal) inboxNow(id domain.InboxID) *domain.Inbox {
 	p.t.Helper()
 	var ib *domain.Inbox

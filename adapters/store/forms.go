@@ -1,12 +1,10 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -263,31 +261,25 @@ func (i inboxes) Arrange(ctx context.Context, form domain.FormID, change func(in
 	if err := change(after); err != nil {
 		return nil, err
 	}
-	// The inbox giving up texts is written before the one taking them, so
-	// that the one-per-form index holds after every statement.
-	ordered := slices.Clone(after)
-	slices.SortStableFunc(ordered, func(a, b *domain.Inbox) int {
-		return cmp.Compare(btoi(a.Texts), btoi(b.Texts))
-	})
-	for _, ib := range ordered {
-		old := was[ib.ID]
-		if old == nil || ib.FormID != old.FormID || ib.Name != old.Name {
-			return nil, &domain.Error{Kind: domain.KindInternal, Err: errors.New("store: arranging a form's inboxes changes only their order, texts and archiving")}
-		}
-		u := i.updateRow((*inboxRow)(nil), string(ib.ID))
-		u.set(ib.Position != old.Position, "position", ib.Position)
-		u.set(ib.Texts != old.Texts, "receives_texts", ib.Texts)
-		u.set(!sameTime(ib.ArchivedAt, old.ArchivedAt), "archived_at", ib.ArchivedAt)
-		if err := u.exec(ctx, "inbox"); err != nil {
-			return nil, err
+	// The inboxes not receiving texts are written before the one that
+	// does, so that the one-per-form index holds after every statement.
+	for _, texts := range []bool{false, true} {
+		for _, ib := range after {
+			old := was[ib.ID]
+			if old == nil || ib.FormID != old.FormID || ib.Name != old.Name {
+				return nil, &domain.Error{Kind: domain.KindInternal, Err: errors.New("store: arranging a form's inboxes changes only their order, texts and archiving")}
+			}
+			if ib.Texts != texts {
+				continue
+			}
+			u := i.updateRow((*inboxRow)(nil), string(ib.ID))
+			u.set(ib.Position != old.Position, "position", ib.Position)
+			u.set(ib.Texts != old.Texts, "receives_texts", ib.Texts)
+			u.set(!sameTime(ib.ArchivedAt, old.ArchivedAt), "archived_at", ib.ArchivedAt)
+			if err := u.exec(ctx, "inbox"); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return after, nil
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

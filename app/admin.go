@@ -13,9 +13,10 @@ import (
 // ownInbox, ownMember), answering KindNotFound for any other, exactly as
 // for what does not exist. Each use case is in its own file, admin_*.go:
 // Forms and Form, CreateForm, UpdateForm, SetFormOpen; Inbox, CreateInbox,
-// UpdateInbox; Organisation, UpdateOrgSettings, SSO (read-only); Staff and
-// Member, InviteStaff, UpdateMember, UpdateMemberDetails, RemoveMember;
-// ResendInvitation, SendPasswordReset, ResetAuthenticator.
+// UpdateInbox, ArrangeInbox; Organisation, UpdateOrgSettings, SSO
+// (read-only); Staff and Member, InviteStaff, UpdateMember,
+// UpdateMemberDetails, RemoveMember; ResendInvitation, SendPasswordReset,
+// ResetAuthenticator.
 type Admin struct{ *core }
 
 // ownForm loads a form of the actor's organisation; any other is errNoSuch.

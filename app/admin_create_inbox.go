@@ -28,7 +28,17 @@ func (s *Admin) CreateInbox(ctx context.Context, a *Actor, form domain.FormID, n
 	if err := checkInboxName(name); err != nil {
 		return nil, domain.Problems{{Field: "name", Safe: domain.SafeWords(err)}}.Invalid()
 	}
-	return s.addInbox(ctx, CreateInbox{FormID: form, Name: name, Actor: staffActor(a.Staff.ID)})
+	inbox, err = s.addInbox(ctx, CreateInbox{FormID: form, Name: name, Actor: staffActor(a.Staff.ID)})
+	return inbox, nameProblem(err)
+}
+
+// nameProblem puts the words of an inbox name another inbox of the form
+// has beside the name's field.
+func nameProblem(err error) error {
+	if domain.KindOf(err) == domain.KindConflict {
+		return domain.Problems{{Field: "name", Safe: domain.SafeWords(err)}}.Invalid()
+	}
+	return err
 }
 
 // checkInboxName applies domain.NewInbox's rule to a name, so that it can

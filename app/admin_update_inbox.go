@@ -59,7 +59,7 @@ func (s *Admin) UpdateInbox(ctx context.Context, a *Actor, id domain.InboxID, in
 		}
 		inbox.Name, inbox.Notify = strings.TrimSpace(in.Name), notify
 		if err := tx.Inboxes().Update(ctx, inbox); err != nil {
-			return err
+			return nameProblem(err)
 		}
 		for _, m := range staff {
 			want, has := slices.Contains(in.StaffIDs, m.ID), slices.Contains(m.InboxIDs, inbox.ID)

@@ -70,6 +70,7 @@ func (s *core) insertForm(ctx context.Context, in CreateForm, code domain.FormCo
 	if err != nil {
 		return out, err
 	}
+	inbox.Texts = true
 	err = s.store.InTx(ctx, func(tx ports.Tx) error {
 		if _, err := tx.Organisations().Get(ctx, in.OrgID); err != nil {
 			return err

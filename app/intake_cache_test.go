@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"crypto/rand"
+	"fmt"
 	"net/netip"
 	"sync"
 	"testing"
@@ -87,9 +88,9 @@ func TestFormCacheUnderConcurrentReportsAndChanges(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Go(func() {
-			for range 5 {
+			for j := range 5 {
 				if i == 0 {
-					_, err := svc.Operations.CreateInbox(ctx, app.CreateInbox{FormID: s.form.ID, Name: "More"})
+					_, err := svc.Operations.CreateInbox(ctx, app.CreateInbox{FormID: s.form.ID, Name: fmt.Sprint("More ", j)})
 					assert.NoError(t, err)
 					continue
 				}

@@ -41,7 +41,7 @@ const helpEvery = 24 * time.Hour
 // ReceiveText handles one inbound text, exactly once however often it is
 // delivered: the webhook's nonce and the carrier's message id are claimed
 // in the same transaction as everything the text causes. A first word that
-// is a form's code opens an interaction in the form's first inbox and texts
+// is a form's code opens an interaction in the form's texts inbox and texts
 // back the conversation link; otherwise the text continues the number's
 // latest conversation, reopening it if staff had closed it, exactly as a
 // reply through the conversation link does (see reporterWrites);
@@ -74,7 +74,14 @@ func (s *Reporting) ReceiveText(ctx context.Context, in InboundText) (out TextOu
 				return "", err
 			}
 			if verdict == verdictOpen {
-				return s.openByTextAlone(ctx, report, phone, ids, claim, now)
+				out, err := s.openByTextAlone(ctx, report, phone, ids, claim, now)
+				if !errors.Is(err, domain.ErrInboxArchived) {
+					return out, err
+				}
+				// The inbox for texts was archived since the form was
+				// read: nothing was stored, and the text is routed below
+				// on the form as the transaction reads it.
+				s.intake.forget()
 			}
 		case domain.KindOf(err) != domain.KindNotFound:
 			return "", err
@@ -228,7 +235,7 @@ func (s *core) judgeTextReport(ctx context.Context, read reader, rf ReportForm, 
 	if err != nil {
 		return report, verdictUnread, err
 	}
-	report.recipients, err = s.intake.alertRecipients(ctx, read, rf.Inboxes[0])
+	report.recipients, err = s.intake.alertRecipients(ctx, read, rf.TextsInbox)
 	return report, verdictOpen, err
 }
 
@@ -261,7 +268,7 @@ func (s *core) openByText(ctx context.Context, tx ports.Tx, rf ReportForm, body,
 // its message, the staff alerts and the text back with the conversation
 // link.
 func (s *core) newTextReport(r textReport, phone string, ids domain.IDs, now time.Time) (ports.NewInteraction, error) {
-	form, inbox := r.form.Form, r.form.Inboxes[0]
+	form, inbox := r.form.Form, r.form.TextsInbox
 	ia, msg, token, err := domain.OpenInteraction(ids, domain.NewReport{Form: form, Inbox: inbox, Channel: domain.ChannelSMS, Body: r.body}, now)
 	if err != nil {
 		return ports.NewInteraction{}, err

@@ -13,8 +13,14 @@ type ReportForm struct {
 	Form *domain.Form
 	// Org is the form's organisation.
 	Org *domain.Organisation
-	// Inboxes are the categories a reporter may choose from, in order.
+	// Inboxes are the categories a reporter may choose from, in order:
+	// the form's open inboxes.
 	Inboxes []*domain.Inbox
+	// Archived are the form's archived inboxes: a report naming one is
+	// told that it no longer takes reports.
+	Archived []domain.InboxID
+	// TextsInbox is the inbox texts land in.
+	TextsInbox *domain.Inbox
 	// Accepting is false while the form is closed or its organisation does
 	// not take reports (see domain.Organisation.AcceptsReports); the page
 	// then shows the out-of-hours text.
@@ -49,12 +55,22 @@ func loadReportForm(ctx context.Context, tx ports.Tx, code string, now time.Time
 	if err != nil {
 		return ReportForm{}, err
 	}
-	return ReportForm{Form: form, Org: org, Inboxes: inboxes}.at(now), nil
+	rf := ReportForm{Form: form, Org: org, TextsInbox: domain.TextsInbox(inboxes)}
+	for _, ib := range inboxes {
+		if ib.Open() {
+			rf.Inboxes = append(rf.Inboxes, ib)
+		} else {
+			rf.Archived = append(rf.Archived, ib.ID)
+		}
+	}
+	return rf.at(now), nil
 }
 
 // at is the form as it stands at now: whether it takes reports depends on
-// the clock as well as on what was read (a trial ends).
+// the clock as well as on what was read (a trial ends). A form with no
+// open inbox (which the admin pages never leave) takes no reports rather
+// than failing on them.
 func (rf ReportForm) at(now time.Time) ReportForm {
-	rf.Accepting = rf.Form.Open && rf.Org.AcceptsReports(now)
+	rf.Accepting = rf.Form.Open && rf.Org.AcceptsReports(now) && rf.TextsInbox != nil
 	return rf
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/whisper-schools/whisper/domain"
@@ -200,7 +201,7 @@ func (s *core) submit(ctx context.Context, in SubmitReport, body, email string, 
 	if !rf.Accepting {
 		return out, ErrNotAccepting
 	}
-	inbox, err := chooseInbox(rf.Inboxes, in.InboxID)
+	inbox, err := chooseInbox(rf, in.InboxID)
 	problems.Add(FieldCategory, err)
 	flagged, err := s.checkSwearing(rf.Form, rf.Org, body)
 	problems.Add(FieldMessage, err)
@@ -238,6 +239,10 @@ func (s *core) submit(ctx context.Context, in SubmitReport, body, email string, 
 	}
 	err = s.store.AcceptInteraction(ctx, ports.NewInteraction{Interaction: ia, Token: token, Contact: domain.Contact{Email: email},
 		Message: msg, Meta: meta, Deliveries: deliveries})
+	if errors.Is(err, domain.ErrInboxArchived) {
+		// Archived since the form was read: the reporter chooses again.
+		return out, domain.Problems{{Field: FieldCategory, Safe: domain.SafeWords(err)}}.Invalid()
+	}
 	if err != nil {
 		return out, err
 	}
@@ -246,15 +251,18 @@ func (s *core) submit(ctx context.Context, in SubmitReport, body, email string, 
 }
 
 // chooseInbox finds the category the reporter picked among the form's
-// inboxes; with one inbox the choice may be left out.
-func chooseInbox(inboxes []*domain.Inbox, id string) (*domain.Inbox, error) {
-	if id == "" && len(inboxes) == 1 {
-		return inboxes[0], nil
+// open inboxes; with one open inbox the choice may be left out.
+func chooseInbox(rf ReportForm, id string) (*domain.Inbox, error) {
+	if id == "" && len(rf.Inboxes) == 1 {
+		return rf.Inboxes[0], nil
 	}
-	for _, ib := range inboxes {
+	for _, ib := range rf.Inboxes {
 		if string(ib.ID) == id {
 			return ib, nil
 		}
+	}
+	if slices.Contains(rf.Archived, domain.InboxID(id)) {
+		return nil, domain.ErrInboxArchived
 	}
 	return nil, domain.Errorf(domain.KindInvalid, "Please choose what your report is about.")
 }

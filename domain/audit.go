@@ -75,6 +75,7 @@ const (
 	AuditFormOpen     = "form.open"
 	AuditInboxCreate  = "inbox.create"
 	AuditInboxChange  = "inbox.change"
+	AuditInboxArrange = "inbox.arrange"
 	AuditStaffInvite  = "staff.invite"
 	AuditStaffSignIn  = "staff.sign_in"
 	AuditStaffRole    = "staff.role"

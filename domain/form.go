@@ -188,10 +188,35 @@ type Inbox struct {
 	// Notify lists the addresses told of each new report and reply; they
 	// get a link to the portal, never the report itself.
 	Notify []string
-	// Position orders a form's inboxes; the first receives SMS reports.
-	Position  int
-	CreatedAt time.Time
+	// Position orders a form's inboxes on the reporter's form.
+	Position int
+	// Texts marks the one open inbox of its form that text messages land
+	// in (see ArrangeInboxes).
+	Texts bool
+	// ArchivedAt, when set, is when the inbox stopped taking new reports:
+	// it is no longer offered, while its interactions stay as they are.
+	ArchivedAt *time.Time
+	CreatedAt  time.Time
 }
+
+// Open reports whether the inbox takes new reports.
+func (ib *Inbox) Open() bool { return ib.ArchivedAt == nil }
+
+// InboxNameKey is what two names of one form's inboxes must not share:
+// the name in lower case with its spaces collapsed, so that "Bullying"
+// and " bullying " are one category to a reporter and to the store.
+func InboxNameKey(name string) string {
+	return strings.ToLower(strings.Join(strings.Fields(name), " "))
+}
+
+// InboxNameTaken is the error for a name another inbox of the form has.
+func InboxNameTaken(name string, cause error) error {
+	return &Error{Kind: KindConflict, Safe: Say("this form already has an inbox named %s", strings.TrimSpace(name)), Err: cause}
+}
+
+// ErrInboxArchived is a report for an inbox archived meanwhile; the store
+// refuses it whatever a caller read before.
+var ErrInboxArchived = &Error{Kind: KindInvalid, Safe: Say("That category no longer takes reports. Please choose another.")}
 
 // DefaultInboxName is the name of the inbox every new form starts with.
 const DefaultInboxName = "General"

@@ -163,14 +163,21 @@ type FormFilter struct {
 
 // InboxRepo keeps inboxes.
 type InboxRepo interface {
-	// Create adds inbox.
+	// Create adds inbox. A name another inbox of the form has
+	// (domain.InboxNameKey) is KindConflict, in words for its admin.
 	Create(ctx context.Context, inbox *domain.Inbox) error
 	// Get returns the inbox, or KindNotFound.
 	Get(ctx context.Context, id domain.InboxID) (*domain.Inbox, error)
 	// List returns the inboxes that match f, by form and position.
 	List(ctx context.Context, f InboxFilter) ([]*domain.Inbox, error)
-	// Update saves the inbox's name, notification addresses and position.
+	// Update saves the inbox's name and notification addresses. A name
+	// another inbox of the form has (domain.InboxNameKey) is KindConflict.
 	Update(ctx context.Context, inbox *domain.Inbox) error
+	// Arrange reads every inbox of the form, ordered, with the form locked
+	// until the transaction ends, lets change alter their positions, texts
+	// mark and archiving (domain.ArrangeInboxes), and saves what it
+	// altered. It returns the inboxes as saved.
+	Arrange(ctx context.Context, form domain.FormID, change func(inboxes []*domain.Inbox) error) ([]*domain.Inbox, error)
 }
 
 // InboxFilter narrows a list of inboxes; nil fields do not narrow.

@@ -27,6 +27,9 @@ func (s *Server) adminRoutes(mux *nethttp.ServeMux) {
 
 	mux.Handle("GET /staff/admin/inboxes/{id}", s.staffPage(s.adminInbox))
 	mux.Handle("POST /staff/admin/inboxes/{id}", s.staffPage(s.adminUpdateInbox))
+	for _, change := range []domain.InboxChange{domain.InboxUp, domain.InboxDown, domain.InboxTexts, domain.InboxArchive, domain.InboxUnarchive} {
+		mux.Handle("POST /staff/admin/inboxes/{id}/"+string(change), s.staffPage(s.adminArrangeInbox(change)))
+	}
 
 	mux.Handle("GET /staff/admin/staff", s.staffPage(s.adminStaff))
 	mux.Handle("GET /staff/admin/staff/new", s.staffPage(s.adminNewMember))

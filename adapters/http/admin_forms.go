@@ -62,6 +62,15 @@ type adminFormPage struct {
 	// NewInbox and InboxProblems belong to the form that adds an inbox.
 	NewInbox      string
 	InboxProblems fieldProblems
+	// Open and Archived are the form's inboxes as the admin arranges them.
+	Open, Archived []inboxRow
+}
+
+// inboxRow is one inbox in the list of a form's inboxes, with the buttons
+// it can have.
+type inboxRow struct {
+	*domain.Inbox
+	First, Last bool
 }
 
 func (s *Server) loadFormPage(r *nethttp.Request, a *app.Actor) (adminFormPage, error) {
@@ -69,13 +78,24 @@ func (s *Server) loadFormPage(r *nethttp.Request, a *app.Actor) (adminFormPage, 
 	if err != nil {
 		return adminFormPage{}, err
 	}
-	return adminFormPage{
+	page := adminFormPage{
 		Staff: s.adminChrome(a, r), Form: f,
 		Values: app.FormSettings{
 			Name: f.Form.Name, Intro: f.Form.Intro, ResponseTime: f.Form.ResponseTime, OutOfHours: f.Form.OutOfHours,
 			Language: string(f.Form.Language), SwearPolicy: string(f.Form.SwearPolicy), PrivacyURL: f.Form.PrivacyURL,
 		},
-	}, nil
+	}
+	for _, ib := range f.Inboxes {
+		if ib.Open() {
+			page.Open = append(page.Open, inboxRow{Inbox: ib, First: len(page.Open) == 0})
+		} else {
+			page.Archived = append(page.Archived, inboxRow{Inbox: ib})
+		}
+	}
+	if n := len(page.Open); n > 0 {
+		page.Open[n-1].Last = true
+	}
+	return page, nil
 }
 
 func (s *Server) adminForm(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {

@@ -78,3 +78,38 @@ func (s *Server) adminUpdateInbox(w nethttp.ResponseWriter, r *nethttp.Request, 
 	}
 	return s.redirectDone(w, r, "/staff/admin/inboxes/"+string(id), doneInboxSaved)
 }
+
+// adminArrangeInbox moves an inbox up or down its form, makes it the one
+// texts land in, archives or unarchives it, and goes back to the form's
+// page, which shows the result.
+func (s *Server) adminArrangeInbox(change domain.InboxChange) staffHandler {
+	return func(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
+		if err := parseAdminForm(w, r); err != nil {
+			return err
+		}
+		id := domain.InboxID(r.PathValue("id"))
+		out, err := s.app.Admin.ArrangeInbox(r.Context(), a, id, change)
+		if problems := adminProblems(err); problems != nil {
+			v, err := s.app.Admin.Inbox(r.Context(), a, id)
+			if err != nil {
+				return err
+			}
+			r.SetPathValue("id", string(v.Form.ID))
+			page, err := s.loadFormPage(r, a)
+			if err != nil {
+				return err
+			}
+			page.InboxProblems = problems
+			return s.render(w, nethttp.StatusUnprocessableEntity, "staff/admin_form", page)
+		}
+		if err != nil {
+			return err
+		}
+		what := map[domain.InboxChange]done{domain.InboxUp: doneInboxMoved, domain.InboxDown: doneInboxMoved,
+			domain.InboxTexts: doneInboxTexts, domain.InboxArchive: doneInboxArchived, domain.InboxUnarchive: doneInboxUnarchived}[change]
+		if change == domain.InboxArchive && out.TextsMoved {
+			what = doneInboxArchivedTexts
+		}
+		return s.redirectDone(w, r, "/staff/admin/forms/"+string(out.Form), what)
+	}
+}

@@ -49,6 +49,13 @@ const (
 	doneResetSent          done = "reset-sent"
 	doneAuthenticatorReset done = "authenticator-reset"
 	doneSettingsSaved      done = "settings-saved"
+
+	// Arranging a form's inboxes.
+	doneInboxMoved         done = "inbox-moved"
+	doneInboxTexts         done = "inbox-texts"
+	doneInboxArchived      done = "inbox-archived"
+	doneInboxArchivedTexts done = "inbox-archived-texts"
+	doneInboxUnarchived    done = "inbox-unarchived"
 )
 
 // confirmations are the sentences the words stand for. The two shown
@@ -80,6 +87,12 @@ var confirmations = map[done]string{
 	doneResetSent:          "A link to choose a new password is on its way. It works for one hour; their password works until they use it.",
 	doneAuthenticatorReset: "Their authenticator app was reset and they were signed out. They must set up a new one when they next sign in.",
 	doneSettingsSaved:      "The settings were saved.",
+
+	doneInboxMoved:         "The inbox was moved. Pupils see the categories in this order.",
+	doneInboxTexts:         "Text messages now land in the inbox marked below.",
+	doneInboxArchived:      "The inbox was archived. Pupils can no longer choose it; its reports stay where they are.",
+	doneInboxArchivedTexts: "The inbox was archived. Pupils can no longer choose it; its reports stay where they are. Text messages now land in the first open inbox, marked below.",
+	doneInboxUnarchived:    "The inbox was unarchived. Pupils can choose it again.",
 }
 
 // flashCookie names the cookie that carries a confirmation across the

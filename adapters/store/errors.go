@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
@@ -32,6 +33,8 @@ func translate(err error) error {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		switch {
+		case pgErr.Code == sqlstateArchived:
+			return archivedError(err)
 		case pgErr.Code == sqlstateErased, pgErr.Code == "23514" && pgErr.ConstraintName == "interactions_erased_holds_nothing":
 			return erasedError(err)
 		}
@@ -51,7 +54,11 @@ func translate(err error) error {
 	if errors.As(err, &liteErr) {
 		switch liteErr.Code() {
 		case sqlite3.SQLITE_CONSTRAINT_TRIGGER:
-			// Raised only by the triggers that keep erasure final.
+			// Raised by the triggers that keep erasure final, and by the
+			// one that keeps reports out of archived inboxes.
+			if strings.Contains(liteErr.Error(), "archived:") {
+				return archivedError(err)
+			}
 			return erasedError(err)
 		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 			return &domain.Error{Kind: domain.KindConflict, Safe: domain.Say("that already exists"), Err: err}
@@ -69,6 +76,15 @@ func translate(err error) error {
 // sqlstateErased is the SQLSTATE of the PostgreSQL triggers that keep
 // erasure final (migration 20261204000007).
 const sqlstateErased = "WE001"
+
+// sqlstateArchived is the SQLSTATE of the PostgreSQL trigger that keeps
+// new reports out of archived inboxes (migration 20261205000022).
+const sqlstateArchived = "WE002"
+
+// archivedError is the database refusing a report for an archived inbox.
+func archivedError(err error) error {
+	return &domain.Error{Kind: domain.ErrInboxArchived.Kind, Safe: domain.ErrInboxArchived.Safe, Err: errors.Join(domain.ErrInboxArchived, err)}
+}
 
 // erasedError is the database refusing personal data for an erased
 // interaction: domain.ErrErased, with the driver's error as the cause.

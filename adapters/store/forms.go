@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -133,13 +134,16 @@ func (f forms) Change(ctx context.Context, id domain.FormID, change func(form *d
 type inboxRow struct {
 	bun.BaseModel `bun:"table:inboxes"`
 
-	ID           string    `bun:"id,pk"`
-	FormID       string    `bun:"form_id"`
-	OrgID        string    `bun:"org_id"`
-	Name         string    `bun:"name"`
-	NotifySealed []byte    `bun:"notify_sealed"`
-	Position     int       `bun:"position"`
-	CreatedAt    time.Time `bun:"created_at"`
+	ID           string     `bun:"id,pk"`
+	FormID       string     `bun:"form_id"`
+	OrgID        string     `bun:"org_id"`
+	Name         string     `bun:"name"`
+	NameKey      string     `bun:"name_key"`
+	NotifySealed []byte     `bun:"notify_sealed"`
+	Position     int        `bun:"position"`
+	Texts        bool       `bun:"receives_texts"`
+	ArchivedAt   *time.Time `bun:"archived_at"`
+	CreatedAt    time.Time  `bun:"created_at"`
 }
 
 type inboxes struct{ *tx }
@@ -147,7 +151,8 @@ type inboxes struct{ *tx }
 func (i inboxes) toRow(ib *domain.Inbox) (*inboxRow, error) {
 	row := &inboxRow{
 		ID: string(ib.ID), FormID: string(ib.FormID), OrgID: string(ib.OrgID), Name: ib.Name,
-		Position: ib.Position, CreatedAt: ib.CreatedAt,
+		NameKey: domain.InboxNameKey(ib.Name), Position: ib.Position, Texts: ib.Texts, ArchivedAt: ib.ArchivedAt,
+		CreatedAt: ib.CreatedAt,
 	}
 	if len(ib.Notify) > 0 {
 		list, err := json.Marshal(ib.Notify)
@@ -162,7 +167,11 @@ func (i inboxes) toRow(ib *domain.Inbox) (*inboxRow, error) {
 func (i inboxes) fromRow(r *inboxRow) (*domain.Inbox, error) {
 	ib := &domain.Inbox{
 		ID: domain.InboxID(r.ID), FormID: domain.FormID(r.FormID), OrgID: domain.OrgID(r.OrgID),
-		Name: r.Name, Position: r.Position, CreatedAt: r.CreatedAt.UTC(),
+		Name: r.Name, Position: r.Position, Texts: r.Texts, CreatedAt: r.CreatedAt.UTC(),
+	}
+	if r.ArchivedAt != nil {
+		at := r.ArchivedAt.UTC()
+		ib.ArchivedAt = &at
 	}
 	list, err := i.keys.Open(r.NotifySealed, aad("inboxes.notify", r.ID))
 	if err != nil {
@@ -182,7 +191,17 @@ func (i inboxes) Create(ctx context.Context, ib *domain.Inbox) error {
 		return err
 	}
 	_, err = i.db.NewInsert().Model(row).Exec(ctx)
-	return translate(err)
+	return nameConflict(err, ib.Name)
+}
+
+// nameConflict words a unique violation on an inbox's name for the admin
+// who chose it.
+func nameConflict(err error, name string) error {
+	err = translate(err)
+	if domain.KindOf(err) == domain.KindConflict && strings.Contains(err.Error(), "name_key") {
+		return domain.InboxNameTaken(name, err)
+	}
+	return err
 }
 
 func (i inboxes) Get(ctx context.Context, id domain.InboxID) (*domain.Inbox, error) {
@@ -213,6 +232,56 @@ func (i inboxes) Update(ctx context.Context, ib *domain.Inbox) error {
 	if err != nil {
 		return err
 	}
-	res, err := i.db.NewUpdate().Model(row).Column("name", "notify_sealed", "position").WherePK().Exec(ctx)
-	return mustAffect(res, err, "inbox")
+	res, err := i.db.NewUpdate().Model(row).Column("name", "name_key", "notify_sealed").WherePK().Exec(ctx)
+	return nameConflict(mustAffect(res, err, "inbox"), ib.Name)
+}
+
+// Arrange reads every inbox of the form, the form locked until the
+// transaction ends, lets change alter their positions, texts mark and
+// archiving, and writes back what it altered. The form's row is locked
+// FOR NO KEY UPDATE on PostgreSQL, which reports being inserted for it do
+// not wait for; SQLite's single writer serialises the rest.
+func (i inboxes) Arrange(ctx context.Context, form domain.FormID, change func(inboxes []*domain.Inbox) error) ([]*domain.Inbox, error) {
+	q := i.db.NewSelect().Model((*formRow)(nil)).Column("id").Where("id = ?", string(form))
+	if i.postgres {
+		q = q.For("NO KEY UPDATE")
+	}
+	var got string
+	if err := q.Scan(ctx, &got); err != nil {
+		return nil, notFound(err, "form")
+	}
+	before, err := i.List(ctx, ports.InboxFilter{FormID: &form})
+	if err != nil {
+		return nil, err
+	}
+	after := make([]*domain.Inbox, len(before))
+	was := map[domain.InboxID]*domain.Inbox{}
+	for n, ib := range before {
+		cp := *ib
+		after[n], was[ib.ID] = &cp, ib
+	}
+	if err := change(after); err != nil {
+		return nil, err
+	}
+	// The inboxes not receiving texts are written before the one that
+	// does, so that the one-per-form index holds after every statement.
+	for _, texts := range []bool{false, true} {
+		for _, ib := range after {
+			old := was[ib.ID]
+			if old == nil || ib.FormID != old.FormID || ib.Name != old.Name {
+				return nil, &domain.Error{Kind: domain.KindInternal, Err: errors.New("store: arranging a form's inboxes changes only their order, texts and archiving")}
+			}
+			if ib.Texts != texts {
+				continue
+			}
+			u := i.updateRow((*inboxRow)(nil), string(ib.ID))
+			u.set(ib.Position != old.Position, "position", ib.Position)
+			u.set(ib.Texts != old.Texts, "receives_texts", ib.Texts)
+			u.set(!sameTime(ib.ArchivedAt, old.ArchivedAt), "archived_at", ib.ArchivedAt)
+			if err := u.exec(ctx, "inbox"); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return after, nil
 }

@@ -51,9 +51,10 @@ func (s *Store) migrator() (*migrate.Migrator, error) {
 // need the keyring, by migration name. Each runs in its migration's own
 // transaction, after its SQL, so that it happens exactly once with it.
 var goSteps = map[string]func(context.Context, *tx) error{
-	textClaimsMigration:   claimLegacyTexts,
-	keyedSecretsMigration: keySecretHashes,
-	keyedChainMigration:   func(ctx context.Context, t *tx) error { return audit{t}.keyChain(ctx) },
+	textClaimsMigration:       claimLegacyTexts,
+	keyedSecretsMigration:     keySecretHashes,
+	keyedChainMigration:       func(ctx context.Context, t *tx) error { return audit{t}.keyChain(ctx) },
+	inboxArrangementMigration: renameDuplicateInboxes,
 }
 
 // runGoStep runs m's Go step, if it has one.

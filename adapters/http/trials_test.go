@@ -143,6 +143,7 @@ func TestTextsAfterATrialEndsAreAnsweredKindly(t *testing.T) {
 	assert.Contains(t, texted()[0], "Dydy eich ysgol ddim yn derbyn negeseuon drwy Whisper", "in the form's language")
 	assert.Contains(t, texted()[0], "0800 1111")
 
+	c.clock.add(time.Minute) // the outbox lists by time, then by random id
 	require.Equal(t, nethttp.StatusOK, c.send(c.signedV3("uuid-3", "447700900456", "OAK A new report")))
 	require.Len(t, texted(), 2)
 	assert.Contains(t, texted()[1], "Dydy Oakfield Primary ddim yn derbyn adroddiadau", "a new report gets the closed-form text")

@@ -28,6 +28,10 @@ type formPage struct {
 	Problems fieldProblems
 	// General is a problem with the report as a whole, not one field.
 	General string
+	// Refused is set when the report was refused as a whole or for its
+	// message, not for another field: the page then also shows the
+	// message to copy, and help now (layout/kept.html).
+	Refused bool
 }
 
 // reportValues are what the reporter typed, kept when the form comes back.
@@ -61,6 +65,9 @@ type conversationPage struct {
 	// Limited, when set, says the reply was refused by the hourly limit;
 	// Reply keeps what was typed.
 	Limited *replyLimit
+	// Refused is set when the reply was refused by the limit or for its
+	// message: the page then also shows it to copy, and help now.
+	Refused bool
 }
 
 // replyLimit is the hourly reply limit a refused reply ran into, and when
@@ -117,14 +124,21 @@ func (s *Server) reportSubmit(w nethttp.ResponseWriter, r *nethttp.Request) erro
 			Heading: c.p.T("Too many reports right now"),
 			Paragraphs: []string{
 				c.p.T("Lots of reports have been sent from here in the last hour, so we cannot take another one just now. Please try again later."),
-				c.p.T("If someone is in danger right now, call 999. To talk to someone, call Childline free on 0800 1111."),
 			},
+			Refused: true, Kept: values.Message,
 		})
 	}
 	if domain.ProblemsOf(err) != nil || errors.Is(err, app.ErrRobot) || errors.Is(err, app.ErrRefused) || errors.Is(err, app.ErrNotAccepting) {
 		return s.showFormAgain(w, c, answer.Form, values, err)
 	}
 	return err
+}
+
+// refusesMessage reports whether problems refuse the message itself (the
+// swear-word filter, a message too long), rather than another field: the
+// reporter then has to change what they wrote, and may want it as it was.
+func refusesMessage(problems domain.Problems) bool {
+	return problems.Of(app.FieldMessage) != ""
 }
 
 // slowDown holds a request that a rate limit refused for
@@ -154,18 +168,23 @@ func (s *Server) slowDown(ctx context.Context) {
 // takes no reports.
 func (s *Server) showFormAgain(w nethttp.ResponseWriter, c chrome, rf app.ReportForm, values reportValues, why error) error {
 	if !rf.Accepting || errors.Is(why, app.ErrNotAccepting) {
-		return s.render(w, nethttp.StatusGone, "closed", closedForm(c, rf.Form))
+		closed := closedForm(c, rf.Form)
+		closed.Kept = values.Message
+		return s.render(w, nethttp.StatusGone, "closed", closed)
 	}
-	page := formPage{chrome: c, Form: rf.Form, Inboxes: rf.Inboxes, Values: values}
+	page := formPage{chrome: c, Form: rf.Form, Inboxes: rf.Inboxes, Values: values, Refused: true}
 	status := nethttp.StatusUnprocessableEntity
 	switch {
 	case errors.Is(why, app.ErrRobot):
 		// A robot learns nothing useful, and nothing was stored.
 		page.General = c.p.T("We could not send this report. Please try again.")
 	case errors.Is(why, app.ErrRefused):
+		// A blocked sender reads what anyone refused reads; the block is
+		// not confirmed, but what they wrote is not lost either.
 		status, page.General = nethttp.StatusForbidden, c.p.Say(domain.SafeWords(why))
 	default:
-		page.Problems = c.problems(domain.ProblemsOf(why))
+		problems := domain.ProblemsOf(why)
+		page.Problems, page.Refused = c.problems(problems), refusesMessage(problems)
 	}
 	return s.render(w, status, "form", page)
 }
@@ -216,6 +235,7 @@ func (s *Server) conversationReply(w nethttp.ResponseWriter, r *nethttp.Request)
 	// it.
 	page := s.conversationPage(s.chrome(lang(r, conv.Language), conv.FormName).onForm(conv.FormCode), conv, token)
 	page.Reply, page.Problems = body, page.problems(problems)
+	page.Refused = limited != nil || refusesMessage(problems)
 	status := nethttp.StatusUnprocessableEntity
 	if limited != nil {
 		// Logged without the conversation or its words: only that the

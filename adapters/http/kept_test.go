@@ -234,3 +234,36 @@ func TestNoticeExplainsClearingHistory(t *testing.T) {
 		assert.Contains(t, cy, want)
 	}
 }
+
+// A report or reply that meets an error page — a link that opens nothing
+// (never issued, or erased since the page was loaded), a code that names
+// no form — gives the text back too. An erased link and one that never
+// existed still answer exactly alike.
+func TestErrorPagesKeepTheText(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	token := s.report("It started at lunch")
+	ref := s.interactions()[0].Ref
+	require.NoError(t, s.svc.Operations.Erase(ctx, app.Operator{Name: "test"}, ref, "asked to"))
+	typed := "They said <they> would wait for me"
+	field := `<textarea id="kept" rows="6" readonly aria-describedby="kept-hint">` + html.EscapeString(typed) + `</textarea>`
+
+	erased := s.post("/t/"+token, url.Values{"message": {typed}})
+	unknown := s.post("/t/"+"A"+token[1:], url.Values{"message": {typed}})
+	assert.Equal(t, nethttp.StatusNotFound, erased.status)
+	assert.Contains(t, erased.body, "We could not find that page")
+	assert.Contains(t, erased.body, field)
+	assert.Contains(t, erased.body, `href="tel:08001111"`)
+	assert.Equal(t, unknown.status, erased.status)
+	assert.Equal(t, unknown.body, erased.body, "an erased link reads like one that never was")
+
+	cy := s.post("/r/NOPE1", url.Values{"message": {typed}, "lang": {"cy"}})
+	assert.Equal(t, nethttp.StatusNotFound, cy.status)
+	assert.Contains(t, cy.body, `<html lang="cy">`)
+	assert.Contains(t, cy.body, field)
+	assert.Contains(t, cy.body, "Copïwch eich neges")
+
+	// A plain miss, with nothing typed, is the page it always was.
+	miss := s.get("/nowhere")
+	assert.NotContains(t, miss.body, `id="kept"`)
+	assert.Contains(t, miss.body, "If someone is in danger right now, call 999.")
+}

@@ -3,6 +3,7 @@ package http
 import (
 	"context"
 	"errors"
+	"log/slog"
 	nethttp "net/http"
 	"net/url"
 	"strings"
@@ -113,7 +114,7 @@ func (s *Server) reportSubmit(w nethttp.ResponseWriter, r *nethttp.Request) erro
 		return nil
 	case answer.Form.Form == nil:
 		// No form to show anything on: an unknown code, or a failure.
-		return err
+		return unsent{err, values.Message}
 	}
 	// The page is in the language the answer says the reporter reads,
 	// like the email with their link.
@@ -131,8 +132,23 @@ func (s *Server) reportSubmit(w nethttp.ResponseWriter, r *nethttp.Request) erro
 	if domain.ProblemsOf(err) != nil || errors.Is(err, app.ErrRobot) || errors.Is(err, app.ErrRefused) || errors.Is(err, app.ErrNotAccepting) {
 		return s.showFormAgain(w, c, answer.Form, values, err)
 	}
-	return err
+	return unsent{err, values.Message}
 }
+
+// unsent is the error of a report or a reply that was not stored, with
+// what was typed: the error page gives it back to copy, as every refusal
+// does. A link that does not exist and one that is refused still answer
+// alike, since both give back only what the reporter sent.
+type unsent struct {
+	err  error
+	text string
+}
+
+func (u unsent) Error() string { return u.err.Error() }
+func (u unsent) Unwrap() error { return u.err }
+
+// LogValue keeps the text out of any log that names the error.
+func (u unsent) LogValue() slog.Value { return slog.StringValue(u.err.Error()) }
 
 // refusesMessage reports whether problems refuse the message itself (the
 // swear-word filter, a message too long), rather than another field: the
@@ -228,7 +244,7 @@ func (s *Server) conversationReply(w nethttp.ResponseWriter, r *nethttp.Request)
 	problems := domain.ProblemsOf(err)
 	var limited *domain.RepliesLimited
 	if problems == nil && !errors.As(err, &limited) {
-		return err
+		return unsent{err, body}
 	}
 	// Nothing was stored: the conversation, as the answer brings it back,
 	// comes with the text kept in the reply box, and what was wrong above

@@ -70,6 +70,10 @@ type siteOptions struct {
 	// conversation's link, a form's address) instead of the test server's,
 	// for screenshots that show a real-looking address.
 	linkURL string
+	// repliesPerConversation caps a reporter's replies an hour; 0 is no cap.
+	repliesPerConversation int
+	// exitURL is where the quick exit leads; "" is the default.
+	exitURL string
 }
 
 func newSite(t testing.TB, opt siteOptions) *site {
@@ -86,10 +90,10 @@ func newSite(t testing.TB, opt siteOptions) *site {
 	}
 	svc := app.New(app.Deps{
 		Store: st, Clock: clk, Random: rand.Reader, Hasher: passhash.New(passhash.TestParams(), 1),
-		Swearing: swearing.New(), PublicURL: linkURL, Limits: app.Limits{ReportsPerIP: opt.reportsPerIP},
+		Swearing: swearing.New(), PublicURL: linkURL, Limits: app.Limits{ReportsPerIP: opt.reportsPerIP, RepliesPerConversation: opt.repliesPerConversation},
 	})
 	h, err := httpadapter.New(httpadapter.Config{
-		PublicURL: publicURL, Now: clk.Now,
+		PublicURL: publicURL, Now: clk.Now, ExitURL: opt.exitURL,
 	}, svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	require.NoError(t, err)
 	srv.Config.Handler = h

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"errors"
 	"log/slog"
 	nethttp "net/http"
 
@@ -70,7 +71,12 @@ func (s *Server) renderErrorPage(w nethttp.ResponseWriter, r *nethttp.Request, e
 		page.Heading = c.p.T("Sorry, something went wrong")
 		page.Paragraphs = []string{c.p.T("Please try again. If it keeps happening, come back later.")}
 	}
-	page.Paragraphs = append(page.Paragraphs, c.p.T("If someone is in danger right now, call 999."))
+	if u := (unsent{}); errors.As(err, &u) {
+		// The help now comes with what was typed.
+		page.Refused, page.Kept = true, u.text
+	} else {
+		page.Paragraphs = append(page.Paragraphs, c.p.T("If someone is in danger right now, call 999."))
+	}
 	if err := s.render(w, status, "message", page); err != nil {
 		s.renderError(w, r, err)
 	}

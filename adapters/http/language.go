@@ -120,7 +120,7 @@ func parseLang(s string) (domain.Language, bool) {
 // chrome is the layout of a reporter page in lang, for the school named
 // school ("" for none).
 func (s *Server) chrome(lang domain.Language, school string) chrome {
-	c := chrome{Lang: lang, School: school, Switch: domain.Welsh, Notice: "/notice", p: catalogue.For(lang)}
+	c := chrome{Lang: lang, School: school, Switch: domain.Welsh, Notice: "/notice", ExitURL: s.cfg.ExitURL, p: catalogue.For(lang)}
 	if lang == domain.Welsh {
 		// Without it, the notice would open in the default language for
 		// someone reading a Welsh form without having chosen Welsh.

@@ -3,6 +3,7 @@ package http
 import (
 	"context"
 	"errors"
+	"log/slog"
 	nethttp "net/http"
 	"net/url"
 	"strings"
@@ -28,6 +29,10 @@ type formPage struct {
 	Problems fieldProblems
 	// General is a problem with the report as a whole, not one field.
 	General string
+	// Refused is set when the report was refused as a whole or for its
+	// message, not for another field: the page then also shows the
+	// message to copy, and help now (layout/kept.html).
+	Refused bool
 }
 
 // reportValues are what the reporter typed, kept when the form comes back.
@@ -61,6 +66,9 @@ type conversationPage struct {
 	// Limited, when set, says the reply was refused by the hourly limit;
 	// Reply keeps what was typed.
 	Limited *replyLimit
+	// Refused is set when the reply was refused by the limit or for its
+	// message: the page then also shows it to copy, and help now.
+	Refused bool
 }
 
 // replyLimit is the hourly reply limit a refused reply ran into, and when
@@ -106,7 +114,7 @@ func (s *Server) reportSubmit(w nethttp.ResponseWriter, r *nethttp.Request) erro
 		return nil
 	case answer.Form.Form == nil:
 		// No form to show anything on: an unknown code, or a failure.
-		return err
+		return unsent{err, values.Message}
 	}
 	// The page is in the language the answer says the reporter reads,
 	// like the email with their link.
@@ -117,14 +125,36 @@ func (s *Server) reportSubmit(w nethttp.ResponseWriter, r *nethttp.Request) erro
 			Heading: c.p.T("Too many reports right now"),
 			Paragraphs: []string{
 				c.p.T("Lots of reports have been sent from here in the last hour, so we cannot take another one just now. Please try again later."),
-				c.p.T("If someone is in danger right now, call 999. To talk to someone, call Childline free on 0800 1111."),
 			},
+			Refused: true, Kept: values.Message,
 		})
 	}
 	if domain.ProblemsOf(err) != nil || errors.Is(err, app.ErrRobot) || errors.Is(err, app.ErrRefused) || errors.Is(err, app.ErrNotAccepting) {
 		return s.showFormAgain(w, c, answer.Form, values, err)
 	}
-	return err
+	return unsent{err, values.Message}
+}
+
+// unsent is the error of a report or a reply that was not stored, with
+// what was typed: the error page gives it back to copy, as every refusal
+// does. A link that does not exist and one that is refused still answer
+// alike, since both give back only what the reporter sent.
+type unsent struct {
+	err  error
+	text string
+}
+
+func (u unsent) Error() string { return u.err.Error() }
+func (u unsent) Unwrap() error { return u.err }
+
+// LogValue keeps the text out of any log that names the error.
+func (u unsent) LogValue() slog.Value { return slog.StringValue(u.err.Error()) }
+
+// refusesMessage reports whether problems refuse the message itself (the
+// swear-word filter, a message too long), rather than another field: the
+// reporter then has to change what they wrote, and may want it as it was.
+func refusesMessage(problems domain.Problems) bool {
+	return problems.Of(app.FieldMessage) != ""
 }
 
 // slowDown holds a request that a rate limit refused for
@@ -154,18 +184,23 @@ func (s *Server) slowDown(ctx context.Context) {
 // takes no reports.
 func (s *Server) showFormAgain(w nethttp.ResponseWriter, c chrome, rf app.ReportForm, values reportValues, why error) error {
 	if !rf.Accepting || errors.Is(why, app.ErrNotAccepting) {
-		return s.render(w, nethttp.StatusGone, "closed", closedForm(c, rf.Form))
+		closed := closedForm(c, rf.Form)
+		closed.Kept = values.Message
+		return s.render(w, nethttp.StatusGone, "closed", closed)
 	}
-	page := formPage{chrome: c, Form: rf.Form, Inboxes: rf.Inboxes, Values: values}
+	page := formPage{chrome: c, Form: rf.Form, Inboxes: rf.Inboxes, Values: values, Refused: true}
 	status := nethttp.StatusUnprocessableEntity
 	switch {
 	case errors.Is(why, app.ErrRobot):
 		// A robot learns nothing useful, and nothing was stored.
 		page.General = c.p.T("We could not send this report. Please try again.")
 	case errors.Is(why, app.ErrRefused):
+		// A blocked sender reads what anyone refused reads; the block is
+		// not confirmed, but what they wrote is not lost either.
 		status, page.General = nethttp.StatusForbidden, c.p.Say(domain.SafeWords(why))
 	default:
-		page.Problems = c.problems(domain.ProblemsOf(why))
+		problems := domain.ProblemsOf(why)
+		page.Problems, page.Refused = c.problems(problems), refusesMessage(problems)
 	}
 	return s.render(w, status, "form", page)
 }
@@ -209,13 +244,14 @@ func (s *Server) conversationReply(w nethttp.ResponseWriter, r *nethttp.Request)
 	problems := domain.ProblemsOf(err)
 	var limited *domain.RepliesLimited
 	if problems == nil && !errors.As(err, &limited) {
-		return err
+		return unsent{err, body}
 	}
 	// Nothing was stored: the conversation, as the answer brings it back,
 	// comes with the text kept in the reply box, and what was wrong above
 	// it.
 	page := s.conversationPage(s.chrome(lang(r, conv.Language), conv.FormName).onForm(conv.FormCode), conv, token)
 	page.Reply, page.Problems = body, page.problems(problems)
+	page.Refused = limited != nil || refusesMessage(problems)
 	status := nethttp.StatusUnprocessableEntity
 	if limited != nil {
 		// Logged without the conversation or its words: only that the

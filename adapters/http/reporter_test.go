@@ -89,6 +89,8 @@ type siteOptions struct {
 	forgotAnswerTime time.Duration
 	// operator is who runs the service, as the notice names them.
 	operator httpadapter.Operator
+	// exitURL is where the quick exit leads (Config.ExitURL).
+	exitURL string
 }
 
 func newSite(t testing.TB, opt siteOptions) *site {
@@ -122,7 +124,7 @@ func newSite(t testing.TB, opt siteOptions) *site {
 		PublicURL: opt.publicURL, TrustedProxies: opt.trusted,
 		Now: clk.Now, RefusalDelay: opt.refusalDelay, ForgotAnswerTime: opt.forgotAnswerTime, SMSWebhook: smsWebhook(opt.publicURL, opt.plivoToken, false, svc),
 		SMSNumber: opt.smsNumber,
-		Operator:  opt.operator,
+		Operator:  opt.operator, ExitURL: opt.exitURL,
 	}, svc, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	require.NoError(t, err)
 	srv := httptest.NewServer(h)

@@ -43,7 +43,15 @@ type Config struct {
 	ForgotAnswerTime time.Duration
 	// Operator is who runs the service, as the user notice names them.
 	Operator Operator
+	// ExitURL is where every reporter page's "Exit this page" link goes;
+	// empty means DefaultExitURL.
+	ExitURL string
 }
+
+// DefaultExitURL is the neutral site a reporter page's quick exit leads to
+// unless told otherwise: a weather forecast, which nobody looking over a
+// child's shoulder would wonder about.
+const DefaultExitURL = "https://www.bbc.co.uk/weather"
 
 // Operator is who runs the service: the controller of reporters' contact
 // and meta data, and who reporters write to about their rights. The zero
@@ -96,6 +104,9 @@ type Server struct {
 func New(cfg Config, svc *app.App, log *slog.Logger) (nethttp.Handler, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.ExitURL == "" {
+		cfg.ExitURL = DefaultExitURL
 	}
 	pg, err := parsePages(cfg.SMSNumber)
 	if err != nil {

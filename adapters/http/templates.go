@@ -131,6 +131,8 @@ type chrome struct {
 	// SwitchLink is the link to this page in the other language; empty
 	// means "?lang=" and Switch.
 	SwitchLink string
+	// ExitURL is where the quick exit ("Exit this page") leads.
+	ExitURL string
 	// p prints the page's words in Go, e.g. its problems.
 	p *catalogue.Printer
 }
@@ -177,6 +179,10 @@ type messagePage struct {
 	chrome
 	Heading    string
 	Paragraphs []string
+	// Refused is set on a page that refuses a report or a reply: it ends
+	// with Kept, what was typed, to copy, and help now (layout/kept.html).
+	Refused bool
+	Kept    string
 }
 
 // dialled is the service's number as a reporter dials it: a UK number

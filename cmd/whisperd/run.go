@@ -133,6 +133,7 @@ func run(ctx context.Context, e env) error {
 		Observe:      meter.Observe,
 		RefusalDelay: httpadapter.RefusalDelay, ForgotAnswerTime: httpadapter.ForgotAnswerTime,
 		Operator: httpadapter.Operator(operatorFor(cfg, *demo, log)),
+		ExitURL:  cfg.Reporter.ExitURL,
 	}
 	if cfg.SMS.Driver == "plivo" {
 		httpCfg.SMSNumber = cfg.SMS.Plivo.Number

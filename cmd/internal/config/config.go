@@ -46,6 +46,7 @@ type Config struct {
 	Limits    Limits    `koanf:"limits"`
 	Metrics   Metrics   `koanf:"metrics"`
 	Operator  Operator  `koanf:"operator"`
+	Reporter  Reporter  `koanf:"reporter"`
 }
 
 // Database chooses the store.
@@ -195,6 +196,18 @@ type Operator struct {
 	PostalAddress string `koanf:"postal_address"`
 }
 
+// Reporter configures what reporters' pages offer.
+type Reporter struct {
+	// ExitURL is where every reporter page's "Exit this page" link goes:
+	// a neutral site that someone looking over a child's shoulder would
+	// not wonder about. An absolute http(s) URL.
+	ExitURL string `koanf:"exit_url"`
+}
+
+// DefaultExitURL is the neutral site the quick exit leads to unless
+// reporter.exit_url says otherwise.
+const DefaultExitURL = "https://www.bbc.co.uk/weather"
+
 // IsSet reports whether any part of the operator's identity is configured.
 func (o Operator) IsSet() bool {
 	return o.Name != "" || o.Email != "" || o.PostalAddress != ""
@@ -225,6 +238,7 @@ func Default() Config {
 		Security:  Security{PasswordHashingMemoryMiB: DefaultPasswordHashingMemoryMiB},
 		Retention: Retention{SweepInterval: time.Hour},
 		Limits:    Limits{ReportsPerIP: 30, ReportsPerForm: 600, TextsPerNumber: 30, RepliesPerConversation: 20, IPv6Prefix: 64},
+		Reporter:  Reporter{ExitURL: DefaultExitURL},
 	}
 }
 

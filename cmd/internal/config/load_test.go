@@ -80,6 +80,7 @@ func TestKeys(t *testing.T) {
 		"operator.email", "operator.name", "operator.postal_address",
 		"outbox.lease", "outbox.max_attempts", "outbox.poll_interval", "outbox.retry_max", "outbox.retry_min",
 		"public_url",
+		"reporter.exit_url",
 		"retention.sweep_interval",
 		"security.data_key", "security.password_hashing_memory_mib",
 		"sms.default_region", "sms.driver",

@@ -79,6 +79,7 @@ func (c *Config) Validate() error {
 	v.positive("retention.sweep_interval", c.Retention.SweepInterval)
 
 	c.validateOperator(&v)
+	v.httpURL("reporter.exit_url", c.Reporter.ExitURL, false)
 
 	v.nonNegative("limits.reports_per_ip", c.Limits.ReportsPerIP)
 	v.nonNegative("limits.reports_per_form", c.Limits.ReportsPerForm)

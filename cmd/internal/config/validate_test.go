@@ -143,6 +143,12 @@ func TestValidate(t *testing.T) {
 		{"operator address too long", func(c *Config) {
 			c.Operator = Operator{Name: "W", Email: "privacy@whisper.example", PostalAddress: strings.Repeat("a", 501)}
 		}, "operator.postal_address is at most 500 characters", ""},
+
+		{"exit_url elsewhere", func(c *Config) { c.Reporter.ExitURL = "https://www.google.com/search?q=weather" }, "", ""},
+		{"exit_url empty", func(c *Config) { c.Reporter.ExitURL = "" }, "reporter.exit_url must be an absolute http:// or https:// URL", ""},
+		{"exit_url relative", func(c *Config) { c.Reporter.ExitURL = "/weather" }, "reporter.exit_url must be an absolute http:// or https:// URL", ""},
+		{"exit_url script", func(c *Config) { c.Reporter.ExitURL = "javascript:alert(1)" }, "reporter.exit_url is not a valid URL", ""},
+		{"exit_url no host", func(c *Config) { c.Reporter.ExitURL = "https:///weather" }, "reporter.exit_url must name a host", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -188,8 +194,8 @@ func TestValidateCollectsEveryProblem(t *testing.T) {
 	err := c.Validate()
 	var cerr *Error
 	require.ErrorAs(t, err, &cerr)
-	assert.Len(t, cerr.Problems, 12, err.Error())
-	assert.True(t, strings.HasPrefix(err.Error(), "config: 12 problems:\n- listen"), err.Error())
+	assert.Len(t, cerr.Problems, 13, err.Error())
+	assert.True(t, strings.HasPrefix(err.Error(), "config: 13 problems:\n- listen"), err.Error())
 	assert.Equal(t, len(cerr.Problems), strings.Count(err.Error(), "\n- "))
 	assert.NotContains(t, err.Error(), "public_url", "an invalid listen already explains the missing public_url")
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
@@ -14,12 +15,16 @@ type InForce struct {
 	Holds  []ports.LegalHold
 }
 
-// InForce lists the blocks and legal holds in force now. Like the other
-// lists it is a read and is not audited: it shows references, kinds and
-// reasons, never an address or number.
-func (s *Operations) InForce(ctx context.Context) (out InForce, err error) {
+// InForce lists the blocks and legal holds in force at asOf (zero: now),
+// so that an operator can also see which blocks will have ended by a date.
+// Like the other lists it is a read and is not audited: it shows
+// references, kinds and reasons, never an address or number.
+func (s *Operations) InForce(ctx context.Context, asOf time.Time) (out InForce, err error) {
 	defer domain.Wrap(&err, "app.Operations.InForce")
-	now := s.now()
+	now := asOf
+	if now.IsZero() {
+		now = s.now()
+	}
 	err = s.store.View(ctx, func(tx ports.Tx) error {
 		if out.Blocks, err = tx.Blocks().InForce(ctx, now); err != nil {
 			return err

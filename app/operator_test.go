@@ -139,7 +139,7 @@ func TestBlocksHitThePersonNotTheSchool(t *testing.T) {
 			assert.ErrorIs(t, report("", school), app.ErrRefused, "now the whole school's address is blocked")
 
 			kinds := func() (out []string) {
-				in, err := s.svc.Operations.InForce(ctx)
+				in, err := s.svc.Operations.InForce(ctx, time.Time{})
 				require.NoError(t, err)
 				for _, b := range in.Blocks {
 					assert.Empty(t, b.Value)

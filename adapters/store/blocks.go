@@ -113,14 +113,14 @@ func (b blocks) InForce(ctx context.Context, now time.Time) ([]*domain.Block, er
 	return out, nil
 }
 
-// ipBlocksMigration gives IP blocks an end.
+// ipBlocksMigration keeps each block's reference and ends old IP blocks.
 const ipBlocksMigration = "20261206000023"
 
-// endLegacyIPBlocks gives each IP block made before blocks by reference
-// left IP addresses out by default an end at most domain.IPBlockDays from
-// the upgrade: those blocks were made without a warning that a school
-// often shares one address, and so may be silencing a whole school. It
-// runs in Go so that the time is written as the store writes every other.
+// endLegacyIPBlocks ends each IP block at most domain.IPBlockDays after
+// the upgrade. Such blocks were made by every `whisperctl block`, without
+// a warning that a school often shares one address, and so may be
+// silencing a whole school. It runs in Go so that the time is written as
+// the store writes every other.
 func endLegacyIPBlocks(ctx context.Context, t *tx) error {
 	end := time.Now().AddDate(0, 0, domain.IPBlockDays)
 	_, err := t.db.NewUpdate().Model((*blockRow)(nil)).Set("expires_at = ?", end).

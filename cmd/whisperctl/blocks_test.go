@@ -156,7 +156,12 @@ func TestBlocksHitThePersonNotTheSchool(t *testing.T) {
 		var list []blockJSON
 		c.ok(&list, "block", "list")
 		require.Len(t, list, 4)
-		ip := list[3]
+		var ip blockJSON
+		for _, b := range list {
+			if b.Kind == "ip" {
+				ip = b
+			}
+		}
 		assert.Equal(t, []string{webRef, "ip", "reports from every address in the school"}, []string{ip.Ref, ip.Kind, ip.Reason})
 		require.NotNil(t, ip.ExpiresAt)
 		assert.WithinDuration(t, week, *ip.ExpiresAt, time.Minute)
@@ -171,7 +176,7 @@ func TestBlocksHitThePersonNotTheSchool(t *testing.T) {
 		}
 
 		after := week.Add(time.Hour).Format(time.RFC3339)
-		assert.Equal(t, []string{webRef + " email", textRef + " phone", webRef + " email"}, c.blocksInForce("--as-of", after),
+		assert.ElementsMatch(t, []string{webRef + " email", textRef + " phone", webRef + " email"}, c.blocksInForce("--as-of", after),
 			"the IP block ends after 7 days; the others do not")
 		web.pupils.clock.at = week.Add(time.Hour)
 		assert.Equal(t, http.StatusSeeOther, web.report(schoolIP, "", "Someone is hurting me."), "a week on, the school's address reports again")

@@ -12,7 +12,8 @@ package app
 //   - A data subject's rights and lawful requests: Erase, SetHold,
 //     Disclose, Export; subject access and rectification are in Rights
 //     (rights.go).
-//   - Abuse: Block, Unblock.
+//   - Abuse and holds: Block, Unblock; InForce lists the blocks and
+//     legal holds in force.
 //   - Records: Stats, AuditLog, AuditHead, VerifyAudit.
 //   - Background work: Purge (retention), Housekeep, Ready.
 type Operations struct{ *core }

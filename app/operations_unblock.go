@@ -8,7 +8,8 @@ import (
 	"github.com/whisper-schools/whisper/ports"
 )
 
-// Unblock lifts every block on the reporter of an interaction.
+// Unblock lifts every block on the reporter of an interaction: on their
+// email, phone and every IP address they wrote from.
 func (s *Operations) Unblock(ctx context.Context, op Operator, ref domain.Reference, reason string) (lifted int, err error) {
 	defer domain.Wrap(&err, "app.Operations.Unblock")
 	if reason, err = requireReason(reason); err != nil {
@@ -17,7 +18,7 @@ func (s *Operations) Unblock(ctx context.Context, op Operator, ref domain.Refere
 	e := &domain.AuditEntry{Actor: op.Actor(), Action: domain.AuditUnblock, Ref: ref, Reason: reason}
 	defer s.intake.forget()
 	err = s.audited(ctx, e, func(tx ports.Tx) error {
-		senders, org, err := reporterIdentities(ctx, tx, ref)
+		senders, org, err := reporterIdentities(ctx, tx, ref, true)
 		if err != nil {
 			return err
 		}

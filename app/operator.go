@@ -51,8 +51,9 @@ func pick(b *domain.Block, kind domain.BlockKind) string {
 }
 
 // reporterIdentities lists what the reporter of an interaction is known by:
-// their email or phone, and each distinct IP address of their messages.
-func reporterIdentities(ctx context.Context, tx ports.Tx, ref domain.Reference) ([]*domain.Block, domain.OrgID, error) {
+// their email or phone and, withIP, each distinct IP address of their
+// messages.
+func reporterIdentities(ctx context.Context, tx ports.Tx, ref domain.Reference, withIP bool) ([]*domain.Block, domain.OrgID, error) {
 	ia, err := tx.Interactions().GetByRef(ctx, ref)
 	if err != nil {
 		return nil, "", err
@@ -70,6 +71,9 @@ func reporterIdentities(ctx context.Context, tx ports.Tx, ref domain.Reference) 
 	}
 	if c.Phone != "" {
 		out = append(out, &domain.Block{Kind: domain.BlockPhone, Value: c.Phone})
+	}
+	if !withIP {
+		return out, ia.OrgID, nil
 	}
 	msgs, err := tx.Messages().List(ctx, ia.ID)
 	if err != nil {

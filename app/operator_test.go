@@ -6,12 +6,15 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/whisper-schools/whisper/adapters/store/storetest"
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
 )
 
 var alice = app.Operator{Name: "alice"}
@@ -61,27 +64,110 @@ func TestDisclosureIsLawfulAndAudited(t *testing.T) {
 
 func TestBlockAndUnblock(t *testing.T) {
 	s := newSchool(t)
-	rc, err := s.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "abuse", Email: "troll@example.org", IP: netip.MustParseAddr("198.51.100.66")})
+	troll := netip.MustParseAddr("198.51.100.66")
+	rc, err := s.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "abuse", Email: "troll@example.org", IP: troll})
 	require.NoError(t, err)
-	_, err = s.svc.Operations.Block(ctx, alice, rc.Ref, "", 0)
+	_, err = s.svc.Operations.Block(ctx, alice, app.Blocking{Ref: rc.Ref})
 	assert.Equal(t, domain.KindInvalid, domain.KindOf(err), "a reason is required")
 
-	n, err := s.svc.Operations.Block(ctx, alice, rc.Ref, "repeated abuse", 30)
+	made, err := s.svc.Operations.Block(ctx, alice, app.Blocking{Ref: rc.Ref, Reason: "repeated abuse", Days: 30, IP: true})
 	require.NoError(t, err)
-	assert.Equal(t, 2, n, "the email and the address")
-	_, err = s.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "again", IP: netip.MustParseAddr("198.51.100.66")})
+	assert.Len(t, made, 2, "the email and the address")
+	_, err = s.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "again", IP: troll})
 	assert.ErrorIs(t, err, app.ErrRefused)
 
 	lifted, err := s.svc.Operations.Unblock(ctx, alice, rc.Ref, "appeal upheld")
 	require.NoError(t, err)
 	assert.Equal(t, 2, lifted)
-	_, err = s.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "again", IP: netip.MustParseAddr("198.51.100.66")})
+	_, err = s.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "again", IP: troll})
 	assert.NoError(t, err)
 	actions := []string{}
 	for _, e := range s.auditLog(t) {
 		actions = append(actions, e.Action)
 	}
 	assert.Equal(t, []string{domain.AuditBlock, domain.AuditUnblock}, actions)
+}
+
+// A block stops the person — their email address or phone number — and
+// leaves the school's shared IP address alone unless the operator asks;
+// then that part ends after domain.IPBlockDays, or after --days.
+func TestBlocksHitThePersonNotTheSchool(t *testing.T) {
+	for name, open := range map[string]func(testing.TB) ports.Store{
+		"SQLite":     func(t testing.TB) ports.Store { return storetest.OpenSQLite(t) },
+		"PostgreSQL": func(t testing.TB) ports.Store { return storetest.OpenPostgres(t) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := newSchoolOn(t, newHarnessOn(t, open(t)))
+			school := netip.MustParseAddr("198.51.100.66")
+			report := func(email string, ip netip.Addr) error {
+				_, err := s.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "Someone is hurting me.", Email: email, IP: ip})
+				return err
+			}
+			rc, err := s.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "abuse", Email: "troll@example.org", IP: school})
+			require.NoError(t, err)
+			blockedAt := s.clock.t
+
+			made, err := s.svc.Operations.Block(ctx, alice, app.Blocking{Ref: rc.Ref, Reason: "repeated abuse"})
+			require.NoError(t, err)
+			require.Len(t, made, 1)
+			assert.Equal(t, domain.BlockEmail, made[0].Kind)
+			assert.Nil(t, made[0].ExpiresAt, "a person is blocked until lifted")
+			assert.Empty(t, made[0].Value, "the value is not handed back")
+			assert.NoError(t, report("", school), "another pupil behind the school's address")
+			assert.ErrorIs(t, report("Troll@Example.org", netip.MustParseAddr("203.0.113.7")), app.ErrRefused, "the same email anywhere")
+
+			assert.Equal(t, app.TextOpened, s.text(t, "u1", "OAK picked on"))
+			var texted domain.Reference
+			for _, ia := range s.smsInteractions(t) {
+				if ia.Channel == domain.ChannelSMS {
+					texted = ia.Ref
+				}
+			}
+			made, err = s.svc.Operations.Block(ctx, alice, app.Blocking{Ref: texted, Reason: "abusive texts", IP: true})
+			require.NoError(t, err)
+			require.Len(t, made, 1, "a texter has a phone number and no IP address")
+			assert.Equal(t, domain.BlockPhone, made[0].Kind)
+			assert.Equal(t, app.TextDropped, s.text(t, "u2", "OAK again"))
+
+			made, err = s.svc.Operations.Block(ctx, alice, app.Blocking{Ref: rc.Ref, Reason: "reports from every address", IP: true})
+			require.NoError(t, err)
+			require.Len(t, made, 2)
+			assert.Equal(t, domain.BlockIP, made[1].Kind)
+			require.NotNil(t, made[1].ExpiresAt)
+			assert.WithinDuration(t, blockedAt.AddDate(0, 0, domain.IPBlockDays), *made[1].ExpiresAt, time.Millisecond, "an IP block ends by itself")
+			assert.Nil(t, made[0].ExpiresAt)
+			assert.ErrorIs(t, report("", school), app.ErrRefused, "now the whole school's address is blocked")
+
+			kinds := func() (out []string) {
+				in, err := s.svc.Operations.InForce(ctx, time.Time{})
+				require.NoError(t, err)
+				for _, b := range in.Blocks {
+					assert.Empty(t, b.Value)
+					out = append(out, string(b.Ref)+" "+string(b.Kind))
+				}
+				return out
+			}
+			email, phone, ip := string(rc.Ref)+" email", string(texted)+" phone", string(rc.Ref)+" ip"
+			assert.ElementsMatch(t, []string{email, phone, email, ip}, kinds())
+
+			s.clock.t = blockedAt.AddDate(0, 0, domain.IPBlockDays).Add(time.Minute)
+			assert.NoError(t, report("", school), "the IP block has ended")
+			assert.ErrorIs(t, report("troll@example.org", school), app.ErrRefused, "the email block has not")
+			assert.ElementsMatch(t, []string{email, phone, email}, kinds())
+
+			made, err = s.svc.Operations.Block(ctx, alice, app.Blocking{Ref: rc.Ref, Reason: "a month off", IP: true, Days: 30})
+			require.NoError(t, err)
+			for _, b := range made {
+				require.NotNil(t, b.ExpiresAt)
+				assert.WithinDuration(t, s.clock.t.AddDate(0, 0, 30), *b.ExpiresAt, time.Millisecond, "--days bounds every part, IP included")
+			}
+			lifted, err := s.svc.Operations.Unblock(ctx, alice, rc.Ref, "appeal upheld")
+			require.NoError(t, err)
+			assert.Equal(t, 5, lifted, "every block on the email and the address, ended or not")
+			assert.Equal(t, []string{phone}, kinds())
+			assert.NoError(t, report("troll@example.org", school))
+		})
+	}
 }
 
 func TestSubjectAccessFindsEverythingByContact(t *testing.T) {

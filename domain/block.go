@@ -11,7 +11,8 @@ import (
 type Block struct {
 	ID        BlockID
 	Kind      BlockKind
-	Value     string // sensitive; used to compute the index, never stored
+	Value     string    // sensitive; used to compute the index, never stored
+	Ref       Reference // the interaction whose reporter was blocked; empty for blocks made before it was kept
 	Reason    string
 	ExpiresAt *time.Time // nil: until lifted
 	CreatedAt time.Time
@@ -37,6 +38,12 @@ const (
 	BlockPhone BlockKind = "phone"
 	BlockIP    BlockKind = "ip"
 )
+
+// IPBlockDays is how long a block on an IP address lasts unless the
+// operator says otherwise. A school often reaches the internet through
+// one address, so such a block also stops every other pupil there: it
+// must not outlive the trouble it answers.
+const IPBlockDays = 7
 
 // Sender is who is trying to open an interaction, as far as blocks care.
 type Sender struct {

@@ -246,6 +246,9 @@ type StaffFilter struct {
 // InteractionRepo keeps interactions and the contact data of their
 // reporters.
 type InteractionRepo interface {
+	// Held lists the interactions under a legal hold, by reference, with
+	// when and why the hold was set as the audit log records it.
+	Held(ctx context.Context) ([]LegalHold, error)
 	// Create adds ia with the hash of its token and the reporter's contact
 	// data. It returns KindConflict when its reference is taken.
 	Create(ctx context.Context, ia *domain.Interaction, token domain.Token, contact domain.Contact) error
@@ -406,6 +409,17 @@ type OutboxFilter struct {
 	Status        *domain.DeliveryStatus
 }
 
+// LegalHold is an interaction kept from erasure, and why.
+type LegalHold struct {
+	Ref          domain.Reference
+	OrgID        domain.OrgID
+	Organisation string
+	// Since and Reason are those of the latest hold.set entry in the audit
+	// log for the reference; zero when the log has none.
+	Since  time.Time
+	Reason string
+}
+
 // BlockRepo keeps blocks on reporters' addresses and numbers.
 type BlockRepo interface {
 	// Create adds b, keeping only the blind index of its value.
@@ -419,6 +433,9 @@ type BlockRepo interface {
 	// Lift removes every block on the sender's email, phone or IP and
 	// returns how many there were.
 	Lift(ctx context.Context, s domain.Sender) (int, error)
+	// InForce lists the blocks that have not expired at now, oldest first,
+	// without their values (the store has only their blind indexes).
+	InForce(ctx context.Context, now time.Time) ([]*domain.Block, error)
 }
 
 // StaffViewRepo is the staff's only window on interactions. Every method is

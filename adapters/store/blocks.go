@@ -16,6 +16,7 @@ type blockRow struct {
 	ID         string     `bun:"id,pk"`
 	Kind       string     `bun:"kind"`
 	ValueIndex string     `bun:"value_index"`
+	Ref        string     `bun:"ref"`
 	Reason     string     `bun:"reason"`
 	ExpiresAt  *time.Time `bun:"expires_at"`
 	CreatedAt  time.Time  `bun:"created_at"`
@@ -55,7 +56,7 @@ func (b blocks) Create(ctx context.Context, bl *domain.Block) error {
 		return domain.Errorf(domain.KindInvalid, "there is nothing to block")
 	}
 	_, err := b.db.NewInsert().Model(&blockRow{
-		ID: string(bl.ID), Kind: string(bl.Kind), ValueIndex: *ix, Reason: bl.Reason,
+		ID: string(bl.ID), Kind: string(bl.Kind), ValueIndex: *ix, Ref: string(bl.Ref), Reason: bl.Reason,
 		ExpiresAt: bl.ExpiresAt, CreatedAt: bl.CreatedAt,
 	}).Exec(ctx)
 	return translate(err)
@@ -94,4 +95,36 @@ func (b blocks) Lift(ctx context.Context, s domain.Sender) (int, error) {
 	}
 	n, err := res.RowsAffected()
 	return int(n), translate(err)
+}
+
+func (b blocks) InForce(ctx context.Context, now time.Time) ([]*domain.Block, error) {
+	var rows []blockRow
+	err := b.db.NewSelect().Model(&rows).
+		Where("expires_at IS NULL OR expires_at > ?", now).
+		Order("created_at", "id").Scan(ctx)
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]*domain.Block, len(rows))
+	for i, r := range rows {
+		out[i] = &domain.Block{ID: domain.BlockID(r.ID), Kind: domain.BlockKind(r.Kind), Ref: domain.Reference(r.Ref),
+			Reason: r.Reason, ExpiresAt: r.ExpiresAt, CreatedAt: r.CreatedAt}
+	}
+	return out, nil
+}
+
+// ipBlocksMigration keeps each block's reference and ends old IP blocks.
+const ipBlocksMigration = "20261206000023"
+
+// endLegacyIPBlocks ends each IP block at most domain.IPBlockDays after
+// the upgrade. Such blocks were made by every `whisperctl block`, without
+// a warning that a school often shares one address, and so may be
+// silencing a whole school. It runs in Go so that the time is written as
+// the store writes every other.
+func endLegacyIPBlocks(ctx context.Context, t *tx) error {
+	end := time.Now().AddDate(0, 0, domain.IPBlockDays)
+	_, err := t.db.NewUpdate().Model((*blockRow)(nil)).Set("expires_at = ?", end).
+		Where("kind = ?", string(domain.BlockIP)).
+		Where("expires_at IS NULL OR expires_at > ?", end).Exec(ctx)
+	return err
 }

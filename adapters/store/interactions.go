@@ -262,3 +262,35 @@ func (m messages) Meta(ctx context.Context, id domain.MessageID) (domain.Meta, e
 	}
 	return meta, nil
 }
+
+type heldRow struct {
+	Ref          string     `bun:"ref"`
+	OrgID        string     `bun:"org_id"`
+	Organisation string     `bun:"organisation"`
+	Since        *time.Time `bun:"since"`
+	Reason       *string    `bun:"reason"`
+}
+
+func (i interactions) Held(ctx context.Context) ([]ports.LegalHold, error) {
+	var rows []heldRow
+	err := i.db.NewSelect().TableExpr("interactions AS i").
+		ColumnExpr("i.ref, i.org_id, o.name AS organisation, a.at AS since, a.reason").
+		Join("JOIN organisations AS o ON o.id = i.org_id").
+		Join("LEFT JOIN audit_log AS a ON a.seq = (SELECT MAX(seq) FROM audit_log WHERE action = ? AND ref = i.ref)", domain.AuditHoldSet).
+		Where("i.legal_hold").Where("i.erased_at IS NULL").
+		OrderExpr("i.created_at, i.ref").Scan(ctx, &rows)
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]ports.LegalHold, len(rows))
+	for n, r := range rows {
+		out[n] = ports.LegalHold{Ref: domain.Reference(r.Ref), OrgID: domain.OrgID(r.OrgID), Organisation: r.Organisation}
+		if r.Since != nil {
+			out[n].Since = *r.Since
+		}
+		if r.Reason != nil {
+			out[n].Reason = *r.Reason
+		}
+	}
+	return out, nil
+}

@@ -55,6 +55,7 @@ var goSteps = map[string]func(context.Context, *tx) error{
 	keyedSecretsMigration:     keySecretHashes,
 	keyedChainMigration:       func(ctx context.Context, t *tx) error { return audit{t}.keyChain(ctx) },
 	inboxArrangementMigration: renameDuplicateInboxes,
+	ipBlocksMigration:         endLegacyIPBlocks,
 }
 
 // runGoStep runs m's Go step, if it has one.

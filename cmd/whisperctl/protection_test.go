@@ -235,7 +235,7 @@ func TestDataProtectionCommands(t *testing.T) {
 
 		// block, then unblock
 		var blocked actJSON
-		c.ok(&blocked, "block", "--ref", refA, "--reason", "abusive reports", "--days", "30")
+		c.ok(&blocked, "block", "--ref", refA, "--reason", "abusive reports", "--days", "30", "--ip")
 		assert.Equal(t, refA, blocked.Ref)
 		require.NotNil(t, blocked.Blocked)
 		assert.Equal(t, 2, *blocked.Blocked, "the email and the IP address")

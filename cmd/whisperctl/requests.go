@@ -262,30 +262,141 @@ func printDisclosed(w io.Writer, d disclosedJSON) {
 	tw.Flush()
 }
 
+// blockJSON is one block: where it came from and what kind of identity it
+// stops, never the identity itself (the store keeps only a blind index).
+type blockJSON struct {
+	ID        string     `json:"id"`
+	Ref       string     `json:"ref"`
+	Kind      string     `json:"kind"`
+	Reason    string     `json:"reason"`
+	CreatedAt time.Time  `json:"created_at"`
+	ExpiresAt *time.Time `json:"expires_at"`
+}
+
+func toBlocksJSON(blocks []*domain.Block) []blockJSON {
+	out := make([]blockJSON, len(blocks))
+	for i, b := range blocks {
+		out[i] = blockJSON{ID: string(b.ID), Ref: string(b.Ref), Kind: string(b.Kind), Reason: b.Reason,
+			CreatedAt: b.CreatedAt.UTC(), ExpiresAt: utc(b.ExpiresAt)}
+	}
+	return out
+}
+
+// blockedJSON is what `block` did.
+type blockedJSON struct {
+	actJSON
+	Blocks []blockJSON `json:"blocks"`
+}
+
 func (c *ctl) blockCommand() *cli.Command {
-	return leaf(&cli.Command{
+	cmd := leaf(&cli.Command{
 		Name:  "block",
-		Usage: "stop the reporter of an interaction (their email, phone and IP addresses) opening new interactions",
+		Usage: "stop the reporter of an interaction (their email address or phone number; with --ip their IP addresses) opening new interactions",
 		Flags: []cli.Flag{
 			refFlag(), reasonFlag(reasonRequired),
-			&cli.IntFlag{Name: "days", Usage: "lift the block by itself after `D` days (default: until unblocked)"},
+			&cli.BoolFlag{Name: "ip", Usage: fmt.Sprintf("also block every IP address they wrote from, for %d days unless --days says otherwise; a school often shares one address, so this blocks every pupil behind it", domain.IPBlockDays)},
+			&cli.IntFlag{Name: "days", Usage: fmt.Sprintf("lift every part of the block by itself after `D` days (default: email and phone until unblocked, IP addresses %d days)", domain.IPBlockDays)},
 		},
 		Action: func(cctx *cli.Context) error {
 			svc, ref, err := c.refRequest(cctx)
 			if err != nil {
 				return err
 			}
-			days := cctx.Int("days")
-			n, err := svc.Operations.Block(cctx.Context, c.operator(), ref, cctx.String("reason"), days)
+			days, ip := cctx.Int("days"), cctx.Bool("ip")
+			made, err := svc.Operations.Block(cctx.Context, c.operator(), app.Blocking{Ref: ref, Reason: cctx.String("reason"), Days: days, IP: ip})
 			if err != nil {
 				return err
 			}
-			return c.print(cctx, actJSON{Ref: string(ref), Action: domain.AuditBlock, Blocked: &n, Days: &days}, func(w io.Writer) {
-				until := "until unblocked"
-				if days > 0 {
-					until = fmt.Sprintf("for %d days", days)
+			if ip {
+				c.warnIPBlock(made)
+			}
+			n := len(made)
+			out := blockedJSON{actJSON: actJSON{Ref: string(ref), Action: domain.AuditBlock, Blocked: &n, Days: &days}, Blocks: toBlocksJSON(made)}
+			return c.print(cctx, out, func(w io.Writer) { printBlocked(w, ref, made) })
+		},
+	}, 0)
+	cmd.Subcommands = []*cli.Command{c.blockListCommand()}
+	return cmd
+}
+
+// warnIPBlock tells the operator, on stderr, what a block on IP addresses
+// costs, and when it ends.
+func (c *ctl) warnIPBlock(made []*domain.Block) {
+	for _, b := range made {
+		if b.Kind == domain.BlockIP {
+			fmt.Fprintf(c.stderr, "whisperctl: warning: a school often reaches the internet through one shared IP address, so every pupil behind it is blocked too, %s\n", until(b.ExpiresAt))
+			return
+		}
+	}
+	fmt.Fprintln(c.stderr, "whisperctl: warning: --ip blocked no IP address: the reporter wrote from none (a texter has only a phone number)")
+}
+
+// printBlocked says what a block stops and until when, kind by kind.
+func printBlocked(w io.Writer, ref domain.Reference, made []*domain.Block) {
+	if len(made) == 0 {
+		fmt.Fprintf(w, "Blocked nothing: the reporter of %s left no email address, phone number or IP address to block by.\n", ref)
+		return
+	}
+	fmt.Fprintf(w, "Blocked the reporter of %s from opening new interactions:\n", ref)
+	for _, b := range made {
+		fmt.Fprintf(w, "  %s %s\n", blockKindWords[b.Kind], until(b.ExpiresAt))
+	}
+}
+
+var blockKindWords = map[domain.BlockKind]string{
+	domain.BlockEmail: "their email address", domain.BlockPhone: "their phone number", domain.BlockIP: "an IP address",
+}
+
+// until says when a block ends.
+func until(end *time.Time) string {
+	if end == nil {
+		return "until unblocked"
+	}
+	return "until " + end.UTC().Format(minuteUTC)
+}
+
+// minuteUTC is how the lists here write a moment.
+const minuteUTC = "2006-01-02 15:04 UTC"
+
+func (c *ctl) blockListCommand() *cli.Command {
+	return leaf(&cli.Command{
+		Name:  "list",
+		Usage: "list the blocks in force: where each came from, what kind of identity it stops (never the identity), until when, why",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "as-of", Usage: "list those that will still be in force at `TIME` (RFC 3339, e.g. 2027-01-31T00:00:00Z)"},
+		},
+		Action: func(cctx *cli.Context) error {
+			var asOf time.Time
+			if cctx.IsSet("as-of") {
+				t, err := time.Parse(time.RFC3339, strings.TrimSpace(cctx.String("as-of")))
+				if err != nil {
+					return usagef("--as-of takes a time like 2027-01-31T00:00:00Z (RFC 3339), not %q", cctx.String("as-of"))
 				}
-				fmt.Fprintf(w, "Blocked the reporter of %s %s: %d of their identities (email or phone number, IP addresses) may open no new interaction.\n", ref, until, n)
+				asOf = t
+			}
+			svc, err := c.service(cctx, false)
+			if err != nil {
+				return err
+			}
+			in, err := svc.Operations.InForce(cctx.Context, asOf)
+			if err != nil {
+				return err
+			}
+			return c.print(cctx, toBlocksJSON(in.Blocks), func(w io.Writer) {
+				if len(in.Blocks) == 0 {
+					fmt.Fprintln(w, "No block is in force.")
+					return
+				}
+				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "ID\tREF\tKIND\tCREATED\tEXPIRES\tREASON")
+				for _, b := range in.Blocks {
+					expires := "until unblocked"
+					if b.ExpiresAt != nil {
+						expires = b.ExpiresAt.UTC().Format(minuteUTC)
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", b.ID, orNone(string(b.Ref)), b.Kind, b.CreatedAt.UTC().Format(minuteUTC), expires, b.Reason)
+				}
+				tw.Flush()
 			})
 		},
 	}, 0)

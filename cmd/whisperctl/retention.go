@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -213,12 +214,64 @@ func (c *ctl) holdCommand() *cli.Command {
 	}
 	return &cli.Command{
 		Name:  "hold",
-		Usage: "set or release a legal hold, which stops an interaction being erased",
+		Usage: "set, release or list legal holds, which stop an interaction being erased",
 		Subcommands: []*cli.Command{
 			hold("set", "put an interaction under a legal hold", true),
 			hold("release", "release an interaction's legal hold", false),
+			c.holdListCommand(),
 		},
 	}
+}
+
+// holdJSON is a legal hold in force, with when and why it was set as the
+// audit log records it.
+type holdJSON struct {
+	Ref          string     `json:"ref"`
+	OrgID        string     `json:"org_id"`
+	Organisation string     `json:"organisation"`
+	Since        *time.Time `json:"since"`
+	Reason       string     `json:"reason"`
+}
+
+func (c *ctl) holdListCommand() *cli.Command {
+	return leaf(&cli.Command{
+		Name:  "list",
+		Usage: "list the legal holds in force: reference, organisation, since when and why",
+		Action: func(cctx *cli.Context) error {
+			svc, err := c.service(cctx, false)
+			if err != nil {
+				return err
+			}
+			in, err := svc.Operations.InForce(cctx.Context, time.Time{})
+			if err != nil {
+				return err
+			}
+			out := make([]holdJSON, len(in.Holds))
+			for i, h := range in.Holds {
+				out[i] = holdJSON{Ref: string(h.Ref), OrgID: string(h.OrgID), Organisation: h.Organisation, Reason: h.Reason}
+				if !h.Since.IsZero() {
+					since := h.Since.UTC()
+					out[i].Since = &since
+				}
+			}
+			return c.print(cctx, out, func(w io.Writer) {
+				if len(out) == 0 {
+					fmt.Fprintln(w, "No legal hold is in force.")
+					return
+				}
+				tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+				fmt.Fprintln(tw, "REF\tORGANISATION\tSINCE\tREASON")
+				for _, h := range out {
+					since := "-"
+					if h.Since != nil {
+						since = h.Since.Format(minuteUTC)
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", h.Ref, h.Organisation, since, orNone(h.Reason))
+				}
+				tw.Flush()
+			})
+		},
+	}, 0)
 }
 
 // interactions counts in words: "1 interaction", "3 interactions".

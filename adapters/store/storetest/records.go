@@ -563,7 +563,7 @@ func testBlocks(t *testing.T, st ports.Store) {
 	assert.True(t, anyInForce(expired.Add(-time.Minute)), "a block is in force until it expires")
 	assert.False(t, anyInForce(now), "an expired block is not in force")
 	blocks := []*domain.Block{
-		{Kind: domain.BlockEmail, Value: "Troll@Example.org", Reason: "abuse"},
+		{Kind: domain.BlockEmail, Value: "Troll@Example.org", Reason: "abuse", Ref: "WSP-7K3D-9QXM"},
 		{Kind: domain.BlockIP, Value: "198.51.100.23"},
 	}
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
@@ -600,6 +600,73 @@ func testBlocks(t *testing.T, st ports.Store) {
 		return tx.Blocks().Create(ctx, &domain.Block{ID: must(domain.NewBlockID(rand.Reader)), Kind: domain.BlockIP, Value: "not an ip", CreatedAt: now})
 	})
 	assert.Equal(t, domain.KindInvalid, domain.KindOf(err))
+
+	inForce := func(at time.Time) (out []domain.Block) {
+		require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
+			got, err := tx.Blocks().InForce(ctx, at)
+			for _, b := range got {
+				out = append(out, *b)
+			}
+			return err
+		}))
+		return out
+	}
+	got := map[domain.BlockID]domain.Block{}
+	for _, b := range inForce(now) {
+		got[b.ID] = b
+	}
+	require.Len(t, got, 2, "the expired block is not in force")
+	for _, want := range blocks {
+		b := got[want.ID]
+		assert.Equal(t, want.Kind, b.Kind)
+		assert.Equal(t, want.Ref, b.Ref)
+		assert.Equal(t, want.Reason, b.Reason)
+		assert.Empty(t, b.Value, "the store has only the blind index")
+		assert.Nil(t, b.ExpiresAt)
+		assert.WithinDuration(t, now.Add(-2*time.Hour), b.CreatedAt, time.Millisecond)
+	}
+	assert.Len(t, inForce(expired.Add(-time.Minute)), 3)
+}
+
+func testLegalHoldsListed(t *testing.T, st ports.Store) {
+	f := newFixture(t, st)
+	held, _, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
+	unexplained, _, _ := createReport(t, st, f, now.Add(time.Minute), domain.Contact{}, domain.Meta{})
+	createReport(t, st, f, now.Add(2*time.Minute), domain.Contact{}, domain.Meta{})
+	listed := func() (out []ports.LegalHold) {
+		require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
+			out, err = tx.Interactions().Held(ctx)
+			return err
+		}))
+		return out
+	}
+	assert.Empty(t, listed())
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
+		for i, reason := range []string{"first claim", "county court claim"} {
+			e := &domain.AuditEntry{At: now.Add(time.Duration(i) * time.Hour), Actor: "os:alice", Action: domain.AuditHoldSet, Ref: held.Ref, OrgID: f.org.ID, Reason: reason}
+			if err := tx.Audit().Append(ctx, e); err != nil {
+				return err
+			}
+		}
+		for _, ia := range []*domain.Interaction{held, unexplained} {
+			if _, err := tx.Interactions().Change(ctx, ia.ID, func(ia *domain.Interaction) error {
+				ia.LegalHold = true
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	got := listed()
+	require.Len(t, got, 2)
+	assert.Equal(t, held.Ref, got[0].Ref)
+	assert.Equal(t, f.org.ID, got[0].OrgID)
+	assert.Equal(t, f.org.Name, got[0].Organisation)
+	assert.Equal(t, "county court claim", got[0].Reason, "the latest hold.set says why")
+	assert.WithinDuration(t, now.Add(time.Hour), got[0].Since, time.Millisecond)
+	assert.Equal(t, ports.LegalHold{Ref: unexplained.Ref, OrgID: f.org.ID, Organisation: f.org.Name}, got[1],
+		"a hold the audit log does not explain is listed all the same")
 }
 
 func testStaffOfInbox(t *testing.T, st ports.Store) {

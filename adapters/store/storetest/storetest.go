@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) ports.Store) {
 		"TimesKeepMicroseconds":     testTimes,
 		"OutboxRoundTrip":           testOutbox,
 		"BlocksMatchAndExpire":      testBlocks,
+		"LegalHoldsListed":          testLegalHoldsListed,
 		"StaffOfAnInbox":            testStaffOfInbox,
 	}
 	for _, more := range []map[string]func(*testing.T, ports.Store){portalTests, outboxTests, textTests, intakeTests, protectionTests, secretTests, elsewhereTests, limitTests, replyTests, leadershipTests, ssoTests, concurrencyTests()} {

@@ -97,7 +97,7 @@ func New(cfg Config, svc *app.App, log *slog.Logger) (nethttp.Handler, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	pg, err := parsePages(cfg.SMSNumber)
+	pg, err := parsePages(cfg.SMSNumber, svc.Zone)
 	if err != nil {
 		return nil, err
 	}

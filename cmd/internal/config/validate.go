@@ -79,6 +79,9 @@ func (c *Config) Validate() error {
 	v.positive("retention.sweep_interval", c.Retention.SweepInterval)
 
 	c.validateOperator(&v)
+	if _, err := c.Zone(); err != nil {
+		v.addf("time_zone %q is not a time zone; use an IANA name such as Europe/London", c.TimeZone)
+	}
 
 	v.nonNegative("limits.reports_per_ip", c.Limits.ReportsPerIP)
 	v.nonNegative("limits.reports_per_form", c.Limits.ReportsPerForm)

@@ -89,6 +89,9 @@ type siteOptions struct {
 	forgotAnswerTime time.Duration
 	// operator is who runs the service, as the notice names them.
 	operator httpadapter.Operator
+	// zone is the time zone pages show times in; zero is the default,
+	// Europe/London.
+	zone domain.Zone
 }
 
 func newSite(t testing.TB, opt siteOptions) *site {
@@ -116,7 +119,7 @@ func newSite(t testing.TB, opt siteOptions) *site {
 		Store: st, Clock: clk, Random: rand.Reader, Hasher: hasher,
 		Locator: locator, Swearing: swearing.New(), PublicURL: opt.publicURL,
 		Limits: app.Limits{ReportsPerIP: opt.reportsPerIP, ReportsPerForm: opt.reportsPerForm, RepliesPerConversation: opt.repliesPerConversation},
-		SSO:    opt.sso,
+		SSO:    opt.sso, Zone: opt.zone,
 	})
 	h, err := httpadapter.New(httpadapter.Config{
 		PublicURL: opt.publicURL, TrustedProxies: opt.trusted,

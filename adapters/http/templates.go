@@ -92,7 +92,7 @@ func templateFuncs(p *catalogue.Printer, smsNumber string, z domain.Zone) templa
 		"smsNumber": func() string { return number },
 		"T":         p.T,
 		// The catalogue's own markup is trusted; what goes into it is not.
-		"TH":       func(key string, args ...any) template.HTML { return template.HTML(p.T(key, escapeArgs(args)...)) },
+		"TH":      func(key string, args ...any) template.HTML { return template.HTML(p.T(key, escapeArgs(args)...)) },
 		"when":    func(t time.Time) string { return p.DateTime(z, t) },
 		"join":    func(items []string) string { return strings.Join(items, ", ") },
 		"date":    func(t time.Time) string { return p.Date(z, t) },

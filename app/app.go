@@ -48,6 +48,9 @@ type Deps struct {
 	// give without a country code (see domain.ParsePhone); empty is
 	// domain.DefaultPhoneRegion.
 	PhoneRegion domain.PhoneRegion
+	// Zone is the time zone people read times in (time_zone); the zero
+	// Zone is domain.DefaultTimeZone.
+	Zone domain.Zone
 }
 
 // App is Whisper's use cases, one service for each kind of actor. Every
@@ -76,6 +79,9 @@ type App struct {
 	Delivery *Delivery
 	// Links are the addresses Whisper hands out.
 	Links Links
+	// Zone is the time zone people read times in: every edge writes times
+	// through it.
+	Zone domain.Zone
 }
 
 // core is what every service shares: the ports and settings, and the
@@ -95,6 +101,7 @@ type core struct {
 	ssoKey    []byte
 	limits    Limits
 	region    domain.PhoneRegion
+	zone      domain.Zone
 }
 
 // New returns the use cases over deps.
@@ -109,6 +116,10 @@ func New(deps Deps) *App {
 		ssoKey:    deps.SSOKey,
 		limits:    deps.Limits,
 		region:    deps.PhoneRegion,
+		zone:      deps.Zone,
+	}
+	if s.zone == (domain.Zone{}) {
+		s.zone = defaultZone()
 	}
 	if len(s.ssoKey) == 0 {
 		s.ssoKey = processDeviceKey()
@@ -125,8 +136,18 @@ func New(deps Deps) *App {
 	return &App{
 		Reporting: &Reporting{s}, Portal: &Portal{s}, Admin: &Admin{s},
 		Operations: &Operations{s}, Subscriptions: &Subscriptions{s},
-		Rights: &Rights{s}, Delivery: &Delivery{s}, Links: s.links,
+		Rights: &Rights{s}, Delivery: &Delivery{s}, Links: s.links, Zone: s.zone,
 	}
+}
+
+// defaultZone is domain.DefaultTimeZone, which time/tzdata (imported by
+// the binaries) makes loadable on any machine; UTC where it is not.
+func defaultZone() domain.Zone {
+	loc, err := time.LoadLocation(domain.DefaultTimeZone)
+	if err != nil {
+		return domain.NewZone(time.UTC)
+	}
+	return domain.NewZone(loc)
 }
 
 // noMeter counts nothing.

@@ -207,7 +207,7 @@ func (s *core) warnAdmins(ctx context.Context, org *domain.Organisation, now tim
 				for _, ia := range chunk {
 					if ours[ia.ID] {
 						from := domain.ErasureDue(ia, org.Retention)
-						lines = append(lines, fmt.Sprintf("%s (erased from %s)", ia.Ref, from.Format("2 January 2006")))
+						lines = append(lines, fmt.Sprintf("%s (erased from %s)", ia.Ref, s.zone.Date(from)))
 					}
 				}
 			}

@@ -179,7 +179,8 @@ func TestAdminsAreWarnedOnceBeforeErasure(t *testing.T) {
 	s.setRetention(t, domain.Retention6)
 	_, err := s.svc.Operations.CreateStaff(ctx, app.CreateStaff{OrgID: s.form.OrgID, Email: "head@oakfield.example", FirstName: "Hana", Role: domain.RoleAdmin})
 	require.NoError(t, err)
-	t0 := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
+	// Due at 23:30 UTC on 10 July: already 11 July on the school's clock.
+	t0 := time.Date(2026, 1, 10, 23, 30, 0, 0, time.UTC)
 	ref := s.reportAt(t, t0, "soon gone")
 	warnings := func() []*domain.Delivery {
 		var out []*domain.Delivery
@@ -206,7 +207,7 @@ func TestAdminsAreWarnedOnceBeforeErasure(t *testing.T) {
 	got := warnings()
 	require.Len(t, got, 1, "one email, to the one admin")
 	assert.Equal(t, "head@oakfield.example", got[0].To)
-	assert.Contains(t, got[0].Body, string(ref))
+	assert.Contains(t, got[0].Body, string(ref)+" (erased from 11 July 2026)", "the day in Europe/London")
 	assert.NotContains(t, got[0].Body, "soon gone")
 	assert.NotContains(t, got[0].Body, "Kim")
 

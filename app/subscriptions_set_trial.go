@@ -26,7 +26,7 @@ func (s *Subscriptions) SetTrial(ctx context.Context, op Operator, id domain.Org
 			if org.TrialEndsAt != nil {
 				e.Details["from"] = org.TrialEndsAt.Format(time.RFC3339)
 			}
-			return org.ExtendTrial(until, now)
+			return org.ExtendTrial(until, now, s.zone)
 		})
 		return err
 	})

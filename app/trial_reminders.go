@@ -38,7 +38,7 @@ func (s *core) remindTrials(ctx context.Context, now time.Time) (reminded int, e
 				return err
 			}
 			// The last day of the trial is the day before it ends.
-			lastDay := org.TrialEndsAt.Add(-time.Nanosecond).Format("2 January 2006")
+			lastDay := s.zone.Date(s.zone.LastDay(*org.TrialEndsAt))
 			var reminders []*domain.Delivery
 			for _, addr := range to {
 				d, err := s.email(domain.DeliveryTrialReminder, org.ID, addr, now)

@@ -142,14 +142,24 @@ func (p *Printer) Say(w domain.Words) string {
 
 var welshMonths = [...]string{"Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr"}
 
-// DateTime writes t (in UTC) as a reporter reads it: "5 October 2026,
-// 09:30", or "5 Hydref 2026, 09:30".
-func (p *Printer) DateTime(t time.Time) string {
-	t = t.UTC()
+// Date writes the day of t in the zone z as a reader reads it: "5 October
+// 2026", or "5 Hydref 2026".
+func (p *Printer) Date(z domain.Zone, t time.Time) string {
 	if p.Lang == domain.Welsh {
-		return fmt.Sprintf("%d %s %d, %s", t.Day(), welshMonths[t.Month()-1], t.Year(), t.Format("15:04"))
+		t = z.In(t)
+		return fmt.Sprintf("%d %s %d", t.Day(), welshMonths[t.Month()-1], t.Year())
 	}
-	return t.Format("2 January 2006, 15:04")
+	return z.Date(t)
+}
+
+// DateTime writes t in the zone z as a reader reads it, marked with the
+// zone's abbreviation (GMT or BST): "5 October 2026, 09:30 BST", or
+// "5 Hydref 2026, 09:30 BST".
+func (p *Printer) DateTime(z domain.Zone, t time.Time) string {
+	if p.Lang == domain.Welsh {
+		return p.Date(z, t) + ", " + z.In(t).Format("15:04 MST")
+	}
+	return z.DateTime(t)
 }
 
 // Name is a language's name in itself, for a link that switches to it.

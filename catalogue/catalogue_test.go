@@ -87,9 +87,16 @@ func TestPrinters(t *testing.T) {
 	assert.Equal(t, "1 report, most recent activity first", en.T("%d reports, most recent activity first", 1))
 	assert.Equal(t, "2 reports, most recent activity first", en.T("%d reports, most recent activity first", 2))
 
-	at := time.Date(2026, 3, 5, 9, 7, 0, 0, time.UTC)
-	assert.Equal(t, "5 March 2026, 09:07", en.DateTime(at))
-	assert.Equal(t, "5 Mawrth 2026, 09:07", cy.DateTime(at))
+	london, err := time.LoadLocation("Europe/London")
+	require.NoError(t, err)
+	z := domain.NewZone(london)
+	winter := time.Date(2026, 3, 5, 9, 7, 0, 0, time.UTC)
+	assert.Equal(t, "5 March 2026, 09:07 GMT", en.DateTime(z, winter))
+	assert.Equal(t, "5 Mawrth 2026, 09:07 GMT", cy.DateTime(z, winter))
+	summer := time.Date(2026, 7, 31, 23, 30, 0, 0, time.UTC) // already 1 August in London
+	assert.Equal(t, "1 August 2026, 00:30 BST", en.DateTime(z, summer))
+	assert.Equal(t, "1 Awst 2026, 00:30 BST", cy.DateTime(z, summer))
+	assert.Equal(t, "1 Awst 2026", cy.Date(z, summer))
 	assert.Equal(t, "Cymraeg", catalogue.Name(domain.Welsh))
 	assert.Equal(t, "English", catalogue.Name(domain.English))
 }

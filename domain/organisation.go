@@ -87,17 +87,17 @@ func (o *Organisation) TrialDaysLeft(now time.Time) (days int, ok bool) {
 }
 
 // ExtendTrial sets the end of the organisation's trial to the end of the
-// day until (UTC), the last day it takes reports. Only an organisation on
+// day until (its date, on the zone's clock), the last day it takes
+// reports. Only an organisation on
 // trial (ended or not) has a trial to set: an active one would be
 // demoted, and a suspended or ended one must be made a trial with
 // set-status first, on purpose. A day before today is refused: a trial
 // is not ended by this, but by set-status.
-func (o *Organisation) ExtendTrial(until, now time.Time) error {
+func (o *Organisation) ExtendTrial(until, now time.Time, z Zone) error {
 	if o.Status != OrgTrial {
 		return Errorf(KindConflict, "the organisation is %s, not on trial; set its status to trial first", o.Status)
 	}
-	y, m, d := until.Date()
-	end := time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
+	end := z.DayStart(until).AddDate(0, 0, 1).UTC()
 	if !end.After(now) {
 		return Errorf(KindInvalid, "%s is in the past: a trial can end today at the earliest", until.Format(time.DateOnly))
 	}

@@ -108,14 +108,14 @@ func TestExtendTrial(t *testing.T) {
 	now := time.Date(2026, 12, 5, 15, 0, 0, 0, time.UTC)
 	day := func(s string) time.Time { d, err := time.Parse(time.DateOnly, s); require.NoError(t, err); return d }
 	org := domain.Organisation{Status: domain.OrgTrial}
-	require.NoError(t, org.ExtendTrial(day("2027-01-31"), now))
+	require.NoError(t, org.ExtendTrial(day("2027-01-31"), now, domain.Zone{}))
 	assert.Equal(t, time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC), *org.TrialEndsAt, "the last day is a whole day of the trial")
-	require.NoError(t, org.ExtendTrial(day("2026-12-05"), now), "today is the earliest end")
-	requireKind(t, org.ExtendTrial(day("2026-12-04"), now), domain.KindInvalid)
+	require.NoError(t, org.ExtendTrial(day("2026-12-05"), now, domain.Zone{}), "today is the earliest end")
+	requireKind(t, org.ExtendTrial(day("2026-12-04"), now, domain.Zone{}), domain.KindInvalid)
 	assert.Equal(t, time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC), *org.TrialEndsAt, "a refused date changes nothing")
 	for _, st := range []domain.OrgStatus{domain.OrgActive, domain.OrgSuspended, domain.OrgEnded} {
 		other := domain.Organisation{Status: st}
-		requireKind(t, other.ExtendTrial(day("2027-01-31"), now), domain.KindConflict)
+		requireKind(t, other.ExtendTrial(day("2027-01-31"), now, domain.Zone{}), domain.KindConflict)
 		assert.Nil(t, other.TrialEndsAt)
 	}
 }

@@ -2,7 +2,10 @@
 // JSON, one row or object per interaction with its messages — the formats
 // the staff portal and whisperctl share and scripts rely on. The rows come
 // from the staff view of interactions, so they hold no channel, contact or meta
-// data. It also writes the portal's anonymised statistics as CSV.
+// data. Times are ISO 8601 with the offset of the service's time zone
+// (2026-10-08T14:03:00+01:00), so a spreadsheet or script reads the
+// school's clock and still knows the moment. It also writes the portal's
+// anonymised statistics as CSV.
 package export
 
 import (
@@ -11,7 +14,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/whisper-schools/whisper/domain"
 )
@@ -32,30 +34,34 @@ type rowJSON struct {
 	Inbox          string        `json:"inbox"`
 	Reporter       string        `json:"reporter"`
 	Flagged        bool          `json:"flagged"`
-	CreatedAt      time.Time     `json:"created_at"`
-	LastActivityAt time.Time     `json:"last_activity_at"`
-	ClosedAt       *time.Time    `json:"closed_at"`
+	CreatedAt      string        `json:"created_at"`
+	LastActivityAt string        `json:"last_activity_at"`
+	ClosedAt       *string       `json:"closed_at"`
 	Messages       []messageJSON `json:"messages"`
 }
 
 // messageJSON is one turn of a conversation in the JSON export.
 type messageJSON struct {
-	Author    string    `json:"author"`
-	CreatedAt time.Time `json:"created_at"`
-	Text      string    `json:"text"`
+	Author    string `json:"author"`
+	CreatedAt string `json:"created_at"`
+	Text      string `json:"text"`
 }
 
-// WriteJSON writes rows as one JSON array.
-func WriteJSON(w io.Writer, rows []domain.ExportRow) error {
+// WriteJSON writes rows as one JSON array, times in the zone z.
+func WriteJSON(w io.Writer, rows []domain.ExportRow, z domain.Zone) error {
 	out := make([]rowJSON, len(rows))
 	for i, row := range rows {
 		out[i] = rowJSON{
 			Ref: string(row.Ref), Status: string(row.Status), Form: row.Form, Inbox: row.Inbox, Reporter: row.Reporter,
-			Flagged: row.Flagged, CreatedAt: row.CreatedAt.UTC(), LastActivityAt: row.LastActivityAt.UTC(), ClosedAt: utc(row.ClosedAt),
+			Flagged: row.Flagged, CreatedAt: z.ISO(row.CreatedAt), LastActivityAt: z.ISO(row.LastActivityAt),
 			Messages: make([]messageJSON, len(row.Messages)),
 		}
+		if row.ClosedAt != nil {
+			closed := z.ISO(*row.ClosedAt)
+			out[i].ClosedAt = &closed
+		}
 		for j, m := range row.Messages {
-			out[i].Messages[j] = messageJSON{Author: m.Author, CreatedAt: m.At.UTC(), Text: m.Text}
+			out[i].Messages[j] = messageJSON{Author: m.Author, CreatedAt: z.ISO(m.At), Text: m.Text}
 		}
 	}
 	enc := json.NewEncoder(w)
@@ -63,8 +69,9 @@ func WriteJSON(w io.Writer, rows []domain.ExportRow) error {
 	return enc.Encode(out)
 }
 
-// WriteCSV writes rows as CSV with a header, defusing formula-like cells.
-func WriteCSV(w io.Writer, rows []domain.ExportRow) error {
+// WriteCSV writes rows as CSV with a header, times in the zone z,
+// defusing formula-like cells.
+func WriteCSV(w io.Writer, rows []domain.ExportRow, z domain.Zone) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(Columns); err != nil {
 		return err
@@ -72,15 +79,15 @@ func WriteCSV(w io.Writer, rows []domain.ExportRow) error {
 	for _, row := range rows {
 		closed := ""
 		if row.ClosedAt != nil {
-			closed = exportTime(*row.ClosedAt)
+			closed = z.ISO(*row.ClosedAt)
 		}
 		lines := make([]string, len(row.Messages))
 		for i, m := range row.Messages {
-			lines[i] = m.Author + " (" + exportTime(m.At) + "): " + m.Text
+			lines[i] = m.Author + " (" + z.ISO(m.At) + "): " + m.Text
 		}
 		record := []string{
 			string(row.Ref), string(row.Status), row.Form, row.Inbox, row.Reporter, strconv.FormatBool(row.Flagged),
-			exportTime(row.CreatedAt), exportTime(row.LastActivityAt), closed, strings.Join(lines, "\n"),
+			z.ISO(row.CreatedAt), z.ISO(row.LastActivityAt), closed, strings.Join(lines, "\n"),
 		}
 		for i := range record {
 			record[i] = csvSafe(record[i])
@@ -101,15 +108,4 @@ func csvSafe(cell string) string {
 		return "'" + cell
 	}
 	return cell
-}
-
-// exportTime writes a time as RFC 3339 in UTC.
-func exportTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
-
-func utc(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
 }

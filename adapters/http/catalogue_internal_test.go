@@ -37,7 +37,7 @@ func trees(t *testing.T, patterns ...string) []*parse.Tree {
 		require.NotEmpty(t, names, p)
 		// One file at a time: pages all define "title" and "content".
 		for _, name := range names {
-			set, err := template.New("").Funcs(templateFuncs(catalogue.For(domain.English), "")).ParseFS(templateFiles, name)
+			set, err := template.New("").Funcs(templateFuncs(catalogue.For(domain.English), "", domain.Zone{})).ParseFS(templateFiles, name)
 			require.NoError(t, err, name)
 			for _, tt := range set.Templates() {
 				if tt.Tree != nil {
@@ -51,7 +51,7 @@ func trees(t *testing.T, patterns ...string) []*parse.Tree {
 
 // TH trusts the catalogue's markup, never what is formatted into it.
 func TestTHEscapesItsArguments(t *testing.T) {
-	th := templateFuncs(catalogue.For(domain.English), "")["TH"].(func(string, ...any) template.HTML)
+	th := templateFuncs(catalogue.For(domain.English), "", domain.Zone{})["TH"].(func(string, ...any) template.HTML)
 	got := th("Hello %s. Choose the password you will use to sign in to Whisper as <strong>%s</strong>.", `<script>x</script>`, domain.Reference(`a"b`))
 	require.Equal(t, template.HTML(`Hello &lt;script&gt;x&lt;/script&gt;. Choose the password you will use to sign in to Whisper as <strong>a&#34;b</strong>.`), got)
 	require.Equal(t, template.HTML("You have 2 recovery codes left."), th("You have %d recovery codes left.", 2))

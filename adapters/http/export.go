@@ -16,7 +16,7 @@ func (s *Server) exportCSV(w nethttp.ResponseWriter, r *nethttp.Request, a *app.
 		return err
 	}
 	var buf bytes.Buffer
-	if err := export.WriteCSV(&buf, rows); err != nil {
+	if err := export.WriteCSV(&buf, rows, s.app.Zone); err != nil {
 		return err
 	}
 	return s.sendExport(w, "text/csv; charset=utf-8", s.exportName("export", "csv"), buf.Bytes())
@@ -28,7 +28,7 @@ func (s *Server) exportJSON(w nethttp.ResponseWriter, r *nethttp.Request, a *app
 		return err
 	}
 	var buf bytes.Buffer
-	if err := export.WriteJSON(&buf, rows); err != nil {
+	if err := export.WriteJSON(&buf, rows, s.app.Zone); err != nil {
 		return err
 	}
 	return s.sendExport(w, "application/json; charset=utf-8", s.exportName("export", "json"), buf.Bytes())

@@ -47,9 +47,9 @@ func TestExportCSV(t *testing.T) {
 	assert.Equal(t, "General", got["inbox"])
 	assert.Equal(t, "Oakfield Primary", got["form"])
 	assert.Equal(t, `'=HYPERLINK("https://evil.example")`, got["reporter"], "a formula is defused")
-	assert.Equal(t, "2026-10-05T09:01:00Z", got["created_at"])
+	assert.Equal(t, "2026-10-05T10:01:00+01:00", got["created_at"])
 	assert.NotEmpty(t, got["closed_at"])
-	assert.Equal(t, "reporter (2026-10-05T09:01:00Z): They said \"meet me\",\nthen left\nDev Tester (2026-10-05T09:02:00Z): -1 is not a number we need", got["messages"])
+	assert.Equal(t, "reporter (2026-10-05T10:01:00+01:00): They said \"meet me\",\nthen left\nDev Tester (2026-10-05T10:02:00+01:00): -1 is not a number we need", got["messages"])
 
 	other := rows[string(plain)]
 	require.NotNil(t, other)
@@ -104,12 +104,12 @@ func TestExportJSON(t *testing.T) {
 	assert.Equal(t, "General", row["inbox"])
 	assert.Equal(t, "Robin", row["reporter"])
 	assert.Equal(t, false, row["flagged"])
-	assert.Equal(t, "2026-10-05T09:01:00Z", row["created_at"])
-	assert.Equal(t, "2026-10-05T09:02:00Z", row["last_activity_at"], "the reply")
+	assert.Equal(t, "2026-10-05T10:01:00+01:00", row["created_at"])
+	assert.Equal(t, "2026-10-05T10:02:00+01:00", row["last_activity_at"], "the reply")
 	assert.Nil(t, row["closed_at"])
 	assert.Equal(t, []any{
-		map[string]any{"author": "reporter", "created_at": "2026-10-05T09:01:00Z", "text": "It happened at lunch"},
-		map[string]any{"author": "Hana Tester", "created_at": "2026-10-05T09:02:00Z", "text": "Thank you, Robin."},
+		map[string]any{"author": "reporter", "created_at": "2026-10-05T10:01:00+01:00", "text": "It happened at lunch"},
+		map[string]any{"author": "Hana Tester", "created_at": "2026-10-05T10:02:00+01:00", "text": "Thank you, Robin."},
 	}, row["messages"])
 	var keys []string
 	for k := range row {

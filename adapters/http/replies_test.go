@@ -96,7 +96,7 @@ func TestAReplyOverTheLimitKeepsTheText(t *testing.T) {
 	assertPageHeaders(t, r)
 	assert.Contains(t, r.body, "You have sent a lot of messages")
 	assert.Contains(t, r.body, "up to 2 messages an hour")
-	assert.Contains(t, r.body, "You can write again from 5 October 2026, 10:02 UTC.", "an hour after the first counted reply")
+	assert.Contains(t, r.body, "You can write again from 5 October 2026, 11:02 BST.", "an hour after the first counted reply")
 	assert.Contains(t, r.body, "Childline")
 	assert.Contains(t, r.body, "999")
 	assert.Regexp(t, `<textarea[^>]*>They said &lt;they&gt; would wait for me after school</textarea>`, r.body, "the text is kept")
@@ -108,7 +108,7 @@ func TestAReplyOverTheLimitKeepsTheText(t *testing.T) {
 	assert.Equal(t, nethttp.StatusTooManyRequests, cy.status)
 	assert.Contains(t, cy.body, `<html lang="cy">`)
 	assert.Contains(t, cy.body, "Rydych chi wedi anfon llawer o negeseuon")
-	assert.Contains(t, cy.body, "5 Hydref 2026, 10:02 UTC")
+	assert.Contains(t, cy.body, "5 Hydref 2026, 11:02 BST")
 
 	s.clock.add(time.Hour)
 	assert.Equal(t, nethttp.StatusSeeOther, s.post("/t/"+token, url.Values{"message": {typed}}).status)

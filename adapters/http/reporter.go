@@ -258,7 +258,7 @@ func (s *Server) conversationReply(w nethttp.ResponseWriter, r *nethttp.Request)
 		// limit was met.
 		s.log.Info("reply refused: the conversation's hourly reply limit is reached")
 		status = nethttp.StatusTooManyRequests
-		page.Limited = &replyLimit{Limit: limited.Limit, Until: page.p.DateTime(limited.Until)}
+		page.Limited = &replyLimit{Limit: limited.Limit, Until: page.p.DateTime(s.app.Zone, limited.Until)}
 	}
 	return s.render(w, status, "conversation", page)
 }

@@ -91,6 +91,9 @@ type siteOptions struct {
 	operator httpadapter.Operator
 	// exitURL is where the quick exit leads (Config.ExitURL).
 	exitURL string
+	// zone is the time zone pages show times in; zero is the default,
+	// Europe/London.
+	zone domain.Zone
 }
 
 func newSite(t testing.TB, opt siteOptions) *site {
@@ -118,7 +121,7 @@ func newSite(t testing.TB, opt siteOptions) *site {
 		Store: st, Clock: clk, Random: rand.Reader, Hasher: hasher,
 		Locator: locator, Swearing: swearing.New(), PublicURL: opt.publicURL,
 		Limits: app.Limits{ReportsPerIP: opt.reportsPerIP, ReportsPerForm: opt.reportsPerForm, RepliesPerConversation: opt.repliesPerConversation},
-		SSO:    opt.sso,
+		SSO:    opt.sso, Zone: opt.zone,
 	})
 	h, err := httpadapter.New(httpadapter.Config{
 		PublicURL: opt.publicURL, TrustedProxies: opt.trusted,

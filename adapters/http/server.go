@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/domain"
 )
 
 // Config is what the web edge needs to know about its deployment.
@@ -108,7 +109,11 @@ func New(cfg Config, svc *app.App, log *slog.Logger) (nethttp.Handler, error) {
 	if cfg.ExitURL == "" {
 		cfg.ExitURL = DefaultExitURL
 	}
-	pg, err := parsePages(cfg.SMSNumber)
+	var zone domain.Zone // UTC, for a server without use cases (a test of the templates)
+	if svc != nil {
+		zone = svc.Zone
+	}
+	pg, err := parsePages(cfg.SMSNumber, zone)
 	if err != nil {
 		return nil, err
 	}

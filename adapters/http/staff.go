@@ -30,9 +30,9 @@ type staffChrome struct {
 // trialBanner is the end of the organisation's trial, as its admins see it
 // on every page.
 type trialBanner struct {
-	// LastDay is the trial's last day; DaysLeft counts it and the days
-	// before it, from today.
-	LastDay  string
+	// LastDay is a moment on the trial's last day, in the service's time
+	// zone; DaysLeft counts it and the days before it, from today.
+	LastDay  time.Time
 	DaysLeft int
 	Ended    bool
 }
@@ -46,7 +46,7 @@ func (s *Server) staffChrome(a *app.Actor, section string) staffChrome {
 		Admin: a.IsAdmin(), Section: section,
 	}
 	if left, ok := a.Org.TrialDaysLeft(s.cfg.Now()); ok && c.Admin {
-		c.Trial = &trialBanner{LastDay: a.Org.TrialEndsAt.Add(-time.Nanosecond).UTC().Format("2 January 2006"), DaysLeft: left, Ended: left == 0}
+		c.Trial = &trialBanner{LastDay: s.app.Zone.LastDay(*a.Org.TrialEndsAt), DaysLeft: left, Ended: left == 0}
 	}
 	return c
 }

@@ -30,10 +30,10 @@ var staticFiles embed.FS
 // template stops whisperd at once rather than failing a reporter later.
 type pages map[domain.Language]map[string]*template.Template
 
-func parsePages(smsNumber string) (pages, error) {
+func parsePages(smsNumber string, z domain.Zone) (pages, error) {
 	out := pages{}
 	for _, lang := range []domain.Language{domain.English, domain.Welsh} {
-		set, err := parsePageSet(templateFuncs(catalogue.For(lang), smsNumber))
+		set, err := parsePageSet(templateFuncs(catalogue.For(lang), smsNumber, z))
 		if err != nil {
 			return nil, err
 		}
@@ -71,29 +71,32 @@ func parsePageSet(funcs template.FuncMap) (map[string]*template.Template, error)
 }
 
 // templateFuncs are the few helpers templates may call, in the language of
-// p, with smsNumber the service's number that reporters text ("" when SMS
-// is off):
+// p and the time zone z, with smsNumber the service's number that
+// reporters text ("" when SMS is off):
 //
 //	{{T "Send report"}}              a message, as text
 //	{{T "for %s" .School}}           with arguments formatted in
 //	{{TH "<strong>Not</strong> …"}}  a message holding markup of its own;
 //	                                 its arguments are escaped
-//	{{when .At}}                     a date and time, with the month named
+//	{{when .At}}                     a date and time in z, the month named,
+//	                                 marked GMT or BST
+//	{{date .At}}                     the day alone, in z
+//	{{isotime .At}}                  for <time datetime>: ISO 8601 with
+//	                                 z's offset
 //	{{with smsNumber}}…{{end}}       the number reporters text, as they
 //	                                 dial it; empty when SMS is off, and
 //	                                 then no page offers a code to text
-func templateFuncs(p *catalogue.Printer, smsNumber string) template.FuncMap {
+func templateFuncs(p *catalogue.Printer, smsNumber string, z domain.Zone) template.FuncMap {
 	number := dialled(smsNumber)
 	return template.FuncMap{
 		"smsNumber": func() string { return number },
 		"T":         p.T,
 		// The catalogue's own markup is trusted; what goes into it is not.
-		"TH":       func(key string, args ...any) template.HTML { return template.HTML(p.T(key, escapeArgs(args)...)) },
-		"when":     p.DateTime,
-		"join":     func(items []string) string { return strings.Join(items, ", ") },
-		"date":     func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
-		"datetime": func(t time.Time) string { return t.UTC().Format("2 Jan 2006, 15:04") },
-		"isotime":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"TH":      func(key string, args ...any) template.HTML { return template.HTML(p.T(key, escapeArgs(args)...)) },
+		"when":    func(t time.Time) string { return p.DateTime(z, t) },
+		"join":    func(items []string) string { return strings.Join(items, ", ") },
+		"date":    func(t time.Time) string { return p.Date(z, t) },
+		"isotime": z.ISO,
 	}
 }
 

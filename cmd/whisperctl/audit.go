@@ -64,7 +64,7 @@ func (c *ctl) auditCommand() *cli.Command {
 						out[i] = toAuditJSON(e)
 					}
 					return c.print(cctx, out, func(w io.Writer) {
-						printAudit(w, out)
+						printAudit(w, out, svc.Zone)
 						if len(out) == limit {
 							fmt.Fprintf(w, "There may be more: add --after %d.\n", out[len(out)-1].Seq)
 						}
@@ -109,7 +109,7 @@ func (c *ctl) auditCommand() *cli.Command {
 						}
 						for _, b := range out.EarlierBreaks {
 							fmt.Fprintf(w, "Warning: when the chain was keyed (entry %d, %s), the chain before it was already broken from entry %s: "+
-								"entries up to %d were altered, removed or reordered before then.\n", b.Seq, b.At.Format(time.RFC3339), b.FirstBad, b.Seq-1)
+								"entries up to %d were altered, removed or reordered before then.\n", b.Seq, svc.Zone.ISO(b.At), b.FirstBad, b.Seq-1)
 						}
 					})
 				},
@@ -168,7 +168,7 @@ func toAuditJSON(e *domain.AuditEntry) auditJSON {
 	}
 }
 
-func printAudit(w io.Writer, entries []auditJSON) {
+func printAudit(w io.Writer, entries []auditJSON, z domain.Zone) {
 	if len(entries) == 0 {
 		fmt.Fprintln(w, "The audit log holds no entries here.")
 		return
@@ -185,7 +185,7 @@ func printAudit(w io.Writer, entries []auditJSON) {
 		for i, k := range keys {
 			details[i] = k + "=" + e.Details[k]
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Seq, e.At.Format(time.RFC3339), e.Actor, e.Action,
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", e.Seq, z.ISO(e.At), e.Actor, e.Action,
 			orNone(e.OrgID), orNone(e.Ref), oneLine(orNone(e.Reason)), oneLine(strings.Join(details, " ")))
 	}
 	tw.Flush()

@@ -153,10 +153,14 @@ func (c *ctl) service(cctx *cli.Context, migrating bool) (*app.App, error) {
 				Safe: domain.Say("the database schema is not up to date; run `whisperctl db migrate` first")}
 		}
 	}
+	zone, err := cfg.Zone()
+	if err != nil {
+		return nil, err
+	}
 	return app.New(app.Deps{
 		Store: st, Clock: app.SystemClock{}, Random: rand.Reader,
 		Hasher: passhash.New(passhash.DefaultParams(), 1), PublicURL: cfg.PublicURL,
-		PhoneRegion: domain.PhoneRegion(cfg.SMS.DefaultRegion),
+		PhoneRegion: domain.PhoneRegion(cfg.SMS.DefaultRegion), Zone: zone,
 	}), nil
 }
 

@@ -9,6 +9,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	// The time zone database, so time_zone loads in a minimal image
+	// that has none of its own.
+	_ "time/tzdata"
 )
 
 func main() {

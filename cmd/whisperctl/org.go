@@ -19,7 +19,7 @@ type orgJSON struct {
 	Status          string `json:"status"`
 	RetentionMonths int    `json:"retention_months"`
 	// TrialEndsAt is the moment the trial ends; TrialLastDay the last day
-	// it takes reports (UTC), as `org trial --until` names it.
+	// it takes reports (in time_zone), as `org trial --until` names it.
 	TrialEndsAt  *time.Time `json:"trial_ends_at,omitempty"`
 	TrialLastDay string     `json:"trial_last_day,omitempty"`
 	// AcceptingReports is whether its forms take reports now.
@@ -29,29 +29,30 @@ type orgJSON struct {
 	CreatedAt        time.Time `json:"created_at"`
 }
 
-func toOrgJSON(o *domain.Organisation) orgJSON {
+func toOrgJSON(o *domain.Organisation, z domain.Zone) orgJSON {
 	return orgJSON{
 		ID: string(o.ID), Name: o.Name, Status: string(o.Status), RetentionMonths: int(o.Retention),
-		TrialEndsAt: o.TrialEndsAt, TrialLastDay: trialLastDay(o), AcceptingReports: o.AcceptsReports(time.Now()),
+		TrialEndsAt: o.TrialEndsAt, TrialLastDay: trialLastDay(o, z), AcceptingReports: o.AcceptsReports(time.Now()),
 		ContactEmail: o.Contact.Email, ContactName: o.Contact.Name, CreatedAt: o.CreatedAt,
 	}
 }
 
-// trialLastDay is the last day of an organisation's trial, or "".
-func trialLastDay(o *domain.Organisation) string {
+// trialLastDay is the last day of an organisation's trial in the zone z,
+// or "".
+func trialLastDay(o *domain.Organisation, z domain.Zone) string {
 	if o.Status != domain.OrgTrial || o.TrialEndsAt == nil {
 		return ""
 	}
-	return o.TrialEndsAt.Add(-time.Nanosecond).Format(time.DateOnly)
+	return z.LastDay(*o.TrialEndsAt).Format(time.DateOnly)
 }
 
-func printOrgs(w io.Writer, orgs []*domain.Organisation) {
+func printOrgs(w io.Writer, orgs []*domain.Organisation, z domain.Zone) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNAME\tSTATUS\tTRIAL ENDS\tRETENTION\tCONTACT\tCREATED")
 	now := time.Now()
 	for _, o := range orgs {
 		status, trial := string(o.Status), "-"
-		if day := trialLastDay(o); day != "" {
+		if day := trialLastDay(o, z); day != "" {
 			trial = "after " + day
 			if o.TrialEnded(now) {
 				status, trial = "trial ended", "ended "+day
@@ -64,7 +65,7 @@ func printOrgs(w io.Writer, orgs []*domain.Organisation) {
 				contact = c.Name + " <" + c.Email + ">"
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d months\t%s\t%s\n", o.ID, o.Name, status, trial, o.Retention, contact, o.CreatedAt.Format(time.DateOnly))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d months\t%s\t%s\n", o.ID, o.Name, status, trial, o.Retention, contact, z.In(o.CreatedAt).Format(time.DateOnly))
 	}
 	tw.Flush()
 }
@@ -100,10 +101,10 @@ func (c *ctl) orgCommand() *cli.Command {
 					if err != nil {
 						return err
 					}
-					return c.print(cctx, toOrgJSON(org), func(w io.Writer) {
+					return c.print(cctx, toOrgJSON(org, svc.Zone), func(w io.Writer) {
 						fmt.Fprintf(w, "Created organisation %s (%s), %s, keeping personal data %d months.\n", org.ID, org.Name, org.Status, org.Retention)
-						if day := trialLastDay(org); day != "" {
-							fmt.Fprintf(w, "Its trial takes reports until the end of %s (UTC).\n", day)
+						if day := trialLastDay(org, svc.Zone); day != "" {
+							fmt.Fprintf(w, "Its trial takes reports until the end of %s (%s).\n", day, svc.Zone)
 						}
 					})
 				},
@@ -122,9 +123,9 @@ func (c *ctl) orgCommand() *cli.Command {
 					}
 					out := make([]orgJSON, len(orgs))
 					for i, o := range orgs {
-						out[i] = toOrgJSON(o)
+						out[i] = toOrgJSON(o, svc.Zone)
 					}
-					return c.print(cctx, out, func(w io.Writer) { printOrgs(w, orgs) })
+					return c.print(cctx, out, func(w io.Writer) { printOrgs(w, orgs, svc.Zone) })
 				},
 			}, 0),
 			leaf(&cli.Command{
@@ -152,7 +153,7 @@ func (c *ctl) orgCommand() *cli.Command {
 					if err != nil {
 						return err
 					}
-					return c.print(cctx, toOrgJSON(org), func(w io.Writer) {
+					return c.print(cctx, toOrgJSON(org, svc.Zone), func(w io.Writer) {
 						fmt.Fprintf(w, "Organisation %s (%s) is now %s.\n", org.ID, org.Name, org.Status)
 					})
 				},
@@ -162,7 +163,7 @@ func (c *ctl) orgCommand() *cli.Command {
 				Usage:     "set the last day of an organisation's trial (to extend it, or bring back one that ended); the reason goes in the audit log",
 				ArgsUsage: "ID",
 				Flags: []cli.Flag{
-					&cli.StringFlag{Name: "until", Usage: "the trial's last `YYYY-MM-DD` (UTC), today or later (required)"},
+					&cli.StringFlag{Name: "until", Usage: "the trial's last `YYYY-MM-DD` (in time_zone), today or later (required)"},
 					reasonFlag(reasonRequired),
 				},
 				Action: func(cctx *cli.Context) error {
@@ -185,8 +186,8 @@ func (c *ctl) orgCommand() *cli.Command {
 					if err != nil {
 						return err
 					}
-					return c.print(cctx, toOrgJSON(org), func(w io.Writer) {
-						fmt.Fprintf(w, "Organisation %s (%s) is on trial until the end of %s (UTC).\n", org.ID, org.Name, trialLastDay(org))
+					return c.print(cctx, toOrgJSON(org, svc.Zone), func(w io.Writer) {
+						fmt.Fprintf(w, "Organisation %s (%s) is on trial until the end of %s (%s).\n", org.ID, org.Name, trialLastDay(org, svc.Zone), svc.Zone)
 					})
 				},
 			}, 1),
@@ -215,7 +216,7 @@ func (c *ctl) orgCommand() *cli.Command {
 					if err != nil {
 						return err
 					}
-					return c.print(cctx, toOrgJSON(org), func(w io.Writer) {
+					return c.print(cctx, toOrgJSON(org, svc.Zone), func(w io.Writer) {
 						fmt.Fprintf(w, "Notices to organisation %s (%s) go to %s and its admins.\n", org.ID, org.Name, org.Contact.Email)
 					})
 				},

@@ -44,9 +44,9 @@ func (c *ctl) exportCommand() *cli.Command {
 				return err
 			}
 			if format == "csv" {
-				return export.WriteCSV(c.stdout, rows)
+				return export.WriteCSV(c.stdout, rows, svc.Zone)
 			}
-			return export.WriteJSON(c.stdout, rows)
+			return export.WriteJSON(c.stdout, rows, svc.Zone)
 		},
 	}, 0)
 }

@@ -151,7 +151,7 @@ func (c *ctl) dsarCommand() *cli.Command {
 				}
 			}
 			return c.print(cctx, out, func(w io.Writer) {
-				printDSAR(w, found)
+				printDSAR(w, found, svc.Zone)
 				if cctx.Bool("tell-school") {
 					printTold(w, found.Told)
 				}
@@ -162,7 +162,7 @@ func (c *ctl) dsarCommand() *cli.Command {
 
 // printDSAR summarises a subject access request; the record itself, with
 // message texts and meta data, is for --json.
-func printDSAR(w io.Writer, found app.SubjectAccess) {
+func printDSAR(w io.Writer, found app.SubjectAccess, z domain.Zone) {
 	fmt.Fprintf(w, "Found %s held about this reporter.\n", interactions(len(found.Interactions)))
 	if len(found.Interactions) == 0 {
 		return
@@ -175,7 +175,7 @@ func printDSAR(w io.Writer, found app.SubjectAccess) {
 			hold = "legal hold"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", si.Ref, si.Organisation, si.Form, si.Inbox, si.Channel, si.Status,
-			len(si.Messages), si.CreatedAt.UTC().Format(time.DateOnly), hold)
+			len(si.Messages), z.In(si.CreatedAt).Format(time.DateOnly), hold)
 	}
 	tw.Flush()
 	fmt.Fprintln(w, "Run again with --json for the full record: names, messages, contact and meta data.")
@@ -239,12 +239,12 @@ func (c *ctl) discloseCommand() *cli.Command {
 			for i, m := range got.Messages {
 				out.Messages[i] = disclosedMessageJSON{At: m.At.UTC(), Meta: toMetaJSON(m.Meta)}
 			}
-			return c.print(cctx, out, func(w io.Writer) { printDisclosed(w, out) })
+			return c.print(cctx, out, func(w io.Writer) { printDisclosed(w, out, svc.Zone) })
 		},
 	}, 0)
 }
 
-func printDisclosed(w io.Writer, d disclosedJSON) {
+func printDisclosed(w io.Writer, d disclosedJSON, z domain.Zone) {
 	fmt.Fprintf(w, "Disclosure of %s on the basis %s, to %s (their reference %s). Recorded in the audit log.\n",
 		d.Ref, d.Basis, d.Authority, d.Reference)
 	fmt.Fprintf(w, "Contact\n  Email: %s\n  Phone: %s\n", orNone(d.Contact.Email), orNone(d.Contact.Phone))
@@ -256,7 +256,7 @@ func printDisclosed(w io.Writer, d disclosedJSON) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "  AT\tIP\tLOCATION\tREGION\tNETWORK")
 	for _, m := range d.Messages {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", m.At.Format(time.RFC3339), orNone(m.Meta.IP), orNone(m.Meta.Location),
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", z.ISO(m.At), orNone(m.Meta.IP), orNone(m.Meta.Location),
 			orNone(m.Meta.Region), orNone(m.Meta.Network))
 	}
 	tw.Flush()

@@ -127,7 +127,7 @@ func (c *ctl) purgeCommand() *cli.Command {
 				func(w io.Writer) {
 					if res.DryRun {
 						fmt.Fprintf(w, "Dry run as of %s: %s would be erased; %s past retention kept under a legal hold. Nothing was changed.\n",
-							res.AsOf.UTC().Format(time.RFC3339), interactions(res.Erased), interactions(res.Held))
+							svc.Zone.ISO(res.AsOf), interactions(res.Erased), interactions(res.Held))
 						return
 					}
 					fmt.Fprintf(w, "Erased %s past retention; %s kept under a legal hold; admins warned of %s due within %d days.\n",

@@ -117,7 +117,7 @@ func (c *ctl) staffCreate(cctx *cli.Context) error {
 		fmt.Fprintf(w, "Created %s %s (%s) as %s.\n", m.Role, m.ID, m.Email, m.FirstName)
 		if out.SetPasswordURL != "" {
 			fmt.Fprintf(w, "Send them this link to choose a password; it works once, until %s:\n  %s\n",
-				out.LinkExpiresAt.Format("2006-01-02 15:04 MST"), out.SetPasswordURL)
+				svc.Zone.Stamp(out.LinkExpiresAt), out.SetPasswordURL)
 		}
 	})
 }
@@ -223,10 +223,10 @@ func (c *ctl) staffReset(cctx *cli.Context) error {
 		}
 		if in.Email {
 			fmt.Fprintf(w, "Queued an email to %s with a link to choose a password; it works once, until %s.\n",
-				id, out.ExpiresAt.Format("2006-01-02 15:04 MST"))
+				id, svc.Zone.Stamp(out.ExpiresAt))
 			return
 		}
 		fmt.Fprintf(w, "Send them this link to choose a password; it works once, until %s:\n  %s\n",
-			out.ExpiresAt.Format("2006-01-02 15:04 MST"), out.URL)
+			svc.Zone.Stamp(out.ExpiresAt), out.URL)
 	})
 }

@@ -78,7 +78,9 @@ func TestOperatorSetsAndExtendsTrials(t *testing.T) {
 		c.ok(&org, "org", "create", "--name", "Oakfield Primary", "--trial-days", "30")
 		assert.Equal(t, "trial", org.Status)
 		assert.True(t, org.AcceptingReports)
-		assert.Equal(t, time.Now().UTC().AddDate(0, 0, 30).Format(time.DateOnly), org.TrialLastDay)
+		london, err := time.LoadLocation("Europe/London")
+		require.NoError(t, err)
+		assert.Equal(t, time.Now().In(london).AddDate(0, 0, 30).Format(time.DateOnly), org.TrialLastDay, "the last day on the school's clock")
 
 		until := time.Now().UTC().AddDate(0, 2, 0).Format(time.DateOnly)
 		c.fails(exitUsage, "org", "trial", org.ID, "--until", until)

@@ -110,6 +110,10 @@ func run(ctx context.Context, e env) error {
 	defer locator.Close()
 	// The metrics read the outbox through the service, which counts into
 	// the metrics: the one is made before the other and joined after.
+	zone, err := cfg.Zone()
+	if err != nil {
+		return err
+	}
 	var svc *app.App
 	meter := metrics.New(func(ctx context.Context) (ports.OutboxHealth, error) { return svc.Delivery.OutboxHealth(ctx) })
 	svc = app.New(app.Deps{
@@ -122,6 +126,7 @@ func run(ctx context.Context, e env) error {
 			TextsPerNumber: cfg.Limits.TextsPerNumber, RepliesPerConversation: cfg.Limits.RepliesPerConversation,
 			IPv6Prefix: cfg.Limits.IPv6Prefix},
 		PhoneRegion: domain.PhoneRegion(cfg.SMS.DefaultRegion),
+		Zone:        zone,
 	})
 	if *demo {
 		if err := seedDemo(ctx, svc, e.stdout); err != nil {

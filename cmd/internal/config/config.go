@@ -47,6 +47,10 @@ type Config struct {
 	Metrics   Metrics   `koanf:"metrics"`
 	Operator  Operator  `koanf:"operator"`
 	Reporter  Reporter  `koanf:"reporter"`
+	// TimeZone is the IANA name of the time zone every page, email and
+	// export shows times in (marked GMT or BST in the default). Use
+	// Config.Zone for it loaded.
+	TimeZone string `koanf:"time_zone"`
 }
 
 // Database chooses the store.
@@ -239,7 +243,23 @@ func Default() Config {
 		Retention: Retention{SweepInterval: time.Hour},
 		Limits:    Limits{ReportsPerIP: 30, ReportsPerForm: 600, TextsPerNumber: 30, RepliesPerConversation: 20, IPv6Prefix: 64},
 		Reporter:  Reporter{ExitURL: DefaultExitURL},
+		TimeZone:  domain.DefaultTimeZone,
 	}
+}
+
+// Zone returns TimeZone loaded. The binaries embed the time zone database
+// (time/tzdata), so a minimal image with none of its own loads it too.
+// "Local" and "" are refused: the machine's own zone is not a setting.
+func (c *Config) Zone() (domain.Zone, error) {
+	name := strings.TrimSpace(c.TimeZone)
+	if name == "" || name == "Local" {
+		return domain.Zone{}, fmt.Errorf("config: time_zone %q is not an IANA time zone", c.TimeZone)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return domain.Zone{}, fmt.Errorf("config: time_zone: %w", err)
+	}
+	return domain.NewZone(loc), nil
 }
 
 // DefaultPasswordHashingMemoryMiB is the default hashing budget: room for

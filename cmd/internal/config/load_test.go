@@ -85,6 +85,7 @@ func TestKeys(t *testing.T) {
 		"security.data_key", "security.password_hashing_memory_mib",
 		"sms.default_region", "sms.driver",
 		"sms.plivo.accept_v2", "sms.plivo.api_url", "sms.plivo.auth_id", "sms.plivo.auth_token", "sms.plivo.number",
+		"time_zone",
 	}, k.Keys())
 
 	seen := map[string]string{}

@@ -80,6 +80,9 @@ func (c *Config) Validate() error {
 
 	c.validateOperator(&v)
 	v.httpURL("reporter.exit_url", c.Reporter.ExitURL, false)
+	if _, err := c.Zone(); err != nil {
+		v.addf("time_zone %q is not a time zone; use an IANA name such as Europe/London", c.TimeZone)
+	}
 
 	v.nonNegative("limits.reports_per_ip", c.Limits.ReportsPerIP)
 	v.nonNegative("limits.reports_per_form", c.Limits.ReportsPerForm)

@@ -250,3 +250,25 @@ func TestLogValueHasNoSecrets(t *testing.T) {
 	c.Database.URL = "sqlite:/var/lib/whisper.db?_pragma=key(sqlite-secret)"
 	assert.Equal(t, "sqlite:/var/lib/whisper.db", c.databaseSummary())
 }
+
+// time_zone is an IANA name, Europe/London unless set; anything else is
+// refused at start rather than showing the wrong hour later.
+func TestTimeZone(t *testing.T) {
+	c := validConfig()
+	z, err := c.Zone()
+	require.NoError(t, err)
+	assert.Equal(t, "Europe/London", z.String(), "the default")
+
+	c.TimeZone = "Pacific/Auckland"
+	require.NoError(t, c.Validate())
+	z, err = c.Zone()
+	require.NoError(t, err)
+	assert.Equal(t, "2026-10-09T02:03:00+13:00", z.ISO(time.Date(2026, 10, 8, 13, 3, 0, 0, time.UTC)))
+
+	for _, bad := range []string{"Europe/Londres", "GMT+1", "", "Local", "../../etc/passwd"} {
+		c.TimeZone = bad
+		err := c.Validate()
+		require.Error(t, err, "%q", bad)
+		assert.Contains(t, err.Error(), "time_zone", "%q", bad)
+	}
+}

@@ -30,6 +30,7 @@ const (
 	TextDropped   TextOutcome = "dropped"   // nothing kept (help already sent today, blocked, refused)
 	TextDuplicate TextOutcome = "duplicate" // handled before
 	TextLimited   TextOutcome = "limited"   // over a limit (its number's or its conversation's): not kept, the texter told once an hour
+	TextLinked    TextOutcome = "linked"    // LINK or DOLEN: a fresh conversation link was texted back
 )
 
 // ErrReplayed is returned for a webhook whose nonce was seen before.
@@ -40,7 +41,9 @@ const helpEvery = 24 * time.Hour
 
 // ReceiveText handles one inbound text, exactly once however often it is
 // delivered: the webhook's nonce and the carrier's message id are claimed
-// in the same transaction as everything the text causes. A first word that
+// in the same transaction as everything the text causes. The word LINK
+// (or DOLEN) alone asks for a fresh link to the number's latest
+// conversation (see linkByText). A first word that
 // is a form's code opens an interaction in the form's texts inbox and texts
 // back the conversation link; otherwise the text continues the number's
 // latest conversation, reopening it if staff had closed it, exactly as a
@@ -150,8 +153,9 @@ func (s *core) openByTextAlone(ctx context.Context, report textReport, phone str
 }
 
 // textLimits are the places a text takes in the limits while it is
-// routed: one of its number's reports opened this hour, and the hour's
-// one text saying it has opened too many.
+// routed: one of its number's reports opened this hour; and the texts
+// back that are paced, kept whatever the outcome: the hour's one text
+// saying it has opened too many, or a fresh link.
 type textLimits struct{ opened, told *Places }
 
 // textHandled counts a text that was handled, and passes its outcome on:
@@ -174,6 +178,9 @@ func (s *core) textHandled(out TextOutcome, err error) (TextOutcome, error) {
 }
 
 func (s *core) routeText(ctx context.Context, tx ports.Tx, text, phone string, ids domain.IDs, now time.Time, limits textLimits) (TextOutcome, error) {
+	if domain.IsLinkRequest(text) {
+		return s.linkByText(ctx, tx, limits.told, phone, now)
+	}
 	if code, rest, ok := domain.SplitText(text); ok {
 		rf, err := loadReportForm(ctx, tx, string(code), now)
 		switch {

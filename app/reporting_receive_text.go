@@ -99,17 +99,29 @@ func (s *Reporting) ReceiveText(ctx context.Context, in InboundText) (out TextOu
 	// What a text opening a report here took in the limits; a retried
 	// transaction gives back what its first run took.
 	opened, told := s.places(), s.places()
+	// A fresh link's place is taken before the transaction, so that no
+	// transaction waits on the limits' own connection; it is given back
+	// unless a link is sent.
+	linked, linkOK := s.places(), false
+	if domain.IsLinkRequest(in.Text) {
+		if linkOK, err = linked.take(ctx, LinkPerNumber, "link-number:"+phone, now); err != nil {
+			return "", err
+		}
+	}
 	err = s.store.InTx(ctx, func(tx ports.Tx) error {
 		opened.Release(ctx)
 		told.Release(ctx)
 		if err := tx.Texts().Claim(ctx, claim); err != nil {
 			return err
 		}
-		out, err = s.routeText(ctx, tx, in.Text, phone, ids, now, textLimits{opened, told})
+		out, err = s.routeText(ctx, tx, in.Text, phone, ids, now, textLimits{opened, told, linkOK})
 		return err
 	})
 	if err != nil || out != TextOpened {
 		opened.Release(ctx)
+	}
+	if err != nil || out != TextLinked {
+		linked.Release(ctx)
 	}
 	if err != nil {
 		told.Release(ctx)
@@ -153,10 +165,13 @@ func (s *core) openByTextAlone(ctx context.Context, report textReport, phone str
 }
 
 // textLimits are the places a text takes in the limits while it is
-// routed: one of its number's reports opened this hour; and the texts
-// back that are paced, kept whatever the outcome: the hour's one text
-// saying it has opened too many, or a fresh link.
-type textLimits struct{ opened, told *Places }
+// routed: one of its number's reports opened this hour, and the hour's
+// one text saying it has opened too many; and whether a text asking for
+// a fresh link found a place (taken before the transaction).
+type textLimits struct {
+	opened, told *Places
+	linkOK       bool
+}
 
 // textHandled counts a text that was handled, and passes its outcome on:
 // a replayed webhook is refused, and a text the carrier delivered again
@@ -179,7 +194,7 @@ func (s *core) textHandled(out TextOutcome, err error) (TextOutcome, error) {
 
 func (s *core) routeText(ctx context.Context, tx ports.Tx, text, phone string, ids domain.IDs, now time.Time, limits textLimits) (TextOutcome, error) {
 	if domain.IsLinkRequest(text) {
-		return s.linkByText(ctx, tx, limits.told, phone, now)
+		return s.linkByText(ctx, tx, limits.linkOK, phone, now)
 	}
 	if code, rest, ok := domain.SplitText(text); ok {
 		rf, err := loadReportForm(ctx, tx, string(code), now)

@@ -75,7 +75,7 @@ func (s *Reporting) RecoverLink(ctx context.Context, in RecoverLink) (err error)
 			if ia.ErasedAt != nil {
 				continue
 			}
-			if err := s.emailFreshLink(ctx, tx, ia, email, in.Language, now); err != nil {
+			if err := s.emailFreshLink(ctx, tx, ia, in.Language, now); err != nil {
 				return err
 			}
 		}
@@ -87,14 +87,19 @@ func (s *Reporting) RecoverLink(ctx context.Context, in RecoverLink) (err error)
 	return err
 }
 
-// emailFreshLink gives ia a fresh link and queues it to email, in the
-// reporter's language, inside tx. An interaction erased since it was found
-// is left as it is, with no link.
-func (s *core) emailFreshLink(ctx context.Context, tx ports.Tx, ia *domain.Interaction, email string, chosen domain.Language, now time.Time) error {
+// emailFreshLink gives ia a fresh link and queues it, inside tx, in the
+// reporter's language, to the address the reporter gave, as they wrote
+// it. An interaction erased since it was found is left as it is, with no
+// link.
+func (s *core) emailFreshLink(ctx context.Context, tx ports.Tx, ia *domain.Interaction, chosen domain.Language, now time.Time) error {
 	link, err := s.rotateLink(ctx, tx, ia.ID)
 	if errors.Is(err, domain.ErrErased) {
 		return nil
 	}
+	if err != nil {
+		return err
+	}
+	contact, err := tx.Interactions().Contact(ctx, ia.ID)
 	if err != nil {
 		return err
 	}
@@ -106,7 +111,7 @@ func (s *core) emailFreshLink(ctx context.Context, tx ports.Tx, ia *domain.Inter
 	if err != nil {
 		return err
 	}
-	return tx.Outbox().Enqueue(ctx, domain.ReporterFreshLink(id, ia, email, link, reporterLanguage(chosen, form), now))
+	return tx.Outbox().Enqueue(ctx, domain.ReporterFreshLink(id, ia, contact.Email, link, reporterLanguage(chosen, form), now))
 }
 
 // rotateLink draws a fresh token for interaction id, makes it the
@@ -125,10 +130,10 @@ func (s *core) rotateLink(ctx context.Context, tx ports.Tx, id domain.Interactio
 
 // linkByText answers a texter who texted LINK (or DOLEN): a fresh link to
 // their number's latest conversation, by text, in its form's language, at
-// most LinkPerNumber an hour (a place taken in held); beyond that nothing
-// is sent, and the last link sent still works. A number with no
+// most LinkPerNumber an hour (ok says the text found a place); beyond that
+// nothing is sent, and the last link sent still works. A number with no
 // conversation gets the help text, as any other text would.
-func (s *core) linkByText(ctx context.Context, tx ports.Tx, held *Places, phone string, now time.Time) (TextOutcome, error) {
+func (s *core) linkByText(ctx context.Context, tx ports.Tx, ok bool, phone string, now time.Time) (TextOutcome, error) {
 	ia, err := tx.Interactions().LatestByPhone(ctx, phone)
 	if domain.KindOf(err) == domain.KindNotFound {
 		return s.helpByText(ctx, tx, phone, now)
@@ -136,8 +141,8 @@ func (s *core) linkByText(ctx context.Context, tx ports.Tx, held *Places, phone 
 	if err != nil {
 		return "", err
 	}
-	if ok, err := held.take(ctx, LinkPerNumber, "link-number:"+phone, now); err != nil || !ok {
-		return TextLimited, err
+	if !ok {
+		return TextLimited, nil
 	}
 	link, err := s.rotateLink(ctx, tx, ia.ID)
 	if errors.Is(err, domain.ErrErased) {

@@ -65,7 +65,7 @@ func FuzzReceiveText(f *testing.F) {
 			}
 		default:
 			switch out {
-			case app.TextOpened, app.TextContinued, app.TextHelped, app.TextDropped:
+			case app.TextOpened, app.TextContinued, app.TextHelped, app.TextDropped, app.TextLinked, app.TextLimited:
 			default:
 				t.Fatalf("from %q text %q: outcome %q", from, text, out)
 			}

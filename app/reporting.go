@@ -11,4 +11,6 @@ package app
 //     continues one, or asks for a fresh link.
 //   - Follow (reporting_follow.go): the conversation behind a secret link.
 //   - ReporterReply (reporting_reporter_reply.go): the reporter writes again.
+//   - RecoverLink (reporting_recover_link.go): a reporter who lost their
+//     link asks for a fresh one by email; a texter texts LINK.
 type Reporting struct{ *core }

@@ -30,6 +30,7 @@ const (
 	TextDropped   TextOutcome = "dropped"   // nothing kept (help already sent today, blocked, refused)
 	TextDuplicate TextOutcome = "duplicate" // handled before
 	TextLimited   TextOutcome = "limited"   // over a limit (its number's or its conversation's): not kept, the texter told once an hour
+	TextLinked    TextOutcome = "linked"    // LINK or DOLEN: a fresh conversation link was texted back
 )
 
 // ErrReplayed is returned for a webhook whose nonce was seen before.
@@ -40,7 +41,9 @@ const helpEvery = 24 * time.Hour
 
 // ReceiveText handles one inbound text, exactly once however often it is
 // delivered: the webhook's nonce and the carrier's message id are claimed
-// in the same transaction as everything the text causes. A first word that
+// in the same transaction as everything the text causes. The word LINK
+// (or DOLEN) alone asks for a fresh link to the number's latest
+// conversation (see linkByText). A first word that
 // is a form's code opens an interaction in the form's texts inbox and texts
 // back the conversation link; otherwise the text continues the number's
 // latest conversation, reopening it if staff had closed it, exactly as a
@@ -96,17 +99,29 @@ func (s *Reporting) ReceiveText(ctx context.Context, in InboundText) (out TextOu
 	// What a text opening a report here took in the limits; a retried
 	// transaction gives back what its first run took.
 	opened, told := s.places(), s.places()
+	// A fresh link's place is taken before the transaction, so that no
+	// transaction waits on the limits' own connection; it is given back
+	// unless a link is sent.
+	linked, linkOK := s.places(), false
+	if domain.IsLinkRequest(in.Text) {
+		if linkOK, err = linked.take(ctx, LinkPerNumber, "link-number:"+phone, now); err != nil {
+			return "", err
+		}
+	}
 	err = s.store.InTx(ctx, func(tx ports.Tx) error {
 		opened.Release(ctx)
 		told.Release(ctx)
 		if err := tx.Texts().Claim(ctx, claim); err != nil {
 			return err
 		}
-		out, err = s.routeText(ctx, tx, in.Text, phone, ids, now, textLimits{opened, told})
+		out, err = s.routeText(ctx, tx, in.Text, phone, ids, now, textLimits{opened, told, linkOK})
 		return err
 	})
 	if err != nil || out != TextOpened {
 		opened.Release(ctx)
+	}
+	if err != nil || out != TextLinked {
+		linked.Release(ctx)
 	}
 	if err != nil {
 		told.Release(ctx)
@@ -151,8 +166,12 @@ func (s *core) openByTextAlone(ctx context.Context, report textReport, phone str
 
 // textLimits are the places a text takes in the limits while it is
 // routed: one of its number's reports opened this hour, and the hour's
-// one text saying it has opened too many.
-type textLimits struct{ opened, told *Places }
+// one text saying it has opened too many; and whether a text asking for
+// a fresh link found a place (taken before the transaction).
+type textLimits struct {
+	opened, told *Places
+	linkOK       bool
+}
 
 // textHandled counts a text that was handled, and passes its outcome on:
 // a replayed webhook is refused, and a text the carrier delivered again
@@ -174,6 +193,9 @@ func (s *core) textHandled(out TextOutcome, err error) (TextOutcome, error) {
 }
 
 func (s *core) routeText(ctx context.Context, tx ports.Tx, text, phone string, ids domain.IDs, now time.Time, limits textLimits) (TextOutcome, error) {
+	if domain.IsLinkRequest(text) {
+		return s.linkByText(ctx, tx, limits.linkOK, phone, now)
+	}
 	if code, rest, ok := domain.SplitText(text); ok {
 		rf, err := loadReportForm(ctx, tx, string(code), now)
 		switch {

@@ -71,6 +71,10 @@ const (
 	DeliveryStaffReply DeliveryKind = "staff_reply"
 	// DeliveryReporterLink gives a reporter their conversation link.
 	DeliveryReporterLink DeliveryKind = "reporter_link"
+	// DeliveryReporterFreshLink gives a reporter who lost their link a
+	// fresh one, by email (asked for at /link) or by text (LINK); the
+	// old link no longer works.
+	DeliveryReporterFreshLink DeliveryKind = "reporter_fresh_link"
 	// DeliveryReporterReply tells a reporter by email that the school
 	// replied, with their link and nothing else.
 	DeliveryReporterReply DeliveryKind = "reporter_reply"
@@ -181,6 +185,16 @@ func ReporterLink(id DeliveryID, ia *Interaction, email, conversationLink string
 	return &Delivery{
 		ID: id, Kind: DeliveryReporterLink, Channel: DeliveryEmail, To: email, Link: conversationLink,
 		Subject: "Your Whisper conversation link", Language: lang, OrgID: ia.OrgID, InteractionID: ia.ID,
+		Status: DeliveryPending, NextAttemptAt: now, CreatedAt: now,
+	}
+}
+
+// ReporterFreshLink returns the email that gives a reporter who lost their
+// conversation link a fresh one, asked for at /link.
+func ReporterFreshLink(id DeliveryID, ia *Interaction, email, conversationLink string, lang Language, now time.Time) *Delivery {
+	return &Delivery{
+		ID: id, Kind: DeliveryReporterFreshLink, Channel: DeliveryEmail, To: email, Link: conversationLink,
+		Subject: "Your new Whisper conversation link", Language: lang, OrgID: ia.OrgID, InteractionID: ia.ID,
 		Status: DeliveryPending, NextAttemptAt: now, CreatedAt: now,
 	}
 }

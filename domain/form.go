@@ -45,6 +45,9 @@ const (
 var reservedCodes = map[FormCode]bool{
 	"STOP": true, "STOPALL": true, "UNSTOP": true, "START": true, "HELP": true, "INFO": true,
 	"CANCEL": true, "END": true, "QUIT": true, "UNSUBSCRIBE": true, "YES": true, "NO": true,
+	// Whisper's own: a texter asks for a fresh conversation link with
+	// these (see IsLinkRequest).
+	"LINK": true, "DOLEN": true,
 }
 
 // ParseFormCode checks and normalises a form code: 3 to 12 letters A–Z and

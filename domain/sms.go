@@ -23,3 +23,11 @@ func SplitText(text string) (code FormCode, rest string, ok bool) {
 	code, err := ParseFormCode(word)
 	return code, rest, err == nil
 }
+
+// IsLinkRequest reports whether a text asks for a fresh conversation
+// link: the word LINK, or DOLEN in Welsh, alone, in any case, with
+// nothing but spaces or a full stop around it.
+func IsLinkRequest(text string) bool {
+	word := strings.TrimRight(strings.TrimSpace(norm.NFKC.String(text)), ".!")
+	return strings.EqualFold(word, "LINK") || strings.EqualFold(word, "DOLEN")
+}

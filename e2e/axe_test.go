@@ -61,6 +61,12 @@ func reporterPages(s *site, conv app.Receipt, busy *site) []page {
 			return status
 		}},
 		{"notice", nethttp.StatusOK, visit("/notice")},
+		{"lost link", nethttp.StatusOK, visit("/link")},
+		{"lost link asked", nethttp.StatusOK, func(b *tab) int {
+			b.open("/link")
+			b.typeInto("email", "kim@example.org")
+			return b.click(`form[action="/link"] button[type="submit"]`)
+		}},
 	}
 }
 

@@ -261,6 +261,13 @@ type InteractionRepo interface {
 	GetByToken(ctx context.Context, token domain.Token) (*domain.Interaction, error)
 	// Contact returns the reporter's contact data.
 	Contact(ctx context.Context, id domain.InteractionID) (domain.Contact, error)
+	// RotateToken makes token the interaction's link, in place of the one
+	// it had, which finds it no more. One statement that states the
+	// interaction is not erased does it, holding the interaction until the
+	// transaction ends, so that an erasure comes wholly before it or
+	// after. It returns KindNotFound when the interaction does not exist
+	// and domain.ErrErased when it is erased.
+	RotateToken(ctx context.Context, id domain.InteractionID, token domain.Token) error
 	// LatestByPhone returns the most recently active interaction of the
 	// texter with that number (E.164), open or closed, found through its
 	// blind index, or KindNotFound. An erased interaction has no number,

@@ -37,15 +37,6 @@ func (s *Server) forgot(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	if err != nil {
 		return err
 	}
-	// Queueing the email is a write that an unknown address does not make;
-	// every answer waits until the same moment, so both take as long.
-	if wait := s.cfg.ForgotAnswerTime - time.Since(start); wait > 0 {
-		t := time.NewTimer(wait)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
-			t.Stop()
-		}
-	}
+	answerNoSooner(r.Context(), start, s.cfg.ForgotAnswerTime)
 	return s.render(w, nethttp.StatusOK, "staff/forgot", forgotPage{Staff: s.staffChrome(nil, ""), Asked: true})
 }

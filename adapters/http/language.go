@@ -145,6 +145,15 @@ func (c chrome) onForm(code domain.FormCode) chrome {
 	return c
 }
 
+// LinkPage is where a reporter asks for a fresh conversation link, in
+// the page's language.
+func (c chrome) LinkPage() string {
+	if c.Lang == domain.Welsh {
+		return "/link?lang=cy"
+	}
+	return "/link"
+}
+
 // problems are a form's problems in the page's language.
 func (c chrome) problems(ps domain.Problems) fieldProblems { return sayProblems(c.p, ps) }
 

@@ -39,8 +39,9 @@ type Config struct {
 	// RefusalDelay holds a report refused by a rate limit this long before
 	// its answer (see slowDown); zero answers at once.
 	RefusalDelay time.Duration
-	// ForgotAnswerTime is the least time /staff/forgot takes to answer
-	// (see forgot.go); zero answers as soon as the work is done.
+	// ForgotAnswerTime is the least time /staff/forgot and /link take to
+	// answer (see answerNoSooner); zero answers as soon as the work is
+	// done.
 	ForgotAnswerTime time.Duration
 	// Operator is who runs the service, as the user notice names them.
 	Operator Operator
@@ -82,8 +83,9 @@ type Webhook interface {
 const RefusalDelay = 100 * time.Millisecond
 
 // ForgotAnswerTime is how long whisperd takes, at least, to answer a
-// request for a reset link: longer than queueing an email takes, so that an
-// address with an account is not answered more slowly than one without.
+// request for a reset link or a fresh conversation link: longer than
+// queueing the emails takes, so that an address with an account or a
+// conversation is not answered more slowly than one without.
 const ForgotAnswerTime = 400 * time.Millisecond
 
 // maxHeld bounds the refused requests held at once, each a goroutine and
@@ -146,6 +148,8 @@ func New(cfg Config, svc *app.App, log *slog.Logger) (nethttp.Handler, error) {
 	reporter.Handle("GET /t/{token}", s.page(s.conversation))
 	reporter.Handle("POST /t/{token}", s.page(s.conversationReply))
 	reporter.Handle("GET /notice", s.page(s.notice))
+	reporter.Handle("GET /link", s.page(s.linkForm))
+	reporter.Handle("POST /link", s.page(s.linkAsk))
 	reporter.Handle("GET /{$}", nethttp.RedirectHandler("/notice", nethttp.StatusSeeOther))
 	reporter.Handle("GET /", s.page(s.notFound))
 

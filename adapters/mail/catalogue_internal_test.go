@@ -11,7 +11,7 @@ import (
 // TestReporterEmailsAreAllInWelsh fails when an email to a reporter asks
 // the catalogue for a message that has no Welsh.
 func TestReporterEmailsAreAllInWelsh(t *testing.T) {
-	for _, kind := range []domain.DeliveryKind{domain.DeliveryReporterLink, domain.DeliveryReporterReply} {
+	for _, kind := range []domain.DeliveryKind{domain.DeliveryReporterLink, domain.DeliveryReporterFreshLink, domain.DeliveryReporterReply} {
 		var trees []*parse.Tree
 		for _, tt := range byKind[domain.Welsh][kind].Templates() {
 			trees = append(trees, tt.Tree)

@@ -32,16 +32,18 @@ var (
 	// emails to reporters are written that way, in English or Welsh by
 	// the delivery's language. Staff emails are in English.
 	byKind = map[domain.Language]map[domain.DeliveryKind]*texttemplate.Template{
-		domain.English: parseKinds(catalogue.For(domain.English)),
-		domain.Welsh:   parseKinds(catalogue.For(domain.Welsh)),
+		domain.English: parseKinds(catalogue.For(domain.English), domain.English),
+		domain.Welsh:   parseKinds(catalogue.For(domain.Welsh), domain.Welsh),
 	}
 	htmlLayout = htmltemplate.Must(htmltemplate.ParseFS(templateFiles, "templates/layout.html"))
 )
 
 // toReporter are the kinds of email a reporter gets.
-var toReporter = map[domain.DeliveryKind]bool{domain.DeliveryReporterLink: true, domain.DeliveryReporterReply: true}
+var toReporter = map[domain.DeliveryKind]bool{
+	domain.DeliveryReporterLink: true, domain.DeliveryReporterFreshLink: true, domain.DeliveryReporterReply: true,
+}
 
-func parseKinds(p *catalogue.Printer) map[domain.DeliveryKind]*texttemplate.Template {
+func parseKinds(p *catalogue.Printer, lang domain.Language) map[domain.DeliveryKind]*texttemplate.Template {
 	names, err := fs.Glob(templateFiles, "templates/*.txt")
 	if err != nil {
 		panic(err)
@@ -49,7 +51,8 @@ func parseKinds(p *catalogue.Printer) map[domain.DeliveryKind]*texttemplate.Temp
 	out := map[domain.DeliveryKind]*texttemplate.Template{}
 	for _, name := range names {
 		kind := domain.DeliveryKind(strings.TrimSuffix(path.Base(name), ".txt"))
-		out[kind] = texttemplate.Must(texttemplate.New("").Funcs(texttemplate.FuncMap{"T": p.T}).ParseFS(templateFiles, name))
+		funcs := texttemplate.FuncMap{"T": p.T, "lostLink": func(link string) string { return lostLinkPage(link, lang) }}
+		out[kind] = texttemplate.Must(texttemplate.New("").Funcs(funcs).ParseFS(templateFiles, name))
 	}
 	return out
 }
@@ -108,4 +111,18 @@ func paragraphsWithout(text, link string) []string {
 		}
 	}
 	return out
+}
+
+// lostLinkPage is where a reporter asks for a fresh link, on the site that
+// serves their conversation link: the public URL, which the link starts
+// with, then /link, in the email's language.
+func lostLinkPage(conversationLink string, lang domain.Language) string {
+	base := conversationLink
+	if i := strings.LastIndex(base, "/t/"); i >= 0 {
+		base = base[:i]
+	}
+	if lang == domain.Welsh {
+		return base + "/link?lang=cy"
+	}
+	return base + "/link"
 }

@@ -35,7 +35,7 @@ func TestReporterEmailsInWelsh(t *testing.T) {
 	assert.NotContains(t, c.Text, "http", "no link: only the reporter has it")
 }
 
-func TestReporterEmailsInEnglishAreUnchanged(t *testing.T) {
+func TestReporterEmailsInEnglish(t *testing.T) {
 	for _, lang := range []domain.Language{domain.English, "", "fr"} {
 		d := delivery(domain.DeliveryReporterLink, "kim@example.org", "https://whisper.example.org/t/abc", "")
 		d.Language = lang
@@ -45,6 +45,7 @@ func TestReporterEmailsInEnglishAreUnchanged(t *testing.T) {
 		assert.Equal(t, "Thank you for your report. It has been sent to the school.\n\n"+
 			"This is the link to your conversation. Open it to read replies and to write back:\nhttps://whisper.example.org/t/abc\n\n"+
 			"Keep this link private: anyone who has it can read your conversation. The school does not see your email address.\n\n"+
+			"If you lose this link, you can ask for a new one at https://whisper.example.org/link with this email address. The old link then stops working.\n\n"+
 			"If someone is in danger right now, call 999. To talk to someone, call Childline free on 0800 1111.\n", c.Text, lang)
 		assert.Contains(t, c.HTML, `<html lang="en">`, lang)
 	}
@@ -58,4 +59,25 @@ func TestStaffEmailsStayEnglish(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, c.Text, "A new report has arrived in Whisper")
 	assert.Contains(t, c.HTML, `<html lang="en">`)
+}
+
+// The email with a fresh link says the old one stopped working, and, like
+// the first, where to ask again, on the page in the email's language.
+func TestFreshLinkEmail(t *testing.T) {
+	link := "https://whisper.example.org/t/abc"
+	d := delivery(domain.DeliveryReporterFreshLink, "kim@example.org", link, "Your new Whisper conversation link")
+	c, err := mail.Compose(d)
+	require.NoError(t, err)
+	assert.Equal(t, "Your new Whisper conversation link", c.Subject)
+	assert.Contains(t, c.Text, "Your old link no longer works.")
+	assert.Contains(t, c.Text, "ask for a new one at https://whisper.example.org/link with this email address")
+	assert.Contains(t, c.HTML, `href="`+link+`"`)
+
+	d.Language = domain.Welsh
+	c, err = mail.Compose(d)
+	require.NoError(t, err)
+	assert.Equal(t, "Dolen newydd i'ch sgwrs Whisper", c.Subject)
+	assert.Contains(t, c.Text, "Dydy eich hen ddolen ddim yn gweithio mwyach.")
+	assert.Contains(t, c.Text, "https://whisper.example.org/link?lang=cy")
+	assert.NotContains(t, c.Text, "Your old link")
 }

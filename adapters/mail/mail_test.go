@@ -28,7 +28,7 @@ func delivery(kind domain.DeliveryKind, to, link, subject string) *domain.Delive
 func TestEveryEmailKindComposes(t *testing.T) {
 	for _, kind := range []domain.DeliveryKind{
 		domain.DeliveryStaffNewReport, domain.DeliveryStaffReply, domain.DeliveryReporterLink,
-		domain.DeliveryReporterReply, domain.DeliveryStaffInvite,
+		domain.DeliveryReporterReply, domain.DeliveryStaffInvite, domain.DeliveryReporterFreshLink,
 	} {
 		c, err := mail.Compose(delivery(kind, "x@example.org", "https://whisper.example.org/somewhere", "New report in General (Oakfield)"))
 		require.NoError(t, err, kind)

@@ -20,7 +20,9 @@ func Compose(d *domain.Delivery) (string, error) {
 	var text string
 	switch d.Kind {
 	case domain.DeliveryReporterLink:
-		text = p.T("Thank you, your report has been sent to the school. Read replies and write back here (keep this link private): %s", d.Link)
+		text = p.T("Thank you, your report has been sent to the school. If you lose this link, text LINK for a new one. Read replies and write back here (keep this link private): %s", d.Link)
+	case domain.DeliveryReporterFreshLink:
+		text = p.T("Here is a new link to your conversation. Your old link no longer works. Keep this one private: %s", d.Link)
 	case domain.DeliveryReporterSMS:
 		text = staffReply(p, d)
 		if words, ok := app.TextedBack(d.Body); ok {

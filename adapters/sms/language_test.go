@@ -24,6 +24,12 @@ func TestTextsInWelsh(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(text, "Diolch, mae eich adroddiad wedi mynd at yr ysgol."), text)
 	assert.True(t, strings.HasSuffix(text, link))
+	assert.Contains(t, text, "tecstiwch DOLEN am un newydd")
+
+	fresh, err := Compose(&domain.Delivery{Kind: domain.DeliveryReporterFreshLink, Channel: domain.DeliverySMS, Link: link, Language: domain.Welsh})
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(fresh, "Dyma ddolen newydd i'ch sgwrs."), fresh)
+	assert.True(t, strings.HasSuffix(fresh, link))
 
 	closed, err := Compose(&domain.Delivery{Kind: domain.DeliverySMSClosed, Channel: domain.DeliverySMS, Subject: "Ysgol y Bryn", Language: domain.Welsh})
 	require.NoError(t, err)

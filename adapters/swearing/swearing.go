@@ -18,6 +18,10 @@
 // a word ("wankers" but not "swanky") or as a whole word ("ass" but not
 // "class" or "assembly").
 //
+// Check goes one step further for a block policy: it says whether the
+// swearing is aimed at someone, the only thing a block policy refuses, so
+// that a disclosure never is (see aimed.go).
+//
 // Nothing here logs, stores or returns the text it is given.
 package swearing
 

@@ -33,13 +33,33 @@ import (
 // names too ("you numpty"), and so can never refuse a message in which no one
 // is called them.
 //
-// What the rule cannot tell: an insult in the second person quoted from
-// someone else ("he said you're a slag") reads as one aimed at the reader.
-// Under block such a report is refused with the kind message asking to say
-// it another way, its text kept to edit; under flag it goes through marked.
+// A name or curse reported as someone else's words, after "said", "told",
+// "called", "wrote", "texted" and the like within a few words ("he told me
+// to fuck off", "they keep saying you're a slag"; Welsh "dywedodd", "galw"),
+// is a child telling what happened, not abuse: flagged, never refused. A
+// quote without such a word ("you're a slag" is what he shouted) still
+// reads as aimed at the reader; under block it is refused with the kind
+// message asking to say it another way, its text kept to edit.
 
 // maxRun bounds the fillers between the person addressed and the name.
 const maxRun = 6
+
+// speechWindow is how far before a name or curse a word of speech makes it
+// reported.
+const speechWindow = 6
+
+// speech are the words that report what someone said or wrote, in English
+// and Welsh.
+var speech = set(
+	"say", "says", "said", "saying", "sed", "tell", "tells", "told", "telling", "call", "calls", "called", "calling",
+	"shout", "shouts", "shouted", "shouting", "yell", "yelled", "yelling", "scream", "screamed", "screaming",
+	"write", "writes", "wrote", "written", "writing", "text", "texts", "texted", "texting", "message", "messaged",
+	"messages", "post", "posted", "posts", "comment", "commented", "sent", "send", "sends", "went", "goes", "like",
+	"quote", "quoted",
+	// Welsh.
+	"dweud", "deud", "dwedodd", "dywedodd", "wedodd", "wedo", "galw", "galwodd", "gweiddi", "gwaeddodd",
+	"ysgrifennu", "ysgrifennodd", "sgwennodd", "sgwennu", "tecstio", "tecstiodd", "anfonodd", "postio", "postiodd",
+)
 
 // addressees start a name: the person written to.
 var addressees = set("you", "u", "ya", "ye", "yous", "youse", "yall", "youre")
@@ -101,22 +121,29 @@ func (f *Filter) aimed(v string, extra [][]string) bool {
 	}
 	for i, w := range words {
 		next := at(words, i+1)
+		var found bool
 		switch {
 		case f.curse(words, i):
-			return true
+			found = true
 		case addressees[w],
 			addresseesBeforeArticle[w] && articles[next],
 			welshAddressees[w] && (next == "n" || next == "yn"):
-			if f.nameAfter(words, i+1, extra) {
-				return true
-			}
+			found = f.nameAfter(words, i+1, extra)
 		case w == "wyt" && next == "ti", (w == "ydych" || w == "dych" || w == "ych") && next == "chi":
-			if f.nameBefore(words, i, extra) {
-				return true
-			}
+			found = f.nameBefore(words, i, extra)
+		}
+		if found && !reported(words, i) {
+			return true
 		}
 	}
 	return false
+}
+
+// reported reports whether the words just before words[i] say that what
+// follows is someone else's words: "he told me to fuck off", "they keep
+// saying you're a slag", "dywedodd e ti'n hwren".
+func reported(words []string, i int) bool {
+	return slices.ContainsFunc(words[max(0, i-speechWindow):i], func(w string) bool { return speech[w] })
 }
 
 // curse reports whether a curse starts at words[i].

@@ -80,6 +80,12 @@ func TestCheck(t *testing.T) {
 		{"you're a sl@g", nil, domain.SwearingAtSomeone},
 		{"fuck you", nil, domain.SwearingAtSomeone},
 		{"I hate you, fuck you", nil, domain.SwearingAtSomeone},
+		// Someone else's words, reported, are not aimed at the reader; a
+		// quote without a word of speech before it still is.
+		{"he told me to fuck off", nil, domain.SwearWords},
+		{"they keep saying you're a slag", nil, domain.SwearWords},
+		{"dywedodd e ti'n gont", nil, domain.SwearWords},
+		{"\"you're a slag\" is what he shouted", nil, domain.SwearingAtSomeone},
 		// An organisation's own words flag, and refuse only as names.
 		{"you numpty", []string{"numpty"}, domain.SwearingAtSomeone},
 		{"you're a right Numpty!", []string{"numpty"}, domain.SwearingAtSomeone},

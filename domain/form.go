@@ -143,6 +143,22 @@ func ParseLanguage(s string) (Language, error) {
 // A report about abuse often quotes it, so the default only flags.
 type SwearPolicy string
 
+// The swear-word policies.
+const (
+	SwearOff   SwearPolicy = "off"
+	SwearFlag  SwearPolicy = "flag"
+	SwearBlock SwearPolicy = "block"
+)
+
+// ParseSwearPolicy accepts off, flag or block.
+func ParseSwearPolicy(s string) (SwearPolicy, error) {
+	switch p := SwearPolicy(strings.ToLower(strings.TrimSpace(s))); p {
+	case SwearOff, SwearFlag, SwearBlock:
+		return p, nil
+	}
+	return "", Errorf(KindInvalid, "swear-word policy must be off, flag or block, not %q", s)
+}
+
 // Swearing is what the swear-word filter found in a message.
 type Swearing uint8
 
@@ -160,10 +176,10 @@ const (
 	SwearingAtSomeone
 )
 
-// Judge says what the policy does with a message the filter judged found:
-// flag it for staff, or refuse it. The rule a child can rely on:
-// only an insult or curse aimed at someone is ever refused, and only under
-// block; everything else on the lists is at most flagged.
+// Judge says what the policy does with a message in which the filter
+// found what found says: flag it for staff, or refuse it. The rule a child
+// can rely on: only an insult or curse aimed at someone is ever refused,
+// and only under block; everything else on the lists is at most flagged.
 func (p SwearPolicy) Judge(found Swearing) (flag, refuse bool) {
 	switch {
 	case p == SwearOff || found == NoSwearing:
@@ -172,22 +188,6 @@ func (p SwearPolicy) Judge(found Swearing) (flag, refuse bool) {
 		return false, true
 	}
 	return true, false
-}
-
-// The swear-word policies.
-const (
-	SwearOff   SwearPolicy = "off"
-	SwearFlag  SwearPolicy = "flag"
-	SwearBlock SwearPolicy = "block"
-)
-
-// ParseSwearPolicy accepts off, flag or block.
-func ParseSwearPolicy(s string) (SwearPolicy, error) {
-	switch p := SwearPolicy(strings.ToLower(strings.TrimSpace(s))); p {
-	case SwearOff, SwearFlag, SwearBlock:
-		return p, nil
-	}
-	return "", Errorf(KindInvalid, "swear-word policy must be off, flag or block, not %q", s)
 }
 
 // NewForm checks a new form. It opens in English, flags swearing and is open.

@@ -15,18 +15,17 @@ const idAttempts = 3
 
 // checkSwearing applies the form's policy, with the organisation's own
 // words: it reports whether to flag the message, or refuses it when the
-// form blocks swearing.
+// form blocks swearing and the message aims it at someone. A disclosure is
+// never refused: see domain.SwearPolicy.Judge.
 func (s *core) checkSwearing(form *domain.Form, org *domain.Organisation, body string) (flagged bool, err error) {
 	if form.SwearPolicy == domain.SwearOff || s.swearing == nil || body == "" {
 		return false, nil
 	}
-	if !s.swearing.ContainsSwearing(body, org.SwearWords) {
-		return false, nil
-	}
-	if form.SwearPolicy == domain.SwearBlock {
+	flagged, refused := form.SwearPolicy.Judge(s.swearing.Check(body, org.SwearWords))
+	if refused {
 		return false, domain.Errorf(domain.KindInvalid, swearBlocked)
 	}
-	return true, nil
+	return flagged, nil
 }
 
 // meta describes where a message came from.

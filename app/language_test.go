@@ -45,7 +45,7 @@ func TestTextsBackAreInTheFormsLanguage(t *testing.T) {
 	s.form.Language, s.form.SwearPolicy = domain.Welsh, domain.SwearBlock
 	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error { return storetest.SaveForm(tx, s.form) }))
 
-	s.text(t, "u1", "OAK this is shit")
+	s.text(t, "u1", "OAK you are shit")
 	s.text(t, "u2", "OAK help")
 	s.form.Open = false
 	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error { return storetest.SaveForm(tx, s.form) }))

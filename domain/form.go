@@ -162,6 +162,37 @@ func ParseSwearPolicy(s string) (SwearPolicy, error) {
 	return "", Errorf(KindInvalid, "swear-word policy must be off, flag or block, not %q", s)
 }
 
+// Swearing is what the swear-word filter found in a message.
+type Swearing uint8
+
+// What the filter can find, from least to most.
+const (
+	// NoSwearing: nothing on the lists.
+	NoSwearing Swearing = iota
+	// SwearWords: swearing, crude or sexual words, a slur, or an
+	// organisation's own word, but not aimed at anyone. A child describing
+	// what happened to them writes like this ("he made me touch his dick").
+	SwearWords
+	// SwearingAtSomeone: a word of the lists used to call someone a name
+	// ("you're a slag") or a curse at someone ("fuck off"). Words for the
+	// body, sex, abuse and self-harm never make a message this on their own.
+	SwearingAtSomeone
+)
+
+// Judge says what the policy does with a message in which the filter
+// found what found says: flag it for staff, or refuse it. The rule a child
+// can rely on: only an insult or curse aimed at someone is ever refused,
+// and only under block; everything else on the lists is at most flagged.
+func (p SwearPolicy) Judge(found Swearing) (flag, refuse bool) {
+	switch {
+	case p == SwearOff || found == NoSwearing:
+		return false, false
+	case p == SwearBlock && found == SwearingAtSomeone:
+		return false, true
+	}
+	return true, false
+}
+
 // NewForm checks a new form. It opens in English, flags swearing and is open.
 func NewForm(id FormID, org OrgID, name string, code FormCode, now time.Time) (*Form, error) {
 	name = strings.TrimSpace(name)

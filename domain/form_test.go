@@ -302,3 +302,23 @@ func TestParsePrivacyURL(t *testing.T) {
 		assert.Equal(t, domain.KindInvalid, domain.KindOf(err), in)
 	}
 }
+
+// Only swearing aimed at someone is ever refused, and only under block.
+func TestSwearPolicyJudge(t *testing.T) {
+	for _, tc := range []struct {
+		policy        domain.SwearPolicy
+		found         domain.Swearing
+		flag, refused bool
+	}{
+		{domain.SwearOff, domain.SwearingAtSomeone, false, false},
+		{domain.SwearFlag, domain.NoSwearing, false, false},
+		{domain.SwearFlag, domain.SwearWords, true, false},
+		{domain.SwearFlag, domain.SwearingAtSomeone, true, false},
+		{domain.SwearBlock, domain.NoSwearing, false, false},
+		{domain.SwearBlock, domain.SwearWords, true, false},
+		{domain.SwearBlock, domain.SwearingAtSomeone, false, true},
+	} {
+		flag, refused := tc.policy.Judge(tc.found)
+		assert.Equal(t, [2]bool{tc.flag, tc.refused}, [2]bool{flag, refused}, "%s %d", tc.policy, tc.found)
+	}
+}

@@ -39,9 +39,10 @@ type Locator interface {
 // SwearFilter spots swearing in a message, for forms whose policy flags or
 // blocks it.
 type SwearFilter interface {
-	// ContainsSwearing reports whether text holds a word from the filter's
-	// own list or from extra, an organisation's additional words.
-	ContainsSwearing(text string, extra []string) bool
+	// Check says what text holds, with extra, an organisation's additional
+	// words, counted as swearing: nothing, swear words, or swearing aimed at
+	// someone (see domain.Swearing). It never fails.
+	Check(text string, extra []string) domain.Swearing
 }
 
 // Mailer sends one queued email. The adapter writes the message from the

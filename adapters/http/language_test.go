@@ -189,11 +189,11 @@ func TestInvalidReportsComeBackInWelsh(t *testing.T) {
 	// cookie alone is enough to keep the language.
 	s.form.SwearPolicy = domain.SwearBlock
 	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error { return storetest.SaveForm(tx, s.form) }))
-	r := s.post("/r/OAK", url.Values{"message": {"He said this is shit"}, "category": {string(s.inbox.ID)}}, "Cookie", "whisper_lang=cy")
+	r := s.post("/r/OAK", url.Values{"message": {"You are all shit"}, "category": {string(s.inbox.ID)}}, "Cookie", "whisper_lang=cy")
 	require.Equal(t, nethttp.StatusUnprocessableEntity, r.status)
 	assertWelsh(t, r)
 	assert.Contains(t, r.body, "Mae ein hidlydd wedi atal rhai geiriau yn eich neges.")
-	assert.Contains(t, r.body, "He said this is shit</textarea>")
+	assert.Contains(t, r.body, "You are all shit</textarea>")
 	assert.Empty(t, s.interactions())
 }
 

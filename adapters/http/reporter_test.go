@@ -381,25 +381,28 @@ func TestSwearWordPolicies(t *testing.T) {
 	s := newSite(t, siteOptions{})
 	s.form.SwearPolicy = domain.SwearBlock
 	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error { return storetest.SaveForm(tx, s.form) }))
-	r := s.post("/r/OAK", url.Values{"message": {"He said this is shit and laughed"}, "category": {string(s.inbox.ID)}})
+	r := s.post("/r/OAK", url.Values{"message": {"You are all shit"}, "category": {string(s.inbox.ID)}})
 	require.Equal(t, nethttp.StatusUnprocessableEntity, r.status)
 	assert.Contains(t, r.body, "Our filter stopped some words")
-	assert.Contains(t, r.body, "He said this is shit and laughed</textarea>", "the text is kept to edit")
+	assert.Contains(t, r.body, "You are all shit</textarea>", "the text is kept to edit")
 	assert.Empty(t, s.interactions())
+	// Swearing aimed at no one is only flagged, even under block.
+	s.report("He said this is shit and laughed")
+	assert.True(t, s.interactions()[0].Flagged)
 
 	s.form.SwearPolicy = domain.SwearFlag
 	require.NoError(t, s.store.InTx(ctx, func(tx ports.Tx) error { return storetest.SaveForm(tx, s.form) }))
 	s.report("He said this is shit and laughed")
 	s.report("Someone is being unkind")
 	list := s.interactions()
-	require.Len(t, list, 2, "flagged, never dropped")
+	require.Len(t, list, 3, "flagged, never dropped")
 	flagged := 0
 	for _, ia := range list {
 		if ia.Flagged {
 			flagged++
 		}
 	}
-	assert.Equal(t, 1, flagged)
+	assert.Equal(t, 2, flagged)
 
 	// The organisation's own words count too.
 	s.org.SwearWords = []string{"numpty"}

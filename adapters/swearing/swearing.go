@@ -18,6 +18,10 @@
 // a word ("wankers" but not "swanky") or as a whole word ("ass" but not
 // "class" or "assembly").
 //
+// Check goes one step further for a block policy: it says whether the
+// swearing is aimed at someone, the only thing a block policy refuses, so
+// that a disclosure never is (see aimed.go).
+//
 // Nothing here logs, stores or returns the text it is given.
 package swearing
 
@@ -26,6 +30,7 @@ import (
 
 	goaway "github.com/TwiN/go-away"
 
+	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
 )
 
@@ -76,7 +81,33 @@ func (f *Filter) ContainsSwearing(text string, extra []string) bool {
 		return false
 	}
 	folded := fold(text)
-	for _, v := range variants(folded) {
+	return f.contains(folded, variants(folded), extra)
+}
+
+// Check says whether text holds swearing, as ContainsSwearing finds it, and
+// whether that swearing is aimed at someone, by the rule in aimed.go: only
+// then may a block policy refuse the message.
+func (f *Filter) Check(text string, extra []string) domain.Swearing {
+	if strings.TrimSpace(text) == "" {
+		return domain.NoSwearing
+	}
+	folded := fold(text)
+	forms := variants(folded)
+	if !f.contains(folded, forms, extra) {
+		return domain.NoSwearing
+	}
+	entries := splitEntries(extra)
+	for _, v := range forms {
+		if f.aimed(v, entries) {
+			return domain.SwearingAtSomeone
+		}
+	}
+	return domain.SwearWords
+}
+
+// contains is ContainsSwearing on folded text and its forms.
+func (f *Filter) contains(folded string, forms, extra []string) bool {
+	for _, v := range forms {
 		if f.isProfane(v) {
 			return true
 		}

@@ -23,9 +23,10 @@ package swearing
 // incident); jerk and poop (not swearing); fag (a cigarette in British
 // English; "faggot" stays); flange and muff (plumbing, muffins).
 //
-// Kept although a child reporting bullying may quote them: slurs. Under a
-// block policy such a report has to be reworded; under flag it goes through
-// marked.
+// Kept although a child reporting bullying may quote them: slurs, and crude
+// words for the body and sex. They flag a report; a block policy refuses it
+// only when a word is aimed at someone, by the rule in aimed.go, and words
+// for the body and sex never are.
 var profanities = []string{
 	// Anywhere.
 	"fuck",
@@ -139,6 +140,31 @@ var profanities = []string{
 	" stfu ", // not "restful", "wistful"
 	" gtfo ",
 	" wtf ",
+	" skank", // skanks, skanky
+
+	// Welsh, and English as it is spelt in Welsh, with the mutated forms a
+	// name takes after "yn" ("ti'n gont", "ti'n fastad"). "Ffyc" and "ffwc"
+	// begin no Welsh or English word.
+	" ffyc", // ffyc, ffycin
+	" ffwc", // ffwcio, ffwcin, ffwcia
+	" ffoc",
+	" cont ",
+	" conts ",
+	" gont ",
+	" nghont ",
+	" bastad ",
+	" bastads ",
+	" fastad ",
+	" hwren ",
+	" slwten ",
+	" slwt ",
+	" coc oen ", // dickhead, literally a lamb's cock
+	" goc oen ",
+	" twll din ", // arsehole
+	" twll tin ",
+	" dwll din ",
+	" dwll tin ",
+	" cachu ",
 }
 
 // falsePositives are removed from the sanitised text before the search, for

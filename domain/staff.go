@@ -33,6 +33,9 @@ type Staff struct {
 	// organisation required it, so a lost phone does not quietly leave
 	// the account with one factor.
 	EnrolTOTP bool
+	// Language is the language the member reads the portal and their
+	// emails in, chosen by them; English until they choose.
+	Language  Language
 	CreatedAt time.Time
 	// RemovedAt is set when the account is removed; it can no longer sign
 	// in, but the messages it wrote keep its name.

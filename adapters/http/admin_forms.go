@@ -42,7 +42,7 @@ func (s *Server) adminCreateForm(w nethttp.ResponseWriter, r *nethttp.Request, a
 	}
 	in := app.NewForm{Name: r.PostFormValue("name"), Code: r.PostFormValue("code")}
 	out, err := s.app.Admin.CreateForm(r.Context(), a, in)
-	if problems := adminProblems(err); problems != nil {
+	if problems := adminProblems(a, err); problems != nil {
 		return s.render(w, nethttp.StatusUnprocessableEntity, "staff/admin_form_new",
 			adminNewFormPage{Staff: s.adminChrome(a, r), Values: in, Problems: problems})
 	}
@@ -117,7 +117,7 @@ func (s *Server) adminUpdateForm(w nethttp.ResponseWriter, r *nethttp.Request, a
 		PrivacyURL: r.PostFormValue("privacy_url"),
 	}
 	_, err := s.app.Admin.UpdateForm(r.Context(), a, id, in)
-	if problems := adminProblems(err); problems != nil {
+	if problems := adminProblems(a, err); problems != nil {
 		page, err := s.loadFormPage(r, a)
 		if err != nil {
 			return err
@@ -152,7 +152,7 @@ func (s *Server) adminCreateInbox(w nethttp.ResponseWriter, r *nethttp.Request, 
 	id := domain.FormID(r.PathValue("id"))
 	name := r.PostFormValue("inbox_name")
 	ib, err := s.app.Admin.CreateInbox(r.Context(), a, id, name)
-	if problems := adminProblems(err); problems != nil {
+	if problems := adminProblems(a, err); problems != nil {
 		page, err := s.loadFormPage(r, a)
 		if err != nil {
 			return err

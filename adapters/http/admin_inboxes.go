@@ -64,7 +64,7 @@ func (s *Server) adminUpdateInbox(w nethttp.ResponseWriter, r *nethttp.Request, 
 		in.StaffIDs = append(in.StaffIDs, domain.StaffID(sid))
 	}
 	_, err := s.app.Admin.UpdateInbox(r.Context(), a, id, in)
-	if problems := adminProblems(err); problems != nil {
+	if problems := adminProblems(a, err); problems != nil {
 		v, err := s.app.Admin.Inbox(r.Context(), a, id)
 		if err != nil {
 			return err
@@ -89,7 +89,7 @@ func (s *Server) adminArrangeInbox(change domain.InboxChange) staffHandler {
 		}
 		id := domain.InboxID(r.PathValue("id"))
 		out, err := s.app.Admin.ArrangeInbox(r.Context(), a, id, change)
-		if problems := adminProblems(err); problems != nil {
+		if problems := adminProblems(a, err); problems != nil {
 			v, err := s.app.Admin.Inbox(r.Context(), a, id)
 			if err != nil {
 				return err

@@ -1,0 +1,72 @@
+package http_test
+
+import (
+	"html/template"
+	nethttp "net/http"
+	"net/url"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/whisper-schools/whisper/domain"
+)
+
+// A member who switches to Welsh reads the portal in Welsh from then on:
+// its pages, a confirmation, a problem with what they typed and an error
+// page; the choice is theirs, kept with their account across sign-ins,
+// and a colleague still reads English.
+func TestAMemberWhoChoosesWelshReadsThePortalInWelsh(t *testing.T) {
+	p := newPortal(t)
+	admin := p.as(p.admin)
+	page := admin.get("/staff/")
+	require.Equal(t, nethttp.StatusOK, page.status)
+	assert.Contains(t, page.body, `<html lang="en">`)
+	assert.Contains(t, page.body, `<button type="submit" class="link-button" lang="cy">Cymraeg</button>`, "every page offers the switch")
+
+	admin.confirmed(admin.post("/staff/account/language", url.Values{"lang": {"cy"}}), "/staff/account",
+		"Mae'r porth a'ch negeseuon e-bost bellach yn defnyddio'r iaith a ddewisoch.")
+	assert.Equal(t, domain.Welsh, p.stored(p.admin.ID).Language)
+
+	// Signing in again finds the choice where it was left.
+	again, _ := p.signedIn(p.admin, "")
+	page = again.get("/staff/")
+	require.Equal(t, nethttp.StatusOK, page.status)
+	assert.Contains(t, page.body, `<html lang="cy">`)
+	assert.Equal(t, "cy", page.header.Get("Content-Language"))
+	assert.Contains(t, page.body, ">Adroddiadau</a>")
+	assert.Contains(t, page.body, `lang="en">English</button>`, "the switch leads back")
+	assert.NotContains(t, page.body, ">Reports</a>")
+	assert.Contains(t, again.get("/staff/account").body, `id="lang-cy" name="lang" value="cy" checked`)
+
+	r := again.post("/staff/admin/settings", url.Values{"retention": {"5"}})
+	require.Equal(t, nethttp.StatusUnprocessableEntity, r.status)
+	assert.Contains(t, r.body, template.HTMLEscapeString("Rhaid i'r cyfnod cadw fod yn 6, 12, 24 neu 36 mis, nid 5."), "a problem in Welsh")
+	assert.Contains(t, r.body, "Mae problem")
+
+	r = again.get("/staff/interactions/NOPE-NOPE")
+	require.Equal(t, nethttp.StatusNotFound, r.status)
+	assert.Contains(t, r.body, "Heb ei ganfod", "an error page in Welsh")
+
+	r = again.post("/staff/account/language", url.Values{"lang": {"fr"}})
+	require.Equal(t, nethttp.StatusBadRequest, r.status)
+	assert.Contains(t, r.body, template.HTMLEscapeString("dewiswch Gymraeg neu Saesneg"))
+	assert.Equal(t, domain.Welsh, p.stored(p.admin.ID).Language, "unchanged")
+
+	colleague := p.as(p.staff).get("/staff/")
+	assert.Contains(t, colleague.body, `<html lang="en">`, "a colleague's portal stays in English")
+	assert.Contains(t, colleague.body, ">Reports</a>")
+
+	again.confirmed(again.post("/staff/account/language", url.Values{"lang": {"en"}}), "/staff/account",
+		"The portal and your emails now use the language you chose.")
+	assert.Contains(t, again.get("/staff/").body, `<html lang="en">`)
+}
+
+// Before anyone signs in, the portal has no one's choice and speaks
+// English.
+func TestTheSignInPageIsInEnglish(t *testing.T) {
+	p := newPortal(t)
+	r := p.anonymous().get("/staff/login")
+	require.Equal(t, nethttp.StatusOK, r.status)
+	assert.Contains(t, r.body, `<html lang="en">`)
+}

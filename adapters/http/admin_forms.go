@@ -82,6 +82,7 @@ func (s *Server) loadFormPage(r *nethttp.Request, a *app.Actor) (adminFormPage, 
 		Staff: s.adminChrome(a, r), Form: f,
 		Values: app.FormSettings{
 			Name: f.Form.Name, Intro: f.Form.Intro, ResponseTime: f.Form.ResponseTime, OutOfHours: f.Form.OutOfHours,
+			IntroCy: f.Form.IntroCy, ResponseTimeCy: f.Form.ResponseTimeCy, OutOfHoursCy: f.Form.OutOfHoursCy,
 			Language: string(f.Form.Language), SwearPolicy: string(f.Form.SwearPolicy), PrivacyURL: f.Form.PrivacyURL,
 		},
 	}
@@ -114,7 +115,8 @@ func (s *Server) adminUpdateForm(w nethttp.ResponseWriter, r *nethttp.Request, a
 	in := app.FormSettings{
 		Name: r.PostFormValue("name"), Intro: r.PostFormValue("intro"), ResponseTime: r.PostFormValue("response_time"),
 		OutOfHours: r.PostFormValue("out_of_hours"), Language: r.PostFormValue("language"), SwearPolicy: r.PostFormValue("swear_policy"),
-		PrivacyURL: r.PostFormValue("privacy_url"),
+		PrivacyURL: r.PostFormValue("privacy_url"), IntroCy: r.PostFormValue("intro_cy"),
+		ResponseTimeCy: r.PostFormValue("response_time_cy"), OutOfHoursCy: r.PostFormValue("out_of_hours_cy"),
 	}
 	_, err := s.app.Admin.UpdateForm(r.Context(), a, id, in)
 	if problems := adminProblems(a, err); problems != nil {

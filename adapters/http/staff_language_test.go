@@ -70,3 +70,45 @@ func TestTheSignInPageIsInEnglish(t *testing.T) {
 	require.Equal(t, nethttp.StatusOK, r.status)
 	assert.Contains(t, r.body, `<html lang="en">`)
 }
+
+// A form's own words can be written in Welsh too, and a pupil reading
+// Welsh sees them: the introduction, when the school replies, and the
+// categories; where the school wrote no Welsh, the English. No two
+// inboxes of a form share a Welsh name.
+func TestAFormsOwnWordsAreShownInThePupilsLanguage(t *testing.T) {
+	p := newPortal(t)
+	admin := p.as(p.admin)
+	form := "/staff/admin/forms/" + string(p.form.ID)
+	r := admin.post(form, url.Values{
+		"name": {"Oakfield Primary"}, "language": {"en"}, "swear_policy": {"flag"},
+		"intro": {"Tell us what is wrong."}, "intro_cy": {"Dywedwch wrthym beth sydd o'i le."},
+		"response_time_cy": {"Rydym yn darllen adroddiadau ar ddiwrnodau ysgol."},
+	})
+	admin.confirmed(r, form, "The form's changes were saved.")
+	assert.Contains(t, admin.get(form).body, `lang="cy" aria-describedby="intro_cy-hint">Dywedwch wrthym beth sydd o&#39;i le.</textarea>`)
+
+	inbox := "/staff/admin/inboxes/" + string(p.second.ID)
+	admin.confirmed(admin.post(inbox, url.Values{"name": {"Online worries"}, "name_cy": {"Pryderon ar-lein"}}), inbox, "The inbox's changes were saved.")
+	assert.Equal(t, "Pryderon ar-lein", p.inboxNow(p.second.ID).NameCy)
+
+	cy := p.get("/r/OAK?lang=cy")
+	require.Equal(t, nethttp.StatusOK, cy.status)
+	assert.Contains(t, cy.body, "Dywedwch wrthym beth sydd o&#39;i le.")
+	assert.Contains(t, cy.body, "Rydym yn darllen adroddiadau ar ddiwrnodau ysgol.")
+	assert.Contains(t, cy.body, ">Pryderon ar-lein</option>")
+	assert.Contains(t, cy.body, ">General</option>", "a category with no Welsh name keeps its English one")
+	assert.NotContains(t, cy.body, "Tell us what is wrong.")
+
+	en := p.get("/r/OAK?lang=en")
+	assert.Contains(t, en.body, "Tell us what is wrong.")
+	assert.Contains(t, en.body, ">Online worries</option>")
+	assert.Contains(t, en.body, "Rydym yn darllen adroddiadau ar ddiwrnodau ysgol.", "with no English, the Welsh")
+
+	r = admin.post("/staff/admin/inboxes/"+string(p.inbox.ID), url.Values{"name": {"General"}, "name_cy": {"pryderon  AR-LEIN"}})
+	require.Equal(t, nethttp.StatusUnprocessableEntity, r.status)
+	assert.Contains(t, r.body, `id="name_cy-error"`)
+	assert.Contains(t, r.body, "This form already has an inbox named pryderon  AR-LEIN in Welsh.")
+	assert.Empty(t, p.inboxNow(p.inbox.ID).NameCy)
+	admin.confirmed(admin.post("/staff/admin/inboxes/"+string(p.inbox.ID), url.Values{"name": {"General"}, "name_cy": {"Online worries"}}),
+		"/staff/admin/inboxes/"+string(p.inbox.ID), "The inbox's changes were saved.")
+}

@@ -521,7 +521,7 @@ func testOutbox(t *testing.T, st ports.Store) {
 	f := newFixture(t, st)
 	ia, _, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
 	ids := func() (domain.DeliveryID, error) { return domain.NewDeliveryID(rand.Reader) }
-	alerts, err := domain.NewReportAlerts(ids, ia, f.form, f.inbox, []string{"dsl@oakfield.example", "dsl@oakfield.example", "head@oakfield.example"},
+	alerts, err := domain.NewReportAlerts(ids, ia, f.form, f.inbox, []domain.Recipient{{Address: "dsl@oakfield.example", Language: domain.Welsh}, {Address: "dsl@oakfield.example"}, {Address: "head@oakfield.example", Language: domain.English}},
 		"https://whisper.example.org/staff/interactions/"+string(ia.Ref), now)
 	require.NoError(t, err)
 	require.Len(t, alerts, 2, "one alert per distinct address")

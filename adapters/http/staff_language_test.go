@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
 )
 
 // A member who switches to Welsh reads the portal in Welsh from then on:
@@ -111,4 +112,29 @@ func TestAFormsOwnWordsAreShownInThePupilsLanguage(t *testing.T) {
 	assert.Empty(t, p.inboxNow(p.inbox.ID).NameCy)
 	admin.confirmed(admin.post("/staff/admin/inboxes/"+string(p.inbox.ID), url.Values{"name": {"General"}, "name_cy": {"Online worries"}}),
 		"/staff/admin/inboxes/"+string(p.inbox.ID), "The inbox's changes were saved.")
+}
+
+// The emails a member gets are queued in their language: the alert of a
+// new report, and a link to choose a new password.
+func TestAMembersEmailsAreQueuedInTheirLanguage(t *testing.T) {
+	p := newPortal(t)
+	dev := p.as(p.staff)
+	require.Equal(t, nethttp.StatusSeeOther, dev.post("/staff/account/language", url.Values{"lang": {"cy"}}).status)
+	p.report("Someone keeps taking my lunch money.")
+	require.Equal(t, nethttp.StatusOK, p.anonymous().post("/staff/forgot", url.Values{"email": {p.staff.Email}}).status)
+
+	var ds []*domain.Delivery
+	require.NoError(t, p.store.View(ctx, func(tx ports.Tx) (err error) {
+		ds, err = tx.Outbox().List(ctx, ports.OutboxFilter{})
+		return err
+	}))
+	kinds := map[domain.DeliveryKind]domain.Language{}
+	for _, d := range ds {
+		if d.To == p.staff.Email {
+			kinds[d.Kind] = d.Language
+		}
+	}
+	assert.Equal(t, map[domain.DeliveryKind]domain.Language{
+		domain.DeliveryStaffNewReport: domain.Welsh, domain.DeliveryStaffPasswordReset: domain.Welsh,
+	}, kinds)
 }

@@ -111,7 +111,7 @@ func NewStaff(id StaffID, org OrgID, email, first, last string, role Role, inbox
 	if err != nil {
 		return nil, err
 	}
-	s := &Staff{ID: id, OrgID: org, Email: addr, FirstName: first, LastName: last, Role: role, CreatedAt: now}
+	s := &Staff{ID: id, OrgID: org, Email: addr, FirstName: first, LastName: last, Role: role, Language: English, CreatedAt: now}
 	for _, ib := range inboxes {
 		if ib.OrgID != org {
 			return nil, Errorf(KindInvalid, "inbox %s belongs to another organisation", ib.ID)

@@ -36,7 +36,11 @@ func (s *Admin) CreateInbox(ctx context.Context, a *Actor, form domain.FormID, n
 // has beside the name's field.
 func nameProblem(err error) error {
 	if domain.KindOf(err) == domain.KindConflict {
-		return domain.Problems{{Field: "name", Safe: domain.SafeWords(err)}}.Invalid()
+		field := "name"
+		if domain.SafeWords(err).Key == domain.SafeWords(domain.InboxWelshNameTaken("", nil)).Key {
+			field = "name_cy"
+		}
+		return domain.Problems{{Field: field, Safe: domain.SafeWords(err)}}.Invalid()
 	}
 	return err
 }

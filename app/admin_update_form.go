@@ -19,6 +19,9 @@ type FormSettings struct {
 	Intro        string
 	ResponseTime string
 	OutOfHours   string
+	// IntroCy, ResponseTimeCy and OutOfHoursCy are the same in Welsh;
+	// empty for none.
+	IntroCy, ResponseTimeCy, OutOfHoursCy string
 	// Language is en or cy; SwearPolicy is off, flag or block.
 	Language    string
 	SwearPolicy string
@@ -40,6 +43,9 @@ func (s *Admin) UpdateForm(ctx context.Context, a *Actor, id domain.FormID, in F
 	problems.Add("intro", checkFormText(in.Intro))
 	problems.Add("response_time", checkFormText(in.ResponseTime))
 	problems.Add("out_of_hours", checkFormText(in.OutOfHours))
+	problems.Add("intro_cy", checkFormText(in.IntroCy))
+	problems.Add("response_time_cy", checkFormText(in.ResponseTimeCy))
+	problems.Add("out_of_hours_cy", checkFormText(in.OutOfHoursCy))
 	lang, err := domain.ParseLanguage(in.Language)
 	problems.Add("language", err)
 	policy, err := domain.ParseSwearPolicy(in.SwearPolicy)
@@ -60,6 +66,7 @@ func (s *Admin) UpdateForm(ctx context.Context, a *Actor, id domain.FormID, in F
 			was = form.SwearPolicy
 			form.Name = strings.TrimSpace(in.Name)
 			form.Intro, form.ResponseTime, form.OutOfHours = formText(in.Intro), formText(in.ResponseTime), formText(in.OutOfHours)
+			form.IntroCy, form.ResponseTimeCy, form.OutOfHoursCy = formText(in.IntroCy), formText(in.ResponseTimeCy), formText(in.OutOfHoursCy)
 			form.Language, form.SwearPolicy, form.PrivacyURL = lang, policy, privacy
 			return nil
 		})

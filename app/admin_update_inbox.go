@@ -17,6 +17,8 @@ const MaxNotify = 20
 // an admin edits them.
 type InboxSettings struct {
 	Name string
+	// NameCy is the name in Welsh, empty for none.
+	NameCy string
 	// Notify holds addresses one a line or separated by commas.
 	Notify string
 	// StaffIDs are the members with the staff role to assign; the others
@@ -26,7 +28,9 @@ type InboxSettings struct {
 
 // UpdateInbox renames an inbox, replaces its notification addresses and
 // sets which staff are assigned to it, all at once or not at all.
-// Problems come back with fields "name", "notify" and "staff".
+// Problems come back with fields "name", "name_cy", "notify" and "staff".
+// The Welsh name, when there is one, must not be another inbox's of the
+// form in Welsh, as the English must not be in English.
 func (s *Admin) UpdateInbox(ctx context.Context, a *Actor, id domain.InboxID, in InboxSettings) (inbox *domain.Inbox, err error) {
 	defer domain.Wrap(&err, "app.Admin.UpdateInbox")
 	if err := requireAdmin(a); err != nil {
@@ -34,6 +38,9 @@ func (s *Admin) UpdateInbox(ctx context.Context, a *Actor, id domain.InboxID, in
 	}
 	var problems domain.Problems
 	problems.Add("name", checkInboxName(in.Name))
+	if strings.TrimSpace(in.NameCy) != "" {
+		problems.Add("name_cy", checkInboxName(in.NameCy))
+	}
 	notify, err := ParseAddressList(in.Notify)
 	problems.Add("notify", err)
 	err = s.changeIntake(ctx, func(tx ports.Tx) error {
@@ -57,7 +64,7 @@ func (s *Admin) UpdateInbox(ctx context.Context, a *Actor, id domain.InboxID, in
 		if err := problems.Invalid(); err != nil {
 			return err
 		}
-		inbox.Name, inbox.Notify = strings.TrimSpace(in.Name), notify
+		inbox.Name, inbox.NameCy, inbox.Notify = strings.TrimSpace(in.Name), strings.TrimSpace(in.NameCy), notify
 		if err := tx.Inboxes().Update(ctx, inbox); err != nil {
 			return nameProblem(err)
 		}

@@ -40,14 +40,18 @@ func (s *core) alertReply(ctx context.Context, tx ports.Tx, ia *domain.Interacti
 	if len(recipients) == 0 {
 		return nil
 	}
-	states, err := tx.Replies().AlertStates(ctx, ia.ID, recipients)
+	addresses := make([]string, len(recipients))
+	for i, to := range recipients {
+		addresses[i] = to.Address
+	}
+	states, err := tx.Replies().AlertStates(ctx, ia.ID, addresses)
 	if err != nil {
 		return err
 	}
 	link := s.links.InteractionURL(ia.Ref)
 	var alerts []*domain.Delivery
 	for _, to := range recipients {
-		st := states[to]
+		st := states[to.Address]
 		if st.PendingID != "" {
 			raised, err := tx.Outbox().Raise(ctx, st.PendingID, st.PendingCount+1)
 			if err != nil {
@@ -55,7 +59,7 @@ func (s *core) alertReply(ctx context.Context, tx ports.Tx, ia *domain.Interacti
 			}
 			if raised {
 				st.PendingCount++
-				states[to] = st
+				states[to.Address] = st
 				continue
 			}
 			st = st.PendingWent()
@@ -66,7 +70,7 @@ func (s *core) alertReply(ctx context.Context, tx ports.Tx, ia *domain.Interacti
 		}
 		due, next := st.NextAlert(now, id)
 		alerts = append(alerts, domain.StaffReplyAlert(id, ia, form, inbox, to, link, due, now))
-		states[to] = next
+		states[to.Address] = next
 	}
 	if err := tx.Outbox().Enqueue(ctx, alerts...); err != nil {
 		return err
@@ -75,7 +79,7 @@ func (s *core) alertReply(ctx context.Context, tx ports.Tx, ia *domain.Interacti
 }
 
 // newReportAlerts are the alerts to recipients of a new report.
-func (s *core) newReportAlerts(ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, recipients []string, now time.Time) ([]*domain.Delivery, error) {
+func (s *core) newReportAlerts(ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, recipients []domain.Recipient, now time.Time) ([]*domain.Delivery, error) {
 	return domain.NewReportAlerts(func() (domain.DeliveryID, error) { return domain.NewDeliveryID(s.random) },
 		ia, form, inbox, recipients, s.links.InteractionURL(ia.Ref), now)
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"sync"
 	"time"
@@ -32,7 +33,7 @@ type intakeCache struct {
 	// not kept after it.
 	forgets    uint64
 	forms      map[domain.FormCode]remembered[ReportForm]
-	recipients map[domain.InboxID]remembered[[]string]
+	recipients map[domain.InboxID]remembered[[]domain.Recipient]
 	// anyBlocks has one entry at most: whether any block is in force.
 	anyBlocks map[struct{}]remembered[bool]
 }
@@ -107,8 +108,8 @@ func (c *intakeCache) form(ctx context.Context, read reader, code string, now ti
 
 // alertRecipients are the inbox's notification addresses and its assigned
 // staff's addresses.
-func (c *intakeCache) alertRecipients(ctx context.Context, read reader, inbox *domain.Inbox) ([]string, error) {
-	return recall(c, &c.recipients, inbox.ID, func() (recipients []string, err error) {
+func (c *intakeCache) alertRecipients(ctx context.Context, read reader, inbox *domain.Inbox) ([]domain.Recipient, error) {
+	return recall(c, &c.recipients, inbox.ID, func() (recipients []domain.Recipient, err error) {
 		var staff []*domain.Staff
 		err = read(func(tx ports.Tx) error {
 			staff, err = tx.Staff().List(ctx, ports.StaffFilter{InboxID: &inbox.ID})
@@ -117,9 +118,17 @@ func (c *intakeCache) alertRecipients(ctx context.Context, read reader, inbox *d
 		if err != nil {
 			return nil, err
 		}
-		recipients = append([]string{}, inbox.Notify...)
+		// A notification address that is an assigned member's own is
+		// written to in their language; any other, in English.
+		lang := map[string]domain.Language{}
 		for _, m := range staff {
-			recipients = append(recipients, m.Email)
+			lang[m.Email] = m.Language
+		}
+		for _, to := range inbox.Notify {
+			recipients = append(recipients, domain.Recipient{Address: to, Language: cmp.Or(lang[to], domain.English)})
+		}
+		for _, m := range staff {
+			recipients = append(recipients, domain.Recipient{Address: m.Email, Language: cmp.Or(m.Language, domain.English)})
 		}
 		return recipients, nil
 	})

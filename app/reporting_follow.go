@@ -20,8 +20,9 @@ type ReporterInteraction struct {
 	// Accepting is false when the organisation takes no messages now
 	// (suspended, ended, or its trial over).
 	Accepting bool
-	// OutOfHours is the form's text for when it takes no reports.
-	OutOfHours string
+	// OutOfHours is the form's text for when it takes no reports, and
+	// OutOfHoursCy the same in Welsh (see domain.InLanguage).
+	OutOfHours, OutOfHoursCy string
 	// Language is the form's language, which the conversation opens in.
 	Language domain.Language
 }
@@ -59,7 +60,7 @@ func (s *Reporting) follow(ctx context.Context, token string) (out ReporterInter
 			return err
 		}
 		names := map[domain.StaffID]string{}
-		out = ReporterInteraction{Ref: ia.Ref, FormName: form.Name, FormCode: form.Code, Status: ia.Status, Accepting: org.AcceptsReports(s.now()), OutOfHours: form.OutOfHours, Language: form.Language}
+		out = ReporterInteraction{Ref: ia.Ref, FormName: form.Name, FormCode: form.Code, Status: ia.Status, Accepting: org.AcceptsReports(s.now()), OutOfHours: form.OutOfHours, OutOfHoursCy: form.OutOfHoursCy, Language: form.Language}
 		for _, m := range msgs {
 			cm := ReporterMessage{FromReporter: m.Author == domain.AuthorReporter, Body: m.Body, At: m.CreatedAt}
 			if !cm.FromReporter {

@@ -232,7 +232,7 @@ type textReport struct {
 	form       ReportForm
 	body       string
 	flagged    bool
-	recipients []string
+	recipients []domain.Recipient
 }
 
 // judgeTextReport decides what a text to form rf should cause, reading

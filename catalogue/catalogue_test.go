@@ -138,5 +138,6 @@ func TestProblemsAreTheAppsOwnWords(t *testing.T) {
 	assert.Equal(t, "gall neges fod hyd at 10,000 nod; mae gan hon 10,001 nod",
 		cy.Say(domain.Say("a message is at most %d characters; this one has %d", 10000, 10001)), "numbers are carried over")
 	assert.Equal(t, "something else entirely", cy.Say(domain.Say("something else entirely")), "unknown text is left alone")
-	assert.Equal(t, "the form code OAK1 is taken", cy.Say(domain.Say("the form code %s is taken", "OAK1")), "words with no Welsh are English")
+	assert.Equal(t, "mae cod y ffurflen OAK1 wedi'i gymryd", cy.Say(domain.Say("the form code %s is taken", "OAK1")), "staff words are in Welsh too")
+	assert.Equal(t, "no Welsh for OAK1 yet", cy.Say(domain.Say("no Welsh for %s yet", "OAK1")), "words with no Welsh are English")
 }

@@ -150,14 +150,12 @@ func TestTranslationsUseTheirPlaceholders(t *testing.T) {
 	}
 }
 
-// TestEveryReporterMessageHasWelshInItsFile: a reporter's file has a Welsh
-// translation for every message, and for each of its plural forms.
-func TestEveryReporterMessageHasWelshInItsFile(t *testing.T) {
+// TestEveryMessageHasWelshInItsFile: every section's file, the staff
+// portal's and the errors' too, has a Welsh translation for every message,
+// and for each of its plural forms.
+func TestEveryMessageHasWelshInItsFile(t *testing.T) {
 	all := readAll(t)
 	for _, sf := range sectionFiles {
-		if !sf.reporter {
-			continue
-		}
 		for _, m := range all[sf.file][1].Messages {
 			for _, text := range texts(m.Translation) {
 				assert.NotEmpty(t, strings.TrimSpace(text), "%s: %q has no Welsh", sf.file, m.ID)

@@ -137,7 +137,7 @@ const (
 // report, linking to the interaction in the portal. Duplicate addresses
 // get one alert. (A reporter's replies are announced by StaffReplyAlert,
 // paced per recipient: see ReplyAlertState.)
-func NewReportAlerts(ids func() (DeliveryID, error), ia *Interaction, form *Form, inbox *Inbox, recipients []string, portalLink string, now time.Time) ([]*Delivery, error) {
+func NewReportAlerts(ids func() (DeliveryID, error), ia *Interaction, form *Form, inbox *Inbox, recipients []Recipient, portalLink string, now time.Time) ([]*Delivery, error) {
 	var out []*Delivery
 	for _, to := range Recipients(recipients) {
 		id, err := ids()
@@ -145,24 +145,31 @@ func NewReportAlerts(ids func() (DeliveryID, error), ia *Interaction, form *Form
 			return nil, err
 		}
 		out = append(out, &Delivery{
-			ID: id, Kind: DeliveryStaffNewReport, Channel: DeliveryEmail, To: to, Link: portalLink,
-			Subject:  "New report in " + inbox.Name + " (" + form.Name + ")",
-			Language: English, OrgID: ia.OrgID, InteractionID: ia.ID,
+			ID: id, Kind: DeliveryStaffNewReport, Channel: DeliveryEmail, To: to.Address, Link: portalLink,
+			Subject:  inbox.Name + " (" + form.Name + ")",
+			Language: to.Language, OrgID: ia.OrgID, InteractionID: ia.ID,
 			Status: DeliveryPending, NextAttemptAt: now, CreatedAt: now,
 		})
 	}
 	return out, nil
 }
 
+// Recipient is an address to alert, and the language to write to it in:
+// the member's own, when the address is a member's.
+type Recipient struct {
+	Address  string
+	Language Language
+}
+
 // Recipients are the addresses to alert, once each, in the order given.
-func Recipients(addresses []string) []string {
+func Recipients(rs []Recipient) []Recipient {
 	seen := map[string]bool{}
-	var out []string
-	for _, to := range addresses {
-		if to == "" || seen[to] {
+	var out []Recipient
+	for _, to := range rs {
+		if to.Address == "" || seen[to.Address] {
 			continue
 		}
-		seen[to] = true
+		seen[to.Address] = true
 		out = append(out, to)
 	}
 	return out
@@ -170,11 +177,11 @@ func Recipients(addresses []string) []string {
 
 // StaffReplyAlert returns the alert to one recipient that the reporter
 // replied, due at due, announcing one reply.
-func StaffReplyAlert(id DeliveryID, ia *Interaction, form *Form, inbox *Inbox, to, portalLink string, due, now time.Time) *Delivery {
+func StaffReplyAlert(id DeliveryID, ia *Interaction, form *Form, inbox *Inbox, to Recipient, portalLink string, due, now time.Time) *Delivery {
 	return &Delivery{
-		ID: id, Kind: DeliveryStaffReply, Channel: DeliveryEmail, To: to, Link: portalLink,
+		ID: id, Kind: DeliveryStaffReply, Channel: DeliveryEmail, To: to.Address, Link: portalLink,
 		Subject: inbox.Name + " (" + form.Name + ")", Count: 1,
-		Language: English, OrgID: ia.OrgID, InteractionID: ia.ID,
+		Language: to.Language, OrgID: ia.OrgID, InteractionID: ia.ID,
 		Status: DeliveryPending, NextAttemptAt: due, CreatedAt: now,
 	}
 }

@@ -21,6 +21,9 @@ type Form struct {
 	ResponseTime string
 	// OutOfHours is shown instead of the form while the form is closed.
 	OutOfHours string
+	// IntroCy, ResponseTimeCy and OutOfHoursCy are the same texts in
+	// Welsh, empty when the school wrote none (see In).
+	IntroCy, ResponseTimeCy, OutOfHoursCy string
 	// PrivacyURL is the school's own privacy notice, linked from the form
 	// and the user notice; empty for none. Always https (ParsePrivacyURL).
 	PrivacyURL  string
@@ -219,6 +222,8 @@ type Inbox struct {
 	FormID FormID
 	OrgID  OrgID
 	Name   string
+	// NameCy is the name in Welsh, empty for none (see In).
+	NameCy string
 	// Notify lists the addresses told of each new report and reply; they
 	// get a link to the portal, never the report itself.
 	Notify []string
@@ -243,9 +248,43 @@ func InboxNameKey(name string) string {
 	return strings.ToLower(strings.Join(strings.Fields(name), " "))
 }
 
+// In returns the form as a reporter reading lang sees it: its own texts
+// in that language, or, where the school wrote none in it, in the other.
+func (f *Form) In(lang Language) *Form {
+	out := *f
+	out.Intro = InLanguage(lang, f.Intro, f.IntroCy)
+	out.ResponseTime = InLanguage(lang, f.ResponseTime, f.ResponseTimeCy)
+	out.OutOfHours = InLanguage(lang, f.OutOfHours, f.OutOfHoursCy)
+	return &out
+}
+
+// In returns the inbox as a reporter reading lang sees it: named in that
+// language, or in the other when it has no name in it.
+func (ib *Inbox) In(lang Language) *Inbox {
+	out := *ib
+	out.Name = InLanguage(lang, ib.Name, ib.NameCy)
+	return &out
+}
+
+// InLanguage chooses between a text in English and in Welsh for a reader
+// of lang, falling back to the other when the one in lang is empty.
+func InLanguage(lang Language, en, cy string) string {
+	if (lang == Welsh && cy != "") || en == "" {
+		return cy
+	}
+	return en
+}
+
 // InboxNameTaken is the error for a name another inbox of the form has.
 func InboxNameTaken(name string, cause error) error {
 	return &Error{Kind: KindConflict, Safe: Say("this form already has an inbox named %s", strings.TrimSpace(name)), Err: cause}
+}
+
+// InboxWelshNameTaken is the conflict of naming an inbox in Welsh as
+// another inbox of its form is named in Welsh. It is a problem of the
+// field name_cy.
+func InboxWelshNameTaken(name string, cause error) error {
+	return &Error{Kind: KindConflict, Safe: Say("this form already has an inbox named %s in Welsh", strings.TrimSpace(name)), Err: cause}
 }
 
 // ErrInboxArchived is a report for an inbox archived meanwhile; the store

@@ -19,7 +19,7 @@ func StaffInvite(id DeliveryID, member *Staff, org *Organisation, setPasswordLin
 func StaffPasswordReset(id DeliveryID, member *Staff, org *Organisation, setPasswordLink string, now time.Time) *Delivery {
 	return &Delivery{
 		ID: id, Kind: DeliveryStaffPasswordReset, Channel: DeliveryEmail, To: member.Email, Link: setPasswordLink,
-		Subject: org.Name, Language: English, OrgID: org.ID,
+		Subject: org.Name, Language: member.Language, OrgID: org.ID,
 		Status: DeliveryPending, NextAttemptAt: now, CreatedAt: now,
 	}
 }

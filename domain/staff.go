@@ -33,6 +33,9 @@ type Staff struct {
 	// organisation required it, so a lost phone does not quietly leave
 	// the account with one factor.
 	EnrolTOTP bool
+	// Language is the language the member reads the portal and their
+	// emails in, chosen by them; English until they choose.
+	Language  Language
 	CreatedAt time.Time
 	// RemovedAt is set when the account is removed; it can no longer sign
 	// in, but the messages it wrote keep its name.
@@ -108,7 +111,7 @@ func NewStaff(id StaffID, org OrgID, email, first, last string, role Role, inbox
 	if err != nil {
 		return nil, err
 	}
-	s := &Staff{ID: id, OrgID: org, Email: addr, FirstName: first, LastName: last, Role: role, CreatedAt: now}
+	s := &Staff{ID: id, OrgID: org, Email: addr, FirstName: first, LastName: last, Role: role, Language: English, CreatedAt: now}
 	for _, ib := range inboxes {
 		if ib.OrgID != org {
 			return nil, Errorf(KindInvalid, "inbox %s belongs to another organisation", ib.ID)

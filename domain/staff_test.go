@@ -125,6 +125,7 @@ func TestNewStaff(t *testing.T) {
 			require.NoError(t, err)
 			want := tt.want
 			want.ID, want.OrgID, want.CreatedAt = id, org, t0
+			want.Language = domain.English // until they choose
 			assert.Equal(t, want, *s)
 		})
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
 )
 
 // page is one page, or one state of a page, to check: how a tab reaches it
@@ -134,6 +135,7 @@ func TestAxe(t *testing.T) {
 	created, err := s.svc.Operations.CreateStaff(ctx, app.CreateStaff{OrgID: s.org.ID, Email: "new@oakfield.example", FirstName: "Nia", InboxIDs: []domain.InboxID{s.general.ID}})
 	require.NoError(t, err)
 	setPassword := strings.TrimPrefix(created.SetPasswordURL, s.URL)
+	cy, cyConv := welshAdmin(t)
 
 	welsh := func(t *testing.T) {
 		t.Helper()
@@ -161,7 +163,32 @@ func TestAxe(t *testing.T) {
 			b := s.newTab(t, width)
 			checkPages(t, b, "en", staffPages(s, conv.Ref, setPassword))
 		})
+		t.Run("staff/cy/"+widthName(width), func(t *testing.T) {
+			t.Parallel()
+			b := cy.newTab(t, width)
+			// Signed in, every page is in the admin's chosen Welsh; the
+			// pages before sign-in know no one's choice.
+			checkPages(t, b, "cy", staffPages(cy, cyConv.Ref, "")[signedOut:])
+		})
 	}
+}
+
+// signedOut counts the staff pages before signing in (see staffPages).
+const signedOut = 5
+
+// welshAdmin is a site whose admin has chosen to read the portal in
+// Welsh, and a report on it.
+func welshAdmin(t *testing.T) (*site, app.Receipt) {
+	s := newSite(t, siteOptions{})
+	require.NoError(t, s.st.InTx(ctx, func(tx ports.Tx) error {
+		_, err := tx.Staff().Change(ctx, s.admin.ID, func(m *domain.Staff) error {
+			m.Language = domain.Welsh
+			return nil
+		})
+		return err
+	}))
+	conv := s.report(s.general, "", "Mae rhywun yn fy nosbarth yn anfon negeseuon cas ataf.")
+	return s, conv
 }
 
 func checkPages(t *testing.T, b *tab, lang string, pages []page) {

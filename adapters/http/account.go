@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/catalogue"
 	"github.com/whisper-schools/whisper/domain"
 )
 
@@ -19,6 +20,7 @@ func (s *Server) accountRoutes(mux *nethttp.ServeMux) {
 	mux.Handle("POST /staff/account/totp/confirm", s.staffPage(s.confirmTOTP))
 	mux.Handle("POST /staff/account/totp/disable", s.staffPage(s.disableTOTP))
 	mux.Handle("POST /staff/account/recovery-codes", s.staffPage(s.newRecoveryCodes))
+	mux.Handle("POST /staff/account/language", s.staffPage(s.setLanguage))
 }
 
 // The forms of the account page, so that a problem shows beside the
@@ -112,11 +114,12 @@ func (s *Server) accountPage(r *nethttp.Request, a *app.Actor) (accountPage, err
 // one form: 422 for problems, 429 when password guesses must wait.
 func (s *Server) accountProblem(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, form, passwordField string, err error) error {
 	status := nethttp.StatusUnprocessableEntity
-	problems := staffProblems(domain.ProblemsOf(err))
+	problems := staffProblems(a, domain.ProblemsOf(err))
 	var throttled *app.ThrottledError
 	if errors.As(err, &throttled) {
 		status = nethttp.StatusTooManyRequests
-		problems = fieldProblems{{Field: passwordField, Safe: "Too many wrong passwords. " + waitWords(throttled.Wait)}}
+		p := catalogue.For(staffLang(a))
+		problems = fieldProblems{{Field: passwordField, Safe: p.T("Too many wrong passwords.") + " " + waitWords(p, throttled.Wait)}}
 	} else if problems == nil {
 		return err
 	}
@@ -212,4 +215,14 @@ func groupsOfFour(secret string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// setLanguage remembers the language the member chose, from the switch on
+// every page or the account page, and shows the account page in it.
+func (s *Server) setLanguage(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
+	lang, _ := parseLang(r.PostFormValue("lang"))
+	if err := s.app.Portal.SetLanguage(r.Context(), a, lang); err != nil {
+		return err
+	}
+	return s.redirectDone(w, r, "/staff/account", doneLanguage)
 }

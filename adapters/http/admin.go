@@ -79,8 +79,8 @@ func (s *Server) adminHome(w nethttp.ResponseWriter, r *nethttp.Request, a *app.
 
 // adminProblems returns the field problems in err, if any, each starting
 // with a capital letter: on the page each stands alone as a sentence.
-func adminProblems(err error) fieldProblems {
-	out := staffProblems(domain.ProblemsOf(err))
+func adminProblems(a *app.Actor, err error) fieldProblems {
+	out := staffProblems(a, domain.ProblemsOf(err))
 	for i, p := range out {
 		if r, n := utf8.DecodeRuneInString(p.Safe); n > 0 {
 			out[i].Safe = strings.TrimSuffix(string(unicode.ToUpper(r))+p.Safe[n:], ".") + "."

@@ -42,7 +42,7 @@ func (s *Server) adminCreateForm(w nethttp.ResponseWriter, r *nethttp.Request, a
 	}
 	in := app.NewForm{Name: r.PostFormValue("name"), Code: r.PostFormValue("code")}
 	out, err := s.app.Admin.CreateForm(r.Context(), a, in)
-	if problems := adminProblems(err); problems != nil {
+	if problems := adminProblems(a, err); problems != nil {
 		return s.render(w, nethttp.StatusUnprocessableEntity, "staff/admin_form_new",
 			adminNewFormPage{Staff: s.adminChrome(a, r), Values: in, Problems: problems})
 	}
@@ -82,6 +82,7 @@ func (s *Server) loadFormPage(r *nethttp.Request, a *app.Actor) (adminFormPage, 
 		Staff: s.adminChrome(a, r), Form: f,
 		Values: app.FormSettings{
 			Name: f.Form.Name, Intro: f.Form.Intro, ResponseTime: f.Form.ResponseTime, OutOfHours: f.Form.OutOfHours,
+			IntroCy: f.Form.IntroCy, ResponseTimeCy: f.Form.ResponseTimeCy, OutOfHoursCy: f.Form.OutOfHoursCy,
 			Language: string(f.Form.Language), SwearPolicy: string(f.Form.SwearPolicy), PrivacyURL: f.Form.PrivacyURL,
 		},
 	}
@@ -114,10 +115,11 @@ func (s *Server) adminUpdateForm(w nethttp.ResponseWriter, r *nethttp.Request, a
 	in := app.FormSettings{
 		Name: r.PostFormValue("name"), Intro: r.PostFormValue("intro"), ResponseTime: r.PostFormValue("response_time"),
 		OutOfHours: r.PostFormValue("out_of_hours"), Language: r.PostFormValue("language"), SwearPolicy: r.PostFormValue("swear_policy"),
-		PrivacyURL: r.PostFormValue("privacy_url"),
+		PrivacyURL: r.PostFormValue("privacy_url"), IntroCy: r.PostFormValue("intro_cy"),
+		ResponseTimeCy: r.PostFormValue("response_time_cy"), OutOfHoursCy: r.PostFormValue("out_of_hours_cy"),
 	}
 	_, err := s.app.Admin.UpdateForm(r.Context(), a, id, in)
-	if problems := adminProblems(err); problems != nil {
+	if problems := adminProblems(a, err); problems != nil {
 		page, err := s.loadFormPage(r, a)
 		if err != nil {
 			return err
@@ -152,7 +154,7 @@ func (s *Server) adminCreateInbox(w nethttp.ResponseWriter, r *nethttp.Request, 
 	id := domain.FormID(r.PathValue("id"))
 	name := r.PostFormValue("inbox_name")
 	ib, err := s.app.Admin.CreateInbox(r.Context(), a, id, name)
-	if problems := adminProblems(err); problems != nil {
+	if problems := adminProblems(a, err); problems != nil {
 		page, err := s.loadFormPage(r, a)
 		if err != nil {
 			return err

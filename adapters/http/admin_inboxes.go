@@ -16,6 +16,7 @@ type adminInboxPage struct {
 	Inbox    *domain.Inbox
 	Form     *domain.Form
 	Name     string
+	NameCy   string
 	Notify   string
 	Members  []adminCheck
 	Problems fieldProblems
@@ -29,8 +30,8 @@ type adminCheck struct {
 	Checked bool
 }
 
-func (s *Server) inboxPage(r *nethttp.Request, a *app.Actor, v app.AdminInbox, name, notify string, staff []domain.StaffID) adminInboxPage {
-	page := adminInboxPage{Staff: s.adminChrome(a, r), Inbox: v.Inbox, Form: v.Form, Name: name, Notify: notify}
+func (s *Server) inboxPage(r *nethttp.Request, a *app.Actor, v app.AdminInbox, in app.InboxSettings, staff []domain.StaffID) adminInboxPage {
+	page := adminInboxPage{Staff: s.adminChrome(a, r), Inbox: v.Inbox, Form: v.Form, Name: in.Name, NameCy: in.NameCy, Notify: in.Notify}
 	for _, m := range v.Staff {
 		page.Members = append(page.Members, adminCheck{
 			ID: string(m.ID), Label: m.FullName(), Hint: m.Email, Checked: slices.Contains(staff, m.ID),
@@ -50,7 +51,7 @@ func (s *Server) adminInbox(w nethttp.ResponseWriter, r *nethttp.Request, a *app
 			assigned = append(assigned, m.ID)
 		}
 	}
-	page := s.inboxPage(r, a, v, v.Inbox.Name, strings.Join(v.Inbox.Notify, "\n"), assigned)
+	page := s.inboxPage(r, a, v, app.InboxSettings{Name: v.Inbox.Name, NameCy: v.Inbox.NameCy, Notify: strings.Join(v.Inbox.Notify, "\n")}, assigned)
 	return s.render(w, nethttp.StatusOK, "staff/admin_inbox", page)
 }
 
@@ -59,17 +60,17 @@ func (s *Server) adminUpdateInbox(w nethttp.ResponseWriter, r *nethttp.Request, 
 		return err
 	}
 	id := domain.InboxID(r.PathValue("id"))
-	in := app.InboxSettings{Name: r.PostFormValue("name"), Notify: r.PostFormValue("notify")}
+	in := app.InboxSettings{Name: r.PostFormValue("name"), NameCy: r.PostFormValue("name_cy"), Notify: r.PostFormValue("notify")}
 	for _, sid := range r.PostForm["staff"] {
 		in.StaffIDs = append(in.StaffIDs, domain.StaffID(sid))
 	}
 	_, err := s.app.Admin.UpdateInbox(r.Context(), a, id, in)
-	if problems := adminProblems(err); problems != nil {
+	if problems := adminProblems(a, err); problems != nil {
 		v, err := s.app.Admin.Inbox(r.Context(), a, id)
 		if err != nil {
 			return err
 		}
-		page := s.inboxPage(r, a, v, in.Name, in.Notify, in.StaffIDs)
+		page := s.inboxPage(r, a, v, in, in.StaffIDs)
 		page.Problems = problems
 		return s.render(w, nethttp.StatusUnprocessableEntity, "staff/admin_inbox", page)
 	}
@@ -89,7 +90,7 @@ func (s *Server) adminArrangeInbox(change domain.InboxChange) staffHandler {
 		}
 		id := domain.InboxID(r.PathValue("id"))
 		out, err := s.app.Admin.ArrangeInbox(r.Context(), a, id, change)
-		if problems := adminProblems(err); problems != nil {
+		if problems := adminProblems(a, err); problems != nil {
 			v, err := s.app.Admin.Inbox(r.Context(), a, id)
 			if err != nil {
 				return err

@@ -17,7 +17,7 @@ func (s *Server) adminUpdateMemberDetails(w nethttp.ResponseWriter, r *nethttp.R
 	id := domain.StaffID(r.PathValue("id"))
 	in := app.MemberDetails{FirstName: r.PostFormValue("first_name"), LastName: r.PostFormValue("last_name"), Email: r.PostFormValue("email")}
 	_, err := s.app.Admin.UpdateMemberDetails(r.Context(), a, id, in)
-	if problems := adminProblems(err); problems != nil {
+	if problems := adminProblems(a, err); problems != nil {
 		return s.memberPageWith(w, r, a, id, func(page *adminMemberPage) { page.Details, page.Problems = in, problems })
 	}
 	if err != nil {
@@ -35,7 +35,7 @@ func (s *Server) adminMemberAccess(act func(*app.Admin) func(r *nethttp.Request,
 		id := domain.StaffID(r.PathValue("id"))
 		err := act(s.app.Admin)(r, a, id)
 		if domain.KindOf(err) == domain.KindConflict {
-			problems := adminProblems(domain.Problems{{Field: "access", Safe: domain.SafeWords(err)}}.Invalid())
+			problems := adminProblems(a, domain.Problems{{Field: "access", Safe: domain.SafeWords(err)}}.Invalid())
 			return s.memberPageWith(w, r, a, id, func(page *adminMemberPage) { page.Problems = problems })
 		}
 		if err != nil {

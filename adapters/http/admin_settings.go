@@ -61,7 +61,7 @@ func (s *Server) adminUpdateSettings(w nethttp.ResponseWriter, r *nethttp.Reques
 		SwearWords: r.PostFormValue("swear_words"),
 	}
 	_, err := s.app.Admin.UpdateOrgSettings(r.Context(), a, in)
-	if problems := adminProblems(err); problems != nil {
+	if problems := adminProblems(a, err); problems != nil {
 		org, err := s.app.Admin.Organisation(r.Context(), a)
 		if err != nil {
 			return err

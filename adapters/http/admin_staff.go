@@ -98,7 +98,7 @@ func (s *Server) adminInvite(w nethttp.ResponseWriter, r *nethttp.Request, a *ap
 		Role: r.PostFormValue("role"), InboxIDs: postedInboxes(r),
 	}
 	_, err := s.app.Admin.InviteStaff(r.Context(), a, in)
-	if problems := adminProblems(err); problems != nil {
+	if problems := adminProblems(a, err); problems != nil {
 		dir, err := s.app.Admin.Staff(r.Context(), a)
 		if err != nil {
 			return err
@@ -147,7 +147,7 @@ func (s *Server) adminUpdateMember(w nethttp.ResponseWriter, r *nethttp.Request,
 	id := domain.StaffID(r.PathValue("id"))
 	in := app.MemberSettings{Role: r.PostFormValue("role"), InboxIDs: postedInboxes(r)}
 	_, err := s.app.Admin.UpdateMember(r.Context(), a, id, in)
-	if problems := adminProblems(err); problems != nil {
+	if problems := adminProblems(a, err); problems != nil {
 		return s.memberProblems(w, r, a, id, &in, problems)
 	}
 	if err != nil {
@@ -159,7 +159,7 @@ func (s *Server) adminUpdateMember(w nethttp.ResponseWriter, r *nethttp.Request,
 func (s *Server) adminRemoveMember(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
 	id := domain.StaffID(r.PathValue("id"))
 	err := s.app.Admin.RemoveMember(r.Context(), a, id)
-	if problems := adminProblems(err); problems != nil {
+	if problems := adminProblems(a, err); problems != nil {
 		return s.memberProblems(w, r, a, id, nil, problems)
 	}
 	if err != nil {

@@ -2,13 +2,13 @@ package http
 
 import (
 	"errors"
-	"fmt"
 	nethttp "net/http"
 	"net/url"
 	"strconv"
 	"time"
 
 	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/catalogue"
 	"github.com/whisper-schools/whisper/domain"
 )
 
@@ -85,7 +85,7 @@ func (s *Server) login(w nethttp.ResponseWriter, r *nethttp.Request) error {
 		return nil
 	case errors.As(err, &throttled):
 		w.Header().Set("Retry-After", strconv.Itoa(int((throttled.Wait+time.Second-1)/time.Second)))
-		page.Failed = "Too many attempts. " + waitWords(throttled.Wait)
+		page.Failed = english.T("Too many attempts.") + " " + waitWords(english, throttled.Wait)
 		return s.render(w, nethttp.StatusTooManyRequests, "staff/login", page)
 	case errors.Is(err, app.ErrSignInFailed):
 		page.Failed = english.Say(domain.SafeWords(err))
@@ -125,12 +125,12 @@ func (s *Server) setDevice(w nethttp.ResponseWriter, value string) {
 
 // waitWords says how long to wait, in whole minutes: a countdown in
 // seconds would invite retrying on the dot.
-func waitWords(d time.Duration) string {
+func waitWords(p *catalogue.Printer, d time.Duration) string {
 	n := int((d + time.Minute - 1) / time.Minute)
 	if n <= 1 {
-		return "Wait 1 minute, then try again."
+		return p.T("Wait 1 minute, then try again.")
 	}
-	return fmt.Sprintf("Wait %d minutes, then try again.", n)
+	return p.T("Wait %d minutes, then try again.", n)
 }
 
 // logout ends the browser's session on the server, whoever it belonged
@@ -179,7 +179,7 @@ func (s *Server) setPassword(w nethttp.ResponseWriter, r *nethttp.Request) error
 		}
 		// The passwords are not sent back: they would sit in the page.
 		return s.render(w, nethttp.StatusUnprocessableEntity, "staff/set-password", setPasswordPage{
-			Staff: s.staffChrome(nil, ""), Token: token, Who: who, Problems: staffProblems(problems),
+			Staff: s.staffChrome(nil, ""), Token: token, Who: who, Problems: staffProblems(nil, problems),
 		})
 	}
 	if err != nil {

@@ -3,6 +3,8 @@ package http
 import (
 	"html/template"
 	"io/fs"
+	"maps"
+	"slices"
 	"testing"
 	"text/template/parse"
 
@@ -15,8 +17,9 @@ import (
 
 // TestReporterPagesAreAllInWelsh fails when a reporter page, its layout or
 // the Go code that writes reporter pages asks the catalogue for a message
-// that has no Welsh; and when a staff page asks for one that is not in the
-// catalogue at all.
+// that has no Welsh; and when a staff page, the Go code that writes staff
+// pages or a confirmation asks for one that is not in the catalogue at all
+// (the catalogue's own tests require Welsh for every message it has).
 func TestReporterPagesAreAllInWelsh(t *testing.T) {
 	reporter := trees(t, "templates/layout/base.html", "templates/pages/*.html")
 	cataloguetest.RequireWelsh(t, "reporter templates", cataloguetest.TemplateKeys(reporter...))
@@ -24,6 +27,8 @@ func TestReporterPagesAreAllInWelsh(t *testing.T) {
 
 	staff := trees(t, "templates/layout/staff.html", "templates/staff/*.html")
 	cataloguetest.RequireEnglish(t, "staff templates", cataloguetest.TemplateKeys(staff...))
+	cataloguetest.RequireEnglish(t, "staff handlers", cataloguetest.GoKeys(t, "staff.go", "account.go", "auth.go"))
+	cataloguetest.RequireEnglish(t, "confirmations", slices.Collect(maps.Values(confirmations)))
 }
 
 // trees parses the templates matching patterns and returns every template

@@ -13,7 +13,8 @@ import (
 // also stay in the browser's history, in logs and in Referer headers.
 //
 // The cookie carries only a word, and the page shows the sentence the
-// table below has for it, so a forged cookie can show nothing but these
+// table below has for it, in the member's language (the sentence is its
+// key in the catalogue), so a forged cookie can show nothing but these
 // sentences, and only in the browser that holds it.
 
 // done is the word for one confirmation.
@@ -27,6 +28,7 @@ const (
 	doneTOTPOn          done = "totp-on"
 	doneTOTPOff         done = "totp-off"
 	doneRecoveryCodes   done = "recovery-codes"
+	doneLanguage        done = "language"
 
 	// A report's page.
 	doneReplied  done = "replied"
@@ -67,6 +69,7 @@ var confirmations = map[done]string{
 	doneTOTPOn:          "Your authenticator app is set up. From now on, sign in with a code from it as well as your password.",
 	doneTOTPOff:         "Your authenticator app has been turned off. You now sign in with your password alone.",
 	doneRecoveryCodes:   "You have new recovery codes. The old ones no longer work.",
+	doneLanguage:        "The portal and your emails now use the language you chose.",
 
 	doneReplied:  "Your reply has been added to the conversation.",
 	doneClosed:   "The report is closed.",

@@ -55,7 +55,7 @@ func (s *Server) caseList(w nethttp.ResponseWriter, r *nethttp.Request, a *app.A
 		Filtered: q.Status != "" || q.InboxID != "" || q.From != "" || q.To != "",
 	}
 	if problems := domain.ProblemsOf(err); problems != nil {
-		page.Problems = staffProblems(problems)
+		page.Problems = staffProblems(a, problems)
 		return s.render(w, nethttp.StatusUnprocessableEntity, "staff/list", page)
 	}
 	if err != nil {
@@ -110,7 +110,7 @@ func (s *Server) caseShow(w nethttp.ResponseWriter, r *nethttp.Request, a *app.A
 // renderInteraction shows a report; with problems, the form that caused
 // them is shown again with what was typed.
 func (s *Server) renderInteraction(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, status int, view app.InteractionView, reply string, problems domain.Problems) error {
-	page := casePage{Staff: s.staffChrome(a, "cases"), View: view, Reply: reply, Problems: staffProblems(problems)}
+	page := casePage{Staff: s.staffChrome(a, "cases"), View: view, Reply: reply, Problems: staffProblems(a, problems)}
 	page.Staff.Flash = s.flash(r)
 	return s.render(w, status, "staff/interaction", page)
 }

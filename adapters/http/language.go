@@ -6,6 +6,7 @@ import (
 
 	"golang.org/x/text/language"
 
+	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/catalogue"
 	"github.com/whisper-schools/whisper/domain"
 )
@@ -161,8 +162,11 @@ func (c chrome) problems(ps domain.Problems) fieldProblems { return sayProblems(
 // English.
 var english = catalogue.For(domain.English)
 
-// staffProblems are a form's problems on a staff page.
-func staffProblems(ps domain.Problems) fieldProblems { return sayProblems(english, ps) }
+// staffProblems are a form's problems on a page of a's, in their
+// language.
+func staffProblems(a *app.Actor, ps domain.Problems) fieldProblems {
+	return sayProblems(catalogue.For(staffLang(a)), ps)
+}
 
 // fieldProblem is what is wrong with one field, as a page shows it: Safe
 // is the problem's words in the page's language.

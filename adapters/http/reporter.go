@@ -52,7 +52,17 @@ type closedPage struct {
 }
 
 func closedForm(c chrome, f *domain.Form) closedPage {
-	return closedPage{chrome: c, Name: f.Name, OutOfHours: f.OutOfHours}
+	return closedPage{chrome: c, Name: f.Name, OutOfHours: f.In(c.Lang).OutOfHours}
+}
+
+// formIn is a form page's form and inboxes in the page's language: the
+// school's own words as it wrote them in that language, if it did.
+func formIn(c chrome, rf app.ReportForm) (*domain.Form, []*domain.Inbox) {
+	inboxes := make([]*domain.Inbox, len(rf.Inboxes))
+	for i, ib := range rf.Inboxes {
+		inboxes[i] = ib.In(c.Lang)
+	}
+	return rf.Form.In(c.Lang), inboxes
 }
 
 // conversationPage is a reporter's conversation.
@@ -87,7 +97,8 @@ func (s *Server) reportForm(w nethttp.ResponseWriter, r *nethttp.Request) error 
 	if !rf.Accepting {
 		return s.render(w, nethttp.StatusGone, "closed", closedForm(c, rf.Form))
 	}
-	return s.render(w, nethttp.StatusOK, "form", formPage{chrome: c, Form: rf.Form, Inboxes: rf.Inboxes})
+	form, inboxes := formIn(c, rf)
+	return s.render(w, nethttp.StatusOK, "form", formPage{chrome: c, Form: form, Inboxes: inboxes})
 }
 
 func (s *Server) reportSubmit(w nethttp.ResponseWriter, r *nethttp.Request) error {
@@ -188,7 +199,8 @@ func (s *Server) showFormAgain(w nethttp.ResponseWriter, c chrome, rf app.Report
 		closed.Kept = values.Message
 		return s.render(w, nethttp.StatusGone, "closed", closed)
 	}
-	page := formPage{chrome: c, Form: rf.Form, Inboxes: rf.Inboxes, Values: values, Refused: true}
+	form, inboxes := formIn(c, rf)
+	page := formPage{chrome: c, Form: form, Inboxes: inboxes, Values: values, Refused: true}
 	status := nethttp.StatusUnprocessableEntity
 	switch {
 	case errors.Is(why, app.ErrRobot):
@@ -238,8 +250,9 @@ func (s *Server) conversationReply(w nethttp.ResponseWriter, r *nethttp.Request)
 		// Suspended, ended or past its trial: the same page as the form,
 		// with help now, the reply shown back, and the way to the
 		// conversation, which can still be read.
-		return s.render(w, nethttp.StatusGone, "closed", closedPage{chrome: s.chrome(lang(r, conv.Language), conv.FormName).onForm(conv.FormCode),
-			Name: conv.FormName, OutOfHours: conv.OutOfHours, Kept: body, Token: token})
+		c := s.chrome(lang(r, conv.Language), conv.FormName).onForm(conv.FormCode)
+		return s.render(w, nethttp.StatusGone, "closed", closedPage{chrome: c,
+			Name: conv.FormName, OutOfHours: domain.InLanguage(c.Lang, conv.OutOfHours, conv.OutOfHoursCy), Kept: body, Token: token})
 	}
 	problems := domain.ProblemsOf(err)
 	var limited *domain.RepliesLimited

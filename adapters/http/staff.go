@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/catalogue"
 	"github.com/whisper-schools/whisper/domain"
 )
 
@@ -25,6 +26,12 @@ type staffChrome struct {
 	Flash string
 	// Trial, for admins of an organisation on trial, says when it ends.
 	Trial *trialBanner
+	// Lang is the language of the page: the member's own choice, English
+	// before sign-in. Switch is the other language, and SwitchName its
+	// name in itself, for the button that switches to it.
+	Lang       domain.Language
+	Switch     domain.Language
+	SwitchName string
 }
 
 // trialBanner is the end of the organisation's trial, as its admins see it
@@ -38,17 +45,33 @@ type trialBanner struct {
 }
 
 func (s *Server) staffChrome(a *app.Actor, section string) staffChrome {
+	lang := staffLang(a)
+	c := staffChrome{Section: section, Lang: lang, Switch: otherLang(lang), SwitchName: catalogue.Name(otherLang(lang))}
 	if a == nil {
-		return staffChrome{Section: section}
+		return c
 	}
-	c := staffChrome{
-		SignedIn: true, FirstName: a.Staff.FirstName, OrgName: a.Org.Name,
-		Admin: a.IsAdmin(), Section: section,
-	}
+	c.SignedIn, c.FirstName, c.OrgName, c.Admin = true, a.Staff.FirstName, a.Org.Name, a.IsAdmin()
 	if left, ok := a.Org.TrialDaysLeft(s.cfg.Now()); ok && c.Admin {
 		c.Trial = &trialBanner{LastDay: s.app.Zone.LastDay(*a.Org.TrialEndsAt), DaysLeft: left, Ended: left == 0}
 	}
 	return c
+}
+
+// staffLang is the language of a's pages and emails: their own choice,
+// or English before anyone has signed in.
+func staffLang(a *app.Actor) domain.Language {
+	if a != nil && a.Staff.Language == domain.Welsh {
+		return domain.Welsh
+	}
+	return domain.English
+}
+
+// otherLang is the language a page switches to from lang.
+func otherLang(lang domain.Language) domain.Language {
+	if lang == domain.Welsh {
+		return domain.English
+	}
+	return domain.Welsh
 }
 
 // staffHandler is a staff route that needs a signed-in actor.
@@ -147,21 +170,22 @@ type staffMessage struct {
 func (s *Server) renderStaffError(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, err error) {
 	status := statusOf(err)
 	page := staffMessage{Staff: s.staffChrome(a, "")}
+	p := catalogue.For(page.Staff.Lang)
 	switch status {
 	case nethttp.StatusNotFound, nethttp.StatusForbidden:
 		status = nethttp.StatusNotFound
-		page.Heading = "Not found"
-		page.Paragraphs = []string{"There is nothing here that you can see. It may belong to another inbox, or the address may be wrong."}
+		page.Heading = p.T("Not found")
+		page.Paragraphs = []string{p.T("There is nothing here that you can see. It may belong to another inbox, or the address may be wrong.")}
 	case nethttp.StatusBadRequest, nethttp.StatusConflict:
-		page.Heading = "That could not be done"
-		page.Paragraphs = []string{english.Say(domain.SafeWords(err))}
+		page.Heading = p.T("That could not be done")
+		page.Paragraphs = []string{p.Say(domain.SafeWords(err))}
 	case nethttp.StatusServiceUnavailable:
-		page.Heading = "Whisper is busy"
-		page.Paragraphs = []string{"Please try again in a minute."}
+		page.Heading = p.T("Whisper is busy")
+		page.Paragraphs = []string{p.T("Please try again in a minute.")}
 	default:
 		s.logFailure(r, status, err)
-		page.Heading = "Sorry, something went wrong"
-		page.Paragraphs = []string{"Please try again."}
+		page.Heading = p.T("Sorry, something went wrong")
+		page.Paragraphs = []string{p.T("Please try again.")}
 	}
 	if err := s.render(w, status, "staff/message", page); err != nil {
 		s.renderError(w, r, err)

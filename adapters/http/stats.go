@@ -65,7 +65,7 @@ func (s *Server) stats(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Acto
 	rep, err := s.app.Portal.Stats(r.Context(), a, from, to)
 	page := statsPage{Staff: s.staffChrome(a, "stats"), Report: rep, From: from, To: to, Hidden: domain.HiddenMark, HiddenUpTo: domain.SmallCount - 1}
 	if problems := domain.ProblemsOf(err); problems != nil {
-		page.Problems = staffProblems(problems)
+		page.Problems = staffProblems(a, problems)
 		return s.render(w, nethttp.StatusUnprocessableEntity, "staff/stats", page)
 	}
 	if err != nil {

@@ -145,13 +145,15 @@ func (c chrome) language() domain.Language { return c.Lang }
 // render writes a page with status. It renders into a buffer first, so a
 // template failure becomes a clean 500 instead of half a page.
 func (s *Server) render(w nethttp.ResponseWriter, status int, page string, view any) error {
-	// Reporter pages are in their reader's language; the staff portal is
-	// in English.
+	// Reporter pages are in their reader's language; staff pages in the
+	// member's.
 	lang := domain.English
 	h := w.Header()
 	if v, ok := view.(interface{ language() domain.Language }); ok {
 		lang = v.language()
 		h.Add("Vary", "Cookie, Accept-Language")
+	} else if c, ok := staffChromeOf(view); ok && c.Lang != "" {
+		lang = c.Lang
 	}
 	t, ok := s.pages[lang][page]
 	if !ok {
@@ -174,6 +176,21 @@ func (s *Server) render(w nethttp.ResponseWriter, status int, page string, view 
 		s.log.Debug("writing a page failed", slog.String("page", page), slog.Any("error", err))
 	}
 	return nil
+}
+
+// staffChromeOf returns the Staff field of a staff page's view, which
+// every staff page has (see staffChrome).
+func staffChromeOf(view any) (staffChrome, bool) {
+	v := reflect.Indirect(reflect.ValueOf(view))
+	if v.Kind() != reflect.Struct {
+		return staffChrome{}, false
+	}
+	f := v.FieldByName("Staff")
+	if !f.IsValid() || !f.CanInterface() {
+		return staffChrome{}, false
+	}
+	c, ok := f.Interface().(staffChrome)
+	return c, ok
 }
 
 // messagePage is a page of a heading and a few paragraphs: errors and

@@ -28,9 +28,10 @@ type Composed struct {
 var (
 	// byKind holds each kind's "subject" and "text" templates, parsed once
 	// for each language. A template's words come from the catalogue
-	// through {{T "…"}}, bound to the language when it is parsed; the
-	// emails to reporters are written that way, in English or Welsh by
-	// the delivery's language. Staff emails are in English.
+	// through {{T "…"}}, bound to the language when it is parsed, and an
+	// email is in English or Welsh by the delivery's language: the
+	// reporter's, or the staff member's own choice. (Invitations, and
+	// notices to admins and contacts, are still written in English.)
 	byKind = map[domain.Language]map[domain.DeliveryKind]*texttemplate.Template{
 		domain.English: parseKinds(catalogue.For(domain.English), domain.English),
 		domain.Welsh:   parseKinds(catalogue.For(domain.Welsh), domain.Welsh),
@@ -64,10 +65,9 @@ func Compose(d *domain.Delivery) (Composed, error) {
 	if d.Channel != domain.DeliveryEmail {
 		return Composed{}, fmt.Errorf("mail: delivery %s is not an email", d.ID)
 	}
-	// Emails to reporters are in the delivery's language; staff emails,
-	// and any language Whisper does not speak, in English.
+	// Any language Whisper does not speak is English.
 	lang := domain.English
-	if d.Language == domain.Welsh && toReporter[d.Kind] {
+	if d.Language == domain.Welsh {
 		lang = domain.Welsh
 	}
 	t, ok := byKind[lang][d.Kind]

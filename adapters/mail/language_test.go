@@ -1,12 +1,14 @@
 package mail_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/whisper-schools/whisper/adapters/mail"
+	"github.com/whisper-schools/whisper/adapters/mail/smtptest"
 	"github.com/whisper-schools/whisper/domain"
 )
 
@@ -51,14 +53,43 @@ func TestReporterEmailsInEnglish(t *testing.T) {
 	}
 }
 
-// Staff emails stay in English whatever the delivery says.
-func TestStaffEmailsStayEnglish(t *testing.T) {
-	d := delivery(domain.DeliveryStaffNewReport, "dsl@example.org", "https://whisper.example.org/staff/interactions/WSP-1", "New report in General (Oakfield)")
-	d.Language = domain.Welsh
-	c, err := mail.Compose(d)
+// A member who chose Welsh gets their alerts and password links in Welsh,
+// sent through a real SMTP server; a colleague who did not, in English.
+func TestStaffEmailsInTheMembersLanguage(t *testing.T) {
+	srv := smtptest.Start(t, "whisper", "s3cret-password")
+	m, err := mail.NewSMTP(mail.Config{
+		From: "whisper@example.org", Host: srv.Host(), Port: srv.Port(), Username: "whisper", Password: "s3cret-password",
+		TLS: "none", PublicURL: "https://whisper.example.org",
+	})
 	require.NoError(t, err)
-	assert.Contains(t, c.Text, "A new report has arrived in Whisper")
-	assert.Contains(t, c.HTML, `<html lang="en">`)
+	link := "https://whisper.example.org/staff/interactions/WSP-1"
+	cy := delivery(domain.DeliveryStaffNewReport, "dsl@example.org", link, "General (Oakfield)")
+	cy.Language = domain.Welsh
+	require.NoError(t, m.Send(context.Background(), cy))
+	en := delivery(domain.DeliveryStaffNewReport, "head@example.org", link, "General (Oakfield)")
+	require.NoError(t, m.Send(context.Background(), en))
+	got := srv.Messages()
+	require.Len(t, got, 2)
+	assert.Contains(t, got[0].Data, "Subject: Adroddiad newydd yn General (Oakfield)")
+	assert.Contains(t, got[0].Data, "Mae adroddiad newydd wedi cyrraedd Whisper: General (Oakfield).")
+	assert.Contains(t, got[0].Data, `<html lang=3D"cy">`)
+	assert.NotContains(t, got[0].Data, "A new report has arrived")
+	assert.Contains(t, got[1].Data, "Subject: New report in General (Oakfield)")
+	assert.Contains(t, got[1].Data, "A new report has arrived in Whisper: General (Oakfield).")
+
+	reply := delivery(domain.DeliveryStaffReply, "dsl@example.org", link, "General (Oakfield)")
+	reply.Language, reply.Count = domain.Welsh, 3
+	c, err := mail.Compose(reply)
+	require.NoError(t, err)
+	assert.Equal(t, "3 ateb newydd yn General (Oakfield)", c.Subject)
+	assert.Contains(t, c.Text, "Mae gohebydd wedi anfon 3 ateb newydd yn Whisper")
+
+	reset := delivery(domain.DeliveryStaffPasswordReset, "dsl@example.org", "https://whisper.example.org/staff/set-password/x", "Oakfield Primary")
+	reset.Language = domain.Welsh
+	c, err = mail.Compose(reset)
+	require.NoError(t, err)
+	assert.Equal(t, "Dewiswch gyfrinair Whisper newydd", c.Subject)
+	assert.Contains(t, c.Text, "Gofynnodd rhywun am ddolen i ddewis cyfrinair newydd ar gyfer eich cyfrif Whisper yn Oakfield Primary.")
 }
 
 // The email with a fresh link says the old one stopped working, and, like

@@ -30,7 +30,7 @@ func TestEveryEmailKindComposes(t *testing.T) {
 		domain.DeliveryStaffNewReport, domain.DeliveryStaffReply, domain.DeliveryReporterLink,
 		domain.DeliveryReporterReply, domain.DeliveryStaffInvite, domain.DeliveryReporterFreshLink,
 	} {
-		c, err := mail.Compose(delivery(kind, "x@example.org", "https://whisper.example.org/somewhere", "New report in General (Oakfield)"))
+		c, err := mail.Compose(delivery(kind, "x@example.org", "https://whisper.example.org/somewhere", "General (Oakfield)"))
 		require.NoError(t, err, kind)
 		assert.NotEmpty(t, c.Subject, kind)
 		assert.Contains(t, c.Text, "https://whisper.example.org/somewhere", kind)

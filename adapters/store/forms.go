@@ -24,6 +24,9 @@ type formRow struct {
 	Intro        string    `bun:"intro"`
 	ResponseTime string    `bun:"response_time"`
 	OutOfHours   string    `bun:"out_of_hours"`
+	IntroCy      string    `bun:"intro_cy"`
+	ResponseCy   string    `bun:"response_time_cy"`
+	OutOfHoursCy string    `bun:"out_of_hours_cy"`
 	PrivacyURL   string    `bun:"privacy_url"`
 	Language     string    `bun:"language"`
 	SwearPolicy  string    `bun:"swear_policy"`
@@ -35,6 +38,7 @@ func formToRow(f *domain.Form) *formRow {
 	return &formRow{
 		ID: string(f.ID), OrgID: string(f.OrgID), Name: f.Name, Code: string(f.Code),
 		Intro: f.Intro, ResponseTime: f.ResponseTime, OutOfHours: f.OutOfHours, PrivacyURL: f.PrivacyURL,
+		IntroCy: f.IntroCy, ResponseCy: f.ResponseTimeCy, OutOfHoursCy: f.OutOfHoursCy,
 		Language: string(f.Language), SwearPolicy: string(f.SwearPolicy), Open: f.Open, CreatedAt: f.CreatedAt,
 	}
 }
@@ -43,6 +47,7 @@ func (r *formRow) domain() *domain.Form {
 	return &domain.Form{
 		ID: domain.FormID(r.ID), OrgID: domain.OrgID(r.OrgID), Name: r.Name, Code: domain.FormCode(r.Code),
 		Intro: r.Intro, ResponseTime: r.ResponseTime, OutOfHours: r.OutOfHours, PrivacyURL: r.PrivacyURL,
+		IntroCy: r.IntroCy, ResponseTimeCy: r.ResponseCy, OutOfHoursCy: r.OutOfHoursCy,
 		Language: domain.Language(r.Language), SwearPolicy: domain.SwearPolicy(r.SwearPolicy),
 		Open: r.Open, CreatedAt: r.CreatedAt.UTC(),
 	}
@@ -121,6 +126,9 @@ func (f forms) Change(ctx context.Context, id domain.FormID, change func(form *d
 	u.set(form.Intro != before.Intro, "intro", after.Intro)
 	u.set(form.ResponseTime != before.ResponseTime, "response_time", after.ResponseTime)
 	u.set(form.OutOfHours != before.OutOfHours, "out_of_hours", after.OutOfHours)
+	u.set(form.IntroCy != before.IntroCy, "intro_cy", after.IntroCy)
+	u.set(form.ResponseTimeCy != before.ResponseTimeCy, "response_time_cy", after.ResponseCy)
+	u.set(form.OutOfHoursCy != before.OutOfHoursCy, "out_of_hours_cy", after.OutOfHoursCy)
 	u.set(form.PrivacyURL != before.PrivacyURL, "privacy_url", after.PrivacyURL)
 	u.set(form.Language != before.Language, "language", after.Language)
 	u.set(form.SwearPolicy != before.SwearPolicy, "swear_policy", after.SwearPolicy)
@@ -139,6 +147,8 @@ type inboxRow struct {
 	OrgID        string     `bun:"org_id"`
 	Name         string     `bun:"name"`
 	NameKey      string     `bun:"name_key"`
+	NameCy       string     `bun:"name_cy"`
+	NameCyKey    string     `bun:"name_cy_key"`
 	NotifySealed []byte     `bun:"notify_sealed"`
 	Position     int        `bun:"position"`
 	Texts        bool       `bun:"receives_texts"`
@@ -151,7 +161,7 @@ type inboxes struct{ *tx }
 func (i inboxes) toRow(ib *domain.Inbox) (*inboxRow, error) {
 	row := &inboxRow{
 		ID: string(ib.ID), FormID: string(ib.FormID), OrgID: string(ib.OrgID), Name: ib.Name,
-		NameKey: domain.InboxNameKey(ib.Name), Position: ib.Position, Texts: ib.Texts, ArchivedAt: ib.ArchivedAt,
+		NameKey: domain.InboxNameKey(ib.Name), NameCy: ib.NameCy, NameCyKey: domain.InboxNameKey(ib.NameCy), Position: ib.Position, Texts: ib.Texts, ArchivedAt: ib.ArchivedAt,
 		CreatedAt: ib.CreatedAt,
 	}
 	if len(ib.Notify) > 0 {
@@ -167,7 +177,7 @@ func (i inboxes) toRow(ib *domain.Inbox) (*inboxRow, error) {
 func (i inboxes) fromRow(r *inboxRow) (*domain.Inbox, error) {
 	ib := &domain.Inbox{
 		ID: domain.InboxID(r.ID), FormID: domain.FormID(r.FormID), OrgID: domain.OrgID(r.OrgID),
-		Name: r.Name, Position: r.Position, Texts: r.Texts, CreatedAt: r.CreatedAt.UTC(),
+		Name: r.Name, NameCy: r.NameCy, Position: r.Position, Texts: r.Texts, CreatedAt: r.CreatedAt.UTC(),
 	}
 	if r.ArchivedAt != nil {
 		at := r.ArchivedAt.UTC()
@@ -191,15 +201,21 @@ func (i inboxes) Create(ctx context.Context, ib *domain.Inbox) error {
 		return err
 	}
 	_, err = i.db.NewInsert().Model(row).Exec(ctx)
-	return nameConflict(err, ib.Name)
+	return nameConflict(err, ib)
 }
 
-// nameConflict words a unique violation on an inbox's name for the admin
-// who chose it.
-func nameConflict(err error, name string) error {
+// nameConflict words a unique violation on an inbox's name, English or
+// Welsh, for the admin who chose it.
+func nameConflict(err error, ib *domain.Inbox) error {
 	err = translate(err)
-	if domain.KindOf(err) == domain.KindConflict && strings.Contains(err.Error(), "name_key") {
-		return domain.InboxNameTaken(name, err)
+	if domain.KindOf(err) != domain.KindConflict {
+		return err
+	}
+	switch {
+	case strings.Contains(err.Error(), "name_cy_key"):
+		return domain.InboxWelshNameTaken(ib.NameCy, err)
+	case strings.Contains(err.Error(), "name_key"):
+		return domain.InboxNameTaken(ib.Name, err)
 	}
 	return err
 }
@@ -232,8 +248,8 @@ func (i inboxes) Update(ctx context.Context, ib *domain.Inbox) error {
 	if err != nil {
 		return err
 	}
-	res, err := i.db.NewUpdate().Model(row).Column("name", "name_key", "notify_sealed").WherePK().Exec(ctx)
-	return nameConflict(mustAffect(res, err, "inbox"), ib.Name)
+	res, err := i.db.NewUpdate().Model(row).Column("name", "name_key", "name_cy", "name_cy_key", "notify_sealed").WherePK().Exec(ctx)
+	return nameConflict(mustAffect(res, err, "inbox"), ib)
 }
 
 // Arrange reads every inbox of the form, the form locked until the

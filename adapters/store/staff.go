@@ -29,6 +29,7 @@ type staffRow struct {
 	TOTPEnabled      bool       `bun:"totp_enabled"`
 	TOTPLastStep     int64      `bun:"totp_last_step"`
 	TOTPEnrol        bool       `bun:"totp_enrol"`
+	Language         string     `bun:"language"`
 	CreatedAt        time.Time  `bun:"created_at"`
 	RemovedAt        *time.Time `bun:"removed_at"`
 }
@@ -68,7 +69,7 @@ func (s staffRepo) toRow(m *domain.Staff) *staffRow {
 		Role:            string(m.Role), PasswordHash: m.PasswordHash,
 		TOTPSecretSealed: s.keys.Seal(m.TOTPSecret, aad("staff.totp_secret", string(m.ID))),
 		TOTPEnabled:      m.TOTPEnabled, TOTPLastStep: m.TOTPLastStep, TOTPEnrol: m.EnrolTOTP,
-		CreatedAt: m.CreatedAt, RemovedAt: m.RemovedAt,
+		Language: string(staffLanguage(m.Language)), CreatedAt: m.CreatedAt, RemovedAt: m.RemovedAt,
 	}
 }
 
@@ -87,6 +88,15 @@ func (s staffRepo) emailIndexOf(m *domain.Staff) string {
 	return staffEmailIndex(s.keys, m.Email)
 }
 
+// staffLanguage is the language stored for a member: English until they
+// choose Welsh.
+func staffLanguage(l domain.Language) domain.Language {
+	if l == domain.Welsh {
+		return l
+	}
+	return domain.English
+}
+
 // signsInElsewhere begins the email_index placeholder of a member who
 // SignsInElsewhere. No blind index (64 hex digits) begins so.
 const signsInElsewhere = "elsewhere:"
@@ -95,7 +105,7 @@ func (s staffRepo) fromRow(r *staffRow) (*domain.Staff, error) {
 	m := &domain.Staff{
 		ID: domain.StaffID(r.ID), OrgID: domain.OrgID(r.OrgID), Role: domain.Role(r.Role),
 		PasswordHash: r.PasswordHash, TOTPEnabled: r.TOTPEnabled, TOTPLastStep: r.TOTPLastStep, EnrolTOTP: r.TOTPEnrol,
-		CreatedAt: r.CreatedAt.UTC(), RemovedAt: utcPtr(r.RemovedAt),
+		Language: domain.Language(r.Language), CreatedAt: r.CreatedAt.UTC(), RemovedAt: utcPtr(r.RemovedAt),
 		SignsInElsewhere: strings.HasPrefix(r.EmailIndex, signsInElsewhere),
 	}
 	if err := openFields(s.keys, r.ID,
@@ -234,6 +244,7 @@ func (s staffRepo) writeChanges(ctx context.Context, before, m *domain.Staff) er
 	u.set(m.TOTPEnabled != before.TOTPEnabled, "totp_enabled", m.TOTPEnabled)
 	u.set(m.TOTPLastStep != before.TOTPLastStep, "totp_last_step", m.TOTPLastStep)
 	u.set(m.EnrolTOTP != before.EnrolTOTP, "totp_enrol", m.EnrolTOTP)
+	u.set(staffLanguage(m.Language) != staffLanguage(before.Language), "language", string(staffLanguage(m.Language)))
 	u.set(!sameTime(m.RemovedAt, before.RemovedAt), "removed_at", m.RemovedAt)
 	return u.exec(ctx, "staff member")
 }

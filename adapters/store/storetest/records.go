@@ -110,6 +110,8 @@ func testFormsAndInboxes(t *testing.T, st ports.Store) {
 	second := must(domain.NewInbox(must(domain.NewInboxID(rand.Reader)), f.form, "Online worries", nil, 1, now))
 	f.form.Intro, f.form.Open, f.form.Language, f.form.SwearPolicy = "Tell us what is wrong.", false, domain.Welsh, domain.SwearBlock
 	f.form.PrivacyURL = "https://oakfield.example/privacy"
+	f.form.IntroCy, f.form.ResponseTimeCy, f.form.OutOfHoursCy = "Dywedwch wrthym.", "Ar ddiwrnodau ysgol.", "Ar gau."
+	second.NameCy = "Pryderon ar-lein"
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
 		if err := tx.Inboxes().Create(ctx, second); err != nil {
 			return err
@@ -136,6 +138,21 @@ func testFormsAndInboxes(t *testing.T, st ports.Store) {
 		require.NoError(t, err)
 		assert.Equal(t, "Bullying", got.Name)
 		assert.Empty(t, got.Notify)
+		return nil
+	}))
+
+	// A Welsh name is another inbox's of the form in Welsh: a conflict
+	// of its own. An English name may be another's Welsh one.
+	f.inbox.NameCy = " pryderon  AR-LEIN "
+	err := st.InTx(ctx, func(tx ports.Tx) error { return tx.Inboxes().Update(ctx, f.inbox) })
+	assert.Equal(t, domain.KindConflict, domain.KindOf(err), "%v", err)
+	assert.Equal(t, domain.SafeWords(domain.InboxWelshNameTaken("", nil)).Key, domain.SafeWords(err).Key)
+	f.inbox.Name, f.inbox.NameCy = "Pryderon ar-lein", "Bwlio"
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Inboxes().Update(ctx, f.inbox) }))
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
+		got, err := tx.Inboxes().Get(ctx, f.inbox.ID)
+		require.NoError(t, err)
+		assert.Equal(t, f.inbox, got)
 		return nil
 	}))
 }
@@ -200,6 +217,7 @@ func testStaffRoundTrip(t *testing.T, st ports.Store) {
 	}))
 
 	m.Role, m.InboxIDs, m.PasswordHash = domain.RoleAdmin, []domain.InboxID{second.ID}, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"
+	m.Language = domain.Welsh
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return saveStaff(tx, m) }))
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
 		list, err := tx.Staff().List(ctx, ports.StaffFilter{OrgID: &f.org.ID})
@@ -521,7 +539,7 @@ func testOutbox(t *testing.T, st ports.Store) {
 	f := newFixture(t, st)
 	ia, _, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
 	ids := func() (domain.DeliveryID, error) { return domain.NewDeliveryID(rand.Reader) }
-	alerts, err := domain.NewReportAlerts(ids, ia, f.form, f.inbox, []string{"dsl@oakfield.example", "dsl@oakfield.example", "head@oakfield.example"},
+	alerts, err := domain.NewReportAlerts(ids, ia, f.form, f.inbox, []domain.Recipient{{Address: "dsl@oakfield.example", Language: domain.Welsh}, {Address: "dsl@oakfield.example"}, {Address: "head@oakfield.example", Language: domain.English}},
 		"https://whisper.example.org/staff/interactions/"+string(ia.Ref), now)
 	require.NoError(t, err)
 	require.Len(t, alerts, 2, "one alert per distinct address")

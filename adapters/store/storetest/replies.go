@@ -139,7 +139,7 @@ func testReplyAlertStates(t *testing.T, st ports.Store) {
 // pendingAlert queues a reply alert about ia due at due.
 func pendingAlert(t *testing.T, st ports.Store, f fixture, ia *domain.Interaction, due time.Time) *domain.Delivery {
 	t.Helper()
-	d := domain.StaffReplyAlert(must(domain.NewDeliveryID(rand.Reader)), ia, f.form, f.inbox, "dsl@oakfield.example",
+	d := domain.StaffReplyAlert(must(domain.NewDeliveryID(rand.Reader)), ia, f.form, f.inbox, domain.Recipient{Address: "dsl@oakfield.example", Language: domain.English},
 		"https://w.example/staff/interactions/x", due, now)
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Outbox().Enqueue(ctx, d) }))
 	return d

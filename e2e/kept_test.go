@@ -52,7 +52,9 @@ func refusingSite(t *testing.T) (s *site, full, rude app.Receipt) {
 // keptPages are the pages that refuse a report or a reply and give back
 // what was typed, to copy, with help now.
 func keptPages(s *site, full, rude app.Receipt) []page {
-	const insult = "He shouted shut up you fucking bastard at me."
+	// Aimed at someone: under block, reported swearing ("he shouted …")
+	// is only flagged.
+	const insult = "You are all fucking bastards, I hate you."
 	write := func(path, text string, fields ...string) func(b *tab) int {
 		return func(b *tab) int {
 			b.open(path)

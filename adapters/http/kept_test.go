@@ -87,7 +87,7 @@ func refusals() []refusal {
 				return ""
 			}},
 		{name: "report stopped by the swear-word filter", status: nethttp.StatusUnprocessableEntity,
-			typed: "He shouted <shut up> you fucking bastard at me in the corridor",
+			typed: "You are all fucking bastards <and> I hate this school",
 			setup: func(s *site) string { s.setSwearPolicy(domain.SwearBlock); return "" }},
 		{name: "report taken for a robot's", status: nethttp.StatusUnprocessableEntity, extra: url.Values{"website": {"filled in by autofill"}}, setup: report},
 		{name: "reply over the conversation's hourly limit", opt: siteOptions{repliesPerConversation: 1}, status: nethttp.StatusTooManyRequests,
@@ -102,7 +102,7 @@ func refusals() []refusal {
 			return token
 		}},
 		{name: "reply stopped by the swear-word filter", status: nethttp.StatusUnprocessableEntity,
-			typed: "He shouted <shut up> you fucking bastard at me again today",
+			typed: "You are all fucking bastards <and> I hate you all",
 			setup: func(s *site) string {
 				token := s.report("It started at lunch")
 				s.setSwearPolicy(domain.SwearBlock)

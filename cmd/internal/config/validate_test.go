@@ -194,8 +194,8 @@ func TestValidateCollectsEveryProblem(t *testing.T) {
 	err := c.Validate()
 	var cerr *Error
 	require.ErrorAs(t, err, &cerr)
-	assert.Len(t, cerr.Problems, 13, err.Error())
-	assert.True(t, strings.HasPrefix(err.Error(), "config: 13 problems:\n- listen"), err.Error())
+	assert.Len(t, cerr.Problems, 14, err.Error())
+	assert.True(t, strings.HasPrefix(err.Error(), "config: 14 problems:\n- listen"), err.Error())
 	assert.Equal(t, len(cerr.Problems), strings.Count(err.Error(), "\n- "))
 	assert.NotContains(t, err.Error(), "public_url", "an invalid listen already explains the missing public_url")
 }

@@ -39,11 +39,6 @@ var (
 	htmlLayout = htmltemplate.Must(htmltemplate.ParseFS(templateFiles, "templates/layout.html"))
 )
 
-// toReporter are the kinds of email a reporter gets.
-var toReporter = map[domain.DeliveryKind]bool{
-	domain.DeliveryReporterLink: true, domain.DeliveryReporterFreshLink: true, domain.DeliveryReporterReply: true,
-}
-
 func parseKinds(p *catalogue.Printer, lang domain.Language) map[domain.DeliveryKind]*texttemplate.Template {
 	names, err := fs.Glob(templateFiles, "templates/*.txt")
 	if err != nil {

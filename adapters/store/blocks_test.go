@@ -10,8 +10,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/whisper-schools/whisper/adapters/store"
-	"github.com/whisper-schools/whisper/adapters/store/storetest"
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
 )
@@ -24,12 +22,8 @@ func TestLegacyIPBlocksEndWithinAWeekOfTheUpgrade(t *testing.T) {
 	for name, open := range textDatabases(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			url, driver, dsn := open(t)
-			keys := storetest.Keys(t)
-			st, err := store.Open(ctx, url, keys)
-			require.NoError(t, err)
-			_, err = st.Migrate(ctx)
-			require.NoError(t, err)
+			d := newUpgradeDatabase(t, open)
+			st, _ := d.migrate(t)
 			now := time.Now()
 			in := func(days int) *time.Time {
 				at := now.AddDate(0, 0, days)
@@ -54,7 +48,7 @@ func TestLegacyIPBlocksEndWithinAWeekOfTheUpgrade(t *testing.T) {
 			require.NoError(t, st.Close())
 
 			// The blocks table as it was before migration 20261206000023.
-			db, err := sql.Open(driver, dsn)
+			db, err := sql.Open(d.driver, d.dsn)
 			require.NoError(t, err)
 			defer db.Close()
 			for _, q := range []string{"ALTER TABLE blocks DROP COLUMN ref", "DELETE FROM schema_migrations WHERE name = '20261206000023'"} {
@@ -62,11 +56,8 @@ func TestLegacyIPBlocksEndWithinAWeekOfTheUpgrade(t *testing.T) {
 				require.NoError(t, err, q)
 			}
 
-			st, err = store.Open(ctx, url, keys)
-			require.NoError(t, err)
+			st, applied := d.migrate(t)
 			defer st.Close()
-			applied, err := st.Migrate(ctx)
-			require.NoError(t, err)
 			assert.Equal(t, []string{"20261206000023"}, applied)
 			inForce := func(at time.Time) []string {
 				var out []string

@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/whisper-schools/whisper/adapters/store"
 	"github.com/whisper-schools/whisper/adapters/store/storetest"
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
@@ -23,18 +22,14 @@ func TestDuplicateInboxNamesSurviveTheUpgrade(t *testing.T) {
 	for name, open := range textDatabases(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			url, driver, dsn := open(t)
-			keys := storetest.Keys(t)
-			st, err := store.Open(ctx, url, keys)
-			require.NoError(t, err)
-			_, err = st.Migrate(ctx)
-			require.NoError(t, err)
+			d := newUpgradeDatabase(t, open)
+			st, _ := d.migrate(t)
 			org, form, general := storetest.Parents(t, st)
 			require.NoError(t, st.Close())
 
 			// The inboxes table as it was before migration 20261205000017,
 			// with names that clash.
-			db, err := sql.Open(driver, dsn)
+			db, err := sql.Open(d.driver, d.dsn)
 			require.NoError(t, err)
 			defer db.Close()
 			undo := []string{
@@ -56,16 +51,13 @@ func TestDuplicateInboxNamesSurviveTheUpgrade(t *testing.T) {
 				id, err := domain.NewInboxID(rand.Reader)
 				require.NoError(t, err)
 				ids[n] = id
-				_, err = db.ExecContext(ctx, rebind(driver, "INSERT INTO inboxes (id, form_id, org_id, name, position, created_at) VALUES (?, ?, ?, ?, ?, CURRENT_TIMESTAMP)"),
+				_, err = db.ExecContext(ctx, rebind(d.driver, "INSERT INTO inboxes (id, form_id, org_id, name, position, created_at) VALUES (?, ?, ?, ?, ?, CURRENT_TIMESTAMP)"),
 					string(id), string(form), string(org), n, i+1)
 				require.NoError(t, err)
 			}
 
-			st, err = store.Open(ctx, url, keys)
-			require.NoError(t, err)
+			st, _ = d.migrate(t)
 			defer st.Close()
-			_, err = st.Migrate(ctx)
-			require.NoError(t, err)
 			got := map[domain.InboxID]*domain.Inbox{}
 			require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
 				list, err := tx.Inboxes().List(ctx, ports.InboxFilter{FormID: &form})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/whisper-schools/whisper/adapters/store"
 	"github.com/whisper-schools/whisper/adapters/store/pgtest"
+	"github.com/whisper-schools/whisper/adapters/store/seal"
 	"github.com/whisper-schools/whisper/adapters/store/storetest"
 	"github.com/whisper-schools/whisper/ports"
 )
@@ -30,6 +31,32 @@ func textDatabases(t *testing.T) map[string]func(t *testing.T) (url, driver, dsn
 	}
 }
 
+// upgradeDatabase is a database for a test of an upgrade: the test opens it
+// migrated, winds part of it back to an older release's shape through
+// database/sql (driver, dsn), and migrates it again.
+type upgradeDatabase struct {
+	url, driver, dsn string
+	keys             *seal.Keyring
+}
+
+func newUpgradeDatabase(t *testing.T, open func(t *testing.T) (url, driver, dsn string)) upgradeDatabase {
+	d := upgradeDatabase{keys: storetest.Keys(t)}
+	d.url, d.driver, d.dsn = open(t)
+	return d
+}
+
+// migrate opens the store and applies every pending migration; it returns
+// the store and the migrations it applied.
+func (d upgradeDatabase) migrate(t *testing.T) (*store.Store, []string) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, d.url, d.keys)
+	require.NoError(t, err)
+	applied, err := st.Migrate(ctx)
+	require.NoError(t, err)
+	return st, applied
+}
+
 // Nonces and carrier ids that a release before the hashed tables kept in
 // clear are still refused after the upgrade: Migrate moves them into the
 // hashed tables and drops the old ones.
@@ -37,16 +64,12 @@ func TestLegacyTextClaimsSurviveTheUpgrade(t *testing.T) {
 	for name, open := range textDatabases(t) {
 		t.Run(name, func(t *testing.T) {
 			ctx := context.Background()
-			url, driver, dsn := open(t)
-			keys := storetest.Keys(t)
-			st, err := store.Open(ctx, url, keys)
-			require.NoError(t, err)
-			_, err = st.Migrate(ctx)
-			require.NoError(t, err)
+			d := newUpgradeDatabase(t, open)
+			st, _ := d.migrate(t)
 			require.NoError(t, st.Close())
 
 			// The tables as migration 20261122000004 made them, with rows.
-			db, err := sql.Open(driver, dsn)
+			db, err := sql.Open(d.driver, d.dsn)
 			require.NoError(t, err)
 			defer db.Close()
 			for _, q := range []string{
@@ -62,11 +85,8 @@ func TestLegacyTextClaimsSurviveTheUpgrade(t *testing.T) {
 				require.NoError(t, err, q)
 			}
 
-			st, err = store.Open(ctx, url, keys)
-			require.NoError(t, err)
+			st, _ = d.migrate(t)
 			defer st.Close()
-			_, err = st.Migrate(ctx)
-			require.NoError(t, err)
 			_, err = st.Migrate(ctx)
 			require.NoError(t, err, "again, with the old tables gone")
 			require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {

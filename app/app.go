@@ -75,6 +75,9 @@ type App struct {
 	// Rights is what the operator does when a reporter exercises their
 	// rights: subject access and rectification.
 	Rights *Rights
+	// Casework is what safeguarding staff do with interactions beyond
+	// reading and answering them: triage, assignment, notes and history.
+	Casework *Casework
 	// Delivery hands the outbox to mail and SMS.
 	Delivery *Delivery
 	// Links are the addresses Whisper hands out.
@@ -136,7 +139,7 @@ func New(deps Deps) *App {
 	return &App{
 		Reporting: &Reporting{s}, Portal: &Portal{s}, Admin: &Admin{s},
 		Operations: &Operations{s}, Subscriptions: &Subscriptions{s},
-		Rights: &Rights{s}, Delivery: &Delivery{s}, Links: s.links, Zone: s.zone,
+		Rights: &Rights{s}, Casework: &Casework{s}, Delivery: &Delivery{s}, Links: s.links, Zone: s.zone,
 	}
 }
 

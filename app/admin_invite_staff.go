@@ -16,6 +16,10 @@ type Invite struct {
 	// Role is admin or staff.
 	Role     string
 	InboxIDs []domain.InboxID
+	// Language is the language of the invitation, and of the new member's
+	// portal and emails until they choose: en or cy. Empty is the
+	// inviting admin's own.
+	Language string
 }
 
 // errEmailTaken answers an invitation of someone who is already a member
@@ -47,7 +51,13 @@ func (s *Admin) InviteStaff(ctx context.Context, a *Actor, in Invite) (member *d
 		err = domain.Errorf(domain.KindInvalid, "choose staff or admin")
 	}
 	problems.Add("role", err)
-	create := CreateStaff{OrgID: a.Org.ID, Email: email, FirstName: in.FirstName, LastName: in.LastName, Role: role, Actor: staffActor(a.Staff.ID)}
+	lang := a.Staff.Language.OrEnglish()
+	if in.Language != "" {
+		if lang, err = domain.ParseLanguage(in.Language); err != nil {
+			problems.Add("language", domain.Errorf(domain.KindInvalid, "choose English or Welsh"))
+		}
+	}
+	create := CreateStaff{OrgID: a.Org.ID, Email: email, FirstName: in.FirstName, LastName: in.LastName, Role: role, Language: lang, Actor: staffActor(a.Staff.ID)}
 	d, err := s.draftStaff(ctx, &create)
 	if err != nil {
 		return nil, err

@@ -16,6 +16,9 @@ type CreateStaff struct {
 	LastName  string
 	Role      domain.Role
 	InboxIDs  []domain.InboxID
+	// Language is the member's language for the portal and their emails
+	// until they choose; empty is English.
+	Language domain.Language
 	// Password, when set, becomes the account's password. Otherwise a
 	// one-time set-password link is made.
 	Password string

@@ -207,7 +207,9 @@ func (s *core) warnAdmins(ctx context.Context, org *domain.Organisation, now tim
 				for _, ia := range chunk {
 					if ours[ia.ID] {
 						from := domain.ErasureDue(ia, org.Retention)
-						lines = append(lines, fmt.Sprintf("%s (erased from %s)", ia.Ref, s.zone.Date(from)))
+						// A reference and a calendar day (2026-10-08), which
+						// the email names in its reader's language.
+						lines = append(lines, string(ia.Ref)+" "+s.zone.Day(from))
 					}
 				}
 			}
@@ -218,8 +220,7 @@ func (s *core) warnAdmins(ctx context.Context, org *domain.Organisation, now tim
 		// One warning each, queued in one statement.
 		if _, err := s.toAdmins(ctx, tx, org.ID, domain.Delivery{
 			Kind: domain.DeliveryErasureWarning, Link: s.links.Link("staff", ""), Body: strings.Join(lines, "\n"),
-			Subject:  fmt.Sprintf("%d Whisper reports of %s will be erased soon", len(lines), org.Name),
-			Language: domain.English, Status: domain.DeliveryPending, NextAttemptAt: now, CreatedAt: now,
+			Subject: org.Name, Count: len(lines), Status: domain.DeliveryPending, NextAttemptAt: now, CreatedAt: now,
 		}); err != nil {
 			return err
 		}

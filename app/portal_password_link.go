@@ -18,6 +18,9 @@ type PasswordLinkFor struct {
 	FirstName string
 	Email     string
 	ExpiresAt time.Time
+	// Language is the member's own language, which the page that sets
+	// the password is in unless the visitor chose another.
+	Language domain.Language
 }
 
 // PasswordLink says whether a set-password link may still be used, and
@@ -30,7 +33,7 @@ func (s *Portal) PasswordLink(ctx context.Context, token string) (out PasswordLi
 		if err != nil {
 			return err
 		}
-		out = PasswordLinkFor{FirstName: m.FirstName, Email: m.Email, ExpiresAt: link.ExpiresAt}
+		out = PasswordLinkFor{FirstName: m.FirstName, Email: m.Email, ExpiresAt: link.ExpiresAt, Language: m.Language}
 		return nil
 	})
 	return out, err

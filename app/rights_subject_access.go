@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -157,8 +156,7 @@ func (s *Rights) tellSchools(ctx context.Context, tx ports.Tx, found []*domain.I
 		told[i].Organisation = org.Name
 		told[i].Admins, err = s.toAdmins(ctx, tx, org.ID, domain.Delivery{
 			Kind: domain.DeliverySubjectAccess, Link: s.links.Link("staff", ""), Body: strings.Join(refs, "\n"),
-			Subject:  fmt.Sprintf("A subject access request concerns Whisper reports of %s", org.Name),
-			Language: domain.English, Status: domain.DeliveryPending, NextAttemptAt: now, CreatedAt: now,
+			Subject: org.Name, Status: domain.DeliveryPending, NextAttemptAt: now, CreatedAt: now,
 		})
 		if err != nil {
 			return nil, err

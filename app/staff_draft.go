@@ -78,6 +78,7 @@ func createStaff(ctx context.Context, tx ports.Tx, in CreateStaff, d staffDraft)
 		return nil, err
 	}
 	member.PasswordHash = d.hash
+	member.Language = in.Language.OrEnglish()
 	member.SignsInElsewhere = d.elsewhere
 	if err := tx.Staff().Create(ctx, member); err != nil {
 		return nil, err

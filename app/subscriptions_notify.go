@@ -16,6 +16,10 @@ type Notice struct {
 	Subject string
 	// Body is plain text, sent as written.
 	Body string
+	// WelshSubject and WelshBody, when given (both or neither), are the
+	// notice in Welsh, sent instead to the admins who read Whisper in
+	// Welsh. Everyone else gets Subject and Body.
+	WelshSubject, WelshBody string
 	// OrgID names the one organisation to tell; or All tells every
 	// organisation whose subscription has not ended (on trial, active or
 	// suspended: a suspended school may come back, and the terms still
@@ -78,6 +82,9 @@ func (s *Subscriptions) Notify(ctx context.Context, op Operator, in Notice) (out
 					return err
 				}
 				d.Subject, d.Body = in.Subject, in.Body
+				if d.Language == domain.Welsh && in.WelshSubject != "" {
+					d.Subject, d.Body = in.WelshSubject, in.WelshBody
+				}
 				notices = append(notices, d)
 			}
 		}
@@ -90,15 +97,22 @@ func (s *Subscriptions) Notify(ctx context.Context, op Operator, in Notice) (out
 
 func (in *Notice) check() error {
 	in.Subject, in.Body = strings.TrimSpace(in.Subject), strings.TrimSpace(in.Body)
+	in.WelshSubject, in.WelshBody = strings.TrimSpace(in.WelshSubject), strings.TrimSpace(in.WelshBody)
 	switch {
 	case in.All == (in.OrgID != ""):
 		return domain.Errorf(domain.KindInvalid, "a notice goes to one organisation or to all, not both or neither")
 	case in.Subject == "" || in.Body == "":
 		return domain.Errorf(domain.KindInvalid, "a notice needs a subject and a body")
-	case utf8.RuneCountInString(in.Subject) > maxNoticeSubject || strings.ContainsAny(in.Subject, "\r\n"):
-		return domain.Errorf(domain.KindInvalid, "a notice's subject is one line of at most %d characters", maxNoticeSubject)
-	case utf8.RuneCountInString(in.Body) > maxNoticeBody || !utf8.ValidString(in.Body):
-		return domain.Errorf(domain.KindInvalid, "a notice's body is text of at most %d characters", maxNoticeBody)
+	case (in.WelshSubject == "") != (in.WelshBody == ""):
+		return domain.Errorf(domain.KindInvalid, "a notice's Welsh needs both a subject and a body, or neither")
+	}
+	for _, text := range []struct{ subject, body string }{{in.Subject, in.Body}, {in.WelshSubject, in.WelshBody}} {
+		switch {
+		case utf8.RuneCountInString(text.subject) > maxNoticeSubject || strings.ContainsAny(text.subject, "\r\n"):
+			return domain.Errorf(domain.KindInvalid, "a notice's subject is one line of at most %d characters", maxNoticeSubject)
+		case utf8.RuneCountInString(text.body) > maxNoticeBody || !utf8.ValidString(text.body):
+			return domain.Errorf(domain.KindInvalid, "a notice's body is text of at most %d characters", maxNoticeBody)
+		}
 	}
 	return nil
 }

@@ -37,8 +37,10 @@ func (s *core) remindTrials(ctx context.Context, now time.Time) (reminded int, e
 			if err != nil {
 				return err
 			}
-			// The last day of the trial is the day before it ends.
-			lastDay := s.zone.Date(s.zone.LastDay(*org.TrialEndsAt))
+			// The last day of the trial is the day before it ends, as a
+			// calendar day (2026-10-08) that each email names in its
+			// reader's language.
+			lastDay := s.zone.Day(s.zone.LastDay(*org.TrialEndsAt))
 			var reminders []*domain.Delivery
 			for _, addr := range to {
 				d, err := s.email(domain.DeliveryTrialReminder, org.ID, addr, now)

@@ -36,6 +36,7 @@ var sectionFiles = []struct {
 	{"texts", "reporter texts", true},
 	{"staff", "staff portal", false},
 	{"errors", "staff and operator errors", false},
+	{"notices", "staff notices and emails to admins", false},
 }
 
 // languages are the languages of the files, the first the base.

@@ -3,12 +3,14 @@ package domain
 import "time"
 
 // StaffInvite returns the email that gives a new staff member the link to
-// choose their password. It names the organisation, so the invitation is
-// recognisable, and nothing else: no report, no reporter, no other staff.
+// choose their password. It names the organisation (Subject), so the
+// invitation is recognisable, and nothing else: no report, no reporter,
+// no other staff. It is in the language the member was given when
+// invited, which their pages will be in too.
 func StaffInvite(id DeliveryID, member *Staff, org *Organisation, setPasswordLink string, now time.Time) *Delivery {
 	return &Delivery{
 		ID: id, Kind: DeliveryStaffInvite, Channel: DeliveryEmail, To: member.Email, Link: setPasswordLink,
-		Subject: "You have been invited to Whisper by " + org.Name, Language: English, OrgID: org.ID,
+		Subject: org.Name, Language: member.Language.OrEnglish(), OrgID: org.ID,
 		Status: DeliveryPending, NextAttemptAt: now, CreatedAt: now,
 	}
 }

@@ -39,6 +39,11 @@ func (z Zone) ISO(t time.Time) string { return z.In(t).Format(time.RFC3339) }
 // Date writes the day of t in the zone, in English: "8 October 2026".
 func (z Zone) Date(t time.Time) string { return z.In(t).Format("2 January 2006") }
 
+// Day writes the day of t in the zone as a calendar day, ISO 8601:
+// "2026-10-08". An email carries a day so, for its template to name in
+// its reader's language (catalogue.Printer.Date).
+func (z Zone) Day(t time.Time) string { return z.In(t).Format(time.DateOnly) }
+
 // DateTime writes t in the zone, in English, with the zone's abbreviation
 // at t: "8 October 2026, 14:03 BST".
 func (z Zone) DateTime(t time.Time) string { return z.In(t).Format("2 January 2006, 15:04 MST") }

@@ -85,7 +85,7 @@ func (s *Server) adminNewMember(w nethttp.ResponseWriter, r *nethttp.Request, a 
 		return err
 	}
 	return s.render(w, nethttp.StatusOK, "staff/admin_staff_new", adminInvitePage{
-		Staff: s.adminChrome(a, r), Values: app.Invite{Role: string(domain.RoleStaff)}, Inboxes: inboxChecks(dir.Inboxes, nil),
+		Staff: s.adminChrome(a, r), Values: app.Invite{Role: string(domain.RoleStaff), Language: string(staffLang(a))}, Inboxes: inboxChecks(dir.Inboxes, nil),
 	})
 }
 
@@ -95,7 +95,7 @@ func (s *Server) adminInvite(w nethttp.ResponseWriter, r *nethttp.Request, a *ap
 	}
 	in := app.Invite{
 		Email: r.PostFormValue("email"), FirstName: r.PostFormValue("first_name"), LastName: r.PostFormValue("last_name"),
-		Role: r.PostFormValue("role"), InboxIDs: postedInboxes(r),
+		Role: r.PostFormValue("role"), InboxIDs: postedInboxes(r), Language: r.PostFormValue("language"),
 	}
 	_, err := s.app.Admin.InviteStaff(r.Context(), a, in)
 	if problems := adminProblems(a, err); problems != nil {

@@ -44,7 +44,7 @@ func (s *Server) loginForm(w nethttp.ResponseWriter, r *nethttp.Request) error {
 		nethttp.Redirect(w, r, "/staff/", nethttp.StatusSeeOther)
 		return nil
 	}
-	page := loginPage{Staff: s.staffChrome(nil, ""), Email: r.URL.Query().Get("email")}
+	page := loginPage{Staff: s.publicStaffChrome(r, ""), Email: r.URL.Query().Get("email")}
 	page.Staff.Flash = s.flash(r)
 	if len(page.Email) > domain.MaxEmail {
 		page.Email = ""
@@ -72,7 +72,8 @@ func (s *Server) login(w nethttp.ResponseWriter, r *nethttp.Request) error {
 	}
 	signedIn, err := s.app.Portal.SignIn(r.Context(), in)
 	var err2 error
-	page := loginPage{Staff: s.staffChrome(nil, ""), Email: in.Email}
+	page := loginPage{Staff: s.publicStaffChrome(r, ""), Email: in.Email}
+	p := catalogue.For(page.Staff.Lang)
 	if err != nil {
 		if page.SSO, err2 = s.app.Portal.SSOOffered(r.Context()); err2 != nil {
 			return err2
@@ -85,14 +86,14 @@ func (s *Server) login(w nethttp.ResponseWriter, r *nethttp.Request) error {
 		return nil
 	case errors.As(err, &throttled):
 		w.Header().Set("Retry-After", strconv.Itoa(int((throttled.Wait+time.Second-1)/time.Second)))
-		page.Failed = english.T("Too many attempts.") + " " + waitWords(english, throttled.Wait)
+		page.Failed = p.T("Too many attempts.") + " " + waitWords(p, throttled.Wait)
 		return s.render(w, nethttp.StatusTooManyRequests, "staff/login", page)
 	case errors.Is(err, app.ErrSignInFailed):
-		page.Failed = english.Say(domain.SafeWords(err))
+		page.Failed = p.Say(domain.SafeWords(err))
 		return s.render(w, nethttp.StatusUnauthorized, "staff/login", page)
 	case errors.Is(err, app.ErrHashingBusy):
 		w.Header().Set("Retry-After", "60")
-		page.Failed = english.Say(domain.SafeWords(err))
+		page.Failed = p.Say(domain.SafeWords(err))
 		return s.render(w, nethttp.StatusServiceUnavailable, "staff/login", page)
 	case err != nil:
 		return err
@@ -161,9 +162,9 @@ func (s *Server) setPasswordForm(w nethttp.ResponseWriter, r *nethttp.Request) e
 	token := r.PathValue("token")
 	who, err := s.app.Portal.PasswordLink(r.Context(), token)
 	if err != nil {
-		return s.deadLink(w, err)
+		return s.deadLink(w, r, err)
 	}
-	return s.render(w, nethttp.StatusOK, "staff/set-password", setPasswordPage{Staff: s.staffChrome(nil, ""), Token: token, Who: who})
+	return s.render(w, nethttp.StatusOK, "staff/set-password", setPasswordPage{Staff: s.publicStaffChrome(r, who.Language), Token: token, Who: who})
 }
 
 func (s *Server) setPassword(w nethttp.ResponseWriter, r *nethttp.Request) error {
@@ -175,15 +176,16 @@ func (s *Server) setPassword(w nethttp.ResponseWriter, r *nethttp.Request) error
 	if problems := domain.ProblemsOf(err); problems != nil {
 		who, err := s.app.Portal.PasswordLink(r.Context(), token)
 		if err != nil {
-			return s.deadLink(w, err)
+			return s.deadLink(w, r, err)
 		}
 		// The passwords are not sent back: they would sit in the page.
+		c := s.publicStaffChrome(r, who.Language)
 		return s.render(w, nethttp.StatusUnprocessableEntity, "staff/set-password", setPasswordPage{
-			Staff: s.staffChrome(nil, ""), Token: token, Who: who, Problems: staffProblems(nil, problems),
+			Staff: c, Token: token, Who: who, Problems: sayProblems(catalogue.For(c.Lang), problems),
 		})
 	}
 	if err != nil {
-		return s.deadLink(w, err)
+		return s.deadLink(w, r, err)
 	}
 	return s.redirectDone(w, r, "/staff/login", donePasswordSet)
 }
@@ -191,7 +193,7 @@ func (s *Server) setPassword(w nethttp.ResponseWriter, r *nethttp.Request) error
 // deadLink answers a set-password link that cannot be used: unknown,
 // expired and used links look the same, and one used in another tab just
 // now is a conflict. Other errors pass through.
-func (s *Server) deadLink(w nethttp.ResponseWriter, err error) error {
+func (s *Server) deadLink(w nethttp.ResponseWriter, r *nethttp.Request, err error) error {
 	status := nethttp.StatusNotFound
 	switch {
 	case errors.Is(err, app.ErrPasswordLinkDead):
@@ -200,7 +202,7 @@ func (s *Server) deadLink(w nethttp.ResponseWriter, err error) error {
 	default:
 		return err
 	}
-	return s.render(w, status, "staff/set-password", setPasswordPage{Staff: s.staffChrome(nil, ""), Dead: true})
+	return s.render(w, status, "staff/set-password", setPasswordPage{Staff: s.publicStaffChrome(r, ""), Dead: true})
 }
 
 // parseAuthForm reads a small form.

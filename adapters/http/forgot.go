@@ -23,7 +23,7 @@ type forgotPage struct {
 }
 
 func (s *Server) forgotForm(w nethttp.ResponseWriter, r *nethttp.Request) error {
-	return s.render(w, nethttp.StatusOK, "staff/forgot", forgotPage{Staff: s.staffChrome(nil, "")})
+	return s.render(w, nethttp.StatusOK, "staff/forgot", forgotPage{Staff: s.publicStaffChrome(r, "")})
 }
 
 func (s *Server) forgot(w nethttp.ResponseWriter, r *nethttp.Request) error {
@@ -38,5 +38,5 @@ func (s *Server) forgot(w nethttp.ResponseWriter, r *nethttp.Request) error {
 		return err
 	}
 	answerNoSooner(r.Context(), start, s.cfg.ForgotAnswerTime)
-	return s.render(w, nethttp.StatusOK, "staff/forgot", forgotPage{Staff: s.staffChrome(nil, ""), Asked: true})
+	return s.render(w, nethttp.StatusOK, "staff/forgot", forgotPage{Staff: s.publicStaffChrome(r, ""), Asked: true})
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/catalogue"
 	"github.com/whisper-schools/whisper/domain"
 )
 
@@ -76,7 +77,8 @@ func (s *Server) ssoCallback(w nethttp.ResponseWriter, r *nethttp.Request) error
 	signedIn, err := s.app.Portal.FinishSSO(r.Context(), in)
 	if errors.Is(err, app.ErrSSOFailed) {
 		s.log.Info("single sign-on refused", "err", err)
-		page := loginPage{Staff: s.staffChrome(nil, ""), SSO: true, Failed: english.Say(domain.SafeWords(err))}
+		c := s.publicStaffChrome(r, "")
+		page := loginPage{Staff: c, SSO: true, Failed: catalogue.For(c.Lang).Say(domain.SafeWords(err))}
 		return s.render(w, nethttp.StatusForbidden, "staff/login", page)
 	}
 	if err != nil {

@@ -32,6 +32,9 @@ type staffChrome struct {
 	Lang       domain.Language
 	Switch     domain.Language
 	SwitchName string
+	// SwitchLink, before sign-in, is the link to this page in the other
+	// language (see publicStaffChrome); signed in, the switch is a button.
+	SwitchLink string
 }
 
 // trialBanner is the end of the organisation's trial, as its admins see it
@@ -150,12 +153,13 @@ func allowedBeforeEnrolment(path string) bool {
 // choosing a password. Errors become staff pages without the portal's
 // navigation.
 func (s *Server) staffPublic(h handlerFunc) nethttp.Handler {
-	return nethttp.HandlerFunc(func(w nethttp.ResponseWriter, r *nethttp.Request) {
+	// A ?lang choice is remembered as on the reporter's pages.
+	return s.withLanguage(nethttp.HandlerFunc(func(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.forgetFlash(w, r)
 		if err := h(w, r); err != nil {
 			s.renderStaffError(w, r, nil, err)
 		}
-	})
+	}))
 }
 
 // staffMessage is a staff page of a heading and paragraphs.
@@ -170,6 +174,9 @@ type staffMessage struct {
 func (s *Server) renderStaffError(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, err error) {
 	status := statusOf(err)
 	page := staffMessage{Staff: s.staffChrome(a, "")}
+	if a == nil {
+		page.Staff = s.publicStaffChrome(r, "")
+	}
 	p := catalogue.For(page.Staff.Lang)
 	switch status {
 	case nethttp.StatusNotFound, nethttp.StatusForbidden:

@@ -154,6 +154,10 @@ func (s *Server) render(w nethttp.ResponseWriter, status int, page string, view 
 		h.Add("Vary", "Cookie, Accept-Language")
 	} else if c, ok := staffChromeOf(view); ok && c.Lang != "" {
 		lang = c.Lang
+		if !c.SignedIn {
+			// Before sign-in the language is the visitor's (publicStaffChrome).
+			h.Add("Vary", "Cookie, Accept-Language")
+		}
 	}
 	t, ok := s.pages[lang][page]
 	if !ok {

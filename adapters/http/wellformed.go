@@ -13,6 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/whisper-schools/whisper/catalogue"
 	"github.com/whisper-schools/whisper/domain"
 )
 
@@ -180,16 +181,22 @@ func (s *Server) refuseBadBytes(w nethttp.ResponseWriter, r *nethttp.Request, ba
 	var err error
 	switch {
 	case strings.HasPrefix(path, "/staff/"):
+		// In the member's language when signed in, else the visitor's.
+		c := s.publicStaffChrome(r, "")
+		if a, err := s.actor(r); err == nil {
+			c = s.staffChrome(a, "")
+		}
+		p := catalogue.For(c.Lang)
 		err = s.render(w, status, "staff/message", staffMessage{
-			Staff:      s.staffChrome(nil, ""),
-			Heading:    "That could not be done",
-			Paragraphs: []string{bad.english()},
+			Staff:      c,
+			Heading:    p.T("That could not be done"),
+			Paragraphs: []string{bad.say(p)},
 		})
 	case plainTextRoute(path):
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		w.WriteHeader(status)
-		_, err = io.WriteString(w, bad.english()+"\n")
+		_, err = io.WriteString(w, bad.say(english)+"\n")
 	default:
 		c := s.chrome(lang(r, ""), "")
 		paragraph := c.p.T("The web address has something in it that Whisper cannot read. Please check it and try again.")
@@ -207,12 +214,13 @@ func (s *Server) refuseBadBytes(w nethttp.ResponseWriter, r *nethttp.Request, ba
 	}
 }
 
-// english is the refusal for staff and machines.
-func (b badBytes) english() string {
+// say is the refusal for staff and machines, in p's language (English
+// for machines).
+func (b badBytes) say(p *catalogue.Printer) string {
 	if b.field == "" {
-		return "The web address holds a NUL byte or bytes that are not UTF-8 text; nothing was done."
+		return p.T("The web address holds a NUL byte or bytes that are not UTF-8 text; nothing was done.")
 	}
-	return "The field “" + fieldLabel(b.field) + "” holds a NUL byte or bytes that are not UTF-8 text; nothing was done."
+	return p.T("The field “%s” holds a NUL byte or bytes that are not UTF-8 text; nothing was done.", fieldLabel(b.field))
 }
 
 // plainTextRoute says whether path is served as plain text, not pages.

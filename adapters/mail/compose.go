@@ -30,8 +30,10 @@ var (
 	// for each language. A template's words come from the catalogue
 	// through {{T "…"}}, bound to the language when it is parsed, and an
 	// email is in English or Welsh by the delivery's language: the
-	// reporter's, or the staff member's own choice. (Invitations, and
-	// notices to admins and contacts, are still written in English.)
+	// reporter's, or the staff member's own choice (an invitation's is the
+	// one the inviting admin gave the new member); an address that is no
+	// member's, such as an organisation's contact, is written to in
+	// English.
 	byKind = map[domain.Language]map[domain.DeliveryKind]*texttemplate.Template{
 		domain.English: parseKinds(catalogue.For(domain.English), domain.English),
 		domain.Welsh:   parseKinds(catalogue.For(domain.Welsh), domain.Welsh),
@@ -47,7 +49,10 @@ func parseKinds(p *catalogue.Printer, lang domain.Language) map[domain.DeliveryK
 	out := map[domain.DeliveryKind]*texttemplate.Template{}
 	for _, name := range names {
 		kind := domain.DeliveryKind(strings.TrimSuffix(path.Base(name), ".txt"))
-		funcs := texttemplate.FuncMap{"T": p.T, "lostLink": func(link string) string { return lostLinkPage(link, lang) }}
+		funcs := texttemplate.FuncMap{
+			"T": p.T, "lostLink": func(link string) string { return lostLinkPage(link, lang) },
+			"day": func(iso string) string { return day(p, iso) }, "erasureLines": erasureLines, "count": count,
+		}
 		out[kind] = texttemplate.Must(texttemplate.New("").Funcs(funcs).ParseFS(templateFiles, name))
 	}
 	return out

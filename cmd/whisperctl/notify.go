@@ -24,6 +24,8 @@ func (c *ctl) notifyCommand() *cli.Command {
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "subject", Usage: "the email's subject `S` (required)"},
 			&cli.StringFlag{Name: "body-file", Usage: "a plain-text `FILE` holding the body (required)"},
+			&cli.StringFlag{Name: "subject-cy", Usage: "the subject `S` in Welsh, for admins who read Whisper in Welsh (with --body-file-cy)"},
+			&cli.StringFlag{Name: "body-file-cy", Usage: "a plain-text `FILE` holding the body in Welsh (with --subject-cy)"},
 			&cli.StringFlag{Name: "org", Usage: "the one organisation `ID` to tell"},
 			&cli.BoolFlag{Name: "all", Usage: "tell every organisation on trial, active or suspended"},
 			reasonFlag(reasonRequired),
@@ -46,12 +48,21 @@ func (c *ctl) notifyCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
+			if cctx.IsSet("subject-cy") != cctx.IsSet("body-file-cy") {
+				return usagef("give --subject-cy and --body-file-cy together, or neither")
+			}
+			var welshBody string
+			if cctx.IsSet("body-file-cy") {
+				if welshBody, err = readNoticeBody(cctx.String("body-file-cy")); err != nil {
+					return err
+				}
+			}
 			svc, err := c.service(cctx, false)
 			if err != nil {
 				return err
 			}
 			out, err := svc.Subscriptions.Notify(cctx.Context, c.operator(), app.Notice{
-				Subject: cctx.String("subject"), Body: body, OrgID: org, All: cctx.Bool("all"), Reason: cctx.String("reason"),
+				Subject: cctx.String("subject"), Body: body, WelshSubject: cctx.String("subject-cy"), WelshBody: welshBody, OrgID: org, All: cctx.Bool("all"), Reason: cctx.String("reason"),
 			})
 			if err != nil {
 				return err

@@ -63,15 +63,6 @@ func TestAMemberWhoChoosesWelshReadsThePortalInWelsh(t *testing.T) {
 	assert.Contains(t, again.get("/staff/").body, `<html lang="en">`)
 }
 
-// Before anyone signs in, the portal has no one's choice and speaks
-// English.
-func TestTheSignInPageIsInEnglish(t *testing.T) {
-	p := newPortal(t)
-	r := p.anonymous().get("/staff/login")
-	require.Equal(t, nethttp.StatusOK, r.status)
-	assert.Contains(t, r.body, `<html lang="en">`)
-}
-
 // A form's own words can be written in Welsh too, and a pupil reading
 // Welsh sees them: the introduction, when the school replies, and the
 // categories; where the school wrote no Welsh, the English. No two

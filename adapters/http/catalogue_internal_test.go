@@ -27,7 +27,7 @@ func TestReporterPagesAreAllInWelsh(t *testing.T) {
 
 	staff := trees(t, "templates/layout/staff.html", "templates/staff/*.html")
 	cataloguetest.RequireEnglish(t, "staff templates", cataloguetest.TemplateKeys(staff...))
-	cataloguetest.RequireEnglish(t, "staff handlers", cataloguetest.GoKeys(t, "staff.go", "account.go", "auth.go"))
+	cataloguetest.RequireEnglish(t, "staff handlers", cataloguetest.GoKeys(t, "staff.go", "account.go", "auth.go", "staff_public_language.go"))
 	cataloguetest.RequireEnglish(t, "confirmations", slices.Collect(maps.Values(confirmations)))
 }
 

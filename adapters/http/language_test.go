@@ -240,13 +240,15 @@ func TestMissesAndErrorsInWelsh(t *testing.T) {
 	assert.Contains(t, r.body, "Gormod o adroddiadau ar hyn o bryd")
 }
 
-func TestStaffPortalStaysEnglish(t *testing.T) {
+// The reporter's choice of language is the visitor's on the staff pages
+// before sign-in too (staff_public_language_test.go has the rest).
+func TestStaffSignInFollowsTheLanguageCookie(t *testing.T) {
 	s := newSite(t, siteOptions{})
-	r := s.getWith("/staff/login", "Cookie", "whisper_lang=cy", "Accept-Language", "cy")
+	r := s.getWith("/staff/login", "Cookie", "whisper_lang=cy", "Accept-Language", "en")
 	require.Equal(t, nethttp.StatusOK, r.status)
-	assert.Contains(t, r.body, `<html lang="en">`)
-	assert.Contains(t, r.body, "Sign in to Whisper")
-	assert.Equal(t, "en", r.header.Get("Content-Language"))
+	assert.Contains(t, r.body, `<html lang="cy">`)
+	assert.Contains(t, r.body, "Mewngofnodi i Whisper")
+	assert.Equal(t, "cy", r.header.Get("Content-Language"))
 }
 
 // assertPageHeadersIn is assertPageHeaders for a page in lang.

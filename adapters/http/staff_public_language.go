@@ -55,3 +55,28 @@ func publicStaffLang(r *nethttp.Request, member domain.Language) domain.Language
 	}
 	return domain.English
 }
+
+// refuseStaffBadBytes answers a staff request that is not text
+// (wellformed.go) with a staff page: in the member's language when they
+// are signed in, else the visitor's.
+func (s *Server) refuseStaffBadBytes(w nethttp.ResponseWriter, r *nethttp.Request, status int, bad badBytes) error {
+	c := s.publicStaffChrome(r, "")
+	if a, err := s.actor(r); err == nil {
+		c = s.staffChrome(a, "")
+	}
+	p := catalogue.For(c.Lang)
+	return s.render(w, status, "staff/message", staffMessage{
+		Staff:      c,
+		Heading:    p.T("That could not be done"),
+		Paragraphs: []string{bad.say(p)},
+	})
+}
+
+// say is the refusal for staff and machines, in p's language (English
+// for machines).
+func (b badBytes) say(p *catalogue.Printer) string {
+	if b.field == "" {
+		return p.T("The web address holds a NUL byte or bytes that are not UTF-8 text; nothing was done.")
+	}
+	return p.T("The field “%s” holds a NUL byte or bytes that are not UTF-8 text; nothing was done.", fieldLabel(b.field))
+}

@@ -13,7 +13,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/whisper-schools/whisper/catalogue"
 	"github.com/whisper-schools/whisper/domain"
 )
 
@@ -181,17 +180,7 @@ func (s *Server) refuseBadBytes(w nethttp.ResponseWriter, r *nethttp.Request, ba
 	var err error
 	switch {
 	case strings.HasPrefix(path, "/staff/"):
-		// In the member's language when signed in, else the visitor's.
-		c := s.publicStaffChrome(r, "")
-		if a, err := s.actor(r); err == nil {
-			c = s.staffChrome(a, "")
-		}
-		p := catalogue.For(c.Lang)
-		err = s.render(w, status, "staff/message", staffMessage{
-			Staff:      c,
-			Heading:    p.T("That could not be done"),
-			Paragraphs: []string{bad.say(p)},
-		})
+		err = s.refuseStaffBadBytes(w, r, status, bad)
 	case plainTextRoute(path):
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
@@ -212,15 +201,6 @@ func (s *Server) refuseBadBytes(w nethttp.ResponseWriter, r *nethttp.Request, ba
 	if err != nil {
 		s.logFailure(r, status, err)
 	}
-}
-
-// say is the refusal for staff and machines, in p's language (English
-// for machines).
-func (b badBytes) say(p *catalogue.Printer) string {
-	if b.field == "" {
-		return p.T("The web address holds a NUL byte or bytes that are not UTF-8 text; nothing was done.")
-	}
-	return p.T("The field “%s” holds a NUL byte or bytes that are not UTF-8 text; nothing was done.", fieldLabel(b.field))
 }
 
 // plainTextRoute says whether path is served as plain text, not pages.

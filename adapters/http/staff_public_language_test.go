@@ -1,15 +1,18 @@
 package http_test
 
 import (
+	"html"
 	"html/template"
 	nethttp "net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
 )
@@ -147,4 +150,55 @@ func TestTheSetPasswordPageIsInTheMembersLanguage(t *testing.T) {
 	require.Equal(t, nethttp.StatusNotFound, r.status, "used")
 	assert.Contains(t, r.body, `<html lang="cy">`)
 	assert.Contains(t, r.body, template.HTMLEscapeString("Nid yw'r ddolen hon yn gweithio"))
+}
+
+// The trial banner names its day in the admin's language, as every date
+// on a page does.
+func TestTheTrialBannerNamesTheDayInTheAdminsLanguage(t *testing.T) {
+	p := newPortal(t)
+	op := app.Operator{Name: "test"}
+	_, err := p.svc.Operations.SetOrganisationStatus(ctx, op, p.org.ID, domain.OrgTrial, "trial")
+	require.NoError(t, err)
+	// The clock is 5 October 2026: the trial takes reports to the end of
+	// 8 October.
+	_, err = p.svc.Subscriptions.SetTrial(ctx, op, p.org.ID, time.Date(2026, 10, 8, 0, 0, 0, 0, time.UTC), "trial")
+	require.NoError(t, err)
+	admin := p.as(p.admin)
+	assert.Contains(t, html.UnescapeString(admin.get("/staff/").body), "trial ends after 8 October 2026")
+	require.Equal(t, nethttp.StatusSeeOther, admin.post("/staff/account/language", url.Values{"lang": {"cy"}}).status)
+	body := html.UnescapeString(admin.get("/staff/").body)
+	assert.Contains(t, body, "yn dod i ben ar ôl 8 Hydref 2026")
+	assert.NotContains(t, body, "October")
+}
+
+// The invitation form asks which language to write to the new member in,
+// the admin's own by default, and keeps it as the member's.
+func TestTheInvitationFormAsksForTheNewMembersLanguage(t *testing.T) {
+	p := newPortal(t)
+	admin := p.as(p.admin)
+	require.Equal(t, nethttp.StatusSeeOther, admin.post("/staff/account/language", url.Values{"lang": {"cy"}}).status)
+	r := admin.get("/staff/admin/staff/new")
+	require.Equal(t, nethttp.StatusOK, r.status)
+	assert.Contains(t, r.body, `id="language-cy" name="language" value="cy" checked`, "the admin's Welsh by default")
+
+	r = admin.post("/staff/admin/staff/new", url.Values{"email": {"nia@oakfield.example"}, "first_name": {"Nia"}, "role": {"staff"}, "language": {"cy"}})
+	require.Equal(t, nethttp.StatusSeeOther, r.status, r.body)
+	r = admin.post("/staff/admin/staff/new", url.Values{"email": {"sam@oakfield.example"}, "first_name": {"Sam"}, "role": {"staff"}, "language": {"en"}})
+	require.Equal(t, nethttp.StatusSeeOther, r.status, r.body)
+	r = admin.post("/staff/admin/staff/new", url.Values{"email": {"x@oakfield.example"}, "first_name": {"X"}, "role": {"staff"}, "language": {"fr"}})
+	require.Equal(t, nethttp.StatusUnprocessableEntity, r.status)
+	assert.Contains(t, r.body, `id="language-error"`)
+	assert.Contains(t, r.body, "Dewiswch Gymraeg neu Saesneg.")
+
+	langs := map[string]domain.Language{}
+	require.NoError(t, p.store.View(ctx, func(tx ports.Tx) error {
+		ds, err := tx.Outbox().List(ctx, ports.OutboxFilter{})
+		for _, d := range ds {
+			if d.Kind == domain.DeliveryStaffInvite {
+				langs[d.To] = d.Language
+			}
+		}
+		return err
+	}))
+	assert.Equal(t, map[string]domain.Language{"nia@oakfield.example": domain.Welsh, "sam@oakfield.example": domain.English}, langs)
 }

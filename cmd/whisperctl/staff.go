@@ -42,6 +42,7 @@ func (c *ctl) staffCommand() *cli.Command {
 					&cli.StringFlag{Name: "role", Value: string(domain.RoleStaff), Usage: "admin or staff"},
 					&cli.StringSliceFlag{Name: "inbox", Usage: "an inbox `ID` to assign; repeat for several"},
 					&cli.BoolFlag{Name: "password-stdin", Usage: "read the password from standard input"},
+					&cli.StringFlag{Name: "language", Usage: "`en` or cy: the language of their portal and emails until they choose (default en)"},
 				},
 				Action: c.staffCreate,
 			}, 0),
@@ -79,6 +80,11 @@ func (c *ctl) staffCreate(cctx *cli.Context) error {
 	}
 	if in.Role, err = domain.ParseRole(cctx.String("role")); err != nil {
 		return err
+	}
+	if cctx.IsSet("language") {
+		if in.Language, err = domain.ParseLanguage(cctx.String("language")); err != nil {
+			return err
+		}
 	}
 	for _, s := range cctx.StringSlice("inbox") {
 		for _, part := range strings.Split(s, ",") {

@@ -105,7 +105,10 @@ func testStatsFirstReplies(t *testing.T, st ports.Store) {
 	online, _, token := newReport(t, fixture{org: f.org, form: f.form, inbox: second}, "", "x", start.Add(2*time.Minute))
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Interactions().Create(ctx, online, token, domain.Contact{}) }))
 	addReply(t, st, online, m, start.Add(26*time.Hour))
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { _, err := tx.Interactions().Erase(ctx, start.Add(30*time.Hour), online.ID); return err }))
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
+		_, err := tx.Interactions().Erase(ctx, start.Add(30*time.Hour), online.ID)
+		return err
+	}))
 	createReport(t, st, f, start.AddDate(0, 0, -1), domain.Contact{}, domain.Meta{}) // before the range
 	other := newFixture(t, st)
 	createReport(t, st, other, start, domain.Contact{}, domain.Meta{})

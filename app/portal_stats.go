@@ -50,8 +50,9 @@ type StatsMonth struct {
 // StatsCell is one figure: a number, or hidden.
 type StatsCell = domain.StatsCell
 
-// statsRange checks the bounds and returns the first moments of the first
-// and last months.
+// statsRange checks the bounds and returns the first and last months (as
+// their first day); now is on the local clock, so that the default range
+// ends with the month it is there.
 func statsRange(from, to string, now time.Time) (first, last time.Time, problems domain.Problems) {
 	thisMonth := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
 	first, last = thisMonth.AddDate(0, 1-statsDefaultMonths, 0), thisMonth
@@ -128,7 +129,7 @@ func tabulate(out *Statistics, months []domain.StatsMonth, counts []domain.Inter
 func (s *Portal) Stats(ctx context.Context, a *Actor, from, to string) (out Statistics, err error) {
 	defer domain.Wrap(&err, "app.Portal.Stats")
 	out.From, out.To = from, to
-	first, last, problems := statsRange(from, to, s.now())
+	first, last, problems := statsRange(from, to, s.zone.In(s.now()))
 	if err := problems.Invalid(); err != nil {
 		return out, err
 	}

@@ -152,6 +152,16 @@ func (p *Printer) Date(z domain.Zone, t time.Time) string {
 	return z.Date(t)
 }
 
+// Month writes the month of t in the zone z as a reader reads it:
+// "October 2026", or "Hydref 2026".
+func (p *Printer) Month(z domain.Zone, t time.Time) string {
+	t = z.In(t)
+	if p.Lang == domain.Welsh {
+		return fmt.Sprintf("%s %d", welshMonths[t.Month()-1], t.Year())
+	}
+	return t.Format("January 2006")
+}
+
 // DateTime writes t in the zone z as a reader reads it, marked with the
 // zone's abbreviation (GMT or BST): "5 October 2026, 09:30 BST", or
 // "5 Hydref 2026, 09:30 BST".

@@ -26,6 +26,15 @@ type statsPage struct {
 	CSV, Hidden string
 	// HiddenUpTo is the largest count always hidden.
 	HiddenUpTo int
+
+	// Replies are the governors' figures: the median time to a first
+	// reply by month and category, and the open reports by age; each with
+	// its own file, RepliesCSV and AgesCSV. None is the mark of a median
+	// of nothing and SmallCount the fewest answered reports a median shows.
+	Replies             app.ResponseStatistics
+	RepliesCSV, AgesCSV string
+	None                string
+	SmallCount          int
 }
 
 // statsChart is a bar chart drawn on the server as SVG: no script, and
@@ -74,12 +83,25 @@ func (s *Server) stats(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Acto
 	page.From, page.To = rep.From, rep.To
 	page.Chart = chartOf(rep)
 	page.CSV = "/staff/stats.csv?" + url.Values{"from": {rep.From}, "to": {rep.To}}.Encode()
+	if page.Replies, err = s.app.Casework.ResponseStats(r.Context(), a, from, to); err != nil {
+		return err
+	}
+	page.RepliesCSV = "/staff/stats.csv?" + url.Values{"from": {rep.From}, "to": {rep.To}, "table": {statsTableReplies}}.Encode()
+	page.AgesCSV = "/staff/stats.csv?" + url.Values{"table": {statsTableAges}}.Encode()
+	page.None, page.SmallCount = domain.NoMedian, domain.SmallCount
 	return s.render(w, nethttp.StatusOK, "staff/stats", page)
 }
 
 // statsCSV is the statistics page's table as a file, figures hidden
 // exactly as on the page.
 func (s *Server) statsCSV(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
+	switch r.URL.Query().Get("table") {
+	case "":
+	case statsTableReplies, statsTableAges:
+		return s.responseStatsCSV(w, r, a)
+	default:
+		return domain.Errorf(domain.KindInvalid, "no such statistics table")
+	}
 	rep, err := s.app.Portal.Stats(r.Context(), a, r.URL.Query().Get("from"), r.URL.Query().Get("to"))
 	if err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/catalogue"
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/export"
 )
@@ -81,7 +82,7 @@ func (s *Server) stats(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Acto
 		return err
 	}
 	page.From, page.To = rep.From, rep.To
-	page.Chart = chartOf(rep)
+	page.Chart = chartOf(rep, catalogue.For(page.Staff.Lang), s.app.Zone)
 	page.CSV = "/staff/stats.csv?" + url.Values{"from": {rep.From}, "to": {rep.To}}.Encode()
 	if page.Replies, err = s.app.Casework.ResponseStats(r.Context(), a, from, to); err != nil {
 		return err
@@ -134,7 +135,9 @@ const (
 	stubHeight  = 4.0
 )
 
-func chartOf(rep app.Statistics) statsChart {
+// chartOf draws rep's monthly totals, naming the months with p in the
+// zone z.
+func chartOf(rep app.Statistics, p *catalogue.Printer, z domain.Zone) statsChart {
 	c := statsChart{Width: chartWidth, Height: chartHeight, Baseline: chartHeight - chartBottom, Left: chartLeft, Right: chartWidth - chartRight}
 	top := domain.SmallCount
 	for _, m := range rep.Months {
@@ -165,14 +168,14 @@ func chartOf(rep app.Statistics) statsChart {
 		}
 		b.Y = round1(c.Baseline - b.H)
 		if i%every == 0 {
-			b.Month = m.Start.Format("Jan")
+			b.Month = p.ShortMonth(z, m.Start)
 			// The year is written under the first label of each year.
-			if year := m.Start.Format("2006"); year != lastYear {
+			if year := z.In(m.Start).Format("2006"); year != lastYear {
 				b.Year, lastYear = year, year
 			}
 		}
 		c.Bars = append(c.Bars, b)
-		words = append(words, m.Start.Format("January 2006")+": "+m.Total.String())
+		words = append(words, p.Month(z, m.Start)+": "+m.Total.String())
 	}
 	c.Desc = strings.Join(words, "; ")
 	return c

@@ -76,8 +76,17 @@ func (c *ctl) statsCommand() *cli.Command {
 			&cli.StringFlag{Name: "org", Usage: "count one organisation's `ID` (default: all)"},
 			&cli.StringFlag{Name: "from", Usage: "the first `DAY` counted, YYYY-MM-DD (default: the first of the month 11 months ago)"},
 			&cli.StringFlag{Name: "to", Usage: "the last `DAY` counted, YYYY-MM-DD, included (default: today)"},
+			&cli.StringFlag{Name: "table", Value: statsTableCounts, Usage: "`TABLE`: counts; first-reply, the median hours from a report to its first staff reply by month and inbox, " +
+				"of the whole months of --from and --to (needs --org); or open-ages, the open interactions by inbox and how long they have been open (needs --org)"},
 		},
 		Action: func(cctx *cli.Context) error {
+			switch table := cctx.String("table"); table {
+			case statsTableCounts:
+			case statsTableFirstReply, statsTableOpenAges:
+				return c.responseStats(cctx, table)
+			default:
+				return usagef("--table is counts, first-reply or open-ages, not %q", table)
+			}
 			var from, last time.Time
 			var err error
 			if s := cctx.String("from"); cctx.IsSet("from") {

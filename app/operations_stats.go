@@ -35,7 +35,8 @@ type statsKey struct {
 }
 
 // Stats counts interactions, erased ones included, for one organisation
-// or all, in [from, to): a table of months by combinations of inbox,
+// or all, in [from, to): a table of months (on the clock of the service's
+// zone, time_zone) by combinations of inbox,
 // channel and region, anonymised by domain.AnonymiseCounts as the portal's
 // is. It returns, month by month, the cells that are not zero and the
 // month's total (every month of the range, even an empty one); then each
@@ -59,12 +60,11 @@ func (s *Operations) Stats(ctx context.Context, org *domain.OrgID, from, to time
 		return nil, err
 	}
 
-	var months []string
-	row := map[string]int{}
-	end := to.UTC().Add(-time.Nanosecond)
-	for m := time.Date(from.UTC().Year(), from.UTC().Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(end); m = m.AddDate(0, 1, 0) {
-		row[m.Format(statsMonthLayout)] = len(months)
-		months = append(months, m.Format(statsMonthLayout))
+	// Months are the service zone's (time_zone), as the portal's are.
+	spans := s.zone.Months(s.zone.In(from), s.zone.In(to.Add(-time.Nanosecond)))
+	months := make([]string, len(spans))
+	for i, m := range spans {
+		months[i] = m.Month
 	}
 	var keys []statsKey
 	for _, f := range facts {
@@ -83,7 +83,7 @@ func (s *Operations) Stats(ctx context.Context, org *domain.OrgID, from, to time
 		counts[i] = make([]int, len(keys))
 	}
 	for _, f := range facts {
-		counts[row[f.CreatedAt.UTC().Format(statsMonthLayout)]][column[factKey(f)]]++
+		counts[domain.MonthOf(spans, f.CreatedAt)][column[factKey(f)]]++
 	}
 
 	table := domain.AnonymiseCounts(counts, len(keys))

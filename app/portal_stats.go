@@ -20,7 +20,7 @@ const statsDefaultMonths = 12
 const statsMonthLayout = "2006-01"
 
 // Statistics counts the reports the actor may see, by month of arrival
-// and inbox (category). It is never split by channel, and its figures are
+// on the clock of the service's zone (time_zone) and inbox (category). It is never split by channel, and its figures are
 // anonymised by domain.AnonymiseCounts: no count from 1 to
 // domain.SmallCount-1 is shown, nor one the totals would give away, so
 // that one report cannot be singled out when the figures are shared, e.g.
@@ -39,7 +39,8 @@ type Statistics struct {
 
 // StatsMonth is one month's row.
 type StatsMonth struct {
-	// Month is the month as YYYY-MM; Start its first moment, in UTC.
+	// Month is the month as YYYY-MM; Start its first moment, on the
+	// clock of the service's zone (time_zone), in which months are counted.
 	Month string
 	Start time.Time
 	Cells []StatsCell
@@ -49,8 +50,9 @@ type StatsMonth struct {
 // StatsCell is one figure: a number, or hidden.
 type StatsCell = domain.StatsCell
 
-// statsRange checks the bounds and returns the first moments of the first
-// and last months.
+// statsRange checks the bounds and returns the first and last months (as
+// their first day); now is on the local clock, so that the default range
+// ends with the month it is there.
 func statsRange(from, to string, now time.Time) (first, last time.Time, problems domain.Problems) {
 	thisMonth := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
 	first, last = thisMonth.AddDate(0, 1-statsDefaultMonths, 0), thisMonth
@@ -89,7 +91,7 @@ func monthsBetween(first, last time.Time) int {
 
 // tabulate lays the counts out as months by inboxes, every month and
 // inbox present even when empty, and anonymises them, totals included.
-func tabulate(out *Statistics, first, last time.Time, counts []domain.InteractionCount) {
+func tabulate(out *Statistics, months []domain.StatsMonth, counts []domain.InteractionCount) {
 	// An inbox counted but not offered (it cannot be, but a count must
 	// never vanish) gets a column of its own.
 	for _, c := range counts {
@@ -103,10 +105,9 @@ func tabulate(out *Statistics, first, last time.Time, counts []domain.Interactio
 	}
 	row := map[string]int{}
 	var raw [][]int
-	for m := first; !m.After(last); m = m.AddDate(0, 1, 0) {
-		key := m.Format(statsMonthLayout)
-		row[key] = len(out.Months)
-		out.Months = append(out.Months, StatsMonth{Month: key, Start: m})
+	for _, m := range months {
+		row[m.Month] = len(out.Months)
+		out.Months = append(out.Months, StatsMonth{Month: m.Month, Start: m.Start})
 		raw = append(raw, make([]int, len(out.Inboxes)))
 	}
 	for _, c := range counts {
@@ -128,22 +129,23 @@ func tabulate(out *Statistics, first, last time.Time, counts []domain.Interactio
 func (s *Portal) Stats(ctx context.Context, a *Actor, from, to string) (out Statistics, err error) {
 	defer domain.Wrap(&err, "app.Portal.Stats")
 	out.From, out.To = from, to
-	first, last, problems := statsRange(from, to, s.now())
+	first, last, problems := statsRange(from, to, s.zone.In(s.now()))
 	if err := problems.Invalid(); err != nil {
 		return out, err
 	}
 	out.From, out.To = first.Format(statsMonthLayout), last.Format(statsMonthLayout)
 	var counts []domain.InteractionCount
+	months := s.zone.Months(first, last)
 	err = s.store.View(ctx, func(tx ports.Tx) error {
 		if out.Inboxes, err = actorInboxes(ctx, tx, a); err != nil {
 			return err
 		}
-		counts, err = tx.StaffView().Stats(ctx, a.Viewer, first, last.AddDate(0, 1, 0))
+		counts, err = tx.StaffView().Stats(ctx, a.Viewer, months)
 		return err
 	})
 	if err != nil {
 		return out, err
 	}
-	tabulate(&out, first, last, counts)
+	tabulate(&out, months, counts)
 	return out, nil
 }

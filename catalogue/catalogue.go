@@ -152,6 +152,28 @@ func (p *Printer) Date(z domain.Zone, t time.Time) string {
 	return z.Date(t)
 }
 
+// Month writes the month of t in the zone z as a reader reads it:
+// "October 2026", or "Hydref 2026".
+func (p *Printer) Month(z domain.Zone, t time.Time) string {
+	t = z.In(t)
+	if p.Lang == domain.Welsh {
+		return fmt.Sprintf("%s %d", welshMonths[t.Month()-1], t.Year())
+	}
+	return t.Format("January 2006")
+}
+
+var welshShortMonths = [...]string{"Ion", "Chwe", "Maw", "Ebr", "Mai", "Meh", "Gorff", "Awst", "Medi", "Hyd", "Tach", "Rhag"}
+
+// ShortMonth names the month of t in the zone z briefly, for a chart's
+// axis: "Oct", or "Hyd".
+func (p *Printer) ShortMonth(z domain.Zone, t time.Time) string {
+	t = z.In(t)
+	if p.Lang == domain.Welsh {
+		return welshShortMonths[t.Month()-1]
+	}
+	return t.Format("Jan")
+}
+
 // DateTime writes t in the zone z as a reader reads it, marked with the
 // zone's abbreviation (GMT or BST): "5 October 2026, 09:30 BST", or
 // "5 Hydref 2026, 09:30 BST".

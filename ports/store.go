@@ -463,8 +463,17 @@ type StaffViewRepo interface {
 	// MarkRead records that the viewer has seen the interaction as it is at now.
 	MarkRead(ctx context.Context, v domain.Viewer, id domain.InteractionID, now time.Time) error
 	// Stats counts the viewer's interactions, erased ones included, by
-	// month of arrival and inbox, for those that arrived in [from, to).
-	Stats(ctx context.Context, v domain.Viewer, from, to time.Time) ([]domain.InteractionCount, error)
+	// month of arrival and inbox, for those that arrived in the months
+	// (contiguous, as domain.Zone.Months makes them, so on the local clock).
+	Stats(ctx context.Context, v domain.Viewer, months []domain.StatsMonth) ([]domain.InteractionCount, error)
+
+	// FirstReplies returns, for the statistics of response times, when
+	// each of the viewer's interactions that arrived in [from, to), erased
+	// ones included, arrived, in which inbox, and when staff first replied.
+	FirstReplies(ctx context.Context, v domain.Viewer, from, to time.Time) ([]domain.FirstReply, error)
+	// OpenAges counts the viewer's open interactions not erased by inbox
+	// and by how long they have been open at now (domain.AgeBands).
+	OpenAges(ctx context.Context, v domain.Viewer, now time.Time) ([]domain.AgeCount, error)
 }
 
 // StaffViewFilter narrows the staff's list of interactions; nil fields do not narrow.

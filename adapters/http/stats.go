@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/whisper-schools/whisper/app"
+	"github.com/whisper-schools/whisper/catalogue"
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/export"
 )
@@ -26,6 +27,15 @@ type statsPage struct {
 	CSV, Hidden string
 	// HiddenUpTo is the largest count always hidden.
 	HiddenUpTo int
+
+	// Replies are the governors' figures: the median time to a first
+	// reply by month and category, and the open reports by age; each with
+	// its own file, RepliesCSV and AgesCSV. None is the mark of a median
+	// of nothing and SmallCount the fewest answered reports a median shows.
+	Replies             app.ResponseStatistics
+	RepliesCSV, AgesCSV string
+	None                string
+	SmallCount          int
 }
 
 // statsChart is a bar chart drawn on the server as SVG: no script, and
@@ -72,14 +82,27 @@ func (s *Server) stats(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Acto
 		return err
 	}
 	page.From, page.To = rep.From, rep.To
-	page.Chart = chartOf(rep)
+	page.Chart = chartOf(rep, catalogue.For(page.Staff.Lang), s.app.Zone)
 	page.CSV = "/staff/stats.csv?" + url.Values{"from": {rep.From}, "to": {rep.To}}.Encode()
+	if page.Replies, err = s.app.Casework.ResponseStats(r.Context(), a, from, to); err != nil {
+		return err
+	}
+	page.RepliesCSV = "/staff/stats.csv?" + url.Values{"from": {rep.From}, "to": {rep.To}, "table": {statsTableReplies}}.Encode()
+	page.AgesCSV = "/staff/stats.csv?" + url.Values{"table": {statsTableAges}}.Encode()
+	page.None, page.SmallCount = domain.NoMedian, domain.SmallCount
 	return s.render(w, nethttp.StatusOK, "staff/stats", page)
 }
 
 // statsCSV is the statistics page's table as a file, figures hidden
 // exactly as on the page.
 func (s *Server) statsCSV(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor) error {
+	switch r.URL.Query().Get("table") {
+	case "":
+	case statsTableReplies, statsTableAges:
+		return s.responseStatsCSV(w, r, a)
+	default:
+		return domain.Errorf(domain.KindInvalid, "no such statistics table")
+	}
 	rep, err := s.app.Portal.Stats(r.Context(), a, r.URL.Query().Get("from"), r.URL.Query().Get("to"))
 	if err != nil {
 		return err
@@ -112,7 +135,9 @@ const (
 	stubHeight  = 4.0
 )
 
-func chartOf(rep app.Statistics) statsChart {
+// chartOf draws rep's monthly totals, naming the months with p in the
+// zone z.
+func chartOf(rep app.Statistics, p *catalogue.Printer, z domain.Zone) statsChart {
 	c := statsChart{Width: chartWidth, Height: chartHeight, Baseline: chartHeight - chartBottom, Left: chartLeft, Right: chartWidth - chartRight}
 	top := domain.SmallCount
 	for _, m := range rep.Months {
@@ -143,14 +168,14 @@ func chartOf(rep app.Statistics) statsChart {
 		}
 		b.Y = round1(c.Baseline - b.H)
 		if i%every == 0 {
-			b.Month = m.Start.Format("Jan")
+			b.Month = p.ShortMonth(z, m.Start)
 			// The year is written under the first label of each year.
-			if year := m.Start.Format("2006"); year != lastYear {
+			if year := z.In(m.Start).Format("2006"); year != lastYear {
 				b.Year, lastYear = year, year
 			}
 		}
 		c.Bars = append(c.Bars, b)
-		words = append(words, m.Start.Format("January 2006")+": "+m.Total.String())
+		words = append(words, p.Month(z, m.Start)+": "+m.Total.String())
 	}
 	c.Desc = strings.Join(words, "; ")
 	return c

@@ -81,6 +81,7 @@ func parsePageSet(funcs template.FuncMap) (map[string]*template.Template, error)
 //	{{when .At}}                     a date and time in z, the month named,
 //	                                 marked GMT or BST
 //	{{date .At}}                     the day alone, in z
+//	{{month .At}}                    the month alone, in z
 //	{{isotime .At}}                  for <time datetime>: ISO 8601 with
 //	                                 z's offset
 //	{{with smsNumber}}…{{end}}       the number reporters text, as they
@@ -96,6 +97,7 @@ func templateFuncs(p *catalogue.Printer, smsNumber string, z domain.Zone) templa
 		"when":    func(t time.Time) string { return p.DateTime(z, t) },
 		"join":    func(items []string) string { return strings.Join(items, ", ") },
 		"date":    func(t time.Time) string { return p.Date(z, t) },
+		"month":   func(t time.Time) string { return p.Month(z, t) },
 		"isotime": z.ISO,
 	}
 }

@@ -191,38 +191,3 @@ func (c staffView) MarkRead(ctx context.Context, v domain.Viewer, id domain.Inte
 		Exec(ctx)
 	return translate(err)
 }
-
-func (c staffView) Stats(ctx context.Context, v domain.Viewer, from, to time.Time) ([]domain.InteractionCount, error) {
-	// Months are counted in UTC. The month is cut from the stored time: on
-	// SQLite that is its text, which begins "YYYY-MM".
-	month := "substr(i.created_at, 1, 7)"
-	if c.postgres {
-		month = "to_char(i.created_at AT TIME ZONE 'UTC', 'YYYY-MM')"
-	}
-	q := c.db.NewSelect().TableExpr("interactions AS i").
-		ColumnExpr(month+" AS month, i.inbox_id, b.name AS inbox_name, COUNT(*) AS count").
-		Join("JOIN inboxes AS b ON b.id = i.inbox_id").
-		Where("i.org_id = ?", string(v.OrgID)).
-		Where("i.created_at >= ?", from).Where("i.created_at < ?", to).
-		GroupExpr("1, i.inbox_id, b.name").OrderExpr("1, b.name")
-	if v.InboxIDs != nil {
-		if len(v.InboxIDs) == 0 {
-			return nil, nil
-		}
-		q = q.Where("i.inbox_id IN (?)", bun.List(inboxStrings(v.InboxIDs)))
-	}
-	var rows []struct {
-		Month     string `bun:"month"`
-		InboxID   string `bun:"inbox_id"`
-		InboxName string `bun:"inbox_name"`
-		Count     int    `bun:"count"`
-	}
-	if err := q.Scan(ctx, &rows); err != nil {
-		return nil, translate(err)
-	}
-	out := make([]domain.InteractionCount, len(rows))
-	for i, r := range rows {
-		out[i] = domain.InteractionCount{Month: r.Month, InboxID: domain.InboxID(r.InboxID), InboxName: r.InboxName, Count: r.Count}
-	}
-	return out, nil
-}

@@ -76,12 +76,18 @@ func (c *ctl) statsCommand() *cli.Command {
 			&cli.StringFlag{Name: "org", Usage: "count one organisation's `ID` (default: all)"},
 			&cli.StringFlag{Name: "from", Usage: "the first `DAY` counted, YYYY-MM-DD (default: the first of the month 11 months ago)"},
 			&cli.StringFlag{Name: "to", Usage: "the last `DAY` counted, YYYY-MM-DD, included (default: today)"},
+			&cli.StringFlag{Name: "table", Value: statsTableCounts, Usage: "`TABLE`: counts; first-reply, the median hours from a report to its first staff reply by month and inbox, " +
+				"of the whole months of --from and --to (needs --org); or open-ages, the open interactions by inbox and how long they have been open (needs --org)"},
 		},
 		Action: func(cctx *cli.Context) error {
-			now := time.Now().UTC()
-			today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-			from := time.Date(now.Year(), now.Month()-(statsDefaultMonths-1), 1, 0, 0, 0, 0, time.UTC)
-			last := today
+			switch table := cctx.String("table"); table {
+			case statsTableCounts:
+			case statsTableFirstReply, statsTableOpenAges:
+				return c.responseStats(cctx, table)
+			default:
+				return usagef("--table is counts, first-reply or open-ages, not %q", table)
+			}
+			var from, last time.Time
 			var err error
 			if s := cctx.String("from"); cctx.IsSet("from") {
 				if from, err = parseDay("from", s); err != nil {
@@ -105,8 +111,18 @@ func (c *ctl) statsCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			// --to names a day, counted whole.
-			rows, err := svc.Operations.Stats(cctx.Context, org, from, last.AddDate(0, 0, 1))
+			// Days are the service zone's (time_zone), as its months are:
+			// --from starts at its local midnight, and --to, counted whole,
+			// ends at the next.
+			if !cctx.IsSet("from") {
+				local := svc.Zone.In(time.Now())
+				from = time.Date(local.Year(), local.Month()-(statsDefaultMonths-1), 1, 0, 0, 0, 0, time.UTC)
+			}
+			if !cctx.IsSet("to") {
+				last = svc.Zone.In(time.Now())
+			}
+			from, last = svc.Zone.DayStart(from), svc.Zone.DayStart(last)
+			rows, err := svc.Operations.Stats(cctx.Context, org, from, svc.Zone.DayStart(last.AddDate(0, 0, 1)))
 			if err != nil {
 				return err
 			}
@@ -145,7 +161,8 @@ func (c *ctl) statsCommand() *cli.Command {
 	}, 0)
 }
 
-// parseDay reads a --from or --to day, in UTC.
+// parseDay reads a --from or --to day: its date, in UTC; the caller
+// places it on the service zone's clock.
 func parseDay(flag, s string) (time.Time, error) {
 	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
 	if err != nil {

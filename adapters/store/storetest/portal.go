@@ -172,9 +172,10 @@ func testStaffViewStats(t *testing.T, st ports.Store) {
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { _, err := tx.Interactions().Erase(ctx, erasedAt, online.ID); return err }))
 
 	var counts []domain.InteractionCount
+	utc := domain.NewZone(time.UTC)
 	admin := domain.Viewer{OrgID: f.org.ID}
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
-		counts, err = tx.StaffView().Stats(ctx, admin, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC))
+		counts, err = tx.StaffView().Stats(ctx, admin, utc.Months(jan, feb))
 		return err
 	}))
 	assert.Equal(t, []domain.InteractionCount{
@@ -185,7 +186,7 @@ func testStaffViewStats(t *testing.T, st ports.Store) {
 
 	staff := domain.Viewer{OrgID: f.org.ID, InboxIDs: []domain.InboxID{second.ID}}
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
-		counts, err = tx.StaffView().Stats(ctx, staff, jan.AddDate(0, -1, 0), feb.AddDate(0, 1, 0))
+		counts, err = tx.StaffView().Stats(ctx, staff, utc.Months(jan.AddDate(0, -1, 0), feb.AddDate(0, 1, 0)))
 		return err
 	}))
 	assert.Equal(t, []domain.InteractionCount{{Month: "2026-02", InboxID: second.ID, InboxName: "Online", Count: 1}}, counts)

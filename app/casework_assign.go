@@ -22,30 +22,32 @@ func (s *Casework) Assign(ctx context.Context, a *Actor, ref, staffID string) (c
 		if err != nil {
 			return err
 		}
-		// Hold the interaction, so that a move at the same moment comes
-		// before or after; the store clears an assignee a move leaves
-		// blind.
+		// Hold the member, then the interaction, in the order a change to
+		// the member's inboxes takes them (member, then their
+		// interactions), so that the two wait for each other rather than
+		// deadlock. A change to their inboxes at the same moment comes
+		// before (and they are refused) or after (and the store clears
+		// the assignment); so does a move of the interaction.
+		var member *domain.Staff
+		refused := domain.Problems{{Field: FieldStaffID, Safe: domain.Say("Choose a member who can see this report.")}}.Invalid()
+		if staffID != "" {
+			_, err = tx.Staff().Change(ctx, domain.StaffID(staffID), func(m *domain.Staff) error {
+				member = m
+				return nil
+			})
+			if domain.KindOf(err) == domain.KindNotFound {
+				return refused
+			}
+			if err != nil {
+				return err
+			}
+		}
 		ia, err := changeInteraction(ctx, tx, cs.ID, func(*domain.Interaction) error { return nil })
 		if err != nil {
 			return err
 		}
-		if staffID == "" {
+		if member == nil {
 			changed, err = tx.Triage().SetAssignee(ctx, ia.ID, "")
-			return err
-		}
-		refused := domain.Problems{{Field: FieldStaffID, Safe: domain.Say("Choose a member who can see this report.")}}.Invalid()
-		var member *domain.Staff
-		// Hold the member too: a change to their inboxes at the same
-		// moment comes before (and they are refused) or after (and the
-		// store clears the assignment).
-		_, err = tx.Staff().Change(ctx, domain.StaffID(staffID), func(m *domain.Staff) error {
-			member = m
-			return nil
-		})
-		if domain.KindOf(err) == domain.KindNotFound {
-			return refused
-		}
-		if err != nil {
 			return err
 		}
 		if member.OrgID != a.Viewer.OrgID || !canSee(member, ia.InboxID) {

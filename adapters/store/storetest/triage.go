@@ -43,7 +43,9 @@ func triageOf(t *testing.T, st ports.Store, v domain.Viewer, f ports.StaffViewFi
 		}
 		n, err := tx.StaffView().Count(ctx, v, f)
 		require.NoError(t, err)
-		assert.Equal(t, len(list), n, "the count agrees with the list")
+		if f.Limit == 0 {
+			assert.Equal(t, len(list), n, "the count agrees with the list")
+		}
 		for _, c := range list {
 			got[c.Ref] = c
 			order = append(order, c.Ref)
@@ -158,7 +160,7 @@ func testTriageReleases(t *testing.T, st ports.Store) {
 	assignee := func() domain.StaffID {
 		var got *domain.StaffInteraction
 		require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
-			got, err = tx.StaffView().Get(ctx, domain.ViewerOf(admin), ia.Ref)
+			got, err = tx.StaffView().Get(ctx, domain.Viewer{StaffID: "stf_reader", OrgID: f.org.ID}, ia.Ref)
 			return err
 		}))
 		return got.AssigneeID

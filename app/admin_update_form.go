@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -28,6 +29,9 @@ type FormSettings struct {
 	// PrivacyURL is the school's own privacy notice, https only; empty
 	// for none.
 	PrivacyURL string
+	// ResponseTargetHours is the response target in whole hours, 1 to
+	// 720; empty keeps the form's.
+	ResponseTargetHours string
 }
 
 // UpdateForm saves a form's name, texts, language, swear-word policy and
@@ -52,6 +56,11 @@ func (s *Admin) UpdateForm(ctx context.Context, a *Actor, id domain.FormID, in F
 	problems.Add("swear_policy", err)
 	privacy, err := domain.ParsePrivacyURL(in.PrivacyURL)
 	problems.Add("privacy_url", err)
+	target := 0 // keep
+	if strings.TrimSpace(in.ResponseTargetHours) != "" {
+		target, err = domain.ParseResponseTarget(in.ResponseTargetHours)
+		problems.Add("response_target_hours", err)
+	}
 	// The form must be the actor's before its problems are told: another
 	// organisation's form is simply not found.
 	err = s.changeIntake(ctx, func(tx ports.Tx) error {
@@ -68,13 +77,17 @@ func (s *Admin) UpdateForm(ctx context.Context, a *Actor, id domain.FormID, in F
 			form.Intro, form.ResponseTime, form.OutOfHours = formText(in.Intro), formText(in.ResponseTime), formText(in.OutOfHours)
 			form.IntroCy, form.ResponseTimeCy, form.OutOfHoursCy = formText(in.IntroCy), formText(in.ResponseTimeCy), formText(in.OutOfHoursCy)
 			form.Language, form.SwearPolicy, form.PrivacyURL = lang, policy, privacy
+			if target != 0 {
+				form.ResponseTargetHours = target
+			}
 			return nil
 		})
 		if err != nil {
 			return err
 		}
 		return s.record(ctx, tx, byStaff(a, domain.AuditFormChange, map[string]string{"form": string(id),
-			"language": string(form.Language), "swear_policy": string(form.SwearPolicy), "swear_policy_was": string(was), "privacy_url": form.PrivacyURL}))
+			"language": string(form.Language), "swear_policy": string(form.SwearPolicy), "swear_policy_was": string(was), "privacy_url": form.PrivacyURL,
+			"response_target_hours": strconv.Itoa(form.ResponseTargetHours)}))
 	})
 	if err != nil {
 		return nil, err

@@ -33,6 +33,8 @@ type InteractionQuery struct {
 	From, To string
 	// Page counts from 1; out of range is brought back into it.
 	Page int
+	// TriageQuery holds the triage filters (app/triage.go).
+	TriageQuery
 }
 
 // InteractionPage is one page of the actor's reports.
@@ -44,6 +46,9 @@ type InteractionPage struct {
 	// Inboxes are those the actor may filter by: every inbox of the
 	// organisation for admins, their assigned ones for staff.
 	Inboxes []VisibleInbox
+	// Now is when the list was read: how long a reporter has waited,
+	// and whether that is overdue, are as of then.
+	Now time.Time
 }
 
 // ListInteractions returns a page of the reports the actor may see, most recent
@@ -51,11 +56,15 @@ type InteractionPage struct {
 // Inboxes still filled so the filter form can be shown again.
 func (s *Portal) ListInteractions(ctx context.Context, a *Actor, q InteractionQuery) (out InteractionPage, err error) {
 	defer domain.Wrap(&err, "app.Portal.ListInteractions")
+	out.Now = s.now()
 	err = s.store.View(ctx, func(tx ports.Tx) error {
 		if out.Inboxes, err = actorInboxes(ctx, tx, a); err != nil {
 			return err
 		}
 		f, problems := interactionFilter(q, out.Inboxes)
+		var triageProblems domain.Problems
+		f.TriageFilter, triageProblems = triageFilter(q.TriageQuery, a.Viewer)
+		problems = append(problems, triageProblems...)
 		if err := problems.Invalid(); err != nil {
 			return err
 		}

@@ -31,6 +31,9 @@ type Form struct {
 	SwearPolicy SwearPolicy
 	Open        bool
 	CreatedAt   time.Time
+	// ResponseTargetHours is how long a reporter's message may wait for a
+	// reply before the staff list shows it overdue (see ParseResponseTarget).
+	ResponseTargetHours int
 }
 
 // FormCode names a form in its URL and prefixes its texts. It is stored in
@@ -212,6 +215,7 @@ func NewForm(id FormID, org OrgID, name string, code FormCode, now time.Time) (*
 	return &Form{
 		ID: id, OrgID: org, Name: name, Code: code,
 		Language: English, SwearPolicy: SwearFlag, Open: true, CreatedAt: now,
+		ResponseTargetHours: DefaultResponseTargetHours,
 	}, nil
 }
 

@@ -43,6 +43,9 @@ type StaffInteraction struct {
 	ClosedAt       *time.Time
 	// Unread is set when there is activity the viewer has not seen.
 	Unread bool
+	// Triage is the list's triage of it: assignee, urgency, preview,
+	// waiting (domain/triage.go).
+	Triage
 }
 
 // AnonymousName is how staff see a reporter who gave no name.

@@ -95,6 +95,7 @@ type Tx interface {
 	SignInFailures() SignInFailureRepo
 	SSO() SSORepo
 	SSOStates() SSOStateRepo
+	Triage() TriageRepo
 }
 
 // Position is a place in a walk through interactions in creation order;
@@ -484,6 +485,38 @@ type StaffViewFilter struct {
 	From, To *time.Time
 	// Limit and Offset page through the list; a zero Limit is no limit.
 	Limit, Offset int
+	// Triage filters (issue #20); false and nil do not narrow.
+	TriageFilter
+}
+
+// TriageFilter narrows the staff's list by triage: Awaiting keeps open
+// interactions whose latest message is the reporter's; Assignee keeps
+// those assigned to that member; Unassigned those assigned to nobody;
+// Urgent and Flagged those so marked.
+type TriageFilter struct {
+	Awaiting   bool
+	Assignee   *domain.StaffID
+	Unassigned bool
+	Urgent     bool
+	Flagged    bool
+}
+
+// TriageRepo keeps who looks after an interaction and whether it is
+// urgent. Each method is one conditional write that reports whether it
+// changed anything, so that of two requests making the same change at the
+// same moment exactly one sees it changed (and sends what it announces).
+// Neither touches an erased interaction; the caller has read the
+// interaction through the staff view in the same transaction.
+type TriageRepo interface {
+	// SetUrgent marks the interaction urgent or not, and reports whether
+	// it was not so already.
+	SetUrgent(ctx context.Context, id domain.InteractionID, urgent bool) (changed bool, err error)
+	// SetAssignee assigns the interaction to a member, or to nobody for
+	// "", and reports whether it was assigned otherwise before. The
+	// caller checks that the member may see the interaction; the store
+	// then keeps that true, clearing the assignment when the member is
+	// removed, loses the inbox or the interaction moves out of their sight.
+	SetAssignee(ctx context.Context, id domain.InteractionID, staff domain.StaffID) (changed bool, err error)
 }
 
 // SessionRepo keeps staff sessions, so that every whisperd instance knows

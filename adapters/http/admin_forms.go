@@ -2,6 +2,7 @@ package http
 
 import (
 	nethttp "net/http"
+	"strconv"
 
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/domain"
@@ -84,6 +85,7 @@ func (s *Server) loadFormPage(r *nethttp.Request, a *app.Actor) (adminFormPage, 
 			Name: f.Form.Name, Intro: f.Form.Intro, ResponseTime: f.Form.ResponseTime, OutOfHours: f.Form.OutOfHours,
 			IntroCy: f.Form.IntroCy, ResponseTimeCy: f.Form.ResponseTimeCy, OutOfHoursCy: f.Form.OutOfHoursCy,
 			Language: string(f.Form.Language), SwearPolicy: string(f.Form.SwearPolicy), PrivacyURL: f.Form.PrivacyURL,
+			ResponseTargetHours: strconv.Itoa(f.Form.ResponseTargetHours),
 		},
 	}
 	for _, ib := range f.Inboxes {
@@ -117,6 +119,7 @@ func (s *Server) adminUpdateForm(w nethttp.ResponseWriter, r *nethttp.Request, a
 		OutOfHours: r.PostFormValue("out_of_hours"), Language: r.PostFormValue("language"), SwearPolicy: r.PostFormValue("swear_policy"),
 		PrivacyURL: r.PostFormValue("privacy_url"), IntroCy: r.PostFormValue("intro_cy"),
 		ResponseTimeCy: r.PostFormValue("response_time_cy"), OutOfHoursCy: r.PostFormValue("out_of_hours_cy"),
+		ResponseTargetHours: r.PostFormValue("response_target_hours"),
 	}
 	_, err := s.app.Admin.UpdateForm(r.Context(), a, id, in)
 	if problems := adminProblems(a, err); problems != nil {

@@ -49,10 +49,11 @@ func (s *Server) caseList(w nethttp.ResponseWriter, r *nethttp.Request, a *app.A
 	v := r.URL.Query()
 	q := app.InteractionQuery{Status: v.Get("status"), InboxID: v.Get("inbox"), From: v.Get("from"), To: v.Get("to")}
 	q.Page, _ = strconv.Atoi(v.Get("page"))
+	q.TriageQuery = triageQuery(v)
 	res, err := s.app.Portal.ListInteractions(r.Context(), a, q)
 	page := caseListPage{
 		Staff: s.staffChrome(a, "cases"), Query: q, Result: res,
-		Filtered: q.Status != "" || q.InboxID != "" || q.From != "" || q.To != "",
+		Filtered: q.Status != "" || q.InboxID != "" || q.From != "" || q.To != "" || q.TriageQuery.Set(),
 	}
 	if problems := domain.ProblemsOf(err); problems != nil {
 		page.Problems = staffProblems(a, problems)
@@ -78,6 +79,7 @@ func listURL(q app.InteractionQuery, page int) string {
 			v.Set(key, val)
 		}
 	}
+	setTriageQuery(v, q.TriageQuery)
 	if page > 1 {
 		v.Set("page", strconv.Itoa(page))
 	}
@@ -94,6 +96,8 @@ type casePage struct {
 	// Reply is what was typed in the reply box, kept when it comes back.
 	Reply    string
 	Problems fieldProblems
+	// Triage is the report's assignment and urgency forms (triage.go).
+	Triage triagePanel
 }
 
 // CanMove says whether there is anywhere to move the report to.
@@ -111,6 +115,10 @@ func (s *Server) caseShow(w nethttp.ResponseWriter, r *nethttp.Request, a *app.A
 // them is shown again with what was typed.
 func (s *Server) renderInteraction(w nethttp.ResponseWriter, r *nethttp.Request, a *app.Actor, status int, view app.InteractionView, reply string, problems domain.Problems) error {
 	page := casePage{Staff: s.staffChrome(a, "cases"), View: view, Reply: reply, Problems: staffProblems(a, problems)}
+	var err error
+	if page.Triage, err = s.loadTriage(r, a, view.Interaction.Ref); err != nil {
+		return err
+	}
 	page.Staff.Flash = s.flash(r)
 	return s.render(w, status, "staff/interaction", page)
 }

@@ -49,6 +49,13 @@ func (i interactions) Change(ctx context.Context, id domain.InteractionID, fn fu
 		}
 		return nil, err
 	}
+	if ia.InboxID != before.InboxID {
+		// An assignee who cannot see the new inbox is one no longer
+		// (triage.go).
+		if err := releaseInteraction(ctx, i.db, id); err != nil {
+			return nil, err
+		}
+	}
 	return ia, nil
 }
 

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -32,6 +33,8 @@ type formRow struct {
 	SwearPolicy  string    `bun:"swear_policy"`
 	Open         bool      `bun:"open"`
 	CreatedAt    time.Time `bun:"created_at"`
+	// ResponseTargetHours: see domain.Form; 0 is stored as the default.
+	ResponseTargetHours int `bun:"response_target_hours"`
 }
 
 func formToRow(f *domain.Form) *formRow {
@@ -40,6 +43,7 @@ func formToRow(f *domain.Form) *formRow {
 		Intro: f.Intro, ResponseTime: f.ResponseTime, OutOfHours: f.OutOfHours, PrivacyURL: f.PrivacyURL,
 		IntroCy: f.IntroCy, ResponseCy: f.ResponseTimeCy, OutOfHoursCy: f.OutOfHoursCy,
 		Language: string(f.Language), SwearPolicy: string(f.SwearPolicy), Open: f.Open, CreatedAt: f.CreatedAt,
+		ResponseTargetHours: cmp.Or(f.ResponseTargetHours, domain.DefaultResponseTargetHours),
 	}
 }
 
@@ -49,7 +53,7 @@ func (r *formRow) domain() *domain.Form {
 		Intro: r.Intro, ResponseTime: r.ResponseTime, OutOfHours: r.OutOfHours, PrivacyURL: r.PrivacyURL,
 		IntroCy: r.IntroCy, ResponseTimeCy: r.ResponseCy, OutOfHoursCy: r.OutOfHoursCy,
 		Language: domain.Language(r.Language), SwearPolicy: domain.SwearPolicy(r.SwearPolicy),
-		Open: r.Open, CreatedAt: r.CreatedAt.UTC(),
+		Open: r.Open, CreatedAt: r.CreatedAt.UTC(), ResponseTargetHours: r.ResponseTargetHours,
 	}
 }
 
@@ -133,6 +137,7 @@ func (f forms) Change(ctx context.Context, id domain.FormID, change func(form *d
 	u.set(form.Language != before.Language, "language", after.Language)
 	u.set(form.SwearPolicy != before.SwearPolicy, "swear_policy", after.SwearPolicy)
 	u.set(form.Open != before.Open, "open", after.Open)
+	u.set(form.ResponseTargetHours != before.ResponseTargetHours, "response_target_hours", after.ResponseTargetHours)
 	if err := u.exec(ctx, "form"); err != nil {
 		return nil, codeConflict(err, form.Code)
 	}

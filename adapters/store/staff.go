@@ -224,6 +224,13 @@ func (s staffRepo) Change(ctx context.Context, id domain.StaffID, change func(m 
 	if err := s.reassign(ctx, m.ID, before.InboxIDs, m.InboxIDs); err != nil {
 		return nil, err
 	}
+	if m.Role != before.Role || !sameTime(m.RemovedAt, before.RemovedAt) || !slices.Equal(m.InboxIDs, before.InboxIDs) {
+		// Whoever can no longer see an interaction assigned to them
+		// is no longer its assignee (triage.go).
+		if err := releaseStaff(ctx, s.db, m.ID); err != nil {
+			return nil, err
+		}
+	}
 	return m, nil
 }
 

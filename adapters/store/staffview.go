@@ -27,6 +27,7 @@ type caseRow struct {
 	LastActivityAt     time.Time  `bun:"last_activity_at"`
 	ClosedAt           *time.Time `bun:"closed_at"`
 	ReadAt             *time.Time `bun:"read_at"`
+	triageRow
 }
 
 type staffView struct{ *tx }
@@ -60,7 +61,8 @@ func (c staffView) selectInteractions(v domain.Viewer) *bun.SelectQuery {
 		ColumnExpr("r.read_at").
 		Join("JOIN forms AS f ON f.id = i.form_id").
 		Join("JOIN inboxes AS b ON b.id = i.inbox_id").
-		Join("LEFT JOIN case_reads AS r ON r.interaction_id = i.id AND r.staff_id = ?", string(v.StaffID))
+		Join("LEFT JOIN case_reads AS r ON r.interaction_id = i.id AND r.staff_id = ?", string(v.StaffID)).
+		Apply(selectTriage)
 }
 
 func filtered(q *bun.SelectQuery, f ports.StaffViewFilter) *bun.SelectQuery {
@@ -76,11 +78,15 @@ func filtered(q *bun.SelectQuery, f ports.StaffViewFilter) *bun.SelectQuery {
 	if f.To != nil {
 		q = q.Where("i.created_at < ?", *f.To)
 	}
-	return q
+	return triageFiltered(q, f.TriageFilter)
 }
 
 func (c staffView) fromRow(r *caseRow) (*domain.StaffInteraction, error) {
 	name, err := c.keys.Open(r.ReporterNameSealed, aad("interactions.reporter_name", r.ID))
+	if err != nil {
+		return nil, err
+	}
+	triage, err := c.triageOf(&r.triageRow)
 	if err != nil {
 		return nil, err
 	}
@@ -90,19 +96,24 @@ func (c staffView) fromRow(r *caseRow) (*domain.StaffInteraction, error) {
 		Status: domain.Status(r.Status), ReporterName: name, Flagged: r.Flagged,
 		CreatedAt: r.CreatedAt.UTC(), LastActivityAt: r.LastActivityAt.UTC(), ClosedAt: utcPtr(r.ClosedAt),
 		Unread: r.ReadAt == nil || r.ReadAt.Before(r.LastActivityAt),
+		Triage: triage,
 	}, nil
 }
 
 func (c staffView) List(ctx context.Context, v domain.Viewer, f ports.StaffViewFilter) ([]*domain.StaffInteraction, error) {
 	var rows []caseRow
-	q := filtered(c.selectInteractions(v), f).OrderExpr("i.last_activity_at DESC, i.id DESC")
+	q := filtered(c.selectInteractions(v), f).OrderExpr("i.urgent DESC, i.last_activity_at DESC, i.id DESC")
 	if f.Limit > 0 {
 		q = q.Limit(int64(f.Limit)).Offset(int64(f.Offset))
 	}
 	if err := q.Scan(ctx, &rows); err != nil {
 		return nil, translate(err)
 	}
-	return convertAll(rows, c.fromRow)
+	list, err := convertAll(rows, c.fromRow)
+	if err != nil {
+		return nil, err
+	}
+	return list, c.withTriage(ctx, list)
 }
 
 // caseStatuses are every status an interaction may have (the table's CHECK
@@ -127,7 +138,11 @@ func (c staffView) Get(ctx context.Context, v domain.Viewer, ref domain.Referenc
 	if err := c.selectInteractions(v).Where("i.ref = ?", string(ref)).Scan(ctx, &row); err != nil {
 		return nil, notFound(err, "report")
 	}
-	return c.fromRow(&row)
+	cs, err := c.fromRow(&row)
+	if err != nil {
+		return nil, err
+	}
+	return cs, c.withTriage(ctx, []*domain.StaffInteraction{cs})
 }
 
 type caseMessageRow struct {

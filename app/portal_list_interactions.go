@@ -33,6 +33,11 @@ type InteractionQuery struct {
 	From, To string
 	// Page counts from 1; out of range is brought back into it.
 	Page int
+
+	// Search is what was typed in the search box: a reference or words
+	// of the messages and notes (casework_search.go). Sensitive: never
+	// logged.
+	Search string
 }
 
 // InteractionPage is one page of the actor's reports.
@@ -56,7 +61,12 @@ func (s *Portal) ListInteractions(ctx context.Context, a *Actor, q InteractionQu
 			return err
 		}
 		f, problems := interactionFilter(q, out.Inboxes)
+		search, searchIssues := searchProblems(q.Search)
+		problems = append(problems, searchIssues...)
 		if err := problems.Invalid(); err != nil {
+			return err
+		}
+		if err := searchFilter(ctx, tx, a, &f, search); err != nil {
 			return err
 		}
 		if out.Total, err = tx.StaffView().Count(ctx, a.Viewer, f); err != nil {

@@ -14,3 +14,26 @@ CREATE TABLE IF NOT EXISTS notes (
 -- An interaction's notes in time order, for its page, the export, search
 -- and erasure.
 CREATE INDEX IF NOT EXISTS notes_interaction ON notes (interaction_id, created_at);
+--bun:split
+-- Erasure is final for notes too (see 20261204000007_erasure_is_final): the
+-- database refuses a note written to, or into, an erased interaction.
+{{if .Postgres -}}
+CREATE TRIGGER notes_of_erased BEFORE INSERT OR UPDATE ON notes FOR EACH ROW
+EXECUTE FUNCTION whisper_refuse_if_erased()
+{{- else -}}
+CREATE TRIGGER IF NOT EXISTS notes_of_erased_insert BEFORE INSERT ON notes
+WHEN EXISTS (SELECT 1 FROM interactions WHERE id = NEW.interaction_id AND erased_at IS NOT NULL)
+BEGIN
+    SELECT RAISE(ABORT, 'erased: nothing personal may be added to an erased interaction');
+END
+{{- end}};
+--bun:split
+{{if not .Postgres -}}
+CREATE TRIGGER IF NOT EXISTS notes_of_erased_update BEFORE UPDATE ON notes
+WHEN EXISTS (SELECT 1 FROM interactions WHERE id = NEW.interaction_id AND erased_at IS NOT NULL)
+BEGIN
+    SELECT RAISE(ABORT, 'erased: nothing personal may be added to an erased interaction');
+END
+{{- else -}}
+SELECT 1
+{{- end}};

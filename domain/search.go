@@ -36,6 +36,12 @@ func ParseSearch(q string) (Search, error) {
 		return Search{}, Errorf(KindInvalid, "Search for at most %d characters; this has %d.", MaxSearch, n)
 	}
 	var s Search
+	s.ref, s.refBare = refQuery(q)
+	if _, err := ParseReference(q); err == nil && strings.ContainsAny(strings.ToUpper(q), "-0123456789WSP") && !isWord(q) {
+		// A whole reference, as written or with digits in it, is looked
+		// up, not read as words.
+		return s, nil
+	}
 	seen := map[string]bool{}
 	for _, w := range strings.FieldsFunc(FoldSearch(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
 		if !seen[w] && len(s.words) < MaxSearchWords {
@@ -43,7 +49,6 @@ func ParseSearch(q string) (Search, error) {
 			s.words = append(s.words, w)
 		}
 	}
-	s.ref, s.refBare = refQuery(q)
 	return s, nil
 }
 
@@ -69,6 +74,17 @@ func refQuery(q string) (withPrefix, bare string) {
 		t = ""
 	}
 	return t, bare
+}
+
+// isWord says whether q is letters alone, as a word is ("weekends" may
+// also be read as a reference), so that it is searched for as a word too.
+func isWord(q string) bool {
+	for _, r := range q {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // IsZero says whether nothing is searched for.

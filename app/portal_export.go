@@ -43,7 +43,11 @@ func exportInteractions(ctx context.Context, tx ports.Tx, v domain.Viewer) ([]do
 		if err != nil {
 			return nil, err
 		}
-		rows = append(rows, exportRow(cs, msgs))
+		row := exportRow(cs, msgs)
+		if row.Notes, err = exportNotes(ctx, tx, v, cs.Ref); err != nil {
+			return nil, err
+		}
+		rows = append(rows, row)
 	}
 	return rows, nil
 }
@@ -65,4 +69,18 @@ func exportRow(cs *domain.StaffInteraction, msgs []*domain.StaffMessage) domain.
 		row.Messages[i] = domain.ExportMessage{Author: author, At: m.CreatedAt, Text: m.Body}
 	}
 	return row
+}
+
+// exportNotes are a report's internal notes, for the export, which marks
+// them internal.
+func exportNotes(ctx context.Context, tx ports.Tx, v domain.Viewer, ref domain.Reference) ([]domain.ExportNote, error) {
+	notes, err := tx.Notes().List(ctx, v, ref)
+	if err != nil || len(notes) == 0 {
+		return nil, err
+	}
+	out := make([]domain.ExportNote, len(notes))
+	for i, n := range notes {
+		out[i] = domain.ExportNote{Author: n.StaffName, At: n.CreatedAt, Text: n.Body}
+	}
+	return out, nil
 }

@@ -35,6 +35,11 @@ type InteractionQuery struct {
 	Page int
 	// TriageQuery holds the triage filters (app/triage.go).
 	TriageQuery
+
+	// Search is what was typed in the search box: a reference or words
+	// of the messages and notes (casework_search.go). Sensitive: never
+	// logged.
+	Search string
 }
 
 // InteractionPage is one page of the actor's reports.
@@ -65,7 +70,12 @@ func (s *Portal) ListInteractions(ctx context.Context, a *Actor, q InteractionQu
 		var triageProblems domain.Problems
 		f.TriageFilter, triageProblems = triageFilter(q.TriageQuery, a.Viewer)
 		problems = append(problems, triageProblems...)
+		search, searchIssues := searchProblems(q.Search)
+		problems = append(problems, searchIssues...)
 		if err := problems.Invalid(); err != nil {
+			return err
+		}
+		if err := searchFilter(ctx, tx, a, &f, search); err != nil {
 			return err
 		}
 		if out.Total, err = tx.StaffView().Count(ctx, a.Viewer, f); err != nil {

@@ -15,6 +15,10 @@ type InteractionView struct {
 	// Inboxes are the inboxes of the report's form that the actor may
 	// see, its own among them: where it may be moved.
 	Inboxes []VisibleInbox
+
+	// Notes are the staff's internal notes on the report, oldest first:
+	// never shown or sent to the reporter.
+	Notes []*domain.StaffNote
 }
 
 // ReadInteraction returns one report with its conversation and the inboxes it may
@@ -47,5 +51,9 @@ func readInteraction(ctx context.Context, tx ports.Tx, a *Actor, seen *domain.St
 	if err := tx.StaffView().MarkRead(ctx, a.Viewer, seen.ID, now); err != nil {
 		return InteractionView{}, err
 	}
-	return InteractionView{Interaction: seen, Messages: msgs, Inboxes: inboxes}, nil
+	notes, err := tx.Notes().List(ctx, a.Viewer, seen.Ref)
+	if err != nil {
+		return InteractionView{}, err
+	}
+	return InteractionView{Interaction: seen, Messages: msgs, Inboxes: inboxes, Notes: notes}, nil
 }

@@ -34,6 +34,14 @@ type SubjectInteraction struct {
 	ClosedAt       *time.Time
 	ErasedAt       *time.Time
 	Messages       []SubjectMessage
+	// InternalNotes counts the notes the school's staff wrote about the
+	// interaction (issue #20). Their texts are not in the record: they
+	// are the school's safeguarding records, about the reporter and often
+	// about others, and only the school can weigh what of them to give
+	// (third parties' data, the exemptions of the Data Protection Act
+	// 2018). The record says that they exist, so that the school, told of
+	// the reference, answers for them.
+	InternalNotes int
 }
 
 // SubjectMessage is one message of the conversation. The reporter's own
@@ -204,5 +212,18 @@ func subjectInteraction(ctx context.Context, tx ports.Tx, ia *domain.Interaction
 		}
 		si.Messages = append(si.Messages, sm)
 	}
+	if si.InternalNotes, err = subjectNotes(ctx, tx, ia); err != nil {
+		return si, err
+	}
 	return si, nil
+}
+
+// subjectNotes counts the interaction's internal notes, as its
+// organisation's admins see them; an erased interaction has none.
+func subjectNotes(ctx context.Context, tx ports.Tx, ia *domain.Interaction) (int, error) {
+	if ia.ErasedAt != nil {
+		return 0, nil
+	}
+	notes, err := tx.Notes().List(ctx, domain.Viewer{OrgID: ia.OrgID}, ia.Ref)
+	return len(notes), err
 }

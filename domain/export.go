@@ -17,6 +17,9 @@ type ExportRow struct {
 	LastActivityAt time.Time
 	ClosedAt       *time.Time
 	Messages       []ExportMessage
+	// Notes are the staff's internal notes, oldest first, which the
+	// export marks internal: never shown or sent to the reporter.
+	Notes []ExportNote
 }
 
 // ExportMessage is one turn of a report's conversation in an export.
@@ -30,3 +33,12 @@ type ExportMessage struct {
 
 // ExportAuthorReporter is how an export names the reporter's messages.
 const ExportAuthorReporter = "reporter"
+
+// ExportNote is one internal note in an export.
+type ExportNote struct {
+	// Author is the full name of the staff member who wrote it.
+	Author string
+	At     time.Time
+	// Text is the note. Sensitive, as a message is.
+	Text string
+}

@@ -23,7 +23,12 @@ import (
 var Columns = []string{
 	"ref", "status", "form", "inbox", "reporter", "flagged",
 	"created_at", "last_activity_at", "closed_at", "messages",
+	"internal_notes",
 }
+
+// InternalNote begins each internal note in the exports: staff who open an
+// export must not mistake a note for something the reporter saw.
+const InternalNote = "INTERNAL NOTE, not shown to the reporter"
 
 // rowJSON is one interaction in the JSON export, shaped as the staff
 // portal's export.
@@ -38,6 +43,16 @@ type rowJSON struct {
 	LastActivityAt string        `json:"last_activity_at"`
 	ClosedAt       *string       `json:"closed_at"`
 	Messages       []messageJSON `json:"messages"`
+	InternalNotes  []noteJSON    `json:"internal_notes"`
+}
+
+// noteJSON is one internal note in the JSON export, marked internal.
+type noteJSON struct {
+	Internal  bool   `json:"internal"`
+	Label     string `json:"label"`
+	Author    string `json:"author"`
+	CreatedAt string `json:"created_at"`
+	Text      string `json:"text"`
 }
 
 // messageJSON is one turn of a conversation in the JSON export.
@@ -54,7 +69,11 @@ func WriteJSON(w io.Writer, rows []domain.ExportRow, z domain.Zone) error {
 		out[i] = rowJSON{
 			Ref: string(row.Ref), Status: string(row.Status), Form: row.Form, Inbox: row.Inbox, Reporter: row.Reporter,
 			Flagged: row.Flagged, CreatedAt: z.ISO(row.CreatedAt), LastActivityAt: z.ISO(row.LastActivityAt),
-			Messages: make([]messageJSON, len(row.Messages)),
+			Messages:      make([]messageJSON, len(row.Messages)),
+			InternalNotes: make([]noteJSON, len(row.Notes)),
+		}
+		for j, n := range row.Notes {
+			out[i].InternalNotes[j] = noteJSON{Internal: true, Label: InternalNote, Author: n.Author, CreatedAt: z.ISO(n.At), Text: n.Text}
 		}
 		if row.ClosedAt != nil {
 			closed := z.ISO(*row.ClosedAt)
@@ -85,9 +104,14 @@ func WriteCSV(w io.Writer, rows []domain.ExportRow, z domain.Zone) error {
 		for i, m := range row.Messages {
 			lines[i] = m.Author + " (" + z.ISO(m.At) + "): " + m.Text
 		}
+		notes := make([]string, len(row.Notes))
+		for i, n := range row.Notes {
+			notes[i] = "[" + InternalNote + "] " + n.Author + " (" + z.ISO(n.At) + "): " + n.Text
+		}
 		record := []string{
 			string(row.Ref), string(row.Status), row.Form, row.Inbox, row.Reporter, strconv.FormatBool(row.Flagged),
 			z.ISO(row.CreatedAt), z.ISO(row.LastActivityAt), closed, strings.Join(lines, "\n"),
+			strings.Join(notes, "\n"),
 		}
 		for i := range record {
 			record[i] = csvSafe(record[i])

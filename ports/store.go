@@ -96,6 +96,9 @@ type Tx interface {
 	SSO() SSORepo
 	SSOStates() SSOStateRepo
 	Triage() TriageRepo
+	// Notes and Search are issue #20's internal notes and search (ports/notes.go).
+	Notes() NoteRepo
+	Search() SearchRepo
 }
 
 // Position is a place in a walk through interactions in creation order;
@@ -485,6 +488,10 @@ type StaffViewFilter struct {
 	From, To *time.Time
 	// Limit and Offset page through the list; a zero Limit is no limit.
 	Limit, Offset int
+
+	// IDs, when not nil, keeps only those interactions (an empty slice
+	// keeps none): what a search found (SearchRepo.Find).
+	IDs []domain.InteractionID
 	// Triage filters (issue #20); false and nil do not narrow.
 	TriageFilter
 }

@@ -50,10 +50,11 @@ func (s *Server) caseList(w nethttp.ResponseWriter, r *nethttp.Request, a *app.A
 	q := app.InteractionQuery{Status: v.Get("status"), InboxID: v.Get("inbox"), From: v.Get("from"), To: v.Get("to")}
 	q.Page, _ = strconv.Atoi(v.Get("page"))
 	q.TriageQuery = triageQuery(v)
+	q.Search = v.Get("q")
 	res, err := s.app.Portal.ListInteractions(r.Context(), a, q)
 	page := caseListPage{
 		Staff: s.staffChrome(a, "cases"), Query: q, Result: res,
-		Filtered: q.Status != "" || q.InboxID != "" || q.From != "" || q.To != "" || q.TriageQuery.Set(),
+		Filtered: q.Status != "" || q.InboxID != "" || q.From != "" || q.To != "" || q.TriageQuery.Set() || q.Search != "",
 	}
 	if problems := domain.ProblemsOf(err); problems != nil {
 		page.Problems = staffProblems(a, problems)
@@ -74,7 +75,7 @@ func (s *Server) caseList(w nethttp.ResponseWriter, r *nethttp.Request, a *app.A
 // listURL is the list with the same filters on another page.
 func listURL(q app.InteractionQuery, page int) string {
 	v := url.Values{}
-	for key, val := range map[string]string{"status": q.Status, "inbox": q.InboxID, "from": q.From, "to": q.To} {
+	for key, val := range map[string]string{"status": q.Status, "inbox": q.InboxID, "from": q.From, "to": q.To, "q": q.Search} {
 		if val != "" {
 			v.Set(key, val)
 		}
@@ -98,6 +99,8 @@ type casePage struct {
 	Problems fieldProblems
 	// Triage is the report's assignment and urgency forms (triage.go).
 	Triage triagePanel
+	// Note is what was typed in the note box, kept when it comes back.
+	Note string
 }
 
 // CanMove says whether there is anywhere to move the report to.

@@ -159,6 +159,7 @@ func New(cfg Config, svc *app.App, log *slog.Logger) (nethttp.Handler, error) {
 	s.forgotRoutes(staff)
 	s.interactionRoutes(staff)
 	s.triageRoutes(staff)
+	s.noteRoutes(staff)
 	s.adminRoutes(staff)
 	protect := nethttp.NewCrossOriginProtection()
 	mux.Handle("/staff/", protect.Handler(staff))

@@ -55,6 +55,10 @@ func (i interactions) Erase(ctx context.Context, now time.Time, ids ...domain.In
 	if err := forgetReplies(ctx, i.db, in); err != nil {
 		return nil, err
 	}
+	// Internal notes are about the reporter too (notes.go).
+	if err := forgetNotes(ctx, i.db, in); err != nil {
+		return nil, err
+	}
 	out := make([]domain.InteractionID, len(erased))
 	for n, id := range erased {
 		out[n] = domain.InteractionID(id)

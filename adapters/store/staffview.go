@@ -78,7 +78,18 @@ func filtered(q *bun.SelectQuery, f ports.StaffViewFilter) *bun.SelectQuery {
 	if f.To != nil {
 		q = q.Where("i.created_at < ?", *f.To)
 	}
-	return triageFiltered(q, f.TriageFilter)
+	return triageFiltered(searchFiltered(q, f), f.TriageFilter)
+}
+
+// searchFiltered keeps what a search found (search.go).
+func searchFiltered(q *bun.SelectQuery, f ports.StaffViewFilter) *bun.SelectQuery {
+	switch {
+	case f.IDs == nil:
+		return q
+	case len(f.IDs) == 0:
+		return q.Where("1 = 0")
+	}
+	return q.Where("i.id IN (?)", bun.List(f.IDs))
 }
 
 func (c staffView) fromRow(r *caseRow) (*domain.StaffInteraction, error) {

@@ -166,7 +166,7 @@ func openSQLite(path string) (*Store, error) {
 	// Open pings it; query_only makes a write inside View fail as it does
 	// on PostgreSQL.
 	r := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "query_only(1)"} {
+	for _, p := range []string{"busy_timeout(10000)", "query_only(1)", "mmap_size(268435456)"} {
 		r.Add("_pragma", p)
 	}
 	reads, err := sql.Open("sqlite", "file:"+path+"?"+r.Encode())

@@ -66,6 +66,9 @@ type subjectJSON struct {
 	ClosedAt       *time.Time           `json:"closed_at"`
 	ErasedAt       *time.Time           `json:"erased_at"`
 	Messages       []subjectMessageJSON `json:"messages"`
+	// InternalNotesHeldBySchool counts the school's internal notes, whose
+	// texts the school discloses, or not, itself.
+	InternalNotesHeldBySchool int `json:"internal_notes_held_by_school"`
 }
 
 // subjectMessageJSON is one turn of the conversation: the reporter's with
@@ -85,6 +88,7 @@ func toSubjectJSON(si app.SubjectInteraction) subjectJSON {
 		Contact:   contactJSON{Email: si.Contact.Email, Phone: si.Contact.Phone},
 		LegalHold: si.LegalHold, CreatedAt: si.CreatedAt.UTC(), LastActivityAt: si.LastActivityAt.UTC(),
 		ClosedAt: utc(si.ClosedAt), ErasedAt: utc(si.ErasedAt), Messages: make([]subjectMessageJSON, len(si.Messages)),
+		InternalNotesHeldBySchool: si.InternalNotes,
 	}
 	for i, m := range si.Messages {
 		out.Messages[i] = subjectMessageJSON{FromReporter: m.FromReporter, StaffName: m.StaffName, Body: m.Body, At: m.At.UTC()}
@@ -178,6 +182,7 @@ func printDSAR(w io.Writer, found app.SubjectAccess, z domain.Zone) {
 			len(si.Messages), z.In(si.CreatedAt).Format(time.DateOnly), hold)
 	}
 	tw.Flush()
+	printSchoolNotes(w, found)
 	fmt.Fprintln(w, "Run again with --json for the full record: names, messages, contact and meta data.")
 }
 
@@ -436,4 +441,16 @@ func utc(t *time.Time) *time.Time {
 	}
 	u := t.UTC()
 	return &u
+}
+
+// printSchoolNotes says which references carry internal notes by school
+// staff. Their texts are not in the record: the school, which wrote them
+// about the reporter and often about others, decides what of them to
+// disclose (--tell-school names the references).
+func printSchoolNotes(w io.Writer, found app.SubjectAccess) {
+	for _, si := range found.Interactions {
+		if si.InternalNotes > 0 {
+			fmt.Fprintf(w, "%s: the school holds %d internal note(s) by its staff, not printed here; the school decides what of them to disclose.\n", si.Ref, si.InternalNotes)
+		}
+	}
 }

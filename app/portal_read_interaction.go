@@ -15,6 +15,9 @@ type InteractionView struct {
 	// Inboxes are the inboxes of the report's form that the actor may
 	// see, its own among them: where it may be moved.
 	Inboxes []VisibleInbox
+	// History is what staff did to the report, oldest first, this read
+	// among it.
+	History []*domain.HistoryEvent
 }
 
 // ReadInteraction returns one report with its conversation and the inboxes it may
@@ -47,5 +50,12 @@ func readInteraction(ctx context.Context, tx ports.Tx, a *Actor, seen *domain.St
 	if err := tx.StaffView().MarkRead(ctx, a.Viewer, seen.ID, now); err != nil {
 		return InteractionView{}, err
 	}
-	return InteractionView{Interaction: seen, Messages: msgs, Inboxes: inboxes}, nil
+	if err := recordEvent(ctx, tx, a, seen.ID, domain.HistoryRead, "", now); err != nil {
+		return InteractionView{}, err
+	}
+	history, err := tx.History().List(ctx, seen.ID)
+	if err != nil {
+		return InteractionView{}, err
+	}
+	return InteractionView{Interaction: seen, Messages: msgs, Inboxes: inboxes, History: history}, nil
 }

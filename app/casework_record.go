@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
@@ -16,6 +17,9 @@ type CaseRecord struct {
 	// History is what staff did to the report, oldest first, this
 	// printing last.
 	History []*domain.HistoryEvent
+	// TakenBy and TakenAt are who took this record, and when.
+	TakenBy string
+	TakenAt time.Time
 }
 
 // Record returns a report's record, for the school's own safeguarding
@@ -41,7 +45,7 @@ func (s *Casework) Record(ctx context.Context, a *Actor, ref string) (out CaseRe
 		if err != nil {
 			return err
 		}
-		out = CaseRecord{Interaction: seen, Messages: msgs, History: history}
+		out = CaseRecord{Interaction: seen, Messages: msgs, History: history, TakenBy: a.Staff.FullName(), TakenAt: now}
 		return nil
 	})
 	return out, err

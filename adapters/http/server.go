@@ -158,6 +158,7 @@ func New(cfg Config, svc *app.App, log *slog.Logger) (nethttp.Handler, error) {
 	s.authRoutes(staff)
 	s.forgotRoutes(staff)
 	s.interactionRoutes(staff)
+	s.recordRoutes(staff)
 	s.adminRoutes(staff)
 	protect := nethttp.NewCrossOriginProtection()
 	mux.Handle("/staff/", protect.Handler(staff))

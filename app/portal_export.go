@@ -22,7 +22,17 @@ func (s *Portal) Export(ctx context.Context, a *Actor, format string) (rows []do
 	if err != nil {
 		return nil, err
 	}
+	now := s.now()
+	ids := make([]domain.InteractionID, len(rows))
+	for i, row := range rows {
+		ids[i] = row.ID
+	}
 	err = s.store.InTx(ctx, func(tx ports.Tx) error {
+		// Each interaction's history says it was exported, in a few
+		// batched statements; one erased since it was read gets no line.
+		if err := recordEvents(ctx, tx, a, ids, domain.HistoryExported, format, now); err != nil {
+			return err
+		}
 		return s.record(ctx, tx, byStaff(a, domain.AuditExport, map[string]string{"format": format, "interactions": howMany(rows)}))
 	})
 	if err != nil {
@@ -54,7 +64,7 @@ func exportInteractions(ctx context.Context, tx ports.Tx, v domain.Viewer) ([]do
 
 func exportRow(cs *domain.StaffInteraction, msgs []*domain.StaffMessage) domain.ExportRow {
 	row := domain.ExportRow{
-		Ref: cs.Ref, Status: cs.Status, Form: cs.FormName, Inbox: cs.InboxName, Reporter: cs.DisplayName(),
+		ID: cs.ID, Ref: cs.Ref, Status: cs.Status, Form: cs.FormName, Inbox: cs.InboxName, Reporter: cs.DisplayName(),
 		Flagged: cs.Flagged, CreatedAt: cs.CreatedAt, LastActivityAt: cs.LastActivityAt, ClosedAt: cs.ClosedAt,
 		Messages: make([]domain.ExportMessage, len(msgs)),
 	}

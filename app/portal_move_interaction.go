@@ -54,6 +54,9 @@ func (s *Portal) MoveInteraction(ctx context.Context, a *Actor, ref, inboxID str
 		if err != nil {
 			return err
 		}
+		if err := recordEvent(ctx, tx, a, ia.ID, domain.HistoryMoved, inbox.Name, now); err != nil {
+			return err
+		}
 		return s.alertNewReport(ctx, tx, ia, form, inbox, now)
 	})
 }

@@ -19,6 +19,9 @@ type InteractionView struct {
 	// Notes are the staff's internal notes on the report, oldest first:
 	// never shown or sent to the reporter.
 	Notes []*domain.StaffNote
+	// History is what staff did to the report, oldest first, this read
+	// among it.
+	History []*domain.HistoryEvent
 }
 
 // ReadInteraction returns one report with its conversation and the inboxes it may
@@ -55,5 +58,12 @@ func readInteraction(ctx context.Context, tx ports.Tx, a *Actor, seen *domain.St
 	if err != nil {
 		return InteractionView{}, err
 	}
-	return InteractionView{Interaction: seen, Messages: msgs, Inboxes: inboxes, Notes: notes}, nil
+	if err := recordEvent(ctx, tx, a, seen.ID, domain.HistoryRead, "", now); err != nil {
+		return InteractionView{}, err
+	}
+	history, err := tx.History().List(ctx, seen.ID)
+	if err != nil {
+		return InteractionView{}, err
+	}
+	return InteractionView{Interaction: seen, Messages: msgs, Inboxes: inboxes, Notes: notes, History: history}, nil
 }

@@ -28,18 +28,29 @@ func (s *Portal) SetInteractionStatus(ctx context.Context, a *Actor, ref, status
 		if cs.Status == st {
 			return nil
 		}
+		// done is what this request did, for the history: nothing when
+		// another request got there first.
+		var done domain.HistoryKind
 		ia, err := changeInteraction(ctx, tx, cs.ID, func(ia *domain.Interaction) error {
+			done = ""
 			switch {
 			case ia.Status == st: // another request got there first
 			case st == domain.StatusClosed:
 				ia.Close(now)
+				done = domain.HistoryClosed
 			default:
 				ia.Reopen(now)
+				done = domain.HistoryReopened
 			}
 			return nil
 		})
 		if err != nil {
 			return err
+		}
+		if done != "" {
+			if err := recordEvent(ctx, tx, a, ia.ID, done, "", now); err != nil {
+				return err
+			}
 		}
 		return tx.StaffView().MarkRead(ctx, a.Viewer, ia.ID, now)
 	})

@@ -63,6 +63,9 @@ func (s *Portal) StaffReply(ctx context.Context, a *Actor, ref, body string, ip 
 		if err := tx.Messages().Add(ctx, msg, meta); err != nil {
 			return err
 		}
+		if err := recordEvent(ctx, tx, a, ia.ID, domain.HistoryReplied, "", now); err != nil {
+			return err
+		}
 		if err := tx.StaffView().MarkRead(ctx, a.Viewer, ia.ID, now); err != nil {
 			return err
 		}

@@ -6,6 +6,9 @@ import "time"
 // case view alone, so it holds what the portal shows and nothing more: no
 // channel, no contact data, no meta data.
 type ExportRow struct {
+	// ID is the interaction's own id, for recording the export in its
+	// history; the export files do not carry it.
+	ID     InteractionID
 	Ref    Reference
 	Status Status
 	Form   string

@@ -101,6 +101,12 @@ func staffPages(s *site, ref domain.Reference, setPassword string) []page {
 		{"reports with bad filters", nethttp.StatusUnprocessableEntity, visit("/staff/?from=2026-13-45")},
 		{"report", nethttp.StatusOK, visit(interactionPath)},
 		{"report with errors", nethttp.StatusUnprocessableEntity, submitEmpty(interactionPath, `form[action$="/messages"]`)},
+		{"report with its history open", nethttp.StatusOK, func(b *tab) int {
+			status := b.open(interactionPath)
+			eval[bool](b, `document.querySelector('details.history-details').open = true`)
+			return status
+		}},
+		{"report's record", nethttp.StatusOK, visit(interactionPath + "/record")},
 		{"statistics", nethttp.StatusOK, visit("/staff/stats")},
 		{"statistics with errors", nethttp.StatusUnprocessableEntity, visit("/staff/stats?from=soon")},
 		{"account", nethttp.StatusOK, visit("/staff/account")},

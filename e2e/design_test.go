@@ -251,3 +251,41 @@ func TestInteractionPrintsAsACaseFile(t *testing.T) {
 	assert.Equal(t, shown{Thread: true, Details: true}, got, "in print: the thread and details, and nothing to click")
 	b.media("")
 }
+
+// A report's record prints as a record: black on white, no navigation, no
+// forms and no instructions, with a line naming the report that the
+// browser repeats at the top of every printed page; the conversation and
+// history are there. On screen it says how to print it.
+func TestRecordPrintsCleanly(t *testing.T) {
+	s := newSite(t, siteOptions{})
+	rc := s.report(s.general, "Sam", "Someone keeps pushing me on the bus.")
+	s.staffReply(staffEmail, rc.Ref, "Thank you. Which bus is it?")
+	b := s.newTab(t, phone)
+	signIn(t, b, staffEmail)
+	b.open("/staff/interactions/" + string(rc.Ref) + "/record")
+	type shown struct {
+		Nav, Forms, Instructions, Running, Thread, History bool
+		RunningRepeats                                     bool
+		Ink, Paper                                         string
+	}
+	look := func() shown {
+		return eval[shown](b, `(() => {
+		const seen = el => !!el && getComputedStyle(el).display !== 'none' && el.getClientRects().length > 0;
+		const thead = document.querySelector('.record-frame > thead');
+		return {Nav: seen(document.querySelector('.staff-nav')), Forms: [...document.querySelectorAll('main form')].some(seen),
+			Instructions: seen(document.querySelector('.no-print')), Running: seen(document.querySelector('.record-running')),
+			Thread: seen(document.querySelector('.record .thread')), History: seen(document.querySelector('.record .history')),
+			RunningRepeats: !!thead && getComputedStyle(thead).display === 'table-header-group',
+			Ink: getComputedStyle(document.querySelector('.record .msg-body')).color,
+			Paper: getComputedStyle(document.querySelector('.record .msg')).backgroundColor};
+	})()`)
+	}
+	screen := look()
+	assert.True(t, screen.Nav && screen.Instructions && screen.Thread && screen.History, "on screen: the portal, how to print, the record")
+	assert.False(t, screen.Running, "the running line is for paper")
+	b.media("print")
+	assert.Equal(t, shown{Running: true, Thread: true, History: true, RunningRepeats: true, Ink: "rgb(0, 0, 0)", Paper: "rgb(255, 255, 255)"}, look(),
+		"in print: the record alone, black on white, its reference on every page")
+	b.media("")
+	assert.Equal(t, 0.0, overflow(b), "no sideways scrolling on a phone")
+}

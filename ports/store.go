@@ -99,6 +99,7 @@ type Tx interface {
 	// Notes and Search are issue #20's internal notes and search (ports/notes.go).
 	Notes() NoteRepo
 	Search() SearchRepo
+	History() HistoryRepo
 }
 
 // Position is a place in a walk through interactions in creation order;
@@ -631,4 +632,22 @@ type AuditRepo interface {
 	// List returns entries in order, starting after seq, at most limit
 	// (zero: all).
 	List(ctx context.Context, afterSeq int64, limit int) ([]*domain.AuditEntry, error)
+}
+
+// HistoryRepo keeps what staff did to each interaction: who read, replied,
+// noted, assigned, marked urgent, moved, closed, reopened, exported and
+// printed it, and when. Erasing an interaction removes its history with it.
+type HistoryRepo interface {
+	// Record adds e, as it is but for its InteractionID, to the history of
+	// each of ids that is not erased, and returns how many lines it added.
+	// It is one statement that holds those interactions until the
+	// transaction ends, so that an erasure comes wholly before it (and
+	// nothing is added) or after it (and removes what it added). A read
+	// (domain.HistoryRead) is added at most once per member, interaction
+	// and domain.ReadSlot, however many transactions record it at once;
+	// one that is there already adds nothing.
+	Record(ctx context.Context, e domain.HistoryEvent, ids ...domain.InteractionID) (int, error)
+	// List returns the interaction's history, oldest first; empty when it
+	// has none.
+	List(ctx context.Context, id domain.InteractionID) ([]*domain.HistoryEvent, error)
 }

@@ -160,6 +160,7 @@ func New(cfg Config, svc *app.App, log *slog.Logger) (nethttp.Handler, error) {
 	s.interactionRoutes(staff)
 	s.triageRoutes(staff)
 	s.noteRoutes(staff)
+	s.recordRoutes(staff)
 	s.adminRoutes(staff)
 	protect := nethttp.NewCrossOriginProtection()
 	mux.Handle("/staff/", protect.Handler(staff))

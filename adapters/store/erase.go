@@ -59,6 +59,10 @@ func (i interactions) Erase(ctx context.Context, now time.Time, ids ...domain.In
 	if err := forgetNotes(ctx, i.db, in); err != nil {
 		return nil, err
 	}
+	// Who read and handled it goes too (issue #20's history).
+	if err := forgetHistory(ctx, i.db, in); err != nil {
+		return nil, err
+	}
 	out := make([]domain.InteractionID, len(erased))
 	for n, id := range erased {
 		out[n] = domain.InteractionID(id)

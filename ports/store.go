@@ -95,6 +95,9 @@ type Tx interface {
 	SignInFailures() SignInFailureRepo
 	SSO() SSORepo
 	SSOStates() SSOStateRepo
+	// Notifications is how staff chose to hear of their inboxes'
+	// reports, and the daily digests sent (issue #20).
+	Notifications() NotificationRepo
 }
 
 // Position is a place in a walk through interactions in creation order;

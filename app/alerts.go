@@ -8,11 +8,31 @@ import (
 	"github.com/whisper-schools/whisper/ports"
 )
 
+// alertRecipients are whom a new report or reply in inbox is announced to
+// at once (domain.AlertRecipients): its notification addresses and the
+// assigned members who chose to hear at once, each in their language. It
+// reads the members with read every time, never from the intake cache, so
+// that a member's language and choice are as they are when the alert is
+// queued: within the transaction that queues it for a reply or a move;
+// for a new report, in a read just before the write that queues it, which
+// at read committed sees what a read inside that write would.
+func (s *core) alertRecipients(ctx context.Context, read reader, inbox *domain.Inbox) ([]domain.Recipient, error) {
+	var members []domain.Alertee
+	err := read(func(tx ports.Tx) (err error) {
+		members, err = tx.Notifications().Alertees(ctx, inbox.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return domain.AlertRecipients(inbox, members), nil
+}
+
 // alertNewReport queues a notification of a new report for the inbox's
-// addresses and its assigned staff: a link to the interaction, never its
-// content.
+// addresses and its assigned staff who chose to hear at once: a link to
+// the interaction, never its content.
 func (s *core) alertNewReport(ctx context.Context, tx ports.Tx, ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, now time.Time) error {
-	recipients, err := s.intake.alertRecipients(ctx, within(tx), inbox)
+	recipients, err := s.alertRecipients(ctx, within(tx), inbox)
 	if err != nil {
 		return err
 	}
@@ -32,7 +52,7 @@ func (s *core) alertNewReport(ctx context.Context, tx ports.Tx, ia *domain.Inter
 // its own at the end of the next window. It runs with the interaction
 // held (after Change), so replies at the same moment take turns here.
 func (s *core) alertReply(ctx context.Context, tx ports.Tx, ia *domain.Interaction, form *domain.Form, inbox *domain.Inbox, now time.Time) error {
-	recipients, err := s.intake.alertRecipients(ctx, within(tx), inbox)
+	recipients, err := s.alertRecipients(ctx, within(tx), inbox)
 	if err != nil {
 		return err
 	}

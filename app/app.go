@@ -28,8 +28,8 @@ type Deps struct {
 	// Limits are the rate limits on new reports and replies; the zero
 	// value limits nothing.
 	Limits Limits
-	// IntakeCacheFor is how long what taking a report reads (a form, an
-	// inbox's alert recipients, whether any block is in force) serves
+	// IntakeCacheFor is how long what taking a report reads (a form,
+	// whether any block is in force) serves
 	// further reports once read (see intakeCache); zero reads it for every
 	// report. whisperd uses IntakeCacheFor.
 	IntakeCacheFor time.Duration

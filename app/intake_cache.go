@@ -1,7 +1,6 @@
 package app
 
 import (
-	"cmp"
 	"context"
 	"sync"
 	"time"
@@ -11,29 +10,28 @@ import (
 )
 
 // IntakeCacheFor is how long whisperd lets what taking a report reads — a
-// report form, an inbox's alert recipients, whether any block is in force —
-// serve further reports once read. A change made through the same Service
+// report form, whether any block is in force — serve further reports once
+// read. A change made through the same Service
 // is seen at once (see changeIntake); one made by another instance or by
 // whisperctl within this time: a form closed a moment ago may take one more
-// report, a sender blocked a moment ago may send one more, and a member of
-// staff added to or removed from an inbox a moment ago may miss or get one
-// more alert (an alert is a link that needs a sign-in, never content).
+// report, and a sender blocked a moment ago may send one more. Whom
+// a report alerts is never cached (see alertRecipients): a member's
+// language and notification choice are read with each report.
 const IntakeCacheFor = time.Second
 
 // intakeCache keeps, for a moment, what every report reads the same way:
 // when a whole year group reports the same incident, every report reads
-// the same form, the same inbox's staff and the same (usually empty) block
-// list, and on a busy store those reads were most of a report's
-// statements. It holds forms, organisations, inboxes, staff addresses and
-// one yes-or-no; nothing about reporters.
+// the same form and the same (usually empty) block list, and on a busy
+// store those reads were most of a report's statements. It holds forms,
+// organisations, inboxes and one yes-or-no; nothing about reporters or
+// staff.
 type intakeCache struct {
 	keep time.Duration // zero: no caching
 	mu   sync.Mutex
 	// forgets counts forget calls, so that a value read before a change is
 	// not kept after it.
 	forgets    uint64
-	forms      map[domain.FormCode]remembered[ReportForm]
-	recipients map[domain.InboxID]remembered[[]domain.Recipient]
+	forms map[domain.FormCode]remembered[ReportForm]
 	// anyBlocks has one entry at most: whether any block is in force.
 	anyBlocks map[struct{}]remembered[bool]
 }
@@ -106,34 +104,6 @@ func (c *intakeCache) form(ctx context.Context, read reader, code string, now ti
 	return rf.at(now), nil
 }
 
-// alertRecipients are the inbox's notification addresses and its assigned
-// staff's addresses.
-func (c *intakeCache) alertRecipients(ctx context.Context, read reader, inbox *domain.Inbox) ([]domain.Recipient, error) {
-	return recall(c, &c.recipients, inbox.ID, func() (recipients []domain.Recipient, err error) {
-		var staff []*domain.Staff
-		err = read(func(tx ports.Tx) error {
-			staff, err = tx.Staff().List(ctx, ports.StaffFilter{InboxID: &inbox.ID})
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
-		// A notification address that is an assigned member's own is
-		// written to in their language; any other, in English.
-		lang := map[string]domain.Language{}
-		for _, m := range staff {
-			lang[m.Email] = m.Language
-		}
-		for _, to := range inbox.Notify {
-			recipients = append(recipients, domain.Recipient{Address: to, Language: cmp.Or(lang[to], domain.English)})
-		}
-		for _, m := range staff {
-			recipients = append(recipients, domain.Recipient{Address: m.Email, Language: cmp.Or(m.Language, domain.English)})
-		}
-		return recipients, nil
-	})
-}
-
 // blocked reports whether the sender is blocked at now. Blocks are rare:
 // while none is in force, the sender is not looked up at all.
 func (c *intakeCache) blocked(ctx context.Context, read reader, sender domain.Sender, now time.Time) (blocked bool, err error) {
@@ -162,7 +132,6 @@ func (c *intakeCache) forget() {
 	defer c.mu.Unlock()
 	c.forgets++
 	clear(c.forms)
-	clear(c.recipients)
 	clear(c.anyBlocks)
 }
 

@@ -257,7 +257,7 @@ func (s *core) judgeTextReport(ctx context.Context, read reader, rf ReportForm, 
 	if err != nil {
 		return report, verdictUnread, err
 	}
-	report.recipients, err = s.intake.alertRecipients(ctx, read, rf.TextsInbox)
+	report.recipients, err = s.alertRecipients(ctx, read, rf.TextsInbox)
 	return report, verdictOpen, err
 }
 

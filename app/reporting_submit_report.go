@@ -215,7 +215,7 @@ func (s *core) submit(ctx context.Context, in SubmitReport, body, email string, 
 	if blocked {
 		return out, ErrRefused
 	}
-	recipients, err := s.intake.alertRecipients(ctx, view, inbox)
+	recipients, err := s.alertRecipients(ctx, view, inbox)
 	if err != nil {
 		return out, err
 	}

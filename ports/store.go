@@ -100,6 +100,9 @@ type Tx interface {
 	Notes() NoteRepo
 	Search() SearchRepo
 	History() HistoryRepo
+	// Notifications is how staff chose to hear of their inboxes'
+	// reports, and the daily digests sent (issue #20).
+	Notifications() NotificationRepo
 }
 
 // Position is a place in a walk through interactions in creation order;

@@ -21,6 +21,7 @@ func (s *Server) accountRoutes(mux *nethttp.ServeMux) {
 	mux.Handle("POST /staff/account/totp/disable", s.staffPage(s.disableTOTP))
 	mux.Handle("POST /staff/account/recovery-codes", s.staffPage(s.newRecoveryCodes))
 	mux.Handle("POST /staff/account/language", s.staffPage(s.setLanguage))
+	mux.Handle("POST /staff/account/notifications", s.staffPage(s.setNotifications))
 }
 
 // The forms of the account page, so that a problem shows beside the
@@ -49,6 +50,9 @@ type accountPage struct {
 	Form     string
 	Problems fieldProblems
 	Summary  []problemLink
+	// Notifications are the member's inboxes and how they hear of each
+	// (account_notifications.go).
+	Notifications []inboxChoice
 }
 
 // EmailLocal and EmailDomain are the two halves of the member's address,
@@ -101,6 +105,9 @@ func (s *Server) accountPage(r *nethttp.Request, a *app.Actor) (accountPage, err
 		return accountPage{}, err
 	}
 	page := accountPage{Staff: s.staffChrome(a, "account"), Account: acc, MustEnrol: a.MustEnrolTOTP()}
+	if page.Notifications, err = s.notificationChoices(r, a); err != nil {
+		return page, err
+	}
 	if acc.Pending != nil {
 		if page.QR, err = qrSVG(acc.Pending.URL, "QR code to scan with your authenticator app. If you cannot scan it, type the key shown below instead."); err != nil {
 			return page, err

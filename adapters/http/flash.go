@@ -58,6 +58,9 @@ const (
 	doneInboxArchived      done = "inbox-archived"
 	doneInboxArchivedTexts done = "inbox-archived-texts"
 	doneInboxUnarchived    done = "inbox-unarchived"
+
+	// Notification choices (issue #20).
+	doneNotifications done = "notifications"
 )
 
 // confirmations are the sentences the words stand for. The two shown
@@ -96,6 +99,8 @@ var confirmations = map[done]string{
 	doneInboxArchived:      "The inbox was archived. Pupils can no longer choose it; its reports stay where they are.",
 	doneInboxArchivedTexts: "The inbox was archived. Pupils can no longer choose it; its reports stay where they are. Text messages now land in the first open inbox, marked below.",
 	doneInboxUnarchived:    "The inbox was unarchived. Pupils can choose it again.",
+
+	doneNotifications: "Your notification choices were saved.",
 }
 
 // flashCookie names the cookie that carries a confirmation across the

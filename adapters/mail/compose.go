@@ -52,6 +52,7 @@ func parseKinds(p *catalogue.Printer, lang domain.Language) map[domain.DeliveryK
 		funcs := texttemplate.FuncMap{
 			"T": p.T, "lostLink": func(link string) string { return lostLinkPage(link, lang) },
 			"day": func(iso string) string { return day(p, iso) }, "erasureLines": erasureLines, "count": count,
+			"digest": domain.DecodeDigest,
 		}
 		out[kind] = texttemplate.Must(texttemplate.New("").Funcs(funcs).ParseFS(templateFiles, name))
 	}
@@ -74,6 +75,7 @@ func Compose(d *domain.Delivery) (Composed, error) {
 	if !ok {
 		return Composed{}, fmt.Errorf("mail: no email for deliveries of kind %q", d.Kind)
 	}
+	d = inNewShape(d)
 	var subject, text bytes.Buffer
 	if err := t.ExecuteTemplate(&subject, "subject", d); err != nil {
 		return Composed{}, fmt.Errorf("mail: writing the subject: %w", err)
@@ -92,6 +94,25 @@ func Compose(d *domain.Delivery) (Composed, error) {
 	}
 	c.HTML = html.String()
 	return c, nil
+}
+
+// oldNewReportPrefix began the subject of a new-report alert queued before
+// the alert's words moved into its template (and into the member's
+// language): the subject was then the English "New report in Inbox (Form)",
+// where it is now "Inbox (Form)" alone.
+const oldNewReportPrefix = "New report in "
+
+// inNewShape returns a delivery queued by an older version as the current
+// one would queue it, so that an alert waiting in the outbox across an
+// upgrade reads "New report in Inbox (Form)" and not "New report in New
+// report in …". Such alerts were always in English. d is not changed.
+func inNewShape(d *domain.Delivery) *domain.Delivery {
+	if d.Kind != domain.DeliveryStaffNewReport || d.Language != domain.English || !strings.HasPrefix(d.Subject, oldNewReportPrefix) {
+		return d
+	}
+	c := *d
+	c.Subject = strings.TrimPrefix(d.Subject, oldNewReportPrefix)
+	return &c
 }
 
 // headerSafe keeps a header value on one line: CR and LF are what header

@@ -20,9 +20,17 @@ const auditHeadEvery = 24 * time.Hour
 // restarted server catches up. Each instance also logs the audit log's
 // head at its first round and then once a day (at the first round a day
 // after the last).
+//
+// The daily digests (app.Casework.SendDigests) are sent at each round and
+// also at 07:30 in the service's zone, whatever the interval: any instance
+// may send them, since each member's day is claimed in the store.
 func sweep(ctx context.Context, leader ports.Leadership, svc *app.App, interval time.Duration, log *slog.Logger) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	// A second after 07:30, so that the clock reads 07:30 when it fires.
+	nextDigest := func() time.Duration { return time.Until(domain.NextDigest(svc.Zone, time.Now()).Add(time.Second)) }
+	digestAt := time.NewTimer(nextDigest())
+	defer digestAt.Stop()
 	var headLogged time.Time
 	for {
 		ran, err := leader.Exclusive(ctx, app.PurgeLock, func(ctx context.Context) error {
@@ -53,11 +61,32 @@ func sweep(ctx context.Context, leader ports.Leadership, svc *app.App, interval 
 			logAuditHead(ctx, svc, log)
 			headLogged = time.Now()
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
+		sendDigests(ctx, svc, log)
+		for waiting := true; waiting; {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				waiting = false
+			case <-digestAt.C:
+				digestAt.Reset(nextDigest())
+				sendDigests(ctx, svc, log)
+			}
 		}
+	}
+}
+
+// sendDigests sends the daily digests that are due, and logs how many.
+func sendDigests(ctx context.Context, svc *app.App, log *slog.Logger) {
+	if ctx.Err() != nil {
+		return
+	}
+	n, err := svc.Casework.SendDigests(ctx)
+	if err != nil && ctx.Err() == nil {
+		log.Error("daily digests failed", slog.Any("error", err))
+	}
+	if n > 0 {
+		log.Info("daily digests", slog.Int("queued", n))
 	}
 }
 

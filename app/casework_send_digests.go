@@ -118,13 +118,9 @@ func (s *Casework) sendDigest(ctx context.Context, tx ports.Tx, dm ports.DigestM
 	if len(lines) == 0 {
 		return false, nil
 	}
-	d, err := s.email(domain.DeliveryStaffDigest, m.OrgID, m.Email, now)
+	d, err := s.email(domain.DeliveryStaffDigest, m.OrgID, domain.Recipient{Address: m.Email, Language: m.Language}, now)
 	if err != nil {
 		return false, err
-	}
-	d.Language = m.Language
-	if d.Language == "" {
-		d.Language = domain.English
 	}
 	d.Subject, d.Body, d.Link, d.Count = day, domain.EncodeDigest(lines), s.links.Link("staff", ""), named
 	return true, tx.Outbox().Enqueue(ctx, d)

@@ -268,4 +268,3 @@ func TestANewReportAlertQueuedByTheOldVersionIsSentRight(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "A new report has arrived in Whisper: General (Oakfield Primary).", strings.SplitN(c.Text, "\n", 2)[0])
 }
-

@@ -30,8 +30,8 @@ type intakeCache struct {
 	mu   sync.Mutex
 	// forgets counts forget calls, so that a value read before a change is
 	// not kept after it.
-	forgets    uint64
-	forms map[domain.FormCode]remembered[ReportForm]
+	forgets uint64
+	forms   map[domain.FormCode]remembered[ReportForm]
 	// anyBlocks has one entry at most: whether any block is in force.
 	anyBlocks map[struct{}]remembered[bool]
 }

@@ -281,9 +281,11 @@ func TestRecordPrintsCleanly(t *testing.T) {
 	})()`)
 	}
 	screen := look()
+	b.screenshot("staff-record-phone")
 	assert.True(t, screen.Nav && screen.Instructions && screen.Thread && screen.History, "on screen: the portal, how to print, the record")
 	assert.False(t, screen.Running, "the running line is for paper")
 	b.media("print")
+	b.screenshot("staff-record-print-phone")
 	assert.Equal(t, shown{Running: true, Thread: true, History: true, RunningRepeats: true, Ink: "rgb(0, 0, 0)", Paper: "rgb(255, 255, 255)"}, look(),
 		"in print: the record alone, black on white, its reference on every page")
 	b.media("")

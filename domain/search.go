@@ -37,8 +37,11 @@ func ParseSearch(q string) (Search, error) {
 	}
 	var s Search
 	s.ref, s.refBare = refQuery(q)
-	if _, err := ParseReference(q); err == nil && strings.ContainsAny(strings.ToUpper(q), "-0123456789WSP") && !isWord(q) {
-		// A whole reference, as written or with digits in it, is looked
+	_, err := ParseReference(q)
+	whole := err == nil && strings.ContainsAny(strings.ToUpper(q), "-0123456789WSP") && !isWord(q)
+	if whole || (s.refBare != "" && strings.HasPrefix(strings.ToUpper(q), refPrefix)) {
+		// A whole reference, as written or with digits in it, or the
+		// beginning of one written with its prefix ("WSP-7K"), is looked
 		// up, not read as words.
 		return s, nil
 	}

@@ -107,6 +107,15 @@ func staffPages(s *site, ref domain.Reference, setPassword string) []page {
 			return status
 		}},
 		{"report's record", nethttp.StatusOK, visit(interactionPath + "/record")},
+		// Internal notes and search (issue #20).
+		{"report with an internal note", nethttp.StatusOK, func(b *tab) int {
+			b.open(interactionPath)
+			b.typeInto("note", "Spoke to the form tutor; keeping an eye at break.")
+			return b.click(`form[action$="/notes"] button[type="submit"]`)
+		}},
+		{"report with note errors", nethttp.StatusUnprocessableEntity, submitEmpty(interactionPath, `form[action$="/notes"]`)},
+		{"reports searched", nethttp.StatusOK, visit("/staff/?q=class")},
+		{"reports with a bad search", nethttp.StatusUnprocessableEntity, visit("/staff/?q=" + strings.Repeat("a", domain.MaxSearch+1))},
 		{"statistics", nethttp.StatusOK, visit("/staff/stats")},
 		{"statistics with errors", nethttp.StatusUnprocessableEntity, visit("/staff/stats?from=soon")},
 		{"account", nethttp.StatusOK, visit("/staff/account")},

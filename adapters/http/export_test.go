@@ -32,7 +32,7 @@ func TestExportCSV(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, records, 3)
 	header := records[0]
-	assert.Equal(t, []string{"ref", "status", "form", "inbox", "reporter", "flagged", "created_at", "last_activity_at", "closed_at", "messages"}, header)
+	assert.Equal(t, []string{"ref", "status", "form", "inbox", "reporter", "flagged", "created_at", "last_activity_at", "closed_at", "messages", "internal_notes"}, header)
 	rows := map[string]map[string]string{}
 	for _, rec := range records[1:] {
 		row := map[string]string{}
@@ -115,7 +115,7 @@ func TestExportJSON(t *testing.T) {
 	for k := range row {
 		keys = append(keys, k)
 	}
-	assert.ElementsMatch(t, []string{"ref", "status", "form", "inbox", "reporter", "flagged", "created_at", "last_activity_at", "closed_at", "messages"}, keys,
+	assert.ElementsMatch(t, []string{"ref", "status", "form", "inbox", "reporter", "flagged", "created_at", "last_activity_at", "closed_at", "messages", "internal_notes"}, keys,
 		"no field for contact data, meta data or the channel")
 
 	empty := p.as(p.adminB).get("/staff/export.json")

@@ -60,7 +60,7 @@ type staffNoteRow struct {
 // List finds the interaction through the staff view, so it is bounded by
 // the viewer's organisation and inboxes and never sees an erased one.
 func (n notes) List(ctx context.Context, v domain.Viewer, ref domain.Reference) ([]*domain.StaffNote, error) {
-	cs, err := staffView{n.tx}.Get(ctx, v, ref)
+	cs, err := staffView(n).Get(ctx, v, ref)
 	if err != nil {
 		return nil, err
 	}

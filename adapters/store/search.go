@@ -36,7 +36,7 @@ type sealedText struct {
 // kept beyond its batch, and none is logged.
 func (s search) Find(ctx context.Context, v domain.Viewer, f ports.StaffViewFilter, q domain.Search) ([]domain.InteractionID, error) {
 	f.IDs, f.Limit, f.Offset = nil, 0, 0
-	sv := staffView{s.tx}
+	sv := staffView(s)
 	var cands []struct {
 		ID  string `bun:"id"`
 		Ref string `bun:"ref"`

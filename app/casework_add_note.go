@@ -42,12 +42,14 @@ func (s *Casework) AddNote(ctx context.Context, a *Actor, ref, body string) (out
 			return err
 		}
 		note := &domain.Note{ID: id, InteractionID: seen.ID, StaffID: a.Staff.ID, Body: body, CreatedAt: now}
-		// The history of the report (issue #20) records the note here.
 		err = tx.Notes().Add(ctx, note)
 		if errors.Is(err, domain.ErrErased) {
 			return ErrNoSuchInteraction
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return recordEvent(ctx, tx, a, seen.ID, domain.HistoryNoted, "", now)
 	})
 	if err != nil {
 		return InteractionView{}, err

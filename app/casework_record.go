@@ -14,6 +14,9 @@ import (
 type CaseRecord struct {
 	Interaction *domain.StaffInteraction
 	Messages    []*domain.StaffMessage
+	// Notes are the staff's internal notes, oldest first, marked as such
+	// on the record as on the report's page.
+	Notes []*domain.StaffNote
 	// History is what staff did to the report, oldest first, this
 	// printing last.
 	History []*domain.HistoryEvent
@@ -38,6 +41,10 @@ func (s *Casework) Record(ctx context.Context, a *Actor, ref string) (out CaseRe
 		if err != nil {
 			return err
 		}
+		notes, err := tx.Notes().List(ctx, a.Viewer, seen.Ref)
+		if err != nil {
+			return err
+		}
 		if err := recordEvent(ctx, tx, a, seen.ID, domain.HistoryPrinted, "", now); err != nil {
 			return err
 		}
@@ -45,7 +52,7 @@ func (s *Casework) Record(ctx context.Context, a *Actor, ref string) (out CaseRe
 		if err != nil {
 			return err
 		}
-		out = CaseRecord{Interaction: seen, Messages: msgs, History: history, TakenBy: a.Staff.FullName(), TakenAt: now}
+		out = CaseRecord{Interaction: seen, Messages: msgs, Notes: notes, History: history, TakenBy: a.Staff.FullName(), TakenAt: now}
 		return nil
 	})
 	return out, err

@@ -249,3 +249,24 @@ func TestInteractionRecordHoldsNoContactOrMeta(t *testing.T) {
 		}
 	})
 }
+
+// A note is in the record, marked internal, and adding it is in the
+// history; its text is not.
+func TestInteractionRecordHoldsNotes(t *testing.T) {
+	onBothStores(t, func(t *testing.T, p *portal) {
+		ref := p.caseRefOf(p.report("They said they would wait for me after school"))
+		dev := p.as(p.staff)
+		p.clock.add(time.Minute)
+		require.Equal(t, nethttp.StatusSeeOther, dev.post(interactionPath(ref, "notes"), url.Values{"note": {"Spoke to the form tutor about the gate."}}).status)
+		p.clock.add(time.Minute)
+
+		r := dev.get(interactionPath(ref, "record"))
+		require.Equal(t, nethttp.StatusOK, r.status)
+		body := html.UnescapeString(r.body)
+		assert.Contains(t, body, `<h2 id="record-notes">Internal notes</h2>`)
+		assert.Contains(t, body, "Internal note — not shown to the reporter</strong> <span class=\"msg-author\">Dev Tester</span>")
+		assert.Contains(t, body, "Spoke to the form tutor about the gate.")
+		assert.Contains(t, historyLines(t, r.body), "5 October 2026, 10:02 BST – Dev Tester added an internal note")
+		assert.Equal(t, 1, strings.Count(body, "Spoke to the form tutor about the gate."), "the history names the note, not its text")
+	})
+}

@@ -81,6 +81,8 @@ func parsePageSet(funcs template.FuncMap) (map[string]*template.Template, error)
 //	{{when .At}}                     a date and time in z, the month named,
 //	                                 marked GMT or BST
 //	{{date .At}}                     the day alone, in z
+//	{{month .Start}}                 a statistics month and its year;
+//	                                 monthShort, the month alone, short
 //	{{isotime .At}}                  for <time datetime>: ISO 8601 with
 //	                                 z's offset
 //	{{with smsNumber}}…{{end}}       the number reporters text, as they
@@ -92,11 +94,14 @@ func templateFuncs(p *catalogue.Printer, smsNumber string, z domain.Zone) templa
 		"smsNumber": func() string { return number },
 		"T":         p.T,
 		// The catalogue's own markup is trusted; what goes into it is not.
-		"TH":      func(key string, args ...any) template.HTML { return template.HTML(p.T(key, escapeArgs(args)...)) },
-		"when":    func(t time.Time) string { return p.DateTime(z, t) },
-		"join":    func(items []string) string { return strings.Join(items, ", ") },
-		"date":    func(t time.Time) string { return p.Date(z, t) },
-		"isotime": z.ISO,
+		"TH":   func(key string, args ...any) template.HTML { return template.HTML(p.T(key, escapeArgs(args)...)) },
+		"when": func(t time.Time) string { return p.DateTime(z, t) },
+		"join": func(items []string) string { return strings.Join(items, ", ") },
+		"date": func(t time.Time) string { return p.Date(z, t) },
+		// A statistics month, named in the page's language ("Hydref 2026").
+		"month":      p.Month,
+		"monthShort": p.MonthShort,
+		"isotime":    z.ISO,
 	}
 }
 

@@ -124,6 +124,7 @@ func (c staffView) page(ctx context.Context, v domain.Viewer, f ports.StaffViewF
 	}
 	return convertAll(rows, c.fromRow)
 }
+
 // caseStatuses are every status an interaction may have (the table's CHECK
 // constraint holds it to them).
 var caseStatuses = []string{string(domain.StatusOpen), string(domain.StatusClosed)}

@@ -53,6 +53,11 @@ func benchInteractionList(b *testing.B, st *store.Store, n int) {
 		{"admin/page-40", w.adminToken, app.InteractionQuery{Page: 40}},
 		{"member/default", w.memberToken, app.InteractionQuery{}},
 		{"member/open", w.memberToken, app.InteractionQuery{Status: "open"}},
+		// Triage (issue #20): every page opens its latest messages for
+		// the preview; these filter by waiting and assignment.
+		{"admin/awaiting", w.adminToken, app.InteractionQuery{TriageQuery: app.TriageQuery{Awaiting: "1"}}},
+		{"admin/urgent", w.adminToken, app.InteractionQuery{TriageQuery: app.TriageQuery{Urgent: "1"}}},
+		{"member/awaiting-unassigned", w.memberToken, app.InteractionQuery{TriageQuery: app.TriageQuery{Awaiting: "1", Assignee: app.AssigneeNone}}},
 	}
 	for _, v := range variants {
 		b.Run(v.name, func(b *testing.B) {
@@ -183,6 +188,30 @@ func seedInteractionWorld(b *testing.B, st *store.Store, n int) caseWorld {
 		at := w.now.Add(-time.Duration(n/20-i) * time.Hour).Truncate(time.Microsecond)
 		return seedRow{form: otherForm.Form, inbox: otherForm.Inbox, created: at, activity: at}
 	})
+
+	// A few open reports are urgent, and some assigned, as a school's
+	// would be.
+	adminView := domain.ViewerOf(admin)
+	require.NoError(b, st.InTx(ctx, func(tx ports.Tx) error {
+		open := domain.StatusOpen
+		list, err := tx.StaffView().List(ctx, adminView, ports.StaffViewFilter{Status: &open, Limit: 300})
+		if err != nil {
+			return err
+		}
+		for i, cs := range list {
+			if i%30 == 0 {
+				if _, err := tx.Triage().SetUrgent(ctx, cs.ID, true); err != nil {
+					return err
+				}
+			}
+			if i%3 == 0 {
+				if _, err := tx.Triage().SetAssignee(ctx, cs.ID, admin.ID); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}))
 
 	if st.DB().Dialect().Name() == dialect.PG {
 		// Autovacuum would long since have vacuumed and analysed tables

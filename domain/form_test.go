@@ -203,6 +203,7 @@ func TestNewForm(t *testing.T) {
 			assert.Equal(t, domain.Form{
 				ID: id, OrgID: org, Name: tt.wantName, Code: tt.code,
 				Language: domain.English, SwearPolicy: domain.SwearFlag, Open: true, CreatedAt: t0,
+				ResponseTargetHours: domain.DefaultResponseTargetHours,
 			}, *f)
 		})
 	}

@@ -12,7 +12,8 @@ import (
 )
 
 // TestScreenshots writes full-page PNGs of the reporter form, a
-// conversation, the staff list and a staff interaction view, at a phone's
+// conversation, the staff list (with urgent, assigned and overdue
+// reports) and a staff interaction view, at a phone's
 // and a desktop's width, into $WHISPER_SCREENSHOTS. "go generate ./e2e"
 // runs it to refresh docs/screenshots.
 func TestScreenshots(t *testing.T) {
@@ -31,6 +32,9 @@ func TestScreenshots(t *testing.T) {
 		Token: string(conv.Token), Body: "By the benches near the sports hall.", IP: netip.MustParseAddr("192.0.2.10"),
 	})
 	require.NoError(t, err)
+	// Triage: an urgent report, an assigned one and one whose reporter
+	// has waited past the response target.
+	triageStates(t, s)
 
 	for _, w := range []struct {
 		width int

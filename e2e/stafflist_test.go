@@ -41,9 +41,9 @@ func TestStaffListFitsAPhone(t *testing.T) {
 				t.Errorf("reports (%dpx): %s", width, problem)
 			}
 			assert.LessOrEqual(t, overflow(b), 0.0, "the page scrolls sideways")
-			// Status is the 5th cell of a row, the tags the 7th (the
+			// Status is the 6th cell of a row, the tags the 8th (the
 			// reference, a th, is the first).
-			cells := eval[[]cellBox](b, `[...document.querySelectorAll('table.report-list tbody tr > :is(:nth-child(5), :nth-child(7))')]
+			cells := eval[[]cellBox](b, `[...document.querySelectorAll('table.report-list tbody tr > :is(:nth-child(6), :nth-child(8))')]
 				.map(el => { const r = el.getBoundingClientRect();
 					return {text: el.textContent.trim(), left: r.left, right: r.right, width: r.width, height: r.height, vw: window.innerWidth}; })`)
 			require.Len(t, cells, 6, "three reports, a status and a notes cell each")

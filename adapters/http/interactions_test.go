@@ -408,7 +408,7 @@ func TestStaffSeeNoContactMetaOrChannel(t *testing.T) {
 			texted++
 		}
 	}
-	assert.Equal(t, 8, texted, "the check ran over real pages: both case pages, both exports, for both people")
+	assert.GreaterOrEqual(t, texted, 8, "the check ran over real pages: both case pages and both exports for both people (and the lists, whose preview shows the latest message)")
 
 	// The alerts to staff about both reports carry none of it either.
 	for _, ref := range []domain.Reference{web.Ref, sms} {

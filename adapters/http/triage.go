@@ -3,6 +3,7 @@ package http
 import (
 	nethttp "net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/whisper-schools/whisper/app"
@@ -122,4 +123,16 @@ type triagePanel struct {
 func (s *Server) loadTriage(r *nethttp.Request, a *app.Actor, ref domain.Reference) (triagePanel, error) {
 	members, err := s.app.Casework.Assignees(r.Context(), a, string(ref))
 	return triagePanel{Assignees: members}, err
+}
+
+// TriageErrors are the ids of the triage checkboxes' error messages, for
+// their fieldset's aria-describedby; "" when there are none.
+func (p caseListPage) TriageErrors() string {
+	var ids []string
+	for _, field := range []string{app.FilterAwaiting, app.FilterUrgent, app.FilterFlagged} {
+		if p.Problems.Of(field) != "" {
+			ids = append(ids, field+"-error")
+		}
+	}
+	return strings.Join(ids, " ")
 }

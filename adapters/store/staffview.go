@@ -112,19 +112,28 @@ func (c staffView) fromRow(r *caseRow) (*domain.StaffInteraction, error) {
 }
 
 func (c staffView) List(ctx context.Context, v domain.Viewer, f ports.StaffViewFilter) ([]*domain.StaffInteraction, error) {
-	var rows []caseRow
-	q := filtered(c.selectInteractions(v), f).OrderExpr("i.urgent DESC, i.last_activity_at DESC, i.id DESC")
-	if f.Limit > 0 {
-		q = q.Limit(int64(f.Limit)).Offset(int64(f.Offset))
-	}
-	if err := q.Scan(ctx, &rows); err != nil {
-		return nil, translate(err)
-	}
-	list, err := convertAll(rows, c.fromRow)
+	list, err := c.urgentFirst(ctx, v, f)
 	if err != nil {
 		return nil, err
 	}
 	return list, c.withTriage(ctx, list)
+}
+
+// page reads one page of the viewer's interactions that match f, by
+// latest activity; urgent, when set, keeps only those (not) urgent.
+func (c staffView) page(ctx context.Context, v domain.Viewer, f ports.StaffViewFilter, urgent *bool, limit, offset int) ([]*domain.StaffInteraction, error) {
+	var rows []caseRow
+	q := filtered(c.selectInteractions(v), f).OrderExpr("i.last_activity_at DESC, i.id DESC")
+	if urgent != nil {
+		q = q.Where("i.urgent = ?", *urgent)
+	}
+	if limit > 0 {
+		q = q.Limit(int64(limit)).Offset(int64(offset))
+	}
+	if err := q.Scan(ctx, &rows); err != nil {
+		return nil, translate(err)
+	}
+	return convertAll(rows, c.fromRow)
 }
 
 // caseStatuses are every status an interaction may have (the table's CHECK

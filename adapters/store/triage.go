@@ -81,11 +81,11 @@ func triageFiltered(q *bun.SelectQuery, f ports.TriageFilter) *bun.SelectQuery {
 	return q
 }
 
-// awaitingExists holds for an interaction i with a message from the
-// reporter that no staff message follows (or ties with): its latest
-// message is the reporter's.
-const awaitingExists = `EXISTS (SELECT 1 FROM messages AS m WHERE m.interaction_id = i.id AND m.author = 'reporter'
-	AND NOT EXISTS (SELECT 1 FROM messages AS n WHERE n.interaction_id = i.id AND n.author <> 'reporter' AND n.created_at >= m.created_at))`
+// awaitingExists holds for an interaction i whose latest message (by
+// time, then id, as the staff view orders them) is the reporter's: one
+// probe of messages_interaction per interaction.
+const awaitingExists = `(SELECT m.author FROM messages AS m WHERE m.interaction_id = i.id
+	ORDER BY m.created_at DESC, m.id DESC LIMIT 1) = 'reporter'`
 
 // withTriage fills in the preview of each interaction's latest message
 // and, for open ones awaiting a reply, since when. It reads the latest
@@ -182,4 +182,47 @@ func (c staffView) triageOf(r *triageRow) (domain.Triage, error) {
 		t.AssigneeID, t.AssigneeName = domain.StaffID(*r.AssigneeID), m.FullName()
 	}
 	return t, nil
+}
+
+// urgentFirst reads a page of the list: urgent interactions first, then
+// the rest, each by latest activity. It reads the two apart, so that each
+// is served in order by an index (interactions_triage for the few urgent
+// ones, as before for the rest) rather than sorting every match; a page
+// that straddles them reads the end of one and the start of the other.
+func (c staffView) urgentFirst(ctx context.Context, v domain.Viewer, f ports.StaffViewFilter) ([]*domain.StaffInteraction, error) {
+	if f.Urgent {
+		return c.page(ctx, v, f, nil, f.Limit, f.Offset)
+	}
+	yes, no := true, false
+	if f.Limit == 0 {
+		urgent, err := c.page(ctx, v, f, &yes, 0, 0)
+		if err != nil {
+			return nil, err
+		}
+		rest, err := c.page(ctx, v, f, &no, 0, 0)
+		return append(urgent, rest...), err
+	}
+	// Few are urgent: interactions_triage finds them by organisation
+	// and mark (Count's hint for the whole list would walk every case).
+	uf := f
+	uf.Urgent = true
+	count, err := filtered(c.scoped(v), uf).ColumnExpr("i.id").Count(ctx)
+	if err != nil {
+		return nil, translate(err)
+	}
+	n := int(count)
+	var out []*domain.StaffInteraction
+	if f.Offset < n {
+		if out, err = c.page(ctx, v, f, &yes, f.Limit, f.Offset); err != nil {
+			return nil, err
+		}
+	}
+	if rest := f.Limit - len(out); rest > 0 {
+		more, err := c.page(ctx, v, f, &no, rest, max(0, f.Offset-n))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, more...)
+	}
+	return out, nil
 }

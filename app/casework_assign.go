@@ -48,14 +48,23 @@ func (s *Casework) Assign(ctx context.Context, a *Actor, ref, staffID string) (c
 		}
 		if member == nil {
 			changed, err = tx.Triage().SetAssignee(ctx, ia.ID, "")
-			return err
+			if err != nil || !changed {
+				return err
+			}
+			return recordEvent(ctx, tx, a, ia.ID, domain.HistoryUnassigned, "", now)
 		}
 		if member.OrgID != a.Viewer.OrgID || !canSee(member, ia.InboxID) {
 			return refused
 		}
 		changed, err = tx.Triage().SetAssignee(ctx, ia.ID, member.ID)
-		if err != nil || !changed || member.Email == "" {
+		if err != nil || !changed {
 			return err
+		}
+		if err := recordEvent(ctx, tx, a, ia.ID, domain.HistoryAssigned, member.FullName(), now); err != nil {
+			return err
+		}
+		if member.Email == "" {
+			return nil
 		}
 		id, err := domain.NewDeliveryID(s.random)
 		if err != nil {

@@ -42,7 +42,14 @@ func (s *Casework) SetUrgent(ctx context.Context, a *Actor, ref, urgent string) 
 		}
 		// One conditional write: of two marking it at once, one changes it.
 		changed, err = tx.Triage().SetUrgent(ctx, cs.ID, on)
-		if err != nil || !changed || !on {
+		if err != nil || !changed {
+			return err
+		}
+		kind := domain.HistoryMarkedUrgent
+		if !on {
+			kind = domain.HistoryUnmarkedUrgent
+		}
+		if err := recordEvent(ctx, tx, a, cs.ID, kind, "", now); err != nil || !on {
 			return err
 		}
 		inbox, err := tx.Inboxes().Get(ctx, cs.InboxID)

@@ -270,3 +270,35 @@ func TestInteractionRecordHoldsNotes(t *testing.T) {
 		assert.Equal(t, 1, strings.Count(body, "Spoke to the form tutor about the gate."), "the history names the note, not its text")
 	})
 }
+
+// Assigning, unassigning and marking urgent or not are each a line of the
+// history, written only when they change something.
+func TestTriageActionsAreInTheHistory(t *testing.T) {
+	onBothStores(t, func(t *testing.T, p *portal) {
+		ref := p.caseRefOf(p.report("They said they would wait for me after school"))
+		dev := p.as(p.staff)
+		for _, step := range []struct {
+			action string
+			form   url.Values
+		}{
+			{"assignee", url.Values{"staff_id": {string(p.staff.ID)}}},
+			{"assignee", url.Values{"staff_id": {string(p.staff.ID)}}}, // no change: no line
+			{"urgent", url.Values{"urgent": {"on"}}},
+			{"urgent", url.Values{"urgent": {"on"}}}, // no change: no line
+			{"urgent", url.Values{"urgent": {"off"}}},
+			{"assignee", url.Values{"staff_id": {""}}},
+		} {
+			p.clock.add(time.Minute)
+			require.Equal(t, nethttp.StatusSeeOther, dev.post(interactionPath(ref, step.action), step.form).status, step.action)
+		}
+		r := dev.get(interactionPath(ref, ""))
+		require.Equal(t, nethttp.StatusOK, r.status)
+		assert.Equal(t, []string{
+			"5 October 2026, 10:02 BST – Dev Tester assigned the report to Dev Tester",
+			"5 October 2026, 10:04 BST – Dev Tester marked the report urgent",
+			"5 October 2026, 10:06 BST – Dev Tester marked the report not urgent",
+			"5 October 2026, 10:07 BST – Dev Tester left the report unassigned",
+			"5 October 2026, 10:07 BST – Dev Tester read the report",
+		}, historyLines(t, r.body))
+	})
+}

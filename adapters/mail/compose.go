@@ -7,6 +7,8 @@ import (
 	htmltemplate "html/template"
 	"io/fs"
 	"path"
+	"regexp"
+	"strconv"
 	"strings"
 	texttemplate "text/template"
 
@@ -96,22 +98,37 @@ func Compose(d *domain.Delivery) (Composed, error) {
 	return c, nil
 }
 
-// oldNewReportPrefix began the subject of a new-report alert queued before
-// the alert's words moved into its template (and into the member's
-// language): the subject was then the English "New report in Inbox (Form)",
-// where it is now "Inbox (Form)" alone.
-const oldNewReportPrefix = "New report in "
+// oldSubjects are the subjects that emails queued before their words
+// moved into their templates (and into the reader's language) were
+// queued with, always in English: the subject was then the whole
+// sentence, where it is now the inbox's or the organisation's name alone.
+// Each pattern's first group is that name; an erasure warning's count
+// was in the sentence, and is now a field of its own.
+var oldSubjects = map[domain.DeliveryKind]*regexp.Regexp{
+	domain.DeliveryStaffNewReport: regexp.MustCompile(`^New report in (.+)$`),
+	domain.DeliveryStaffInvite:    regexp.MustCompile(`^You have been invited to Whisper by (.+)$`),
+	domain.DeliveryErasureWarning: regexp.MustCompile(`^(\d+) Whisper reports of (.+) will be erased soon$`),
+	domain.DeliverySubjectAccess:  regexp.MustCompile(`^A subject access request concerns Whisper reports of (.+)$`),
+}
 
 // inNewShape returns a delivery queued by an older version as the current
-// one would queue it, so that an alert waiting in the outbox across an
+// one would queue it, so that an email waiting in the outbox across an
 // upgrade reads "New report in Inbox (Form)" and not "New report in New
-// report in …". Such alerts were always in English. d is not changed.
+// report in …". d is not changed.
 func inNewShape(d *domain.Delivery) *domain.Delivery {
-	if d.Kind != domain.DeliveryStaffNewReport || d.Language != domain.English || !strings.HasPrefix(d.Subject, oldNewReportPrefix) {
+	old, ok := oldSubjects[d.Kind]
+	if !ok || d.Language != domain.English {
+		return d
+	}
+	m := old.FindStringSubmatch(d.Subject)
+	if m == nil {
 		return d
 	}
 	c := *d
-	c.Subject = strings.TrimPrefix(d.Subject, oldNewReportPrefix)
+	c.Subject = m[len(m)-1]
+	if d.Kind == domain.DeliveryErasureWarning {
+		c.Count, _ = strconv.Atoi(m[1])
+	}
 	return &c
 }
 

@@ -71,3 +71,24 @@ func TestANewReportAlertQueuedInTheOldShapeReadsRight(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "New report in General (Oakfield)", c.Subject)
 }
+
+// So do the invitations, erasure warnings and subject access notices queued
+// before their words moved into their templates: each reads as it did,
+// with no sentence inside a sentence.
+func TestNoticesQueuedInTheOldShapeReadRight(t *testing.T) {
+	for _, c := range []struct {
+		kind     domain.DeliveryKind
+		old, now string
+	}{
+		{domain.DeliveryStaffInvite, "You have been invited to Whisper by Oakfield Primary", "You have been invited to Whisper by Oakfield Primary"},
+		{domain.DeliveryErasureWarning, "3 Whisper reports of Oakfield Primary will be erased soon", "Oakfield Primary: 3 Whisper reports will be erased soon"},
+		{domain.DeliverySubjectAccess, "A subject access request concerns Whisper reports of Oakfield Primary", "Oakfield Primary: a subject access request concerns Whisper reports"},
+	} {
+		old := delivery(c.kind, "head@oakfield.example", "https://whisper.example.org/staff/", c.old)
+		old.Count = 0 // the old version set no count
+		got, err := mail.Compose(old)
+		require.NoError(t, err, c.kind)
+		assert.Equal(t, c.now, got.Subject, c.kind)
+		assert.Equal(t, c.old, old.Subject, "the delivery itself is left as it was")
+	}
+}

@@ -263,7 +263,7 @@ func TestInteractionRecordHoldsNotes(t *testing.T) {
 		r := dev.get(interactionPath(ref, "record"))
 		require.Equal(t, nethttp.StatusOK, r.status)
 		body := html.UnescapeString(r.body)
-		assert.Contains(t, body, `<h2 id="record-notes">Internal notes</h2>`)
+		assert.Contains(t, body, `<h2 id="notes-title">Internal notes</h2>`)
 		assert.Contains(t, body, "Internal note — not shown to the reporter</strong> <span class=\"msg-author\">Dev Tester</span>")
 		assert.Contains(t, body, "Spoke to the form tutor about the gate.")
 		assert.Contains(t, historyLines(t, r.body), "5 October 2026, 10:02 BST – Dev Tester added an internal note")

@@ -84,8 +84,8 @@ func TestPrinters(t *testing.T) {
 	assert.Equal(t, "100% not a key", cy.T("100% not a key"), "a string not in the catalogue prints as itself")
 
 	// Counted messages.
-	assert.Equal(t, "1 report, most recent activity first", en.T("%d reports, most recent activity first", 1))
-	assert.Equal(t, "2 reports, most recent activity first", en.T("%d reports, most recent activity first", 2))
+	assert.Equal(t, "1 report, urgent first, then most recent activity", en.T("%d reports, urgent first, then most recent activity", 1))
+	assert.Equal(t, "2 reports, urgent first, then most recent activity", en.T("%d reports, urgent first, then most recent activity", 2))
 
 	london, err := time.LoadLocation("Europe/London")
 	require.NoError(t, err)

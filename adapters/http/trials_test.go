@@ -103,7 +103,11 @@ func TestAReplyToASuspendedSchoolIsKeptOnAKindPage(t *testing.T) {
 	assert.Contains(t, r.body, "999")
 	assert.Equal(t, 1, s.messagesOf())
 	assert.Equal(t, nethttp.StatusOK, s.get("/t/"+token).status)
-	assert.Equal(t, nethttp.StatusNotFound, s.post("/t/"+"A"+token[1:], url.Values{"message": {"Please help."}}).status,
+	unknown := "A" + token[1:]
+	if unknown == token { // one token in 32 begins with A already
+		unknown = "B" + token[1:]
+	}
+	assert.Equal(t, nethttp.StatusNotFound, s.post("/t/"+unknown, url.Values{"message": {"Please help."}}).status,
 		"an unknown link is still a 404")
 }
 

@@ -1,10 +1,14 @@
 package storetest
 
 import (
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
+	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
 )
 
@@ -47,6 +51,28 @@ func (c *raceClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.t
+}
+
+func (c *raceClock) set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
+// queuedTo counts the deliveries of kind in the outbox by recipient.
+func queuedTo(t *testing.T, st ports.Store, kind domain.DeliveryKind) map[string]int {
+	t.Helper()
+	got := map[string]int{}
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
+		all, err := tx.Outbox().List(ctx, ports.OutboxFilter{})
+		for _, d := range all {
+			if d.Kind == kind {
+				got[strings.ToLower(d.To)]++
+			}
+		}
+		return err
+	}))
+	return got
 }
 
 func (c *raceClock) advance(d time.Duration) {

@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"crypto/rand"
-	"strings"
 	"testing"
 	"time"
 
@@ -244,29 +243,12 @@ func raceDigests(t *testing.T, st ports.Store) {
 		setPreferences(t, st, out.Staff.ID, map[domain.InboxID]domain.NotifyMode{inbox: domain.NotifyDigest})
 	}
 	// 07:45 in London on a winter's day is 07:45 UTC.
-	w.clock.mu.Lock()
-	w.clock.t = time.Date(2026, 12, 7, 6, 0, 0, 0, time.UTC)
-	w.clock.mu.Unlock()
+	w.clock.set(time.Date(2026, 12, 7, 6, 0, 0, 0, time.UTC))
 	_, err := w.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: string(w.form.Code), Body: "Someone took my phone"})
 	require.NoError(t, err)
-	digests := func() map[string]int {
-		t.Helper()
-		got := map[string]int{}
-		require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
-			all, err := tx.Outbox().List(ctx, ports.OutboxFilter{})
-			for _, d := range all {
-				if d.Kind == domain.DeliveryStaffDigest {
-					got[strings.ToLower(d.To)]++
-				}
-			}
-			return err
-		}))
-		return got
-	}
+	digests := func() map[string]int { return queuedTo(t, st, domain.DeliveryStaffDigest) }
 	send := func(at time.Time) {
-		w.clock.mu.Lock()
-		w.clock.t = at
-		w.clock.mu.Unlock()
+		w.clock.set(at)
 		race(raceCount, func(int) {
 			_, err := w.svc.Casework.SendDigests(ctx)
 			assert.NoError(t, err)

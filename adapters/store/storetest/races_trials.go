@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -34,24 +33,9 @@ func raceTrialReminders(t *testing.T, st ports.Store) {
 	require.NoError(t, err)
 	end := *org.TrialEndsAt
 
-	reminders := func() map[string]int {
-		t.Helper()
-		got := map[string]int{}
-		require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
-			all, err := tx.Outbox().List(ctx, ports.OutboxFilter{})
-			for _, d := range all {
-				if d.Kind == domain.DeliveryTrialReminder {
-					got[strings.ToLower(d.To)]++
-				}
-			}
-			return err
-		}))
-		return got
-	}
+	reminders := func() map[string]int { return queuedTo(t, st, domain.DeliveryTrialReminder) }
 	housekeep := func(at time.Time) {
-		w.clock.mu.Lock()
-		w.clock.t = at
-		w.clock.mu.Unlock()
+		w.clock.set(at)
 		race(raceCount, func(int) {
 			_, err := w.svc.Operations.Housekeep(ctx)
 			assert.NoError(t, err)
@@ -68,9 +52,7 @@ func raceTrialReminders(t *testing.T, st ports.Store) {
 	housekeep(end.AddDate(0, 0, -2))
 	assert.Equal(t, map[string]int{"head@oakfield.example": 2}, reminders(), "3 days before: once more")
 
-	w.clock.mu.Lock()
-	w.clock.t = end.AddDate(0, 0, -2)
-	w.clock.mu.Unlock()
+	w.clock.set(end.AddDate(0, 0, -2))
 	_, err = w.svc.Subscriptions.SetTrial(ctx, app.Operator{Name: "test"}, w.org.ID, end.AddDate(0, 0, 10), "extended")
 	require.NoError(t, err)
 	housekeep(end.AddDate(0, 0, 9))

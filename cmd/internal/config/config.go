@@ -47,6 +47,7 @@ type Config struct {
 	Metrics   Metrics   `koanf:"metrics"`
 	Operator  Operator  `koanf:"operator"`
 	Reporter  Reporter  `koanf:"reporter"`
+	Log       Log       `koanf:"log"`
 	// TimeZone is the IANA name of the time zone every page, email and
 	// export shows times in (marked GMT or BST in the default). Use
 	// Config.Zone for it loaded.
@@ -243,6 +244,7 @@ func Default() Config {
 		Retention: Retention{SweepInterval: time.Hour},
 		Limits:    Limits{ReportsPerIP: 30, ReportsPerForm: 600, TextsPerNumber: 30, RepliesPerConversation: 20, IPv6Prefix: 64},
 		Reporter:  Reporter{ExitURL: DefaultExitURL},
+		Log:       Log{Format: "text", Level: "info"},
 		TimeZone:  domain.DefaultTimeZone,
 	}
 }

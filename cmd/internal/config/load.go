@@ -313,6 +313,8 @@ func (c *Config) normalize() {
 	c.Operator.Name = strings.TrimSpace(c.Operator.Name)
 	c.Operator.Email = strings.TrimSpace(c.Operator.Email)
 	c.Operator.PostalAddress = strings.TrimSpace(c.Operator.PostalAddress)
+	c.Log.Format = strings.ToLower(strings.TrimSpace(c.Log.Format))
+	c.Log.Level = strings.ToLower(strings.TrimSpace(c.Log.Level))
 }
 
 // splitList splits entries on commas and drops blanks, so that a list reads

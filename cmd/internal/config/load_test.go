@@ -3,6 +3,7 @@ package config
 import (
 	"bytes"
 	"encoding/base64"
+	"log/slog"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -72,6 +73,7 @@ func TestKeys(t *testing.T) {
 		"http.trusted_proxies",
 		"limits.ipv6_prefix", "limits.replies_per_conversation", "limits.reports_per_form", "limits.reports_per_ip", "limits.texts_per_number",
 		"listen",
+		"log.format", "log.level",
 		"mail.driver", "mail.from",
 		"mail.smtp.auth", "mail.smtp.host",
 		"mail.smtp.oauth2.client_id", "mail.smtp.oauth2.client_secret", "mail.smtp.oauth2.scopes", "mail.smtp.oauth2.token_url",
@@ -532,4 +534,23 @@ func TestOperator(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Operator{Name: "Whisper Services Ltd", Email: "privacy@whisper.example", PostalAddress: "1 High Street\nExeter EX1 1AA"}, c.Operator)
 	assert.True(t, c.Operator.IsSet())
+}
+
+// log.format and log.level come from the environment like any key, in
+// any case, and read as the slog level they name.
+func TestLogSettings(t *testing.T) {
+	c, err := Load(Options{Getenv: env(nil)})
+	require.NoError(t, err)
+	assert.Equal(t, Log{Format: "text", Level: "info"}, c.Log)
+	assert.False(t, c.Log.JSON())
+	assert.Equal(t, slog.LevelInfo, c.Log.SlogLevel())
+
+	c, err = Load(Options{Getenv: env(map[string]string{"WHISPER_LOG_FORMAT": "JSON", "WHISPER_LOG_LEVEL": " Warn "})})
+	require.NoError(t, err)
+	assert.True(t, c.Log.JSON())
+	assert.Equal(t, slog.LevelWarn, c.Log.SlogLevel())
+
+	_, err = Load(Options{Getenv: env(map[string]string{"WHISPER_LOG_LEVEL": "verbose"})})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `log.level must be debug, info, warn or error, not "verbose"`)
 }

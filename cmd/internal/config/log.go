@@ -6,6 +6,45 @@ import (
 	"strings"
 )
 
+// Log says how whisperd and whisperctl write their diagnostics.
+type Log struct {
+	// Format is "text" (logfmt-style key=value lines, for people) or
+	// "json" (one JSON object a line, for a log collector).
+	Format string `koanf:"format"`
+	// Level is the least severe record written: "debug", "info", "warn"
+	// or "error". Use Log.SlogLevel for it as a slog.Level.
+	Level string `koanf:"level"`
+}
+
+// logLevels maps each accepted log.level to its slog.Level.
+var logLevels = map[string]slog.Level{
+	"debug": slog.LevelDebug,
+	"info":  slog.LevelInfo,
+	"warn":  slog.LevelWarn,
+	"error": slog.LevelError,
+}
+
+// SlogLevel returns Level as a slog.Level; Validate refuses a level it
+// does not know, so an unknown one (only in a Config that was never
+// validated) reads as info.
+func (l Log) SlogLevel() slog.Level {
+	return logLevels[l.Level] // the zero value is slog.LevelInfo
+}
+
+// JSON reports whether Format asks for JSON lines.
+func (l Log) JSON() bool { return l.Format == "json" }
+
+func (c *Config) validateLog(v *validator) {
+	switch c.Log.Format {
+	case "text", "json":
+	default:
+		v.addf("log.format must be text or json, not %q", c.Log.Format)
+	}
+	if _, ok := logLevels[c.Log.Level]; !ok {
+		v.addf("log.level must be debug, info, warn or error, not %q", c.Log.Level)
+	}
+}
+
 // LogValue summarises c for the startup log: listen address, public URL,
 // the kind and location of the database, the drivers and the tunables. It
 // leaves out every secret, database credentials, and the service's phone
@@ -54,6 +93,7 @@ func (c Config) LogValue() slog.Value {
 			slog.Int("reports_per_form", c.Limits.ReportsPerForm),
 			slog.Int("texts_per_number", c.Limits.TextsPerNumber),
 			slog.Int("replies_per_conversation", c.Limits.RepliesPerConversation), slog.Int("ipv6_prefix", c.Limits.IPv6Prefix)),
+		slog.Group("log", slog.String("format", c.Log.Format), slog.String("level", c.Log.Level)),
 	)
 }
 

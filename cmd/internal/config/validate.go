@@ -79,6 +79,7 @@ func (c *Config) Validate() error {
 	v.positive("retention.sweep_interval", c.Retention.SweepInterval)
 
 	c.validateOperator(&v)
+	c.validateLog(&v)
 	v.httpURL("reporter.exit_url", c.Reporter.ExitURL, false)
 	if _, err := c.Zone(); err != nil {
 		v.addf("time_zone %q is not a time zone; use an IANA name such as Europe/London", c.TimeZone)

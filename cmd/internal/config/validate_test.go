@@ -149,6 +149,13 @@ func TestValidate(t *testing.T) {
 		{"exit_url relative", func(c *Config) { c.Reporter.ExitURL = "/weather" }, "reporter.exit_url must be an absolute http:// or https:// URL", ""},
 		{"exit_url script", func(c *Config) { c.Reporter.ExitURL = "javascript:alert(1)" }, "reporter.exit_url is not a valid URL", ""},
 		{"exit_url no host", func(c *Config) { c.Reporter.ExitURL = "https:///weather" }, "reporter.exit_url must name a host", ""},
+
+		{"log json", func(c *Config) { c.Log.Format = "json" }, "", ""},
+		{"log format unknown", func(c *Config) { c.Log.Format = "logfmt" }, `log.format must be text or json, not "logfmt"`, ""},
+		{"log level debug", func(c *Config) { c.Log.Level = "debug" }, "", ""},
+		{"log level error", func(c *Config) { c.Log.Level = "error" }, "", ""},
+		{"log level unknown", func(c *Config) { c.Log.Level = "warning" }, `log.level must be debug, info, warn or error, not "warning"`, ""},
+		{"log level empty", func(c *Config) { c.Log.Level = "" }, `log.level must be debug, info, warn or error, not ""`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -194,8 +201,8 @@ func TestValidateCollectsEveryProblem(t *testing.T) {
 	err := c.Validate()
 	var cerr *Error
 	require.ErrorAs(t, err, &cerr)
-	assert.Len(t, cerr.Problems, 14, err.Error())
-	assert.True(t, strings.HasPrefix(err.Error(), "config: 14 problems:\n- listen"), err.Error())
+	assert.Len(t, cerr.Problems, 16, err.Error())
+	assert.True(t, strings.HasPrefix(err.Error(), "config: 16 problems:\n- listen"), err.Error())
 	assert.Equal(t, len(cerr.Problems), strings.Count(err.Error(), "\n- "))
 	assert.NotContains(t, err.Error(), "public_url", "an invalid listen already explains the missing public_url")
 }

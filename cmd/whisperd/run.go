@@ -23,6 +23,7 @@ import (
 	"github.com/whisper-schools/whisper/adapters/swearing"
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/cmd/internal/config"
+	"github.com/whisper-schools/whisper/cmd/internal/logging"
 	"github.com/whisper-schools/whisper/cmd/internal/wire"
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
@@ -56,13 +57,18 @@ const shutdownGrace = 10 * time.Second
 // run starts whisperd and blocks until ctx ends or serving fails.
 func run(ctx context.Context, e env) error {
 	flags := flag.NewFlagSet("whisperd", flag.ContinueOnError)
-	flags.SetOutput(e.stderr)
+	// Parse's own messages are dropped: its error is returned, and printed
+	// once, with a pointer to --help.
+	flags.SetOutput(io.Discard)
 	configFile := flags.String("config", e.getenv("WHISPER_CONFIG"), "a YAML configuration `file`")
 	listen := flags.String("listen", "", "the `address` to serve on (default 127.0.0.1:8080)")
 	databaseURL := flags.String("database-url", "", "postgres://… or sqlite:`PATH` (default sqlite:whisper.db)")
 	demo := flags.Bool("demo", false, "on an empty database, first create a demo organisation, form and admin")
-	if err := flags.Parse(e.args); err != nil {
-		return err
+	if err := flags.Parse(e.args); errors.Is(err, flag.ErrHelp) {
+		writeHelp(e.stdout, flags)
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("%w (whisperd --help lists the flags and settings)", err)
 	}
 	if flags.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", flags.Args())
@@ -80,7 +86,12 @@ func run(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	// A failure that repeats (the database or the mail server down) is
+	// logged once a minute with a count; what is held back when whisperd
+	// stops is counted then, after everything else has logged.
+	repeats := logging.NewRepeats(logging.Handler(e.stderr, cfg.Log), time.Minute, time.Now)
+	defer repeats.Flush(context.WithoutCancel(ctx))
+	log := slog.New(repeats)
 	log.Info("starting whisperd", slog.Any("config", cfg))
 	if e.limitMemory != nil && e.getenv("GOMEMLIMIT") == "" {
 		// A soft limit: near it the collector works harder; it never

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/user"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/whisper-schools/whisper/adapters/store"
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/cmd/internal/config"
+	"github.com/whisper-schools/whisper/cmd/internal/logging"
 	"github.com/whisper-schools/whisper/cmd/internal/wire"
 	"github.com/whisper-schools/whisper/domain"
 )
@@ -32,7 +34,8 @@ type ctl struct {
 	notFound       error
 }
 
-// commonFlags are taken by every command, after the command words.
+// commonFlags are taken by every command, before its words or after them
+// (hoistFlags moves them).
 func commonFlags(extra ...cli.Flag) []cli.Flag {
 	return append(extra,
 		&cli.StringFlag{Name: "config", Usage: "a YAML configuration `FILE` (default $WHISPER_CONFIG)"},
@@ -41,10 +44,19 @@ func commonFlags(extra ...cli.Flag) []cli.Flag {
 	)
 }
 
+// ctlDescription is the top of whisperctl --help: where the flags go and
+// where the configuration comes from.
+const ctlDescription = "Every command takes --config FILE, --database-url URL and --json, before or after its name.\n" +
+	"It reads the configuration as whisperd does: the file (--config or WHISPER_CONFIG), then WHISPER_*\n" +
+	"variables (each with a _FILE twin for secrets), then the flags; whisperd --help lists every variable,\n" +
+	"and README.md, \"Configuration\", says what each means. Its own diagnostics go to standard error,\n" +
+	"shaped by log.format and log.level. See whisperctl COMMAND --help for each command."
+
 func (c *ctl) app() *cli.App {
 	return &cli.App{
 		Name:            "whisperctl",
 		Usage:           "operate a Whisper service: organisations, forms, inboxes, staff",
+		Description:     ctlDescription,
 		Reader:          c.stdin,
 		Writer:          c.stdout,
 		ErrWriter:       c.stderr,
@@ -137,7 +149,7 @@ func (c *ctl) service(cctx *cli.Context, migrating bool) (*app.App, error) {
 				Safe: domain.Say("there is no database at %s; check --database-url, or run `whisperctl db migrate` to create it", cfg.SQLitePath())}
 		}
 	}
-	log := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	log := slog.New(logging.Handler(c.stderr, cfg.Log))
 	st, err := wire.OpenStore(cctx.Context, cfg, log)
 	if err != nil {
 		return nil, err
@@ -175,34 +187,57 @@ func (c *ctl) print(cctx *cli.Context, v any, text func(w io.Writer)) error {
 	return nil
 }
 
-// hoistFlags moves flags given after positional arguments in front of them,
-// since urfave/cli stops reading flags at the first argument and operators
-// naturally type `org set-status ID active --json`.
+// hoistFlags puts every flag where urfave/cli reads it: right after the
+// command's words and before its arguments. urfave/cli reads a leaf
+// command's flags only there, and the app itself has none, yet operators
+// naturally type `whisperctl --database-url URL org list`, `whisperctl org
+// --json list` and `org set-status ID active --json`. Before and between
+// the command's words only the flags every command takes (--config,
+// --database-url, --json) are recognised, since until the command is known
+// so are its flags; after them, any. A line that names no command that acts
+// (whisperctl --help, whisperctl org) is left alone, for urfave/cli's help.
 func hoistFlags(a *cli.App, args []string) []string {
 	if len(args) < 2 {
 		return args
 	}
 	cmds, i := a.Commands, 1
 	var current *cli.Command
+	var words, early []string
 	for i < len(args) {
-		next := findCommand(cmds, args[i])
+		arg := args[i]
+		if isFlag(arg) {
+			name, _, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+			if !isCommonFlag(name) {
+				break
+			}
+			early = append(early, arg)
+			if !hasValue && takesValue(nil, name) && i+1 < len(args) {
+				early = append(early, args[i+1])
+				i++
+			}
+			i++
+			continue
+		}
+		next := findCommand(cmds, arg)
 		if next == nil {
 			break
 		}
 		current, cmds = next, next.Subcommands
+		words = append(words, arg)
 		i++
 	}
-	if current == nil || len(current.Subcommands) > 0 {
+	if current == nil || current.Action == nil {
+		// No command, or a group of them (org, db): urfave/cli's help.
 		return args
 	}
-	takesValue := map[string]bool{}
+	valued := map[string]bool{}
 	for _, f := range current.Flags {
 		_, isBool := f.(*cli.BoolFlag)
 		for _, name := range f.Names() {
-			takesValue[name] = !isBool
+			valued[name] = !isBool
 		}
 	}
-	out := append([]string{}, args[:i]...)
+	out := append(append(append([]string{}, args[0]), words...), early...)
 	var positional []string
 	for ; i < len(args); i++ {
 		arg := args[i]
@@ -210,10 +245,10 @@ func hoistFlags(a *cli.App, args []string) []string {
 		case arg == "--":
 			positional = append(positional, args[i+1:]...)
 			i = len(args)
-		case len(arg) > 1 && strings.HasPrefix(arg, "-"):
+		case isFlag(arg):
 			out = append(out, arg)
 			name := strings.TrimLeft(arg, "-")
-			if !strings.Contains(name, "=") && takesValue[name] && i+1 < len(args) {
+			if !strings.Contains(name, "=") && valued[name] && i+1 < len(args) {
 				out = append(out, args[i+1])
 				i++
 			}
@@ -225,6 +260,20 @@ func hoistFlags(a *cli.App, args []string) []string {
 		out = append(append(out, "--"), positional...)
 	}
 	return out
+}
+
+// isFlag reports whether arg is a flag rather than a word or a value.
+func isFlag(arg string) bool { return len(arg) > 1 && strings.HasPrefix(arg, "-") }
+
+// isCommonFlag reports whether name is one of the flags every command
+// takes.
+func isCommonFlag(name string) bool {
+	for _, f := range commonFlags() {
+		if slices.Contains(f.Names(), name) {
+			return true
+		}
+	}
+	return false
 }
 
 func findCommand(cmds []*cli.Command, name string) *cli.Command {

@@ -23,7 +23,6 @@ import (
 	"github.com/whisper-schools/whisper/adapters/swearing"
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/cmd/internal/config"
-	"github.com/whisper-schools/whisper/cmd/internal/logging"
 	"github.com/whisper-schools/whisper/cmd/internal/wire"
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
@@ -86,12 +85,8 @@ func run(ctx context.Context, e env) error {
 	if err != nil {
 		return err
 	}
-	// A failure that repeats (the database or the mail server down) is
-	// logged once a minute with a count; what is held back when whisperd
-	// stops is counted then, after everything else has logged.
-	repeats := logging.NewRepeats(logging.Handler(e.stderr, cfg.Log), time.Minute, time.Now)
-	defer repeats.Flush(context.WithoutCancel(ctx))
-	log := slog.New(repeats)
+	log, stopLog := newLogger(e.stderr, cfg.Log)
+	defer stopLog() // deferred first, so it runs last
 	log.Info("starting whisperd", slog.Any("config", cfg))
 	if e.limitMemory != nil && e.getenv("GOMEMLIMIT") == "" {
 		// A soft limit: near it the collector works harder; it never

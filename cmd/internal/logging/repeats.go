@@ -2,6 +2,7 @@ package logging
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -85,22 +86,8 @@ func (h *Repeats) Handle(ctx context.Context, r slog.Record) error {
 	s := h.s
 	now := s.now()
 	pass := true
-	var out []summary
 	s.mu.Lock()
-	// Windows that have passed first: their summaries are written, and
-	// each starts the next window of its group, so that a steady failure
-	// writes one line a window whatever else is logged meanwhile. A group
-	// with nothing held is forgotten.
-	for key, rp := range s.seen {
-		switch {
-		case now.Sub(rp.start) < s.window:
-		case rp.count > 0:
-			out = append(out, rp.summary(s.window))
-			rp.start = now
-		default:
-			delete(s.seen, key)
-		}
-	}
+	out := s.due(now)
 	if r.Level >= slog.LevelWarn {
 		key := h.key(r)
 		if rp, ok := s.seen[key]; ok {
@@ -112,19 +99,52 @@ func (h *Repeats) Handle(ctx context.Context, r slog.Record) error {
 	}
 	s.mu.Unlock()
 
+	err := write(ctx, out)
+	if pass {
+		err = errors.Join(err, h.next.Handle(ctx, r))
+	}
+	return err
+}
+
+// due returns the summaries of the windows that have passed, each starting
+// the next window of its group, so that a steady failure writes one line a
+// window whatever else is logged meanwhile. A group with nothing held is
+// forgotten. The caller holds s.mu.
+func (s *repeatState) due(now time.Time) []summary {
+	var out []summary
+	for key, rp := range s.seen {
+		switch {
+		case now.Sub(rp.start) < s.window:
+		case rp.count > 0:
+			out = append(out, rp.summary(s.window))
+			rp.start = now
+		default:
+			delete(s.seen, key)
+		}
+	}
+	return out
+}
+
+// Sweep writes the summaries of the windows that have passed, as the next
+// record would. whisperd calls it every few seconds, so that the count of
+// a failure that has stopped is written within a minute or so even when
+// nothing else is logged.
+func (h *Repeats) Sweep(ctx context.Context) error {
+	s := h.s
+	now := s.now()
+	s.mu.Lock()
+	out := s.due(now)
+	s.mu.Unlock()
+	return write(ctx, out)
+}
+
+// write hands each summary to its handler.
+func write(ctx context.Context, out []summary) error {
 	var errs []error
 	for _, sm := range out {
 		errs = append(errs, sm.h.Handle(ctx, sm.r))
 	}
-	if pass {
-		errs = append(errs, h.next.Handle(ctx, r))
-	}
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // Flush writes the summary of every group with repeats held back and
@@ -140,12 +160,7 @@ func (h *Repeats) Flush(ctx context.Context) error {
 		delete(s.seen, key)
 	}
 	s.mu.Unlock()
-	for _, sm := range out {
-		if err := sm.h.Handle(ctx, sm.r); err != nil {
-			return err
-		}
-	}
-	return nil
+	return write(ctx, out)
 }
 
 // key groups r by level, message and kind.

@@ -194,3 +194,20 @@ func TestRacingRepeatsAreEachCountedOnce(t *testing.T) {
 	// for each of the two groups, and one summary flushed.
 	assert.LessOrEqual(t, len(ls), 2*(800/60+2))
 }
+
+func TestSweepWritesWhatIsDueWithoutANewRecord(t *testing.T) {
+	log, rep, buf, clk := repeatsLogger()
+	log.Error("database unreachable")
+	log.Error("database unreachable")
+	require.NoError(t, rep.Sweep(context.Background()))
+	require.Len(t, lines(t, buf), 1, "its minute is not over")
+	clk.advance(time.Minute)
+	require.NoError(t, rep.Sweep(context.Background()))
+	ls := lines(t, buf)
+	require.Len(t, ls, 2)
+	assert.Equal(t, "database unreachable (repeated 1 time in the last minute)", ls[1]["msg"])
+	clk.advance(time.Minute)
+	require.NoError(t, rep.Sweep(context.Background()))
+	require.NoError(t, rep.Flush(context.Background()))
+	assert.Len(t, lines(t, buf), 2, "nothing more held")
+}

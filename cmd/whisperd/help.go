@@ -30,8 +30,8 @@ Configuration is read from a YAML file (--config or WHISPER_CONFIG), then from
 environment variables, then from the flags. Every key has a variable:
 WHISPER_ and the key in capitals, dots as underscores. Any variable may
 instead be given as the same name plus _FILE, naming a file that holds the
-value: use that for secrets (WHISPER_SECURITY_DATA_KEY_FILE,
-WHISPER_DATABASE_URL_FILE, WHISPER_MAIL_SMTP_PASSWORD_FILE, ...).
+value: use that for the secrets, marked below, so that they stay out of the
+environment and the shell's history.
 
 `)
 	keys := config.Keys()
@@ -41,7 +41,11 @@ WHISPER_DATABASE_URL_FILE, WHISPER_MAIL_SMTP_PASSWORD_FILE, ...).
 	}
 	fmt.Fprintf(w, "  %-*s  %s\n", width, "(--config)", "WHISPER_CONFIG")
 	for _, key := range keys {
-		fmt.Fprintf(w, "  %-*s  %s\n", width, key, config.EnvName(key))
+		env := config.EnvName(key)
+		if config.IsSecret(key) {
+			env += ", or " + env + "_FILE (secret)"
+		}
+		fmt.Fprintf(w, "  %-*s  %s\n", width, key, env)
 	}
 	fmt.Fprint(w, `
 What each key means, its default and accepted values: README.md, section

@@ -49,8 +49,13 @@ func TestHelpNamesEverySetting(t *testing.T) {
 			assert.Contains(t, out, want, flag)
 		}
 		for _, key := range config.Keys() {
-			assert.Regexp(t, `(?m)^  `+regexp.QuoteMeta(key)+` +`+config.EnvName(key)+`$`, out, "%s names %s", flag, key)
+			env := config.EnvName(key)
+			if config.IsSecret(key) {
+				env += ", or " + env + "_FILE \\(secret\\)"
+			}
+			assert.Regexp(t, `(?m)^  `+regexp.QuoteMeta(key)+` +`+env+`$`, out, "%s names %s", flag, key)
 		}
+		assert.Contains(t, out, "WHISPER_SECURITY_DATA_KEY, or WHISPER_SECURITY_DATA_KEY_FILE (secret)")
 	}
 	_, errOut, code := whisperdOutput(t, nil, "--frobnicate")
 	assert.Equal(t, 1, code)

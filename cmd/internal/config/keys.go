@@ -23,3 +23,18 @@ func Keys() []string {
 // "sms.plivo.auth_token" → "WHISPER_SMS_PLIVO_AUTH_TOKEN". The same name
 // with "_FILE" added names a file holding the value.
 func EnvName(key string) string { return envName(key) }
+
+// secretKeys are the keys whose values are secrets (the Config fields
+// marked secret): best given through the _FILE variable, so that they stay
+// out of the process environment and shell history. README.md marks the
+// same keys "(secret)"; a test holds the two together.
+var secretKeys = []string{
+	"database.url", // it may hold a password
+	"mail.smtp.oauth2.client_secret",
+	"mail.smtp.password",
+	"security.data_key",
+	"sms.plivo.auth_token",
+}
+
+// IsSecret reports whether key's value is a secret.
+func IsSecret(key string) bool { return slices.Contains(secretKeys, key) }

@@ -36,8 +36,12 @@ func codeKeys(t reflect.Type, prefix string) []string {
 	return keys
 }
 
-// referenceRow is one row of the reference: a key and its variable.
-type referenceRow struct{ key, env string }
+// referenceRow is one row of the reference: a key, its variable, and
+// whether its meaning marks it "(secret".
+type referenceRow struct {
+	key, env string
+	secret   bool
+}
 
 // readReference returns the rows of README.md's configuration tables.
 func readReference(t *testing.T) []referenceRow {
@@ -66,7 +70,8 @@ func readReference(t *testing.T) []referenceRow {
 			key, env := code.FindStringSubmatch(cells[1]), code.FindStringSubmatch(cells[2])
 			require.NotNil(t, key, "no `key` in the first cell: %s", line)
 			require.NotNil(t, env, "no `WHISPER_…` in the second cell: %s", line)
-			rows = append(rows, referenceRow{key: key[1], env: env[1]})
+			secret := strings.Contains(strings.Join(cells[3:], "|"), "(secret")
+			rows = append(rows, referenceRow{key: key[1], env: env[1], secret: secret})
 		}
 	}
 	require.NoError(t, sc.Err())
@@ -75,7 +80,8 @@ func readReference(t *testing.T) []referenceRow {
 
 // TestTheReferenceIsComplete holds README.md's configuration reference to
 // the code: every key of Config is documented there with its environment
-// variable, once, and every key documented there exists.
+// variable, once, secrets marked as such, and every key documented there
+// exists.
 func TestTheReferenceIsComplete(t *testing.T) {
 	inCode := codeKeys(reflect.TypeFor[Config](), "")
 	slices.Sort(inCode)
@@ -89,6 +95,8 @@ func TestTheReferenceIsComplete(t *testing.T) {
 		documented[r.key] = true
 		if slices.Contains(inCode, r.key) {
 			assert.Equal(t, EnvName(r.key), r.env, "the variable documented for %s", r.key)
+			assert.Equal(t, IsSecret(r.key), r.secret,
+				"%s: README.md marks a key \"(secret)\" exactly when keys.go's secretKeys lists it (whisperd --help names its _FILE twin)", r.key)
 		} else {
 			assert.Fail(t, "documented but not a key", "README.md documents %q, which the configuration no longer has", r.key)
 		}

@@ -17,7 +17,8 @@ import (
 // attribute (and the attributes of the latest repeat) stands for them, and
 // a new window begins. A failure that happens every second thus writes a
 // line a minute, and one that stops is still counted: the summary is
-// written by the next record of any kind after its window, or by Flush.
+// written by the next record of any kind after its window, by Sweep, or by
+// Flush.
 //
 // Records below warn (requests, starts, one-off notes) pass untouched.
 type Repeats struct {

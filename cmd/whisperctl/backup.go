@@ -17,7 +17,7 @@ func (c *ctl) backupCommand() *cli.Command {
 		Name:  "backup",
 		Usage: "copy the embedded database, consistent, while whisperd keeps running (not the data key: keep that apart)",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "out", Usage: "the new `FILE` to write (never overwritten)", Required: true},
+			&cli.StringFlag{Name: "out", Usage: "the new `FILE` to write (never overwritten)"},
 		},
 		Action: c.backup,
 	}, 0)
@@ -27,6 +27,9 @@ func (c *ctl) backupCommand() *cli.Command {
 // checking its schema: a copy before an upgrade is exactly when one is
 // wanted.
 func (c *ctl) backup(cctx *cli.Context) error {
+	if cctx.String("out") == "" {
+		return usagef("--out is required: the new file to write the backup to")
+	}
 	cfg, err := c.config(cctx)
 	if err != nil {
 		return err

@@ -1,0 +1,268 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/whisper-schools/whisper/adapters/store/pgtest"
+)
+
+// buildCtl compiles whisperctl once, for the tests that drive it as an
+// operator would beside a running whisperd.
+var buildCtl = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "whisperctl-bin-")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "whisperctl")
+	out, err := exec.Command("go", "build", "-o", bin, "../whisperctl").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+// ctlRun runs the whisperctl binary with env and returns its exit code,
+// stdout and stderr.
+func ctlRun(t *testing.T, env []string, args ...string) (int, string, string) {
+	t.Helper()
+	bin, err := buildCtl()
+	require.NoError(t, err)
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	code := 0
+	if exit, ok := err.(*exec.ExitError); ok {
+		code = exit.ExitCode()
+	} else {
+		require.NoError(t, err)
+	}
+	return code, stdout.String(), stderr.String()
+}
+
+// ctlOK runs whisperctl, requires it to succeed, and returns its stdout.
+func ctlOK(t *testing.T, env []string, args ...string) string {
+	t.Helper()
+	code, stdout, stderr := ctlRun(t, env, args...)
+	require.Equal(t, 0, code, "whisperctl %v: %s", args, stderr)
+	return stdout
+}
+
+// TestBackupTakenWhileReportsArriveRestores is the restore drill of
+// docs/operations.md ("Backups and restore"), run while reporters keep
+// writing: every report acknowledged before the backup began is in the
+// copy, restored elsewhere with the key file, and the audit log verifies
+// against a head saved before it.
+func TestBackupTakenWhileReportsArriveRestores(t *testing.T) {
+	live := filepath.Join(t.TempDir(), "whisper.db")
+	liveEnv := []string{"WHISPER_DATABASE_URL=sqlite:" + live, "WHISPER_LIMITS_REPORTS_PER_IP=0", "WHISPER_LIMITS_REPORTS_PER_FORM=0"}
+	server := startProcess(t, liveEnv, "--demo")
+
+	// Something in the audit log, and its head kept aside, as operators do.
+	var orgs []struct {
+		ID string `json:"id"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(ctlOK(t, liveEnv, "org", "list", "--json")), &orgs))
+	require.NotEmpty(t, orgs)
+	ctlOK(t, liveEnv, "org", "set-status", orgs[0].ID, "active", "--reason", "backup drill")
+	head := strings.TrimSpace(ctlOK(t, liveEnv, "audit", "head"))
+	require.Regexp(t, `^[0-9]+:`, head)
+
+	_, page := get(t, server.url+"/r/DEMO")
+	category := regexp.MustCompile(`option value="(inb_[a-z2-7]+)"`).FindStringSubmatch(page)
+	require.NotNil(t, category)
+	client := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	var mu sync.Mutex
+	acknowledged := map[string]string{} // token → marker
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for worker := range 4 {
+		wg.Go(func() {
+			for n := 0; ; n++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				marker := fmt.Sprintf("report-%d-%d", worker, n)
+				resp, err := client.PostForm(server.url+"/r/DEMO", url.Values{"message": {marker}, "category": {category[1]}})
+				if err != nil {
+					continue
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusSeeOther {
+					mu.Lock()
+					acknowledged[strings.TrimPrefix(resp.Header.Get("Location"), "/t/")] = marker
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	count := func() int { mu.Lock(); defer mu.Unlock(); return len(acknowledged) }
+	eventually(t, "some reports", func() bool { return count() >= 40 })
+
+	mu.Lock()
+	before := maps.Clone(acknowledged)
+	mu.Unlock()
+	backup := filepath.Join(t.TempDir(), "whisper-backup.db")
+	said := ctlOK(t, liveEnv, "backup", "--out", backup)
+	assert.Contains(t, said, backup)
+	assert.Contains(t, said, live+".key", "the reminder names the key file")
+	eventually(t, "reports after the backup", func() bool { return count() >= len(before)+20 })
+	close(stop)
+	wg.Wait()
+	require.NoError(t, server.cmd.Process.Signal(syscall.SIGTERM))
+	require.NoError(t, server.cmd.Wait())
+	info, err := os.Stat(backup)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), info.Mode().Perm())
+
+	// Restored elsewhere: the copy and, kept apart, the key file.
+	restored := filepath.Join(t.TempDir(), "whisper.db")
+	copyFile(t, backup, restored)
+	copyFile(t, live+".key", restored+".key")
+	restoredEnv := []string{"WHISPER_DATABASE_URL=sqlite:" + restored}
+	assert.Contains(t, ctlOK(t, restoredEnv, "db", "status"), "The schema is up to date")
+	assert.Contains(t, ctlOK(t, restoredEnv, "audit", "verify", "--head", head), "chain intact")
+
+	again := startProcess(t, restoredEnv)
+	for token, marker := range before {
+		status, body := get(t, again.url+"/t/"+token)
+		require.Equal(t, http.StatusOK, status, "a report acknowledged before the backup began is in it")
+		require.Contains(t, body, marker)
+	}
+	t.Logf("%d reports acknowledged before the backup, all restored; %d in all", len(before), count())
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(to, b, 0o600))
+}
+
+// After a restore, whisperd erases what is due before it answers anyone:
+// the first request already finds the old conversation gone.
+func TestPurgesBeforeServing(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "whisper.db")
+	first := start(t, []string{"--demo", "--database-url", "sqlite:" + db}, nil)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	_, page := get(t, first.url+"/r/DEMO")
+	category := regexp.MustCompile(`option value="(inb_[a-z2-7]+)"`).FindStringSubmatch(page)
+	require.NotNil(t, category)
+	resp, err := client.PostForm(first.url+"/r/DEMO", url.Values{"message": {"an old worry"}, "category": {category[1]}})
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	link := resp.Header.Get("Location")
+	require.NoError(t, first.stop())
+
+	ageEverything(t, db, 3*365*24*time.Hour)
+	second := start(t, []string{"--database-url", "sqlite:" + db}, map[string]string{"WHISPER_RETENTION_SWEEP_INTERVAL": "1h"})
+	status, _ := get(t, second.url+link)
+	assert.Equal(t, http.StatusNotFound, status, "erased before the first answer")
+	logs := second.stderr.String()
+	swept, listening := strings.Index(logs, "erased=1"), strings.Index(logs, `msg=listening`)
+	require.GreaterOrEqual(t, swept, 0, logs)
+	assert.Less(t, swept, listening, "the sweep ran before whisperd listened")
+}
+
+// schemaStores are a migrated database of each kind for whisperd, with
+// the environment to reach it and a database/sql handle on its tables.
+func schemaStores(t *testing.T, fn func(t *testing.T, env []string, db *sql.DB)) {
+	t.Run("sqlite", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "whisper.db")
+		env := []string{"WHISPER_DATABASE_URL=sqlite:" + path}
+		ctlOK(t, env, "db", "migrate")
+		db, err := sql.Open("sqlite", "file:"+path)
+		require.NoError(t, err)
+		defer db.Close()
+		fn(t, env, db)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		url := pgtest.NewDatabase(t)
+		env := []string{"WHISPER_DATABASE_URL=" + url, "WHISPER_SECURITY_DATA_KEY=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}
+		db, err := sql.Open("pgx", url)
+		require.NoError(t, err)
+		defer db.Close()
+		fn(t, env, db)
+	})
+}
+
+// futureMigration is a migration no release knows yet.
+const futureMigration = "20991231000099"
+
+func addFutureMigration(t *testing.T, db *sql.DB) {
+	t.Helper()
+	_, err := db.ExecContext(context.Background(),
+		"INSERT INTO schema_migrations (name, group_id, migrated_at) VALUES ('"+futureMigration+"', 999, CURRENT_TIMESTAMP)")
+	require.NoError(t, err)
+}
+
+// An old whisperd does not start on a schema a newer release migrated, and
+// says which versions it found.
+func TestRefusesASchemaNewerThanItKnows(t *testing.T) {
+	schemaStores(t, func(t *testing.T, env []string, db *sql.DB) {
+		var status struct {
+			LatestKnown string `json:"latest_known"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(ctlOK(t, env, "db", "status", "--json")), &status))
+		addFutureMigration(t, db)
+		bin, err := buildBinary()
+		require.NoError(t, err)
+		cmd := exec.Command(bin, "--listen", "127.0.0.1:0")
+		cmd.Env = append(os.Environ(), env...)
+		out, err := cmd.CombinedOutput()
+		require.Error(t, err, "whisperd must not start:\n%s", out)
+		assert.Contains(t, string(out), "newer than this release")
+		assert.Contains(t, string(out), futureMigration)
+		assert.Contains(t, string(out), status.LatestKnown)
+		assert.NotContains(t, string(out), "msg=listening")
+	})
+}
+
+// /readyz is 503 while the database lacks a migration this release knows,
+// or has one it does not, and 200 again once the schema is its own.
+func TestReadyzFollowsTheSchema(t *testing.T) {
+	schemaStores(t, func(t *testing.T, env []string, db *sql.DB) {
+		ctx := context.Background()
+		server := startProcess(t, env)
+		ready := func() int { status, _ := get(t, server.url+"/readyz"); return status }
+		require.Equal(t, http.StatusOK, ready())
+
+		// As if a backup from before the last upgrade were restored
+		// beneath the running instance: its last migration is pending.
+		var latest string
+		require.NoError(t, db.QueryRowContext(ctx, "SELECT max(name) FROM schema_migrations").Scan(&latest))
+		_, err := db.ExecContext(ctx, "DELETE FROM schema_migrations WHERE name = '"+latest+"'")
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusServiceUnavailable, ready(), "pending migrations")
+		_, err = db.ExecContext(ctx, "INSERT INTO schema_migrations (name, group_id, migrated_at) VALUES ('"+latest+"', 1, CURRENT_TIMESTAMP)")
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusOK, ready())
+
+		addFutureMigration(t, db)
+		assert.Equal(t, http.StatusServiceUnavailable, ready(), "a newer release's schema")
+	})
+}

@@ -68,70 +68,112 @@ func ctlOK(t *testing.T, env []string, args ...string) string {
 	return stdout
 }
 
-// TestBackupTakenWhileReportsArriveRestores is the restore drill of
-// docs/operations.md ("Backups and restore"), run while reporters keep
-// writing: every report acknowledged before the backup began is in the
-// copy, restored elsewhere with the key file, and the audit log verifies
-// against a head saved before it.
-func TestBackupTakenWhileReportsArriveRestores(t *testing.T) {
-	live := filepath.Join(t.TempDir(), "whisper.db")
-	liveEnv := []string{"WHISPER_DATABASE_URL=sqlite:" + live, "WHISPER_LIMITS_REPORTS_PER_IP=0", "WHISPER_LIMITS_REPORTS_PER_FORM=0"}
-	server := startProcess(t, liveEnv, "--demo")
+// reporters post reports to a whisperd until halted, remembering each one
+// acknowledged with a 303: its token and the marker it carried.
+type reporters struct {
+	mu           sync.Mutex
+	acknowledged map[string]string // token → marker
+	stop         chan struct{}
+	wg           sync.WaitGroup
+}
 
-	// Something in the audit log, and its head kept aside, as operators do.
-	var orgs []struct {
-		ID string `json:"id"`
-	}
-	require.NoError(t, json.Unmarshal([]byte(ctlOK(t, liveEnv, "org", "list", "--json")), &orgs))
-	require.NotEmpty(t, orgs)
-	ctlOK(t, liveEnv, "org", "set-status", orgs[0].ID, "active", "--reason", "backup drill")
-	head := strings.TrimSpace(ctlOK(t, liveEnv, "audit", "head"))
-	require.Regexp(t, `^[0-9]+:`, head)
-
-	_, page := get(t, server.url+"/r/DEMO")
+func startReporters(t *testing.T, base string, workers int) *reporters {
+	t.Helper()
+	_, page := get(t, base+"/r/DEMO")
 	category := regexp.MustCompile(`option value="(inb_[a-z2-7]+)"`).FindStringSubmatch(page)
 	require.NotNil(t, category)
 	client := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	var mu sync.Mutex
-	acknowledged := map[string]string{} // token → marker
-	var wg sync.WaitGroup
-	stop := make(chan struct{})
-	for worker := range 4 {
-		wg.Go(func() {
+	r := &reporters{acknowledged: map[string]string{}, stop: make(chan struct{})}
+	for worker := range workers {
+		r.wg.Go(func() {
 			for n := 0; ; n++ {
 				select {
-				case <-stop:
+				case <-r.stop:
 					return
 				default:
 				}
 				marker := fmt.Sprintf("report-%d-%d", worker, n)
-				resp, err := client.PostForm(server.url+"/r/DEMO", url.Values{"message": {marker}, "category": {category[1]}})
+				resp, err := client.PostForm(base+"/r/DEMO", url.Values{"message": {marker}, "category": {category[1]}})
 				if err != nil {
 					continue
 				}
 				io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
 				if resp.StatusCode == http.StatusSeeOther {
-					mu.Lock()
-					acknowledged[strings.TrimPrefix(resp.Header.Get("Location"), "/t/")] = marker
-					mu.Unlock()
+					r.mu.Lock()
+					r.acknowledged[strings.TrimPrefix(resp.Header.Get("Location"), "/t/")] = marker
+					r.mu.Unlock()
 				}
 			}
 		})
 	}
-	count := func() int { mu.Lock(); defer mu.Unlock(); return len(acknowledged) }
-	eventually(t, "some reports", func() bool { return count() >= 40 })
+	t.Cleanup(r.halt)
+	return r
+}
 
-	mu.Lock()
-	before := maps.Clone(acknowledged)
-	mu.Unlock()
+func (r *reporters) count() int { r.mu.Lock(); defer r.mu.Unlock(); return len(r.acknowledged) }
+
+// snapshot is every report acknowledged so far.
+func (r *reporters) snapshot() map[string]string { r.mu.Lock(); defer r.mu.Unlock(); return maps.Clone(r.acknowledged) }
+
+func (r *reporters) halt() {
+	select {
+	case <-r.stop:
+	default:
+		close(r.stop)
+	}
+	r.wg.Wait()
+}
+
+// saveAuditHead puts something in the audit log and returns its head, as
+// operators keep one apart.
+func saveAuditHead(t *testing.T, env []string) string {
+	t.Helper()
+	var orgs []struct {
+		ID string `json:"id"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(ctlOK(t, env, "org", "list", "--json")), &orgs))
+	require.NotEmpty(t, orgs)
+	ctlOK(t, env, "org", "set-status", orgs[0].ID, "active", "--reason", "backup drill")
+	head := strings.TrimSpace(ctlOK(t, env, "audit", "head"))
+	require.Regexp(t, `^[0-9]+:`, head)
+	return head
+}
+
+// checkRestored is the end of the restore drill: the schema is whole, the
+// audit log verifies against the head saved before the backup, and a
+// whisperd on the restored database shows every report acknowledged before
+// the backup began.
+func checkRestored(t *testing.T, env []string, head string, before map[string]string) {
+	t.Helper()
+	assert.Contains(t, ctlOK(t, env, "db", "status"), "The schema is up to date")
+	assert.Contains(t, ctlOK(t, env, "audit", "verify", "--head", head), "chain intact")
+	again := startProcess(t, env)
+	for token, marker := range before {
+		status, body := get(t, again.url+"/t/"+token)
+		require.Equal(t, http.StatusOK, status, "a report acknowledged before the backup began is in it")
+		require.Contains(t, body, marker)
+	}
+}
+
+// TestBackupTakenWhileReportsArriveRestores is the embedded store's restore
+// drill of docs/operations.md ("Backups and restore"), run while reporters
+// keep writing.
+func TestBackupTakenWhileReportsArriveRestores(t *testing.T) {
+	live := filepath.Join(t.TempDir(), "whisper.db")
+	liveEnv := []string{"WHISPER_DATABASE_URL=sqlite:" + live, "WHISPER_LIMITS_REPORTS_PER_IP=0", "WHISPER_LIMITS_REPORTS_PER_FORM=0"}
+	server := startProcess(t, liveEnv, "--demo")
+	head := saveAuditHead(t, liveEnv)
+	reports := startReporters(t, server.url, 4)
+	eventually(t, "some reports", func() bool { return reports.count() >= 40 })
+
+	before := reports.snapshot()
 	backup := filepath.Join(t.TempDir(), "whisper-backup.db")
 	said := ctlOK(t, liveEnv, "backup", "--out", backup)
 	assert.Contains(t, said, backup)
 	assert.Contains(t, said, live+".key", "the reminder names the key file")
-	eventually(t, "reports after the backup", func() bool { return count() >= len(before)+20 })
-	close(stop)
-	wg.Wait()
+	eventually(t, "reports after the backup", func() bool { return reports.count() >= len(before)+20 })
+	reports.halt()
 	require.NoError(t, server.cmd.Process.Signal(syscall.SIGTERM))
 	require.NoError(t, server.cmd.Wait())
 	info, err := os.Stat(backup)
@@ -142,17 +184,39 @@ func TestBackupTakenWhileReportsArriveRestores(t *testing.T) {
 	restored := filepath.Join(t.TempDir(), "whisper.db")
 	copyFile(t, backup, restored)
 	copyFile(t, live+".key", restored+".key")
-	restoredEnv := []string{"WHISPER_DATABASE_URL=sqlite:" + restored}
-	assert.Contains(t, ctlOK(t, restoredEnv, "db", "status"), "The schema is up to date")
-	assert.Contains(t, ctlOK(t, restoredEnv, "audit", "verify", "--head", head), "chain intact")
+	checkRestored(t, []string{"WHISPER_DATABASE_URL=sqlite:" + restored}, head, before)
+	t.Logf("%d reports acknowledged before the backup, all restored; %d in all", len(before), reports.count())
+}
 
-	again := startProcess(t, restoredEnv)
-	for token, marker := range before {
-		status, body := get(t, again.url+"/t/"+token)
-		require.Equal(t, http.StatusOK, status, "a report acknowledged before the backup began is in it")
-		require.Contains(t, body, marker)
+// TestPostgresDumpTakenWhileReportsArriveRestores is the small site's
+// PostgreSQL drill of docs/operations.md: pg_dump while reporters keep
+// writing, pg_restore into a new database.
+func TestPostgresDumpTakenWhileReportsArriveRestores(t *testing.T) {
+	for _, tool := range []string{"pg_dump", "pg_restore"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed (Debian: postgresql-client)", tool)
+		}
 	}
-	t.Logf("%d reports acknowledged before the backup, all restored; %d in all", len(before), count())
+	key := "WHISPER_SECURITY_DATA_KEY=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+	live := pgtest.NewDatabase(t)
+	liveEnv := []string{"WHISPER_DATABASE_URL=" + live, key, "WHISPER_LIMITS_REPORTS_PER_IP=0", "WHISPER_LIMITS_REPORTS_PER_FORM=0"}
+	server := startProcess(t, liveEnv, "--demo")
+	head := saveAuditHead(t, liveEnv)
+	reports := startReporters(t, server.url, 4)
+	eventually(t, "some reports", func() bool { return reports.count() >= 40 })
+
+	before := reports.snapshot()
+	dump := filepath.Join(t.TempDir(), "whisper.dump")
+	out, err := exec.Command("pg_dump", "--format=custom", "--file="+dump, live).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	eventually(t, "reports after the dump", func() bool { return reports.count() >= len(before)+20 })
+	reports.halt()
+
+	restored := pgtest.NewEmptyDatabase(t)
+	out, err = exec.Command("pg_restore", "--no-owner", "--exit-on-error", "--dbname="+restored, dump).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	checkRestored(t, []string{"WHISPER_DATABASE_URL=" + restored, key}, head, before)
+	t.Logf("%d reports acknowledged before the dump, all restored; %d in all", len(before), reports.count())
 }
 
 func copyFile(t *testing.T, from, to string) {

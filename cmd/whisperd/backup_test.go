@@ -114,7 +114,11 @@ func startReporters(t *testing.T, base string, workers int) *reporters {
 func (r *reporters) count() int { r.mu.Lock(); defer r.mu.Unlock(); return len(r.acknowledged) }
 
 // snapshot is every report acknowledged so far.
-func (r *reporters) snapshot() map[string]string { r.mu.Lock(); defer r.mu.Unlock(); return maps.Clone(r.acknowledged) }
+func (r *reporters) snapshot() map[string]string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return maps.Clone(r.acknowledged)
+}
 
 func (r *reporters) halt() {
 	select {

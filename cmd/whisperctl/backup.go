@@ -27,8 +27,8 @@ func (c *ctl) backupCommand() *cli.Command {
 // checking its schema: a copy before an upgrade is exactly when one is
 // wanted.
 func (c *ctl) backup(cctx *cli.Context) error {
-	if cctx.String("out") == "" {
-		return usagef("--out is required: the new file to write the backup to")
+	if err := required(cctx, "out"); err != nil {
+		return err
 	}
 	cfg, err := c.config(cctx)
 	if err != nil {

@@ -334,3 +334,75 @@ func TestReadyzFollowsTheSchema(t *testing.T) {
 		assert.Equal(t, http.StatusServiceUnavailable, ready(), "a newer release's schema")
 	})
 }
+
+// postReport sends one report to the demo form and returns its
+// conversation link and reference.
+func postReport(t *testing.T, base, message string) (link, ref string) {
+	t.Helper()
+	_, page := get(t, base+"/r/DEMO")
+	category := regexp.MustCompile(`option value="(inb_[a-z2-7]+)"`).FindStringSubmatch(page)
+	require.NotNil(t, category)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.PostForm(base+"/r/DEMO", url.Values{"message": {message}, "category": {category[1]}})
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	link = resp.Header.Get("Location")
+	_, body := get(t, base+link)
+	ref = regexp.MustCompile(`WSP-[0-9A-Z]{4}-[0-9A-Z]{4}`).FindString(body)
+	require.NotEmpty(t, ref)
+	return link, ref
+}
+
+// The steps of docs/operations.md "What was done after the backup": a hold
+// and an erasure made after the backup are read from the live audit log
+// and made again on the restored copy before whisperd starts, whose purge
+// then honours the hold.
+func TestWhatWasDoneAfterTheBackupIsDoneAgain(t *testing.T) {
+	live := filepath.Join(t.TempDir(), "whisper.db")
+	liveEnv := []string{"WHISPER_DATABASE_URL=sqlite:" + live}
+	server := startProcess(t, liveEnv, "--demo")
+	heldLink, heldRef := postReport(t, server.url, "keep this one")
+	erasedLink, erasedRef := postReport(t, server.url, "erase this one")
+	backup := filepath.Join(t.TempDir(), "whisper-backup.db")
+	ctlOK(t, liveEnv, "backup", "--out", backup)
+	ctlOK(t, liveEnv, "hold", "set", "--ref", heldRef, "--reason", "a court's order")
+	ctlOK(t, liveEnv, "erase", "--ref", erasedRef, "--reason", "the reporter asked")
+	require.NoError(t, server.cmd.Process.Signal(syscall.SIGTERM))
+	require.NoError(t, server.cmd.Wait())
+
+	restored := filepath.Join(t.TempDir(), "whisper.db")
+	copyFile(t, backup, restored)
+	copyFile(t, live+".key", restored+".key")
+	restoredEnv := []string{"WHISPER_DATABASE_URL=sqlite:" + restored}
+	seq, _, ok := strings.Cut(strings.TrimSpace(ctlOK(t, restoredEnv, "audit", "head")), ":")
+	require.True(t, ok)
+	var since []struct {
+		Action string `json:"action"`
+		Ref    string `json:"ref"`
+		Reason string `json:"reason"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(ctlOK(t, liveEnv, "audit", "list", "--after", seq, "--limit", "100000", "--json")), &since))
+	done := map[string]bool{}
+	for _, e := range since {
+		switch e.Action {
+		case "hold.set":
+			ctlOK(t, restoredEnv, "hold", "set", "--ref", e.Ref, "--reason", "again after the restore: "+e.Reason)
+		case "erase":
+			ctlOK(t, restoredEnv, "erase", "--ref", e.Ref, "--reason", "again after the restore: "+e.Reason)
+		default:
+			continue
+		}
+		done[e.Action+" "+e.Ref] = true
+	}
+	assert.Equal(t, map[string]bool{"hold.set " + heldRef: true, "erase " + erasedRef: true}, done)
+
+	// Long enough ago that the purge would erase everything not held.
+	ageEverything(t, restored, 3*365*24*time.Hour)
+	again := startProcess(t, restoredEnv)
+	status, body := get(t, again.url+heldLink)
+	assert.Equal(t, http.StatusOK, status, "the hold made again keeps it from the purge")
+	assert.Contains(t, body, "keep this one")
+	status, _ = get(t, again.url+erasedLink)
+	assert.Equal(t, http.StatusNotFound, status, "the erasure made again")
+}

@@ -406,3 +406,26 @@ func TestWhatWasDoneAfterTheBackupIsDoneAgain(t *testing.T) {
 	status, _ = get(t, again.url+erasedLink)
 	assert.Equal(t, http.StatusNotFound, status, "the erasure made again")
 }
+
+// A plain copy of a running database can be an empty file: whisperd does
+// not migrate it into an empty database that would pass for the copy.
+func TestRefusesAnEmbeddedFileWithNoSchema(t *testing.T) {
+	copied := filepath.Join(t.TempDir(), "whisper.db")
+	require.NoError(t, os.WriteFile(copied, nil, 0o600))
+	var stderr syncBuffer
+	err := run(context.Background(), env{
+		args:   []string{"--listen", "127.0.0.1:0", "--database-url", "sqlite:" + copied},
+		getenv: func(k string) string { return map[string]string{"WHISPER_SECURITY_DATA_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}[k] },
+		stdout: io.Discard, stderr: &stderr,
+		ready: func(string) { t.Error("whisperd must not serve") },
+	})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "holds no Whisper schema")
+	assert.Contains(t, err.Error(), "do not migrate it")
+	db, err := sql.Open("sqlite", "file:"+copied)
+	require.NoError(t, err)
+	defer db.Close()
+	var tables int
+	require.NoError(t, db.QueryRow("SELECT count(*) FROM sqlite_master").Scan(&tables))
+	assert.Zero(t, tables, "no schema was made in it")
+}

@@ -414,8 +414,10 @@ func TestRefusesAnEmbeddedFileWithNoSchema(t *testing.T) {
 	require.NoError(t, os.WriteFile(copied, nil, 0o600))
 	var stderr syncBuffer
 	err := run(context.Background(), env{
-		args:   []string{"--listen", "127.0.0.1:0", "--database-url", "sqlite:" + copied},
-		getenv: func(k string) string { return map[string]string{"WHISPER_SECURITY_DATA_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}[k] },
+		args: []string{"--listen", "127.0.0.1:0", "--database-url", "sqlite:" + copied},
+		getenv: func(k string) string {
+			return map[string]string{"WHISPER_SECURITY_DATA_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}[k]
+		},
 		stdout: io.Discard, stderr: &stderr,
 		ready: func(string) { t.Error("whisperd must not serve") },
 	})

@@ -79,7 +79,7 @@ func (s *Store) SchemaStatus(ctx context.Context) (st SchemaStatus, err error) {
 			Name       string
 			MigratedAt time.Time
 		}
-		if err := s.db.NewSelect().Table("schema_migrations").Column("name", "migrated_at").
+		if err := s.reads.NewSelect().Table("schema_migrations").Column("name", "migrated_at").
 			OrderExpr("id").Scan(ctx, &rows); err != nil {
 			return st, translate(err)
 		}
@@ -111,7 +111,7 @@ func (s *Store) hasMigrationsTable(ctx context.Context) (bool, error) {
 	if s.postgres {
 		q = "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = 'schema_migrations'"
 	}
-	err := s.db.QueryRowContext(ctx, q).Scan(&n)
+	err := s.reads.QueryRowContext(ctx, q).Scan(&n)
 	return n > 0, err
 }
 

@@ -43,6 +43,11 @@ type Store interface {
 	// Ping checks that the database answers. It returns KindUnavailable when
 	// it does not.
 	Ping(ctx context.Context) error
+	// CheckSchema checks that the database's schema is the one this release
+	// knows. It returns KindUnavailable while migrations are pending, and
+	// KindConflict when a newer release has migrated it, or when it holds
+	// no schema and must not be given one (an incomplete copy).
+	CheckSchema(ctx context.Context) error
 	// Close releases the store's connections.
 	Close() error
 }

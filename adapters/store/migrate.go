@@ -99,6 +99,9 @@ func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
 		}
 		defer release()
 	}
+	if err := s.refuseNewerOrEmpty(ctx); err != nil {
+		return nil, err
+	}
 	if err := m.Init(ctx); err != nil {
 		return nil, translate(err)
 	}

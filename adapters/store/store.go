@@ -14,6 +14,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -45,6 +46,9 @@ type Store struct {
 	postgres bool
 	// file is the SQLite database's path, naming its in-process locks.
 	file string
+	// created is whether opening made the SQLite file: only then may a
+	// database with no schema be migrated (see refuseToMigrate).
+	created bool
 	// writer is SQLite's one write slot: in-process writers (migrations
 	// too) queue for it here instead of spinning in SQLite's busy handler.
 	// Nil on PostgreSQL, where writers lock rows, not the database.
@@ -132,6 +136,8 @@ func openSQLite(path string) (*Store, error) {
 			return nil, fmt.Errorf("store: creating %s: %w", dir, err)
 		}
 	}
+	_, statErr := os.Stat(path)
+	created := errors.Is(statErr, fs.ErrNotExist)
 	// The file holds only sealed personal data, but it is still nobody
 	// else's business: create it private (SQLite gives its -wal and -shm
 	// files the same mode).
@@ -192,6 +198,7 @@ func openSQLite(path string) (*Store, error) {
 		stopCheckpoints: stop,
 		checkpointsDone: make(chan struct{}),
 	}
+	s.created = created
 	go s.checkpointLoop(ctx, s.checkpointsDone)
 	return s, nil
 }

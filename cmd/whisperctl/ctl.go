@@ -94,6 +94,7 @@ func (c *ctl) app() *cli.App {
 			c.statsCommand(),
 			c.auditCommand(),
 			c.notifyCommand(),
+			c.backupCommand(),
 		},
 	}
 }
@@ -156,13 +157,9 @@ func (c *ctl) service(cctx *cli.Context, migrating bool) (*app.App, error) {
 	}
 	c.store = st
 	if !migrating {
-		pending, err := st.Pending(cctx.Context)
-		if err != nil {
+		// Neither an old schema, nor a newer release's, nor an empty copy.
+		if err := st.CheckSchema(cctx.Context); err != nil {
 			return nil, err
-		}
-		if len(pending) > 0 {
-			return nil, &domain.Error{Kind: domain.KindUnavailable,
-				Safe: domain.Say("the database schema is not up to date; run `whisperctl db migrate` first")}
 		}
 	}
 	zone, err := cfg.Zone()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"io/fs"
@@ -205,9 +206,27 @@ func TestRefusesAMissingOrUnmigratedDatabase(t *testing.T) {
 	_, err = os.Stat(filepath.Join(dir, "typo.db.key"))
 	assert.ErrorIs(t, err, fs.ErrNotExist)
 
-	// A database file from an older version, not yet migrated.
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "old.db"), nil, 0o600))
+	// A file with no schema that was there before: a plain copy of a
+	// running database can be one. Migrating it would make an empty
+	// database that passes for the copy, so nothing advises that.
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "copy.db"), nil, 0o600))
+	c.env["WHISPER_DATABASE_URL"] = "sqlite:" + filepath.Join(dir, "copy.db")
+	// Restored with its key, as a copy would be.
+	c.env["WHISPER_SECURITY_DATA_KEY"] = base64.StdEncoding.EncodeToString(make([]byte, 32))
+	for _, args := range [][]string{{"org", "list"}, {"db", "migrate"}} {
+		msg := c.fails(exitConflict, args...)
+		assert.Contains(t, msg, "holds no Whisper schema", args)
+		assert.Contains(t, msg, "do not migrate it", args)
+	}
+
+	// A database from an older release, not yet migrated.
 	c.env["WHISPER_DATABASE_URL"] = "sqlite:" + filepath.Join(dir, "old.db")
+	require.Equal(t, 0, c.run("", "db", "migrate").code)
+	db, err := sql.Open("sqlite", filepath.Join(dir, "old.db"))
+	require.NoError(t, err)
+	defer db.Close()
+	_, err = db.Exec("DELETE FROM schema_migrations WHERE name = (SELECT max(name) FROM schema_migrations)")
+	require.NoError(t, err)
 	r := c.run("", "org", "list")
 	assert.Equal(t, exitUnavailable, r.code)
 	assert.Contains(t, r.stderr, "run `whisperctl db migrate` first")

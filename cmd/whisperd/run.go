@@ -164,6 +164,12 @@ func run(ctx context.Context, e env) error {
 	// The relay and the retention sweep run beside the server and stop
 	// with it: whatever the relay had claimed but not sent is sent again
 	// after its lease, by this or another instance.
+	// One round of the retention sweep before serving, so that a database
+	// restored from a backup never shows, even for a moment, what its
+	// retention has erased since. With nothing due it is a few indexed
+	// queries; when another instance holds the round, this one does not
+	// wait for it, since that instance is erasing the same rows.
+	purgeRound(ctx, st, svc, log)
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	var workers sync.WaitGroup
 	workers.Go(func() { relay.Run(workCtx, cfg.Outbox.PollInterval) })

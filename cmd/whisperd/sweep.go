@@ -16,10 +16,10 @@ const auditHeadEvery = 24 * time.Hour
 // sweep runs the retention purge, then housekeeping, every interval until
 // ctx ends, on one instance at a time: the others (and an operator's
 // `whisperctl purge`) find app.PurgeLock taken, and this instance waits for
-// its next round when they hold it. The first round runs at once, so a
-// restarted server catches up. Each instance also logs the audit log's
-// head at its first round and then once a day (at the first round a day
-// after the last).
+// its next round when they hold it. whisperd runs the first round before
+// it serves (see run), so sweep waits an interval before its own first.
+// Each instance also logs the audit log's head at once and then once a day
+// (at the first round a day after the last).
 //
 // The daily digests (app.Casework.SendDigests) are sent at each round and
 // also at 07:30 in the service's zone, whatever the interval: any instance
@@ -32,30 +32,9 @@ func sweep(ctx context.Context, leader ports.Leadership, svc *app.App, interval 
 	digestAt := time.NewTimer(nextDigest())
 	defer digestAt.Stop()
 	var headLogged time.Time
-	for {
-		ran, err := leader.Exclusive(ctx, app.PurgeLock, func(ctx context.Context) error {
-			res, err := svc.Operations.Purge(ctx, app.Purge{Actor: domain.ActorSystem})
-			if err != nil {
-				return err
-			}
-			for _, problem := range res.Unwarned {
-				log.Error("retention sweep could not warn admins", slog.Any("error", problem))
-			}
-			if res.Erased > 0 || res.Warned > 0 || res.Held > 0 {
-				log.Info("retention sweep", slog.Int("erased", res.Erased), slog.Int("held", res.Held), slog.Int("warned", res.Warned))
-			}
-			tidied, err := svc.Operations.Housekeep(ctx)
-			if err == nil && tidied != (app.Tidied{}) {
-				log.Info("housekeeping", slog.Int("sessions", tidied.Sessions), slog.Int("sign_in_failures", tidied.SignInFailures),
-					slog.Int("help_records", tidied.HelpRecords), slog.Int("password_links", tidied.PasswordLinks), slog.Int("limit_keys", tidied.LimitKeys),
-					slog.Int("trial_reminders", tidied.TrialReminders))
-			}
-			return err
-		})
-		if err != nil && ctx.Err() == nil {
-			log.Error("retention sweep failed", slog.Any("error", err))
-		} else if !ran {
-			log.Debug("retention sweep running elsewhere")
+	for first := true; ; first = false {
+		if !first {
+			purgeRound(ctx, leader, svc, log)
 		}
 		if time.Since(headLogged) >= auditHeadEvery && ctx.Err() == nil {
 			logAuditHead(ctx, svc, log)
@@ -73,6 +52,35 @@ func sweep(ctx context.Context, leader ports.Leadership, svc *app.App, interval 
 				sendDigests(ctx, svc, log)
 			}
 		}
+	}
+}
+
+// purgeRound erases what is due and tidies up, if no other instance is
+// doing so; it logs what it did, and any failure.
+func purgeRound(ctx context.Context, leader ports.Leadership, svc *app.App, log *slog.Logger) {
+	ran, err := leader.Exclusive(ctx, app.PurgeLock, func(ctx context.Context) error {
+		res, err := svc.Operations.Purge(ctx, app.Purge{Actor: domain.ActorSystem})
+		if err != nil {
+			return err
+		}
+		for _, problem := range res.Unwarned {
+			log.Error("retention sweep could not warn admins", slog.Any("error", problem))
+		}
+		if res.Erased > 0 || res.Warned > 0 || res.Held > 0 {
+			log.Info("retention sweep", slog.Int("erased", res.Erased), slog.Int("held", res.Held), slog.Int("warned", res.Warned))
+		}
+		tidied, err := svc.Operations.Housekeep(ctx)
+		if err == nil && tidied != (app.Tidied{}) {
+			log.Info("housekeeping", slog.Int("sessions", tidied.Sessions), slog.Int("sign_in_failures", tidied.SignInFailures),
+				slog.Int("help_records", tidied.HelpRecords), slog.Int("password_links", tidied.PasswordLinks), slog.Int("limit_keys", tidied.LimitKeys),
+				slog.Int("trial_reminders", tidied.TrialReminders))
+		}
+		return err
+	})
+	if err != nil && ctx.Err() == nil {
+		log.Error("retention sweep failed", slog.Any("error", err))
+	} else if !ran {
+		log.Debug("retention sweep running elsewhere")
 	}
 }
 

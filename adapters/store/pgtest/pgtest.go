@@ -91,6 +91,34 @@ func NewDatabase(t testing.TB) string {
 	return withDatabase(server.url, name)
 }
 
+// NewEmptyDatabase returns the URL of a new database with no schema at all,
+// dropped when t ends, for tests of migrating itself. It skips or fails t
+// as NewDatabase does.
+func NewEmptyDatabase(t testing.TB) string {
+	t.Helper()
+	url := NewDatabase(t)
+	name := strings.TrimPrefix(mustParse(url).Path, "/")
+	admin := openAdmin(t)
+	defer admin.Close()
+	// Dropped and made again from PostgreSQL's own empty template, under
+	// the same name, so NewDatabase's cleanup still drops it.
+	ctx := context.Background()
+	for _, q := range []string{"DROP DATABASE %s WITH (FORCE)", "CREATE DATABASE %s"} {
+		if _, err := admin.ExecContext(ctx, fmt.Sprintf(q, name)); err != nil {
+			t.Fatalf("making the empty database %s: %v", name, err)
+		}
+	}
+	return url
+}
+
+func mustParse(rawURL string) *url.URL {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		panic(fmt.Sprintf("pgtest: %s is not a URL", rawURL))
+	}
+	return u
+}
+
 func openAdmin(t testing.TB) *sql.DB {
 	db, err := sql.Open("pgx", server.url)
 	if err != nil {

@@ -10,7 +10,7 @@ import (
 
 	"github.com/whisper-schools/whisper/adapters/sms"
 	"github.com/whisper-schools/whisper/app"
-	"github.com/whisper-schools/whisper/cmd/internal/wire"
+	"github.com/whisper-schools/whisper/cmd/internal/config"
 )
 
 func (c *ctl) smsCommand() *cli.Command {
@@ -39,8 +39,8 @@ type receivedJSON struct {
 	Ref     string `json:"ref,omitempty"`
 	// Replies are the texts queued back to the number.
 	Replies []replyJSON `json:"replies"`
-	// TextsGo says where whisperd sends them.
-	TextsGo string `json:"texts_go"`
+	// Folder is where whisperd writes them, with sms.driver file.
+	Folder string `json:"folder,omitempty"`
 }
 
 type replyJSON struct {
@@ -74,7 +74,10 @@ func (c *ctl) smsReceive(cctx *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	view := receivedJSON{Outcome: string(got.Outcome), Ref: string(got.Ref), Replies: []replyJSON{}, TextsGo: wire.TextsGo(cfg)}
+	view := receivedJSON{Outcome: string(got.Outcome), Ref: string(got.Ref), Replies: []replyJSON{}}
+	if cfg.SMS.Driver == config.FileDriver {
+		view.Folder = cfg.SMS.File.Dir
+	}
 	for _, d := range got.Replies {
 		text, err := sms.Compose(d)
 		if err != nil {
@@ -110,7 +113,13 @@ func printReceived(w io.Writer, v receivedJSON) {
 		fmt.Fprintln(w, "No text was sent back.")
 		return
 	}
-	fmt.Fprintf(w, "Texted back (whisperd sends them from the outbox; texts are %s):\n", v.TextsGo)
+	// whisperd sends them, as its own configuration says; only a folder
+	// is worth naming, since whisperctl cannot know whisperd's flags.
+	if v.Folder != "" {
+		fmt.Fprintf(w, "Texted back (queued; whisperd writes them to %s):\n", v.Folder)
+	} else {
+		fmt.Fprintln(w, "Texted back (queued; whisperd sends them):")
+	}
 	for _, r := range v.Replies {
 		fmt.Fprintf(w, "  to %s: %s\n", r.To, r.Text)
 	}

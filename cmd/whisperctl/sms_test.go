@@ -14,7 +14,7 @@ type receivedOut struct {
 	Outcome string
 	Ref     string
 	Replies []struct{ ID, Kind, To, Text string }
-	TextsGo string `json:"texts_go"`
+	Folder  string
 }
 
 // whisperctl sms receive hands a text in as Plivo's webhook would: the
@@ -31,7 +31,7 @@ func TestSMSReceiveOpensAndContinuesAReport(t *testing.T) {
 		assert.Equal(t, "reporter_link", opened.Replies[0].Kind)
 		assert.Equal(t, "+447700900123", opened.Replies[0].To)
 		assert.Contains(t, opened.Replies[0].Text, "https://whisper.example.org/t/", "the reporter's link, to follow")
-		assert.Equal(t, "written to the log, not sent (log driver)", opened.TextsGo)
+		assert.Empty(t, opened.Folder, "whisperd sends them as its configuration says")
 
 		var cont receivedOut
 		c.ok(&cont, "sms", "receive", "--from", "+447700900123", "--text", "It started last week")
@@ -77,7 +77,7 @@ func TestSMSReceiveNamesTheTextFolder(t *testing.T) {
 	out := c.run("", "sms", "receive", "--from", "+447700900123", "--text", "OAK1 help")
 	require.Equal(t, 0, out.code, out.stderr)
 	assert.Contains(t, out.stdout, "A new report was opened: WSP-")
-	assert.Contains(t, out.stdout, "texts are written to "+filepath.Join(dir, "sms")+" (file driver)")
+	assert.Contains(t, out.stdout, "whisperd writes them to "+filepath.Join(dir, "sms"))
 	_, err := os.Stat(filepath.Join(dir, "sms"))
 	assert.ErrorIs(t, err, os.ErrNotExist, "whisperctl sends nothing itself: whisperd's relay writes the files")
 }

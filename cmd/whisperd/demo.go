@@ -81,11 +81,17 @@ Demo created.
 // demoDrivers says where mail and texts really go, and how to send the
 // service a text without a carrier.
 func demoDrivers(cfg *config.Config) string {
+	// whisperctl writes the link it texts back from its own public_url:
+	// the command carries whisperd's when it is not whisperctl's default.
+	var env string
+	if cfg.PublicURL != "http://"+config.Default().Listen {
+		env = "WHISPER_PUBLIC_URL=" + cfg.PublicURL + " "
+	}
 	return fmt.Sprintf(`  Mail:  %s
   Texts: %s
   Text the demo without a phone:
-    whisperctl sms receive%s --from 07700900123 --text "%s I need to talk to someone"
-`, wire.MailGoes(cfg), wire.TextsGo(cfg), databaseFlag(cfg), demoCode)
+    %swhisperctl sms receive%s --from 07700900123 --text "%s I need to talk to someone"
+`, wire.MailGoes(cfg), wire.TextsGo(cfg), env, databaseFlag(cfg), demoCode)
 }
 
 // demoAgain tells someone starting --demo on a database that has data how
@@ -105,7 +111,7 @@ func demoAgain(ctx context.Context, svc *app.App, cfg *config.Config, orgs []*do
 	}
 	if path := cfg.SQLitePath(); path != "" {
 		path, _, _ = strings.Cut(path, "?")
-		fmt.Fprintf(out, "  To start afresh: stop whisperd, delete %s and %s (and %s-wal, %s-shm if there), then start it again with --demo.\n",
+		fmt.Fprintf(out, "  To start afresh: stop whisperd, delete %s and %s (and %s-wal, %s-shm if there, and the mail and sms folders if you like), then start it again with --demo.\n",
 			path, seal.KeyFilePath(path), path, path)
 	} else {
 		fmt.Fprintln(out, "  To start afresh: stop whisperd, drop and create the database again, then start it again with --demo.")

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/whisper-schools/whisper/adapters/mail"
 	"github.com/whisper-schools/whisper/adapters/sms"
@@ -52,7 +54,7 @@ func MailGoes(cfg *config.Config) string {
 	case "smtp":
 		return fmt.Sprintf("sent via %s (smtp driver)", net.JoinHostPort(cfg.Mail.SMTP.Host, strconv.Itoa(cfg.Mail.SMTP.Port)))
 	case config.FileDriver:
-		return fmt.Sprintf("written to %s (file driver)", cfg.Mail.File.Dir)
+		return fmt.Sprintf("written to %s (file driver)", shown(cfg.Mail.File.Dir))
 	}
 	return "written to the log, not sent (log driver)"
 }
@@ -64,7 +66,16 @@ func TextsGo(cfg *config.Config) string {
 	case "plivo":
 		return "sent via Plivo (plivo driver)"
 	case config.FileDriver:
-		return fmt.Sprintf("written to %s (file driver)", cfg.SMS.File.Dir)
+		return fmt.Sprintf("written to %s (file driver)", shown(cfg.SMS.File.Dir))
 	}
 	return "written to the log, not sent (log driver)"
+}
+
+// shown writes a relative folder as ./mail, not mail, so that it reads as
+// a place.
+func shown(dir string) string {
+	if filepath.IsAbs(dir) || strings.HasPrefix(dir, ".") {
+		return dir
+	}
+	return "." + string(filepath.Separator) + dir
 }

@@ -82,6 +82,9 @@ func TestFileDriversWriteToTheirFolders(t *testing.T) {
 	assert.Equal(t, "written to "+cfg.Mail.File.Dir+" (file driver)", MailGoes(&cfg))
 	assert.Equal(t, "written to "+cfg.SMS.File.Dir+" (file driver)", TextsGo(&cfg))
 
+	cfg.Mail.File.Dir = "demo/mail"
+	assert.Equal(t, "written to ./demo/mail (file driver)", MailGoes(&cfg), "a relative folder reads as a place")
+
 	cfg = config.Default()
 	assert.Equal(t, "written to the log, not sent (log driver)", MailGoes(&cfg))
 	assert.Equal(t, "written to the log, not sent (log driver)", TextsGo(&cfg))

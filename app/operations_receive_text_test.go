@@ -1,13 +1,17 @@
 package app_test
 
 import (
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/whisper-schools/whisper/adapters/store/storetest"
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
 )
 
 func TestAnOperatorsTextTakesTheWebhooksPath(t *testing.T) {
@@ -62,4 +66,60 @@ func TestAnOperatorsTextTakesTheWebhooksPath(t *testing.T) {
 
 	_, err = s.svc.Operations.ReceiveText(ctx, op, app.InboundText{MessageUUID: "op-4", From: "not a number", Text: "oak hi"})
 	assert.Equal(t, domain.KindInvalid, domain.KindOf(err))
+}
+
+// Operators' texts raced on both stores: each is told its own outcome and
+// only the texts queued for it, and one message id opens one report
+// however many hand it in at once.
+func TestOperatorsTextsRacing(t *testing.T) {
+	for name, open := range map[string]func(t *testing.T) ports.Store{
+		"sqlite":   func(t *testing.T) ports.Store { return storetest.OpenSQLite(t) },
+		"postgres": func(t *testing.T) ports.Store { return storetest.OpenPostgres(t) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := newSchoolOn(t, newHarnessOn(t, open(t)))
+			op := app.Operator{Name: "alice"}
+			const n = 12
+			var wg sync.WaitGroup
+			got := make([]app.ReceivedText, n)
+			errs := make([]error, n)
+			for i := range n {
+				wg.Go(func() {
+					got[i], errs[i] = s.svc.Operations.ReceiveText(ctx, op, app.InboundText{
+						MessageUUID: fmt.Sprintf("race-%d", i), From: fmt.Sprintf("+4477009001%02d", i), Text: "oak It happened again"})
+				})
+			}
+			wg.Wait()
+			refs := map[domain.Reference]bool{}
+			for i := range n {
+				require.NoError(t, errs[i])
+				assert.Equal(t, app.TextOpened, got[i].Outcome)
+				refs[got[i].Ref] = true
+				require.Len(t, got[i].Replies, 1)
+				assert.Equal(t, fmt.Sprintf("+4477009001%02d", i), got[i].Replies[0].To, "its own link, no one else's")
+			}
+			assert.Len(t, refs, n)
+
+			same := make([]app.ReceivedText, n)
+			for i := range n {
+				wg.Go(func() {
+					same[i], errs[i] = s.svc.Operations.ReceiveText(ctx, op, app.InboundText{
+						MessageUUID: "race-same", From: "+447700900200", Text: "oak Once only"})
+				})
+			}
+			wg.Wait()
+			opened, replies := 0, 0
+			for i := range n {
+				require.NoError(t, errs[i])
+				if same[i].Outcome == app.TextOpened {
+					opened++
+				} else {
+					assert.Equal(t, app.TextDuplicate, same[i].Outcome)
+				}
+				replies += len(same[i].Replies)
+			}
+			assert.Equal(t, 1, opened)
+			assert.Equal(t, 1, replies, "the one link is told once")
+		})
+	}
 }

@@ -22,14 +22,18 @@ const demoCode = "DEMO"
 // demoEmail is the demo admin's sign-in.
 const demoEmail = "admin@demo.whisper.test"
 
-// demoDefaults are the defaults --demo changes: mail and texts are written
-// to folders beside the database, where a newcomer opens an invitation or
-// follows a reporter's link, unless the configuration says otherwise.
-func demoDefaults(demo bool) map[string]any {
-	if !demo {
-		return nil
+// loadConfig loads the configuration. With --demo on the embedded store,
+// mail and texts are written to folders beside the database, where a
+// newcomer opens an invitation or follows a reporter's link, unless the
+// configuration says otherwise. With PostgreSQL there is nothing to be
+// beside, so the defaults stand: it is loaded once to find out which.
+func loadConfig(opts config.Options, demo bool) (*config.Config, error) {
+	cfg, err := config.Load(opts)
+	if err != nil || !demo || cfg.IsPostgres() {
+		return cfg, err
 	}
-	return map[string]any{"mail.driver": config.FileDriver, "sms.driver": config.FileDriver}
+	opts.Defaults = map[string]any{"mail.driver": config.FileDriver, "sms.driver": config.FileDriver}
+	return config.Load(opts)
 }
 
 // seedDemo creates a demo organisation, form and admin when the database

@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/whisper-schools/whisper/adapters/store/pgtest"
 )
 
 // buildWhisperctl compiles whisperctl once, for the tests that hand the
@@ -121,4 +123,17 @@ func TestTheDemoWritesMailAndTextsToFolders(t *testing.T) {
 	assert.Regexp(t, `whisperctl staff reset --database-url sqlite:\S+ --id stf_[a-z2-7]+ --reason`, again)
 	assert.Contains(t, again, "To start afresh: stop whisperd, delete "+db+" and "+db+".key")
 	assert.NotRegexp(t, `password: [A-Z2-7]{16}`, again, "no new password is made")
+}
+
+// With PostgreSQL there is no database file to put the folders beside:
+// --demo keeps the log drivers, says so, and starts.
+func TestTheDemoOnPostgresKeepsTheLog(t *testing.T) {
+	in := start(t, []string{"--demo"}, map[string]string{
+		"WHISPER_DATABASE_URL": pgtest.NewDatabase(t), "WHISPER_SECURITY_DATA_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+	})
+	require.NoError(t, in.stop())
+	out := in.stdout.String()
+	assert.Contains(t, out, "Mail:  written to the log, not sent (log driver)")
+	assert.Contains(t, out, "Texts: written to the log, not sent (log driver)")
+	assert.Contains(t, out, "whisperctl sms receive --database-url URL --from")
 }

@@ -76,7 +76,7 @@ func run(ctx context.Context, e env) error {
 			overrides["database.url"] = *databaseURL
 		}
 	})
-	cfg, err := config.Load(config.Options{File: *configFile, Getenv: e.getenv, Overrides: overrides, Defaults: demoDefaults(*demo)})
+	cfg, err := loadConfig(config.Options{File: *configFile, Getenv: e.getenv, Overrides: overrides}, *demo)
 	if err != nil {
 		return err
 	}

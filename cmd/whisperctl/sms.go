@@ -70,7 +70,7 @@ func (c *ctl) smsReceive(cctx *cli.Context) error {
 		return err
 	}
 	in := app.InboundText{MessageUUID: "whisperctl-" + hex.EncodeToString(id), From: cctx.String("from"), Text: cctx.String("text")}
-	got, err := svc.Operations.ReceiveText(cctx.Context, c.operator(), in)
+	got, err := svc.Delivery.ReceiveText(cctx.Context, c.operator(), in)
 	if err != nil {
 		return err
 	}

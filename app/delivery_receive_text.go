@@ -22,17 +22,17 @@ type ReceivedText struct {
 	Replies []*domain.Delivery
 }
 
-// ReceiveText hands in a text from the number in.From as the carrier's
-// webhook does, through Reporting.ReceiveText itself, so that texting can
-// be tried without a carrier: a text that starts with a form's code opens
+// ReceiveText stands in for the carrier: an operator hands in a text from
+// the number in.From as the carrier's webhook does, through
+// Reporting.ReceiveText itself, so that texting can be tried without one: a text that starts with a form's code opens
 // a report, a later one continues it, and the replies are queued as ever.
 // It returns what happened and the texts queued back, which the operator
 // would otherwise not see. The operator acts as the texter, so the act is
 // audited, once the text is handled, with its outcome and the reference
 // (never the number or the words). The operator's texts are not counted
 // in the rate limits, which whisperctl does not apply.
-func (s *Operations) ReceiveText(ctx context.Context, op Operator, in InboundText) (out ReceivedText, err error) {
-	defer domain.Wrap(&err, "app.Operations.ReceiveText")
+func (s *Delivery) ReceiveText(ctx context.Context, op Operator, in InboundText) (out ReceivedText, err error) {
+	defer domain.Wrap(&err, "app.Delivery.ReceiveText")
 	phone, err := s.parsePhone(in.From)
 	if err != nil {
 		return out, err

@@ -20,7 +20,7 @@ func TestAnOperatorsTextTakesTheWebhooksPath(t *testing.T) {
 	// A national number, read in the service's region, as whisperctl's
 	// --from may be typed.
 	in := app.InboundText{MessageUUID: "op-1", From: "07700 900123", Text: "oak Someone took my phone at lunch"}
-	opened, err := s.svc.Operations.ReceiveText(ctx, op, in)
+	opened, err := s.svc.Delivery.ReceiveText(ctx, op, in)
 	require.NoError(t, err)
 	assert.Equal(t, app.TextOpened, opened.Outcome)
 	require.NotEmpty(t, opened.Ref)
@@ -31,18 +31,18 @@ func TestAnOperatorsTextTakesTheWebhooksPath(t *testing.T) {
 	require.Len(t, list, 1)
 	assert.Equal(t, opened.Ref, list[0].Ref, "the report staff see")
 
-	again, err := s.svc.Operations.ReceiveText(ctx, op, in)
+	again, err := s.svc.Delivery.ReceiveText(ctx, op, in)
 	require.NoError(t, err)
 	assert.Equal(t, app.TextDuplicate, again.Outcome, "the same message id is handled once")
 	assert.Empty(t, again.Replies)
 
-	cont, err := s.svc.Operations.ReceiveText(ctx, op, app.InboundText{MessageUUID: "op-2", From: "+447700900123", Text: "It was in the changing room"})
+	cont, err := s.svc.Delivery.ReceiveText(ctx, op, app.InboundText{MessageUUID: "op-2", From: "+447700900123", Text: "It was in the changing room"})
 	require.NoError(t, err)
 	assert.Equal(t, app.TextContinued, cont.Outcome)
 	assert.Equal(t, opened.Ref, cont.Ref)
 	assert.Empty(t, cont.Replies)
 
-	help, err := s.svc.Operations.ReceiveText(ctx, op, app.InboundText{MessageUUID: "op-3", From: "+447700900999", Text: "hello?"})
+	help, err := s.svc.Delivery.ReceiveText(ctx, op, app.InboundText{MessageUUID: "op-3", From: "+447700900999", Text: "hello?"})
 	require.NoError(t, err)
 	assert.Equal(t, app.TextHelped, help.Outcome)
 	assert.Empty(t, help.Ref)
@@ -64,7 +64,7 @@ func TestAnOperatorsTextTakesTheWebhooksPath(t *testing.T) {
 	assert.Equal(t, map[string]string{"outcome": "opened", "replies": "1"}, received[0].Details)
 	assert.Equal(t, map[string]string{"outcome": "helped", "replies": "1"}, received[3].Details)
 
-	_, err = s.svc.Operations.ReceiveText(ctx, op, app.InboundText{MessageUUID: "op-4", From: "not a number", Text: "oak hi"})
+	_, err = s.svc.Delivery.ReceiveText(ctx, op, app.InboundText{MessageUUID: "op-4", From: "not a number", Text: "oak hi"})
 	assert.Equal(t, domain.KindInvalid, domain.KindOf(err))
 }
 
@@ -85,7 +85,7 @@ func TestOperatorsTextsRacing(t *testing.T) {
 			errs := make([]error, n)
 			for i := range n {
 				wg.Go(func() {
-					got[i], errs[i] = s.svc.Operations.ReceiveText(ctx, op, app.InboundText{
+					got[i], errs[i] = s.svc.Delivery.ReceiveText(ctx, op, app.InboundText{
 						MessageUUID: fmt.Sprintf("race-%d", i), From: fmt.Sprintf("+4477009001%02d", i), Text: "oak It happened again"})
 				})
 			}
@@ -103,7 +103,7 @@ func TestOperatorsTextsRacing(t *testing.T) {
 			same := make([]app.ReceivedText, n)
 			for i := range n {
 				wg.Go(func() {
-					same[i], errs[i] = s.svc.Operations.ReceiveText(ctx, op, app.InboundText{
+					same[i], errs[i] = s.svc.Delivery.ReceiveText(ctx, op, app.InboundText{
 						MessageUUID: "race-same", From: "+447700900200", Text: "oak Once only"})
 				})
 			}

@@ -18,7 +18,7 @@ func TestOverCopiesEverythingButTheStore(t *testing.T) {
 	s := New(Deps{
 		Clock: SystemClock{}, PublicURL: "https://whisper.example.org", IntakeCacheFor: time.Second, DeviceKey: []byte("device"),
 		SSOKey: []byte("sso"), Limits: Limits{ReportsPerIP: 3, TextsPerNumber: 4}, PhoneRegion: "IE", Zone: domain.NewZone(loc),
-	}).Operations.core
+	}).Delivery.core
 	o := s.over(&queueRecorder{})
 	sv, ov := reflect.ValueOf(s).Elem(), reflect.ValueOf(o).Elem()
 	for i := range sv.NumField() {

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -104,11 +105,14 @@ func printReceived(w io.Writer, v receivedJSON) {
 	if !ok {
 		words = "Outcome: " + v.Outcome + "."
 	}
-	if v.Ref != "" {
-		fmt.Fprintf(w, words+"\n", v.Ref)
-	} else {
-		fmt.Fprintln(w, words)
+	if strings.Contains(words, "%s") {
+		ref := v.Ref
+		if ref == "" {
+			ref = "(erased since)" // between the text and the look-up
+		}
+		words = fmt.Sprintf(words, ref)
 	}
+	fmt.Fprintln(w, words)
 	if len(v.Replies) == 0 {
 		fmt.Fprintln(w, "No text was sent back.")
 		return

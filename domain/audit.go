@@ -70,6 +70,7 @@ const (
 	AuditOrgTrial     = "org.trial"
 	AuditOrgContact   = "org.contact"
 	AuditNotify       = "notify"
+	AuditSMSReceive   = "sms.receive" // whisperctl sms receive (details: outcome, replies; never the number or the words)
 	AuditFormCreate   = "form.create"
 	AuditFormChange   = "form.change"
 	AuditFormOpen     = "form.open"

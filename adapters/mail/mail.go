@@ -107,22 +107,10 @@ func NewSMTP(cfg Config) (*SMTP, error) {
 // Send delivers d. The delivery's id becomes the Message-ID, so a message
 // sent again after a lost acknowledgement is recognisably the same one.
 func (m *SMTP) Send(ctx context.Context, d *domain.Delivery) error {
-	c, err := Compose(d)
+	msg, err := message(d, m.cfg.From, m.domain)
 	if err != nil {
 		return err
 	}
-	msg := gomail.NewMsg()
-	if err := msg.From(m.cfg.From); err != nil {
-		return fmt.Errorf("mail: the from address: %w", err)
-	}
-	if err := msg.To(d.To); err != nil {
-		// The address itself stays out of the error: it may be a reporter's.
-		return &domain.Error{Kind: domain.KindInvalid, Safe: domain.Say("the recipient's address is not usable")}
-	}
-	msg.Subject(c.Subject)
-	msg.SetMessageIDWithValue(string(d.ID) + "@" + m.domain)
-	msg.SetBodyString(gomail.TypeTextPlain, c.Text)
-	msg.AddAlternativeString(gomail.TypeTextHTML, c.HTML)
 
 	// One deadline for the token and the conversation both.
 	ctx, cancel := context.WithTimeout(ctx, m.cfg.Timeout)
@@ -177,6 +165,29 @@ func (m *SMTP) Send(ctx context.Context, d *domain.Delivery) error {
 		return &domain.Error{Kind: domain.KindUnavailable, Safe: domain.Say("the mail server did not accept the message"), Err: redact(err, d.To)}
 	}
 	return nil
+}
+
+// message builds the email for d, from the address from, with a
+// Message-ID in msgDomain: the whole message as it is sent, which the file
+// driver writes out unsent.
+func message(d *domain.Delivery, from, msgDomain string) (*gomail.Msg, error) {
+	c, err := Compose(d)
+	if err != nil {
+		return nil, err
+	}
+	msg := gomail.NewMsg()
+	if err := msg.From(from); err != nil {
+		return nil, fmt.Errorf("mail: the from address: %w", err)
+	}
+	if err := msg.To(d.To); err != nil {
+		// The address itself stays out of the error: it may be a reporter's.
+		return nil, &domain.Error{Kind: domain.KindInvalid, Safe: domain.Say("the recipient's address is not usable")}
+	}
+	msg.Subject(c.Subject)
+	msg.SetMessageIDWithValue(string(d.ID) + "@" + msgDomain)
+	msg.SetBodyString(gomail.TypeTextPlain, c.Text)
+	msg.AddAlternativeString(gomail.TypeTextHTML, c.HTML)
+	return msg, nil
 }
 
 // redact keeps an address out of an error from the SMTP conversation, which

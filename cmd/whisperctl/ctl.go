@@ -95,6 +95,7 @@ func (c *ctl) app() *cli.App {
 			c.auditCommand(),
 			c.notifyCommand(),
 			c.backupCommand(),
+			c.smsCommand(),
 		},
 	}
 }

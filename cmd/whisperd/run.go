@@ -62,7 +62,7 @@ func run(ctx context.Context, e env) error {
 	configFile := flags.String("config", e.getenv("WHISPER_CONFIG"), "a YAML configuration `file`")
 	listen := flags.String("listen", "", "the `address` to serve on (default 127.0.0.1:8080)")
 	databaseURL := flags.String("database-url", "", "postgres://… or sqlite:`PATH` (default sqlite:whisper.db)")
-	demo := flags.Bool("demo", false, "on an empty database, first create a demo organisation, form and admin")
+	demo := flags.Bool("demo", false, "on an empty database, first create a demo organisation, form and admin; write mail and texts to folders unless configured otherwise")
 	if err := flags.Parse(e.args); errors.Is(err, flag.ErrHelp) {
 		writeHelp(e.stdout, flags)
 		return nil
@@ -81,7 +81,7 @@ func run(ctx context.Context, e env) error {
 			overrides["database.url"] = *databaseURL
 		}
 	})
-	cfg, err := config.Load(config.Options{File: *configFile, Getenv: e.getenv, Overrides: overrides})
+	cfg, err := loadConfig(config.Options{File: *configFile, Getenv: e.getenv, Overrides: overrides}, *demo)
 	if err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func run(ctx context.Context, e env) error {
 		Zone:        zone,
 	})
 	if *demo {
-		if err := seedDemo(ctx, svc, e.stdout); err != nil {
+		if err := seedDemo(ctx, svc, cfg, e.stdout); err != nil {
 			return fmt.Errorf("creating the demo: %w", err)
 		}
 	}

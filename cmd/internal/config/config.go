@@ -63,11 +63,21 @@ type Database struct {
 
 // Mail configures outgoing mail.
 type Mail struct {
-	// Driver is "log" (write a redacted line per mail) or "smtp".
+	// Driver is "log" (write a redacted line per mail), "smtp", or "file"
+	// (write each mail, whole, to File.Dir: for trying Whisper locally).
 	Driver string `koanf:"driver"`
 	// From is the sender address, required with smtp.
-	From string `koanf:"from"`
-	SMTP SMTP   `koanf:"smtp"`
+	From string   `koanf:"from"`
+	SMTP SMTP     `koanf:"smtp"`
+	File MailFile `koanf:"file"`
+}
+
+// MailFile is where mail goes when Mail.Driver is "file".
+type MailFile struct {
+	// Dir is the folder each mail is written to as an .eml file. On the
+	// embedded store Load defaults it to mail/ beside the database; with
+	// PostgreSQL it must be set.
+	Dir string `koanf:"dir"`
 }
 
 // SMTP is the mail server used when Mail.Driver is "smtp".
@@ -95,13 +105,23 @@ type SMTPOAuth2 struct {
 
 // SMS configures text messaging.
 type SMS struct {
-	// Driver is "log" or "plivo".
-	Driver string `koanf:"driver"`
-	Plivo  Plivo  `koanf:"plivo"`
+	// Driver is "log", "plivo", or "file" (write each text to File.Dir:
+	// for trying Whisper locally).
+	Driver string  `koanf:"driver"`
+	Plivo  Plivo   `koanf:"plivo"`
+	File   SMSFile `koanf:"file"`
 	// DefaultRegion is the country whose national numbers (07700 900123)
 	// Whisper reads without a country code, e.g. in whisperctl dsar
 	// --phone: its two-letter code.
 	DefaultRegion string `koanf:"default_region"`
+}
+
+// SMSFile is where texts go when SMS.Driver is "file".
+type SMSFile struct {
+	// Dir is the folder each text is written to as a small text file. On
+	// the embedded store Load defaults it to sms/ beside the database;
+	// with PostgreSQL it must be set.
+	Dir string `koanf:"dir"`
 }
 
 // Plivo is the account used when SMS.Driver is "plivo".

@@ -33,6 +33,10 @@ type Options struct {
 	// (e.g. "listen", "database.url"). Flags left at their defaults must
 	// not be here, or they would mask the file and the environment.
 	Overrides map[string]any
+	// Defaults, keyed by config key, replace Default's values for this
+	// run, beneath the file, the environment and the flags: whisperd
+	// --demo writes mail and texts to folders unless told otherwise.
+	Defaults map[string]any
 }
 
 // EnvPrefix starts every environment variable Load reads.
@@ -64,6 +68,14 @@ func Load(opts Options) (*Config, error) {
 	shape := k.Raw()
 
 	var problems []string
+	for key := range opts.Defaults {
+		if !slices.Contains(known, key) {
+			problems = append(problems, fmt.Sprintf("unknown default key %q", key))
+		}
+	}
+	if err := k.Load(confmap.Provider(opts.Defaults, "."), nil); err != nil {
+		return nil, fmt.Errorf("config: defaults: %w", err)
+	}
 	if opts.File != "" {
 		m, err := readFile(opts.File)
 		if err != nil {
@@ -293,8 +305,9 @@ func stringHook(from, to reflect.Type, data any) (any, error) {
 }
 
 // normalize tidies values after loading: it trims trailing slashes from
-// URLs, derives PublicURL from Listen when unset, lowercases the enums and
-// splits and trims trusted proxies.
+// URLs, derives PublicURL from Listen when unset, lowercases the enums,
+// puts the file drivers' folders beside the embedded database when unset
+// and splits and trims trusted proxies.
 func (c *Config) normalize() {
 	c.PublicURL = strings.TrimRight(strings.TrimSpace(c.PublicURL), "/")
 	if c.PublicURL == "" {
@@ -308,6 +321,7 @@ func (c *Config) normalize() {
 	c.Mail.SMTP.OAuth2.Scopes = splitList(c.Mail.SMTP.OAuth2.Scopes)
 	c.SMS.Driver = strings.ToLower(strings.TrimSpace(c.SMS.Driver))
 	c.SMS.DefaultRegion = strings.ToUpper(strings.TrimSpace(c.SMS.DefaultRegion))
+	c.defaultFileDirs()
 
 	c.HTTP.TrustedProxies = splitList(c.HTTP.TrustedProxies)
 	c.Operator.Name = strings.TrimSpace(c.Operator.Name)

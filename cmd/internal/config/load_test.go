@@ -74,7 +74,7 @@ func TestKeys(t *testing.T) {
 		"limits.ipv6_prefix", "limits.replies_per_conversation", "limits.reports_per_form", "limits.reports_per_ip", "limits.texts_per_number",
 		"listen",
 		"log.format", "log.level",
-		"mail.driver", "mail.from",
+		"mail.driver", "mail.file.dir", "mail.from",
 		"mail.smtp.auth", "mail.smtp.host",
 		"mail.smtp.oauth2.client_id", "mail.smtp.oauth2.client_secret", "mail.smtp.oauth2.scopes", "mail.smtp.oauth2.token_url",
 		"mail.smtp.password", "mail.smtp.port", "mail.smtp.tls", "mail.smtp.username",
@@ -85,7 +85,7 @@ func TestKeys(t *testing.T) {
 		"reporter.exit_url",
 		"retention.sweep_interval",
 		"security.data_key", "security.password_hashing_memory_mib",
-		"sms.default_region", "sms.driver",
+		"sms.default_region", "sms.driver", "sms.file.dir",
 		"sms.plivo.accept_v2", "sms.plivo.api_url", "sms.plivo.auth_id", "sms.plivo.auth_token", "sms.plivo.number",
 		"time_zone",
 	}, k.Keys())

@@ -64,9 +64,15 @@ func (c Config) LogValue() slog.Value {
 			mail = append(mail, slog.String("token_url", redactURL(c.Mail.SMTP.OAuth2.TokenURL)))
 		}
 	}
+	if c.Mail.Driver == FileDriver {
+		mail = append(mail, slog.String("dir", c.Mail.File.Dir))
+	}
 	sms := []slog.Attr{slog.String("driver", c.SMS.Driver)}
 	if c.SMS.Driver == "plivo" {
 		sms = append(sms, slog.String("api_url", redactURL(c.SMS.Plivo.APIURL)), slog.Bool("accept_v2", c.SMS.Plivo.AcceptV2))
+	}
+	if c.SMS.Driver == FileDriver {
+		sms = append(sms, slog.String("dir", c.SMS.File.Dir))
 	}
 	return slog.GroupValue(
 		slog.String("listen", c.Listen),

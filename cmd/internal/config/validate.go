@@ -171,8 +171,10 @@ func (c *Config) validateMail(v *validator) {
 			v.addf("mail.smtp.tls must be none, starttls or tls, not %q", m.SMTP.TLS)
 		}
 		validateSMTPAuth(v, m.SMTP)
+	case FileDriver:
+		validateFileDir(v, "mail.file.dir", m.File.Dir)
 	default:
-		v.addf("mail.driver must be log or smtp, not %q", m.Driver)
+		v.addf("mail.driver must be log, smtp or file, not %q", m.Driver)
 	}
 }
 
@@ -221,8 +223,10 @@ func (c *Config) validateSMS(v *validator) {
 		} else {
 			v.httpURL("sms.plivo.api_url", s.Plivo.APIURL, false)
 		}
+	case FileDriver:
+		validateFileDir(v, "sms.file.dir", s.File.Dir)
 	default:
-		v.addf("sms.driver must be log or plivo, not %q", s.Driver)
+		v.addf("sms.driver must be log, plivo or file, not %q", s.Driver)
 	}
 	// Empty is the default, GB.
 	if _, ok := domain.ParsePhoneRegion(s.DefaultRegion); !ok && s.DefaultRegion != "" {

@@ -74,7 +74,7 @@ func TestValidate(t *testing.T) {
 		{"public_url empty", func(c *Config) { c.PublicURL = "" }, "public_url is required", ""},
 
 		{"mail log needs nothing", func(c *Config) { c.Mail = Mail{Driver: "log"} }, "", ""},
-		{"mail driver unknown", func(c *Config) { c.Mail.Driver = "sendmail" }, `mail.driver must be log or smtp, not "sendmail"`, ""},
+		{"mail driver unknown", func(c *Config) { c.Mail.Driver = "sendmail" }, `mail.driver must be log, smtp or file, not "sendmail"`, ""},
 		{"smtp needs from", func(c *Config) { c.Mail.From = "" }, "mail.from is required when mail.driver is smtp", ""},
 		{"smtp from invalid", func(c *Config) { c.Mail.From = "not an address" }, `mail.from "not an address" is not a valid email address`, ""},
 		{"smtp from bare address", func(c *Config) { c.Mail.From = "whisper@school.example" }, "", ""},
@@ -86,7 +86,7 @@ func TestValidate(t *testing.T) {
 		{"smtp tls unknown", func(c *Config) { c.Mail.SMTP.TLS = "ssl" }, `mail.smtp.tls must be none, starttls or tls, not "ssl"`, ""},
 
 		{"sms log needs nothing", func(c *Config) { c.SMS = SMS{Driver: "log"} }, "", ""},
-		{"sms driver unknown", func(c *Config) { c.SMS.Driver = "twilio" }, `sms.driver must be log or plivo, not "twilio"`, ""},
+		{"sms driver unknown", func(c *Config) { c.SMS.Driver = "twilio" }, `sms.driver must be log, plivo or file, not "twilio"`, ""},
 		{"plivo needs auth_id", func(c *Config) { c.SMS.Plivo.AuthID = "" }, "sms.plivo.auth_id is required when sms.driver is plivo", "plivo-token"},
 		{"plivo needs auth_token", func(c *Config) { c.SMS.Plivo.AuthToken = "" }, "sms.plivo.auth_token is required when sms.driver is plivo", ""},
 		{"plivo needs number", func(c *Config) { c.SMS.Plivo.Number = "" }, "sms.plivo.number is required when sms.driver is plivo", ""},

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -46,7 +47,7 @@ func ParseSearch(q string) (Search, error) {
 		return s, nil
 	}
 	seen := map[string]bool{}
-	for _, w := range strings.FieldsFunc(FoldSearch(q), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+	for _, w := range searchTokens(q) {
 		if !seen[w] && len(s.words) < MaxSearchWords {
 			seen[w] = true
 			s.words = append(s.words, w)
@@ -125,6 +126,40 @@ func (s Search) Match(text string) uint64 {
 		}
 	}
 	return mask
+}
+
+// searchTokens are text's words as search compares them: folded, and
+// split wherever a character is neither a letter nor a digit.
+func searchTokens(text string) []string {
+	return strings.FieldsFunc(FoldSearch(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// IndexWords adds the words of texts to index, a text IndexWords made
+// before (or ""), and returns the new index: each distinct word once, in
+// order, separated by spaces. A Search matches an index exactly as it
+// matches the texts themselves — a word typed is a run of letters and
+// digits, so it lies inside one of the texts' words or nowhere — which
+// lets the store keep one short index per interaction instead of reading
+// every message and note at each search.
+func IndexWords(index string, texts ...string) string {
+	words := strings.Fields(index)
+	seen := make(map[string]bool, len(words))
+	for _, w := range words {
+		seen[w] = true
+	}
+	added := false
+	for _, t := range texts {
+		for _, w := range searchTokens(t) {
+			if !seen[w] {
+				seen[w], added = true, true
+				words = append(words, w)
+			}
+		}
+	}
+	if added {
+		slices.Sort(words)
+	}
+	return strings.Join(words, " ")
 }
 
 // FoldSearch is text as search compares it: lower case, with the accents

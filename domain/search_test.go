@@ -57,3 +57,31 @@ func TestSearchReferences(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, word.Words(), "a word that could be a reference is still a word")
 }
+
+func TestIndexWords(t *testing.T) {
+	index := domain.IndexWords("", "Someone is being unkind at the bus-stop.", "Mae'r plentyn yn y TŶ bwyta")
+	assert.Equal(t, "at being bus bwyta is mae plentyn r someone stop the ty unkind y yn", index, "each folded word once, in order")
+	assert.Equal(t, index, domain.IndexWords(index, "the BUS"), "words already there change nothing")
+	assert.Equal(t, "at being bus bwyta is lunch mae plentyn r someone stop the ty unkind y yn", domain.IndexWords(index, "lunch"))
+	assert.Empty(t, domain.IndexWords("", "", "?!"))
+}
+
+// FuzzIndexWordsMatchesLikeTheTexts checks the promise the store relies on:
+// a search matches an interaction's word index exactly as it matches its
+// texts, whatever the texts and the query.
+func FuzzIndexWordsMatchesLikeTheTexts(f *testing.F) {
+	f.Add("Someone at the bus-stop", "Tŷ bwyta, 12:30", "bus ty")
+	f.Add("lunchtime", "", "lunch")
+	f.Add("ÄÖÜ straße", "naïve café", "strasse cafe")
+	f.Fuzz(func(t *testing.T, a, b, q string) {
+		s, err := domain.ParseSearch(q)
+		if err != nil || s.Words() == 0 {
+			return
+		}
+		want := s.Match(a) | s.Match(b)
+		index := domain.IndexWords(domain.IndexWords("", a), b)
+		if got := s.Match(index); got != want {
+			t.Fatalf("query %q: texts match %b, their index %q matches %b", q, want, index, got)
+		}
+	})
+}

@@ -33,4 +33,9 @@ type SearchRepo interface {
 	// s: whose reference s.MatchesRef, or whose messages and notes, taken
 	// together, hold every one of s's words. f.IDs and paging are ignored.
 	Find(ctx context.Context, v domain.Viewer, f StaffViewFilter, s domain.Search) ([]domain.InteractionID, error)
+	// IndexMissing prepares up to limit interactions written before this
+	// version for fast search, and returns how many it prepared: none
+	// means none is left. Find finds them either way; prepared, it finds
+	// them faster.
+	IndexMissing(ctx context.Context, limit int) (int, error)
 }

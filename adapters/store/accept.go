@@ -138,6 +138,7 @@ func (s *Store) insertBatch(ctx context.Context, reports []ports.NewInteraction)
 	with("nonces", len(rows.nonces), &rows.nonces)
 	with("texted", len(rows.texted), &rows.texted)
 	with("messages", len(rows.messages), &rows.messages)
+	with("words", len(rows.words), &rows.words)
 	with("deliveries", len(rows.deliveries), &rows.deliveries)
 	_, err := q.Exec(ctx)
 	return translate(err)
@@ -160,6 +161,7 @@ type reportRows struct {
 	texted       []*inboundRow
 	interactions []*interactionRow
 	messages     []*messageRow
+	words        []*wordsRow
 	deliveries   []*deliveryRow
 }
 
@@ -170,6 +172,7 @@ func (t *tx) rowsOf(reports []ports.NewInteraction) reportRows {
 	rows := reportRows{
 		interactions: make([]*interactionRow, 0, len(reports)),
 		messages:     make([]*messageRow, 0, len(reports)),
+		words:        make([]*wordsRow, 0, len(reports)),
 	}
 	for _, r := range reports {
 		if c := r.Text; c != nil {
@@ -180,6 +183,7 @@ func (t *tx) rowsOf(reports []ports.NewInteraction) reportRows {
 		}
 		rows.interactions = append(rows.interactions, t.newInteractionRow(r.Interaction, r.Token, r.Contact))
 		rows.messages = append(rows.messages, t.newMessageRow(r.Message, r.Meta))
+		rows.words = append(rows.words, t.newWordsRow(r.Interaction.ID, r.Message.Body))
 		for _, d := range r.Deliveries {
 			rows.deliveries = append(rows.deliveries, outbox{t}.toRow(d))
 		}
@@ -199,6 +203,9 @@ func (rows reportRows) insertEach(ctx context.Context, t *tx) error {
 		return err
 	}
 	if err := insertRows(ctx, t, rows.messages); err != nil {
+		return err
+	}
+	if err := insertRows(ctx, t, rows.words); err != nil {
 		return err
 	}
 	return insertRows(ctx, t, rows.deliveries)

@@ -63,6 +63,10 @@ func (i interactions) Erase(ctx context.Context, now time.Time, ids ...domain.In
 	if err := forgetHistory(ctx, i.db, in); err != nil {
 		return nil, err
 	}
+	// And the words of its texts, which search reads (search_words.go).
+	if err := forgetWords(ctx, i.db, in); err != nil {
+		return nil, err
+	}
 	out := make([]domain.InteractionID, len(erased))
 	for n, id := range erased {
 		out[n] = domain.InteractionID(id)

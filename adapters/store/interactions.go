@@ -83,8 +83,13 @@ func unsealedFromRow(r *interactionRow) *domain.Interaction {
 	}
 }
 
+// Create writes the interaction with an empty word index, which each
+// message and note added to it fills (search_words.go).
 func (i interactions) Create(ctx context.Context, ia *domain.Interaction, token domain.Token, contact domain.Contact) error {
-	return i.insert(ctx, i.newInteractionRow(ia, token, contact))
+	if err := i.insert(ctx, i.newInteractionRow(ia, token, contact)); err != nil {
+		return err
+	}
+	return i.insert(ctx, i.newWordsRow(ia.ID))
 }
 
 // newInteractionRow is the row of a new interaction: the keyed hash of its
@@ -198,8 +203,17 @@ type messageRow struct {
 
 type messages struct{ *tx }
 
+// Add takes the interaction's row lock (lockInteraction), so the message
+// joins the word index that search reads in turn with any other text, and
+// an erasure is either waited for and refused or made to wait.
 func (m messages) Add(ctx context.Context, msg *domain.Message, meta domain.Meta) error {
-	return m.insert(ctx, m.newMessageRow(msg, meta))
+	if err := m.lockInteraction(ctx, msg.InteractionID); err != nil {
+		return err
+	}
+	if err := m.insert(ctx, m.newMessageRow(msg, meta)); err != nil {
+		return err
+	}
+	return m.addWords(ctx, msg.InteractionID, msg.Body)
 }
 
 // newMessageRow is the row of a new message, its text and meta data sealed.

@@ -27,25 +27,23 @@ type notes struct{ *tx }
 // Notes returns the transaction's internal notes.
 func (t *tx) Notes() ports.NoteRepo { return notes{t} }
 
-// Add reads the interaction under a row lock, as Change does (FOR UPDATE
-// on PostgreSQL; SQLite's write transaction holds the database), so that
-// an erasure that has not committed is waited for and then seen, and one
-// that comes later waits for the note and deletes it.
+// Add reads the interaction under a row lock (lockInteraction), so that
+// an erasure that has not committed is waited for and then seen, one that
+// comes later waits for the note and deletes it, and the note's words join
+// the index search reads in turn with any other text.
 func (n notes) Add(ctx context.Context, note *domain.Note) error {
-	var erasedAt *time.Time
-	err := n.lockedSelect().Model((*interactionRow)(nil)).Column("erased_at").
-		Where("id = ?", string(note.InteractionID)).Scan(ctx, &erasedAt)
-	if err != nil {
-		return notFound(err, "interaction")
-	}
-	if erasedAt != nil {
-		return domain.ErrErased
+	if err := n.lockInteraction(ctx, note.InteractionID); err != nil {
+		return err
 	}
 	id := string(note.ID)
-	return n.insert(ctx, &noteRow{
+	err := n.insert(ctx, &noteRow{
 		ID: id, InteractionID: string(note.InteractionID), StaffID: string(note.StaffID),
 		BodySealed: n.keys.Seal(note.Body, aad("notes.body", id)), CreatedAt: note.CreatedAt,
 	})
+	if err != nil {
+		return err
+	}
+	return n.addWords(ctx, note.InteractionID, note.Body)
 }
 
 type staffNoteRow struct {

@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/uptrace/bun"
+
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
 )
@@ -16,75 +18,144 @@ type search struct{ *tx }
 // Search returns the transaction's search.
 func (t *tx) Search() ports.SearchRepo { return search{t} }
 
+// IndexMissing builds the word indexes that interactions written before
+// there were any lack (search_words.go).
+func (s search) IndexMissing(ctx context.Context, limit int) (int, error) {
+	return s.indexMissing(ctx, limit)
+}
+
 // searchBatch is how many texts a worker takes at a time: enough that
 // handing them over costs little, few enough that memory stays bounded
 // (workers × 2 batches in flight).
 const searchBatch = 256
 
-// sealedText is one message's or note's sealed text, with where it lives.
+// sealedText is one sealed text — a message, a note, or an interaction's
+// word index — with where it lives.
 type sealedText struct {
 	interaction string
-	id          string
-	column      string // "messages.body" or "notes.body", for its aad
+	id          string // the row's id, for its aad
+	column      string // "messages.body", "notes.body" or wordsColumn
 	sealed      []byte
 }
 
-// Find reads the candidates' references, then streams their messages' and
-// notes' sealed texts in one query, reading on this goroutine while a
-// worker per CPU opens and matches them. Each worker keeps the words each
-// interaction's texts held; the masks are joined at the end. No text is
-// kept beyond its batch, and none is logged.
+// candidate is an interaction the search may find.
+type candidate struct{ id, ref string }
+
+// Find streams the candidates — the viewer's interactions that f keeps —
+// with their word indexes in one query, and matches each index on a
+// worker per CPU as it arrives. A candidate with no index yet (written
+// before there were any) has its messages and notes read and matched
+// instead. Nothing opened is kept beyond its batch, and none is logged.
 func (s search) Find(ctx context.Context, v domain.Viewer, f ports.StaffViewFilter, q domain.Search) ([]domain.InteractionID, error) {
 	f.IDs, f.Limit, f.Offset = nil, 0, 0
-	sv := staffView(s)
-	var cands []struct {
-		ID  string `bun:"id"`
-		Ref string `bun:"ref"`
-	}
-	if err := filtered(sv.scoped(v), f).ColumnExpr("i.id, i.ref").Scan(ctx, &cands); err != nil {
-		return nil, translate(err)
-	}
-	found := map[string]bool{}
-	for _, c := range cands {
-		if q.MatchesRef(domain.Reference(c.Ref)) {
-			found[c.ID] = true
+	query := filtered(staffView(s).scoped(v), f).ColumnExpr("i.id, i.ref")
+	var cands []candidate
+	var masks map[string]uint64
+	if q.Words() == 0 {
+		var rows []struct {
+			ID  string `bun:"id"`
+			Ref string `bun:"ref"`
 		}
-	}
-	if q.Words() > 0 && len(cands) > len(found) {
-		masks, err := s.matchTexts(ctx, filtered(sv.scoped(v), f).ColumnExpr("i.id").String(), q)
+		if err := query.Scan(ctx, &rows); err != nil {
+			return nil, translate(err)
+		}
+		for _, r := range rows {
+			cands = append(cands, candidate{r.ID, r.Ref})
+		}
+	} else {
+		var unindexed []string
+		var err error
+		masks, err = s.matchSealed(ctx, q, func(send func(sealedText) error) error {
+			rows, err := query.ColumnExpr("w.interaction_id IS NOT NULL, w.words_sealed").
+				Join("LEFT JOIN interaction_words AS w ON w.interaction_id = i.id").Rows(ctx)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var c candidate
+				var indexed bool
+				var words []byte
+				if err := rows.Scan(&c.id, &c.ref, &indexed, &words); err != nil {
+					return err
+				}
+				cands = append(cands, c)
+				if !indexed {
+					unindexed = append(unindexed, c.id)
+				} else if err := send(sealedText{interaction: c.id, id: c.id, column: wordsColumn, sealed: words}); err != nil {
+					return err
+				}
+			}
+			return rows.Err()
+		})
 		if err != nil {
 			return nil, err
 		}
-		for id, m := range masks {
-			if m == q.All() {
-				found[id] = true
+		if len(unindexed) > 0 {
+			more, err := s.matchSealed(ctx, q, func(send func(sealedText) error) error { return s.eachText(ctx, unindexed, send) })
+			if err != nil {
+				return nil, err
+			}
+			for id, m := range more {
+				masks[id] |= m
 			}
 		}
 	}
-	out := make([]domain.InteractionID, 0, len(found))
+	out := []domain.InteractionID{}
 	for _, c := range cands { // in a stable order
-		if found[c.ID] {
-			out = append(out, domain.InteractionID(c.ID))
+		if q.MatchesRef(domain.Reference(c.ref)) || (q.Words() > 0 && masks[c.id] == q.All()) {
+			out = append(out, domain.InteractionID(c.id))
 		}
 	}
 	return out, nil
 }
 
-// matchTexts returns, for each interaction among those candidates selects
-// (a query of their ids), the mask of q's words its texts hold.
-func (s search) matchTexts(ctx context.Context, candidates string, q domain.Search) (map[string]uint64, error) {
+// eachTextChunk is how many interactions' texts one query of eachText
+// reads.
+const eachTextChunk = 500
+
+// eachText hands fn the sealed messages and notes of the interactions
+// ids, reading a chunk of interactions at a time.
+func (s search) eachText(ctx context.Context, ids []string, fn func(sealedText) error) error {
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), eachTextChunk)]
+		ids = ids[len(chunk):]
+		in := bun.List(chunk)
+		rows, err := s.db.QueryContext(ctx,
+			"SELECT m.interaction_id, m.id, 'messages.body', m.body_sealed FROM messages AS m"+
+				" WHERE m.body_sealed IS NOT NULL AND m.interaction_id IN (?)"+
+				" UNION ALL SELECT n.interaction_id, n.id, 'notes.body', n.body_sealed FROM notes AS n"+
+				" WHERE n.interaction_id IN (?)", in, in)
+		if err != nil {
+			return translate(err)
+		}
+		err = func() error {
+			defer rows.Close()
+			for rows.Next() {
+				var t sealedText
+				if err := rows.Scan(&t.interaction, &t.id, &t.column, &t.sealed); err != nil {
+					return err
+				}
+				if err := fn(t); err != nil {
+					return err
+				}
+			}
+			return rows.Err()
+		}()
+		if err != nil {
+			return translate(err)
+		}
+	}
+	return nil
+}
+
+// matchSealed runs read on this goroutine, opening and matching each text
+// it sends on a worker per CPU, and returns, for each interaction sent,
+// the mask of q's words its texts hold. A text that cannot be opened
+// stops the search with its error.
+func (s search) matchSealed(ctx context.Context, q domain.Search, read func(send func(sealedText) error) error) (map[string]uint64, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	rows, err := s.db.QueryContext(ctx,
-		"SELECT m.interaction_id, m.id, 'messages.body', m.body_sealed FROM messages AS m"+
-			" WHERE m.body_sealed IS NOT NULL AND m.interaction_id IN ("+candidates+")"+
-			" UNION ALL SELECT n.interaction_id, n.id, 'notes.body', n.body_sealed FROM notes AS n"+
-			" WHERE n.interaction_id IN ("+candidates+")")
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-
 	workers := runtime.GOMAXPROCS(0)
 	work := make(chan []sealedText, workers)
 	results := make([]map[string]uint64, workers)
@@ -92,9 +163,7 @@ func (s search) matchTexts(ctx context.Context, candidates string, q domain.Sear
 	var wg sync.WaitGroup
 	for w := range workers {
 		results[w] = map[string]uint64{}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for batch := range work {
 				if errs[w] != nil {
 					continue // drain, so the reader never blocks
@@ -111,29 +180,30 @@ func (s search) matchTexts(ctx context.Context, candidates string, q domain.Sear
 					}
 				}
 			}
-		}()
+		})
 	}
 	readErr := func() error {
 		defer close(work)
 		batch := make([]sealedText, 0, searchBatch)
-		for rows.Next() {
-			var t sealedText
-			if err := rows.Scan(&t.interaction, &t.id, &t.column, &t.sealed); err != nil {
-				return err
+		flush := func() error {
+			select {
+			case work <- batch:
+			case <-ctx.Done():
+				return ctx.Err()
 			}
+			batch = make([]sealedText, 0, searchBatch)
+			return nil
+		}
+		err := read(func(t sealedText) error {
 			if batch = append(batch, t); len(batch) == searchBatch {
-				select {
-				case work <- batch:
-				case <-ctx.Done():
-					return ctx.Err()
-				}
-				batch = make([]sealedText, 0, searchBatch)
+				return flush()
 			}
+			return nil
+		})
+		if err == nil && len(batch) > 0 {
+			err = flush()
 		}
-		if len(batch) > 0 {
-			work <- batch
-		}
-		return rows.Err()
+		return err
 	}()
 	wg.Wait()
 	for _, err := range errs {

@@ -73,7 +73,7 @@ func purgeRound(ctx context.Context, leader ports.Leadership, svc *app.App, log 
 		if err == nil && tidied != (app.Tidied{}) {
 			log.Info("housekeeping", slog.Int("sessions", tidied.Sessions), slog.Int("sign_in_failures", tidied.SignInFailures),
 				slog.Int("help_records", tidied.HelpRecords), slog.Int("password_links", tidied.PasswordLinks), slog.Int("limit_keys", tidied.LimitKeys),
-				slog.Int("trial_reminders", tidied.TrialReminders))
+				slog.Int("trial_reminders", tidied.TrialReminders), slog.Int("search_indexed", tidied.SearchIndexed))
 		}
 		return err
 	})

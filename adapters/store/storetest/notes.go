@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/uptrace/bun"
 
 	"github.com/whisper-schools/whisper/adapters/store"
 	"github.com/whisper-schools/whisper/app"
@@ -19,11 +20,14 @@ import (
 
 // noteTests are issue #20's internal notes and search.
 var noteTests = map[string]func(*testing.T, ports.Store){
-	"NotesRoundTrip":                testNotesRoundTrip,
-	"NotesAreSealedAtRest":          testNotesSealedAtRest,
-	"NotesGoWithTheErasure":         testNotesErased,
-	"Race/NotesNeverOutlastErasure": raceNotesAgainstErasure,
-	"SearchFindsWordsAndRefs":       testSearch,
+	"NotesRoundTrip":                  testNotesRoundTrip,
+	"NotesAreSealedAtRest":            testNotesSealedAtRest,
+	"NotesGoWithTheErasure":           testNotesErased,
+	"Race/NotesNeverOutlastErasure":   raceNotesAgainstErasure,
+	"SearchFindsWordsAndRefs":         testSearch,
+	"SearchBeforeAndAfterIndexing":    testSearchIndexMissing,
+	"SearchWordsAreSealedAtRest":      testSearchWordsSealed,
+	"Race/SearchKeepsEveryTextsWords": raceSearchWords,
 }
 
 // addNote keeps a note by m on ia at at.
@@ -232,4 +236,128 @@ func testSearch(t *testing.T, st ports.Store) {
 
 	assert.Empty(t, findIn(t, st, domain.ViewerOf(it), ports.StaffViewFilter{}, "unkind"), "only among the reports the member may see")
 	assert.Empty(t, findIn(t, st, domain.Viewer{StaffID: dsl.ID, OrgID: "org_elsewhere"}, ports.StaffViewFilter{}, "unkind"), "never another organisation's")
+}
+
+// dropWordIndexes deletes the word indexes of ids, as a database written
+// before there were any has none.
+func dropWordIndexes(t *testing.T, st ports.Store, ids ...domain.InteractionID) {
+	t.Helper()
+	_, err := st.(*store.Store).DB().NewDelete().TableExpr("interaction_words").Where("interaction_id IN (?)", bun.List(ids)).Exec(ctx)
+	require.NoError(t, err)
+}
+
+func wordIndexes(t *testing.T, st ports.Store, id domain.InteractionID) int {
+	t.Helper()
+	n, err := st.(*store.Store).DB().NewSelect().TableExpr("interaction_words").Where("interaction_id = ?", string(id)).Count(ctx)
+	require.NoError(t, err)
+	return int(n)
+}
+
+// indexAll runs IndexMissing until it has nothing left, and returns how
+// many it indexed.
+func indexAll(t *testing.T, st ports.Store) int {
+	t.Helper()
+	total := 0
+	for {
+		var n int
+		require.NoError(t, st.InTx(ctx, func(tx ports.Tx) (err error) {
+			n, err = tx.Search().IndexMissing(ctx, 2)
+			return err
+		}))
+		if total += n; n == 0 {
+			return total
+		}
+	}
+}
+
+// testSearchIndexMissing: interactions written before word indexes existed
+// are found by reading their texts, and housekeeping's IndexMissing gives
+// them indexes that find the same, never one for an erased interaction.
+func testSearchIndexMissing(t *testing.T, st ports.Store) {
+	f, dsl, _, _ := noteSchool(t, st)
+	old, _, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
+	noted, _, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
+	erased, _, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
+	indexed, _, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
+	require.NoError(t, addNote(st, noted.ID, dsl, "Seen near the trampoline.", now))
+	dropWordIndexes(t, st, old.ID, noted.ID, erased.ID)
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { _, err := tx.Interactions().Erase(ctx, now, erased.ID); return err }))
+	addMessage(t, st, old, domain.AuthorStaff, now.Add(time.Minute)) // "more": no index yet, so none is started
+	assert.Zero(t, wordIndexes(t, st, old.ID), "a text added to an unindexed interaction leaves it to IndexMissing")
+
+	v := domain.ViewerOf(dsl)
+	all := []domain.Reference{old.Ref, noted.Ref, indexed.Ref}
+	assert.ElementsMatch(t, all, findIn(t, st, v, ports.StaffViewFilter{}, "unkind bus"), "found by their texts before indexing")
+	assert.Equal(t, []domain.Reference{noted.Ref}, findIn(t, st, v, ports.StaffViewFilter{}, "trampoline bus"), "notes included")
+	assert.Equal(t, []domain.Reference{old.Ref}, findIn(t, st, v, ports.StaffViewFilter{}, "more unkind"))
+
+	assert.Equal(t, 2, indexAll(t, st), "the two unindexed interactions not erased")
+	assert.Equal(t, 1, wordIndexes(t, st, old.ID))
+	assert.Zero(t, wordIndexes(t, st, erased.ID), "never an erased interaction")
+	assert.ElementsMatch(t, all, findIn(t, st, v, ports.StaffViewFilter{}, "unkind bus"), "found by their indexes after")
+	assert.Equal(t, []domain.Reference{noted.Ref}, findIn(t, st, v, ports.StaffViewFilter{}, "trampoline bus"))
+	assert.Equal(t, []domain.Reference{old.Ref}, findIn(t, st, v, ports.StaffViewFilter{}, "more unkind"))
+
+	addMessage(t, st, noted, domain.AuthorReporter, now.Add(time.Minute))
+	assert.Equal(t, []domain.Reference{noted.Ref}, findIn(t, st, v, ports.StaffViewFilter{}, "more trampoline"), "texts added after indexing join the index")
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { _, err := tx.Interactions().Erase(ctx, now, noted.ID); return err }))
+	assert.Zero(t, wordIndexes(t, st, noted.ID), "erasure deletes the index")
+	assert.Empty(t, findIn(t, st, v, ports.StaffViewFilter{}, "trampoline"))
+}
+
+// testSearchWordsSealed: the word index holds the texts' words, so it is
+// sealed like them.
+func testSearchWordsSealed(t *testing.T, st ports.Store) {
+	f, dsl, _, _ := noteSchool(t, st)
+	ia, _, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
+	require.NoError(t, addNote(st, ia.ID, dsl, "Trampoline rota", now))
+	var sealed []byte
+	require.NoError(t, st.(*store.Store).DB().NewRaw("SELECT words_sealed FROM interaction_words WHERE interaction_id = ?", string(ia.ID)).Scan(ctx, &sealed))
+	for _, word := range []string{"unkind", "bus", "trampoline", "rota"} {
+		assert.NotContains(t, strings.ToLower(string(sealed)), word)
+	}
+	assert.Equal(t, []domain.Reference{ia.Ref}, findIn(t, st, domain.ViewerOf(dsl), ports.StaffViewFilter{}, "trampoline unkind"))
+}
+
+// raceSearchWords adds messages and notes, each with a word of its own,
+// to one interaction at once, while another's index is being built from
+// its texts as more are added to it: every word must be found in the end.
+func raceSearchWords(t *testing.T, st ports.Store) {
+	f, dsl, _, _ := noteSchool(t, st)
+	indexed, _, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
+	building, _, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
+	dropWordIndexes(t, st, building.ID)
+	word := func(i int) string { return "marker" + string(rune('a'+i/26)) + string(rune('a'+i%26)) }
+	const writers = 24
+	errs := make(chan error, 2*writers+4)
+	race(2*writers+4, func(i int) {
+		ia := indexed
+		if i >= writers {
+			ia = building
+		}
+		switch {
+		case i >= 2*writers:
+			errs <- st.InTx(ctx, func(tx ports.Tx) error { _, err := tx.Search().IndexMissing(ctx, 10); return err })
+		case i%3 == 0:
+			errs <- addNote(st, ia.ID, dsl, "Note "+word(i), now)
+		default:
+			errs <- st.InTx(ctx, func(tx ports.Tx) error {
+				return tx.Messages().Add(ctx, &domain.Message{ID: must(domain.NewMessageID(rand.Reader)), InteractionID: ia.ID,
+					Author: domain.AuthorReporter, Body: "And " + word(i) + " too", CreatedAt: now}, domain.Meta{})
+			})
+		}
+	})
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	indexAll(t, st)
+	v := domain.ViewerOf(dsl)
+	for i := range 2 * writers {
+		want := indexed.Ref
+		if i >= writers {
+			want = building.Ref
+		}
+		assert.Equal(t, []domain.Reference{want}, findIn(t, st, v, ports.StaffViewFilter{}, word(i)+" unkind"), "the word of text %d", i)
+	}
 }

@@ -33,21 +33,12 @@ type Tidied struct {
 	// TrialReminders are the organisations reminded that their trial ends
 	// soon (see remindTrials).
 	TrialReminders int
-	// SearchIndexed are interactions written before search kept word
-	// indexes, now given theirs (ports.SearchRepo.IndexMissing).
-	SearchIndexed int
 }
-
-// searchIndexBatch is how many interactions one transaction of
-// Housekeep's indexing prepares for search: their rows stay locked until
-// it commits, so a batch is kept short.
-const searchIndexBatch = 200
 
 // Housekeep removes what the service no longer needs: ended sessions,
 // old sign-in failures, old help-text records, expired set-password
-// links, and rate-limit counts of keys quiet for an hour; it reminds
-// the admins of organisations whose trial ends soon; and it prepares for
-// search the interactions an earlier version wrote. The retention sweep
+// links, and rate-limit counts of keys quiet for an hour; and it reminds
+// the admins of organisations whose trial ends soon. The retention sweep
 // runs it.
 func (s *Operations) Housekeep(ctx context.Context) (out Tidied, err error) {
 	defer domain.Wrap(&err, "app.Operations.Housekeep")
@@ -73,19 +64,6 @@ func (s *Operations) Housekeep(ctx context.Context) (out Tidied, err error) {
 	}
 	if out.TrialReminders, err = s.remindTrials(ctx, now); err != nil {
 		return out, err
-	}
-	for {
-		var n int
-		err := s.store.InTx(ctx, func(tx ports.Tx) (err error) {
-			n, err = tx.Search().IndexMissing(ctx, searchIndexBatch)
-			return err
-		})
-		if err != nil {
-			return out, err
-		}
-		if out.SearchIndexed += n; n < searchIndexBatch {
-			break
-		}
 	}
 	// Rate-limit counts are kept outside transactions (see ports.Limiter).
 	out.LimitKeys, err = s.store.Limiter().ForgetBefore(ctx, now.Add(-ports.LimitWindow))

@@ -41,6 +41,7 @@ func sweep(ctx context.Context, leader ports.Leadership, svc *app.App, interval 
 			headLogged = time.Now()
 		}
 		sendDigests(ctx, svc, log)
+		indexForSearch(ctx, leader, svc, log)
 		for waiting := true; waiting; {
 			select {
 			case <-ctx.Done():
@@ -73,7 +74,7 @@ func purgeRound(ctx context.Context, leader ports.Leadership, svc *app.App, log 
 		if err == nil && tidied != (app.Tidied{}) {
 			log.Info("housekeeping", slog.Int("sessions", tidied.Sessions), slog.Int("sign_in_failures", tidied.SignInFailures),
 				slog.Int("help_records", tidied.HelpRecords), slog.Int("password_links", tidied.PasswordLinks), slog.Int("limit_keys", tidied.LimitKeys),
-				slog.Int("trial_reminders", tidied.TrialReminders), slog.Int("search_indexed", tidied.SearchIndexed))
+				slog.Int("trial_reminders", tidied.TrialReminders))
 		}
 		return err
 	})
@@ -81,6 +82,23 @@ func purgeRound(ctx context.Context, leader ports.Leadership, svc *app.App, log 
 		log.Error("retention sweep failed", slog.Any("error", err))
 	} else if !ran {
 		log.Debug("retention sweep running elsewhere")
+	}
+}
+
+// indexForSearch prepares for search the interactions an earlier version
+// wrote, if no other instance is doing so. It runs in the sweep, after
+// serving has begun, never before: search finds those interactions
+// meanwhile, only more slowly.
+func indexForSearch(ctx context.Context, leader ports.Leadership, svc *app.App, log *slog.Logger) {
+	var n int
+	_, err := leader.Exclusive(ctx, app.SearchIndexLock, func(ctx context.Context) (err error) {
+		n, err = svc.Casework.IndexForSearch(ctx)
+		return err
+	})
+	if err != nil && ctx.Err() == nil {
+		log.Error("preparing reports for search failed", slog.Any("error", err), slog.Int("prepared", n))
+	} else if n > 0 {
+		log.Info("prepared reports for search", slog.Int("prepared", n))
 	}
 }
 

@@ -135,7 +135,7 @@ func (s staffRepo) Get(ctx context.Context, id domain.StaffID) (*domain.Staff, e
 }
 
 func (s staffRepo) GetByEmail(ctx context.Context, email string) (*domain.Staff, error) {
-	return s.one(ctx, "email_index = ?", staffEmailIndex(s.keys, email))
+	return s.one(ctx, "email_index IN (?)", bun.List(s.keys.Lookups("staff.email", seal.NormaliseEmailForIndex(email))))
 }
 
 func (s staffRepo) one(ctx context.Context, where string, arg any) (*domain.Staff, error) {
@@ -304,7 +304,7 @@ func (s staffRepo) AddPasswordLink(ctx context.Context, link *domain.PasswordLin
 
 func (s staffRepo) GetPasswordLink(ctx context.Context, tokenHash string) (*domain.PasswordLink, error) {
 	var row passwordLinkRow
-	if err := s.db.NewSelect().Model(&row).Where("token_hash = ?", s.secretIndex(secretPasswordLink, tokenHash)).Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&row).Where("token_hash IN (?)", s.secretLookups(secretPasswordLink, tokenHash)).Scan(ctx); err != nil {
 		return nil, notFound(err, "link")
 	}
 	return &domain.PasswordLink{
@@ -315,7 +315,7 @@ func (s staffRepo) GetPasswordLink(ctx context.Context, tokenHash string) (*doma
 
 func (s staffRepo) UsePasswordLink(ctx context.Context, tokenHash string, now time.Time) error {
 	res, err := s.db.NewUpdate().Model((*passwordLinkRow)(nil)).Set("used_at = ?", now).
-		Where("token_hash = ?", s.secretIndex(secretPasswordLink, tokenHash)).Where("used_at IS NULL").Exec(ctx)
+		Where("token_hash IN (?)", s.secretLookups(secretPasswordLink, tokenHash)).Where("used_at IS NULL").Exec(ctx)
 	if err := mustAffect(res, err, "link"); err != nil {
 		if domain.KindOf(err) == domain.KindNotFound {
 			return &domain.Error{Kind: domain.KindConflict, Safe: domain.Say("this link has already been used"), Err: err}
@@ -350,7 +350,7 @@ func (s staffRepo) SetRecoveryCodes(ctx context.Context, id domain.StaffID, hash
 
 func (s staffRepo) UseRecoveryCode(ctx context.Context, id domain.StaffID, hash string, now time.Time) (bool, error) {
 	res, err := s.db.NewUpdate().Model((*recoveryCodeRow)(nil)).Set("used_at = ?", now).
-		Where("staff_id = ?", string(id)).Where("code_hash = ?", s.secretIndex(secretRecoveryCode, hash)).Where("used_at IS NULL").Exec(ctx)
+		Where("staff_id = ?", string(id)).Where("code_hash IN (?)", s.secretLookups(secretRecoveryCode, hash)).Where("used_at IS NULL").Exec(ctx)
 	if err != nil {
 		return false, translate(err)
 	}

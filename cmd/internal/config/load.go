@@ -310,6 +310,7 @@ func (c *Config) normalize() {
 	c.SMS.DefaultRegion = strings.ToUpper(strings.TrimSpace(c.SMS.DefaultRegion))
 
 	c.HTTP.TrustedProxies = splitList(c.HTTP.TrustedProxies)
+	c.Security.OldDataKeys = strings.Fields(strings.Join(splitList(c.Security.OldDataKeys), " "))
 	c.Operator.Name = strings.TrimSpace(c.Operator.Name)
 	c.Operator.Email = strings.TrimSpace(c.Operator.Email)
 	c.Operator.PostalAddress = strings.TrimSpace(c.Operator.PostalAddress)

@@ -82,7 +82,7 @@ func TestKeys(t *testing.T) {
 		"public_url",
 		"reporter.exit_url",
 		"retention.sweep_interval",
-		"security.data_key", "security.password_hashing_memory_mib",
+		"security.data_key", "security.old_data_keys", "security.password_hashing_memory_mib",
 		"sms.default_region", "sms.driver",
 		"sms.plivo.accept_v2", "sms.plivo.api_url", "sms.plivo.auth_id", "sms.plivo.auth_token", "sms.plivo.number",
 		"time_zone",

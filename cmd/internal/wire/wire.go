@@ -20,9 +20,13 @@ import (
 // Keyring returns the data keyring: the configured key or, on the embedded
 // store without one, the key file beside the database, created on first
 // use. PostgreSQL needs a configured key, since several instances share it.
+//
+// The keys in security.old_data_keys, named during a rotation, join the
+// keyring as older keys: they open what they sealed and find what they
+// indexed, and never seal anything new.
 func Keyring(cfg *config.Config, log *slog.Logger) (*seal.Keyring, error) {
 	if key, ok := cfg.DataKey(); ok {
-		return seal.New(key)
+		return seal.New(key, cfg.OldDataKeys()...)
 	}
 	if cfg.IsPostgres() {
 		return nil, fmt.Errorf("security.data_key is required with PostgreSQL (set WHISPER_SECURITY_DATA_KEY or its _FILE)")

@@ -16,6 +16,7 @@ import (
 
 	"github.com/whisper-schools/whisper/adapters/passhash"
 	"github.com/whisper-schools/whisper/adapters/store"
+	"github.com/whisper-schools/whisper/adapters/store/seal"
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/cmd/internal/config"
 	"github.com/whisper-schools/whisper/cmd/internal/wire"
@@ -82,6 +83,7 @@ func (c *ctl) app() *cli.App {
 			c.statsCommand(),
 			c.auditCommand(),
 			c.notifyCommand(),
+			c.keyCommand(),
 		},
 	}
 }
@@ -129,6 +131,16 @@ func (c *ctl) service(cctx *cli.Context, migrating bool) (*app.App, error) {
 	if err != nil {
 		return nil, err
 	}
+	return c.open(cctx, cfg, nil, migrating)
+}
+
+// serviceWith is service with keys instead of the configured keyring (key
+// rotation's, with the new key primary).
+func (c *ctl) serviceWith(cctx *cli.Context, cfg *config.Config, keys *seal.Keyring) (*app.App, error) {
+	return c.open(cctx, cfg, keys, false)
+}
+
+func (c *ctl) open(cctx *cli.Context, cfg *config.Config, keys *seal.Keyring, migrating bool) (*app.App, error) {
 	if !migrating && !cfg.IsPostgres() {
 		// Only migrating may create an embedded database (and its key): a
 		// mistyped path must not leave an empty one behind.
@@ -138,7 +150,13 @@ func (c *ctl) service(cctx *cli.Context, migrating bool) (*app.App, error) {
 		}
 	}
 	log := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	st, err := wire.OpenStore(cctx.Context, cfg, log)
+	var st *store.Store
+	var err error
+	if keys != nil {
+		st, err = wire.OpenStoreWith(cctx.Context, cfg, keys)
+	} else {
+		st, err = wire.OpenStore(cctx.Context, cfg, log)
+	}
 	if err != nil {
 		return nil, err
 	}

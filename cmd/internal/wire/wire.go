@@ -47,6 +47,29 @@ func Keyring(cfg *config.Config, log *slog.Logger) (*seal.Keyring, error) {
 	return seal.New(key)
 }
 
+// RotationKeyring is the keyring of `whisperctl key rotate`: newKey
+// primary, then the configured key (or the embedded store's key file) and
+// any old_data_keys, so that it opens everything and seals under newKey.
+func RotationKeyring(cfg *config.Config, newKey []byte) (*seal.Keyring, error) {
+	current, ok := cfg.DataKey()
+	if !ok {
+		if cfg.IsPostgres() {
+			return nil, fmt.Errorf("security.data_key is required with PostgreSQL (set WHISPER_SECURITY_DATA_KEY or its _FILE)")
+		}
+		key, err := seal.ReadKeyFile(seal.KeyFilePath(cfg.SQLitePath()))
+		if err != nil {
+			return nil, err
+		}
+		current = key
+	}
+	return seal.New(newKey, append([][]byte{current}, cfg.OldDataKeys()...)...)
+}
+
+// OpenStoreWith opens the configured store with keys. It does not migrate.
+func OpenStoreWith(ctx context.Context, cfg *config.Config, keys *seal.Keyring) (*store.Store, error) {
+	return store.Open(ctx, cfg.Database.URL, keys)
+}
+
 // OpenStore opens the configured store. It does not migrate.
 func OpenStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*store.Store, error) {
 	keys, err := Keyring(cfg, log)

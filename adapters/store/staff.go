@@ -88,6 +88,25 @@ func (s staffRepo) emailIndexOf(m *domain.Staff) string {
 	return staffEmailIndex(s.keys, m.Email)
 }
 
+// refuseOlderIndex keeps an address unique while a key rotation is under
+// way: the unique index sees only equal blind indexes, and an account not
+// yet re-indexed holds its address's index under the old key.
+func (s staffRepo) refuseOlderIndex(ctx context.Context, m *domain.Staff) error {
+	lookups := s.keys.Lookups("staff.email", seal.NormaliseEmailForIndex(m.Email))
+	if m.RemovedAt != nil || m.SignsInElsewhere || len(lookups) < 2 {
+		return nil
+	}
+	taken, err := s.db.NewSelect().Model((*staffRow)(nil)).Where("email_index IN (?)", bun.List(lookups[1:])).
+		Where("id <> ?", string(m.ID)).Exists(ctx)
+	if err != nil {
+		return translate(err)
+	}
+	if taken {
+		return domain.Errorf(domain.KindConflict, "an account with that email address exists")
+	}
+	return nil
+}
+
 // staffLanguage is the language stored for a member: English until they
 // choose Welsh.
 func staffLanguage(l domain.Language) domain.Language {
@@ -120,7 +139,11 @@ func (s staffRepo) fromRow(r *staffRow) (*domain.Staff, error) {
 }
 
 func (s staffRepo) Create(ctx context.Context, m *domain.Staff) error {
-	if _, err := s.db.NewInsert().Model(s.toRow(m)).Exec(ctx); err != nil {
+	err := s.refuseOlderIndex(ctx, m)
+	if err == nil {
+		_, err = s.db.NewInsert().Model(s.toRow(m)).Exec(ctx)
+	}
+	if err != nil {
 		err = translate(err)
 		if domain.KindOf(err) == domain.KindConflict {
 			return &domain.Error{Kind: domain.KindConflict, Safe: domain.Say("an account with that email address exists"), Err: err}
@@ -239,6 +262,11 @@ func (s staffRepo) Change(ctx context.Context, id domain.StaffID, change func(m 
 // gives different bytes.
 func (s staffRepo) writeChanges(ctx context.Context, before, m *domain.Staff) error {
 	id := string(m.ID)
+	if m.Email != before.Email || (m.RemovedAt == nil) != (before.RemovedAt == nil) {
+		if err := s.refuseOlderIndex(ctx, m); err != nil {
+			return err
+		}
+	}
 	u := s.updateRow((*staffRow)(nil), id)
 	u.set(m.Email != before.Email, "email_sealed", s.keys.Seal(m.Email, aad("staff.email", id)))
 	u.set(m.Email != before.Email || (m.RemovedAt == nil) != (before.RemovedAt == nil) || m.SignsInElsewhere != before.SignsInElsewhere,

@@ -214,6 +214,7 @@ func init() {
 		"RotationResumesAndFindsBoth":     testRotationResumes,
 		"RaceReportsDuringRotation":       testRaceRotation,
 		"RotationCoversEverySealedColumn": testRotationCoverage,
+		"StaffEmailUniqueDuringRotation":  testStaffEmailUniqueDuringRotation,
 	}
 }
 
@@ -433,4 +434,28 @@ func testRotationCoverage(t *testing.T, url string) {
 			assert.Contains(t, cols, col, "the rotation names %s, which the schema does not have", col)
 		}
 	}
+}
+
+// While a rotation is prepared or under way, an address held by an account
+// not yet re-indexed is still taken.
+func testStaffEmailUniqueDuringRotation(t *testing.T, url string) {
+	old, next := RawKey(t), RawKey(t)
+	st, err := openMigrated(t, url, keyring(t, old))
+	require.NoError(t, err)
+	f := newFixture(t, st)
+	first := newStaff(t, f, "head@school.example")
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Staff().Create(ctx, first) }))
+
+	rotating, err := openMigrated(t, url, keyring(t, next, old))
+	require.NoError(t, err)
+	second := newStaff(t, f, "Head@School.example")
+	err = rotating.InTx(ctx, func(tx ports.Tx) error { return tx.Staff().Create(ctx, second) })
+	assert.Equal(t, domain.KindConflict, domain.KindOf(err))
+	require.NoError(t, rotating.View(ctx, func(tx ports.Tx) error {
+		got, err := tx.Staff().GetByEmail(ctx, "head@school.example")
+		if err == nil {
+			assert.Equal(t, first.ID, got.ID)
+		}
+		return err
+	}))
 }

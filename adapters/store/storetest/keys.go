@@ -349,7 +349,7 @@ func testRotationResumes(t *testing.T, url string) {
 // rotation runs are all readable and findable under the new key alone.
 func testRaceRotation(t *testing.T, url string) {
 	old, next := RawKey(t), RawKey(t)
-	st, _, _ := withData(t, url, old, "first@example.org")
+	st, firstIA, firstToken := withData(t, url, old, "first@example.org")
 	f := newFixture(t, st)
 	for i := range 20 {
 		createReport(t, st, f, now, domain.Contact{Email: fmt.Sprintf("before%d@example.org", i)}, domain.Meta{})
@@ -387,6 +387,13 @@ func testRaceRotation(t *testing.T, url string) {
 			return tx.Messages().Add(ctx, msg, domain.Meta{IP: "192.0.2.9"})
 		})
 		assert.NoError(t, err)
+		// A reply to the report made before the rotation, whose row the
+		// rotation may be re-sealing at that moment.
+		err = serving.InTx(ctx, func(tx ports.Tx) error {
+			return tx.Messages().Add(ctx, &domain.Message{ID: must(domain.NewMessageID(rand.Reader)), InteractionID: firstIA.ID,
+				Author: domain.AuthorReporter, Body: fmt.Sprintf("reply %d", i), CreatedAt: now}, domain.Meta{IP: "192.0.2.9"})
+		})
+		assert.NoError(t, err)
 		got[i] = made{ia, token, email}
 	})
 	after, err := openMigrated(t, url, keyring(t, next))
@@ -394,6 +401,16 @@ func testRaceRotation(t *testing.T, url string) {
 	for _, m := range got {
 		requireFound(t, after, m.ia, m.token, m.email)
 	}
+	requireFound(t, after, firstIA, firstToken, "first@example.org")
+	require.NoError(t, after.View(ctx, func(tx ports.Tx) error {
+		msgs, err := tx.Messages().List(ctx, firstIA.ID)
+		require.NoError(t, err)
+		assert.Len(t, msgs, 1+writers, "the first message and every reply")
+		for _, m := range msgs {
+			assert.NotEmpty(t, m.Body)
+		}
+		return nil
+	}))
 	assertAllUnder(t, after, keyring(t, next))
 }
 

@@ -215,6 +215,7 @@ func init() {
 		"RaceReportsDuringRotation":       testRaceRotation,
 		"RotationCoversEverySealedColumn": testRotationCoverage,
 		"StaffEmailUniqueDuringRotation":  testStaffEmailUniqueDuringRotation,
+		"ClaimsOutliveRotation":           testClaimsOutliveRotation,
 	}
 }
 
@@ -475,4 +476,29 @@ func testStaffEmailUniqueDuringRotation(t *testing.T, url string) {
 		}
 		return err
 	}))
+}
+
+// A carrier's nonce or message id seen before a rotation is still seen
+// after it, with the old key gone: its claim is kept under the retained
+// index key.
+func testClaimsOutliveRotation(t *testing.T, url string) {
+	old, next := RawKey(t), RawKey(t)
+	st, err := openMigrated(t, url, keyring(t, old))
+	require.NoError(t, err)
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
+		return tx.Texts().Claim(ctx, ports.TextClaim{Nonce: "nonce-before", MessageUUID: "uuid-before"})
+	}))
+	rotating, err := openMigrated(t, url, keyring(t, next, old))
+	require.NoError(t, err)
+	rotate(t, rotating, 5)
+	after, err := openMigrated(t, url, keyring(t, next))
+	require.NoError(t, err)
+	for _, st := range []*store.Store{rotating, after} {
+		err := st.InTx(ctx, func(tx ports.Tx) error { return tx.Texts().RememberNonce(ctx, "nonce-before") })
+		assert.ErrorIs(t, err, ports.ErrNonceSeen)
+		err = st.InTx(ctx, func(tx ports.Tx) error {
+			return tx.Texts().Claim(ctx, ports.TextClaim{Nonce: "nonce-new", MessageUUID: "uuid-before"})
+		})
+		assert.ErrorIs(t, err, ports.ErrTextSeen)
+	}
 }

@@ -533,3 +533,22 @@ func TestOperator(t *testing.T) {
 	assert.Equal(t, Operator{Name: "Whisper Services Ltd", Email: "privacy@whisper.example", PostalAddress: "1 High Street\nExeter EX1 1AA"}, c.Operator)
 	assert.True(t, c.Operator.IsSet())
 }
+
+func TestOldDataKeysFromAFile(t *testing.T) {
+	a, b := testKey, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+	path := filepath.Join(t.TempDir(), "old_keys")
+	require.NoError(t, os.WriteFile(path, []byte(a+"\n"+b+",\n"), 0o600))
+	c, err := Load(Options{Getenv: func(k string) string {
+		return map[string]string{"WHISPER_SECURITY_DATA_KEY": b, "WHISPER_SECURITY_OLD_DATA_KEYS_FILE": path}[k]
+	}})
+	require.NoError(t, err)
+	assert.Equal(t, []string{a, b}, c.Security.OldDataKeys)
+	assert.Len(t, c.OldDataKeys(), 2)
+
+	_, err = Load(Options{Getenv: func(k string) string {
+		return map[string]string{"WHISPER_SECURITY_DATA_KEY": b, "WHISPER_SECURITY_OLD_DATA_KEYS": "not-a-key"}[k]
+	}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "security.old_data_keys entry 1")
+	assert.NotContains(t, err.Error(), "not-a-key")
+}

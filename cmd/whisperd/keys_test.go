@@ -58,7 +58,8 @@ func TestWrongKeyRefusesToStart(t *testing.T) {
 func openSQL(t *testing.T, dbURL string) *sql.DB {
 	driver, dsn := "pgx", dbURL
 	if path, ok := strings.CutPrefix(dbURL, "sqlite:"); ok {
-		driver, dsn = "sqlite", path
+		// whisperd writes too (its checkpoints): wait for it, as it does.
+		driver, dsn = "sqlite", "file:"+path+"?_pragma=busy_timeout(10000)"
 	}
 	db, err := sql.Open(driver, dsn)
 	require.NoError(t, err)

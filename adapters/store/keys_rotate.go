@@ -119,9 +119,9 @@ func (s *Store) BeginRotation(ctx context.Context, actor, reason string) (resume
 }
 
 // RotateBatch re-seals the next batch of at most n rows of the first table
-// not yet done, and returns its step; done is true once every table is,
-// when it also records the end in the audit log.
-func (s *Store) RotateBatch(ctx context.Context, n int, actor, reason string) (step RotationStep, done bool, err error) {
+// not yet done, and returns its step; done is true once every table is
+// (then FinishRotation checks and records the end).
+func (s *Store) RotateBatch(ctx context.Context, n int) (step RotationStep, done bool, err error) {
 	defer domain.Wrap(&err, "store.RotateBatch")
 	err = s.InTx(ctx, func(ptx ports.Tx) error {
 		t := ptx.(*tx)
@@ -162,8 +162,7 @@ func (s *Store) RotateBatch(ctx context.Context, n int, actor, reason string) (s
 			return nil
 		}
 		done = true
-		return t.Audit().Append(ctx, &domain.AuditEntry{At: time.Now().UTC(), Actor: actor, Action: auditKeyRotated, Reason: reason,
-			Details: map[string]string{"to": s.keys.Fingerprint()}})
+		return nil
 	})
 	return step, done, err
 }
@@ -171,30 +170,12 @@ func (s *Store) RotateBatch(ctx context.Context, n int, actor, reason string) (s
 // rotateRows re-seals up to n rows of st after the key after, returning
 // how many it visited and the key of the last.
 func (t *tx) rotateRows(ctx context.Context, st sealedTable, after string, n int) (int, string, error) {
-	cols := []bun.Ident{bun.Ident(st.key)}
-	if st.aadID != st.key {
-		cols = append(cols, bun.Ident(st.aadID))
+	q, err := rotationPage(t.db, st, after, n)
+	if err != nil {
+		return 0, "", err
 	}
-	for _, c := range st.sealed {
-		cols = append(cols, bun.Ident(c.column))
-	}
-	for _, ix := range st.indexes {
-		cols = append(cols, bun.Ident(ix.column))
-	}
-	q := t.db.NewSelect().Table(st.table).ColumnExpr("?", bun.List(cols)).OrderExpr("? ASC", bun.Ident(st.key)).Limit(int64(n))
 	if t.postgres {
 		q = q.For("UPDATE")
-	}
-	if after != "" {
-		var key any = after
-		if st.numeric {
-			k, err := strconv.ParseInt(after, 10, 64)
-			if err != nil {
-				return 0, "", err
-			}
-			key = k
-		}
-		q = q.Where("? > ?", bun.Ident(st.key), key)
 	}
 	rows, err := scanRotationRows(ctx, q, st)
 	if err != nil {
@@ -219,6 +200,35 @@ func (t *tx) rotateRows(ctx context.Context, st sealedTable, after string, n int
 		}
 	}
 	return len(rows), last, nil
+}
+
+// rotationPage selects the n rows of st after the key after, in key order:
+// the key, the aad id, the sealed columns and the indexes, as
+// scanRotationRows reads them.
+func rotationPage(db bun.IDB, st sealedTable, after string, n int) (*bun.SelectQuery, error) {
+	cols := []bun.Ident{bun.Ident(st.key)}
+	if st.aadID != st.key {
+		cols = append(cols, bun.Ident(st.aadID))
+	}
+	for _, c := range st.sealed {
+		cols = append(cols, bun.Ident(c.column))
+	}
+	for _, ix := range st.indexes {
+		cols = append(cols, bun.Ident(ix.column))
+	}
+	q := db.NewSelect().Table(st.table).ColumnExpr("?", bun.List(cols)).OrderExpr("? ASC", bun.Ident(st.key)).Limit(int64(n))
+	if after == "" {
+		return q, nil
+	}
+	var key any = after
+	if st.numeric {
+		k, err := strconv.ParseInt(after, 10, 64)
+		if err != nil {
+			return nil, err
+		}
+		key = k
+	}
+	return q.Where("? > ?", bun.Ident(st.key), key), nil
 }
 
 // resealed returns the columns of row that change: each sealed value not

@@ -67,16 +67,32 @@ func (c *ctl) keyRotate(cctx *cli.Context) error {
 	}
 	log := slog.New(slog.NewTextHandler(c.stderr, nil))
 	log.Info("rotating the data key", slog.String("to", keys.Fingerprint()), slog.Bool("resumed", resumed))
-	for {
-		step, done, err := c.store.RotateBatch(cctx.Context, rotationBatch, actor, reason)
+	for pass := 1; ; pass++ {
+		for {
+			step, done, err := c.store.RotateBatch(cctx.Context, rotationBatch)
+			if err != nil {
+				return err
+			}
+			if done {
+				break
+			}
+			if step.Finished {
+				log.Info("table re-sealed", slog.String("table", step.Table), slog.Int64("rows", step.Done))
+			}
+		}
+		again, err := c.store.FinishRotation(cctx.Context, actor, reason)
 		if err != nil {
 			return err
 		}
-		if done {
+		if len(again) == 0 {
 			break
 		}
-		if step.Finished {
-			log.Info("table re-sealed", slog.String("table", step.Table), slog.Int64("rows", step.Done))
+		// Rows sealed under the old key meanwhile: an instance without
+		// the new key is still writing. It fails /readyz; stop it.
+		log.Warn("values sealed under the old key were written during the rotation; an instance without the new key is still running (its /readyz answers 503): stop it",
+			slog.Any("tables", again))
+		if pass == 3 {
+			return domain.Errorf(domain.KindConflict, "values are still being sealed under the old key after %d passes; give every instance the new key, then run whisperctl key rotate again", pass)
 		}
 	}
 	return c.printStatus(cctx)

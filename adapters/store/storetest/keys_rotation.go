@@ -26,6 +26,7 @@ func init() {
 		"RotationCoversEverySealedColumn": testRotationCoverage,
 		"StaffEmailUniqueDuringRotation":  testStaffEmailUniqueDuringRotation,
 		"ClaimsOutliveRotation":           testClaimsOutliveRotation,
+		"RotationCatchesAStraggler":       testRotationStraggler,
 	}
 }
 
@@ -47,13 +48,34 @@ func rotate(t *testing.T, st *store.Store, n int) {
 	t.Helper()
 	_, err := st.BeginRotation(ctx, "os:test", "test")
 	require.NoError(t, err)
+	batches(t, st, n)
+	finish(t, st, n)
+}
+
+// batches runs a rotation's batches until every table is done.
+func batches(t *testing.T, st *store.Store, n int) {
+	t.Helper()
 	for {
-		_, done, err := st.RotateBatch(ctx, n, "os:test", "test")
+		_, done, err := st.RotateBatch(ctx, n)
 		require.NoError(t, err)
 		if done {
 			return
 		}
 	}
+}
+
+// finish ends a rotation, running again the tables it finds leftovers in.
+func finish(t *testing.T, st *store.Store, n int) {
+	t.Helper()
+	for range 3 {
+		again, err := st.FinishRotation(ctx, "os:test", "test")
+		require.NoError(t, err)
+		if len(again) == 0 {
+			return
+		}
+		batches(t, st, n)
+	}
+	t.Fatal("leftovers after three passes")
 }
 
 // requireFound checks that a store finds the report by its link and its
@@ -124,7 +146,7 @@ func testRotationResumes(t *testing.T, url string) {
 	_, err = first.BeginRotation(ctx, "os:test", "test")
 	require.NoError(t, err)
 	for range 3 {
-		_, _, err := first.RotateBatch(ctx, 1, "os:test", "test")
+		_, _, err := first.RotateBatch(ctx, 1)
 		require.NoError(t, err)
 	}
 	// A report made now is indexed under the new key; the first, not yet.
@@ -142,13 +164,8 @@ func testRotationResumes(t *testing.T, url string) {
 	resumed, err := again.BeginRotation(ctx, "os:test", "test")
 	require.NoError(t, err)
 	assert.True(t, resumed)
-	for {
-		_, done, err := again.RotateBatch(ctx, 2, "os:test", "test")
-		require.NoError(t, err)
-		if done {
-			break
-		}
-	}
+	batches(t, again, 2)
+	finish(t, again, 2)
 	after, err := openMigrated(t, url, keyring(t, next))
 	require.NoError(t, err)
 	requireFound(t, after, ia, token, "sam@example.org")
@@ -182,7 +199,7 @@ func testRaceRotation(t *testing.T, url string) {
 	race(writers+1, func(i int) {
 		if i == writers {
 			for {
-				_, done, err := rotating.RotateBatch(ctx, 3, "os:test", "test")
+				_, done, err := rotating.RotateBatch(ctx, 3)
 				if err != nil || done {
 					assert.NoError(t, err)
 					return
@@ -207,6 +224,7 @@ func testRaceRotation(t *testing.T, url string) {
 		assert.NoError(t, err)
 		got[i] = made{ia, token, email}
 	})
+	finish(t, rotating, 3)
 	after, err := openMigrated(t, url, keyring(t, next))
 	require.NoError(t, err)
 	for _, m := range got {
@@ -311,4 +329,34 @@ func testClaimsOutliveRotation(t *testing.T, url string) {
 		})
 		assert.ErrorIs(t, err, ports.ErrTextSeen)
 	}
+}
+
+// An instance left running with only the old key writes behind the
+// rotation; finishing finds its rows and re-seals them, so the new key
+// alone still reads everything.
+func testRotationStraggler(t *testing.T, url string) {
+	old, next := RawKey(t), RawKey(t)
+	straggler, _, _ := withData(t, url, old, "first@example.org")
+	f := newFixture(t, straggler)
+	rotating, err := openMigrated(t, url, keyring(t, next, old))
+	require.NoError(t, err)
+	_, err = rotating.BeginRotation(ctx, "os:test", "test")
+	require.NoError(t, err)
+	batches(t, rotating, 50)
+	ia, _, token := createReport(t, straggler, f, now, domain.Contact{Email: "late@example.org"}, domain.Meta{})
+
+	again, err := rotating.FinishRotation(ctx, "os:test", "test")
+	require.NoError(t, err)
+	assert.Contains(t, again, "interactions")
+	assert.Contains(t, again, "messages")
+	status, err := rotating.RotationStatus(ctx)
+	require.NoError(t, err)
+	assert.False(t, status.Done, "not done while leftovers are re-sealed")
+	batches(t, rotating, 50)
+	finish(t, rotating, 50)
+
+	after, err := openMigrated(t, url, keyring(t, next))
+	require.NoError(t, err)
+	requireFound(t, after, ia, token, "late@example.org")
+	assertAllUnder(t, after, keyring(t, next))
 }

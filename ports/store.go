@@ -40,8 +40,9 @@ type Store interface {
 	// Leadership takes turns at background work with the other instances
 	// on the same database (see Leadership).
 	Leadership
-	// Ping checks that the database answers. It returns KindUnavailable when
-	// it does not.
+	// Ping checks that the database answers, and that the data key it
+	// records is still this store's. It returns KindUnavailable when
+	// either is not so.
 	Ping(ctx context.Context) error
 	// CheckSchema checks that the database's schema is the one this release
 	// knows. It returns KindUnavailable while migrations are pending, and

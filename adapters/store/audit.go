@@ -50,7 +50,7 @@ type audit struct{ *tx }
 // mac is the chain's keyed hash: HMAC-SHA256 under the key blind indexes
 // are made with (derived from the data key), so that recomputing the
 // chain after altering an entry needs the data key, not only the database.
-func (a audit) mac(input []byte) string { return a.keys.Index(auditChainKind, string(input)) }
+func (a audit) mac(input []byte) string { return a.keys.Chain(auditChainKind, string(input)) }
 
 func (a audit) Append(ctx context.Context, e *domain.AuditEntry) error {
 	if a.postgres {

@@ -39,13 +39,25 @@ func (b blocks) blockIndex(kind domain.BlockKind, value string) *string {
 	return contactIndex(b.keys, string(kind), value)
 }
 
+// blockLookups are the blind indexes a block of value may be kept under:
+// one per key the keyring knows, since a block holds no value to index
+// again when the key is rotated.
+func (b blocks) blockLookups(kind domain.BlockKind, value string) []string {
+	if kind == domain.BlockIP {
+		addr, err := netip.ParseAddr(value)
+		if err != nil {
+			return nil
+		}
+		return b.keys.Lookups("reporter.ip", addr.Unmap().String())
+	}
+	return contactLookups(b.keys, string(kind), value)
+}
+
 // senderIndexes are the blind indexes of whatever the sender is known by.
 func (b blocks) senderIndexes(s domain.Sender) []string {
 	var indexes []string
 	for kind, value := range map[domain.BlockKind]string{domain.BlockEmail: s.Email, domain.BlockPhone: s.Phone, domain.BlockIP: s.IP} {
-		if ix := b.blockIndex(kind, value); ix != nil {
-			indexes = append(indexes, *ix)
-		}
+		indexes = append(indexes, b.blockLookups(kind, value)...)
 	}
 	return indexes
 }

@@ -154,9 +154,7 @@ func (i interactions) MarkWarned(ctx context.Context, now time.Time, ids ...doma
 func (i interactions) FindByContact(ctx context.Context, c domain.Contact) ([]*domain.Interaction, error) {
 	var indexes []string
 	for kind, value := range map[string]string{"email": c.Email, "phone": c.Phone} {
-		if ix := contactIndex(i.keys, kind, value); ix != nil {
-			indexes = append(indexes, *ix)
-		}
+		indexes = append(indexes, contactLookups(i.keys, kind, value)...)
 	}
 	if len(indexes) == 0 {
 		return nil, nil

@@ -49,6 +49,19 @@ func contactIndex(keys *seal.Keyring, kind, value string) *string {
 	return &ix
 }
 
+// contactLookups are what a reporter's email or phone number is looked up
+// by: its blind index under every key the keyring knows, so that rows a
+// rotation has not reached yet are found too.
+func contactLookups(keys *seal.Keyring, kind, value string) []string {
+	if value == "" {
+		return nil
+	}
+	if kind == "email" {
+		value = seal.NormaliseEmailForIndex(value)
+	}
+	return keys.Lookups("reporter."+kind, value)
+}
+
 type interactions struct{ *tx }
 
 func (i interactions) toRow(ia *domain.Interaction) *interactionRow {
@@ -114,7 +127,7 @@ func (i interactions) GetByRef(ctx context.Context, ref domain.Reference) (*doma
 }
 
 func (i interactions) GetByToken(ctx context.Context, token domain.Token) (*domain.Interaction, error) {
-	return i.one(ctx, "token_hash = ?", i.secretIndex(secretConversation, token.Hash()))
+	return i.one(ctx, "token_hash IN (?)", i.secretLookups(secretConversation, token.Hash()))
 }
 
 func (i interactions) one(ctx context.Context, where string, arg any) (*domain.Interaction, error) {
@@ -143,13 +156,13 @@ func (i interactions) Contact(ctx context.Context, id domain.InteractionID) (dom
 }
 
 func (i interactions) LatestByPhone(ctx context.Context, phone string) (*domain.Interaction, error) {
-	ix := contactIndex(i.keys, "phone", phone)
-	if ix == nil {
+	ixs := contactLookups(i.keys, "phone", phone)
+	if len(ixs) == 0 {
 		return nil, &domain.Error{Kind: domain.KindNotFound, Safe: domain.Say("no such interaction")}
 	}
 	var row interactionRow
 	err := i.db.NewSelect().Model(&row).ExcludeColumn("email_sealed", "phone_sealed").
-		Where("phone_index = ?", *ix).Where("erased_at IS NULL").
+		Where("phone_index IN (?)", bun.List(ixs)).Where("erased_at IS NULL").
 		Order("last_activity_at DESC", "id DESC").Limit(1).Scan(ctx)
 	if err != nil {
 		return nil, notFound(err, "interaction")

@@ -75,9 +75,18 @@ func (s *Store) runGoStep(ctx context.Context, conn bun.IConn, m *migrate.Migrat
 }
 
 // Migrate brings the schema up to date and returns the names of the
-// migrations it applied. Several processes may call it at once.
+// migrations it applied. Several processes may call it at once. Then it
+// checks the data key, as Open does, since a new database has only now the
+// table that records it.
 func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
 	defer domain.Wrap(&err, "store.Migrate")
+	if applied, err = s.migrate(ctx); err != nil {
+		return nil, err
+	}
+	return applied, s.checkKey(ctx)
+}
+
+func (s *Store) migrate(ctx context.Context) (applied []string, err error) {
 	m, err := s.migrator()
 	if err != nil {
 		return nil, err

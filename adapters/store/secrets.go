@@ -30,6 +30,13 @@ const (
 // looks it up by.
 func (t *tx) secretIndex(kind, hash string) string { return t.keys.Index(kind, hash) }
 
+// secretLookups is what a secret's row is looked up by: its keyed hash
+// under every index key the keyring knows, since a secret stored before a
+// rotation cannot be keyed again (the store does not hold it).
+func (t *tx) secretLookups(kind, hash string) bun.ListValues {
+	return bun.List(t.keys.Lookups(kind, hash))
+}
+
 // secretColumns are the columns that hold a keyed secret hash, with their
 // kind.
 var secretColumns = []struct{ table, column, kind string }{

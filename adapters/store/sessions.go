@@ -29,7 +29,7 @@ func (s sessions) Create(ctx context.Context, sess *domain.Session) error {
 
 func (s sessions) Get(ctx context.Context, idHash string) (*domain.Session, error) {
 	var row sessionRow
-	if err := s.db.NewSelect().Model(&row).Where("id_hash = ?", s.secretIndex(secretSession, idHash)).Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&row).Where("id_hash IN (?)", s.secretLookups(secretSession, idHash)).Scan(ctx); err != nil {
 		return nil, notFound(err, "session")
 	}
 	return &domain.Session{
@@ -40,12 +40,12 @@ func (s sessions) Get(ctx context.Context, idHash string) (*domain.Session, erro
 
 func (s sessions) Touch(ctx context.Context, idHash string, now time.Time) error {
 	res, err := s.db.NewUpdate().Model((*sessionRow)(nil)).Set("last_seen_at = ?", now).
-		Where("id_hash = ?", s.secretIndex(secretSession, idHash)).Exec(ctx)
+		Where("id_hash IN (?)", s.secretLookups(secretSession, idHash)).Exec(ctx)
 	return mustAffect(res, err, "session")
 }
 
 func (s sessions) Delete(ctx context.Context, idHash string) error {
-	_, err := s.db.NewDelete().Model((*sessionRow)(nil)).Where("id_hash = ?", s.secretIndex(secretSession, idHash)).Exec(ctx)
+	_, err := s.db.NewDelete().Model((*sessionRow)(nil)).Where("id_hash IN (?)", s.secretLookups(secretSession, idHash)).Exec(ctx)
 	return translate(err)
 }
 

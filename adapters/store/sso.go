@@ -128,7 +128,7 @@ func (s ssoStates) Take(ctx context.Context, hash string, now time.Time) (*domai
 	// The state is claimed by the statement that removes it: of two
 	// requests with one state, the second finds nothing to remove.
 	var row ssoStateRow
-	err := s.db.NewDelete().Model(&row).Where("state_index = ?", s.secretIndex(secretSSOState, hash)).
+	err := s.db.NewDelete().Model(&row).Where("state_index IN (?)", s.secretLookups(secretSSOState, hash)).
 		Where("expires_at > ?", storedTime(now)).Returning("org_id, expires_at").Scan(ctx)
 	if err != nil {
 		return nil, notFound(err, "sign-in")

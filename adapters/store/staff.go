@@ -88,6 +88,25 @@ func (s staffRepo) emailIndexOf(m *domain.Staff) string {
 	return staffEmailIndex(s.keys, m.Email)
 }
 
+// refuseOlderIndex keeps an address unique while a key rotation is under
+// way: the unique index sees only equal blind indexes, and an account not
+// yet re-indexed holds its address's index under the old key.
+func (s staffRepo) refuseOlderIndex(ctx context.Context, m *domain.Staff) error {
+	lookups := s.keys.Lookups("staff.email", seal.NormaliseEmailForIndex(m.Email))
+	if m.RemovedAt != nil || m.SignsInElsewhere || len(lookups) < 2 {
+		return nil
+	}
+	taken, err := s.db.NewSelect().Model((*staffRow)(nil)).Where("email_index IN (?)", bun.List(lookups[1:])).
+		Where("id <> ?", string(m.ID)).Exists(ctx)
+	if err != nil {
+		return translate(err)
+	}
+	if taken {
+		return domain.Errorf(domain.KindConflict, "an account with that email address exists")
+	}
+	return nil
+}
+
 // staffLanguage is the language stored for a member: English until they
 // choose Welsh.
 func staffLanguage(l domain.Language) domain.Language {
@@ -120,7 +139,11 @@ func (s staffRepo) fromRow(r *staffRow) (*domain.Staff, error) {
 }
 
 func (s staffRepo) Create(ctx context.Context, m *domain.Staff) error {
-	if _, err := s.db.NewInsert().Model(s.toRow(m)).Exec(ctx); err != nil {
+	err := s.refuseOlderIndex(ctx, m)
+	if err == nil {
+		_, err = s.db.NewInsert().Model(s.toRow(m)).Exec(ctx)
+	}
+	if err != nil {
 		err = translate(err)
 		if domain.KindOf(err) == domain.KindConflict {
 			return &domain.Error{Kind: domain.KindConflict, Safe: domain.Say("an account with that email address exists"), Err: err}
@@ -135,7 +158,7 @@ func (s staffRepo) Get(ctx context.Context, id domain.StaffID) (*domain.Staff, e
 }
 
 func (s staffRepo) GetByEmail(ctx context.Context, email string) (*domain.Staff, error) {
-	return s.one(ctx, "email_index = ?", staffEmailIndex(s.keys, email))
+	return s.one(ctx, "email_index IN (?)", bun.List(s.keys.Lookups("staff.email", seal.NormaliseEmailForIndex(email))))
 }
 
 func (s staffRepo) one(ctx context.Context, where string, arg any) (*domain.Staff, error) {
@@ -239,6 +262,11 @@ func (s staffRepo) Change(ctx context.Context, id domain.StaffID, change func(m 
 // gives different bytes.
 func (s staffRepo) writeChanges(ctx context.Context, before, m *domain.Staff) error {
 	id := string(m.ID)
+	if m.Email != before.Email || (m.RemovedAt == nil) != (before.RemovedAt == nil) {
+		if err := s.refuseOlderIndex(ctx, m); err != nil {
+			return err
+		}
+	}
 	u := s.updateRow((*staffRow)(nil), id)
 	u.set(m.Email != before.Email, "email_sealed", s.keys.Seal(m.Email, aad("staff.email", id)))
 	u.set(m.Email != before.Email || (m.RemovedAt == nil) != (before.RemovedAt == nil) || m.SignsInElsewhere != before.SignsInElsewhere,
@@ -304,7 +332,7 @@ func (s staffRepo) AddPasswordLink(ctx context.Context, link *domain.PasswordLin
 
 func (s staffRepo) GetPasswordLink(ctx context.Context, tokenHash string) (*domain.PasswordLink, error) {
 	var row passwordLinkRow
-	if err := s.db.NewSelect().Model(&row).Where("token_hash = ?", s.secretIndex(secretPasswordLink, tokenHash)).Scan(ctx); err != nil {
+	if err := s.db.NewSelect().Model(&row).Where("token_hash IN (?)", s.secretLookups(secretPasswordLink, tokenHash)).Scan(ctx); err != nil {
 		return nil, notFound(err, "link")
 	}
 	return &domain.PasswordLink{
@@ -315,7 +343,7 @@ func (s staffRepo) GetPasswordLink(ctx context.Context, tokenHash string) (*doma
 
 func (s staffRepo) UsePasswordLink(ctx context.Context, tokenHash string, now time.Time) error {
 	res, err := s.db.NewUpdate().Model((*passwordLinkRow)(nil)).Set("used_at = ?", now).
-		Where("token_hash = ?", s.secretIndex(secretPasswordLink, tokenHash)).Where("used_at IS NULL").Exec(ctx)
+		Where("token_hash IN (?)", s.secretLookups(secretPasswordLink, tokenHash)).Where("used_at IS NULL").Exec(ctx)
 	if err := mustAffect(res, err, "link"); err != nil {
 		if domain.KindOf(err) == domain.KindNotFound {
 			return &domain.Error{Kind: domain.KindConflict, Safe: domain.Say("this link has already been used"), Err: err}
@@ -350,7 +378,7 @@ func (s staffRepo) SetRecoveryCodes(ctx context.Context, id domain.StaffID, hash
 
 func (s staffRepo) UseRecoveryCode(ctx context.Context, id domain.StaffID, hash string, now time.Time) (bool, error) {
 	res, err := s.db.NewUpdate().Model((*recoveryCodeRow)(nil)).Set("used_at = ?", now).
-		Where("staff_id = ?", string(id)).Where("code_hash = ?", s.secretIndex(secretRecoveryCode, hash)).Where("used_at IS NULL").Exec(ctx)
+		Where("staff_id = ?", string(id)).Where("code_hash IN (?)", s.secretLookups(secretRecoveryCode, hash)).Where("used_at IS NULL").Exec(ctx)
 	if err != nil {
 		return false, translate(err)
 	}

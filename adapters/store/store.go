@@ -87,7 +87,11 @@ func Open(ctx context.Context, rawURL string, keys *seal.Keyring) (*Store, error
 		return nil, err
 	}
 	s.keys = keys
-	if err := s.Ping(ctx); err != nil {
+	if err := s.ping(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.checkKey(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -281,8 +285,17 @@ func (s *Store) run(ctx context.Context, db *bun.DB, opts *sql.TxOptions, fn fun
 	return translate(err)
 }
 
-// Ping checks that the database answers. See ports.Store.
+// Ping checks that the database answers, and that the data key recorded
+// in it is still this store's (see verifyKey). See ports.Store.
 func (s *Store) Ping(ctx context.Context) error {
+	if err := s.ping(ctx); err != nil {
+		return err
+	}
+	return s.verifyKey(ctx)
+}
+
+// ping checks that the database answers.
+func (s *Store) ping(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := s.db.PingContext(ctx); err != nil {

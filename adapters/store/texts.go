@@ -42,6 +42,26 @@ func claimOf(keys *seal.Keyring, kind, value string) []byte {
 	return sum[:claimSize]
 }
 
+// claimedBefore reports whether value was claimed under an index key
+// older than the primary (before a rotation): such claims cannot be made
+// again under the new key, and a nonce or message seen then is no newer
+// now. Claims under the primary are left to the INSERT, which races
+// safely.
+func (t texts) claimedBefore(ctx context.Context, table, kind, value string) (bool, error) {
+	lookups := t.keys.Lookups(kind, value)
+	if len(lookups) < 2 {
+		return false, nil
+	}
+	var older [][]byte
+	for _, ix := range lookups[1:] {
+		if sum, err := hex.DecodeString(ix); err == nil && len(sum) >= claimSize {
+			older = append(older, sum[:claimSize])
+		}
+	}
+	found, err := t.db.NewSelect().Table(table).Where("hash IN (?)", bun.List(older)).Exists(ctx)
+	return found, translate(err)
+}
+
 type nonceRow struct {
 	bun.BaseModel `bun:"table:seen_nonces"`
 
@@ -74,6 +94,12 @@ func (t texts) inboundRow(uuid string) *inboundRow {
 // RememberNonce is one statement: a new nonce is inserted; one seen
 // before, however long ago, changes nothing, and is a replay.
 func (t texts) RememberNonce(ctx context.Context, nonce string) error {
+	if seen, err := t.claimedBefore(ctx, "seen_nonces", nonceClaim, nonce); err != nil || seen {
+		if err == nil {
+			err = ports.ErrNonceSeen
+		}
+		return err
+	}
 	n, err := rowsAffected(t.db.NewInsert().Model(t.nonceRow(nonce)).On("CONFLICT (hash) DO NOTHING").Exec(ctx))
 	if err != nil {
 		return err
@@ -85,6 +111,9 @@ func (t texts) RememberNonce(ctx context.Context, nonce string) error {
 }
 
 func (t texts) RememberMessage(ctx context.Context, uuid string) (bool, error) {
+	if seen, err := t.claimedBefore(ctx, "seen_messages", messageClaim, uuid); err != nil || seen {
+		return false, err
+	}
 	n, err := rowsAffected(t.db.NewInsert().Model(t.inboundRow(uuid)).On("CONFLICT (hash) DO NOTHING").Exec(ctx))
 	return n == 1, err
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/whisper-schools/whisper/adapters/passhash"
 	"github.com/whisper-schools/whisper/adapters/store"
+	"github.com/whisper-schools/whisper/adapters/store/seal"
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/cmd/internal/config"
 	"github.com/whisper-schools/whisper/cmd/internal/logging"
@@ -96,6 +97,7 @@ func (c *ctl) app() *cli.App {
 			c.notifyCommand(),
 			c.backupCommand(),
 			c.smsCommand(),
+			c.keyCommand(),
 		},
 	}
 }
@@ -143,6 +145,16 @@ func (c *ctl) service(cctx *cli.Context, migrating bool) (*app.App, error) {
 	if err != nil {
 		return nil, err
 	}
+	return c.open(cctx, cfg, nil, migrating)
+}
+
+// serviceWith is service with keys instead of the configured keyring (key
+// rotation's, with the new key primary).
+func (c *ctl) serviceWith(cctx *cli.Context, cfg *config.Config, keys *seal.Keyring) (*app.App, error) {
+	return c.open(cctx, cfg, keys, false)
+}
+
+func (c *ctl) open(cctx *cli.Context, cfg *config.Config, keys *seal.Keyring, migrating bool) (*app.App, error) {
 	if !migrating && !cfg.IsPostgres() {
 		// Only migrating may create an embedded database (and its key): a
 		// mistyped path must not leave an empty one behind.
@@ -152,7 +164,13 @@ func (c *ctl) service(cctx *cli.Context, migrating bool) (*app.App, error) {
 		}
 	}
 	log := slog.New(logging.Handler(c.stderr, cfg.Log))
-	st, err := wire.OpenStore(cctx.Context, cfg, log)
+	var st *store.Store
+	var err error
+	if keys != nil {
+		st, err = wire.OpenStoreWith(cctx.Context, cfg, keys)
+	} else {
+		st, err = wire.OpenStore(cctx.Context, cfg, log)
+	}
 	if err != nil {
 		return nil, err
 	}

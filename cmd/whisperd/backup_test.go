@@ -25,21 +25,6 @@ import (
 	"github.com/whisper-schools/whisper/adapters/store/pgtest"
 )
 
-// buildCtl compiles whisperctl once, for the tests that drive it as an
-// operator would beside a running whisperd.
-var buildCtl = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "whisperctl-bin-")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "whisperctl")
-	out, err := exec.Command("go", "build", "-o", bin, "../whisperctl").CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("go build: %v\n%s", err, out)
-	}
-	return bin, nil
-})
-
 // ctlRun runs the whisperctl binary with env and returns its exit code,
 // stdout and stderr.
 func ctlRun(t *testing.T, env []string, args ...string) (int, string, string) {

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 
@@ -16,20 +15,6 @@ import (
 
 	"github.com/whisper-schools/whisper/adapters/store/pgtest"
 )
-
-// buildWhisperctl compiles whisperctl once, for the tests that hand the
-// demo a text as a newcomer would.
-var buildWhisperctl = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "whisperctl-bin-")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "whisperctl")
-	if out, err := exec.Command("go", "build", "-o", bin, "../whisperctl").CombinedOutput(); err != nil {
-		return "", &exec.ExitError{Stderr: out}
-	}
-	return bin, nil
-})
 
 // folder returns the contents of the files in dir, in name order (which is
 // the order they were written), skipping none.
@@ -71,7 +56,7 @@ func TestTheDemoWritesMailAndTextsToFolders(t *testing.T) {
 		assert.Equal(t, os.ModeDir|0o700, info.Mode(), d)
 	}
 
-	ctl, err := buildWhisperctl()
+	ctl, err := buildCtl()
 	require.NoError(t, err)
 	cmd := exec.Command(ctl, "sms", "receive", "--database-url", "sqlite:"+db, "--from", "07700900123", "--text", "DEMO I need to talk to someone")
 	// As the banner says: whisperctl's links name whisperd's address.

@@ -1,11 +1,6 @@
 package seal
 
-import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
-	"strings"
-)
+import "strings"
 
 // Index returns the blind index of value: the hex HMAC-SHA256, under a key
 // derived from the primary key, of kind, a zero byte and value. kind (for
@@ -17,19 +12,15 @@ import (
 // will not match. Use NormaliseEmailForIndex for e-mail addresses and E.164
 // for phone numbers.
 //
-// The index key comes from the primary key only, so rotating the primary
-// key changes every index: the stored indexes must then be recomputed from
-// the opened values. That re-indexing is a later job; until it exists, a
-// rotation leaves lookups by e-mail or phone unable to find older rows.
+// The index key comes from the primary key, so rotating the primary key
+// changes every index: a rotation recomputes the stored indexes it can
+// from the opened values, and lookups try every key the keyring knows
+// (Lookups) meanwhile, and for good where the value is not stored.
 func (k *Keyring) Index(kind, value string) string {
 	if value == "" {
 		return ""
 	}
-	m := hmac.New(sha256.New, k.indexKey)
-	m.Write([]byte(kind))
-	m.Write([]byte{0})
-	m.Write([]byte(value))
-	return hex.EncodeToString(m.Sum(nil))
+	return indexUnder(k.indexKey, kind, value)
 }
 
 // NormaliseEmailForIndex trims surrounding space and lowercases the whole

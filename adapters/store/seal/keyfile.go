@@ -54,6 +54,11 @@ func LoadOrCreateKeyFile(path string) (key []byte, created bool, err error) {
 	return key, true, nil
 }
 
+// ReadKeyFile reads the base64 master key at path, refusing a file that
+// group or others may access, as LoadOrCreateKeyFile does; it never
+// creates one. `whisperctl key rotate --new-key-file` reads the new key so.
+func ReadKeyFile(path string) ([]byte, error) { return readKeyFile(path) }
+
 // readKeyFile reads and parses the key file. A file being written by a
 // concurrent creator may be briefly empty or partial; since the creator
 // writes the key and its trailing newline in one call, content without the

@@ -96,6 +96,16 @@ type Keyring struct {
 	primary  keyID
 	aeads    map[keyID]cipher.AEAD
 	indexKey []byte // derived from the primary key; sensitive
+	// fingerprint names the primary key without revealing it (see
+	// Fingerprint); older holds what the keyring keeps of each older key.
+	fingerprint string
+	older       []olderKey
+	// lookupKeys are the index keys lookups try: the primary's, the older
+	// keys', then those retained in the store (see WithStored). Sensitive.
+	lookupKeys [][]byte
+	// chainKey keys the audit chain; nil means the primary's index key
+	// (see Chain). Sensitive.
+	chainKey []byte
 	// subkeyRoot is derived from the primary key; Subkey derives each
 	// purpose's key from it. Sensitive.
 	subkeyRoot []byte
@@ -159,12 +169,18 @@ func New(primary []byte, older ...[]byte) (*Keyring, error) {
 			return nil, fmt.Errorf("seal: %s: %w", which, err)
 		}
 		k.aeads[id] = aead
+		indexKey, err := hkdf.Key(sha256.New, key, nil, indexInfo, 32)
+		if err != nil {
+			return nil, fmt.Errorf("seal: deriving index key: %w", err)
+		}
+		k.lookupKeys = append(k.lookupKeys, indexKey)
+		if i > 0 {
+			k.older = append(k.older, olderKey{fingerprint: Fingerprint(key), indexKey: indexKey})
+		}
 		if i == 0 {
+			k.fingerprint = Fingerprint(key)
 			k.primary = id
-			k.indexKey, err = hkdf.Key(sha256.New, key, nil, indexInfo, 32)
-			if err != nil {
-				return nil, fmt.Errorf("seal: deriving index key: %w", err)
-			}
+			k.indexKey = indexKey
 			k.subkeyRoot, err = hkdf.Key(sha256.New, key, nil, subkeyInfo, 32)
 			if err != nil {
 				return nil, fmt.Errorf("seal: deriving subkeys: %w", err)

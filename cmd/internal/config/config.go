@@ -28,7 +28,8 @@ import (
 // Config is the whole configuration. Field tags are the config keys.
 //
 // Secret fields (Database.URL, Mail.SMTP.Password,
-// Mail.SMTP.OAuth2.ClientSecret, SMS.Plivo.AuthToken, Security.DataKey) never appear in errors or in LogValue.
+// Mail.SMTP.OAuth2.ClientSecret, SMS.Plivo.AuthToken, Security.DataKey,
+// Security.OldDataKeys) never appear in errors or in LogValue.
 type Config struct {
 	// Listen is the host:port to serve on.
 	Listen string `koanf:"listen"`
@@ -144,6 +145,12 @@ type Security struct {
 	// DataKey is base64 of the 32-byte key for personal data at rest.
 	// Secret. Use Config.DataKey to decode it.
 	DataKey string `koanf:"data_key"`
+	// OldDataKeys are base64 keys retired by a rotation that has not
+	// finished: data sealed under them still opens, and lookups still find
+	// rows indexed under them. From the environment (or its _FILE) one
+	// string, the keys separated by commas or white space. Secret. Use
+	// Config.OldDataKeys to decode them.
+	OldDataKeys []string `koanf:"old_data_keys"`
 	// PasswordHashingMemoryMiB is the most memory, in MiB, that password
 	// hashes (sign-ins, new passwords) may hold at once. Each hash holds
 	// passhash's per-hash memory (19 MiB) while it runs, so the budget
@@ -328,6 +335,18 @@ func (c *Config) DataKey() ([]byte, bool) {
 		return nil, false
 	}
 	return key, true
+}
+
+// OldDataKeys returns Security.OldDataKeys decoded, leaving out any that
+// are malformed (Validate reports them).
+func (c *Config) OldDataKeys() [][]byte {
+	var keys [][]byte
+	for _, s := range c.Security.OldDataKeys {
+		if key, err := decodeDataKey(s); err == nil && key != nil {
+			keys = append(keys, key)
+		}
+	}
+	return keys
 }
 
 // TrustedProxies returns HTTP.TrustedProxies parsed, a bare IP becoming a

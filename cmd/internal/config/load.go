@@ -324,6 +324,8 @@ func (c *Config) normalize() {
 	c.defaultFileDirs()
 
 	c.HTTP.TrustedProxies = splitList(c.HTTP.TrustedProxies)
+	// Keys from one variable or file may be separated by white space too.
+	c.Security.OldDataKeys = splitList(strings.Fields(strings.Join(c.Security.OldDataKeys, " ")))
 	c.Operator.Name = strings.TrimSpace(c.Operator.Name)
 	c.Operator.Email = strings.TrimSpace(c.Operator.Email)
 	c.Operator.PostalAddress = strings.TrimSpace(c.Operator.PostalAddress)

@@ -84,7 +84,7 @@ func TestKeys(t *testing.T) {
 		"public_url",
 		"reporter.exit_url",
 		"retention.sweep_interval",
-		"security.data_key", "security.password_hashing_memory_mib",
+		"security.data_key", "security.old_data_keys", "security.password_hashing_memory_mib",
 		"sms.default_region", "sms.driver", "sms.file.dir",
 		"sms.plivo.accept_v2", "sms.plivo.api_url", "sms.plivo.auth_id", "sms.plivo.auth_token", "sms.plivo.number",
 		"time_zone",
@@ -553,4 +553,23 @@ func TestLogSettings(t *testing.T) {
 	_, err = Load(Options{Getenv: env(map[string]string{"WHISPER_LOG_LEVEL": "verbose"})})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `log.level must be debug, info, warn or error, not "verbose"`)
+}
+
+func TestOldDataKeysFromAFile(t *testing.T) {
+	a, b := testKey, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+	path := filepath.Join(t.TempDir(), "old_keys")
+	require.NoError(t, os.WriteFile(path, []byte(a+"\n"+b+",\n"), 0o600))
+	c, err := Load(Options{Getenv: func(k string) string {
+		return map[string]string{"WHISPER_SECURITY_DATA_KEY": b, "WHISPER_SECURITY_OLD_DATA_KEYS_FILE": path}[k]
+	}})
+	require.NoError(t, err)
+	assert.Equal(t, []string{a, b}, c.Security.OldDataKeys)
+	assert.Len(t, c.OldDataKeys(), 2)
+
+	_, err = Load(Options{Getenv: func(k string) string {
+		return map[string]string{"WHISPER_SECURITY_DATA_KEY": b, "WHISPER_SECURITY_OLD_DATA_KEYS": "not-a-key"}[k]
+	}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "security.old_data_keys entry 1")
+	assert.NotContains(t, err.Error(), "not-a-key")
 }

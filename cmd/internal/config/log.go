@@ -80,6 +80,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("public_url", redactURL(c.PublicURL)),
 		slog.String("database", c.databaseSummary()),
 		slog.Bool("data_key_set", c.Security.DataKey != ""),
+		slog.Int("old_data_keys", len(c.Security.OldDataKeys)),
 		slog.Group("password_hashing",
 			slog.Int("memory_mib", c.Security.PasswordHashingMemoryMiB),
 			slog.Int("at_once", c.PasswordHashingSlots())),

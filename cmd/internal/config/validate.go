@@ -57,6 +57,16 @@ func (c *Config) Validate() error {
 	if _, err := decodeDataKey(c.Security.DataKey); err != nil {
 		v.addf("%v", err)
 	}
+	for i, s := range c.Security.OldDataKeys {
+		// The message is decodeDataKey's, which never holds the key, about
+		// the i-th entry of the list.
+		if _, err := decodeDataKey(s); err != nil {
+			v.addf("security.old_data_keys entry %d: %s", i+1, strings.TrimPrefix(err.Error(), "security.data_key "))
+		}
+	}
+	if len(c.Security.OldDataKeys) > 0 && strings.TrimSpace(c.Security.DataKey) == "" {
+		v.addf("security.old_data_keys needs security.data_key: the new key, which the old ones are retired for")
+	}
 	if n, one := c.Security.PasswordHashingMemoryMiB, PasswordHashMemoryMiB; n < one {
 		v.addf("security.password_hashing_memory_mib must be at least %d, the memory of one password hash, not %d", one, n)
 	}

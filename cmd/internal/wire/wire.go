@@ -20,9 +20,13 @@ import (
 // Keyring returns the data keyring: the configured key or, on the embedded
 // store without one, the key file beside the database, created on first
 // use. PostgreSQL needs a configured key, since several instances share it.
+//
+// The keys in security.old_data_keys, named during a rotation, join the
+// keyring as older keys: they open what they sealed and find what they
+// indexed, and never seal anything new.
 func Keyring(cfg *config.Config, log *slog.Logger) (*seal.Keyring, error) {
 	if key, ok := cfg.DataKey(); ok {
-		return seal.New(key)
+		return seal.New(key, cfg.OldDataKeys()...)
 	}
 	if cfg.IsPostgres() {
 		return nil, fmt.Errorf("security.data_key is required with PostgreSQL (set WHISPER_SECURITY_DATA_KEY or its _FILE)")
@@ -41,6 +45,29 @@ func Keyring(cfg *config.Config, log *slog.Logger) (*seal.Keyring, error) {
 			slog.String("key_file", abs))
 	}
 	return seal.New(key)
+}
+
+// RotationKeyring is the keyring of `whisperctl key rotate`: newKey
+// primary, then the configured key (or the embedded store's key file) and
+// any old_data_keys, so that it opens everything and seals under newKey.
+func RotationKeyring(cfg *config.Config, newKey []byte) (*seal.Keyring, error) {
+	current, ok := cfg.DataKey()
+	if !ok {
+		if cfg.IsPostgres() {
+			return nil, fmt.Errorf("security.data_key is required with PostgreSQL (set WHISPER_SECURITY_DATA_KEY or its _FILE)")
+		}
+		key, err := seal.ReadKeyFile(seal.KeyFilePath(cfg.SQLitePath()))
+		if err != nil {
+			return nil, err
+		}
+		current = key
+	}
+	return seal.New(newKey, append([][]byte{current}, cfg.OldDataKeys()...)...)
+}
+
+// OpenStoreWith opens the configured store with keys. It does not migrate.
+func OpenStoreWith(ctx context.Context, cfg *config.Config, keys *seal.Keyring) (*store.Store, error) {
+	return store.Open(ctx, cfg.Database.URL, keys)
 }
 
 // OpenStore opens the configured store. It does not migrate.

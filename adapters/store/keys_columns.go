@@ -51,6 +51,7 @@ var sealedTables = []sealedTable{
 		{"body_sealed", "messages.body"}, {"ip_sealed", "messages.ip"}, {"location_sealed", "messages.location"},
 		{"region_sealed", "messages.region"}, {"network_sealed", "messages.network"}}},
 	{table: "notes", key: "id", aadID: "id", sealed: []sealedColumn{{"body_sealed", "notes.body"}}},
+	{table: "interaction_words", key: "interaction_id", aadID: "interaction_id", sealed: []sealedColumn{{"words_sealed", wordsColumn}}},
 	{table: "interaction_history", key: "seq", numeric: true, aadID: "interaction_id", sealed: []sealedColumn{
 		{"staff_name_sealed", "interaction_history.staff_name"}, {"detail_sealed", "interaction_history.detail"}}},
 	{table: "outbox", key: "id", aadID: "id", sealed: []sealedColumn{

@@ -30,7 +30,8 @@ func Redact(s string) string {
 // server's answer: the reply code and its words, addresses redacted. A 5xx
 // reply to the sender, the recipient or the message is permanent: the
 // same message would be refused again. Anything else is transient,
-// including a 5xx refusal to sign in (535): that is this service's
+// including the 5xx replies about signing in (530 "authentication
+// required", 534, 535, 538), wherever they come: they are this service's
 // configuration, which the operator fixes, and every message waits for it.
 func refusal(err error) *domain.DeliveryFailure {
 	var se *gomail.SendError
@@ -60,10 +61,13 @@ func refusal(err error) *domain.DeliveryFailure {
 	f := &domain.DeliveryFailure{Code: code, Text: clip(strings.TrimSpace(Redact(text)))}
 	switch se.Reason {
 	case gomail.ErrSMTPMailFrom, gomail.ErrSMTPRcptTo, gomail.ErrSMTPData, gomail.ErrSMTPDataClose:
-		f.Permanent = code >= 500 && code <= 599
+		f.Permanent = code >= 500 && code <= 599 && !signInReplies[code]
 	}
 	return f
 }
+
+// signInReplies are the 5xx codes of RFC 4954 (SMTP AUTH).
+var signInReplies = map[int]bool{530: true, 534: true, 535: true, 538: true}
 
 func clip(s string) string {
 	if len(s) <= maxReplyText {

@@ -28,11 +28,12 @@ func Redact(s string) string {
 
 // refusal turns what go-mail returned for a failed conversation into the
 // server's answer: the reply code and its words, addresses redacted. A 5xx
-// reply to the sender, the recipient or the message is permanent: the
-// same message would be refused again. Anything else is transient,
-// including the 5xx replies about signing in (530 "authentication
-// required", 534, 535, 538), wherever they come: they are this service's
-// configuration, which the operator fixes, and every message waits for it.
+// reply to the recipient (RCPT TO) or to the message (DATA) is permanent:
+// the same message would be refused again. Anything else is transient:
+// a refusal of the sender (MAIL FROM: "authenticate first", a from
+// address the server will not send for) or to sign in (530, 534, 535, 538
+// wherever they come) is this service's configuration, which the operator
+// fixes, and every message waits for it.
 func refusal(err error) *domain.DeliveryFailure {
 	var se *gomail.SendError
 	if !errors.As(err, &se) {
@@ -60,7 +61,7 @@ func refusal(err error) *domain.DeliveryFailure {
 	}
 	f := &domain.DeliveryFailure{Code: code, Text: clip(strings.TrimSpace(Redact(text)))}
 	switch se.Reason {
-	case gomail.ErrSMTPMailFrom, gomail.ErrSMTPRcptTo, gomail.ErrSMTPData, gomail.ErrSMTPDataClose:
+	case gomail.ErrSMTPRcptTo, gomail.ErrSMTPData, gomail.ErrSMTPDataClose:
 		f.Permanent = code >= 500 && code <= 599 && !signInReplies[code]
 	}
 	return f

@@ -64,6 +64,13 @@ func NewDeliveryID(random io.Reader) (DeliveryID, error) {
 	return DeliveryID(id), err
 }
 
+// ParseDeliveryID checks the form of a delivery id, as whisperctl outbox
+// retry is given it.
+func ParseDeliveryID(s string) (DeliveryID, error) {
+	id, err := parseID(s, prefixDelivery, "delivery")
+	return DeliveryID(id), err
+}
+
 // DeliveryKind says which message a delivery is.
 type DeliveryKind string
 

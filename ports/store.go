@@ -434,6 +434,7 @@ type OutboxHealth struct {
 
 // OutboxFilter narrows a list of deliveries; nil fields do not narrow.
 type OutboxFilter struct {
+	ID            *domain.DeliveryID
 	InteractionID *domain.InteractionID
 	Status        *domain.DeliveryStatus
 	// Unsent, when true, keeps the pending and failed deliveries only.

@@ -111,6 +111,9 @@ func (o outbox) Enqueue(ctx context.Context, ds ...*domain.Delivery) error {
 func (o outbox) List(ctx context.Context, f ports.OutboxFilter) ([]*domain.Delivery, error) {
 	var rows []deliveryRow
 	q := o.db.NewSelect().Model(&rows).Order("created_at", "id")
+	if f.ID != nil {
+		q = q.Where("id = ?", string(*f.ID))
+	}
 	if f.InteractionID != nil {
 		q = q.Where("interaction_id = ?", string(*f.InteractionID))
 	}

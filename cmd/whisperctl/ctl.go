@@ -82,6 +82,7 @@ func (c *ctl) app() *cli.App {
 			c.statsCommand(),
 			c.auditCommand(),
 			c.notifyCommand(),
+			c.outboxCommand(),
 		},
 	}
 }

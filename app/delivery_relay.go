@@ -151,6 +151,11 @@ func (r *Relay) record(ctx context.Context, d *domain.Delivery, sendErr error) (
 	now := r.clock.Now().UTC()
 	outcome, reason := domain.DeliverySent, ""
 	why := domain.FailureOf(sendErr)
+	if sendErr != nil && why == nil {
+		// No server's answer (an SMS sender, a template that would not
+		// render): the error's safe words, which name no one, say why.
+		why = &domain.DeliveryFailure{Text: domain.SafeMessage(sendErr)}
+	}
 	if sendErr != nil {
 		outcome = domain.DeliveryPending
 		switch {

@@ -130,7 +130,7 @@ func (m *Metrics) Handler() http.Handler {
 var (
 	pendingDesc = prometheus.NewDesc("whisper_outbox_pending", "Emails and texts waiting to be sent.", nil, nil)
 	ageDesc     = prometheus.NewDesc("whisper_outbox_oldest_pending_age_seconds", "How long the oldest waiting email or text has waited.", nil, nil)
-	failedDesc  = prometheus.NewDesc("whisper_outbox_failed", "Emails and texts given up on after their last attempt.", nil, nil)
+	failedDesc  = prometheus.NewDesc("whisper_outbox_failed", "Emails and texts given up on: refused for good, or after their last attempt.", nil, nil)
 )
 
 // outboxCollector reads the outbox at scrape time, so the gauges are what

@@ -55,7 +55,7 @@ func (c *ctl) outboxCommand() *cli.Command {
 					for i, e := range list {
 						out[i] = outboxEntry(e)
 					}
-					return c.print(cctx, out, func(w io.Writer) { printOutbox(w, out) })
+					return c.print(cctx, out, func(w io.Writer) { printOutbox(w, out, svc.Zone) })
 				},
 			}, 0),
 			leaf(&cli.Command{
@@ -103,7 +103,8 @@ func outboxEntry(e app.OutboxEntry) outboxEntryOut {
 	return o
 }
 
-func printOutbox(w io.Writer, list []outboxEntryOut) {
+// printOutbox writes the list as a table, times in the service's zone.
+func printOutbox(w io.Writer, list []outboxEntryOut, z domain.Zone) {
 	if len(list) == 0 {
 		fmt.Fprintln(w, "Nothing is waiting or failed.")
 		return
@@ -123,7 +124,7 @@ func printOutbox(w io.Writer, list []outboxEntryOut) {
 			org = "-"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", e.ID, e.Kind, e.State, e.Attempts,
-			e.NextAttemptAt.UTC().Format(time.RFC3339), last, org)
+			z.Stamp(e.NextAttemptAt), last, org)
 	}
 	tw.Flush()
 }

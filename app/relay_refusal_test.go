@@ -186,3 +186,33 @@ func TestARefusedNoticeToAdminsIsOnlyLogged(t *testing.T) {
 	assert.Equal(t, map[domain.DeliveryKind]int{domain.DeliveryStaffNewReport: 2, domain.DeliveryMailRefused: 2}, kinds)
 	assert.Contains(t, r.scrape(t), `whisper_outbox_failed_total{kind="mail_refused",reason="permanent"} 2`)
 }
+
+// A failed delivery keeps what it needs to be sent again for two weeks;
+// then housekeeping forgets it, and it can no longer be retried.
+func TestHousekeepingForgetsFailedDeliveriesAfterTwoWeeks(t *testing.T) {
+	r := newRefusalRig(t, storetest.OpenSQLite(t))
+	r.smtp.Refuse("dsl@oakfield.example", 550, "5.1.1 Recipient address rejected")
+	_, err := r.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "hello"})
+	require.NoError(t, err)
+	require.Equal(t, 1, r.pass(t).Failed)
+	failed, err := r.svc.Delivery.ListOutbox(ctx, true)
+	require.NoError(t, err)
+	require.Len(t, failed, 1)
+	t0 := r.clock.t
+
+	r.clock.t = t0.Add(13 * 24 * time.Hour)
+	tidied, err := r.svc.Operations.Housekeep(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, tidied.FailedDeliveries)
+
+	r.clock.t = t0.Add(15 * 24 * time.Hour)
+	tidied, err = r.svc.Operations.Housekeep(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, tidied.FailedDeliveries)
+	err = r.svc.Delivery.RetryDelivery(ctx, app.Operator{Name: "alice"}, failed[0].ID, "relay mended")
+	assert.Equal(t, domain.KindConflict, domain.KindOf(err), "%v", err)
+	again, err := r.svc.Delivery.ListOutbox(ctx, true)
+	require.NoError(t, err)
+	require.Len(t, again, 1, "the failure is still listed, with its answer")
+	assert.Equal(t, 550, again[0].LastError.Code)
+}

@@ -3,8 +3,9 @@
 -- (`whisperctl outbox retry`) makes a waiting or failed delivery due now,
 -- and must leave alone one being sent at that moment, which would
 -- otherwise be claimed and sent a second time.
+--
+-- A nullable column without a default is a change to the catalogue alone
+-- on PostgreSQL: no rewrite, no long lock on a large outbox. (No index for
+-- housekeeping's look for old failures either: building one would hold
+-- writes to the outbox, every report's, for as long as it takes.)
 ALTER TABLE outbox ADD COLUMN leased_until {{.Time}};
---bun:split
--- A failed delivery now keeps what it needs to be sent again until the
--- operator retries it or housekeeping forgets it; this finds the old ones.
-CREATE INDEX IF NOT EXISTS outbox_failed ON outbox (next_attempt_at) WHERE status = 'failed';

@@ -157,6 +157,7 @@ func defaultZone() domain.Zone {
 type noMeter struct{}
 
 func (noMeter) Delivered(domain.DeliveryKind, domain.DeliveryStatus) {}
+func (noMeter) DeliveryFailed(domain.DeliveryKind, string)           {}
 func (noMeter) Reported(domain.Channel)                              {}
 func (noMeter) Texted(string)                                        {}
 func (noMeter) SignInFailed()                                        {}

@@ -39,6 +39,7 @@ type Relayed struct {
 // claims one delivery at a time and bounds its send by a timeout shorter
 // than the lease, so no lease runs out while its delivery waits or is sent.
 type Relay struct {
+	core   *core // to tell an organisation's admins (see tellAdmins)
 	store  ports.Store
 	clock  ports.Clock
 	mailer ports.Mailer
@@ -53,7 +54,7 @@ func (s *Delivery) NewRelay(mailer ports.Mailer, sms ports.SMSSender, cfg RelayC
 	if cfg.Lease <= 0 {
 		cfg.Lease = 2 * time.Minute
 	}
-	return &Relay{store: s.store, clock: s.clock, mailer: mailer, sms: sms, cfg: cfg, log: log, meter: s.meter}
+	return &Relay{core: s.core, store: s.store, clock: s.clock, mailer: mailer, sms: sms, cfg: cfg, log: log, meter: s.meter}
 }
 
 // Pass sends every delivery due now and returns when none is left or ctx
@@ -125,44 +126,122 @@ func (r *Relay) send(ctx context.Context, d *domain.Delivery) error {
 // recordTimeout bounds recording an outcome once the pass is stopping.
 const recordTimeout = 10 * time.Second
 
+// Why a delivery is given up on, as counted (ports.Meter.DeliveryFailed).
+const (
+	failedPermanent = "permanent"
+	failedAttempts  = "attempts"
+)
+
 // record writes the outcome of one send, even when ctx has just ended: a
 // message the server accepted, left claimed, would be sent again after the
-// lease by whichever instance comes next. Logs name the delivery and its
-// kind, never its recipient, link or words.
+// lease by whichever instance comes next. Logs name the delivery, its kind
+// and the server's answer (addresses redacted), never its recipient, link
+// or words.
+//
+// A permanent refusal (a 5xx reply, an unusable address) is not retried:
+// the delivery fails at once. When it was mail to staff, the
+// organisation's admins are told by email in the same transaction, so
+// they are told once whichever instance records it; the notice to admins
+// is not mail to staff, so its own failure is only logged, and no notice
+// ever begets another. When it was a reporter's, the log says so: no one
+// at the school may learn a reporter's address.
 func (r *Relay) record(ctx context.Context, d *domain.Delivery, sendErr error) (domain.DeliveryStatus, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
 	now := r.clock.Now().UTC()
-	outcome := domain.DeliverySent
+	outcome, reason := domain.DeliverySent, ""
+	why := domain.FailureOf(sendErr)
+	if sendErr != nil && why == nil {
+		// No server's answer (an SMS sender, a template that would not
+		// render): the error's safe words, which name no one, say why.
+		why = &domain.DeliveryFailure{Text: domain.SafeMessage(sendErr)}
+	}
 	if sendErr != nil {
 		outcome = domain.DeliveryPending
-		// A delivery that can never go (a malformed address) is not
-		// retried; anything else is, until MaxAttempts.
-		if domain.KindOf(sendErr) == domain.KindInvalid || d.Attempts >= r.cfg.MaxAttempts {
-			outcome = domain.DeliveryFailed
+		switch {
+		case domain.IsPermanent(sendErr):
+			outcome, reason = domain.DeliveryFailed, failedPermanent
+		case d.Attempts >= r.cfg.MaxAttempts:
+			outcome, reason = domain.DeliveryFailed, failedAttempts
 		}
 	}
 	r.meter.Delivered(d.Kind, outcome)
-	err := r.store.InTx(ctx, func(tx ports.Tx) error {
+	told := 0
+	err := r.store.InTx(ctx, func(tx ports.Tx) (err error) {
+		told = 0
 		switch outcome {
 		case domain.DeliverySent:
 			return tx.Outbox().MarkSent(ctx, d.ID, d.Attempts, now)
 		case domain.DeliveryFailed:
-			return tx.Outbox().MarkFailed(ctx, d.ID, d.Attempts, now)
+			if err := tx.Outbox().MarkFailed(ctx, d.ID, d.Attempts, now, why); err != nil {
+				return err
+			}
+			if reason == failedPermanent && d.Kind.ToStaff() && d.OrgID != "" {
+				told, err = r.tellAdmins(ctx, tx, d, sendErr, now)
+			}
+			return err
 		default:
-			return tx.Outbox().Retry(ctx, d.ID, d.Attempts, now.Add(r.backoff(d.Attempts)))
+			return tx.Outbox().Retry(ctx, d.ID, d.Attempts, now.Add(r.backoff(d.Attempts)), why)
 		}
 	})
+	if outcome == domain.DeliveryFailed && err == nil {
+		// Counted by the worker whose outcome stood, so once.
+		r.meter.DeliveryFailed(d.Kind, reason)
+	}
 	if sendErr != nil {
-		level := slog.LevelWarn
-		if outcome == domain.DeliveryFailed {
-			level = slog.LevelError
-		}
-		r.log.Log(ctx, level, "delivery attempt failed", slog.String("delivery", string(d.ID)),
-			slog.String("kind", string(d.Kind)), slog.Int("attempt", d.Attempts),
-			slog.Bool("gave_up", outcome == domain.DeliveryFailed), slog.String("reason", domain.SafeMessage(sendErr)))
+		r.logFailure(ctx, d, outcome, reason, sendErr, why, told, err)
 	}
 	return outcome, err
+}
+
+// logFailure writes one line for a failed attempt, and one more when a
+// reporter's mail was refused for good, which only the operator hears of.
+func (r *Relay) logFailure(ctx context.Context, d *domain.Delivery, outcome domain.DeliveryStatus, reason string, sendErr error,
+	why *domain.DeliveryFailure, told int, recordErr error) {
+	level := slog.LevelWarn
+	if outcome == domain.DeliveryFailed {
+		level = slog.LevelError
+	}
+	attrs := []slog.Attr{slog.String("delivery", string(d.ID)), slog.String("kind", string(d.Kind)), slog.Int("attempt", d.Attempts),
+		slog.Bool("gave_up", outcome == domain.DeliveryFailed), slog.String("reason", domain.SafeMessage(sendErr))}
+	if why != nil {
+		attrs = append(attrs, slog.Int("code", why.Code), slog.String("reply", why.Text))
+	}
+	if reason != "" {
+		attrs = append(attrs, slog.String("failed", reason))
+	}
+	if told > 0 {
+		attrs = append(attrs, slog.Int("admins_told", told))
+	}
+	r.log.LogAttrs(ctx, level, "delivery attempt failed", attrs...)
+	if reason == failedPermanent && d.Kind.ToReporter() && recordErr == nil {
+		code := 0
+		if why != nil {
+			code = why.Code
+		}
+		r.log.Warn("a reporter's message was refused for good and will not be sent again; the school is not told, as it may not know the reporter's address",
+			slog.String("delivery", string(d.ID)), slog.String("kind", string(d.Kind)), slog.Int("code", code))
+	}
+}
+
+// tellAdmins queues, to each admin of the delivery's organisation, a
+// notice that the mail server refused, for good, an email to one of their
+// staff: which address, and the server's answer. The address is one the
+// organisation gave Whisper (a member's, or an inbox's alert address), so
+// its admins may read it.
+func (r *Relay) tellAdmins(ctx context.Context, tx ports.Tx, d *domain.Delivery, sendErr error, now time.Time) (int, error) {
+	org, err := tx.Organisations().Get(ctx, d.OrgID)
+	if err != nil {
+		return 0, err
+	}
+	answer := domain.SafeMessage(sendErr)
+	if why := domain.FailureOf(sendErr); why != nil {
+		answer = why.Error()
+	}
+	return r.core.toAdmins(ctx, tx, org.ID, domain.Delivery{
+		Kind: domain.DeliveryMailRefused, Link: r.core.links.Link("staff", ""), Body: d.To + "\n" + answer,
+		Subject: org.Name, Status: domain.DeliveryPending, NextAttemptAt: now, CreatedAt: now,
+	})
 }
 
 // backoff is the wait after the given attempt: RetryMin doubled for each

@@ -21,6 +21,10 @@ const (
 	keepHelpRecords = 7 * 24 * time.Hour
 	// Sign-in failures slow guessing for a day at most.
 	keepSignInFailures = 24 * time.Hour
+	// A failed delivery keeps its recipient and content (sealed) so that
+	// the operator can send it again once the cause is mended (see
+	// `whisperctl outbox retry`); two weeks is time enough to notice.
+	keepFailedDeliveries = 14 * 24 * time.Hour
 )
 
 // Tidied counts what housekeeping removed.
@@ -33,11 +37,14 @@ type Tidied struct {
 	// TrialReminders are the organisations reminded that their trial ends
 	// soon (see remindTrials).
 	TrialReminders int
+	// FailedDeliveries are deliveries given up on long enough ago that
+	// their recipient and content were forgotten.
+	FailedDeliveries int
 }
 
 // Housekeep removes what the service no longer needs: ended sessions,
 // old sign-in failures, old help-text records, expired set-password
-// links, and rate-limit counts of keys quiet for an hour; and it reminds
+// links, what failed deliveries held, and rate-limit counts of keys quiet for an hour; and it reminds
 // the admins of organisations whose trial ends soon. The retention sweep
 // runs it.
 func (s *Operations) Housekeep(ctx context.Context) (out Tidied, err error) {
@@ -54,6 +61,9 @@ func (s *Operations) Housekeep(ctx context.Context) (out Tidied, err error) {
 			return err
 		}
 		if out.SSOStates, err = tx.SSOStates().DeleteExpired(ctx, now); err != nil {
+			return err
+		}
+		if out.FailedDeliveries, err = tx.Outbox().ForgetFailedBefore(ctx, now.Add(-keepFailedDeliveries)); err != nil {
 			return err
 		}
 		out.PasswordLinks, err = tx.Staff().ForgetPasswordLinksBefore(ctx, now)

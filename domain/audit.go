@@ -102,6 +102,10 @@ const (
 	// it found was whole ("old_chain": "intact" or "broken", and for a
 	// broken one "first_bad": the first entry that did not follow).
 	AuditChainRekeyed = "audit.rekeyed"
+
+	// AuditOutboxRetry is an operator making a waiting or failed delivery
+	// due now (details: delivery, kind, was: its status before).
+	AuditOutboxRetry = "outbox.retry"
 )
 
 // ChainMAC is the keyed hash of a chain input (see ChainInput), as hex. The

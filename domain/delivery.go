@@ -2,6 +2,7 @@ package domain
 
 import (
 	"io"
+	"strings"
 	"time"
 )
 
@@ -46,6 +47,9 @@ type Delivery struct {
 	NextAttemptAt time.Time
 	CreatedAt     time.Time
 	SentAt        *time.Time
+	// LastError is the mail server's or carrier's answer to the latest
+	// failed attempt, addresses redacted; nil when none failed.
+	LastError *DeliveryFailure
 }
 
 // DeliveryID identifies a queued message; it also becomes an email's
@@ -57,6 +61,13 @@ const prefixDelivery = "dlv"
 // NewDeliveryID draws a new delivery identifier.
 func NewDeliveryID(random io.Reader) (DeliveryID, error) {
 	id, err := newID(prefixDelivery, random)
+	return DeliveryID(id), err
+}
+
+// ParseDeliveryID checks the form of a delivery id, as whisperctl outbox
+// retry is given it.
+func ParseDeliveryID(s string) (DeliveryID, error) {
+	id, err := parseID(s, prefixDelivery, "delivery")
 	return DeliveryID(id), err
 }
 
@@ -112,7 +123,25 @@ const (
 	// interactions. It names their references only: nothing of who asked,
 	// nor how they were found.
 	DeliverySubjectAccess DeliveryKind = "subject_access"
+	// DeliveryMailRefused tells an organisation's admins that the mail
+	// server refused, for good, an alert to one of their staff: Subject is
+	// the organisation's name, Body the refused address and the server's
+	// answer, Link the staff portal. Its own failure is only logged, so
+	// that notices never beget notices.
+	DeliveryMailRefused DeliveryKind = "mail_refused"
 )
+
+// ToStaff says whether a delivery of this kind is email to a member of
+// staff about their work (an alert, a digest, an invitation), whose
+// permanent failure the organisation's admins are told of.
+func (k DeliveryKind) ToStaff() bool {
+	return strings.HasPrefix(string(k), "staff_")
+}
+
+// ToReporter says whether a delivery of this kind goes to a reporter.
+func (k DeliveryKind) ToReporter() bool {
+	return strings.HasPrefix(string(k), "reporter_") || strings.HasPrefix(string(k), "sms_")
+}
 
 // DeliveryChannel is how a delivery travels.
 type DeliveryChannel string

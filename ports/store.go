@@ -394,12 +394,26 @@ type OutboxRepo interface {
 	// nothing and return KindConflict: a worker whose lease ran out never
 	// overwrites another's outcome.
 	//
-	// MarkSent records that the delivery went out.
+	// MarkSent records that the delivery went out, and forgets its
+	// recipient and content.
 	MarkSent(ctx context.Context, id domain.DeliveryID, attempt int, now time.Time) error
-	// Retry schedules the delivery's next attempt.
-	Retry(ctx context.Context, id domain.DeliveryID, attempt int, next time.Time) error
-	// MarkFailed gives up on the delivery.
-	MarkFailed(ctx context.Context, id domain.DeliveryID, attempt int, now time.Time) error
+	// Retry schedules the delivery's next attempt, keeping why, if not
+	// nil, as its LastError.
+	Retry(ctx context.Context, id domain.DeliveryID, attempt int, next time.Time, why *domain.DeliveryFailure) error
+	// MarkFailed gives up on the delivery, keeping why, if not nil, as its
+	// LastError. The delivery keeps its recipient and content, so that the
+	// operator can send it again (Requeue), until ForgetFailedBefore.
+	MarkFailed(ctx context.Context, id domain.DeliveryID, attempt int, now time.Time, why *domain.DeliveryFailure) error
+	// Requeue makes a waiting or failed delivery due at now, for the
+	// operator: one conditional write, so a delivery a worker holds at that
+	// moment is never handed to a second worker. It returns KindNotFound
+	// for no such delivery, and KindConflict for one already sent, one a
+	// worker is sending now, or a failed one whose content was forgotten.
+	Requeue(ctx context.Context, id domain.DeliveryID, now time.Time) error
+	// ForgetFailedBefore forgets the recipient and content of the
+	// deliveries that failed before before, which can no longer be sent
+	// again, and returns how many.
+	ForgetFailedBefore(ctx context.Context, before time.Time) (int, error)
 	// Raise sets the delivery's Count to count if no worker has claimed it
 	// yet (pending, no attempt counted), and reports whether it did. It is
 	// one conditional write: against a claim at the same moment, either
@@ -426,8 +440,11 @@ type OutboxHealth struct {
 
 // OutboxFilter narrows a list of deliveries; nil fields do not narrow.
 type OutboxFilter struct {
+	ID            *domain.DeliveryID
 	InteractionID *domain.InteractionID
 	Status        *domain.DeliveryStatus
+	// Unsent, when true, keeps the pending and failed deliveries only.
+	Unsent bool
 }
 
 // LegalHold is an interaction kept from erasure, and why.

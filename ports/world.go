@@ -63,6 +63,10 @@ type SMSSender interface {
 type Meter interface {
 	// Delivered counts one delivery attempt's outcome.
 	Delivered(kind domain.DeliveryKind, outcome domain.DeliveryStatus)
+	// DeliveryFailed counts a delivery given up on, by why: "permanent"
+	// (the server refused it for good, or the address is unusable) or
+	// "attempts" (its last attempt failed too).
+	DeliveryFailed(kind domain.DeliveryKind, reason string)
 	// Reported counts a new interaction.
 	Reported(channel domain.Channel)
 	// Texted counts an inbound text by what became of it.

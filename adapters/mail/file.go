@@ -60,7 +60,7 @@ func (f *File) Dir() string { return f.dir }
 
 // Send writes d to the folder.
 func (f *File) Send(_ context.Context, d *domain.Delivery) error {
-	msg, err := message(d, f.from, f.domain)
+	msg, err := NewMessage(d, f.from, f.domain)
 	if err != nil {
 		return err
 	}

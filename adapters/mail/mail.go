@@ -104,10 +104,10 @@ func NewSMTP(cfg Config) (*SMTP, error) {
 	return m, nil
 }
 
-// Send delivers d. The delivery's id becomes the Message-ID, so a message
-// sent again after a lost acknowledgement is recognisably the same one.
+// Send delivers d, built by NewMessage. A refusal comes back with the
+// server's answer (see refused).
 func (m *SMTP) Send(ctx context.Context, d *domain.Delivery) error {
-	msg, err := message(d, m.cfg.From, m.domain)
+	msg, err := NewMessage(d, m.cfg.From, m.domain)
 	if err != nil {
 		return err
 	}
@@ -162,41 +162,20 @@ func (m *SMTP) Send(ctx context.Context, d *domain.Delivery) error {
 		if xoauth2 != nil && xoauth2.refused() {
 			m.tokens.forget(gen)
 		}
-		return &domain.Error{Kind: domain.KindUnavailable, Safe: domain.Say("the mail server did not accept the message"), Err: redact(err, d.To)}
+		return refused(err)
 	}
 	return nil
 }
 
-// message builds the email for d, from the address from, with a
-// Message-ID in msgDomain: the whole message as it is sent, which the file
-// driver writes out unsent.
-func message(d *domain.Delivery, from, msgDomain string) (*gomail.Msg, error) {
-	c, err := Compose(d)
-	if err != nil {
-		return nil, err
+// refused is the error Send returns for a conversation that failed: the
+// server's answer, addresses redacted, of kind Invalid when the answer is
+// permanent (the relay then gives up at once) and Unavailable otherwise.
+func refused(err error) error {
+	f := refusal(err)
+	if f.Permanent {
+		return &domain.Error{Kind: domain.KindInvalid, Safe: domain.Say("the mail server refused the message for good"), Err: f}
 	}
-	msg := gomail.NewMsg()
-	if err := msg.From(from); err != nil {
-		return nil, fmt.Errorf("mail: the from address: %w", err)
-	}
-	if err := msg.To(d.To); err != nil {
-		// The address itself stays out of the error: it may be a reporter's.
-		return nil, &domain.Error{Kind: domain.KindInvalid, Safe: domain.Say("the recipient's address is not usable")}
-	}
-	msg.Subject(c.Subject)
-	msg.SetMessageIDWithValue(string(d.ID) + "@" + msgDomain)
-	msg.SetBodyString(gomail.TypeTextPlain, c.Text)
-	msg.AddAlternativeString(gomail.TypeTextHTML, c.HTML)
-	return msg, nil
-}
-
-// redact keeps an address out of an error from the SMTP conversation, which
-// may quote it back.
-func redact(err error, addr string) error {
-	if addr == "" || !strings.Contains(err.Error(), addr) {
-		return err
-	}
-	return fmt.Errorf("%s", strings.ReplaceAll(err.Error(), addr, "[recipient]"))
+	return &domain.Error{Kind: domain.KindUnavailable, Safe: domain.Say("the mail server did not accept the message"), Err: f}
 }
 
 // Log is the development mailer: it sends nothing and writes one line per

@@ -77,6 +77,16 @@ func TestStaffNoticesInEachLanguage(t *testing.T) {
 		en: want{"The Whisper trial of Oakfield Primary ends on 8 October 2026", "ends at the end of 8 October 2026.", ""},
 		cy: want{"Mae treial Whisper Oakfield Primary yn dod i ben ar 8 Hydref 2026", "yn dod i ben ar ddiwedd 8 Hydref 2026.", "October"},
 	}, {
+		name: "mail refused",
+		d: func() *domain.Delivery {
+			d := delivery(domain.DeliveryMailRefused, "head@example.org", portal, "Oakfield Primary")
+			d.Body = "dsl@oakfield.example\n550 5.7.1 <redacted>: Relaying denied"
+			return d
+		}(),
+		en: want{"Oakfield Primary: a Whisper email to your staff was refused", "The address, and what the server answered:\n\ndsl@oakfield.example\n550 5.7.1 <redacted>: Relaying denied", ""},
+		cy: want{"Oakfield Primary: gwrthodwyd e-bost Whisper at eich staff",
+			"Y cyfeiriad, a'r hyn a atebodd y gweinydd:\n\ndsl@oakfield.example\n550 5.7.1 <redacted>: Relaying denied", "Please check"},
+	}, {
 		name: "operator notice",
 		d: func() *domain.Delivery {
 			d := delivery(domain.DeliveryOperatorNotice, "head@example.org", "", "Planned maintenance")

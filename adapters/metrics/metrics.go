@@ -24,6 +24,7 @@ var _ ports.Meter = (*Metrics)(nil)
 type Metrics struct {
 	reg          *prometheus.Registry
 	deliveries   *prometheus.CounterVec
+	failed       *prometheus.CounterVec
 	reports      *prometheus.CounterVec
 	texts        *prometheus.CounterVec
 	signInFailed prometheus.Counter
@@ -46,6 +47,10 @@ func New(outbox OutboxHealth) *Metrics {
 			Name: "whisper_delivery_attempts_total",
 			Help: "Attempts to send a queued email or text, by kind and outcome (sent, pending: to be retried, failed: given up).",
 		}, []string{"kind", "outcome"}),
+		failed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "whisper_outbox_failed_total",
+			Help: "Emails and texts given up on, by kind and reason (permanent: refused for good, such as a 5xx reply; attempts: the last attempt failed too).",
+		}, []string{"kind", "reason"}),
 		reports: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "whisper_reports_total", Help: "New interactions, by channel.",
 		}, []string{"channel"}),
@@ -72,7 +77,7 @@ func New(outbox OutboxHealth) *Metrics {
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"area", "status"}),
 	}
-	m.reg.MustRegister(m.deliveries, m.reports, m.texts, m.signInFailed, m.purgeRuns, m.purgeFailed, m.erased, m.held, m.requests,
+	m.reg.MustRegister(m.deliveries, m.failed, m.reports, m.texts, m.signInFailed, m.purgeRuns, m.purgeFailed, m.erased, m.held, m.requests,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if outbox != nil {
 		m.reg.MustRegister(outboxCollector{health: outbox, now: time.Now})
@@ -83,6 +88,12 @@ func New(outbox OutboxHealth) *Metrics {
 // Delivered counts one delivery attempt.
 func (m *Metrics) Delivered(kind domain.DeliveryKind, outcome domain.DeliveryStatus) {
 	m.deliveries.WithLabelValues(string(kind), string(outcome)).Inc()
+}
+
+// DeliveryFailed counts a delivery given up on. reason is one of the
+// relay's fixed words.
+func (m *Metrics) DeliveryFailed(kind domain.DeliveryKind, reason string) {
+	m.failed.WithLabelValues(string(kind), reason).Inc()
 }
 
 // Reported counts a new interaction.
@@ -119,7 +130,7 @@ func (m *Metrics) Handler() http.Handler {
 var (
 	pendingDesc = prometheus.NewDesc("whisper_outbox_pending", "Emails and texts waiting to be sent.", nil, nil)
 	ageDesc     = prometheus.NewDesc("whisper_outbox_oldest_pending_age_seconds", "How long the oldest waiting email or text has waited.", nil, nil)
-	failedDesc  = prometheus.NewDesc("whisper_outbox_failed", "Emails and texts given up on after their last attempt.", nil, nil)
+	failedDesc  = prometheus.NewDesc("whisper_outbox_failed", "Emails and texts given up on: refused for good, or after their last attempt.", nil, nil)
 )
 
 // outboxCollector reads the outbox at scrape time, so the gauges are what

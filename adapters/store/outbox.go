@@ -30,6 +30,9 @@ type deliveryRow struct {
 	NextAttemptAt   time.Time  `bun:"next_attempt_at"`
 	CreatedAt       time.Time  `bun:"created_at"`
 	SentAt          *time.Time `bun:"sent_at"`
+	LastErrorCode   *int       `bun:"last_error_code"`
+	LastErrorText   *string    `bun:"last_error_text"`
+	LeasedUntil     *time.Time `bun:"leased_until"`
 }
 
 type outbox struct{ *tx }
@@ -48,6 +51,9 @@ func (o outbox) toRow(d *domain.Delivery) *deliveryRow {
 	if d.InteractionID != "" {
 		ia := string(d.InteractionID)
 		row.InteractionID = &ia
+	}
+	if f := d.LastError; f != nil {
+		row.LastErrorCode, row.LastErrorText = errorCode(f), &f.Text
 	}
 	// A help text answers a number, not an organisation.
 	if d.OrgID != "" {
@@ -69,6 +75,16 @@ func (o outbox) fromRow(r *deliveryRow) (*domain.Delivery, error) {
 	}
 	if r.OrgID != nil {
 		d.OrgID = domain.OrgID(*r.OrgID)
+	}
+	if r.LastErrorCode != nil || r.LastErrorText != nil {
+		d.LastError = &domain.DeliveryFailure{}
+		if r.LastErrorCode != nil {
+			d.LastError.Code = *r.LastErrorCode
+			d.LastError.Permanent = *r.LastErrorCode >= 500
+		}
+		if r.LastErrorText != nil {
+			d.LastError.Text = *r.LastErrorText
+		}
 	}
 	if err := openFields(o.keys, r.ID,
 		sealedField{&d.To, r.ToSealed, "outbox.to"},
@@ -95,11 +111,17 @@ func (o outbox) Enqueue(ctx context.Context, ds ...*domain.Delivery) error {
 func (o outbox) List(ctx context.Context, f ports.OutboxFilter) ([]*domain.Delivery, error) {
 	var rows []deliveryRow
 	q := o.db.NewSelect().Model(&rows).Order("created_at", "id")
+	if f.ID != nil {
+		q = q.Where("id = ?", string(*f.ID))
+	}
 	if f.InteractionID != nil {
 		q = q.Where("interaction_id = ?", string(*f.InteractionID))
 	}
 	if f.Status != nil {
 		q = q.Where("status = ?", string(*f.Status))
+	}
+	if f.Unsent {
+		q = q.Where("status IN (?)", bun.List([]string{string(domain.DeliveryPending), string(domain.DeliveryFailed)}))
 	}
 	if err := q.Scan(ctx); err != nil {
 		return nil, translate(err)
@@ -119,6 +141,7 @@ func (o outbox) Claim(ctx context.Context, now time.Time, lease time.Duration, l
 	var rows []deliveryRow
 	_, err := o.db.NewUpdate().Model(&rows).
 		Set("next_attempt_at = ?", now.Add(lease)).
+		Set("leased_until = ?", now.Add(lease)).
 		Set("attempts = attempts + 1").
 		Where("id IN (?)", due).
 		Returning("*").
@@ -134,23 +157,84 @@ func (o outbox) Claim(ctx context.Context, now time.Time, lease time.Duration, l
 // token in it, which is otherwise kept only as a hash.
 func (o outbox) MarkSent(ctx context.Context, id domain.DeliveryID, attempt int, now time.Time) error {
 	q := o.db.NewUpdate().Model((*deliveryRow)(nil)).
-		Set("status = ?", string(domain.DeliverySent)).Set("sent_at = ?", now).
+		Set("status = ?", string(domain.DeliverySent)).Set("sent_at = ?", now).Set("leased_until = NULL").
 		Set("to_sealed = ?", []byte{}).Set("link_sealed = NULL").Set("body_sealed = NULL").Set("staff_name_sealed = NULL")
 	return o.underClaim(ctx, q, id, attempt)
 }
 
-func (o outbox) Retry(ctx context.Context, id domain.DeliveryID, attempt int, next time.Time) error {
-	q := o.db.NewUpdate().Model((*deliveryRow)(nil)).Set("next_attempt_at = ?", next)
-	return o.underClaim(ctx, q, id, attempt)
+func (o outbox) Retry(ctx context.Context, id domain.DeliveryID, attempt int, next time.Time, why *domain.DeliveryFailure) error {
+	q := o.db.NewUpdate().Model((*deliveryRow)(nil)).Set("next_attempt_at = ?", next).Set("leased_until = NULL")
+	return o.underClaim(ctx, withLastError(q, why), id, attempt)
 }
 
-// MarkFailed forgets the delivery's content too: a failed delivery is
-// counted and logged, never retried.
-func (o outbox) MarkFailed(ctx context.Context, id domain.DeliveryID, attempt int, now time.Time) error {
+// MarkFailed keeps the delivery's recipient and content, sealed as ever,
+// so that the operator can send it again once the cause is put right (a
+// relay refusing it, a mistyped address corrected); housekeeping forgets
+// them after a while (ForgetFailedBefore).
+func (o outbox) MarkFailed(ctx context.Context, id domain.DeliveryID, attempt int, now time.Time, why *domain.DeliveryFailure) error {
 	q := o.db.NewUpdate().Model((*deliveryRow)(nil)).
-		Set("status = ?", string(domain.DeliveryFailed)).Set("next_attempt_at = ?", now).
-		Set("to_sealed = ?", []byte{}).Set("link_sealed = NULL").Set("body_sealed = NULL").Set("staff_name_sealed = NULL")
-	return o.underClaim(ctx, q, id, attempt)
+		Set("status = ?", string(domain.DeliveryFailed)).Set("next_attempt_at = ?", now).Set("leased_until = NULL")
+	return o.underClaim(ctx, withLastError(q, why), id, attempt)
+}
+
+// withLastError records a failed attempt's answer, when there is one.
+func withLastError(q *bun.UpdateQuery, why *domain.DeliveryFailure) *bun.UpdateQuery {
+	if why == nil {
+		return q
+	}
+	return q.Set("last_error_code = ?", errorCode(why)).Set("last_error_text = ?", why.Text)
+}
+
+// errorCode is a failure's code as stored: NULL when no answer came.
+func errorCode(f *domain.DeliveryFailure) *int {
+	if f.Code == 0 {
+		return nil
+	}
+	return &f.Code
+}
+
+// Requeue is one conditional statement: the delivery must be waiting or
+// failed, held by no worker (no lease, or one run out), and still hold
+// its recipient. On PostgreSQL a claim at the same moment either locks
+// the row first, and Requeue then waits and finds the lease it set, or
+// comes after and claims the requeued row; on SQLite the two cannot meet.
+// Only when nothing changed is the row read again, to say why.
+func (o outbox) Requeue(ctx context.Context, id domain.DeliveryID, now time.Time) error {
+	n, err := rowsAffected(o.db.NewUpdate().Model((*deliveryRow)(nil)).
+		Set("status = ?", string(domain.DeliveryPending)).Set("next_attempt_at = ?", now).
+		Where("id = ?", string(id)).
+		Where("status IN (?)", bun.List([]string{string(domain.DeliveryPending), string(domain.DeliveryFailed)})).
+		Where("leased_until IS NULL OR leased_until <= ?", now).
+		Where("LENGTH(to_sealed) > 0").
+		Exec(ctx))
+	if err != nil || n == 1 {
+		return err
+	}
+	var row deliveryRow
+	err = o.db.NewSelect().Model(&row).Column("status", "leased_until").Where("id = ?", string(id)).Scan(ctx)
+	if err != nil {
+		if kind := domain.KindOf(translate(err)); kind == domain.KindNotFound {
+			return domain.Errorf(domain.KindNotFound, "no delivery %s in the outbox", id)
+		}
+		return translate(err)
+	}
+	switch {
+	case row.Status == string(domain.DeliverySent):
+		return domain.Errorf(domain.KindConflict, "delivery %s was already sent", id)
+	case row.LeasedUntil != nil && row.LeasedUntil.After(now):
+		return domain.Errorf(domain.KindConflict, "delivery %s is being sent right now; look again in a minute", id)
+	default:
+		return domain.Errorf(domain.KindConflict, "delivery %s failed too long ago: what it said and to whom are forgotten, so it cannot be sent again", id)
+	}
+}
+
+func (o outbox) ForgetFailedBefore(ctx context.Context, before time.Time) (int, error) {
+	n, err := rowsAffected(o.db.NewUpdate().Model((*deliveryRow)(nil)).
+		Set("to_sealed = ?", []byte{}).Set("link_sealed = NULL").Set("body_sealed = NULL").Set("staff_name_sealed = NULL").
+		Where("status = ?", string(domain.DeliveryFailed)).Where("next_attempt_at < ?", before).
+		Where("LENGTH(to_sealed) > 0").
+		Exec(ctx))
+	return int(n), err
 }
 
 // underClaim runs an outcome's update only on the row as the claim that

@@ -98,6 +98,7 @@ func (c *ctl) app() *cli.App {
 			c.backupCommand(),
 			c.smsCommand(),
 			c.keyCommand(),
+			c.outboxCommand(),
 		},
 	}
 }

@@ -57,7 +57,9 @@ type Server struct {
 
 	mu       sync.Mutex
 	srv      *smtp.Server
+	ln       net.Listener
 	received []Received
+	refusals map[string]*smtp.SMTPError
 }
 
 // Start runs a server on a free port, stopped when t ends. With username
@@ -112,7 +114,7 @@ func (s *Server) serve(ln net.Listener) {
 	// Clients that vanish mid-message (a killed whisperd) are expected here.
 	srv.ErrorLog = log.New(io.Discard, "", 0)
 	s.mu.Lock()
-	s.srv = srv
+	s.srv, s.ln = srv, ln
 	s.mu.Unlock()
 	go srv.Serve(ln)
 }
@@ -120,11 +122,14 @@ func (s *Server) serve(ln net.Listener) {
 // Stop closes the server, as if the mail host went down.
 func (s *Server) Stop() {
 	s.mu.Lock()
-	srv := s.srv
-	s.srv = nil
+	srv, ln := s.srv, s.ln
+	s.srv, s.ln = nil, nil
 	s.mu.Unlock()
 	if srv != nil {
 		srv.Close()
+		// A server stopped before Serve has taken up its listener would
+		// otherwise start serving after Stop returned.
+		ln.Close()
 	}
 }
 
@@ -151,6 +156,33 @@ func (s *Server) Messages() []Received {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Received{}, s.received...)
+}
+
+// Refuse makes the server answer RCPT TO for the address with code and
+// text, as a real server refuses a recipient: 550 for a permanent refusal
+// ("5.7.1 <to@example.org>: Relaying denied"), 451 for a transient one.
+// The text is sent as given, after the code, so it may quote the address
+// back as real servers do. A code of 0 accepts the address again.
+func (s *Server) Refuse(to string, code int, text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.refusals == nil {
+		s.refusals = map[string]*smtp.SMTPError{}
+	}
+	if code == 0 {
+		delete(s.refusals, to)
+		return
+	}
+	s.refusals[to] = &smtp.SMTPError{Code: code, EnhancedCode: smtp.NoEnhancedCode, Message: text}
+}
+
+func (s *Server) refusal(to string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r, ok := s.refusals[to]; ok {
+		return r
+	}
+	return nil
 }
 
 type backend struct{ s *Server }
@@ -262,6 +294,9 @@ func (se *session) Mail(from string, _ *smtp.MailOptions) error {
 	return nil
 }
 func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if err := se.s.refusal(to); err != nil {
+		return err
+	}
 	se.msg.To = append(se.msg.To, to)
 	return nil
 }

@@ -96,10 +96,10 @@ func testOutboxLease(t *testing.T, st ports.Store) {
 		if err := tx.Outbox().MarkSent(ctx, first[0].ID, first[0].Attempts, now); err != nil {
 			return err
 		}
-		if err := tx.Outbox().Retry(ctx, first[1].ID, first[1].Attempts, now.Add(10*time.Minute)); err != nil {
+		if err := tx.Outbox().Retry(ctx, first[1].ID, first[1].Attempts, now.Add(10*time.Minute), nil); err != nil {
 			return err
 		}
-		return tx.Outbox().MarkFailed(ctx, rest[0].ID, rest[0].Attempts, now)
+		return tx.Outbox().MarkFailed(ctx, rest[0].ID, rest[0].Attempts, now, nil)
 	}))
 	// The worker that held first[1] retries it later; the sent and failed
 	// ones are never claimed again.
@@ -139,7 +139,7 @@ func testOutboxHealth(t *testing.T, st ports.Store) {
 	assert.Equal(t, ports.OutboxHealth{}, health())
 	queue(t, st, 2, now)
 	got := claim(t, st, now, time.Minute, 1)
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Outbox().MarkFailed(ctx, got[0].ID, got[0].Attempts, now) }))
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Outbox().MarkFailed(ctx, got[0].ID, got[0].Attempts, now, nil) }))
 	h := health()
 	assert.Equal(t, 1, h.Pending)
 	assert.Equal(t, 1, h.Failed)
@@ -174,8 +174,8 @@ func testOutboxOutcomeNeedsClaim(t *testing.T, st ports.Store) {
 	}
 	stale := map[string]func(ports.OutboxRepo) error{
 		"MarkSent":   func(o ports.OutboxRepo) error { return o.MarkSent(ctx, id, 1, now) },
-		"Retry":      func(o ports.OutboxRepo) error { return o.Retry(ctx, id, 1, now.Add(time.Hour)) },
-		"MarkFailed": func(o ports.OutboxRepo) error { return o.MarkFailed(ctx, id, 1, now) },
+		"Retry":      func(o ports.OutboxRepo) error { return o.Retry(ctx, id, 1, now.Add(time.Hour), nil) },
+		"MarkFailed": func(o ports.OutboxRepo) error { return o.MarkFailed(ctx, id, 1, now, nil) },
 	}
 	for name, record := range stale {
 		assert.Equal(t, domain.KindConflict, domain.KindOf(outcome(record)), "%s under a claim taken over", name)
@@ -188,13 +188,13 @@ func testOutboxOutcomeNeedsClaim(t *testing.T, st ports.Store) {
 
 	// The worker that holds the claim records its outcomes; once one is
 	// final, nothing overwrites it.
-	require.NoError(t, outcome(func(o ports.OutboxRepo) error { return o.Retry(ctx, id, 2, now.Add(time.Hour)) }))
+	require.NoError(t, outcome(func(o ports.OutboxRepo) error { return o.Retry(ctx, id, 2, now.Add(time.Hour), nil) }))
 	assert.Equal(t, now.Add(time.Hour), stored().NextAttemptAt)
 	again := claim(t, st, now.Add(time.Hour), time.Minute, 1)
 	require.Len(t, again, 1)
 	require.NoError(t, outcome(func(o ports.OutboxRepo) error { return o.MarkSent(ctx, id, 3, now.Add(time.Hour)) }))
 	assert.Equal(t, domain.KindConflict, domain.KindOf(outcome(func(o ports.OutboxRepo) error {
-		return o.MarkFailed(ctx, id, 3, now.Add(time.Hour))
+		return o.MarkFailed(ctx, id, 3, now.Add(time.Hour), nil)
 	})), "a sent delivery stays sent")
 	d = stored()
 	assert.Equal(t, domain.DeliverySent, d.Status)

@@ -189,7 +189,7 @@ func testRaiseUnclaimed(t *testing.T, st ports.Store) {
 	assert.Equal(t, 3, claimed[0].Count, "the claim takes the raised count")
 	assert.False(t, raise(t, st, d.ID, 4), "once claimed, a delivery is not raised")
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
-		return tx.Outbox().Retry(ctx, d.ID, 1, now.Add(20*time.Minute))
+		return tx.Outbox().Retry(ctx, d.ID, 1, now.Add(20*time.Minute), nil)
 	}))
 	assert.False(t, raise(t, st, d.ID, 4), "nor once tried and waiting to be tried again: it may have gone")
 	assert.Equal(t, 3, deliveryOf(t, st, ia, d.ID).Count)

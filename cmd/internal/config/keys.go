@@ -33,6 +33,7 @@ var secretKeys = []string{
 	"mail.smtp.oauth2.client_secret",
 	"mail.smtp.password",
 	"security.data_key",
+	"security.old_data_keys",
 	"sms.plivo.auth_token",
 }
 

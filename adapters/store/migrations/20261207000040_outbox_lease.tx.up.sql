@@ -1,0 +1,11 @@
+-- Until when a worker holds the delivery it claimed, NULL when none does:
+-- set by a claim, cleared by the claim's outcome. An operator's retry
+-- (`whisperctl outbox retry`) makes a waiting or failed delivery due now,
+-- and must leave alone one being sent at that moment, which would
+-- otherwise be claimed and sent a second time.
+--
+-- A nullable column without a default is a change to the catalogue alone
+-- on PostgreSQL: no rewrite, no long lock on a large outbox. (No index for
+-- housekeeping's look for old failures either: building one would hold
+-- writes to the outbox, every report's, for as long as it takes.)
+ALTER TABLE outbox ADD COLUMN leased_until {{.Time}};

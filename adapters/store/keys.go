@@ -45,9 +45,7 @@ func wrongKeyWords(stored string, keys *seal.Keyring) domain.Words {
 	if older := keys.OlderFingerprints(); len(older) > 0 {
 		have += " (older: " + strings.Join(older, ", ") + ")"
 	}
-	return domain.Say("the data key does not match this database: its data is sealed under the key with fingerprint %s, "+
-		"and this process was given %s; configure the database's own key as security.data_key "+
-		"(while rotating: the new key there and the old one in security.old_data_keys)", stored, have)
+	return domain.Say("the data key does not match this database: its data is sealed under the key with fingerprint %s, and this process was given %s; configure the database's own key as security.data_key (while rotating: the new key there and the old one in security.old_data_keys)", stored, have)
 }
 
 // hasTable reports whether the schema has table; a database not yet
@@ -141,8 +139,7 @@ func (s *Store) recordFingerprint(ctx context.Context) (string, error) {
 		return "", err
 	} else if sealed != nil && !s.keys.Holds(sealed) {
 		return "", &domain.Error{Kind: domain.KindInvalid, Safe: domain.Say(
-			"the data key does not match this database: its data is sealed under another key; " +
-				"configure the database's own key as security.data_key")}
+			"the data key does not match this database: its data is sealed under another key; configure the database's own key as security.data_key")}
 	}
 	err := s.InTx(ctx, func(ptx ports.Tx) error {
 		_, err := ptx.(*tx).db.NewInsert().Model(&dataKeyRow{ID: 1, Fingerprint: s.keys.Fingerprint(), RecordedAt: time.Now().UTC()}).

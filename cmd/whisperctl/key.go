@@ -47,7 +47,7 @@ func (c *ctl) keyRotate(cctx *cli.Context) error {
 	}
 	newKey, err := seal.ReadKeyFile(cctx.String("new-key-file"))
 	if err != nil {
-		return domain.Errorf(domain.KindInvalid, "--new-key-file: %v", err)
+		return usagef("--new-key-file: %v", err)
 	}
 	cfg, err := c.config(cctx)
 	if err != nil {
@@ -55,7 +55,7 @@ func (c *ctl) keyRotate(cctx *cli.Context) error {
 	}
 	keys, err := wire.RotationKeyring(cfg, newKey)
 	if err != nil {
-		return domain.Errorf(domain.KindInvalid, "%v", err)
+		return usagef("%v", err)
 	}
 	if _, err := c.serviceWith(cctx, cfg, keys); err != nil {
 		return err

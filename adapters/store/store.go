@@ -107,6 +107,7 @@ func openPostgres(rawURL string) (*Store, error) {
 	// statements run once. The simple protocol sends each query in one
 	// round trip. It also suits PgBouncer in transaction mode, where a
 	// statement prepared on one server connection is unknown on the next.
+	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
 	//
 	// Nothing else may be set for the session either — no startup
 	// parameters (PgBouncer refuses those it does not know), no SET, no

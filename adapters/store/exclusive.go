@@ -59,8 +59,11 @@ func (s *Store) Exclusive(ctx context.Context, name string, fn func(ctx context.
 	<-kept
 	lost := errors.Is(context.Cause(run), ports.ErrLeadershipLost)
 	// Given up even when the caller's ctx has ended, so the others need
-	// not wait for the lease to run out.
-	if gerr := s.giveUpLease(context.WithoutCancel(ctx), name, holder); gerr != nil && err == nil && !lost {
+	// not wait for the lease to run out; but not waited for long, since
+	// the lease runs out anyway.
+	giveUp, stop := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer stop()
+	if gerr := s.giveUpLease(giveUp, name, holder); gerr != nil && err == nil && !lost {
 		err = gerr
 	}
 	if lost {

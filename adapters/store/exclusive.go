@@ -40,12 +40,24 @@ func (s *Store) Exclusive(ctx context.Context, name string, fn func(ctx context.
 	if name == "" {
 		return false, errors.New("store: a lock needs a name")
 	}
+	if err := ctx.Err(); err != nil {
+		return false, translate(err)
+	}
 	lease := s.leaseLength()
 	holder := leaseHolder()
 	asked := time.Now()
-	took, err := s.takeLease(ctx, name, holder, lease)
-	if err != nil || !took {
+	// Taken whether or not ctx ends meanwhile: a take cut short by ctx may
+	// still have been done by the database, leaving a lease that nobody
+	// knows it holds, which would keep everyone out until it ran out.
+	taking, stopTaking := detach(ctx)
+	defer stopTaking()
+	took, err := s.takeLease(taking, name, holder, lease)
+	if err != nil {
+		s.giveUpLease(taking, name, holder)
 		return false, err
+	}
+	if !took {
+		return false, nil
 	}
 	run, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -59,17 +71,23 @@ func (s *Store) Exclusive(ctx context.Context, name string, fn func(ctx context.
 	<-kept
 	lost := errors.Is(context.Cause(run), ports.ErrLeadershipLost)
 	// Given up even when the caller's ctx has ended, so the others need
-	// not wait for the lease to run out; but not waited for long, since
-	// the lease runs out anyway.
-	giveUp, stop := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer stop()
-	if gerr := s.giveUpLease(giveUp, name, holder); gerr != nil && err == nil && !lost {
+	// not wait for the lease to run out.
+	giving, stopGiving := detach(ctx)
+	defer stopGiving()
+	if gerr := s.giveUpLease(giving, name, holder); gerr != nil && err == nil && !lost {
 		err = gerr
 	}
 	if lost {
 		return true, errors.Join(err, ports.ErrLeadershipLost)
 	}
 	return true, err
+}
+
+// detach returns a context that ctx's end does not cut short, for taking
+// and giving up leases; it ends after ten seconds, since a lease runs out
+// anyway.
+func detach(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 }
 
 // keepLease renews the lease every third of its length until done

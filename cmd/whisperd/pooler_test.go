@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -123,7 +124,8 @@ func waitReady(t *testing.T, p *process) {
 				return
 			}
 		}
-		if time.Now().After(deadline) {
+		// A whisperd that gave up says why on a line of its own.
+		if time.Now().After(deadline) || strings.Contains(p.logs.String(), "\nwhisperd: ") {
 			t.Fatalf("whisperd did not become ready\n%s", p.logs)
 		}
 		time.Sleep(50 * time.Millisecond)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -26,7 +27,9 @@ type dialectTypes struct {
 }
 
 // migrationLockKey is the PostgreSQL advisory lock that keeps two whisperd
-// instances starting together from migrating at once.
+// instances starting together from migrating at once. It is a
+// transaction-level lock (see lockMigrations), so that it also holds
+// through a connection pooler in transaction mode.
 const migrationLockKey = 0x57_48_49_53 // "WHIS"
 
 func (s *Store) migrator() (*migrate.Migrator, error) {
@@ -92,15 +95,11 @@ func (s *Store) migrate(ctx context.Context) (applied []string, err error) {
 		return nil, err
 	}
 	if s.postgres {
-		conn, err := s.db.Conn(ctx)
+		unlock, err := s.lockMigrations(ctx)
 		if err != nil {
-			return nil, translate(err)
+			return nil, err
 		}
-		defer conn.Close()
-		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(?)", migrationLockKey); err != nil {
-			return nil, translate(err)
-		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(?)", migrationLockKey)
+		defer unlock()
 	} else {
 		release, err := s.takeWriter(ctx)
 		if err != nil {
@@ -122,6 +121,29 @@ func (s *Store) migrate(ctx context.Context) (applied []string, err error) {
 		applied = append(applied, mig.Name)
 	}
 	return applied, nil
+}
+
+// lockMigrations waits for the migration lock on PostgreSQL and returns
+// what releases it. The lock is pg_advisory_xact_lock, held by a
+// transaction kept open, on a connection of its own, while the migrations
+// run on others. A session-level lock would not do: through PgBouncer in
+// transaction mode, the session that took it goes back to the pool (and
+// to other clients) after each statement, and the unlock may reach
+// another session. A transaction keeps its server connection until it
+// ends, and its lock ends with it — also when this process dies, since
+// the server (or PgBouncer, for a client gone mid-transaction) then ends
+// the transaction. The transaction reads and writes nothing, so it holds
+// no snapshot and no table lock that a migration could wait for.
+func (s *Store) lockMigrations(ctx context.Context) (unlock func(), err error) {
+	held, err := s.db.BeginTx(ctx, &sql.TxOptions{})
+	if err != nil {
+		return nil, translate(err)
+	}
+	if _, err := held.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", migrationLockKey); err != nil {
+		held.Rollback()
+		return nil, translate(err)
+	}
+	return func() { held.Rollback() }, nil
 }
 
 // Pending returns the names of migrations not yet applied; tools that do not

@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -38,9 +39,10 @@ var _ ports.Store = (*Store)(nil)
 // Store is a ports.Store on PostgreSQL or SQLite.
 type Store struct {
 	db *bun.DB
-	// reads serves View: a pool of its own whose connections are query-only
-	// (SQLite) or read-only (PostgreSQL), so a write inside View fails and
-	// a read needs no statements around it to say so.
+	// reads serves View: a pool of its own, so that reads never queue
+	// behind writers for a connection. On SQLite its connections are
+	// query-only; on PostgreSQL each View is a READ ONLY transaction. Either
+	// way a write inside View fails.
 	reads    *bun.DB
 	keys     *seal.Keyring
 	postgres bool
@@ -59,6 +61,9 @@ type Store struct {
 	// checkpointsDone; nil on PostgreSQL.
 	stopCheckpoints context.CancelFunc
 	checkpointsDone chan struct{}
+	// lease is how long leadership leases last, in nanoseconds; zero means
+	// DefaultLease (see exclusive.go).
+	lease atomic.Int64
 }
 
 // maxAttempts bounds how often InTx runs fn when PostgreSQL reports a
@@ -108,12 +113,16 @@ func openPostgres(rawURL string) (*Store, error) {
 	// is new text: pgx's default, preparing and caching each statement,
 	// would cost an extra round trip per query and fill its cache with
 	// statements run once. The simple protocol sends each query in one
-	// round trip (and also suits PgBouncer in transaction mode).
+	// round trip. It also suits PgBouncer in transaction mode, where a
+	// statement prepared on one server connection is unknown on the next.
 	cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
-	// Reads have a pool of their own whose sessions are read-only, so a
-	// write inside View fails and View needs no BEGIN and COMMIT.
-	ro := cfg.Copy()
-	ro.RuntimeParams["default_transaction_read_only"] = "on"
+	//
+	// Nothing else may be set for the session either — no startup
+	// parameters (PgBouncer refuses those it does not know), no SET, no
+	// session advisory locks: behind a pooler in transaction mode, a
+	// session is shared by whichever clients' transactions it serves. What
+	// must hold for a while is said per transaction (View's READ ONLY,
+	// pg_advisory_xact_lock) or kept in a table (leadership leases).
 	pool := func(cfg *pgx.ConnConfig) *bun.DB {
 		sqldb := stdlib.OpenDB(*cfg)
 		// A handful of connections serve a 2-core instance well; more only
@@ -125,7 +134,7 @@ func openPostgres(rawURL string) (*Store, error) {
 	}
 	return &Store{
 		db:       pool(cfg),
-		reads:    pool(ro),
+		reads:    pool(cfg.Copy()),
 		postgres: true,
 		intake:   intake{turns: make(chan struct{}, pgIntakeBatches)},
 	}, nil
@@ -264,14 +273,14 @@ func (s *Store) takeWriter(ctx context.Context) (release func(), err error) {
 	}
 }
 
-// View runs fn with read-only access. See ports.Store. On PostgreSQL its
-// statements run on the read-only pool without an explicit transaction:
-// each sees what was committed when it started, exactly as inside a
-// transaction at PostgreSQL's default level (read committed), for two
-// round trips fewer.
+// View runs fn with read-only access. See ports.Store. On PostgreSQL it is
+// a READ ONLY transaction at read committed, PostgreSQL's default level:
+// each statement sees what was committed when it started. Read-only is
+// said in the BEGIN, not set on the session, so that it holds through a
+// connection pooler and leaks to no other client.
 func (s *Store) View(ctx context.Context, fn func(tx ports.Tx) error) error {
 	if s.postgres {
-		return translate(fn(&tx{db: s.reads, keys: s.keys, postgres: true}))
+		return s.run(ctx, s.reads, &sql.TxOptions{Isolation: sql.LevelReadCommitted, ReadOnly: true}, fn)
 	}
 	return s.run(ctx, s.reads, &sql.TxOptions{ReadOnly: true}, fn)
 }

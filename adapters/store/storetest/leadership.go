@@ -5,16 +5,37 @@ import (
 	"errors"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/whisper-schools/whisper/adapters/store"
 	"github.com/whisper-schools/whisper/ports"
 )
 
 var leadershipTests = map[string]func(*testing.T, ports.Store){
-	"LeadershipExcludesOneHolder": func(t *testing.T, st ports.Store) { TwoLeaders(t, st, st) },
-	"LeadershipPassesOnFnsError":  testLeadershipError,
+	"LeadershipExcludesOneHolder":  func(t *testing.T, st ports.Store) { TwoLeaders(t, st, st) },
+	"LeadershipPassesOnFnsError":   testLeadershipError,
+	"LeadershipCutShortLeavesNone": testLeadershipCutShort,
+}
+
+// A caller whose ctx ends while it takes, holds or gives up a lease (as
+// whisperd's sweep does when it stops) leaves no lease behind: a take cut
+// short may have been done by the database all the same.
+func testLeadershipCutShort(t *testing.T, st ports.Store) {
+	for i := range 100 {
+		cut, cancel := context.WithCancel(ctx)
+		go func() {
+			time.Sleep(time.Duration(i%20) * 100 * time.Microsecond)
+			cancel()
+		}()
+		_, _ = st.Exclusive(cut, "sweep", func(context.Context) error { return nil })
+		cancel()
+	}
+	var leases int
+	require.NoError(t, st.(*store.Store).DB().NewRaw("SELECT count(*) FROM leases").Scan(ctx, &leases))
+	assert.Zero(t, leases, "no lease left behind")
 }
 
 // TwoLeaders plays two instances on one database (or two callers on one

@@ -24,8 +24,10 @@ import (
 // characters a message) and a note on every third: the session is
 // authenticated and the first page of matches listed, with its count, as
 // the handler does. Every message and note is sealed, so each search opens
-// all 43,000 or so texts of the interactions the member may see. The
-// target is p50 < 200 ms on both stores (docs/performance.md):
+// the sealed word index of each interaction the member may see (10,000
+// for the admin; the 43,000 or so texts themselves before there were
+// indexes). The target is p50 < 200 ms on both stores
+// (docs/performance.md):
 //
 //	WHISPER_TEST_DATABASE_URL=postgres://… go test -run '^$' -bench Search -benchtime 20x ./app
 //

@@ -219,19 +219,7 @@ func copyFile(t *testing.T, from, to string) {
 // the first request already finds the old conversation gone.
 func TestPurgesBeforeServing(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "whisper.db")
-	first := start(t, []string{"--demo", "--database-url", "sqlite:" + db}, nil)
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	_, page := get(t, first.url+"/r/DEMO")
-	category := regexp.MustCompile(`option value="(inb_[a-z2-7]+)"`).FindStringSubmatch(page)
-	require.NotNil(t, category)
-	resp, err := client.PostForm(first.url+"/r/DEMO", url.Values{"message": {"an old worry"}, "category": {category[1]}})
-	require.NoError(t, err)
-	resp.Body.Close()
-	require.Equal(t, http.StatusSeeOther, resp.StatusCode)
-	link := resp.Header.Get("Location")
-	require.NoError(t, first.stop())
-
-	ageEverything(t, db, 3*365*24*time.Hour)
+	link := anOldReport(t, db)
 	second := start(t, []string{"--database-url", "sqlite:" + db}, map[string]string{"WHISPER_RETENTION_SWEEP_INTERVAL": "1h"})
 	status, _ := get(t, second.url+link)
 	assert.Equal(t, http.StatusNotFound, status, "erased before the first answer")

@@ -47,7 +47,9 @@ type process struct {
 	logs *syncBuffer
 }
 
-func startProcess(t *testing.T, env []string, args ...string) *process {
+// launch starts whisperd as a process without waiting for it, so that
+// two can start at the same moment.
+func launch(t *testing.T, env []string, args ...string) *process {
 	t.Helper()
 	bin, err := buildBinary()
 	require.NoError(t, err)
@@ -64,6 +66,14 @@ func startProcess(t *testing.T, env []string, args ...string) *process {
 			t.Logf("whisperd said:\n%s", p.logs)
 		}
 	})
+	return p
+}
+
+// startProcess starts whisperd as a process (launch) and waits until it
+// answers /readyz.
+func startProcess(t *testing.T, env []string, args ...string) *process {
+	t.Helper()
+	p := launch(t, env, args...)
 	eventually(t, "whisperd to answer", func() bool {
 		resp, err := http.Get(p.url + "/readyz")
 		if err != nil {

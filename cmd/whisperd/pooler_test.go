@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -86,28 +84,6 @@ func TestTwoInstancesBehindAPooler(t *testing.T) {
 	var leases int
 	require.NoError(t, pooled.QueryRowContext(context.Background(), "SELECT count(*) FROM leases").Scan(&leases))
 	assert.Zero(t, leases, "every lease was given up")
-}
-
-// launch starts whisperd as a process without waiting for it, so that
-// two can start at the same moment.
-func launch(t *testing.T, env []string, args ...string) *process {
-	t.Helper()
-	bin, err := buildBinary()
-	require.NoError(t, err)
-	port := freePort(t)
-	p := &process{url: "http://127.0.0.1:" + strconv.Itoa(port), logs: &syncBuffer{}}
-	p.cmd = exec.Command(bin, append([]string{"--listen", "127.0.0.1:" + strconv.Itoa(port)}, args...)...)
-	p.cmd.Env = append(os.Environ(), env...)
-	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
-	require.NoError(t, p.cmd.Start())
-	t.Cleanup(func() {
-		p.cmd.Process.Kill()
-		p.cmd.Wait()
-		if t.Failed() {
-			t.Logf("whisperd said:\n%s", p.logs)
-		}
-	})
-	return p
 }
 
 // waitReady waits for p to answer /readyz, with a deadline generous

@@ -162,11 +162,12 @@ func TestRefusesBadConfiguration(t *testing.T) {
 	}
 }
 
-func TestTheSweepErasesWhatIsDue(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "whisper.db")
-	// A first run creates the database; a report is then made to look old
-	// by moving it back in time in the store, and a second run's first sweep
-	// erases it.
+// anOldReport makes a report through the demo form of a first whisperd on
+// the embedded database db, stops it, and moves the report back in time in
+// the store: the next whisperd finds it due for erasure. It returns the
+// report's conversation link.
+func anOldReport(t *testing.T, db string) string {
+	t.Helper()
 	first := start(t, []string{"--demo", "--database-url", "sqlite:" + db}, nil)
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	_, page := get(t, first.url+"/r/DEMO")
@@ -180,6 +181,12 @@ func TestTheSweepErasesWhatIsDue(t *testing.T) {
 	require.NoError(t, first.stop())
 
 	ageEverything(t, db, 3*365*24*time.Hour)
+	return link
+}
+
+func TestTheSweepErasesWhatIsDue(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "whisper.db")
+	link := anOldReport(t, db)
 	second := start(t, []string{"--database-url", "sqlite:" + db}, map[string]string{"WHISPER_RETENTION_SWEEP_INTERVAL": "1h"})
 	eventually(t, "the sweep", func() bool { return strings.Contains(second.stderr.String(), "retention sweep") })
 	status, _ := get(t, second.url+link)

@@ -85,6 +85,17 @@ func New(outbox OutboxHealth) *Metrics {
 	return m
 }
 
+// Build exports which build is running as whisper_build_info, a gauge of
+// 1 whose labels say it, as Prometheus exporters do: dashboards join on it
+// to show a version, and alerts can spot instances left on an old one.
+func (m *Metrics) Build(version, commit, goVersion string) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name:        "whisper_build_info",
+		Help:        "Always 1; its labels are the running build's version, commit and Go version.",
+		ConstLabels: prometheus.Labels{"version": version, "commit": commit, "goversion": goVersion},
+	}, func() float64 { return 1 }))
+}
+
 // Delivered counts one delivery attempt.
 func (m *Metrics) Delivered(kind domain.DeliveryKind, outcome domain.DeliveryStatus) {
 	m.deliveries.WithLabelValues(string(kind), string(outcome)).Inc()

@@ -20,6 +20,7 @@ import (
 	"github.com/whisper-schools/whisper/adapters/store/seal"
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/cmd/internal/config"
+	"github.com/whisper-schools/whisper/cmd/internal/version"
 	"github.com/whisper-schools/whisper/cmd/internal/logging"
 	"github.com/whisper-schools/whisper/cmd/internal/wire"
 	"github.com/whisper-schools/whisper/domain"
@@ -56,6 +57,7 @@ const ctlDescription = "Every command takes --config FILE, --database-url URL an
 func (c *ctl) app() *cli.App {
 	return &cli.App{
 		Name:            "whisperctl",
+		Version:         version.Get().String(),
 		Usage:           "operate a Whisper service: organisations, forms, inboxes, staff",
 		Description:     ctlDescription,
 		Reader:          c.stdin,

@@ -34,6 +34,7 @@ func TestMetricsAreServedOnlyOnTheOperatorsAddress(t *testing.T) {
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.True(t, strings.HasPrefix(resp.Header.Get("Content-Type"), "text/plain"), resp.Header.Get("Content-Type"))
 	assert.Contains(t, string(body), "# TYPE whisper_outbox_pending gauge")
+	assert.Regexp(t, `whisper_build_info\{commit="[^"]+",goversion="go[^"]+",version="[^"]+"\} 1`, string(body))
 	assert.Contains(t, string(body), `whisper_http_request_duration_seconds_count{area="r",status="2xx"} 1`,
 		"the public request was counted")
 
@@ -44,6 +45,7 @@ func TestMetricsAreServedOnlyOnTheOperatorsAddress(t *testing.T) {
 	_, err = http.Get(in.metricsURL + "/metrics")
 	assert.Error(t, err, "the metrics listener stops with the server")
 	assert.Contains(t, in.stderr.String(), "serving metrics")
+	assert.Regexp(t, `msg="starting whisperd" version=\S+ commit=\S+ built=\S+`, in.stderr.String(), "the first line names the build")
 }
 
 func TestMetricsAreOffByDefault(t *testing.T) {

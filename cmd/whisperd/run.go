@@ -23,6 +23,7 @@ import (
 	"github.com/whisper-schools/whisper/adapters/swearing"
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/cmd/internal/config"
+	"github.com/whisper-schools/whisper/cmd/internal/version"
 	"github.com/whisper-schools/whisper/cmd/internal/wire"
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
@@ -63,11 +64,17 @@ func run(ctx context.Context, e env) error {
 	listen := flags.String("listen", "", "the `address` to serve on (default 127.0.0.1:8080)")
 	databaseURL := flags.String("database-url", "", "postgres://… or sqlite:`PATH` (default sqlite:whisper.db)")
 	demo := flags.Bool("demo", false, "on an empty database, first create a demo organisation, form and admin; write mail and texts to folders unless configured otherwise")
+	showVersion := flags.Bool("version", false, "print the version, commit and build date, and exit")
 	if err := flags.Parse(e.args); errors.Is(err, flag.ErrHelp) {
 		writeHelp(e.stdout, flags)
 		return nil
 	} else if err != nil {
 		return fmt.Errorf("%w (whisperd --help lists the flags and settings)", err)
+	}
+	build := version.Get()
+	if *showVersion {
+		fmt.Fprintln(e.stdout, "whisperd version", build)
+		return nil
 	}
 	if flags.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", flags.Args())
@@ -87,7 +94,8 @@ func run(ctx context.Context, e env) error {
 	}
 	log, stopLog := newLogger(e.stderr, cfg.Log)
 	defer stopLog() // deferred first, so it runs last
-	log.Info("starting whisperd", slog.Any("config", cfg))
+	log.Info("starting whisperd", slog.String("version", build.Version), slog.String("commit", build.Commit),
+		slog.String("built", build.Date), slog.Any("config", cfg))
 	if e.limitMemory != nil && e.getenv("GOMEMLIMIT") == "" {
 		// A soft limit: near it the collector works harder; it never
 		// refuses memory. GOMEMLIMIT, when set, is the operator's choice.
@@ -122,6 +130,7 @@ func run(ctx context.Context, e env) error {
 	}
 	var svc *app.App
 	meter := metrics.New(func(ctx context.Context) (ports.OutboxHealth, error) { return svc.Delivery.OutboxHealth(ctx) })
+	meter.Build(build.Version, build.Commit, build.GoVersion)
 	svc = app.New(app.Deps{
 		Store: st, Clock: app.SystemClock{}, Random: rand.Reader,
 		Hasher: passhash.New(passhash.DefaultParams(), cfg.PasswordHashingSlots()), Locator: locator, Swearing: swearing.New(),

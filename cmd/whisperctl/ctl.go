@@ -20,8 +20,8 @@ import (
 	"github.com/whisper-schools/whisper/adapters/store/seal"
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/cmd/internal/config"
-	"github.com/whisper-schools/whisper/cmd/internal/version"
 	"github.com/whisper-schools/whisper/cmd/internal/logging"
+	"github.com/whisper-schools/whisper/cmd/internal/version"
 	"github.com/whisper-schools/whisper/cmd/internal/wire"
 	"github.com/whisper-schools/whisper/domain"
 )

@@ -49,61 +49,58 @@ type candidate struct{ id, ref string }
 func (s search) Find(ctx context.Context, v domain.Viewer, f ports.StaffViewFilter, q domain.Search) ([]domain.InteractionID, error) {
 	f.IDs, f.Limit, f.Offset = nil, 0, 0
 	query := filtered(staffView(s).scoped(v), f).ColumnExpr("i.id, i.ref")
+	words := q.Words() > 0
+	if words {
+		query = query.ColumnExpr("w.interaction_id IS NOT NULL, w.words_sealed").
+			Join("LEFT JOIN interaction_words AS w ON w.interaction_id = i.id")
+	}
 	var cands []candidate
-	var masks map[string]uint64
-	if q.Words() == 0 {
-		var rows []struct {
-			ID  string `bun:"id"`
-			Ref string `bun:"ref"`
+	var unindexed []string
+	masks, err := s.matchSealed(ctx, q, func(send func(sealedText) error) error {
+		rows, err := query.Rows(ctx)
+		if err != nil {
+			return err
 		}
-		if err := query.Scan(ctx, &rows); err != nil {
-			return nil, translate(err)
-		}
-		for _, r := range rows {
-			cands = append(cands, candidate{r.ID, r.Ref})
-		}
-	} else {
-		var unindexed []string
-		var err error
-		masks, err = s.matchSealed(ctx, q, func(send func(sealedText) error) error {
-			rows, err := query.ColumnExpr("w.interaction_id IS NOT NULL, w.words_sealed").
-				Join("LEFT JOIN interaction_words AS w ON w.interaction_id = i.id").Rows(ctx)
-			if err != nil {
+		defer rows.Close()
+		for rows.Next() {
+			var c candidate
+			var indexed bool
+			var sealed []byte
+			dest := []any{&c.id, &c.ref}
+			if words {
+				dest = append(dest, &indexed, &sealed)
+			}
+			if err := rows.Scan(dest...); err != nil {
 				return err
 			}
-			defer rows.Close()
-			for rows.Next() {
-				var c candidate
-				var indexed bool
-				var words []byte
-				if err := rows.Scan(&c.id, &c.ref, &indexed, &words); err != nil {
-					return err
-				}
-				cands = append(cands, c)
-				if !indexed {
-					unindexed = append(unindexed, c.id)
-				} else if err := send(sealedText{interaction: c.id, id: c.id, column: wordsColumn, sealed: words}); err != nil {
+			cands = append(cands, c)
+			switch {
+			case !words: // a reference alone reads no text
+			case !indexed:
+				unindexed = append(unindexed, c.id)
+			default:
+				if err := send(sealedText{interaction: c.id, id: c.id, column: wordsColumn, sealed: sealed}); err != nil {
 					return err
 				}
 			}
-			return rows.Err()
-		})
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(unindexed) > 0 {
+		more, err := s.matchSealed(ctx, q, func(send func(sealedText) error) error { return s.eachText(ctx, unindexed, send) })
 		if err != nil {
 			return nil, err
 		}
-		if len(unindexed) > 0 {
-			more, err := s.matchSealed(ctx, q, func(send func(sealedText) error) error { return s.eachText(ctx, unindexed, send) })
-			if err != nil {
-				return nil, err
-			}
-			for id, m := range more {
-				masks[id] |= m
-			}
+		for id, m := range more {
+			masks[id] |= m
 		}
 	}
 	out := []domain.InteractionID{}
 	for _, c := range cands { // in a stable order
-		if q.MatchesRef(domain.Reference(c.ref)) || (q.Words() > 0 && masks[c.id] == q.All()) {
+		if q.MatchesRef(domain.Reference(c.ref)) || (words && masks[c.id] == q.All()) {
 			out = append(out, domain.InteractionID(c.id))
 		}
 	}

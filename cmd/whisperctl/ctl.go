@@ -101,6 +101,7 @@ func (c *ctl) app() *cli.App {
 			c.smsCommand(),
 			c.keyCommand(),
 			c.outboxCommand(),
+			c.demoCommand(),
 		},
 	}
 }

@@ -17,7 +17,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, env{args: os.Args[1:], getenv: os.Getenv, stdout: os.Stdout, stderr: os.Stderr, limitMemory: debug.SetMemoryLimit}); err != nil {
+	if err := run(ctx, env{args: os.Args[1:], getenv: os.Getenv, stdout: os.Stdout, stderr: os.Stderr, limitMemory: debug.SetMemoryLimit, notify: sdNotify}); err != nil {
 		fmt.Fprintln(os.Stderr, "whisperd:", err)
 		stop()
 		os.Exit(1)

@@ -42,6 +42,9 @@ type env struct {
 	// limitMemory, when set, sets the Go runtime's soft memory limit
 	// (debug.SetMemoryLimit); tests, sharing their process, leave it nil.
 	limitMemory func(bytes int64) int64
+	// notify, when set, sends a notification to systemd (sdNotify); it
+	// is used only when getenv names a NOTIFY_SOCKET.
+	notify func(state string) error
 }
 
 // memoryHeadroomMiB is what whisperd's default soft memory limit allows
@@ -94,6 +97,7 @@ func run(ctx context.Context, e env) error {
 	}
 	log, stopLog := newLogger(e.stderr, cfg.Log)
 	defer stopLog() // deferred first, so it runs last
+	sd := newSystemd(e, log)
 	log.Info("starting whisperd", slog.String("version", build.Version), slog.String("commit", build.Commit),
 		slog.String("built", build.Date), slog.Any("config", cfg))
 	if e.limitMemory != nil && e.getenv("GOMEMLIMIT") == "" {
@@ -183,7 +187,13 @@ func run(ctx context.Context, e env) error {
 	var workers sync.WaitGroup
 	workers.Go(func() { relay.Run(workCtx, cfg.Outbox.PollInterval) })
 	workers.Go(func() { sweep(workCtx, st, svc, cfg.Retention.SweepInterval, log) })
-	listeners := []listener{{key: "listen", addr: cfg.Listen, handler: handler, ready: e.ready}}
+	var mainAddr string
+	listeners := []listener{{key: "listen", addr: cfg.Listen, handler: handler, ready: func(addr string) {
+		mainAddr = addr
+		if e.ready != nil {
+			e.ready(addr)
+		}
+	}}}
 	if cfg.Metrics.Listen != "" {
 		// Operators' only: the metrics go on their own address, first, so
 		// that the server is never ready without them.
@@ -191,7 +201,19 @@ func run(ctx context.Context, e env) error {
 			key: "metrics.listen", addr: cfg.Metrics.Listen, handler: metricsHandler(meter.Handler()), ready: e.metricsReady,
 		})
 	}
-	err = serve(ctx, cfg, listeners, log)
+	// systemd hears READY=1 once every listener serves, and from then on
+	// WATCHDOG=1 while the database answers; STOPPING=1 when ctx ends, or
+	// when serving stops by itself.
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	var watching sync.WaitGroup
+	up := func() {
+		sd.ready(mainAddr)
+		watching.Go(func() { sd.watch(watchCtx, st.Ping) })
+	}
+	err = serve(ctx, cfg, listeners, up, log)
+	sd.stop()
+	stopWatch()
+	watching.Wait()
 	stopWork()
 	workers.Wait()
 	return err
@@ -231,8 +253,9 @@ func metricsHandler(metrics http.Handler) http.Handler {
 
 // serve answers HTTP on every listener until ctx ends or one of them fails,
 // then drains in-flight requests on all of them. An address that cannot be
-// listened on fails startup before any is served.
-func serve(ctx context.Context, cfg *config.Config, listeners []listener, log *slog.Logger) error {
+// listened on fails startup before any is served. up is called once every
+// listener serves.
+func serve(ctx context.Context, cfg *config.Config, listeners []listener, up func(), log *slog.Logger) error {
 	lns := make([]net.Listener, 0, len(listeners))
 	defer func() {
 		for _, ln := range lns {
@@ -269,6 +292,7 @@ func serve(ctx context.Context, cfg *config.Config, listeners []listener, log *s
 		}
 		go func() { served <- servers[i].Serve(lns[i]) }()
 	}
+	up()
 
 	var failed error
 	select {

@@ -20,7 +20,7 @@ func loadConfig(opts config.Options, demo bool) (*config.Config, error) {
 	if err != nil || !demo || cfg.IsPostgres() {
 		return cfg, err
 	}
-	opts.Defaults = map[string]any{"mail.driver": config.FileDriver, "sms.driver": config.FileDriver}
+	opts.Defaults = config.DemoDefaults()
 	return config.Load(opts)
 }
 

@@ -22,11 +22,10 @@ import (
 // commented out, so it doubles as a reference an operator edits in place.
 const examplePath = "../../../whisper.example.yaml"
 
-// demoDefaults are the defaults whisperd --demo gives Load on the embedded
-// store (cmd/whisperd/demo.go). The example leaves their keys commented
-// out: a file that set them, even to the plain defaults, would override
-// --demo, and the demo's mail would go to the log instead of a folder.
-var demoDefaults = map[string]any{"mail.driver": FileDriver, "sms.driver": FileDriver}
+// The example leaves DemoDefaults' keys commented out: a file that set
+// them, even to the plain defaults, would override --demo, and the demo's
+// mail would go to the log instead of a folder.
+var demoDefaults = DemoDefaults()
 
 // TestTheExampleLoadsAsTheDefaults holds the promise the example makes in
 // its header: loaded as it is, it changes nothing. It loads it with the real

@@ -22,6 +22,13 @@ const (
 	SMSDirName  = "sms"
 )
 
+// DemoDefaults are the defaults whisperd --demo gives Load (as
+// Options.Defaults) on the embedded store: mail and texts go to folders
+// unless the configuration chooses a driver.
+func DemoDefaults() map[string]any {
+	return map[string]any{"mail.driver": FileDriver, "sms.driver": FileDriver}
+}
+
 // defaultFileDirs fills in mail.file.dir and sms.file.dir for the file
 // drivers on the embedded store: mail/ and sms/ beside the database. With
 // PostgreSQL there is no file to be beside, so they stay empty and

@@ -58,15 +58,14 @@ func TestAFileDriversFolderMustNotBeAFile(t *testing.T) {
 }
 
 func TestDefaultsGiveWayToWhatIsConfigured(t *testing.T) {
-	demo := map[string]any{"mail.driver": "file", "sms.driver": "file"}
-	c, err := Load(Options{Getenv: env(nil), Defaults: demo})
+	c, err := Load(Options{Getenv: env(nil), Defaults: DemoDefaults()})
 	require.NoError(t, err)
 	assert.Equal(t, "file", c.Mail.Driver)
 	assert.Equal(t, "file", c.SMS.Driver)
 	assert.Equal(t, "mail", c.Mail.File.Dir, "beside whisper.db, in the working directory")
 
 	file := writeFile(t, "whisper.yaml", "mail:\n  driver: log\n")
-	c, err = Load(Options{File: file, Getenv: env(map[string]string{"WHISPER_SMS_DRIVER": "log"}), Defaults: demo})
+	c, err = Load(Options{File: file, Getenv: env(map[string]string{"WHISPER_SMS_DRIVER": "log"}), Defaults: DemoDefaults()})
 	require.NoError(t, err)
 	assert.Equal(t, "log", c.Mail.Driver, "the file wins over a run's defaults")
 	assert.Equal(t, "log", c.SMS.Driver, "the environment too")

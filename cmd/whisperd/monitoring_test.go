@@ -76,6 +76,14 @@ func TestEveryMonitoredMetricIsExported(t *testing.T) {
 		return ok
 	})
 
+	// The two gauges the rules added are right on a healthy instance: it is
+	// ready, and its purge at start succeeded.
+	require.Contains(t, families, "whisper_ready")
+	assert.Equal(t, 1.0, families["whisper_ready"].GetMetric()[0].GetGauge().GetValue())
+	require.Contains(t, families, "whisper_purge_last_success_timestamp_seconds")
+	assert.Greater(t, families["whisper_purge_last_success_timestamp_seconds"].GetMetric()[0].GetGauge().GetValue(), 0.0,
+		"the purge before serving succeeded")
+
 	names := make([]string, 0, len(used))
 	for name := range used {
 		names = append(names, name)

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
 )
@@ -32,6 +33,7 @@ type Metrics struct {
 	purgeFailed  prometheus.Counter
 	erased       prometheus.Counter
 	held         prometheus.Gauge
+	purgedAt     prometheus.Gauge
 	requests     *prometheus.HistogramVec
 }
 
@@ -72,15 +74,30 @@ func New(outbox OutboxHealth) *Metrics {
 		held: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "whisper_held_past_retention", Help: "Interactions past their retention kept by a legal hold, at the last purge.",
 		}),
+		purgedAt: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "whisper_purge_last_success_timestamp_seconds",
+			Help: "When this instance last finished a retention purge run without error, in seconds since 1970; 0 until its first since it started.",
+		}),
 		requests: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "whisper_http_request_duration_seconds", Help: "HTTP requests, by area of the service (r, t, staff, sms, …) and status class.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"area", "status"}),
 	}
-	m.reg.MustRegister(m.deliveries, m.failed, m.reports, m.texts, m.signInFailed, m.purgeRuns, m.purgeFailed, m.erased, m.held, m.requests,
+	m.reg.MustRegister(m.deliveries, m.failed, m.reports, m.texts, m.signInFailed, m.purgeRuns, m.purgeFailed, m.erased, m.held, m.purgedAt, m.requests,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if outbox != nil {
 		m.reg.MustRegister(outboxCollector{health: outbox, now: time.Now})
+	}
+	// Every fixed label value starts at 0, so that the series exist from
+	// the first scrape: rate() and increase() then see the first event as
+	// a rise from 0 rather than the start of a new series, and dashboards
+	// show 0 rather than "no data".
+	for _, channel := range []domain.Channel{domain.ChannelWeb, domain.ChannelSMS} {
+		m.reports.WithLabelValues(string(channel))
+	}
+	for _, outcome := range []app.TextOutcome{app.TextOpened, app.TextContinued, app.TextHelped, app.TextDropped,
+		app.TextDuplicate, app.TextLimited, app.TextLinked} {
+		m.texts.WithLabelValues(string(outcome))
 	}
 	return m
 }
@@ -116,8 +133,20 @@ func (m *Metrics) Texted(outcome string) { m.texts.WithLabelValues(outcome).Inc(
 // SignInFailed counts a refused sign-in.
 func (m *Metrics) SignInFailed() { m.signInFailed.Inc() }
 
-// Purged counts a purge run.
+// Readiness exports whisper_ready, evaluated at each scrape by ready (the
+// check behind /readyz), so that an alert can say an instance is not ready
+// without Prometheus reaching its public address, which may be behind a
+// proxy or a firewall. The check is bounded by readyTimeout: a database
+// that hangs reads as not ready rather than stalling the scrape.
+func (m *Metrics) Readiness(ready func(ctx context.Context) error) {
+	m.reg.MustRegister(readyCollector{ready: ready})
+}
+
+// Purged counts a purge run, and notes when it finished: only successful
+// runs are counted here (app.Operations.Purge reports failures through
+// PurgeFailed), so the timestamp is that of the last success.
 func (m *Metrics) Purged(erased, held int) {
+	m.purgedAt.SetToCurrentTime()
 	m.purgeRuns.Inc()
 	m.erased.Add(float64(erased))
 	m.held.Set(float64(held))
@@ -173,4 +202,30 @@ func (c outboxCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(pendingDesc, prometheus.GaugeValue, float64(h.Pending))
 	ch <- prometheus.MustNewConstMetric(ageDesc, prometheus.GaugeValue, age)
 	ch <- prometheus.MustNewConstMetric(failedDesc, prometheus.GaugeValue, float64(h.Failed))
+}
+
+// readyTimeout bounds the readiness check at a scrape, well inside
+// Prometheus's default scrape timeout of 10 s, beside the outbox's 5 s.
+const readyTimeout = 3 * time.Second
+
+var readyDesc = prometheus.NewDesc("whisper_ready",
+	"1 when this instance is ready to serve, as /readyz would answer: its database answers and its schema is this release's; else 0.", nil, nil)
+
+// readyCollector runs the readiness check at scrape time.
+type readyCollector struct {
+	ready func(ctx context.Context) error
+}
+
+func (c readyCollector) Describe(ch chan<- *prometheus.Desc) { ch <- readyDesc }
+
+func (c readyCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), readyTimeout)
+	defer cancel()
+	v := 1.0
+	if c.ready(ctx) != nil {
+		// The reason is in whisperd's log and at /readyz; a label would
+		// make a new series of every error's wording.
+		v = 0
+	}
+	ch <- prometheus.MustNewConstMetric(readyDesc, prometheus.GaugeValue, v)
 }

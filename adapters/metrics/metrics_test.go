@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"strconv"
 	"testing"
 	"time"
 
@@ -85,4 +87,50 @@ func TestPurgeFailuresAreCounted(t *testing.T) {
 	m.PurgeFailed()
 	m.PurgeFailed()
 	assert.Contains(t, scrape(t, m), "whisper_purge_failures_total 2")
+}
+
+func TestAPurgeRunNotesWhenItLastSucceeded(t *testing.T) {
+	m := metrics.New(nil)
+	assert.Contains(t, scrape(t, m), "whisper_purge_last_success_timestamp_seconds 0\n", "no run yet")
+	m.PurgeFailed()
+	assert.Contains(t, scrape(t, m), "whisper_purge_last_success_timestamp_seconds 0\n", "a failed run is no success")
+	before := float64(time.Now().Unix())
+	m.Purged(0, 0)
+	after := float64(time.Now().Unix()) + 1
+	got := regexp.MustCompile(`(?m)^whisper_purge_last_success_timestamp_seconds (\S+)$`).FindStringSubmatch(scrape(t, m))
+	require.NotNil(t, got)
+	at, err := strconv.ParseFloat(got[1], 64)
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, at, before)
+	assert.LessOrEqual(t, at, after)
+}
+
+func TestReadinessIsCheckedAtEachScrape(t *testing.T) {
+	m := metrics.New(nil)
+	var err error
+	m.Readiness(func(ctx context.Context) error {
+		_, bounded := ctx.Deadline()
+		assert.True(t, bounded, "the check cannot hold the scrape forever")
+		return err
+	})
+	assert.Contains(t, scrape(t, m), "whisper_ready 1\n")
+	err = domain.Errorf(domain.KindUnavailable, "database down")
+	out := scrape(t, m)
+	assert.Contains(t, out, "whisper_ready 0\n")
+	assert.NotContains(t, out, "database down", "the reason is not exported")
+	err = nil
+	assert.Contains(t, scrape(t, m), "whisper_ready 1\n")
+}
+
+// The fixed label values exist from the start, at 0, so that rate() sees
+// the first report or text as a rise.
+func TestLabelledCountersStartAtZero(t *testing.T) {
+	out := scrape(t, metrics.New(nil))
+	for _, want := range []string{
+		`whisper_reports_total{channel="web"} 0`, `whisper_reports_total{channel="sms"} 0`,
+		`whisper_texts_received_total{outcome="opened"} 0`, `whisper_texts_received_total{outcome="duplicate"} 0`,
+		`whisper_texts_received_total{outcome="linked"} 0`,
+	} {
+		assert.Contains(t, out, want)
+	}
 }

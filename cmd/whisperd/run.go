@@ -135,6 +135,7 @@ func run(ctx context.Context, e env) error {
 	var svc *app.App
 	meter := metrics.New(func(ctx context.Context) (ports.OutboxHealth, error) { return svc.Delivery.OutboxHealth(ctx) })
 	meter.Build(build.Version, build.Commit, build.GoVersion)
+	meter.Readiness(func(ctx context.Context) error { return svc.Operations.Ready(ctx) })
 	svc = app.New(app.Deps{
 		Store: st, Clock: app.SystemClock{}, Random: rand.Reader,
 		Hasher: passhash.New(passhash.DefaultParams(), cfg.PasswordHashingSlots()), Locator: locator, Swearing: swearing.New(),

@@ -112,7 +112,7 @@ func TestCheck(t *testing.T) {
 			"/ko-app/whisperctl (mode 0644, owner 0) is not executable"},
 		"whisperctl missing": {withFiles(t, good, entry{path: "ko-app/.wh.whisperctl", mode: 0o644}),
 			"whisperctl is not in the image"},
-		"dynamic whisperd": {goodImage(t, base, fakeELF(t, true)), "whisperd: dynamically linked"},
+		"dynamic whisperd":       {goodImage(t, base, fakeELF(t, true)), "whisperd: dynamically linked"},
 		"whisperd not a program": {goodImage(t, base, []byte("#!/bin/sh\n")), "whisperd: not an ELF executable"},
 	} {
 		t.Run(name, func(t *testing.T) {

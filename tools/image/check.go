@@ -36,6 +36,7 @@ func checkCmd(ctx context.Context, args []string) error {
 	tag := fs.String("tag", "", "the `reference` to check when the tarball holds several")
 	version := fs.String("version", "", "the `version` whisperd --version must report (default: not checked)")
 	run := fs.Bool("run", true, "run the binaries' --version, extracted from the image (needs the image's platform)")
+	start := fs.Bool("start", false, "also start whisperd chrooted into the image's files as its user, wait until it is ready, and back up with whisperctl (needs root)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -60,6 +61,11 @@ func checkCmd(ctx context.Context, args []string) error {
 	}
 	if *run && len(found.problems) == 0 {
 		found.problems = append(found.problems, runVersions(ctx, found, *version)...)
+	}
+	if *start && len(found.problems) == 0 {
+		if err := startInImage(ctx, img); err != nil {
+			found.problems = append(found.problems, err.Error())
+		}
 	}
 	for _, p := range found.problems {
 		fmt.Fprintln(os.Stderr, "image check:", p)

@@ -2,14 +2,16 @@
 // Docker daemon (docs/container.md):
 //
 //	go run ./tools/image build [-standin-base] [-out whisper.tar] [-tag REF,…] [-version v1.0.0]
-//	go run ./tools/image check [-version v1.0.0] whisper.tar
+//	go run ./tools/image check [-version v1.0.0] [-start] whisper.tar
 //
 // build runs ko (pinned) from .ko.yaml for whisperd and whisperctl, then
 // finishes the image with go-containerregistry: both binaries in one
 // image, /data owned by the nonroot user as the working directory. check
 // fails unless the image runs as a non-root UID, starts whisperd, works in
 // /data, holds no shell, and holds both binaries, static and executable;
-// it also runs their --version. .ci/image runs both.
+// it also runs their --version and, with -start (as root), runs whisperd
+// chrooted into the image's files as its user until it is ready.
+// .ci/image runs both.
 package main
 
 import (

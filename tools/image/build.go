@@ -208,25 +208,13 @@ func finish(server, ctl v1.Image, labels map[string]string) (v1.Image, error) {
 // onlyUnder fails unless every entry of layer lies under prefix (or is
 // prefix's directory itself).
 func onlyUnder(layer v1.Layer, prefix string) error {
-	rc, err := layer.Uncompressed()
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	tr := tar.NewReader(rc)
-	for {
-		h, err := tr.Next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
+	return eachFile(layer, func(h *tar.Header, _ io.Reader) error {
 		n := strings.TrimPrefix(h.Name, "/")
 		if n != strings.TrimSuffix(prefix, "/") && !strings.HasPrefix(n, prefix) {
 			return fmt.Errorf("it holds %s", h.Name)
 		}
-	}
+		return nil
+	})
 }
 
 // koImage reads the image ko built for the command cmd from its tarball.

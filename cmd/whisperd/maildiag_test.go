@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -22,15 +21,10 @@ import (
 func TestWhisperdFailsARefusedEmailAtOnceAndSaysWhy(t *testing.T) {
 	smtp := smtptest.Start(t, "", "")
 	smtp.Refuse("kim@example.org", 550, "5.1.1 <kim@example.org>: Recipient address rejected")
-	in := start(t, []string{"--demo", "--database-url", "sqlite:" + filepath.Join(t.TempDir(), "whisper.db")}, map[string]string{
-		"WHISPER_MAIL_DRIVER":          "smtp",
-		"WHISPER_MAIL_FROM":            "whisper@example.org",
-		"WHISPER_MAIL_SMTP_HOST":       smtp.Host(),
-		"WHISPER_MAIL_SMTP_PORT":       strconv.Itoa(smtp.Port()),
-		"WHISPER_MAIL_SMTP_TLS":        "none",
+	in := start(t, []string{"--demo", "--database-url", "sqlite:" + filepath.Join(t.TempDir(), "whisper.db")}, withSMTP(smtp, map[string]string{
 		"WHISPER_OUTBOX_POLL_INTERVAL": "20ms",
 		"WHISPER_METRICS_LISTEN":       "127.0.0.1:0",
-	})
+	}))
 	_, form := get(t, in.url+"/r/demo")
 	category := regexp.MustCompile(`<option value="([^"]+)"`).FindStringSubmatch(form)
 	require.NotNil(t, category)

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -51,15 +50,10 @@ func TestEveryMonitoredMetricIsExported(t *testing.T) {
 	// start.
 	smtp := smtptest.Start(t, "", "")
 	smtp.Refuse("gone@example.org", 550, "5.1.1 <gone@example.org>: no such user")
-	in := start(t, []string{"--demo", "--database-url", "sqlite:" + filepath.Join(t.TempDir(), "whisper.db")}, map[string]string{
+	in := start(t, []string{"--demo", "--database-url", "sqlite:" + filepath.Join(t.TempDir(), "whisper.db")}, withSMTP(smtp, map[string]string{
 		"WHISPER_METRICS_LISTEN":       "127.0.0.1:0",
-		"WHISPER_MAIL_DRIVER":          "smtp",
-		"WHISPER_MAIL_FROM":            "whisper@example.org",
-		"WHISPER_MAIL_SMTP_HOST":       smtp.Host(),
-		"WHISPER_MAIL_SMTP_PORT":       strconv.Itoa(smtp.Port()),
-		"WHISPER_MAIL_SMTP_TLS":        "none",
 		"WHISPER_OUTBOX_POLL_INTERVAL": "20ms",
-	})
+	}))
 	require.NotEmpty(t, in.metricsURL)
 	status, form := get(t, in.url+"/r/demo")
 	require.Equal(t, http.StatusOK, status)

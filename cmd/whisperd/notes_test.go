@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -24,14 +23,9 @@ import (
 func TestANoteNeverReachesTheReporter(t *testing.T) {
 	stand := plivotest.Start(t, "MAID", "plivo-token")
 	smtp := smtptest.Start(t, "", "")
-	in := start(t, []string{"--demo", "--database-url", "sqlite:" + filepath.Join(t.TempDir(), "whisper.db")}, withPlivo(stand, map[string]string{
-		"WHISPER_MAIL_DRIVER":          "smtp",
-		"WHISPER_MAIL_FROM":            "whisper@example.org",
-		"WHISPER_MAIL_SMTP_HOST":       smtp.Host(),
-		"WHISPER_MAIL_SMTP_PORT":       strconv.Itoa(smtp.Port()),
-		"WHISPER_MAIL_SMTP_TLS":        "none",
+	in := start(t, []string{"--demo", "--database-url", "sqlite:" + filepath.Join(t.TempDir(), "whisper.db")}, withPlivo(stand, withSMTP(smtp, map[string]string{
 		"WHISPER_OUTBOX_POLL_INTERVAL": "20ms",
-	}))
+	})))
 	to := func(addr string) []string {
 		var out []string
 		for _, m := range smtp.Messages() {

@@ -78,17 +78,12 @@ func TestTextingEndToEnd(t *testing.T) {
 	stand := plivotest.Start(t, "MAID", "plivo-token")
 	smtp := smtptest.Start(t, "", "")
 	db := filepath.Join(t.TempDir(), "whisper.db")
-	in := start(t, []string{"--demo", "--database-url", "sqlite:" + db}, withPlivo(stand, map[string]string{
-		"WHISPER_MAIL_DRIVER":             "smtp",
-		"WHISPER_MAIL_FROM":               "whisper@example.org",
-		"WHISPER_MAIL_SMTP_HOST":          smtp.Host(),
-		"WHISPER_MAIL_SMTP_PORT":          strconv.Itoa(smtp.Port()),
-		"WHISPER_MAIL_SMTP_TLS":           "none",
+	in := start(t, []string{"--demo", "--database-url", "sqlite:" + db}, withPlivo(stand, withSMTP(smtp, map[string]string{
 		"WHISPER_OUTBOX_POLL_INTERVAL":    "20ms",
 		"WHISPER_OUTBOX_RETRY_MIN":        "50ms",
 		"WHISPER_LIMITS_TEXTS_PER_NUMBER": "0",
 		"WHISPER_METRICS_LISTEN":          "127.0.0.1:0",
-	}))
+	})))
 	c := &carrier{t: t, url: in.url, token: "plivo-token"}
 
 	// A first text with the demo form's code: stored, and the link texted back.
@@ -177,14 +172,9 @@ func TestTextingEndToEnd(t *testing.T) {
 func TestATextReopensAClosedConversation(t *testing.T) {
 	stand := plivotest.Start(t, "MAID", "plivo-token")
 	smtp := smtptest.Start(t, "", "")
-	in := start(t, []string{"--demo", "--database-url", "sqlite:" + filepath.Join(t.TempDir(), "whisper.db")}, withPlivo(stand, map[string]string{
-		"WHISPER_MAIL_DRIVER":          "smtp",
-		"WHISPER_MAIL_FROM":            "whisper@example.org",
-		"WHISPER_MAIL_SMTP_HOST":       smtp.Host(),
-		"WHISPER_MAIL_SMTP_PORT":       strconv.Itoa(smtp.Port()),
-		"WHISPER_MAIL_SMTP_TLS":        "none",
+	in := start(t, []string{"--demo", "--database-url", "sqlite:" + filepath.Join(t.TempDir(), "whisper.db")}, withPlivo(stand, withSMTP(smtp, map[string]string{
 		"WHISPER_OUTBOX_POLL_INTERVAL": "20ms",
-	}))
+	})))
 	// The form offers the service's number beside its code.
 	status, form := get(t, in.url+"/r/demo")
 	require.Equal(t, http.StatusOK, status)
@@ -283,5 +273,16 @@ func withPlivo(stand *plivotest.Server, vars map[string]string) map[string]strin
 	vars["WHISPER_SMS_PLIVO_AUTH_TOKEN"] = "plivo-token"
 	vars["WHISPER_SMS_PLIVO_NUMBER"] = "+447700900000"
 	vars["WHISPER_SMS_PLIVO_API_URL"] = stand.URL()
+	return vars
+}
+
+// withSMTP adds to vars what makes whisperd send mail through the test's
+// SMTP server, in clear, from whisper@example.org.
+func withSMTP(smtp *smtptest.Server, vars map[string]string) map[string]string {
+	vars["WHISPER_MAIL_DRIVER"] = "smtp"
+	vars["WHISPER_MAIL_FROM"] = "whisper@example.org"
+	vars["WHISPER_MAIL_SMTP_HOST"] = smtp.Host()
+	vars["WHISPER_MAIL_SMTP_PORT"] = strconv.Itoa(smtp.Port())
+	vars["WHISPER_MAIL_SMTP_TLS"] = "none"
 	return vars
 }

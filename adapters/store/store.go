@@ -57,6 +57,9 @@ type Store struct {
 	writer chan struct{}
 	// intake gathers reports accepted at the same moment (see AcceptInteraction).
 	intake intake
+	// conns counts PostgreSQL's open connections, for Close (pgconns.go);
+	// nil on SQLite.
+	conns *openConns
 	// stopCheckpoints ends SQLite's checkpointLoop, which then closes
 	// checkpointsDone; nil on PostgreSQL.
 	stopCheckpoints context.CancelFunc
@@ -123,6 +126,8 @@ func openPostgres(rawURL string) (*Store, error) {
 	// session is shared by whichever clients' transactions it serves. What
 	// must hold for a while is said per transaction (View's READ ONLY,
 	// pg_advisory_xact_lock) or kept in a table (leadership leases).
+	conns := &openConns{}
+	cfg.DialFunc = conns.dial(cfg.DialFunc)
 	pool := func(cfg *pgx.ConnConfig) *bun.DB {
 		sqldb := stdlib.OpenDB(*cfg)
 		// A handful of connections serve a 2-core instance well; more only
@@ -137,6 +142,7 @@ func openPostgres(rawURL string) (*Store, error) {
 		reads:    pool(cfg.Copy()),
 		postgres: true,
 		intake:   intake{turns: make(chan struct{}, pgIntakeBatches)},
+		conns:    conns,
 	}, nil
 }
 
@@ -313,14 +319,19 @@ func (s *Store) ping(ctx context.Context) error {
 	return nil
 }
 
-// Close releases the store's connections.
+// Close releases the store's connections. On PostgreSQL it then waits, at
+// most closeWait, for any cancel request still on its way (pgconns.go).
 func (s *Store) Close() error {
 	if s.stopCheckpoints != nil {
 		s.stopCheckpoints()
 		<-s.checkpointsDone
 	}
 	s.reads.Close()
-	return s.db.Close()
+	err := s.db.Close()
+	if s.conns != nil {
+		s.conns.wait(closeWait)
+	}
+	return err
 }
 
 // tx is one transaction and the repositories over it.

@@ -490,6 +490,11 @@ type StaffViewRepo interface {
 	// List returns the viewer's interactions that match f, most recent activity
 	// first.
 	List(ctx context.Context, v domain.Viewer, f StaffViewFilter) ([]*domain.StaffInteraction, error)
+	// IDs returns the ids of the viewer's interactions that match f, in
+	// List's order, ignoring f's paging: an id each and nothing sealed,
+	// so that a caller that must go through them all (an export) can read
+	// them whole a batch at a time.
+	IDs(ctx context.Context, v domain.Viewer, f StaffViewFilter) ([]domain.InteractionID, error)
 	// Count counts the viewer's interactions that match f, ignoring its paging.
 	Count(ctx context.Context, v domain.Viewer, f StaffViewFilter) (int, error)
 	// Get returns one interaction by reference, or KindNotFound.

@@ -57,7 +57,16 @@ func (s *Server) exportFile(w nethttp.ResponseWriter, contentType, filename stri
 	return &exportFile{w: w, contentType: contentType, filename: filename}
 }
 
+// exportWriteWindow is how long each write of an export may take. The
+// server's WriteTimeout (30 s) counts from the request, and a large
+// export is read and written for longer than that; so each write moves
+// the deadline on instead, and only a reader that stalls is cut off.
+const exportWriteWindow = 30 * time.Second
+
 func (f *exportFile) Write(p []byte) (int, error) {
+	// Not every ResponseWriter can (a test's recorder cannot): then the
+	// server's own timeout stands.
+	_ = nethttp.NewResponseController(f.w).SetWriteDeadline(time.Now().Add(exportWriteWindow))
 	if !f.started {
 		f.started = true
 		h := f.w.Header()

@@ -4,13 +4,16 @@ import (
 	"fmt"
 	"net/netip"
 	"reflect"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/whisper-schools/whisper/app"
 	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
 )
 
 func TestExportHoldsWhatStaffSeeAndNothingMore(t *testing.T) {
@@ -26,7 +29,7 @@ func TestExportHoldsWhatStaffSeeAndNothingMore(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, d.svc.Portal.SetInteractionStatus(ctx, admin, string(web.Ref), "closed"))
 
-	rows, err := d.svc.Portal.Export(ctx, admin, "csv")
+	rows, err := exportAll(d.svc, admin, "csv")
 	require.NoError(t, err)
 	require.Len(t, rows, 2)
 	byRef := map[domain.Reference]domain.ExportRow{}
@@ -68,8 +71,72 @@ func TestExportHoldsWhatStaffSeeAndNothingMore(t *testing.T) {
 		"staff of another inbox": {d.other, 0},
 		"another organisation":   {d.elsewhere, 0},
 	} {
-		rows, err := d.svc.Portal.Export(ctx, d.actorOf(t, who.m), "json")
+		rows, err := exportAll(d.svc, d.actorOf(t, who.m), "json")
 		require.NoError(t, err, name)
 		assert.Len(t, rows, who.want, name)
 	}
+}
+
+// exportAll collects what Portal.Export hands over, checking the count it
+// returns.
+func exportAll(svc *app.App, a *app.Actor, format string) ([]domain.ExportRow, error) {
+	var rows []domain.ExportRow
+	n, err := svc.Portal.Export(ctx, a, format, func(r domain.ExportRow) error {
+		rows = append(rows, r)
+		return nil
+	})
+	if err == nil && n != len(rows) {
+		return rows, fmt.Errorf("Export said %d rows and wrote %d", n, len(rows))
+	}
+	return rows, err
+}
+
+// An export larger than a batch (app.ExportBatch) hands over every
+// interaction once, in the order of the portal's list (urgent ones first,
+// then by latest activity), across the batches' edges; its audit entry
+// counts them all.
+func TestExportGoesThroughEveryBatch(t *testing.T) {
+	d := newDesk(t)
+	n := 2*app.ExportBatch + 7
+	seedInteractions(t, d.store, n, func(i int) seedRow {
+		at := start.Add(time.Duration(i) * time.Minute)
+		// Activity out of the order of arrival, so that the order is
+		// the list's and not the table's.
+		return seedRow{form: d.form, inbox: d.inbox, created: at, activity: at.Add(time.Duration((i*37)%n) * time.Hour)}
+	})
+	var want []domain.Reference
+	require.NoError(t, d.store.InTx(ctx, func(tx ports.Tx) error {
+		list, err := tx.StaffView().List(ctx, domain.ViewerOf(d.admin), ports.StaffViewFilter{})
+		if err != nil {
+			return err
+		}
+		_, err = tx.Triage().SetUrgent(ctx, list[len(list)-1].ID, true)
+		return err
+	}))
+	require.NoError(t, d.store.View(ctx, func(tx ports.Tx) error {
+		list, err := tx.StaffView().List(ctx, domain.ViewerOf(d.admin), ports.StaffViewFilter{})
+		for _, cs := range list {
+			want = append(want, cs.Ref)
+		}
+		return err
+	}))
+	require.Len(t, want, n)
+
+	rows, err := exportAll(d.svc, d.actorOf(t, d.admin), "csv")
+	require.NoError(t, err)
+	got := make([]domain.Reference, len(rows))
+	for i, r := range rows {
+		got[i] = r.Ref
+		assert.Len(t, r.Messages, 1, "each with its conversation")
+	}
+	assert.Equal(t, want, got)
+
+	var entries []*domain.AuditEntry
+	require.NoError(t, d.store.View(ctx, func(tx ports.Tx) (err error) {
+		entries, err = tx.Audit().List(ctx, 0, 0)
+		return err
+	}))
+	last := entries[len(entries)-1]
+	assert.Equal(t, domain.AuditExport, last.Action)
+	assert.Equal(t, strconv.Itoa(n), last.Details["interactions"])
 }

@@ -72,7 +72,7 @@ func TestHistoryIsWrittenAndErased(t *testing.T) {
 				require.NoError(t, err)
 				assert.Equal(t, "Alex", rec.TakenBy)
 			}
-			_, err := s.svc.Portal.Export(ctx, a, "csv")
+			_, err := exportAll(s.svc, a, "csv")
 			require.NoError(t, err)
 			want := []domain.HistoryKind{domain.HistoryRead, domain.HistoryReplied, domain.HistoryClosed, domain.HistoryPrinted, domain.HistoryExported}
 			assert.Equal(t, want, s.historyKinds(t, erased))

@@ -250,7 +250,7 @@ type seedRow struct {
 
 // seedInteractions stores n interactions, each with its first message,
 // a thousand to a transaction, as described by row(i) for i in [0, n).
-func seedInteractions(b *testing.B, st ports.Store, n int, row func(i int) seedRow) {
+func seedInteractions(b testing.TB, st ports.Store, n int, row func(i int) seedRow) {
 	b.Helper()
 	for done := 0; done < n; done += 1000 {
 		require.NoError(b, st.InTx(ctx, func(tx ports.Tx) error {

@@ -100,14 +100,16 @@ func (s *Session) Live(now time.Time) bool {
 	return now.Sub(s.LastSeenAt) < SessionIdle && now.Sub(s.CreatedAt) < SessionAbsolute
 }
 
-// Fact is what anonymised statistics know of one interaction: when it
-// arrived, where it went, how, and from which region. Nothing in it points
-// back to a person.
-type Fact struct {
-	CreatedAt time.Time
-	OrgID     OrgID
+// FactCount is what anonymised statistics know of the interactions that
+// arrived in one month, went to one inbox by one channel and came from one
+// region: how many they are. Nothing in it points back to a person.
+type FactCount struct {
+	// Month is the month as YYYY-MM, on the service zone's clock.
+	Month     string
 	InboxName string
 	Channel   Channel
-	// Region is the region-level place of the first message, when known.
+	// Region is the region-level place of the first message, or empty
+	// when it is not known.
 	Region string
+	Count  int
 }

@@ -64,64 +64,140 @@ type messageJSON struct {
 
 // WriteJSON writes rows as one JSON array, times in the zone z.
 func WriteJSON(w io.Writer, rows []domain.ExportRow, z domain.Zone) error {
-	out := make([]rowJSON, len(rows))
-	for i, row := range rows {
-		out[i] = rowJSON{
-			Ref: string(row.Ref), Status: string(row.Status), Form: row.Form, Inbox: row.Inbox, Reporter: row.Reporter,
-			Flagged: row.Flagged, CreatedAt: z.ISO(row.CreatedAt), LastActivityAt: z.ISO(row.LastActivityAt),
-			Messages:      make([]messageJSON, len(row.Messages)),
-			InternalNotes: make([]noteJSON, len(row.Notes)),
-		}
-		for j, n := range row.Notes {
-			out[i].InternalNotes[j] = noteJSON{Internal: true, Label: InternalNote, Author: n.Author, CreatedAt: z.ISO(n.At), Text: n.Text}
-		}
-		if row.ClosedAt != nil {
-			closed := z.ISO(*row.ClosedAt)
-			out[i].ClosedAt = &closed
-		}
-		for j, m := range row.Messages {
-			out[i].Messages[j] = messageJSON{Author: m.Author, CreatedAt: z.ISO(m.At), Text: m.Text}
+	j := NewJSON(w, z)
+	for _, row := range rows {
+		if err := j.Write(row); err != nil {
+			return err
 		}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return j.Close()
+}
+
+// JSON writes rows one at a time as one JSON array, so that an export
+// of any size holds one row in memory. It writes nothing before the
+// first row or Close, so a caller may still fail cleanly until then.
+type JSON struct {
+	w       io.Writer
+	z       domain.Zone
+	started bool
+}
+
+// NewJSON returns a JSON export to w, times in the zone z.
+func NewJSON(w io.Writer, z domain.Zone) *JSON { return &JSON{w: w, z: z} }
+
+// Write adds one row to the array, laid out as json.Encoder with an
+// indent of two spaces lays out the whole array, which scripts have read.
+func (j *JSON) Write(row domain.ExportRow) error {
+	out := rowJSON{
+		Ref: string(row.Ref), Status: string(row.Status), Form: row.Form, Inbox: row.Inbox, Reporter: row.Reporter,
+		Flagged: row.Flagged, CreatedAt: j.z.ISO(row.CreatedAt), LastActivityAt: j.z.ISO(row.LastActivityAt),
+		Messages:      make([]messageJSON, len(row.Messages)),
+		InternalNotes: make([]noteJSON, len(row.Notes)),
+	}
+	for i, n := range row.Notes {
+		out.InternalNotes[i] = noteJSON{Internal: true, Label: InternalNote, Author: n.Author, CreatedAt: j.z.ISO(n.At), Text: n.Text}
+	}
+	if row.ClosedAt != nil {
+		closed := j.z.ISO(*row.ClosedAt)
+		out.ClosedAt = &closed
+	}
+	for i, m := range row.Messages {
+		out.Messages[i] = messageJSON{Author: m.Author, CreatedAt: j.z.ISO(m.At), Text: m.Text}
+	}
+	b, err := json.MarshalIndent(out, "  ", "  ")
+	if err != nil {
+		return err
+	}
+	sep := ",\n  "
+	if !j.started {
+		sep, j.started = "[\n  ", true
+	}
+	if _, err := io.WriteString(j.w, sep); err != nil {
+		return err
+	}
+	_, err = j.w.Write(b)
+	return err
+}
+
+// Close ends the array: "[]" when no row was written.
+func (j *JSON) Close() error {
+	end := "\n]\n"
+	if !j.started {
+		end = "[]\n"
+	}
+	_, err := io.WriteString(j.w, end)
+	return err
 }
 
 // WriteCSV writes rows as CSV with a header, times in the zone z,
 // defusing formula-like cells.
 func WriteCSV(w io.Writer, rows []domain.ExportRow, z domain.Zone) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(Columns); err != nil {
-		return err
-	}
+	c := NewCSV(w, z)
 	for _, row := range rows {
-		closed := ""
-		if row.ClosedAt != nil {
-			closed = z.ISO(*row.ClosedAt)
-		}
-		lines := make([]string, len(row.Messages))
-		for i, m := range row.Messages {
-			lines[i] = m.Author + " (" + z.ISO(m.At) + "): " + m.Text
-		}
-		notes := make([]string, len(row.Notes))
-		for i, n := range row.Notes {
-			notes[i] = "[" + InternalNote + "] " + n.Author + " (" + z.ISO(n.At) + "): " + n.Text
-		}
-		record := []string{
-			string(row.Ref), string(row.Status), row.Form, row.Inbox, row.Reporter, strconv.FormatBool(row.Flagged),
-			z.ISO(row.CreatedAt), z.ISO(row.LastActivityAt), closed, strings.Join(lines, "\n"),
-			strings.Join(notes, "\n"),
-		}
-		for i := range record {
-			record[i] = csvSafe(record[i])
-		}
-		if err := cw.Write(record); err != nil {
+		if err := c.Write(row); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return c.Close()
+}
+
+// CSV writes rows one at a time as CSV with a header, so that an export
+// of any size holds one row in memory (and csv.Writer's buffer). It
+// writes nothing before the buffer fills or Close, so a caller may still
+// fail cleanly until then.
+type CSV struct {
+	cw      *csv.Writer
+	z       domain.Zone
+	started bool
+}
+
+// NewCSV returns a CSV export to w, times in the zone z.
+func NewCSV(w io.Writer, z domain.Zone) *CSV { return &CSV{cw: csv.NewWriter(w), z: z} }
+
+func (c *CSV) header() error {
+	if c.started {
+		return nil
+	}
+	c.started = true
+	return c.cw.Write(Columns)
+}
+
+// Write adds one row, defusing formula-like cells.
+func (c *CSV) Write(row domain.ExportRow) error {
+	if err := c.header(); err != nil {
+		return err
+	}
+	z := c.z
+	closed := ""
+	if row.ClosedAt != nil {
+		closed = z.ISO(*row.ClosedAt)
+	}
+	lines := make([]string, len(row.Messages))
+	for i, m := range row.Messages {
+		lines[i] = m.Author + " (" + z.ISO(m.At) + "): " + m.Text
+	}
+	notes := make([]string, len(row.Notes))
+	for i, n := range row.Notes {
+		notes[i] = "[" + InternalNote + "] " + n.Author + " (" + z.ISO(n.At) + "): " + n.Text
+	}
+	record := []string{
+		string(row.Ref), string(row.Status), row.Form, row.Inbox, row.Reporter, strconv.FormatBool(row.Flagged),
+		z.ISO(row.CreatedAt), z.ISO(row.LastActivityAt), closed, strings.Join(lines, "\n"),
+		strings.Join(notes, "\n"),
+	}
+	for i := range record {
+		record[i] = csvSafe(record[i])
+	}
+	return c.cw.Write(record)
+}
+
+// Close writes the header if no row did, and flushes.
+func (c *CSV) Close() error {
+	if err := c.header(); err != nil {
+		return err
+	}
+	c.cw.Flush()
+	return c.cw.Error()
 }
 
 // csvSafe keeps a spreadsheet from running a cell as a formula: a cell

@@ -329,9 +329,14 @@ type InteractionRepo interface {
 	// running at once one tells them of each. It returns KindNotFound
 	// when any of ids does not exist.
 	MarkWarned(ctx context.Context, now time.Time, ids ...domain.InteractionID) ([]domain.InteractionID, error)
-	// Facts returns, for statistics, one fact per interaction (erased ones
-	// included) that arrived in [from, to), of org when org is not nil.
-	Facts(ctx context.Context, org *domain.OrgID, from, to time.Time) ([]domain.Fact, error)
+	// FactCounts counts, for statistics, the interactions (erased ones
+	// included) that arrived in [from, to), of org when org is not nil, by
+	// month of months, inbox name, channel and region of the first
+	// message; it returns the combinations counted, in order of month,
+	// inbox name, channel and region. months must be as domain.Zone.Months
+	// returns them and cover [from, to). The result grows with months and
+	// combinations, never with the interactions counted.
+	FactCounts(ctx context.Context, org *domain.OrgID, from, to time.Time, months []domain.StatsMonth) ([]domain.FactCount, error)
 	// FindByContact returns the interactions, erased or not, whose reporter
 	// gave that email or texted from that number, found by blind index.
 	FindByContact(ctx context.Context, c domain.Contact) ([]*domain.Interaction, error)
@@ -485,6 +490,11 @@ type StaffViewRepo interface {
 	// List returns the viewer's interactions that match f, most recent activity
 	// first.
 	List(ctx context.Context, v domain.Viewer, f StaffViewFilter) ([]*domain.StaffInteraction, error)
+	// IDs returns the ids of the viewer's interactions that match f, in
+	// List's order, ignoring f's paging: an id each and nothing sealed,
+	// so that a caller that must go through them all (an export) can read
+	// them whole a batch at a time.
+	IDs(ctx context.Context, v domain.Viewer, f StaffViewFilter) ([]domain.InteractionID, error)
 	// Count counts the viewer's interactions that match f, ignoring its paging.
 	Count(ctx context.Context, v domain.Viewer, f StaffViewFilter) (int, error)
 	// Get returns one interaction by reference, or KindNotFound.

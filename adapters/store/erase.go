@@ -169,39 +169,3 @@ func (i interactions) FindByContact(ctx context.Context, c domain.Contact) ([]*d
 	}
 	return convertAll(rows, i.fromRow)
 }
-
-func (i interactions) Facts(ctx context.Context, org *domain.OrgID, from, to time.Time) ([]domain.Fact, error) {
-	var rows []struct {
-		CreatedAt    time.Time `bun:"created_at"`
-		OrgID        string    `bun:"org_id"`
-		InboxName    string    `bun:"inbox_name"`
-		Channel      string    `bun:"channel"`
-		MessageID    *string   `bun:"message_id"`
-		RegionSealed []byte    `bun:"region_sealed"`
-	}
-	q := i.db.NewSelect().TableExpr("interactions AS i").
-		ColumnExpr("i.created_at, i.org_id, b.name AS inbox_name, i.channel, m.id AS message_id, m.region_sealed").
-		Join("JOIN inboxes AS b ON b.id = i.inbox_id").
-		Join("LEFT JOIN messages AS m ON m.id = (SELECT m1.id FROM messages AS m1 WHERE m1.interaction_id = i.id ORDER BY m1.created_at, m1.id LIMIT 1)").
-		Where("i.created_at >= ?", from).Where("i.created_at < ?", to).
-		OrderExpr("i.created_at, i.id")
-	if org != nil {
-		q = q.Where("i.org_id = ?", string(*org))
-	}
-	if err := q.Scan(ctx, &rows); err != nil {
-		return nil, translate(err)
-	}
-	out := make([]domain.Fact, len(rows))
-	for n, r := range rows {
-		f := domain.Fact{CreatedAt: r.CreatedAt.UTC(), OrgID: domain.OrgID(r.OrgID), InboxName: r.InboxName, Channel: domain.Channel(r.Channel)}
-		if r.MessageID != nil {
-			region, err := i.keys.Open(r.RegionSealed, aad("messages.region", *r.MessageID))
-			if err != nil {
-				return nil, err
-			}
-			f.Region = region
-		}
-		out[n] = f
-	}
-	return out, nil
-}

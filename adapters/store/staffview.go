@@ -136,6 +136,23 @@ func (c staffView) page(ctx context.Context, v domain.Viewer, f ports.StaffViewF
 	return convertAll(rows, c.fromRow)
 }
 
+// IDs orders as List: urgent ones first (true sorts after false on both
+// databases), each part by latest activity.
+func (c staffView) IDs(ctx context.Context, v domain.Viewer, f ports.StaffViewFilter) ([]domain.InteractionID, error) {
+	f.Limit, f.Offset = 0, 0
+	var ids []string
+	err := filtered(c.scoped(v), f).ColumnExpr("i.id").
+		OrderExpr("i.urgent DESC, i.last_activity_at DESC, i.id DESC").Scan(ctx, &ids)
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]domain.InteractionID, len(ids))
+	for i, id := range ids {
+		out[i] = domain.InteractionID(id)
+	}
+	return out, nil
+}
+
 // caseStatuses are every status an interaction may have (the table's CHECK
 // constraint holds it to them).
 var caseStatuses = []string{string(domain.StatusOpen), string(domain.StatusClosed)}

@@ -41,15 +41,8 @@ func (c staffView) Stats(ctx context.Context, v domain.Viewer, months []domain.S
 	if !some || len(months) == 0 {
 		return nil, nil
 	}
-	var month strings.Builder
-	args := make([]any, 0, 2*len(months))
-	month.WriteString("CASE")
-	for _, m := range months {
-		month.WriteString(" WHEN i.created_at < ? THEN ?")
-		args = append(args, m.End.UTC(), m.Month)
-	}
-	month.WriteString(" END")
-	q = q.ColumnExpr(month.String()+" AS month", args...).
+	month, args := monthCase(months)
+	q = q.ColumnExpr(month+" AS month", args...).
 		ColumnExpr("i.inbox_id, b.name AS inbox_name, COUNT(*) AS count").
 		Where("i.created_at >= ?", months[0].Start.UTC()).Where("i.created_at < ?", months[len(months)-1].End.UTC()).
 		GroupExpr("1, i.inbox_id, b.name").OrderExpr("1, b.name")
@@ -67,6 +60,20 @@ func (c staffView) Stats(ctx context.Context, v domain.Viewer, months []domain.S
 		out[i] = domain.InteractionCount{Month: r.Month, InboxID: domain.InboxID(r.InboxID), InboxName: r.InboxName, Count: r.Count}
 	}
 	return out, nil
+}
+
+// monthCase is the expression that names the month of months an
+// interaction's created_at falls in, and its arguments.
+func monthCase(months []domain.StatsMonth) (string, []any) {
+	var month strings.Builder
+	args := make([]any, 0, 2*len(months))
+	month.WriteString("CASE")
+	for _, m := range months {
+		month.WriteString(" WHEN i.created_at < ? THEN ?")
+		args = append(args, m.End.UTC(), m.Month)
+	}
+	month.WriteString(" END")
+	return month.String(), args
 }
 
 // FirstReplies joins each interaction to its staff messages and keeps the

@@ -39,14 +39,22 @@ func (c *ctl) exportCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			rows, err := svc.Operations.Export(cctx.Context, c.operator(), org, strings.TrimSpace(cctx.String("reason")))
-			if err != nil {
+			// Rows go out as they are read, so that an organisation of any
+			// size is exported in bounded memory; an error part way leaves
+			// a truncated file and a non-zero exit status.
+			var write func(domain.ExportRow) error
+			var end func() error
+			if format == "csv" {
+				w := export.NewCSV(c.stdout, svc.Zone)
+				write, end = w.Write, w.Close
+			} else {
+				w := export.NewJSON(c.stdout, svc.Zone)
+				write, end = w.Write, w.Close
+			}
+			if _, err := svc.Operations.Export(cctx.Context, c.operator(), org, strings.TrimSpace(cctx.String("reason")), write); err != nil {
 				return err
 			}
-			if format == "csv" {
-				return export.WriteCSV(c.stdout, rows, svc.Zone)
-			}
-			return export.WriteJSON(c.stdout, rows, svc.Zone)
+			return end()
 		},
 	}, 0)
 }

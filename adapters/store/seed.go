@@ -1,0 +1,85 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/whisper-schools/whisper/domain"
+	"github.com/whisper-schools/whisper/ports"
+)
+
+// This file is a facility for tests and benchmarks (`loadtest seed`), not
+// part of ports.Store: it writes a dataset of thousands of interactions in
+// one transaction, sealed exactly as the store seals a report, a reply and
+// the word index, and erased exactly as Erase leaves them. Nothing a
+// request needs goes through it.
+
+// SeedInteraction is one interaction of a seeded dataset.
+type SeedInteraction struct {
+	// Report is the interaction and its first message as AcceptInteraction
+	// takes them. Its Text must be nil: seeding claims no SMS text.
+	Report ports.NewInteraction
+	// Later are the messages after the first, of either party, in order.
+	Later []SeedMessage
+	// ErasedAt, when set, stores the interaction as the retention purge
+	// leaves it at that moment: no name, token, contact, texts, address,
+	// town, outbox rows or words; statistics columns kept.
+	ErasedAt *time.Time
+}
+
+// SeedMessage is a message added after the first, with its footprint.
+type SeedMessage struct {
+	Message *domain.Message
+	Meta    domain.Meta
+}
+
+// Seed writes batch in one transaction, one multi-row INSERT per table.
+// The sealing happens before the transaction begins, so callers running
+// Seed at once seal in parallel while their inserts queue for the writer.
+// It checks nothing a request would: references must be unique, the forms,
+// inboxes and staff must exist, and a failed batch writes none of it.
+func (s *Store) Seed(ctx context.Context, batch []SeedInteraction) error {
+	t := &tx{db: s.db, keys: s.keys, postgres: s.postgres}
+	reports := make([]ports.NewInteraction, len(batch))
+	for i, si := range batch {
+		reports[i] = si.Report
+		reports[i].Text = nil
+		if si.ErasedAt != nil {
+			// What Erase deletes is never written.
+			reports[i].Deliveries = nil
+		}
+	}
+	rows := t.rowsOf(reports)
+	rows.words = rows.words[:0]
+	for i, si := range batch {
+		texts := []string{si.Report.Message.Body}
+		for _, m := range si.Later {
+			rows.messages = append(rows.messages, t.newMessageRow(m.Message, m.Meta))
+			texts = append(texts, m.Message.Body)
+		}
+		if si.ErasedAt == nil {
+			rows.words = append(rows.words, t.newWordsRow(si.Report.Interaction.ID, texts...))
+			continue
+		}
+		// The columns Erase clears (erase.go), cleared before they are
+		// ever written.
+		ia := rows.interactions[i]
+		ia.ReporterNameSealed, ia.TokenHash = nil, nil
+		ia.EmailSealed, ia.EmailIndex, ia.PhoneSealed, ia.PhoneIndex = nil, nil, nil, nil
+		ia.ErasedAt = si.ErasedAt
+	}
+	erased := make(map[string]bool)
+	for _, si := range batch {
+		if si.ErasedAt != nil {
+			erased[string(si.Report.Interaction.ID)] = true
+		}
+	}
+	if len(erased) > 0 {
+		for _, m := range rows.messages {
+			if erased[m.InteractionID] {
+				m.BodySealed, m.IPSealed, m.LocationSealed = nil, nil, nil
+			}
+		}
+	}
+	return s.InTx(ctx, func(ptx ports.Tx) error { return rows.insertEach(ctx, ptx.(*tx)) })
+}

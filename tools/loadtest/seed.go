@@ -30,7 +30,7 @@ type seedConfig struct {
 	orgs, interactions       int
 	months                   int
 	seed                     uint64
-	workers                  int
+	workers, batch           int
 	// now is the end of the seeded period; interactions fall in the
 	// months before it.
 	now time.Time
@@ -58,8 +58,8 @@ type seedResult struct {
 // which a purge would erase next.
 const seedRetention = domain.Retention24
 
-// seedBatch is how many interactions go in one transaction.
-const seedBatch = 500
+// seedBatch is how many interactions go in one transaction by default.
+const seedBatch = 2000
 
 // runSeed fills a database with a realistic national dataset.
 func runSeed(ctx context.Context, args []string) error {
@@ -73,15 +73,24 @@ func runSeed(ctx context.Context, args []string) error {
 		password = fs.String("staff-password", "", "the password every seeded staff member signs in with (at least 12 characters)")
 		seed     = fs.Uint64("seed", 1, "seed of the random source: the same seed makes the same organisation sizes, texts and times")
 		workers  = fs.Int("workers", runtime.NumCPU(), "batches sealed and written at once")
+		batch    = fs.Int("batch", seedBatch, "interactions written in one transaction")
+		profile  = fs.String("cpuprofile", "", "write a CPU profile of the seed to this file")
 	)
 	fs.Parse(args)
 	if *dbURL == "" || *password == "" {
 		return errors.New("give -database-url and -staff-password")
 	}
+	if *profile != "" {
+		stop, err := startProfile(*profile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	cfg := seedConfig{dbURL: *dbURL, keyFile: *keyFile, password: *password, orgs: *orgs, interactions: *n,
-		months: *months, seed: *seed, workers: *workers, now: time.Now().UTC()}
+		months: *months, seed: *seed, workers: *workers, batch: *batch, now: time.Now().UTC()}
 	cfg.progress = func(done int) {
-		if done%100_000 < seedBatch {
+		if done%100_000 < *batch {
 			fmt.Fprintf(os.Stderr, "  seeded %d interactions\n", done)
 		}
 	}
@@ -104,6 +113,9 @@ func seedDataset(ctx context.Context, cfg seedConfig) (res seedResult, err error
 	}
 	if cfg.workers < 1 {
 		cfg.workers = 1
+	}
+	if cfg.batch < 1 {
+		cfg.batch = seedBatch
 	}
 	keyFile := cfg.keyFile
 	if keyFile == "" {
@@ -341,7 +353,7 @@ func seedInteractions(ctx context.Context, st *store.Store, svc *app.App, cfg se
 	g := newGenerator(cfg, svc)
 	genErr := func() error {
 		defer close(batches)
-		batch := make([]store.SeedInteraction, 0, seedBatch)
+		batch := make([]store.SeedInteraction, 0, cfg.batch)
 		for _, o := range orgs {
 			for range o.n {
 				si, err := g.interaction(o)
@@ -353,13 +365,13 @@ func seedInteractions(ctx context.Context, st *store.Store, svc *app.App, cfg se
 				if si.ErasedAt != nil {
 					res.Erased++
 				}
-				if batch = append(batch, si); len(batch) == seedBatch {
+				if batch = append(batch, si); len(batch) == cfg.batch {
 					select {
 					case batches <- batch:
 					case <-ctx.Done():
 						return ctx.Err()
 					}
-					batch = make([]store.SeedInteraction, 0, seedBatch)
+					batch = make([]store.SeedInteraction, 0, cfg.batch)
 				}
 			}
 		}

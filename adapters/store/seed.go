@@ -38,11 +38,12 @@ type SeedMessage struct {
 	Meta    domain.Meta
 }
 
-// Seed writes batch in one transaction, one multi-row INSERT per table.
-// The sealing happens before the transaction begins, so callers running
-// Seed at once seal in parallel while their inserts queue for the writer.
-// It checks nothing a request would: references must be unique, the forms,
-// inboxes and staff must exist, and a failed batch writes none of it.
+// Seed writes batch, one multi-row INSERT (SQLite) or COPY (PostgreSQL)
+// per table. The sealing happens first, so callers running Seed at once
+// seal in parallel while their writes queue for the database. It checks
+// nothing a request would: references must be unique and the forms,
+// inboxes and staff must exist. On PostgreSQL a batch is one transaction;
+// on SQLite each table's rows commit on their own (see below).
 func (s *Store) Seed(ctx context.Context, batch []SeedInteraction) error {
 	t := &tx{db: s.db, keys: s.keys, postgres: s.postgres}
 	reports := make([]ports.NewInteraction, len(batch))
@@ -89,7 +90,19 @@ func (s *Store) Seed(ctx context.Context, batch []SeedInteraction) error {
 	if s.postgres {
 		return s.copyRows(ctx, rows)
 	}
-	return s.InTx(ctx, func(ptx ports.Tx) error { return rows.insertEach(ctx, ptx.(*tx)) })
+	// On SQLite each table's INSERT commits on its own, holding the one
+	// write slot throughout. Inside a transaction of several statements
+	// SQLite keeps a statement journal of every page each one changes,
+	// which was a quarter of the seed's work; a statement that commits on
+	// its own needs none. The price is atomicity: a batch that fails
+	// half-way leaves interactions without their messages, and the seed
+	// is run again into a new database.
+	release, err := s.takeWriter(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return rows.insertEach(ctx, &tx{db: s.db, keys: s.keys})
 }
 
 // copyRows writes rows to PostgreSQL with COPY, in one transaction of its

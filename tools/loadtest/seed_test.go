@@ -116,6 +116,11 @@ func checkSeed(t *testing.T, dbURL, keyFlag, keyFile string, raw *sql.DB) {
 	if err != nil {
 		t.Fatalf("signing in as %s: %v", res.AdminEmail, err)
 	}
+	// So does a member, who sees only their inboxes.
+	member := strings.Replace(res.AdminEmail, "admin@", "staff1@", 1)
+	if _, err := svc.Portal.SignIn(ctx, app.SignIn{Email: member, Password: seedTestPassword, IP: ip}); err != nil {
+		t.Fatalf("signing in as %s: %v", member, err)
+	}
 	actor, err := svc.Portal.Authenticate(ctx, string(in.Token))
 	if err != nil {
 		t.Fatal(err)

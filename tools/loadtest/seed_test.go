@@ -65,7 +65,7 @@ func TestSeedPostgres(t *testing.T) {
 func checkSeed(t *testing.T, dbURL, keyFlag, keyFile string, raw *sql.DB) {
 	ctx := context.Background()
 	res, err := seedDataset(ctx, seedConfig{dbURL: dbURL, keyFile: keyFlag, password: seedTestPassword,
-		orgs: 3, interactions: 2000, months: 36, seed: 7, workers: 2, now: time.Now().UTC()})
+		orgs: 3, interactions: 2000, months: 36, seed: 7, workers: 2, analyze: true, now: time.Now().UTC()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,6 +37,7 @@ var measures = []measure{
 	{"signin", "whisperd's memory and latency under a burst of sign-ins, against its hashing budget", runSignin},
 	{"flood", "another address's report latency while one address floods whisperd past its rate limit", runFlood},
 	{"purge", "whisperctl purge of many due interactions on PostgreSQL against one set-based statement", runPurge},
+	{"seed", "fill a database with a realistic national dataset (organisations, staff, interactions), sealed as the product seals", runSeed},
 }
 
 func main() {
@@ -53,7 +54,12 @@ func main() {
 		}
 		m, args = measures[i], args[1:]
 	}
-	fmt.Printf("Whisper load test: %s — %s, %d CPUs, %s\n\n", m.name, time.Now().UTC().Format(time.DateOnly), runtime.NumCPU(), runtime.Version())
+	// seed's standard output is its JSON alone, for scripts to read.
+	header := os.Stdout
+	if m.name == "seed" {
+		header = os.Stderr
+	}
+	fmt.Fprintf(header, "Whisper load test: %s — %s, %d CPUs, %s\n\n", m.name, time.Now().UTC().Format(time.DateOnly), runtime.NumCPU(), runtime.Version())
 	if err := m.run(context.Background(), args); err != nil {
 		fmt.Fprintf(os.Stderr, "loadtest %s: %v\n", m.name, err)
 		os.Exit(1)

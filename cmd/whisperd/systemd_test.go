@@ -88,13 +88,16 @@ func TestTellsSystemdItIsReadyAliveAndStopping(t *testing.T) {
 	ready, before := await(t, notes, "READY=1")
 	assert.Empty(t, before, "nothing before READY=1, the watchdog included")
 	assert.Contains(t, ready, "STATUS=Serving on "+strings.TrimPrefix(p.url, "http://"))
-	// By READY=1 the migrations are done and the server answers.
-	logs := p.logs.String()
-	assert.Contains(t, logs, "applied migration")
-	assert.Contains(t, logs, "listening")
+	// By READY=1 the server answers. Its log lines say the migrations ran
+	// before it listened; they come through a pipe, which may lag behind
+	// the notification, so they are waited for.
 	status, body := get(t, p.url+"/healthz")
 	assert.Equal(t, http.StatusOK, status)
 	assert.Equal(t, "ok\n", body)
+	require.Eventually(t, func() bool { return strings.Contains(p.logs.String(), "listening") }, time.Minute, 10*time.Millisecond)
+	logs := p.logs.String()
+	assert.Less(t, strings.Index(logs, "applied migration"), strings.Index(logs, "listening"), "migrations before listening")
+	assert.GreaterOrEqual(t, strings.Index(logs, "applied migration"), 0)
 
 	for range 3 {
 		await(t, notes, "WATCHDOG=1")

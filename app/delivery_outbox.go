@@ -30,11 +30,16 @@ type OutboxEntry struct {
 	Organisation string
 }
 
-// ListOutbox returns the deliveries not yet sent, oldest first: those
-// waiting and those given up on, or with failedOnly those given up on
-// alone.
-func (s *Delivery) ListOutbox(ctx context.Context, failedOnly bool) (out []OutboxEntry, err error) {
+// ListOutbox returns the oldest limit deliveries not yet sent, oldest
+// first: those waiting and those given up on, or with failedOnly those
+// given up on alone; and total, how many there are in all. limit keeps the
+// read bounded when mail trouble has filled the outbox; it is 1 or more,
+// else the answer is KindInvalid.
+func (s *Delivery) ListOutbox(ctx context.Context, failedOnly bool, limit int) (out []OutboxEntry, total int, err error) {
 	defer domain.Wrap(&err, "app.Delivery.ListOutbox")
+	if limit < 1 {
+		return nil, 0, domain.Errorf(domain.KindInvalid, "the limit is 1 or more, not %d", limit)
+	}
 	f := ports.OutboxFilter{Unsent: true}
 	if failedOnly {
 		failed := domain.DeliveryFailed
@@ -42,6 +47,11 @@ func (s *Delivery) ListOutbox(ctx context.Context, failedOnly bool) (out []Outbo
 	}
 	err = s.store.View(ctx, func(tx ports.Tx) error {
 		out = nil
+		var err error
+		if total, err = tx.Outbox().Count(ctx, f); err != nil {
+			return err
+		}
+		f.Limit = limit
 		list, err := tx.Outbox().List(ctx, f)
 		if err != nil {
 			return err
@@ -65,7 +75,7 @@ func (s *Delivery) ListOutbox(ctx context.Context, failedOnly bool) (out []Outbo
 		}
 		return nil
 	})
-	return out, err
+	return out, total, err
 }
 
 // RetryDelivery makes one waiting or failed delivery due now, so the next

@@ -195,7 +195,7 @@ func TestHousekeepingForgetsFailedDeliveriesAfterTwoWeeks(t *testing.T) {
 	_, err := r.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: "OAK", Body: "hello"})
 	require.NoError(t, err)
 	require.Equal(t, 1, r.pass(t).Failed)
-	failed, err := r.svc.Delivery.ListOutbox(ctx, true)
+	failed, _, err := r.svc.Delivery.ListOutbox(ctx, true, 100)
 	require.NoError(t, err)
 	require.Len(t, failed, 1)
 	t0 := r.clock.t
@@ -211,7 +211,7 @@ func TestHousekeepingForgetsFailedDeliveriesAfterTwoWeeks(t *testing.T) {
 	assert.Equal(t, 1, tidied.FailedDeliveries)
 	err = r.svc.Delivery.RetryDelivery(ctx, app.Operator{Name: "alice"}, failed[0].ID, "relay mended")
 	assert.Equal(t, domain.KindConflict, domain.KindOf(err), "%v", err)
-	again, err := r.svc.Delivery.ListOutbox(ctx, true)
+	again, _, err := r.svc.Delivery.ListOutbox(ctx, true, 100)
 	require.NoError(t, err)
 	require.Len(t, again, 1, "the failure is still listed, with its answer")
 	assert.Equal(t, 550, again[0].LastError.Code)

@@ -380,8 +380,12 @@ type MessageRepo interface {
 type OutboxRepo interface {
 	// Enqueue adds deliveries, to be sent once the transaction commits.
 	Enqueue(ctx context.Context, ds ...*domain.Delivery) error
-	// List returns the deliveries that match f, oldest first.
+	// List returns the deliveries that match f, oldest first, at most
+	// f.Limit of them when it is above 0.
 	List(ctx context.Context, f OutboxFilter) ([]*domain.Delivery, error)
+	// Count returns how many deliveries match f, its Limit aside: so that a
+	// list cut short can say how many more there are.
+	Count(ctx context.Context, f OutboxFilter) (int, error)
 	// Claim takes up to limit pending deliveries that are due at now, for
 	// one worker to send: each gets one more attempt counted and is hidden
 	// from other workers until now+lease. A worker that dies mid-send
@@ -450,6 +454,9 @@ type OutboxFilter struct {
 	Status        *domain.DeliveryStatus
 	// Unsent, when true, keeps the pending and failed deliveries only.
 	Unsent bool
+	// Limit, when above 0, keeps the oldest Limit deliveries only: an
+	// outbox that mail trouble filled must not be read whole.
+	Limit int
 }
 
 // LegalHold is an interaction kept from erasure, and why.

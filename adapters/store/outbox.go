@@ -110,7 +110,23 @@ func (o outbox) Enqueue(ctx context.Context, ds ...*domain.Delivery) error {
 
 func (o outbox) List(ctx context.Context, f ports.OutboxFilter) ([]*domain.Delivery, error) {
 	var rows []deliveryRow
-	q := o.db.NewSelect().Model(&rows).Order("created_at", "id")
+	q := outboxFilter(o.db.NewSelect().Model(&rows).Order("created_at", "id"), f)
+	if f.Limit > 0 {
+		q = q.Limit(int64(f.Limit))
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, translate(err)
+	}
+	return convertAll(rows, o.fromRow)
+}
+
+func (o outbox) Count(ctx context.Context, f ports.OutboxFilter) (int, error) {
+	n, err := outboxFilter(o.db.NewSelect().Model((*deliveryRow)(nil)), f).Count(ctx)
+	return int(n), translate(err)
+}
+
+// outboxFilter narrows q to the deliveries f keeps, its Limit aside.
+func outboxFilter(q *bun.SelectQuery, f ports.OutboxFilter) *bun.SelectQuery {
 	if f.ID != nil {
 		q = q.Where("id = ?", string(*f.ID))
 	}
@@ -123,10 +139,7 @@ func (o outbox) List(ctx context.Context, f ports.OutboxFilter) ([]*domain.Deliv
 	if f.Unsent {
 		q = q.Where("status IN (?)", bun.List([]string{string(domain.DeliveryPending), string(domain.DeliveryFailed)}))
 	}
-	if err := q.Scan(ctx); err != nil {
-		return nil, translate(err)
-	}
-	return convertAll(rows, o.fromRow)
+	return q
 }
 
 func (o outbox) Claim(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*domain.Delivery, error) {

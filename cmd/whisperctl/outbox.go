@@ -32,6 +32,18 @@ type outboxEntryOut struct {
 	Organisation  string `json:"organisation,omitempty"`
 }
 
+// outboxPage is how many deliveries `outbox list` shows unless told: the
+// oldest, which are those to look at first, and few enough that an
+// outbox that mail trouble filled is not read whole.
+const outboxPage = 100
+
+// outboxListOut is what `outbox list --json` prints: the oldest
+// deliveries, at most --limit of them, and how many there are in all.
+type outboxListOut struct {
+	Deliveries []outboxEntryOut `json:"deliveries"`
+	Total      int              `json:"total"`
+}
+
 func (c *ctl) outboxCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "outbox",
@@ -41,19 +53,26 @@ func (c *ctl) outboxCommand() *cli.Command {
 				Name: "list",
 				Usage: "list the deliveries not sent, oldest first: kind, state, attempts, when next due (or when given up on), " +
 					"the server's last answer and the organisation; never the recipient or content",
-				Flags: []cli.Flag{&cli.BoolFlag{Name: "failed", Usage: "only the deliveries given up on"}},
+				Flags: []cli.Flag{
+					&cli.BoolFlag{Name: "failed", Usage: "only the deliveries given up on"},
+					&cli.IntFlag{Name: "limit", Value: outboxPage, Usage: "show at most the oldest `N`"},
+				},
 				Action: func(cctx *cli.Context) error {
+					limit := cctx.Int("limit")
+					if limit < 1 {
+						return usagef("--limit is 1 or more")
+					}
 					svc, err := c.service(cctx, false)
 					if err != nil {
 						return err
 					}
-					list, err := svc.Delivery.ListOutbox(cctx.Context, cctx.Bool("failed"))
+					list, total, err := svc.Delivery.ListOutbox(cctx.Context, cctx.Bool("failed"), limit)
 					if err != nil {
 						return err
 					}
-					out := make([]outboxEntryOut, len(list))
+					out := outboxListOut{Deliveries: make([]outboxEntryOut, len(list)), Total: total}
 					for i, e := range list {
-						out[i] = outboxEntry(e)
+						out.Deliveries[i] = outboxEntry(e)
 					}
 					return c.print(cctx, out, func(w io.Writer) { printOutbox(w, out, svc.Zone) })
 				},
@@ -103,8 +122,10 @@ func outboxEntry(e app.OutboxEntry) outboxEntryOut {
 	return o
 }
 
-// printOutbox writes the list as a table, times in the service's zone.
-func printOutbox(w io.Writer, list []outboxEntryOut, z domain.Zone) {
+// printOutbox writes the list as a table, times in the service's zone,
+// and says how many more there are when --limit cut it short.
+func printOutbox(w io.Writer, out outboxListOut, z domain.Zone) {
+	list := out.Deliveries
 	if len(list) == 0 {
 		fmt.Fprintln(w, "Nothing is waiting or failed.")
 		return
@@ -127,4 +148,7 @@ func printOutbox(w io.Writer, list []outboxEntryOut, z domain.Zone) {
 			z.Stamp(e.NextAttemptAt), last, org)
 	}
 	tw.Flush()
+	if out.Total > len(list) {
+		fmt.Fprintf(w, "%d of %d shown; --limit to see more.\n", len(list), out.Total)
+	}
 }

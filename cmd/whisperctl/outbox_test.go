@@ -46,9 +46,11 @@ func TestOperatorSeesAndRetriesARefusedAlert(t *testing.T) {
 		assert.Contains(t, notice.Data, "dsl@oakfield.example")
 		assert.Contains(t, notice.Data, "550 5.7.1 <redacted>: Relaying denied")
 
-		var failed []outboxEntryOut
-		c.ok(&failed, "outbox", "list", "--failed")
+		var failedList outboxListOut
+		c.ok(&failedList, "outbox", "list", "--failed")
+		failed := failedList.Deliveries
 		require.Len(t, failed, 1)
+		assert.Equal(t, 1, failedList.Total)
 		f := failed[0]
 		assert.Equal(t, "staff_new_report", f.Kind)
 		assert.Equal(t, "failed", f.State)
@@ -73,10 +75,11 @@ func TestOperatorSeesAndRetriesARefusedAlert(t *testing.T) {
 		var retried struct{ ID, State string }
 		c.ok(&retried, "outbox", "retry", "--id", f.ID, "--reason", "relay mended")
 		assert.Equal(t, "pending", retried.State)
-		var unsent []outboxEntryOut
+		var unsent outboxListOut
 		c.ok(&unsent, "outbox", "list")
-		require.Len(t, unsent, 1)
-		assert.Equal(t, "pending", unsent[0].State)
+		require.Len(t, unsent.Deliveries, 1)
+		assert.Equal(t, "pending", unsent.Deliveries[0].State)
+		c.fails(exitUsage, "outbox", "list", "--limit", "0")
 
 		srv.Refuse("dsl@oakfield.example", 0, "")
 		before := len(srv.Messages())

@@ -19,6 +19,39 @@ var outboxTests = map[string]func(*testing.T, ports.Store){
 	"OutboxLeaseAndOutcomes":  testOutboxLease,
 	"OutboxHealthSummarises":  testOutboxHealth,
 	"OutboxOutcomeNeedsClaim": testOutboxOutcomeNeedsClaim,
+	"OutboxListIsBounded":     testOutboxListBounded,
+}
+
+// testOutboxListBounded reads the oldest deliveries with a limit, in the
+// order of the whole list, and counts them all whatever the limit.
+func testOutboxListBounded(t *testing.T, st ports.Store) {
+	queued := queue(t, st, 5, now)
+	id := queued[0].InteractionID
+	list := func(f ports.OutboxFilter) (got []domain.DeliveryID, n int) {
+		t.Helper()
+		require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
+			ds, err := tx.Outbox().List(ctx, f)
+			if err != nil {
+				return err
+			}
+			for _, d := range ds {
+				got = append(got, d.ID)
+			}
+			n, err = tx.Outbox().Count(ctx, f)
+			return err
+		}))
+		return got, n
+	}
+	all, n := list(ports.OutboxFilter{InteractionID: &id, Unsent: true})
+	require.Len(t, all, 5)
+	assert.Equal(t, 5, n)
+	some, n := list(ports.OutboxFilter{InteractionID: &id, Unsent: true, Limit: 3})
+	assert.Equal(t, all[:3], some, "the oldest, in the same order")
+	assert.Equal(t, 5, n, "the count ignores the limit")
+	failed := domain.DeliveryFailed
+	none, n := list(ports.OutboxFilter{InteractionID: &id, Status: &failed, Limit: 3})
+	assert.Empty(t, none)
+	assert.Zero(t, n)
 }
 
 // queue adds n pending alerts for one report, due at the given time.

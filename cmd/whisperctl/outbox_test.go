@@ -120,3 +120,16 @@ func relayTo(t *testing.T, svc *app.App, srv *smtptest.Server) func() app.Relaye
 		return got
 	}
 }
+
+// A list cut short by --limit says how many more there are; a whole one
+// says nothing more.
+func TestOutboxListSaysHowManyMore(t *testing.T) {
+	z := domain.NewZone(time.UTC)
+	one := outboxEntryOut{ID: "dlv_aaaaaaaaaaaaaaaaaaaa", Kind: "staff_new_report", State: "failed", Attempts: 1}
+	var cut, whole strings.Builder
+	printOutbox(&cut, outboxListOut{Deliveries: []outboxEntryOut{one}, Total: 2314}, z)
+	assert.Contains(t, cut.String(), "1 of 2314 shown; --limit to see more.")
+	printOutbox(&whole, outboxListOut{Deliveries: []outboxEntryOut{one}, Total: 1}, z)
+	assert.Contains(t, whole.String(), one.ID)
+	assert.NotContains(t, whole.String(), "shown")
+}

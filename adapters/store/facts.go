@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"slices"
 	"time"
 
@@ -61,7 +62,7 @@ func (i interactions) FactCounts(ctx context.Context, org *domain.OrgID, from, t
 			// monthCase names every instant before the last month's end,
 			// and the WHERE keeps nothing later, unless months do not
 			// cover [from, to): the caller's mistake, not the data's.
-			return nil, domain.Errorf(domain.KindInternal, "store: statistics' months do not cover the range")
+			return nil, &domain.Error{Kind: domain.KindInternal, Err: errors.New("store: statistics' months do not cover the range")}
 		}
 		k.month = monthName.String
 		if messageID.Valid {

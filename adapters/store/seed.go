@@ -152,3 +152,54 @@ func copyTable[R any](ctx context.Context, db *bun.DB, ptx pgx.Tx, rows []*R) er
 	}))
 	return err
 }
+
+// seededTables are the tables Seed writes.
+var seededTables = []string{"interactions", "messages", "outbox", "interaction_words"}
+
+// SeedBulk runs fill, which calls Seed, and on SQLite does so with the
+// secondary indexes of the seeded tables dropped, building them again
+// afterwards exactly as the migrations defined them (their SQL is read
+// back from sqlite_master). Inserting millions of rows into a dozen
+// indexes keyed on random ids touches a random page of each per row,
+// most of them read from the file and written to the log again at every
+// commit; building an index once the rows are in sorts them instead. The
+// unique constraints' own indexes stay, and so do the triggers. If fill
+// fails the indexes are still built, so the file is whole as far as it
+// got. PostgreSQL's COPY keeps its indexes: it is fast enough with them.
+func (s *Store) SeedBulk(ctx context.Context, fill func() error) (err error) {
+	if s.postgres {
+		return fill()
+	}
+	type index struct{ Name, SQL string }
+	var indexes []index
+	err = s.db.NewSelect().Table("sqlite_master").Column("name", "sql").
+		Where("type = 'index' AND sql IS NOT NULL AND tbl_name IN (?)", bun.In(seededTables)).
+		OrderExpr("rowid").Scan(ctx, &indexes)
+	if err != nil {
+		return translate(err)
+	}
+	each := func(stmt func(index) string) error {
+		release, err := s.takeWriter(ctx)
+		if err != nil {
+			return err
+		}
+		defer release()
+		for _, ix := range indexes {
+			if _, err := s.db.ExecContext(ctx, stmt(ix)); err != nil {
+				return translate(err)
+			}
+		}
+		return nil
+	}
+	if err := each(func(ix index) string { return "DROP INDEX " + ix.Name }); err != nil {
+		return err
+	}
+	defer func() {
+		// Built even when ctx is done: the seed stops, the file stays whole.
+		ctx = context.WithoutCancel(ctx)
+		if buildErr := each(func(ix index) string { return ix.SQL }); err == nil {
+			err = buildErr
+		}
+	}()
+	return fill()
+}

@@ -158,7 +158,8 @@ func seedDataset(ctx context.Context, cfg seedConfig) (res seedResult, err error
 	for _, o := range orgs {
 		res.Staff += len(o.staff)
 	}
-	if err := seedInteractions(ctx, st, svc, cfg, orgs, &res); err != nil {
+	err = st.SeedBulk(ctx, func() error { return seedInteractions(ctx, st, svc, cfg, orgs, &res) })
+	if err != nil {
 		return res, err
 	}
 	if cfg.analyze && !strings.HasPrefix(cfg.dbURL, "sqlite:") {

@@ -4,10 +4,12 @@ import (
 	"context"
 	crand "crypto/rand"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -211,5 +213,67 @@ func checkSeed(t *testing.T, dbURL, keyFlag, keyFile string, raw *sql.DB) {
 	}
 	if check.Broken != nil || check.Checked < res.Organisations*3 {
 		t.Errorf("audit chain: %d checked, broken at %+v", check.Checked, check.Broken)
+	}
+}
+
+// TestSeedBulkKeepsTheIndexes: SQLite seeds with the seeded tables'
+// indexes dropped and builds them again afterwards, whether the fill
+// succeeds or is cut short; the schema after it is the migrations'.
+func TestSeedBulkKeepsTheIndexes(t *testing.T) {
+	ctx := context.Background()
+	indexes := func(path string) []string {
+		t.Helper()
+		raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer raw.Close()
+		rows, err := raw.QueryContext(ctx, "SELECT name || ': ' || coalesce(sql, '') FROM sqlite_master WHERE type = 'index' ORDER BY name")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, s)
+		}
+		return out
+	}
+	dir := t.TempDir()
+	migrated := filepath.Join(dir, "migrated.db")
+	st, err := openStore(ctx, "sqlite:"+migrated, make([]byte, seal.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	want := indexes(migrated)
+	if len(want) < 15 {
+		t.Fatalf("the migrations made %d indexes, want the seeded tables' dozen and more", len(want))
+	}
+
+	seeded := filepath.Join(dir, "seeded.db")
+	st, err = openStore(ctx, "sqlite:"+seeded, make([]byte, seal.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var during []string
+	cut := errors.New("cut short")
+	err = st.SeedBulk(ctx, func() error {
+		during = indexes(seeded)
+		return cut
+	})
+	if !errors.Is(err, cut) {
+		t.Fatalf("SeedBulk returned %v, want the fill's error", err)
+	}
+	if len(during) >= len(want) {
+		t.Errorf("during the fill %d indexes were there, want fewer than the migrations' %d", len(during), len(want))
+	}
+	if got := indexes(seeded); !slices.Equal(got, want) {
+		t.Errorf("after the fill the indexes are\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

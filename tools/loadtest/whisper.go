@@ -41,7 +41,6 @@ type whisperServer struct {
 	close func()
 }
 
-//
 // key is the data key of an existing database; nil makes a new one.
 func startWhisper(ctx context.Context, dbURL string, key []byte) (*whisperServer, error) {
 	if key == nil {

@@ -41,7 +41,8 @@ type whisperServer struct {
 	close func()
 }
 
-// key is the data key of an existing database; nil makes a new one.
+// startWhisper serves Whisper on the store at dbURL, sealed with key: an
+// existing database's data key, or nil for a new one.
 func startWhisper(ctx context.Context, dbURL string, key []byte) (*whisperServer, error) {
 	if key == nil {
 		key = make([]byte, seal.KeySize)

@@ -82,13 +82,8 @@ func testBacklog(t *testing.T, postgres bool) {
 
 func countErased(t *testing.T, dbURL string) int {
 	t.Helper()
-	db, err := openRaw(dbURL)
+	n, err := countRows(context.Background(), dbURL, "SELECT count(*) FROM interactions WHERE erased_at IS NOT NULL")
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var n int
-	if err := db.NewRaw("SELECT count(*) FROM interactions WHERE erased_at IS NOT NULL").Scan(context.Background(), &n); err != nil {
 		t.Fatal(err)
 	}
 	return n

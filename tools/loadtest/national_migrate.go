@@ -123,6 +123,10 @@ func measureMigrate(ctx context.Context, d *dataset, clients int, idle time.Dura
 	drive(ctx, config{clients: clients, round: time.Second, messageBytes: size}, s, &n) // warm up
 	res.idle = drive(ctx, config{clients: clients, round: idle, messageBytes: size}, s, &n)
 
+	before, err := countRows(ctx, c.dbURL, "SELECT count(*) FROM messages")
+	if err != nil {
+		return res, err
+	}
 	migrating, done := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	var sampleErr, migrateErr error
@@ -141,7 +145,33 @@ func measureMigrate(ctx context.Context, d *dataset, clients int, idle time.Dura
 	if res.idle.ok == 0 || res.during.ok == 0 {
 		return res, fmt.Errorf("no report was taken (idle %d failed, during %d failed)", res.idle.failed, res.during.failed)
 	}
+	// The migration did what it says: every message there before it
+	// backfilled, and the index built and valid.
+	filled, err := countRows(ctx, c.dbURL, "SELECT count(*) FROM messages WHERE sample_lang = 'en'")
+	if err != nil {
+		return res, err
+	}
+	valid, err := countRows(ctx, c.dbURL, `SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+	WHERE c.relname = 'interactions_sample_priority' AND i.indisvalid`)
+	if err != nil {
+		return res, err
+	}
+	if filled < before || valid != 1 {
+		return res, fmt.Errorf("the migration backfilled %d of %d messages and built %d valid indexes, want all and 1", filled, before, valid)
+	}
 	return res, nil
+}
+
+// countRows runs a count query on the database at dbURL.
+func countRows(ctx context.Context, dbURL, query string) (int, error) {
+	db, err := openRaw(dbURL)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	var n int
+	err = db.NewRaw(query).Scan(ctx, &n)
+	return n, err
 }
 
 // applySample applies sampleMigration through the store's migrator, as a

@@ -120,11 +120,29 @@ var (
 // wait for the lock, not how long it is then held). A CHECK or FOREIGN
 // KEY added NOT VALID, and SET NOT NULL after a VALIDATE CONSTRAINT
 // earlier in the same file, are allowed.
+//
+// And one transaction ALTERs at most one large table: one that holds the
+// first table's lock while it waits for the second's deadlocks with each
+// report writing both in the other order, until MigrationLockTimeout ends
+// it, at every attempt. A .tx. file is one transaction; otherwise each
+// query between --bun:split lines is one.
 func tableLockProblems(name, sql string) []string {
 	var problems []string
 	validated := false
+	chunks := strings.Split(sql, "--bun:split")
+	if strings.Contains(name, ".tx.") {
+		chunks = []string{strings.Join(chunks, ";")}
+	}
+	for _, chunk := range chunks {
+		problems = append(problems, oneTransactionLockProblems(name, chunk, &validated)...)
+	}
+	return problems
+}
+
+func oneTransactionLockProblems(name, sql string, validated *bool) []string {
+	var problems []string
+	altered := map[string]bool{}
 	for stmt := range strings.SplitSeq(sqlComment.ReplaceAllString(sql, ""), ";") {
-		stmt = strings.ReplaceAll(stmt, "--bun:split", "")
 		if m := otherRewriters.FindStringSubmatch(stmt); m != nil && (m[1] == "" || largeTables[strings.ToLower(m[1])]) {
 			problems = append(problems, fmt.Sprintf("%s: %q locks out writes while it runs over a large table", name, strings.Join(strings.Fields(stmt), " ")))
 			continue
@@ -137,6 +155,10 @@ func tableLockProblems(name, sql string) []string {
 		if !largeTables[table] {
 			continue
 		}
+		if altered[table] = true; len(altered) == 2 {
+			problems = append(problems, fmt.Sprintf("%s: one transaction alters the large tables %s and %s; "+
+				"it would hold one's lock while waiting for the other's, deadlocking with reports: give each its own migration", name, other(altered, table), table))
+		}
 		for _, scan := range alterScans {
 			if !scan.what.MatchString(actions) {
 				continue
@@ -144,16 +166,26 @@ func tableLockProblems(name, sql string) []string {
 			switch {
 			case strings.Contains(scan.why, "NOT VALID, then VALIDATE") && notValid.MatchString(actions):
 			case strings.Contains(scan.why, "USING INDEX") && usingIndex.MatchString(actions):
-			case strings.Contains(scan.why, "SET NOT NULL") && validated:
+			case strings.Contains(scan.why, "SET NOT NULL") && *validated:
 			default:
 				problems = append(problems, fmt.Sprintf("%s: ALTER TABLE %s %s", name, table, scan.why))
 			}
 		}
 		if validateCheck.MatchString(actions) {
-			validated = true
+			*validated = true
 		}
 	}
 	return problems
+}
+
+// other is the table in altered other than table.
+func other(altered map[string]bool, table string) string {
+	for t := range altered {
+		if t != table {
+			return t
+		}
+	}
+	return table
 }
 
 // asPostgres renders a migration template as PostgreSQL gets it.
@@ -232,22 +264,26 @@ func TestTableLockProblems(t *testing.T) {
 		"-- tidy up\nVACUUM FULL interactions;":                                                   "locks out writes",
 		"LOCK TABLE interactions IN ACCESS EXCLUSIVE MODE;":                                       "locks out writes",
 		"ALTER TABLE forms ADD COLUMN q INT;\nALTER TABLE messages ALTER COLUMN body TYPE BYTEA;": "changes a column's type",
+		"ALTER TABLE interactions ADD COLUMN a TEXT;\nALTER TABLE messages ADD COLUMN b TEXT;":    "deadlocking with reports",
 	} {
 		problems := tableLockProblems("20991231000001_example.tx.up.sql", sql)
 		assert.NotEmpty(t, problems, sql)
 		assert.Contains(t, strings.Join(problems, "\n"), want, sql)
 	}
 	for _, sql := range []string{
-		"ALTER TABLE interactions ADD COLUMN triaged_by TEXT;\nALTER TABLE messages ADD COLUMN lang TEXT NOT NULL DEFAULT 'en';",
+		"ALTER TABLE messages ADD COLUMN triaged_by TEXT;\nALTER TABLE messages ADD COLUMN lang TEXT NOT NULL DEFAULT 'en';",
 		"ALTER TABLE outbox ADD COLUMN at TIMESTAMPTZ NOT NULL DEFAULT now();",
 		"ALTER TABLE interactions ADD CONSTRAINT c CHECK (ref <> '') NOT VALID;",
 		"ALTER TABLE interactions VALIDATE CONSTRAINT c;\nALTER TABLE interactions ALTER COLUMN inbox_id SET NOT NULL;",
 		"ALTER TABLE messages ADD CONSTRAINT u UNIQUE USING INDEX messages_u;",
 		"ALTER TABLE forms ALTER COLUMN code TYPE TEXT;\nVACUUM FULL forms;",
 		"ALTER TABLE interactions DROP COLUMN old;",
+		"ALTER TABLE interactions ADD COLUMN a TEXT, ADD COLUMN c INT NOT NULL DEFAULT 0;\nALTER TABLE forms ADD COLUMN b TEXT;",
 	} {
 		assert.Empty(t, tableLockProblems("20991231000001_example.tx.up.sql", sql), sql)
 	}
+	assert.Empty(t, tableLockProblems("20991231000001_example.up.sql",
+		"ALTER TABLE interactions ADD COLUMN a TEXT\n--bun:split\nALTER TABLE messages ADD COLUMN b TEXT"), "two queries, two transactions")
 }
 
 // On PostgreSQL every migration waits at most store.MigrationLockTimeout

@@ -34,16 +34,17 @@ const migrationApp = "whisper-loadtest-migrate"
 // one of the product's: applied through the store's migrator after the
 // product's migrations, step by step, each step timed. It keeps the rules
 // of adapters/store/migration_locks_test.go: nullable columns and a
-// constant default (no rewrite), an index built CONCURRENTLY, and a
-// backfill in batches that commits each (a DO block outside a transaction).
+// constant default (no rewrite), one large table a transaction, an index
+// built CONCURRENTLY, and a backfill in batches that commits each (a DO
+// block outside a transaction).
 var sampleMigration = []struct{ name, sql string }{
-	{"20991231000047_sample_columns.tx.up.sql", `ALTER TABLE interactions ADD COLUMN sample_note TEXT;
-ALTER TABLE messages ADD COLUMN sample_lang TEXT;
-ALTER TABLE interactions ADD COLUMN sample_priority INTEGER NOT NULL DEFAULT 0;`},
-	{"20991231000048_sample_index.up.sql", `DROP INDEX CONCURRENTLY IF EXISTS interactions_sample_priority
+	{"20991231000047_sample_interactions.tx.up.sql", `ALTER TABLE interactions ADD COLUMN sample_note TEXT,
+	ADD COLUMN sample_priority INTEGER NOT NULL DEFAULT 0`},
+	{"20991231000048_sample_messages.tx.up.sql", `ALTER TABLE messages ADD COLUMN sample_lang TEXT`},
+	{"20991231000049_sample_index.up.sql", `DROP INDEX CONCURRENTLY IF EXISTS interactions_sample_priority
 --bun:split
 CREATE INDEX CONCURRENTLY interactions_sample_priority ON interactions (org_id, sample_priority)`},
-	{"20991231000049_sample_backfill.up.sql", `DO $$
+	{"20991231000050_sample_backfill.up.sql", `DO $$
 DECLARE
 	done TEXT := '';
 	upto TEXT;

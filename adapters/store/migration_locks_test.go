@@ -221,19 +221,26 @@ func TestNewMigrationsDoNotLockLargeTables(t *testing.T) {
 	require.NoError(t, err)
 }
 
+// assertBreaks checks that rule finds a problem in each migration of
+// breaking (its SQL, in file name), saying what it is given for it.
+func assertBreaks(t *testing.T, rule func(name, sql string) []string, name string, breaking map[string]string) {
+	t.Helper()
+	for sql, want := range breaking {
+		problems := rule(name, sql)
+		assert.NotEmpty(t, problems, sql)
+		assert.Contains(t, strings.Join(problems, "\n"), want, sql)
+	}
+}
+
 // The rule itself, on migrations that break it and one that keeps it.
 func TestIndexLockProblems(t *testing.T) {
-	for sql, want := range map[string]string{
+	assertBreaks(t, indexLockProblems, "20991231000001_example.up.sql", map[string]string{
 		"CREATE INDEX IF NOT EXISTS outbox_kind ON outbox (kind);":                                    "without CONCURRENTLY",
 		"CREATE UNIQUE INDEX interactions_x ON interactions (x);":                                     "without CONCURRENTLY",
 		"-- a comment: CREATE INDEX CONCURRENTLY\nCREATE INDEX messages_y ON messages (y);":           "without CONCURRENTLY",
 		"DROP INDEX CONCURRENTLY IF EXISTS notes_z;\nCREATE INDEX CONCURRENTLY notes_z ON notes (z);": "shares its query",
 		"CREATE INDEX CONCURRENTLY audit_w ON audit_log (w);":                                         "needs DROP INDEX",
-	} {
-		problems := indexLockProblems("20991231000001_example.up.sql", sql)
-		assert.NotEmpty(t, problems, sql)
-		assert.Contains(t, strings.Join(problems, "\n"), want, sql)
-	}
+	})
 	inTx := indexLockProblems("20991231000001_example.tx.up.sql",
 		"DROP INDEX CONCURRENTLY IF EXISTS notes_z\n--bun:split\nCREATE INDEX CONCURRENTLY notes_z ON notes (z)")
 	require.Len(t, inTx, 1)
@@ -250,7 +257,7 @@ func TestIndexLockProblems(t *testing.T) {
 
 // The table rule, on migrations that break it and ones that keep it.
 func TestTableLockProblems(t *testing.T) {
-	for sql, want := range map[string]string{
+	assertBreaks(t, tableLockProblems, "20991231000001_example.tx.up.sql", map[string]string{
 		"ALTER TABLE interactions ADD COLUMN n BIGSERIAL;":                                        "serial column",
 		"ALTER TABLE messages ADD COLUMN k TEXT NOT NULL DEFAULT gen_random_uuid()::text;":        "volatile default",
 		"ALTER TABLE outbox ADD COLUMN at TIMESTAMPTZ DEFAULT clock_timestamp();":                 "volatile default",
@@ -265,11 +272,7 @@ func TestTableLockProblems(t *testing.T) {
 		"LOCK TABLE interactions IN ACCESS EXCLUSIVE MODE;":                                       "locks out writes",
 		"ALTER TABLE forms ADD COLUMN q INT;\nALTER TABLE messages ALTER COLUMN body TYPE BYTEA;": "changes a column's type",
 		"ALTER TABLE interactions ADD COLUMN a TEXT;\nALTER TABLE messages ADD COLUMN b TEXT;":    "deadlocking with reports",
-	} {
-		problems := tableLockProblems("20991231000001_example.tx.up.sql", sql)
-		assert.NotEmpty(t, problems, sql)
-		assert.Contains(t, strings.Join(problems, "\n"), want, sql)
-	}
+	})
 	for _, sql := range []string{
 		"ALTER TABLE messages ADD COLUMN triaged_by TEXT;\nALTER TABLE messages ADD COLUMN lang TEXT NOT NULL DEFAULT 'en';",
 		"ALTER TABLE outbox ADD COLUMN at TIMESTAMPTZ NOT NULL DEFAULT now();",

@@ -7,9 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -39,20 +37,14 @@ const (
 func runBacklog(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("backlog", flag.ExitOnError)
 	flags := addDatasetFlags(fs)
-	var (
-		target  = fs.Int("n", defaultBacklog, "due interactions to make by shortening retention (1/100 scale: 5000)")
-		clients = fs.Int("clients", 8, "concurrent clients posting reports")
-		idle    = fs.Duration("idle", 15*time.Second, "how long to post reports before the purge")
-		size    = fs.Int("message", 600, "bytes in each posted report's message")
-	)
-	fs.Parse(args)
-	d, err := flags.load()
+	target := fs.Int("n", defaultBacklog, "due interactions to make by shortening retention (1/100 scale: 5000)")
+	reports := addReportFlags(fs, "the purge")
+	d, ctx, stop, err := flags.parse(ctx, fs, args)
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	res, err := measureBacklog(ctx, d, *target, *clients, *idle, *size)
+	res, err := measureBacklog(ctx, d, *target, *reports.clients, *reports.idle, *reports.size)
 	if err != nil {
 		return err
 	}
@@ -115,7 +107,7 @@ func measureBacklog(ctx context.Context, d *dataset, target, clients int, idle t
 	if err != nil {
 		return res, err
 	}
-	bin, cleanup, err := buildWhisperctl(ctx)
+	bin, cleanup, err := buildCommand(ctx, "whisperctl")
 	if err != nil {
 		return res, err
 	}
@@ -139,19 +131,30 @@ func measureBacklog(ctx context.Context, d *dataset, target, clients int, idle t
 	return res, checkErased(ctx, prepared.dbURL, res.loaded.asOf, since, res.loaded.erased)
 }
 
-// buildWhisperctl compiles the operator's CLI into a temporary directory.
-func buildWhisperctl(ctx context.Context) (bin string, cleanup func(), err error) {
-	dir, err := os.MkdirTemp("", "whisperctl-bin-")
-	if err != nil {
-		return "", nil, err
+// reportFlags shape the web reports posted during a measurement.
+type reportFlags struct {
+	clients, size *int
+	idle          *time.Duration
+}
+
+func addReportFlags(fs *flag.FlagSet, during string) reportFlags {
+	return reportFlags{
+		clients: fs.Int("clients", 8, "concurrent clients posting reports"),
+		idle:    fs.Duration("idle", 15*time.Second, "how long to post reports before "+during),
+		size:    fs.Int("message", 600, "bytes in each posted report's message"),
 	}
-	bin = filepath.Join(dir, "whisperctl")
-	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/whisper-schools/whisper/cmd/whisperctl").CombinedOutput()
+}
+
+// parse parses a national measurement's args and loads its dataset; an
+// interrupt ends the context it returns, so that the copies are removed.
+func (f datasetFlags) parse(ctx context.Context, fs *flag.FlagSet, args []string) (*dataset, context.Context, context.CancelFunc, error) {
+	fs.Parse(args)
+	d, err := f.load()
 	if err != nil {
-		os.RemoveAll(dir)
-		return "", nil, fmt.Errorf("go build whisperctl: %v\n%s", err, out)
+		return nil, ctx, func() {}, err
 	}
-	return bin, func() { os.RemoveAll(dir) }, nil
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	return d, ctx, stop, nil
 }
 
 // openRaw opens the database behind a store URL (postgres://… or

@@ -8,9 +8,7 @@ import (
 	"io"
 	"net/url"
 	"os"
-	"os/signal"
 	"sync"
-	"syscall"
 	"testing/fstest"
 	"text/tabwriter"
 	"time"
@@ -64,22 +62,16 @@ END $$`},
 func runMigrate(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("migrate", flag.ExitOnError)
 	flags := addDatasetFlags(fs)
-	var (
-		clients = fs.Int("clients", 8, "concurrent clients posting reports")
-		idle    = fs.Duration("idle", 15*time.Second, "how long to post reports before the migration")
-		size    = fs.Int("message", 600, "bytes in each posted report's message")
-	)
-	fs.Parse(args)
-	d, err := flags.load()
+	reports := addReportFlags(fs, "the migration")
+	d, ctx, stop, err := flags.parse(ctx, fs, args)
 	if err != nil {
 		return err
 	}
+	defer stop()
 	if !d.postgres() {
 		return errors.New("PostgreSQL only: on SQLite a migration holds the one writer, and whisperd applies migrations before it serves")
 	}
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	res, err := measureMigrate(ctx, d, *clients, *idle, *size)
+	res, err := measureMigrate(ctx, d, *reports.clients, *reports.idle, *reports.size)
 	if err != nil {
 		return err
 	}
@@ -107,7 +99,7 @@ func measureMigrate(ctx context.Context, d *dataset, clients int, idle time.Dura
 		return res, err
 	}
 	defer c.remove()
-	key, err := seal.ReadKeyFile(c.keyFile)
+	key, err := d.key()
 	if err != nil {
 		return res, err
 	}

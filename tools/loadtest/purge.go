@@ -68,7 +68,7 @@ func runPurge(ctx context.Context, args []string) error {
 	defer os.RemoveAll(tmp)
 	fmt.Printf("%d due interactions, each with a %d-byte message, contact, meta data and a sent email; %d clients\n", *n, *size, *clients)
 
-	ctl, cleanup, err := buildWhisperctl(ctx)
+	ctl, cleanup, err := buildCommand(ctx, "whisperctl")
 	if err != nil {
 		return err
 	}

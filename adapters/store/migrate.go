@@ -4,9 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
+	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/migrate"
 
@@ -32,22 +35,83 @@ type dialectTypes struct {
 // through a connection pooler in transaction mode.
 const migrationLockKey = 0x57_48_49_53 // "WHIS"
 
-func (s *Store) migrator() (*migrate.Migrator, error) {
+// MigrationLockTimeout bounds, on PostgreSQL, how long any statement of
+// a migration waits for a lock. A statement such as ALTER TABLE waits for
+// an ACCESS EXCLUSIVE lock behind every transaction using the table, and
+// every report that arrives meanwhile queues behind it: so the migration
+// gives up instead, well within the second a report may wait (issue #23),
+// and is tried again (migrationRetries). What a migration does once it
+// holds its locks is kept short by the rules that
+// migration_locks_test.go holds every new migration to.
+const MigrationLockTimeout = 500 * time.Millisecond
+
+// migrationRetries are the pauses before each new attempt at migrations
+// that gave up waiting for a lock: long transactions (a purge batch, a
+// backup's) end within seconds.
+var migrationRetries = []time.Duration{time.Second, 2 * time.Second, 4 * time.Second}
+
+func (s *Store) migrator(extra fs.FS) (*migrate.Migrator, error) {
 	ms := migrate.NewMigrations()
 	if err := ms.Discover(migrationFiles); err != nil {
 		return nil, fmt.Errorf("store: reading migrations: %w", err)
 	}
+	if extra != nil {
+		if err := ms.Discover(extra); err != nil {
+			return nil, fmt.Errorf("store: reading migrations: %w", err)
+		}
+	}
 	types := dialectTypes{Bytes: "BLOB", Time: "TIMESTAMP"}
+	after := s.runGoStep
+	var before migrate.MigrationHook = func(context.Context, bun.IConn, *migrate.Migration) error { return nil }
 	if s.postgres {
 		types = dialectTypes{Bytes: "BYTEA", Time: "TIMESTAMPTZ", Postgres: true}
+		before = boundLockWaits
+		after = func(ctx context.Context, conn bun.IConn, m *migrate.Migration) error {
+			if err := s.runGoStep(ctx, conn, m); err != nil {
+				return err
+			}
+			return unboundLockWaits(ctx, conn)
+		}
 	}
-	return migrate.NewMigrator(s.db, ms,
+	opts := []migrate.MigratorOption{
 		migrate.WithTableName("schema_migrations"),
 		migrate.WithLocksTableName("schema_migration_locks"),
 		migrate.WithMarkAppliedOnSuccess(true),
 		migrate.WithTemplateData(types),
-		migrate.AfterMigration(s.runGoStep),
-	), nil
+		migrate.BeforeMigration(before),
+		migrate.AfterMigration(after),
+	}
+	return migrate.NewMigrator(s.db, ms, opts...), nil
+}
+
+// boundLockWaits sets MigrationLockTimeout for the migration about to run
+// on conn: for its transaction alone (SET LOCAL, which also holds through
+// a pooler in transaction mode), or, for a migration that runs outside a
+// transaction (CREATE INDEX CONCURRENTLY), on the connection that bun
+// holds for it until unboundLockWaits resets it. (If such a migration
+// fails, the setting stays on that one pooled connection: Migrate then
+// fails and the process that called it stops.)
+func boundLockWaits(ctx context.Context, conn bun.IConn, _ *migrate.Migration) error {
+	set := "SET lock_timeout = "
+	if _, ok := conn.(bun.Tx); ok {
+		set = "SET LOCAL lock_timeout = "
+	}
+	_, err := conn.ExecContext(ctx, set+fmt.Sprintf("'%dms'", MigrationLockTimeout.Milliseconds()))
+	return err
+}
+
+func unboundLockWaits(ctx context.Context, conn bun.IConn) error {
+	if _, ok := conn.(bun.Tx); ok {
+		return nil
+	}
+	_, err := conn.ExecContext(ctx, "RESET lock_timeout")
+	return err
+}
+
+// lockTimedOut says whether err is PostgreSQL's lock_timeout.
+func lockTimedOut(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "55P03"
 }
 
 // goSteps are the parts of migrations that SQL cannot do because they
@@ -83,14 +147,23 @@ func (s *Store) runGoStep(ctx context.Context, conn bun.IConn, m *migrate.Migrat
 // table that records it.
 func (s *Store) Migrate(ctx context.Context) (applied []string, err error) {
 	defer domain.Wrap(&err, "store.Migrate")
-	if applied, err = s.migrate(ctx); err != nil {
+	if applied, err = s.migrate(ctx, nil); err != nil {
 		return nil, err
 	}
 	return applied, s.checkKey(ctx)
 }
 
-func (s *Store) migrate(ctx context.Context) (applied []string, err error) {
-	m, err := s.migrator()
+// MigrateWith is Migrate with, after the product's migrations, those in
+// extra (files named as in migrations/). It is for measuring and testing a
+// migration on a copy of a database the way whisperd would apply it
+// (tools/loadtest migrate); whisperd applies the product's alone.
+func (s *Store) MigrateWith(ctx context.Context, extra fs.FS) (applied []string, err error) {
+	defer domain.Wrap(&err, "store.MigrateWith")
+	return s.migrate(ctx, extra)
+}
+
+func (s *Store) migrate(ctx context.Context, extra fs.FS) (applied []string, err error) {
+	m, err := s.migrator(extra)
 	if err != nil {
 		return nil, err
 	}
@@ -107,20 +180,40 @@ func (s *Store) migrate(ctx context.Context) (applied []string, err error) {
 		}
 		defer release()
 	}
-	if err := s.refuseNewerOrEmpty(ctx); err != nil {
+	if err := s.refuseNewerOrEmpty(ctx, extra); err != nil {
 		return nil, err
 	}
 	if err := m.Init(ctx); err != nil {
 		return nil, translate(err)
 	}
-	group, err := m.Migrate(ctx)
-	if err != nil {
-		return nil, translate(err)
+	// Each migration that succeeded is recorded as applied, so a new
+	// attempt goes on from the one that gave up waiting for a lock.
+	for attempt := 0; ; attempt++ {
+		group, err := m.Migrate(ctx)
+		if err == nil {
+			for _, mig := range group.Migrations {
+				applied = append(applied, mig.Name)
+			}
+			return applied, nil
+		}
+		if !lockTimedOut(err) {
+			return nil, translate(err)
+		}
+		// The last of the group is the one that gave up.
+		for _, mig := range group.Migrations[:max(len(group.Migrations)-1, 0)] {
+			applied = append(applied, mig.Name)
+		}
+		if attempt == len(migrationRetries) {
+			return nil, &domain.Error{Kind: domain.KindUnavailable, Err: fmt.Errorf(
+				"a migration gave up %d times waiting over %s for a lock that other sessions held, so as not to hold up reports behind it; "+
+					"start again once long transactions (see pg_stat_activity) have ended: %w", attempt+1, MigrationLockTimeout, err)}
+		}
+		select {
+		case <-ctx.Done():
+			return nil, translate(ctx.Err())
+		case <-time.After(migrationRetries[attempt]):
+		}
 	}
-	for _, mig := range group.Migrations {
-		applied = append(applied, mig.Name)
-	}
-	return applied, nil
 }
 
 // lockMigrations waits for the migration lock on PostgreSQL and returns
@@ -149,7 +242,7 @@ func (s *Store) lockMigrations(ctx context.Context) (unlock func(), err error) {
 // Pending returns the names of migrations not yet applied; tools that do not
 // migrate themselves use it to refuse to run on an old schema.
 func (s *Store) Pending(ctx context.Context) ([]string, error) {
-	m, err := s.migrator()
+	m, err := s.migrator(nil)
 	if err != nil {
 		return nil, err
 	}

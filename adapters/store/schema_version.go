@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"slices"
 	"strings"
 	"time"
@@ -158,11 +159,21 @@ func (s *Store) CheckSchema(ctx context.Context) error {
 		Safe: domain.Say("the database schema is not up to date; run `whisperctl db migrate` first")}
 }
 
-// refuseNewerOrEmpty is Migrate's check before it changes anything.
-func (s *Store) refuseNewerOrEmpty(ctx context.Context) error {
+// refuseNewerOrEmpty is Migrate's check before it changes anything; the
+// migrations in extra (MigrateWith's) count as known.
+func (s *Store) refuseNewerOrEmpty(ctx context.Context, extra fs.FS) error {
 	st, err := s.SchemaStatus(ctx)
 	if err != nil {
 		return err
+	}
+	if extra != nil {
+		ms := migrate.NewMigrations()
+		if err := ms.Discover(extra); err != nil {
+			return fmt.Errorf("store: reading migrations: %w", err)
+		}
+		st.Unknown = slices.DeleteFunc(st.Unknown, func(m Migration) bool {
+			return slices.ContainsFunc(ms.Sorted(), func(k migrate.Migration) bool { return k.Name == m.Name })
+		})
 	}
 	if err := s.refuseToMigrate(st); err != nil {
 		return fmt.Errorf("store: not migrating: %w", err)

@@ -37,6 +37,8 @@ var measures = []measure{
 	{"signin", "whisperd's memory and latency under a burst of sign-ins, against its hashing budget", runSignin},
 	{"flood", "another address's report latency while one address floods whisperd past its rate limit", runFlood},
 	{"purge", "whisperctl purge of many due interactions on PostgreSQL against one set-based statement", runPurge},
+	{"backlog", "the purge of a 500,000 backlog on a copy of the national dataset against one set-based statement, reports arriving", runBacklog},
+	{"migrate", "report latency and lock waits while a new migration is applied to a copy of the national dataset (PostgreSQL)", runMigrate},
 	{"seed", "fill a database with a realistic national dataset (organisations, staff, interactions), sealed as the product seals", runSeed},
 }
 

@@ -47,7 +47,7 @@ var sqliteKind = storeKind{name: "embedded SQLite", key: "sqlite", open: func(ct
 	if err != nil {
 		return nil, err
 	}
-	w, err := startWhisper(ctx, "sqlite:"+filepath.Join(dir, "whisper.db"))
+	w, err := startWhisper(ctx, "sqlite:"+filepath.Join(dir, "whisper.db"), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +89,7 @@ func postgresKind(adminURL string) storeKind {
 			drop()
 			return nil, err
 		}
-		w, err := startWhisper(ctx, withDatabase(adminURL, names[1]))
+		w, err := startWhisper(ctx, withDatabase(adminURL, names[1]), nil)
 		if err != nil {
 			drop()
 			return nil, err

@@ -41,9 +41,13 @@ type whisperServer struct {
 	close func()
 }
 
-func startWhisper(ctx context.Context, dbURL string) (*whisperServer, error) {
-	key := make([]byte, seal.KeySize)
-	rand.Read(key)
+// startWhisper serves Whisper on the store at dbURL, sealed with key: an
+// existing database's data key, or nil for a new one.
+func startWhisper(ctx context.Context, dbURL string, key []byte) (*whisperServer, error) {
+	if key == nil {
+		key = make([]byte, seal.KeySize)
+		rand.Read(key)
+	}
 	st, err := openStore(ctx, dbURL, key)
 	if err != nil {
 		return nil, err

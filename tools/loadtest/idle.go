@@ -116,15 +116,21 @@ func launchWhisperd(ctx context.Context, extra, env []string, args ...string) (w
 
 // buildWhisperd compiles the real server into a temporary directory.
 func buildWhisperd(ctx context.Context) (bin string, cleanup func(), err error) {
-	dir, err := os.MkdirTemp("", "whisperd-bin-")
+	return buildCommand(ctx, "whisperd")
+}
+
+// buildCommand compiles the real cmd/NAME (whisperd, whisperctl) into a
+// temporary directory, from wherever in the module the tool runs.
+func buildCommand(ctx context.Context, name string) (bin string, cleanup func(), err error) {
+	dir, err := os.MkdirTemp("", name+"-bin-")
 	if err != nil {
 		return "", nil, err
 	}
-	bin = filepath.Join(dir, "whisperd")
-	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/whisper-schools/whisper/cmd/whisperd").CombinedOutput()
+	bin = filepath.Join(dir, name)
+	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/whisper-schools/whisper/cmd/"+name).CombinedOutput()
 	if err != nil {
 		os.RemoveAll(dir)
-		return "", nil, fmt.Errorf("go build whisperd: %v\n%s", err, out)
+		return "", nil, fmt.Errorf("go build %s: %v\n%s", name, err, out)
 	}
 	return bin, func() { os.RemoveAll(dir) }, nil
 }

@@ -395,22 +395,57 @@ type purgeRun struct {
 	n                 int
 }
 
-// purgeOutcome is one whisperctl purge: its time and peak RSS.
-type purgeOutcome struct {
-	took   time.Duration
-	rssKiB int64
+// start starts the purge; wait waits for it and checks that it erased all.
+func (p purgeRun) start(ctx context.Context) (wait func() (ctlOutcome, error), err error) {
+	ctl := whisperctl{bin: p.bin, env: []string{"WHISPER_SECURITY_DATA_KEY_FILE=" + p.keyFile}}
+	waitCtl, err := ctl.start(ctx, "purge", "--json", "--database-url", p.url)
+	if err != nil {
+		return nil, err
+	}
+	return func() (ctlOutcome, error) {
+		out, err := waitCtl()
+		if err != nil {
+			return out, err
+		}
+		var res struct {
+			Erased int `json:"erased"`
+		}
+		if err := json.Unmarshal(out.stdout, &res); err != nil {
+			return out, fmt.Errorf("whisperctl purge printed %q: %w", out.stdout, err)
+		}
+		if res.Erased != p.n {
+			return out, fmt.Errorf("whisperctl purge erased %d, want %d", res.Erased, p.n)
+		}
+		return out, nil
+	}, nil
 }
 
-// start starts the purge; wait waits for it and checks that it erased all.
-func (p purgeRun) start(ctx context.Context) (wait func() (purgeOutcome, error), err error) {
-	cmd := exec.CommandContext(ctx, p.bin, "purge", "--json", "--database-url", p.url)
-	// Only this run's configuration: none from the caller's environment.
+// whisperctl runs the real whisperctl as an operator does, configured by
+// the WHISPER_* variables in env alone: none from the caller's
+// environment.
+type whisperctl struct {
+	bin string
+	env []string
+}
+
+// ctlOutcome is one whisperctl run: its wall time from exec to exit
+// (start-up included), its peak RSS and its standard output.
+type ctlOutcome struct {
+	took   time.Duration
+	rssKiB int64
+	stdout []byte
+}
+
+// start starts whisperctl with args; wait waits for it to exit, and fails
+// when it does not exit 0.
+func (c whisperctl) start(ctx context.Context, args ...string) (wait func() (ctlOutcome, error), err error) {
+	cmd := exec.CommandContext(ctx, c.bin, args...)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "WHISPER_") {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
-	cmd.Env = append(cmd.Env, "WHISPER_SECURITY_DATA_KEY_FILE="+p.keyFile)
+	cmd.Env = append(cmd.Env, c.env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
@@ -418,23 +453,30 @@ func (p purgeRun) start(ctx context.Context) (wait func() (purgeOutcome, error),
 		return nil, err
 	}
 	peak := watchPeakRSS(cmd.Process.Pid)
-	return func() (purgeOutcome, error) {
+	return func() (ctlOutcome, error) {
 		err := cmd.Wait()
-		out := purgeOutcome{took: time.Since(start), rssKiB: peak()}
+		out := ctlOutcome{took: time.Since(start), rssKiB: peak(), stdout: stdout.Bytes()}
 		if err != nil {
-			return out, fmt.Errorf("whisperctl purge: %w: %s", err, strings.TrimSpace(stderr.String()))
-		}
-		var res struct {
-			Erased int `json:"erased"`
-		}
-		if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
-			return out, fmt.Errorf("whisperctl purge printed %q: %w", stdout.String(), err)
-		}
-		if res.Erased != p.n {
-			return out, fmt.Errorf("whisperctl purge erased %d, want %d", res.Erased, p.n)
+			return out, fmt.Errorf("whisperctl %s: %w: %s", args[0], err, strings.TrimSpace(stderr.String()))
 		}
 		return out, nil
 	}, nil
+}
+
+// run runs whisperctl with args and, when into is not nil, reads the JSON
+// it prints (give --json) into it.
+func (c whisperctl) run(ctx context.Context, into any, args ...string) (ctlOutcome, error) {
+	wait, err := c.start(ctx, args...)
+	if err != nil {
+		return ctlOutcome{}, err
+	}
+	out, err := wait()
+	if err == nil && into != nil {
+		if err = json.Unmarshal(out.stdout, into); err != nil {
+			err = fmt.Errorf("whisperctl %s printed no JSON: %w", args[0], err)
+		}
+	}
+	return out, err
 }
 
 // watchPeakRSS follows a child's peak RSS (VmHWM, KiB) until peak is
@@ -466,17 +508,17 @@ func watchPeakRSS(pid int) (peak func() int64) {
 	return func() int64 { <-done; return hwm.Load() }
 }
 
-func (p purgeRun) run(ctx context.Context) (purgeOutcome, error) {
+func (p purgeRun) run(ctx context.Context) (ctlOutcome, error) {
 	wait, err := p.start(ctx)
 	if err != nil {
-		return purgeOutcome{}, err
+		return ctlOutcome{}, err
 	}
 	return wait()
 }
 
 // submitDuringPurge starts Whisper on the filled database, posts reports
 // from several clients idle, then while whisperctl purge runs.
-func submitDuringPurge(ctx context.Context, p purgeRun, clients int, idle time.Duration, messageBytes int) (before, during measurement, purge purgeOutcome, err error) {
+func submitDuringPurge(ctx context.Context, p purgeRun, clients int, idle time.Duration, messageBytes int) (before, during measurement, purge ctlOutcome, err error) {
 	w, err := startWhisper(ctx, p.url)
 	if err != nil {
 		return before, during, purge, err
@@ -512,8 +554,8 @@ func submitDuringPurge(ctx context.Context, p purgeRun, clients int, idle time.D
 type purgeResult struct {
 	n, clients   int
 	statement    time.Duration
-	alone        purgeOutcome
-	loaded       purgeOutcome
+	alone        ctlOutcome
+	loaded       ctlOutcome
 	idle, during measurement
 }
 

@@ -51,6 +51,7 @@ func runOperator(ctx context.Context, args []string) error {
 		dsarRuns  = fs.Int("dsar-runs", 10, "runs of each whisperctl dsar (the median is reported)")
 		rate      = fs.Float64("report-rate", 10, "web reports posted a second to whisperd, before and during the rotation")
 		idle      = fs.Duration("idle", 15*time.Second, "how long reports are posted before the rotation (the baseline)")
+		only      = fs.String("only", "", "comma-separated: measure only these (stats, dsar, purge, rotate)")
 	)
 	fs.Parse(args)
 	d, err := df.load()
@@ -59,7 +60,7 @@ func runOperator(ctx context.Context, args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	res, err := measureOperator(ctx, d, operatorConfig{statsRuns: *statsRuns, dsarRuns: *dsarRuns, rate: *rate, idle: *idle})
+	res, err := measureOperator(ctx, d, operatorConfig{statsRuns: *statsRuns, dsarRuns: *dsarRuns, rate: *rate, idle: *idle, only: *only})
 	if err != nil {
 		return err
 	}
@@ -74,10 +75,12 @@ type operatorConfig struct {
 	statsRuns, dsarRuns int
 	rate                float64
 	idle                time.Duration
+	only                string // as -only takes it
 }
 
 // operatorResult is the whole measurement.
 type operatorResult struct {
+	ran                         map[string]bool // stats, dsar, purge, rotate
 	store                       string
 	interactions, organisations int
 	statsRuns, dsarRuns         int
@@ -106,27 +109,42 @@ func measureOperator(ctx context.Context, d *dataset, cfg operatorConfig) (*oper
 	if d.postgres() {
 		res.store = "PostgreSQL"
 	}
-	fmt.Fprintf(os.Stderr, "copying the dataset for stats and dsar\n")
-	if err := onCopy(ctx, d, func(c *datasetCopy) error {
-		ctl := operatorCtl(bin, c)
-		if err := res.measureStats(ctx, ctl, d); err != nil {
-			return err
+	res.ran = map[string]bool{}
+	for _, part := range []string{"stats", "dsar", "purge", "rotate"} {
+		res.ran[part] = selected(cfg.only, part)
+	}
+	if res.ran["stats"] || res.ran["dsar"] {
+		fmt.Fprintf(os.Stderr, "copying the dataset for stats and dsar\n")
+		if err := onCopy(ctx, d, func(c *datasetCopy) error {
+			ctl := operatorCtl(bin, c)
+			if res.ran["stats"] {
+				if err := res.measureStats(ctx, ctl, d); err != nil {
+					return err
+				}
+			}
+			if res.ran["dsar"] {
+				return res.measureDSAR(ctx, ctl)
+			}
+			return nil
+		}); err != nil {
+			return nil, err
 		}
-		return res.measureDSAR(ctx, ctl)
-	}); err != nil {
-		return nil, err
 	}
-	fmt.Fprintf(os.Stderr, "copying the dataset for the purge\n")
-	if err := onCopy(ctx, d, func(c *datasetCopy) error { return res.measurePurge(ctx, operatorCtl(bin, c)) }); err != nil {
-		return nil, err
+	if res.ran["purge"] {
+		fmt.Fprintf(os.Stderr, "copying the dataset for the purge\n")
+		if err := onCopy(ctx, d, func(c *datasetCopy) error { return res.measurePurge(ctx, operatorCtl(bin, c)) }); err != nil {
+			return nil, err
+		}
 	}
-	fmt.Fprintf(os.Stderr, "copying the dataset for the key rotation\n")
-	if err := onCopy(ctx, d, func(c *datasetCopy) error {
-		r, err := measureRotation(ctx, bin, c, string(d.LargestOrg), cfg)
-		res.rotation = r
-		return err
-	}); err != nil {
-		return nil, err
+	if res.ran["rotate"] {
+		fmt.Fprintf(os.Stderr, "copying the dataset for the key rotation\n")
+		if err := onCopy(ctx, d, func(c *datasetCopy) error {
+			r, err := measureRotation(ctx, bin, c, string(d.LargestOrg), cfg)
+			res.rotation = r
+			return err
+		}); err != nil {
+			return nil, err
+		}
 	}
 	return res, nil
 }
@@ -505,6 +523,9 @@ func (r *operatorResult) print(w io.Writer) bool {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", what, base, got, target, verdict(met))
 	}
 	for i, months := range r.statsMonths {
+		if !r.ran["stats"] {
+			break
+		}
 		m, a := r.statsMedian[i], r.statsAll[i]
 		what := fmt.Sprintf("stats, %d months (median org | all)", months)
 		line(what+": time", secs(m.took), secs(a.took), "< "+secs(opsStatsTime), a.took < opsStatsTime)
@@ -514,24 +535,37 @@ func (r *operatorResult) print(w io.Writer) bool {
 		what string
 		took time.Duration
 	}{{"dsar by email", r.dsarEmail}, {"dsar by phone", r.dsarPhone}} {
+		if !r.ran["dsar"] {
+			break
+		}
 		what := fmt.Sprintf("%s (unused address | found %d)", l.what, r.dsarFound[i])
 		line(what, fmtDur(r.dsarNobody), fmt.Sprintf("%s (+%s)", fmtDur(l.took), fmtDur(l.took-r.dsarNobody)),
 			"lookup < "+fmtDur(opsDSARTime), l.took-r.dsarNobody < opsDSARTime)
 	}
-	line(fmt.Sprintf("purge (nothing due | %d erased)", r.purgeErased), secs(r.purgeAgain.took), secs(r.purge.took),
-		"< "+secs(opsPurgeTime), r.purge.took < opsPurgeTime)
+	if r.ran["purge"] {
+		line(fmt.Sprintf("purge (nothing due | %d erased)", r.purgeErased), secs(r.purgeAgain.took), secs(r.purge.took),
+			"< "+secs(opsPurgeTime), r.purge.took < opsPurgeTime)
+	}
+	if r.ran["rotate"] {
+		r.printRotation(tw, line)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "Medians of %d runs (stats) and %d runs (dsar), each a whole whisperctl process; the rotation ends with key status done: %v, and whisperd still takes reports: %v\n\n",
+		r.statsRuns, r.dsarRuns, r.rotation.done, r.rotation.answered)
+	return ok
+}
+
+// printRotation writes the rotation's lines.
+func (r *operatorResult) printRotation(tw io.Writer, line func(what, base, got, target string, met bool)) {
+	secs := func(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
 	rt := r.rotation
 	rate := float64(rt.interactions) / rt.rotate.took.Seconds()
 	line("key rotate: interactions/s", "", fmt.Sprintf("%.0f (%d in %s)", rate, rt.interactions, secs(rt.rotate.took)),
 		fmt.Sprintf("≥ %.0f", opsRotateRate), rate >= opsRotateRate)
 	fmt.Fprintf(tw, "key rotate: rows/s, all tables\t\t%.0f (%d)\t\t\n", float64(rt.rows)/rt.rotate.took.Seconds(), rt.rows)
-	fmt.Fprintf(tw, "key rotate: peak RSS\t\t%s\t\t\n", kib(rt.rotate.rssKiB))
+	fmt.Fprintf(tw, "key rotate: peak RSS\t\t%s\t\t\n", fmtMiB(rt.rotate.rssKiB<<10))
 	fmt.Fprintf(tw, "web reports (idle | during rotation): p50\t%s\t%s\t\t\n", fmtDur(rt.idle.percentile(0.5)), fmtDur(rt.during.percentile(0.5)))
 	fmt.Fprintf(tw, "web reports (idle | during rotation): p99\t%s\t%s\t\t\n", fmtDur(rt.idle.percentile(0.99)), fmtDur(rt.during.percentile(0.99)))
 	fmt.Fprintf(tw, "web reports (idle | during rotation): taken, refused\t%d, %d\t%d, %d\t\t\n", rt.idle.ok, rt.idle.failed, rt.during.ok, rt.during.failed)
 	fmt.Fprintf(tw, "whisperd peak RSS, whole run\t\t%s\t\t\n", fmtMiB(rt.whisperdPeak))
-	tw.Flush()
-	fmt.Fprintf(w, "Medians of %d runs (stats) and %d runs (dsar), each a whole whisperctl process; the rotation ends with key status done: %v, and whisperd still takes reports: %v\n\n",
-		r.statsRuns, r.dsarRuns, rt.done, rt.answered)
-	return ok
 }

@@ -120,11 +120,32 @@ func (s *Store) BeginRotation(ctx context.Context, actor, reason string) (resume
 	return resumed, err
 }
 
+// maxRotationPause bounds the pause after each batch on SQLite.
+const maxRotationPause = 100 * time.Millisecond
+
 // RotateBatch re-seals the next batch of at most n rows of the first table
 // not yet done, and returns its step; done is true once every table is
 // (then FinishRotation checks and records the end).
 func (s *Store) RotateBatch(ctx context.Context, n int) (step RotationStep, done bool, err error) {
 	defer domain.Wrap(&err, "store.RotateBatch")
+	if !s.postgres {
+		// SQLite has one writer, and a batch holds it. Batch after batch
+		// without a pause, another process (whisperd) waiting in SQLite's
+		// busy handler, which looks again every few to 100 ms, seldom
+		// finds it free: its reports waited seconds. Pausing as long as
+		// the batch took gives the writer away half the time.
+		start := time.Now()
+		defer func() {
+			if err == nil && !done {
+				pause := time.NewTimer(min(time.Since(start), maxRotationPause))
+				defer pause.Stop()
+				select {
+				case <-pause.C:
+				case <-ctx.Done():
+				}
+			}
+		}()
+	}
 	err = s.InTx(ctx, func(ptx ports.Tx) error {
 		t := ptx.(*tx)
 		var rows []rotationRow

@@ -111,7 +111,7 @@ func measureOperator(ctx context.Context, d *dataset, cfg operatorConfig) (*oper
 	}
 	res.ran = map[string]bool{}
 	for _, part := range []string{"stats", "dsar", "purge", "rotate"} {
-		res.ran[part] = selected(cfg.only, part)
+		res.ran[part] = cfg.only == "" || slices.Contains(strings.Split(strings.ReplaceAll(cfg.only, " ", ""), ","), part)
 	}
 	if res.ran["stats"] || res.ran["dsar"] {
 		fmt.Fprintf(os.Stderr, "copying the dataset for stats and dsar\n")

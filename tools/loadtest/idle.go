@@ -119,7 +119,8 @@ func buildWhisperd(ctx context.Context) (bin string, cleanup func(), err error) 
 	return buildCommand(ctx, "whisperd")
 }
 
-// buildCommand compiles cmd/NAME into a temporary directory.
+// buildCommand compiles the real cmd/NAME (whisperd, whisperctl) into a
+// temporary directory, from wherever in the module the tool runs.
 func buildCommand(ctx context.Context, name string) (bin string, cleanup func(), err error) {
 	dir, err := os.MkdirTemp("", name+"-bin-")
 	if err != nil {

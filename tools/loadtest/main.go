@@ -39,6 +39,7 @@ var measures = []measure{
 	{"purge", "whisperctl purge of many due interactions on PostgreSQL against one set-based statement", runPurge},
 	{"backlog", "the purge of a 500,000 backlog on a copy of the national dataset against one set-based statement, reports arriving", runBacklog},
 	{"migrate", "report latency and lock waits while a new migration is applied to a copy of the national dataset (PostgreSQL)", runMigrate},
+	{"operator", "whisperctl stats, dsar, purge and key rotate on copies of a seeded national dataset, rotating while whisperd serves", runOperator},
 	{"seed", "fill a database with a realistic national dataset (organisations, staff, interactions), sealed as the product seals", runSeed},
 }
 

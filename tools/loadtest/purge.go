@@ -353,25 +353,69 @@ type purgeRun struct {
 	n                 int
 }
 
-// purgeOutcome is one whisperctl purge: its time and peak RSS.
+// purgeOutcome is one whisperctl purge: the run, and what it says it
+// erased, as of asOf.
 type purgeOutcome struct {
-	took   time.Duration
-	rssKiB int64
-	// erased is what it says it erased, as of asOf.
+	ctlOutcome
 	erased int
 	asOf   time.Time
 }
 
-// start starts the purge; wait waits for it and checks that it erased all.
+// start starts the purge; wait waits for it and checks that it erased
+// p.n (n < 0: the caller checks what was erased itself).
 func (p purgeRun) start(ctx context.Context) (wait func() (purgeOutcome, error), err error) {
-	cmd := exec.CommandContext(ctx, p.bin, "purge", "--json", "--database-url", p.url)
-	// Only this run's configuration: none from the caller's environment.
+	ctl := whisperctl{bin: p.bin, env: []string{"WHISPER_SECURITY_DATA_KEY_FILE=" + p.keyFile}}
+	waitCtl, err := ctl.start(ctx, "purge", "--json", "--database-url", p.url)
+	if err != nil {
+		return nil, err
+	}
+	return func() (purgeOutcome, error) {
+		run, err := waitCtl()
+		out := purgeOutcome{ctlOutcome: run}
+		if err != nil {
+			return out, err
+		}
+		var res struct {
+			Erased int       `json:"erased"`
+			AsOf   time.Time `json:"as_of"`
+		}
+		if err := json.Unmarshal(run.stdout, &res); err != nil {
+			return out, fmt.Errorf("whisperctl purge printed %q: %w", run.stdout, err)
+		}
+		out.erased, out.asOf = res.Erased, res.AsOf
+		if p.n >= 0 && res.Erased != p.n {
+			return out, fmt.Errorf("whisperctl purge erased %d, want %d", res.Erased, p.n)
+		}
+		return out, nil
+	}, nil
+}
+
+// whisperctl runs the real whisperctl as an operator does, configured by
+// the WHISPER_* variables in env alone: none from the caller's
+// environment.
+type whisperctl struct {
+	bin string
+	env []string
+}
+
+// ctlOutcome is one whisperctl run: its wall time from exec to exit
+// (start-up included), its peak RSS and its standard output.
+type ctlOutcome struct {
+	took   time.Duration
+	rssKiB int64
+	stdout []byte
+}
+
+// start starts whisperctl with args; wait waits for it to exit, and fails
+// when it does not exit 0.
+func (c whisperctl) start(ctx context.Context, args ...string) (wait func() (ctlOutcome, error), err error) {
+	cmd := exec.CommandContext(ctx, c.bin, args...)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "WHISPER_") {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
-	cmd.Env = append(cmd.Env, "WHISPER_SECURITY_DATA_KEY_FILE="+p.keyFile)
+	cmd.Env = append(cmd.Env, c.env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
@@ -379,26 +423,30 @@ func (p purgeRun) start(ctx context.Context) (wait func() (purgeOutcome, error),
 		return nil, err
 	}
 	peak := watchPeakRSS(cmd.Process.Pid)
-	return func() (purgeOutcome, error) {
+	return func() (ctlOutcome, error) {
 		err := cmd.Wait()
-		out := purgeOutcome{took: time.Since(start), rssKiB: peak()}
+		out := ctlOutcome{took: time.Since(start), rssKiB: peak(), stdout: stdout.Bytes()}
 		if err != nil {
-			return out, fmt.Errorf("whisperctl purge: %w: %s", err, strings.TrimSpace(stderr.String()))
-		}
-		var res struct {
-			Erased int       `json:"erased"`
-			AsOf   time.Time `json:"as_of"`
-		}
-		if err := json.Unmarshal(stdout.Bytes(), &res); err != nil {
-			return out, fmt.Errorf("whisperctl purge printed %q: %w", stdout.String(), err)
-		}
-		out.erased, out.asOf = res.Erased, res.AsOf
-		// n < 0: the caller checks what was erased itself.
-		if p.n >= 0 && res.Erased != p.n {
-			return out, fmt.Errorf("whisperctl purge erased %d, want %d", res.Erased, p.n)
+			return out, fmt.Errorf("whisperctl %s: %w: %s", args[0], err, strings.TrimSpace(stderr.String()))
 		}
 		return out, nil
 	}, nil
+}
+
+// run runs whisperctl with args and, when into is not nil, reads the JSON
+// it prints (give --json) into it.
+func (c whisperctl) run(ctx context.Context, into any, args ...string) (ctlOutcome, error) {
+	wait, err := c.start(ctx, args...)
+	if err != nil {
+		return ctlOutcome{}, err
+	}
+	out, err := wait()
+	if err == nil && into != nil {
+		if err = json.Unmarshal(out.stdout, into); err != nil {
+			err = fmt.Errorf("whisperctl %s printed no JSON: %w", args[0], err)
+		}
+	}
+	return out, err
 }
 
 // watchPeakRSS follows a child's peak RSS (VmHWM, KiB) until peak is

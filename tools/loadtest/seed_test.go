@@ -34,13 +34,7 @@ func TestSeedSQLite(t *testing.T) {
 }
 
 func TestSeedPostgres(t *testing.T) {
-	pgURL := os.Getenv("WHISPER_TEST_DATABASE_URL")
-	if pgURL == "" {
-		if os.Getenv("WHISPER_REQUIRE_POSTGRES") == "1" {
-			t.Fatal("WHISPER_REQUIRE_POSTGRES=1 but WHISPER_TEST_DATABASE_URL is not set")
-		}
-		t.Skip("no PostgreSQL: set WHISPER_TEST_DATABASE_URL to seed one (WHISPER_REQUIRE_POSTGRES=1 makes this a failure)")
-	}
+	pgURL := testPostgres(t)
 	ctx := context.Background()
 	dbs, err := newDatabases(ctx, pgURL)
 	if err != nil {
@@ -58,6 +52,20 @@ func TestSeedPostgres(t *testing.T) {
 	defer raw.Close()
 	keyFile := filepath.Join(t.TempDir(), "data.key")
 	checkSeed(t, withDatabase(pgURL, name), keyFile, keyFile, raw)
+}
+
+// testPostgres is the PostgreSQL server tests make databases on; without
+// one the test skips, or fails under WHISPER_REQUIRE_POSTGRES=1.
+func testPostgres(t *testing.T) string {
+	t.Helper()
+	pgURL := os.Getenv("WHISPER_TEST_DATABASE_URL")
+	if pgURL == "" {
+		if os.Getenv("WHISPER_REQUIRE_POSTGRES") == "1" {
+			t.Fatal("WHISPER_REQUIRE_POSTGRES=1 but WHISPER_TEST_DATABASE_URL is not set")
+		}
+		t.Skip("no PostgreSQL: set WHISPER_TEST_DATABASE_URL to measure on one (WHISPER_REQUIRE_POSTGRES=1 makes this a failure)")
+	}
+	return pgURL
 }
 
 // checkSeed seeds three organisations and 2,000 interactions, then reads

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/whisper-schools/whisper/adapters/store/seal"
+)
+
+func TestOperatorSQLite(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "whisper.db")
+	checkOperator(t, "sqlite:"+path, seal.KeyFilePath(path))
+}
+
+func TestOperatorPostgres(t *testing.T) {
+	pgURL := testPostgres(t)
+	ctx := context.Background()
+	dbs, err := newDatabases(ctx, pgURL)
+	require.NoError(t, err)
+	defer dbs.drop()
+	name, err := dbs.create(ctx, "")
+	require.NoError(t, err)
+	checkOperator(t, withDatabase(pgURL, name), filepath.Join(t.TempDir(), "data.key"))
+}
+
+// checkOperator seeds 2,000 interactions ending ten days ago, so that about
+// ten days' worth are due for the purge, and runs the whole measurement on
+// copies of them: every figure is there, dsar found the seeded reporters,
+// the purge erased what the dry run counted, and the rotation finished
+// while whisperd took reports.
+func checkOperator(t *testing.T, dbURL, keyFile string) {
+	ctx := context.Background()
+	seeded, err := seedDataset(ctx, seedConfig{dbURL: dbURL, keyFile: keyFile, password: seedTestPassword,
+		orgs: 3, interactions: 2000, months: 36, seed: 7, workers: 2, analyze: true, now: time.Now().UTC().AddDate(0, 0, -10)})
+	require.NoError(t, err)
+	d := &dataset{dbURL: dbURL, keyFile: keyFile, password: seedTestPassword, seedResult: seeded}
+
+	res, err := measureOperator(ctx, d, operatorConfig{statsRuns: 1, dsarRuns: 2, rate: 20, idle: time.Second})
+	require.NoError(t, err)
+	for i := range res.statsAll {
+		assert.Positive(t, res.statsAll[i].took, "stats over all")
+		assert.Positive(t, res.statsAll[i].rssKiB, "stats over all")
+		assert.Positive(t, res.statsMedian[i].took, "stats of the median organisation")
+		assert.Positive(t, grandTotal(t, res.statsAll[i]), "stats over all counted interactions")
+	}
+	assert.Positive(t, res.dsarNobody)
+	assert.Positive(t, res.dsarEmail)
+	assert.Positive(t, res.dsarPhone)
+	assert.Equal(t, [2]int{1, 1}, res.dsarFound, "dsar found one interaction by a seeded email and one by a seeded phone")
+	assert.Positive(t, res.purgeErased, "the purge erased the days' due interactions")
+	assert.Equal(t, res.purgeDue, res.purgeErased, "the purge erased what the dry run counted")
+	rt := res.rotation
+	assert.True(t, rt.done, "key status says done")
+	assert.True(t, rt.answered, "whisperd takes reports after the rotation")
+	assert.GreaterOrEqual(t, rt.interactions, int64(seeded.Interactions), "every seeded interaction re-sealed")
+	assert.Greater(t, rt.rows, rt.interactions, "messages and the other tables re-sealed too")
+	assert.Positive(t, rt.idle.ok, "reports taken before the rotation")
+	assert.Zero(t, rt.idle.failed+rt.during.failed, "no report refused")
+	assert.Positive(t, rt.whisperdPeak)
+}
+
+// grandTotal reads the grand total whisperctl stats --json printed.
+func grandTotal(t *testing.T, o ctlOutcome) int {
+	t.Helper()
+	var rows []struct {
+		Month, Inbox, Channel, Region string
+		Total                         bool
+		Count                         *int
+	}
+	require.NoError(t, json.Unmarshal(o.stdout, &rows))
+	for _, r := range rows {
+		if r.Total && r.Month == "" && r.Inbox == "" && r.Channel == "" && r.Region == "" && r.Count != nil {
+			return *r.Count
+		}
+	}
+	return 0
+}

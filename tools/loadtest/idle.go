@@ -217,6 +217,9 @@ func (w *whisperd) stop() {
 // memStatus is the child's resident memory, from /proc/PID/status.
 type memStatus struct {
 	rss, hwm int64 // VmRSS and VmHWM, in bytes
+	// anon and file split VmRSS: the process's own memory, and the pages
+	// of files it maps (SQLite's mmap of the database) that it has read.
+	anon, file int64
 }
 
 func (w *whisperd) memory() (memStatus, error) {
@@ -244,6 +247,10 @@ func (w *whisperd) memory() (memStatus, error) {
 			m.rss = n << 10
 		case "VmHWM":
 			m.hwm = n << 10
+		case "RssAnon":
+			m.anon = n << 10
+		case "RssFile":
+			m.file = n << 10
 		}
 	}
 	if m.rss == 0 {

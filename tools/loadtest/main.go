@@ -37,6 +37,7 @@ var measures = []measure{
 	{"signin", "whisperd's memory and latency under a burst of sign-ins, against its hashing budget", runSignin},
 	{"flood", "another address's report latency while one address floods whisperd past its rate limit", runFlood},
 	{"purge", "whisperctl purge of many due interactions on PostgreSQL against one set-based statement", runPurge},
+	{"portal", "the staff list, an interaction's page and the statistics of the largest organisation beside the median, national dataset", runPortal},
 	{"seed", "fill a database with a realistic national dataset (organisations, staff, interactions), sealed as the product seals", runSeed},
 }
 

@@ -113,7 +113,7 @@ type portalResult struct {
 	// peakAnon is the highest RssAnon sampled: VmRSS less the pages of
 	// the database that SQLite maps (mmap_size) and has read.
 	peakAnon int64
-	problems        []string
+	problems []string
 	// widest is the statistics' widest range, as asked for.
 	widestFrom, widestTo string
 }

@@ -119,16 +119,33 @@ func (c staffView) List(ctx context.Context, v domain.Viewer, f ports.StaffViewF
 	return list, c.withTriage(ctx, list)
 }
 
+// listOrder is the list's order within urgent and not: latest activity
+// first.
+const listOrder = "i.last_activity_at DESC, i.id DESC"
+
 // page reads one page of the viewer's interactions that match f, by
 // latest activity; urgent, when set, keeps only those (not) urgent.
+//
+// A page is chosen first, by identifier alone, and only its rows are then
+// joined to their form, inbox, assignee and read mark: joining every
+// match and then skipping all but the page's made a deep page of a large
+// organisation's list cost as much as reading the whole list (the whole
+// organisation's rows joined and sorted, issue #23). Choosing the page
+// reads interactions_list alone, in order (migration 43).
 func (c staffView) page(ctx context.Context, v domain.Viewer, f ports.StaffViewFilter, urgent *bool, limit, offset int) ([]*domain.StaffInteraction, error) {
 	var rows []caseRow
-	q := filtered(c.selectInteractions(v), f).OrderExpr("i.last_activity_at DESC, i.id DESC")
-	if urgent != nil {
-		q = q.Where("i.urgent = ?", *urgent)
-	}
+	q := c.selectInteractions(v).OrderExpr(listOrder)
 	if limit > 0 {
-		q = q.Limit(int64(limit)).Offset(int64(offset))
+		ids := filtered(c.scoped(v), f).ColumnExpr("i.id").OrderExpr(listOrder).Limit(int64(limit)).Offset(int64(offset))
+		if urgent != nil {
+			ids = ids.Where("i.urgent = ?", *urgent)
+		}
+		q = q.Where("i.id IN (?)", ids)
+	} else {
+		q = filtered(q, f)
+		if urgent != nil {
+			q = q.Where("i.urgent = ?", *urgent)
+		}
 	}
 	if err := q.Scan(ctx, &rows); err != nil {
 		return nil, translate(err)

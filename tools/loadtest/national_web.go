@@ -44,6 +44,7 @@ type portalConfig struct {
 	// stats how many times each statistics page is read.
 	spread, cases, stats int
 	explain              bool
+	pgLog                string
 }
 
 // runPortal measures the staff portal's read paths on a copy of the
@@ -56,6 +57,7 @@ func runPortal(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.cases, "interactions", 200, "interactions whose page is read, picked across each organisation's list")
 	fs.IntVar(&cfg.stats, "stats", 10, "reads of each statistics page (default range, widest range)")
 	fs.BoolVar(&cfg.explain, "explain", false, "PostgreSQL only: afterwards print the plans (auto_explain) of the list, an interaction's page and the statistics")
+	fs.StringVar(&cfg.pgLog, "pg-log", "/var/log/postgresql/postgresql-15-main.log", "with -explain, PostgreSQL's log, where auto_explain writes the plans")
 	fs.Parse(args)
 	d, err := df.load()
 	if err != nil {
@@ -71,6 +73,7 @@ func runPortal(ctx context.Context, args []string) error {
 	if !res.print(os.Stdout) {
 		fmt.Println("Some targets were missed (see above).")
 	}
+	fmt.Print(res.plans)
 	if len(res.problems) > 0 {
 		return fmt.Errorf("%d requests went wrong (see above)", len(res.problems))
 	}
@@ -114,6 +117,8 @@ type portalResult struct {
 	// the database that SQLite maps (mmap_size) and has read.
 	peakAnon int64
 	problems []string
+	// plans are the hot statements' plans (-explain).
+	plans string
 	// widest is the statistics' widest range, as asked for.
 	widestFrom, widestTo string
 }
@@ -127,6 +132,17 @@ func measurePortal(ctx context.Context, d *dataset, cfg portalConfig) (*portalRe
 		return nil, err
 	}
 	defer cp.remove()
+	// Migrations the dataset lacks are applied before whisperd starts, so
+	// that an index built on millions of rows is not timed as its start.
+	key, err := d.key()
+	if err != nil {
+		return nil, err
+	}
+	st, err := openStore(ctx, cp.dbURL, key)
+	if err != nil {
+		return nil, err
+	}
+	st.Close()
 	bin, cleanup, err := buildWhisperd(ctx)
 	if err != nil {
 		return nil, err
@@ -218,6 +234,13 @@ func measurePortal(ctx context.Context, d *dataset, cfg portalConfig) (*portalRe
 	w.stop()
 	res.peak = peak() << 10
 	res.peakAnon = peakAnon()
+	if cfg.explain {
+		var plans strings.Builder
+		if err := explainPortal(ctx, bin, cp, d.password, cfg.pgLog, largest, &plans); err != nil {
+			return nil, fmt.Errorf("-explain: %w", err)
+		}
+		res.plans = plans.String()
+	}
 	return res, nil
 }
 
@@ -482,9 +505,11 @@ func preparePortal(ctx context.Context, d *dataset, cp *datasetCopy) (largest, m
 		}
 	}
 	if d.postgres() {
-		// As autovacuum would after the marks: the planner knows a few
-		// are urgent and assigned.
-		if _, err := db.ExecContext(ctx, "ANALYZE interactions"); err != nil {
+		// As autovacuum would after the marks (and the retention round):
+		// the planner knows a few are urgent and assigned, and the pages
+		// they changed are all-visible again, so that index-only scans
+		// read no rows.
+		if _, err := db.ExecContext(ctx, "VACUUM ANALYZE interactions"); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -584,4 +609,101 @@ func watchPeakAnon(ctx context.Context, w *whisperd) (peak func() int64) {
 		}
 	}()
 	return func() int64 { cancel(); <-done; return most }
+}
+
+// autoExplain are the startup parameters that have PostgreSQL log the plan
+// of every statement of a session, as EXPLAIN (ANALYZE, BUFFERS) prints it
+// (the auto_explain module, loaded for the session; superuser only).
+var autoExplain = url.Values{
+	"session_preload_libraries":     {"auto_explain"},
+	"auto_explain.log_min_duration": {"0"},
+	"auto_explain.log_analyze":      {"on"},
+	"auto_explain.log_buffers":      {"on"},
+}
+
+// logEntry is the first line of an entry of PostgreSQL's log (Debian's
+// log_line_prefix, '%m [%p] %q%u@%d '); the lines that continue it do not
+// start with a date.
+var logEntry = regexp.MustCompile(`^\d{4}-\d\d-\d\d \d`)
+
+// explainPortal starts whisperd again on the copy, its sessions logging
+// their plans, reads the hot pages once each as the organisation o's
+// admin, and writes the plans of the statements that read interactions or
+// messages, taken from the server's log at logPath, to out.
+func explainPortal(ctx context.Context, bin string, cp *datasetCopy, password, logPath string, o *portalOrg, out io.Writer) error {
+	log, err := os.Open(logPath)
+	if err != nil {
+		return fmt.Errorf("-explain reads the plans from PostgreSQL's log (-pg-log): %w", err)
+	}
+	defer log.Close()
+	u, err := url.Parse(cp.dbURL)
+	if err != nil {
+		return errors.New("the database URL does not parse")
+	}
+	session := "@" + strings.TrimPrefix(u.Path, "/") + " LOG:  duration: "
+	q := u.Query()
+	for k, v := range autoExplain {
+		q[k] = v
+	}
+	u.RawQuery = q.Encode()
+	dir, err := os.MkdirTemp("", "whisper-portal-explain-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	w, err := startWhisperd(ctx, bin, dir, nil, []string{"WHISPER_SECURITY_DATA_KEY_FILE=" + cp.keyFile}, "--database-url", u.String())
+	if err != nil {
+		return err
+	}
+	defer w.stop()
+	c, err := signInPortal(ctx, w.url, o.email, password)
+	if err != nil {
+		return err
+	}
+	ref := ""
+	if len(o.refs) > 0 {
+		ref = o.refs[len(o.refs)/2]
+	}
+	pages := []struct{ name, path string }{
+		{"the list, first page", "/staff/"},
+		{"the list, deepest page", "/staff/?page=" + strconv.Itoa(o.pages)},
+		{"the list, awaiting=1", "/staff/?awaiting=1"},
+		{"an interaction's page", "/staff/interactions/" + url.PathEscape(ref)},
+		{"the statistics, last 12 months", "/staff/stats"},
+	}
+	fmt.Fprintf(out, "Plans (auto_explain: ANALYZE, BUFFERS) of the statements that read interactions or messages, as the largest organisation's admin\n\n")
+	for _, p := range pages {
+		// Earlier requests' plans (and sign-in's) are skipped.
+		if _, err := log.Seek(0, io.SeekEnd); err != nil {
+			return err
+		}
+		if _, err := readPage(ctx, c, w.url+p.path); err != nil {
+			return err
+		}
+		time.Sleep(200 * time.Millisecond) // for the log to be written
+		logged, err := io.ReadAll(log)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "=== %s: GET %s\n", p.name, p.path)
+		var entry []string
+		flush := func() {
+			text := strings.Join(entry, "\n")
+			if len(entry) > 0 && strings.Contains(entry[0], session) && (strings.Contains(text, "interactions") || strings.Contains(text, "messages")) {
+				fmt.Fprintln(out, text[strings.Index(text, "duration: "):])
+			}
+			entry = entry[:0]
+		}
+		for _, line := range strings.Split(string(logged), "\n") {
+			if logEntry.MatchString(line) {
+				flush()
+			}
+			if line != "" {
+				entry = append(entry, line)
+			}
+		}
+		flush()
+		fmt.Fprintln(out)
+	}
+	return nil
 }

@@ -55,7 +55,13 @@ func inboxStrings(ids []domain.InboxID) []string {
 }
 
 func (c staffView) selectInteractions(v domain.Viewer) *bun.SelectQuery {
-	return c.scoped(v).
+	return c.withColumns(c.scoped(v), v)
+}
+
+// withColumns selects what the staff views read of the interactions i
+// that q selects, for viewer v.
+func (c staffView) withColumns(q *bun.SelectQuery, v domain.Viewer) *bun.SelectQuery {
+	return q.
 		ColumnExpr("i.id, i.ref, i.form_id, f.name AS form_name, i.inbox_id, b.name AS inbox_name").
 		ColumnExpr("i.status, i.reporter_name_sealed, i.flagged, i.created_at, i.last_activity_at, i.closed_at").
 		ColumnExpr("r.read_at").
@@ -134,15 +140,18 @@ const listOrder = "i.last_activity_at DESC, i.id DESC"
 // reads interactions_list alone, in order (migration 43).
 func (c staffView) page(ctx context.Context, v domain.Viewer, f ports.StaffViewFilter, urgent *bool, limit, offset int) ([]*domain.StaffInteraction, error) {
 	var rows []caseRow
-	q := c.selectInteractions(v).OrderExpr(listOrder)
+	var q *bun.SelectQuery
 	if limit > 0 {
 		ids := filtered(c.scoped(v), f).ColumnExpr("i.id").OrderExpr(listOrder).Limit(int64(limit)).Offset(int64(offset))
 		if urgent != nil {
 			ids = ids.Where("i.urgent = ?", *urgent)
 		}
-		q = q.Where("i.id IN (?)", ids)
+		// The page's rows are then found by id alone: the choice holds
+		// the viewer's scope, and repeating it here would let SQLite walk
+		// the organisation's rows, testing each against the page.
+		q = c.withColumns(c.db.NewSelect().TableExpr("interactions AS i"), v).Where("i.id IN (?)", ids).OrderExpr(listOrder)
 	} else {
-		q = filtered(q, f)
+		q = filtered(c.selectInteractions(v).OrderExpr(listOrder), f)
 		if urgent != nil {
 			q = q.Where("i.urgent = ?", *urgent)
 		}

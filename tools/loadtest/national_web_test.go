@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,13 +19,7 @@ func TestPortalSQLite(t *testing.T) {
 }
 
 func TestPortalPostgres(t *testing.T) {
-	pgURL := os.Getenv("WHISPER_TEST_DATABASE_URL")
-	if pgURL == "" {
-		if os.Getenv("WHISPER_REQUIRE_POSTGRES") == "1" {
-			t.Fatal("WHISPER_REQUIRE_POSTGRES=1 but WHISPER_TEST_DATABASE_URL is not set")
-		}
-		t.Skip("no PostgreSQL: set WHISPER_TEST_DATABASE_URL to measure on one (WHISPER_REQUIRE_POSTGRES=1 makes this a failure)")
-	}
+	pgURL := testPostgres(t)
 	ctx := context.Background()
 	dbs, err := newDatabases(ctx, pgURL)
 	require.NoError(t, err)

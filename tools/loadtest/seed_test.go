@@ -31,14 +31,23 @@ func TestSeedSQLite(t *testing.T) {
 	checkSeed(t, "sqlite:"+path, "", seal.KeyFilePath(path), raw)
 }
 
-func TestSeedPostgres(t *testing.T) {
+// testPostgres is the PostgreSQL server the tests may make databases on,
+// WHISPER_TEST_DATABASE_URL; without one the test is skipped, or fails
+// when WHISPER_REQUIRE_POSTGRES=1.
+func testPostgres(t *testing.T) string {
+	t.Helper()
 	pgURL := os.Getenv("WHISPER_TEST_DATABASE_URL")
 	if pgURL == "" {
 		if os.Getenv("WHISPER_REQUIRE_POSTGRES") == "1" {
 			t.Fatal("WHISPER_REQUIRE_POSTGRES=1 but WHISPER_TEST_DATABASE_URL is not set")
 		}
-		t.Skip("no PostgreSQL: set WHISPER_TEST_DATABASE_URL to seed one (WHISPER_REQUIRE_POSTGRES=1 makes this a failure)")
+		t.Skip("no PostgreSQL: set WHISPER_TEST_DATABASE_URL to use one (WHISPER_REQUIRE_POSTGRES=1 makes this a failure)")
 	}
+	return pgURL
+}
+
+func TestSeedPostgres(t *testing.T) {
+	pgURL := testPostgres(t)
 	ctx := context.Background()
 	dbs, err := newDatabases(ctx, pgURL)
 	if err != nil {

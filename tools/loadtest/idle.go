@@ -182,7 +182,12 @@ func startWhisperd(ctx context.Context, bin, dir string, extra, env []string, ar
 		return nil, err
 	}
 	go func() { w.done <- w.cmd.Wait() }()
+	// 30 s unless ctx allows longer: on a large dataset whisperd's first
+	// retention round, before it serves, erases a day's due interactions.
 	deadline := start.Add(30 * time.Second)
+	if d, ok := ctx.Deadline(); ok && d.After(deadline) {
+		deadline = d
+	}
 	for {
 		resp, err := client.Get(w.url + "/readyz")
 		if err == nil {
@@ -202,7 +207,7 @@ func startWhisperd(ctx context.Context, bin, dir string, extra, env []string, ar
 		}
 		if time.Now().After(deadline) {
 			w.stop()
-			return nil, fmt.Errorf("whisperd not ready after 30s:\n%s", w.stderr)
+			return nil, fmt.Errorf("whisperd not ready after %s:\n%s", time.Since(start).Round(time.Second), w.stderr)
 		}
 	}
 }

@@ -29,6 +29,11 @@ const (
 	portalRSSMax   = 100 << 20              // whisperd's peak RSS, the whole run
 )
 
+// portalStartWithin is how long whisperd may take to be ready on the
+// copy: its first retention round, before it serves, erases the day's due
+// interactions the seed left (about 2,000 at full scale).
+const portalStartWithin = 5 * time.Minute
+
 // Share of an organisation's live interactions the measurement marks
 // urgent, and assigns to its admin, on the copy: the seed leaves none, so
 // that the urgent and assignee filters would show empty lists.
@@ -153,7 +158,9 @@ func measurePortal(ctx context.Context, d *dataset, cfg portalConfig) (*portalRe
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	w, err := startWhisperd(ctx, bin, dir, nil, []string{"WHISPER_SECURITY_DATA_KEY_FILE=" + cp.keyFile}, "--database-url", cp.dbURL)
+	starting, cancel := context.WithTimeout(ctx, portalStartWithin)
+	defer cancel()
+	w, err := startWhisperd(starting, bin, dir, nil, []string{"WHISPER_SECURITY_DATA_KEY_FILE=" + cp.keyFile}, "--database-url", cp.dbURL)
 	if err != nil {
 		return nil, err
 	}
@@ -651,7 +658,9 @@ func explainPortal(ctx context.Context, bin string, cp *datasetCopy, password, l
 		return err
 	}
 	defer os.RemoveAll(dir)
-	w, err := startWhisperd(ctx, bin, dir, nil, []string{"WHISPER_SECURITY_DATA_KEY_FILE=" + cp.keyFile}, "--database-url", u.String())
+	starting, cancel := context.WithTimeout(ctx, portalStartWithin)
+	defer cancel()
+	w, err := startWhisperd(starting, bin, dir, nil, []string{"WHISPER_SECURITY_DATA_KEY_FILE=" + cp.keyFile}, "--database-url", u.String())
 	if err != nil {
 		return err
 	}

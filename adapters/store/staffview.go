@@ -55,7 +55,13 @@ func inboxStrings(ids []domain.InboxID) []string {
 }
 
 func (c staffView) selectInteractions(v domain.Viewer) *bun.SelectQuery {
-	return c.scoped(v).
+	return c.withColumns(c.scoped(v), v)
+}
+
+// withColumns selects what the staff views read of the interactions i
+// that q selects, for viewer v.
+func (c staffView) withColumns(q *bun.SelectQuery, v domain.Viewer) *bun.SelectQuery {
+	return q.
 		ColumnExpr("i.id, i.ref, i.form_id, f.name AS form_name, i.inbox_id, b.name AS inbox_name").
 		ColumnExpr("i.status, i.reporter_name_sealed, i.flagged, i.created_at, i.last_activity_at, i.closed_at").
 		ColumnExpr("r.read_at").
@@ -119,16 +125,36 @@ func (c staffView) List(ctx context.Context, v domain.Viewer, f ports.StaffViewF
 	return list, c.withTriage(ctx, list)
 }
 
+// listOrder is the list's order within urgent and not: latest activity
+// first.
+const listOrder = "i.last_activity_at DESC, i.id DESC"
+
 // page reads one page of the viewer's interactions that match f, by
 // latest activity; urgent, when set, keeps only those (not) urgent.
+//
+// A page is chosen first, by identifier alone, and only its rows are then
+// joined to their form, inbox, assignee and read mark: joining every
+// match and then skipping all but the page's made a deep page of a large
+// organisation's list cost as much as reading the whole list (the whole
+// organisation's rows joined and sorted, issue #23). Choosing the page
+// reads interactions_list alone, in order (migration 43).
 func (c staffView) page(ctx context.Context, v domain.Viewer, f ports.StaffViewFilter, urgent *bool, limit, offset int) ([]*domain.StaffInteraction, error) {
 	var rows []caseRow
-	q := filtered(c.selectInteractions(v), f).OrderExpr("i.last_activity_at DESC, i.id DESC")
-	if urgent != nil {
-		q = q.Where("i.urgent = ?", *urgent)
-	}
+	var q *bun.SelectQuery
 	if limit > 0 {
-		q = q.Limit(int64(limit)).Offset(int64(offset))
+		ids := filtered(c.scoped(v), f).ColumnExpr("i.id").OrderExpr(listOrder).Limit(int64(limit)).Offset(int64(offset))
+		if urgent != nil {
+			ids = ids.Where("i.urgent = ?", *urgent)
+		}
+		// The page's rows are then found by id alone: the choice holds
+		// the viewer's scope, and repeating it here would let SQLite walk
+		// the organisation's rows, testing each against the page.
+		q = c.withColumns(c.db.NewSelect().TableExpr("interactions AS i"), v).Where("i.id IN (?)", ids).OrderExpr(listOrder)
+	} else {
+		q = filtered(c.selectInteractions(v).OrderExpr(listOrder), f)
+		if urgent != nil {
+			q = q.Where("i.urgent = ?", *urgent)
+		}
 	}
 	if err := q.Scan(ctx, &rows); err != nil {
 		return nil, translate(err)

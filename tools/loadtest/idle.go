@@ -188,7 +188,12 @@ func startWhisperd(ctx context.Context, bin, dir string, extra, env []string, ar
 		return nil, err
 	}
 	go func() { w.done <- w.cmd.Wait() }()
+	// 30 s unless ctx allows longer: on a large dataset whisperd's first
+	// retention round, before it serves, erases a day's due interactions.
 	deadline := start.Add(30 * time.Second)
+	if d, ok := ctx.Deadline(); ok && d.After(deadline) {
+		deadline = d
+	}
 	for {
 		resp, err := client.Get(w.url + "/readyz")
 		if err == nil {
@@ -208,7 +213,7 @@ func startWhisperd(ctx context.Context, bin, dir string, extra, env []string, ar
 		}
 		if time.Now().After(deadline) {
 			w.stop()
-			return nil, fmt.Errorf("whisperd not ready after 30s:\n%s", w.stderr)
+			return nil, fmt.Errorf("whisperd not ready after %s:\n%s", time.Since(start).Round(time.Second), w.stderr)
 		}
 	}
 }
@@ -223,6 +228,9 @@ func (w *whisperd) stop() {
 // memStatus is the child's resident memory, from /proc/PID/status.
 type memStatus struct {
 	rss, hwm int64 // VmRSS and VmHWM, in bytes
+	// anon and file split VmRSS: the process's own memory, and the pages
+	// of files it maps (SQLite's mmap of the database) that it has read.
+	anon, file int64
 }
 
 func (w *whisperd) memory() (memStatus, error) {
@@ -250,6 +258,10 @@ func (w *whisperd) memory() (memStatus, error) {
 			m.rss = n << 10
 		case "VmHWM":
 			m.hwm = n << 10
+		case "RssAnon":
+			m.anon = n << 10
+		case "RssFile":
+			m.file = n << 10
 		}
 	}
 	if m.rss == 0 {

@@ -40,6 +40,7 @@ var measures = []measure{
 	{"backlog", "the purge of a 500,000 backlog on a copy of the national dataset against one set-based statement, reports arriving", runBacklog},
 	{"migrate", "report latency and lock waits while a new migration is applied to a copy of the national dataset (PostgreSQL)", runMigrate},
 	{"operator", "whisperctl stats, dsar, purge and key rotate on copies of a seeded national dataset, rotating while whisperd serves", runOperator},
+	{"portal", "the staff list, an interaction's page and the statistics of the largest organisation beside the median, national dataset", runPortal},
 	{"seed", "fill a database with a realistic national dataset (organisations, staff, interactions), sealed as the product seals", runSeed},
 }
 

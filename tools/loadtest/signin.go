@@ -211,21 +211,31 @@ func postSignIn(ctx context.Context, c *http.Client, base, email, password strin
 
 // getPage loads a page as a browser would and checks it answers 200.
 func getPage(ctx context.Context, c *http.Client, u string) error {
+	_, err := readPage(ctx, c, u)
+	return err
+}
+
+// readPage loads a page as a browser would, checks it answers 200 and
+// returns its body.
+func readPage(ctx context.Context, c *http.Client, u string) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req.Header.Set("Sec-Fetch-Site", "none")
 	resp, err := c.Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	io.Copy(io.Discard, resp.Body)
+	body, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s", u, resp.Status)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: %s", u, resp.Status)
+	}
+	return body, nil
 }
 
 // loopback returns a distinct address in 127.block.0.0/16 for each n ≥ 0;

@@ -522,7 +522,6 @@ func preparePortal(ctx context.Context, d *dataset, cp *datasetCopy) (largest, m
 	return largest, median, nil
 }
 
-
 // print writes the tables and says whether every target was met.
 func (r *portalResult) print(w io.Writer) bool {
 	l, m := r.largest, r.median

@@ -19,6 +19,7 @@ var protectionTests = map[string]func(*testing.T, ports.Store){
 	"AuditChainAppendsInOrder":   testAuditChain,
 	"EraseLeavesOnlyStatistics":  testErase,
 	"DueCandidatesAndHolds":      testDueCandidates,
+	"OrganisationsToPurge":       testOrganisationsToPurge,
 	"WarnedOnce":                 testWarned,
 	"FindByContactAndLiftBlocks": testFindByContact,
 	"ErasureIsFinal":             testErasureIsFinal,

@@ -125,12 +125,10 @@ func (s *core) organisationsToPurge(ctx context.Context, orgs []*domain.Organisa
 	scopes := map[domain.Retention]ports.PurgeScope{}
 	for _, org := range orgs {
 		r := org.Retention
-		scope := ports.PurgeScope{Retention: r, Erase: r.Before(asOf).Add(monthSlack)}
-		// The same cutoffs as purgeOrganisation's and warnAdmins'; a dry
-		// run warns no one.
-		scope.Warn = scope.Erase
+		scope := ports.PurgeScope{Retention: r, Erase: dueBefore(r, asOf)}
+		scope.Warn = scope.Erase // a dry run warns no one
 		if !dry {
-			scope.Warn = r.Before(asOf.Add(ErasureNotice)).Add(monthSlack)
+			scope.Warn = dueBefore(r, asOf.Add(ErasureNotice))
 		}
 		scopes[r] = scope
 	}
@@ -151,6 +149,21 @@ func (s *core) organisationsToPurge(ctx context.Context, orgs []*domain.Organisa
 		return nil, fmt.Errorf("finding the organisations with anything due: %w", err)
 	}
 	return todo, nil
+}
+
+// dueBefore is a cutoff before which lies the last activity (or closing)
+// of every interaction due at t under r. Retention.Before is exact but for
+// the days a month lacks, which matter only when t is at the end of its
+// month (31 August + 6 months is 28 February): then it is widened by
+// monthSlack, as the purge's own reads always are, and otherwise by a few
+// hours, for a clock that changed in between. So on most nights an
+// organisation whose interactions fall due in the next few days is not
+// visited for nothing.
+func dueBefore(r domain.Retention, t time.Time) time.Time {
+	if t.UTC().Day() >= 27 {
+		return r.Before(t).Add(monthSlack)
+	}
+	return r.Before(t).Add(3 * time.Hour)
 }
 
 func (s *core) purgeOrganisation(ctx context.Context, org *domain.Organisation, in Purge, res *PurgeResult) error {

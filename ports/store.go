@@ -118,6 +118,15 @@ type Position struct {
 	ID        domain.InteractionID
 }
 
+// PurgeScope is what a retention purge looks at in the organisations
+// that keep data for Retention: interactions whose last activity (or
+// closing) was before Erase, to erase or count as held, and those not yet
+// warned of before Warn, to warn their admins of.
+type PurgeScope struct {
+	Retention   domain.Retention
+	Erase, Warn time.Time
+}
+
 // PositionOf is the position of ia, for the next batch to start after.
 func PositionOf(ia *domain.Interaction) Position {
 	return Position{CreatedAt: ia.CreatedAt, ID: ia.ID}
@@ -320,6 +329,16 @@ type InteractionRepo interface {
 	// read: ReporterName is empty, and a row that cannot be decrypted is
 	// found, and erased, like any other.
 	DueCandidates(ctx context.Context, org domain.OrgID, cutoff time.Time, after Position, limit int) ([]*domain.Interaction, error)
+	// OrganisationsToPurge returns, in no particular order, the
+	// organisations whose retention is scope.Retention that a purge has
+	// anything to look at in: any interaction not erased (held or not)
+	// whose last activity (or closing) was before scope.Erase, or any not
+	// erased, not on hold and not yet warned of whose last activity (or
+	// closing) was before scope.Warn. Each organisation is an index probe
+	// or two, so a purge with little to do costs little however many
+	// organisations there are. Callers apply domain.PurgeDue for the exact
+	// rule; one that falls due after this read is found by the next purge.
+	OrganisationsToPurge(ctx context.Context, scope PurgeScope) ([]domain.OrgID, error)
 	// CountHeld counts interactions of org on legal hold, not erased, whose
 	// last activity (or closing) was before cutoff.
 	CountHeld(ctx context.Context, org domain.OrgID, cutoff time.Time) (int, error)

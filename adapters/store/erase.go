@@ -127,6 +127,41 @@ func (i interactions) CountHeld(ctx context.Context, org domain.OrgID, cutoff ti
 	return int(n), translate(err)
 }
 
+// OrganisationsToPurge asks two EXISTS of each organisation: the open
+// interactions by last activity, on interactions_retention, and the closed
+// ones by closing, on interactions_closing (a closed interaction may be
+// replied to after its closing, so its last activity says nothing of when
+// it is due). Each seeks to the organisation and reads only what lies
+// before the later of the two cutoffs: what is due, held, or due within the
+// warning's notice and warned of already, so it costs little however many
+// interactions the organisation keeps.
+func (i interactions) OrganisationsToPurge(ctx context.Context, scope ports.PurgeScope) ([]domain.OrgID, error) {
+	bound := scope.Erase
+	if scope.Warn.After(bound) {
+		bound = scope.Warn
+	}
+	probe := func(status, column string) string {
+		return "EXISTS (SELECT 1 FROM interactions AS i WHERE i.org_id = o.id AND i.erased_at IS NULL" +
+			" AND i.status = '" + status + "' AND i." + column + " < ?" +
+			" AND (i." + column + " < ? OR (NOT i.legal_hold AND i.erasure_warned_at IS NULL AND i." + column + " < ?)))"
+	}
+	var ids []string
+	err := i.db.NewSelect().TableExpr("organisations AS o").Column("o.id").
+		Where("o.retention_months = ?", int(scope.Retention)).
+		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where(probe("open", "last_activity_at"), bound, scope.Erase, scope.Warn).
+				WhereOr(probe("closed", "closed_at"), bound, scope.Erase, scope.Warn)
+		}).Scan(ctx, &ids)
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]domain.OrgID, len(ids))
+	for n, id := range ids {
+		out[n] = domain.OrgID(id)
+	}
+	return out, nil
+}
+
 // MarkWarned is one conditional statement for the lot: of two purges that
 // found an interaction not yet warned, one marks it. The check that every
 // one exists runs only when fewer were marked than asked.

@@ -196,3 +196,39 @@ func (i interactions) openedFacts(ctx context.Context, org *domain.OrgID, from, 
 	}
 	return translate(rows.Err())
 }
+
+// FillRegions gives interactions written before migration 49 their first
+// message's region, sealed and indexed as setRegion does, up to limit of
+// them in id order, their rows locked first so that a first message
+// being added (regionOfFirst) waits or is waited for. Interactions with
+// no message keep NULL: FactCounts counts them cheaply, with no region,
+// and a first message added later gives them theirs.
+func (i interactions) FillRegions(ctx context.Context, limit int) (int, error) {
+	var ids []string
+	if err := i.lockedSelect().TableExpr("interactions AS i").ColumnExpr("i.id").
+		Where("i.region_index IS NULL").
+		Where("EXISTS (SELECT 1 FROM messages AS m WHERE m.interaction_id = i.id)").
+		OrderExpr("i.id").Limit(int64(limit)).Scan(ctx, &ids); err != nil {
+		return 0, translate(err)
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	var firsts []messageRow
+	if err := i.db.NewSelect().TableExpr("interactions AS i").
+		ColumnExpr("m.id, m.interaction_id, m.region_sealed").
+		Join("JOIN messages AS m ON m.id = (SELECT m1.id FROM messages AS m1 WHERE m1.interaction_id = i.id ORDER BY m1.created_at, m1.id LIMIT 1)").
+		Where("i.id IN (?)", bun.List(ids)).Scan(ctx, &firsts); err != nil {
+		return 0, translate(err)
+	}
+	for _, m := range firsts {
+		region, err := i.keys.Open(m.RegionSealed, aad("messages.region", m.ID))
+		if err != nil {
+			return 0, err
+		}
+		if _, err := i.regionUpdate(m.InteractionID, region).Exec(ctx); err != nil {
+			return 0, translate(err)
+		}
+	}
+	return len(ids), nil
+}

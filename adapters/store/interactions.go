@@ -139,13 +139,18 @@ func (t *tx) setRegion(row *interactionRow, region string) {
 // message is added. Called under the interaction's row lock, before the
 // message is inserted.
 func (m messages) regionOfFirst(ctx context.Context, id domain.InteractionID, meta domain.Meta) error {
-	row := &interactionRow{ID: string(id)}
-	m.setRegion(row, meta.Region)
-	_, err := m.db.NewUpdate().Model((*interactionRow)(nil)).
-		Set("region_sealed = ?", row.RegionSealed).Set("region_index = ?", *row.RegionIndex).
-		Where("id = ?", row.ID).Where("region_index IS NULL").
-		Where("NOT EXISTS (SELECT 1 FROM messages AS m WHERE m.interaction_id = ?)", row.ID).Exec(ctx)
+	_, err := m.regionUpdate(string(id), meta.Region).
+		Where("NOT EXISTS (SELECT 1 FROM messages AS m WHERE m.interaction_id = ?)", string(id)).Exec(ctx)
 	return translate(err)
+}
+
+// regionUpdate gives the interaction id the region, if it has none yet.
+func (t *tx) regionUpdate(id, region string) *bun.UpdateQuery {
+	row := &interactionRow{ID: id}
+	t.setRegion(row, region)
+	return t.db.NewUpdate().Model((*interactionRow)(nil)).
+		Set("region_sealed = ?", row.RegionSealed).Set("region_index = ?", *row.RegionIndex).
+		Where("id = ?", id).Where("region_index IS NULL")
 }
 
 func (i interactions) Get(ctx context.Context, id domain.InteractionID) (*domain.Interaction, error) {

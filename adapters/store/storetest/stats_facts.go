@@ -150,17 +150,40 @@ func testFactCountsEqualTabulation(t *testing.T, st ports.Store) {
 		{"London, within months", london(t), nil, time.Date(2011, 3, 1, 0, 0, 0, 1000, time.UTC), time.Date(2011, 10, 31, 23, 30, 0, 1000, time.UTC)},
 		{"the other organisation", london(t), &b.org.ID, time.Date(2011, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2011, 11, 1, 0, 0, 0, 0, time.UTC)},
 	}
-	for _, c := range cases {
-		months := c.zone.Months(c.zone.In(c.from), c.zone.In(c.to.Add(-time.Nanosecond)))
-		var got []domain.FactCount
-		require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
-			got, err = tx.Interactions().FactCounts(ctx, c.org, c.from, c.to, months)
-			return err
-		}), c.name)
-		want := tabulate(facts, c.org, c.from, c.to, months)
-		require.NotEmpty(t, want, c.name)
-		assert.Equal(t, want, got, c.name)
+	check := func(when string) {
+		for _, c := range cases {
+			months := c.zone.Months(c.zone.In(c.from), c.zone.In(c.to.Add(-time.Nanosecond)))
+			var got []domain.FactCount
+			require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
+				got, err = tx.Interactions().FactCounts(ctx, c.org, c.from, c.to, months)
+				return err
+			}), c.name)
+			want := tabulate(facts, c.org, c.from, c.to, months)
+			require.NotEmpty(t, want, c.name)
+			assert.Equal(t, want, got, "%s, %s", c.name, when)
+		}
 	}
+	check("some rows from before regions were kept")
+
+	// FillRegions gives the old rows their region, erased ones included,
+	// a batch at a time, until none is left; the counts do not change.
+	filled := 0
+	for {
+		var n int
+		require.NoError(t, st.InTx(ctx, func(tx ports.Tx) (err error) {
+			n, err = tx.Interactions().FillRegions(ctx, 3)
+			return err
+		}))
+		if filled += n; n < 3 {
+			break
+		}
+	}
+	assert.GreaterOrEqual(t, filled, len(legacy)*3/4, "the old rows with a message are filled")
+	var missing int
+	require.NoError(t, st.(*store.Store).DB().NewRaw("SELECT COUNT(*) FROM interactions WHERE region_index IS NULL AND id IN (?)",
+		bun.List(legacy)).Scan(ctx, &missing))
+	assert.Less(t, missing, len(legacy), "filled rows keep their region index")
+	check("the old rows filled")
 
 	var got []domain.FactCount
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {

@@ -22,17 +22,41 @@ const searchIndexBatch = 200
 // them either way; whisperd's sweep runs this after it starts serving.
 func (s *Casework) IndexForSearch(ctx context.Context) (prepared int, err error) {
 	defer domain.Wrap(&err, "app.Casework.IndexForSearch")
+	return inBatches(ctx, s.store, searchIndexBatch, func(tx ports.Tx) (int, error) {
+		return tx.Search().IndexMissing(ctx, searchIndexBatch)
+	})
+}
+
+// statsRegionBatch is how many interactions one transaction of
+// FillRegions prepares; their rows stay locked until it commits.
+const statsRegionBatch = 500
+
+// FillRegions prepares for fast statistics every interaction written
+// before the store kept each one's region (ports.InteractionRepo's
+// FillRegions), a batch to a transaction, and returns how many it
+// prepared. Statistics count them either way; whisperd's sweep runs this
+// with IndexForSearch, after it starts serving.
+func (s *Casework) FillRegions(ctx context.Context) (prepared int, err error) {
+	defer domain.Wrap(&err, "app.Casework.FillRegions")
+	return inBatches(ctx, s.store, statsRegionBatch, func(tx ports.Tx) (int, error) {
+		return tx.Interactions().FillRegions(ctx, statsRegionBatch)
+	})
+}
+
+// inBatches runs step in a transaction of its own until it does fewer
+// than batch, and returns how many it did in all.
+func inBatches(ctx context.Context, st ports.Store, batch int, step func(ports.Tx) (int, error)) (done int, err error) {
 	for {
 		var n int
-		err := s.store.InTx(ctx, func(tx ports.Tx) (err error) {
-			n, err = tx.Search().IndexMissing(ctx, searchIndexBatch)
+		err := st.InTx(ctx, func(tx ports.Tx) (err error) {
+			n, err = step(tx)
 			return err
 		})
 		if err != nil {
-			return prepared, err
+			return done, err
 		}
-		if prepared += n; n < searchIndexBatch {
-			return prepared, nil
+		if done += n; n < batch {
+			return done, nil
 		}
 	}
 }

@@ -356,6 +356,11 @@ type InteractionRepo interface {
 	// returns them and cover [from, to). The result grows with months and
 	// combinations, never with the interactions counted.
 	FactCounts(ctx context.Context, org *domain.OrgID, from, to time.Time, months []domain.StatsMonth) ([]domain.FactCount, error)
+	// FillRegions gives up to limit interactions written before the store
+	// kept each one's region (which FactCounts counts more slowly) their
+	// first message's region, erased ones included, and returns how many
+	// it filled: fewer than limit means none is left.
+	FillRegions(ctx context.Context, limit int) (int, error)
 	// FindByContact returns the interactions, erased or not, whose reporter
 	// gave that email or texted from that number, found by blind index.
 	FindByContact(ctx context.Context, c domain.Contact) ([]*domain.Interaction, error)

@@ -181,7 +181,9 @@ func (t *tx) rowsOf(reports []ports.NewInteraction) reportRows {
 			}
 			rows.texted = append(rows.texted, texts{t}.inboundRow(c.MessageUUID))
 		}
-		rows.interactions = append(rows.interactions, t.newInteractionRow(r.Interaction, r.Token, r.Contact))
+		ia := t.newInteractionRow(r.Interaction, r.Token, r.Contact)
+		t.setRegion(ia, r.Meta.Region)
+		rows.interactions = append(rows.interactions, ia)
 		rows.messages = append(rows.messages, t.newMessageRow(r.Message, r.Meta))
 		rows.words = append(rows.words, t.newWordsRow(r.Interaction.ID, r.Message.Body))
 		for _, d := range r.Deliveries {

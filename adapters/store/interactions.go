@@ -30,6 +30,8 @@ type interactionRow struct {
 	EmailIndex         *string    `bun:"email_index"`
 	PhoneSealed        []byte     `bun:"phone_sealed"`
 	PhoneIndex         *string    `bun:"phone_index"`
+	RegionSealed       []byte     `bun:"region_sealed"`
+	RegionIndex        *string    `bun:"region_index"`
 	CreatedAt          time.Time  `bun:"created_at"`
 	LastActivityAt     time.Time  `bun:"last_activity_at"`
 	ClosedAt           *time.Time `bun:"closed_at"`
@@ -116,6 +118,39 @@ func (t *tx) newInteractionRow(ia *domain.Interaction, token domain.Token, conta
 	row.PhoneSealed = t.keys.Seal(contact.Phone, aad("interactions.phone", row.ID))
 	row.PhoneIndex = contactIndex(t.keys, "phone", contact.Phone)
 	return row
+}
+
+// regionKind is the blind index kind of an interaction's region.
+const regionKind = "interactions.region"
+
+// setRegion gives row its first message's region, sealed and blindly
+// indexed, so that statistics group by it in SQL (facts.go). An absent
+// region is indexed "" (Index's value for it), never NULL: NULL means a
+// row written before the columns existed, which statistics count the old
+// way.
+func (t *tx) setRegion(row *interactionRow, region string) {
+	row.RegionSealed = t.keys.Seal(region, aad(regionKind, row.ID))
+	ix := t.keys.Index(regionKind, region)
+	row.RegionIndex = &ix
+}
+
+// regionOfFirst gives the interaction id the region of meta when msg is
+// its first message: a text report is created (Create) before its first
+// message is added. Called under the interaction's row lock, before the
+// message is inserted.
+func (m messages) regionOfFirst(ctx context.Context, id domain.InteractionID, meta domain.Meta) error {
+	_, err := m.regionUpdate(string(id), meta.Region).
+		Where("NOT EXISTS (SELECT 1 FROM messages AS m WHERE m.interaction_id = ?)", string(id)).Exec(ctx)
+	return translate(err)
+}
+
+// regionUpdate gives the interaction id the region, if it has none yet.
+func (t *tx) regionUpdate(id, region string) *bun.UpdateQuery {
+	row := &interactionRow{ID: id}
+	t.setRegion(row, region)
+	return t.db.NewUpdate().Model((*interactionRow)(nil)).
+		Set("region_sealed = ?", row.RegionSealed).Set("region_index = ?", *row.RegionIndex).
+		Where("id = ?", id).Where("region_index IS NULL")
 }
 
 func (i interactions) Get(ctx context.Context, id domain.InteractionID) (*domain.Interaction, error) {
@@ -221,6 +256,9 @@ type messages struct{ *tx }
 // an erasure is either waited for and refused or made to wait.
 func (m messages) Add(ctx context.Context, msg *domain.Message, meta domain.Meta) error {
 	if err := m.lockInteraction(ctx, msg.InteractionID); err != nil {
+		return err
+	}
+	if err := m.regionOfFirst(ctx, msg.InteractionID, meta); err != nil {
 		return err
 	}
 	if err := m.insert(ctx, m.newMessageRow(msg, meta)); err != nil {

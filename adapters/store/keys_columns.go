@@ -43,10 +43,12 @@ var sealedTables = []sealedTable{
 			keep: func(ix string) bool { return len(ix) != 64 }}}}, // "removed:…", "elsewhere:…"
 	{table: "sso_settings", key: "org_id", aadID: "org_id", sealed: []sealedColumn{{"client_secret_sealed", "sso_settings.client_secret"}}},
 	{table: "interactions", key: "id", aadID: "id", sealed: []sealedColumn{
-		{"reporter_name_sealed", "interactions.reporter_name"}, {"email_sealed", "interactions.email"}, {"phone_sealed", "interactions.phone"}},
+		{"reporter_name_sealed", "interactions.reporter_name"}, {"email_sealed", "interactions.email"}, {"phone_sealed", "interactions.phone"},
+		{"region_sealed", regionKind}},
 		indexes: []reindexed{
 			{column: "email_index", from: "email_sealed", kind: "reporter.email", email: true},
-			{column: "phone_index", from: "phone_sealed", kind: "reporter.phone"}}},
+			{column: "phone_index", from: "phone_sealed", kind: "reporter.phone"},
+			{column: "region_index", from: "region_sealed", kind: regionKind}}},
 	{table: "messages", key: "id", aadID: "id", sealed: []sealedColumn{
 		{"body_sealed", "messages.body"}, {"ip_sealed", "messages.ip"}, {"location_sealed", "messages.location"},
 		{"region_sealed", "messages.region"}, {"network_sealed", "messages.network"}}},

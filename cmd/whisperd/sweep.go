@@ -85,20 +85,24 @@ func purgeRound(ctx context.Context, leader ports.Leadership, svc *app.App, log 
 	}
 }
 
-// indexForSearch prepares for search the interactions an earlier version
-// wrote, if no other instance is doing so. It runs in the sweep, after
+// indexForSearch prepares for search, and for statistics, the
+// interactions an earlier version wrote, if no other instance is doing so. It runs in the sweep, after
 // serving has begun, never before: search finds those interactions
 // meanwhile, only more slowly.
 func indexForSearch(ctx context.Context, leader ports.Leadership, svc *app.App, log *slog.Logger) {
-	var n int
+	var n, regions int
 	_, err := leader.Exclusive(ctx, app.SearchIndexLock, func(ctx context.Context) (err error) {
-		n, err = svc.Casework.IndexForSearch(ctx)
+		if n, err = svc.Casework.IndexForSearch(ctx); err != nil {
+			return err
+		}
+		regions, err = svc.Casework.FillRegions(ctx)
 		return err
 	})
 	if err != nil && ctx.Err() == nil {
-		log.Error("preparing reports for search failed", slog.Any("error", err), slog.Int("prepared", n))
-	} else if n > 0 {
-		log.Info("prepared reports for search", slog.Int("prepared", n))
+		log.Error("preparing reports for search and statistics failed", slog.Any("error", err),
+			slog.Int("prepared", n), slog.Int("regions", regions))
+	} else if n > 0 || regions > 0 {
+		log.Info("prepared reports for search and statistics", slog.Int("prepared", n), slog.Int("regions", regions))
 	}
 }
 

@@ -9,7 +9,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/uptrace/bun"
 
+	"github.com/whisper-schools/whisper/adapters/store"
 	"github.com/whisper-schools/whisper/domain"
 	"github.com/whisper-schools/whisper/ports"
 )
@@ -62,7 +64,9 @@ func tabulate(facts []fact, org *domain.OrgID, from, to time.Time, months []doma
 // Go, on a dataset that varies what the counts depend on: two
 // organisations, two inboxes, both channels, regions known, unknown and
 // absent (no message at all), erased interactions (erasure keeps the
-// region), and arrivals at the edges of months in London, where British
+// region), reports written by intake (AcceptInteraction) and by Create and
+// a first message, rows written before interactions kept their region
+// (region_index NULL: counted by opening their first message), and arrivals at the edges of months in London, where British
 // Summer Time moves the edge an hour from UTC's, counted on London's clock
 // and on UTC's, over whole months and over a range that starts and ends
 // inside them (a microsecond in: PostgreSQL keeps no finer time). The dates are in 2011, which no other test of the suite
@@ -88,6 +92,7 @@ func testFactCountsEqualTabulation(t *testing.T, st ports.Store) {
 	regions := []string{"England, GB", "Wales, GB", ""}
 	var facts []fact
 	var erase []domain.InteractionID
+	var legacy []string // rows as written before interactions kept their region
 	for n, at := range edges {
 		for k, f := range []fixture{a, aOnline, b} {
 			ia, msg, token := newReport(t, f, "Sam", "Someone is being unkind at the bus stop.", at.Add(time.Duration(k)*time.Millisecond))
@@ -96,15 +101,24 @@ func testFactCountsEqualTabulation(t *testing.T, st ports.Store) {
 			}
 			region := regions[(n+k)%len(regions)]
 			withMessage := (n+2*k)%5 != 4
-			require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
-				if err := tx.Interactions().Create(ctx, ia, token, domain.Contact{}); err != nil {
-					return err
-				}
-				if !withMessage {
-					return nil
-				}
-				return tx.Messages().Add(ctx, msg, domain.Meta{Location: "Cardiff, " + region, Region: region})
-			}))
+			meta := domain.Meta{Location: "Cardiff, " + region, Region: region}
+			if withMessage && k == 2 && n%2 == 0 {
+				// Intake's path, which writes the region with the row.
+				require.NoError(t, st.AcceptInteraction(ctx, ports.NewInteraction{Interaction: ia, Token: token, Message: msg, Meta: meta}))
+			} else {
+				require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
+					if err := tx.Interactions().Create(ctx, ia, token, domain.Contact{}); err != nil {
+						return err
+					}
+					if !withMessage {
+						return nil
+					}
+					return tx.Messages().Add(ctx, msg, meta)
+				}))
+			}
+			if (n+k)%4 == 1 {
+				legacy = append(legacy, string(ia.ID))
+			}
 			if !withMessage {
 				region = ""
 			}
@@ -118,6 +132,9 @@ func testFactCountsEqualTabulation(t *testing.T, st ports.Store) {
 		_, err := tx.Interactions().Erase(ctx, now, erase...)
 		return err
 	}))
+	_, err := st.(*store.Store).DB().NewRaw("UPDATE interactions SET region_sealed = NULL, region_index = NULL WHERE id IN (?)",
+		bun.List(legacy)).Exec(ctx)
+	require.NoError(t, err)
 
 	utc := domain.NewZone(time.UTC)
 	cases := []struct {
@@ -133,17 +150,40 @@ func testFactCountsEqualTabulation(t *testing.T, st ports.Store) {
 		{"London, within months", london(t), nil, time.Date(2011, 3, 1, 0, 0, 0, 1000, time.UTC), time.Date(2011, 10, 31, 23, 30, 0, 1000, time.UTC)},
 		{"the other organisation", london(t), &b.org.ID, time.Date(2011, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2011, 11, 1, 0, 0, 0, 0, time.UTC)},
 	}
-	for _, c := range cases {
-		months := c.zone.Months(c.zone.In(c.from), c.zone.In(c.to.Add(-time.Nanosecond)))
-		var got []domain.FactCount
-		require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
-			got, err = tx.Interactions().FactCounts(ctx, c.org, c.from, c.to, months)
-			return err
-		}), c.name)
-		want := tabulate(facts, c.org, c.from, c.to, months)
-		require.NotEmpty(t, want, c.name)
-		assert.Equal(t, want, got, c.name)
+	check := func(when string) {
+		for _, c := range cases {
+			months := c.zone.Months(c.zone.In(c.from), c.zone.In(c.to.Add(-time.Nanosecond)))
+			var got []domain.FactCount
+			require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
+				got, err = tx.Interactions().FactCounts(ctx, c.org, c.from, c.to, months)
+				return err
+			}), c.name)
+			want := tabulate(facts, c.org, c.from, c.to, months)
+			require.NotEmpty(t, want, c.name)
+			assert.Equal(t, want, got, "%s, %s", c.name, when)
+		}
 	}
+	check("some rows from before regions were kept")
+
+	// FillRegions gives the old rows their region, erased ones included,
+	// a batch at a time, until none is left; the counts do not change.
+	filled := 0
+	for {
+		var n int
+		require.NoError(t, st.InTx(ctx, func(tx ports.Tx) (err error) {
+			n, err = tx.Interactions().FillRegions(ctx, 3)
+			return err
+		}))
+		if filled += n; n < 3 {
+			break
+		}
+	}
+	assert.GreaterOrEqual(t, filled, len(legacy)*3/4, "the old rows with a message are filled")
+	var missing int
+	require.NoError(t, st.(*store.Store).DB().NewRaw("SELECT COUNT(*) FROM interactions WHERE region_index IS NULL AND id IN (?)",
+		bun.List(legacy)).Scan(ctx, &missing))
+	assert.Less(t, missing, len(legacy), "filled rows keep their region index")
+	check("the old rows filled")
 
 	var got []domain.FactCount
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {

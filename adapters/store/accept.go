@@ -181,8 +181,10 @@ func (t *tx) rowsOf(reports []ports.NewInteraction) reportRows {
 			}
 			rows.texted = append(rows.texted, texts{t}.inboundRow(c.MessageUUID))
 		}
-		rows.interactions = append(rows.interactions, t.newInteractionRow(r.Interaction, r.Token, r.Contact))
-		rows.messages = append(rows.messages, t.newMessageRow(r.Message, r.Meta))
+		ia, msg := t.newInteractionRow(r.Interaction, r.Token, r.Contact), t.newMessageRow(r.Message, r.Meta)
+		setReplyColumns(ia, msg)
+		rows.interactions = append(rows.interactions, ia)
+		rows.messages = append(rows.messages, msg)
 		rows.words = append(rows.words, t.newWordsRow(r.Interaction.ID, r.Message.Body))
 		for _, d := range r.Deliveries {
 			rows.deliveries = append(rows.deliveries, outbox{t}.toRow(d))

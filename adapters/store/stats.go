@@ -76,11 +76,10 @@ func monthCase(months []domain.StatsMonth) (string, []any) {
 	return month.String(), args
 }
 
-// FirstReplies joins each interaction to its staff messages and keeps the
-// earliest. messages_first_staff_reply (interaction_id, author, created_at)
-// answers the join from the index alone; a join grouped by interaction
-// ran faster on SQLite than a correlated subquery for each one
-// (docs/performance.md).
+// FirstReplies reads each interaction's first_staff_reply_at, kept with
+// every message (reply_columns.go): one small row per interaction of the
+// range, without reading messages. The medians stay in the app, which
+// takes them per inbox and month.
 func (c staffView) FirstReplies(ctx context.Context, v domain.Viewer, from, to time.Time) ([]domain.FirstReply, error) {
 	q, some := c.statsScope(v)
 	if !some {
@@ -92,9 +91,7 @@ func (c staffView) FirstReplies(ctx context.Context, v domain.Viewer, from, to t
 		InboxName string     `bun:"inbox_name"`
 		RepliedAt *time.Time `bun:"replied_at"`
 	}
-	err := q.ColumnExpr("i.created_at, i.inbox_id, b.name AS inbox_name, MIN(m.created_at) AS replied_at").
-		Join("LEFT JOIN messages AS m ON m.interaction_id = i.id AND m.author = ?", string(domain.AuthorStaff)).
-		GroupExpr("i.id, i.created_at, i.inbox_id, b.name").
+	err := q.ColumnExpr("i.created_at, i.inbox_id, b.name AS inbox_name, i.first_staff_reply_at AS replied_at").
 		Where("i.created_at >= ?", from.UTC()).Where("i.created_at < ?", to.UTC()).
 		Scan(ctx, &rows)
 	if err != nil {

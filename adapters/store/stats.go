@@ -63,16 +63,41 @@ func (c staffView) Stats(ctx context.Context, v domain.Viewer, months []domain.S
 }
 
 // monthCase is the expression that names the month of months an
-// interaction's created_at falls in, and its arguments.
+// interaction's created_at falls in, and its arguments: every instant
+// before the first month's end is the first month's, none from the last
+// month's end on has one. It halves the months at each step, "CASE WHEN
+// created_at < start of the middle month THEN (the first half's) ELSE (the
+// second half's) END", so that a row is compared about log2(months) times
+// rather than once for each month before its own: over ten years, 7
+// comparisons rather than 60 on average, which was most of the statistics
+// page's time on a large organisation.
 func monthCase(months []domain.StatsMonth) (string, []any) {
 	var month strings.Builder
 	args := make([]any, 0, 2*len(months))
-	month.WriteString("CASE")
-	for _, m := range months {
-		month.WriteString(" WHEN i.created_at < ? THEN ?")
-		args = append(args, m.End.UTC(), m.Month)
+	var half func(lo, hi int)
+	half = func(lo, hi int) {
+		if hi-lo == 1 {
+			m := months[lo]
+			if hi < len(months) {
+				month.WriteString("?")
+				args = append(args, m.Month)
+				return
+			}
+			month.WriteString("CASE WHEN i.created_at < ? THEN ? END")
+			args = append(args, m.End.UTC(), m.Month)
+			return
+		}
+		mid := (lo + hi) / 2
+		month.WriteString("CASE WHEN i.created_at < ? THEN ")
+		args = append(args, months[mid].Start.UTC())
+		half(lo, mid)
+		month.WriteString(" ELSE ")
+		half(mid, hi)
+		month.WriteString(" END")
 	}
-	month.WriteString(" END")
+	if len(months) > 0 {
+		half(0, len(months))
+	}
 	return month.String(), args
 }
 

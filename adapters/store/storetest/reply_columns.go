@@ -24,6 +24,16 @@ var replyColumnTests = map[string]func(*testing.T, ports.Store){
 	"ReplyColumnsOutOfTimeOrder": testReplyColumnsOutOfOrder,
 }
 
+// replyColumnsSchool is a new organisation with a member of its inbox,
+// who sees its list.
+func replyColumnsSchool(t *testing.T, st ports.Store, email string) (fixture, *domain.Staff, domain.Viewer) {
+	t.Helper()
+	f := newFixture(t, st)
+	m := newStaff(t, f, email, f.inbox)
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Staff().Create(ctx, m) }))
+	return f, m, domain.ViewerOf(m)
+}
+
 // awaitingAndFirst returns which of the viewer's interactions await a
 // reply (the list's filter) and each one's first staff reply
 // (FirstReplies, zero for none), by creation time.
@@ -52,10 +62,7 @@ func awaitingAndFirst(t *testing.T, st ports.Store, v domain.Viewer, from, to ti
 // the columns: the first staff reply is set once, by the earliest staff
 // message; a reporter's message after staff's awaits; staff's clears it.
 func testReplyColumnsFollowEachPath(t *testing.T, st ports.Store) {
-	f := newFixture(t, st)
-	m := newStaff(t, f, "columns@oakfield.example", f.inbox)
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Staff().Create(ctx, m) }))
-	v := domain.ViewerOf(m)
+	f, m, v := replyColumnsSchool(t, st, "columns@oakfield.example")
 	from, to := now.Add(-time.Hour), now.Add(24*time.Hour)
 
 	web, _, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
@@ -84,10 +91,7 @@ func testReplyColumnsFollowEachPath(t *testing.T, st ports.Store) {
 // Messages need not arrive in time order (a text delayed in transit): the
 // columns follow the messages' times, not the order they were added in.
 func testReplyColumnsOutOfOrder(t *testing.T, st ports.Store) {
-	f := newFixture(t, st)
-	m := newStaff(t, f, "order@oakfield.example", f.inbox)
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Staff().Create(ctx, m) }))
-	v := domain.ViewerOf(m)
+	f, m, v := replyColumnsSchool(t, st, "order@oakfield.example")
 	ia, _, _ := createReport(t, st, f, now, domain.Contact{}, domain.Meta{})
 	addTriageMessage(t, st, ia, domain.AuthorStaff, m.ID, "Later reply.", now.Add(3*time.Hour))
 	addTriageMessage(t, st, ia, domain.AuthorReporter, "", "Sent earlier.", now.Add(2*time.Hour))
@@ -100,10 +104,7 @@ func testReplyColumnsOutOfOrder(t *testing.T, st ports.Store) {
 // Messages added to one interaction at once, by both sides and at times
 // in no order, leave the columns as the messages define them.
 func raceReplyColumns(t *testing.T, st ports.Store) {
-	f := newFixture(t, st)
-	m := newStaff(t, f, "racing@oakfield.example", f.inbox)
-	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { return tx.Staff().Create(ctx, m) }))
-	v := domain.ViewerOf(m)
+	f, m, v := replyColumnsSchool(t, st, "racing@oakfield.example")
 	for round := range 4 {
 		ia, _, _ := createReport(t, st, f, now.Add(time.Duration(round)*time.Minute), domain.Contact{}, domain.Meta{})
 		const writers = 12

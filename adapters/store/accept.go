@@ -181,10 +181,11 @@ func (t *tx) rowsOf(reports []ports.NewInteraction) reportRows {
 			}
 			rows.texted = append(rows.texted, texts{t}.inboundRow(c.MessageUUID))
 		}
-		ia := t.newInteractionRow(r.Interaction, r.Token, r.Contact)
+		ia, msg := t.newInteractionRow(r.Interaction, r.Token, r.Contact), t.newMessageRow(r.Message, r.Meta)
 		t.setRegion(ia, r.Meta.Region)
+		setReplyColumns(ia, msg)
 		rows.interactions = append(rows.interactions, ia)
-		rows.messages = append(rows.messages, t.newMessageRow(r.Message, r.Meta))
+		rows.messages = append(rows.messages, msg)
 		rows.words = append(rows.words, t.newWordsRow(r.Interaction.ID, r.Message.Body))
 		for _, d := range r.Deliveries {
 			rows.deliveries = append(rows.deliveries, outbox{t}.toRow(d))

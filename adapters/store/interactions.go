@@ -36,6 +36,8 @@ type interactionRow struct {
 	LastActivityAt     time.Time  `bun:"last_activity_at"`
 	ClosedAt           *time.Time `bun:"closed_at"`
 	ErasedAt           *time.Time `bun:"erased_at"`
+	FirstStaffReplyAt  *time.Time `bun:"first_staff_reply_at"` // reply_columns.go
+	LatestAuthor       *string    `bun:"latest_author"`
 }
 
 // contactIndex is the blind index of a reporter's email or phone number, or
@@ -262,6 +264,9 @@ func (m messages) Add(ctx context.Context, msg *domain.Message, meta domain.Meta
 		return err
 	}
 	if err := m.insert(ctx, m.newMessageRow(msg, meta)); err != nil {
+		return err
+	}
+	if err := refreshReplyColumns(ctx, m.db, msg.InteractionID); err != nil {
 		return err
 	}
 	return m.addWords(ctx, msg.InteractionID, msg.Body)

@@ -176,8 +176,8 @@ type digestRow struct {
 
 // DigestCounts is one statement over the inboxes' interactions that are
 // new, active since or open (through interactions_inbox-style indexes on
-// inbox and dates), with a correlated count of replies and the author of
-// the latest message of each: a daily job, not a page.
+// inbox and dates), with a correlated count of replies and, from the row,
+// whether each awaits a reply (awaitingExists): a daily job, not a page.
 func (n notifications) DigestCounts(ctx context.Context, inboxes []domain.InboxID, since time.Time, refs int) ([]domain.DigestInbox, error) {
 	if len(inboxes) == 0 {
 		return nil, nil
@@ -191,8 +191,7 @@ func (n notifications) DigestCounts(ctx context.Context, inboxes []domain.InboxI
   CASE WHEN i.created_at > ? THEN 1 ELSE 0 END AS is_new,
   (SELECT COUNT(*) FROM messages AS m WHERE m.interaction_id = i.id AND m.author = 'reporter'
      AND m.created_at > i.created_at AND m.created_at > ?) AS replies,
-  CASE WHEN i.status = 'open' AND (SELECT m.author FROM messages AS m WHERE m.interaction_id = i.id
-     ORDER BY m.created_at DESC, m.id DESC LIMIT 1) = 'reporter' THEN 1 ELSE 0 END AS awaiting
+  CASE WHEN i.status = 'open' AND `+awaitingExists+` THEN 1 ELSE 0 END AS awaiting
 FROM interactions AS i
 WHERE i.inbox_id IN (?) AND i.erased_at IS NULL AND (i.status = 'open' OR i.last_activity_at > ?)
 ORDER BY i.last_activity_at DESC, i.id DESC`, since, since, bun.List(ids), since).Scan(ctx, &rows)

@@ -59,10 +59,14 @@ func (s *Store) Seed(ctx context.Context, batch []SeedInteraction) error {
 	rows.words = rows.words[:0]
 	for i, si := range batch {
 		texts := []string{si.Report.Message.Body}
+		thread := []*messageRow{rows.messages[i]}
 		for _, m := range si.Later {
-			rows.messages = append(rows.messages, t.newMessageRow(m.Message, m.Meta))
+			row := t.newMessageRow(m.Message, m.Meta)
+			rows.messages = append(rows.messages, row)
+			thread = append(thread, row)
 			texts = append(texts, m.Message.Body)
 		}
+		setReplyColumns(rows.interactions[i], thread...)
 		if si.ErasedAt == nil {
 			rows.words = append(rows.words, t.newWordsRow(si.Report.Interaction.ID, texts...))
 			continue

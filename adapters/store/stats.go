@@ -63,24 +63,48 @@ func (c staffView) Stats(ctx context.Context, v domain.Viewer, months []domain.S
 }
 
 // monthCase is the expression that names the month of months an
-// interaction's created_at falls in, and its arguments.
+// interaction's created_at falls in, and its arguments: every instant
+// before the first month's end is the first month's, none from the last
+// month's end on has one. It halves the months at each step, "CASE WHEN
+// created_at < start of the middle month THEN (the first half's) ELSE (the
+// second half's) END", so that a row is compared about log2(months) times
+// rather than once for each month before its own: over ten years, 7
+// comparisons rather than 60 on average, which was most of the statistics
+// page's time on a large organisation.
 func monthCase(months []domain.StatsMonth) (string, []any) {
 	var month strings.Builder
 	args := make([]any, 0, 2*len(months))
-	month.WriteString("CASE")
-	for _, m := range months {
-		month.WriteString(" WHEN i.created_at < ? THEN ?")
-		args = append(args, m.End.UTC(), m.Month)
+	var half func(lo, hi int)
+	half = func(lo, hi int) {
+		if hi-lo == 1 {
+			m := months[lo]
+			if hi < len(months) {
+				month.WriteString("?")
+				args = append(args, m.Month)
+				return
+			}
+			month.WriteString("CASE WHEN i.created_at < ? THEN ? END")
+			args = append(args, m.End.UTC(), m.Month)
+			return
+		}
+		mid := (lo + hi) / 2
+		month.WriteString("CASE WHEN i.created_at < ? THEN ")
+		args = append(args, months[mid].Start.UTC())
+		half(lo, mid)
+		month.WriteString(" ELSE ")
+		half(mid, hi)
+		month.WriteString(" END")
 	}
-	month.WriteString(" END")
+	if len(months) > 0 {
+		half(0, len(months))
+	}
 	return month.String(), args
 }
 
-// FirstReplies joins each interaction to its staff messages and keeps the
-// earliest. messages_first_staff_reply (interaction_id, author, created_at)
-// answers the join from the index alone; a join grouped by interaction
-// ran faster on SQLite than a correlated subquery for each one
-// (docs/performance.md).
+// FirstReplies reads each interaction's first_staff_reply_at, kept with
+// every message (reply_columns.go): one small row per interaction of the
+// range, without reading messages. The medians stay in the app, which
+// takes them per inbox and month.
 func (c staffView) FirstReplies(ctx context.Context, v domain.Viewer, from, to time.Time) ([]domain.FirstReply, error) {
 	q, some := c.statsScope(v)
 	if !some {
@@ -92,9 +116,7 @@ func (c staffView) FirstReplies(ctx context.Context, v domain.Viewer, from, to t
 		InboxName string     `bun:"inbox_name"`
 		RepliedAt *time.Time `bun:"replied_at"`
 	}
-	err := q.ColumnExpr("i.created_at, i.inbox_id, b.name AS inbox_name, MIN(m.created_at) AS replied_at").
-		Join("LEFT JOIN messages AS m ON m.interaction_id = i.id AND m.author = ?", string(domain.AuthorStaff)).
-		GroupExpr("i.id, i.created_at, i.inbox_id, b.name").
+	err := q.ColumnExpr("i.created_at, i.inbox_id, b.name AS inbox_name, i.first_staff_reply_at AS replied_at").
 		Where("i.created_at >= ?", from.UTC()).Where("i.created_at < ?", to.UTC()).
 		Scan(ctx, &rows)
 	if err != nil {

@@ -82,10 +82,9 @@ func triageFiltered(q *bun.SelectQuery, f ports.TriageFilter) *bun.SelectQuery {
 }
 
 // awaitingExists holds for an interaction i whose latest message (by
-// time, then id, as the staff view orders them) is the reporter's: one
-// probe of messages_interaction per interaction.
-const awaitingExists = `(SELECT m.author FROM messages AS m WHERE m.interaction_id = i.id
-	ORDER BY m.created_at DESC, m.id DESC LIMIT 1) = 'reporter'`
+// time, then id, as the staff view orders them) is the reporter's, as its
+// latest_author keeps it (reply_columns.go): a test of the row itself.
+const awaitingExists = `i.latest_author = 'reporter'`
 
 // withTriage fills in the preview of each interaction's latest message
 // and, for open ones awaiting a reply, since when. It reads the latest

@@ -193,6 +193,8 @@ func checkSeed(t *testing.T, dbURL, keyFlag, keyFile string, raw *sql.DB) {
 	if n := count("SELECT count(*) FROM interactions WHERE erased_at IS NOT NULL"); n != res.Erased {
 		t.Errorf("%d erased interactions stored, the seed says %d", n, res.Erased)
 	}
+	checkReplyColumns(t, dbURL, raw, count)
+
 	// Every live interaction is in the word index search reads.
 	if n := count("SELECT count(*) FROM interaction_words"); n != res.Interactions-res.Erased {
 		t.Errorf("%d word index rows, want one per live interaction (%d)", n, res.Interactions-res.Erased)

@@ -41,7 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) ports.Store) {
 		"LegalHoldsListed":          testLegalHoldsListed,
 		"StaffOfAnInbox":            testStaffOfInbox,
 	}
-	for _, more := range []map[string]func(*testing.T, ports.Store){portalTests, outboxTests, textTests, intakeTests, protectionTests, secretTests, elsewhereTests, limitTests, replyTests, leadershipTests, ssoTests, statsTests, factTests, idsTests, concurrencyTests(), triageTests, noteTests, historyTests, notificationTests, outboxDiagnosticTests} {
+	for _, more := range []map[string]func(*testing.T, ports.Store){portalTests, outboxTests, textTests, intakeTests, protectionTests, secretTests, elsewhereTests, limitTests, replyTests, leadershipTests, ssoTests, statsTests, factTests, idsTests, concurrencyTests(), triageTests, noteTests, historyTests, notificationTests, outboxDiagnosticTests, replyColumnTests} {
 		for name, fn := range more {
 			tests[name] = fn
 		}

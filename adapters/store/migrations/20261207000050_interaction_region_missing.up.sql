@@ -6,7 +6,11 @@
 --
 -- Built CONCURRENTLY on PostgreSQL, outside a transaction, so that reports
 -- keep arriving while it builds; a build that failed half-way leaves an
--- invalid index, dropped first.
+-- invalid index, dropped first. Then PostgreSQL analyses the table: until it does,
+-- PostgreSQL guesses that few rows have no region (it has no statistics of
+-- the new column) and reads them all, sorting, at every batch.
 {{if .Postgres}}DROP INDEX CONCURRENTLY IF EXISTS interactions_region_missing{{else}}DROP INDEX IF EXISTS interactions_region_missing{{end}};
 --bun:split
 CREATE INDEX {{if .Postgres}}CONCURRENTLY {{end}}IF NOT EXISTS interactions_region_missing ON interactions (id) WHERE region_index IS NULL;
+--bun:split
+{{if .Postgres}}ANALYZE interactions{{else}}SELECT 1{{end}};

@@ -2,30 +2,24 @@ package main
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 )
 
 // tinyDataset seeds a tiny national dataset (three organisations, 2,000
-// interactions) on SQLite or, with postgres, on the test server (skipping
-// without one, unless WHISPER_REQUIRE_POSTGRES=1).
-func tinyDataset(t *testing.T, postgres bool) *dataset {
+// interactions over the 36 months before ends) on SQLite or, with
+// postgres, on the test server (testPostgres: skipped without one, unless
+// WHISPER_REQUIRE_POSTGRES=1).
+func tinyDataset(t *testing.T, postgres bool, ends time.Time) *dataset {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	d := &dataset{dbURL: "sqlite:" + filepath.Join(dir, "whisper.db"), password: seedTestPassword}
+	d := &dataset{dbURL: "sqlite:" + filepath.Join(dir, "whisper.db"), keyFile: filepath.Join(dir, "whisper.db.key"),
+		password: seedTestPassword}
 	keyFlag := ""
-	d.keyFile = filepath.Join(dir, "whisper.db.key")
 	if postgres {
-		pgURL := os.Getenv("WHISPER_TEST_DATABASE_URL")
-		if pgURL == "" {
-			if os.Getenv("WHISPER_REQUIRE_POSTGRES") == "1" {
-				t.Fatal("WHISPER_REQUIRE_POSTGRES=1 but WHISPER_TEST_DATABASE_URL is not set")
-			}
-			t.Skip("no PostgreSQL: set WHISPER_TEST_DATABASE_URL (WHISPER_REQUIRE_POSTGRES=1 makes this a failure)")
-		}
+		pgURL := testPostgres(t)
 		dbs, err := newDatabases(ctx, pgURL)
 		if err != nil {
 			t.Fatal(err)
@@ -39,7 +33,7 @@ func tinyDataset(t *testing.T, postgres bool) *dataset {
 		keyFlag = d.keyFile
 	}
 	res, err := seedDataset(ctx, seedConfig{dbURL: d.dbURL, keyFile: keyFlag, password: seedTestPassword,
-		orgs: 3, interactions: 2000, months: 36, seed: 7, workers: 2, analyze: true, now: time.Now().UTC()})
+		orgs: 3, interactions: 2000, months: 36, seed: 7, workers: 2, analyze: true, now: ends.UTC()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +48,7 @@ func TestBacklogPostgres(t *testing.T) { testBacklog(t, true) }
 // erasing it erased what was due (measureBacklog checks each copy), the
 // figures are there, and the seeded database itself is unchanged.
 func testBacklog(t *testing.T, postgres bool) {
-	d := tinyDataset(t, postgres)
+	d := tinyDataset(t, postgres, time.Now())
 	ctx := context.Background()
 	erasedBefore := countErased(t, d.dbURL)
 	res, err := measureBacklog(ctx, d, 200, 2, time.Second, 200)

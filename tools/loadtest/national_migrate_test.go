@@ -11,7 +11,7 @@ import (
 // (measureMigrate checks the backfill and the index), reports were taken
 // throughout, pg_locks was sampled, and the seeded database is unchanged.
 func TestMigratePostgres(t *testing.T) {
-	d := tinyDataset(t, true)
+	d := tinyDataset(t, true, time.Now())
 	ctx := context.Background()
 	res, err := measureMigrate(ctx, d, 2, time.Second, 200)
 	if err != nil {

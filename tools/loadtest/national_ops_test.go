@@ -3,44 +3,28 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/whisper-schools/whisper/adapters/store/seal"
 )
 
+// The operator's tests seed a dataset ending ten days ago, so that about
+// ten days' worth are due for the purge.
 func TestOperatorSQLite(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "whisper.db")
-	checkOperator(t, "sqlite:"+path, seal.KeyFilePath(path))
+	checkOperator(t, tinyDataset(t, false, time.Now().AddDate(0, 0, -10)))
 }
 
 func TestOperatorPostgres(t *testing.T) {
-	pgURL := testPostgres(t)
-	ctx := context.Background()
-	dbs, err := newDatabases(ctx, pgURL)
-	require.NoError(t, err)
-	defer dbs.drop()
-	name, err := dbs.create(ctx, "")
-	require.NoError(t, err)
-	checkOperator(t, withDatabase(pgURL, name), filepath.Join(t.TempDir(), "data.key"))
+	checkOperator(t, tinyDataset(t, true, time.Now().AddDate(0, 0, -10)))
 }
 
-// checkOperator seeds 2,000 interactions ending ten days ago, so that about
-// ten days' worth are due for the purge, and runs the whole measurement on
-// copies of them: every figure is there, dsar found the seeded reporters,
+// checkOperator runs the whole measurement on copies of d: every figure is there, dsar found the seeded reporters,
 // the purge erased what the dry run counted, and the rotation finished
 // while whisperd took reports.
-func checkOperator(t *testing.T, dbURL, keyFile string) {
+func checkOperator(t *testing.T, d *dataset) {
 	ctx := context.Background()
-	seeded, err := seedDataset(ctx, seedConfig{dbURL: dbURL, keyFile: keyFile, password: seedTestPassword,
-		orgs: 3, interactions: 2000, months: 36, seed: 7, workers: 2, analyze: true, now: time.Now().UTC().AddDate(0, 0, -10)})
-	require.NoError(t, err)
-	d := &dataset{dbURL: dbURL, keyFile: keyFile, password: seedTestPassword, seedResult: seeded}
-
 	res, err := measureOperator(ctx, d, operatorConfig{statsRuns: 1, dsarRuns: 2, rate: 20, idle: time.Second})
 	require.NoError(t, err)
 	for i := range res.statsAll {
@@ -58,7 +42,7 @@ func checkOperator(t *testing.T, dbURL, keyFile string) {
 	rt := res.rotation
 	assert.True(t, rt.done, "key status says done")
 	assert.True(t, rt.answered, "whisperd takes reports after the rotation")
-	assert.GreaterOrEqual(t, rt.interactions, int64(seeded.Interactions), "every seeded interaction re-sealed")
+	assert.GreaterOrEqual(t, rt.interactions, int64(d.Interactions), "every seeded interaction re-sealed")
 	assert.Greater(t, rt.rows, rt.interactions, "messages and the other tables re-sealed too")
 	assert.Positive(t, rt.idle.ok, "reports taken before the rotation")
 	assert.Zero(t, rt.idle.failed+rt.during.failed, "no report refused")

@@ -2,44 +2,22 @@ package main
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/whisper-schools/whisper/adapters/store/seal"
 )
 
-func TestPortalSQLite(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "whisper.db")
-	checkPortal(t, "sqlite:"+path, seal.KeyFilePath(path))
-}
+func TestPortalSQLite(t *testing.T)   { checkPortal(t, tinyDataset(t, false, time.Now())) }
+func TestPortalPostgres(t *testing.T) { checkPortal(t, tinyDataset(t, true, time.Now())) }
 
-func TestPortalPostgres(t *testing.T) {
-	pgURL := testPostgres(t)
-	ctx := context.Background()
-	dbs, err := newDatabases(ctx, pgURL)
-	require.NoError(t, err)
-	defer dbs.drop()
-	name, err := dbs.create(ctx, "")
-	require.NoError(t, err)
-	checkPortal(t, withDatabase(pgURL, name), filepath.Join(t.TempDir(), "data.key"))
-}
-
-// checkPortal seeds three organisations and 2,000 interactions, runs the
-// portal measurement on a copy with fewer pages and reads than by default,
+// checkPortal runs the portal measurement on a copy of d with fewer pages and reads than by default,
 // and checks that every figure is there and that the seeded database was
 // left as it was.
-func checkPortal(t *testing.T, dbURL, keyFile string) {
+func checkPortal(t *testing.T, d *dataset) {
 	ctx := context.Background()
-	res, err := seedDataset(ctx, seedConfig{dbURL: dbURL, keyFile: keyFile, password: seedTestPassword,
-		orgs: 3, interactions: 2000, months: 36, seed: 7, workers: 2, analyze: true, now: time.Now().UTC()})
-	require.NoError(t, err)
-	d := &dataset{dbURL: dbURL, keyFile: keyFile, password: seedTestPassword, seedResult: res}
-
 	got, err := measurePortal(ctx, d, portalConfig{spread: 3, cases: 10, stats: 2})
 	require.NoError(t, err)
 	assert.Empty(t, got.problems, "every page answers 200 with the rows its total leaves it")
@@ -69,7 +47,7 @@ func checkPortal(t *testing.T, dbURL, keyFile string) {
 			assert.Positive(t, s.percentile(1), o.label)
 		}
 	}
-	assert.Equal(t, string(res.LargestOrg), got.largest.org.id)
+	assert.Equal(t, string(d.LargestOrg), got.largest.org.id)
 	assert.NotEqual(t, got.largest.org.id, got.median.org.id)
 	assert.Greater(t, got.largest.org.live, got.median.org.live)
 	assert.Positive(t, got.idleRSS)
@@ -81,7 +59,7 @@ func checkPortal(t *testing.T, dbURL, keyFile string) {
 
 	// The measurement marked and read a copy: the seeded database has no
 	// urgent or assigned interaction, and nobody has read any.
-	db, err := openRaw(dbURL)
+	db, err := openRaw(d.dbURL)
 	require.NoError(t, err)
 	defer db.Close()
 	for _, q := range []string{

@@ -110,10 +110,16 @@ func (i interactions) DueCandidates(ctx context.Context, q ports.DueQuery) ([]*d
 	err := sel.
 		Column("id", "ref", "org_id", "form_id", "inbox_id", "channel", "status", "flagged", "legal_hold",
 			"created_at", "last_activity_at", "closed_at", "erased_at").
-		Where("org_id IN (?)", bun.List(orgIDs(q.Orgs))).Where("erased_at IS NULL").Where("legal_hold = ?", false).
-		Where("((status = 'closed' AND closed_at < ?) OR (status = 'open' AND last_activity_at < ?))", cutoff, cutoff).
-		// The first condition lets interactions_org_created seek to the
-		// position; the second steps past what is at its very instant.
+		// Each organisation's open ones by last activity, on
+		// interactions_retention, and closed ones by closing, on
+		// interactions_closing: what lies before the cutoff, not all the
+		// organisation keeps, as interactions_org_created would read.
+		Where("id IN (SELECT id FROM interactions WHERE org_id IN (?) AND erased_at IS NULL AND status = 'open' AND last_activity_at < ?"+
+			" UNION ALL SELECT id FROM interactions WHERE org_id IN (?) AND erased_at IS NULL AND status = 'closed' AND closed_at < ?)",
+			bun.List(orgIDs(q.Orgs)), cutoff, bun.List(orgIDs(q.Orgs)), cutoff).
+		Where("erased_at IS NULL").Where("legal_hold = ?", false).
+		// The first condition bounds the position; the second steps past
+		// what is at its very instant.
 		Where("created_at >= ?", after.CreatedAt).
 		Where("(created_at > ? OR id > ?)", after.CreatedAt, string(after.ID)).
 		Order("created_at", "id").Limit(int64(q.Limit)).Scan(ctx)

@@ -144,7 +144,7 @@ func (i interactions) CountHeld(ctx context.Context, orgs []domain.OrgID, cutoff
 	return int(n), translate(err)
 }
 
-// OrganisationsToPurge asks two EXISTS of each organisation: the open
+// OrganisationsToPurge asks two probes of each organisation: the open
 // interactions by last activity, on interactions_retention, and the closed
 // ones by closing, on interactions_closing (a closed interaction may be
 // replied to after its closing, so its last activity says nothing of when
@@ -158,9 +158,13 @@ func (i interactions) OrganisationsToPurge(ctx context.Context, scope ports.Purg
 		bound = scope.Warn
 	}
 	probe := func(status, column string) string {
-		return "EXISTS (SELECT 1 FROM interactions AS i WHERE i.org_id = o.id AND i.erased_at IS NULL" +
+		// A scalar subquery with LIMIT 1, not EXISTS: PostgreSQL turns an
+		// EXISTS under OR into a hashed subplan that reads every open (or
+		// closed) interaction of every organisation; this one it probes
+		// per organisation, on an index that starts with org_id.
+		return "(SELECT 1 FROM interactions AS i WHERE i.org_id = o.id AND i.erased_at IS NULL" +
 			" AND i.status = '" + status + "' AND i." + column + " < ?" +
-			" AND (i." + column + " < ? OR (NOT i.legal_hold AND i.erasure_warned_at IS NULL AND i." + column + " < ?)))"
+			" AND (i." + column + " < ? OR (NOT i.legal_hold AND i.erasure_warned_at IS NULL AND i." + column + " < ?)) LIMIT 1) IS NOT NULL"
 	}
 	var ids []string
 	err := i.db.NewSelect().TableExpr("organisations AS o").Column("o.id").

@@ -87,19 +87,25 @@ func (s *Operations) Purge(ctx context.Context, in Purge) (res PurgeResult, err 
 	if err != nil {
 		return res, err
 	}
+	// The organisations to visit, by retention period, in the order listed.
+	var periods []domain.Retention
+	byPeriod := map[domain.Retention][]*domain.Organisation{}
 	for _, org := range orgs {
 		if !todo[org.ID] {
 			continue
 		}
-		if err := s.purgeOrganisation(ctx, org, in, &res); err != nil {
+		if byPeriod[org.Retention] == nil {
+			periods = append(periods, org.Retention)
+		}
+		byPeriod[org.Retention] = append(byPeriod[org.Retention], org)
+	}
+	for _, r := range periods {
+		if err := s.purgePeriod(ctx, r, byPeriod[r], in, &res); err != nil {
 			return res, err
 		}
 		if !in.DryRun {
-			if err := s.warnAdmins(ctx, org, res.AsOf, &res); err != nil {
-				if ctx.Err() != nil {
-					return res, err
-				}
-				res.Unwarned = append(res.Unwarned, fmt.Errorf("warning the admins of %s: %w", org.ID, err))
+			if err := s.warnPeriod(ctx, byPeriod[r], res.AsOf, &res); err != nil {
+				return res, err
 			}
 		}
 	}
@@ -166,25 +172,32 @@ func dueBefore(r domain.Retention, t time.Time) time.Time {
 	return r.Before(t).Add(3 * time.Hour)
 }
 
-func (s *core) purgeOrganisation(ctx context.Context, org *domain.Organisation, in Purge, res *PurgeResult) error {
-	cutoff := org.Retention.Before(res.AsOf).Add(monthSlack)
-	var after ports.Position
+// purgePeriod erases what is due in orgs, which all keep data for r,
+// walking them together in batches of in.Batch, each erased in one
+// transaction, and then counts their holds in one query: a night's
+// purge costs a few transactions per batch, not per organisation.
+func (s *core) purgePeriod(ctx context.Context, r domain.Retention, orgs []*domain.Organisation, in Purge, res *PurgeResult) error {
+	ids := make([]domain.OrgID, len(orgs))
+	for n, org := range orgs {
+		ids[n] = org.ID
+	}
+	q := ports.DueQuery{Orgs: ids, Cutoff: r.Before(res.AsOf).Add(monthSlack), Limit: in.Batch}
 	for {
 		var batch []*domain.Interaction
 		err := s.store.View(ctx, func(tx ports.Tx) (err error) {
-			batch, err = tx.Interactions().DueCandidates(ctx, org.ID, cutoff, after, in.Batch)
+			batch, err = tx.Interactions().DueCandidates(ctx, q)
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("reading what is due in %s: %w", org.ID, err)
+			return fmt.Errorf("reading what is due in %d organisations: %w", len(ids), err)
 		}
 		if len(batch) == 0 {
 			break
 		}
-		after = ports.PositionOf(batch[len(batch)-1])
+		q.After = ports.PositionOf(batch[len(batch)-1])
 		var due []domain.InteractionID
 		for _, ia := range batch {
-			if domain.PurgeDue(ia, org.Retention, res.AsOf) {
+			if domain.PurgeDue(ia, r, res.AsOf) {
 				due = append(due, ia.ID)
 			}
 		}
@@ -207,10 +220,45 @@ func (s *core) purgeOrganisation(ctx context.Context, org *domain.Organisation, 
 		}
 	}
 	return s.store.View(ctx, func(tx ports.Tx) error {
-		held, err := tx.Interactions().CountHeld(ctx, org.ID, org.Retention.Before(res.AsOf))
+		held, err := tx.Interactions().CountHeld(ctx, ids, r.Before(res.AsOf))
 		res.Held += held
 		return err
 	})
+}
+
+// warnGroup is how many organisations' warnings one transaction queues.
+const warnGroup = 200
+
+// warnPeriod warns the admins of orgs, which all keep data for the same
+// period, warnGroup organisations to a transaction. A group that fails
+// (an admin's row that cannot be decrypted, say) is warned again one
+// organisation at a time, so that only the organisations at fault are
+// left unwarned, and reported in res.Unwarned.
+func (s *core) warnPeriod(ctx context.Context, orgs []*domain.Organisation, now time.Time, res *PurgeResult) error {
+	for len(orgs) > 0 {
+		group := orgs[:min(len(orgs), warnGroup)]
+		orgs = orgs[len(group):]
+		err := s.warnAdmins(ctx, group, now, res)
+		if err == nil {
+			continue
+		}
+		if ctx.Err() != nil {
+			return err
+		}
+		for _, org := range group {
+			if len(group) == 1 {
+				res.Unwarned = append(res.Unwarned, fmt.Errorf("warning the admins of %s: %w", org.ID, err))
+				break
+			}
+			if err := s.warnAdmins(ctx, []*domain.Organisation{org}, now, res); err != nil {
+				if ctx.Err() != nil {
+					return err
+				}
+				res.Unwarned = append(res.Unwarned, fmt.Errorf("warning the admins of %s: %w", org.ID, err))
+			}
+		}
+	}
+	return nil
 }
 
 // maxWarnings bounds one run's warning to an organisation, so that its
@@ -218,75 +266,88 @@ func (s *core) purgeOrganisation(ctx context.Context, org *domain.Organisation, 
 // before they are due.
 const maxWarnings = 1000
 
-// warnAdmins emails the organisation's admins the references of
-// interactions due within ErasureNotice that they have not been told of.
-func (s *core) warnAdmins(ctx context.Context, org *domain.Organisation, now time.Time, res *PurgeResult) error {
+// warnAdmins emails the admins of each of orgs, which all keep data for
+// the same period, the references of interactions due within
+// ErasureNotice that they have not been told of, all in one transaction.
+func (s *core) warnAdmins(ctx context.Context, orgs []*domain.Organisation, now time.Time, res *PurgeResult) error {
 	horizon := now.Add(ErasureNotice)
-	cutoff := org.Retention.Before(horizon).Add(monthSlack)
-	warned := 0 // counted once the warning is committed
+	r := orgs[0].Retention
+	ids := make([]domain.OrgID, len(orgs))
+	for n, org := range orgs {
+		ids[n] = org.ID
+	}
+	warned := 0 // counted once the warnings are committed
 	err := s.store.InTx(ctx, func(tx ports.Tx) error {
 		warned = 0
-		var lines []string
-		var after ports.Position
-		for len(lines) < maxWarnings {
-			batch, err := tx.Interactions().DueCandidates(ctx, org.ID, cutoff, after, 500)
+		lines := map[domain.OrgID][]string{}
+		q := ports.DueQuery{Orgs: ids, Cutoff: r.Before(horizon).Add(monthSlack), Limit: 500, Unwarned: true}
+		for {
+			batch, err := tx.Interactions().DueCandidates(ctx, q)
 			if err != nil || len(batch) == 0 {
 				if err != nil {
 					return err
 				}
 				break
 			}
-			after = ports.PositionOf(batch[len(batch)-1])
+			q.After = ports.PositionOf(batch[len(batch)-1])
+			// Each organisation's warning names at most maxWarnings.
+			room := map[domain.OrgID]int{}
 			var due []*domain.Interaction
 			for _, ia := range batch {
-				if domain.PurgeDue(ia, org.Retention, horizon) {
+				if domain.PurgeDue(ia, r, horizon) && len(lines[ia.OrgID])+room[ia.OrgID] < maxWarnings {
+					room[ia.OrgID]++
 					due = append(due, ia)
 				}
 			}
+			if len(due) == 0 {
+				continue
+			}
 			// Marked here or by a purge running beside this one: only the
-			// one that marks an interaction tells the admins. One statement
-			// marks as many as the warning has room for; those warned
-			// already leave room, which the next of the batch fill.
-			for len(due) > 0 && len(lines) < maxWarnings {
-				chunk := due[:min(len(due), maxWarnings-len(lines))]
-				due = due[len(chunk):]
-				ids := make([]domain.InteractionID, len(chunk))
-				for n, ia := range chunk {
-					ids[n] = ia.ID
-				}
-				marked, err := tx.Interactions().MarkWarned(ctx, now, ids...)
-				if err != nil {
-					return err
-				}
-				ours := make(map[domain.InteractionID]bool, len(marked))
-				for _, id := range marked {
-					ours[id] = true
-				}
-				for _, ia := range chunk {
-					if ours[ia.ID] {
-						from := domain.ErasureDue(ia, org.Retention)
-						// A reference and a calendar day (2026-10-08), which
-						// the email names in its reader's language.
-						lines = append(lines, string(ia.Ref)+" "+s.zone.Day(from))
-					}
+			// one that marks an interaction tells the admins, in one
+			// statement for the batch.
+			marked, err := tx.Interactions().MarkWarned(ctx, now, interactionIDs(due)...)
+			if err != nil {
+				return err
+			}
+			ours := make(map[domain.InteractionID]bool, len(marked))
+			for _, id := range marked {
+				ours[id] = true
+			}
+			for _, ia := range due {
+				if ours[ia.ID] {
+					from := domain.ErasureDue(ia, r)
+					// A reference and a calendar day (2026-10-08), which
+					// the email names in its reader's language.
+					lines[ia.OrgID] = append(lines[ia.OrgID], string(ia.Ref)+" "+s.zone.Day(from))
 				}
 			}
 		}
-		if len(lines) == 0 {
-			return nil
+		// One warning each, queued in one statement per organisation.
+		for _, org := range orgs {
+			l := lines[org.ID]
+			if len(l) == 0 {
+				continue
+			}
+			if _, err := s.toAdmins(ctx, tx, org.ID, domain.Delivery{
+				Kind: domain.DeliveryErasureWarning, Link: s.links.Link("staff", ""), Body: strings.Join(l, "\n"),
+				Subject: org.Name, Count: len(l), Status: domain.DeliveryPending, NextAttemptAt: now, CreatedAt: now,
+			}); err != nil {
+				return err
+			}
+			warned += len(l)
 		}
-		// One warning each, queued in one statement.
-		if _, err := s.toAdmins(ctx, tx, org.ID, domain.Delivery{
-			Kind: domain.DeliveryErasureWarning, Link: s.links.Link("staff", ""), Body: strings.Join(lines, "\n"),
-			Subject: org.Name, Count: len(lines), Status: domain.DeliveryPending, NextAttemptAt: now, CreatedAt: now,
-		}); err != nil {
-			return err
-		}
-		warned = len(lines)
 		return nil
 	})
 	if err == nil {
 		res.Warned += warned
 	}
 	return err
+}
+
+func interactionIDs(ias []*domain.Interaction) []domain.InteractionID {
+	out := make([]domain.InteractionID, len(ias))
+	for n, ia := range ias {
+		out[n] = ia.ID
+	}
+	return out
 }

@@ -52,7 +52,7 @@ type failingCandidates struct{ ports.InteractionRepo }
 
 var errDiskOnFire = errors.New("disk on fire")
 
-func (failingCandidates) DueCandidates(context.Context, domain.OrgID, time.Time, ports.Position, int) ([]*domain.Interaction, error) {
+func (failingCandidates) DueCandidates(context.Context, ports.DueQuery) ([]*domain.Interaction, error) {
 	return nil, errDiskOnFire
 }
 

@@ -127,6 +127,18 @@ type PurgeScope struct {
 	Erase, Warn time.Time
 }
 
+// DueQuery is what InteractionRepo.DueCandidates reads: one batch of the
+// interactions of Orgs due, or soon due, by Cutoff, after the position
+// After.
+type DueQuery struct {
+	Orgs   []domain.OrgID
+	Cutoff time.Time
+	After  Position
+	Limit  int
+	// Unwarned leaves out what admins were warned of already.
+	Unwarned bool
+}
+
 // PositionOf is the position of ia, for the next batch to start after.
 func PositionOf(ia *domain.Interaction) Position {
 	return Position{CreatedAt: ia.CreatedAt, ID: ia.ID}
@@ -320,15 +332,17 @@ type InteractionRepo interface {
 	// batch is erased in a few statements, whatever its size. An id that
 	// does not exist is KindNotFound.
 	Erase(ctx context.Context, now time.Time, ids ...domain.InteractionID) ([]domain.InteractionID, error)
-	// DueCandidates returns up to limit interactions of org after the
-	// position after, not erased and not on hold, whose last activity (or
-	// closing) was before cutoff, in creation order, so a caller can walk
-	// them in bounded batches. Creation order is roughly the order rows lie
-	// on disk, so a walk touches each page of the table about once.
-	// Callers apply domain.PurgeDue for the exact rule. No sealed column is
-	// read: ReporterName is empty, and a row that cannot be decrypted is
-	// found, and erased, like any other.
-	DueCandidates(ctx context.Context, org domain.OrgID, cutoff time.Time, after Position, limit int) ([]*domain.Interaction, error)
+	// DueCandidates returns up to q.Limit interactions of the
+	// organisations q.Orgs after the position q.After, not erased and not
+	// on hold (and, with q.Unwarned, not yet warned of), whose last
+	// activity (or closing) was before q.Cutoff, in creation order, so a
+	// caller can walk them in bounded batches across many organisations at
+	// once. Creation order is roughly the order rows lie on disk, so a walk
+	// touches each page of the table about once. Callers apply
+	// domain.PurgeDue for the exact rule. No sealed column is read:
+	// ReporterName is empty, and a row that cannot be decrypted is found,
+	// and erased, like any other.
+	DueCandidates(ctx context.Context, q DueQuery) ([]*domain.Interaction, error)
 	// OrganisationsToPurge returns, in no particular order, the
 	// organisations whose retention is scope.Retention that a purge has
 	// anything to look at in: any interaction not erased (held or not)
@@ -339,9 +353,9 @@ type InteractionRepo interface {
 	// organisations there are. Callers apply domain.PurgeDue for the exact
 	// rule; one that falls due after this read is found by the next purge.
 	OrganisationsToPurge(ctx context.Context, scope PurgeScope) ([]domain.OrgID, error)
-	// CountHeld counts interactions of org on legal hold, not erased, whose
-	// last activity (or closing) was before cutoff.
-	CountHeld(ctx context.Context, org domain.OrgID, cutoff time.Time) (int, error)
+	// CountHeld counts interactions of the organisations orgs on legal
+	// hold, not erased, whose last activity (or closing) was before cutoff.
+	CountHeld(ctx context.Context, orgs []domain.OrgID, cutoff time.Time) (int, error)
 	// MarkWarned records that admins are told the interactions will soon
 	// be erased, and returns those this call recorded, in no particular
 	// order: not those they had been told of already, so that of purges

@@ -97,18 +97,32 @@ func (i interactions) allExist(ctx context.Context, ids []domain.InteractionID, 
 // DueCandidates reads no sealed column: deciding what is due and erasing
 // it needs no personal data, and a row that cannot be decrypted must be
 // erased like any other.
-func (i interactions) DueCandidates(ctx context.Context, org domain.OrgID, cutoff time.Time, after ports.Position, limit int) ([]*domain.Interaction, error) {
+func (i interactions) DueCandidates(ctx context.Context, q ports.DueQuery) ([]*domain.Interaction, error) {
+	if len(q.Orgs) == 0 {
+		return nil, nil
+	}
+	cutoff, after := q.Cutoff, q.After
 	var rows []interactionRow
-	err := i.db.NewSelect().Model(&rows).
+	sel := i.db.NewSelect().Model(&rows)
+	if q.Unwarned {
+		sel = sel.Where("erasure_warned_at IS NULL")
+	}
+	err := sel.
 		Column("id", "ref", "org_id", "form_id", "inbox_id", "channel", "status", "flagged", "legal_hold",
 			"created_at", "last_activity_at", "closed_at", "erased_at").
-		Where("org_id = ?", string(org)).Where("erased_at IS NULL").Where("legal_hold = ?", false).
-		Where("((status = 'closed' AND closed_at < ?) OR (status = 'open' AND last_activity_at < ?))", cutoff, cutoff).
-		// The first condition lets interactions_org_created seek to the
-		// position; the second steps past what is at its very instant.
+		// Each organisation's open ones by last activity, on
+		// interactions_retention, and closed ones by closing, on
+		// interactions_closing: what lies before the cutoff, not all the
+		// organisation keeps, as interactions_org_created would read.
+		Where("id IN (SELECT id FROM interactions WHERE org_id IN (?) AND erased_at IS NULL AND status = 'open' AND last_activity_at < ?"+
+			" UNION ALL SELECT id FROM interactions WHERE org_id IN (?) AND erased_at IS NULL AND status = 'closed' AND closed_at < ?)",
+			bun.List(orgIDs(q.Orgs)), cutoff, bun.List(orgIDs(q.Orgs)), cutoff).
+		Where("erased_at IS NULL").Where("legal_hold = ?", false).
+		// The first condition bounds the position; the second steps past
+		// what is at its very instant.
 		Where("created_at >= ?", after.CreatedAt).
 		Where("(created_at > ? OR id > ?)", after.CreatedAt, string(after.ID)).
-		Order("created_at", "id").Limit(int64(limit)).Scan(ctx)
+		Order("created_at", "id").Limit(int64(q.Limit)).Scan(ctx)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -119,15 +133,18 @@ func (i interactions) DueCandidates(ctx context.Context, org domain.OrgID, cutof
 	return out, nil
 }
 
-func (i interactions) CountHeld(ctx context.Context, org domain.OrgID, cutoff time.Time) (int, error) {
+func (i interactions) CountHeld(ctx context.Context, orgs []domain.OrgID, cutoff time.Time) (int, error) {
+	if len(orgs) == 0 {
+		return 0, nil
+	}
 	n, err := i.db.NewSelect().Model((*interactionRow)(nil)).
-		Where("org_id = ?", string(org)).Where("erased_at IS NULL").Where("legal_hold = ?", true).
+		Where("org_id IN (?)", bun.List(orgIDs(orgs))).Where("erased_at IS NULL").Where("legal_hold = ?", true).
 		Where("((status = 'closed' AND closed_at < ?) OR (status = 'open' AND last_activity_at < ?))", cutoff, cutoff).
 		Count(ctx)
 	return int(n), translate(err)
 }
 
-// OrganisationsToPurge asks two EXISTS of each organisation: the open
+// OrganisationsToPurge asks two probes of each organisation: the open
 // interactions by last activity, on interactions_retention, and the closed
 // ones by closing, on interactions_closing (a closed interaction may be
 // replied to after its closing, so its last activity says nothing of when
@@ -141,9 +158,13 @@ func (i interactions) OrganisationsToPurge(ctx context.Context, scope ports.Purg
 		bound = scope.Warn
 	}
 	probe := func(status, column string) string {
-		return "EXISTS (SELECT 1 FROM interactions AS i WHERE i.org_id = o.id AND i.erased_at IS NULL" +
+		// A scalar subquery with LIMIT 1, not EXISTS: PostgreSQL turns an
+		// EXISTS under OR into a hashed subplan that reads every open (or
+		// closed) interaction of every organisation; this one it probes
+		// per organisation, on an index that starts with org_id.
+		return "(SELECT 1 FROM interactions AS i WHERE i.org_id = o.id AND i.erased_at IS NULL" +
 			" AND i.status = '" + status + "' AND i." + column + " < ?" +
-			" AND (i." + column + " < ? OR (NOT i.legal_hold AND i.erasure_warned_at IS NULL AND i." + column + " < ?)))"
+			" AND (i." + column + " < ? OR (NOT i.legal_hold AND i.erasure_warned_at IS NULL AND i." + column + " < ?)) LIMIT 1) IS NOT NULL"
 	}
 	var ids []string
 	err := i.db.NewSelect().TableExpr("organisations AS o").Column("o.id").
@@ -160,6 +181,15 @@ func (i interactions) OrganisationsToPurge(ctx context.Context, scope ports.Purg
 		out[n] = domain.OrgID(id)
 	}
 	return out, nil
+}
+
+// orgIDs are the ids of orgs as strings, for bun.List.
+func orgIDs(orgs []domain.OrgID) []string {
+	out := make([]string, len(orgs))
+	for n, id := range orgs {
+		out[n] = string(id)
+	}
+	return out
 }
 
 // MarkWarned is one conditional statement for the lot: of two purges that

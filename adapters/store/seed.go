@@ -30,6 +30,9 @@ type SeedInteraction struct {
 	// leaves it at that moment: no name, token, contact, texts, address,
 	// town, outbox rows or words; statistics columns kept.
 	ErasedAt *time.Time
+	// WarnedAt, when set, stores the interaction as one its admins were
+	// warned of at that moment, as the nightly purge marks it.
+	WarnedAt *time.Time
 }
 
 // SeedMessage is a message added after the first, with its footprint.
@@ -92,7 +95,10 @@ func (s *Store) Seed(ctx context.Context, batch []SeedInteraction) error {
 		}
 	}
 	if s.postgres {
-		return s.copyRows(ctx, rows)
+		if err := s.copyRows(ctx, rows); err != nil {
+			return err
+		}
+		return s.markSeededWarned(ctx, batch)
 	}
 	// On SQLite each table's INSERT commits on its own, holding the one
 	// write slot throughout. Inside a transaction of several statements
@@ -106,7 +112,29 @@ func (s *Store) Seed(ctx context.Context, batch []SeedInteraction) error {
 		return err
 	}
 	defer release()
-	return rows.insertEach(ctx, &tx{db: s.db, keys: s.keys})
+	if err := rows.insertEach(ctx, &tx{db: s.db, keys: s.keys}); err != nil {
+		return err
+	}
+	return s.markSeededWarned(ctx, batch)
+}
+
+// markSeededWarned marks the interactions of batch warned of at their
+// WarnedAt, one UPDATE for each moment (the seed warns at night, so a
+// batch has few).
+func (s *Store) markSeededWarned(ctx context.Context, batch []SeedInteraction) error {
+	byMoment := map[time.Time][]string{}
+	for _, si := range batch {
+		if si.WarnedAt != nil {
+			byMoment[*si.WarnedAt] = append(byMoment[*si.WarnedAt], string(si.Report.Interaction.ID))
+		}
+	}
+	for at, ids := range byMoment {
+		if _, err := s.db.NewUpdate().Model((*interactionRow)(nil)).Set("erasure_warned_at = ?", at).
+			Where("id IN (?)", bun.List(ids)).Exec(ctx); err != nil {
+			return translate(err)
+		}
+	}
+	return nil
 }
 
 // copyRows writes rows to PostgreSQL with COPY, in one transaction of its

@@ -547,6 +547,16 @@ func (g *generator) interaction(o *seedOrg) (store.SeedInteraction, error) {
 		}
 		si.ErasedAt = &erased
 	}
+	// What a nightly purge has warned of: what the warning's notice
+	// reached before the last day (app.ErasureNotice before it is due), so
+	// a measured night warns only of that night's share.
+	if warn := domain.ErasureDue(ia, seedRetention).Add(-app.ErasureNotice); !ia.LegalHold && warn.Before(g.cfg.now.Add(-24*time.Hour)) {
+		warned := warn.Truncate(24 * time.Hour).Add(26 * time.Hour)
+		if warned.After(g.cfg.now) {
+			warned = g.cfg.now
+		}
+		si.WarnedAt = &warned
+	}
 	return si, nil
 }
 

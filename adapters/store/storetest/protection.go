@@ -127,7 +127,7 @@ func testDueCandidates(t *testing.T, st ports.Store) {
 	}))
 	cutoff := now.AddDate(-1, 0, 0)
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
-		due, err := tx.Interactions().DueCandidates(ctx, f.org.ID, cutoff, ports.Position{}, 10)
+		due, err := tx.Interactions().DueCandidates(ctx, ports.DueQuery{Orgs: []domain.OrgID{f.org.ID}, Cutoff: cutoff, Limit: 10})
 		require.NoError(t, err)
 		var ids []domain.InteractionID
 		for _, ia := range due {
@@ -135,13 +135,13 @@ func testDueCandidates(t *testing.T, st ports.Store) {
 		}
 		assert.ElementsMatch(t, []domain.InteractionID{old.ID, closedOld.ID}, ids,
 			"a hold is skipped, a recent one is not due, a closed one counts from its closing")
-		n, err := tx.Interactions().CountHeld(ctx, f.org.ID, cutoff)
+		n, err := tx.Interactions().CountHeld(ctx, []domain.OrgID{f.org.ID}, cutoff)
 		require.NoError(t, err)
 		assert.Equal(t, 1, n)
-		limited, err := tx.Interactions().DueCandidates(ctx, f.org.ID, now.Add(time.Hour), ports.Position{}, 2)
+		limited, err := tx.Interactions().DueCandidates(ctx, ports.DueQuery{Orgs: []domain.OrgID{f.org.ID}, Cutoff: now.Add(time.Hour), Limit: 2})
 		require.NoError(t, err)
 		assert.Len(t, limited, 2, "bounded batches")
-		rest, err := tx.Interactions().DueCandidates(ctx, f.org.ID, now.Add(time.Hour), ports.PositionOf(limited[1]), 2)
+		rest, err := tx.Interactions().DueCandidates(ctx, ports.DueQuery{Orgs: []domain.OrgID{f.org.ID}, Cutoff: now.Add(time.Hour), After: ports.PositionOf(limited[1]), Limit: 2})
 		require.NoError(t, err)
 		require.Len(t, rest, 1, "the next batch starts after the last one")
 		walked := append(limited, rest...)
@@ -152,6 +152,39 @@ func testDueCandidates(t *testing.T, st ports.Store) {
 		return nil
 	}))
 	assert.NotEqual(t, recent.ID, closedOld.ID)
+
+	// Across organisations: another's due one is found only when asked
+	// for, and what was warned of is left out only when asked.
+	g := newFixture(t, st)
+	other, _, _ := createReport(t, st, g, now.AddDate(-2, 0, 0), domain.Contact{}, domain.Meta{})
+	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
+		_, err := tx.Interactions().MarkWarned(ctx, now, old.ID)
+		return err
+	}))
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
+		both := []domain.OrgID{f.org.ID, g.org.ID}
+		all, err := tx.Interactions().DueCandidates(ctx, ports.DueQuery{Orgs: both, Cutoff: cutoff, Limit: 10})
+		require.NoError(t, err)
+		assert.ElementsMatch(t, []domain.InteractionID{old.ID, closedOld.ID, other.ID}, interactionIDs(all))
+		unwarned, err := tx.Interactions().DueCandidates(ctx, ports.DueQuery{Orgs: both, Cutoff: cutoff, Limit: 10, Unwarned: true})
+		require.NoError(t, err)
+		assert.ElementsMatch(t, []domain.InteractionID{closedOld.ID, other.ID}, interactionIDs(unwarned))
+		none, err := tx.Interactions().DueCandidates(ctx, ports.DueQuery{Cutoff: cutoff, Limit: 10})
+		require.NoError(t, err)
+		assert.Empty(t, none, "no organisation, nothing")
+		n, err := tx.Interactions().CountHeld(ctx, both, cutoff)
+		require.NoError(t, err)
+		assert.Equal(t, 1, n)
+		return nil
+	}))
+}
+
+func interactionIDs(ias []*domain.Interaction) []domain.InteractionID {
+	out := make([]domain.InteractionID, len(ias))
+	for n, ia := range ias {
+		out[n] = ia.ID
+	}
+	return out
 }
 
 func testWarned(t *testing.T, st ports.Store) {

@@ -205,7 +205,7 @@ func (s *Store) SeedBulk(ctx context.Context, fill func() error) (err error) {
 	type index struct{ Name, SQL string }
 	var indexes []index
 	err = s.db.NewSelect().Table("sqlite_master").Column("name", "sql").
-		Where("type = 'index' AND sql IS NOT NULL AND tbl_name IN (?)", bun.In(seededTables)).
+		Where("type = 'index' AND sql IS NOT NULL AND tbl_name IN (?)", bun.List(seededTables)).
 		OrderExpr("rowid").Scan(ctx, &indexes)
 	if err != nil {
 		return translate(err)

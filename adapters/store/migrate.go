@@ -227,17 +227,39 @@ func (s *Store) migrate(ctx context.Context, extra fs.FS) (applied []string, err
 // the server (or PgBouncer, for a client gone mid-transaction) then ends
 // the transaction. The transaction reads and writes nothing, so it holds
 // no snapshot and no table lock that a migration could wait for.
+//
+// It is taken by trying, every migrationLockPoll, never by a statement
+// that blocks: a blocked statement keeps its snapshot for as long as it
+// waits, and CREATE INDEX CONCURRENTLY, which another instance's
+// migrations may be running, waits for every transaction with an older
+// snapshot to end. The waiting instance would wait for the building one,
+// and the build for the waiting instance.
 func (s *Store) lockMigrations(ctx context.Context) (unlock func(), err error) {
 	held, err := s.db.BeginTx(ctx, &sql.TxOptions{})
 	if err != nil {
 		return nil, translate(err)
 	}
-	if _, err := held.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", migrationLockKey); err != nil {
-		held.Rollback()
-		return nil, translate(err)
+	for {
+		var locked bool
+		if err := held.QueryRowContext(ctx, "SELECT pg_try_advisory_xact_lock(?)", migrationLockKey).Scan(&locked); err != nil {
+			held.Rollback()
+			return nil, translate(err)
+		}
+		if locked {
+			return func() { held.Rollback() }, nil
+		}
+		select {
+		case <-ctx.Done():
+			held.Rollback()
+			return nil, translate(ctx.Err())
+		case <-time.After(migrationLockPoll):
+		}
 	}
-	return func() { held.Rollback() }, nil
 }
+
+// migrationLockPoll is how often an instance waiting for another's
+// migrations tries the migration lock again.
+const migrationLockPoll = 100 * time.Millisecond
 
 // Pending returns the names of migrations not yet applied; tools that do not
 // migrate themselves use it to refuse to run on an old schema.

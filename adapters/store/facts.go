@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -222,35 +221,21 @@ func (i interactions) FillRegions(ctx context.Context, limit int) (int, error) {
 		Where("i.id IN (?)", bun.List(ids)).Scan(ctx, &firsts); err != nil {
 		return 0, translate(err)
 	}
-	if len(firsts) == 0 {
-		return len(ids), nil
-	}
 	// One statement for the batch: a statement a row made filling a
 	// national database's two million rows take hours.
-	blob := "BLOB"
-	if i.postgres {
-		blob = "bytea"
-	}
-	var values strings.Builder
-	args := make([]any, 0, 3*len(firsts))
-	for n, m := range firsts {
+	u := rowsUpdate{table: "interactions", key: "id", where: "interactions.region_index IS NULL",
+		columns: []updatedColumn{{name: "region_sealed", blob: true}, {name: "region_index"}}}
+	for _, m := range firsts {
 		region, err := i.keys.Open(m.RegionSealed, aad("messages.region", m.ID))
 		if err != nil {
 			return 0, err
 		}
 		row := &interactionRow{ID: m.InteractionID}
 		i.setRegion(row, region)
-		if n > 0 {
-			values.WriteString(", ")
-		}
-		values.WriteString("(?, ?, ?)")
-		args = append(args, row.ID, row.RegionSealed, *row.RegionIndex)
+		u.rows = append(u.rows, []any{row.ID, row.RegionSealed, *row.RegionIndex})
 	}
-	_, err := i.db.NewRaw("WITH v(id, sealed, ix) AS (VALUES "+values.String()+") "+
-		"UPDATE interactions SET region_sealed = CAST(v.sealed AS "+blob+"), region_index = v.ix "+
-		"FROM v WHERE interactions.id = v.id AND interactions.region_index IS NULL", args...).Exec(ctx)
-	if err != nil {
-		return 0, translate(err)
+	if err := u.exec(ctx, i.db, i.postgres); err != nil {
+		return 0, err
 	}
 	return len(ids), nil
 }

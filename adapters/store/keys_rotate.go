@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -224,66 +223,29 @@ func (t *tx) rotateRows(ctx context.Context, st sealedTable, after string, n int
 }
 
 // writeResealed writes the changed columns of a batch's rows (each with
-// its key) in one statement, rather than one a row: a rotation visits
-// every sealed row, and a statement a row made it several times slower
-// than the 5,000 interactions a second it must reach (docs/performance.md).
-// A column a row leaves as it is comes as NULL and keeps its value: a
-// rotation never clears one.
+// its key) in one statement (rowsUpdate), rather than one a row. A column
+// a row leaves as it is comes as NULL and keeps its value: a rotation
+// never clears one.
 func (t *tx) writeResealed(ctx context.Context, st sealedTable, changed []map[string]any) error {
-	if len(changed) == 0 {
-		return nil
-	}
-	type column struct{ name, sqlType string }
-	blob, text, integer := "BLOB", "TEXT", "INTEGER"
-	if t.postgres {
-		blob, text, integer = "bytea", "text", "bigint"
-	}
-	var cols []column
+	var cols []updatedColumn
 	for _, c := range st.sealed {
-		cols = append(cols, column{c.column, blob})
+		cols = append(cols, updatedColumn{name: c.column, blob: true, keepWhenNull: true})
 	}
 	for _, ix := range st.indexes {
-		cols = append(cols, column{ix.column, text})
+		cols = append(cols, updatedColumn{name: ix.column, keepWhenNull: true})
 	}
-	cols = slices.DeleteFunc(cols, func(c column) bool {
+	cols = slices.DeleteFunc(cols, func(c updatedColumn) bool {
 		return !slices.ContainsFunc(changed, func(set map[string]any) bool { _, ok := set[c.name]; return ok })
 	})
-	var q strings.Builder
-	args := make([]any, 0, len(changed)*(len(cols)+1)+2*len(cols)+2)
-	q.WriteString("WITH v(k")
-	for i := range cols {
-		fmt.Fprintf(&q, ", c%d", i)
-	}
-	q.WriteString(") AS (VALUES ")
-	for r, set := range changed {
-		if r > 0 {
-			q.WriteString(", ")
-		}
-		q.WriteString("(?" + strings.Repeat(", ?", len(cols)) + ")")
-		args = append(args, set[st.key])
+	u := rowsUpdate{table: st.table, key: st.key, integerKey: st.numeric, columns: cols}
+	for _, set := range changed {
+		row := []any{set[st.key]}
 		for _, c := range cols {
-			args = append(args, set[c.name])
+			row = append(row, set[c.name])
 		}
+		u.rows = append(u.rows, row)
 	}
-	q.WriteString(") UPDATE ? SET ")
-	args = append(args, bun.Ident(st.table))
-	for i, c := range cols {
-		if i > 0 {
-			q.WriteString(", ")
-		}
-		fmt.Fprintf(&q, "? = COALESCE(CAST(v.c%d AS %s), ?)", i, c.sqlType)
-		args = append(args, bun.Ident(c.name), bun.Ident(c.name))
-	}
-	key := "v.k"
-	if st.numeric {
-		key = "CAST(v.k AS " + integer + ")"
-	}
-	q.WriteString(" FROM v WHERE ?.? = " + key)
-	args = append(args, bun.Ident(st.table), bun.Ident(st.key))
-	if _, err := t.db.NewRaw(q.String(), args...).Exec(ctx); err != nil {
-		return translate(err)
-	}
-	return nil
+	return u.exec(ctx, t.db, t.postgres)
 }
 
 // rotationPage selects the n rows of st after the key after, in key order:

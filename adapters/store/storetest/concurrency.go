@@ -18,7 +18,7 @@ import (
 // all run here, on every store, under -race in CI.
 func concurrencyTests() map[string]func(*testing.T, ports.Store) {
 	all := map[string]func(*testing.T, ports.Store){}
-	for _, area := range []map[string]func(*testing.T, ports.Store){interactionRaces, outboxRaces, staffRaces, textRaces, transactionRaces, formRaces, warningRaces, limitRaces, replyRaces, leadershipRaces, ssoRaces, recoveryRaces, trialRaces, inboxRaces, lostLinkRaces, historyRaces, notificationRaces} {
+	for _, area := range []map[string]func(*testing.T, ports.Store){interactionRaces, outboxRaces, staffRaces, textRaces, transactionRaces, formRaces, warningRaces, limitRaces, replyRaces, leadershipRaces, ssoRaces, recoveryRaces, trialRaces, inboxRaces, lostLinkRaces, historyRaces, notificationRaces, regionRaces} {
 		for name, fn := range area {
 			all["Race/"+name] = fn
 		}

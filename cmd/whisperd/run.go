@@ -113,7 +113,10 @@ func run(ctx context.Context, e env) error {
 		return err
 	}
 	defer st.Close()
+	// Migrating a large database can outlast the unit's TimeoutStartSec=.
+	extending := sd.extendStart(ctx, "Applying migrations", st.Ping)
 	applied, err := st.Migrate(ctx)
+	extending()
 	if err != nil {
 		return err
 	}
@@ -182,8 +185,11 @@ func run(ctx context.Context, e env) error {
 	// restored from a backup never shows, even for a moment, what its
 	// retention has erased since. With nothing due it is a few indexed
 	// queries; when another instance holds the round, this one does not
-	// wait for it, since that instance is erasing the same rows.
+	// wait for it, since that instance is erasing the same rows. A round
+	// over a backlog can be long: systemd is asked to wait while it works.
+	extending = sd.extendStart(ctx, "Running the first retention round", st.Ping)
 	purgeRound(ctx, st, svc, log)
+	extending()
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	var workers sync.WaitGroup
 	workers.Go(func() { relay.Run(workCtx, cfg.Outbox.PollInterval) })

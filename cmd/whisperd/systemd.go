@@ -111,6 +111,57 @@ func (sd *systemd) ready(addr string) {
 	sd.send("READY=1\nSTATUS=Serving on " + addr)
 }
 
+// startExtension is how much longer each EXTEND_TIMEOUT_USEC asks systemd
+// to wait for READY=1; whisperd asks again every third of it. A start is
+// usually a second or two and asks nothing; a long one (migrations over a
+// large database, a first retention round over a backlog) would otherwise
+// be killed by the unit's TimeoutStartSec= while it works.
+const startExtension = 90 * time.Second
+
+// extendStart keeps systemd waiting while a long step of the start runs,
+// for as long as the database answers within probeBound: a ticking
+// goroutine proves nothing, but a database that answers while a migration
+// or a purge runs on it means the step can still finish. A start stuck on a
+// silent database is left to TimeoutStartSec=. status says what whisperd is
+// doing, for systemctl status. The returned function ends the extensions;
+// call it before the step's outcome is acted on.
+func (sd *systemd) extendStart(ctx context.Context, status string, probe func(context.Context) error) (done func()) {
+	if sd.notify == nil {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		sd.extendWhileAnswering(ctx, status, probe, startExtension)
+	}()
+	return func() { cancel(); <-stopped }
+}
+
+// extendWhileAnswering is extendStart's loop, every third of extension
+// until ctx ends.
+func (sd *systemd) extendWhileAnswering(ctx context.Context, status string, probe func(context.Context) error, extension time.Duration) {
+	ticker := time.NewTicker(extension / 3)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+		probeCtx, cancel := context.WithTimeout(ctx, min(extension/6, probeBound))
+		err := probe(probeCtx)
+		answered := !errors.Is(err, context.DeadlineExceeded) && probeCtx.Err() == nil
+		cancel()
+		if ctx.Err() != nil {
+			return
+		}
+		if answered {
+			sd.send(fmt.Sprintf("EXTEND_TIMEOUT_USEC=%d\nSTATUS=%s", extension.Microseconds(), status))
+		}
+	}
+}
+
 // stop tells systemd that whisperd is stopping, once.
 func (sd *systemd) stop() {
 	sd.stopping.Do(func() { sd.send("STOPPING=1\nSTATUS=Stopping") })

@@ -206,6 +206,67 @@ func TestTheWatchdogStarvesWhenTheDatabaseNeverAnswers(t *testing.T) {
 	assert.Equal(t, "STOPPING=1\nSTATUS=Stopping", sent[len(sent)-1])
 }
 
+// A long step of the start asks systemd to wait longer, again and again,
+// while the database answers (with an error too: it is there), and says
+// what it is doing.
+func TestALongStartAsksSystemdToWaitWhileTheDatabaseAnswers(t *testing.T) {
+	r := newRecorder()
+	sd := newSystemd(env{getenv: vars{"NOTIFY_SOCKET": "@test"}.get, notify: r.notify}, quietLog())
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	answers := 0
+	go func() {
+		defer close(done)
+		sd.extendWhileAnswering(ctx, "Applying migrations", func(context.Context) error {
+			answers++
+			if answers%2 == 0 {
+				return errors.New("relation \"keys\" does not exist")
+			}
+			return nil
+		}, 30*time.Millisecond)
+	}()
+	for range 3 {
+		await(t, r.seen, "EXTEND_TIMEOUT_USEC=30000")
+	}
+	cancel()
+	<-done
+	for _, n := range r.all() {
+		assert.Equal(t, "EXTEND_TIMEOUT_USEC=30000\nSTATUS=Applying migrations", n)
+	}
+}
+
+// A start stuck on a database that does not answer is not extended: the
+// unit's TimeoutStartSec= ends it.
+func TestAStartOnASilentDatabaseIsNotExtended(t *testing.T) {
+	r := newRecorder()
+	sd := newSystemd(env{getenv: vars{"NOTIFY_SOCKET": "@test"}.get, notify: r.notify}, quietLog())
+	ctx, cancel := context.WithCancel(context.Background())
+	probed := make(chan struct{}, 100)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sd.extendWhileAnswering(ctx, "Running the first retention round", func(ctx context.Context) error {
+			<-ctx.Done()
+			probed <- struct{}{}
+			return ctx.Err()
+		}, 30*time.Millisecond)
+	}()
+	for range 3 {
+		<-probed
+	}
+	cancel()
+	<-done
+	assert.Empty(t, r.all())
+}
+
+// Without NOTIFY_SOCKET the start asks nothing, and ending it returns.
+func TestAStartWithoutSystemdAsksNothing(t *testing.T) {
+	r := newRecorder()
+	sd := newSystemd(env{getenv: vars{}.get, notify: r.notify}, quietLog())
+	sd.extendStart(context.Background(), "Applying migrations", func(context.Context) error { return nil })()
+	assert.Empty(t, r.all())
+}
+
 // The watchdog's judgement over time: only silence that lasts the whole
 // patience is wedged, and any answer ends it.
 func TestHealthNeedsSilenceForTheWholePatience(t *testing.T) {

@@ -137,7 +137,8 @@ const listOrder = "i.last_activity_at DESC, i.id DESC"
 // match and then skipping all but the page's made a deep page of a large
 // organisation's list cost as much as reading the whole list (the whole
 // organisation's rows joined and sorted, issue #23). Choosing the page
-// reads interactions_list alone, in order (migration 43).
+// reads interactions_list_covering alone, in order, its filters
+// included (migrations 43 and 53).
 func (c staffView) page(ctx context.Context, v domain.Viewer, f ports.StaffViewFilter, urgent *bool, limit, offset int) ([]*domain.StaffInteraction, error) {
 	var rows []caseRow
 	var q *bun.SelectQuery

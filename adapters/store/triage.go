@@ -185,8 +185,8 @@ func (c staffView) triageOf(r *triageRow) (domain.Triage, error) {
 
 // urgentFirst reads a page of the list: urgent interactions first, then
 // the rest, each by latest activity. It reads the two apart, so that each
-// is served in order by an index (interactions_triage for the few urgent
-// ones, as before for the rest) rather than sorting every match; a page
+// is served in order by one index (interactions_list_covering, which
+// starts with the mark) rather than sorting every match; a page
 // that straddles them reads the end of one and the start of the other.
 func (c staffView) urgentFirst(ctx context.Context, v domain.Viewer, f ports.StaffViewFilter) ([]*domain.StaffInteraction, error) {
 	if f.Urgent {
@@ -201,8 +201,8 @@ func (c staffView) urgentFirst(ctx context.Context, v domain.Viewer, f ports.Sta
 		rest, err := c.page(ctx, v, f, &no, 0, 0)
 		return append(urgent, rest...), err
 	}
-	// Few are urgent: interactions_triage finds them by organisation
-	// and mark (Count's hint for the whole list would walk every case).
+	// Few are urgent: interactions_list_covering finds them by
+	// organisation and mark (Count's hint for the whole list would walk every case).
 	uf := f
 	uf.Urgent = true
 	count, err := filtered(c.scoped(v), uf).ColumnExpr("i.id").Count(ctx)

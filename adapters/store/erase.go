@@ -145,7 +145,7 @@ func (i interactions) CountHeld(ctx context.Context, orgs []domain.OrgID, cutoff
 }
 
 // OrganisationsToPurge asks two probes of each organisation: the open
-// interactions by last activity, on interactions_retention, and the closed
+// interactions by last activity, on interactions_opening, and the closed
 // ones by closing, on interactions_closing (a closed interaction may be
 // replied to after its closing, so its last activity says nothing of when
 // it is due). Each seeks to the organisation and reads only what lies

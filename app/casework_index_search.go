@@ -20,8 +20,21 @@ const searchIndexBatch = 200
 // before the store kept word indexes (ports.SearchRepo.IndexMissing), a
 // batch to a transaction, and returns how many it prepared. Search finds
 // them either way; whisperd's sweep runs this after it starts serving.
+//
+// Nearly always there is nothing to prepare, and saying so reads every
+// interaction (seconds at national scale): it is asked first in a View,
+// so that it locks nothing and, on SQLite, keeps reports waiting for no
+// write lock.
 func (s *Casework) IndexForSearch(ctx context.Context) (prepared int, err error) {
 	defer domain.Wrap(&err, "app.Casework.IndexForSearch")
+	var missing bool
+	err = s.store.View(ctx, func(tx ports.Tx) (err error) {
+		missing, err = tx.Search().AnyMissing(ctx)
+		return err
+	})
+	if err != nil || !missing {
+		return 0, err
+	}
 	return inBatches(ctx, s.store, searchIndexBatch, func(tx ports.Tx) (int, error) {
 		return tx.Search().IndexMissing(ctx, searchIndexBatch)
 	})

@@ -38,4 +38,9 @@ type SearchRepo interface {
 	// means none is left. Find finds them either way; prepared, it finds
 	// them faster.
 	IndexMissing(ctx context.Context, limit int) (int, error)
+	// AnyMissing reports whether any interaction still needs IndexMissing.
+	// It reads every interaction to say no, and changes nothing, so it is
+	// asked in a View: no row is locked and, on SQLite, the one write lock
+	// is not held while it reads.
+	AnyMissing(ctx context.Context) (bool, error)
 }

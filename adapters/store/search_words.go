@@ -85,6 +85,16 @@ func (t *tx) addWords(ctx context.Context, id domain.InteractionID, text string)
 	return translate(err)
 }
 
+// missingWords is the condition on an interaction i that IndexMissing
+// builds its word index: not erased, and none yet.
+const missingWords = "i.erased_at IS NULL AND NOT EXISTS (SELECT 1 FROM interaction_words AS w WHERE w.interaction_id = i.id)"
+
+func (s search) AnyMissing(ctx context.Context) (bool, error) {
+	var ids []string
+	err := s.db.NewSelect().TableExpr("interactions AS i").ColumnExpr("i.id").Where(missingWords).Limit(1).Scan(ctx, &ids)
+	return len(ids) > 0, translate(err)
+}
+
 // indexMissing builds the word index of up to limit interactions, not
 // erased, that have none, and returns how many it built. Their rows are
 // locked first, in id order (two instances' housekeeping never deadlock),
@@ -94,9 +104,7 @@ func (t *tx) addWords(ctx context.Context, id domain.InteractionID, text string)
 func (s search) indexMissing(ctx context.Context, limit int) (int, error) {
 	var ids []string
 	q := s.lockedSelect().TableExpr("interactions AS i").ColumnExpr("i.id").
-		Where("i.erased_at IS NULL").
-		Where("NOT EXISTS (SELECT 1 FROM interaction_words AS w WHERE w.interaction_id = i.id)").
-		OrderExpr("i.id").Limit(int64(limit))
+		Where(missingWords).OrderExpr("i.id").Limit(int64(limit))
 	if err := q.Scan(ctx, &ids); err != nil {
 		return 0, translate(err)
 	}

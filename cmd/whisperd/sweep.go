@@ -31,7 +31,7 @@ func sweep(ctx context.Context, leader ports.Leadership, svc *app.App, interval 
 	nextDigest := func() time.Duration { return time.Until(domain.NextDigest(svc.Zone, time.Now()).Add(time.Second)) }
 	digestAt := time.NewTimer(nextDigest())
 	defer digestAt.Stop()
-	var headLogged time.Time
+	var headLogged, searchReady time.Time
 	for first := true; ; first = false {
 		if !first {
 			purgeRound(ctx, leader, svc, log)
@@ -41,7 +41,7 @@ func sweep(ctx context.Context, leader ports.Leadership, svc *app.App, interval 
 			headLogged = time.Now()
 		}
 		sendDigests(ctx, svc, log)
-		indexForSearch(ctx, leader, svc, log)
+		searchReady = indexForSearch(ctx, leader, svc, searchReady, log)
 		for waiting := true; waiting; {
 			select {
 			case <-ctx.Done():
@@ -85,15 +85,28 @@ func purgeRound(ctx context.Context, leader ports.Leadership, svc *app.App, log 
 	}
 }
 
+// searchRecheckEvery is how long the sweep waits, once it found every
+// interaction prepared for search, before it asks again. Asking reads
+// every interaction (seconds at national scale), and once all are
+// prepared only an instance of a version before word indexes, during a
+// rolling upgrade, writes one that is not.
+const searchRecheckEvery = 24 * time.Hour
+
 // indexForSearch prepares for search, and for statistics, the
-// interactions an earlier version wrote, if no other instance is doing so. It runs in the sweep, after
-// serving has begun, never before: search finds those interactions
-// meanwhile, only more slowly.
-func indexForSearch(ctx context.Context, leader ports.Leadership, svc *app.App, log *slog.Logger) {
+// interactions an earlier version wrote, if no other instance is doing so.
+// It runs in the sweep, after serving has begun, never before: search and
+// statistics find those interactions meanwhile, only more slowly. ready is
+// when a round last found none left to prepare for search, zero if none
+// has; it returns the new value. The regions are asked after at every
+// round, an index lookup.
+func indexForSearch(ctx context.Context, leader ports.Leadership, svc *app.App, ready time.Time, log *slog.Logger) time.Time {
 	var n, regions int
-	_, err := leader.Exclusive(ctx, app.SearchIndexLock, func(ctx context.Context) (err error) {
-		if n, err = svc.Casework.IndexForSearch(ctx); err != nil {
-			return err
+	askSearch := time.Since(ready) >= searchRecheckEvery
+	ran, err := leader.Exclusive(ctx, app.SearchIndexLock, func(ctx context.Context) (err error) {
+		if askSearch {
+			if n, err = svc.Casework.IndexForSearch(ctx); err != nil {
+				return err
+			}
 		}
 		regions, err = svc.Casework.FillRegions(ctx)
 		return err
@@ -104,6 +117,10 @@ func indexForSearch(ctx context.Context, leader ports.Leadership, svc *app.App, 
 	} else if n > 0 || regions > 0 {
 		log.Info("prepared reports for search and statistics", slog.Int("prepared", n), slog.Int("regions", regions))
 	}
+	if askSearch && ran && err == nil && n == 0 {
+		return time.Now()
+	}
+	return ready
 }
 
 // sendDigests sends the daily digests that are due, and logs how many.

@@ -291,7 +291,9 @@ func testSearchIndexMissing(t *testing.T, st ports.Store) {
 	assert.Equal(t, []domain.Reference{noted.Ref}, findIn(t, st, v, ports.StaffViewFilter{}, "trampoline bus"), "notes included")
 	assert.Equal(t, []domain.Reference{old.Ref}, findIn(t, st, v, ports.StaffViewFilter{}, "more unkind"))
 
+	assert.True(t, anyMissing(t, st), "two interactions need an index")
 	assert.Equal(t, 2, indexAll(t, st), "the two unindexed interactions not erased")
+	assert.False(t, anyMissing(t, st), "none left, the erased one aside")
 	assert.Equal(t, 1, wordIndexes(t, st, old.ID))
 	assert.Zero(t, wordIndexes(t, st, erased.ID), "never an erased interaction")
 	assert.ElementsMatch(t, all, findIn(t, st, v, ports.StaffViewFilter{}, "unkind bus"), "found by their indexes after")
@@ -303,6 +305,16 @@ func testSearchIndexMissing(t *testing.T, st ports.Store) {
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error { _, err := tx.Interactions().Erase(ctx, now, noted.ID); return err }))
 	assert.Zero(t, wordIndexes(t, st, noted.ID), "erasure deletes the index")
 	assert.Empty(t, findIn(t, st, v, ports.StaffViewFilter{}, "trampoline"))
+}
+
+// anyMissing asks AnyMissing in a View, as the sweep does.
+func anyMissing(t *testing.T, st ports.Store) (missing bool) {
+	t.Helper()
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) (err error) {
+		missing, err = tx.Search().AnyMissing(ctx)
+		return err
+	}))
+	return missing
 }
 
 // testSearchWordsSealed: the word index holds the texts' words, so it is

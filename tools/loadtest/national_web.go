@@ -16,6 +16,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"github.com/whisper-schools/whisper/app"
 )
 
@@ -514,12 +516,40 @@ func preparePortal(ctx context.Context, d *dataset, cp *datasetCopy) (largest, m
 		// As autovacuum would after the marks (and the retention round):
 		// the planner knows a few are urgent and assigned, and the pages
 		// they changed are all-visible again, so that index-only scans
-		// read no rows.
+		// read no rows. A page is marked so only when no older snapshot
+		// is open, and whisperd's sweep reads at its first round, as it
+		// starts serving: the vacuum waits for it, as autovacuum, coming
+		// by later, would.
+		if err := awaitNoSnapshots(ctx, db); err != nil {
+			return nil, nil, err
+		}
 		if _, err := db.ExecContext(ctx, "VACUUM ANALYZE interactions"); err != nil {
 			return nil, nil, err
 		}
 	}
 	return largest, median, nil
+}
+
+// awaitNoSnapshots waits, for at most five minutes, until no other session
+// on db's database holds a snapshot.
+func awaitNoSnapshots(ctx context.Context, db *bun.DB) error {
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		var open int
+		err := db.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL`).Scan(&open)
+		if err != nil || open == 0 {
+			return err
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d sessions still hold a snapshot after five minutes", open)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // print writes the tables and says whether every target was met.

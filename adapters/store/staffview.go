@@ -186,14 +186,21 @@ var caseStatuses = []string{string(domain.StatusOpen), string(domain.StatusClose
 
 func (c staffView) Count(ctx context.Context, v domain.Viewer, f ports.StaffViewFilter) (int, error) {
 	q := filtered(c.scoped(v), f)
-	if f.Status == nil && f.TriageFilter == (ports.TriageFilter{}) && f.From == nil && f.To == nil && f.IDs == nil {
-		// Naming every status changes nothing counted, but lets the
-		// count seek to the viewer's inboxes within each status in
-		// interactions_cases (org_id, status, inbox_id), reading that
-		// index alone, rather than walk all of the organisation's. A
-		// count filtered by anything else that index lacks is left to
-		// interactions_list_covering, which has it: with the hint,
-		// SQLite chose interactions_cases and read every row to test it.
+	// Each hint below changes nothing counted, but lets the count read
+	// one index alone rather than every matching row.
+	switch {
+	case f.IDs != nil:
+		// A search's results: found by id.
+	case f.TriageFilter != (ports.TriageFilter{}) || f.From != nil || f.To != nil:
+		// Naming both marks lets it seek interactions_list_covering
+		// (org_id, urgent, …), which holds every column a filter tests:
+		// without it SQLite chose interactions_cases and read each row
+		// to test it (90 ms for a 60,000-report organisation).
+		q = q.Where("i.urgent IN (TRUE, FALSE)")
+	case f.Status == nil:
+		// Naming every status lets it seek to the viewer's inboxes
+		// within each status in interactions_cases (org_id, status,
+		// inbox_id), rather than walk all of the organisation's.
 		q = q.Where("i.status IN (?)", bun.List(caseStatuses))
 	}
 	n, err := q.ColumnExpr("i.id").Count(ctx)

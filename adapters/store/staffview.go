@@ -191,6 +191,8 @@ func (c staffView) Count(ctx context.Context, v domain.Viewer, f ports.StaffView
 	switch {
 	case f.IDs != nil:
 		// A search's results: found by id.
+	case f.Awaiting:
+		// Open ones only: interactions_cases seeks to them.
 	case f.TriageFilter != (ports.TriageFilter{}) || f.From != nil || f.To != nil:
 		// Naming both marks lets it seek interactions_list_covering
 		// (org_id, urgent, …), which holds every column a filter tests:

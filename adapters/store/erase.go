@@ -111,12 +111,10 @@ func (i interactions) DueCandidates(ctx context.Context, q ports.DueQuery) ([]*d
 		Column("id", "ref", "org_id", "form_id", "inbox_id", "channel", "status", "flagged", "legal_hold",
 			"created_at", "last_activity_at", "closed_at", "erased_at").
 		// Each organisation's open ones by last activity, on
-		// interactions_retention, and closed ones by closing, on
+		// interactions_opening, and closed ones by closing, on
 		// interactions_closing: what lies before the cutoff, not all the
 		// organisation keeps, as interactions_org_created would read.
-		Where("id IN (SELECT id FROM interactions WHERE org_id IN (?) AND erased_at IS NULL AND status = 'open' AND last_activity_at < ?"+
-			" UNION ALL SELECT id FROM interactions WHERE org_id IN (?) AND erased_at IS NULL AND status = 'closed' AND closed_at < ?)",
-			bun.List(orgIDs(q.Orgs)), cutoff, bun.List(orgIDs(q.Orgs)), cutoff).
+		Where("id IN (?)", i.dueIDs(q.Orgs, cutoff)).
 		Where("erased_at IS NULL").Where("legal_hold = ?", false).
 		// The first condition bounds the position; the second steps past
 		// what is at its very instant.
@@ -131,6 +129,26 @@ func (i interactions) DueCandidates(ctx context.Context, q ports.DueQuery) ([]*d
 		out[n] = unsealedFromRow(&rows[n])
 	}
 	return out, nil
+}
+
+// dueIDs selects the ids of orgs' interactions, not erased, whose last
+// activity (open ones) or closing (closed ones) lies before cutoff.
+func (i interactions) dueIDs(orgs []domain.OrgID, cutoff time.Time) *bun.RawQuery {
+	ids := bun.List(orgIDs(orgs))
+	if i.postgres {
+		// Organisation by organisation: for the whole list PostgreSQL
+		// misjudged how many lie before the cutoff (most that old are
+		// erased, which its statistics do not tie to the times) and
+		// read the whole table for 200 organisations' closed ones, 0.4 s
+		// a batch of the nightly warnings at national scale.
+		return i.db.NewRaw("SELECT d.id FROM unnest(ARRAY[?]) AS o(id) CROSS JOIN LATERAL ("+
+			"SELECT id FROM interactions WHERE org_id = o.id AND erased_at IS NULL AND status = 'open' AND last_activity_at < ?"+
+			" UNION ALL SELECT id FROM interactions WHERE org_id = o.id AND erased_at IS NULL AND status = 'closed' AND closed_at < ?) AS d",
+			ids, cutoff, cutoff)
+	}
+	return i.db.NewRaw("SELECT id FROM interactions WHERE org_id IN (?) AND erased_at IS NULL AND status = 'open' AND last_activity_at < ?"+
+		" UNION ALL SELECT id FROM interactions WHERE org_id IN (?) AND erased_at IS NULL AND status = 'closed' AND closed_at < ?",
+		ids, cutoff, ids, cutoff)
 }
 
 func (i interactions) CountHeld(ctx context.Context, orgs []domain.OrgID, cutoff time.Time) (int, error) {

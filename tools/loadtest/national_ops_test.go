@@ -38,7 +38,7 @@ func checkOperator(t *testing.T, d *dataset) {
 	assert.Positive(t, res.dsarPhone)
 	assert.Equal(t, [2]int{1, 1}, res.dsarFound, "dsar found one interaction by a seeded email and one by a seeded phone")
 	assert.Positive(t, res.purgeErased, "the purge erased the days' due interactions")
-	assert.Equal(t, res.purgeDue, res.purgeErased, "the purge erased what the dry run counted")
+	assert.GreaterOrEqual(t, res.purgeErased, res.purgeDue, "the purge erased what the dry run counted (and what fell due since)")
 	rt := res.rotation
 	assert.True(t, rt.done, "key status says done")
 	assert.True(t, rt.answered, "whisperd takes reports after the rotation")

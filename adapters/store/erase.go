@@ -135,20 +135,20 @@ func (i interactions) DueCandidates(ctx context.Context, q ports.DueQuery) ([]*d
 // activity (open ones) or closing (closed ones) lies before cutoff.
 func (i interactions) dueIDs(orgs []domain.OrgID, cutoff time.Time) *bun.RawQuery {
 	ids := bun.List(orgIDs(orgs))
+	due := func(org string) string {
+		return "SELECT id FROM interactions WHERE " + org + " AND erased_at IS NULL AND status = 'open' AND last_activity_at < ?" +
+			" UNION ALL SELECT id FROM interactions WHERE " + org + " AND erased_at IS NULL AND status = 'closed' AND closed_at < ?"
+	}
 	if i.postgres {
 		// Organisation by organisation: for the whole list PostgreSQL
 		// misjudged how many lie before the cutoff (most that old are
 		// erased, which its statistics do not tie to the times) and
 		// read the whole table for 200 organisations' closed ones, 0.4 s
 		// a batch of the nightly warnings at national scale.
-		return i.db.NewRaw("SELECT d.id FROM unnest(ARRAY[?]) AS o(id) CROSS JOIN LATERAL ("+
-			"SELECT id FROM interactions WHERE org_id = o.id AND erased_at IS NULL AND status = 'open' AND last_activity_at < ?"+
-			" UNION ALL SELECT id FROM interactions WHERE org_id = o.id AND erased_at IS NULL AND status = 'closed' AND closed_at < ?) AS d",
+		return i.db.NewRaw("SELECT d.id FROM unnest(ARRAY[?]) AS o(id) CROSS JOIN LATERAL ("+due("org_id = o.id")+") AS d",
 			ids, cutoff, cutoff)
 	}
-	return i.db.NewRaw("SELECT id FROM interactions WHERE org_id IN (?) AND erased_at IS NULL AND status = 'open' AND last_activity_at < ?"+
-		" UNION ALL SELECT id FROM interactions WHERE org_id IN (?) AND erased_at IS NULL AND status = 'closed' AND closed_at < ?",
-		ids, cutoff, ids, cutoff)
+	return i.db.NewRaw(due("org_id IN (?)"), ids, cutoff, ids, cutoff)
 }
 
 func (i interactions) CountHeld(ctx context.Context, orgs []domain.OrgID, cutoff time.Time) (int, error) {

@@ -149,14 +149,11 @@ func (sd *systemd) extendWhileAnswering(ctx context.Context, status string, prob
 			return
 		case <-ticker.C:
 		}
-		probeCtx, cancel := context.WithTimeout(ctx, min(extension/6, probeBound))
-		err := probe(probeCtx)
-		answered := !errors.Is(err, context.DeadlineExceeded) && probeCtx.Err() == nil
-		cancel()
+		timedOut, _ := probeWithin(ctx, min(extension/6, probeBound), probe)
 		if ctx.Err() != nil {
 			return
 		}
-		if answered {
+		if !timedOut {
 			sd.send(fmt.Sprintf("EXTEND_TIMEOUT_USEC=%d\nSTATUS=%s", extension.Microseconds(), status))
 		}
 	}
@@ -193,10 +190,7 @@ func (sd *systemd) watch(ctx context.Context, probe func(context.Context) error)
 			return
 		case <-ticker.C:
 		}
-		probeCtx, cancel := context.WithTimeout(ctx, bound)
-		err := probe(probeCtx)
-		timedOut := errors.Is(err, context.DeadlineExceeded) || probeCtx.Err() != nil
-		cancel()
+		timedOut, err := probeWithin(ctx, bound, probe)
 		if ctx.Err() != nil {
 			return
 		}
@@ -209,6 +203,15 @@ func (sd *systemd) watch(ctx context.Context, probe func(context.Context) error)
 			sd.send("WATCHDOG=1")
 		}
 	}
+}
+
+// probeWithin asks probe whether the database answers, waiting at most
+// bound, and says whether it gave no answer in time.
+func probeWithin(ctx context.Context, bound time.Duration, probe func(context.Context) error) (timedOut bool, err error) {
+	probeCtx, cancel := context.WithTimeout(ctx, bound)
+	defer cancel()
+	err = probe(probeCtx)
+	return errors.Is(err, context.DeadlineExceeded) || probeCtx.Err() != nil, err
 }
 
 // report logs a change of health and shows it in systemctl status.

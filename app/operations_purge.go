@@ -173,7 +173,7 @@ func dueBefore(r domain.Retention, t time.Time) time.Time {
 }
 
 // purgePeriod erases what is due in orgs, which all keep data for r,
-// walking them together in batches of in.Batch, each erased in one
+// walking them (dueWalk) in batches of in.Batch, each erased in one
 // transaction, and then counts their holds in one query: a night's
 // purge costs a few transactions per batch, not per organisation.
 func (s *core) purgePeriod(ctx context.Context, r domain.Retention, orgs []*domain.Organisation, in Purge, res *PurgeResult) error {
@@ -181,11 +181,12 @@ func (s *core) purgePeriod(ctx context.Context, r domain.Retention, orgs []*doma
 	for n, org := range orgs {
 		ids[n] = org.ID
 	}
-	q := ports.DueQuery{Orgs: ids, Cutoff: r.Before(res.AsOf).Add(monthSlack), Limit: in.Batch}
+	walk := dueWalk{orgs: ids, q: ports.DueQuery{Cutoff: r.Before(res.AsOf).Add(monthSlack)}}
 	for {
 		var batch []*domain.Interaction
+		var next dueWalk
 		err := s.store.View(ctx, func(tx ports.Tx) (err error) {
-			batch, err = tx.Interactions().DueCandidates(ctx, q)
+			batch, next, err = walk.next(ctx, tx, in.Batch)
 			return err
 		})
 		if err != nil {
@@ -194,7 +195,7 @@ func (s *core) purgePeriod(ctx context.Context, r domain.Retention, orgs []*doma
 		if len(batch) == 0 {
 			break
 		}
-		q.After = ports.PositionOf(batch[len(batch)-1])
+		walk = next
 		var due []domain.InteractionID
 		for _, ia := range batch {
 			if domain.PurgeDue(ia, r, res.AsOf) {
@@ -224,6 +225,38 @@ func (s *core) purgePeriod(ctx context.Context, r domain.Retention, orgs []*doma
 		res.Held += held
 		return err
 	})
+}
+
+// dueWalk is a walk through what is due in several organisations, one
+// after the other, each in the order its interactions fall due, so that
+// each batch is read from where the last one ended: a backlog of any size
+// is read once. A batch may span organisations, so that a night's purge of
+// many organisations with a few due each costs a few transactions.
+type dueWalk struct {
+	orgs []domain.OrgID // those not walked to the end, the current one first
+	q    ports.DueQuery // the current one's, at its place in the walk
+}
+
+// next reads, in tx, up to limit of what is due from the walk's place on,
+// and returns the walk's place after them. It changes nothing of w, so a
+// transaction that is tried again reads the same batch.
+func (w dueWalk) next(ctx context.Context, tx ports.Tx, limit int) ([]*domain.Interaction, dueWalk, error) {
+	var batch []*domain.Interaction
+	for len(w.orgs) > 0 && len(batch) < limit {
+		w.q.Org, w.q.Limit = w.orgs[0], limit-len(batch)
+		got, err := tx.Interactions().DueCandidates(ctx, w.q)
+		if err != nil {
+			return nil, w, err
+		}
+		batch = append(batch, got...)
+		if len(got) == w.q.Limit {
+			// It may hold more: the next batch starts after these.
+			w.q.After = ports.DuePositionOf(got[len(got)-1])
+		} else {
+			w.orgs, w.q.After = w.orgs[1:], ports.DuePosition{}
+		}
+	}
+	return batch, w, nil
 }
 
 // warnGroup is how many organisations' warnings one transaction queues.
@@ -280,16 +313,17 @@ func (s *core) warnAdmins(ctx context.Context, orgs []*domain.Organisation, now 
 	err := s.store.InTx(ctx, func(tx ports.Tx) error {
 		warned = 0
 		lines := map[domain.OrgID][]string{}
-		q := ports.DueQuery{Orgs: ids, Cutoff: r.Before(horizon).Add(monthSlack), Limit: 500, Unwarned: true}
+		walk := dueWalk{orgs: ids, q: ports.DueQuery{Cutoff: r.Before(horizon).Add(monthSlack), Unwarned: true}}
 		for {
-			batch, err := tx.Interactions().DueCandidates(ctx, q)
+			var batch []*domain.Interaction
+			var err error
+			batch, walk, err = walk.next(ctx, tx, 500)
 			if err != nil || len(batch) == 0 {
 				if err != nil {
 					return err
 				}
 				break
 			}
-			q.After = ports.PositionOf(batch[len(batch)-1])
 			// Each organisation's warning names at most maxWarnings.
 			room := map[domain.OrgID]int{}
 			var due []*domain.Interaction

@@ -129,6 +129,51 @@ func TestPurgeWorksInBoundedBatches(t *testing.T) {
 	assert.Equal(t, 7, res.Erased)
 }
 
+func TestPurgeWalksOrganisationsInBatchesAcrossThem(t *testing.T) {
+	h := newHarness(t)
+	t0 := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
+	report := func(code string, at time.Time) domain.Reference {
+		h.clock.t = at
+		rc, err := h.svc.Reporting.SubmitReport(ctx, app.SubmitReport{FormCode: code, Body: "a worry", Email: "kid@example.org"})
+		require.NoError(t, err)
+		return rc.Ref
+	}
+	var due, spared []domain.Reference
+	// Each school's due ones fall due before the last one's of the school
+	// walked before it, and each keeps one that a batch reads but that is
+	// not yet due (within the days the purge's cutoff allows for months'
+	// lengths), so a walk that carried its place from one school to the
+	// next, or stopped at what is not due, would miss some.
+	for n, school := range []struct {
+		code string
+		due  int
+	}{{"ASH", 4}, {"BEECH", 0}, {"CEDAR", 3}} {
+		org, err := h.svc.Operations.CreateOrganisation(ctx, app.CreateOrganisation{Name: school.code, RetentionMonths: 6})
+		require.NoError(t, err)
+		_, err = h.svc.Operations.CreateForm(ctx, app.CreateForm{OrgID: org.ID, Name: school.code, Code: school.code})
+		require.NoError(t, err)
+		for i := range school.due {
+			due = append(due, report(school.code, t0.Add(time.Duration(i*10-n)*time.Hour)))
+		}
+		spared = append(spared, report(school.code, t0.AddDate(0, 1, 2)))
+	}
+	asOf := t0.AddDate(0, 7, 0)
+	h.clock.t = asOf
+	dry, err := h.svc.Operations.Purge(ctx, app.Purge{Actor: "test", DryRun: true, Batch: 2})
+	require.NoError(t, err)
+	assert.Equal(t, len(due), dry.Erased, "a dry run counts across batches and schools")
+	res, err := h.svc.Operations.Purge(ctx, app.Purge{Actor: "test", Batch: 2})
+	require.NoError(t, err)
+	assert.Equal(t, len(due), res.Erased)
+	s := school{harness: h}
+	for _, ref := range due {
+		assert.NotNil(t, s.interaction(t, ref).ErasedAt, "due: %s", ref)
+	}
+	for _, ref := range spared {
+		assert.Nil(t, s.interaction(t, ref).ErasedAt, "not due: %s", ref)
+	}
+}
+
 func TestDryRunChangesNothingAndAsOfNeedsIt(t *testing.T) {
 	s := newSchool(t)
 	t0 := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)

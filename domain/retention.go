@@ -6,11 +6,16 @@ import "time"
 // organisation's retention period after it was closed or, while it is open,
 // after its last activity.
 func ErasureDue(ia *Interaction, r Retention) time.Time {
-	from := ia.LastActivityAt
+	return r.After(RetentionStart(ia))
+}
+
+// RetentionStart is when the interaction's retention period started: its
+// closing or, while it is open, its last activity.
+func RetentionStart(ia *Interaction) time.Time {
 	if ia.Status == StatusClosed && ia.ClosedAt != nil {
-		from = *ia.ClosedAt
+		return *ia.ClosedAt
 	}
-	return r.After(from)
+	return ia.LastActivityAt
 }
 
 // PurgeDue says whether the interaction's personal data must be erased at

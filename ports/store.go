@@ -111,11 +111,13 @@ type Tx interface {
 	Notifications() NotificationRepo
 }
 
-// Position is a place in a walk through interactions in creation order;
-// the zero Position is before the first.
-type Position struct {
-	CreatedAt time.Time
-	ID        domain.InteractionID
+// DuePosition is a place in a walk through one organisation's
+// interactions in the order they fall due: by the time their retention
+// counts from (domain.RetentionStart), then by id. The zero DuePosition is
+// before the first.
+type DuePosition struct {
+	From time.Time
+	ID   domain.InteractionID
 }
 
 // PurgeScope is what a retention purge looks at in the organisations
@@ -128,20 +130,20 @@ type PurgeScope struct {
 }
 
 // DueQuery is what InteractionRepo.DueCandidates reads: one batch of the
-// interactions of Orgs due, or soon due, by Cutoff, after the position
+// interactions of Org due, or soon due, by Cutoff, after the position
 // After.
 type DueQuery struct {
-	Orgs   []domain.OrgID
+	Org    domain.OrgID
 	Cutoff time.Time
-	After  Position
+	After  DuePosition
 	Limit  int
 	// Unwarned leaves out what admins were warned of already.
 	Unwarned bool
 }
 
-// PositionOf is the position of ia, for the next batch to start after.
-func PositionOf(ia *domain.Interaction) Position {
-	return Position{CreatedAt: ia.CreatedAt, ID: ia.ID}
+// DuePositionOf is the position of ia, for the next batch to start after.
+func DuePositionOf(ia *domain.Interaction) DuePosition {
+	return DuePosition{From: domain.RetentionStart(ia), ID: ia.ID}
 }
 
 // OrganisationRepo keeps organisations.
@@ -333,13 +335,12 @@ type InteractionRepo interface {
 	// does not exist is KindNotFound.
 	Erase(ctx context.Context, now time.Time, ids ...domain.InteractionID) ([]domain.InteractionID, error)
 	// DueCandidates returns up to q.Limit interactions of the
-	// organisations q.Orgs after the position q.After, not erased and not
-	// on hold (and, with q.Unwarned, not yet warned of), whose last
-	// activity (or closing) was before q.Cutoff, in creation order, so a
-	// caller can walk them in bounded batches across many organisations at
-	// once. Creation order is roughly the order rows lie on disk, so a walk
-	// touches each page of the table about once. Callers apply
-	// domain.PurgeDue for the exact rule. No sealed column is read:
+	// organisation q.Org after the position q.After, not erased and not
+	// on hold (and, with q.Unwarned, not yet warned of), whose retention
+	// started (domain.RetentionStart) before q.Cutoff, in the order they
+	// fall due, so a caller can walk any backlog in bounded batches, each
+	// read from where the last ended rather than from the start. Callers
+	// apply domain.PurgeDue for the exact rule. No sealed column is read:
 	// ReporterName is empty, and a row that cannot be decrypted is found,
 	// and erased, like any other.
 	DueCandidates(ctx context.Context, q DueQuery) ([]*domain.Interaction, error)

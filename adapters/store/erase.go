@@ -96,31 +96,30 @@ func (i interactions) allExist(ctx context.Context, ids []domain.InteractionID, 
 
 // DueCandidates reads no sealed column: deciding what is due and erasing
 // it needs no personal data, and a row that cannot be decrypted must be
-// erased like any other.
+// erased like any other. It reads the organisation's open interactions by
+// last activity, on interactions_open_due, and its closed ones by closing,
+// on interactions_closed_due, each seeking to q.After in an index that
+// ends with id: what one batch reads is what it returns, however large the
+// backlog behind it.
 func (i interactions) DueCandidates(ctx context.Context, q ports.DueQuery) ([]*domain.Interaction, error) {
-	if len(q.Orgs) == 0 {
-		return nil, nil
+	branch := func(status, column string) *bun.SelectQuery {
+		sel := i.db.NewSelect().Model((*interactionRow)(nil)).
+			Column("id", "ref", "org_id", "form_id", "inbox_id", "channel", "status", "flagged", "legal_hold",
+				"created_at", "last_activity_at", "closed_at", "erased_at").
+			Where("org_id = ?", string(q.Org)).Where("erased_at IS NULL").Where("status = ?", status).
+			Where("legal_hold = ?", false).
+			Where("? < ?", bun.Ident(column), q.Cutoff).
+			Where("(?, id) > (?, ?)", bun.Ident(column), q.After.From, string(q.After.ID)).
+			OrderExpr("?, id", bun.Ident(column)).Limit(int64(q.Limit))
+		if q.Unwarned {
+			sel = sel.Where("erasure_warned_at IS NULL")
+		}
+		return sel
 	}
-	cutoff, after := q.Cutoff, q.After
 	var rows []interactionRow
-	sel := i.db.NewSelect().Model(&rows)
-	if q.Unwarned {
-		sel = sel.Where("erasure_warned_at IS NULL")
-	}
-	err := sel.
-		Column("id", "ref", "org_id", "form_id", "inbox_id", "channel", "status", "flagged", "legal_hold",
-			"created_at", "last_activity_at", "closed_at", "erased_at").
-		// Each organisation's open ones by last activity, on
-		// interactions_opening, and closed ones by closing, on
-		// interactions_closing: what lies before the cutoff, not all the
-		// organisation keeps, as interactions_org_created would read.
-		Where("id IN (?)", i.dueIDs(q.Orgs, cutoff)).
-		Where("erased_at IS NULL").Where("legal_hold = ?", false).
-		// The first condition bounds the position; the second steps past
-		// what is at its very instant.
-		Where("created_at >= ?", after.CreatedAt).
-		Where("(created_at > ? OR id > ?)", after.CreatedAt, string(after.ID)).
-		Order("created_at", "id").Limit(int64(q.Limit)).Scan(ctx)
+	err := i.db.NewRaw("SELECT * FROM (SELECT * FROM (?) AS o UNION ALL SELECT * FROM (?) AS c) AS d"+
+		" ORDER BY CASE WHEN status = 'closed' THEN closed_at ELSE last_activity_at END, id LIMIT ?",
+		branch("open", "last_activity_at"), branch("closed", "closed_at"), q.Limit).Scan(ctx, &rows)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -129,26 +128,6 @@ func (i interactions) DueCandidates(ctx context.Context, q ports.DueQuery) ([]*d
 		out[n] = unsealedFromRow(&rows[n])
 	}
 	return out, nil
-}
-
-// dueIDs selects the ids of orgs' interactions, not erased, whose last
-// activity (open ones) or closing (closed ones) lies before cutoff.
-func (i interactions) dueIDs(orgs []domain.OrgID, cutoff time.Time) *bun.RawQuery {
-	ids := bun.List(orgIDs(orgs))
-	due := func(org string) string {
-		return "SELECT id FROM interactions WHERE " + org + " AND erased_at IS NULL AND status = 'open' AND last_activity_at < ?" +
-			" UNION ALL SELECT id FROM interactions WHERE " + org + " AND erased_at IS NULL AND status = 'closed' AND closed_at < ?"
-	}
-	if i.postgres {
-		// Organisation by organisation: for the whole list PostgreSQL
-		// misjudged how many lie before the cutoff (most that old are
-		// erased, which its statistics do not tie to the times) and
-		// read the whole table for 200 organisations' closed ones, 0.4 s
-		// a batch of the nightly warnings at national scale.
-		return i.db.NewRaw("SELECT d.id FROM unnest(ARRAY[?]) AS o(id) CROSS JOIN LATERAL ("+due("org_id = o.id")+") AS d",
-			ids, cutoff, cutoff)
-	}
-	return i.db.NewRaw(due("org_id IN (?)"), ids, cutoff, ids, cutoff)
 }
 
 func (i interactions) CountHeld(ctx context.Context, orgs []domain.OrgID, cutoff time.Time) (int, error) {
@@ -163,8 +142,8 @@ func (i interactions) CountHeld(ctx context.Context, orgs []domain.OrgID, cutoff
 }
 
 // OrganisationsToPurge asks two probes of each organisation: the open
-// interactions by last activity, on interactions_opening, and the closed
-// ones by closing, on interactions_closing (a closed interaction may be
+// interactions by last activity, on interactions_open_due, and the closed
+// ones by closing, on interactions_closed_due (a closed interaction may be
 // replied to after its closing, so its last activity says nothing of when
 // it is due). Each seeks to the organisation and reads only what lies
 // before the later of the two cutoffs: what is due, held, or due within the

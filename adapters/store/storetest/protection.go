@@ -127,34 +127,51 @@ func testDueCandidates(t *testing.T, st ports.Store) {
 	}))
 	cutoff := now.AddDate(-1, 0, 0)
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
-		due, err := tx.Interactions().DueCandidates(ctx, ports.DueQuery{Orgs: []domain.OrgID{f.org.ID}, Cutoff: cutoff, Limit: 10})
+		due, err := tx.Interactions().DueCandidates(ctx, ports.DueQuery{Org: f.org.ID, Cutoff: cutoff, Limit: 10})
 		require.NoError(t, err)
-		var ids []domain.InteractionID
-		for _, ia := range due {
-			ids = append(ids, ia.ID)
-		}
-		assert.ElementsMatch(t, []domain.InteractionID{old.ID, closedOld.ID}, ids,
+		assert.ElementsMatch(t, []domain.InteractionID{old.ID, closedOld.ID}, interactionIDs(due),
 			"a hold is skipped, a recent one is not due, a closed one counts from its closing")
 		n, err := tx.Interactions().CountHeld(ctx, []domain.OrgID{f.org.ID}, cutoff)
 		require.NoError(t, err)
 		assert.Equal(t, 1, n)
-		limited, err := tx.Interactions().DueCandidates(ctx, ports.DueQuery{Orgs: []domain.OrgID{f.org.ID}, Cutoff: now.Add(time.Hour), Limit: 2})
+		limited, err := tx.Interactions().DueCandidates(ctx, ports.DueQuery{Org: f.org.ID, Cutoff: now.Add(time.Hour), Limit: 2})
 		require.NoError(t, err)
 		assert.Len(t, limited, 2, "bounded batches")
-		rest, err := tx.Interactions().DueCandidates(ctx, ports.DueQuery{Orgs: []domain.OrgID{f.org.ID}, Cutoff: now.Add(time.Hour), After: ports.PositionOf(limited[1]), Limit: 2})
+		rest, err := tx.Interactions().DueCandidates(ctx, ports.DueQuery{Org: f.org.ID, Cutoff: now.Add(time.Hour), After: ports.DuePositionOf(limited[1]), Limit: 2})
 		require.NoError(t, err)
 		require.Len(t, rest, 1, "the next batch starts after the last one")
-		walked := append(limited, rest...)
-		for n := 1; n < len(walked); n++ {
-			a, b := walked[n-1], walked[n]
-			assert.True(t, a.CreatedAt.Before(b.CreatedAt) || a.CreatedAt.Equal(b.CreatedAt) && a.ID < b.ID, "in creation order")
-		}
+		assert.Equal(t, recent.ID, rest[0].ID, "the one whose retention started last comes last")
+		assertDueOrder(t, append(limited, rest...))
 		return nil
 	}))
-	assert.NotEqual(t, recent.ID, closedOld.ID)
 
-	// Across organisations: another's due one is found only when asked
-	// for, and what was warned of is left out only when asked.
+	// Many at one instant: a walk in batches smaller than they are finds
+	// each once.
+	var same []domain.InteractionID
+	for range 5 {
+		ia, _, _ := createReport(t, st, f, now.AddDate(-3, 0, 0), domain.Contact{}, domain.Meta{})
+		same = append(same, ia.ID)
+	}
+	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
+		q := ports.DueQuery{Org: f.org.ID, Cutoff: now.AddDate(-2, 0, -1), Limit: 2}
+		var walked []*domain.Interaction
+		for {
+			batch, err := tx.Interactions().DueCandidates(ctx, q)
+			require.NoError(t, err)
+			if len(batch) == 0 {
+				break
+			}
+			walked = append(walked, batch...)
+			q.After = ports.DuePositionOf(batch[len(batch)-1])
+		}
+		assert.ElementsMatch(t, same, interactionIDs(walked))
+		assertDueOrder(t, walked)
+		return nil
+	}))
+
+	// Organisation by organisation: another's due one is found only when
+	// its organisation is asked for, and what was warned of is left out
+	// only when asked.
 	g := newFixture(t, st)
 	other, _, _ := createReport(t, st, g, now.AddDate(-2, 0, 0), domain.Contact{}, domain.Meta{})
 	require.NoError(t, st.InTx(ctx, func(tx ports.Tx) error {
@@ -162,21 +179,33 @@ func testDueCandidates(t *testing.T, st ports.Store) {
 		return err
 	}))
 	require.NoError(t, st.View(ctx, func(tx ports.Tx) error {
-		both := []domain.OrgID{f.org.ID, g.org.ID}
-		all, err := tx.Interactions().DueCandidates(ctx, ports.DueQuery{Orgs: both, Cutoff: cutoff, Limit: 10})
+		ours, err := tx.Interactions().DueCandidates(ctx, ports.DueQuery{Org: f.org.ID, Cutoff: cutoff, Limit: 10})
 		require.NoError(t, err)
-		assert.ElementsMatch(t, []domain.InteractionID{old.ID, closedOld.ID, other.ID}, interactionIDs(all))
-		unwarned, err := tx.Interactions().DueCandidates(ctx, ports.DueQuery{Orgs: both, Cutoff: cutoff, Limit: 10, Unwarned: true})
+		assert.ElementsMatch(t, append([]domain.InteractionID{old.ID, closedOld.ID}, same...), interactionIDs(ours))
+		unwarned, err := tx.Interactions().DueCandidates(ctx, ports.DueQuery{Org: f.org.ID, Cutoff: cutoff, Limit: 10, Unwarned: true})
 		require.NoError(t, err)
-		assert.ElementsMatch(t, []domain.InteractionID{closedOld.ID, other.ID}, interactionIDs(unwarned))
+		assert.ElementsMatch(t, append([]domain.InteractionID{closedOld.ID}, same...), interactionIDs(unwarned))
+		theirs, err := tx.Interactions().DueCandidates(ctx, ports.DueQuery{Org: g.org.ID, Cutoff: cutoff, Limit: 10})
+		require.NoError(t, err)
+		assert.Equal(t, []domain.InteractionID{other.ID}, interactionIDs(theirs))
 		none, err := tx.Interactions().DueCandidates(ctx, ports.DueQuery{Cutoff: cutoff, Limit: 10})
 		require.NoError(t, err)
 		assert.Empty(t, none, "no organisation, nothing")
-		n, err := tx.Interactions().CountHeld(ctx, both, cutoff)
+		n, err := tx.Interactions().CountHeld(ctx, []domain.OrgID{f.org.ID, g.org.ID}, cutoff)
 		require.NoError(t, err)
 		assert.Equal(t, 1, n)
 		return nil
 	}))
+}
+
+// assertDueOrder checks that walked is in the order its interactions fall
+// due: by the start of their retention, then by id.
+func assertDueOrder(t *testing.T, walked []*domain.Interaction) {
+	t.Helper()
+	for n := 1; n < len(walked); n++ {
+		a, b := ports.DuePositionOf(walked[n-1]), ports.DuePositionOf(walked[n])
+		assert.True(t, a.From.Before(b.From) || a.From.Equal(b.From) && a.ID < b.ID, "in the order they fall due: %v then %v", a, b)
+	}
 }
 
 func interactionIDs(ias []*domain.Interaction) []domain.InteractionID {

@@ -116,6 +116,8 @@ func (i interactions) DueCandidates(ctx context.Context, q ports.DueQuery) ([]*d
 		}
 		return sel
 	}
+	// Each branch is wrapped in a subquery because SQLite allows ORDER BY
+	// and LIMIT only at the end of a compound SELECT.
 	var rows []interactionRow
 	err := i.db.NewRaw("SELECT * FROM (SELECT * FROM (?) AS o UNION ALL SELECT * FROM (?) AS c) AS d"+
 		" ORDER BY CASE WHEN status = 'closed' THEN closed_at ELSE last_activity_at END, id LIMIT ?",

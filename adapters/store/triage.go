@@ -202,7 +202,8 @@ func (c staffView) urgentFirst(ctx context.Context, v domain.Viewer, f ports.Sta
 		return append(urgent, rest...), err
 	}
 	// Few are urgent: interactions_list_covering finds them by
-	// organisation and mark (Count's hint for the whole list would walk every case).
+	// organisation and mark (Count's hint for the whole list would walk
+	// every case).
 	uf := f
 	uf.Urgent = true
 	count, err := filtered(c.scoped(v), uf).ColumnExpr("i.id").Count(ctx)
